@@ -1,0 +1,142 @@
+// The one call behind every chart (DESIGN rule 2): AnalysisRequest in, AnalysisReport out.
+// GUI, headless export and CLI all call analyze(); charts draw the report and compute nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/progress.h"
+#include "core/quant_config.h"
+#include "core/quantizer.h"
+#include "core/tensor.h"
+
+namespace ql {
+
+enum class Activation { None, ReLU, GELU };
+
+// Error accumulation through layers (seed notebook 005): N random d x d layers, batch B of inputs.
+struct LayerSimOptions {
+    bool enabled = true;
+    int layers = 5;
+    int width = 1000;               // d: every layer is d x d
+    int batch = 32;                 // B input rows
+    double weight_std = 0.1;        // layer weights ~ normal(0, weight_std)
+    Activation activation = Activation::None;
+    std::uint64_t seed = 42;
+};
+
+struct AnalysisOptions {
+    int histogram_bins = 100;       // bins of the original / dequantized / error histograms
+    std::int64_t sample_row = 0;    // row whose first values feed the original-vs-dequantized chart
+    int sample_count = 50;          // N values of that row
+    bool per_channel_error = true;  // MSE per row (output channel)
+    bool forward_diff = true;       // one layer's output difference, X @ W^T (seed notebook 002)
+    int forward_batch = 32;         // rows of the random input X ~ normal(0, 1)
+    std::uint64_t forward_seed = 7;
+    bool snr_sweep = true;          // SNR at bits 2..8 for each Int configuration (scheme/granularity kept)
+    std::int64_t levels_index = 0;  // flat index whose slice/block levels are reported (the levels grid)
+    LayerSimOptions layer_sim;
+};
+
+struct AnalysisRequest {
+    std::shared_ptr<const Tensor> tensor;  // generated or loaded; shared so a new request reuses it
+    std::vector<QuantConfig> configs;
+    AnalysisOptions options;
+};
+
+// Counts over equal-width bins on [lo, hi]; the last bin includes hi. Values outside are not counted
+// (the analysis picks ranges that hold every value).
+struct Histogram {
+    double lo = 0;
+    double hi = 0;
+    std::vector<std::uint64_t> counts;
+    std::uint64_t total = 0;                  // sum of counts
+    double bin_width() const { return counts.empty() ? 0.0 : (hi - lo) / static_cast<double>(counts.size()); }
+    double bin_center(std::size_t i) const { return lo + (static_cast<double>(i) + 0.5) * bin_width(); }
+    // count / (total * bin width): integrates to 1, comparable across histograms with the same bins.
+    std::vector<double> density() const;
+};
+
+struct TensorSummary {
+    std::string name;
+    std::vector<std::int64_t> shape;
+    std::int64_t numel = 0;
+    double min = 0, max = 0;        // over finite values
+    double mean = 0, std = 0;       // population std over finite values
+    double absmax = 0;
+    std::uint64_t nan_count = 0;
+    std::uint64_t inf_count = 0;
+};
+
+// Error of a dequantized tensor against the original, over finite original values. Sums in double.
+struct ErrorMetrics {
+    double mse = 0;                 // mean (x - dq)^2
+    double rmse = 0;
+    double mae = 0;                 // mean |x - dq|
+    double max_abs = 0;             // max |x - dq|
+    double snr_db = 0;              // 10 log10(sum x^2 / sum (x - dq)^2), the seeds' SNR; +inf when exact
+    double sqnr_db = 0;             // 10 log10(var(x) / mse): signal power about its mean over noise
+    double cosine = 0;              // <x, dq> / (|x| |dq|)
+    std::uint64_t clipped = 0;      // values whose code hit qmin/qmax while x lay outside the grid
+    std::uint64_t levels_used = 0;  // distinct codes that occur
+    std::uint64_t count = 0;        // finite values compared
+    std::uint64_t nonfinite = 0;    // NaN/Inf inputs, counted and left out of every mean
+};
+
+struct ForwardDiff {                // Y = X W^T against Yq = X Wq^T
+    double mean_abs = 0;            // mean |Y - Yq|
+    double max_abs = 0;             // max |Y - Yq|
+    double mean_rel_pct = 0;        // mean |Y - Yq| / mean |Y| * 100 (seed 002)
+};
+
+struct LayerError {                 // after layer i of the simulation, against the FP32 chain
+    int layer = 0;                  // 1-based
+    double mean_abs = 0;            // mean |h - hq|
+    double relative = 0;            // ||h - hq||_F / ||h||_F
+};
+
+struct SnrPoint {
+    int bits = 0;
+    double snr_db = 0;
+    double bits_per_weight = 0;
+};
+
+struct ConfigReport {
+    QuantConfig config;
+    std::string error;              // non-empty: the configuration was invalid; other fields are empty
+    ErrorMetrics metrics;
+    StorageSize storage;
+    Histogram dequantized;          // same range and bins as AnalysisReport::original
+    Histogram error;                // dq - x; range shared by every configuration of the report
+    std::vector<float> levels;      // representable values at options.levels_index, ascending
+    std::optional<std::pair<double, double>> clip; // range chosen by a clipping method
+    std::vector<double> channel_mse;// MSE per row (output channel)
+    std::vector<float> sample_dequantized; // first sample_count values of sample_row
+    ForwardDiff forward;
+    std::vector<LayerError> layers;
+    std::vector<SnrPoint> snr_vs_bits;
+};
+
+struct AnalysisReport {
+    TensorSummary tensor;
+    Histogram original;             // range holds every original and dequantized value
+    std::vector<float> sample_original;
+    std::int64_t sample_row = 0;
+    std::vector<ConfigReport> configs;
+    double compute_ms = 0;          // wall time of analyze()
+    std::string backend;            // "CPU, 2 threads" or the CUDA device's name
+    bool cancelled = false;
+    std::vector<std::string> warnings;
+};
+
+// Runs every analysis the options ask for. progress counts work units over all configurations;
+// returning false cancels (the report comes back with cancelled = true and whatever was finished).
+AnalysisReport analyze(const AnalysisRequest& request, const ProgressFn& progress = {});
+
+TensorSummary summarize(const Tensor& t);
+
+} // namespace ql

@@ -1,0 +1,78 @@
+// Quantizer: one configured format applied to one tensor, in two steps.
+//   prepare(t): everything that needs the whole tensor or a whole slice/block (ranges, scales, zero
+//               points, the packed blocks of ggml formats). May read the tensor once.
+//   run(b, e):  the dequantized values (and codes) of flat elements [b, e), thread-safe, so the
+//               analysis runs one fused pass over chunks without materialising a second tensor.
+// Each format has a scalar reference (quantize_ref in its own module) that tests compare with.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "core/progress.h"
+#include "core/quant_config.h"
+#include "core/tensor.h"
+
+namespace ql {
+
+// True storage of a quantized tensor: element codes plus every scale and zero point.
+struct StorageSize {
+    double bits_per_weight = 0;   // total bits / number of weights (e.g. INT4 + fp16 scale per 128 = 4.125)
+    std::uint64_t bytes = 0;      // total bytes, rounded up to whole bytes
+    std::uint64_t code_bytes = 0; // bytes of the element codes alone
+    std::uint64_t meta_bytes = 0; // bytes of scales, zero points, block headers
+};
+
+// Per-slice parameters (Int: one per tensor / channel / group in slice order; block formats: one per block).
+struct QuantParams {
+    std::vector<float> scales;
+    std::vector<std::int32_t> zero_points; // empty when the format has none (symmetric, float formats)
+};
+
+class Quantizer {
+public:
+    explicit Quantizer(QuantConfig c) : config_(std::move(c)) {}
+    virtual ~Quantizer() = default;
+    Quantizer(const Quantizer&) = delete;
+    Quantizer& operator=(const Quantizer&) = delete;
+
+    const QuantConfig& config() const { return config_; }
+
+    // t must outlive the quantizer. Returns false when progress cancelled it.
+    virtual bool prepare(const Tensor& t, const ProgressFn& progress = {}) = 0;
+    // Chunks given to run() start on a multiple of granule() (flat elements) and end on one or at numel.
+    virtual std::int64_t granule() const = 0;
+    // Dequantized values of flat elements [begin, end) into dq[0, end-begin); codes (may be null) get each
+    // element's stored code (Int: q; other formats: the code index or bit pattern as a signed byte).
+    virtual void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes) const = 0;
+    virtual StorageSize storage() const = 0;
+    // Representable dequantized values of the slice or block holding flat index i, ascending.
+    virtual std::vector<float> levels_at(std::int64_t i) const = 0;
+    // How many distinct codes an element can take (2^bits for Int, 16 for NF4, 256 for FP8 ...).
+    virtual int code_count() const = 0;
+    virtual QuantParams params() const = 0;
+    // The clip range [lo, hi] a range-setting method chose (per tensor), when there is one.
+    virtual std::optional<std::pair<float, float>> clip_range() const { return std::nullopt; }
+
+protected:
+    QuantConfig config_;
+};
+
+// The quantizer for a configuration. Throws std::invalid_argument with validate()'s message when the
+// configuration is invalid for the format.
+std::unique_ptr<Quantizer> make_quantizer(const QuantConfig& config);
+
+// Whole-tensor quantization (the quantize CLI, tests): codes, parameters and the dequantized tensor.
+struct QuantizedTensor {
+    QuantConfig config;
+    std::vector<std::int8_t> codes; // one per element, row-major
+    QuantParams params;
+    Tensor dequantized;             // same shape and name as the input
+    StorageSize storage;
+};
+QuantizedTensor quantize(const Tensor& t, const QuantConfig& config, const ProgressFn& progress = {});
+
+} // namespace ql
