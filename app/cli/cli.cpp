@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cli/args.h"
 #include "gui_main.h"
 
 namespace ql::cli {
@@ -36,7 +37,15 @@ int main(int argc, char** argv) {
         for (const auto& c : commands()) {
             if (std::strcmp(first, c.name) == 0) {
                 std::vector<std::string> args(argv + 2, argv + argc);
-                return c.run(args);
+                try {
+                    return c.run(args);
+                } catch (const UsageError& e) {
+                    std::fprintf(stderr, "quantlens %s: %s (see quantlens %s --help)\n", c.name, e.what(), c.name);
+                    return 2;
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "quantlens %s: error: %s\n", c.name, e.what());
+                    return 1;
+                }
             }
         }
     }
