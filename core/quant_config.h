@@ -29,8 +29,10 @@ enum class Granularity { PerTensor, PerChannel, PerGroup };
 // How the integer range [lo, hi] is chosen before quantizing (issue: range setting / clipping).
 enum class RangeMethod { MinMax, Percentile, MseOptimal, KlDivergence };
 
-// Storage type of a scale: fp32 (PyTorch's observers) or fp16 (GPTQ/AWQ checkpoints, ggml).
-enum class ScaleType { F32, F16 };
+// Storage type of a scale: fp32 (PyTorch's observers) or fp16 (GPTQ/AWQ checkpoints, ggml). A scale
+// stored as fp16 is rounded to fp16 before it is used, so the result is what the stored model gives.
+// Auto: fp32 per tensor and per channel (PyTorch), fp16 per group (GPTQ/AWQ: INT4 g128 = 4.125 bits).
+enum class ScaleType { Auto, F32, F16 };
 
 struct QuantConfig {
     std::string label;              // legend text; empty = describe() is used
@@ -41,7 +43,7 @@ struct QuantConfig {
     int axis = 0;                   // PerChannel: the channel axis (0 = output channels / rows)
     int group_size = 128;           // PerGroup: values per group along the last axis (last may be shorter)
     int block_size = 0;             // block formats (NF4, FP4): values per block; 0 = the format's default
-    ScaleType scale_type = ScaleType::F32; // how scales are stored (and rounded before use)
+    ScaleType scale_type = ScaleType::Auto; // how scales are stored (and rounded before use)
     RangeMethod range = RangeMethod::MinMax;
     double percentile = 99.9;       // RangeMethod::Percentile, in percent of |x|
     std::uint32_t color = 0;        // 0xRRGGBB for charts; 0 = palette default
