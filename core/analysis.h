@@ -16,6 +16,8 @@
 
 namespace ql {
 
+class Accelerator;
+
 enum class Activation { None, ReLU, GELU };
 
 // Error accumulation through layers (seed notebook 005): N random d x d layers, batch B of inputs.
@@ -40,6 +42,7 @@ struct AnalysisOptions {
     bool snr_sweep = true;          // SNR at bits 2..8 for each Int configuration (scheme/granularity kept)
     std::int64_t levels_index = 0;  // flat index whose slice/block levels are reported (the levels grid)
     LayerSimOptions layer_sim;
+    Accelerator* accelerator = nullptr; // optional (gpu/): asked first for each configuration's fused pass
 };
 
 struct AnalysisRequest {
@@ -103,6 +106,17 @@ struct SnrPoint {
     int bits = 0;
     double snr_db = 0;
     double bits_per_weight = 0;
+    double reference_db = 0;        // the 6.02 dB-per-bit line through the 8-bit point: snr(8) - 6.02 (8 - bits)
+};
+
+// One bar of the memory chart: the current tensor stored in a format (bytes, GB = 10^9, GiB = 2^30).
+struct MemoryBar {
+    std::string label;              // "FP32", "FP16", "INT8", "INT4", or a configuration's name
+    double bits_per_weight = 0;     // including scales and zero points
+    std::uint64_t bytes = 0;
+    double gb = 0;                  // bytes / 1e9
+    double gib = 0;                 // bytes / 2^30
+    int config_index = -1;          // index into AnalysisReport::configs, -1 for the plain formats
 };
 
 struct ConfigReport {
@@ -111,7 +125,7 @@ struct ConfigReport {
     ErrorMetrics metrics;
     StorageSize storage;
     Histogram dequantized;          // same range and bins as AnalysisReport::original
-    Histogram error;                // dq - x; range shared by every configuration of the report
+    Histogram errors;               // dq - x; range shared by every configuration of the report
     std::vector<float> levels;      // representable values at options.levels_index, ascending
     std::optional<std::pair<double, double>> clip; // range chosen by a clipping method
     std::vector<double> channel_mse;// MSE per row (output channel)
@@ -119,6 +133,9 @@ struct ConfigReport {
     ForwardDiff forward;
     std::vector<LayerError> layers;
     std::vector<SnrPoint> snr_vs_bits;
+    std::vector<std::uint64_t> code_counts; // how often each code occurs; index 0 = the lowest code
+    int lowest_code = 0;            // the code that code_counts[0] counts (Int: qmin)
+    double compute_ms = 0;          // time of this configuration's quantize + metrics + histograms
 };
 
 struct AnalysisReport {
@@ -127,6 +144,7 @@ struct AnalysisReport {
     std::vector<float> sample_original;
     std::int64_t sample_row = 0;
     std::vector<ConfigReport> configs;
+    std::vector<MemoryBar> memory;  // FP32, FP16, INT8, INT4, then each configuration's true size
     double compute_ms = 0;          // wall time of analyze()
     std::string backend;            // "CPU, 2 threads" or the CUDA device's name
     bool cancelled = false;

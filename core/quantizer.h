@@ -26,6 +26,13 @@ struct StorageSize {
     std::uint64_t meta_bytes = 0; // bytes of scales, zero points, block headers
 };
 
+// Bounds a quantizer can promise before its pass runs, so the analysis can fix histogram ranges first
+// and build every histogram in the same single pass (the analysis checks them and re-bins if broken).
+struct OutputBounds {
+    float dq_lo = 0, dq_hi = 0; // every dequantized value lies in [dq_lo, dq_hi]
+    float err_abs = 0;          // |dq - x| <= err_abs for every finite value that was not clipped
+};
+
 // Per-slice parameters (Int: one per tensor / channel / group in slice order; block formats: one per block).
 struct QuantParams {
     std::vector<float> scales;
@@ -47,18 +54,28 @@ public:
     virtual std::int64_t granule() const = 0;
     // Dequantized values of flat elements [begin, end) into dq[0, end-begin); codes (may be null) get each
     // element's stored code (Int: q; other formats: the code index or bit pattern as a signed byte).
-    virtual void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes) const = 0;
+    // clipped (may be null) is increased by the number of finite values that fell outside the
+    // representable grid and were saturated (Int: rint(x / scale) + z outside [qmin, qmax]).
+    virtual void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes,
+                     std::uint64_t* clipped = nullptr) const = 0;
     virtual StorageSize storage() const = 0;
     // Representable dequantized values of the slice or block holding flat index i, ascending.
     virtual std::vector<float> levels_at(std::int64_t i) const = 0;
     // How many distinct codes an element can take (2^bits for Int, 16 for NF4, 256 for FP8 ...).
     virtual int code_count() const = 0;
     virtual QuantParams params() const = 0;
+    // Bounds known after prepare(), when the format can state them (see OutputBounds).
+    virtual std::optional<OutputBounds> output_bounds() const { return std::nullopt; }
+    // A finite [min, max] of the whole tensor the caller already knows; formats that need it may use it
+    // in prepare() instead of reading the tensor again. Call before prepare().
+    void set_tensor_range(float lo, float hi) { known_range_ = std::make_pair(lo, hi); }
+
     // The clip range [lo, hi] a range-setting method chose (per tensor), when there is one.
     virtual std::optional<std::pair<float, float>> clip_range() const { return std::nullopt; }
 
 protected:
     QuantConfig config_;
+    std::optional<std::pair<float, float>> known_range_;
 };
 
 // The quantizer for a configuration. Throws std::invalid_argument with validate()'s message when the

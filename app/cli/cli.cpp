@@ -9,8 +9,19 @@
 
 namespace ql::cli {
 
+int cmd_generate(const std::vector<std::string>&);
+int cmd_quantize(const std::vector<std::string>&);
+int cmd_stats(const std::vector<std::string>&);
+int cmd_memory(const std::vector<std::string>&);
+int cmd_bench(const std::vector<std::string>&);
+
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
+        {"generate", "write a seeded weight tensor (normal, uniform, Laplace, Student-t) to .npy", cmd_generate},
+        {"quantize", "quantize a tensor; write the dequantized values and codes to .npy", cmd_quantize},
+        {"stats", "error metrics (MSE, SNR, SQNR ...) and storage of one configuration", cmd_stats},
+        {"memory", "model memory per format in GB and GiB, and which GPUs it fits", cmd_memory},
+        {"bench", "benchmarks, each next to a plain memory read measured in the same run", cmd_bench},
     };
     return table;
 }

@@ -1,0 +1,116 @@
+// quantlens bench: runs the benchmark sections and prints each time next to its floor.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <omp.h>
+
+#include "cli/args.h"
+#include "cli/bench.h"
+#include "core/analysis.h"
+#include "core/generators.h"
+#include "core/simd_kernels.h"
+
+namespace ql::cli {
+
+Timing time_it(int repeats, const std::function<void()>& fn) {
+    fn();  // warm-up
+    std::vector<double> t;
+    for (int r = 0; r < std::max(repeats, 1); ++r) {
+        const auto a = std::chrono::steady_clock::now();
+        fn();
+        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+    }
+    std::sort(t.begin(), t.end());
+    return Timing{t[t.size() / 2], t.front()};
+}
+
+Timing plain_read(const float* x, std::int64_t n, int repeats) {
+    volatile float sink = 0;
+    return time_it(repeats, [&] { sink = simd::read_sum(x, n); });
+}
+
+namespace {
+
+// Issue 2's benchmark: the whole analysis of one configuration (quantize, dequantize, every metric,
+// three histograms, per-channel error) against one plain read of the tensor.
+void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
+    GeneratorSpec g;
+    g.shape = {opt.size, opt.size};
+    auto t = std::make_shared<const Tensor>(generate(g));
+    const Timing read = plain_read(t->data(), t->numel(), opt.repeats * 3);
+    if (!opt.json) {
+        std::printf("analysis of one configuration on %s normal(0, 2), %d threads\n", t->shape_string().c_str(), omp_get_max_threads());
+        std::printf("  plain read of the tensor (%.0f MB): median %.2f ms, min %.2f ms (%.1f GB/s)\n",
+                    static_cast<double>(t->numel()) * 4 / 1e6, read.median_ms, read.min_ms,
+                    static_cast<double>(t->numel()) * 4 / read.min_ms / 1e6);
+        std::printf("  %-26s %10s %10s %10s %12s\n", "configuration", "median ms", "min ms", "reads", "first (ms)");
+    }
+    struct Case { int bits; Granularity g; };
+    for (Case c : {Case{8, Granularity::PerTensor}, Case{4, Granularity::PerTensor}, Case{8, Granularity::PerGroup},
+                   Case{4, Granularity::PerGroup}}) {
+        QuantConfig q;
+        q.bits = c.bits;
+        q.granularity = c.g;
+        AnalysisRequest req;
+        req.configs = {q};
+        req.options.forward_diff = false;
+        req.options.layer_sim.enabled = false;
+        req.options.snr_sweep = false;
+        // First analysis of a fresh tensor includes the per-tensor statistics (summary and original
+        // histogram); later ones (a changed setting) reuse them.
+        auto fresh = std::make_shared<const Tensor>(*t);
+        req.tensor = fresh;
+        const auto a = std::chrono::steady_clock::now();
+        (void)analyze(req);
+        const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
+        const Timing tm = time_it(opt.repeats, [&] { (void)analyze(req); });
+        const double reads = tm.median_ms / read.median_ms;
+        if (opt.json) {
+            out.push_back({{"section", "analysis"}, {"config", q.describe()}, {"median_ms", tm.median_ms}, {"min_ms", tm.min_ms},
+                           {"first_ms", first_ms}, {"plain_read_ms", read.median_ms}, {"plain_reads", reads}});
+        } else {
+            std::printf("  %-26s %10.2f %10.2f %10.1f %12.2f\n", q.describe().c_str(), tm.median_ms, tm.min_ms, reads, first_ms);
+        }
+    }
+    if (!opt.json)
+        std::printf("  reads = median time / median plain read (target <= 4). 'first' includes the per-tensor summary\n"
+                    "  and original histogram, which later analyses of the same tensor reuse.\n");
+}
+
+} // namespace
+
+const std::vector<BenchSection>& bench_sections() {
+    static const std::vector<BenchSection> s = {
+        {"analysis", "whole analysis of one configuration vs a plain read (issue: foundation)", bench_analysis},
+    };
+    return s;
+}
+
+int cmd_bench(const std::vector<std::string>& argv) {
+    Args a(argv, {"only", "size", "repeats"}, {"help", "json", "list"});
+    if (a.flag("help") || a.flag("list")) {
+        std::printf("usage: quantlens bench [--only NAME[,NAME]] [--size N] [--repeats R] [--json]\n\nsections:\n");
+        for (const auto& s : bench_sections()) std::printf("  %-12s %s\n", s.name, s.summary);
+        return 0;
+    }
+    BenchOptions opt;
+    opt.size = a.get_int("size", 4096);
+    opt.repeats = static_cast<int>(a.get_int("repeats", 7));
+    opt.json = a.flag("json");
+    if (opt.size < 64 || opt.size > 32768) throw UsageError("--size must be 64..32768");
+    const std::string only = a.get_or("only", "");
+    nlohmann::json out = nlohmann::json::array();
+    bool any = false;
+    for (const auto& s : bench_sections()) {
+        if (!only.empty() && ("," + only + ",").find("," + std::string(s.name) + ",") == std::string::npos) continue;
+        any = true;
+        s.run(opt, out);
+        if (!opt.json) std::printf("\n");
+    }
+    if (!any) throw UsageError("no bench section named '" + only + "' (see quantlens bench --list)");
+    if (opt.json) std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+}
+
+} // namespace ql::cli

@@ -1,0 +1,822 @@
+// analyze(): the numbers behind every chart, in as few passes over the tensor as the formats allow.
+//
+//   summarize            one pass: finite min/max, mean, std, NaN/Inf counts (once per tensor)
+//   prepare              per configuration: ranges/scales/blocks (per-tensor Int reuses the summary)
+//   fused pass           per configuration, over cache-sized chunks in parallel: quantize + dequantize
+//                        into a thread-local buffer, error sums, per-channel error, code counts and the
+//                        original / dequantized / error histograms, whose ranges are fixed beforehand from
+//                        the formats' output bounds. Formats without bounds (or a broken bound) get a
+//                        second, histogram-only pass with the measured ranges.
+// Sums are kept per chunk and merged in chunk order, so results do not depend on the thread count.
+#include "core/analysis.h"
+
+#include <Eigen/Dense>
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/accelerator.h"
+#include "core/analysis_kernels.h"
+#include "core/int_quantizer.h"
+#include "core/rng.h"
+
+namespace ql {
+
+std::vector<double> Histogram::density() const {
+    std::vector<double> d(counts.size(), 0.0);
+    const double w = bin_width();
+    if (total == 0 || w <= 0) return d;
+    for (std::size_t i = 0; i < counts.size(); ++i) d[i] = static_cast<double>(counts[i]) / (static_cast<double>(total) * w);
+    return d;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::int64_t kChunk = 16384;
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+// Progress across the whole analysis: units from any thread, the callback only from the calling thread.
+class Tracker {
+public:
+    Tracker(const ProgressFn& fn, std::size_t total) : fn_(fn), total_(std::max<std::size_t>(total, 1)) {}
+    bool cancelled() const { return stop_.load(std::memory_order_relaxed); }
+    // Adds units; calls the callback when on the master thread. Returns false once cancelled.
+    bool add(std::size_t units) {
+        const std::size_t d = done_.fetch_add(units) + units;
+        if (fn_ && omp_get_thread_num() == 0) {
+            if (!fn_(std::min(d, total_), total_)) stop_ = true;
+        }
+        return !cancelled();
+    }
+    void grow(std::size_t units) { total_ += units; }
+
+private:
+    const ProgressFn& fn_;
+    std::size_t total_;
+    std::atomic<std::size_t> done_{0};
+    std::atomic<bool> stop_{false};
+};
+
+// Output channels: axis 0 for rank >= 2 (rows of a Linear weight, filters of a conv), one for 0/1-D.
+struct ChannelLayout {
+    std::int64_t channels = 1;
+    std::int64_t len = 0;  // values per channel
+};
+ChannelLayout channel_layout(const Tensor& t) {
+    ChannelLayout c;
+    const std::int64_t n = t.numel();
+    if (t.rank() >= 2 && t.shape[0] > 0) {
+        c.channels = t.shape[0];
+        c.len = n / t.shape[0];
+    } else {
+        c.channels = 1;
+        c.len = n;
+    }
+    return c;
+}
+
+std::int64_t chunk_size_for(std::int64_t granule) {
+    granule = std::max<std::int64_t>(granule, 1);
+    return granule >= kChunk ? granule : kChunk / granule * granule;
+}
+
+// Per-chunk results of the fused pass, merged in chunk order.
+struct ChunkResult {
+    kernels::ErrorSums sums;
+    std::uint64_t clipped = 0;
+    std::vector<std::pair<std::int64_t, double>> channel_sse;  // (channel, sum of squared error)
+};
+
+struct PassRanges {
+    bool histograms = false;      // build the dequantized and error histograms in this pass
+    bool derive_dq_from_codes = false;
+    kernels::BinGrid weights, errors;
+};
+
+struct PassOutput {
+    std::vector<ChunkResult> chunks;
+    std::vector<std::uint64_t> code_counts;  // 256
+    std::vector<std::uint64_t> dq, err;
+    std::uint64_t dq_outside = 0, err_outside = 0;
+};
+
+// One pass over the tensor for quantizer q. metrics: error sums, channels, codes; ranges: histograms.
+bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRanges& r, const ChannelLayout& ch,
+                bool has_nonfinite, PassOutput& out, Tracker& tracker) {
+    const std::int64_t n = t.numel();
+    const std::int64_t chunk = chunk_size_for(q.granule());
+    const std::int64_t nchunks = (n + chunk - 1) / chunk;
+    const float* x = t.data();
+    if (metrics) {
+        out.chunks.assign(static_cast<std::size_t>(nchunks), ChunkResult{});
+        out.code_counts.assign(256, 0);
+    }
+    if (r.histograms) {
+        out.dq.assign(static_cast<std::size_t>(r.weights.total()), 0);
+        out.err.assign(static_cast<std::size_t>(r.errors.total()), 0);
+    }
+    const std::size_t unit = static_cast<std::size_t>(std::max<std::int64_t>(1, nchunks / 64));
+#pragma omp parallel
+    {
+        std::vector<float> buf(static_cast<std::size_t>(chunk));
+        std::vector<std::int8_t> codes(metrics ? static_cast<std::size_t>(chunk) : 0);
+        std::vector<std::uint64_t> cc(metrics ? 256 : 0, 0);
+        std::uint32_t cc32[4][256] = {};
+        kernels::BinCounter hdq, herr;
+        kernels::CodeErrorCounter joint;  // codes and errors in one increment when both are wanted
+        const bool use_joint = metrics && r.histograms;
+        if (r.histograms) {
+            if (!r.derive_dq_from_codes) hdq = kernels::BinCounter(r.weights);
+            if (use_joint) joint = kernels::CodeErrorCounter(r.errors);
+            else herr = kernels::BinCounter(r.errors);
+        }
+        std::size_t since = 0;
+#pragma omp for schedule(dynamic, 2)
+        for (std::int64_t c = 0; c < nchunks; ++c) {
+            if (tracker.cancelled()) continue;
+            const std::int64_t b = c * chunk, e = std::min(n, b + chunk), len = e - b;
+            ChunkResult* cr = metrics ? &out.chunks[static_cast<std::size_t>(c)] : nullptr;
+            q.run(b, e, buf.data(), metrics ? codes.data() : nullptr, cr ? &cr->clipped : nullptr);
+            if (metrics) {
+                // error sums per output-channel segment, so each channel's squared error falls out too
+                std::int64_t i = b;
+                while (i < e) {
+                    const std::int64_t chn = ch.len > 0 ? i / ch.len : 0;
+                    const std::int64_t seg_end = ch.len > 0 ? std::min(e, (chn + 1) * ch.len) : e;
+                    kernels::ErrorSums s;
+                    kernels::error_sums(x + i, buf.data() + (i - b), seg_end - i, s);
+                    cr->channel_sse.emplace_back(chn, s.sum_e2);
+                    cr->sums.merge(s);
+                    i = seg_end;
+                }
+                if (use_joint) {
+                    joint.add(x + b, buf.data(), codes.data(), len);
+                } else if (!has_nonfinite) {
+                    std::int64_t k = 0;
+                    for (; k + 4 <= len; k += 4) {
+                        ++cc32[0][static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k)] + 128)];
+                        ++cc32[1][static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k + 1)] + 128)];
+                        ++cc32[2][static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k + 2)] + 128)];
+                        ++cc32[3][static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k + 3)] + 128)];
+                    }
+                    for (; k < len; ++k) ++cc32[0][static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k)] + 128)];
+                    // uint32 counters: flush long before they could wrap
+                    if (++since >= (std::size_t(1) << 15)) {
+                        for (int s = 0; s < 4; ++s)
+                            for (int v = 0; v < 256; ++v) { cc[static_cast<std::size_t>(v)] += cc32[s][v]; cc32[s][v] = 0; }
+                        since = 0;
+                    }
+                } else {
+                    for (std::int64_t k = 0; k < len; ++k)
+                        if (std::isfinite(x[b + k])) ++cc[static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k)] + 128)];
+                }
+            }
+            if (r.histograms) {
+                if (!r.derive_dq_from_codes) hdq.add(buf.data(), x + b, len);
+                if (!use_joint) herr.add_error(x + b, buf.data(), len);
+            }
+            if ((c + 1) % static_cast<std::int64_t>(unit) == 0) tracker.add(unit);
+        }
+#pragma omp critical(ql_fused_pass_merge)
+        {
+            if (metrics) {
+                for (int s = 0; s < 4; ++s)
+                    for (int v = 0; v < 256; ++v) cc[static_cast<std::size_t>(v)] += cc32[s][v];
+                for (std::size_t v = 0; v < 256; ++v) out.code_counts[v] += cc[v];
+            }
+            if (r.histograms) {
+                if (!r.derive_dq_from_codes) {
+                    hdq.merge_into(out.dq);
+                    out.dq_outside += hdq.outside();
+                }
+                if (use_joint) {
+                    out.err_outside += joint.merge_into(out.code_counts, out.err);
+                } else {
+                    herr.merge_into(out.err);
+                    out.err_outside += herr.outside();
+                }
+            }
+        }
+    }
+    return !tracker.cancelled();
+}
+
+Histogram make_hist(double lo, double hi, std::vector<std::uint64_t> counts) {
+    Histogram h;
+    h.lo = lo;
+    h.hi = hi;
+    h.counts = std::move(counts);
+    h.total = std::accumulate(h.counts.begin(), h.counts.end(), std::uint64_t(0));
+    return h;
+}
+
+// Symmetric error range and weight range must not be empty.
+void widen(double& lo, double& hi) {
+    if (!(hi > lo)) {
+        const double m = std::max(std::fabs(lo), 1.0) * 1e-6;
+        lo -= m;
+        hi += m;
+    }
+}
+
+// ---- layer simulation and SNR sweep, memoised: they do not change when unrelated settings do ----
+
+QuantConfig cache_key(QuantConfig c) {
+    c.label.clear();
+    c.color = 0;
+    return c;
+}
+
+struct LayerSimKey {
+    QuantConfig config;
+    LayerSimOptions opt;
+    bool operator<(const LayerSimKey& o) const {
+        auto tie = [](const LayerSimKey& k) {
+            return std::make_tuple(static_cast<int>(k.config.format), k.config.bits, static_cast<int>(k.config.scheme),
+                                   static_cast<int>(k.config.granularity), k.config.axis, k.config.group_size,
+                                   k.config.block_size, static_cast<int>(k.config.scale_type),
+                                   static_cast<int>(k.config.range), k.config.percentile, k.opt.layers, k.opt.width,
+                                   k.opt.batch, k.opt.weight_std, static_cast<int>(k.opt.activation), k.opt.seed);
+        };
+        return tie(*this) < tie(o);
+    }
+};
+
+std::mutex g_memo_mutex;
+std::map<LayerSimKey, std::vector<LayerError>> g_layer_memo;
+
+float activate(float v, Activation a) {
+    switch (a) {
+    case Activation::None: return v;
+    case Activation::ReLU: return v > 0.0f ? v : 0.0f;
+    case Activation::GELU: return static_cast<float>(0.5 * v * (1.0 + std::erf(v / 1.4142135623730951)));
+    }
+    return v;
+}
+
+Tensor dequantized_copy(const Tensor& w, const QuantConfig& c) {
+    auto q = make_quantizer(c);
+    q->prepare(w);
+    Tensor out(w.name, w.shape);
+    const std::int64_t n = w.numel();
+    const std::int64_t chunk = chunk_size_for(q->granule());
+    const std::int64_t nchunks = (n + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static)
+    for (std::int64_t c = 0; c < nchunks; ++c) {
+        const std::int64_t b = c * chunk, e = std::min(n, b + chunk);
+        q->run(b, e, out.data() + b, nullptr, nullptr);
+    }
+    return out;
+}
+
+// N layers h <- act(h W^T) in FP32 and with every W quantized; error of the quantized chain per layer.
+std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOptions& o) {
+    const LayerSimKey key{cache_key(c), o};
+    {
+        std::lock_guard<std::mutex> lock(g_memo_mutex);
+        auto it = g_layer_memo.find(key);
+        if (it != g_layer_memo.end()) return it->second;
+    }
+    if (o.layers < 1 || o.width < 1 || o.batch < 1 || o.layers > 256 || o.width > 16384 || o.batch > 65536)
+        throw std::invalid_argument("layer simulation needs 1..256 layers, width 1..16384, batch 1..65536");
+    const int d = o.width;
+    Tensor input("input", {o.batch, d});
+    {
+        Rng rng(o.seed ^ 0x5eed5eedull);
+        for (auto& v : input.values) v = static_cast<float>(rng.normal());
+    }
+    RowMatrix h = Eigen::Map<const RowMatrix>(input.data(), o.batch, d);
+    RowMatrix hq = h;
+    std::vector<LayerError> out;
+    for (int l = 0; l < o.layers; ++l) {
+        Tensor w("layer", {d, d});
+        Rng rng(o.seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(l + 1));
+        for (auto& v : w.values) v = static_cast<float>(o.weight_std * rng.normal());
+        const Tensor wq = dequantized_copy(w, c);
+        Eigen::Map<const RowMatrix> W(w.data(), d, d), Wq(wq.data(), d, d);
+        RowMatrix nh = h * W.transpose();
+        RowMatrix nhq = hq * Wq.transpose();
+        h = nh.unaryExpr([&](float v) { return activate(v, o.activation); });
+        hq = nhq.unaryExpr([&](float v) { return activate(v, o.activation); });
+        double abs_sum = 0, diff2 = 0, ref2 = 0;
+        for (Eigen::Index i = 0; i < h.size(); ++i) {
+            const double a = h.data()[i], b = hq.data()[i];
+            abs_sum += std::fabs(a - b);
+            diff2 += (a - b) * (a - b);
+            ref2 += a * a;
+        }
+        LayerError e;
+        e.layer = l + 1;
+        e.mean_abs = abs_sum / static_cast<double>(h.size());
+        e.relative = ref2 > 0 ? std::sqrt(diff2 / ref2) : 0.0;
+        out.push_back(e);
+    }
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    if (g_layer_memo.size() > 64) g_layer_memo.clear();
+    g_layer_memo[key] = out;
+    return out;
+}
+
+// SNR at bits 2..8 for an Int configuration on tensor t (memoised per tensor and bit-free config).
+struct SweepEntry {
+    std::weak_ptr<const Tensor> tensor;
+    QuantConfig config;
+    std::vector<SnrPoint> points;
+};
+std::vector<SweepEntry> g_sweep_memo;
+
+std::vector<SnrPoint> snr_sweep(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, double sum_x2,
+                                const TensorSummary& summary, Tracker& tracker) {
+    QuantConfig key = cache_key(c);
+    key.bits = 0;
+    {
+        std::lock_guard<std::mutex> lock(g_memo_mutex);
+        for (auto& e : g_sweep_memo)
+            if (e.config == key && e.tensor.lock() == tp) return e.points;
+    }
+    const Tensor& t = *tp;
+    std::vector<SnrPoint> pts;
+    const ChannelLayout ch = channel_layout(t);
+    for (int b = 2; b <= 8; ++b) {
+        QuantConfig cb = c;
+        cb.bits = b;
+        auto q = make_quantizer(cb);
+        if (cb.granularity == Granularity::PerTensor && summary.min <= summary.max)
+            q->set_tensor_range(static_cast<float>(summary.min), static_cast<float>(summary.max));
+        if (!q->prepare(t)) return {};
+        PassOutput po;
+        if (!fused_pass(t, *q, true, PassRanges{}, ch, summary.nan_count + summary.inf_count > 0, po, tracker)) return {};
+        kernels::ErrorSums s;
+        for (auto& cr : po.chunks) s.merge(cr.sums);
+        SnrPoint p;
+        p.bits = b;
+        p.snr_db = s.sum_e2 > 0 ? 10.0 * std::log10(sum_x2 / s.sum_e2) : std::numeric_limits<double>::infinity();
+        p.bits_per_weight = q->storage().bits_per_weight;
+        pts.push_back(p);
+    }
+    const double snr8 = pts.back().snr_db;
+    for (auto& p : pts) p.reference_db = snr8 - 6.02 * (8 - p.bits);
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    std::erase_if(g_sweep_memo, [](const SweepEntry& e) { return e.tensor.expired(); });
+    if (g_sweep_memo.size() > 32) g_sweep_memo.erase(g_sweep_memo.begin());
+    g_sweep_memo.push_back(SweepEntry{tp, key, pts});
+    return pts;
+}
+
+// Forward difference of one layer: Y = X W^T and the error D = X (W - Wq)^T, W seen as
+// [channels, fan_in] (a conv filter flattened), X ~ normal(0, 1) of [batch, fan_in].
+struct ForwardContext {
+    RowMatrix X;
+    double mean_abs_y = 0;
+};
+
+ForwardContext forward_context(const Tensor& t, const ChannelLayout& ch, const AnalysisOptions& o) {
+    ForwardContext f;
+    const int B = std::clamp(o.forward_batch, 1, 4096);
+    f.X.resize(B, ch.len);
+    Rng rng(o.forward_seed);
+    for (Eigen::Index i = 0; i < f.X.size(); ++i) f.X.data()[i] = static_cast<float>(rng.normal());
+    Eigen::Map<const RowMatrix> W(t.data(), ch.channels, ch.len);
+    const RowMatrix Y = f.X * W.transpose();
+    double s = 0;
+    for (Eigen::Index i = 0; i < Y.size(); ++i) s += std::fabs(static_cast<double>(Y.data()[i]));
+    f.mean_abs_y = Y.size() ? s / static_cast<double>(Y.size()) : 0.0;
+    return f;
+}
+
+ForwardDiff forward_diff(const Tensor& t, const Quantizer& q, const ChannelLayout& ch, const ForwardContext& f) {
+    ForwardDiff r;
+    const std::int64_t g = std::max<std::int64_t>(q.granule(), 1);
+    // rows per block: a multiple of g / gcd(g, len) so every block starts on a granule boundary
+    const std::int64_t step = g / std::gcd(g, std::max<std::int64_t>(ch.len, 1));
+    const std::int64_t rows_per_block = std::max<std::int64_t>(step, (65536 / std::max<std::int64_t>(ch.len, 1)) / step * step);
+    const std::int64_t nblocks = (ch.channels + rows_per_block - 1) / rows_per_block;
+    const Eigen::Index B = f.X.rows();
+    double abs_sum = 0, max_abs = 0;
+#pragma omp parallel reduction(+ : abs_sum) reduction(max : max_abs)
+    {
+        RowMatrix E;
+#pragma omp for schedule(dynamic, 1)
+        for (std::int64_t blk = 0; blk < nblocks; ++blk) {
+            const std::int64_t r0 = blk * rows_per_block, r1 = std::min(ch.channels, r0 + rows_per_block);
+            E.resize(r1 - r0, ch.len);
+            q.run(r0 * ch.len, r1 * ch.len, E.data(), nullptr, nullptr);
+            Eigen::Map<const RowMatrix> W(t.data() + r0 * ch.len, r1 - r0, ch.len);
+            E = W - E;  // W - Wq
+            const RowMatrix D = f.X * E.transpose();
+            for (Eigen::Index i = 0; i < D.size(); ++i) {
+                const double a = std::fabs(static_cast<double>(D.data()[i]));
+                abs_sum += a;
+                max_abs = std::max(max_abs, a);
+            }
+        }
+    }
+    const double count = static_cast<double>(B) * static_cast<double>(ch.channels);
+    r.mean_abs = count > 0 ? abs_sum / count : 0.0;
+    r.max_abs = max_abs;
+    r.mean_rel_pct = f.mean_abs_y > 0 ? r.mean_abs / f.mean_abs_y * 100.0 : 0.0;
+    return r;
+}
+
+MemoryBar memory_bar(std::string label, double bits_per_weight, std::uint64_t bytes, int index) {
+    MemoryBar m;
+    m.label = std::move(label);
+    m.bits_per_weight = bits_per_weight;
+    m.bytes = bytes;
+    m.gb = static_cast<double>(bytes) / 1e9;
+    m.gib = static_cast<double>(bytes) / 1073741824.0;
+    m.config_index = index;
+    return m;
+}
+
+} // namespace
+
+namespace {
+TensorSummary summarize_impl(const Tensor& t, double* sum_x2) {
+    TensorSummary s;
+    s.name = t.name;
+    s.shape = t.shape;
+    s.numel = t.numel();
+    const std::int64_t n = s.numel;
+    const std::int64_t nchunks = (n + kChunk - 1) / kChunk;
+    std::vector<kernels::Moments> parts(static_cast<std::size_t>(nchunks));
+#pragma omp parallel for schedule(static)
+    for (std::int64_t c = 0; c < nchunks; ++c) {
+        const std::int64_t b = c * kChunk;
+        kernels::moments(t.data() + b, std::min(kChunk, n - b), parts[static_cast<std::size_t>(c)]);
+    }
+    kernels::Moments m;
+    for (auto& p : parts) m.merge(p);
+    s.nan_count = m.nan;
+    s.inf_count = m.inf;
+    if (m.count) {
+        s.min = m.lo;
+        s.max = m.hi;
+        s.mean = m.mean;
+        s.std = std::sqrt(m.m2 / static_cast<double>(m.count));
+        s.absmax = std::max(std::fabs(s.min), std::fabs(s.max));
+    }
+    if (sum_x2) *sum_x2 = m.sum_sq;
+    return s;
+}
+} // namespace
+
+TensorSummary summarize(const Tensor& t) { return summarize_impl(t, nullptr); }
+
+namespace {
+
+// Statistics of one tensor that every analysis of it shares.
+struct TensorStats {
+    TensorSummary summary;
+    double sum_x2 = 0;
+    kernels::BinGrid grid;                 // base grid [min, max] in `bins` bins
+    std::vector<std::uint64_t> original;   // histogram of the finite values on that grid
+};
+
+struct StatsEntry {
+    std::weak_ptr<const Tensor> tensor;
+    int bins = 0;
+    TensorStats stats;
+};
+std::vector<StatsEntry> g_stats_memo;
+
+TensorStats compute_stats(const Tensor& t, int bins) {
+    TensorStats st;
+    st.summary = summarize_impl(t, &st.sum_x2);
+    st.grid.base_lo = st.summary.min;
+    st.grid.base_hi = st.summary.max;
+    st.grid.base_bins = bins;
+    if (!(st.grid.base_hi > st.grid.base_lo)) {
+        const double m = std::max(std::fabs(st.grid.base_lo), 1.0) * 1e-3;
+        st.grid.base_lo -= m;
+        st.grid.base_hi += m;
+    }
+    const std::int64_t n = t.numel();
+    st.original.assign(static_cast<std::size_t>(bins), 0);
+    const std::int64_t nchunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel
+    {
+        kernels::BinCounter local(st.grid);
+#pragma omp for schedule(static)
+        for (std::int64_t c = 0; c < nchunks; ++c) {
+            const std::int64_t b = c * kChunk;
+            local.add(t.data() + b, t.data() + b, std::min(kChunk, n - b));
+        }
+#pragma omp critical(ql_orig_hist)
+        local.merge_into(st.original);
+    }
+    return st;
+}
+
+TensorStats tensor_stats(const std::shared_ptr<const Tensor>& tp, int bins) {
+    {
+        std::lock_guard<std::mutex> lock(g_memo_mutex);
+        for (auto& e : g_stats_memo)
+            if (e.bins == bins && e.tensor.lock() == tp) return e.stats;
+    }
+    TensorStats st = compute_stats(*tp, bins);
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    std::erase_if(g_stats_memo, [](const StatsEntry& e) { return e.tensor.expired(); });
+    if (g_stats_memo.size() > 8) g_stats_memo.erase(g_stats_memo.begin());
+    g_stats_memo.push_back(StatsEntry{tp, bins, st});
+    return st;
+}
+
+// The base grid extended by whole bins to cover [lo, hi] (at most 8 times the base bins each way).
+kernels::BinGrid extend_grid(kernels::BinGrid g, double lo, double hi) {
+    const double w = g.width();
+    g.below = lo < g.base_lo ? static_cast<int>(std::min(std::ceil((g.base_lo - lo) / w), 8.0 * g.base_bins)) : 0;
+    g.above = hi > g.base_hi ? static_cast<int>(std::min(std::ceil((hi - g.base_hi) / w), 8.0 * g.base_bins)) : 0;
+    return g;
+}
+
+// Error grid [-e_abs, e_abs] (a sliver when every error is 0).
+kernels::BinGrid error_grid(double e_abs, const kernels::BinGrid& base, int bins) {
+    kernels::BinGrid g;
+    if (!(e_abs > 0)) e_abs = std::max(base.base_hi - base.base_lo, 1.0) * 1e-6;
+    g.base_lo = -e_abs;
+    g.base_hi = e_abs;
+    g.base_bins = bins;
+    return g;
+}
+
+} // namespace
+
+AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
+    const auto t_start = Clock::now();
+    AnalysisReport rep;
+    rep.backend = "CPU, " + std::to_string(omp_get_max_threads()) + " threads";
+    if (!req.tensor) {
+        rep.warnings.push_back("no tensor to analyse");
+        return rep;
+    }
+    const Tensor& t = *req.tensor;
+    const AnalysisOptions& o = req.options;
+    const int bins = std::clamp(o.histogram_bins, 2, 100000);
+    const std::int64_t n = t.numel();
+    const ChannelLayout ch = channel_layout(t);
+    const std::size_t ncfg = req.configs.size();
+    const std::size_t pass_units = 64;
+    Tracker tracker(progress, 1 + ncfg * (2 * pass_units + 4));
+
+    try {
+        // Per-tensor statistics: moments, signal power and the original histogram on the base grid
+        // [min, max] (memoised while the tensor lives: they do not change with the configurations).
+        const TensorStats stats = tensor_stats(req.tensor, bins);
+        rep.tensor = stats.summary;
+        const double sum_x2 = stats.sum_x2;  // sum of squares of the finite values: the SNR's signal power
+        const bool nonfinite = rep.tensor.nan_count + rep.tensor.inf_count > 0;
+        const std::uint64_t nonfinite_n = rep.tensor.nan_count + rep.tensor.inf_count;
+        if (nonfinite)
+            rep.warnings.push_back(std::to_string(rep.tensor.nan_count) + " NaN and " + std::to_string(rep.tensor.inf_count) +
+                                   " infinite values are left out of every metric and histogram");
+        tracker.add(1);
+
+        // Samples of the original.
+        const std::int64_t srow = std::clamp<std::int64_t>(o.sample_row, 0, std::max<std::int64_t>(ch.channels - 1, 0));
+        const std::int64_t scount = std::clamp<std::int64_t>(o.sample_count, 0, ch.len);
+        rep.sample_row = srow;
+        for (std::int64_t k = 0; k < scount; ++k) rep.sample_original.push_back(t.values[static_cast<std::size_t>(srow * ch.len + k)]);
+
+        // Prepare every configuration.
+        std::vector<std::unique_ptr<Quantizer>> qs(ncfg);
+        rep.configs.resize(ncfg);
+        std::vector<double> cfg_ms(ncfg, 0.0);
+        for (std::size_t i = 0; i < ncfg; ++i) {
+            ConfigReport& cr = rep.configs[i];
+            cr.config = req.configs[i];
+            const auto t0 = Clock::now();
+            try {
+                if (std::string why = validate(cr.config, t.shape); !why.empty()) throw std::invalid_argument(why);
+                qs[i] = make_quantizer(cr.config);
+                if (rep.tensor.min <= rep.tensor.max && n > 0)
+                    qs[i]->set_tensor_range(static_cast<float>(rep.tensor.min), static_cast<float>(rep.tensor.max));
+                if (!qs[i]->prepare(t)) {
+                    rep.cancelled = true;
+                    break;
+                }
+            } catch (const std::exception& e) {
+                cr.error = e.what();
+                qs[i].reset();
+            }
+            cfg_ms[i] += ms_since(t0);
+            if (!tracker.add(1)) break;
+        }
+        if (tracker.cancelled()) rep.cancelled = true;
+
+        // Histogram grids from the formats' bounds when every one states them: the weight grid is the
+        // original's base grid extended by whole bins to hold every dequantized value.
+        bool bounded = n > 0;
+        double dq_lo = stats.grid.base_lo, dq_hi = stats.grid.base_hi, e_abs = 0;
+        for (std::size_t i = 0; i < ncfg; ++i) {
+            if (!qs[i]) continue;
+            auto bd = qs[i]->output_bounds();
+            if (!bd) {
+                bounded = false;
+                continue;
+            }
+            dq_lo = std::min(dq_lo, static_cast<double>(bd->dq_lo));
+            dq_hi = std::max(dq_hi, static_cast<double>(bd->dq_hi));
+            e_abs = std::max(e_abs, static_cast<double>(bd->err_abs));
+        }
+        kernels::BinGrid wgrid = extend_grid(stats.grid, dq_lo, dq_hi);
+        kernels::BinGrid egrid = error_grid(e_abs, stats.grid, bins);
+
+        std::vector<PassOutput> outs(ncfg);
+        auto run_pass = [&](std::size_t i, bool metrics, bool hist) {
+            const auto t0 = Clock::now();
+            PassRanges r;
+            r.histograms = hist;
+            r.weights = wgrid;
+            r.errors = egrid;
+            auto* iq = dynamic_cast<const IntQuantizer*>(qs[i].get());
+            r.derive_dq_from_codes = hist && metrics && iq && iq->layout().granularity == Granularity::PerTensor;
+            PassOutput& po = outs[i];
+            bool ok = false;
+            if (o.accelerator && metrics && hist) {
+                FusedPassSpec spec{wgrid, egrid, ch.len, ch.channels};
+                FusedPassResult fr;
+                if (o.accelerator->fused_pass(t, *qs[i], spec, fr)) {
+                    po.chunks.assign(1, ChunkResult{});
+                    po.chunks[0].sums = fr.sums;
+                    po.chunks[0].clipped = fr.clipped;
+                    for (std::int64_t c = 0; c < static_cast<std::int64_t>(fr.channel_sse.size()); ++c)
+                        po.chunks[0].channel_sse.emplace_back(c, fr.channel_sse[static_cast<std::size_t>(c)]);
+                    po.code_counts = fr.code_counts;
+                    po.dq = fr.dq_counts;
+                    po.err = fr.error_counts;
+                    po.dq_outside = fr.dq_outside;
+                    po.err_outside = fr.error_outside;
+                    r.derive_dq_from_codes = false;
+                    rep.backend = o.accelerator->name();
+                    ok = true;
+                    tracker.add(pass_units);
+                }
+            }
+            if (!ok) {
+                PassOutput fresh;
+                if (!metrics) {
+                    fresh.chunks = std::move(po.chunks);
+                    fresh.code_counts = std::move(po.code_counts);
+                }
+                ok = fused_pass(t, *qs[i], metrics, r, ch, nonfinite, fresh, tracker);
+                po = std::move(fresh);
+            }
+            if (ok && r.derive_dq_from_codes) {
+                // Per-tensor Int: every element with code q dequantizes to the same level, so the
+                // dequantized histogram is the code histogram moved to the levels' bins.
+                const auto levels = iq->levels_at(0);
+                const IntRange rg = int_code_range(iq->config().bits, iq->config().scheme == Scheme::Symmetric);
+                po.dq.assign(static_cast<std::size_t>(wgrid.total()), 0);
+                for (int code = rg.qmin; code <= rg.qmax; ++code) {
+                    const std::uint64_t cnt = po.code_counts[static_cast<std::size_t>(code + 128)];
+                    if (!cnt) continue;
+                    const int bin = wgrid.bin_of(levels[static_cast<std::size_t>(code - rg.qmin)]);
+                    if (bin < 0) po.dq_outside += cnt;
+                    else po.dq[static_cast<std::size_t>(bin)] += cnt;
+                }
+            }
+            cfg_ms[i] += ms_since(t0);
+            return ok;
+        };
+
+        bool need_rebin = !bounded;
+        for (std::size_t i = 0; i < ncfg && !rep.cancelled; ++i) {
+            if (!qs[i]) continue;
+            if (!run_pass(i, true, bounded)) {
+                rep.cancelled = true;
+                break;
+            }
+            // a bound that did not hold: re-bin with the measured ranges
+            if (bounded && (outs[i].dq_outside > 0 || outs[i].err_outside > 0)) need_rebin = true;
+        }
+        if (!rep.cancelled && need_rebin && n > 0) {
+            dq_lo = stats.grid.base_lo;
+            dq_hi = stats.grid.base_hi;
+            e_abs = 0;
+            for (std::size_t i = 0; i < ncfg; ++i) {
+                if (!qs[i]) continue;
+                kernels::ErrorSums es;
+                for (auto& c : outs[i].chunks) es.merge(c.sums);
+                if (es.count) {
+                    dq_lo = std::min(dq_lo, static_cast<double>(es.dq_lo));
+                    dq_hi = std::max(dq_hi, static_cast<double>(es.dq_hi));
+                }
+                e_abs = std::max(e_abs, static_cast<double>(es.max_abs));
+            }
+            wgrid = extend_grid(stats.grid, dq_lo, dq_hi);
+            egrid = error_grid(e_abs, stats.grid, bins);
+            for (std::size_t i = 0; i < ncfg && !rep.cancelled; ++i) {
+                if (!qs[i]) continue;
+                if (!run_pass(i, false, true)) rep.cancelled = true;
+            }
+        }
+        (void)nonfinite_n;
+        // The original's histogram, placed in the extended grid.
+        {
+            std::vector<std::uint64_t> counts(static_cast<std::size_t>(wgrid.total()), 0);
+            for (std::size_t k = 0; k < stats.original.size(); ++k) counts[k + static_cast<std::size_t>(wgrid.below)] = stats.original[k];
+            rep.original = make_hist(wgrid.lo(), wgrid.hi(), std::move(counts));
+        }
+
+        // Per-configuration results.
+        std::unique_ptr<ForwardContext> fwd;
+        if (o.forward_diff && n > 0 && ch.len > 0 && !rep.cancelled) fwd = std::make_unique<ForwardContext>(forward_context(t, ch, o));
+        rep.memory.push_back(memory_bar("FP32", 32, static_cast<std::uint64_t>(n) * 4, -1));
+        rep.memory.push_back(memory_bar("FP16", 16, static_cast<std::uint64_t>(n) * 2, -1));
+        rep.memory.push_back(memory_bar("INT8", 8, static_cast<std::uint64_t>(n), -1));
+        rep.memory.push_back(memory_bar("INT4", 4, (static_cast<std::uint64_t>(n) + 1) / 2, -1));
+        for (std::size_t i = 0; i < ncfg && !rep.cancelled; ++i) {
+            ConfigReport& cr = rep.configs[i];
+            if (!qs[i]) continue;
+            const Quantizer& q = *qs[i];
+            const auto t0 = Clock::now();
+            PassOutput& po = outs[i];
+            kernels::ErrorSums s;
+            std::uint64_t clipped = 0;
+            cr.channel_mse.assign(static_cast<std::size_t>(ch.channels), 0.0);
+            for (auto& c : po.chunks) {
+                s.merge(c.sums);
+                clipped += c.clipped;
+                for (auto& [chn, sse] : c.channel_sse) cr.channel_mse[static_cast<std::size_t>(chn)] += sse;
+            }
+            if (ch.len > 0)
+                for (auto& v : cr.channel_mse) v /= static_cast<double>(ch.len);
+            if (!o.per_channel_error) cr.channel_mse.clear();
+            ErrorMetrics& m = cr.metrics;
+            m.count = s.count;
+            m.nonfinite = nonfinite_n;
+            m.clipped = clipped;
+            if (s.count) {
+                const double cnt = static_cast<double>(s.count);
+                m.mse = s.sum_e2 / cnt;
+                m.rmse = std::sqrt(m.mse);
+                m.mae = s.sum_abs / cnt;
+                m.max_abs = s.max_abs;
+                const double inf = std::numeric_limits<double>::infinity();
+                m.snr_db = s.sum_e2 > 0 ? 10.0 * std::log10(sum_x2 / s.sum_e2) : inf;
+                const double var = rep.tensor.std * rep.tensor.std;
+                m.sqnr_db = m.mse > 0 ? 10.0 * std::log10(var / m.mse) : inf;
+                const double denom = std::sqrt(sum_x2) * std::sqrt(s.sum_dq2);
+                m.cosine = denom > 0 ? s.sum_xdq / denom : (sum_x2 == 0 && s.sum_dq2 == 0 ? 1.0 : 0.0);
+            }
+            int lowest = -128, highest = 127;
+            if (auto* iq = dynamic_cast<const IntQuantizer*>(&q)) {
+                const IntRange rg = int_code_range(iq->config().bits, iq->config().scheme == Scheme::Symmetric);
+                lowest = rg.qmin;
+                highest = rg.qmax;
+            }
+            cr.lowest_code = lowest;
+            cr.code_counts.assign(po.code_counts.begin() + (lowest + 128), po.code_counts.begin() + (highest + 129));
+            m.levels_used = static_cast<std::uint64_t>(std::count_if(cr.code_counts.begin(), cr.code_counts.end(),
+                                                                     [](std::uint64_t c) { return c > 0; }));
+            cr.dequantized = make_hist(wgrid.lo(), wgrid.hi(), po.dq);
+            cr.errors = make_hist(egrid.lo(), egrid.hi(), po.err);
+            cr.storage = q.storage();
+            cr.clip = q.clip_range();
+            if (n > 0) cr.levels = q.levels_at(std::clamp<std::int64_t>(o.levels_index, 0, n - 1));
+            if (scount > 0) {
+                const std::int64_t g = std::max<std::int64_t>(q.granule(), 1);
+                const std::int64_t first = srow * ch.len;
+                const std::int64_t b = first / g * g;
+                const std::int64_t e = std::min(n, ((first + scount + g - 1) / g) * g);
+                std::vector<float> buf(static_cast<std::size_t>(e - b));
+                q.run(b, e, buf.data(), nullptr, nullptr);
+                cr.sample_dequantized.assign(buf.begin() + (first - b), buf.begin() + (first - b + scount));
+            }
+            if (fwd) cr.forward = forward_diff(t, q, ch, *fwd);
+            tracker.add(1);
+            cfg_ms[i] += ms_since(t0);
+            if (o.layer_sim.enabled) {
+                try {
+                    cr.layers = simulate_layers(cr.config, o.layer_sim);
+                } catch (const std::exception& e) {
+                    rep.warnings.push_back(cr.config.display_name() + ": layer simulation: " + e.what());
+                }
+            }
+            if (!tracker.add(1)) break;
+            if (o.snr_sweep && cr.config.format == Format::Int) cr.snr_vs_bits = snr_sweep(req.tensor, cr.config, sum_x2, rep.tensor, tracker);
+            if (!tracker.add(1)) break;
+            cr.compute_ms = cfg_ms[i];
+            rep.memory.push_back(memory_bar(cr.config.display_name(), cr.storage.bits_per_weight, cr.storage.bytes, static_cast<int>(i)));
+        }
+    } catch (const std::exception& e) {
+        rep.warnings.push_back(std::string("analysis stopped: ") + e.what());
+    }
+    if (tracker.cancelled()) rep.cancelled = true;
+    rep.compute_ms = ms_since(t_start);
+    return rep;
+}
+
+} // namespace ql

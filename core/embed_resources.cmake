@@ -1,0 +1,16 @@
+# Generates a C++ source that holds resources/*.json as strings, so the binary needs no files at run
+# time. Run at build time: cmake -DOUT=... -DFILES="a|b" -P embed_resources.cmake
+set(body "// Generated from resources/*.json by core/embed_resources.cmake. Do not edit.\n#include \"core/resources.h\"\n\nnamespace ql {\nstd::string_view embedded_resource(std::string_view name) {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(f ${FILES})
+  get_filename_component(n ${f} NAME)
+  file(READ ${f} text)
+  string(FIND "${text}" ")ql_res\"" bad)
+  if(NOT bad EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "    if (name == \"${n}\") return R\"ql_res(${text})ql_res\";\n")
+endforeach()
+string(APPEND body "    return {};\n}\n} // namespace ql\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

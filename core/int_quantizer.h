@@ -1,0 +1,74 @@
+// Uniform integer quantization (Format::Int): bits 2..8, symmetric or asymmetric, per tensor, per
+// channel on any axis, or per group along the last axis; PyTorch's fake-quantization arithmetic
+// (core/int_quant_math.h).
+//
+// Storage (true size): every code takes `bits` bits; every slice (tensor / channel / group) adds its
+// scale (32 bits fp32 or 16 bits fp16) and, when asymmetric, a zero point packed at `bits` bits, as
+// GPTQ/AWQ checkpoints pack qzeros. INT4 symmetric with an fp16 scale per group of 128 = 4 + 16/128 =
+// 4.125 bits per weight.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/int_quant_math.h"
+#include "core/quantizer.h"
+
+namespace ql {
+
+// The scale storage a configuration actually uses (Auto resolved: fp16 per group, fp32 otherwise).
+ScaleType resolved_scale_type(const QuantConfig& c);
+
+// How flat element indices map to slices for a granularity and shape.
+struct SliceLayout {
+    Granularity granularity = Granularity::PerTensor;
+    std::int64_t numel = 0;
+    std::int64_t slices = 1;      // number of (scale, zero point) pairs
+    // PerChannel: channel of flat index i = (i / inner) % channels
+    std::int64_t inner = 1, channels = 1;
+    // PerGroup: row = i / cols, group = (i % cols) / group_size; slice = row * groups_per_row + group
+    std::int64_t cols = 1, group_size = 1, groups_per_row = 1;
+
+    static SliceLayout make(const QuantConfig& c, const std::vector<std::int64_t>& shape);
+    std::int64_t slice_of(std::int64_t i) const;
+    // Number of consecutive flat indices from i (inclusive) that share i's slice.
+    std::int64_t run_length(std::int64_t i) const;
+};
+
+// Scalar reference (DESIGN rule 4): the plain loops every optimised path is compared with, bit for bit.
+// Returns the dequantized values; codes/params when non-null.
+std::vector<float> quantize_int_ref(const Tensor& t, const QuantConfig& c, std::vector<std::int8_t>* codes,
+                                    QuantParams* params);
+
+// Slice parameters from the finite range [lo, hi] of the slice, honouring the scale storage type.
+IntParams int_slice_params(float lo, float hi, int bits, bool symmetric, ScaleType scale_type);
+
+class IntQuantizer final : public Quantizer {
+public:
+    explicit IntQuantizer(QuantConfig c);
+    bool prepare(const Tensor& t, const ProgressFn& progress = {}) override;
+    std::int64_t granule() const override { return 1; }
+    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes,
+             std::uint64_t* clipped = nullptr) const override;
+    StorageSize storage() const override;
+    std::vector<float> levels_at(std::int64_t i) const override;
+    int code_count() const override { return range_.qmax - range_.qmin + 1; }
+    QuantParams params() const override;
+    std::optional<std::pair<float, float>> clip_range() const override { return clip_; }
+    std::optional<OutputBounds> output_bounds() const override;
+
+    const SliceLayout& layout() const { return layout_; }
+    const std::vector<IntParams>& slice_params() const { return params_; }
+    // Sets the per-tensor clip range used instead of min-max (range-setting methods); before prepare().
+    void set_clip_range(float lo, float hi) { clip_ = std::make_pair(lo, hi); }
+
+private:
+    const Tensor* tensor_ = nullptr;
+    SliceLayout layout_;
+    IntRange range_{};
+    std::vector<IntParams> params_;
+    std::vector<float> vec_scale_, vec_inv_, vec_zp_;  // per-channel on the last axis: per-element arrays
+    std::optional<std::pair<float, float>> clip_;
+};
+
+} // namespace ql

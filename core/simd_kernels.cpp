@@ -1,0 +1,168 @@
+// Vectorised building blocks (see simd_kernels.h). The AVX2 paths reproduce the scalar arithmetic of
+// core/int_quant_math.h exactly: _mm256_round_ps with _MM_FROUND_TO_NEAREST_INT is rint (ties to
+// even), products and differences are the same single float operations, no contraction.
+#include "core/simd_kernels.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/int_quant_math.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace ql::simd {
+
+bool minmax_finite(const float* x, std::int64_t n, float& lo_out, float& hi_out) {
+    float lo = std::numeric_limits<float>::infinity();
+    float hi = -std::numeric_limits<float>::infinity();
+    std::int64_t i = 0;
+#if defined(__AVX2__)
+    __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    const __m256 inf = _mm256_set1_ps(std::numeric_limits<float>::infinity());
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        // finite <=> |v| < inf (false for NaN and +-inf)
+        __m256 fin = _mm256_cmp_ps(_mm256_and_ps(v, absmask), inf, _CMP_LT_OQ);
+        vlo = _mm256_min_ps(vlo, _mm256_blendv_ps(inf, v, fin));
+        vhi = _mm256_max_ps(vhi, _mm256_blendv_ps(_mm256_sub_ps(_mm256_setzero_ps(), inf), v, fin));
+    }
+    alignas(32) float a[8], b[8];
+    _mm256_store_ps(a, vlo);
+    _mm256_store_ps(b, vhi);
+    for (int k = 0; k < 8; ++k) {
+        lo = a[k] < lo ? a[k] : lo;
+        hi = b[k] > hi ? b[k] : hi;
+    }
+#endif
+    for (; i < n; ++i) {
+        float v = x[i];
+        if (!std::isfinite(v)) continue;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (!(lo <= hi)) return false;
+    lo_out = lo;
+    hi_out = hi;
+    return true;
+}
+
+float absmax_finite(const float* x, std::int64_t n) {
+    float lo = 0, hi = 0;
+    if (!minmax_finite(x, n, lo, hi)) return 0.0f;
+    return std::fmax(std::fabs(lo), std::fabs(hi));
+}
+
+namespace {
+
+inline std::uint64_t scalar_fake_quant(const float* x, std::int64_t n, float scale, float inv, int z, int qmin,
+                                       int qmax, float* dq, std::int8_t* codes) {
+    std::uint64_t clipped = 0;
+    const IntParams p{scale, inv, z};
+    const IntRange r{qmin, qmax};
+    for (std::int64_t k = 0; k < n; ++k) {
+        const float v = ql_rint(x[k] * inv) + static_cast<float>(z);
+        if (std::isfinite(x[k]) && (v < static_cast<float>(qmin) || v > static_cast<float>(qmax))) ++clipped;
+        const int q = int_quantize(x[k], p, r);
+        dq[k] = int_dequantize(q, p);
+        if (codes) codes[k] = static_cast<std::int8_t>(q);
+    }
+    return clipped;
+}
+
+#if defined(__AVX2__)
+// One vector of 8: returns the clipped mask bits.
+inline int fq8(__m256 xv, __m256 vscale, __m256 vinv, __m256 vz, __m256 vqmin, __m256 vqmax, float* dq,
+               std::int8_t* codes) {
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    const __m256 inf = _mm256_set1_ps(std::numeric_limits<float>::infinity());
+    __m256 t = _mm256_round_ps(_mm256_mul_ps(xv, vinv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 v = _mm256_add_ps(t, vz);
+    __m256 fin = _mm256_cmp_ps(_mm256_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+    __m256 out = _mm256_or_ps(_mm256_cmp_ps(v, vqmin, _CMP_LT_OQ), _mm256_cmp_ps(v, vqmax, _CMP_GT_OQ));
+    int clipbits = _mm256_movemask_ps(_mm256_and_ps(out, fin));
+    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+    // clamp exactly as the scalar: v < qmin ? qmin : v; then v > qmax ? qmax : v; NaN -> z
+    __m256 c = _mm256_blendv_ps(v, vqmin, _mm256_cmp_ps(v, vqmin, _CMP_LT_OQ));
+    c = _mm256_blendv_ps(c, vqmax, _mm256_cmp_ps(c, vqmax, _CMP_GT_OQ));
+    c = _mm256_blendv_ps(c, vz, nan);
+    _mm256_storeu_ps(dq, _mm256_mul_ps(_mm256_sub_ps(c, vz), vscale));
+    if (codes) {
+        __m256i i32 = _mm256_cvtps_epi32(c);
+        __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(i32), _mm256_extracti128_si256(i32, 1));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(codes), _mm_packs_epi16(p16, p16));
+    }
+    return clipbits;
+}
+#endif
+
+} // namespace
+
+std::uint64_t int_fake_quant(const float* x, std::int64_t n, float scale, float inv, int z, int qmin, int qmax,
+                             float* dq, std::int8_t* codes) {
+    std::uint64_t clipped = 0;
+    std::int64_t i = 0;
+#if defined(__AVX2__)
+    const __m256 vscale = _mm256_set1_ps(scale), vinv = _mm256_set1_ps(inv), vz = _mm256_set1_ps(static_cast<float>(z));
+    const __m256 vqmin = _mm256_set1_ps(static_cast<float>(qmin)), vqmax = _mm256_set1_ps(static_cast<float>(qmax));
+    for (; i + 8 <= n; i += 8) {
+        int bits = fq8(_mm256_loadu_ps(x + i), vscale, vinv, vz, vqmin, vqmax, dq + i, codes ? codes + i : nullptr);
+        clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(bits)));
+    }
+#endif
+    clipped += scalar_fake_quant(x + i, n - i, scale, inv, z, qmin, qmax, dq + i, codes ? codes + i : nullptr);
+    return clipped;
+}
+
+std::uint64_t int_fake_quant_vec(const float* x, std::int64_t n, const float* scale, const float* inv,
+                                 const float* zp, int qmin, int qmax, float* dq, std::int8_t* codes) {
+    std::uint64_t clipped = 0;
+    std::int64_t i = 0;
+#if defined(__AVX2__)
+    const __m256 vqmin = _mm256_set1_ps(static_cast<float>(qmin)), vqmax = _mm256_set1_ps(static_cast<float>(qmax));
+    for (; i + 8 <= n; i += 8) {
+        int bits = fq8(_mm256_loadu_ps(x + i), _mm256_loadu_ps(scale + i), _mm256_loadu_ps(inv + i),
+                       _mm256_loadu_ps(zp + i), vqmin, vqmax, dq + i, codes ? codes + i : nullptr);
+        clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(bits)));
+    }
+#endif
+    for (; i < n; ++i)
+        clipped += scalar_fake_quant(x + i, 1, scale[i], inv[i], static_cast<int>(zp[i]), qmin, qmax, dq + i,
+                                     codes ? codes + i : nullptr);
+    return clipped;
+}
+
+float read_sum(const float* x, std::int64_t n) {
+    float total = 0;
+#pragma omp parallel reduction(+ : total)
+    {
+        float part = 0;
+#if defined(__AVX2__)
+        __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+#pragma omp for schedule(static) nowait
+        for (std::int64_t i = 0; i < n / 32; ++i) {
+            const float* p = x + i * 32;
+            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(p));
+            s1 = _mm256_add_ps(s1, _mm256_loadu_ps(p + 8));
+            s2 = _mm256_add_ps(s2, _mm256_loadu_ps(p + 16));
+            s3 = _mm256_add_ps(s3, _mm256_loadu_ps(p + 24));
+        }
+        alignas(32) float v[8];
+        _mm256_store_ps(v, _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+        for (float f : v) part += f;
+#else
+        float a[8] = {};
+#pragma omp for schedule(static) nowait
+        for (std::int64_t i = 0; i < n / 8; ++i)
+            for (int k = 0; k < 8; ++k) a[k] += x[i * 8 + k];
+        for (float f : a) part += f;
+#endif
+        total += part;
+    }
+    for (std::int64_t i = n / 32 * 32; i < n; ++i) total += x[i];
+    return total;
+}
+
+} // namespace ql::simd

@@ -1,0 +1,29 @@
+// Small vectorised building blocks shared by the quantizers and the analysis (AVX2 when the build
+// targets it, plain C++ otherwise). Each returns exactly what its scalar loop would: only min/max and
+// integer counts are reordered, never a float sum.
+#pragma once
+
+#include <cstdint>
+
+namespace ql::simd {
+
+// Minimum and maximum over the finite values of x[0, n); returns false (lo, hi untouched) when none.
+bool minmax_finite(const float* x, std::int64_t n, float& lo, float& hi);
+// Maximum of |x| over finite values (0 when none).
+float absmax_finite(const float* x, std::int64_t n);
+
+// Integer fake-quantization of x[0, n) with one parameter set (core/int_quant_math.h, bit for bit):
+// dq = (clamp(rint(x * inv_scale) + z, qmin, qmax) - z) * scale; NaN -> code z. codes may be null.
+// Returns the number of finite values whose rint(x * inv_scale) + z fell outside [qmin, qmax].
+std::uint64_t int_fake_quant(const float* x, std::int64_t n, float scale, float inv_scale, int zero_point,
+                             int qmin, int qmax, float* dq, std::int8_t* codes);
+
+// The same with per-element parameters (per-channel on the last axis): element k uses scale[k] ...
+std::uint64_t int_fake_quant_vec(const float* x, std::int64_t n, const float* scale, const float* inv_scale,
+                                 const float* zero_point, int qmin, int qmax, float* dq, std::int8_t* codes);
+
+// Sum of x[0, n) with every thread, vectorised: one plain read of the data, the floor that benchmarks
+// compare tensor passes with.
+float read_sum(const float* x, std::int64_t n);
+
+} // namespace ql::simd
