@@ -208,16 +208,15 @@ void moments(const float* x, std::int64_t n, Moments& acc) {
     acc.merge(m);
 }
 
-int BinGrid::bin_of(float v) const {
-    if (!std::isfinite(v)) return -1;
-    const float lo = static_cast<float>(base_lo), hi = static_cast<float>(base_hi);
-    const float inv_w = static_cast<float>(base_bins / (base_hi - base_lo));
-    const float t = std::floor((v - lo) * inv_w);
-    if (!(t > -2.0e9f && t < 2.0e9f)) return -1;
-    int i = static_cast<int>(t);
-    i = v <= hi ? std::min(i, base_bins - 1) : std::max(i, base_bins);
-    i += below;
-    return i >= 0 && i < total() ? i : -1;
+BinParams BinGrid::params() const {
+    BinParams p;
+    p.lo = static_cast<float>(base_lo);
+    p.hi = static_cast<float>(base_hi);
+    p.inv_width = static_cast<float>(base_bins / (base_hi - base_lo));
+    p.base_bins = base_bins;
+    p.below = below;
+    p.total = total();
+    return p;
 }
 
 namespace {

@@ -6,6 +6,8 @@
 #include <limits>
 #include <vector>
 
+#include "core/bin_grid.h"
+
 namespace ql::kernels {
 
 // Sums over the finite x of a chunk, comparing x with its dequantized dq.
@@ -44,7 +46,8 @@ struct BinGrid {
     int total() const { return base_bins + below + above; }
     double lo() const { return base_lo - below * width(); }
     double hi() const { return base_hi + above * width(); }
-    int bin_of(float v) const;  // -1 when v is outside [lo(), hi()] or not finite
+    BinParams params() const;   // the float parameters of bin_index() (core/bin_grid.h)
+    int bin_of(float v) const { return bin_index(v, params()); }  // -1 outside the grid or not finite
 };
 
 // A histogram under construction: 4 interleaved uint32 sub-histograms (so consecutive increments of the

@@ -22,3 +22,18 @@ struct DeviceInfo {
 const DeviceInfo& device_info();
 
 } // namespace ql::gpu
+
+#include <memory>
+
+namespace ql {
+class Accelerator;
+}
+
+namespace ql::gpu {
+
+// The analysis accelerator on device 0 (core/accelerator.h): the fused quantize / dequantize / error /
+// histogram pass for Int configurations per tensor, per channel (axis 0) and per group. nullptr when
+// there is no usable device or the build has no CUDA; the caller then runs the CPU path.
+std::unique_ptr<Accelerator> make_accelerator();
+
+} // namespace ql::gpu

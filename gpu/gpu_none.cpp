@@ -1,6 +1,8 @@
 // The gpu/ API in a build without CUDA: no device, with the reason the app shows.
 #include "gpu/gpu_backend.h"
 
+#include "core/accelerator.h"
+
 namespace ql::gpu {
 
 const DeviceInfo& device_info() {
@@ -11,5 +13,7 @@ const DeviceInfo& device_info() {
     }();
     return info;
 }
+
+std::unique_ptr<Accelerator> make_accelerator() { return nullptr; }
 
 } // namespace ql::gpu

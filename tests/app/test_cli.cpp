@@ -1,0 +1,120 @@
+// The headless commands of the quantlens binary, run as a user would: exit codes, outputs, and clear
+// messages for bad arguments (exit 2) and bad files (exit 1).
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QByteArray out, err;
+};
+
+Run run(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(QL_QUANTLENS_BIN), args);
+    p.waitForFinished(120000);
+    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString path(const char* name) const { return dir_.filePath(name); }
+
+private slots:
+    void generateThenStats() {
+        Run g = run({"generate", "--shape", "200x300", "--std", "2", "--seed", "42", "--out", path("w.npy")});
+        QCOMPARE(g.code, 0);
+        QVERIFY(QFile::exists(path("w.npy")));
+        Run s = run({"stats", path("w.npy"), "--bits", "4", "--json"});
+        QCOMPARE(s.code, 0);
+        const auto j = QJsonDocument::fromJson(s.out).object();
+        QCOMPARE(j["tensor"].toObject()["numel"].toInt(), 60000);
+        const auto c = j["configs"].toArray().at(0).toObject();
+        QCOMPARE(c["config"].toObject()["bits"].toInt(), 4);
+        const double snr = c["metrics"].toObject()["snr_db"].toDouble();
+        QVERIFY2(snr > 10 && snr < 20, qPrintable(QString::number(snr)));  // INT4 per tensor on a normal tensor
+        QVERIFY(c["storage"].toObject()["bits_per_weight"].toDouble() > 4.0);
+    }
+
+    void statsWithGenerator() {
+        Run s8 = run({"stats", "--generate", "--shape", "100x100", "--bits", "8", "--json"});
+        Run s4 = run({"stats", "--generate", "--shape", "100x100", "--bits", "4", "--json"});
+        QCOMPARE(s8.code, 0);
+        QCOMPARE(s4.code, 0);
+        auto mse = [](const QByteArray& o) {
+            return QJsonDocument::fromJson(o).object()["configs"].toArray().at(0).toObject()["metrics"].toObject()["mse"].toDouble();
+        };
+        QVERIFY(mse(s4.out) > mse(s8.out));
+    }
+
+    void quantizeWritesDequantizedAndCodes() {
+        QCOMPARE(run({"generate", "--shape", "8x16", "--out", path("small.npy")}).code, 0);
+        Run q = run({"quantize", path("small.npy"), "--bits", "4", "--scheme", "sym", "--granularity", "group", "--group-size", "16",
+                     "--out", path("dq.npy"), "--codes", path("codes.npy")});
+        QCOMPARE(q.code, 0);
+        QVERIFY2(q.out.contains("5.0000 bits per weight"), q.out.constData());  // INT4 + an fp16 scale per 16 = 4 + 16/16
+        QFile codes(path("codes.npy"));
+        QVERIFY(codes.open(QIODevice::ReadOnly));
+        QVERIFY(codes.readAll().contains("'descr': '|i1'"));
+    }
+
+    void memory() {
+        Run m = run({"memory", "--params", "7e9", "--json"});
+        QCOMPARE(m.code, 0);
+        const auto formats = QJsonDocument::fromJson(m.out).object()["formats"].toArray();
+        QCOMPARE(formats.at(1).toObject()["format"].toString(), QString("FP16"));
+        QCOMPARE(formats.at(1).toObject()["total_gb"].toDouble(), 14.0);
+        Run t = run({"memory", "--params", "7e9", "--gpu", "RTX 4090"});
+        QCOMPARE(t.code, 0);
+        QVERIFY(t.out.contains("13.04"));  // FP16 in GiB
+    }
+
+    void badArguments_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown option") << QStringList{"stats", "--generate", "--bogus"} << 2 << "unknown option --bogus";
+        QTest::newRow("bits out of range") << QStringList{"stats", "--generate", "--bits", "9"} << 2 << "--bits must be 2..8";
+        QTest::newRow("not a number") << QStringList{"stats", "--generate", "--bits", "four"} << 2 << "needs a number";
+        QTest::newRow("bad shape") << QStringList{"generate", "--shape", "10xx", "--out", "x.npy"} << 2 << "--shape must look like";
+        QTest::newRow("missing --out") << QStringList{"generate"} << 2 << "missing required option --out";
+        QTest::newRow("missing file") << QStringList{"stats", "/nonexistent/w.npy"} << 1 << "cannot open";
+        QTest::newRow("unknown GPU") << QStringList{"memory", "--params", "7e9", "--gpu", "Voodoo2"} << 2 << "unknown --gpu";
+        QTest::newRow("axis out of range") << QStringList{"stats", "--generate", "--granularity", "channel", "--axis", "3"} << 2 << "axis 3 out of range";
+    }
+    void badArguments() {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        Run r = run(args);
+        QCOMPARE(r.code, code);
+        QVERIFY2(QString(r.err).contains(message), r.err.constData());
+    }
+
+    void notAnNpyFile() {
+        QFile f(path("bad.npy"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not numpy");
+        f.close();
+        Run r = run({"stats", path("bad.npy")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("bad.npy"), r.err.constData());
+    }
+
+    void benchListsSections() {
+        Run r = run({"bench", "--list"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("analysis"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,361 @@
+// analyze(): metrics against hand-computed values, histograms that hold every value, SNR rising
+// 6.02 dB per bit, per-channel error, one layer's output error, layer accumulation, cancellation,
+// determinism across thread counts, and non-finite inputs.
+#include <QtTest>
+
+#include <omp.h>
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/analysis.h"
+#include "core/generators.h"
+#include "core/rng.h"
+
+using ql::AnalysisRequest;
+using ql::Granularity;
+using ql::QuantConfig;
+using ql::Scheme;
+using ql::Tensor;
+
+Q_DECLARE_METATYPE(ql::QuantConfig)
+
+namespace {
+
+constexpr double kRelTol = 1e-9;            // double sums of a few exact values
+constexpr double kSumTol = 1e-6;            // float-block partial sums over many values
+constexpr double kSnrPerBit = 6.02;         // 20 log10(2) dB per bit of a uniform quantizer
+constexpr double kSnrPerBitTolerance = 0.15; // dB, on 10^6 uniform values
+
+QuantConfig cfg(int bits, Scheme s, Granularity g = Granularity::PerTensor, int group = 128) {
+    QuantConfig c;
+    c.bits = bits;
+    c.scheme = s;
+    c.granularity = g;
+    c.group_size = group;
+    return c;
+}
+
+std::shared_ptr<const Tensor> make(std::vector<std::int64_t> shape, std::vector<float> v) {
+    auto t = std::make_shared<Tensor>("t", std::move(shape));
+    t->values = std::move(v);
+    return t;
+}
+
+AnalysisRequest request(std::shared_ptr<const Tensor> t, std::vector<QuantConfig> cs) {
+    AnalysisRequest r;
+    r.tensor = std::move(t);
+    r.configs = std::move(cs);
+    r.options.layer_sim.enabled = false;
+    r.options.snr_sweep = false;
+    return r;
+}
+
+bool near(double a, double b, double rel) { return std::fabs(a - b) <= rel * std::max({1.0, std::fabs(a), std::fabs(b)}); }
+
+} // namespace
+
+class TestAnalysis : public QObject {
+    Q_OBJECT
+private slots:
+    // x = {0.5, -0.5, 127, -127} at INT8 symmetric: scale = 127/127 = 1, so 0.5 and -0.5 round (half to
+    // even) to 0 and 127 stay exact. Errors {-0.5, 0.5, 0, 0}: MSE 0.125, MAE 0.25, max 0.5;
+    // signal power 32258.5, noise 0.5: SNR = 10 log10(64517) = 48.0969 dB; mean 0 so SQNR is the same.
+    void metricsByHand() {
+        auto r = ql::analyze(request(make({4}, {0.5f, -0.5f, 127.0f, -127.0f}), {cfg(8, Scheme::Symmetric)}));
+        QVERIFY(r.warnings.empty());
+        const auto& m = r.configs.at(0).metrics;
+        QVERIFY(near(m.mse, 0.125, kRelTol));
+        QVERIFY(near(m.rmse, std::sqrt(0.125), kRelTol));
+        QVERIFY(near(m.mae, 0.25, kRelTol));
+        QCOMPARE(m.max_abs, 0.5);
+        QVERIFY(near(m.snr_db, 10 * std::log10(64517.0), kRelTol));
+        QVERIFY(near(m.sqnr_db, 10 * std::log10(8064.625 / 0.125), kRelTol));
+        QVERIFY(near(m.cosine, 32258.0 / (std::sqrt(32258.5) * std::sqrt(32258.0)), kRelTol));
+        QCOMPARE(m.levels_used, std::uint64_t(3));  // codes 0, 127, -127
+        QCOMPARE(m.clipped, std::uint64_t(0));
+        QCOMPARE(m.count, std::uint64_t(4));
+        QCOMPARE(r.configs[0].sample_dequantized, (std::vector<float>{0.0f, -0.0f, 127.0f, -127.0f}));
+    }
+
+    // A representable tensor is reproduced exactly: zero error, infinite SNR, cosine 1.
+    void exactTensor() {
+        std::vector<float> v;
+        for (int k = -127; k <= 127; ++k) v.push_back(static_cast<float>(k));
+        auto r = ql::analyze(request(make({255}, v), {cfg(8, Scheme::Symmetric)}));
+        const auto& m = r.configs.at(0).metrics;
+        QCOMPARE(m.mse, 0.0);
+        QVERIFY(std::isinf(m.snr_db) && m.snr_db > 0);
+        QCOMPARE(m.cosine, 1.0);
+        QCOMPARE(m.levels_used, std::uint64_t(255));
+    }
+
+    // Histograms count every finite value, share one weight range with the original, and hold every
+    // dequantized value; the error range is symmetric and shared by the configurations.
+    void histograms_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::newRow("int8 asym tensor") << cfg(8, Scheme::Asymmetric);
+        QTest::newRow("int4 asym tensor") << cfg(4, Scheme::Asymmetric);
+        QTest::newRow("int2 asym tensor: levels beyond the data") << cfg(2, Scheme::Asymmetric);
+        QTest::newRow("int4 sym group 32") << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 32);
+        QTest::newRow("int3 asym channel") << cfg(3, Scheme::Asymmetric, Granularity::PerChannel);
+    }
+    void histograms() {
+        QFETCH(QuantConfig, config);
+        ql::GeneratorSpec g;
+        g.shape = {64, 256};
+        g.distribution = ql::Distribution::Laplace;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        auto req = request(t, {config, cfg(8, Scheme::Symmetric)});
+        req.options.histogram_bins = 50;
+        const auto r = ql::analyze(req);
+        const std::uint64_t n = static_cast<std::uint64_t>(t->numel());
+        QCOMPARE(r.original.total, n);
+        QCOMPARE(r.original.counts.size(), r.configs[0].dequantized.counts.size());
+        QVERIFY(r.original.counts.size() >= 50);
+        QVERIFY(r.original.lo <= r.tensor.min && r.original.hi >= r.tensor.max);
+        for (const auto& c : r.configs) {
+            QCOMPARE(c.dequantized.total, n);
+            QCOMPARE(c.errors.total, n);
+            QCOMPARE(c.dequantized.lo, r.original.lo);
+            QCOMPARE(c.dequantized.hi, r.original.hi);
+            QCOMPARE(c.errors.lo, -c.errors.hi);
+            QCOMPARE(c.errors.hi, r.configs[0].errors.hi);
+            QVERIFY(c.errors.hi >= c.metrics.max_abs);
+            // density integrates to 1
+            const auto d = c.dequantized.density();
+            const double integral = std::accumulate(d.begin(), d.end(), 0.0) * c.dequantized.bin_width();
+            QVERIFY(near(integral, 1.0, 1e-9));
+            // the levels grid lies within the histogram
+            for (float lv : c.levels) QVERIFY(lv >= c.dequantized.lo - 1e-6 && lv <= c.dequantized.hi + 1e-6);
+        }
+        // the dequantized histogram of a per-tensor configuration has at most 2^b occupied bins
+        if (config.granularity == Granularity::PerTensor) {
+            const auto& dq = r.configs[0].dequantized.counts;
+            QVERIFY(std::count_if(dq.begin(), dq.end(), [](auto c) { return c > 0; }) <= (1 << config.bits));
+        }
+    }
+
+    // On uniform data, min-max quantization with 2^b levels has step = range / (2^b - 1) and noise
+    // step^2 / 12 against signal range^2 / 12, so SNR = 20 log10(2^b - 1): each extra bit adds
+    // 20 log10((2^b - 1) / (2^(b-1) - 1)) dB, which tends to the classic 20 log10(2) = 6.02 dB per bit.
+    void snrPerBit_data() {
+        QTest::addColumn<int>("bits");
+        for (int b = 3; b <= 8; ++b) QTest::newRow(qPrintable(QString("%1 -> %2 bits").arg(b - 1).arg(b))) << b;
+    }
+    void snrPerBit() {
+        QFETCH(int, bits);
+        static std::shared_ptr<const Tensor> t = [] {
+            ql::GeneratorSpec g;
+            g.distribution = ql::Distribution::Uniform;
+            g.shape = {1000, 1000};
+            g.std = 1.0;
+            return std::make_shared<const Tensor>(ql::generate(g));
+        }();
+        const auto r = ql::analyze(request(t, {cfg(bits - 1, Scheme::Asymmetric), cfg(bits, Scheme::Asymmetric)}));
+        const double gain = r.configs[1].metrics.snr_db - r.configs[0].metrics.snr_db;
+        const double expected = 20 * std::log10(((1 << bits) - 1.0) / ((1 << (bits - 1)) - 1.0));
+        QVERIFY2(std::fabs(gain - expected) < kSnrPerBitTolerance, qPrintable(QString("gain %1 dB, expected %2").arg(gain).arg(expected)));
+        QVERIFY(std::fabs(r.configs[1].metrics.snr_db - 20 * std::log10((1 << bits) - 1.0)) < kSnrPerBitTolerance);
+        if (bits >= 6) QVERIFY2(std::fabs(gain - kSnrPerBit) < kSnrPerBitTolerance, qPrintable(QString("gain %1 dB").arg(gain)));
+    }
+
+    void snrSweep() {
+        ql::GeneratorSpec g;
+        g.shape = {200, 200};
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        auto req = request(t, {cfg(4, Scheme::Asymmetric)});
+        req.options.snr_sweep = true;
+        const auto r = ql::analyze(req);
+        const auto& s = r.configs[0].snr_vs_bits;
+        QCOMPARE(int(s.size()), 7);
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            QCOMPARE(s[i].bits, int(i) + 2);
+            if (i) QVERIFY(s[i].snr_db > s[i - 1].snr_db);
+            QVERIFY(near(s[i].reference_db, s.back().snr_db - kSnrPerBit * (8 - s[i].bits), 1e-12));
+        }
+        QVERIFY(near(s[2].snr_db, r.configs[0].metrics.snr_db, 1e-12));  // the 4-bit point is this config
+    }
+
+    // LLM-like rows (10-100x larger) ruin a per-tensor scale for every other row; per-channel scales fix it.
+    void perChannelBeatsPerTensor() {
+        ql::GeneratorSpec g;
+        g.shape = {64, 512};
+        g.std = 0.02;
+        g.llm_channels = 4;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        const auto r = ql::analyze(request(t, {cfg(8, Scheme::Symmetric), cfg(8, Scheme::Symmetric, Granularity::PerChannel)}));
+        const auto& pt = r.configs[0].channel_mse;
+        const auto& pc = r.configs[1].channel_mse;
+        QCOMPARE(int(pt.size()), 64);
+        QCOMPARE(int(pc.size()), 64);
+        QVERIFY(r.configs[1].metrics.mse < r.configs[0].metrics.mse);
+        int better = 0;
+        for (std::size_t i = 0; i < pt.size(); ++i) better += pc[i] < pt[i];
+        QVERIFY2(better >= 56, qPrintable(QString("%1 of 64 rows better per channel").arg(better)));
+        // per-row MSEs average to the tensor MSE (equal row lengths)
+        QVERIFY(near(std::accumulate(pt.begin(), pt.end(), 0.0) / 64, r.configs[0].metrics.mse, kSumTol));
+    }
+
+    // One layer: W = [[127, 63.5]] at INT8 sym has scale 1, so Wq = [[127, 64]] (63.5 ties to 64) and
+    // Y - Yq = x1 * (-0.5) for the single input row x = (x0, x1) ~ normal from ql::Rng(forward_seed).
+    void forwardDiffByHand() {
+        auto req = request(make({1, 2}, {127.0f, 63.5f}), {cfg(8, Scheme::Symmetric)});
+        req.options.forward_batch = 1;
+        req.options.forward_seed = 99;
+        const auto r = ql::analyze(req);
+        ql::Rng rng(99);
+        const double x0 = static_cast<float>(rng.normal()), x1 = static_cast<float>(rng.normal());
+        const double y = x0 * 127.0 + x1 * 63.5;
+        const auto& f = r.configs[0].forward;
+        QVERIFY(near(f.mean_abs, 0.5 * std::fabs(x1), 1e-6));
+        QVERIFY(near(f.max_abs, 0.5 * std::fabs(x1), 1e-6));
+        QVERIFY(near(f.mean_rel_pct, 0.5 * std::fabs(x1) / std::fabs(y) * 100, 1e-5));
+    }
+
+    void layerAccumulation_data() {
+        QTest::addColumn<int>("activation");
+        QTest::newRow("none") << int(ql::Activation::None);
+        QTest::newRow("relu") << int(ql::Activation::ReLU);
+        QTest::newRow("gelu") << int(ql::Activation::GELU);
+    }
+    void layerAccumulation() {
+        QFETCH(int, activation);
+        auto req = request(make({8, 8}, std::vector<float>(64, 1.0f)), {cfg(8, Scheme::Asymmetric), cfg(4, Scheme::Asymmetric)});
+        req.options.layer_sim.enabled = true;
+        req.options.layer_sim.width = 128;
+        req.options.layer_sim.layers = 5;
+        req.options.layer_sim.activation = static_cast<ql::Activation>(activation);
+        const auto r = ql::analyze(req);
+        const auto& l8 = r.configs[0].layers;
+        const auto& l4 = r.configs[1].layers;
+        QCOMPARE(int(l8.size()), 5);
+        QCOMPARE(int(l4.size()), 5);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(l8[static_cast<std::size_t>(i)].layer, i + 1);
+            QVERIFY(l8[static_cast<std::size_t>(i)].relative > 0);
+            QVERIFY(l4[static_cast<std::size_t>(i)].relative > 4 * l8[static_cast<std::size_t>(i)].relative);
+        }
+        // error accumulates: the last layer is worse than the first
+        QVERIFY(l4.back().relative > l4.front().relative);
+    }
+
+    void cancel() {
+        ql::GeneratorSpec g;
+        g.shape = {512, 512};
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        int calls = 0;
+        const auto r = ql::analyze(request(t, {cfg(8, Scheme::Asymmetric), cfg(4, Scheme::Asymmetric)}),
+                                   [&](std::size_t, std::size_t) { return ++calls < 2; });
+        QVERIFY(r.cancelled);
+        QVERIFY(calls >= 2);
+    }
+
+    void progressReachesTotal() {
+        ql::GeneratorSpec g;
+        g.shape = {256, 256};
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        std::size_t last_done = 0, last_total = 0;
+        bool monotone = true;
+        const auto r = ql::analyze(request(t, {cfg(8, Scheme::Asymmetric)}), [&](std::size_t d, std::size_t tot) {
+            monotone = monotone && d >= last_done && d <= tot;
+            last_done = d;
+            last_total = tot;
+            return true;
+        });
+        QVERIFY(!r.cancelled);
+        QVERIFY(monotone);
+        QVERIFY(last_total > 0);
+    }
+
+    // The same numbers with 1 and 2 threads (sums are merged in chunk order).
+    void deterministicAcrossThreads() {
+        ql::GeneratorSpec g;
+        g.shape = {300, 700};
+        g.outlier_fraction = 0.001;
+        const Tensor base = ql::generate(g);
+        const auto cs = std::vector<QuantConfig>{cfg(4, Scheme::Asymmetric), cfg(4, Scheme::Symmetric, Granularity::PerGroup, 64)};
+        const int before = omp_get_max_threads();
+        omp_set_num_threads(1);
+        const auto r1 = ql::analyze(request(std::make_shared<const Tensor>(base), cs));
+        omp_set_num_threads(2);
+        const auto r2 = ql::analyze(request(std::make_shared<const Tensor>(base), cs));
+        omp_set_num_threads(before);
+        for (std::size_t i = 0; i < cs.size(); ++i) {
+            QCOMPARE(r1.configs[i].metrics.mse, r2.configs[i].metrics.mse);
+            QCOMPARE(r1.configs[i].metrics.snr_db, r2.configs[i].metrics.snr_db);
+            QCOMPARE(r1.configs[i].dequantized.counts, r2.configs[i].dequantized.counts);
+            QCOMPARE(r1.configs[i].errors.counts, r2.configs[i].errors.counts);
+            QCOMPARE(r1.configs[i].channel_mse, r2.configs[i].channel_mse);
+        }
+        QCOMPARE(r1.tensor.std, r2.tensor.std);
+    }
+
+    void nonFiniteInputs() {
+        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+        auto r = ql::analyze(request(make({2, 4}, {1.0f, nan, -2.0f, 0.5f, inf, 3.0f, -inf, 0.25f}), {cfg(8, Scheme::Asymmetric)}));
+        QCOMPARE(r.tensor.nan_count, std::uint64_t(1));
+        QCOMPARE(r.tensor.inf_count, std::uint64_t(2));
+        QCOMPARE(r.tensor.min, -2.0);
+        QCOMPARE(r.tensor.max, 3.0);
+        QVERIFY(!r.warnings.empty());
+        const auto& c = r.configs[0];
+        QCOMPARE(c.metrics.count, std::uint64_t(5));
+        QCOMPARE(c.metrics.nonfinite, std::uint64_t(3));
+        QVERIFY(std::isfinite(c.metrics.mse));
+        QCOMPARE(c.dequantized.total, std::uint64_t(5));
+        QCOMPARE(c.errors.total, std::uint64_t(5));
+        QCOMPARE(r.original.total, std::uint64_t(5));
+    }
+
+    void invalidConfigIsReported() {
+        QuantConfig bad = cfg(8, Scheme::Symmetric, Granularity::PerChannel);
+        bad.axis = 5;
+        auto r = ql::analyze(request(make({2, 2}, {1, 2, 3, 4}), {bad, cfg(8, Scheme::Symmetric)}));
+        QVERIFY(r.configs[0].error.find("axis 5 out of range") != std::string::npos);
+        QVERIFY(r.configs[1].error.empty());
+        QCOMPARE(r.configs[1].metrics.count, std::uint64_t(4));
+    }
+
+    void emptyAndNoConfigs() {
+        auto r = ql::analyze(request(make({0, 4}, {}), {cfg(8, Scheme::Symmetric)}));
+        QCOMPARE(r.tensor.numel, std::int64_t(0));
+        QCOMPARE(r.configs.size(), std::size_t(1));
+        auto r2 = ql::analyze(request(make({3}, {1, 2, 3}), {}));
+        QCOMPARE(r2.original.total, std::uint64_t(3));
+        AnalysisRequest none;
+        QVERIFY(!ql::analyze(none).warnings.empty());
+    }
+
+    // The memory bars: FP32 = 4 bytes per value ... and each configuration's true size.
+    void memoryBars() {
+        auto r = ql::analyze(request(make({1000, 1000}, std::vector<float>(1000000, 0.5f)),
+                                     {cfg(4, Scheme::Symmetric, Granularity::PerGroup, 128)}));
+        QCOMPARE(int(r.memory.size()), 5);
+        QCOMPARE(r.memory[0].bytes, std::uint64_t(4000000));
+        QCOMPARE(r.memory[0].gb, 0.004);
+        QVERIFY(near(r.memory[0].gib, 4000000.0 / 1073741824.0, 1e-12));
+        QCOMPARE(r.memory[1].bytes, std::uint64_t(2000000));
+        QCOMPARE(r.memory[2].bytes, std::uint64_t(1000000));
+        QCOMPARE(r.memory[3].bytes, std::uint64_t(500000));
+        QCOMPARE(r.memory[4].config_index, 0);
+        // 1000 columns = 8 groups per row (the last has 104 values), each with an fp16 scale
+        QCOMPARE(r.memory[4].bytes, std::uint64_t((1000000 * 4 + 1000 * 8 * 16) / 8));
+    }
+
+    // levels_index picks the slice whose levels are drawn: group 2 of row 0 here.
+    void levelsOfChosenGroup() {
+        std::vector<float> v(8);
+        for (int i = 0; i < 8; ++i) v[static_cast<std::size_t>(i)] = i < 4 ? 0.1f * (i + 1) : 10.0f * (i + 1);
+        auto req = request(make({1, 8}, v), {cfg(4, Scheme::Symmetric, Granularity::PerGroup, 4)});
+        req.options.levels_index = 5;
+        const auto r = ql::analyze(req);
+        const auto& lv = r.configs[0].levels;
+        QCOMPARE(int(lv.size()), 15);
+        QVERIFY(near(lv.back(), 80.0, 1e-3));  // group 2's amax
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAnalysis)
+#include "test_analysis.moc"

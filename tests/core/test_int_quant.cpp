@@ -1,0 +1,315 @@
+// Integer quantization: PyTorch-convention golden values, the optimised path against the scalar
+// reference bit for bit, storage sizes, and the edge cases (empty, constant, NaN/Inf, odd groups).
+#include <QtTest>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "core/int_quantizer.h"
+#include "core/quantizer.h"
+#include "core/rng.h"
+
+using ql::Granularity;
+using ql::QuantConfig;
+using ql::Scheme;
+using ql::Tensor;
+
+Q_DECLARE_METATYPE(std::vector<float>)
+Q_DECLARE_METATYPE(std::vector<int>)
+Q_DECLARE_METATYPE(std::vector<std::int64_t>)
+Q_DECLARE_METATYPE(ql::QuantConfig)
+
+namespace {
+
+QuantConfig cfg(int bits, Scheme s, Granularity g = Granularity::PerTensor, int axis = 0, int group = 128,
+                ql::ScaleType st = ql::ScaleType::Auto) {
+    QuantConfig c;
+    c.bits = bits;
+    c.scheme = s;
+    c.granularity = g;
+    c.axis = axis;
+    c.group_size = group;
+    c.scale_type = st;
+    return c;
+}
+
+Tensor tensor_of(std::vector<std::int64_t> shape, std::vector<float> v) {
+    Tensor t("t", std::move(shape));
+    t.values = std::move(v);
+    return t;
+}
+
+Tensor random_tensor(std::vector<std::int64_t> shape, std::uint64_t seed, float scale = 1.0f) {
+    Tensor t("r", std::move(shape));
+    ql::Rng rng(seed);
+    for (auto& v : t.values) v = static_cast<float>(rng.normal()) * scale;
+    return t;
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+} // namespace
+
+class TestIntQuant : public QObject {
+    Q_OBJECT
+private slots:
+    // Golden values derived independently: a float32 emulation of PyTorch's MinMax observer and
+    // fake_quantize_per_tensor_affine in Python (inputs and each product/quotient rounded to float32
+    // with struct.pack('f'), round() = half to even), not by this code.
+    void pytorchGolden_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("symmetric");
+        QTest::addColumn<std::vector<float>>("x");
+        QTest::addColumn<float>("scale");
+        QTest::addColumn<int>("zero");
+        QTest::addColumn<std::vector<int>>("codes");
+        QTest::addColumn<std::vector<float>>("dq");
+        const std::vector<float> x{-1.0f, 0.0f, 0.5f, 2.0f};
+        QTest::newRow("int8 asym") << 8 << false << x << 0.0117647061124444f << -43 << std::vector<int>{-128, -43, -1, 127}
+                                   << std::vector<float>{-1.0f, 0.0f, 0.4941176474094391f, 2.0f};
+        QTest::newRow("int8 sym restricted range") << 8 << true << x << 0.015748031437397003f << 0 << std::vector<int>{-64, 0, 32, 127}
+                                                   << std::vector<float>{-1.0078740119934082f, 0.0f, 0.5039370059967041f, 2.0f};
+        QTest::newRow("int4 asym") << 4 << false << x << 0.20000000298023224f << -3 << std::vector<int>{-8, -3, -1, 7}
+                                   << std::vector<float>{-1.0f, 0.0f, 0.4000000059604645f, 2.0f};
+        QTest::newRow("int4 sym") << 4 << true << x << 0.2857142984867096f << 0 << std::vector<int>{-3, 0, 2, 7}
+                                  << std::vector<float>{-0.8571429252624512f, 0.0f, 0.5714285969734192f, 2.0f};
+        QTest::newRow("int4 asym all positive: range widened to 0")
+            << 4 << false << std::vector<float>{0.3f, 0.7f, 1.1f, 2.5f} << 0.1666666716337204f << -8 << std::vector<int>{-6, -4, -1, 7}
+            << std::vector<float>{0.3333333432674408f, 0.6666666865348816f, 1.1666667461395264f, 2.5f};
+        QTest::newRow("int3 sym") << 3 << true << std::vector<float>{-0.9f, -0.1f, 0.25f, 0.2f} << 0.29999998211860657f << 0
+                                  << std::vector<int>{-3, 0, 1, 1}
+                                  << std::vector<float>{-0.8999999761581421f, 0.0f, 0.29999998211860657f, 0.29999998211860657f};
+        QTest::newRow("int2 asym") << 2 << false << std::vector<float>{0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f}
+                                   << 0.23333333432674408f << -2 << std::vector<int>{-2, -1, -1, 0, 0, 1, 1}
+                                   << std::vector<float>{0.0f, 0.23333333432674408f, 0.23333333432674408f, 0.46666666865348816f,
+                                                         0.46666666865348816f, 0.699999988079071f, 0.699999988079071f};
+        // amax 127 at 8 bits sym gives scale 1: x = k + 0.5 shows rounding half to even
+        QTest::newRow("ties to even") << 8 << true << std::vector<float>{0.5f, 1.5f, 2.5f, -0.5f, -2.5f, 127.0f, -127.0f} << 1.0f << 0
+                                      << std::vector<int>{0, 2, 2, 0, -2, 127, -127}
+                                      << std::vector<float>{0.0f, 2.0f, 2.0f, 0.0f, -2.0f, 127.0f, -127.0f};
+    }
+    void pytorchGolden() {
+        QFETCH(int, bits);
+        QFETCH(bool, symmetric);
+        QFETCH(std::vector<float>, x);
+        QFETCH(float, scale);
+        QFETCH(int, zero);
+        QFETCH(std::vector<int>, codes);
+        QFETCH(std::vector<float>, dq);
+        const Tensor t = tensor_of({static_cast<std::int64_t>(x.size())}, x);
+        const QuantConfig c = cfg(bits, symmetric ? Scheme::Symmetric : Scheme::Asymmetric);
+        const ql::QuantizedTensor q = ql::quantize(t, c);
+        QCOMPARE(q.params.scales.size(), std::size_t(1));
+        QVERIFY(same_bits(q.params.scales[0], scale));
+        if (!symmetric) QCOMPARE(q.params.zero_points.at(0), zero);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            QCOMPARE(int(q.codes[i]), codes[i]);
+            QVERIFY2(same_bits(q.dequantized.values[i], dq[i]),
+                     qPrintable(QString("value %1: got %2, expected %3").arg(i).arg(q.dequantized.values[i], 0, 'g', 9).arg(dq[i], 0, 'g', 9)));
+        }
+    }
+
+    // Per-channel (axis 0 and axis 1) and per-group with an fp16 scale and a short last group,
+    // derived with the same independent emulation (fp16 rounding with struct.pack('e')).
+    void slicedGolden_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::addColumn<std::vector<float>>("x");
+        QTest::addColumn<std::vector<float>>("scales");
+        QTest::addColumn<std::vector<float>>("dq");
+        QTest::newRow("per-channel axis 0 sym8")
+            << cfg(8, Scheme::Symmetric, Granularity::PerChannel, 0) << std::vector<std::int64_t>{2, 2}
+            << std::vector<float>{-1.0f, 2.0f, 0.5f, 4.0f} << std::vector<float>{0.015748031437397003f, 0.031496062874794006f}
+            << std::vector<float>{-1.0078740119934082f, 2.0f, 0.5039370059967041f, 4.0f};
+        QTest::newRow("per-channel axis 1 asym4")
+            << cfg(4, Scheme::Asymmetric, Granularity::PerChannel, 1) << std::vector<std::int64_t>{2, 2}
+            << std::vector<float>{-1.0f, 2.0f, 0.5f, 4.0f} << std::vector<float>{0.10000000149011612f, 0.2666666805744171f}
+            << std::vector<float>{-1.0f, 1.8666667938232422f, 0.5f, 4.0f};
+        QTest::newRow("per-group 3, fp16 scale, short last group")
+            << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 0, 3) << std::vector<std::int64_t>{1, 5}
+            << std::vector<float>{0.1f, -0.4f, 0.25f, 1.0f, 3.0f} << std::vector<float>{0.05712890625f, 0.428466796875f}
+            << std::vector<float>{0.1142578125f, -0.39990234375f, 0.228515625f, 0.85693359375f, 2.999267578125f};
+    }
+    void slicedGolden() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        QFETCH(std::vector<float>, x);
+        QFETCH(std::vector<float>, scales);
+        QFETCH(std::vector<float>, dq);
+        const ql::QuantizedTensor q = ql::quantize(tensor_of(shape, x), config);
+        QCOMPARE(q.params.scales.size(), scales.size());
+        for (std::size_t i = 0; i < scales.size(); ++i) QVERIFY(same_bits(q.params.scales[i], scales[i]));
+        for (std::size_t i = 0; i < dq.size(); ++i)
+            QVERIFY2(same_bits(q.dequantized.values[i], dq[i]),
+                     qPrintable(QString("value %1: got %2, expected %3").arg(i).arg(q.dequantized.values[i], 0, 'g', 9).arg(dq[i], 0, 'g', 9)));
+    }
+
+    // The vectorised quantizer equals the plain scalar reference, bit for bit, everywhere.
+    void optimizedMatchesReference_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        const std::vector<std::vector<std::int64_t>> shapes{{1000}, {37, 100}, {64, 130}, {4, 3, 5, 7}, {3, 1}};
+        for (int bits = 2; bits <= 8; ++bits)
+            for (Scheme s : {Scheme::Symmetric, Scheme::Asymmetric})
+                for (const auto& shape : shapes) {
+                    const QString sh = QString::fromStdString(Tensor("", shape).shape_string());
+                    const char* sn = s == Scheme::Symmetric ? "sym" : "asym";
+                    QTest::newRow(qPrintable(QString("int%1 %2 tensor %3").arg(bits).arg(sn).arg(sh))) << cfg(bits, s) << shape;
+                    for (int axis = 0; axis < static_cast<int>(shape.size()); ++axis)
+                        QTest::newRow(qPrintable(QString("int%1 %2 channel axis %3 %4").arg(bits).arg(sn).arg(axis).arg(sh)))
+                            << cfg(bits, s, Granularity::PerChannel, axis) << shape;
+                    for (int g : {32, 100, 128})
+                        QTest::newRow(qPrintable(QString("int%1 %2 group %3 %4").arg(bits).arg(sn).arg(g).arg(sh)))
+                            << cfg(bits, s, Granularity::PerGroup, 0, g) << shape;
+                }
+    }
+    void optimizedMatchesReference() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        Tensor t = random_tensor(shape, 1234 + static_cast<std::uint64_t>(config.bits), 3.0f);
+        if (t.values.size() > 10) t.values[7] = 25.0f;  // an outlier
+        std::vector<std::int8_t> ref_codes;
+        ql::QuantParams ref_params;
+        const std::vector<float> ref = ql::quantize_int_ref(t, config, &ref_codes, &ref_params);
+        const ql::QuantizedTensor q = ql::quantize(t, config);
+        QCOMPARE(q.codes.size(), ref_codes.size());
+        for (std::size_t i = 0; i < ref.size(); ++i) {
+            if (!same_bits(q.dequantized.values[i], ref[i]) || q.codes[i] != ref_codes[i])
+                QFAIL(qPrintable(QString("element %1: got %2 (code %3), reference %4 (code %5)")
+                                     .arg(i).arg(q.dequantized.values[i], 0, 'g', 9).arg(int(q.codes[i]))
+                                     .arg(ref[i], 0, 'g', 9).arg(int(ref_codes[i]))));
+        }
+        QCOMPARE(q.params.scales, ref_params.scales);
+        QCOMPARE(q.params.zero_points, ref_params.zero_points);
+        // every code inside the scheme's range
+        const ql::IntRange r = ql::int_code_range(config.bits, config.scheme == Scheme::Symmetric);
+        for (auto c : q.codes) QVERIFY(c >= r.qmin && c <= r.qmax);
+    }
+
+    // Seed exercise: the codes are int8, and 4 bits lose more than 8 bits.
+    void seedExercise() {
+        static_assert(std::is_same_v<decltype(ql::QuantizedTensor::codes)::value_type, std::int8_t>, "codes are int8");
+        const Tensor t = random_tensor({100, 100}, 42, 2.0f);
+        const auto q8 = ql::quantize(t, cfg(8, Scheme::Asymmetric));
+        const auto q4 = ql::quantize(t, cfg(4, Scheme::Asymmetric));
+        double e8 = 0, e4 = 0;
+        for (std::size_t i = 0; i < t.values.size(); ++i) {
+            e8 += std::pow(t.values[i] - q8.dequantized.values[i], 2);
+            e4 += std::pow(t.values[i] - q4.dequantized.values[i], 2);
+        }
+        QVERIFY(e4 >= e8);
+        QVERIFY(e4 > 100 * e8);  // about 16^2 = 256 times the MSE: 4 fewer bits
+    }
+
+    void storage_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::addColumn<double>("bits_per_weight");
+        QTest::addColumn<qulonglong>("bytes");
+        // INT4 + fp16 scale per 128 = 4 + 16/128 = 4.125 bits (the example)
+        QTest::newRow("int4 sym g128 fp16") << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 0, 128) << std::vector<std::int64_t>{256, 1024}
+                                            << 4.125 << qulonglong(256 * 1024 * 4.125 / 8);
+        // asymmetric adds a 4-bit zero point per group: 4 + 20/128
+        QTest::newRow("int4 asym g128 fp16") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 0, 128) << std::vector<std::int64_t>{256, 1024}
+                                             << 4.15625 << qulonglong(256 * 1024 * 4.15625 / 8);
+        // per tensor: one fp32 scale and an 8-bit zero point for 1e6 weights
+        QTest::newRow("int8 asym tensor") << cfg(8, Scheme::Asymmetric) << std::vector<std::int64_t>{1000, 1000}
+                                          << 8.0 + 40.0 / 1e6 << qulonglong(1000000 + 5);
+        // per channel: 1000 fp32 scales
+        QTest::newRow("int8 sym channel") << cfg(8, Scheme::Symmetric, Granularity::PerChannel) << std::vector<std::int64_t>{1000, 1000}
+                                          << 8.0 + 32.0 * 1000 / 1e6 << qulonglong(1000000 + 4000);
+        // the last group of each row is shorter but still stores a full scale: 3 groups per 300 values
+        QTest::newRow("int4 sym g128 short groups") << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 0, 128) << std::vector<std::int64_t>{2, 300}
+                                                    << 4.0 + 3.0 * 16 / 300 << qulonglong((600 * 4 + 6 * 16) / 8);
+    }
+    void storage() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        QFETCH(double, bits_per_weight);
+        QFETCH(qulonglong, bytes);
+        const auto q = ql::quantize(random_tensor(shape, 5), config);
+        QCOMPARE(q.storage.bits_per_weight, bits_per_weight);
+        QCOMPARE(qulonglong(q.storage.bytes), bytes);
+    }
+
+    void edgeCases_data() {
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::addColumn<std::vector<float>>("x");
+        QTest::addColumn<QuantConfig>("config");
+        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+        QTest::newRow("empty") << std::vector<std::int64_t>{0, 5} << std::vector<float>{} << cfg(8, Scheme::Asymmetric);
+        QTest::newRow("one element") << std::vector<std::int64_t>{1} << std::vector<float>{3.0f} << cfg(4, Scheme::Asymmetric);
+        QTest::newRow("constant") << std::vector<std::int64_t>{2, 3} << std::vector<float>(6, -1.5f) << cfg(4, Scheme::Symmetric);
+        QTest::newRow("all zero") << std::vector<std::int64_t>{2, 3} << std::vector<float>(6, 0.0f) << cfg(8, Scheme::Asymmetric);
+        QTest::newRow("all-zero row per channel") << std::vector<std::int64_t>{2, 3} << std::vector<float>{0, 0, 0, 1, -2, 3}
+                                                  << cfg(4, Scheme::Asymmetric, Granularity::PerChannel);
+        QTest::newRow("NaN and Inf") << std::vector<std::int64_t>{6} << std::vector<float>{1.0f, nan, -2.0f, inf, -inf, 0.5f}
+                                     << cfg(8, Scheme::Asymmetric);
+        QTest::newRow("group not dividing the row") << std::vector<std::int64_t>{3, 10} << std::vector<float>(30, 0.25f)
+                                                    << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 0, 4);
+        QTest::newRow("4-D per channel axis 3") << std::vector<std::int64_t>{2, 2, 2, 3}
+                                                << std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12}
+                                                << cfg(6, Scheme::Asymmetric, Granularity::PerChannel, 3);
+    }
+    void edgeCases() {
+        QFETCH(std::vector<std::int64_t>, shape);
+        QFETCH(std::vector<float>, x);
+        QFETCH(QuantConfig, config);
+        const Tensor t = tensor_of(shape, x);
+        const auto q = ql::quantize(t, config);
+        QCOMPARE(q.dequantized.values.size(), x.size());
+        for (float s : q.params.scales) QVERIFY(std::isfinite(s) && s > 0);  // a zero range never divides by 0
+        std::vector<std::int8_t> rc;
+        const auto ref = ql::quantize_int_ref(t, config, &rc, nullptr);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            QVERIFY(same_bits(q.dequantized.values[i], ref[i]));
+            if (std::isfinite(x[i])) {
+                QVERIFY2(std::isfinite(q.dequantized.values[i]), "finite input gives a finite output");
+            }
+            if (std::isnan(x[i])) QCOMPARE(int(q.codes[i]), q.params.zero_points.empty() ? 0 : q.params.zero_points[0]);
+        }
+        // a constant or all-zero slice reproduces its values (0 exactly; a constant within half a step)
+        if (!x.empty() && std::all_of(x.begin(), x.end(), [&](float v) { return v == x[0]; }))
+            for (float v : q.dequantized.values) QVERIFY(std::fabs(v - x[0]) <= std::fabs(x[0]) / 2 + 1e-6f);
+    }
+
+    void invalidConfigs_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("9 bits") << cfg(9, Scheme::Symmetric) << "bits must be 2..8";
+        QTest::newRow("1 bit") << cfg(1, Scheme::Symmetric) << "bits must be 2..8";
+        QTest::newRow("axis out of range") << cfg(8, Scheme::Symmetric, Granularity::PerChannel, 2) << "axis 2 out of range";
+        QTest::newRow("group 0") << cfg(8, Scheme::Symmetric, Granularity::PerGroup, 0, 0) << "group size must be at least 1";
+    }
+    void invalidConfigs() {
+        QFETCH(QuantConfig, config);
+        QFETCH(QString, message);
+        try {
+            (void)ql::quantize(random_tensor({4, 4}, 1), config);
+            QFAIL("expected std::invalid_argument");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains(message), e.what());
+        }
+    }
+
+    // Levels of a slice: 2^b evenly spaced values (2^b - 1 when symmetric), one step = the scale.
+    void levels() {
+        const Tensor t = tensor_of({4}, {-1.0f, 0.0f, 0.5f, 2.0f});
+        for (Scheme s : {Scheme::Symmetric, Scheme::Asymmetric}) {
+            ql::IntQuantizer q(cfg(4, s));
+            q.prepare(t);
+            const auto lv = q.levels_at(0);
+            QCOMPARE(int(lv.size()), s == Scheme::Symmetric ? 15 : 16);
+            for (std::size_t k = 1; k < lv.size(); ++k) QCOMPARE(lv[k] - lv[k - 1], q.params().scales[0]);
+            const auto b = q.output_bounds();
+            QVERIFY(b.has_value());
+            QCOMPARE(b->dq_lo, lv.front());
+            QCOMPARE(b->dq_hi, lv.back());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestIntQuant)
+#include "test_int_quant.moc"
