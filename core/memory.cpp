@@ -150,4 +150,24 @@ GpuFit fit_on_gpu(const MemoryEstimate& m, const GpuSpec& gpu, double headroom) 
     return f;
 }
 
+GpuFitReport gpu_fit_report(double params, const std::vector<MemoryFormat>& formats, const std::vector<std::string>& gpu_names,
+                            const ModelPreset* model, const KvCacheOptions& kv, double headroom) {
+    GpuFitReport r;
+    r.params = params;
+    r.headroom = headroom;
+    r.formats = formats;
+    for (const auto& n : gpu_names) {
+        if (const GpuSpec* g = find_gpu(n)) r.gpus.push_back(*g);
+        else r.unknown_gpus.push_back(n);
+    }
+    for (const auto& f : formats) {
+        const MemoryEstimate e = estimate_memory(params, f.bits_per_weight, model, kv);
+        r.estimates.push_back(e);
+        std::vector<GpuFit> row;
+        for (const auto& g : r.gpus) row.push_back(fit_on_gpu(e, g, headroom));
+        r.fits.push_back(std::move(row));
+    }
+    return r;
+}
+
 } // namespace ql

@@ -85,4 +85,19 @@ struct GpuFit {
 };
 GpuFit fit_on_gpu(const MemoryEstimate& m, const GpuSpec& gpu, double headroom_fraction = 0.1);
 
+// Everything the GPU-fit chart draws: a model of `params` parameters in each format (true bits per
+// weight) against each chosen GPU.
+struct GpuFitReport {
+    double params = 0;
+    double headroom = 0.1;
+    std::vector<MemoryFormat> formats;
+    std::vector<GpuSpec> gpus;
+    std::vector<MemoryEstimate> estimates;     // one per format
+    std::vector<std::vector<GpuFit>> fits;     // [format][gpu]
+    std::vector<std::string> unknown_gpus;     // names asked for that the catalog does not have
+};
+GpuFitReport gpu_fit_report(double params, const std::vector<MemoryFormat>& formats,
+                            const std::vector<std::string>& gpu_names, const ModelPreset* model,
+                            const KvCacheOptions& kv, double headroom_fraction);
+
 } // namespace ql

@@ -84,6 +84,21 @@ private slots:
         QVERIFY(f.fits);  // 70 GB <= 77.3 GB
     }
 
+    // The GPU-fit chart's report: one estimate per format, one fit per (format, GPU), unknown names kept.
+    void fitReport() {
+        const std::vector<ql::MemoryFormat> formats{{"FP16", 16}, {"INT4 g128", 4.125}};
+        const auto r = ql::gpu_fit_report(7e9, formats, {"RTX 4090", "No Such GPU", "RTX 3080"}, nullptr, {}, 0.1);
+        QCOMPARE(r.estimates.size(), std::size_t(2));
+        QCOMPARE(r.gpus.size(), std::size_t(2));
+        QCOMPARE(r.unknown_gpus, std::vector<std::string>{"No Such GPU"});
+        QCOMPARE(r.fits.size(), std::size_t(2));
+        QCOMPARE(r.fits[0].size(), std::size_t(2));
+        QCOMPARE(r.estimates[1].total_bytes, 7e9 * 4.125 / 8);
+        QVERIFY(r.fits[0][0].fits);    // 14 GB on 24 GiB
+        QVERIFY(!r.fits[0][1].fits);   // 14 GB on 10 GiB
+        QVERIFY(r.fits[1][1].fits);    // 3.6 GB on 10 GiB
+    }
+
     void catalogHasRequiredGpus_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<double>("gib");
