@@ -1,0 +1,174 @@
+// Off-GUI-thread analysis with supersede/cancel and a tensor cache.
+#include "analysis_runner.h"
+
+#include <QCoreApplication>
+#include <QPromise>
+#include <QtConcurrent>
+
+#include <chrono>
+
+#include "core/accelerator.h"
+#include "core/model_file.h"
+#include "gpu/gpu_backend.h"
+
+namespace ql::ui {
+
+std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report) {
+    const ModelPreset* model = find_model(fit.model);
+    const double params = model ? model->params : fit.params;
+    std::vector<MemoryFormat> formats = {{"FP16", 16}, {"INT8", 8}, {"INT4", 4}};
+    if (report)
+        for (const auto& c : report->configs)
+            if (c.error.empty() && c.storage.bits_per_weight > 0) formats.push_back({c.config.display_name(), c.storage.bits_per_weight});
+    KvCacheOptions kv;
+    kv.context = model ? fit.kvContext : 0;
+    return std::make_shared<const GpuFitReport>(gpu_fit_report(params, formats, fit.gpus, model, kv, fit.headroom));
+}
+
+namespace {
+
+// The tensor of a source: generated, or read from its file (only the selected tensor).
+std::shared_ptr<const Tensor> makeTensor(const TensorSource& src, const ProgressFn& progress, QString* error) {
+    if (!src.fromFile) {
+        try {
+            return std::make_shared<const Tensor>(generate(src.generator, progress));
+        } catch (const std::exception& e) {
+            *error = QCoreApplication::translate("AnalysisRunner", "cannot generate the tensor: %1").arg(QString::fromStdString(e.what()));
+            return nullptr;
+        }
+    }
+    auto mf = open_model_file(src.file);
+    if (!mf) {
+        *error = QString::fromStdString(mf.error().message());
+        return nullptr;
+    }
+    const auto& file = *mf.value();
+    std::string name = src.tensor;
+    if (name.empty()) {
+        if (file.tensors().empty()) {
+            *error = QCoreApplication::translate("AnalysisRunner", "%1 holds no tensors").arg(QString::fromStdString(src.file));
+            return nullptr;
+        }
+        name = file.tensors().front().name;
+    }
+    auto t = file.load(name);
+    if (!t) {
+        *error = QString::fromStdString(t.error().message());
+        return nullptr;
+    }
+    return std::make_shared<const Tensor>(std::move(t).value());
+}
+
+} // namespace
+
+AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
+                              const std::function<bool(int)>& progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    AnalysisResult r;
+    r.tensor = cachedTensor;
+    if (!r.tensor) {
+        r.tensor = makeTensor(s.tensor, [&](std::size_t d, std::size_t t) { return progress(static_cast<int>(200 * d / std::max<std::size_t>(t, 1))); },
+                              &r.error);
+        if (!r.tensor) {
+            r.cancelled = r.error.contains(QStringLiteral("cancelled"));
+            r.gpuFit = makeGpuFit(s.fit, nullptr);
+            return r;
+        }
+    }
+    AnalysisRequest req;
+    req.tensor = r.tensor;
+    req.configs = s.configs;
+    req.options = s.analysis;
+    req.options.accelerator = accelerator;
+    auto report = std::make_shared<AnalysisReport>(analyze(req, [&](std::size_t d, std::size_t t) {
+        return progress(200 + static_cast<int>(800 * d / std::max<std::size_t>(t, 1)));
+    }));
+    r.cancelled = report->cancelled;
+    r.gpuFit = makeGpuFit(s.fit, report.get());
+    r.report = std::move(report);
+    r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+AnalysisRunner::AnalysisRunner(QObject* parent) : QObject(parent), accelerator_(gpu::make_accelerator()) {
+    qRegisterMetaType<ql::ui::AnalysisResult>();
+    coalesce_.setSingleShot(true);
+    coalesce_.setInterval(8);
+    connect(&coalesce_, &QTimer::timeout, this, &AnalysisRunner::startPending);
+    connect(&watcher_, &QFutureWatcherBase::finished, this, &AnalysisRunner::onFinished);
+    connect(&watcher_, &QFutureWatcherBase::progressValueChanged, this, &AnalysisRunner::progressChanged);
+}
+
+AnalysisRunner::~AnalysisRunner() {
+    pending_.reset();
+    watcher_.cancel();
+    watcher_.waitForFinished();
+}
+
+QString AnalysisRunner::backendName() const {
+    if (accelerator_) return QString::fromStdString(accelerator_->name());
+    return QStringLiteral("CPU");
+}
+
+void AnalysisRunner::request(const Session& s) {
+    pending_ = s;
+    if (watcher_.isRunning()) watcher_.cancel();  // the job sees it at its next progress report
+    if (!coalesce_.isActive()) coalesce_.start();
+}
+
+void AnalysisRunner::cancel() {
+    pending_.reset();
+    coalesce_.stop();
+    if (watcher_.isRunning()) watcher_.cancel();
+}
+
+void AnalysisRunner::startPending() {
+    if (!pending_ || watcher_.isRunning()) return;  // onFinished() starts it once the running job stops
+    const Session s = *pending_;
+    pending_.reset();
+    std::shared_ptr<const Tensor> cached;
+    {
+        std::lock_guard<std::mutex> lock(cacheMutex_);
+        if (cachedTensor_ && cachedSource_ == s.tensor) cached = cachedTensor_;
+    }
+    Accelerator* acc = accelerator_.get();
+    emit started();
+    watcher_.setFuture(QtConcurrent::run([s, cached, acc](QPromise<AnalysisResult>& promise) {
+        promise.setProgressRange(0, 1000);
+        auto progress = [&promise](int permille) {
+            promise.setProgressValue(permille);
+            return !promise.isCanceled();
+        };
+        promise.addResult(runAnalysisJob(s, cached, acc, progress));
+    }));
+    std::lock_guard<std::mutex> lock(cacheMutex_);
+    cachedSource_ = s.tensor;
+    cachedTensor_.reset();  // filled from the result
+}
+
+void AnalysisRunner::onFinished() {
+    const QFuture<AnalysisResult> f = watcher_.future();
+    if (f.resultCount() > 0) {
+        AnalysisResult r = f.result();
+        {
+            std::lock_guard<std::mutex> lock(cacheMutex_);
+            if (r.tensor) cachedTensor_ = r.tensor;
+        }
+        // A superseded job's result is dropped: the newer request is about to run.
+        if (!pending_) emit finished(r);
+    }
+    if (pending_) startPending();
+}
+
+void AnalysisRunner::waitForIdle() {
+    while (pending_ || watcher_.isRunning() || coalesce_.isActive()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (coalesce_.isActive() && !watcher_.isRunning()) {
+            coalesce_.stop();
+            startPending();
+        }
+    }
+    QCoreApplication::processEvents();
+}
+
+} // namespace ql::ui

@@ -1,0 +1,78 @@
+// AnalysisRunner: runs core's analysis off the GUI thread (QtConcurrent + QFutureWatcher). A new
+// request supersedes the running one: the running job is cancelled through core's progress callback
+// and the newest request starts as soon as it stops. Generated and loaded tensors are cached while
+// their source is unchanged, so moving a slider only re-runs the quantization.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "core/analysis.h"
+#include "core/memory.h"
+#include "session.h"
+
+namespace ql {
+class Accelerator;
+}
+
+namespace ql::ui {
+
+struct AnalysisResult {
+    std::shared_ptr<const Tensor> tensor;
+    std::shared_ptr<const AnalysisReport> report;
+    std::shared_ptr<const GpuFitReport> gpuFit;
+    QString error;          // non-empty: the tensor could not be made or loaded (the report is empty)
+    double totalMs = 0;     // wall time of the job, tensor creation included
+    bool cancelled = false;
+};
+
+// The GPU-fit report for a session: FP16, INT8, INT4 and each configuration's true bits per weight.
+std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report);
+
+// Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit.
+AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
+                              const std::function<bool(int permille)>& progress);
+
+class AnalysisRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit AnalysisRunner(QObject* parent = nullptr);
+    ~AnalysisRunner() override;  // cancels and waits for the running job
+
+    // Queues s; requests arriving within a few milliseconds are coalesced into the newest.
+    void request(const Session& s);
+    void cancel();
+    bool busy() const { return watcher_.isRunning(); }
+    QString backendName() const;
+    // Blocks until the queue is empty and no job runs (tests, headless export).
+    void waitForIdle();
+
+signals:
+    void started();
+    void progressChanged(int permille);
+    void finished(const ql::ui::AnalysisResult& result);
+
+private:
+    void startPending();
+    void onFinished();
+
+    QFutureWatcher<AnalysisResult> watcher_;
+    QTimer coalesce_;
+    std::optional<Session> pending_;
+    std::unique_ptr<Accelerator> accelerator_;
+    // tensor cache: the last source and its tensor
+    std::mutex cacheMutex_;
+    TensorSource cachedSource_;
+    std::shared_ptr<const Tensor> cachedTensor_;
+};
+
+} // namespace ql::ui
+
+Q_DECLARE_METATYPE(ql::ui::AnalysisResult)

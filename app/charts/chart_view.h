@@ -1,0 +1,86 @@
+// ChartView: the common frame of every QuantLens chart (a QCustomPlot). It draws a finished report
+// (ChartInputs) and computes nothing. It gives every chart the same behaviour: title, axis titles with
+// units, legend, zoom and pan (mouse wheel / drag, double-click resets), hover tooltip with the value,
+// a context menu to export PNG/JPG/PDF/SVG, and the theme / presentation style.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <QColor>
+#include <QPointer>
+#include <QString>
+#include <qcustomplot.h>
+
+#include "core/analysis.h"
+#include "core/memory.h"
+#include "theme.h"
+
+namespace ql::ui {
+
+// What the charts draw: the analysis report plus the few view choices that are not in it.
+struct ChartInputs {
+    std::shared_ptr<const AnalysisReport> report;
+    std::shared_ptr<const GpuFitReport> gpuFit;
+    std::vector<QColor> colors;   // one per configuration of the report
+    int levelsConfig = 0;         // configuration whose representable levels are drawn
+    bool showLevels = false;      // draw the levels grid over the weight histogram
+    bool logScale = true;         // log y where a chart offers it (per-channel error)
+};
+
+enum class ExportFormat { Png, Jpg, Pdf, Svg };
+QString exportFormatSuffix(ExportFormat f);   // "png", "jpg", "pdf", "svg"
+bool parseExportFormat(const QString& s, ExportFormat& out);
+
+class ChartView : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit ChartView(QWidget* parent = nullptr);
+
+    virtual QString chartId() const = 0;   // file-name stem, e.g. "weight_distribution"
+    virtual QString title() const = 0;     // translated title
+
+    void setInputs(const ChartInputs& inputs);
+    void setChartStyle(const ChartStyle& style);
+    const ChartInputs& inputs() const { return inputs_; }
+
+    // Writes the chart atomically (QSaveFile). size in pixels (0 = the widget's size, at least
+    // 800x500); dpi recorded in PNG/JPG files. Returns false with a message on failure.
+    bool exportTo(const QString& path, ExportFormat format, QSize size, int dpi, QString* error);
+
+    // Tooltip text for a point in widget coordinates ("" = none). Default: the nearest data point.
+    virtual QString tooltipAt(const QPoint& pos) const;
+
+signals:
+    void exportRequested(ChartView* chart, ExportFormat format);
+
+protected:
+    // Rebuilds the plot from inputs() and style(); called after either changes.
+    virtual void rebuild() = 0;
+
+    const ChartStyle& style() const { return style_; }
+    void resetPlot();                                  // clears plottables/items, styles axes and legend
+    void setAxisTitles(const QString& x, const QString& y);
+    void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
+    QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
+    void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
+
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+    QCPTextElement* titleElement_ = nullptr;
+
+private:
+    void applyFrameStyle();
+    ChartInputs inputs_;
+    ChartStyle style_;
+    QCPRange homeX_, homeY_;
+    bool haveHome_ = false;
+};
+
+// Renders a chart to a file without showing it (headless export and tests).
+bool renderChart(ChartView& chart, const QString& path, ExportFormat format, QSize size, int dpi, QString* error);
+
+} // namespace ql::ui

@@ -1,0 +1,115 @@
+// The QuantLens charts. Each draws one part of the analysis report (see ChartView) and computes
+// nothing: every number comes from core.
+#pragma once
+
+#include <vector>
+
+#include "charts/chart_view.h"
+
+namespace ql::ui {
+
+// 1. Original vs dequantized weight distributions (shared bins, density), optional levels grid.
+class WeightDistributionChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("weight_distribution"); }
+    QString title() const override { return tr("Weight distribution: original vs dequantized"); }
+
+protected:
+    void rebuild() override;
+};
+
+// 2. Distribution of the quantization error (dequantized - original) per configuration.
+class ErrorDistributionChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("error_distribution"); }
+    QString title() const override { return tr("Quantization error distribution"); }
+
+protected:
+    void rebuild() override;
+};
+
+// 3. Memory of the current tensor per format, with each configuration's true size.
+class MemoryChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("memory"); }
+    QString title() const override { return tr("Memory of this tensor per format"); }
+    QString tooltipAt(const QPoint& pos) const override;
+
+protected:
+    void rebuild() override;
+};
+
+// 4. The first N weights of one row, original vs dequantized.
+class SampleChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("sample_values"); }
+    QString title() const override;
+
+protected:
+    void rebuild() override;
+};
+
+// 5. Error accumulated through layers (log scale).
+class LayerErrorChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("layer_accumulation"); }
+    QString title() const override { return tr("Error accumulation through layers"); }
+
+protected:
+    void rebuild() override;
+};
+
+// 6. A model's memory per format against the memory of chosen GPUs.
+class GpuFitChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("gpu_fit"); }
+    QString title() const override;
+    QString tooltipAt(const QPoint& pos) const override;
+
+protected:
+    void rebuild() override;
+};
+
+// 7. SNR against bit width, with the 6.02 dB-per-bit line.
+class SnrBitsChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("snr_vs_bits"); }
+    QString title() const override { return tr("SNR vs bit width"); }
+
+protected:
+    void rebuild() override;
+};
+
+// 8. MSE of every output channel (row), per configuration (log scale).
+class ChannelErrorChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("channel_error"); }
+    QString title() const override { return tr("Per-channel error"); }
+
+protected:
+    void rebuild() override;
+};
+
+// Every chart of the window, in display order (the caller owns them).
+std::vector<ChartView*> createAllCharts(QWidget* parent);
+
+// Human-readable bytes in decimal and binary units: "14.00 GB (13.04 GiB)".
+QString formatBytes(double bytes);
+
+} // namespace ql::ui

@@ -1,0 +1,181 @@
+// Charts 3 and 6: memory of the current tensor per format, and a model's fit on GPUs.
+#include <algorithm>
+#include <cmath>
+
+#include "charts/charts.h"
+
+namespace ql::ui {
+namespace {
+
+// Decimal unit for an axis whose largest value is maxBytes: (divisor, axis unit text).
+std::pair<double, QString> axisUnit(double maxBytes) {
+    if (maxBytes >= 1e9) return {1e9, QStringLiteral("GB, 10^9 bytes")};
+    if (maxBytes >= 1e6) return {1e6, QStringLiteral("MB, 10^6 bytes")};
+    if (maxBytes >= 1e3) return {1e3, QStringLiteral("kB, 10^3 bytes")};
+    return {1.0, QStringLiteral("bytes")};
+}
+
+QCPBars* addBar(QCustomPlot* plot, double key, double value, const QColor& c, double width) {
+    auto* b = new QCPBars(plot->xAxis, plot->yAxis);
+    b->setWidth(width);
+    b->addData(key, value);
+    b->setPen(QPen(c.darker(130), 1));
+    QColor f = c;
+    f.setAlpha(220);
+    b->setBrush(f);
+    return b;
+}
+
+} // namespace
+
+void MemoryChart::rebuild() {
+    resetPlot();
+    const auto& in = inputs();
+    if (!in.report || in.report->memory.empty()) {
+        setAxisTitles(tr("Format"), tr("Memory"));
+        addNote(tr("No tensor yet"));
+        finish();
+        return;
+    }
+    const auto& mem = in.report->memory;
+    double maxb = 0;
+    for (const auto& m : mem) maxb = std::max(maxb, static_cast<double>(m.bytes));
+    const auto [div, unit] = axisUnit(maxb);
+    setAxisTitles(tr("Format (bits per weight, scales included)"), tr("Memory (%1)").arg(unit));
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (std::size_t i = 0; i < mem.size(); ++i) {
+        const auto& m = mem[i];
+        const QColor c = m.config_index >= 0 ? in.colors.at(static_cast<std::size_t>(m.config_index)) : style().original;
+        auto* bar = addBar(this, static_cast<double>(i), static_cast<double>(m.bytes) / div, c, 0.65);
+        bar->setName(QString::fromStdString(m.label));
+        bar->removeFromLegend();
+        ticker->addTick(static_cast<double>(i), QStringLiteral("%1\n%2 b/w").arg(QString::fromStdString(m.label)).arg(m.bits_per_weight, 0, 'g', 5));
+        auto* label = new QCPItemText(this);
+        label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
+        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        label->setText(formatBytes(static_cast<double>(m.bytes)).replace(QStringLiteral(" ("), QStringLiteral("\n(")));
+        label->setFont(style().font(8.5));
+        label->setColor(style().foreground);
+        label->setPadding(QMargins(0, 0, 0, 3));
+    }
+    xAxis->setTicker(ticker);
+    xAxis->setTickLabelRotation(mem.size() > 6 ? 30 : 0);
+    xAxis->grid()->setVisible(false);
+    legend->setVisible(false);
+    finish(false);
+    xAxis->setRange(-0.6, static_cast<double>(mem.size()) - 0.4);
+    yAxis->setRange(0, maxb / div * 1.25);
+    finish(false);
+}
+
+QString MemoryChart::tooltipAt(const QPoint& pos) const {
+    const auto& in = inputs();
+    if (!in.report) return {};
+    const double key = xAxis->pixelToCoord(pos.x());
+    const long i = std::lround(key);
+    if (i < 0 || i >= static_cast<long>(in.report->memory.size()) || std::fabs(key - static_cast<double>(i)) > 0.35) return {};
+    const auto& m = in.report->memory[static_cast<std::size_t>(i)];
+    return tr("%1\n%2 bits per weight\n%3 bytes = %4 GB = %5 GiB")
+        .arg(QString::fromStdString(m.label))
+        .arg(m.bits_per_weight, 0, 'g', 6)
+        .arg(static_cast<qulonglong>(m.bytes))
+        .arg(m.gb, 0, 'g', 6)
+        .arg(m.gib, 0, 'g', 6);
+}
+
+QString GpuFitChart::title() const {
+    const auto& fit = inputs().gpuFit;
+    if (!fit) return tr("Which GPUs does the model fit?");
+    return tr("Which GPUs does a %1-billion-parameter model fit?").arg(fit->params / 1e9, 0, 'g', 4);
+}
+
+void GpuFitChart::rebuild() {
+    resetPlot();
+    const auto& in = inputs();
+    setAxisTitles(tr("Format (bits per weight)"), tr("Memory (GB, 10^9 bytes)"));
+    if (!in.gpuFit || in.gpuFit->formats.empty()) {
+        addNote(tr("Choose a model size and GPUs"));
+        finish();
+        return;
+    }
+    const GpuFitReport& f = *in.gpuFit;
+    const QColor fitsAll(0x00, 0x9E, 0x73), fitsSome(0xE6, 0x9F, 0x00), fitsNone(0xD5, 0x5E, 0x00);
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    double ymax = 0;
+    QCPBars* legendAll = nullptr;
+    QCPBars* legendSome = nullptr;
+    QCPBars* legendNone = nullptr;
+    for (std::size_t i = 0; i < f.formats.size(); ++i) {
+        const double gb = f.estimates[i].total_bytes / 1e9;
+        ymax = std::max(ymax, gb);
+        int fits = 0;
+        for (const auto& g : f.fits[i]) fits += g.fits ? 1 : 0;
+        const bool all = !f.gpus.empty() && fits == static_cast<int>(f.gpus.size());
+        const QColor c = f.gpus.empty() ? style().original : all ? fitsAll : (fits > 0 ? fitsSome : fitsNone);
+        auto* bar = addBar(this, static_cast<double>(i), gb, c, 0.6);
+        if (!f.gpus.empty()) {
+            QCPBars*& slot = all ? legendAll : (fits > 0 ? legendSome : legendNone);
+            if (!slot) {
+                slot = bar;
+                bar->setName(all ? tr("fits every chosen GPU") : (fits > 0 ? tr("fits some") : tr("fits none")));
+            } else {
+                bar->removeFromLegend();
+            }
+        } else {
+            bar->removeFromLegend();
+        }
+        ticker->addTick(static_cast<double>(i), QStringLiteral("%1\n%2").arg(QString::fromStdString(f.formats[i].name)).arg(f.formats[i].bits_per_weight, 0, 'g', 5));
+        auto* label = new QCPItemText(this);
+        label->position->setCoords(static_cast<double>(i), gb);
+        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        label->setText(QStringLiteral("%1 GB\n%2 GiB").arg(gb, 0, 'f', gb < 10 ? 2 : 1).arg(f.estimates[i].total_gib(), 0, 'f', f.estimates[i].total_gib() < 10 ? 2 : 1));
+        label->setFont(style().font(8.5));
+        label->setColor(style().foreground);
+        label->setPadding(QMargins(0, 0, 0, 3));
+    }
+    // Each GPU's usable memory (with the headroom kept free) as a dashed line across the chart.
+    static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine, Qt::DashDotDotLine};
+    for (std::size_t k = 0; k < f.gpus.size(); ++k) {
+        const auto& g = f.gpus[k];
+        const double cap = f.fits.empty() || f.fits[0].empty() ? g.memory_gb() : f.fits[0][k].capacity_bytes / 1e9;
+        ymax = std::max(ymax, cap);
+        QCPGraph* line = addGraph();
+        line->setData(QVector<double>{-0.5, static_cast<double>(f.formats.size()) - 0.5}, QVector<double>{cap, cap});
+        line->setPen(QPen(style().foreground, style().lineWidth(1.5), dashes[k % 4]));
+        line->setName(tr("%1: %2 GiB, %3 GB usable").arg(QString::fromStdString(g.name)).arg(g.memory_gib(), 0, 'g', 4).arg(cap, 0, 'f', 1));
+        auto* label = new QCPItemText(this);
+        label->position->setCoords(static_cast<double>(f.formats.size()) - 0.5, cap);
+        label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        label->setText(QString::fromStdString(g.name));
+        label->setFont(style().font(8.5, true));
+        label->setColor(style().foreground);
+    }
+    xAxis->setTicker(ticker);
+    xAxis->grid()->setVisible(false);
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    finish(false);
+    xAxis->setRange(-0.6, static_cast<double>(f.formats.size()) - 0.4);
+    yAxis->setRange(0, ymax * 1.2);
+    finish(false);
+}
+
+QString GpuFitChart::tooltipAt(const QPoint& pos) const {
+    const auto& in = inputs();
+    if (!in.gpuFit) return {};
+    const GpuFitReport& f = *in.gpuFit;
+    const double key = xAxis->pixelToCoord(pos.x());
+    const long i = std::lround(key);
+    if (i < 0 || i >= static_cast<long>(f.formats.size()) || std::fabs(key - static_cast<double>(i)) > 0.35) return {};
+    const auto& e = f.estimates[static_cast<std::size_t>(i)];
+    QString t = tr("%1 at %2 bits per weight: %3").arg(QString::fromStdString(f.formats[static_cast<std::size_t>(i)].name))
+                    .arg(f.formats[static_cast<std::size_t>(i)].bits_per_weight, 0, 'g', 5)
+                    .arg(formatBytes(e.total_bytes));
+    for (std::size_t k = 0; k < f.gpus.size(); ++k) {
+        const auto& g = f.fits[static_cast<std::size_t>(i)][k];
+        t += QStringLiteral("\n%1: %2 (%3% of usable memory)").arg(QString::fromStdString(f.gpus[k].name), g.fits ? tr("fits") : tr("does not fit"))
+                 .arg(g.used_fraction * 100, 0, 'f', 0);
+    }
+    return t;
+}
+
+} // namespace ql::ui

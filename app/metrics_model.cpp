@@ -1,0 +1,144 @@
+// Metrics table model and its CSV form.
+#include "metrics_model.h"
+
+#include <QBrush>
+#include <QFont>
+#include <cmath>
+
+namespace ql::ui {
+
+MetricsModel::MetricsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void MetricsModel::setReport(std::shared_ptr<const AnalysisReport> report, std::vector<QColor> colors) {
+    beginResetModel();
+    report_ = std::move(report);
+    colors_ = std::move(colors);
+    endResetModel();
+}
+
+int MetricsModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() || !report_ ? 0 : static_cast<int>(report_->configs.size());
+}
+
+int MetricsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant MetricsModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal) return role == Qt::DisplayRole ? QVariant(section + 1) : QVariant();
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Mse: return tr("Mean squared error, mean (x - dq)^2");
+        case Mae: return tr("Mean absolute error, mean |x - dq|");
+        case MaxErr: return tr("Largest absolute error");
+        case Snr: return tr("Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)");
+        case Sqnr: return tr("Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)");
+        case Cosine: return tr("Cosine similarity of the original and dequantized tensors");
+        case Bits: return tr("True storage: code bits plus scales and zero points, per weight");
+        case Size: return tr("Storage of this tensor, decimal and binary units");
+        case OutputErr: return tr("Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X");
+        case Levels: return tr("Distinct codes that occur");
+        case Clipped: return tr("Values outside the representable range, saturated");
+        default: return {};
+        }
+    }
+    if (role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Name: return tr("Configuration");
+    case Mse: return tr("MSE");
+    case Mae: return tr("MAE");
+    case MaxErr: return tr("Max error");
+    case Snr: return tr("SNR (dB)");
+    case Sqnr: return tr("SQNR (dB)");
+    case Cosine: return tr("Cosine");
+    case Bits: return tr("Bits/weight");
+    case Size: return tr("Size");
+    case OutputErr: return tr("Layer output error (%)");
+    case Levels: return tr("Levels used");
+    case Clipped: return tr("Clipped");
+    }
+    return {};
+}
+
+QString MetricsModel::cell(int row, int col, bool full) const {
+    const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
+    if (col == Name) return QString::fromStdString(c.config.display_name());
+    if (!c.error.empty()) return col == Mse ? QString::fromStdString(c.error) : QString();
+    const auto& m = c.metrics;
+    const int p = full ? 17 : 4;
+    auto num = [&](double v) { return std::isfinite(v) ? QString::number(v, 'g', p) : (v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf")); };
+    auto db = [&](double v) { return std::isfinite(v) ? QString::number(v, 'f', full ? 6 : 2) : QStringLiteral("inf"); };
+    switch (col) {
+    case Mse: return num(m.mse);
+    case Mae: return num(m.mae);
+    case MaxErr: return num(m.max_abs);
+    case Snr: return db(m.snr_db);
+    case Sqnr: return db(m.sqnr_db);
+    case Cosine: return QString::number(m.cosine, 'f', full ? 12 : 6);
+    case Bits: return QString::number(c.storage.bits_per_weight, 'g', full ? 12 : 5);
+    case Size: {
+        const double b = static_cast<double>(c.storage.bytes);
+        if (full) return QString::number(c.storage.bytes);
+        if (b >= 1e9) return tr("%1 GB / %2 GiB").arg(b / 1e9, 0, 'f', 2).arg(b / 1073741824.0, 0, 'f', 2);
+        if (b >= 1e6) return tr("%1 MB / %2 MiB").arg(b / 1e6, 0, 'f', 2).arg(b / 1048576.0, 0, 'f', 2);
+        return tr("%1 kB / %2 KiB").arg(b / 1e3, 0, 'f', 1).arg(b / 1024.0, 0, 'f', 1);
+    }
+    case OutputErr: return c.forward.mean_rel_pct > 0 ? QString::number(c.forward.mean_rel_pct, 'f', full ? 8 : 3) : QStringLiteral("-");
+    case Levels: return QString::number(m.levels_used);
+    case Clipped: return QString::number(m.clipped);
+    }
+    return {};
+}
+
+QVariant MetricsModel::data(const QModelIndex& index, int role) const {
+    if (!report_ || !index.isValid()) return {};
+    const int row = index.row(), col = index.column();
+    if (role == Qt::DisplayRole) return cell(row, col, false);
+    if (role == Qt::ToolTipRole) return cell(row, col, true);
+    if (role == Qt::DecorationRole && col == Name && static_cast<std::size_t>(row) < colors_.size()) return colors_[static_cast<std::size_t>(row)];
+    if (role == Qt::TextAlignmentRole) return col == Name ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && !report_->configs[static_cast<std::size_t>(row)].error.empty()) return QBrush(QColor(0xD5, 0x5E, 0x00));
+    return {};
+}
+
+namespace {
+QString csvQuote(const QString& s) {
+    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n'))) return s;
+    QString q = s;
+    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + q + QLatin1Char('"');
+}
+} // namespace
+
+QString MetricsModel::toCsv() const {
+    // Header with units, machine-readable values (bytes, dB, percent) in full precision.
+    QStringList head = {QStringLiteral("configuration"), QStringLiteral("mse"), QStringLiteral("mae"), QStringLiteral("max_abs_error"),
+                        QStringLiteral("snr_db"), QStringLiteral("sqnr_db"), QStringLiteral("cosine"), QStringLiteral("bits_per_weight"),
+                        QStringLiteral("size_bytes"), QStringLiteral("layer_output_error_pct"), QStringLiteral("levels_used"), QStringLiteral("clipped")};
+    QString out = head.join(QLatin1Char(',')) + QLatin1Char('\n');
+    for (int r = 0; r < rowCount(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < ColumnCount; ++c) cells << csvQuote(cell(r, c, true));
+        out += cells.join(QLatin1Char(',')) + QLatin1Char('\n');
+    }
+    return out;
+}
+
+QString MetricsModel::toTsv(const QModelIndexList& selection) const {
+    QList<int> rows;
+    for (const auto& i : selection)
+        if (!rows.contains(i.row())) rows << i.row();
+    if (rows.isEmpty())
+        for (int r = 0; r < rowCount(); ++r) rows << r;
+    std::sort(rows.begin(), rows.end());
+    QStringList lines;
+    QStringList head;
+    for (int c = 0; c < ColumnCount; ++c) head << headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+    lines << head.join(QLatin1Char('\t'));
+    for (int r : rows) {
+        QStringList cells;
+        for (int c = 0; c < ColumnCount; ++c) cells << cell(r, c, false);
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+} // namespace ql::ui

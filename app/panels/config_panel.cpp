@@ -1,0 +1,281 @@
+// Configuration list and editor.
+#include "panels/config_panel.h"
+
+#include <QColorDialog>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPainter>
+#include <QPixmap>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "core/quantizer.h"
+#include "theme.h"
+
+namespace ql::ui {
+namespace {
+
+QIcon swatch(const QColor& c) {
+    QPixmap p(14, 14);
+    p.fill(Qt::transparent);
+    QPainter painter(&p);
+    painter.setBrush(c);
+    painter.setPen(c.darker(140));
+    painter.drawRoundedRect(QRectF(0.5, 0.5, 13, 13), 3, 3);
+    return QIcon(p);
+}
+
+// Formats this build can quantize (make_quantizer accepts them).
+std::vector<Format> available_formats() {
+    std::vector<Format> out;
+    for (Format f : all_formats()) {
+        QuantConfig c;
+        c.format = f;
+        try {
+            (void)make_quantizer(c);
+            out.push_back(f);
+        } catch (const std::exception&) {
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
+    auto* v = new QVBoxLayout(this);
+    v->setContentsMargins(0, 0, 0, 0);
+    list_ = new QListWidget(this);
+    list_->setMinimumHeight(90);
+    list_->setMaximumHeight(160);
+    v->addWidget(list_);
+    auto* buttons = new QHBoxLayout;
+    add_ = new QPushButton(tr("Add"), this);
+    dup_ = new QPushButton(tr("Duplicate"), this);
+    remove_ = new QPushButton(tr("Remove"), this);
+    color_ = new QPushButton(tr("Colour..."), this);
+    add_->setToolTip(tr("Add a configuration (Ctrl+N)"));
+    dup_->setToolTip(tr("Duplicate the selected configuration (Ctrl+Shift+D)"));
+    remove_->setToolTip(tr("Remove the selected configuration"));
+    for (QPushButton* b : {add_, dup_, remove_, color_}) buttons->addWidget(b);
+    v->addLayout(buttons);
+
+    auto* f = new QFormLayout;
+    f->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    label_ = new QLineEdit(this);
+    f->addRow(tr("Name"), label_);
+    format_ = new QComboBox(this);
+    for (Format fm : available_formats()) {
+        QString name = QString::fromLatin1(format_name(fm).data()).toUpper();
+        if (fm == Format::Int) name = tr("INT (uniform integer)");
+        format_->addItem(name, int(fm));
+    }
+    f->addRow(tr("Format"), format_);
+    auto* bitsRow = new QHBoxLayout;
+    bits_ = new QSlider(Qt::Horizontal, this);
+    bits_->setRange(2, 8);
+    bits_->setPageStep(1);
+    bits_->setTickPosition(QSlider::TicksBelow);
+    bits_->setTickInterval(1);
+    bitsLabel_ = new QLabel(this);
+    bitsLabel_->setMinimumWidth(48);
+    bitsRow->addWidget(bits_);
+    bitsRow->addWidget(bitsLabel_);
+    f->addRow(tr("Bits"), bitsRow);
+    scheme_ = new QComboBox(this);
+    scheme_->addItem(tr("Asymmetric (zero point)"), int(Scheme::Asymmetric));
+    scheme_->addItem(tr("Symmetric"), int(Scheme::Symmetric));
+    f->addRow(tr("Scheme"), scheme_);
+    granularity_ = new QComboBox(this);
+    granularity_->addItem(tr("Per tensor"), int(Granularity::PerTensor));
+    granularity_->addItem(tr("Per channel"), int(Granularity::PerChannel));
+    granularity_->addItem(tr("Per group"), int(Granularity::PerGroup));
+    f->addRow(tr("Granularity"), granularity_);
+    axis_ = new QSpinBox(this);
+    axis_->setRange(0, 3);
+    axis_->setToolTip(tr("Channel axis: 0 = output channels (rows)"));
+    f->addRow(tr("Channel axis"), axis_);
+    group_ = new QSpinBox(this);
+    group_->setRange(1, 1 << 20);
+    group_->setValue(128);
+    group_->setKeyboardTracking(false);
+    f->addRow(tr("Group size"), group_);
+    block_ = new QSpinBox(this);
+    block_->setRange(0, 4096);
+    block_->setSpecialValueText(tr("format default"));
+    block_->setKeyboardTracking(false);
+    f->addRow(tr("Block size"), block_);
+    scaleType_ = new QComboBox(this);
+    scaleType_->addItem(tr("Auto (fp16 per group, else fp32)"), int(ScaleType::Auto));
+    scaleType_->addItem(QStringLiteral("fp32"), int(ScaleType::F32));
+    scaleType_->addItem(QStringLiteral("fp16"), int(ScaleType::F16));
+    f->addRow(tr("Scale stored as"), scaleType_);
+    range_ = new QComboBox(this);
+    range_->addItem(tr("Min-max"), int(RangeMethod::MinMax));
+    range_->addItem(tr("Percentile"), int(RangeMethod::Percentile));
+    range_->addItem(tr("MSE-optimal clipping"), int(RangeMethod::MseOptimal));
+    range_->addItem(tr("KL divergence (entropy)"), int(RangeMethod::KlDivergence));
+    f->addRow(tr("Range"), range_);
+    percentile_ = new QDoubleSpinBox(this);
+    percentile_->setRange(50.0, 100.0);
+    percentile_->setDecimals(3);
+    percentile_->setSingleStep(0.1);
+    percentile_->setSuffix(QStringLiteral(" %"));
+    percentile_->setKeyboardTracking(false);
+    f->addRow(tr("Percentile"), percentile_);
+    v->addLayout(f);
+
+    connect(list_, &QListWidget::currentRowChanged, this, [this] { showEditor(); });
+    connect(add_, &QPushButton::clicked, this, &ConfigPanel::addConfig);
+    connect(dup_, &QPushButton::clicked, this, &ConfigPanel::duplicateConfig);
+    connect(remove_, &QPushButton::clicked, this, &ConfigPanel::removeConfig);
+    connect(color_, &QPushButton::clicked, this, &ConfigPanel::chooseColor);
+    connect(label_, &QLineEdit::editingFinished, this, &ConfigPanel::readEditor);
+    connect(bits_, &QSlider::valueChanged, this, [this](int b) {
+        bitsLabel_->setText(tr("%n bit(s)", "", b));
+        readEditor();
+    });
+    for (QComboBox* c : {format_, scheme_, granularity_, scaleType_, range_}) connect(c, &QComboBox::currentIndexChanged, this, &ConfigPanel::readEditor);
+    for (QSpinBox* s : {axis_, group_, block_}) connect(s, &QSpinBox::valueChanged, this, &ConfigPanel::readEditor);
+    connect(percentile_, &QDoubleSpinBox::valueChanged, this, &ConfigPanel::readEditor);
+}
+
+int ConfigPanel::current() const { return list_->currentRow(); }
+
+void ConfigPanel::setCurrent(int index) { list_->setCurrentRow(index); }
+
+void ConfigPanel::setConfigs(const std::vector<QuantConfig>& configs) {
+    configs_ = configs;
+    const int keep = std::clamp(list_->currentRow(), 0, std::max<int>(static_cast<int>(configs_.size()) - 1, 0));
+    refreshList();
+    list_->setCurrentRow(configs_.empty() ? -1 : keep);
+    showEditor();
+}
+
+void ConfigPanel::refreshList() {
+    updating_ = true;
+    const int row = list_->currentRow();
+    list_->clear();
+    for (std::size_t i = 0; i < configs_.size(); ++i) {
+        auto* item = new QListWidgetItem(swatch(configColor(configs_[i].color, static_cast<int>(i))),
+                                         QStringLiteral("%1. %2").arg(i + 1).arg(QString::fromStdString(configs_[i].display_name())), list_);
+        item->setToolTip(QString::fromStdString(configs_[i].describe()));
+    }
+    list_->setCurrentRow(std::min(row, list_->count() - 1));
+    add_->setEnabled(static_cast<int>(configs_.size()) < kMaxConfigs);
+    dup_->setEnabled(!configs_.empty() && static_cast<int>(configs_.size()) < kMaxConfigs);
+    remove_->setEnabled(!configs_.empty());
+    color_->setEnabled(!configs_.empty());
+    updating_ = false;
+}
+
+void ConfigPanel::showEditor() {
+    const int i = list_->currentRow();
+    const bool have = i >= 0 && i < static_cast<int>(configs_.size());
+    for (QWidget* w : {static_cast<QWidget*>(label_), static_cast<QWidget*>(format_), static_cast<QWidget*>(bits_),
+                       static_cast<QWidget*>(scheme_), static_cast<QWidget*>(granularity_), static_cast<QWidget*>(axis_),
+                       static_cast<QWidget*>(group_), static_cast<QWidget*>(block_), static_cast<QWidget*>(scaleType_),
+                       static_cast<QWidget*>(range_), static_cast<QWidget*>(percentile_)})
+        w->setEnabled(have);
+    if (!have) return;
+    updating_ = true;
+    const QuantConfig& c = configs_[static_cast<std::size_t>(i)];
+    label_->setText(QString::fromStdString(c.label));
+    label_->setPlaceholderText(QString::fromStdString(c.describe()));
+    format_->setCurrentIndex(std::max(format_->findData(int(c.format)), 0));
+    bits_->setValue(c.bits);
+    bitsLabel_->setText(tr("%n bit(s)", "", c.bits));
+    scheme_->setCurrentIndex(scheme_->findData(int(c.scheme)));
+    granularity_->setCurrentIndex(granularity_->findData(int(c.granularity)));
+    axis_->setValue(c.axis);
+    group_->setValue(c.group_size);
+    block_->setValue(c.block_size);
+    scaleType_->setCurrentIndex(scaleType_->findData(int(c.scale_type)));
+    range_->setCurrentIndex(range_->findData(int(c.range)));
+    percentile_->setValue(c.percentile);
+    const bool isInt = c.format == Format::Int;
+    for (QWidget* w : {static_cast<QWidget*>(bits_), static_cast<QWidget*>(scheme_), static_cast<QWidget*>(granularity_),
+                       static_cast<QWidget*>(scaleType_), static_cast<QWidget*>(range_)})
+        w->setEnabled(isInt);
+    axis_->setEnabled(isInt && c.granularity == Granularity::PerChannel);
+    group_->setEnabled(isInt && c.granularity == Granularity::PerGroup);
+    block_->setEnabled(!isInt);
+    percentile_->setEnabled(isInt && c.range == RangeMethod::Percentile);
+    updating_ = false;
+}
+
+void ConfigPanel::readEditor() {
+    if (updating_) return;
+    const int i = list_->currentRow();
+    if (i < 0 || i >= static_cast<int>(configs_.size())) return;
+    QuantConfig& c = configs_[static_cast<std::size_t>(i)];
+    const QuantConfig before = c;
+    c.label = label_->text().trimmed().toStdString();
+    c.format = static_cast<Format>(format_->currentData().toInt());
+    c.bits = bits_->value();
+    c.scheme = static_cast<Scheme>(scheme_->currentData().toInt());
+    c.granularity = static_cast<Granularity>(granularity_->currentData().toInt());
+    c.axis = axis_->value();
+    c.group_size = group_->value();
+    c.block_size = block_->value();
+    c.scale_type = static_cast<ScaleType>(scaleType_->currentData().toInt());
+    c.range = static_cast<RangeMethod>(range_->currentData().toInt());
+    c.percentile = percentile_->value();
+    if (c == before) return;
+    refreshList();
+    showEditor();
+    emit changed();
+}
+
+void ConfigPanel::addConfig() {
+    if (static_cast<int>(configs_.size()) >= kMaxConfigs) return;
+    QuantConfig c;
+    c.bits = configs_.empty() ? 8 : std::max(2, configs_.back().bits - 2);
+    configs_.push_back(c);
+    refreshList();
+    list_->setCurrentRow(static_cast<int>(configs_.size()) - 1);
+    emit changed();
+}
+
+void ConfigPanel::duplicateConfig() {
+    const int i = list_->currentRow();
+    if (i < 0 || static_cast<int>(configs_.size()) >= kMaxConfigs) return;
+    QuantConfig c = configs_[static_cast<std::size_t>(i)];
+    c.color = 0;
+    if (!c.label.empty()) c.label += " (2)";
+    configs_.insert(configs_.begin() + i + 1, c);
+    refreshList();
+    list_->setCurrentRow(i + 1);
+    emit changed();
+}
+
+void ConfigPanel::removeConfig() {
+    const int i = list_->currentRow();
+    if (i < 0 || i >= static_cast<int>(configs_.size())) return;
+    configs_.erase(configs_.begin() + i);
+    refreshList();
+    list_->setCurrentRow(std::min(i, static_cast<int>(configs_.size()) - 1));
+    showEditor();
+    emit changed();
+}
+
+void ConfigPanel::chooseColor() {
+    const int i = list_->currentRow();
+    if (i < 0) return;
+    QuantConfig& c = configs_[static_cast<std::size_t>(i)];
+    const QColor chosen = QColorDialog::getColor(configColor(c.color, i), this, tr("Colour of %1").arg(QString::fromStdString(c.display_name())));
+    if (!chosen.isValid()) return;
+    c.color = static_cast<std::uint32_t>(chosen.rgb() & 0xFFFFFFu);
+    if (c.color == 0) c.color = 0x000001;  // 0 means "palette colour"
+    refreshList();
+    emit changed();
+}
+
+} // namespace ql::ui
