@@ -1,0 +1,336 @@
+// ggml's packed block layouts (ggml-common.h) and their dequantizers (ggml-quants.c dequantize_row_*),
+// written from the layouts' definitions: the GGUF loader decodes quantized tensors with them and the
+// ggml-format quantizers (core/ggml_quants.h) produce and read back the very same bytes.
+//
+// Every struct matches ggml's byte for byte (static_assert on the size; fields are uint8/uint16 only,
+// so there is no padding); multi-byte fields are little-endian as in GGUF files, which is what a
+// memcpy gives on the little-endian machines QuantLens runs on. Scales are IEEE binary16 bit patterns.
+//
+// The per-block decoders are QL_HD so the CUDA path can run the same arithmetic. They evaluate the
+// same float32 expressions in the same order as ggml's reference (e.g. Q4_K: d1 * q - m1, with
+// d1 = d * sc computed first), so with -ffp-contract=off the floats are identical.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "core/half.h"
+#include "core/ql_hd.h"
+#include "core/result.h"
+#include "core/tensor.h"
+
+namespace ql::ggml {
+
+constexpr int kQK4_0 = 32;   // values per Q4_0 block
+constexpr int kQK4_1 = 32;
+constexpr int kQK5_0 = 32;
+constexpr int kQK5_1 = 32;
+constexpr int kQK8_0 = 32;
+constexpr int kQK4_NL = 32;
+constexpr int kQK_K = 256;   // values per k-quant super-block
+constexpr int kKScaleSize = 12;  // bytes of the packed 6-bit scales and mins of Q4_K / Q5_K
+
+// Q4_0: x = d * (q - 8), q in 0..15. 4.5 bits per weight.
+struct BlockQ4_0 {
+    std::uint16_t d;                  // fp16 scale (delta)
+    std::uint8_t qs[kQK4_0 / 2];      // nibbles: value j in the low nibble of qs[j], value j + 16 in the high nibble
+};
+static_assert(sizeof(BlockQ4_0) == 18, "block_q4_0 is 18 bytes");
+
+// Q4_1: x = d * q + m, q in 0..15. 5 bits per weight.
+struct BlockQ4_1 {
+    std::uint16_t d;                  // fp16 scale
+    std::uint16_t m;                  // fp16 minimum (offset added to every value)
+    std::uint8_t qs[kQK4_1 / 2];      // nibbles as in Q4_0
+};
+static_assert(sizeof(BlockQ4_1) == 20, "block_q4_1 is 20 bytes");
+
+// Q5_0: x = d * (q - 16), q in 0..31. 5.5 bits per weight.
+struct BlockQ5_0 {
+    std::uint16_t d;                  // fp16 scale
+    std::uint8_t qh[4];               // 5th bit of value j at bit j of this little-endian uint32
+    std::uint8_t qs[kQK5_0 / 2];      // low 4 bits, nibbles as in Q4_0
+};
+static_assert(sizeof(BlockQ5_0) == 22, "block_q5_0 is 22 bytes");
+
+// Q5_1: x = d * q + m, q in 0..31. 6 bits per weight.
+struct BlockQ5_1 {
+    std::uint16_t d;                  // fp16 scale
+    std::uint16_t m;                  // fp16 minimum
+    std::uint8_t qh[4];               // 5th bits as in Q5_0
+    std::uint8_t qs[kQK5_1 / 2];      // low 4 bits
+};
+static_assert(sizeof(BlockQ5_1) == 24, "block_q5_1 is 24 bytes");
+
+// Q8_0: x = d * q, q in -128..127 (the reference quantizer produces -127..127). 8.5 bits per weight.
+struct BlockQ8_0 {
+    std::uint16_t d;                  // fp16 scale
+    std::int8_t qs[kQK8_0];           // one signed byte per value
+};
+static_assert(sizeof(BlockQ8_0) == 34, "block_q8_0 is 34 bytes");
+
+// Q2_K: 16 sub-blocks of 16; x = d * sc * q - dmin * m, q in 0..3, sc and m 4 bits. 2.625 bits per weight.
+struct BlockQ2_K {
+    std::uint8_t scales[kQK_K / 16];  // sub-block j: scale in the low nibble, min in the high nibble
+    std::uint8_t qs[kQK_K / 4];       // 2-bit quants, 4 per byte (see dequantize_block)
+    std::uint16_t d;                  // fp16 super-block scale of the scales
+    std::uint16_t dmin;               // fp16 super-block scale of the mins
+};
+static_assert(sizeof(BlockQ2_K) == 84, "block_q2_K is 84 bytes");
+
+// Q3_K: 16 sub-blocks of 16; x = d * (sc - 32) * (q - 4), q in 0..7, sc 6 bits. 3.4375 bits per weight.
+struct BlockQ3_K {
+    std::uint8_t hmask[kQK_K / 8];    // high (3rd) bit of each quant; set means q >= 4
+    std::uint8_t qs[kQK_K / 4];       // low 2 bits of each quant
+    std::uint8_t scales[12];          // 16 6-bit scales: low nibbles in bytes 0..7, high 2 bits in bytes 8..11
+    std::uint16_t d;                  // fp16 super-block scale
+};
+static_assert(sizeof(BlockQ3_K) == 110, "block_q3_K is 110 bytes");
+
+// Q4_K: 8 sub-blocks of 32; x = d * sc * q - dmin * m, q in 0..15, sc and m 6 bits. 4.5 bits per weight.
+struct BlockQ4_K {
+    std::uint16_t d;                  // fp16 super-block scale of the 6-bit scales
+    std::uint16_t dmin;               // fp16 super-block scale of the 6-bit mins
+    std::uint8_t scales[kKScaleSize]; // 8 scales and 8 mins, 6 bits each (see scale_min_k4)
+    std::uint8_t qs[kQK_K / 2];       // 4-bit quants: per 64 values, 32 bytes, low nibbles first
+};
+static_assert(sizeof(BlockQ4_K) == 144, "block_q4_K is 144 bytes");
+
+// Q5_K: as Q4_K with a 5th bit per quant, q in 0..31. 5.5 bits per weight.
+struct BlockQ5_K {
+    std::uint16_t d;                  // fp16 super-block scale of the scales
+    std::uint16_t dmin;               // fp16 super-block scale of the mins
+    std::uint8_t scales[kKScaleSize]; // packed 6-bit scales and mins as in Q4_K
+    std::uint8_t qh[kQK_K / 8];       // 5th bits: value l of sub-block pair p at bit 2p (low) / 2p+1 (high) of qh[l]
+    std::uint8_t qs[kQK_K / 2];       // low 4 bits as in Q4_K
+};
+static_assert(sizeof(BlockQ5_K) == 176, "block_q5_K is 176 bytes");
+
+// Q6_K: 16 sub-blocks of 16; x = d * sc * (q - 32), q in 0..63, sc signed 8 bits. 6.5625 bits per weight.
+struct BlockQ6_K {
+    std::uint8_t ql[kQK_K / 2];       // low 4 bits of the quants
+    std::uint8_t qh[kQK_K / 4];       // high 2 bits of the quants
+    std::int8_t scales[kQK_K / 16];   // signed sub-block scales
+    std::uint16_t d;                  // fp16 super-block scale
+};
+static_assert(sizeof(BlockQ6_K) == 210, "block_q6_K is 210 bytes");
+
+// IQ4_NL: x = d * kvalues_iq4nl[q], q in 0..15 (a non-uniform 4-bit codebook). 4.5 bits per weight.
+struct BlockIQ4_NL {
+    std::uint16_t d;                  // fp16 scale
+    std::uint8_t qs[kQK4_NL / 2];     // codebook indices, nibbles as in Q4_0
+};
+static_assert(sizeof(BlockIQ4_NL) == 18, "block_iq4_nl is 18 bytes");
+
+// The IQ4_NL codebook (ggml's kvalues_iq4nl), ascending.
+QL_HD int iq4nl_value(int i) {
+    constexpr std::int8_t v[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+    return v[i & 15];
+}
+
+// The 6-bit scale and min of sub-block j (0..7) of a Q4_K / Q5_K block: j < 4 in the low 6 bits of
+// bytes j and j + 4; j >= 4 in the nibbles of byte j + 4 with their top 2 bits in the top bits of
+// bytes j - 4 (scale) and j (min).
+QL_HD void scale_min_k4(int j, const std::uint8_t* q, std::uint8_t& sc, std::uint8_t& m) {
+    if (j < 4) {
+        sc = static_cast<std::uint8_t>(q[j] & 63);
+        m = static_cast<std::uint8_t>(q[j + 4] & 63);
+    } else {
+        sc = static_cast<std::uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        m = static_cast<std::uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+// ---- one block -> its values (y[0, QK)) -------------------------------------------------------------
+
+QL_HD void dequantize_block(const BlockQ4_0& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int j = 0; j < kQK4_0 / 2; ++j) {
+        y[j] = static_cast<float>((b.qs[j] & 0x0F) - 8) * d;
+        y[j + kQK4_0 / 2] = static_cast<float>((b.qs[j] >> 4) - 8) * d;
+    }
+}
+
+QL_HD void dequantize_block(const BlockQ4_1& b, float* y) {
+    const float d = half_to_float(b.d), m = half_to_float(b.m);
+    for (int j = 0; j < kQK4_1 / 2; ++j) {
+        y[j] = static_cast<float>(b.qs[j] & 0x0F) * d + m;
+        y[j + kQK4_1 / 2] = static_cast<float>(b.qs[j] >> 4) * d + m;
+    }
+}
+
+QL_HD std::uint32_t load_le32(const std::uint8_t* p) {
+    return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+           (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+}
+
+QL_HD void dequantize_block(const BlockQ5_0& b, float* y) {
+    const float d = half_to_float(b.d);
+    const std::uint32_t qh = load_le32(b.qh);
+    for (int j = 0; j < kQK5_0 / 2; ++j) {
+        const int h0 = static_cast<int>((qh >> j) & 1u) << 4;
+        const int h1 = static_cast<int>((qh >> (j + 16)) & 1u) << 4;
+        y[j] = static_cast<float>(((b.qs[j] & 0x0F) | h0) - 16) * d;
+        y[j + kQK5_0 / 2] = static_cast<float>(((b.qs[j] >> 4) | h1) - 16) * d;
+    }
+}
+
+QL_HD void dequantize_block(const BlockQ5_1& b, float* y) {
+    const float d = half_to_float(b.d), m = half_to_float(b.m);
+    const std::uint32_t qh = load_le32(b.qh);
+    for (int j = 0; j < kQK5_1 / 2; ++j) {
+        const int h0 = static_cast<int>((qh >> j) & 1u) << 4;
+        const int h1 = static_cast<int>((qh >> (j + 16)) & 1u) << 4;
+        y[j] = static_cast<float>((b.qs[j] & 0x0F) | h0) * d + m;
+        y[j + kQK5_1 / 2] = static_cast<float>((b.qs[j] >> 4) | h1) * d + m;
+    }
+}
+
+QL_HD void dequantize_block(const BlockQ8_0& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int j = 0; j < kQK8_0; ++j) y[j] = static_cast<float>(b.qs[j]) * d;
+}
+
+// Q2_K: per 128 values, 32 bytes of qs hold 4 groups of 32 at shifts 0, 2, 4, 6; each group of 32 is
+// two sub-blocks of 16 (bytes l and l + 16).
+QL_HD void dequantize_block(const BlockQ2_K& b, float* y) {
+    const float d = half_to_float(b.d), dmin = half_to_float(b.dmin);
+    const std::uint8_t* q = b.qs;
+    int is = 0;
+    for (int n = 0; n < kQK_K; n += 128) {
+        for (int shift = 0; shift < 8; shift += 2) {
+            for (int half = 0; half < 2; ++half) {
+                const std::uint8_t sc = b.scales[is++];
+                const float dl = d * static_cast<float>(sc & 0xF);
+                const float ml = dmin * static_cast<float>(sc >> 4);
+                for (int l = 0; l < 16; ++l)
+                    *y++ = dl * static_cast<float>((q[l + 16 * half] >> shift) & 3) - ml;
+            }
+        }
+        q += 32;
+    }
+}
+
+// The 16 signed 6-bit scales of a Q3_K block (value - 32).
+QL_HD int q3k_scale(const std::uint8_t* s, int j) {
+    const int lo = j < 8 ? (s[j] & 0xF) : (s[j - 8] >> 4);
+    const int hi = (s[8 + j % 4] >> (2 * (j / 4))) & 3;
+    return (lo | (hi << 4)) - 32;
+}
+
+QL_HD void dequantize_block(const BlockQ3_K& b, float* y) {
+    const float d_all = half_to_float(b.d);
+    const std::uint8_t* q = b.qs;
+    std::uint8_t m = 1;
+    int is = 0;
+    for (int n = 0; n < kQK_K; n += 128) {
+        for (int shift = 0; shift < 8; shift += 2) {
+            for (int half = 0; half < 2; ++half) {
+                const float dl = d_all * static_cast<float>(q3k_scale(b.scales, is++));
+                for (int l = 0; l < 16; ++l) {
+                    const int k = l + 16 * half;
+                    const int v = ((q[k] >> shift) & 3) - ((b.hmask[k] & m) ? 0 : 4);
+                    *y++ = dl * static_cast<float>(v);
+                }
+            }
+            m = static_cast<std::uint8_t>(m << 1);
+        }
+        q += 32;
+    }
+}
+
+QL_HD void dequantize_block(const BlockQ4_K& b, float* y) {
+    const float d = half_to_float(b.d), dmin = half_to_float(b.dmin);
+    const std::uint8_t* q = b.qs;
+    int is = 0;
+    for (int j = 0; j < kQK_K; j += 64) {
+        std::uint8_t sc, m;
+        scale_min_k4(is, b.scales, sc, m);
+        const float d1 = d * static_cast<float>(sc), m1 = dmin * static_cast<float>(m);
+        scale_min_k4(is + 1, b.scales, sc, m);
+        const float d2 = d * static_cast<float>(sc), m2 = dmin * static_cast<float>(m);
+        for (int l = 0; l < 32; ++l) *y++ = d1 * static_cast<float>(q[l] & 0xF) - m1;
+        for (int l = 0; l < 32; ++l) *y++ = d2 * static_cast<float>(q[l] >> 4) - m2;
+        q += 32;
+        is += 2;
+    }
+}
+
+QL_HD void dequantize_block(const BlockQ5_K& b, float* y) {
+    const float d = half_to_float(b.d), dmin = half_to_float(b.dmin);
+    const std::uint8_t* ql = b.qs;
+    int is = 0;
+    std::uint8_t u1 = 1, u2 = 2;
+    for (int j = 0; j < kQK_K; j += 64) {
+        std::uint8_t sc, m;
+        scale_min_k4(is, b.scales, sc, m);
+        const float d1 = d * static_cast<float>(sc), m1 = dmin * static_cast<float>(m);
+        scale_min_k4(is + 1, b.scales, sc, m);
+        const float d2 = d * static_cast<float>(sc), m2 = dmin * static_cast<float>(m);
+        for (int l = 0; l < 32; ++l) *y++ = d1 * static_cast<float>((ql[l] & 0xF) + ((b.qh[l] & u1) ? 16 : 0)) - m1;
+        for (int l = 0; l < 32; ++l) *y++ = d2 * static_cast<float>((ql[l] >> 4) + ((b.qh[l] & u2) ? 16 : 0)) - m2;
+        ql += 32;
+        is += 2;
+        u1 = static_cast<std::uint8_t>(u1 << 2);
+        u2 = static_cast<std::uint8_t>(u2 << 2);
+    }
+}
+
+// Q6_K: per 128 values, ql holds 64 bytes (values l and l + 64 in the nibbles of byte l, values l + 32
+// and l + 96 in those of byte l + 32) and qh 32 bytes (2 bits each of values l, l+32, l+64, l+96).
+QL_HD void dequantize_block(const BlockQ6_K& b, float* y) {
+    const float d = half_to_float(b.d);
+    const std::uint8_t* ql = b.ql;
+    const std::uint8_t* qh = b.qh;
+    const std::int8_t* sc = b.scales;
+    for (int n = 0; n < kQK_K; n += 128) {
+        for (int l = 0; l < 32; ++l) {
+            const int is = l / 16;
+            const int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+            const int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+            const int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+            const int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+            y[l] = d * static_cast<float>(sc[is]) * static_cast<float>(q1);
+            y[l + 32] = d * static_cast<float>(sc[is + 2]) * static_cast<float>(q2);
+            y[l + 64] = d * static_cast<float>(sc[is + 4]) * static_cast<float>(q3);
+            y[l + 96] = d * static_cast<float>(sc[is + 6]) * static_cast<float>(q4);
+        }
+        y += 128;
+        ql += 64;
+        qh += 32;
+        sc += 8;
+    }
+}
+
+QL_HD void dequantize_block(const BlockIQ4_NL& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int j = 0; j < kQK4_NL / 2; ++j) {
+        y[j] = d * static_cast<float>(iq4nl_value(b.qs[j] & 0xF));
+        y[j + kQK4_NL / 2] = d * static_cast<float>(iq4nl_value(b.qs[j] >> 4));
+    }
+}
+
+// ---- rows of bytes, bounds-checked -------------------------------------------------------------------
+
+// Values and bytes per block of a ggml block type (DType::GGML_*); nullopt for types this module does
+// not decode (Q8_1, Q8_K) and for non-block types.
+struct BlockLayout {
+    int values = 0;  // values per block (32 or 256)
+    int bytes = 0;   // bytes per block
+};
+std::optional<BlockLayout> block_layout(DType type);
+
+// Bytes that `count` values of `type` occupy: ceil(count / values) whole blocks (a partial last block
+// is stored whole, its tail padding). nullopt for an unsupported type, a negative count, or overflow.
+std::optional<std::uint64_t> bytes_for(DType type, std::int64_t count);
+
+// Decodes `count` values of `type` from `bytes` into out[0, count). The bytes must hold exactly
+// bytes_for(type, count) bytes (more is an error too: it means the caller's count is wrong) and out at
+// least count floats. `what` names the data in the error ("blk.0.attn_q.weight"); the error's offset is
+// where the data ran short or where the surplus starts.
+Status dequantize(DType type, std::span<const std::uint8_t> bytes, std::int64_t count, std::span<float> out,
+                  std::string_view what = {});
+
+} // namespace ql::ggml
