@@ -3,8 +3,6 @@
 // that exist before anything is allocated.
 #include "core/npy.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,72 +11,77 @@
 #include <optional>
 #include <string_view>
 
-#include "core/half.h"
+#include "core/byte_reader.h"
+#include "core/element_convert.h"
+#include "core/mapped_file.h"
 
 namespace ql {
 namespace {
 
 constexpr std::uint8_t kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+constexpr std::size_t kMaxNpyDims = 32;  // NPY_MAXDIMS of numpy 1.x; more dims are folded into the first axis
 constexpr std::uint64_t kMaxHeaderLen = 1u << 20;  // numpy itself refuses headers over 10 kB by default
-
-enum class Kind { Float, Int, UInt, Bool };
-struct NpyDtype {
-    Kind kind = Kind::Float;
-    int size = 4;          // bytes per element
-    bool big_endian = false;
-    DType dtype = DType::F32;
-};
 
 // Header grammar:  dict := '{' (key ':' value ',')* [key ':' value] '}'   (whitespace anywhere)
 //                  key  := string;  value := string | 'True' | 'False' | tuple
 //                  tuple := '(' ')' | '(' int ',' ')' | '(' int (',' int)+ [','] ')'
+// Errors point at the offending token: the key, the value, the digit run, the closing brace.
 class HeaderParser {
 public:
     HeaderParser(std::string_view text, std::uint64_t base, std::string file)
         : s_(text), base_(base), file_(std::move(file)) {}
 
+    std::uint64_t descr_offset = 0;  // absolute offsets of the values, for later checks
+    std::uint64_t shape_offset = 0;
+
     std::optional<Error> parse(std::string& descr, bool& fortran, std::vector<std::int64_t>& shape) {
         bool have_descr = false, have_fortran = false, have_shape = false;
         skip_ws();
         if (!eat('{')) return err("header must be a Python dict starting with '{'");
+        std::size_t close = 0;
         while (true) {
             skip_ws();
+            close = pos_;
             if (eat('}')) break;
+            const std::size_t key_pos = pos_;
             std::string key;
             if (auto e = string_lit(key)) return e;
             skip_ws();
             if (!eat(':')) return err("expected ':' after key '" + key + "'");
             skip_ws();
             if (key == "descr") {
-                if (have_descr) return err("duplicate key 'descr'");
+                if (have_descr) return err_at(key_pos, "duplicate key 'descr'");
+                descr_offset = base_ + pos_;
                 if (peek() != '\'' && peek() != '"')
                     return err("'descr' must be a dtype string (structured dtypes are not supported)");
                 if (auto e = string_lit(descr)) return e;
                 have_descr = true;
             } else if (key == "fortran_order") {
-                if (have_fortran) return err("duplicate key 'fortran_order'");
+                if (have_fortran) return err_at(key_pos, "duplicate key 'fortran_order'");
                 if (s_.substr(pos_, 4) == "True") { fortran = true; pos_ += 4; }
                 else if (s_.substr(pos_, 5) == "False") { fortran = false; pos_ += 5; }
                 else return err("'fortran_order' must be True or False");
                 have_fortran = true;
             } else if (key == "shape") {
-                if (have_shape) return err("duplicate key 'shape'");
+                if (have_shape) return err_at(key_pos, "duplicate key 'shape'");
+                shape_offset = base_ + pos_;
                 if (auto e = tuple(shape)) return e;
                 have_shape = true;
             } else {
-                return err("unexpected key '" + key + "' (a .npy header has exactly descr, fortran_order, shape)");
+                return err_at(key_pos, "unexpected key '" + printable(key) + "' (a .npy header has exactly descr, fortran_order, shape)");
             }
             skip_ws();
             if (eat(',')) continue;
             skip_ws();
+            close = pos_;
             if (eat('}')) break;
             return err("expected ',' or '}' in header dict");
         }
         skip_ws();
         if (pos_ != s_.size()) return err("unexpected text after the header dict");
-        if (!have_descr) return err("header has no 'descr'");
-        if (!have_fortran) return err("header has no 'fortran_order'");
-        if (!have_shape) return err("header has no 'shape'");
+        if (!have_descr) return err_at(close, "header has no 'descr'");
+        if (!have_fortran) return err_at(close, "header has no 'fortran_order'");
+        if (!have_shape) return err_at(close, "header has no 'shape'");
         return std::nullopt;
     }
 
@@ -92,7 +95,8 @@ private:
     void skip_ws() {
         while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
     }
-    Error err(const std::string& rule) const { return make_error(file_, base_ + pos_, rule); }
+    Error err(const std::string& rule) const { return err_at(pos_, rule); }
+    Error err_at(std::size_t local, const std::string& rule) const { return make_error(file_, base_ + local, rule); }
 
     std::optional<Error> string_lit(std::string& out) {
         const char q = peek();
@@ -117,20 +121,22 @@ private:
             skip_ws();
             if (peek() == '-') return err("negative dimension in 'shape'");
             if (peek() < '0' || peek() > '9') return err("'shape' entries must be non-negative integers");
+            const std::size_t num_pos = pos_;
             std::uint64_t v = 0;
             while (peek() >= '0' && peek() <= '9') {
                 v = v * 10 + static_cast<std::uint64_t>(peek() - '0');
                 if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-                    return err("dimension in 'shape' overflows 64 bits");
+                    return err_at(num_pos, "dimension in 'shape' overflows 64 bits");
                 ++pos_;
             }
             if (peek() == 'L') ++pos_;  // Python 2 long suffix
             shape.push_back(static_cast<std::int64_t>(v));
-            if (shape.size() > static_cast<std::size_t>(kMaxRank))
-                return err("'shape' has more than " + std::to_string(kMaxRank) + " dimensions");
+            if (shape.size() > kMaxNpyDims)
+                return err_at(num_pos, "'shape' has more than " + std::to_string(kMaxNpyDims) + " dimensions (numpy's limit)");
             skip_ws();
-            if (eat(')')) {
+            if (peek() == ')') {
                 if (shape.size() == 1) return err("a 1-element tuple needs a trailing comma: (n,)");
+                ++pos_;
                 return std::nullopt;
             }
             if (!eat(',')) return err("expected ',' or ')' in 'shape'");
@@ -145,58 +151,42 @@ private:
     std::string file_;
 };
 
+struct NpyDtype {
+    DType dtype = DType::F32;
+    int size = 4;  // bytes per element
+    bool big_endian = false;
+};
+
+// descr := byteorder code;  byteorder '<' little, '>' big, '=' native (little on our targets),
+// '|' not applicable (only for one-byte types).
 std::optional<NpyDtype> parse_descr(const std::string& d) {
     if (d.size() < 3) return std::nullopt;
     const char order = d[0];
     if (order != '<' && order != '>' && order != '|' && order != '=') return std::nullopt;
     const std::string code = d.substr(1);
     NpyDtype t;
-    t.big_endian = order == '>';
-    if (code == "f2") t = {Kind::Float, 2, t.big_endian, DType::F16};
-    else if (code == "f4") t = {Kind::Float, 4, t.big_endian, DType::F32};
-    else if (code == "f8") t = {Kind::Float, 8, t.big_endian, DType::F64};
-    else if (code == "i1") t = {Kind::Int, 1, false, DType::I8};
-    else if (code == "u1") t = {Kind::UInt, 1, false, DType::U8};
-    else if (code == "b1") t = {Kind::Bool, 1, false, DType::Bool};
-    else if (code == "i2") t = {Kind::Int, 2, t.big_endian, DType::I16};
-    else if (code == "u2") t = {Kind::UInt, 2, t.big_endian, DType::U16};
-    else if (code == "i4") t = {Kind::Int, 4, t.big_endian, DType::I32};
-    else if (code == "u4") t = {Kind::UInt, 4, t.big_endian, DType::U32};
-    else if (code == "i8") t = {Kind::Int, 8, t.big_endian, DType::I64};
-    else if (code == "u8") t = {Kind::UInt, 8, t.big_endian, DType::U64};
+    if (code == "f2") t = {DType::F16, 2};
+    else if (code == "f4") t = {DType::F32, 4};
+    else if (code == "f8") t = {DType::F64, 8};
+    else if (code == "i1") t = {DType::I8, 1};
+    else if (code == "u1") t = {DType::U8, 1};
+    else if (code == "b1") t = {DType::Bool, 1};
+    else if (code == "i2") t = {DType::I16, 2};
+    else if (code == "u2") t = {DType::U16, 2};
+    else if (code == "i4") t = {DType::I32, 4};
+    else if (code == "u4") t = {DType::U32, 4};
+    else if (code == "i8") t = {DType::I64, 8};
+    else if (code == "u8") t = {DType::U64, 8};
     else return std::nullopt;
     if (t.size > 1 && order == '|') return std::nullopt;  // '|' means "byte order not applicable"
+    t.big_endian = order == '>' && t.size > 1;
     return t;
 }
 
-std::uint64_t load_le(const std::uint8_t* p, int size, bool big_endian) {
+std::uint64_t load_le(const std::uint8_t* p, int size) {
     std::uint64_t v = 0;
-    for (int k = 0; k < size; ++k) {
-        const int idx = big_endian ? k : size - 1 - k;
-        v = (v << 8) | p[idx];
-    }
+    for (int k = size; k-- > 0;) v = (v << 8) | p[k];
     return v;
-}
-
-float element_to_float(const std::uint8_t* p, const NpyDtype& t) {
-    const std::uint64_t u = load_le(p, t.size, t.big_endian);
-    switch (t.kind) {
-    case Kind::Bool: return u ? 1.0f : 0.0f;
-    case Kind::UInt: return static_cast<float>(u);
-    case Kind::Int: {
-        const int shift = 64 - 8 * t.size;
-        return static_cast<float>(static_cast<std::int64_t>(u << shift) >> shift);
-    }
-    case Kind::Float:
-        if (t.size == 2) return half_to_float(static_cast<std::uint16_t>(u));
-        if (t.size == 4) return bits_float(static_cast<std::uint32_t>(u));
-        {
-            double d;
-            std::memcpy(&d, &u, 8);
-            return static_cast<float>(d);
-        }
-    }
-    return 0.0f;
 }
 
 std::string base_name(const std::string& path) {
@@ -207,25 +197,32 @@ std::string base_name(const std::string& path) {
 
 } // namespace
 
-Result<Tensor> parse_npy(const std::uint8_t* data, std::size_t size, const std::string& file) {
-    if (size < 10) return make_error(file, size, "file too short for a .npy header (needs at least 10 bytes, has " + std::to_string(size) + ")");
+Result<NpyHeader> parse_npy_header(const std::uint8_t* data, std::size_t available, std::uint64_t total_size,
+                                   const std::string& file) {
+    if (available > total_size) available = static_cast<std::size_t>(total_size);
+    if (available < 10)
+        return make_error(file, available, "file too short for a .npy header (needs at least 10 bytes, has " + std::to_string(total_size) + ")");
     if (std::memcmp(data, kMagic, 6) != 0) return make_error(file, 0, "not a .npy file: magic bytes \\x93NUMPY missing");
+    NpyHeader h;
     const int major = data[6], minor = data[7];
     if (major < 1 || major > 3 || minor != 0)
         return make_error(file, 6, "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor) + " (1.0, 2.0 and 3.0 are supported)");
+    h.major_version = major;
     std::uint64_t header_len = 0, header_start = 0;
     if (major == 1) {
-        header_len = static_cast<std::uint64_t>(data[8]) | (static_cast<std::uint64_t>(data[9]) << 8);
+        header_len = load_le(data + 8, 2);
         header_start = 10;
     } else {
-        if (size < 12) return make_error(file, size, "file too short for a version " + std::to_string(major) + " header length");
-        header_len = load_le(data + 8, 4, false);
+        if (available < 12) return make_error(file, available, "file too short for a version " + std::to_string(major) + ".0 header length (4 bytes at offset 8)");
+        header_len = load_le(data + 8, 4);
         header_start = 12;
     }
     if (header_len > kMaxHeaderLen)
         return make_error(file, 8, "header length " + std::to_string(header_len) + " exceeds the 1 MiB limit");
-    if (header_start + header_len > size)
-        return make_error(file, 8, "header length " + std::to_string(header_len) + " runs past the end of the file (" + std::to_string(size) + " bytes)");
+    if (header_start + header_len > total_size)
+        return make_error(file, 8, "header length " + std::to_string(header_len) + " runs past the end of the file (" + std::to_string(total_size) + " bytes)");
+    if (header_start + header_len > available)
+        return make_error(file, available, "header not fully available (" + std::to_string(available) + " of " + std::to_string(header_start + header_len) + " bytes)");
     std::string_view header(reinterpret_cast<const char*>(data + header_start), header_len);
     if (header.empty() || header.back() != '\n')
         return make_error(file, header_start + header_len, "header must end with a newline");
@@ -234,66 +231,73 @@ Result<Tensor> parse_npy(const std::uint8_t* data, std::size_t size, const std::
         if (ch == 0 || (major < 3 && ch > 127))
             return make_error(file, header_start + k, major < 3 ? "header must be ASCII (version 1.0/2.0)" : "NUL byte in header");
     }
+    if (major == 3 && !valid_utf8(header)) return make_error(file, header_start, "version 3.0 header is not valid UTF-8");
     std::string descr;
-    bool fortran = false;
-    std::vector<std::int64_t> shape;
     HeaderParser hp(header, header_start, file);
-    if (auto e = hp.parse(descr, fortran, shape)) return *e;
+    if (auto e = hp.parse(descr, h.fortran_order, h.shape)) return *e;
     auto dt = parse_descr(descr);
-    if (!dt) return make_error(file, header_start, "unsupported dtype '" + descr + "' (supported: f2 f4 f8 i1 u1 i2 u2 i4 u4 i8 u8 b1)");
-    std::int64_t numel = 0;
-    if (!checked_numel(shape, numel)) return make_error(file, header_start, "shape's element count overflows 64 bits");
-    const std::uint64_t data_start = header_start + header_len;
-    const std::uint64_t have = size - data_start;
-    const auto un = static_cast<std::uint64_t>(numel);
+    if (!dt) return make_error(file, hp.descr_offset, "unsupported dtype '" + printable(descr) + "' (supported: f2 f4 f8 i1 u1 i2 u2 i4 u4 i8 u8 b1, little or big endian)");
+    h.dtype = dt->dtype;
+    h.item_size = dt->size;
+    h.big_endian = dt->big_endian;
+    if (!checked_numel(h.shape, h.numel)) return make_error(file, hp.shape_offset, "shape's element count overflows 64 bits");
+    h.data_offset = header_start + header_len;
+    const std::uint64_t have = total_size - h.data_offset;
+    const auto un = static_cast<std::uint64_t>(h.numel);
     if (un > std::numeric_limits<std::uint64_t>::max() / static_cast<std::uint64_t>(dt->size))
-        return make_error(file, header_start, "data size (shape x itemsize) overflows 64 bits");
-    const std::uint64_t need = un * static_cast<std::uint64_t>(dt->size);
-    if (need != have)
-        return make_error(file, data_start, "shape " + std::to_string(numel) + " x " + std::to_string(dt->size) + " bytes needs " +
-                                               std::to_string(need) + " data bytes, file has " + std::to_string(have));
+        return make_error(file, hp.shape_offset, "data size (shape x itemsize) overflows 64 bits");
+    h.data_bytes = un * static_cast<std::uint64_t>(dt->size);
+    if (h.data_bytes != have)
+        return make_error(file, h.data_offset, std::to_string(h.numel) + " elements x " + std::to_string(dt->size) + " bytes needs " +
+                                                   std::to_string(h.data_bytes) + " data bytes, file has " + std::to_string(have));
+    return h;
+}
 
+Tensor decode_npy_data(const NpyHeader& h, const std::uint8_t* src, std::string name) {
     Tensor t;
-    t.shape = shape;
-    t.source_dtype = dt->dtype;
-    t.values.resize(static_cast<std::size_t>(numel));
-    const std::uint8_t* src = data + data_start;
-    if (!fortran || shape.size() <= 1) {
-        if (dt->kind == Kind::Float && dt->size == 4 && !dt->big_endian) {
-            std::memcpy(t.values.data(), src, need);
-        } else {
-            for (std::int64_t i = 0; i < numel; ++i) t.values[static_cast<std::size_t>(i)] = element_to_float(src + i * dt->size, *dt);
-        }
+    t.name = std::move(name);
+    t.source_dtype = h.dtype;
+    const std::size_t n = static_cast<std::size_t>(h.numel);
+    std::vector<std::int64_t> shape = h.shape;
+    if (!h.fortran_order || shape.size() <= 1) {
+        t.values.resize(n);
+        convert_to_float(h.dtype, src, n, t.values.data(), h.big_endian);
     } else {
-        // Fortran order: the first index varies fastest in the file. Walk the file in order and place
-        // each value at its C-order position.
+        // Fortran order: the first index varies fastest in the file, i.e. the file holds the C-order
+        // array of the reversed shape. Convert, then transpose into C order.
+        std::vector<float> f(n);
+        convert_to_float(h.dtype, src, n, f.data(), h.big_endian);
+        t.values.resize(n);
         const std::size_t r = shape.size();
-        std::vector<std::int64_t> idx(r, 0), cstride(r, 1);
-        for (std::size_t k = r - 1; k-- > 0;) cstride[k] = cstride[k + 1] * shape[k + 1];
-        for (std::int64_t f = 0; f < numel; ++f) {
-            std::int64_t c = 0;
-            for (std::size_t k = 0; k < r; ++k) c += idx[k] * cstride[k];
-            t.values[static_cast<std::size_t>(c)] = element_to_float(src + f * dt->size, *dt);
-            for (std::size_t k = 0; k < r; ++k) {
+        std::int64_t idx[kMaxNpyDims] = {}, cstride[kMaxNpyDims] = {};
+        cstride[r - 1] = 1;
+        for (std::size_t k = r - 1; k > 0; --k) cstride[k - 1] = cstride[k] * shape[k];
+        std::int64_t c = 0;  // C-order position of idx
+        for (std::size_t i = 0; i < n; ++i) {
+            t.values[static_cast<std::size_t>(c)] = f[i];
+            for (std::size_t k = 0; k < r; ++k) {  // advance the first index fastest
+                c += cstride[k];
                 if (++idx[k] < shape[k]) break;
+                c -= idx[k] * cstride[k];
                 idx[k] = 0;
             }
         }
     }
+    t.shape = fold_shape(shape);
     return t;
 }
 
+Result<Tensor> parse_npy(const std::uint8_t* data, std::size_t size, const std::string& file) {
+    auto h = parse_npy_header(data, size, size, file);
+    if (!h) return h.error();
+    return decode_npy_data(*h, data + h->data_offset, std::string());
+}
+
 Result<Tensor> read_npy(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return make_error(path, std::string("cannot open: ") + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) return make_error(path, "not a regular file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(path, "cannot open for reading");
-    const auto size = static_cast<std::size_t>(st.st_size);
-    std::vector<std::uint8_t> bytes(size);  // the file's real size, not a claim inside it
-    if (size && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-        return make_error(path, "read failed");
-    auto r = parse_npy(bytes.data(), bytes.size(), path);
+    auto f = MappedFile::open(path);
+    if (!f) return f.error();
+    const auto& m = *f.value();
+    auto r = parse_npy(m.data(), static_cast<std::size_t>(m.size()), path);
     if (r) r->name = base_name(path);
     return r;
 }
