@@ -1,0 +1,517 @@
+// ggml's reference quantizers, scalar (see ggml_quants.h). Each function follows the reference's float32
+// expression order; comments give the formula, the code keeps the order.
+#include "core/ggml_quants.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "core/half.h"
+
+namespace ql::ggml {
+
+namespace detail {
+// Vectorised block-parallel paths (ggml_quants_simd.cpp); each returns the number of blocks it did
+// (a multiple of its lane count, possibly 0), the caller finishes the rest with the scalar reference.
+std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y);
+std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y);
+std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+} // namespace detail
+
+namespace {
+
+constexpr float kGroupMaxEps = 1e-15f;  // GROUP_MAX_EPS: below this absmax a group is "all zero"
+
+inline std::uint16_t to_half(float v) { return float_to_half(v); }
+inline float from_half(std::uint16_t h) { return half_to_float(h); }
+
+// ggml's MIN/MAX macros: (a) < (b) ? (a) : (b) and (a) > (b) ? (a) : (b).
+template <class T>
+inline T gmin(T a, T b) { return a < b ? a : b; }
+template <class T>
+inline T gmax(T a, T b) { return a > b ? a : b; }
+
+// Index of the codebook entry nearest to x in the ascending 16-entry table val: the upper of two
+// neighbours once 2x reaches their sum (ggml 0.5's best_index_int8; x + x and the integer sum are exact).
+inline int best_index_int8(const std::int8_t* val, float x) {
+    const float x2 = x + x;
+    int idx = 0;
+    for (int step = 8; step > 0; step >>= 1) {
+        const int j = idx + step;
+        idx = (x2 >= static_cast<float>(val[j - 1] + val[j])) ? j : idx;
+    }
+    return idx;
+}
+
+constexpr std::int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+// make_qx_quants(n, nmax, x, L, rmse_type = 1, qw = NULL): symmetric scale with the weighted
+// least-squares refinement over 18 trial scales; weights w = x^2. Returns the scale, L = l + nmax.
+float make_qx_quants_rmse1(int n, int nmax, const float* x, std::int8_t* L) {
+    float max = 0, amax = 0;
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > amax) { amax = ax; max = x[i]; }
+    }
+    if (amax < kGroupMaxEps) {
+        for (int i = 0; i < n; ++i) L[i] = 0;
+        return 0.0f;
+    }
+    float iscale = static_cast<float>(-nmax) / max;
+    float sumlx = 0, suml2 = 0;
+    for (int i = 0; i < n; ++i) {
+        int l = nearest_int(iscale * x[i]);
+        l = gmax(-nmax, gmin(nmax - 1, l));
+        L[i] = static_cast<std::int8_t>(l + nmax);
+        const float w = x[i] * x[i];
+        sumlx += w * x[i] * static_cast<float>(l);
+        suml2 += w * static_cast<float>(l) * static_cast<float>(l);
+    }
+    float scale = suml2 != 0.0f ? sumlx / suml2 : 0.0f;
+    float best = scale * sumlx;
+    for (int is = -9; is <= 9; ++is) {
+        if (is == 0) continue;
+        iscale = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is)) / max;
+        sumlx = suml2 = 0;
+        for (int i = 0; i < n; ++i) {
+            int l = nearest_int(iscale * x[i]);
+            l = gmax(-nmax, gmin(nmax - 1, l));
+            const float w = x[i] * x[i];
+            sumlx += w * x[i] * static_cast<float>(l);
+            suml2 += w * static_cast<float>(l) * static_cast<float>(l);
+        }
+        if (suml2 > 0 && sumlx * sumlx > best * suml2) {
+            for (int i = 0; i < n; ++i) {
+                const int l = nearest_int(iscale * x[i]);
+                L[i] = static_cast<std::int8_t>(nmax + gmax(-nmax, gmin(nmax - 1, l)));
+            }
+            scale = sumlx / suml2;
+            best = scale * sumlx;
+        }
+    }
+    return scale;
+}
+
+// make_qkx2_quants(n, nmax, x, weights, L, &the_min, Laux, rmin, rdelta, nstep, use_mad = false):
+// asymmetric x ~ scale * l + min (min <= 0), starting from the min-max fit and trying nstep + 1 scales
+// (rmin + rdelta * is + nmax) / (max - min), each solved by weighted least squares for scale and min;
+// keeps the one with the smallest weighted squared error. Returns scale; the_min = -min.
+float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, std::uint8_t* L, float* the_min,
+                       std::uint8_t* Laux, float rmin, float rdelta, int nstep) {
+    float min = x[0], max = x[0];
+    float sum_w = weights[0];
+    float sum_x = sum_w * x[0];
+    for (int i = 1; i < n; ++i) {
+        if (x[i] < min) min = x[i];
+        if (x[i] > max) max = x[i];
+        const float w = weights[i];
+        sum_w += w;
+        sum_x += w * x[i];
+    }
+    if (min > 0) min = 0;
+    if (max == min) {
+        for (int i = 0; i < n; ++i) L[i] = 0;
+        *the_min = -min;
+        return 0.0f;
+    }
+    float iscale = static_cast<float>(nmax) / (max - min);
+    float scale = 1 / iscale;
+    float best_error = 0;
+    for (int i = 0; i < n; ++i) {
+        const int l = nearest_int(iscale * (x[i] - min));
+        L[i] = static_cast<std::uint8_t>(gmax(0, gmin(nmax, l)));
+        float diff = scale * static_cast<float>(L[i]) + min - x[i];
+        diff = diff * diff;
+        best_error += weights[i] * diff;
+    }
+    if (nstep < 1) {
+        *the_min = -min;
+        return scale;
+    }
+    for (int is = 0; is <= nstep; ++is) {
+        iscale = (rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax)) / (max - min);
+        float sum_l = 0, sum_l2 = 0, sum_xl = 0;
+        for (int i = 0; i < n; ++i) {
+            int l = nearest_int(iscale * (x[i] - min));
+            l = gmax(0, gmin(nmax, l));
+            Laux[i] = static_cast<std::uint8_t>(l);
+            const float w = weights[i];
+            const float fl = static_cast<float>(l);
+            sum_l += w * fl;
+            sum_l2 += w * fl * fl;
+            sum_xl += w * fl * x[i];
+        }
+        const float D = sum_w * sum_l2 - sum_l * sum_l;
+        if (D > 0) {
+            float this_scale = (sum_w * sum_xl - sum_x * sum_l) / D;
+            float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D;
+            if (this_min > 0) {
+                this_min = 0;
+                this_scale = sum_xl / sum_l2;
+            }
+            float cur_error = 0;
+            for (int i = 0; i < n; ++i) {
+                float diff = this_scale * static_cast<float>(Laux[i]) + this_min - x[i];
+                diff = diff * diff;
+                cur_error += weights[i] * diff;
+            }
+            if (cur_error < best_error) {
+                for (int i = 0; i < n; ++i) L[i] = Laux[i];
+                best_error = cur_error;
+                scale = this_scale;
+                min = this_min;
+            }
+        }
+    }
+    *the_min = -min;
+    return scale;
+}
+
+} // namespace
+
+int nearest_int(float v) {
+    const float val = v + 12582912.0f;  // 1.5 * 2^23: the float adder rounds v to an integer (ties to even)
+    std::int32_t i;
+    std::memcpy(&i, &val, sizeof i);
+    return (i & 0x007fffff) - 0x00400000;
+}
+
+// Q4_0: d = m / -8 where m is the value of largest magnitude; q = min(15, trunc(x / d + 8.5)).
+void quantize_block_ref(const float* x, BlockQ4_0& y) {
+    constexpr int qk = kQK4_0;
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < qk; ++j) {
+        const float v = x[j];
+        if (amax < std::fabs(v)) {
+            amax = std::fabs(v);
+            max = v;
+        }
+    }
+    const float d = max / -8;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y.d = to_half(d);
+    for (int j = 0; j < qk / 2; ++j) {
+        const float x0 = x[j] * id;
+        const float x1 = x[qk / 2 + j] * id;
+        const int xi0 = gmin(15, static_cast<int>(x0 + 8.5f));
+        const int xi1 = gmin(15, static_cast<int>(x1 + 8.5f));
+        y.qs[j] = static_cast<std::uint8_t>(xi0 | (xi1 << 4));
+    }
+}
+
+// Q4_1: d = (max - min) / 15, m = min; q = min(15, trunc((x - min) / d + 0.5)).
+void quantize_block_ref(const float* x, BlockQ4_1& y) {
+    constexpr int qk = kQK4_1;
+    float min = std::numeric_limits<float>::max(), max = -std::numeric_limits<float>::max();  // FLT_MAX
+    for (int j = 0; j < qk; ++j) {
+        const float v = x[j];
+        if (v < min) min = v;
+        if (v > max) max = v;
+    }
+    const float d = (max - min) / ((1 << 4) - 1);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y.d = to_half(d);
+    y.m = to_half(min);
+    for (int j = 0; j < qk / 2; ++j) {
+        const float x0 = (x[j] - min) * id;
+        const float x1 = (x[qk / 2 + j] - min) * id;
+        const int xi0 = gmin(15, static_cast<int>(x0 + 0.5f));
+        const int xi1 = gmin(15, static_cast<int>(x1 + 0.5f));
+        y.qs[j] = static_cast<std::uint8_t>(xi0 | (xi1 << 4));
+    }
+}
+
+// Q5_0: d = m / -16; q = min(31, trunc(x / d + 16.5)); 4 low bits in qs, the 5th in qh.
+void quantize_block_ref(const float* x, BlockQ5_0& y) {
+    constexpr int qk = kQK5_0;
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < qk; ++j) {
+        const float v = x[j];
+        if (amax < std::fabs(v)) {
+            amax = std::fabs(v);
+            max = v;
+        }
+    }
+    const float d = max / -16;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y.d = to_half(d);
+    std::uint32_t qh = 0;
+    for (int j = 0; j < qk / 2; ++j) {
+        const float x0 = x[j] * id;
+        const float x1 = x[qk / 2 + j] * id;
+        const int xi0 = gmin(31, static_cast<int>(x0 + 16.5f));
+        const int xi1 = gmin(31, static_cast<int>(x1 + 16.5f));
+        y.qs[j] = static_cast<std::uint8_t>((xi0 & 0x0F) | ((xi1 & 0x0F) << 4));
+        qh |= ((static_cast<std::uint32_t>(xi0) & 0x10u) >> 4) << j;
+        qh |= ((static_cast<std::uint32_t>(xi1) & 0x10u) >> 4) << (j + qk / 2);
+    }
+    for (int k = 0; k < 4; ++k) y.qh[k] = static_cast<std::uint8_t>(qh >> (8 * k));
+}
+
+// Q8_0: d = absmax / 127; q = roundf(x / d) (half away from zero).
+void quantize_block_ref(const float* x, BlockQ8_0& y) {
+    float amax = 0.0f;
+    for (int j = 0; j < kQK8_0; ++j) amax = gmax(amax, std::fabs(x[j]));
+    const float d = amax / ((1 << 7) - 1);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y.d = to_half(d);
+    for (int j = 0; j < kQK8_0; ++j) y.qs[j] = static_cast<std::int8_t>(std::roundf(x[j] * id));
+}
+
+// Q4_K: per sub-block of 32, make_qkx2_quants with weights av_x + |x| (av_x = rms of the sub-block)
+// gives scale and min; they are stored as 6-bit multiples of d = max scale / 63 and dmin = max min / 63
+// (fp16), and every value is requantized with the stored ones: q = clamp(nearest_int((x + dm) / d), 0, 15).
+void quantize_block_ref(const float* x, BlockQ4_K& y) {
+    std::uint8_t L[kQK_K];
+    std::uint8_t Laux[32];
+    float weights[32];
+    float mins[kQK_K / 32];
+    float scales[kQK_K / 32];
+    float max_scale = 0, max_min = 0;
+    for (int j = 0; j < kQK_K / 32; ++j) {
+        float sum_x2 = 0;
+        for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
+        const float av_x = std::sqrt(sum_x2 / 32);
+        for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
+        scales[j] = make_qkx2_quants(32, 15, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -1.f, 0.1f, 20);
+        if (scales[j] > max_scale) max_scale = scales[j];
+        if (mins[j] > max_min) max_min = mins[j];
+    }
+    const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
+    const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
+    for (int j = 0; j < kQK_K / 32; ++j) {
+        std::uint8_t ls = static_cast<std::uint8_t>(nearest_int(inv_scale * scales[j]));
+        std::uint8_t lm = static_cast<std::uint8_t>(nearest_int(inv_min * mins[j]));
+        ls = gmin<std::uint8_t>(63, ls);
+        lm = gmin<std::uint8_t>(63, lm);
+        if (j < 4) {
+            y.scales[j] = ls;
+            y.scales[j + 4] = lm;
+        } else {
+            y.scales[j + 4] = static_cast<std::uint8_t>((ls & 0xF) | ((lm & 0xF) << 4));
+            y.scales[j - 4] = static_cast<std::uint8_t>(y.scales[j - 4] | ((ls >> 4) << 6));
+            y.scales[j] = static_cast<std::uint8_t>(y.scales[j] | ((lm >> 4) << 6));
+        }
+    }
+    y.d = to_half(max_scale / 63.f);
+    y.dmin = to_half(max_min / 63.f);
+    for (int j = 0; j < kQK_K / 32; ++j) {
+        std::uint8_t sc, m;
+        scale_min_k4(j, y.scales, sc, m);
+        const float d = from_half(y.d) * static_cast<float>(sc);
+        if (d == 0.0f) continue;
+        const float dm = from_half(y.dmin) * static_cast<float>(m);
+        for (int ii = 0; ii < 32; ++ii) {
+            const int l = nearest_int((x[32 * j + ii] + dm) / d);
+            L[32 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(15, l)));
+        }
+    }
+    std::uint8_t* q = y.qs;
+    for (int j = 0; j < kQK_K; j += 64) {
+        for (int l = 0; l < 32; ++l) q[l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 4));
+        q += 32;
+    }
+}
+
+// Q6_K: per sub-block of 16, make_qx_quants(nmax 32, weights x^2) gives a signed scale; scales are stored
+// as int8 multiples of d = -max_scale / 128 (fp16) and values requantized: q = clamp(nearest_int(x / (d sc)), -32, 31).
+void quantize_block_ref(const float* x, BlockQ6_K& y) {
+    std::int8_t L[kQK_K];
+    float scales[kQK_K / 16];
+    float max_scale = 0, max_abs_scale = 0;
+    for (int ib = 0; ib < kQK_K / 16; ++ib) {
+        const float scale = make_qx_quants_rmse1(16, 32, x + 16 * ib, L + 16 * ib);
+        scales[ib] = scale;
+        const float abs_scale = std::fabs(scale);
+        if (abs_scale > max_abs_scale) {
+            max_abs_scale = abs_scale;
+            max_scale = scale;
+        }
+    }
+    if (max_abs_scale < kGroupMaxEps) {
+        std::memset(&y, 0, sizeof y);
+        y.d = to_half(0.f);
+        return;
+    }
+    const float iscale = -128.f / max_scale;
+    y.d = to_half(1 / iscale);
+    for (int ib = 0; ib < kQK_K / 16; ++ib) y.scales[ib] = static_cast<std::int8_t>(gmin(127, nearest_int(iscale * scales[ib])));
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        const float d = from_half(y.d) * static_cast<float>(y.scales[j]);
+        if (d == 0.0f) continue;
+        for (int ii = 0; ii < 16; ++ii) {
+            int l = nearest_int(x[16 * j + ii] / d);
+            l = gmax(-32, gmin(31, l));
+            L[16 * j + ii] = static_cast<std::int8_t>(l + 32);
+        }
+    }
+    std::uint8_t* ql = y.ql;
+    std::uint8_t* qh = y.qh;
+    for (int j = 0; j < kQK_K; j += 128) {
+        for (int l = 0; l < 32; ++l) {
+            const int q1 = L[j + l] & 0xF, q2 = L[j + l + 32] & 0xF, q3 = L[j + l + 64] & 0xF, q4 = L[j + l + 96] & 0xF;
+            ql[l] = static_cast<std::uint8_t>(q1 | (q3 << 4));
+            ql[l + 32] = static_cast<std::uint8_t>(q2 | (q4 << 4));
+            qh[l] = static_cast<std::uint8_t>((L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2) | ((L[j + l + 64] >> 4) << 4) |
+                                              ((L[j + l + 96] >> 4) << 6));
+        }
+        ql += 64;
+        qh += 32;
+    }
+}
+
+// IQ4_NL (quantize_row_iq4_nl_impl, block 32, ntry 7, no importance matrix): weights x^2; start from
+// d = max / 127 and its weighted least-squares refinement, then try id = (t - 127) / max for t = -7..7,
+// keeping the scale with the largest sumqx^2 / sumq2; store d in fp16 and pick each code with the
+// unrounded d.
+void quantize_block_ref(const float* x, BlockIQ4_NL& y) {
+    constexpr int n = kQK4_NL;
+    constexpr int ntry = 7;
+    const std::int8_t* values = kIq4nlValues;
+    float weight[n];
+    std::uint8_t L[n];
+    for (int j = 0; j < n; ++j) weight[j] = x[j] * x[j];
+    float amax = 0, max = 0;
+    for (int j = 0; j < n; ++j) {
+        const float ax = std::fabs(x[j]);
+        if (ax > amax) { amax = ax; max = x[j]; }
+    }
+    float scale = 0;
+    if (!(amax < kGroupMaxEps)) {
+        float d = -max / static_cast<float>(values[0]);
+        float id = 1 / d;
+        float sumqx = 0, sumq2 = 0;
+        for (int j = 0; j < n; ++j) {
+            const float al = id * x[j];
+            const int l = best_index_int8(values, al);
+            const float q = static_cast<float>(values[l]);
+            const float w = weight[j];
+            sumqx += w * q * x[j];
+            sumq2 += w * q * q;
+        }
+        d = sumq2 > 0 ? sumqx / sumq2 : 0.f;
+        float best = d * sumqx;
+        for (int itry = -ntry; itry <= ntry; ++itry) {
+            id = static_cast<float>(itry + values[0]) / max;
+            sumqx = sumq2 = 0;
+            for (int j = 0; j < n; ++j) {
+                const float al = id * x[j];
+                const int l = best_index_int8(values, al);
+                const float q = static_cast<float>(values[l]);
+                const float w = weight[j];
+                sumqx += w * q * x[j];
+                sumq2 += w * q * q;
+            }
+            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+                d = sumqx / sumq2;
+                best = d * sumqx;
+            }
+        }
+        scale = d;
+    }
+    y.d = to_half(scale);
+    const float id = scale != 0.0f ? 1 / scale : 0;
+    for (int j = 0; j < n; ++j) L[j] = static_cast<std::uint8_t>(best_index_int8(values, id * x[j]));
+    for (int j = 0; j < 16; ++j) y.qs[j] = static_cast<std::uint8_t>(L[j] | (L[16 + j] << 4));
+}
+
+bool can_quantize(DType type) {
+    switch (type) {
+    case DType::GGML_Q8_0: case DType::GGML_Q4_0: case DType::GGML_Q4_1: case DType::GGML_Q5_0:
+    case DType::GGML_Q4_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+namespace {
+
+// The block's values with the partial-block and non-finite rules applied. Returns true when they had
+// to be copied (into buf); otherwise x can be used in place.
+template <int QK>
+const float* block_input(const float* x, std::int64_t avail, float* buf) {
+    bool clean = avail >= QK;
+    if (clean)
+        for (int j = 0; j < QK; ++j)
+            if (!std::isfinite(x[j])) { clean = false; break; }
+    if (clean) return x;
+    const std::int64_t m = std::min<std::int64_t>(avail, QK);
+    for (std::int64_t j = 0; j < m; ++j) buf[j] = std::isfinite(x[j]) ? x[j] : 0.0f;
+    for (std::int64_t j = m; j < QK; ++j) buf[j] = 0.0f;
+    return buf;
+}
+
+template <class Block, int QK>
+void quantize_blocks_scalar(const float* x, std::int64_t count, std::uint8_t* out, std::int64_t first_block) {
+    const std::int64_t nb = (count + QK - 1) / QK;
+    float buf[QK];
+    Block b;
+    for (std::int64_t i = first_block; i < nb; ++i) {
+        const float* xb = block_input<QK>(x + i * QK, count - i * QK, buf);
+        quantize_block_ref(xb, b);
+        std::memcpy(out + i * static_cast<std::int64_t>(sizeof(Block)), &b, sizeof(Block));
+    }
+}
+
+// The leading blocks that are whole and finite can go to a vectorised path directly from x.
+std::int64_t clean_prefix_blocks(const float* x, std::int64_t count, int qk) {
+    const std::int64_t whole = count / qk;
+    for (std::int64_t i = 0; i < whole * qk; ++i)
+        if (!std::isfinite(x[i])) return i / qk;
+    return whole;
+}
+
+template <class Block, int QK, class Simd>
+void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out, Simd simd) {
+    std::int64_t done = 0;
+    if (reinterpret_cast<std::uintptr_t>(out) % alignof(Block) == 0) {
+        const std::int64_t clean = clean_prefix_blocks(x, count, QK);
+        done = simd(x, clean, reinterpret_cast<Block*>(out));
+    }
+    quantize_blocks_scalar<Block, QK>(x, count, out, done);
+}
+
+void require_quantizable(DType type) {
+    if (!can_quantize(type))
+        throw std::invalid_argument("QuantLens does not quantize into ggml type " + std::string(dtype_name(type)));
+}
+
+} // namespace
+
+void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8_t* out) {
+    require_quantizable(type);
+    switch (type) {
+    case DType::GGML_Q8_0: quantize_blocks_scalar<BlockQ8_0, kQK8_0>(x, count, out, 0); break;
+    case DType::GGML_Q4_0: quantize_blocks_scalar<BlockQ4_0, kQK4_0>(x, count, out, 0); break;
+    case DType::GGML_Q4_1: quantize_blocks_scalar<BlockQ4_1, kQK4_1>(x, count, out, 0); break;
+    case DType::GGML_Q5_0: quantize_blocks_scalar<BlockQ5_0, kQK5_0>(x, count, out, 0); break;
+    case DType::GGML_Q4_K: quantize_blocks_scalar<BlockQ4_K, kQK_K>(x, count, out, 0); break;
+    case DType::GGML_Q6_K: quantize_blocks_scalar<BlockQ6_K, kQK_K>(x, count, out, 0); break;
+    case DType::GGML_IQ4_NL: quantize_blocks_scalar<BlockIQ4_NL, kQK4_NL>(x, count, out, 0); break;
+    default: break;
+    }
+}
+
+void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* out) {
+    require_quantizable(type);
+    switch (type) {
+    case DType::GGML_Q4_K:
+        quantize_blocks_fast<BlockQ4_K, kQK_K>(x, count, out, detail::quantize_q4_k_blocks_simd);
+        break;
+    case DType::GGML_Q6_K:
+        quantize_blocks_fast<BlockQ6_K, kQK_K>(x, count, out, detail::quantize_q6_k_blocks_simd);
+        break;
+    case DType::GGML_IQ4_NL:
+        quantize_blocks_fast<BlockIQ4_NL, kQK4_NL>(x, count, out, detail::quantize_iq4_nl_blocks_simd);
+        break;
+    default:
+        quantize_row_ref(type, x, count, out);
+        break;
+    }
+}
+
+} // namespace ql::ggml

@@ -1,0 +1,55 @@
+// ggml's reference quantizers (ggml-quants.c quantize_row_*_ref, and quantize_iq4_nl as llama-quantize
+// runs it without an importance matrix), written from their published arithmetic: the same float32
+// operations in the same order, fp16 scales rounded to nearest even, ggml's nearest_int (add 1.5 * 2^23
+// and read the mantissa: round half to even) and C roundf (half away from zero) where the reference
+// uses each. Together with core/ggml_blocks.h (the decoders) a block quantized here dequantizes to the
+// float32 values llama.cpp's own quantize-then-dequantize gives, value for value, provided the core is
+// built without floating-point contraction (-ffp-contract=off): an FMA changes the chosen scales of
+// Q4_K, Q6_K and IQ4_NL.
+//
+// Reference version: ggml 0.5 (llama.cpp, 2026). IQ4_NL's nearest codebook entry is the upper of two
+// neighbours when 2x >= v[i-1] + v[i]; older ggml compared the rounded differences x - v[i-1] < v[i] - x,
+// which decides every finite x the same way for this codebook (near every midpoint both differences are
+// multiples of ulp(x) below 2^24 ulp(x), so they are exact). Checked byte for byte against ggml 0.5's own functions
+// by tests/core/test_ggml_reference.cpp when scripts/fetch-ggml-reference.sh has fetched the library.
+//
+// QuantLens' rules where ggml has none:
+//   * Partial blocks: a row whose length is not a multiple of the block is padded with zeros to a whole
+//     block, the whole block is quantized and stored (storage counts whole blocks), and the padding's
+//     dequantized values are dropped.
+//   * Non-finite inputs (ggml's references are undefined on them) are quantized as 0: a NaN or +-Inf
+//     value takes the code of 0 and does not enter its block's scale.
+#pragma once
+
+#include <cstdint>
+
+#include "core/ggml_blocks.h"
+#include "core/tensor.h"
+
+namespace ql::ggml {
+
+// ggml's nearest_int: round to nearest, ties to even, through the float adder (valid for |v| <= 2^22).
+int nearest_int(float v);
+
+// One block each: x holds the block's QK finite values (32, or 256 for the K types).
+void quantize_block_ref(const float* x, BlockQ4_0& y);   // quantize_row_q4_0_ref
+void quantize_block_ref(const float* x, BlockQ4_1& y);   // quantize_row_q4_1_ref
+void quantize_block_ref(const float* x, BlockQ5_0& y);   // quantize_row_q5_0_ref
+void quantize_block_ref(const float* x, BlockQ8_0& y);   // quantize_row_q8_0_ref
+void quantize_block_ref(const float* x, BlockQ4_K& y);   // quantize_row_q4_K_ref (make_qkx2_quants)
+void quantize_block_ref(const float* x, BlockQ6_K& y);   // quantize_row_q6_K_ref (make_qx_quants)
+void quantize_block_ref(const float* x, BlockIQ4_NL& y); // quantize_iq4_nl: quantize_row_iq4_nl_impl, ntry 7
+
+// The formats QuantLens quantizes into (a subset of block_layout's): Q8_0, Q4_0, Q4_1, Q5_0, Q4_K,
+// Q6_K, IQ4_NL.
+bool can_quantize(DType type);
+
+// Quantizes `count` values of x into ceil(count / QK) blocks at out (bytes_for(type, count) bytes), with
+// the partial-block and non-finite rules above. The _ref form runs the scalar reference block by block;
+// the other one runs the vectorised paths where the build has them (several blocks side by side, one per
+// SIMD lane, each lane doing its block's operations in the reference's order) and gives the same bytes.
+// Throws std::invalid_argument for a type can_quantize() rejects.
+void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8_t* out);
+void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* out);
+
+} // namespace ql::ggml

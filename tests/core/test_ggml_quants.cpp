@@ -1,0 +1,247 @@
+// ggml reference quantizers: hand-worked blocks (expected values derived by hand in each row's comment
+// from the reference's formulas, not by this code), rounding rules, partial and all-zero blocks,
+// non-finite inputs, and the vectorised paths against the scalar reference on random data.
+// tests/core/test_ggml_reference.cpp compares with ggml itself when its library has been fetched.
+#include <QtTest>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "core/ggml_blocks.h"
+#include "core/ggml_quants.h"
+#include "core/rng.h"
+
+using ql::DType;
+namespace gg = ql::ggml;
+
+Q_DECLARE_METATYPE(ql::DType)
+Q_DECLARE_METATYPE(std::vector<float>)
+
+namespace {
+
+// Quantize then dequantize through the public row API.
+std::vector<float> round_trip(DType t, const std::vector<float>& x) {
+    const auto n = static_cast<std::int64_t>(x.size());
+    std::vector<std::uint8_t> bytes(gg::bytes_for(t, n).value());
+    gg::quantize_row_ref(t, x.data(), n, bytes.data());
+    std::vector<float> y(x.size());
+    const ql::Status st = gg::dequantize(t, bytes, n, y);
+    if (!st) qWarning("%s", st.error().message().c_str());
+    return y;
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+} // namespace
+
+class TestGgmlQuants : public QObject {
+    Q_OBJECT
+private slots:
+    // ggml's nearest_int: 1.5 * 2^23 added and the mantissa read back: round half to even.
+    void nearestInt_data() {
+        QTest::addColumn<float>("v");
+        QTest::addColumn<int>("expected");
+        QTest::newRow("2.5 -> 2 (even)") << 2.5f << 2;
+        QTest::newRow("3.5 -> 4 (even)") << 3.5f << 4;
+        QTest::newRow("-2.5 -> -2") << -2.5f << -2;
+        QTest::newRow("-0.5 -> 0") << -0.5f << 0;
+        QTest::newRow("0.49999997 -> 0") << 0.49999997f << 0;
+        QTest::newRow("14.6 -> 15") << 14.6f << 15;
+        QTest::newRow("-31.51 -> -32") << -31.51f << -32;
+        QTest::newRow("4194303 (limit)") << 4194303.0f << 4194303;
+    }
+    void nearestInt() {
+        QFETCH(float, v);
+        QFETCH(int, expected);
+        QCOMPARE(gg::nearest_int(v), expected);
+    }
+
+    // Hand-worked blocks: x in, the dequantized values expected, with the reasoning per row.
+    void handWorked_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<std::vector<float>>("x");
+        QTest::addColumn<std::vector<float>>("expected");
+
+        {   // Q4_0: the largest-magnitude value is -4, so d = -4 / -8 = 0.5 (exact in fp16), id = 2,
+            // q = min(15, trunc(2x + 8.5)), y = (q - 8) * 0.5.
+            //   -4 -> trunc(0.5) = 0 -> -4;  1.3 -> trunc(11.1) = 11 -> 1.5;
+            //   0.25 -> trunc(9.0) = 9 -> 0.5 (a tie rounds up);  -0.25 -> trunc(8.0) = 8 -> 0 (up again);
+            //   3.9 -> trunc(16.3) = 16 -> min 15 -> 3.5 (the grid -8..7 has one level less above 0);
+            //   other values 0 -> trunc(8.5) = 8 -> 0.
+            std::vector<float> x(32, 0.0f), y(32, 0.0f);
+            x[0] = -4.0f;  y[0] = -4.0f;
+            x[1] = 1.3f;   y[1] = 1.5f;
+            x[2] = 0.25f;  y[2] = 0.5f;
+            x[3] = -0.25f; y[3] = 0.0f;
+            x[20] = 3.9f;  y[20] = 3.5f;
+            QTest::newRow("Q4_0 block, max magnitude negative") << DType::GGML_Q4_0 << x << y;
+            // With the largest magnitude +4 instead, d = 4 / -8 = -0.5: the sign flips so that +4 lands on
+            // q = 0 -> (0 - 8) * -0.5 = 4, still exact; 1.3 -> trunc(-2.6 + 8.5) = 5 -> (5 - 8) * -0.5 = 1.5.
+            std::vector<float> x2(32, 0.0f), y2(32, 0.0f);
+            x2[0] = 4.0f; y2[0] = 4.0f;
+            x2[1] = 1.3f; y2[1] = 1.5f;
+            QTest::newRow("Q4_0 block, max magnitude positive") << DType::GGML_Q4_0 << x2 << y2;
+        }
+        {   // Q8_0: absmax 127 / 64 -> d = 1/64 (exact), id = 64, q = roundf(64 x): half away from zero.
+            //   0.5/64 -> roundf(0.5) = 1;  -0.5/64 -> -1;  1.5/64 -> 2;  2.5/64 -> 3 (not 2 as rint would).
+            std::vector<float> x(32, 0.0f), y(32, 0.0f);
+            x[0] = 127.0f / 64; y[0] = 127.0f / 64;
+            x[1] = 0.5f / 64;   y[1] = 1.0f / 64;
+            x[2] = -0.5f / 64;  y[2] = -1.0f / 64;
+            x[3] = 1.5f / 64;   y[3] = 2.0f / 64;
+            x[4] = 2.5f / 64;   y[4] = 3.0f / 64;
+            QTest::newRow("Q8_0 block, roundf ties away from zero") << DType::GGML_Q8_0 << x << y;
+        }
+        {   // Q4_1: min -1, max 14 -> d = 15 / 15 = 1, m = -1; q = min(15, trunc(x + 1 + 0.5)); y = q - 1.
+            //   0.5 -> trunc(2.0) = 2 -> 1 (tie up);  13.2 -> trunc(14.7) = 14 -> 13.
+            std::vector<float> x(32, 0.0f), y(32, 0.0f);
+            x[0] = -1.0f; y[0] = -1.0f;
+            x[1] = 14.0f; y[1] = 14.0f;
+            x[2] = 0.5f;  y[2] = 1.0f;
+            x[3] = 13.2f; y[3] = 13.0f;
+            QTest::newRow("Q4_1 block") << DType::GGML_Q4_1 << x << y;
+        }
+        {   // Q5_0: largest magnitude -8 -> d = 0.5, id = 2, q = min(31, trunc(2x + 16.5)), y = (q - 16) * 0.5.
+            //   7.9 -> trunc(32.3) = 32 -> 31 -> 7.5;  0.3 -> trunc(17.1) = 17 -> 0.5.
+            std::vector<float> x(32, 0.0f), y(32, 0.0f);
+            x[5] = -8.0f; y[5] = -8.0f;
+            x[6] = 7.9f;  y[6] = 7.5f;
+            x[30] = 0.3f; y[30] = 0.5f;
+            QTest::newRow("Q5_0 block") << DType::GGML_Q5_0 << x << y;
+        }
+        {   // Q4_K super-block, sub-block j holds l * s_j for l = 0..15 (twice), s_j = 1, 1/2, 1/4, 1/8, 1, ...
+            // Each sub-block lies exactly on its min-max grid (min 0, scale s_j), so make_qkx2_quants keeps
+            // it (error 0 cannot be beaten). Max scale 1: the 6-bit scales are nearest_int(63 s_j) = 63, 32
+            // (31.5 to even), 16 (15.75), 8 (7.875); d = fp16(1/63) = 1040 * 2^-16 = 0.0158691406; mins 0.
+            // Requantizing with d * sc = 0.999755859375, 0.5078125, 0.25390625, 0.126953125 gives q = l
+            // (l / (d sc / s_j) stays within 0.25 of l), so y = d * sc * l: the error is the 6-bit scale's.
+            std::vector<float> x(256), y(256);
+            const float s[4] = {1.0f, 0.5f, 0.25f, 0.125f};
+            const float dsc[4] = {0.999755859375f, 0.5078125f, 0.25390625f, 0.126953125f};
+            for (int j = 0; j < 8; ++j)
+                for (int i = 0; i < 32; ++i) {
+                    const int l = i % 16;
+                    x[static_cast<std::size_t>(32 * j + i)] = static_cast<float>(l) * s[j % 4];
+                    y[static_cast<std::size_t>(32 * j + i)] = dsc[j % 4] * static_cast<float>(l);
+                }
+            QTest::newRow("Q4_K super-block, scales 1, 1/2, 1/4, 1/8") << DType::GGML_Q4_K << x << y;
+            // With mins: every sub-block holds l - 8 (min -8, scale 1). ls = 63, lm = nearest_int(63/8 * 8)
+            // = 63; dmin = fp16(8/63) = 1040 * 2^-13 = 0.126953125, so dm = 63 dmin = 7.998046875 and
+            // d * 63 = 0.999755859375. q = nearest_int((x + 7.998046875) / 0.999755859375) = l, and
+            // y = 0.999755859375 l - 7.998046875: -8 -> -7.998046875, 7 -> 6.998291015625.
+            std::vector<float> x2(256), y2(256);
+            for (int i = 0; i < 256; ++i) {
+                const int l = i % 16;
+                x2[static_cast<std::size_t>(i)] = static_cast<float>(l - 8);
+                y2[static_cast<std::size_t>(i)] = 0.999755859375f * static_cast<float>(l) - 7.998046875f;
+            }
+            QTest::newRow("Q4_K super-block with mins") << DType::GGML_Q4_K << x2 << y2;
+        }
+        {   // Q6_K super-block, every sub-block of 16 holds l for l = -16..-1 (largest magnitude -16).
+            // make_qx_quants: iscale = -32 / -16 = 2, L = 2x clamps to -32..31; weights x^2; scale
+            // sumlx / suml2 = 0.5 exactly (all l = 2x) and no trial scale does better, so every sub-block
+            // scale is 0.5 (max_scale 0.5): iscale = -128 / 0.5 = -256, d = fp16(-1/256) = -2^-8 (exact),
+            // sc = nearest_int(-256 * 0.5) = -128 ... but MIN(127, -128) keeps -128; d * sc = 0.5, q = 2x,
+            // y = 0.5 * q = x exactly.
+            std::vector<float> x(256), y(256);
+            for (int i = 0; i < 256; ++i) x[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] = static_cast<float>(i % 16 - 16);
+            QTest::newRow("Q6_K super-block on its grid") << DType::GGML_Q6_K << x << y;
+        }
+        {   // IQ4_NL: x = 0.5 * kvalues_iq4nl (a block on the codebook, max magnitude -63.5). The first
+            // guess d = -(-63.5) / -127 = -0.5 ... id = -2 maps x to -kvalues, whose nearest entries are not
+            // all exact; the trial t = 0 (id = -127 / -63.5 = 2) maps x onto the codebook exactly and wins
+            // (weighted fit sumqx / sumq2 = 0.5, error 0), so d = 0.5 and y = x.
+            const int kv[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+            std::vector<float> x(32), y(32);
+            for (int i = 0; i < 32; ++i) x[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] = 0.5f * static_cast<float>(kv[i % 16]);
+            QTest::newRow("IQ4_NL block on the codebook") << DType::GGML_IQ4_NL << x << y;
+        }
+    }
+    void handWorked() {
+        QFETCH(DType, type);
+        QFETCH(std::vector<float>, x);
+        QFETCH(std::vector<float>, expected);
+        const auto y = round_trip(type, x);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (y[i] != expected[i])
+                QFAIL(qPrintable(QString("value %1: x %2 -> %3, expected %4").arg(i).arg(x[i], 0, 'g', 9).arg(y[i], 0, 'g', 12)
+                                     .arg(expected[i], 0, 'g', 12)));
+    }
+
+    // Every format: an all-zero block dequantizes to zeros; a partial block equals the zero-padded one;
+    // NaN/Inf are quantized as 0 (documented rule) without disturbing their block's scale.
+    void edgeCases_data() {
+        QTest::addColumn<DType>("type");
+        for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q4_K,
+                        DType::GGML_Q6_K, DType::GGML_IQ4_NL})
+            QTest::newRow(ql::dtype_name(t).data()) << t;
+    }
+    void edgeCases() {
+        QFETCH(DType, type);
+        const int qk = gg::block_layout(type)->values;
+        // all zero
+        const auto z = round_trip(type, std::vector<float>(static_cast<std::size_t>(qk), 0.0f));
+        for (float v : z) QCOMPARE(v, 0.0f);
+        // partial: qk + 7 values == the first qk + 7 of the zero-padded 2 qk values
+        ql::Rng rng(5);
+        std::vector<float> part(static_cast<std::size_t>(qk + 7));
+        for (auto& v : part) v = static_cast<float>(rng.normal());
+        std::vector<float> padded(part);
+        padded.resize(static_cast<std::size_t>(2 * qk), 0.0f);
+        const auto yp = round_trip(type, part), yq = round_trip(type, padded);
+        for (std::size_t i = 0; i < part.size(); ++i) QVERIFY(same_bits(yp[i], yq[i]));
+        // non-finite -> quantized as 0
+        std::vector<float> clean(static_cast<std::size_t>(qk));
+        for (auto& v : clean) v = static_cast<float>(rng.normal());
+        clean[3] = 0.0f;
+        clean[5] = 0.0f;
+        clean[6] = 0.0f;
+        std::vector<float> dirty(clean);
+        dirty[3] = std::numeric_limits<float>::quiet_NaN();
+        dirty[5] = std::numeric_limits<float>::infinity();
+        dirty[6] = -std::numeric_limits<float>::infinity();
+        const auto yc = round_trip(type, clean), yd = round_trip(type, dirty);
+        for (std::size_t i = 0; i < clean.size(); ++i) QVERIFY(same_bits(yc[i], yd[i]));
+    }
+
+    // The vectorised paths give the scalar reference's bytes (random data of several scales, with
+    // all-zero and constant blocks and a partial tail).
+    void fastMatchesReference_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<double>("scale");
+        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL, DType::GGML_Q8_0, DType::GGML_Q4_0}) {
+            for (double s : {1e-5, 0.02, 1.0, 1000.0}) {
+                const QByteArray name = QByteArray(ql::dtype_name(t).data()) + " scale " + QByteArray::number(s);
+                QTest::newRow(name.constData()) << t << s;
+            }
+        }
+    }
+    void fastMatchesReference() {
+        QFETCH(DType, type);
+        QFETCH(double, scale);
+        const std::int64_t n = 256 * 97 + 13;
+        std::vector<float> x(static_cast<std::size_t>(n));
+        ql::Rng rng(11);
+        for (std::int64_t i = 0; i < n; ++i) {
+            const double z = rng.normal();
+            x[static_cast<std::size_t>(i)] = (i / 256) % 7 == 3 ? 0.0f : (i / 256) % 7 == 5 ? static_cast<float>(scale)
+                                                                                                : static_cast<float>(z * z * z * scale);
+        }
+        std::vector<std::uint8_t> a(gg::bytes_for(type, n).value(), 1), b(a.size(), 2);
+        gg::quantize_row_ref(type, x.data(), n, a.data());
+        gg::quantize_row(type, x.data(), n, b.data());
+        QVERIFY(a == b);
+    }
+
+    void rejectsOtherTypes() {
+        QVERIFY(!gg::can_quantize(DType::GGML_Q5_1));
+        float x[32] = {};
+        std::uint8_t out[64];
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, gg::quantize_row(DType::GGML_Q5_1, x, 32, out));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGgmlQuants)
+#include "test_ggml_quants.moc"
