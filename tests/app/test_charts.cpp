@@ -1,0 +1,398 @@
+// The chart classes draw exactly what a report holds: reports filled by hand with values whose drawn
+// form follows from the definitions (density = count / (total x bin width), bytes / 10^9 for GB ...),
+// then the plottables of each chart are compared with them. Also: every chart has a title, axis titles
+// with units, a legend, zoom/pan, and survives an empty report.
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+#include "charts/charts.h"
+#include "theme.h"
+
+using namespace ql;
+using namespace ql::ui;
+
+namespace {
+
+constexpr double kExact = 0.0;       // values copied through unchanged
+constexpr double kRoundoff = 1e-12;  // values divided once (density, bytes to GB)
+
+Histogram hist(double lo, double hi, std::vector<std::uint64_t> counts) {
+    Histogram h;
+    h.lo = lo;
+    h.hi = hi;
+    h.counts = std::move(counts);
+    h.total = 0;
+    for (auto c : h.counts) h.total += c;
+    return h;
+}
+
+QuantConfig intConfig(int bits) {
+    QuantConfig c;
+    c.bits = bits;
+    return c;
+}
+
+// Two configurations (INT8, INT4) with small, distinct, hand-chosen numbers in every field a chart draws.
+std::shared_ptr<AnalysisReport> handReport() {
+    auto r = std::make_shared<AnalysisReport>();
+    r->tensor.name = "hand";
+    r->tensor.shape = {4, 5};
+    r->tensor.numel = 20;
+    r->original = hist(-1.0, 1.0, {1, 2, 3, 4});  // width 0.5, total 10: density 0.2 0.4 0.6 0.8
+    r->sample_original = {0.5f, -0.25f, 1.0f};
+    r->sample_row = 2;
+    for (int bits : {8, 4}) {
+        ConfigReport c;
+        c.config = intConfig(bits);
+        c.dequantized = hist(-1.0, 1.0, bits == 8 ? std::vector<std::uint64_t>{1, 2, 3, 4} : std::vector<std::uint64_t>{0, 5, 0, 5});
+        c.errors = hist(-0.2, 0.2, bits == 8 ? std::vector<std::uint64_t>{0, 10} : std::vector<std::uint64_t>{4, 6});
+        c.levels = bits == 8 ? std::vector<float>{-1.0f, 0.0f, 1.0f} : std::vector<float>{-1.0f, 1.0f};
+        c.sample_dequantized = bits == 8 ? std::vector<float>{0.5f, -0.25f, 1.0f} : std::vector<float>{0.4f, -0.4f, 1.2f};
+        c.layers = {{1, 0.001, 0.01 * (9 - bits)}, {2, 0.002, bits == 8 ? 0.0 : 0.1}, {3, 0.004, 0.04 * (9 - bits)}};
+        c.snr_vs_bits = {{2, 3.0, 2.5, 1.9}, {4, 15.0, 4.5, 13.94}, {8, 37.98, 8.5, 37.98}};
+        c.channel_mse = {1e-4 * (9 - bits), 0.0, 3e-4 * (9 - bits), 2e-4 * (9 - bits)};
+        c.storage.bits_per_weight = bits + 0.5;
+        r->configs.push_back(c);
+    }
+    auto bar = [](const char* label, double bpw, std::uint64_t bytes, int config) {
+        MemoryBar b;
+        b.label = label;
+        b.bits_per_weight = bpw;
+        b.bytes = bytes;
+        b.gb = static_cast<double>(bytes) / 1e9;
+        b.gib = static_cast<double>(bytes) / 1073741824.0;
+        b.config_index = config;
+        return b;
+    };
+    r->memory = {bar("FP32", 32, 4000000, -1), bar("FP16", 16, 2000000, -1), bar("INT8", 8, 1000000, -1),
+                 bar("INT4", 4, 500000, -1),   bar("INT8 asym", 8.5, 1062500, 0), bar("INT4 asym", 4.5, 562500, 1)};
+    r->backend = "hand";
+    return r;
+}
+
+// A 7e9-parameter model at 16 and 4 bits per weight against two GPUs: 14 GB fits an 80 GB card but not
+// 12 GB; 3.5 GB fits both (capacities given directly, headroom 0).
+std::shared_ptr<GpuFitReport> handFit() {
+    auto f = std::make_shared<GpuFitReport>();
+    f->params = 7e9;
+    f->headroom = 0;
+    f->formats = {{"FP16", 16}, {"INT4", 4}};
+    GpuSpec big, small;
+    big.name = "Big";
+    big.memory_bytes = 80e9;
+    small.name = "Small";
+    small.memory_bytes = 12e9;
+    f->gpus = {big, small};
+    for (double bpw : {16.0, 4.0}) {
+        MemoryEstimate e;
+        e.weight_bytes = e.total_bytes = 7e9 * bpw / 8;
+        f->estimates.push_back(e);
+        std::vector<GpuFit> row;
+        for (const auto& g : f->gpus) {
+            GpuFit fit;
+            fit.need_bytes = e.total_bytes;
+            fit.capacity_bytes = g.memory_bytes;
+            fit.fits = e.total_bytes <= g.memory_bytes;
+            fit.used_fraction = e.total_bytes / g.memory_bytes;
+            row.push_back(fit);
+        }
+        f->fits.push_back(row);
+    }
+    return f;
+}
+
+ChartInputs handInputs() {
+    ChartInputs in;
+    in.report = handReport();
+    in.gpuFit = handFit();
+    in.colors = {okabeItoPalette()[0], okabeItoPalette()[1]};
+    in.levelsConfig = 1;
+    in.showLevels = true;
+    in.logScale = true;
+    return in;
+}
+
+std::unique_ptr<ChartView> makeChart(const QString& id) {
+    auto all = createAllCharts(nullptr);
+    std::unique_ptr<ChartView> keep;
+    for (ChartView* c : all) {
+        if (c->chartId() == id && !keep) keep.reset(c);
+        else delete c;
+    }
+    return keep;
+}
+
+QVector<double> keys(QCPGraph* g) {
+    QVector<double> k;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) k << it->key;
+    return k;
+}
+QVector<double> values(QCPGraph* g) {
+    QVector<double> v;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) v << it->value;
+    return v;
+}
+
+void compareSeries(const QVector<double>& got, const QVector<double>& want, double tol) {
+    QCOMPARE(got.size(), want.size());
+    for (int i = 0; i < got.size(); ++i)
+        QVERIFY2(std::fabs(got[i] - want[i]) <= tol * std::max(1.0, std::fabs(want[i])),
+                 qPrintable(QStringLiteral("point %1: %2 != %3").arg(i).arg(got[i], 0, 'g', 17).arg(want[i], 0, 'g', 17)));
+}
+
+QCPGraph* graphNamed(QCustomPlot* p, const QString& name) {
+    for (int i = 0; i < p->graphCount(); ++i)
+        if (p->graph(i)->name() == name) return p->graph(i);
+    return nullptr;
+}
+
+template <class T>
+int countItems(QCustomPlot* p) {
+    int n = 0;
+    for (int i = 0; i < p->itemCount(); ++i) n += qobject_cast<T*>(p->item(i)) ? 1 : 0;
+    return n;
+}
+
+const QStringList kAllCharts = {"weight_distribution", "error_distribution", "memory", "sample_values",
+                                "layer_accumulation", "gpu_fit", "snr_vs_bits", "channel_error"};
+
+} // namespace
+
+class TestCharts : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyChartExists() {
+        auto all = createAllCharts(nullptr);
+        QStringList ids;
+        for (ChartView* c : all) {
+            ids << c->chartId();
+            delete c;
+        }
+        QCOMPARE(ids, kAllCharts);
+    }
+
+    // Title, axis titles (with a unit or a "log"/"dB" marker where the quantity has one), zoom/pan.
+    void frame_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<bool>("legend");
+        for (const QString& id : kAllCharts) QTest::newRow(qPrintable(id)) << id << (id != "memory");
+    }
+    void frame() {
+        QFETCH(QString, id);
+        QFETCH(bool, legend);
+        auto chart = makeChart(id);
+        chart->resize(900, 600);
+        chart->setInputs(handInputs());
+        QVERIFY(!chart->title().isEmpty());
+        QVERIFY(!chart->xAxis->label().isEmpty());
+        QVERIFY(!chart->yAxis->label().isEmpty());
+        QVERIFY(chart->interactions().testFlag(QCP::iRangeDrag));
+        QVERIFY(chart->interactions().testFlag(QCP::iRangeZoom));
+        QCOMPARE(chart->legend->visible(), legend);
+        if (legend) QVERIFY(chart->legend->itemCount() >= 2);
+    }
+
+    // An empty report draws a note and no data; nothing crashes.
+    void emptyReport_data() {
+        QTest::addColumn<QString>("id");
+        for (const QString& id : kAllCharts) QTest::newRow(qPrintable(id)) << id;
+    }
+    void emptyReport() {
+        QFETCH(QString, id);
+        auto chart = makeChart(id);
+        chart->resize(600, 400);
+        ChartInputs in;
+        chart->setInputs(in);
+        in.report = std::make_shared<AnalysisReport>();
+        chart->setInputs(in);
+        QCOMPARE(chart->plottableCount(), 0);
+        QVERIFY(countItems<QCPItemText>(chart.get()) >= 1);
+    }
+
+    void weightDistribution() {
+        auto chart = makeChart("weight_distribution");
+        const ChartInputs in = handInputs();
+        chart->setInputs(in);
+        QCOMPARE(chart->graphCount(), 3);
+        // Original: bin centres and count / (total x width).
+        compareSeries(keys(chart->graph(0)), {-0.75, -0.25, 0.25, 0.75}, kRoundoff);
+        compareSeries(values(chart->graph(0)), {0.2, 0.4, 0.6, 0.8}, kRoundoff);
+        compareSeries(values(chart->graph(2)), {0.0, 1.0, 0.0, 1.0}, kRoundoff);  // INT4: 5 and 5 of 10
+        // The levels grid of configuration 1 (INT4): one vertical line per level at its value.
+        QCOMPARE(countItems<QCPItemStraightLine>(chart.get()), 2);
+        QList<double> at;
+        for (int i = 0; i < chart->itemCount(); ++i)
+            if (auto* l = qobject_cast<QCPItemStraightLine*>(chart->item(i))) at << l->point1->coords().x();
+        std::sort(at.begin(), at.end());
+        QCOMPARE(at, (QList<double>{-1.0, 1.0}));
+        ChartInputs off = in;
+        off.showLevels = false;
+        chart->setInputs(off);
+        QCOMPARE(countItems<QCPItemStraightLine>(chart.get()), 0);
+    }
+
+    void errorDistribution() {
+        auto chart = makeChart("error_distribution");
+        chart->setInputs(handInputs());
+        QCOMPARE(chart->graphCount(), 2);
+        compareSeries(keys(chart->graph(1)), {-0.1, 0.1}, kRoundoff);
+        compareSeries(values(chart->graph(1)), {4 / (10 * 0.2), 6 / (10 * 0.2)}, kRoundoff);
+        QCOMPARE(chart->graph(0)->pen().color(), okabeItoPalette()[0]);
+        QCOMPARE(chart->graph(1)->pen().color(), okabeItoPalette()[1]);
+    }
+
+    void sampleValues() {
+        auto chart = makeChart("sample_values");
+        chart->setInputs(handInputs());
+        QCOMPARE(chart->graphCount(), 3);
+        compareSeries(keys(chart->graph(0)), {0, 1, 2}, kExact);
+        compareSeries(values(chart->graph(0)), {0.5, -0.25, 1.0}, kExact);
+        compareSeries(values(chart->graph(2)), {double(0.4f), double(-0.4f), double(1.2f)}, kExact);
+        QVERIFY(chart->title().contains(QLatin1String("row 2")));
+    }
+
+    // Layers with a zero error are left out on the log axis.
+    void layerAccumulation() {
+        auto chart = makeChart("layer_accumulation");
+        chart->setInputs(handInputs());
+        QCOMPARE(chart->graphCount(), 2);
+        QCOMPARE(chart->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        compareSeries(keys(chart->graph(0)), {1, 3}, kExact);
+        compareSeries(keys(chart->graph(1)), {1, 2, 3}, kExact);
+        compareSeries(values(chart->graph(1)), {0.05, 0.1, 0.2}, kRoundoff);
+    }
+
+    void snrVsBits() {
+        auto chart = makeChart("snr_vs_bits");
+        chart->setInputs(handInputs());
+        QCPGraph* int4 = graphNamed(chart.get(), QString::fromStdString(intConfig(4).describe()));
+        QVERIFY(int4);
+        compareSeries(keys(int4), {2, 4, 8}, kExact);
+        compareSeries(values(int4), {3.0, 15.0, 37.98}, kExact);
+        QCPGraph* ref = graphNamed(chart.get(), QStringLiteral("6.02 dB per bit"));
+        QVERIFY(ref);
+        compareSeries(values(ref), {1.9, 13.94, 37.98}, kExact);
+    }
+
+    void channelError_data() {
+        QTest::addColumn<bool>("log");
+        QTest::addColumn<int>("points");
+        QTest::newRow("log scale skips zero") << true << 3;
+        QTest::newRow("linear keeps zero") << false << 4;
+    }
+    void channelError() {
+        QFETCH(bool, log);
+        QFETCH(int, points);
+        auto chart = makeChart("channel_error");
+        ChartInputs in = handInputs();
+        in.logScale = log;
+        chart->setInputs(in);
+        QCOMPARE(chart->graphCount(), 2);
+        QCOMPARE(chart->yAxis->scaleType(), log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        QCOMPARE(values(chart->graph(0)).size(), points);
+        QCOMPARE(values(chart->graph(0)).first(), 1e-4);
+        QCOMPARE(values(chart->graph(1)).last(), 2e-4 * 5);
+    }
+
+    // One bar per memory entry, in MB (the largest is 4e6 bytes), labelled with decimal and binary units.
+    void memoryBars() {
+        auto chart = makeChart("memory");
+        const ChartInputs in = handInputs();
+        chart->setInputs(in);
+        const auto& mem = in.report->memory;
+        QCOMPARE(chart->plottableCount(), static_cast<int>(mem.size()));
+        QVERIFY(chart->yAxis->label().contains(QLatin1String("MB")));
+        for (int i = 0; i < chart->plottableCount(); ++i) {
+            auto* bars = qobject_cast<QCPBars*>(chart->plottable(i));
+            QVERIFY(bars);
+            QCOMPARE(bars->data()->size(), 1);
+            QCOMPARE(bars->data()->at(0)->key, double(i));
+            QVERIFY(std::fabs(bars->data()->at(0)->value - static_cast<double>(mem[i].bytes) / 1e6) <= kRoundoff);
+        }
+        // The configuration bars take their configuration's colour.
+        QCOMPARE(qobject_cast<QCPBars*>(chart->plottable(5))->pen().color(), okabeItoPalette()[1].darker(130));
+        QStringList labels;
+        for (int i = 0; i < chart->itemCount(); ++i)
+            if (auto* t = qobject_cast<QCPItemText*>(chart->item(i))) labels << t->text();
+        QVERIFY2(labels.join('|').contains(QLatin1String("4.00 MB")), qPrintable(labels.join('|')));
+        QVERIFY2(labels.join('|').contains(QLatin1String("MiB")), qPrintable(labels.join('|')));
+    }
+
+    // FP16 (14 GB) fits only the 80 GB card: "fits some"; INT4 (3.5 GB) fits both: "fits every GPU".
+    void gpuFit() {
+        auto chart = makeChart("gpu_fit");
+        chart->setInputs(handInputs());
+        QList<QCPBars*> bars;
+        for (int i = 0; i < chart->plottableCount(); ++i)
+            if (auto* b = qobject_cast<QCPBars*>(chart->plottable(i))) bars << b;
+        QCOMPARE(bars.size(), 2);
+        QCOMPARE(bars[0]->data()->at(0)->value, 14.0);
+        QCOMPARE(bars[1]->data()->at(0)->value, 3.5);
+        QVERIFY(bars[0]->brush().color().rgb() != bars[1]->brush().color().rgb());
+        // Each GPU's capacity is a horizontal line at its usable GB.
+        QCPGraph* big = nullptr;
+        QCPGraph* small = nullptr;
+        for (int i = 0; i < chart->graphCount(); ++i) {
+            if (chart->graph(i)->name().startsWith(QLatin1String("Big"))) big = chart->graph(i);
+            if (chart->graph(i)->name().startsWith(QLatin1String("Small"))) small = chart->graph(i);
+        }
+        QVERIFY(big && small);
+        compareSeries(values(big), {80.0, 80.0}, kExact);
+        compareSeries(values(small), {12.0, 12.0}, kExact);
+        QVERIFY(chart->yAxis->range().upper >= 80.0);
+        QVERIFY(chart->title().contains(QLatin1String("7")));
+    }
+
+    // A failed configuration is left out of every chart; the others still draw.
+    void failedConfigSkipped() {
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        r->configs[0] = ConfigReport{};
+        r->configs[0].config = intConfig(9);
+        r->configs[0].error = "bits must be 2..8, got 9";
+        in.report = r;
+        auto chart = makeChart("error_distribution");
+        chart->setInputs(in);
+        QCOMPARE(chart->graphCount(), 1);
+        QCOMPARE(chart->graph(0)->pen().color(), okabeItoPalette()[1]);
+    }
+
+    // Presentation style: thicker lines and larger fonts than the normal style.
+    void presentationStyle() {
+        auto chart = makeChart("error_distribution");
+        chart->setInputs(handInputs());
+        const double normalWidth = chart->graph(0)->pen().widthF();
+        const double normalFont = chart->xAxis->labelFont().pointSizeF();
+        chart->setChartStyle(makeChartStyle(false, true));
+        QVERIFY(chart->graph(0)->pen().widthF() > normalWidth);
+        QVERIFY(chart->xAxis->labelFont().pointSizeF() > normalFont);
+        chart->setChartStyle(makeChartStyle(true, false));
+        QVERIFY(chart->toPixmap(200, 150).toImage().pixelColor(2, 2).lightness() < 100);
+    }
+
+    // Hover: a point under the cursor gives a tooltip with its value.
+    void tooltip() {
+        auto chart = makeChart("sample_values");
+        chart->resize(800, 500);
+        chart->setInputs(handInputs());
+        chart->replot();
+        QCPGraph* orig = chart->graph(0);
+        const QPoint at(int(chart->xAxis->coordToPixel(1)), int(chart->yAxis->coordToPixel(-0.25)));
+        const QString tip = chart->tooltipAt(at);
+        QVERIFY2(tip.contains(QLatin1String("-0.25")), qPrintable(tip));
+        QVERIFY(tip.contains(orig->name()));
+        QVERIFY(chart->tooltipAt(QPoint(2, 2)).isEmpty());
+        auto mem = makeChart("memory");
+        mem->resize(800, 500);
+        mem->setInputs(handInputs());
+        mem->replot();
+        const QString memTip = mem->tooltipAt(QPoint(int(mem->xAxis->coordToPixel(0)), int(mem->yAxis->coordToPixel(1))));
+        QVERIFY2(memTip.contains(QLatin1String("4000000 bytes")), qPrintable(memTip));
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "test_charts.moc"

@@ -1,0 +1,333 @@
+// Chart export (PNG/JPG/PDF/SVG, atomic), "export all", the metrics CSV and session files, checked by
+// decoding what was written: PNG/JPG decode at the requested size and DPI, SVG parses as XML and renders,
+// PDF is a complete PDF file; sessions round-trip and bad files give an error naming the problem.
+#include <QtTest>
+
+#include <QImageReader>
+#include <QSvgRenderer>
+#include <QXmlStreamReader>
+
+#include <cmath>
+#include <memory>
+
+#include "analysis_runner.h"
+#include "charts/charts.h"
+#include "export_all.h"
+#include "metrics_model.h"
+#include "session.h"
+#include "theme.h"
+
+using namespace ql;
+using namespace ql::ui;
+
+namespace {
+
+// A small real analysis (core's analyze on a 64x96 normal tensor, INT8 and INT4), so the exported
+// charts have data in every panel.
+struct Fixture {
+    Session session;
+    AnalysisResult result;
+    std::vector<ChartView*> charts;
+    MetricsModel metrics;
+    Fixture() {
+        session = Session::defaults();
+        session.tensor.generator.shape = {64, 96};
+        session.analysis.layer_sim.width = 64;
+        session.analysis.layer_sim.batch = 8;
+        result = runAnalysisJob(session, nullptr, nullptr, [](int) { return true; });
+        charts = createAllCharts(nullptr);
+        ChartInputs in;
+        in.report = result.report;
+        in.gpuFit = result.gpuFit;
+        for (std::size_t i = 0; i < session.configs.size(); ++i) in.colors.push_back(configColor(session.configs[i].color, int(i)));
+        in.levelsConfig = 1;
+        in.showLevels = true;
+        for (ChartView* c : charts) {
+            c->resize(900, 560);
+            c->setInputs(in);
+        }
+        metrics.setReport(result.report, in.colors);
+    }
+    ~Fixture() { qDeleteAll(charts); }
+    ChartView* chart(const QString& id) const {
+        for (ChartView* c : charts)
+            if (c->chartId() == id) return c;
+        return nullptr;
+    }
+};
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Checks that path holds a valid file of the format; returns "" or what is wrong.
+QString validate(const QString& path, ExportFormat format, QSize size, int dpi) {
+    const QByteArray bytes = readAll(path);
+    if (bytes.isEmpty()) return QStringLiteral("empty or missing");
+    switch (format) {
+    case ExportFormat::Png:
+    case ExportFormat::Jpg: {
+        QImageReader r(path);
+        const QByteArray want = format == ExportFormat::Png ? "png" : "jpeg";
+        if (r.format() != want) return QStringLiteral("format %1, want %2").arg(QString::fromLatin1(r.format()), QString::fromLatin1(want));
+        const QImage img = r.read();
+        if (img.isNull()) return QStringLiteral("does not decode: %1").arg(r.errorString());
+        if (img.size() != size) return QStringLiteral("size %1x%2, want %3x%4").arg(img.width()).arg(img.height()).arg(size.width()).arg(size.height());
+        if (format == ExportFormat::Png && std::lround(img.dotsPerMeterX() * 0.0254) != dpi)
+            return QStringLiteral("dpi %1, want %2").arg(img.dotsPerMeterX() * 0.0254).arg(dpi);
+        // Not blank: a drawn chart has many distinct colours.
+        QSet<QRgb> colours;
+        for (int y = 0; y < img.height(); y += 7)
+            for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
+        if (colours.size() < 4) return QStringLiteral("looks blank (%1 colours)").arg(colours.size());
+        return {};
+    }
+    case ExportFormat::Svg: {
+        QXmlStreamReader xml(bytes);
+        bool sawSvg = false;
+        int texts = 0;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement() && xml.name() == QLatin1String("svg")) sawSvg = true;
+            if (xml.isStartElement() && xml.name() == QLatin1String("text")) ++texts;
+        }
+        if (xml.hasError()) return QStringLiteral("XML error: %1").arg(xml.errorString());
+        if (!sawSvg) return QStringLiteral("no <svg> element");
+        if (texts < 3) return QStringLiteral("only %1 text elements: not vector text").arg(texts);
+        QSvgRenderer renderer(bytes);
+        if (!renderer.isValid()) return QStringLiteral("QSvgRenderer rejects it");
+        if (renderer.viewBox().size() != size) return QStringLiteral("viewBox %1x%2").arg(renderer.viewBox().width()).arg(renderer.viewBox().height());
+        return {};
+    }
+    case ExportFormat::Pdf:
+        if (!bytes.startsWith("%PDF-")) return QStringLiteral("does not start with %PDF-");
+        if (!bytes.trimmed().endsWith("%%EOF")) return QStringLiteral("does not end with %%EOF");
+        {
+            // A page of the chart's size in points, drawn as vectors (no raster image inside).
+            const QRegularExpression box(QStringLiteral("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)\\]"));
+            const auto m = box.match(QString::fromLatin1(bytes));
+            if (!m.hasMatch()) return QStringLiteral("no MediaBox");
+            if (std::lround(m.captured(1).toDouble()) != size.width() || std::lround(m.captured(2).toDouble()) != size.height())
+                return QStringLiteral("MediaBox %1 x %2 pt, want %3 x %4").arg(m.captured(1), m.captured(2)).arg(size.width()).arg(size.height());
+            if (bytes.contains("/Subtype /Image")) return QStringLiteral("holds a raster image: not vector");
+        }
+        return {};
+    }
+    return QStringLiteral("unknown format");
+}
+
+} // namespace
+
+class TestExport : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::unique_ptr<Fixture> fx_;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        fx_ = std::make_unique<Fixture>();
+        QVERIFY(fx_->result.report);
+        QVERIFY(fx_->result.error.isEmpty());
+        QCOMPARE(fx_->result.report->configs.size(), std::size_t(2));
+    }
+    void cleanupTestCase() { fx_.reset(); }
+
+    void exportChart_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<ExportFormat>("format");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("dpi");
+        QTest::newRow("weights png 1600x1000 200dpi") << "weight_distribution" << ExportFormat::Png << QSize(1600, 1000) << 200;
+        QTest::newRow("weights png 640x400 72dpi") << "weight_distribution" << ExportFormat::Png << QSize(640, 400) << 72;
+        QTest::newRow("memory jpg") << "memory" << ExportFormat::Jpg << QSize(1200, 750) << 150;
+        QTest::newRow("layers svg") << "layer_accumulation" << ExportFormat::Svg << QSize(1000, 620) << 96;
+        QTest::newRow("gpu fit pdf") << "gpu_fit" << ExportFormat::Pdf << QSize(1000, 620) << 96;
+        QTest::newRow("snr png") << "snr_vs_bits" << ExportFormat::Png << QSize(1200, 750) << 300;
+        QTest::newRow("channel svg") << "channel_error" << ExportFormat::Svg << QSize(900, 600) << 96;
+        QTest::newRow("sample pdf") << "sample_values" << ExportFormat::Pdf << QSize(900, 600) << 96;
+        QTest::newRow("error jpg") << "error_distribution" << ExportFormat::Jpg << QSize(800, 500) << 96;
+    }
+    void exportChart() {
+        QFETCH(QString, id);
+        QFETCH(ExportFormat, format);
+        QFETCH(QSize, size);
+        QFETCH(int, dpi);
+        ChartView* c = fx_->chart(id);
+        QVERIFY(c);
+        const QSize widgetBefore = c->size();
+        const QString path = dir_.filePath(QStringLiteral("%1_%2x%3.%4").arg(id).arg(size.width()).arg(size.height()).arg(exportFormatSuffix(format)));
+        QString error;
+        QVERIFY2(c->exportTo(path, format, size, dpi, &error), qPrintable(error));
+        const QString problem = validate(path, format, size, dpi);
+        QVERIFY2(problem.isEmpty(), qPrintable(path + QStringLiteral(": ") + problem));
+        QCOMPARE(c->size(), widgetBefore);  // exporting does not resize the chart on screen
+    }
+
+    // Overwriting an existing file replaces it whole; a failed export leaves the old file untouched.
+    void atomicWrites() {
+        ChartView* c = fx_->chart("memory");
+        const QString path = dir_.filePath("atomic.png");
+        QString error;
+        QVERIFY2(c->exportTo(path, ExportFormat::Png, QSize(800, 500), 96, &error), qPrintable(error));
+        QVERIFY2(c->exportTo(path, ExportFormat::Png, QSize(640, 400), 96, &error), qPrintable(error));
+        QCOMPARE(validate(path, ExportFormat::Png, QSize(640, 400), 96), QString());
+        const QByteArray before = readAll(path);
+        QVERIFY(!c->exportTo(path, ExportFormat::Png, QSize(50000, 400), 96, &error));  // refused: too large
+        QVERIFY(error.contains(QLatin1String("50000")));
+        QCOMPARE(readAll(path), before);
+        // A folder that does not exist: an error naming the path, no crash.
+        error.clear();
+        QVERIFY(!c->exportTo(dir_.filePath("no/such/dir/x.svg"), ExportFormat::Svg, QSize(800, 500), 96, &error));
+        QVERIFY2(error.contains(QLatin1String("no/such/dir")), qPrintable(error));
+        // No stray temporary files next to the target.
+        const QStringList left = QDir(dir_.path()).entryList({"atomic*"}, QDir::Files);
+        QCOMPARE(left, QStringList{"atomic.png"});
+    }
+
+    void parseFormats_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<ExportFormat>("format");
+        QTest::newRow("png") << "png" << true << ExportFormat::Png;
+        QTest::newRow("JPEG") << "JPEG" << true << ExportFormat::Jpg;
+        QTest::newRow("pdf") << "pdf" << true << ExportFormat::Pdf;
+        QTest::newRow("svg") << "Svg" << true << ExportFormat::Svg;
+        QTest::newRow("gif refused") << "gif" << false << ExportFormat::Png;
+    }
+    void parseFormats() {
+        QFETCH(QString, text);
+        QFETCH(bool, ok);
+        QFETCH(ExportFormat, format);
+        ExportFormat got = ExportFormat::Png;
+        QCOMPARE(parseExportFormat(text, got), ok);
+        if (ok) {
+            QCOMPARE(got, format);
+            QCOMPARE(exportFormatSuffix(got), text.toLower() == "jpeg" ? QString("jpg") : text.toLower());
+        }
+    }
+
+    // Every chart in every format, the CSV and the session, into one new folder.
+    void exportAllWritesEverything() {
+        const QString out = dir_.filePath("all/nested");
+        ExportOptions opt;
+        opt.formats = {ExportFormat::Png, ExportFormat::Jpg, ExportFormat::Svg, ExportFormat::Pdf};
+        opt.size = QSize(1000, 620);
+        opt.dpi = 120;
+        QStringList written;
+        QString error;
+        QVERIFY2(exportAll(fx_->charts, fx_->metrics, fx_->session, out, opt, &written, &error), qPrintable(error));
+        QCOMPARE(written.size(), 8 * 4 + 2);
+        for (ChartView* c : fx_->charts)
+            for (ExportFormat f : opt.formats) {
+                const QString p = QDir(out).filePath(c->chartId() + '.' + exportFormatSuffix(f));
+                QVERIFY2(written.contains(p), qPrintable(p));
+                const QString problem = validate(p, f, opt.size, opt.dpi);
+                QVERIFY2(problem.isEmpty(), qPrintable(p + QStringLiteral(": ") + problem));
+            }
+        const QString csv = QString::fromUtf8(readAll(QDir(out).filePath("metrics.csv")));
+        QCOMPARE(csv, fx_->metrics.toCsv());
+        QString sessionError;
+        auto back = loadSession(QDir(out).filePath("session.json"), &sessionError);
+        QVERIFY2(back.has_value(), qPrintable(sessionError));
+        QVERIFY(sessionToJson(*back) == sessionToJson(fx_->session));
+    }
+
+    // CSV: header, one row per configuration, values equal to the report's at full precision.
+    void metricsCsv() {
+        const QStringList lines = fx_->metrics.toCsv().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[0].startsWith(QLatin1String("configuration,mse,")));
+        const auto& r = *fx_->result.report;
+        for (int row = 0; row < 2; ++row) {
+            const QStringList cells = lines[row + 1].split(',');
+            QCOMPARE(cells.size(), int(MetricsModel::ColumnCount));
+            QCOMPARE(cells[0], QString::fromStdString(r.configs[row].config.display_name()));
+            QCOMPARE(cells[1].toDouble(), r.configs[row].metrics.mse);   // 17 significant digits round-trip
+            QCOMPARE(cells[8].toULongLong(), r.configs[row].storage.bytes);
+        }
+        QCOMPARE(fx_->metrics.rowCount(), 2);
+        const QString tsv = fx_->metrics.toTsv({});
+        QCOMPARE(tsv.count('\n'), 3);
+        QVERIFY(tsv.contains('\t'));
+    }
+
+    // Save, reopen, compare: every part of the session survives.
+    void sessionRoundTrip() {
+        Session s = Session::defaults();
+        s.tensor.generator.distribution = Distribution::StudentT;
+        s.tensor.generator.shape = {128, 256};
+        s.tensor.generator.seed = 1234;
+        s.tensor.generator.llm_channels = 3;
+        QuantConfig g = defaultConfig(4);
+        g.scheme = Scheme::Symmetric;
+        g.granularity = Granularity::PerGroup;
+        g.group_size = 64;
+        g.color = 0x123456;
+        g.label = "my INT4, g64";
+        s.configs.push_back(g);
+        s.analysis.histogram_bins = 77;
+        s.analysis.layer_sim.layers = 9;
+        s.analysis.layer_sim.activation = Activation::GELU;
+        s.fit.model = "";
+        s.fit.params = 3e9;
+        s.fit.gpus = {"T4"};
+        s.fit.headroom = 0.2;
+        s.view.showLevels = false;
+        s.view.levelsConfig = 2;
+        const QString path = dir_.filePath("roundtrip.json");
+        QString error;
+        QVERIFY2(saveSession(path, s, &error), qPrintable(error));
+        auto back = loadSession(path, &error);
+        QVERIFY2(back.has_value(), qPrintable(error));
+        QVERIFY(back->tensor == s.tensor);
+        QCOMPARE(back->configs.size(), s.configs.size());
+        for (std::size_t i = 0; i < s.configs.size(); ++i) QVERIFY(back->configs[i] == s.configs[i]);
+        QCOMPARE(back->analysis.histogram_bins, 77);
+        QCOMPARE(back->analysis.layer_sim.layers, 9);
+        QCOMPARE(back->analysis.layer_sim.activation, Activation::GELU);
+        QVERIFY(back->fit == s.fit);
+        QVERIFY(back->view == s.view);
+        QVERIFY(sessionToJson(*back) == sessionToJson(s));
+    }
+
+    // Bad session files: nullopt and a message naming the file and the rule.
+    void badSession_data() {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("not json") << QByteArray("{ this is not json") << "not valid JSON";
+        QTest::newRow("empty file") << QByteArray() << "not valid JSON";
+        QTest::newRow("other json") << QByteArray(R"({"hello": 1})") << "quantlens_session";
+        QTest::newRow("future version") << QByteArray(R"({"quantlens_session": 2})") << "version";
+        QTest::newRow("configs not array") << QByteArray(R"({"quantlens_session": 1, "configs": 3})") << "configs must be an array";
+        QTest::newRow("bad bits") << QByteArray(R"({"quantlens_session": 1, "configs": [{"format": "int", "bits": "eight"}]})") << "configs[0]";
+        QTest::newRow("bins out of range") << QByteArray(R"({"quantlens_session": 1, "analysis": {"histogram_bins": 1}})") << "histogram_bins";
+        QTest::newRow("negative params") << QByteArray(R"({"quantlens_session": 1, "gpu_fit": {"params": -5}})") << "gpu_fit.params";
+        QTest::newRow("file source without file") << QByteArray(R"({"quantlens_session": 1, "tensor": {"source": "file"}})") << "tensor.file";
+        QTest::newRow("wrong type") << QByteArray(R"({"quantlens_session": 1, "view": {"show_levels": "yes"}})") << "view.show_levels";
+    }
+    void badSession() {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, mentions);
+        const QString path = dir_.filePath(QStringLiteral("bad_%1.json").arg(QTest::currentDataTag()).replace(' ', '_'));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        QString error;
+        auto s = loadSession(path, &error);
+        QVERIFY(!s.has_value());
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QVERIFY2(error.contains(QFileInfo(path).fileName()), qPrintable(error));
+    }
+
+    void missingSession() {
+        QString error;
+        QVERIFY(!loadSession(dir_.filePath("does_not_exist.json"), &error).has_value());
+        QVERIFY2(error.contains(QLatin1String("does_not_exist.json")), qPrintable(error));
+    }
+};
+
+QTEST_MAIN(TestExport)
+#include "test_export.moc"
