@@ -1,6 +1,8 @@
 // Names, parsing and validation of QuantConfig.
 #include "core/quant_config.h"
 
+#include "core/format_quantizers.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -115,6 +117,7 @@ std::string validate(const QuantConfig& c, const std::vector<std::int64_t>& shap
             return "group size must be at least 1, got " + std::to_string(c.group_size);
     }
     if (c.block_size < 0) return "block size must not be negative, got " + std::to_string(c.block_size);
+    if (std::string why = validate_format(c, shape); !why.empty()) return why;
     if (c.range == RangeMethod::Percentile && !(c.percentile > 0.0 && c.percentile <= 100.0))
         return "percentile must be in (0, 100], got " + std::to_string(c.percentile);
     return {};

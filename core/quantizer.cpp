@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/format_quantizers.h"
 #include "core/int_quantizer.h"
 
 namespace ql {
@@ -13,9 +14,8 @@ std::unique_ptr<Quantizer> make_quantizer(const QuantConfig& config) {
     case Format::Int:
         return std::make_unique<IntQuantizer>(config);
     default:
-        break;
+        return make_format_quantizer(config);
     }
-    throw std::invalid_argument("format " + std::string(format_name(config.format)) + " is not implemented yet");
 }
 
 QuantizedTensor quantize(const Tensor& t, const QuantConfig& config, const ProgressFn& progress) {

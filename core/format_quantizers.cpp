@@ -1,0 +1,719 @@
+// The non-Int quantizers (see format_quantizers.h). Every per-element operation is the one the scalar
+// reference uses (core/float_formats_math.h, core/ggml_blocks.h); only the loops are organised for
+// speed (parallel prepare, per-slice runs, whole-block decoding).
+#include "core/format_quantizers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include <omp.h>
+
+#include "core/float_formats_math.h"
+#include "core/fp4.h"
+#include "core/fp8.h"
+#include "core/ggml_blocks.h"
+#include "core/ggml_quants.h"
+#include "core/int_quantizer.h"
+#include "core/nf4.h"
+#include "core/simd_kernels.h"
+
+namespace ql {
+
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+bool is_ggml(Format f) {
+    switch (f) {
+    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q4_K: case Format::Q6_K:
+    case Format::IQ4_NL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+DType ggml_type(Format f) {
+    switch (f) {
+    case Format::Q8_0: return DType::GGML_Q8_0;
+    case Format::Q4_0: return DType::GGML_Q4_0;
+    case Format::Q4_1: return DType::GGML_Q4_1;
+    case Format::Q5_0: return DType::GGML_Q5_0;
+    case Format::Q4_K: return DType::GGML_Q4_K;
+    case Format::Q6_K: return DType::GGML_Q6_K;
+    case Format::IQ4_NL: return DType::GGML_IQ4_NL;
+    default: throw std::invalid_argument("not a ggml format");
+    }
+}
+
+std::int64_t last_dim(const std::vector<std::int64_t>& shape, std::int64_t numel) {
+    return shape.empty() ? numel : shape.back();
+}
+
+// Largest finite |x| of x[0, n).
+float finite_absmax(const float* x, std::int64_t n) { return simd::absmax_finite(x, n); }
+
+// Storage from code bits and metadata bits.
+StorageSize make_storage(std::uint64_t n, std::uint64_t code_bits, std::uint64_t meta_bits) {
+    StorageSize s;
+    s.code_bytes = (code_bits + 7) / 8;
+    s.meta_bytes = (meta_bits + 7) / 8;
+    s.bytes = (code_bits + meta_bits + 7) / 8;
+    s.bits_per_weight = n ? static_cast<double>(code_bits + meta_bits) / static_cast<double>(n) : 0.0;
+    return s;
+}
+
+std::vector<float> sorted_unique(std::vector<float> v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](float f) { return !std::isfinite(f); }), v.end());
+    for (auto& f : v)
+        if (f == 0.0f) f = 0.0f;  // -0 and +0 are one level
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+// Blocks of `block` values along each row (last axis); a row's last block may be shorter.
+struct RowBlocks {
+    std::int64_t numel = 0, cols = 1, rows = 0, block = 1, per_row = 0;
+    static RowBlocks make(const std::vector<std::int64_t>& shape, std::int64_t numel, std::int64_t block) {
+        RowBlocks r;
+        r.numel = numel;
+        r.block = block;
+        r.cols = std::max<std::int64_t>(last_dim(shape, numel), 1);
+        r.rows = numel == 0 ? 0 : numel / r.cols;
+        r.per_row = (r.cols + block - 1) / block;
+        return r;
+    }
+    std::int64_t count() const { return rows * per_row; }
+    std::int64_t block_of(std::int64_t i) const { return (i / cols) * per_row + (i % cols) / block; }
+    std::int64_t start(std::int64_t b) const { return (b / per_row) * cols + (b % per_row) * block; }
+    std::int64_t length(std::int64_t b) const { return std::min(block, cols - (b % per_row) * block); }
+    // flat elements from i to the end of i's block
+    std::int64_t run_length(std::int64_t i) const {
+        const std::int64_t c = i % cols;
+        return std::min(block - c % block, cols - c);
+    }
+    std::int64_t granule() const { return cols % block == 0 || rows <= 1 ? block : 1; }
+};
+
+// ============================================================================================ minifloat
+// FP8 E4M3 / E5M2 and FP4 E2M1 with one fp32 scale per tensor / channel / group.
+class MinifloatQuantizer final : public Quantizer {
+public:
+    explicit MinifloatQuantizer(QuantConfig c)
+        : Quantizer(std::move(c)), fmt_(config_.format == Format::FP4_E2M1 ? kE2M1 : fp8_format(config_.format)),
+          slices_cfg_(fp4_e2m1_slices(config_)) {}
+    bool prepare(const Tensor& t, const ProgressFn& progress) override {
+        tensor_ = &t;
+        layout_ = SliceLayout::make(slices_cfg_, t.shape);
+        const SliceLayout& L = layout_;
+        const float* x = t.data();
+        std::vector<float> amax(static_cast<std::size_t>(L.slices), 0.0f);
+        if (L.granularity == Granularity::PerTensor) {
+            if (known_range_) {
+                amax[0] = std::max(std::fabs(known_range_->first), std::fabs(known_range_->second));
+            } else {
+                const std::int64_t chunk = 1 << 16, nch = (L.numel + chunk - 1) / chunk;
+                float a = 0.0f;
+#pragma omp parallel for reduction(max : a) schedule(static)
+                for (std::int64_t c = 0; c < nch; ++c) a = std::max(a, finite_absmax(x + c * chunk, std::min(chunk, L.numel - c * chunk)));
+                amax[0] = a;
+            }
+        } else if (L.granularity == Granularity::PerGroup) {
+            const std::int64_t rows = L.cols == 0 ? 0 : L.numel / L.cols;
+#pragma omp parallel for schedule(static)
+            for (std::int64_t r = 0; r < rows; ++r)
+                for (std::int64_t g = 0; g < L.groups_per_row; ++g)
+                    amax[static_cast<std::size_t>(r * L.groups_per_row + g)] =
+                        finite_absmax(x + r * L.cols + g * L.group_size, std::min(L.group_size, L.cols - g * L.group_size));
+        } else {
+            // per channel: segments of `inner` values belong to channel seg % channels
+            const std::int64_t segs = L.inner == 0 ? 0 : L.numel / L.inner;
+            const int nt = omp_get_max_threads();
+            std::vector<std::vector<float>> part(static_cast<std::size_t>(nt), std::vector<float>(amax.size(), 0.0f));
+#pragma omp parallel
+            {
+                auto& a = part[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+                for (std::int64_t s = 0; s < segs; ++s) {
+                    auto& v = a[static_cast<std::size_t>(s % L.channels)];
+                    v = std::max(v, finite_absmax(x + s * L.inner, L.inner));
+                }
+            }
+            for (const auto& a : part)
+                for (std::size_t s = 0; s < amax.size(); ++s) amax[s] = std::max(amax[s], a[s]);
+        }
+        scale_.resize(amax.size());
+        for (std::size_t s = 0; s < amax.size(); ++s) scale_[s] = minifloat_slice_scale(amax[s], fmt_);
+        return report_progress(progress, 1, 1);
+    }
+    std::int64_t granule() const override { return 1; }
+    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
+        const float* x = tensor_->data();
+        std::uint64_t clip = 0;
+        std::int64_t i = begin;
+        while (i < end) {
+            const std::int64_t len = std::min(end - i, layout_.run_length(i));
+            const float sc = scale_[static_cast<std::size_t>(layout_.slice_of(i))];
+            for (std::int64_t k = i; k < i + len; ++k) {
+                bool c = false;
+                const float v = x[k];
+                const float q = minifloat_round(v / sc, fmt_, c);
+                dq[k - begin] = q * sc;
+                clip += (c && std::isfinite(v)) ? 1 : 0;
+                if (codes) codes[k - begin] = static_cast<std::int8_t>(q != q ? minifloat_nan_code(fmt_) : minifloat_encode(q, fmt_));
+            }
+            i += len;
+        }
+        if (clipped) *clipped += clip;
+    }
+    StorageSize storage() const override {
+        const auto n = static_cast<std::uint64_t>(layout_.numel);
+        return make_storage(n, n * static_cast<std::uint64_t>(1 + fmt_.ebits + fmt_.mbits),
+                            static_cast<std::uint64_t>(scale_.size()) * 32);
+    }
+    std::vector<float> levels_at(std::int64_t i) const override {
+        if (scale_.empty() || layout_.numel == 0) return {};
+        const float sc = scale_[static_cast<std::size_t>(layout_.slice_of(std::clamp<std::int64_t>(i, 0, layout_.numel - 1)))];
+        std::vector<float> v;
+        for (int c = 0; c < code_count(); ++c) v.push_back(minifloat_decode(static_cast<std::uint32_t>(c), fmt_) * sc);
+        return sorted_unique(std::move(v));
+    }
+    int code_count() const override { return 1 << (1 + fmt_.ebits + fmt_.mbits); }
+    QuantParams params() const override { return QuantParams{scale_, {}}; }
+    std::optional<OutputBounds> output_bounds() const override {
+        if (scale_.empty()) return std::nullopt;
+        const float smax = *std::max_element(scale_.begin(), scale_.end());
+        // the widest gap of the grid is its top one: max - (largest value below max)
+        const float below = minifloat_decode(static_cast<std::uint32_t>(minifloat_encode(fmt_.max, fmt_) - 1), fmt_);
+        OutputBounds b;
+        b.dq_hi = fmt_.max * smax;
+        b.dq_lo = -b.dq_hi;
+        b.err_abs = (fmt_.max - below) * 0.5f * smax * (1.0f + 0x1p-16f) + fmt_.max * smax * 0x1p-22f;
+        return b;
+    }
+
+private:
+    MiniFloat fmt_;
+    QuantConfig slices_cfg_;
+    const Tensor* tensor_ = nullptr;
+    SliceLayout layout_;
+    std::vector<float> scale_;
+};
+
+// ============================================================================================ MXFP4 / NVFP4
+class BlockFp4Quantizer final : public Quantizer {
+public:
+    explicit BlockFp4Quantizer(QuantConfig c) : Quantizer(std::move(c)) {}
+    bool prepare(const Tensor& t, const ProgressFn& progress) override {
+        tensor_ = &t;
+        const bool nv = config_.format == Format::NVFP4;
+        blocks_ = RowBlocks::make(t.shape, t.numel(), nv ? kNvfp4Block : kMxfp4Block);
+        const float* x = t.data();
+        s2_ = 1.0f;
+        if (nv) {
+            float amax = 0.0f;
+            if (known_range_) {
+                amax = std::max(std::fabs(known_range_->first), std::fabs(known_range_->second));
+            } else {
+                const std::int64_t n = t.numel(), chunk = 1 << 16, nch = (n + chunk - 1) / chunk;
+#pragma omp parallel for reduction(max : amax) schedule(static)
+                for (std::int64_t c = 0; c < nch; ++c) amax = std::max(amax, finite_absmax(x + c * chunk, std::min(chunk, n - c * chunk)));
+            }
+            s2_ = nvfp4_tensor_scale(amax);
+        }
+        const std::int64_t nb = blocks_.count();
+        scale_.assign(static_cast<std::size_t>(nb), 0.0f);
+        float err = 0.0f, smax = 0.0f;
+#pragma omp parallel for schedule(static) reduction(max : err, smax)
+        for (std::int64_t b = 0; b < nb; ++b) {
+            const float a = finite_absmax(x + blocks_.start(b), blocks_.length(b));
+            const float s = nv ? nvfp4_block_scale(a, s2_) * s2_ : e8m0_value(mx_shared_exponent(a));
+            scale_[static_cast<std::size_t>(b)] = s;
+            // half the top gap of E2M1 (1), or the saturation of the block's largest value
+            err = std::max(err, std::max(s, a - 6.0f * s));
+            smax = std::max(smax, s);
+        }
+        err_ = err;
+        smax_ = smax;
+        return report_progress(progress, 1, 1);
+    }
+    std::int64_t granule() const override { return blocks_.granule(); }
+    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
+        const float* x = tensor_->data();
+        std::uint64_t clip = 0;
+        std::int64_t i = begin;
+        while (i < end) {
+            const std::int64_t len = std::min(end - i, blocks_.run_length(i));
+            const float s = scale_[static_cast<std::size_t>(blocks_.block_of(i))];
+            for (std::int64_t k = i; k < i + len; ++k) {
+                bool c = false;
+                const float v = x[k];
+                float q = minifloat_round(v / s, kE2M1, c);
+                if (q != q) q = 0.0f;
+                dq[k - begin] = q * s;
+                clip += (c && std::isfinite(v)) ? 1 : 0;
+                if (codes) codes[k - begin] = static_cast<std::int8_t>(minifloat_encode(q, kE2M1));
+            }
+            i += len;
+        }
+        if (clipped) *clipped += clip;
+    }
+    StorageSize storage() const override {
+        const auto n = static_cast<std::uint64_t>(blocks_.numel);
+        const auto nb = static_cast<std::uint64_t>(blocks_.count());
+        const std::uint64_t stored = nb * static_cast<std::uint64_t>(blocks_.block);  // partial blocks stored whole
+        return make_storage(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
+    }
+    std::vector<float> levels_at(std::int64_t i) const override {
+        if (scale_.empty()) return {};
+        const float s = scale_[static_cast<std::size_t>(blocks_.block_of(std::clamp<std::int64_t>(i, 0, blocks_.numel - 1)))];
+        std::vector<float> v;
+        for (std::uint32_t c = 0; c < 16; ++c) v.push_back(minifloat_decode(c, kE2M1) * s);
+        return sorted_unique(std::move(v));
+    }
+    int code_count() const override { return 16; }
+    QuantParams params() const override { return QuantParams{scale_, {}}; }
+    std::optional<OutputBounds> output_bounds() const override {
+        if (scale_.empty()) return std::nullopt;
+        OutputBounds b;
+        b.dq_hi = 6.0f * smax_;
+        b.dq_lo = -b.dq_hi;
+        b.err_abs = err_ * (1.0f + 0x1p-16f);
+        return b;
+    }
+    float tensor_scale() const { return s2_; }
+
+private:
+    const Tensor* tensor_ = nullptr;
+    RowBlocks blocks_;
+    float s2_ = 1.0f;
+    std::vector<float> scale_;  // MXFP4: X = 2^e; NVFP4: s * s2
+    float err_ = 0.0f, smax_ = 0.0f;
+};
+
+// ============================================================================================ NF4
+class Nf4Quantizer final : public Quantizer {
+public:
+    explicit Nf4Quantizer(QuantConfig c) : Quantizer(std::move(c)) {
+        block_ = config_.block_size > 0 ? config_.block_size : kNf4DefaultBlock;
+    }
+    bool prepare(const Tensor& t, const ProgressFn& progress) override {
+        tensor_ = &t;
+        n_ = t.numel();
+        const std::int64_t nb = (n_ + block_ - 1) / block_;
+        const float* x = t.data();
+        absmax_.assign(static_cast<std::size_t>(nb), 0.0f);
+#pragma omp parallel for schedule(static)
+        for (std::int64_t b = 0; b < nb; ++b)
+            absmax_[static_cast<std::size_t>(b)] = finite_absmax(x + b * block_, std::min<std::int64_t>(block_, n_ - b * block_));
+        stored_ = config_.format == Format::NF4_DQ ? nf4_double_quantize(absmax_, &offset_, &scales2_, nullptr) : absmax_;
+        inv_.resize(absmax_.size());
+        float err = 0.0f, smax = 0.0f;
+        for (std::size_t b = 0; b < absmax_.size(); ++b) {
+            inv_[b] = 1.0f / absmax_[b];
+            // half the widest NF4 gap (between -1 and -0.696) times absmax, plus the stored absmax's error
+            err = std::max(err, 0.1525f * absmax_[b] + std::fabs(absmax_[b] - stored_[b]));
+            smax = std::max(smax, std::fabs(stored_[b]));
+        }
+        err_ = err;
+        smax_ = smax;
+        return report_progress(progress, 1, 1);
+    }
+    std::int64_t granule() const override { return block_; }
+    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
+        const float* x = tensor_->data();
+        std::uint64_t clip = 0;
+        for (std::int64_t i = begin; i < end;) {
+            const std::int64_t b = i / block_;
+            const std::int64_t stop = std::min(end, (b + 1) * block_);
+            const float inv = inv_[static_cast<std::size_t>(b)], s = stored_[static_cast<std::size_t>(b)];
+            for (std::int64_t k = i; k < stop; ++k) {
+                const int q = nf4_code(x[k] * inv);
+                dq[k - begin] = nf4_value(q) * s;
+                if (codes) codes[k - begin] = static_cast<std::int8_t>(q);
+            }
+            i = stop;
+        }
+        if (clipped) *clipped += clip;
+    }
+    StorageSize storage() const override {
+        const auto n = static_cast<std::uint64_t>(n_);
+        const auto nb = static_cast<std::uint64_t>(absmax_.size());
+        std::uint64_t meta = nb * 32;
+        if (config_.format == Format::NF4_DQ) meta = nb * 8 + static_cast<std::uint64_t>(scales2_.size()) * 32 + 32;
+        return make_storage(n, n * 4, meta);
+    }
+    std::vector<float> levels_at(std::int64_t i) const override {
+        if (stored_.empty()) return {};
+        const float s = stored_[static_cast<std::size_t>(std::clamp<std::int64_t>(i, 0, n_ - 1) / block_)];
+        std::vector<float> v;
+        for (int c = 0; c < 16; ++c) v.push_back(nf4_value(c) * s);
+        return sorted_unique(std::move(v));
+    }
+    int code_count() const override { return 16; }
+    QuantParams params() const override { return QuantParams{stored_, {}}; }
+    std::optional<OutputBounds> output_bounds() const override {
+        if (stored_.empty()) return std::nullopt;
+        return OutputBounds{-smax_, smax_, err_ * (1.0f + 0x1p-16f)};
+    }
+
+private:
+    const Tensor* tensor_ = nullptr;
+    std::int64_t n_ = 0, block_ = kNf4DefaultBlock;
+    std::vector<float> absmax_, stored_, inv_, scales2_;
+    float offset_ = 0.0f, err_ = 0.0f, smax_ = 0.0f;
+};
+
+// ============================================================================================ ggml blocks
+// Per block type: values per block and per sub-block (values sharing one level set), the level of code q
+// in sub-block j (the dequantizer's own expression), the code range, and each element's stored code.
+template <class B>
+struct Ggml;
+
+template <>
+struct Ggml<ggml::BlockQ8_0> {
+    static constexpr int qk = 32, sub = 32, qmin = -128, qmax = 127, ncodes = 256;
+    static float level(const ggml::BlockQ8_0& b, int, int q) { return static_cast<float>(q) * half_to_float(b.d); }
+    static void codes(const ggml::BlockQ8_0& b, std::int8_t* c) { std::memcpy(c, b.qs, 32); }
+};
+template <>
+struct Ggml<ggml::BlockQ4_0> {
+    static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
+    static float level(const ggml::BlockQ4_0& b, int, int q) { return static_cast<float>(q - 8) * half_to_float(b.d); }
+    static void codes(const ggml::BlockQ4_0& b, std::int8_t* c) {
+        for (int j = 0; j < 16; ++j) { c[j] = static_cast<std::int8_t>(b.qs[j] & 15); c[j + 16] = static_cast<std::int8_t>(b.qs[j] >> 4); }
+    }
+};
+template <>
+struct Ggml<ggml::BlockQ4_1> {
+    static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
+    static float level(const ggml::BlockQ4_1& b, int, int q) { return static_cast<float>(q) * half_to_float(b.d) + half_to_float(b.m); }
+    static void codes(const ggml::BlockQ4_1& b, std::int8_t* c) {
+        for (int j = 0; j < 16; ++j) { c[j] = static_cast<std::int8_t>(b.qs[j] & 15); c[j + 16] = static_cast<std::int8_t>(b.qs[j] >> 4); }
+    }
+};
+template <>
+struct Ggml<ggml::BlockQ5_0> {
+    static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 31, ncodes = 32;
+    static float level(const ggml::BlockQ5_0& b, int, int q) { return static_cast<float>(q - 16) * half_to_float(b.d); }
+    static void codes(const ggml::BlockQ5_0& b, std::int8_t* c) {
+        const std::uint32_t qh = ggml::load_le32(b.qh);
+        for (int j = 0; j < 16; ++j) {
+            c[j] = static_cast<std::int8_t>((b.qs[j] & 15) | (((qh >> j) & 1u) << 4));
+            c[j + 16] = static_cast<std::int8_t>((b.qs[j] >> 4) | (((qh >> (j + 16)) & 1u) << 4));
+        }
+    }
+};
+template <>
+struct Ggml<ggml::BlockIQ4_NL> {
+    static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
+    static float level(const ggml::BlockIQ4_NL& b, int, int q) {
+        return half_to_float(b.d) * static_cast<float>(ggml::iq4nl_value(q));
+    }
+    static void codes(const ggml::BlockIQ4_NL& b, std::int8_t* c) {
+        for (int j = 0; j < 16; ++j) { c[j] = static_cast<std::int8_t>(b.qs[j] & 15); c[j + 16] = static_cast<std::int8_t>(b.qs[j] >> 4); }
+    }
+};
+template <>
+struct Ggml<ggml::BlockQ4_K> {
+    static constexpr int qk = 256, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
+    static float level(const ggml::BlockQ4_K& b, int j, int q) {
+        std::uint8_t sc, m;
+        ggml::scale_min_k4(j, b.scales, sc, m);
+        const float d1 = half_to_float(b.d) * static_cast<float>(sc), m1 = half_to_float(b.dmin) * static_cast<float>(m);
+        return d1 * static_cast<float>(q) - m1;
+    }
+    static void codes(const ggml::BlockQ4_K& b, std::int8_t* c) {
+        for (int ch = 0; ch < 4; ++ch)
+            for (int l = 0; l < 32; ++l) {
+                c[ch * 64 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] & 15);
+                c[ch * 64 + 32 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] >> 4);
+            }
+    }
+};
+template <>
+struct Ggml<ggml::BlockQ6_K> {
+    static constexpr int qk = 256, sub = 16, qmin = 0, qmax = 63, ncodes = 64;
+    static float level(const ggml::BlockQ6_K& b, int j, int q) {
+        return half_to_float(b.d) * static_cast<float>(b.scales[j]) * static_cast<float>(q - 32);
+    }
+    static void codes(const ggml::BlockQ6_K& b, std::int8_t* c) {
+        for (int h = 0; h < 2; ++h) {
+            const std::uint8_t* ql = b.ql + 64 * h;
+            const std::uint8_t* qh = b.qh + 32 * h;
+            std::int8_t* o = c + 128 * h;
+            for (int l = 0; l < 32; ++l) {
+                o[l] = static_cast<std::int8_t>((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4));
+                o[l + 32] = static_cast<std::int8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4));
+                o[l + 64] = static_cast<std::int8_t>((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
+                o[l + 96] = static_cast<std::int8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
+            }
+        }
+    }
+};
+
+// The reach of sub-block j's grid: below the lowest level by half its gap, above the highest by half its.
+// A degenerate grid (all levels equal) has no reach limit.
+template <class B>
+void grid_edges(const B& b, int j, float& lo, float& hi) {
+    using T = Ggml<B>;
+    const float a0 = T::level(b, j, T::qmin), a1 = T::level(b, j, T::qmin + 1);
+    const float z1 = T::level(b, j, T::qmax - 1), z0 = T::level(b, j, T::qmax);
+    if (a0 == z0) {
+        lo = -kInf;
+        hi = kInf;
+    } else if (a0 < z0) {
+        lo = a0 - (a1 - a0) * 0.5f;
+        hi = z0 + (z0 - z1) * 0.5f;
+    } else {
+        lo = z0 - (z1 - z0) * 0.5f;
+        hi = a0 + (a0 - a1) * 0.5f;
+    }
+}
+
+template <class B>
+class GgmlQuantizer final : public Quantizer {
+    using T = Ggml<B>;
+
+public:
+    explicit GgmlQuantizer(QuantConfig c) : Quantizer(std::move(c)), type_(ggml_type(config_.format)) {}
+    bool prepare(const Tensor& t, const ProgressFn& progress) override {
+        tensor_ = &t;
+        blocks_ = RowBlocks::make(t.shape, t.numel(), T::qk);
+        const std::int64_t nb = blocks_.count();
+        packed_.assign(static_cast<std::size_t>(nb), B{});
+        clipped_.assign(static_cast<std::size_t>(nb), 0);
+        const float* x = t.data();
+        // tasks: up to 64 blocks of one row (the vectorised quantizers take several blocks at once)
+        constexpr std::int64_t kTask = 64;
+        const std::int64_t per_row_tasks = (blocks_.per_row + kTask - 1) / kTask;
+        const std::int64_t ntasks = blocks_.rows * per_row_tasks;
+        float lo = kInf, hi = -kInf, err = 0.0f;
+#pragma omp parallel for schedule(dynamic, 4) reduction(min : lo) reduction(max : hi, err)
+        for (std::int64_t task = 0; task < ntasks; ++task) {
+            const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kTask;
+            const std::int64_t b1 = std::min(blocks_.per_row, b0 + kTask);
+            const std::int64_t first = r * blocks_.per_row + b0;
+            const std::int64_t c0 = b0 * T::qk, count = std::min(blocks_.cols, b1 * T::qk) - c0;
+            ggml::quantize_row(type_, x + r * blocks_.cols + c0, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
+            float y[T::qk];
+            for (std::int64_t b = first; b < first + (b1 - b0); ++b) {
+                const B& blk = packed_[static_cast<std::size_t>(b)];
+                ggml::dequantize_block(blk, y);
+                const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
+                std::uint32_t clip = 0;
+                for (int j = 0; j * T::sub < len; ++j) {
+                    float elo, ehi;
+                    grid_edges(blk, j, elo, ehi);
+                    for (std::int64_t k = j * T::sub; k < std::min<std::int64_t>(len, (j + 1) * T::sub); ++k) {
+                        const float v = x[s + k];
+                        if (!std::isfinite(v)) continue;
+                        lo = std::min(lo, y[k]);
+                        hi = std::max(hi, y[k]);
+                        err = std::max(err, std::fabs(y[k] - v));
+                        clip += (v < elo || v > ehi) ? 1u : 0u;
+                    }
+                }
+                clipped_[static_cast<std::size_t>(b)] = clip;
+            }
+        }
+        dq_lo_ = lo;
+        dq_hi_ = hi;
+        err_ = err;
+        return report_progress(progress, 1, 1);
+    }
+    std::int64_t granule() const override { return blocks_.granule(); }
+    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
+        std::uint64_t clip = 0;
+        float y[T::qk];
+        std::int8_t c[T::qk];
+        std::int64_t i = begin;
+        while (i < end) {
+            const std::int64_t b = blocks_.block_of(i);
+            const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
+            const std::int64_t from = i - s, to = std::min(len, end - s);
+            const B& blk = packed_[static_cast<std::size_t>(b)];
+            if (from == 0 && to == T::qk) {
+                ggml::dequantize_block(blk, dq + (i - begin));
+                if (codes) T::codes(blk, codes + (i - begin));
+            } else {
+                ggml::dequantize_block(blk, y);
+                std::memcpy(dq + (i - begin), y + from, static_cast<std::size_t>(to - from) * sizeof(float));
+                if (codes) {
+                    T::codes(blk, c);
+                    std::memcpy(codes + (i - begin), c + from, static_cast<std::size_t>(to - from));
+                }
+            }
+            if (from == 0) clip += clipped_[static_cast<std::size_t>(b)];
+            i = s + to;
+        }
+        if (clipped) *clipped += clip;
+    }
+    StorageSize storage() const override {
+        const auto nb = static_cast<std::uint64_t>(blocks_.count());
+        const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
+        return make_storage(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
+    }
+    std::vector<float> levels_at(std::int64_t i) const override {
+        if (packed_.empty()) return {};
+        const std::int64_t idx = std::clamp<std::int64_t>(i, 0, blocks_.numel - 1);
+        const std::int64_t b = blocks_.block_of(idx);
+        const int j = static_cast<int>((idx - blocks_.start(b)) / T::sub);
+        std::vector<float> v;
+        for (int q = T::qmin; q <= T::qmax; ++q) v.push_back(T::level(packed_[static_cast<std::size_t>(b)], j, q));
+        return sorted_unique(std::move(v));
+    }
+    int code_count() const override { return T::ncodes; }
+    QuantParams params() const override {
+        QuantParams p;
+        for (const B& blk : packed_)
+            for (int j = 0; j < T::qk / T::sub; ++j) p.scales.push_back(T::level(blk, j, T::qmin + 1) - T::level(blk, j, T::qmin));
+        return p;
+    }
+    std::optional<OutputBounds> output_bounds() const override {
+        if (!(dq_lo_ <= dq_hi_)) return std::nullopt;
+        return OutputBounds{dq_lo_, dq_hi_, err_ * (1.0f + 0x1p-16f)};
+    }
+    const std::vector<B>& blocks() const { return packed_; }
+
+private:
+    int bits_per_code() const {
+        switch (T::ncodes) {
+        case 256: return 8;
+        case 64: return 6;
+        case 32: return 5;
+        default: return 4;
+        }
+    }
+    DType type_;
+    const Tensor* tensor_ = nullptr;
+    RowBlocks blocks_;
+    std::vector<B> packed_;
+    std::vector<std::uint32_t> clipped_;  // per block: finite values beyond its grid's reach
+    float dq_lo_ = kInf, dq_hi_ = -kInf, err_ = 0.0f;
+};
+
+// Scalar reference of a ggml format: quantize_row_ref per row, dequantize, codes.
+template <class B>
+std::vector<float> ggml_ref(const Tensor& t, DType type, std::vector<std::int8_t>* codes, QuantParams* params) {
+    using T = Ggml<B>;
+    const std::int64_t n = t.numel();
+    const std::int64_t cols = std::max<std::int64_t>(last_dim(t.shape, n), 1);
+    const std::int64_t rows = n == 0 ? 0 : n / cols;
+    std::vector<float> y(static_cast<std::size_t>(n));
+    if (codes) codes->assign(y.size(), 0);
+    if (params) *params = QuantParams{};
+    const std::int64_t per_row = (cols + T::qk - 1) / T::qk;
+    std::vector<B> row(static_cast<std::size_t>(per_row));
+    float tmp[T::qk];
+    std::int8_t c[T::qk];
+    for (std::int64_t r = 0; r < rows; ++r) {
+        ggml::quantize_row_ref(type, t.data() + r * cols, cols, reinterpret_cast<std::uint8_t*>(row.data()));
+        for (std::int64_t b = 0; b < per_row; ++b) {
+            ggml::dequantize_block(row[static_cast<std::size_t>(b)], tmp);
+            T::codes(row[static_cast<std::size_t>(b)], c);
+            const std::int64_t len = std::min<std::int64_t>(T::qk, cols - b * T::qk);
+            for (std::int64_t k = 0; k < len; ++k) {
+                y[static_cast<std::size_t>(r * cols + b * T::qk + k)] = tmp[k];
+                if (codes) (*codes)[static_cast<std::size_t>(r * cols + b * T::qk + k)] = c[k];
+            }
+            if (params)
+                for (int j = 0; j < T::qk / T::sub; ++j)
+                    params->scales.push_back(T::level(row[static_cast<std::size_t>(b)], j, T::qmin + 1) -
+                                             T::level(row[static_cast<std::size_t>(b)], j, T::qmin));
+        }
+    }
+    return y;
+}
+
+} // namespace
+
+int default_block_size(Format f) {
+    switch (f) {
+    case Format::NF4: case Format::NF4_DQ: return kNf4DefaultBlock;
+    case Format::MXFP4: return kMxfp4Block;
+    case Format::NVFP4: return kNvfp4Block;
+    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::IQ4_NL: return 32;
+    case Format::Q4_K: case Format::Q6_K: return 256;
+    default: return 0;
+    }
+}
+
+std::string validate_format(const QuantConfig& c, const std::vector<std::int64_t>& shape) {
+    const std::string name(format_name(c.format));
+    const int bs = c.block_size;
+    switch (c.format) {
+    case Format::Int:
+        return {};
+    case Format::NF4: case Format::NF4_DQ:
+        if (bs != 0 && (bs < 32 || bs > 4096 || (bs & (bs - 1)) != 0))
+            return name + " block size must be a power of two in 32..4096, got " + std::to_string(bs);
+        return {};
+    case Format::MXFP4: case Format::NVFP4:
+        if (bs != 0 && bs != default_block_size(c.format))
+            return name + " uses blocks of " + std::to_string(default_block_size(c.format)) + " values, got block size " + std::to_string(bs);
+        return {};
+    case Format::FP8_E4M3: case Format::FP8_E5M2: case Format::FP4_E2M1:
+        if (bs == 0 && c.granularity == Granularity::PerChannel) {
+            const int rank = static_cast<int>(shape.size());
+            if (c.axis < 0 || c.axis >= std::max(rank, 1))
+                return "axis " + std::to_string(c.axis) + " out of range for a " + std::to_string(rank) + "-D tensor";
+        }
+        if (bs == 0 && c.granularity == Granularity::PerGroup && c.group_size < 1)
+            return "group size must be at least 1, got " + std::to_string(c.group_size);
+        return {};
+    default:
+        if (is_ggml(c.format) && bs != 0 && bs != default_block_size(c.format))
+            return name + " uses blocks of " + std::to_string(default_block_size(c.format)) + " values, got block size " + std::to_string(bs);
+        return {};
+    }
+}
+
+std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c) {
+    // shape-free rules here; the axis of per-channel scales is checked against the tensor by validate()
+    QuantConfig shapeless = c;
+    shapeless.granularity = c.granularity == Granularity::PerChannel ? Granularity::PerTensor : c.granularity;
+    if (std::string why = validate_format(shapeless, {}); !why.empty()) throw std::invalid_argument(why);
+    switch (c.format) {
+    case Format::FP8_E4M3: case Format::FP8_E5M2: case Format::FP4_E2M1: return std::make_unique<MinifloatQuantizer>(c);
+    case Format::MXFP4: case Format::NVFP4: return std::make_unique<BlockFp4Quantizer>(c);
+    case Format::NF4: case Format::NF4_DQ: return std::make_unique<Nf4Quantizer>(c);
+    case Format::Q8_0: return std::make_unique<GgmlQuantizer<ggml::BlockQ8_0>>(c);
+    case Format::Q4_0: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_0>>(c);
+    case Format::Q4_1: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_1>>(c);
+    case Format::Q5_0: return std::make_unique<GgmlQuantizer<ggml::BlockQ5_0>>(c);
+    case Format::Q4_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_K>>(c);
+    case Format::Q6_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ6_K>>(c);
+    case Format::IQ4_NL: return std::make_unique<GgmlQuantizer<ggml::BlockIQ4_NL>>(c);
+    default: break;
+    }
+    throw std::invalid_argument("format " + std::string(format_name(c.format)) + " has no format quantizer");
+}
+
+std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, std::vector<std::int8_t>* codes,
+                                       QuantParams* params) {
+    if (std::string why = validate(c, t.shape); !why.empty()) throw std::invalid_argument(why);
+    switch (c.format) {
+    case Format::FP8_E4M3: case Format::FP8_E5M2: return quantize_fp8_ref(t, fp4_e2m1_slices(c), codes, params);
+    case Format::FP4_E2M1: return quantize_fp4_e2m1_ref(t, c, codes, params);
+    case Format::MXFP4: return quantize_mxfp4_ref(t, codes, params);
+    case Format::NVFP4: return quantize_nvfp4_ref(t, codes, params);
+    case Format::NF4: return quantize_nf4_ref(t, c.block_size > 0 ? c.block_size : kNf4DefaultBlock, codes, params);
+    case Format::NF4_DQ: return quantize_nf4_dq_ref(t, c.block_size > 0 ? c.block_size : kNf4DefaultBlock, codes, params);
+    case Format::Q8_0: return ggml_ref<ggml::BlockQ8_0>(t, DType::GGML_Q8_0, codes, params);
+    case Format::Q4_0: return ggml_ref<ggml::BlockQ4_0>(t, DType::GGML_Q4_0, codes, params);
+    case Format::Q4_1: return ggml_ref<ggml::BlockQ4_1>(t, DType::GGML_Q4_1, codes, params);
+    case Format::Q5_0: return ggml_ref<ggml::BlockQ5_0>(t, DType::GGML_Q5_0, codes, params);
+    case Format::Q4_K: return ggml_ref<ggml::BlockQ4_K>(t, DType::GGML_Q4_K, codes, params);
+    case Format::Q6_K: return ggml_ref<ggml::BlockQ6_K>(t, DType::GGML_Q6_K, codes, params);
+    case Format::IQ4_NL: return ggml_ref<ggml::BlockIQ4_NL>(t, DType::GGML_IQ4_NL, codes, params);
+    default: break;
+    }
+    throw std::invalid_argument("quantize_format_ref: format " + std::string(format_name(c.format)) + " is not a format quantizer's");
+}
+
+} // namespace ql

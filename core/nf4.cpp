@@ -1,0 +1,146 @@
+// NF4 and NF4 with double quantization, scalar references (see nf4.h).
+#include "core/nf4.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/float_formats_math.h"
+
+namespace ql {
+
+namespace {
+
+// torch.linspace(start, end, steps, dtype=float32) by its formula: step = (end - start) / (steps - 1);
+// the first half start + step * i, the second half end - step * (steps - 1 - i).
+std::vector<float> linspace_f32(float start, float end, int steps) {
+    std::vector<float> v(static_cast<std::size_t>(steps));
+    if (steps == 1) {
+        v[0] = start;
+        return v;
+    }
+    const float step = (end - start) / static_cast<float>(steps - 1);
+    const int halfway = steps / 2;
+    for (int i = 0; i < steps; ++i)
+        v[static_cast<std::size_t>(i)] = i < halfway ? start + step * static_cast<float>(i)
+                                                     : end - step * static_cast<float>(steps - i - 1);
+    return v;
+}
+
+std::array<float, 256> make_dynamic_map() {
+    // create_dynamic_map(signed=True, max_exponent_bits=7, total_bits=8): for exponent i = 0..6,
+    // 2^i + 1 boundaries on [0.1, 1], their 2^i midpoints times +-10^(i - 6); then 0 and 1.
+    std::vector<float> data;
+    const float pow10[7] = {1e-06f, 1e-05f, 1e-04f, 1e-03f, 1e-02f, 1e-01f, 1.0f};
+    for (int i = 0; i < 7; ++i) {
+        const auto b = linspace_f32(0.1f, 1.0f, (1 << i) + 1);
+        for (std::size_t k = 0; k + 1 < b.size(); ++k) {
+            const float mean = (b[k] + b[k + 1]) / 2.0f;
+            data.push_back(pow10[i] * mean);
+            data.push_back(-pow10[i] * mean);
+        }
+    }
+    data.push_back(0.0f);
+    data.push_back(1.0f);
+    std::sort(data.begin(), data.end());
+    std::array<float, 256> m{};
+    std::copy(data.begin(), data.end(), m.begin());
+    return m;
+}
+
+float finite_absmax(const float* x, std::int64_t n) {
+    float a = 0.0f;
+    for (std::int64_t k = 0; k < n; ++k)
+        if (std::isfinite(x[k]) && std::fabs(x[k]) > a) a = std::fabs(x[k]);
+    return a;
+}
+
+void check_block(int block_size) {
+    if (block_size < 32 || block_size > 4096 || (block_size & (block_size - 1)) != 0)
+        throw std::invalid_argument("NF4 block size must be a power of two in 32..4096, got " + std::to_string(block_size));
+}
+
+} // namespace
+
+const std::array<float, 256>& bnb_dynamic_map_signed() {
+    static const std::array<float, 256> m = make_dynamic_map();
+    return m;
+}
+
+int bnb_dynamic_code(float v) {
+    const auto& m = bnb_dynamic_map_signed();
+    if (!(v == v)) return 0;
+    // first entry >= v, then the nearer of it and its lower neighbour by |v - m| in float (ties: lower)
+    const auto it = std::lower_bound(m.begin(), m.end(), v);
+    if (it == m.begin()) return 0;
+    if (it == m.end()) return 255;
+    const int hi = static_cast<int>(it - m.begin()), lo = hi - 1;
+    const float dlo = std::fabs(v - m[static_cast<std::size_t>(lo)]), dhi = std::fabs(v - m[static_cast<std::size_t>(hi)]);
+    return dlo <= dhi ? lo : hi;
+}
+
+std::vector<float> nf4_double_quantize(const std::vector<float>& absmax, float* offset_out, std::vector<float>* scales2,
+                                       std::vector<std::uint8_t>* codes) {
+    const auto& map = bnb_dynamic_map_signed();
+    double sum = 0;
+    for (float a : absmax) sum += a;
+    const float offset = absmax.empty() ? 0.0f : static_cast<float>(sum / static_cast<double>(absmax.size()));
+    std::vector<float> out(absmax.size());
+    if (scales2) scales2->clear();
+    if (codes) codes->assign(absmax.size(), 0);
+    for (std::size_t b0 = 0; b0 < absmax.size(); b0 += kNf4DqBlock) {
+        const std::size_t b1 = std::min(absmax.size(), b0 + kNf4DqBlock);
+        float c = 0.0f;
+        for (std::size_t k = b0; k < b1; ++k) c = std::max(c, std::fabs(absmax[k] - offset));
+        const float inv = 1.0f / c;
+        for (std::size_t k = b0; k < b1; ++k) {
+            float v = c > 0.0f ? (absmax[k] - offset) * inv : 0.0f;
+            v = std::clamp(v, -1.0f, 1.0f);
+            const int code = bnb_dynamic_code(v);
+            out[k] = map[static_cast<std::size_t>(code)] * c + offset;
+            if (codes) (*codes)[k] = static_cast<std::uint8_t>(code);
+        }
+        if (scales2) scales2->push_back(c);
+    }
+    if (offset_out) *offset_out = offset;
+    return out;
+}
+
+namespace {
+
+std::vector<float> nf4_ref(const Tensor& t, int block_size, bool dq, std::vector<std::int8_t>* codes, QuantParams* params) {
+    check_block(block_size);
+    const std::int64_t n = t.numel();
+    const std::int64_t nb = (n + block_size - 1) / block_size;
+    std::vector<float> absmax(static_cast<std::size_t>(nb));
+    for (std::int64_t b = 0; b < nb; ++b)
+        absmax[static_cast<std::size_t>(b)] = finite_absmax(t.data() + b * block_size, std::min<std::int64_t>(block_size, n - b * block_size));
+    const std::vector<float> stored = dq ? nf4_double_quantize(absmax, nullptr, nullptr, nullptr) : absmax;
+    std::vector<float> y(static_cast<std::size_t>(n));
+    if (codes) codes->assign(y.size(), 0);
+    for (std::int64_t i = 0; i < n; ++i) {
+        const auto b = static_cast<std::size_t>(i / block_size);
+        const float inv = 1.0f / absmax[b];
+        const int q = nf4_code(t.values[static_cast<std::size_t>(i)] * inv);
+        y[static_cast<std::size_t>(i)] = nf4_value(q) * stored[b];
+        if (codes) (*codes)[static_cast<std::size_t>(i)] = static_cast<std::int8_t>(q);
+    }
+    if (params) {
+        params->scales = stored;
+        params->zero_points.clear();
+    }
+    return y;
+}
+
+} // namespace
+
+std::vector<float> quantize_nf4_ref(const Tensor& t, int block_size, std::vector<std::int8_t>* codes, QuantParams* params) {
+    return nf4_ref(t, block_size, false, codes, params);
+}
+
+std::vector<float> quantize_nf4_dq_ref(const Tensor& t, int block_size, std::vector<std::int8_t>* codes,
+                                       QuantParams* params) {
+    return nf4_ref(t, block_size, true, codes, params);
+}
+
+} // namespace ql

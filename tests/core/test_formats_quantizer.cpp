@@ -1,0 +1,224 @@
+// Every non-Int format through the Quantizer interface against its scalar reference, value for value
+// (dequantized floats bit-identical, codes identical), on shapes with whole and partial blocks, 1-D and
+// 3-D tensors, non-finite values and all-zero data; run() on arbitrary chunks; true storage sizes;
+// levels and output bounds that hold.
+#include <QtTest>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "core/format_quantizers.h"
+#include "core/quantizer.h"
+#include "core/rng.h"
+
+using ql::Format;
+using ql::QuantConfig;
+using ql::Tensor;
+
+Q_DECLARE_METATYPE(ql::QuantConfig)
+Q_DECLARE_METATYPE(std::vector<std::int64_t>)
+
+namespace {
+
+QuantConfig cfg(Format f, int block = 0, ql::Granularity g = ql::Granularity::PerTensor, int axis = 0, int group = 128) {
+    QuantConfig c;
+    c.format = f;
+    c.block_size = block;
+    c.granularity = g;
+    c.axis = axis;
+    c.group_size = group;
+    return c;
+}
+
+Tensor make_tensor(const std::vector<std::int64_t>& shape, int kind, std::uint64_t seed) {
+    Tensor t("t", shape);
+    ql::Rng rng(seed);
+    for (std::size_t i = 0; i < t.values.size(); ++i) {
+        const double z = rng.normal();
+        switch (kind) {
+        case 0: t.values[i] = static_cast<float>(0.05 * z); break;
+        case 1: t.values[i] = static_cast<float>(z * z * z); break;           // heavy tails
+        case 2: t.values[i] = 0.0f; break;                                      // all zero
+        case 3: t.values[i] = (i / 40) % 3 == 1 ? 0.0f : static_cast<float>(z * 100.0); break;  // zero runs
+        default: t.values[i] = static_cast<float>(z); break;
+        }
+    }
+    if (kind == 4 && t.values.size() > 20) {
+        t.values[3] = std::numeric_limits<float>::quiet_NaN();
+        t.values[11] = std::numeric_limits<float>::infinity();
+        t.values[19] = -std::numeric_limits<float>::infinity();
+    }
+    return t;
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+// "exact to the reference": identical floats, +0 and -0 aside; NaN matches NaN
+bool same_value(float a, float b) { return same_bits(a, b) || (a == b) || (a != a && b != b); }
+
+std::vector<QuantConfig> all_configs() {
+    return {cfg(Format::NF4), cfg(Format::NF4, 32), cfg(Format::NF4, 256), cfg(Format::NF4_DQ), cfg(Format::NF4_DQ, 128),
+            cfg(Format::FP8_E4M3), cfg(Format::FP8_E4M3, 0, ql::Granularity::PerChannel),
+            cfg(Format::FP8_E4M3, 0, ql::Granularity::PerChannel, 1), cfg(Format::FP8_E5M2),
+            cfg(Format::FP8_E5M2, 0, ql::Granularity::PerGroup, 0, 32), cfg(Format::FP4_E2M1), cfg(Format::FP4_E2M1, 32),
+            cfg(Format::FP4_E2M1, 0, ql::Granularity::PerChannel), cfg(Format::MXFP4), cfg(Format::NVFP4),
+            cfg(Format::Q8_0), cfg(Format::Q4_0), cfg(Format::Q4_1), cfg(Format::Q5_0), cfg(Format::Q4_K), cfg(Format::Q6_K),
+            cfg(Format::IQ4_NL)};
+}
+
+} // namespace
+
+class TestFormatsQuantizer : public QObject {
+    Q_OBJECT
+private slots:
+    void matchesReference_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::addColumn<int>("kind");
+        const std::vector<std::pair<const char*, std::vector<std::int64_t>>> shapes = {
+            {"32x512", {32, 512}}, {"7x300 partial blocks", {7, 300}}, {"3x5x40", {3, 5, 40}}, {"1-D 1000", {1000}}};
+        for (const auto& c : all_configs())
+            for (const auto& [sname, shape] : shapes) {
+                if (!ql::validate(c, shape).empty()) continue;  // e.g. channel axis 1 of a 1-D tensor
+                for (int kind : {0, 1, 2, 3, 4}) {
+                    const QByteArray name = QByteArray::fromStdString(c.describe() + " " + std::string(ql::granularity_name(c.granularity)) +
+                                                                      " axis " + std::to_string(c.axis) + " " + sname + " data " +
+                                                                      std::to_string(kind));
+                    QTest::newRow(name.constData()) << c << shape << kind;
+                }
+            }
+    }
+    void matchesReference() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        QFETCH(int, kind);
+        const Tensor t = make_tensor(shape, kind, 99 + static_cast<std::uint64_t>(kind));
+        std::vector<std::int8_t> ref_codes;
+        ql::QuantParams ref_params;
+        const std::vector<float> ref = ql::quantize_format_ref(t, config, &ref_codes, &ref_params);
+        const ql::QuantizedTensor q = ql::quantize(t, config);
+        QCOMPARE(q.dequantized.values.size(), ref.size());
+        for (std::size_t i = 0; i < ref.size(); ++i) {
+            if (!same_value(q.dequantized.values[i], ref[i]))
+                QFAIL(qPrintable(QString("value %1 (x = %2): quantizer %3, reference %4").arg(i).arg(t.values[i], 0, 'g', 9)
+                                     .arg(q.dequantized.values[i], 0, 'g', 9).arg(ref[i], 0, 'g', 9)));
+            if (q.codes[i] != ref_codes[i])
+                QFAIL(qPrintable(QString("code %1: quantizer %2, reference %3").arg(i).arg(q.codes[i]).arg(ref_codes[i])));
+        }
+        QCOMPARE(q.params.scales.size(), ref_params.scales.size());
+        for (std::size_t s = 0; s < ref_params.scales.size(); ++s) QVERIFY(same_value(q.params.scales[s], ref_params.scales[s]));
+    }
+
+    // run() on ranges that do not follow the granule gives the same values (a chart or the GPU path may
+    // ask for any window), and the clipped counts of a partition add up to the whole tensor's.
+    void arbitraryChunks_data() {
+        QTest::addColumn<QuantConfig>("config");
+        for (const auto& c : all_configs()) QTest::newRow(c.describe().c_str()) << c;
+    }
+    void arbitraryChunks() {
+        QFETCH(QuantConfig, config);
+        const Tensor t = make_tensor({9, 300}, 1, 5);
+        auto q = ql::make_quantizer(config);
+        QVERIFY(q->prepare(t));
+        const std::int64_t n = t.numel();
+        std::vector<float> whole(static_cast<std::size_t>(n)), parts(static_cast<std::size_t>(n));
+        std::uint64_t clip_whole = 0, clip_parts = 0;
+        q->run(0, n, whole.data(), nullptr, &clip_whole);
+        std::int64_t b = 0, step = 1;
+        while (b < n) {
+            const std::int64_t e = std::min(n, b + step);
+            q->run(b, e, parts.data() + b, nullptr, &clip_parts);
+            b = e;
+            step = step * 3 % 97 + 1;
+        }
+        for (std::int64_t i = 0; i < n; ++i) QVERIFY(same_bits(whole[static_cast<std::size_t>(i)], parts[static_cast<std::size_t>(i)]));
+        QCOMPARE(clip_parts, clip_whole);
+    }
+
+    // True bits per weight, scales included (the formats' definitions).
+    void storage_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<double>("bpw");
+        const double n = 256.0 * 1024.0;
+        QTest::newRow("NF4 block 64: 4 + 32/64") << cfg(Format::NF4) << 4.5;
+        QTest::newRow("NF4 block 256: 4 + 32/256") << cfg(Format::NF4, 256) << 4.125;
+        QTest::newRow("NF4 double quant: 4 + 8/64 + 32/(64*256) + 32/n") << cfg(Format::NF4_DQ) << 4.0 + 8.0 / 64 + 32.0 / (64 * 256) + 32.0 / n;
+        QTest::newRow("FP8 E4M3 per tensor: 8 + 32/n") << cfg(Format::FP8_E4M3) << 8.0 + 32.0 / n;
+        QTest::newRow("FP8 E5M2 per channel: 8 + 32*256/n") << cfg(Format::FP8_E5M2, 0, ql::Granularity::PerChannel) << 8.0 + 32.0 * 256 / n;
+        QTest::newRow("FP4 E2M1 block 32: 4 + 32/32") << cfg(Format::FP4_E2M1, 32) << 5.0;
+        QTest::newRow("MXFP4: 4 + 8/32") << cfg(Format::MXFP4) << 4.25;
+        QTest::newRow("NVFP4: 4 + 8/16 + 32/n") << cfg(Format::NVFP4) << 4.5 + 32.0 / n;
+        QTest::newRow("Q8_0: 34 bytes / 32") << cfg(Format::Q8_0) << 8.5;
+        QTest::newRow("Q4_0: 18 bytes / 32") << cfg(Format::Q4_0) << 4.5;
+        QTest::newRow("Q4_1: 20 bytes / 32") << cfg(Format::Q4_1) << 5.0;
+        QTest::newRow("Q5_0: 22 bytes / 32") << cfg(Format::Q5_0) << 5.5;
+        QTest::newRow("Q4_K: 144 bytes / 256") << cfg(Format::Q4_K) << 4.5;
+        QTest::newRow("Q6_K: 210 bytes / 256") << cfg(Format::Q6_K) << 6.5625;
+        QTest::newRow("IQ4_NL: 18 bytes / 32") << cfg(Format::IQ4_NL) << 4.5;
+    }
+    void storage() {
+        QFETCH(QuantConfig, config);
+        QFETCH(double, bpw);
+        const Tensor t = make_tensor({256, 1024}, 0, 1);
+        auto q = ql::make_quantizer(config);
+        QVERIFY(q->prepare(t));
+        QCOMPARE(q->storage().bits_per_weight, bpw);
+        QCOMPARE(q->storage().bytes, static_cast<std::uint64_t>(std::ceil(bpw * 256 * 1024 / 8 - 1e-9)));
+    }
+    // A partial block is stored whole: 300 values of Q4_K take 2 super-blocks.
+    void partialBlockStorage() {
+        const Tensor t = make_tensor({300}, 0, 2);
+        auto q = ql::make_quantizer(cfg(Format::Q4_K));
+        QVERIFY(q->prepare(t));
+        QCOMPARE(q->storage().bytes, std::uint64_t(288));
+    }
+
+    // Levels of the block holding i contain that element's dequantized value; bounds hold for every value.
+    void levelsAndBounds_data() {
+        QTest::addColumn<QuantConfig>("config");
+        for (const auto& c : all_configs()) QTest::newRow(c.describe().c_str()) << c;
+    }
+    void levelsAndBounds() {
+        QFETCH(QuantConfig, config);
+        const Tensor t = make_tensor({16, 512}, 1, 7);
+        auto q = ql::make_quantizer(config);
+        QVERIFY(q->prepare(t));
+        std::vector<float> y(t.values.size());
+        q->run(0, t.numel(), y.data(), nullptr, nullptr);
+        const auto bounds = q->output_bounds();
+        QVERIFY(bounds.has_value());
+        for (std::int64_t i = 0; i < t.numel(); i += 37) {
+            const auto lv = q->levels_at(i);
+            QVERIFY(!lv.empty());
+            QVERIFY(std::is_sorted(lv.begin(), lv.end()));
+            QVERIFY(static_cast<int>(lv.size()) <= q->code_count());
+            const float v = y[static_cast<std::size_t>(i)] == 0.0f ? 0.0f : y[static_cast<std::size_t>(i)];
+            QVERIFY2(std::find(lv.begin(), lv.end(), v) != lv.end(), qPrintable(QString("value %1 not among the levels").arg(v)));
+        }
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            QVERIFY(y[i] >= bounds->dq_lo && y[i] <= bounds->dq_hi);
+            QVERIFY(std::fabs(y[i] - t.values[i]) <= bounds->err_abs);
+        }
+    }
+
+    void invalidConfigurations_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("NF4 block 48") << cfg(Format::NF4, 48) << "power of two in 32..4096";
+        QTest::newRow("NF4 block 8192") << cfg(Format::NF4, 8192) << "power of two in 32..4096";
+        QTest::newRow("MXFP4 block 16") << cfg(Format::MXFP4, 16) << "blocks of 32 values";
+        QTest::newRow("NVFP4 block 32") << cfg(Format::NVFP4, 32) << "blocks of 16 values";
+        QTest::newRow("Q4_K block 32") << cfg(Format::Q4_K, 32) << "blocks of 256 values";
+        QTest::newRow("FP8 axis 2 of a 2-D tensor") << cfg(Format::FP8_E4M3, 0, ql::Granularity::PerChannel, 2) << "axis 2 out of range";
+    }
+    void invalidConfigurations() {
+        QFETCH(QuantConfig, config);
+        QFETCH(QString, message);
+        const std::string why = ql::validate(config, {8, 64});
+        QVERIFY2(QString::fromStdString(why).contains(message), why.c_str());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestFormatsQuantizer)
+#include "test_formats_quantizer.moc"
