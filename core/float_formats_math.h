@@ -107,6 +107,9 @@ QL_HD float minifloat_decode(std::uint32_t code, const MiniFloat& f) {
     return neg ? -v : v;
 }
 
+// Whether the format can store NaN (FP8: yes; E2M1: no, a NaN input is stored as +0).
+QL_HD bool minifloat_has_nan(const MiniFloat& f) { return f.ebits >= 4; }
+
 // The NaN code a format stores for a NaN input (E4M3 0x7F, E5M2 0x7E), 0 for E2M1 (no NaN: a NaN input
 // is stored as +0).
 QL_HD std::uint8_t minifloat_nan_code(const MiniFloat& f) {

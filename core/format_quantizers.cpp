@@ -161,7 +161,8 @@ public:
             for (std::int64_t k = i; k < i + len; ++k) {
                 bool c = false;
                 const float v = x[k];
-                const float q = minifloat_round(v / sc, fmt_, c);
+                float q = minifloat_round(v / sc, fmt_, c);
+                if (q != q && !has_nan_) q = 0.0f;
                 dq[k - begin] = q * sc;
                 clip += (c && std::isfinite(v)) ? 1 : 0;
                 if (codes) codes[k - begin] = static_cast<std::int8_t>(q != q ? minifloat_nan_code(fmt_) : minifloat_encode(q, fmt_));
@@ -199,6 +200,7 @@ public:
 private:
     MiniFloat fmt_;
     QuantConfig slices_cfg_;
+    bool has_nan_ = minifloat_has_nan(fmt_);
     const Tensor* tensor_ = nullptr;
     SliceLayout layout_;
     std::vector<float> scale_;

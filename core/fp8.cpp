@@ -36,7 +36,8 @@ std::vector<float> quantize_minifloat_slices_ref(const Tensor& t, const QuantCon
     for (std::int64_t i = 0; i < L.numel; ++i) {
         const float sc = scale[static_cast<std::size_t>(L.slice_of(i))];
         bool clipped = false;
-        const float q = minifloat_round(t.values[static_cast<std::size_t>(i)] / sc, fmt, clipped);
+        float q = minifloat_round(t.values[static_cast<std::size_t>(i)] / sc, fmt, clipped);
+        if (q != q && !minifloat_has_nan(fmt)) q = 0.0f;
         y[static_cast<std::size_t>(i)] = q * sc;
         if (codes)
             (*codes)[static_cast<std::size_t>(i)] =

@@ -1,0 +1,177 @@
+// NF4 (bitsandbytes): the 16 NormalFloat values and the decision-tree thresholds (the fp32 midpoints),
+// ties to the lower code, hand-worked blocks, block-size rules, all-zero and non-finite blocks, and
+// double quantization with the signed 8-bit dynamic map. No bitsandbytes here to run: the expected values
+// come from bitsandbytes' published table (functional.get_4bit_type("nf4"), dDequantizeNF4) and are
+// worked by hand in each row.
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+#include "core/float_formats_math.h"
+#include "core/format_quantizers.h"
+#include "core/nf4.h"
+#include "core/quantizer.h"
+
+class TestNf4 : public QObject {
+    Q_OBJECT
+private slots:
+    void table_data() {
+        QTest::addColumn<int>("code");
+        QTest::addColumn<float>("value");
+        const float v[16] = {-1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f,
+                             -0.28444138169288635f, -0.18477343022823334f, -0.09105003625154495f, 0.0f,
+                             0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
+                             0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+        for (int c = 0; c < 16; ++c) QTest::newRow(qPrintable(QString("code %1").arg(c))) << c << v[c];
+    }
+    void table() {
+        QFETCH(int, code);
+        QFETCH(float, value);
+        QCOMPARE(ql::nf4_value(code), value);
+        QCOMPARE(ql::nf4_code(value), code);  // every code value quantizes to itself
+    }
+    // The tree's thresholds: a value exactly on one takes the lower code, the next float up the upper.
+    void ties() {
+        const float t[15] = {-0.8480964004993439f, -0.6106329262256622f, -0.4599952697753906f, -0.33967943489551544f,
+                             -0.23460740596055984f, -0.13791173323988914f, -0.045525018125772476f, 0.03979014977812767f,
+                             0.1202552504837513f, 0.2035212516784668f, 0.2920137718319893f, 0.3893125355243683f,
+                             0.5016634166240692f, 0.6427869200706482f, 0.8614784181118011f};
+        for (int k = 0; k < 15; ++k) {
+            QCOMPARE(ql::nf4_code(t[k]), k);
+            QCOMPARE(ql::nf4_code(std::nextafter(t[k], 2.0f)), k + 1);
+            // each threshold is the midpoint of its neighbours to within float rounding
+            QVERIFY(std::fabs(t[k] - (ql::nf4_value(k) + ql::nf4_value(k + 1)) / 2) < 1e-7f);
+        }
+        QCOMPARE(ql::nf4_code(std::numeric_limits<float>::quiet_NaN()), 0);  // no comparison holds
+        QCOMPARE(ql::nf4_code(std::numeric_limits<float>::infinity()), 15);
+        QCOMPARE(ql::nf4_code(-std::numeric_limits<float>::infinity()), 0);
+    }
+
+    // Block of 64 with absmax 2: x / 2 -> nearest NF4 value -> times 2.
+    //   2 -> 1 -> 2;  -1 -> -0.5 -> code 2 (-0.525) -> -1.0501461;  0.3 -> 0.15 -> code 9 (0.1609) -> 0.3218604;
+    //   0.05 -> 0.025 -> below 0.0398 -> code 7 (0) -> 0
+    void handWorkedBlock() {
+        ql::Tensor t("t", {64});
+        t.values.assign(64, 0.0f);
+        t.values[0] = 2.0f;
+        t.values[1] = -1.0f;
+        t.values[2] = 0.3f;
+        t.values[3] = 0.05f;
+        std::vector<std::int8_t> codes;
+        ql::QuantParams p;
+        const auto y = ql::quantize_nf4_ref(t, 64, &codes, &p);
+        QCOMPARE(p.scales.at(0), 2.0f);
+        QCOMPARE(y[0], 2.0f);
+        QCOMPARE(int(codes[1]), 2);
+        QCOMPARE(y[1], -0.5250730514526367f * 2.0f);
+        QCOMPARE(int(codes[2]), 9);
+        QCOMPARE(y[2], 0.16093020141124725f * 2.0f);
+        QCOMPARE(int(codes[3]), 7);
+        QCOMPARE(y[3], 0.0f);
+    }
+    // Blocks follow the flattened tensor, not rows: a 3 x 50 tensor with block 64 has blocks [0,64), [64,128), [128,150).
+    void flattenedBlocks() {
+        ql::Tensor t("t", {3, 50});
+        for (int i = 0; i < 150; ++i) t.values[static_cast<std::size_t>(i)] = i < 64 ? 1.0f : (i < 128 ? 4.0f : 0.5f);
+        ql::QuantParams p;
+        (void)ql::quantize_nf4_ref(t, 64, nullptr, &p);
+        QCOMPARE(p.scales.size(), std::size_t(3));
+        QCOMPARE(p.scales[0], 1.0f);
+        QCOMPARE(p.scales[1], 4.0f);
+        QCOMPARE(p.scales[2], 0.5f);
+    }
+    // All-zero block: 1/0 = inf, 0 * inf = NaN -> code 0 -> -1 * 0 = -0 (as bitsandbytes computes it).
+    void allZeroBlock() {
+        ql::Tensor t("t", {64});
+        std::vector<std::int8_t> codes;
+        const auto y = ql::quantize_nf4_ref(t, 64, &codes, nullptr);
+        for (int i = 0; i < 64; ++i) {
+            QCOMPARE(y[static_cast<std::size_t>(i)], 0.0f);
+            QCOMPARE(int(codes[static_cast<std::size_t>(i)]), 0);
+        }
+    }
+    // Non-finite inputs: absmax over the finite values; NaN -> code 0 (-absmax), +Inf -> code 15 (+absmax).
+    void nonFinite() {
+        ql::Tensor t("t", {64});
+        t.values.assign(64, 0.0f);
+        t.values[0] = 0.5f;
+        t.values[1] = std::numeric_limits<float>::quiet_NaN();
+        t.values[2] = std::numeric_limits<float>::infinity();
+        ql::QuantParams p;
+        const auto y = ql::quantize_nf4_ref(t, 64, nullptr, &p);
+        QCOMPARE(p.scales[0], 0.5f);
+        QCOMPARE(y[1], -0.5f);
+        QCOMPARE(y[2], 0.5f);
+    }
+    void blockSizes() {
+        for (int bs : {32, 64, 128, 4096}) {
+            ql::QuantConfig c;
+            c.format = ql::Format::NF4;
+            c.block_size = bs;
+            QVERIFY(ql::validate(c, {4096}).empty());
+        }
+        for (int bs : {16, 48, 100, 8192}) {
+            ql::QuantConfig c;
+            c.format = ql::Format::NF4;
+            c.block_size = bs;
+            QVERIFY(!ql::validate(c, {4096}).empty());
+        }
+    }
+
+    // create_dynamic_map(signed=True): 256 ascending values, 0 and 1 present, 127 negative values mirroring
+    // 127 positive ones below 1, the smallest magnitude 1e-6 * 0.55 (the single mean of linspace(0.1, 1, 2)).
+    void dynamicMap() {
+        const auto& m = ql::bnb_dynamic_map_signed();
+        QVERIFY(std::is_sorted(m.begin(), m.end()));
+        QVERIFY(std::adjacent_find(m.begin(), m.end()) == m.end());
+        QCOMPARE(m[255], 1.0f);
+        int zero = -1, neg = 0;
+        for (int i = 0; i < 256; ++i) {
+            if (m[static_cast<std::size_t>(i)] == 0.0f) zero = i;
+            if (m[static_cast<std::size_t>(i)] < 0.0f) ++neg;
+        }
+        QCOMPARE(zero, 127);
+        QCOMPARE(neg, 127);
+        for (int i = 0; i < 127; ++i) QCOMPARE(m[static_cast<std::size_t>(i)], -m[static_cast<std::size_t>(254 - i)]);
+        QCOMPARE(m[128], 1e-06f * ((0.1f + 1.0f) / 2.0f));
+        QVERIFY(m[0] > -1.0f && m[0] < -0.99f);  // the mean of the last two of 65 boundaries
+        QCOMPARE(ql::bnb_dynamic_code(1.0f), 255);
+        QCOMPARE(ql::bnb_dynamic_code(0.0f), 127);
+        QCOMPARE(ql::bnb_dynamic_code(-1.0f), 0);
+    }
+    // Double quantization of two blocks with absmax 3 and 1: offset 2, the 256-block scale c = 1, values
+    // +1 -> map 1.0 -> 3 exactly, -1 -> map[0] -> 2 + map[0] (the map has no -1).
+    void doubleQuantHandWorked() {
+        float offset = 0;
+        std::vector<float> c2;
+        const auto a = ql::nf4_double_quantize({3.0f, 1.0f}, &offset, &c2, nullptr);
+        QCOMPARE(offset, 2.0f);
+        QCOMPARE(c2.size(), std::size_t(1));
+        QCOMPARE(c2[0], 1.0f);
+        QCOMPARE(a[0], 3.0f);
+        QCOMPARE(a[1], ql::bnb_dynamic_map_signed()[0] * 1.0f + 2.0f);
+    }
+    // Equal absmax everywhere: every value sits on the offset, so NF4 with double quantization equals NF4.
+    void doubleQuantEqualBlocks() {
+        ql::Tensor t("t", {8, 64});
+        for (int r = 0; r < 8; ++r)
+            for (int k = 0; k < 64; ++k) t.values[static_cast<std::size_t>(r * 64 + k)] = (k == r ? 1.5f : 0.01f * static_cast<float>(k - 30));
+        const auto y1 = ql::quantize_nf4_ref(t, 64, nullptr, nullptr);
+        const auto y2 = ql::quantize_nf4_dq_ref(t, 64, nullptr, nullptr);
+        for (std::size_t i = 0; i < y1.size(); ++i) QCOMPARE(y2[i], y1[i]);
+    }
+    // About 4.127 bits per weight at block 64.
+    void doubleQuantStorage() {
+        ql::Tensor t("t", {1024, 1024});
+        for (std::size_t i = 0; i < t.values.size(); ++i) t.values[i] = static_cast<float>(i % 97) - 48.0f;
+        ql::QuantConfig c;
+        c.format = ql::Format::NF4_DQ;
+        auto q = ql::make_quantizer(c);
+        QVERIFY(q->prepare(t));
+        QVERIFY(std::fabs(q->storage().bits_per_weight - 4.127) < 0.001);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestNf4)
+#include "test_nf4.moc"
