@@ -10,6 +10,7 @@
 #include <omp.h>
 
 #include "core/half.h"
+#include "core/range_setting.h"
 #include "core/simd_kernels.h"
 
 namespace ql {
@@ -109,6 +110,11 @@ std::vector<float> quantize_int_ref(const Tensor& t, const QuantConfig& c, std::
         lo[s] = std::min(lo[s], v);
         hi[s] = std::max(hi[s], v);
     }
+    if (c.range != RangeMethod::MinMax && c.granularity == Granularity::PerTensor) {
+        const ClipChoice cc = choose_clip_range(t, c);  // core/range_setting.h
+        lo[0] = cc.lo;
+        hi[0] = cc.hi;
+    }
     std::vector<IntParams> p(static_cast<std::size_t>(L.slices));
     for (std::size_t s = 0; s < p.size(); ++s) {
         if (!(lo[s] <= hi[s])) lo[s] = hi[s] = 0.0f;  // no finite value
@@ -144,6 +150,10 @@ bool IntQuantizer::prepare(const Tensor& t, const ProgressFn& progress) {
     if (std::string why = validate(config_, t.shape); !why.empty()) throw std::invalid_argument(why);
     tensor_ = &t;
     layout_ = SliceLayout::make(config_, t.shape);
+    if (!clip_ && config_.range != RangeMethod::MinMax && config_.granularity == Granularity::PerTensor) {
+        const ClipChoice cc = choose_clip_range(t, config_);  // core/range_setting.h
+        clip_ = std::make_pair(cc.lo, cc.hi);
+    }
     const SliceLayout& L = layout_;
     const bool sym = config_.scheme == Scheme::Symmetric;
     const ScaleType st = resolved_scale_type(config_);

@@ -115,6 +115,8 @@ std::string validate(const QuantConfig& c, const std::vector<std::int64_t>& shap
         }
         if (c.granularity == Granularity::PerGroup && c.group_size < 1)
             return "group size must be at least 1, got " + std::to_string(c.group_size);
+        if (c.range != RangeMethod::MinMax && c.granularity != Granularity::PerTensor)
+            return "range method " + std::string(range_method_name(c.range)) + " applies to per-tensor INT only";
     }
     if (c.block_size < 0) return "block size must not be negative, got " + std::to_string(c.block_size);
     if (std::string why = validate_format(c, shape); !why.empty()) return why;
