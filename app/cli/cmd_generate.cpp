@@ -14,9 +14,10 @@ int cmd_generate(const std::vector<std::string>& argv) {
     }
     const std::string out = a.require("out");
     if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
+    const GeneratorSpec spec = generator_from_args(a);
     Tensor t;
     try {
-        t = generate(generator_from_args(a));
+        t = generate(spec);
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
@@ -25,7 +26,8 @@ int cmd_generate(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "quantlens generate: %s\n", st.error().message().c_str());
         return 1;
     }
-    std::printf("wrote %s (%s, float32, %.1f MB)\n", out.c_str(), t.shape_string().c_str(), static_cast<double>(t.values.size()) * 4 / 1e6);
+    std::printf("wrote %s: %s, float32, %.3g MB (10^6 bytes)\n", out.c_str(), describe(spec).c_str(),
+                static_cast<double>(t.values.size()) * 4 / 1e6);
     return 0;
 }
 
