@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "core/float_formats_math.h"
+#include "core/format_kernels.h"
 #include "core/fp4.h"
 #include "core/fp8.h"
 #include "core/ggml_blocks.h"
@@ -158,15 +159,7 @@ public:
         while (i < end) {
             const std::int64_t len = std::min(end - i, layout_.run_length(i));
             const float sc = scale_[static_cast<std::size_t>(layout_.slice_of(i))];
-            for (std::int64_t k = i; k < i + len; ++k) {
-                bool c = false;
-                const float v = x[k];
-                float q = minifloat_round(v / sc, fmt_, c);
-                if (q != q && !has_nan_) q = 0.0f;
-                dq[k - begin] = q * sc;
-                clip += (c && std::isfinite(v)) ? 1 : 0;
-                if (codes) codes[k - begin] = static_cast<std::int8_t>(q != q ? minifloat_nan_code(fmt_) : minifloat_encode(q, fmt_));
-            }
+            clip += kernels::minifloat_fake_quant(x + i, len, sc, fmt_, dq + (i - begin), codes ? codes + (i - begin) : nullptr);
             i += len;
         }
         if (clipped) *clipped += clip;
@@ -200,7 +193,6 @@ public:
 private:
     MiniFloat fmt_;
     QuantConfig slices_cfg_;
-    bool has_nan_ = minifloat_has_nan(fmt_);
     const Tensor* tensor_ = nullptr;
     SliceLayout layout_;
     std::vector<float> scale_;
@@ -251,15 +243,7 @@ public:
         while (i < end) {
             const std::int64_t len = std::min(end - i, blocks_.run_length(i));
             const float s = scale_[static_cast<std::size_t>(blocks_.block_of(i))];
-            for (std::int64_t k = i; k < i + len; ++k) {
-                bool c = false;
-                const float v = x[k];
-                float q = minifloat_round(v / s, kE2M1, c);
-                if (q != q) q = 0.0f;
-                dq[k - begin] = q * s;
-                clip += (c && std::isfinite(v)) ? 1 : 0;
-                if (codes) codes[k - begin] = static_cast<std::int8_t>(minifloat_encode(q, kE2M1));
-            }
+            clip += kernels::minifloat_fake_quant(x + i, len, s, kE2M1, dq + (i - begin), codes ? codes + (i - begin) : nullptr);
             i += len;
         }
         if (clipped) *clipped += clip;
@@ -332,12 +316,8 @@ public:
         for (std::int64_t i = begin; i < end;) {
             const std::int64_t b = i / block_;
             const std::int64_t stop = std::min(end, (b + 1) * block_);
-            const float inv = inv_[static_cast<std::size_t>(b)], s = stored_[static_cast<std::size_t>(b)];
-            for (std::int64_t k = i; k < stop; ++k) {
-                const int q = nf4_code(x[k] * inv);
-                dq[k - begin] = nf4_value(q) * s;
-                if (codes) codes[k - begin] = static_cast<std::int8_t>(q);
-            }
+            kernels::nf4_fake_quant(x + i, stop - i, inv_[static_cast<std::size_t>(b)], stored_[static_cast<std::size_t>(b)],
+                                    dq + (i - begin), codes ? codes + (i - begin) : nullptr);
             i = stop;
         }
         if (clipped) *clipped += clip;
@@ -508,18 +488,16 @@ public:
                 ggml::dequantize_block(blk, y);
                 const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
                 std::uint32_t clip = 0;
+                float elo[T::qk], ehi[T::qk];
                 for (int j = 0; j * T::sub < len; ++j) {
-                    float elo, ehi;
-                    grid_edges(blk, j, elo, ehi);
-                    for (std::int64_t k = j * T::sub; k < std::min<std::int64_t>(len, (j + 1) * T::sub); ++k) {
-                        const float v = x[s + k];
-                        if (!std::isfinite(v)) continue;
-                        lo = std::min(lo, y[k]);
-                        hi = std::max(hi, y[k]);
-                        err = std::max(err, std::fabs(y[k] - v));
-                        clip += (v < elo || v > ehi) ? 1u : 0u;
+                    float a, z;
+                    grid_edges(blk, j, a, z);
+                    for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
+                        elo[k] = a;
+                        ehi[k] = z;
                     }
                 }
+                kernels::block_stats_edges(x + s, y, len, elo, ehi, lo, hi, err, clip);
                 clipped_[static_cast<std::size_t>(b)] = clip;
             }
         }
@@ -534,9 +512,10 @@ public:
         float y[T::qk];
         std::int8_t c[T::qk];
         std::int64_t i = begin;
+        // walk the blocks in order: the next block starts where this one ends (rows are contiguous)
+        std::int64_t b = blocks_.block_of(i), s = blocks_.start(b), col = s % blocks_.cols;
         while (i < end) {
-            const std::int64_t b = blocks_.block_of(i);
-            const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
+            const std::int64_t len = std::min<std::int64_t>(T::qk, blocks_.cols - col);
             const std::int64_t from = i - s, to = std::min(len, end - s);
             const B& blk = packed_[static_cast<std::size_t>(b)];
             if (from == 0 && to == T::qk) {
@@ -552,6 +531,10 @@ public:
             }
             if (from == 0) clip += clipped_[static_cast<std::size_t>(b)];
             i = s + to;
+            s += len;
+            col += len;
+            if (col == blocks_.cols) col = 0;
+            ++b;
         }
         if (clipped) *clipped += clip;
     }
@@ -694,6 +677,22 @@ std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c) {
     default: break;
     }
     throw std::invalid_argument("format " + std::string(format_name(c.format)) + " has no format quantizer");
+}
+
+std::vector<QuantConfig> common_format_configs(const QuantConfig& int_config, const std::vector<Format>& formats) {
+    std::vector<QuantConfig> out;
+    for (Format f : formats.empty() ? all_formats() : formats) {
+        if (f == Format::Int) {
+            QuantConfig c = int_config;
+            c.format = Format::Int;
+            out.push_back(c);
+            continue;
+        }
+        QuantConfig c;
+        c.format = f;
+        out.push_back(c);
+    }
+    return out;
 }
 
 std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, std::vector<std::int8_t>* codes,

@@ -30,6 +30,11 @@ std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c);
 // Default block / group size of a format (0 when it has none), as shown to users.
 int default_block_size(Format f);
 
+// "Compare all formats": one configuration per format at its common settings (block formats at their
+// default block, FP8/FP4 E2M1 per tensor), in all_formats() order; `int_config` stands for Format::Int.
+// `formats` empty = every format.
+std::vector<QuantConfig> common_format_configs(const QuantConfig& int_config, const std::vector<Format>& formats = {});
+
 // Scalar reference of any non-Int format: dequantized values, codes and parameters, by plain loops.
 std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, std::vector<std::int8_t>* codes,
                                        QuantParams* params);

@@ -19,6 +19,10 @@ namespace detail {
 std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ8_0* y);
+void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
+void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
+void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
 } // namespace detail
 
 namespace {
@@ -33,6 +37,14 @@ template <class T>
 inline T gmin(T a, T b) { return a < b ? a : b; }
 template <class T>
 inline T gmax(T a, T b) { return a > b ? a : b; }
+
+// C roundf (half away from zero), inline and vectorisable: trunc, then one step away from zero when the
+// dropped fraction is at least one half (v - trunc(v) is exact).
+inline float round_half_away(float v) {
+    const float t = std::trunc(v);
+    const float step = std::fabs(v - t) >= 0.5f ? 1.0f : 0.0f;  // a select, not a branch
+    return t + std::copysign(step, v);
+}
 
 // Index of the codebook entry nearest to x in the ascending 16-entry table val: the upper of two
 // neighbours once 2x reaches their sum (ggml 0.5's best_index_int8; x + x and the integer sum are exact).
@@ -258,7 +270,7 @@ void quantize_block_ref(const float* x, BlockQ8_0& y) {
     const float d = amax / ((1 << 7) - 1);
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     y.d = to_half(d);
-    for (int j = 0; j < kQK8_0; ++j) y.qs[j] = static_cast<std::int8_t>(std::roundf(x[j] * id));
+    for (int j = 0; j < kQK8_0; ++j) y.qs[j] = static_cast<std::int8_t>(static_cast<int>(round_half_away(x[j] * id)));
 }
 
 // Q4_K: per sub-block of 32, make_qkx2_quants with weights av_x + |x| (av_x = rms of the sub-block)
@@ -270,13 +282,23 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
     float weights[32];
     float mins[kQK_K / 32];
     float scales[kQK_K / 32];
-    float max_scale = 0, max_min = 0;
     for (int j = 0; j < kQK_K / 32; ++j) {
         float sum_x2 = 0;
         for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
         const float av_x = std::sqrt(sum_x2 / 32);
         for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
         scales[j] = make_qkx2_quants(32, 15, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -1.f, 0.1f, 20);
+    }
+    detail::finish_q4_k(x, scales, mins, L, y);
+}
+
+namespace detail {
+
+// The part of quantize_row_q4_K_ref after the sub-block search: 6-bit scales and mins, fp16 d and dmin,
+// requantization with the stored values, packing.
+void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y) {
+    float max_scale = 0, max_min = 0;
+    for (int j = 0; j < kQK_K / 32; ++j) {
         if (scales[j] > max_scale) max_scale = scales[j];
         if (mins[j] > max_min) max_min = mins[j];
     }
@@ -316,15 +338,24 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
     }
 }
 
+} // namespace detail
+
 // Q6_K: per sub-block of 16, make_qx_quants(nmax 32, weights x^2) gives a signed scale; scales are stored
 // as int8 multiples of d = -max_scale / 128 (fp16) and values requantized: q = clamp(nearest_int(x / (d sc)), -32, 31).
 void quantize_block_ref(const float* x, BlockQ6_K& y) {
     std::int8_t L[kQK_K];
     float scales[kQK_K / 16];
+    for (int ib = 0; ib < kQK_K / 16; ++ib) scales[ib] = make_qx_quants_rmse1(16, 32, x + 16 * ib, L + 16 * ib);
+    detail::finish_q6_k(x, scales, L, y);
+}
+
+namespace detail {
+
+// The part of quantize_row_q6_K_ref after the sub-block scales: int8 scales, fp16 d, requantization, packing.
+void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y) {
     float max_scale = 0, max_abs_scale = 0;
     for (int ib = 0; ib < kQK_K / 16; ++ib) {
-        const float scale = make_qx_quants_rmse1(16, 32, x + 16 * ib, L + 16 * ib);
-        scales[ib] = scale;
+        const float scale = scales[ib];
         const float abs_scale = std::fabs(scale);
         if (abs_scale > max_abs_scale) {
             max_abs_scale = abs_scale;
@@ -363,6 +394,8 @@ void quantize_block_ref(const float* x, BlockQ6_K& y) {
     }
 }
 
+} // namespace detail
+
 // IQ4_NL (quantize_row_iq4_nl_impl, block 32, ntry 7, no importance matrix): weights x^2; start from
 // d = max / 127 and its weighted least-squares refinement, then try id = (t - 127) / max for t = -7..7,
 // keeping the scale with the largest sumqx^2 / sumq2; store d in fp16 and pick each code with the
@@ -372,7 +405,6 @@ void quantize_block_ref(const float* x, BlockIQ4_NL& y) {
     constexpr int ntry = 7;
     const std::int8_t* values = kIq4nlValues;
     float weight[n];
-    std::uint8_t L[n];
     for (int j = 0; j < n; ++j) weight[j] = x[j] * x[j];
     float amax = 0, max = 0;
     for (int j = 0; j < n; ++j) {
@@ -412,11 +444,21 @@ void quantize_block_ref(const float* x, BlockIQ4_NL& y) {
         }
         scale = d;
     }
+    detail::finish_iq4_nl(x, scale, y);
+}
+
+namespace detail {
+
+// The end of quantize_row_iq4_nl_impl for one block: fp16 d, every code chosen with the unrounded scale.
+void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y) {
+    std::uint8_t L[kQK4_NL];
     y.d = to_half(scale);
     const float id = scale != 0.0f ? 1 / scale : 0;
-    for (int j = 0; j < n; ++j) L[j] = static_cast<std::uint8_t>(best_index_int8(values, id * x[j]));
+    for (int j = 0; j < kQK4_NL; ++j) L[j] = static_cast<std::uint8_t>(best_index_int8(kIq4nlValues, id * x[j]));
     for (int j = 0; j < 16; ++j) y.qs[j] = static_cast<std::uint8_t>(L[j] | (L[16 + j] << 4));
 }
+
+} // namespace detail
 
 bool can_quantize(DType type) {
     switch (type) {
@@ -507,6 +549,9 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
         break;
     case DType::GGML_IQ4_NL:
         quantize_blocks_fast<BlockIQ4_NL, kQK4_NL>(x, count, out, detail::quantize_iq4_nl_blocks_simd);
+        break;
+    case DType::GGML_Q8_0:
+        quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd);
         break;
     default:
         quantize_row_ref(type, x, count, out);

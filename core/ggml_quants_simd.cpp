@@ -1,8 +1,372 @@
-// Vectorised ggml block quantizers (placeholder: the scalar reference does all blocks).
+// Vectorised ggml scale searches (Q4_K's make_qkx2_quants, Q6_K's make_qx_quants, IQ4_NL's 15 scale
+// tries) that give the scalar reference's bytes exactly: each AVX2 lane runs one sub-block (Q4_K: the 8
+// sub-blocks of a super-block; Q6_K: 8 of its 16 sub-blocks; IQ4_NL: 8 consecutive blocks) through the
+// reference's operations in the reference's order. Every step is one IEEE single-precision operation
+// (add, mul, div, sqrt, compare, select) per lane, so a lane's float results equal the scalar loop's;
+// nothing is reassociated across lanes. nearest_int is the same add-1.5*2^23-and-read-the-bits trick.
+// The scalar tail of each format (fp16 scales, requantization, packing) is shared with the reference
+// (detail::finish_*). Without AVX2 these return 0 and the scalar reference does every block.
+#include <cstdint>
+#include <cstring>
+
 #include "core/ggml_blocks.h"
+#include "core/half.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 namespace ql::ggml::detail {
+
+void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
+void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
+void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
+
+#if defined(__AVX2__)
+
+namespace {
+
+inline __m256 vabs(__m256 v) { return _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF))); }
+
+// ggml's nearest_int per lane: (bits(v + 12582912) & 0x7fffff) - 0x400000.
+inline __m256i vnearest_int(__m256 v) {
+    const __m256 sum = _mm256_add_ps(v, _mm256_set1_ps(12582912.0f));
+    return _mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(sum), _mm256_set1_epi32(0x007fffff)),
+                            _mm256_set1_epi32(0x00400000));
+}
+
+inline __m256i vclamp(__m256i v, int lo, int hi) {
+    return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi));
+}
+
+inline __m256 sel(__m256 mask, __m256 a_if_set, __m256 b) { return _mm256_blendv_ps(b, a_if_set, mask); }
+inline __m256i seli(__m256 mask, __m256i a_if_set, __m256i b) {
+    return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(b), _mm256_castsi256_ps(a_if_set), mask));
+}
+
+// Lane j of the result = x[j * stride + l] for l = 0..n-1: out[l] holds the 8 lanes of element l.
+template <int N>
+inline void transpose_in(const float* x, std::int64_t stride, __m256* out) {
+    alignas(32) float t[N][8];
+    for (int j = 0; j < 8; ++j)
+        for (int l = 0; l < N; ++l) t[l][j] = x[j * stride + l];
+    for (int l = 0; l < N; ++l) out[l] = _mm256_load_ps(t[l]);
+}
+
+// make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in 8 lanes.
+void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& scale_out, __m256& the_min_out) {
+    constexpr int n = 32, nmax = 15, nstep = 20;
+    const float rmin = -1.f, rdelta = 0.1f;
+    __m256 min = X[0], max = X[0];
+    __m256 sum_w = W[0];
+    __m256 sum_x = _mm256_mul_ps(sum_w, X[0]);
+    for (int i = 1; i < n; ++i) {
+        min = sel(_mm256_cmp_ps(X[i], min, _CMP_LT_OQ), X[i], min);
+        max = sel(_mm256_cmp_ps(X[i], max, _CMP_GT_OQ), X[i], max);
+        sum_w = _mm256_add_ps(sum_w, W[i]);
+        sum_x = _mm256_add_ps(sum_x, _mm256_mul_ps(W[i], X[i]));
+    }
+    const __m256 zero = _mm256_setzero_ps();
+    min = sel(_mm256_cmp_ps(min, zero, _CMP_GT_OQ), zero, min);
+    const __m256 flat = _mm256_cmp_ps(max, min, _CMP_EQ_OQ);  // lanes that return early
+    __m256 iscale = _mm256_div_ps(_mm256_set1_ps(static_cast<float>(nmax)), _mm256_sub_ps(max, min));
+    __m256 scale = _mm256_div_ps(_mm256_set1_ps(1.0f), iscale);
+    __m256 best_error = zero;
+    for (int i = 0; i < n; ++i) {
+        const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min))), 0, nmax);
+        L[i] = l;
+        __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(scale, _mm256_cvtepi32_ps(l)), min), X[i]);
+        diff = _mm256_mul_ps(diff, diff);
+        best_error = _mm256_add_ps(best_error, _mm256_mul_ps(W[i], diff));
+    }
+    __m256i Laux[n];
+    for (int is = 0; is <= nstep; ++is) {
+        const float num = rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax);
+        iscale = _mm256_div_ps(_mm256_set1_ps(num), _mm256_sub_ps(max, min));
+        __m256 sum_l = zero, sum_l2 = zero, sum_xl = zero;
+        for (int i = 0; i < n; ++i) {
+            const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min))), 0, nmax);
+            Laux[i] = l;
+            const __m256 fl = _mm256_cvtepi32_ps(l);
+            const __m256 wl = _mm256_mul_ps(W[i], fl);
+            sum_l = _mm256_add_ps(sum_l, wl);
+            sum_l2 = _mm256_add_ps(sum_l2, _mm256_mul_ps(wl, fl));
+            sum_xl = _mm256_add_ps(sum_xl, _mm256_mul_ps(wl, X[i]));
+        }
+        const __m256 D = _mm256_sub_ps(_mm256_mul_ps(sum_w, sum_l2), _mm256_mul_ps(sum_l, sum_l));
+        const __m256 dpos = _mm256_cmp_ps(D, zero, _CMP_GT_OQ);
+        if (_mm256_movemask_ps(dpos) == 0) continue;
+        __m256 this_scale = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sum_w, sum_xl), _mm256_mul_ps(sum_x, sum_l)), D);
+        __m256 this_min = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sum_l2, sum_x), _mm256_mul_ps(sum_l, sum_xl)), D);
+        const __m256 minpos = _mm256_cmp_ps(this_min, zero, _CMP_GT_OQ);
+        this_scale = sel(minpos, _mm256_div_ps(sum_xl, sum_l2), this_scale);
+        this_min = sel(minpos, zero, this_min);
+        __m256 cur_error = zero;
+        for (int i = 0; i < n; ++i) {
+            __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(this_scale, _mm256_cvtepi32_ps(Laux[i])), this_min), X[i]);
+            diff = _mm256_mul_ps(diff, diff);
+            cur_error = _mm256_add_ps(cur_error, _mm256_mul_ps(W[i], diff));
+        }
+        // (lanes that returned early take nothing: their sums are meaningless)
+        const __m256 take = _mm256_andnot_ps(flat, _mm256_and_ps(dpos, _mm256_cmp_ps(cur_error, best_error, _CMP_LT_OQ)));
+        if (_mm256_movemask_ps(take) == 0) continue;
+        for (int i = 0; i < n; ++i) L[i] = seli(take, Laux[i], L[i]);
+        best_error = sel(take, cur_error, best_error);
+        scale = sel(take, this_scale, scale);
+        min = sel(take, this_min, min);
+    }
+    // early-return lanes: L = 0, the_min = -min, scale 0
+    for (int i = 0; i < n; ++i) L[i] = seli(flat, _mm256_setzero_si256(), L[i]);
+    scale_out = sel(flat, zero, scale);
+    the_min_out = _mm256_xor_ps(min, _mm256_set1_ps(-0.0f));  // -min, sign of zero included
+}
+
+// make_qx_quants(16, 32, x, L, rmse_type 1, NULL) in 8 lanes; returns the scale, L = l + 32.
+__m256 make_qx_q6k_lanes(const __m256* X, __m256i* L) {
+    constexpr int n = 16, nmax = 32;
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 max = zero, amax = zero;
+    for (int i = 0; i < n; ++i) {
+        const __m256 ax = vabs(X[i]);
+        const __m256 gt = _mm256_cmp_ps(ax, amax, _CMP_GT_OQ);
+        amax = sel(gt, ax, amax);
+        max = sel(gt, X[i], max);
+    }
+    const __m256 tiny = _mm256_cmp_ps(amax, _mm256_set1_ps(1e-15f), _CMP_LT_OQ);  // GROUP_MAX_EPS: all zero
+    __m256 iscale = _mm256_div_ps(_mm256_set1_ps(static_cast<float>(-nmax)), max);
+    __m256 W[n];
+    __m256 sumlx = zero, suml2 = zero;
+    for (int i = 0; i < n; ++i) {
+        const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, X[i])), -nmax, nmax - 1);
+        L[i] = l;
+        W[i] = _mm256_mul_ps(X[i], X[i]);
+        const __m256 fl = _mm256_cvtepi32_ps(l);
+        sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(W[i], X[i]), fl));
+        suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(W[i], fl), fl));
+    }
+    __m256 scale = sel(_mm256_cmp_ps(suml2, zero, _CMP_NEQ_UQ), _mm256_div_ps(sumlx, suml2), zero);
+    __m256 best = _mm256_mul_ps(scale, sumlx);
+    __m256i Lt[n];
+    for (int is = -9; is <= 9; ++is) {
+        if (is == 0) continue;
+        const float num = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is));
+        iscale = _mm256_div_ps(_mm256_set1_ps(num), max);
+        sumlx = suml2 = zero;
+        for (int i = 0; i < n; ++i) {
+            const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, X[i])), -nmax, nmax - 1);
+            Lt[i] = l;
+            const __m256 fl = _mm256_cvtepi32_ps(l);
+            sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(W[i], X[i]), fl));
+            suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(W[i], fl), fl));
+        }
+        const __m256 take = _mm256_and_ps(_mm256_cmp_ps(suml2, zero, _CMP_GT_OQ),
+                                          _mm256_cmp_ps(_mm256_mul_ps(sumlx, sumlx), _mm256_mul_ps(best, suml2), _CMP_GT_OQ));
+        if (_mm256_movemask_ps(take) == 0) continue;
+        for (int i = 0; i < n; ++i) L[i] = seli(take, Lt[i], L[i]);
+        const __m256 s = _mm256_div_ps(sumlx, suml2);
+        scale = sel(take, s, scale);
+        best = sel(take, _mm256_mul_ps(s, sumlx), best);
+    }
+    for (int i = 0; i < n; ++i) L[i] = seli(tiny, _mm256_setzero_si256(), _mm256_add_epi32(L[i], _mm256_set1_epi32(nmax)));
+    return sel(tiny, zero, scale);
+}
+
+// 16-entry float table lookup per lane (index 0..15).
+inline __m256 lookup16(__m256i idx, __m256 lo8, __m256 hi8) {
+    const __m256 a = _mm256_permutevar8x32_ps(lo8, idx);
+    const __m256 b = _mm256_permutevar8x32_ps(hi8, idx);
+    const __m256 upper = _mm256_castsi256_ps(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(7)));
+    return _mm256_blendv_ps(a, b, upper);
+}
+
+struct Iq4Tables {
+    __m256 val_lo, val_hi;   // kvalues_iq4nl as floats
+    __m256 mid4, mid8, mid12;  // mid[j] = v[j-1] + v[j] for the fixed first two search steps
+    __m256 mid_even, mid_odd;  // mid[2k] and mid[2k+1], k = 0..7, for the last two steps
+};
+
+// ggml 0.5's best_index_int8 per lane: the upper neighbour once 2x >= v[j-1] + v[j], as the reference's
+// four-step search (j = idx + 8, + 4, + 2, + 1); each step's threshold is looked up from j directly.
+inline __m256i vbest_index(__m256 x, const Iq4Tables& T) {
+    const __m256 x2 = _mm256_add_ps(x, x);
+    const __m256 m8 = _mm256_cmp_ps(x2, T.mid8, _CMP_GE_OQ);
+    __m256i idx = _mm256_and_si256(_mm256_castps_si256(m8), _mm256_set1_epi32(8));
+    const __m256 t4 = _mm256_blendv_ps(T.mid4, T.mid12, m8);
+    idx = _mm256_add_epi32(idx, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(x2, t4, _CMP_GE_OQ)), _mm256_set1_epi32(4)));
+    __m256i j = _mm256_add_epi32(idx, _mm256_set1_epi32(2));  // even: mid_even[j / 2]
+    idx = seli(_mm256_cmp_ps(x2, _mm256_permutevar8x32_ps(T.mid_even, _mm256_srli_epi32(j, 1)), _CMP_GE_OQ), j, idx);
+    j = _mm256_add_epi32(idx, _mm256_set1_epi32(1));  // odd: mid_odd[(j - 1) / 2] = mid_odd[j / 2]
+    idx = seli(_mm256_cmp_ps(x2, _mm256_permutevar8x32_ps(T.mid_odd, _mm256_srli_epi32(j, 1)), _CMP_GE_OQ), j, idx);
+    return idx;
+}
+
+// quantize_row_iq4_nl_impl's scale search (block 32, ntry 7, weights x^2) in 8 lanes; returns d.
+__m256 iq4nl_scale_lanes(const __m256* X, const Iq4Tables& T) {
+    constexpr int n = 32, ntry = 7;
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 W[n];
+    __m256 amax = zero, max = zero;
+    for (int j = 0; j < n; ++j) {
+        W[j] = _mm256_mul_ps(X[j], X[j]);
+        const __m256 ax = vabs(X[j]);
+        const __m256 gt = _mm256_cmp_ps(ax, amax, _CMP_GT_OQ);
+        amax = sel(gt, ax, amax);
+        max = sel(gt, X[j], max);
+    }
+    const __m256 tiny = _mm256_cmp_ps(amax, _mm256_set1_ps(1e-15f), _CMP_LT_OQ);
+    __m256 d = _mm256_div_ps(_mm256_sub_ps(zero, max), _mm256_set1_ps(-127.0f));
+    __m256 id = _mm256_div_ps(_mm256_set1_ps(1.0f), d);
+    auto sums = [&](__m256 idv, __m256& sumqx, __m256& sumq2) {
+        sumqx = sumq2 = zero;
+        for (int j = 0; j < n; ++j) {
+            const __m256 q = lookup16(vbest_index(_mm256_mul_ps(idv, X[j]), T), T.val_lo, T.val_hi);
+            const __m256 wq = _mm256_mul_ps(W[j], q);
+            sumqx = _mm256_add_ps(sumqx, _mm256_mul_ps(wq, X[j]));
+            sumq2 = _mm256_add_ps(sumq2, _mm256_mul_ps(wq, q));
+        }
+    };
+    __m256 sumqx, sumq2;
+    sums(id, sumqx, sumq2);
+    d = sel(_mm256_cmp_ps(sumq2, zero, _CMP_GT_OQ), _mm256_div_ps(sumqx, sumq2), zero);
+    __m256 best = _mm256_mul_ps(d, sumqx);
+    for (int itry = -ntry; itry <= ntry; ++itry) {
+        id = _mm256_div_ps(_mm256_set1_ps(static_cast<float>(itry - 127)), max);
+        sums(id, sumqx, sumq2);
+        const __m256 take = _mm256_and_ps(_mm256_cmp_ps(sumq2, zero, _CMP_GT_OQ),
+                                          _mm256_cmp_ps(_mm256_mul_ps(sumqx, sumqx), _mm256_mul_ps(best, sumq2), _CMP_GT_OQ));
+        if (_mm256_movemask_ps(take) == 0) continue;
+        const __m256 dn = _mm256_div_ps(sumqx, sumq2);
+        d = sel(take, dn, d);
+        best = sel(take, _mm256_mul_ps(dn, sumqx), best);
+    }
+    return sel(tiny, zero, d);
+}
+
+} // namespace
+
+std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y) {
+    alignas(32) float scales[8], mins[8];
+    alignas(32) std::int32_t Lt[32][8];
+    std::uint8_t L[kQK_K];
+    __m256 X[32], W[32];
+    __m256i Lv[32];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK_K;
+        transpose_in<32>(xb, 32, X);  // lane j = sub-block j
+        __m256 sum_x2 = _mm256_setzero_ps();
+        for (int l = 0; l < 32; ++l) sum_x2 = _mm256_add_ps(sum_x2, _mm256_mul_ps(X[l], X[l]));
+        const __m256 av_x = _mm256_sqrt_ps(_mm256_div_ps(sum_x2, _mm256_set1_ps(32.0f)));
+        for (int l = 0; l < 32; ++l) W[l] = _mm256_add_ps(av_x, vabs(X[l]));
+        __m256 sc, mn;
+        make_qkx2_q4k_lanes(X, W, Lv, sc, mn);
+        _mm256_store_ps(scales, sc);
+        _mm256_store_ps(mins, mn);
+        for (int l = 0; l < 32; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
+        for (int j = 0; j < 8; ++j)
+            for (int l = 0; l < 32; ++l) L[32 * j + l] = static_cast<std::uint8_t>(Lt[l][j]);
+        finish_q4_k(xb, scales, mins, L, y[b]);
+    }
+    return nblocks;
+}
+
+std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y) {
+    alignas(32) float scales[16];
+    alignas(32) std::int32_t Lt[16][8];
+    std::int8_t L[kQK_K];
+    __m256 X[16];
+    __m256i Lv[16];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK_K;
+        for (int half = 0; half < 2; ++half) {  // sub-blocks 8 * half + lane
+            transpose_in<16>(xb + 128 * half, 16, X);
+            _mm256_store_ps(scales + 8 * half, make_qx_q6k_lanes(X, Lv));
+            for (int l = 0; l < 16; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
+            for (int j = 0; j < 8; ++j)
+                for (int l = 0; l < 16; ++l) L[128 * half + 16 * j + l] = static_cast<std::int8_t>(Lt[l][j]);
+        }
+        finish_q6_k(xb, scales, L, y[b]);
+    }
+    return nblocks;
+}
+
+std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) {
+    static const std::int8_t kv[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+    alignas(32) float v[16], mid[16], even[8], odd[8];
+    for (int j = 0; j < 16; ++j) {
+        v[j] = static_cast<float>(kv[j]);
+        mid[j] = j == 0 ? 0.0f : static_cast<float>(kv[j - 1] + kv[j]);
+    }
+    for (int k = 0; k < 8; ++k) {
+        even[k] = mid[2 * k];
+        odd[k] = mid[2 * k + 1];
+    }
+    Iq4Tables T{_mm256_load_ps(v),         _mm256_load_ps(v + 8),      _mm256_set1_ps(mid[4]), _mm256_set1_ps(mid[8]),
+                _mm256_set1_ps(mid[12]),   _mm256_load_ps(even),       _mm256_load_ps(odd)};
+    alignas(32) float d[8];
+    alignas(32) std::int32_t Lt[kQK4_NL][8];
+    __m256 X[32];
+    const std::int64_t groups = nblocks / 8;
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const float* xb = x + g * 8 * kQK4_NL;
+        transpose_in<32>(xb, kQK4_NL, X);  // lane j = block 8g + j
+        const __m256 scale = iq4nl_scale_lanes(X, T);
+        _mm256_store_ps(d, scale);
+        // finish_iq4_nl in lanes: every code from the unrounded scale, id = scale ? 1 / scale : 0
+        const __m256 nz = _mm256_cmp_ps(scale, _mm256_setzero_ps(), _CMP_NEQ_UQ);
+        const __m256 id = _mm256_and_ps(nz, _mm256_div_ps(_mm256_set1_ps(1.0f), scale));
+        for (int l = 0; l < kQK4_NL; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), vbest_index(_mm256_mul_ps(id, X[l]), T));
+        for (int j = 0; j < 8; ++j) {
+            BlockIQ4_NL& blk = y[g * 8 + j];
+            blk.d = float_to_half(d[j]);
+            for (int k = 0; k < 16; ++k) blk.qs[k] = static_cast<std::uint8_t>(Lt[k][j] | (Lt[16 + k][j] << 4));
+        }
+    }
+    return groups * 8;
+}
+
+// quantize_row_q8_0_ref: d = amax / 127 (amax is exact in any order), q = roundf(x * id) with C roundf
+// (half away from zero) as trunc plus one step away from zero when the dropped fraction is >= 1/2.
+std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ8_0* y) {
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    const __m256 signmask = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(0x80000000u)));
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+    alignas(32) std::int32_t q[32];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK8_0;
+        __m256 v[4];
+        __m256 m = _mm256_setzero_ps();
+        for (int k = 0; k < 4; ++k) {
+            v[k] = _mm256_loadu_ps(xb + 8 * k);
+            m = _mm256_max_ps(m, _mm256_and_ps(v[k], absmask));
+        }
+        alignas(32) float mm[8];
+        _mm256_store_ps(mm, m);
+        float amax = 0.0f;
+        for (float f : mm) amax = amax > f ? amax : f;
+        const float d = amax / ((1 << 7) - 1);
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = float_to_half(d);
+        const __m256 vid = _mm256_set1_ps(id);
+        for (int k = 0; k < 4; ++k) {
+            const __m256 t0 = _mm256_mul_ps(v[k], vid);
+            const __m256 t = _mm256_round_ps(t0, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+            const __m256 frac = _mm256_and_ps(_mm256_sub_ps(t0, t), absmask);
+            const __m256 step = _mm256_and_ps(_mm256_cmp_ps(frac, half, _CMP_GE_OQ), one);
+            const __m256 r = _mm256_add_ps(t, _mm256_or_ps(step, _mm256_and_ps(t0, signmask)));
+            _mm256_store_si256(reinterpret_cast<__m256i*>(q + 8 * k), _mm256_cvttps_epi32(r));
+        }
+        for (int j = 0; j < kQK8_0; ++j) y[b].qs[j] = static_cast<std::int8_t>(q[j]);
+    }
+    return nblocks;
+}
+
+#else
+
+std::int64_t quantize_q8_0_blocks_simd(const float*, std::int64_t, BlockQ8_0*) { return 0; }
 std::int64_t quantize_q4_k_blocks_simd(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_simd(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_simd(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
+
+#endif
+
 } // namespace ql::ggml::detail

@@ -80,9 +80,12 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
 
 } // namespace
 
+void bench_formats(const BenchOptions& opt, nlohmann::json& out);  // bench_formats.cpp
+
 const std::vector<BenchSection>& bench_sections() {
     static const std::vector<BenchSection> s = {
         {"analysis", "whole analysis of one configuration vs a plain read (issue: foundation)", bench_analysis},
+        {"formats", "every format's analysis vs the INT path, and compare-all (issue: formats)", bench_formats},
     };
     return s;
 }

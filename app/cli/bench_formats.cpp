@@ -1,0 +1,68 @@
+// quantlens bench, section "formats" (issue: every format on one tensor): each format's fused analysis
+// on a size x size tensor next to the INT path's time and a plain read of the same tensor, and
+// "compare all formats" (one analysis with every format) against its target.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <omp.h>
+
+#include "cli/bench.h"
+#include "core/analysis.h"
+#include "core/format_quantizers.h"
+#include "core/generators.h"
+
+namespace ql::cli {
+
+namespace {
+
+AnalysisRequest lean_request(std::shared_ptr<const Tensor> t, std::vector<QuantConfig> configs) {
+    AnalysisRequest req;
+    req.tensor = std::move(t);
+    req.configs = std::move(configs);
+    req.options.forward_diff = false;
+    req.options.layer_sim.enabled = false;
+    req.options.snr_sweep = false;
+    return req;
+}
+
+} // namespace
+
+void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
+    GeneratorSpec g;
+    g.shape = {opt.size, opt.size};
+    auto t = std::make_shared<const Tensor>(generate(g));
+    const int reps = std::max(1, std::min(opt.repeats, 3));
+    const Timing read = plain_read(t->data(), t->numel(), opt.repeats * 3);
+    QuantConfig int_cfg;  // INT8 asym per tensor: the foundation's INT path
+    (void)analyze(lean_request(t, {int_cfg}));  // per-tensor statistics memoised, as for a changed setting
+    const Timing int_t = time_it(reps, [&] { (void)analyze(lean_request(t, {int_cfg})); });
+    if (!opt.json) {
+        std::printf("every format's analysis on %s normal(0, 2), %d threads (median of %d)\n", t->shape_string().c_str(),
+                    omp_get_max_threads(), reps);
+        std::printf("  plain read %.2f ms; INT path (%s) %.1f ms\n", read.median_ms, int_cfg.describe().c_str(), int_t.median_ms);
+        std::printf("  %-14s %10s %10s %12s %12s\n", "format", "median ms", "min ms", "x INT path", "plain reads");
+    }
+    for (const QuantConfig& c : common_format_configs(int_cfg)) {
+        const Timing tm = time_it(reps, [&] { (void)analyze(lean_request(t, {c})); });
+        const double vs_int = tm.median_ms / int_t.median_ms, reads = tm.median_ms / read.median_ms;
+        if (opt.json)
+            out.push_back({{"section", "formats"}, {"format", std::string(format_name(c.format))}, {"config", c.describe()},
+                           {"median_ms", tm.median_ms}, {"min_ms", tm.min_ms}, {"int_path_ms", int_t.median_ms},
+                           {"vs_int_path", vs_int}, {"plain_read_ms", read.median_ms}, {"plain_reads", reads}});
+        else
+            std::printf("  %-14s %10.1f %10.1f %12.2f %12.1f\n", std::string(format_name(c.format)).c_str(), tm.median_ms, tm.min_ms,
+                        vs_int, reads);
+    }
+    const auto all = common_format_configs(int_cfg);
+    const Timing cmp = time_it(reps, [&] { (void)analyze(lean_request(t, all)); });
+    if (opt.json) {
+        out.push_back({{"section", "formats"}, {"format", "compare all formats"}, {"configs", all.size()},
+                       {"median_ms", cmp.median_ms}, {"min_ms", cmp.min_ms}, {"target_ms", 2000.0}});
+    } else {
+        std::printf("  compare all %zu formats: median %.1f ms, min %.1f ms (target < 2000 ms)\n", all.size(), cmp.median_ms, cmp.min_ms);
+        std::printf("  target: block and codebook formats within 2x of the INT path.\n");
+    }
+}
+
+} // namespace ql::cli

@@ -1,0 +1,28 @@
+// Vectorised per-element loops of the float and codebook formats (AVX2 when the build targets it, the
+// QL_HD scalar functions of core/float_formats_math.h otherwise and for tails). Each returns exactly what
+// the scalar loop returns: the same single-precision operations per element, no reassociation.
+#pragma once
+
+#include <cstdint>
+
+#include "core/float_formats_math.h"
+
+namespace ql::kernels {
+
+// y = F(x / s) * s on the grid of f (round to nearest even, saturating), for n values with one scale s.
+// NaN stays NaN when f has a NaN (code: its NaN code), else becomes +0. codes (may be null) get the codes.
+// Returns the number of finite x whose rounding saturated.
+std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, const MiniFloat& f, float* y, std::int8_t* codes);
+
+// NF4: q = nf4_code(x * inv), y = nf4_value(q) * stored (bitsandbytes' order), for n values of one block.
+void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, float* y, std::int8_t* codes);
+
+// Statistics of one block for the analysis' bounds, over the finite x[k] only: lo/hi take the min/max of
+// y[k], err the max of |y[k] - x[k]|, clip counts x[k] outside [elo, ehi]. (min/max are exact in any order.)
+void block_stats(const float* x, const float* y, std::int64_t n, float elo, float ehi, float& lo, float& hi, float& err,
+                 std::uint32_t& clip);
+// The same with an edge pair per element (a block whose sub-blocks have different grids).
+void block_stats_edges(const float* x, const float* y, std::int64_t n, const float* elo, const float* ehi, float& lo, float& hi,
+                       float& err, std::uint32_t& clip);
+
+} // namespace ql::kernels
