@@ -50,7 +50,7 @@ QL_HD int floor_log2(float a) {
 }
 
 // Round |v| (finite, >= 0) to the grid of f without an upper bound (see the file comment).
-QL_HD float minifloat_round_unbounded(float a, const MiniFloat& f) {
+QL_HD float minifloat_round_unbounded(float a, MiniFloat f) {
     if (!(a > 0.0f)) return 0.0f;
     int e = floor_log2(a);
     if (e < f.emin) e = f.emin;
@@ -60,7 +60,7 @@ QL_HD float minifloat_round_unbounded(float a, const MiniFloat& f) {
 
 // Round a finite v to nearest even on f's grid and saturate to +-max. clipped is set when the rounded
 // magnitude lay beyond max. NaN stays NaN; +-Inf saturates (and counts as clipped).
-QL_HD float minifloat_round(float v, const MiniFloat& f, bool& clipped) {
+QL_HD float minifloat_round(float v, MiniFloat f, bool& clipped) {
     clipped = false;
     if (v != v) return v;
     const float a = v < 0.0f ? -v : v;
@@ -73,7 +73,7 @@ QL_HD float minifloat_round(float v, const MiniFloat& f, bool& clipped) {
 }
 
 // The code (sign | exponent field | mantissa) of a value already on f's grid (|r| <= max).
-QL_HD std::uint8_t minifloat_encode(float r, const MiniFloat& f) {
+QL_HD std::uint8_t minifloat_encode(float r, MiniFloat f) {
     const std::uint32_t sign = (float_bits(r) >> 31) & 1u;
     const float a = r < 0.0f ? -r : r;
     std::uint32_t field = 0, mant = 0;
@@ -90,7 +90,7 @@ QL_HD std::uint8_t minifloat_encode(float r, const MiniFloat& f) {
 }
 
 // The value of a code of f; NaN for the NaN codes, +-Inf for E5M2's infinities.
-QL_HD float minifloat_decode(std::uint32_t code, const MiniFloat& f) {
+QL_HD float minifloat_decode(std::uint32_t code, MiniFloat f) {
     const std::uint32_t mmask = (1u << f.mbits) - 1u, emask = (1u << f.ebits) - 1u;
     const bool neg = (code >> (f.ebits + f.mbits)) & 1u;
     const std::uint32_t field = (code >> f.mbits) & emask, mant = code & mmask;
@@ -108,11 +108,11 @@ QL_HD float minifloat_decode(std::uint32_t code, const MiniFloat& f) {
 }
 
 // Whether the format can store NaN (FP8: yes; E2M1: no, a NaN input is stored as +0).
-QL_HD bool minifloat_has_nan(const MiniFloat& f) { return f.ebits >= 4; }
+QL_HD bool minifloat_has_nan(MiniFloat f) { return f.ebits >= 4; }
 
 // The NaN code a format stores for a NaN input (E4M3 0x7F, E5M2 0x7E), 0 for E2M1 (no NaN: a NaN input
 // is stored as +0).
-QL_HD std::uint8_t minifloat_nan_code(const MiniFloat& f) {
+QL_HD std::uint8_t minifloat_nan_code(MiniFloat f) {
     if (f.ebits == 4) return 0x7F;
     if (f.ebits == 5) return 0x7E;
     return 0;

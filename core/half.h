@@ -11,7 +11,7 @@
 namespace ql {
 
 QL_HD std::uint32_t float_bits(float f) {
-#if defined(__CUDACC__)
+#if defined(__CUDA_ARCH__)  // device pass only: the intrinsics do not exist on the host
     return __float_as_uint(f);
 #else
     std::uint32_t u;
@@ -21,7 +21,7 @@ QL_HD std::uint32_t float_bits(float f) {
 }
 
 QL_HD float bits_float(std::uint32_t u) {
-#if defined(__CUDACC__)
+#if defined(__CUDA_ARCH__)
     return __uint_as_float(u);
 #else
     float f;
