@@ -31,9 +31,9 @@ inline std::uint64_t scalar_minifloat(const float* x, std::int64_t n, float s, c
 
 #if defined(__AVX2__)
 
-std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, const MiniFloat& f, float* y, std::int8_t* codes) {
+std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f,
+                                          float* y, std::int8_t* codes) {
     const bool has_nan = minifloat_has_nan(f);
-    const __m256 vs = _mm256_set1_ps(s);
     const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     const __m256 signmask = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(0x80000000u)));
     const __m256 vmax = _mm256_set1_ps(f.max);
@@ -43,9 +43,13 @@ std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, cons
     const __m256i mmask = _mm256_set1_epi32((1 << f.mbits) - 1);
     const __m256i nan_code = _mm256_set1_epi32(minifloat_nan_code(f));
     std::uint64_t clip = 0;
-    std::int64_t i = 0;
     alignas(32) std::int32_t cbuf[8];
-    for (; i + 8 <= n; i += 8) {
+    for (std::int64_t b0 = 0; b0 < n; b0 += block) {
+    const std::int64_t b1 = std::min(n, b0 + block);
+    const float s = scales[b0 / block];
+    const __m256 vs = _mm256_set1_ps(s);
+    std::int64_t i = b0;
+    for (; i + 8 <= b1; i += 8) {
         const __m256 xv = _mm256_loadu_ps(x + i);
         const __m256 v = _mm256_div_ps(xv, vs);
         const __m256 a = _mm256_and_ps(v, absmask);
@@ -82,10 +86,17 @@ std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, cons
             for (int j = 0; j < 8; ++j) codes[i + j] = static_cast<std::int8_t>(cbuf[j]);
         }
     }
-    return clip + scalar_minifloat(x + i, n - i, s, f, y + i, codes ? codes + i : nullptr);
+    clip += scalar_minifloat(x + i, b1 - i, s, f, y + i, codes ? codes + i : nullptr);
+    }
+    return clip;
 }
 
-void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, float* y, std::int8_t* codes) {
+std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, const MiniFloat& f, float* y, std::int8_t* codes) {
+    return n > 0 ? minifloat_fake_quant_blocks(x, n, n, &s, f, y, codes) : 0;
+}
+
+void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored_v, float* y,
+                           std::int8_t* codes) {
     alignas(32) float lut[16];
     for (int c = 0; c < 16; ++c) lut[c] = nf4_value(c);
     const __m256 lo = _mm256_load_ps(lut), hi = _mm256_load_ps(lut + 8);
@@ -95,10 +106,13 @@ void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, flo
                          0.5016634166240692f, 0.6427869200706482f, 0.8614784181118011f};
     __m256 vt[15];
     for (int k = 0; k < 15; ++k) vt[k] = _mm256_set1_ps(t[k]);
-    const __m256 vinv = _mm256_set1_ps(inv), vs = _mm256_set1_ps(stored);
     alignas(32) std::int32_t cbuf[8];
-    std::int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    for (std::int64_t b0 = 0; b0 < n; b0 += block) {
+    const std::int64_t b1 = std::min(n, b0 + block);
+    const float inv = invs[b0 / block], stored = stored_v[b0 / block];
+    const __m256 vinv = _mm256_set1_ps(inv), vs = _mm256_set1_ps(stored);
+    std::int64_t i = b0;
+    for (; i + 8 <= b1; i += 8) {
         const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + i), vinv);
         __m256i c = _mm256_setzero_si256();
         for (int k = 0; k < 15; ++k) c = _mm256_sub_epi32(c, _mm256_castps_si256(_mm256_cmp_ps(v, vt[k], _CMP_GT_OQ)));
@@ -110,11 +124,16 @@ void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, flo
             for (int j = 0; j < 8; ++j) codes[i + j] = static_cast<std::int8_t>(cbuf[j]);
         }
     }
-    for (; i < n; ++i) {
+    for (; i < b1; ++i) {
         const int q = nf4_code(x[i] * inv);
         y[i] = nf4_value(q) * stored;
         if (codes) codes[i] = static_cast<std::int8_t>(q);
     }
+    }
+}
+
+void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, float* y, std::int8_t* codes) {
+    if (n > 0) nf4_fake_quant_blocks(x, n, n, &inv, &stored, y, codes);
 }
 
 void block_stats(const float* x, const float* y, std::int64_t n, float elo, float ehi, float& lo, float& hi, float& err,
@@ -210,6 +229,23 @@ void block_stats(const float* x, const float* y, std::int64_t n, float elo, floa
 
 std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, const MiniFloat& f, float* y, std::int8_t* codes) {
     return scalar_minifloat(x, n, s, f, y, codes);
+}
+
+std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f,
+                                          float* y, std::int8_t* codes) {
+    std::uint64_t clip = 0;
+    for (std::int64_t b0 = 0; b0 < n; b0 += block)
+        clip += scalar_minifloat(x + b0, std::min(block, n - b0), scales[b0 / block], f, y + b0, codes ? codes + b0 : nullptr);
+    return clip;
+}
+
+void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored_v, float* y,
+                           std::int8_t* codes) {
+    for (std::int64_t i = 0; i < n; ++i) {
+        const int q = nf4_code(x[i] * invs[i / block]);
+        y[i] = nf4_value(q) * stored_v[i / block];
+        if (codes) codes[i] = static_cast<std::int8_t>(q);
+    }
 }
 
 void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, float* y, std::int8_t* codes) {

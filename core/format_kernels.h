@@ -14,8 +14,15 @@ namespace ql::kernels {
 // Returns the number of finite x whose rounding saturated.
 std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, const MiniFloat& f, float* y, std::int8_t* codes);
 
+// The same over consecutive blocks of `block` values (the last may be shorter), block k scaled by scales[k].
+std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f,
+                                          float* y, std::int8_t* codes);
+
 // NF4: q = nf4_code(x * inv), y = nf4_value(q) * stored (bitsandbytes' order), for n values of one block.
 void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, float* y, std::int8_t* codes);
+// The same over consecutive blocks, block k with invs[k] and stored[k].
+void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored, float* y,
+                           std::int8_t* codes);
 
 // Statistics of one block for the analysis' bounds, over the finite x[k] only: lo/hi take the min/max of
 // y[k], err the max of |y[k] - x[k]|, clip counts x[k] outside [elo, ehi]. (min/max are exact in any order.)

@@ -240,6 +240,13 @@ public:
         const float* x = tensor_->data();
         std::uint64_t clip = 0;
         std::int64_t i = begin;
+        const std::int64_t B = blocks_.block;
+        if (blocks_.cols % B == 0 && begin % B == 0) {
+            // rows hold whole blocks: block k of this range is block begin / B + k
+            const std::int64_t whole = (end - begin) / B * B;
+            clip += kernels::minifloat_fake_quant_blocks(x + begin, whole, B, scale_.data() + begin / B, kE2M1, dq, codes);
+            i = begin + whole;
+        }
         while (i < end) {
             const std::int64_t len = std::min(end - i, blocks_.run_length(i));
             const float s = scale_[static_cast<std::size_t>(blocks_.block_of(i))];
@@ -313,7 +320,14 @@ public:
     void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
         const float* x = tensor_->data();
         std::uint64_t clip = 0;
-        for (std::int64_t i = begin; i < end;) {
+        std::int64_t i0 = begin;
+        if (begin % block_ == 0) {
+            const std::int64_t whole = (end - begin) / block_ * block_;
+            kernels::nf4_fake_quant_blocks(x + begin, whole, block_, inv_.data() + begin / block_, stored_.data() + begin / block_, dq,
+                                           codes);
+            i0 = begin + whole;
+        }
+        for (std::int64_t i = i0; i < end;) {
             const std::int64_t b = i / block_;
             const std::int64_t stop = std::min(end, (b + 1) * block_);
             kernels::nf4_fake_quant(x + i, stop - i, inv_[static_cast<std::size_t>(b)], stored_[static_cast<std::size_t>(b)],
