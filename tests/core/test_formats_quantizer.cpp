@@ -110,6 +110,17 @@ private slots:
         for (std::size_t s = 0; s < ref_params.scales.size(); ++s) QVERIFY(same_value(q.params.scales[s], ref_params.scales[s]));
     }
 
+    // NF4 with double quantization over several 256-block groups of absmax values (and a partial one).
+    void nf4DoubleQuantManyGroups() {
+        const Tensor t = make_tensor({1000, 70}, 1, 21);  // 70000 values: 1094 blocks of 64, 5 groups of 256
+        QuantConfig c = cfg(Format::NF4_DQ);
+        std::vector<std::int8_t> codes;
+        const auto ref = ql::quantize_format_ref(t, c, &codes, nullptr);
+        const ql::QuantizedTensor q = ql::quantize(t, c);
+        for (std::size_t i = 0; i < ref.size(); ++i) QVERIFY(same_value(q.dequantized.values[i], ref[i]));
+        QCOMPARE(q.codes, codes);
+    }
+
     // run() on ranges that do not follow the granule gives the same values (a chart or the GPU path may
     // ask for any window), and the clipped counts of a partition add up to the whole tensor's.
     void arbitraryChunks_data() {
