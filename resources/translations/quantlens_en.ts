@@ -1,0 +1,1054 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+    <context>
+        <name>AnalysisRunner</name>
+        <message>
+            <source>cannot generate the tensor: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 holds no tensors</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Export</name>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot create the folder %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>QObject</name>
+        <message>
+            <source>Image size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> px</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> dpi</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Width</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Height</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 M</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 k</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tensor %1 = %2 weights, %3 as FP32</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Session</name>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot open %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is larger than 16 MiB: not a session file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is not valid JSON</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::AnalysisPanel</name>
+        <message>
+            <source>Error through layers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Simulate a stack of layers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Width (d x d)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Weight std</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>None</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Activation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Charts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Draw the levels of</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Histogram bins</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sample row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sample weights</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layer output error (X W^T)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Multiply a random batch by the original and the quantized weights and compare (seed notebook 002)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Per-channel error on a log scale</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>configuration %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ChannelErrorChart</name>
+        <message>
+            <source>Per-channel error</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Output channel (row)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>MSE of the row (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>MSE of the row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No per-channel error yet</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ChartView</name>
+        <message>
+            <source>Reset view</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export as PNG...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export as JPG...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export as PDF (vector)...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export as SVG (vector)...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>image size %1x%2 is too large (at most 20000 pixels a side)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>could not render %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ConfigPanel</name>
+        <message>
+            <source>Add</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Colour...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a configuration (Ctrl+N)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Duplicate the selected configuration (Ctrl+Shift+D)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Remove the selected configuration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>INT (uniform integer)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Format</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Bits</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Asymmetric (zero point)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Symmetric</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scheme</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Per tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Per channel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Per group</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Granularity</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Channel axis: 0 = output channels (rows)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Channel axis</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Group size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>format default</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Block size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Auto (fp16 per group, else fp32)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scale stored as</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Min-max</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Percentile</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>MSE-optimal clipping</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>KL divergence (entropy)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Range</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n bit(s)</source>
+            <translation>
+                <numerusform>%n bit</numerusform>
+                <numerusform>%n bits</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Colour of %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ErrorDistributionChart</name>
+        <message>
+            <source>Quantization error distribution</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Quantization error (dequantized - original)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Probability density</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a configuration to see its error</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GpuFitChart</name>
+        <message>
+            <source>Which GPUs does the model fit?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Which GPUs does a %1-billion-parameter model fit?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Format (bits per weight)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Memory (GB, 10^9 bytes)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a model size and GPUs</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>fits every chosen GPU</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>fits some</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>fits none</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: %2 GiB, %3 GB usable</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 at %2 bits per weight: %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>fits</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>does not fit</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GpuFitPanel</name>
+        <message>
+            <source>Custom size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Model</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> billion parameters</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPUs</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Memory kept free for activations, CUDA context and fragmentation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Headroom</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> tokens</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add the KV cache of this many tokens (needs a model preset)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>KV cache</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::LayerErrorChart</name>
+        <message>
+            <source>Error accumulation through layers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Relative output error ||h - h_q|| / ||h|| (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Turn on the layer simulation to see error accumulate</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::MainWindow</name>
+        <message>
+            <source>QuantLens - see what quantization does to weights</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stop the running analysis (Esc)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Backend: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Backend: CPU, %1 threads</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Setup</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Configurations to compare</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPU fit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Metrics</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export as CSV...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Main</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Open session...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Save session</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save session &amp;as...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Recent sessions</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Load tensor file...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Export all charts...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export metrics as CSV...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Configurations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Add configuration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Duplicate configuration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Remove configuration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Recompute</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel analysis</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Presentation mode</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Full screen, larger fonts and thicker lines for projectors (F11)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Dark theme</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Charts and panels</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reset layout</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The default layout returns the next time QuantLens starts.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;About QuantLens</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cannot use this tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Analysis cancelled</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>
+min %1, max %2, mean %3, std %4</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Analysis: %1 ms</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 files (*.%2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Wrote %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export every chart, the metrics and the session into</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Wrote %n file(s) to %1</source>
+            <translation>
+                <numerusform>Wrote %n file to %1</numerusform>
+                <numerusform>Wrote %n files to %1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Save session</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>QuantLens sessions (*.json)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cannot save the session</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saved %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open session</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cannot open the session</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Load a tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Weights (*.npy);;All files (*)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export metrics</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CPU, %1 threads (GPU: %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>About QuantLens</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::MemoryChart</name>
+        <message>
+            <source>Memory of this tensor per format</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Format</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Memory</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No tensor yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Format (bits per weight, scales included)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Memory (%1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1
+%2 bits per weight
+%3 bytes = %4 GB = %5 GiB</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::MetricsModel</name>
+        <message>
+            <source>Mean squared error, mean (x - dq)^2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Mean absolute error, mean |x - dq|</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Largest absolute error</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cosine similarity of the original and dequantized tensors</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>True storage: code bits plus scales and zero points, per weight</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Storage of this tensor, decimal and binary units</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Distinct codes that occur</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Values outside the representable range, saturated</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Configuration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>MSE</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>MAE</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Max error</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SNR (dB)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SQNR (dB)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cosine</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Bits/weight</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layer output error (%)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Levels used</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Clipped</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 GB / %2 GiB</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 MB / %2 MiB</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 kB / %2 KiB</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SampleChart</name>
+        <message>
+            <source>First weights of a row: original vs dequantized</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>First %1 weights of row %2: original vs dequantized</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Index in the row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Weight value</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No tensor yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Original (FP32)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SnrBitsChart</name>
+        <message>
+            <source>SNR vs bit width</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Bit width</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SNR (dB)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>6.02 dB per bit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SNR vs bits is shown for integer configurations</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::TensorPanel</name>
+        <message>
+            <source>Generate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Load file...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open a weights file (.npy) and analyse its tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Normal</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Uniform</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Laplace</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Student-t (heavy tails)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Distribution</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Rows: output channels of a Linear layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Columns: input channels</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Shape</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Std</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Degrees of freedom of the Student-t distribution (smaller = heavier tails)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Student-t dof</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Seed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Share of values replaced by outliers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outliers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> x std</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outlier size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>LLM-like: this many output channels get a 10-100x larger scale</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>LLM-like rows</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No file loaded</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>
+Tensor: %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::WeightDistributionChart</name>
+        <message>
+            <source>Weight distribution: original vs dequantized</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Weight value</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Probability density</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No tensor yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Original (FP32)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Dequantized: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>dashed: the %n levels of %1</source>
+            <translation>
+                <numerusform>dashed: the %n level of %1</numerusform>
+                <numerusform>dashed: the %n levels of %1</numerusform>
+            </translation>
+        </message>
+    </context>
+</TS>

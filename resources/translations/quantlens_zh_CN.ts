@@ -1,0 +1,1055 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>AnalysisRunner</name>
+        <message>
+            <source>cannot generate the tensor: %1</source>
+            <translation>无法生成张量：%1</translation>
+        </message>
+        <message>
+            <source>%1 holds no tensors</source>
+            <translation>%1 中没有张量</translation>
+        </message>
+    </context>
+    <context>
+        <name>Export</name>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>cannot create the folder %1</source>
+            <translation>无法创建文件夹 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>QObject</name>
+        <message>
+            <source>Image size</source>
+            <translation>图像尺寸</translation>
+        </message>
+        <message>
+            <source> px</source>
+            <translation> 像素</translation>
+        </message>
+        <message>
+            <source> dpi</source>
+            <translation> dpi</translation>
+        </message>
+        <message>
+            <source>Width</source>
+            <translation>宽度</translation>
+        </message>
+        <message>
+            <source>Height</source>
+            <translation>高度</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>分辨率</translation>
+        </message>
+        <message>
+            <source>%1 M</source>
+            <translation>%1 M</translation>
+        </message>
+        <message>
+            <source>%1 k</source>
+            <translation>%1 k</translation>
+        </message>
+        <message>
+            <source>Tensor %1 = %2 weights, %3 as FP32</source>
+            <translation>张量 %1 = %2 个权重，FP32 占 %3</translation>
+        </message>
+    </context>
+    <context>
+        <name>Session</name>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>cannot open %1: %2</source>
+            <translation>无法打开 %1：%2</translation>
+        </message>
+        <message>
+            <source>%1 is larger than 16 MiB: not a session file</source>
+            <translation>%1 大于 16 MiB：不是会话文件</translation>
+        </message>
+        <message>
+            <source>%1 is not valid JSON</source>
+            <translation>%1 不是有效的 JSON</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::AnalysisPanel</name>
+        <message>
+            <source>Error through layers</source>
+            <translation>逐层误差</translation>
+        </message>
+        <message>
+            <source>Simulate a stack of layers</source>
+            <translation>模拟多层网络</translation>
+        </message>
+        <message>
+            <source>Layers</source>
+            <translation>层数</translation>
+        </message>
+        <message>
+            <source>Width (d x d)</source>
+            <translation>宽度 (d x d)</translation>
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation>批大小</translation>
+        </message>
+        <message>
+            <source>Weight std</source>
+            <translation>权重标准差</translation>
+        </message>
+        <message>
+            <source>None</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>Activation</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <source>Charts</source>
+            <translation>图表</translation>
+        </message>
+        <message>
+            <source>Draw the levels of</source>
+            <translation>绘制量化级别：</translation>
+        </message>
+        <message>
+            <source>Histogram bins</source>
+            <translation>直方图分箱数</translation>
+        </message>
+        <message>
+            <source>Sample row</source>
+            <translation>示例行</translation>
+        </message>
+        <message>
+            <source>Sample weights</source>
+            <translation>示例权重数</translation>
+        </message>
+        <message>
+            <source>Layer output error (X W^T)</source>
+            <translation>层输出误差 (X W^T)</translation>
+        </message>
+        <message>
+            <source>Multiply a random batch by the original and the quantized weights and compare (seed notebook 002)</source>
+            <translation>用原始权重和量化权重分别乘以一批随机输入并比较（种子笔记本 002）</translation>
+        </message>
+        <message>
+            <source>Per-channel error on a log scale</source>
+            <translation>逐通道误差使用对数坐标</translation>
+        </message>
+        <message>
+            <source>configuration %1</source>
+            <translation>配置 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ChannelErrorChart</name>
+        <message>
+            <source>Per-channel error</source>
+            <translation>逐通道误差</translation>
+        </message>
+        <message>
+            <source>Output channel (row)</source>
+            <translation>输出通道（行）</translation>
+        </message>
+        <message>
+            <source>MSE of the row (log)</source>
+            <translation>该行的 MSE（对数）</translation>
+        </message>
+        <message>
+            <source>MSE of the row</source>
+            <translation>该行的 MSE</translation>
+        </message>
+        <message>
+            <source>No per-channel error yet</source>
+            <translation>尚无逐通道误差</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ChartView</name>
+        <message>
+            <source>Reset view</source>
+            <translation>重置视图</translation>
+        </message>
+        <message>
+            <source>Export as PNG...</source>
+            <translation>导出为 PNG...</translation>
+        </message>
+        <message>
+            <source>Export as JPG...</source>
+            <translation>导出为 JPG...</translation>
+        </message>
+        <message>
+            <source>Export as PDF (vector)...</source>
+            <translation>导出为 PDF（矢量）...</translation>
+        </message>
+        <message>
+            <source>Export as SVG (vector)...</source>
+            <translation>导出为 SVG（矢量）...</translation>
+        </message>
+        <message>
+            <source>image size %1x%2 is too large (at most 20000 pixels a side)</source>
+            <translation>图像尺寸 %1x%2 太大（每边最多 20000 像素）</translation>
+        </message>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>could not render %1</source>
+            <translation>无法渲染 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ConfigPanel</name>
+        <message>
+            <source>Add</source>
+            <translation>添加</translation>
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Colour...</source>
+            <translation>颜色...</translation>
+        </message>
+        <message>
+            <source>Add a configuration (Ctrl+N)</source>
+            <translation>添加一个配置 (Ctrl+N)</translation>
+        </message>
+        <message>
+            <source>Duplicate the selected configuration (Ctrl+Shift+D)</source>
+            <translation>复制所选配置 (Ctrl+Shift+D)</translation>
+        </message>
+        <message>
+            <source>Remove the selected configuration</source>
+            <translation>删除所选配置</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>INT (uniform integer)</source>
+            <translation>INT（均匀整数）</translation>
+        </message>
+        <message>
+            <source>Format</source>
+            <translation>格式</translation>
+        </message>
+        <message>
+            <source>Bits</source>
+            <translation>位数</translation>
+        </message>
+        <message>
+            <source>Asymmetric (zero point)</source>
+            <translation>非对称（零点）</translation>
+        </message>
+        <message>
+            <source>Symmetric</source>
+            <translation>对称</translation>
+        </message>
+        <message>
+            <source>Scheme</source>
+            <translation>方案</translation>
+        </message>
+        <message>
+            <source>Per tensor</source>
+            <translation>逐张量</translation>
+        </message>
+        <message>
+            <source>Per channel</source>
+            <translation>逐通道</translation>
+        </message>
+        <message>
+            <source>Per group</source>
+            <translation>逐组</translation>
+        </message>
+        <message>
+            <source>Granularity</source>
+            <translation>粒度</translation>
+        </message>
+        <message>
+            <source>Channel axis: 0 = output channels (rows)</source>
+            <translation>通道轴：0 = 输出通道（行）</translation>
+        </message>
+        <message>
+            <source>Channel axis</source>
+            <translation>通道轴</translation>
+        </message>
+        <message>
+            <source>Group size</source>
+            <translation>组大小</translation>
+        </message>
+        <message>
+            <source>format default</source>
+            <translation>格式默认值</translation>
+        </message>
+        <message>
+            <source>Block size</source>
+            <translation>块大小</translation>
+        </message>
+        <message>
+            <source>Auto (fp16 per group, else fp32)</source>
+            <translation>自动（逐组用 fp16，否则 fp32）</translation>
+        </message>
+        <message>
+            <source>Scale stored as</source>
+            <translation>缩放因子存储为</translation>
+        </message>
+        <message>
+            <source>Min-max</source>
+            <translation>最小-最大值</translation>
+        </message>
+        <message>
+            <source>Percentile</source>
+            <translation>百分位数</translation>
+        </message>
+        <message>
+            <source>MSE-optimal clipping</source>
+            <translation>MSE 最优截断</translation>
+        </message>
+        <message>
+            <source>KL divergence (entropy)</source>
+            <translation>KL 散度（熵）</translation>
+        </message>
+        <message>
+            <source>Range</source>
+            <translation>范围</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n bit(s)</source>
+            <translation>
+                <numerusform>%n 位</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Colour of %1</source>
+            <translation>%1 的颜色</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ErrorDistributionChart</name>
+        <message>
+            <source>Quantization error distribution</source>
+            <translation>量化误差分布</translation>
+        </message>
+        <message>
+            <source>Quantization error (dequantized - original)</source>
+            <translation>量化误差（反量化值 - 原始值）</translation>
+        </message>
+        <message>
+            <source>Probability density</source>
+            <translation>概率密度</translation>
+        </message>
+        <message>
+            <source>Add a configuration to see its error</source>
+            <translation>添加一个配置以查看其误差</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GpuFitChart</name>
+        <message>
+            <source>Which GPUs does the model fit?</source>
+            <translation>模型能装进哪些 GPU？</translation>
+        </message>
+        <message>
+            <source>Which GPUs does a %1-billion-parameter model fit?</source>
+            <translation>%1 十亿参数的模型能装进哪些 GPU？</translation>
+        </message>
+        <message>
+            <source>Format (bits per weight)</source>
+            <translation>格式（每个权重的位数）</translation>
+        </message>
+        <message>
+            <source>Memory (GB, 10^9 bytes)</source>
+            <translation>内存（GB，10^9 字节）</translation>
+        </message>
+        <message>
+            <source>Choose a model size and GPUs</source>
+            <translation>请选择模型大小和 GPU</translation>
+        </message>
+        <message>
+            <source>fits every chosen GPU</source>
+            <translation>所有选中的 GPU 都装得下</translation>
+        </message>
+        <message>
+            <source>fits some</source>
+            <translation>部分装得下</translation>
+        </message>
+        <message>
+            <source>fits none</source>
+            <translation>都装不下</translation>
+        </message>
+        <message>
+            <source>%1: %2 GiB, %3 GB usable</source>
+            <translation>%1：%2 GiB，可用 %3 GB</translation>
+        </message>
+        <message>
+            <source>%1 at %2 bits per weight: %3</source>
+            <translation>%1，每个权重 %2 位：%3</translation>
+        </message>
+        <message>
+            <source>fits</source>
+            <translation>装得下</translation>
+        </message>
+        <message>
+            <source>does not fit</source>
+            <translation>装不下</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GpuFitPanel</name>
+        <message>
+            <source>Custom size</source>
+            <translation>自定义大小</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <source> billion parameters</source>
+            <translation> 十亿参数</translation>
+        </message>
+        <message>
+            <source>GPUs</source>
+            <translation>GPU</translation>
+        </message>
+        <message>
+            <source>Memory kept free for activations, CUDA context and fragmentation</source>
+            <translation>为激活值、CUDA 上下文和碎片预留的显存</translation>
+        </message>
+        <message>
+            <source>Headroom</source>
+            <translation>预留空间</translation>
+        </message>
+        <message>
+            <source> tokens</source>
+            <translation> 个 token</translation>
+        </message>
+        <message>
+            <source>Add the KV cache of this many tokens (needs a model preset)</source>
+            <translation>加上这么多 token 的 KV 缓存（需要模型预设）</translation>
+        </message>
+        <message>
+            <source>KV cache</source>
+            <translation>KV 缓存</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::LayerErrorChart</name>
+        <message>
+            <source>Error accumulation through layers</source>
+            <translation>误差逐层累积</translation>
+        </message>
+        <message>
+            <source>Layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <source>Relative output error ||h - h_q|| / ||h|| (log)</source>
+            <translation>相对输出误差 ||h - h_q|| / ||h||（对数）</translation>
+        </message>
+        <message>
+            <source>Turn on the layer simulation to see error accumulate</source>
+            <translation>打开多层模拟以查看误差累积</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::MainWindow</name>
+        <message>
+            <source>QuantLens - see what quantization does to weights</source>
+            <translation>QuantLens - 看看量化对权重做了什么</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Stop the running analysis (Esc)</source>
+            <translation>停止正在运行的分析 (Esc)</translation>
+        </message>
+        <message>
+            <source>Backend: %1</source>
+            <translation>后端：%1</translation>
+        </message>
+        <message>
+            <source>Backend: CPU, %1 threads</source>
+            <translation>后端：CPU，%1 个线程</translation>
+        </message>
+        <message>
+            <source>Setup</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Tensor</source>
+            <translation>张量</translation>
+        </message>
+        <message>
+            <source>Configurations to compare</source>
+            <translation>要比较的配置</translation>
+        </message>
+        <message>
+            <source>GPU fit</source>
+            <translation>GPU 容量</translation>
+        </message>
+        <message>
+            <source>Metrics</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>Export as CSV...</source>
+            <translation>导出为 CSV...</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Main</source>
+            <translation>主工具栏</translation>
+        </message>
+        <message>
+            <source>&amp;Open session...</source>
+            <translation>打开会话(&amp;O)...</translation>
+        </message>
+        <message>
+            <source>&amp;Save session</source>
+            <translation>保存会话(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Save session &amp;as...</source>
+            <translation>会话另存为(&amp;A)...</translation>
+        </message>
+        <message>
+            <source>Recent sessions</source>
+            <translation>最近的会话</translation>
+        </message>
+        <message>
+            <source>&amp;Load tensor file...</source>
+            <translation>加载张量文件(&amp;L)...</translation>
+        </message>
+        <message>
+            <source>&amp;Export all charts...</source>
+            <translation>导出全部图表(&amp;E)...</translation>
+        </message>
+        <message>
+            <source>Export metrics as CSV...</source>
+            <translation>将指标导出为 CSV...</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>&amp;Configurations</source>
+            <translation>配置(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Add configuration</source>
+            <translation>添加配置(&amp;A)</translation>
+        </message>
+        <message>
+            <source>&amp;Duplicate configuration</source>
+            <translation>复制配置(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Remove configuration</source>
+            <translation>删除配置(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Recompute</source>
+            <translation>重新计算</translation>
+        </message>
+        <message>
+            <source>Cancel analysis</source>
+            <translation>取消分析</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Presentation mode</source>
+            <translation>演示模式(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Full screen, larger fonts and thicker lines for projectors (F11)</source>
+            <translation>全屏、更大的字体和更粗的线条，适合投影仪 (F11)</translation>
+        </message>
+        <message>
+            <source>&amp;Dark theme</source>
+            <translation>深色主题(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Charts and panels</source>
+            <translation>图表和面板</translation>
+        </message>
+        <message>
+            <source>Reset layout</source>
+            <translation>重置布局</translation>
+        </message>
+        <message>
+            <source>The default layout returns the next time QuantLens starts.</source>
+            <translation>下次启动 QuantLens 时将恢复默认布局。</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;About QuantLens</source>
+            <translation>关于 QuantLens(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Cannot use this tensor</source>
+            <translation>无法使用此张量</translation>
+        </message>
+        <message>
+            <source>Analysis cancelled</source>
+            <translation>分析已取消</translation>
+        </message>
+        <message>
+            <source>
+min %1, max %2, mean %3, std %4</source>
+            <translation>
+最小值 %1，最大值 %2，均值 %3，标准差 %4</translation>
+        </message>
+        <message>
+            <source>Analysis: %1 ms</source>
+            <translation>分析：%1 毫秒</translation>
+        </message>
+        <message>
+            <source>Export %1</source>
+            <translation>导出 %1</translation>
+        </message>
+        <message>
+            <source>%1 files (*.%2)</source>
+            <translation>%1 文件 (*.%2)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>导出失败</translation>
+        </message>
+        <message>
+            <source>Wrote %1</source>
+            <translation>已写入 %1</translation>
+        </message>
+        <message>
+            <source>Export every chart, the metrics and the session into</source>
+            <translation>将所有图表、指标和会话导出到</translation>
+        </message>
+        <message numerus="yes">
+            <source>Wrote %n file(s) to %1</source>
+            <translation>
+                <numerusform>已将 %n 个文件写入 %1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Save session</source>
+            <translation>保存会话</translation>
+        </message>
+        <message>
+            <source>QuantLens sessions (*.json)</source>
+            <translation>QuantLens 会话 (*.json)</translation>
+        </message>
+        <message>
+            <source>Cannot save the session</source>
+            <translation>无法保存会话</translation>
+        </message>
+        <message>
+            <source>Saved %1</source>
+            <translation>已保存 %1</translation>
+        </message>
+        <message>
+            <source>Open session</source>
+            <translation>打开会话</translation>
+        </message>
+        <message>
+            <source>Cannot open the session</source>
+            <translation>无法打开会话</translation>
+        </message>
+        <message>
+            <source>Load a tensor</source>
+            <translation>加载张量</translation>
+        </message>
+        <message>
+            <source>Weights (*.npy);;All files (*)</source>
+            <translation>权重 (*.npy);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Export metrics</source>
+            <translation>导出指标</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation>CSV 文件 (*.csv)</translation>
+        </message>
+        <message>
+            <source>CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)</source>
+            <translation>CUDA 设备：%1（计算能力 %2.%3，%4 GiB，%5 GB/s）</translation>
+        </message>
+        <message>
+            <source>CPU, %1 threads (GPU: %2)</source>
+            <translation>CPU，%1 个线程（GPU：%2）</translation>
+        </message>
+        <message>
+            <source>About QuantLens</source>
+            <translation>关于 QuantLens</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;看看量化对神经网络权重做了什么：INT8/INT4 等格式的误差、内存占用以及能否装进 GPU。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端：&lt;/b&gt;%2&lt;/p&gt;&lt;p&gt;Qt %3、QCustomPlot、Eigen。&lt;/p&gt;</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::MemoryChart</name>
+        <message>
+            <source>Memory of this tensor per format</source>
+            <translation>此张量在各格式下的内存</translation>
+        </message>
+        <message>
+            <source>Format</source>
+            <translation>格式</translation>
+        </message>
+        <message>
+            <source>Memory</source>
+            <translation>内存</translation>
+        </message>
+        <message>
+            <source>No tensor yet</source>
+            <translation>尚无张量</translation>
+        </message>
+        <message>
+            <source>Format (bits per weight, scales included)</source>
+            <translation>格式（每个权重的位数，含缩放因子）</translation>
+        </message>
+        <message>
+            <source>Memory (%1)</source>
+            <translation>内存（%1）</translation>
+        </message>
+        <message>
+            <source>%1
+%2 bits per weight
+%3 bytes = %4 GB = %5 GiB</source>
+            <translation>%1
+每个权重 %2 位
+%3 字节 = %4 GB = %5 GiB</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::MetricsModel</name>
+        <message>
+            <source>Mean squared error, mean (x - dq)^2</source>
+            <translation>均方误差，mean (x - dq)^2</translation>
+        </message>
+        <message>
+            <source>Mean absolute error, mean |x - dq|</source>
+            <translation>平均绝对误差，mean |x - dq|</translation>
+        </message>
+        <message>
+            <source>Largest absolute error</source>
+            <translation>最大绝对误差</translation>
+        </message>
+        <message>
+            <source>Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)</source>
+            <translation>信噪比：10 log10(sum x^2 / sum (x - dq)^2)</translation>
+        </message>
+        <message>
+            <source>Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)</source>
+            <translation>信号与量化噪声比：10 log10(var(x) / MSE)</translation>
+        </message>
+        <message>
+            <source>Cosine similarity of the original and dequantized tensors</source>
+            <translation>原始张量与反量化张量的余弦相似度</translation>
+        </message>
+        <message>
+            <source>True storage: code bits plus scales and zero points, per weight</source>
+            <translation>实际存储：每个权重的编码位数加上缩放因子和零点</translation>
+        </message>
+        <message>
+            <source>Storage of this tensor, decimal and binary units</source>
+            <translation>此张量的存储大小，十进制与二进制单位</translation>
+        </message>
+        <message>
+            <source>Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X</source>
+            <translation>对随机输入批 X：mean |X W^T - X Wq^T| / mean |X W^T|</translation>
+        </message>
+        <message>
+            <source>Distinct codes that occur</source>
+            <translation>实际出现的不同编码数</translation>
+        </message>
+        <message>
+            <source>Values outside the representable range, saturated</source>
+            <translation>超出可表示范围而被截断的值</translation>
+        </message>
+        <message>
+            <source>Configuration</source>
+            <translation>配置</translation>
+        </message>
+        <message>
+            <source>MSE</source>
+            <translation>MSE</translation>
+        </message>
+        <message>
+            <source>MAE</source>
+            <translation>MAE</translation>
+        </message>
+        <message>
+            <source>Max error</source>
+            <translation>最大误差</translation>
+        </message>
+        <message>
+            <source>SNR (dB)</source>
+            <translation>SNR (dB)</translation>
+        </message>
+        <message>
+            <source>SQNR (dB)</source>
+            <translation>SQNR (dB)</translation>
+        </message>
+        <message>
+            <source>Cosine</source>
+            <translation>余弦相似度</translation>
+        </message>
+        <message>
+            <source>Bits/weight</source>
+            <translation>位/权重</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>Layer output error (%)</source>
+            <translation>层输出误差 (%)</translation>
+        </message>
+        <message>
+            <source>Levels used</source>
+            <translation>使用的级别数</translation>
+        </message>
+        <message>
+            <source>Clipped</source>
+            <translation>截断数</translation>
+        </message>
+        <message>
+            <source>%1 GB / %2 GiB</source>
+            <translation>%1 GB / %2 GiB</translation>
+        </message>
+        <message>
+            <source>%1 MB / %2 MiB</source>
+            <translation>%1 MB / %2 MiB</translation>
+        </message>
+        <message>
+            <source>%1 kB / %2 KiB</source>
+            <translation>%1 kB / %2 KiB</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SampleChart</name>
+        <message>
+            <source>First weights of a row: original vs dequantized</source>
+            <translation>某一行的前几个权重：原始值与反量化值</translation>
+        </message>
+        <message>
+            <source>First %1 weights of row %2: original vs dequantized</source>
+            <translation>第 %2 行的前 %1 个权重：原始值与反量化值</translation>
+        </message>
+        <message>
+            <source>Index in the row</source>
+            <translation>行内索引</translation>
+        </message>
+        <message>
+            <source>Weight value</source>
+            <translation>权重值</translation>
+        </message>
+        <message>
+            <source>No tensor yet</source>
+            <translation>尚无张量</translation>
+        </message>
+        <message>
+            <source>Original (FP32)</source>
+            <translation>原始值 (FP32)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SnrBitsChart</name>
+        <message>
+            <source>SNR vs bit width</source>
+            <translation>信噪比与位宽</translation>
+        </message>
+        <message>
+            <source>Bit width</source>
+            <translation>位宽</translation>
+        </message>
+        <message>
+            <source>SNR (dB)</source>
+            <translation>SNR (dB)</translation>
+        </message>
+        <message>
+            <source>6.02 dB per bit</source>
+            <translation>每位 6.02 dB</translation>
+        </message>
+        <message>
+            <source>SNR vs bits is shown for integer configurations</source>
+            <translation>信噪比-位宽曲线仅适用于整数配置</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::TensorPanel</name>
+        <message>
+            <source>Generate</source>
+            <translation>生成</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>Load file...</source>
+            <translation>加载文件...</translation>
+        </message>
+        <message>
+            <source>Open a weights file (.npy) and analyse its tensor</source>
+            <translation>打开权重文件 (.npy) 并分析其中的张量</translation>
+        </message>
+        <message>
+            <source>Normal</source>
+            <translation>正态分布</translation>
+        </message>
+        <message>
+            <source>Uniform</source>
+            <translation>均匀分布</translation>
+        </message>
+        <message>
+            <source>Laplace</source>
+            <translation>拉普拉斯分布</translation>
+        </message>
+        <message>
+            <source>Student-t (heavy tails)</source>
+            <translation>学生 t 分布（重尾）</translation>
+        </message>
+        <message>
+            <source>Distribution</source>
+            <translation>分布</translation>
+        </message>
+        <message>
+            <source>Rows: output channels of a Linear layer</source>
+            <translation>行：线性层的输出通道</translation>
+        </message>
+        <message>
+            <source>Columns: input channels</source>
+            <translation>列：输入通道</translation>
+        </message>
+        <message>
+            <source>Shape</source>
+            <translation>形状</translation>
+        </message>
+        <message>
+            <source>Std</source>
+            <translation>标准差</translation>
+        </message>
+        <message>
+            <source>Degrees of freedom of the Student-t distribution (smaller = heavier tails)</source>
+            <translation>学生 t 分布的自由度（越小尾部越重）</translation>
+        </message>
+        <message>
+            <source>Student-t dof</source>
+            <translation>t 分布自由度</translation>
+        </message>
+        <message>
+            <source>Seed</source>
+            <translation>随机种子</translation>
+        </message>
+        <message>
+            <source>Share of values replaced by outliers</source>
+            <translation>被替换为离群值的比例</translation>
+        </message>
+        <message>
+            <source>Outliers</source>
+            <translation>离群值</translation>
+        </message>
+        <message>
+            <source> x std</source>
+            <translation> x 标准差</translation>
+        </message>
+        <message>
+            <source>Outlier size</source>
+            <translation>离群值大小</translation>
+        </message>
+        <message>
+            <source>LLM-like: this many output channels get a 10-100x larger scale</source>
+            <translation>类 LLM：这么多输出通道的尺度放大 10-100 倍</translation>
+        </message>
+        <message>
+            <source>LLM-like rows</source>
+            <translation>类 LLM 行数</translation>
+        </message>
+        <message>
+            <source>No file loaded</source>
+            <translation>未加载文件</translation>
+        </message>
+        <message>
+            <source>File: %1</source>
+            <translation>文件：%1</translation>
+        </message>
+        <message>
+            <source>
+Tensor: %1</source>
+            <translation>
+张量：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::WeightDistributionChart</name>
+        <message>
+            <source>Weight distribution: original vs dequantized</source>
+            <translation>权重分布：原始值与反量化值</translation>
+        </message>
+        <message>
+            <source>Weight value</source>
+            <translation>权重值</translation>
+        </message>
+        <message>
+            <source>Probability density</source>
+            <translation>概率密度</translation>
+        </message>
+        <message>
+            <source>No tensor yet</source>
+            <translation>尚无张量</translation>
+        </message>
+        <message>
+            <source>Original (FP32)</source>
+            <translation>原始值 (FP32)</translation>
+        </message>
+        <message>
+            <source>Dequantized: %1</source>
+            <translation>反量化：%1</translation>
+        </message>
+        <message numerus="yes">
+            <source>dashed: the %n levels of %1</source>
+            <translation>
+                <numerusform>虚线：%1 的 %n 个量化级别</numerusform>
+            </translation>
+        </message>
+    </context>
+</TS>
