@@ -16,7 +16,7 @@ namespace ql::ui {
 std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report) {
     const ModelPreset* model = find_model(fit.model);
     const double params = model ? model->params : fit.params;
-    std::vector<MemoryFormat> formats = {{"FP16", 16}, {"INT8", 8}, {"INT4", 4}};
+    std::vector<MemoryFormat> formats = {{"FP32", 32}, {"FP16", 16}, {"INT8", 8}, {"INT4", 4}};
     if (report)
         for (const auto& c : report->configs)
             if (c.error.empty() && c.storage.bits_per_weight > 0) formats.push_back({c.config.display_name(), c.storage.bits_per_weight});

@@ -26,7 +26,7 @@ struct TensorSource {
 struct FitSettings {
     std::string model = "7B";       // a preset name, or "" for a custom parameter count
     double params = 7e9;            // used when model is "" (or not a preset)
-    std::vector<std::string> gpus{"RTX 4090", "A100 80GB", "T4"};
+    std::vector<std::string> gpus{"RTX 3080", "RTX 4090", "A100 80GB"};
     double headroom = 0.1;          // fraction of GPU memory kept free
     double kvContext = 0;           // tokens of KV cache (0 = weights only)
     bool operator==(const FitSettings&) const = default;

@@ -117,7 +117,14 @@ QCPItemText* ChartView::addNote(const QString& text) {
 }
 
 void ChartView::finish(bool rescale) {
-    if (rescale) rescaleAxes(true);
+    if (rescale) {
+        rescaleAxes(true);
+        // a little air above the highest point so nothing touches the frame
+        if (yAxis->scaleType() == QCPAxis::stLinear) {
+            const QCPRange r = yAxis->range();
+            yAxis->setRange(r.lower, r.upper + 0.06 * (r.upper - r.lower));
+        }
+    }
     homeX_ = xAxis->range();
     homeY_ = yAxis->range();
     haveHome_ = true;

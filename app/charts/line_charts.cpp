@@ -1,6 +1,9 @@
 // Charts 4, 5, 7 and 8: sample values, error through layers, SNR vs bits, per-channel error.
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "charts/charts.h"
 
@@ -98,20 +101,47 @@ void SnrBitsChart::rebuild() {
     setAxisTitles(tr("Bit width"), tr("SNR (dB)"));
     bool any = false, reference = false;
     if (in.report) {
-        for (std::size_t i = 0; i < in.report->configs.size(); ++i) {
-            const auto& c = in.report->configs[i];
+        const auto& cs = in.report->configs;
+        for (std::size_t i = 0; i < cs.size(); ++i) {
+            const auto& c = cs[i];
             if (!c.error.empty() || c.snr_vs_bits.empty()) continue;
+            // Configurations that differ only in bit width share one curve: draw it once, in the
+            // colour of the first of them, and mark every configuration's own bit width on it.
+            bool drawn = false;
+            for (std::size_t k = 0; k < i; ++k) {
+                const auto& o = cs[k].snr_vs_bits;
+                drawn = drawn || (o.size() == c.snr_vs_bits.size() &&
+                                  std::equal(o.begin(), o.end(), c.snr_vs_bits.begin(), [](const SnrPoint& a, const SnrPoint& b) {
+                                      return a.bits == b.bits && a.snr_db == b.snr_db;
+                                  }));
+            }
             QVector<double> x, y, ry;
+            double own = std::numeric_limits<double>::quiet_NaN();
             for (const auto& p : c.snr_vs_bits) {
                 if (!std::isfinite(p.snr_db)) continue;
                 x.push_back(p.bits);
                 y.push_back(p.snr_db);
                 ry.push_back(p.reference_db);
+                if (p.bits == c.config.bits) own = p.snr_db;
             }
-            QCPGraph* g = addGraph();
-            g->setName(QString::fromStdString(c.config.display_name()));
-            g->setData(x, y, true);
-            styleGraph(g, in.colors.at(i), 2.0, true);
+            if (!drawn) {
+                QuantConfig generic = c.config;
+                generic.label.clear();
+                QString name = QString::fromStdString(generic.describe());
+                name.replace(QRegularExpression(QStringLiteral("^INT\\d+")), QStringLiteral("INT 2-8 bit"));
+                QCPGraph* g = addGraph();
+                g->setName(name);
+                g->setData(x, y, true);
+                styleGraph(g, in.colors.at(i), 2.0, false);
+                g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, in.colors.at(i), style().background, 6 * style().scale));
+            }
+            if (std::isfinite(own)) {
+                QCPGraph* mark = addGraph();
+                mark->setName(QString::fromStdString(c.config.display_name()));
+                mark->setData(QVector<double>{static_cast<double>(c.config.bits)}, QVector<double>{own}, true);
+                mark->setLineStyle(QCPGraph::lsNone);
+                mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, in.colors.at(i), in.colors.at(i), 13 * style().scale));
+            }
             if (!reference) {
                 QCPGraph* rg = addGraph();
                 rg->setName(tr("6.02 dB per bit"));

@@ -56,7 +56,11 @@ void MemoryChart::rebuild() {
         label->setText(formatBytes(static_cast<double>(m.bytes)).replace(QStringLiteral(" ("), QStringLiteral("\n(")));
         label->setFont(style().font(8.5));
         label->setColor(style().foreground);
-        label->setPadding(QMargins(0, 0, 0, 3));
+        label->setPadding(QMargins(2, 1, 2, 1));
+        QColor lb = style().background;
+        lb.setAlpha(210);
+        label->setBrush(QBrush(lb));
+        label->setLayer(QStringLiteral("axes"));  // above the GPU lines
     }
     xAxis->setTicker(ticker);
     xAxis->setTickLabelRotation(mem.size() > 6 ? 30 : 0);
@@ -131,7 +135,11 @@ void GpuFitChart::rebuild() {
         label->setText(QStringLiteral("%1 GB\n%2 GiB").arg(gb, 0, 'f', gb < 10 ? 2 : 1).arg(f.estimates[i].total_gib(), 0, 'f', f.estimates[i].total_gib() < 10 ? 2 : 1));
         label->setFont(style().font(8.5));
         label->setColor(style().foreground);
-        label->setPadding(QMargins(0, 0, 0, 3));
+        label->setPadding(QMargins(2, 1, 2, 1));
+        QColor lb = style().background;
+        lb.setAlpha(210);
+        label->setBrush(QBrush(lb));
+        label->setLayer(QStringLiteral("axes"));  // above the GPU lines
     }
     // Each GPU's usable memory (with the headroom kept free) as a dashed line across the chart.
     static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine, Qt::DashDotDotLine};

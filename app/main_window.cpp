@@ -1,0 +1,605 @@
+// The main window: layout, actions, settings, and the flow edit -> Session -> runner -> charts.
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <omp.h>
+
+#include "charts/charts.h"
+#include "export_all.h"
+#include "gpu/gpu_backend.h"
+#include "metrics_model.h"
+#include "panels/config_panel.h"
+#include "panels/setup_panels.h"
+#include "theme.h"
+
+namespace ql::ui {
+namespace {
+
+constexpr int kStateVersion = 3;  // bump when the dock layout changes
+
+// Pixel size and resolution for PNG/JPG export.
+bool askImageSize(QWidget* parent, QSize& size, int& dpi) {
+    QDialog d(parent);
+    d.setWindowTitle(QObject::tr("Image size"));
+    auto* form = new QFormLayout(&d);
+    auto* w = new QSpinBox(&d);
+    auto* h = new QSpinBox(&d);
+    auto* r = new QSpinBox(&d);
+    w->setRange(200, 20000);
+    h->setRange(150, 20000);
+    r->setRange(36, 1200);
+    w->setValue(size.width());
+    h->setValue(size.height());
+    r->setValue(dpi);
+    w->setSuffix(QObject::tr(" px"));
+    h->setSuffix(QObject::tr(" px"));
+    r->setSuffix(QObject::tr(" dpi"));
+    form->addRow(QObject::tr("Width"), w);
+    form->addRow(QObject::tr("Height"), h);
+    form->addRow(QObject::tr("Resolution"), r);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &d);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &d, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &d, &QDialog::reject);
+    form->addRow(buttons);
+    if (d.exec() != QDialog::Accepted) return false;
+    size = QSize(w->value(), h->value());
+    dpi = r->value();
+    return true;
+}
+
+QString tensorSizeText(const TensorSummary& t) {
+    QString shape;
+    for (std::size_t i = 0; i < t.shape.size(); ++i) shape += (i ? QStringLiteral("x") : QString()) + QString::number(t.shape[i]);
+    const double n = static_cast<double>(t.numel);
+    const QString count = n >= 1e6 ? QObject::tr("%1 M").arg(n / 1e6, 0, 'f', 2) : (n >= 1e3 ? QObject::tr("%1 k").arg(n / 1e3, 0, 'f', 1) : QString::number(t.numel));
+    return QObject::tr("Tensor %1 = %2 weights, %3 as FP32").arg(shape, count, formatBytes(n * 4));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName(QStringLiteral("QuantLensMainWindow"));
+    setWindowTitle(tr("QuantLens - see what quantization does to weights"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks | QMainWindow::AllowTabbedDocks);
+    runner_ = new AnalysisRunner(this);
+    metrics_ = new MetricsModel(this);
+    buildPanels();
+    buildCharts();
+    buildMetrics();
+    buildActions();
+
+    sizeLabel_ = new QLabel(this);
+    timeLabel_ = new QLabel(this);
+    backendLabel_ = new QLabel(this);
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1000);
+    progress_->setMaximumWidth(180);
+    progress_->setTextVisible(false);
+    progress_->hide();
+    cancelButton_ = new QToolButton(this);
+    cancelButton_->setText(tr("Cancel"));
+    cancelButton_->setToolTip(tr("Stop the running analysis (Esc)"));
+    cancelButton_->hide();
+    statusBar()->addWidget(sizeLabel_, 1);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancelButton_);
+    statusBar()->addPermanentWidget(timeLabel_);
+    statusBar()->addPermanentWidget(backendLabel_);
+    const auto& dev = gpu::device_info();
+    backendLabel_->setText(dev.available ? tr("Backend: %1").arg(QString::fromStdString(dev.name))
+                                         : tr("Backend: CPU, %1 threads").arg(omp_get_max_threads()));
+    backendLabel_->setToolTip(dev.available ? QString() : QString::fromStdString(dev.reason));
+
+    connect(runner_, &AnalysisRunner::started, this, [this] {
+        progress_->setValue(0);
+        progress_->show();
+        cancelButton_->show();
+    });
+    connect(runner_, &AnalysisRunner::progressChanged, progress_, &QProgressBar::setValue);
+    connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
+    connect(cancelButton_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
+
+    restoreSettings();
+    applyStyle();
+}
+
+MainWindow::~MainWindow() = default;
+
+ChartView* MainWindow::chart(const QString& id) const {
+    for (ChartView* c : charts_)
+        if (c->chartId() == id) return c;
+    return nullptr;
+}
+
+void MainWindow::buildPanels() {
+    auto* dock = new QDockWidget(tr("Setup"), this);
+    dock->setObjectName(QStringLiteral("setupDock"));
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    auto* scroll = new QScrollArea(dock);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* content = new QWidget(scroll);
+    auto* v = new QVBoxLayout(content);
+    auto group = [&](const QString& title, QWidget* w) {
+        auto* box = new QGroupBox(title, content);
+        auto* l = new QVBoxLayout(box);
+        l->addWidget(w);
+        v->addWidget(box);
+    };
+    tensorPanel_ = new TensorPanel(content);
+    configPanel_ = new ConfigPanel(content);
+    analysisPanel_ = new AnalysisPanel(content);
+    fitPanel_ = new GpuFitPanel(content);
+    group(tr("Tensor"), tensorPanel_);
+    group(tr("Configurations to compare"), configPanel_);
+    v->addWidget(analysisPanel_);
+    group(tr("GPU fit"), fitPanel_);
+    v->addStretch(1);
+    scroll->setWidget(content);
+    scroll->setMinimumWidth(340);
+    dock->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    connect(tensorPanel_, &TensorPanel::changed, this, &MainWindow::onPanelsChanged);
+    connect(tensorPanel_, &TensorPanel::loadFileRequested, this, &MainWindow::openTensorDialog);
+    connect(configPanel_, &ConfigPanel::changed, this, &MainWindow::onPanelsChanged);
+    connect(analysisPanel_, &AnalysisPanel::changed, this, &MainWindow::onPanelsChanged);
+    connect(fitPanel_, &GpuFitPanel::changed, this, &MainWindow::onPanelsChanged);
+}
+
+void MainWindow::buildCharts() {
+    charts_ = createAllCharts(this);
+    for (ChartView* c : charts_) {
+        auto* dock = new QDockWidget(c->title(), this);
+        dock->setObjectName(QStringLiteral("chart_") + c->chartId());
+        dock->setWidget(c);
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+        chartDocks_.push_back(dock);
+        connect(c, &ChartView::exportRequested, this, &MainWindow::exportChart);
+    }
+    // Default arrangement: distributions on top, the rest tabbed below; every dock can be moved.
+    auto* weights = chartDocks_[0];
+    auto* errors = chartDocks_[1];
+    auto* memory = chartDocks_[2];
+    auto* sample = chartDocks_[3];
+    auto* layers = chartDocks_[4];
+    auto* gpufit = chartDocks_[5];
+    auto* snr = chartDocks_[6];
+    auto* channel = chartDocks_[7];
+    setCentralWidget(nullptr);
+    addDockWidget(Qt::RightDockWidgetArea, weights);
+    splitDockWidget(weights, errors, Qt::Horizontal);
+    splitDockWidget(weights, sample, Qt::Vertical);
+    splitDockWidget(errors, memory, Qt::Vertical);
+    tabifyDockWidget(sample, layers);
+    tabifyDockWidget(sample, channel);
+    tabifyDockWidget(memory, gpufit);
+    tabifyDockWidget(memory, snr);
+    sample->raise();
+    memory->raise();
+}
+
+void MainWindow::buildMetrics() {
+    auto* dock = new QDockWidget(tr("Metrics"), this);
+    dock->setObjectName(QStringLiteral("metricsDock"));
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    auto* w = new QWidget(dock);
+    auto* v = new QVBoxLayout(w);
+    v->setContentsMargins(2, 2, 2, 2);
+    table_ = new QTableView(w);
+    table_->setModel(metrics_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setAlternatingRowColors(true);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->verticalHeader()->setVisible(false);
+    table_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* copy = new QAction(tr("Copy"), table_);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, &MainWindow::copyMetrics);
+    auto* csv = new QAction(tr("Export as CSV..."), table_);
+    connect(csv, &QAction::triggered, this, &MainWindow::exportMetricsCsv);
+    table_->addAction(copy);
+    table_->addAction(csv);
+    v->addWidget(table_);
+    dock->setWidget(w);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+}
+
+void MainWindow::buildActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QToolBar* tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->setToolButtonStyle(Qt::ToolButtonTextOnly);
+
+    auto* openSess = file->addAction(tr("&Open session..."), this, &MainWindow::openSessionDialog);
+    openSess->setShortcut(QKeySequence::Open);
+    auto* saveSess = file->addAction(tr("&Save session"), this, [this] {
+        if (sessionPath_.isEmpty()) saveSessionAs();
+        else saveSessionTo(sessionPath_);
+    });
+    saveSess->setShortcut(QKeySequence::Save);
+    auto* saveAs = file->addAction(tr("Save session &as..."), this, &MainWindow::saveSessionAs);
+    saveAs->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+S")));
+    recentMenu_ = file->addMenu(tr("Recent sessions"));
+    file->addSeparator();
+    auto* loadT = file->addAction(tr("&Load tensor file..."), this, &MainWindow::openTensorDialog);
+    loadT->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
+    file->addSeparator();
+    auto* expAll = file->addAction(tr("&Export all charts..."), this, &MainWindow::exportAllDialog);
+    expAll->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
+    auto* expCsv = file->addAction(tr("Export metrics as CSV..."), this, &MainWindow::exportMetricsCsv);
+    (void)expCsv;
+    file->addSeparator();
+    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* configs = menuBar()->addMenu(tr("&Configurations"));
+    auto* add = configs->addAction(tr("&Add configuration"), configPanel_, &ConfigPanel::addConfig);
+    add->setShortcut(QKeySequence(QStringLiteral("Ctrl+N")));
+    auto* dup = configs->addAction(tr("&Duplicate configuration"), configPanel_, &ConfigPanel::duplicateConfig);
+    dup->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+D")));
+    auto* rem = configs->addAction(tr("&Remove configuration"), configPanel_, &ConfigPanel::removeConfig);
+    rem->setShortcut(QKeySequence(QStringLiteral("Ctrl+Del")));
+    configs->addSeparator();
+    auto* re = configs->addAction(tr("Recompute"), this, &MainWindow::recompute);
+    re->setShortcut(QKeySequence(Qt::Key_F5));
+    auto* stop = configs->addAction(tr("Cancel analysis"), runner_, &AnalysisRunner::cancel);
+    stop->setShortcut(QKeySequence(Qt::Key_Escape));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    presentationAction_ = view->addAction(tr("&Presentation mode"));
+    presentationAction_->setCheckable(true);
+    presentationAction_->setShortcut(QKeySequence(Qt::Key_F11));
+    presentationAction_->setToolTip(tr("Full screen, larger fonts and thicker lines for projectors (F11)"));
+    connect(presentationAction_, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    darkAction_ = view->addAction(tr("&Dark theme"));
+    darkAction_->setCheckable(true);
+    darkAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+T")));
+    connect(darkAction_, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    view->addSeparator();
+    QMenu* docks = view->addMenu(tr("Charts and panels"));
+    for (QDockWidget* d : findChildren<QDockWidget*>()) docks->addAction(d->toggleViewAction());
+    view->addAction(tr("Reset layout"), this, [this] {
+        QSettings().remove(QStringLiteral("window/state"));
+        QMessageBox::information(this, tr("Reset layout"), tr("The default layout returns the next time QuantLens starts."));
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    auto* about = help->addAction(tr("&About QuantLens"), this, &MainWindow::showAbout);
+    about->setShortcut(QKeySequence(Qt::Key_F1));
+
+    tb->addAction(openSess);
+    tb->addAction(saveSess);
+    tb->addAction(loadT);
+    tb->addSeparator();
+    tb->addAction(add);
+    tb->addSeparator();
+    tb->addAction(expAll);
+    tb->addAction(presentationAction_);
+    tb->addAction(darkAction_);
+    updateRecentMenu();
+}
+
+void MainWindow::restoreSettings() {
+    QSettings s;
+    if (s.contains(QStringLiteral("window/geometry"))) restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    else resize(1600, 1000);
+    if (s.contains(QStringLiteral("window/state"))) restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
+    dark_ = s.value(QStringLiteral("view/dark"), false).toBool();
+    darkAction_->setChecked(dark_);
+    Session start = Session::defaults();
+    const QByteArray last = s.value(QStringLiteral("session/current")).toByteArray();
+    if (!last.isEmpty()) {
+        auto j = nlohmann::json::parse(last.constData(), last.constData() + last.size(), nullptr, false);
+        if (!j.is_discarded()) {
+            try {
+                start = sessionFromJson(j);
+            } catch (const std::exception&) {
+                start = Session::defaults();  // an old or damaged stored session: start fresh
+            }
+        }
+    }
+    setSession(start);
+}
+
+void MainWindow::saveSettings() const {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
+    s.setValue(QStringLiteral("view/dark"), dark_);
+    s.setValue(QStringLiteral("session/current"), QByteArray::fromStdString(sessionToJson(session_).dump()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (presentation_) setPresentationMode(false);
+    saveSettings();
+    runner_->cancel();
+    event->accept();
+}
+
+void MainWindow::setSession(const Session& s) {
+    applying_ = true;
+    session_ = s;
+    tensorPanel_->show(s.tensor);
+    configPanel_->setConfigs(s.configs);
+    analysisPanel_->show(s.analysis, s.view, static_cast<int>(s.configs.size()));
+    fitPanel_->show(s.fit);
+    applying_ = false;
+    recompute();
+}
+
+void MainWindow::onPanelsChanged() {
+    if (applying_) return;
+    Session s = session_;
+    tensorPanel_->read(s.tensor);
+    s.configs = configPanel_->configs();
+    analysisPanel_->read(s.analysis, s.view);
+    fitPanel_->read(s.fit);
+    const bool countChanged = s.configs.size() != session_.configs.size();
+    const bool onlyView = s.tensor == session_.tensor && s.configs == session_.configs && s.fit == session_.fit &&
+                          s.analysis.histogram_bins == session_.analysis.histogram_bins &&
+                          s.analysis.sample_row == session_.analysis.sample_row &&
+                          s.analysis.sample_count == session_.analysis.sample_count &&
+                          s.analysis.forward_diff == session_.analysis.forward_diff &&
+                          s.analysis.layer_sim.enabled == session_.analysis.layer_sim.enabled &&
+                          s.analysis.layer_sim.layers == session_.analysis.layer_sim.layers &&
+                          s.analysis.layer_sim.width == session_.analysis.layer_sim.width &&
+                          s.analysis.layer_sim.batch == session_.analysis.layer_sim.batch &&
+                          s.analysis.layer_sim.weight_std == session_.analysis.layer_sim.weight_std &&
+                          s.analysis.layer_sim.activation == session_.analysis.layer_sim.activation;
+    session_ = s;
+    if (countChanged) {
+        applying_ = true;
+        analysisPanel_->show(s.analysis, s.view, static_cast<int>(s.configs.size()));
+        applying_ = false;
+    }
+    if (onlyView) pushInputsToCharts();  // levels grid, log scale: no new analysis needed
+    else recompute();
+}
+
+void MainWindow::recompute() { runner_->request(session_); }
+
+void MainWindow::onFinished(const AnalysisResult& r) {
+    progress_->hide();
+    cancelButton_->hide();
+    if (!r.error.isEmpty()) {
+        if (r.cancelled) return;
+        showError(tr("Cannot use this tensor"), r.error);
+        // Keep the last good state: go back to the tensor that worked.
+        if (lastTensor_ && session_.tensor.fromFile) {
+            session_.tensor.fromFile = false;
+            applying_ = true;
+            tensorPanel_->show(session_.tensor);
+            applying_ = false;
+            recompute();
+        }
+        return;
+    }
+    if (r.cancelled || !r.report) {
+        statusBar()->showMessage(tr("Analysis cancelled"), 3000);
+        return;
+    }
+    lastTensor_ = r.tensor;
+    lastReport_ = r.report;
+    lastFit_ = r.gpuFit;
+    pushInputsToCharts();
+    sizeLabel_->setText(tensorSizeText(r.report->tensor));
+    tensorPanel_->setTensorInfo(tensorSizeText(r.report->tensor) +
+                                tr("\nmin %1, max %2, mean %3, std %4").arg(r.report->tensor.min, 0, 'g', 4).arg(r.report->tensor.max, 0, 'g', 4)
+                                    .arg(r.report->tensor.mean, 0, 'g', 4).arg(r.report->tensor.std, 0, 'g', 4));
+    timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
+    backendLabel_->setText(tr("Backend: %1").arg(QString::fromStdString(r.report->backend)));
+    for (const auto& w : r.report->warnings) statusBar()->showMessage(QString::fromStdString(w), 8000);
+    emit analysisShown();
+}
+
+void MainWindow::pushInputsToCharts() {
+    ChartInputs in;
+    in.report = lastReport_;
+    in.gpuFit = lastFit_;
+    if (lastReport_)
+        for (std::size_t i = 0; i < lastReport_->configs.size(); ++i)
+            in.colors.push_back(configColor(lastReport_->configs[i].config.color, static_cast<int>(i)));
+    in.levelsConfig = session_.view.levelsConfig;
+    in.showLevels = session_.view.showLevels;
+    in.logScale = session_.view.logChannelError;
+    for (ChartView* c : charts_) c->setInputs(in);
+    for (std::size_t i = 0; i < charts_.size() && i < chartDocks_.size(); ++i) chartDocks_[i]->setWindowTitle(charts_[i]->title());
+    metrics_->setReport(lastReport_, in.colors);
+}
+
+void MainWindow::applyStyle() {
+    applyApplicationTheme(*qApp, dark_, presentation_);
+    const ChartStyle st = makeChartStyle(dark_, presentation_);
+    for (ChartView* c : charts_) c->setChartStyle(st);
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    if (presentation_ == on) return;
+    presentation_ = on;
+    {
+        QSignalBlocker b(presentationAction_);
+        presentationAction_->setChecked(on);
+    }
+    if (on) showFullScreen();
+    else showNormal();
+    applyStyle();
+}
+
+void MainWindow::setDarkTheme(bool on) {
+    if (dark_ == on) return;
+    dark_ = on;
+    {
+        QSignalBlocker b(darkAction_);
+        darkAction_->setChecked(on);
+    }
+    applyStyle();
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    // Dialogs wait for a click; under the offscreen platform (tests, headless runs) they only log.
+    if (QGuiApplication::platformName() == QLatin1String("offscreen")) {
+        qWarning("%s: %s", qPrintable(title), qPrintable(message));
+        statusBar()->showMessage(message, 10000);
+        return;
+    }
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::exportChart(ChartView* chart, ExportFormat format) {
+    const QString suffix = exportFormatSuffix(format);
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(chart->title()), chart->chartId() + QLatin1Char('.') + suffix,
+                                                      tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
+    if (path.isEmpty()) return;
+    QSize size(1600, 1000);
+    int dpi = 150;
+    if ((format == ExportFormat::Png || format == ExportFormat::Jpg) && !askImageSize(this, size, dpi)) return;
+    if (format == ExportFormat::Pdf || format == ExportFormat::Svg) size = QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
+    QString error;
+    if (!chart->exportTo(path, format, size, dpi, &error)) showError(tr("Export failed"), error);
+    else statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+}
+
+void MainWindow::exportAllDialog() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export every chart, the metrics and the session into"));
+    if (dir.isEmpty()) return;
+    QStringList written;
+    QString error;
+    if (!exportAll(charts_, *metrics_, session_, dir, ExportOptions{}, &written, &error)) showError(tr("Export failed"), error);
+    else statusBar()->showMessage(tr("Wrote %n file(s) to %1", "", written.size()).arg(dir), 8000);
+}
+
+void MainWindow::saveSessionAs() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), sessionPath_.isEmpty() ? QStringLiteral("session.json") : sessionPath_,
+                                                      tr("QuantLens sessions (*.json)"));
+    if (!path.isEmpty()) saveSessionTo(path);
+}
+
+void MainWindow::saveSessionTo(const QString& path) {
+    QString error;
+    if (!saveSession(path, session_, &error)) {
+        showError(tr("Cannot save the session"), error);
+        return;
+    }
+    sessionPath_ = path;
+    addRecent(path);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+}
+
+void MainWindow::openSessionDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("QuantLens sessions (*.json)"));
+    if (!path.isEmpty()) openSession(path);
+}
+
+bool MainWindow::openSession(const QString& path) {
+    QString error;
+    auto s = loadSession(path, &error);
+    if (!s) {
+        showError(tr("Cannot open the session"), error);
+        return false;
+    }
+    sessionPath_ = path;
+    addRecent(path);
+    setSession(*s);
+    return true;
+}
+
+void MainWindow::openTensorDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load a tensor"), QString(), tr("Weights (*.npy);;All files (*)"));
+    if (!path.isEmpty()) loadTensorFile(path);
+}
+
+bool MainWindow::loadTensorFile(const QString& path) {
+    Session s = session_;
+    s.tensor.fromFile = true;
+    s.tensor.file = QFileInfo(path).absoluteFilePath().toStdString();
+    s.tensor.tensor.clear();
+    applying_ = true;
+    session_ = s;
+    tensorPanel_->show(s.tensor);
+    applying_ = false;
+    recompute();
+    return true;
+}
+
+void MainWindow::copyMetrics() { QApplication::clipboard()->setText(metrics_->toTsv(table_->selectionModel()->selectedIndexes())); }
+
+void MainWindow::exportMetricsCsv() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), QStringLiteral("metrics.csv"), tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!writeTextFile(path, metrics_->toCsv(), &error)) showError(tr("Export failed"), error);
+}
+
+void MainWindow::showAbout() {
+    const auto& dev = gpu::device_info();
+    const QString backend = dev.available ? tr("CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)")
+                                                .arg(QString::fromStdString(dev.name)).arg(dev.cc_major).arg(dev.cc_minor)
+                                                .arg(dev.memory_total_gib, 0, 'f', 1).arg(dev.bandwidth_gbps, 0, 'f', 0)
+                                          : tr("CPU, %1 threads (GPU: %2)").arg(omp_get_max_threads()).arg(QString::fromStdString(dev.reason));
+    QMessageBox::about(this, tr("About QuantLens"),
+                       tr("<h3>QuantLens %1</h3><p>See what quantization does to neural-network weights: INT8/INT4 and more, "
+                          "their errors, memory and GPU fit.</p><p><b>Backend:</b> %2</p><p>Qt %3, QCustomPlot, Eigen.</p>")
+                           .arg(QStringLiteral(QL_VERSION), backend, QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings s;
+    QStringList list = s.value(QStringLiteral("recent/sessions")).toStringList();
+    list.removeAll(path);
+    list.prepend(path);
+    while (list.size() > 8) list.removeLast();
+    s.setValue(QStringLiteral("recent/sessions"), list);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList list = QSettings().value(QStringLiteral("recent/sessions")).toStringList();
+    for (const QString& p : list) recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] { openSession(p); })->setToolTip(p);
+    recentMenu_->setEnabled(!list.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty()) return;
+    const QString path = urls.first().toLocalFile();
+    if (path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)) openSession(path);
+    else loadTensorFile(path);
+}
+
+} // namespace ql::ui

@@ -1,0 +1,115 @@
+// The QuantLens window: setup panels on the left, the charts in rearrangeable docks, the metrics table
+// at the bottom, progress and backend in the status bar. It turns edits into a Session, hands the
+// session to the AnalysisRunner, and gives the finished report to the charts and the table.
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+#include <vector>
+
+#include "analysis_runner.h"
+#include "charts/chart_view.h"
+#include "session.h"
+
+class QDockWidget;
+class QLabel;
+class QProgressBar;
+class QTableView;
+class QToolButton;
+class QMenu;
+
+namespace ql::ui {
+
+class ConfigPanel;
+class TensorPanel;
+class AnalysisPanel;
+class GpuFitPanel;
+class MetricsModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Replaces the whole setup (session file, tests) and recomputes.
+    void setSession(const Session& s);
+    const Session& session() const { return session_; }
+    bool openSession(const QString& path);            // shows a dialog on failure; keeps the last good state
+    bool loadTensorFile(const QString& path);         // a weights file as the tensor source
+    const std::vector<ChartView*>& charts() const { return charts_; }
+    ChartView* chart(const QString& id) const;
+    ConfigPanel* configPanel() const { return configPanel_; }
+    MetricsModel* metricsModel() const { return metrics_; }
+    AnalysisRunner* runner() const { return runner_; }
+    std::shared_ptr<const AnalysisReport> lastReport() const { return lastReport_; }
+    bool presentationMode() const { return presentation_; }
+    bool darkTheme() const { return dark_; }
+
+public slots:
+    void setPresentationMode(bool on);
+    void setDarkTheme(bool on);
+    void recompute();
+
+signals:
+    // Emitted after the charts have drawn a finished analysis (tests, the GUI benchmark).
+    void analysisShown();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildPanels();
+    void buildCharts();
+    void buildMetrics();
+    void buildActions();
+    void restoreSettings();
+    void saveSettings() const;
+    void onPanelsChanged();
+    void onFinished(const AnalysisResult& r);
+    void pushInputsToCharts();
+    void exportChart(ChartView* chart, ExportFormat format);
+    void exportAllDialog();
+    void saveSessionAs();
+    void saveSessionTo(const QString& path);
+    void openSessionDialog();
+    void openTensorDialog();
+    void copyMetrics();
+    void exportMetricsCsv();
+    void showAbout();
+    void addRecent(const QString& path);
+    void updateRecentMenu();
+    void applyStyle();
+    void showError(const QString& title, const QString& message);
+
+    Session session_;
+    QString sessionPath_;
+    AnalysisRunner* runner_ = nullptr;
+    std::shared_ptr<const AnalysisReport> lastReport_;
+    std::shared_ptr<const GpuFitReport> lastFit_;
+    std::shared_ptr<const Tensor> lastTensor_;
+
+    TensorPanel* tensorPanel_ = nullptr;
+    ConfigPanel* configPanel_ = nullptr;
+    AnalysisPanel* analysisPanel_ = nullptr;
+    GpuFitPanel* fitPanel_ = nullptr;
+    std::vector<ChartView*> charts_;
+    std::vector<QDockWidget*> chartDocks_;
+    MetricsModel* metrics_ = nullptr;
+    QTableView* table_ = nullptr;
+    QLabel* sizeLabel_ = nullptr;
+    QLabel* timeLabel_ = nullptr;
+    QLabel* backendLabel_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QToolButton* cancelButton_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QAction* presentationAction_ = nullptr;
+    QAction* darkAction_ = nullptr;
+    bool presentation_ = false;
+    bool dark_ = false;
+    bool applying_ = false;
+};
+
+} // namespace ql::ui
