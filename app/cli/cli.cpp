@@ -15,6 +15,7 @@ int cmd_stats(const std::vector<std::string>&);
 int cmd_memory(const std::vector<std::string>&);
 int cmd_bench(const std::vector<std::string>&);
 int cmd_export(const std::vector<std::string>&);
+int cmd_compare(const std::vector<std::string>&);
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
@@ -23,6 +24,7 @@ const std::vector<CommandInfo>& commands() {
         {"stats", "error metrics (MSE, SNR, SQNR ...) and storage of one configuration", cmd_stats},
         {"memory", "model memory per format in GB and GiB, and which GPUs it fits", cmd_memory},
         {"export", "render every chart of a session (or the demo) to PNG/JPG/PDF/SVG without a window", cmd_export},
+        {"compare", "every format on one tensor: bits per weight, MSE, SQNR, cosine, max error", cmd_compare},
         {"bench", "benchmarks, each next to a plain memory read measured in the same run", cmd_bench},
     };
     return table;

@@ -1,0 +1,83 @@
+// quantlens compare and --format for stats/quantize, run as a user would: every format listed with its
+// true bits per weight, metrics that order the formats as their definitions predict, clear usage errors.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QByteArray out, err;
+};
+
+Run run(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(QL_QUANTLENS_BIN), args);
+    p.waitForFinished(120000);
+    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+QJsonObject by_format(const QJsonArray& a, const QString& name) {
+    for (const auto& v : a)
+        if (v.toObject()["format"].toString() == name) return v.toObject();
+    return {};
+}
+
+} // namespace
+
+class TestCompare : public QObject {
+    Q_OBJECT
+private slots:
+    void compareAllJson() {
+        Run r = run({"compare", "--generate", "--shape", "64x512", "--formats", "all", "--json"});
+        QCOMPARE(r.code, 0);
+        const auto j = QJsonDocument::fromJson(r.out).object();
+        const auto f = j["formats"].toArray();
+        QCOMPARE(f.size(), 15);
+        // true bits per weight from the formats' definitions (n = 32768 values)
+        QCOMPARE(by_format(f, "q4_k")["bits_per_weight"].toDouble(), 4.5);
+        QCOMPARE(by_format(f, "q6_k")["bits_per_weight"].toDouble(), 6.5625);
+        QCOMPARE(by_format(f, "mxfp4")["bits_per_weight"].toDouble(), 4.25);
+        QCOMPARE(by_format(f, "nf4")["bits_per_weight"].toDouble(), 4.5);
+        QVERIFY(std::fabs(by_format(f, "nf4_dq")["bits_per_weight"].toDouble() - 4.127) < 0.002);
+        // more bits, less error: Q8_0 beats Q4_0, FP8 E4M3 (3 mantissa bits) beats E5M2 (2)
+        QVERIFY(by_format(f, "q8_0")["mse"].toDouble() < by_format(f, "q4_0")["mse"].toDouble());
+        QVERIFY(by_format(f, "fp8_e4m3")["sqnr_db"].toDouble() > by_format(f, "fp8_e5m2")["sqnr_db"].toDouble());
+        for (const auto& v : f) {
+            const auto o = v.toObject();
+            QVERIFY2(!o.contains("error"), qPrintable(o["format"].toString()));
+            QVERIFY(o["cosine"].toDouble() > 0.9 && o["cosine"].toDouble() <= 1.0);
+            QVERIFY(o["max_abs_error"].toDouble() >= 0.0);
+        }
+    }
+    void compareListTable() {
+        Run r = run({"compare", "--generate", "--shape", "32x256", "--formats", "nf4,q4_k,int", "--bits", "4", "--granularity", "group"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("NF4"));
+        QVERIFY(r.out.contains("Q4_K"));
+        QVERIFY(r.out.contains("INT4 asym g128"));
+        QVERIFY(!r.out.contains("FP8"));
+    }
+    void unknownFormat() {
+        Run r = run({"compare", "--generate", "--formats", "nf5"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("unknown format 'nf5'"));
+    }
+    void statsWithFormat() {
+        Run r = run({"stats", "--generate", "--shape", "64x256", "--format", "nf4", "--block-size", "128", "--json"});
+        QCOMPARE(r.code, 0);
+        const auto c = QJsonDocument::fromJson(r.out).object()["configs"].toArray().at(0).toObject();
+        QVERIFY(r.out.contains("4.25"));  // 4 + 32/128 bits per weight
+        Q_UNUSED(c);
+        Run bad = run({"stats", "--generate", "--format", "mxfp4", "--block-size", "64"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains("blocks of 32 values"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCompare)
+#include "test_compare.moc"
