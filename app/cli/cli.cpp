@@ -14,6 +14,7 @@ int cmd_quantize(const std::vector<std::string>&);
 int cmd_stats(const std::vector<std::string>&);
 int cmd_memory(const std::vector<std::string>&);
 int cmd_bench(const std::vector<std::string>&);
+int cmd_calibrate(const std::vector<std::string>&);
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
@@ -22,6 +23,7 @@ const std::vector<CommandInfo>& commands() {
         {"stats", "error metrics (MSE, SNR, SQNR ...) and storage of one configuration", cmd_stats},
         {"memory", "model memory per format in GB and GiB, and which GPUs it fits", cmd_memory},
         {"bench", "benchmarks, each next to a plain memory read measured in the same run", cmd_bench},
+        {"calibrate", "RTN, GPTQ, AWQ and SmoothQuant on one layer with calibration activations", cmd_calibrate},
     };
     return table;
 }
