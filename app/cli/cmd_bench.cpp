@@ -81,11 +81,13 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
 } // namespace
 
 void bench_formats(const BenchOptions& opt, nlohmann::json& out);  // bench_formats.cpp
+void bench_gptq(const BenchOptions& opt, nlohmann::json& out);   // bench_calibration.cpp
 
 const std::vector<BenchSection>& bench_sections() {
     static const std::vector<BenchSection> s = {
         {"analysis", "whole analysis of one configuration vs a plain read (issue: foundation)", bench_analysis},
         {"formats", "every format's analysis vs the INT path, and compare-all (issue: formats)", bench_formats},
+        {"gptq", "GPTQ on a size x size layer, size/2 tokens, vs forming H + one Cholesky (issue 6)", bench_gptq},
     };
     return s;
 }
