@@ -88,6 +88,8 @@ private:
 
 // True when s is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool valid_utf8(std::string_view s);
+// Index of the first byte that breaks UTF-8, or std::string_view::npos when s is well-formed.
+std::size_t first_invalid_utf8(std::string_view s);
 
 // "abc" for display: non-printable bytes escaped, cut to max_chars with "..." appended.
 std::string printable(std::string_view s, std::size_t max_chars = 80);

@@ -9,6 +9,8 @@
 
 namespace ql::cli {
 
+int cmd_info(const std::vector<std::string>&);
+int cmd_survey(const std::vector<std::string>&);
 int cmd_generate(const std::vector<std::string>&);
 int cmd_quantize(const std::vector<std::string>&);
 int cmd_stats(const std::vector<std::string>&);
@@ -22,6 +24,8 @@ const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
         {"generate", "write a seeded weight tensor (normal, uniform, Laplace, Student-t) to .npy", cmd_generate},
         {"quantize", "quantize a tensor; write the dequantized values and codes to .npy", cmd_quantize},
+        {"info", "list a weights file's tensors (shape, dtype, bytes) and metadata: npy/npz/safetensors/gguf/onnx/tfjs", cmd_info},
+        {"survey", "quantize every weight tensor of a model: SQNR per tensor and memory per format", cmd_survey},
         {"stats", "error metrics (MSE, SNR, SQNR ...) and storage of one configuration", cmd_stats},
         {"memory", "model memory per format in GB and GiB, and which GPUs it fits", cmd_memory},
         {"export", "render every chart of a session (or the demo) to PNG/JPG/PDF/SVG without a window", cmd_export},
