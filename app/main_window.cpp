@@ -4,6 +4,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QCloseEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -83,6 +84,19 @@ QString tensorSizeText(const TensorSummary& t) {
 
 } // namespace
 
+// Dock and tab titles: short, so tabbed charts stay readable (each chart draws its full title itself).
+QString MainWindow::shortChartTitle(const QString& id) {
+    if (id == QLatin1String("weight_distribution")) return tr("Weights");
+    if (id == QLatin1String("error_distribution")) return tr("Error");
+    if (id == QLatin1String("memory")) return tr("Memory");
+    if (id == QLatin1String("sample_values")) return tr("First weights");
+    if (id == QLatin1String("layer_accumulation")) return tr("Through layers");
+    if (id == QLatin1String("gpu_fit")) return tr("GPU fit");
+    if (id == QLatin1String("snr_vs_bits")) return tr("SNR vs bits");
+    if (id == QLatin1String("channel_error")) return tr("Per channel");
+    return id;
+}
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName(QStringLiteral("QuantLensMainWindow"));
     setWindowTitle(tr("QuantLens - see what quantization does to weights"));
@@ -127,6 +141,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
     connect(cancelButton_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
 
+    // Default sizes: the setup column wide enough for its fields, the table about four rows high, the
+    // rest for the charts. A saved window state (restoreSettings) replaces them.
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("setupDock"))}, {400}, Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("metricsDock"))}, {150}, Qt::Vertical);
     restoreSettings();
     applyStyle();
 }
@@ -163,6 +181,11 @@ void MainWindow::buildPanels() {
     v->addWidget(analysisPanel_);
     group(tr("GPU fit"), fitPanel_);
     v->addStretch(1);
+    // Combo boxes size to a short text, not to their longest item, so the column never clips its fields.
+    for (QComboBox* c : content->findChildren<QComboBox*>()) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(8);
+    }
     scroll->setWidget(content);
     scroll->setMinimumWidth(340);
     dock->setWidget(scroll);
@@ -178,7 +201,7 @@ void MainWindow::buildPanels() {
 void MainWindow::buildCharts() {
     charts_ = createAllCharts(this);
     for (ChartView* c : charts_) {
-        auto* dock = new QDockWidget(c->title(), this);
+        auto* dock = new QDockWidget(shortChartTitle(c->chartId()), this);
         dock->setObjectName(QStringLiteral("chart_") + c->chartId());
         dock->setWidget(c);
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
@@ -434,7 +457,6 @@ void MainWindow::pushInputsToCharts() {
     in.showLevels = session_.view.showLevels;
     in.logScale = session_.view.logChannelError;
     for (ChartView* c : charts_) c->setInputs(in);
-    for (std::size_t i = 0; i < charts_.size() && i < chartDocks_.size(); ++i) chartDocks_[i]->setWindowTitle(charts_[i]->title());
     metrics_->setReport(lastReport_, in.colors);
 }
 

@@ -45,6 +45,7 @@ public:
     std::shared_ptr<const AnalysisReport> lastReport() const { return lastReport_; }
     bool presentationMode() const { return presentation_; }
     bool darkTheme() const { return dark_; }
+    static QString shortChartTitle(const QString& chartId);  // translated dock/tab title
 
 public slots:
     void setPresentationMode(bool on);

@@ -26,6 +26,9 @@ struct BenchSection {
 
 const std::vector<BenchSection>& bench_sections();
 
+// The window's update latency and GUI-thread stalls (app/cli/bench_gui.cpp).
+void bench_gui(const BenchOptions& opt, nlohmann::json& out);
+
 // Times fn `repeats` times after one warm-up; returns {median, min} in milliseconds.
 struct Timing {
     double median_ms = 0;

@@ -88,6 +88,7 @@ const std::vector<BenchSection>& bench_sections() {
         {"analysis", "whole analysis of one configuration vs a plain read (issue: foundation)", bench_analysis},
         {"formats", "every format's analysis vs the INT path, and compare-all (issue: formats)", bench_formats},
         {"gptq", "GPTQ on a size x size layer, size/2 tokens, vs forming H + one Cholesky (issue 6)", bench_gptq},
+        {"gui", "window update after a changed setting, and GUI-thread stalls, vs a plain read (issue: window)", bench_gui},
     };
     return s;
 }

@@ -1,0 +1,213 @@
+// quantlens bench --only gui: the window's responsiveness. For 1000x1000 and NxN (--size, 4096 by
+// default) tensors with the two default configurations, it moves the INT4 configuration's bit-width
+// slider like a user and times (a) the whole update, from the changed setting to every chart redrawn,
+// against a plain read of the same tensor measured in the same run, and (b) the GUI thread: the
+// longest stall seen by an event-loop probe (a 1 ms precise timer whose late ticks are stalls) and the
+// total time the GUI thread spent dispatching events during the update. Targets: the GUI-thread work
+// of an update under one 60 Hz frame (16.7 ms), the whole update within 10 plain reads.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QSlider>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "charts/chart_view.h"
+#include "cli/bench.h"
+#include "core/generators.h"
+#include "main_window.h"
+#include "panels/config_panel.h"
+
+namespace ql::cli {
+namespace {
+
+// Times every top-level event dispatch of the GUI thread while `measuring` is set.
+class TimedApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool measuring = false;
+    double workMs = 0;        // sum of top-level dispatch times
+    double longestMs = 0;     // longest single top-level dispatch
+    bool notify(QObject* receiver, QEvent* event) override {
+        if (!measuring || depth_ > 0) {
+            ++depth_;
+            const bool r = QApplication::notify(receiver, event);
+            --depth_;
+            return r;
+        }
+        QElapsedTimer t;
+        t.start();
+        ++depth_;
+        const bool r = QApplication::notify(receiver, event);
+        --depth_;
+        const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
+        workMs += ms;
+        longestMs = std::max(longestMs, ms);
+        return r;
+    }
+
+private:
+    int depth_ = 0;
+};
+
+struct UpdateSample {
+    double updateMs = 0;      // changed setting -> every chart replotted and painted
+    double stallMs = 0;       // longest late tick of the probe (its 1 ms period subtracted)
+    double workMs = 0;        // GUI-thread event dispatch time during the update
+    double longestEventMs = 0;
+    bool timedOut = false;
+};
+
+// Moves the slider to `bits` and runs the event loop until every chart has replotted after the new
+// analysis was shown.
+UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
+    UpdateSample s;
+    std::set<QObject*> replotted;
+    bool shown = false;
+    QEventLoop loop;
+    QList<QMetaObject::Connection> links;
+    const std::size_t nCharts = w.charts().size();
+    links << QObject::connect(&w, &ui::MainWindow::analysisShown, &loop, [&] {
+        shown = true;
+        replotted.clear();
+    });
+    for (ui::ChartView* c : w.charts())
+        links << QObject::connect(c, &QCustomPlot::afterReplot, &loop, [&, c] {
+            if (!shown) return;
+            replotted.insert(c);
+            if (replotted.size() == nCharts) QTimer::singleShot(0, &loop, [&] { loop.quit(); });  // after the paint events queued now
+        });
+
+    QElapsedTimer clock;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(1);
+    qint64 last = 0;
+    QObject::connect(&probe, &QTimer::timeout, &loop, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        s.stallMs = std::max(s.stallMs, static_cast<double>(now - last) / 1e6 - 1.0);
+        last = now;
+    });
+    QTimer guard;  // a broken update must not hang the benchmark
+    guard.setSingleShot(true);
+    QObject::connect(&guard, &QTimer::timeout, &loop, [&] {
+        s.timedOut = true;
+        loop.quit();
+    });
+
+    if (app) {
+        app->workMs = 0;
+        app->longestMs = 0;
+        app->measuring = true;
+    }
+    clock.start();
+    probe.start();
+    guard.start(120000);
+    QTimer::singleShot(0, &loop, [&] {
+        clock.restart();
+        last = 0;
+        w.configPanel()->bitsSlider()->setValue(bits);
+    });
+    loop.exec();
+    s.updateMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    probe.stop();
+    if (app) {
+        app->measuring = false;
+        s.workMs = app->workMs;
+        s.longestEventMs = app->longestMs;
+    }
+    for (const auto& l : links) QObject::disconnect(l);
+    return s;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+double maximum(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); }
+
+} // namespace
+
+void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
+    TimedApplication* app = nullptr;
+    static int argc = 1;
+    static char name[] = "quantlens";
+    static char* argv[] = {name, nullptr};
+    if (!QCoreApplication::instance()) {
+        if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
+            setenv("QT_QPA_PLATFORM", "offscreen", 1);
+        app = new TimedApplication(argc, argv);  // lives until the process ends, as a QApplication should
+        QApplication::setApplicationName(QStringLiteral("QuantLens-bench"));  // own QSettings: the user's are untouched
+        QApplication::setOrganizationName(QStringLiteral("QuantLens"));
+    } else {
+        app = dynamic_cast<TimedApplication*>(QCoreApplication::instance());
+    }
+    if (!opt.json) {
+        std::printf("GUI update: INT4 slider moved (4 -> 3 -> 4 ...), two configurations, every chart redrawn (%s platform)\n",
+                    QApplication::platformName().toLocal8Bit().constData());
+        std::printf("  %-11s %9s %9s %8s %14s %14s %14s\n", "tensor", "read ms", "update ms", "reads", "GUI work ms", "longest ev ms",
+                    "probe stall ms");
+    }
+    std::vector<std::int64_t> sizes{1000};
+    if (opt.size != 1000) sizes.push_back(opt.size);
+    for (std::int64_t n : sizes) {
+        ui::Session s = ui::Session::defaults();
+        s.tensor.generator.shape = {n, n};
+        s.configs[1].bits = 4;
+
+        const Tensor t = generate(s.tensor.generator);
+        const Timing read = plain_read(t.data(), t.numel(), opt.repeats * 3);
+
+        ui::MainWindow w;
+        w.resize(1600, 1000);
+        w.show();
+        w.setSession(s);
+        w.runner()->waitForIdle();
+        w.configPanel()->setCurrent(1);
+        QCoreApplication::processEvents();
+
+        (void)measureUpdate(w, app, 3);  // warm-up: first analysis after the tensor was made
+        std::vector<double> upd, work, longest, stall;
+        bool timedOut = false;
+        for (int r = 0; r < std::max(opt.repeats, 1); ++r) {
+            const UpdateSample u = measureUpdate(w, app, r % 2 == 0 ? 4 : 3);
+            timedOut |= u.timedOut;
+            upd.push_back(u.updateMs);
+            work.push_back(u.workMs);
+            longest.push_back(u.longestEventMs);
+            stall.push_back(u.stallMs);
+        }
+        const double reads = median(upd) / read.median_ms;
+        const QString shape = QStringLiteral("%1x%1").arg(n);
+        if (opt.json) {
+            out.push_back({{"section", "gui"},
+                           {"shape", shape.toStdString()},
+                           {"configs", 2},
+                           {"plain_read_ms", read.median_ms},
+                           {"update_median_ms", median(upd)},
+                           {"update_max_ms", maximum(upd)},
+                           {"plain_reads", reads},
+                           {"gui_work_median_ms", median(work)},
+                           {"gui_work_max_ms", maximum(work)},
+                           {"longest_event_max_ms", maximum(longest)},
+                           {"probe_stall_max_ms", maximum(stall)},
+                           {"timed_out", timedOut}});
+        } else {
+            std::printf("  %-11s %9.2f %9.1f %8.1f %7.1f (max %4.1f) %14.1f %14.1f%s\n", shape.toLatin1().constData(), read.median_ms,
+                        median(upd), reads, median(work), maximum(work), maximum(longest), maximum(stall),
+                        timedOut ? "  TIMED OUT" : "");
+        }
+    }
+    if (!opt.json)
+        std::printf("  update = changed setting -> every chart replotted and painted (median); reads = update / plain read\n"
+                    "  (target <= 10 on the large tensor). GUI work = time the GUI thread spent in events during one\n"
+                    "  update (median, max; target < 16.7 ms); longest ev = longest single event; probe stall = the\n"
+                    "  latest a 1 ms timer fired. The window is %s; an offscreen window paints into memory.\n",
+                    QApplication::platformName() == QLatin1String("offscreen") ? "offscreen" : "on screen");
+}
+
+} // namespace ql::cli

@@ -1,0 +1,272 @@
+// The whole window under the offscreen platform, driven like a user: move the bit-width slider, add and
+// remove configurations, save and reopen a session, open a bad session, load a .npy file, switch themes
+// and presentation mode. After each change the test waits for the analysis and checks the charts and
+// the table against core's own report for the same setup (ql::analyze called directly).
+#include <QtTest>
+
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTranslator>
+
+#include <cmath>
+
+#include "charts/charts.h"
+#include "core/analysis.h"
+#include "core/generators.h"
+#include "core/npy.h"
+#include "main_window.h"
+#include "metrics_model.h"
+#include "panels/config_panel.h"
+#include "session.h"
+
+using namespace ql;
+using namespace ql::ui;
+
+namespace {
+
+constexpr int kAnalysisTimeoutMs = 60000;
+constexpr double kRoundoff = 1e-12;  // a density is one division away from the counts
+
+// A small setup so each analysis takes milliseconds.
+Session smallSession() {
+    Session s = Session::defaults();
+    s.tensor.generator.shape = {96, 128};
+    s.analysis.layer_sim.width = 64;
+    s.analysis.layer_sim.batch = 8;
+    return s;
+}
+
+// Core's report for the window's current session, computed here without the window.
+AnalysisReport coreReport(const Session& s) {
+    AnalysisRequest req;
+    req.tensor = std::make_shared<const Tensor>(generate(s.tensor.generator));
+    req.configs = s.configs;
+    req.options = s.analysis;
+    return analyze(req);
+}
+
+QVector<double> values(QCPGraph* g) {
+    QVector<double> v;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) v << it->value;
+    return v;
+}
+
+} // namespace
+
+// A failed check inside the helper ends the calling test too.
+#define CHECK_AGAINST_CORE()                      \
+    do {                                          \
+        checkAgainstCore();                       \
+        if (QTest::currentTestFailed()) return;   \
+    } while (false)
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::unique_ptr<MainWindow> w_;
+
+    // Waits until the window has shown an analysis started after this call's trigger.
+    bool waitShown(const std::function<void()>& trigger) {
+        QSignalSpy spy(w_.get(), &MainWindow::analysisShown);
+        trigger();
+        if (!spy.wait(kAnalysisTimeoutMs)) return false;
+        w_->runner()->waitForIdle();
+        return true;
+    }
+
+    // The charts and table show exactly core's report for the window's session.
+    void checkAgainstCore() {
+        const auto shown = w_->lastReport();
+        QVERIFY(shown);
+        const AnalysisReport want = coreReport(w_->session());
+        QCOMPARE(shown->configs.size(), want.configs.size());
+        QCOMPARE(shown->tensor.numel, want.tensor.numel);
+        for (std::size_t i = 0; i < want.configs.size(); ++i) {
+            QVERIFY(shown->configs[i].config == want.configs[i].config);
+            QCOMPARE(shown->configs[i].metrics.mse, want.configs[i].metrics.mse);
+            QCOMPARE(shown->configs[i].metrics.snr_db, want.configs[i].metrics.snr_db);
+            QCOMPARE(shown->configs[i].dequantized.counts, want.configs[i].dequantized.counts);
+        }
+        // Weight distribution: one dequantized curve per configuration, equal to core's density.
+        ChartView* weights = w_->chart("weight_distribution");
+        QVERIFY(weights);
+        QCOMPARE(weights->graphCount(), 1 + int(want.configs.size()));
+        for (std::size_t i = 0; i < want.configs.size(); ++i) {
+            const QVector<double> got = values(weights->graph(int(i) + 1));
+            const std::vector<double> d = want.configs[i].dequantized.density();
+            QCOMPARE(got.size(), int(d.size()));
+            for (std::size_t k = 0; k < d.size(); ++k) QVERIFY(std::fabs(got[int(k)] - d[k]) <= kRoundoff * std::max(1.0, d[k]));
+        }
+        // SNR chart: some curve holds exactly core's SNR sweep of each configuration.
+        ChartView* snr = w_->chart("snr_vs_bits");
+        for (const auto& c : want.configs) {
+            QVector<double> sweep;
+            for (const auto& p : c.snr_vs_bits) sweep << p.snr_db;
+            bool found = false;
+            for (int g = 0; g < snr->graphCount(); ++g) found = found || values(snr->graph(g)) == sweep;
+            QVERIFY2(found, c.config.display_name().c_str());
+        }
+        // Metrics table: one row per configuration, the full-precision MSE in the tooltip role.
+        QCOMPARE(w_->metricsModel()->rowCount(), int(want.configs.size()));
+        for (int r = 0; r < int(want.configs.size()); ++r)
+            QCOMPARE(w_->metricsModel()->index(r, MetricsModel::Mse).data(Qt::ToolTipRole).toString().toDouble(),
+                     want.configs[std::size_t(r)].metrics.mse);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // own QSettings: never the user's
+        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+        QSettings().clear();
+        QVERIFY(dir_.isValid());
+        w_ = std::make_unique<MainWindow>();
+        w_->resize(1400, 900);
+        w_->show();
+        QVERIFY(waitShown([this] { w_->setSession(smallSession()); }));
+    }
+    void cleanupTestCase() {
+        w_.reset();
+        QSettings().clear();
+    }
+
+    void startsWithTheSeedSetup() {
+        QCOMPARE(w_->session().configs.size(), std::size_t(2));
+        QCOMPARE(w_->session().configs[0].bits, 8);
+        QCOMPARE(w_->session().configs[1].bits, 4);
+        QCOMPARE(w_->charts().size(), std::size_t(8));
+        CHECK_AGAINST_CORE();
+    }
+
+    // The teacher drags the INT4 configuration's slider: the session, the report and the charts follow.
+    void bitsSlider_data() {
+        QTest::addColumn<int>("bits");
+        QTest::newRow("3 bits") << 3;
+        QTest::newRow("2 bits") << 2;
+        QTest::newRow("back to 4") << 4;
+    }
+    void bitsSlider() {
+        QFETCH(int, bits);
+        ConfigPanel* panel = w_->configPanel();
+        panel->setCurrent(1);
+        QSlider* slider = panel->bitsSlider();
+        QVERIFY(slider->isEnabled());
+        QVERIFY(waitShown([&] { slider->setValue(bits); }));
+        QCOMPARE(w_->session().configs[1].bits, bits);
+        QCOMPARE(w_->lastReport()->configs[1].config.bits, bits);
+        // Fewer bits, fewer levels: the levels grid shows at most 2^bits values.
+        QVERIFY(w_->lastReport()->configs[1].levels.size() <= std::size_t(1) << bits);
+        CHECK_AGAINST_CORE();
+    }
+
+    void addAndRemoveConfigurations() {
+        ConfigPanel* panel = w_->configPanel();
+        QVERIFY(waitShown([&] { panel->addConfig(); }));
+        QCOMPARE(w_->session().configs.size(), std::size_t(3));
+        QCOMPARE(w_->chart("error_distribution")->graphCount(), 3);
+        CHECK_AGAINST_CORE();
+        panel->setCurrent(0);
+        QVERIFY(waitShown([&] { panel->duplicateConfig(); }));
+        QCOMPARE(w_->session().configs.size(), std::size_t(4));
+        QVERIFY(w_->session().configs[1].bits == w_->session().configs[0].bits);
+        panel->setCurrent(3);
+        QVERIFY(waitShown([&] { panel->removeConfig(); }));
+        panel->setCurrent(2);
+        QVERIFY(waitShown([&] { panel->removeConfig(); }));
+        QCOMPARE(w_->session().configs.size(), std::size_t(2));
+        QCOMPARE(w_->chart("error_distribution")->graphCount(), 2);
+        CHECK_AGAINST_CORE();
+    }
+
+    // Save, change, reopen: the window returns to the saved setup and recomputes it.
+    void saveAndReopenSession() {
+        const QString path = dir_.filePath("class.json");
+        QString error;
+        const Session saved = w_->session();
+        QVERIFY2(saveSession(path, saved, &error), qPrintable(error));
+        w_->configPanel()->setCurrent(1);
+        QVERIFY(waitShown([&] { w_->configPanel()->bitsSlider()->setValue(5); }));
+        QCOMPARE(w_->session().configs[1].bits, 5);
+        bool opened = false;
+        QVERIFY(waitShown([&] { opened = w_->openSession(path); }));
+        QVERIFY(opened);
+        QVERIFY(sessionToJson(w_->session()) == sessionToJson(saved));
+        QCOMPARE(w_->configPanel()->configs().size(), saved.configs.size());
+        QCOMPARE(w_->lastReport()->configs[1].config.bits, saved.configs[1].bits);
+        CHECK_AGAINST_CORE();
+    }
+
+    // A damaged session file: an error, and the window keeps its last good setup and charts.
+    void badSessionKeepsState() {
+        const QString path = dir_.filePath("broken.json");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"quantlens_session": 1, "configs": [{"format": "int", "bits": 99}], "analysis": {"histogram_bins": 0}})");
+        f.close();
+        const QByteArray before = QByteArray::fromStdString(sessionToJson(w_->session()).dump());
+        const auto reportBefore = w_->lastReport();
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("broken\\.json")));
+        QVERIFY(!w_->openSession(path));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("missing\\.json")));
+        QVERIFY(!w_->openSession(dir_.filePath("missing.json")));
+        QCOMPARE(QByteArray::fromStdString(sessionToJson(w_->session()).dump()), before);
+        QCOMPARE(w_->lastReport(), reportBefore);
+    }
+
+    // `quantlens FILE`: a .npy file becomes the tensor source; its shape reaches the report.
+    void loadNpyTensor() {
+        GeneratorSpec g;
+        g.shape = {40, 70};
+        g.seed = 9;
+        const QString path = dir_.filePath("w.npy");
+        QVERIFY(write_npy(path.toStdString(), generate(g)).ok());
+        QVERIFY(waitShown([&] { w_->loadTensorFile(path); }));
+        QVERIFY(w_->session().tensor.fromFile);
+        QCOMPARE(w_->lastReport()->tensor.numel, std::int64_t(40 * 70));
+        QCOMPARE(w_->lastReport()->tensor.shape, (std::vector<std::int64_t>{40, 70}));
+        // Back to the generator for the tests that follow.
+        QVERIFY(waitShown([&] { w_->setSession(smallSession()); }));
+    }
+
+    // Presentation mode: larger fonts and thicker lines on every chart; the theme switches colours.
+    void presentationAndTheme() {
+        ChartView* c = w_->chart("error_distribution");
+        const double font = c->xAxis->labelFont().pointSizeF();
+        const double pen = c->graph(0)->pen().widthF();
+        w_->setPresentationMode(true);
+        QVERIFY(w_->presentationMode());
+        QVERIFY(c->xAxis->labelFont().pointSizeF() > font * 1.3);
+        QVERIFY(c->graph(0)->pen().widthF() > pen * 1.3);
+        w_->setPresentationMode(false);
+        QCOMPARE(c->xAxis->labelFont().pointSizeF(), font);
+        w_->setDarkTheme(true);
+        QVERIFY(w_->darkTheme());
+        QVERIFY(c->toPixmap(200, 120).toImage().pixelColor(3, 3).lightness() < 100);
+        w_->setDarkTheme(false);
+        QVERIFY(c->toPixmap(200, 120).toImage().pixelColor(3, 3).lightness() > 200);
+    }
+
+    // Every visible string of the window goes through tr(): with the zh_CN translation installed, a new
+    // window's title, menus and chart titles are Chinese.
+    void chineseTranslation() {
+        QTranslator zh;
+        QVERIFY(zh.load(QStringLiteral(":/i18n/quantlens_zh_CN.qm")));
+        QCoreApplication::installTranslator(&zh);
+        {
+            MainWindow cn;
+            QVERIFY2(cn.windowTitle() != QLatin1String("QuantLens - see what quantization does to weights"), qPrintable(cn.windowTitle()));
+            QVERIFY2(cn.windowTitle().contains(QChar(0x91CF)), qPrintable(cn.windowTitle()));  // 量 (quantization)
+            for (ChartView* ch : cn.charts()) {
+                bool cjk = false;
+                for (QChar ch2 : ch->title()) cjk |= ch2.unicode() >= 0x4E00 && ch2.unicode() <= 0x9FFF;
+                QVERIFY2(cjk, qPrintable(ch->title()));
+            }
+            QVERIFY(cn.runner());
+            cn.runner()->cancel();
+        }
+        QCoreApplication::removeTranslator(&zh);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
