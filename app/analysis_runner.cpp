@@ -8,10 +8,63 @@
 #include <chrono>
 
 #include "core/accelerator.h"
+#include "core/format_quantizers.h"
 #include "core/model_file.h"
 #include "gpu/gpu_backend.h"
 
 namespace ql::ui {
+
+std::vector<QuantConfig> compareAllConfigs() {
+    QuantConfig int8;
+    int8.bits = 8;
+    int8.scheme = Scheme::Symmetric;
+    int8.granularity = Granularity::PerChannel;
+    std::vector<QuantConfig> out = common_format_configs(int8);
+    QuantConfig g128;
+    g128.bits = 4;
+    g128.scheme = Scheme::Asymmetric;
+    g128.granularity = Granularity::PerGroup;
+    g128.group_size = 128;
+    QuantConfig pc4;
+    pc4.bits = 4;
+    pc4.scheme = Scheme::Symmetric;
+    pc4.granularity = Granularity::PerChannel;
+    out.insert(out.begin() + 1, {g128, pc4});
+    return out;
+}
+
+namespace {
+
+// The compare-all report depends on the tensor only: kept for the last tensor, so moving a slider
+// does not redo it.
+std::shared_ptr<const AnalysisReport> compareAllReport(const std::shared_ptr<const Tensor>& t, Accelerator* acc,
+                                                       const std::function<bool(std::size_t, std::size_t)>& progress) {
+    static std::mutex m;
+    static std::weak_ptr<const Tensor> lastTensor;
+    static std::shared_ptr<const AnalysisReport> last;
+    {
+        std::lock_guard<std::mutex> lock(m);
+        if (last && lastTensor.lock() == t) return last;
+    }
+    AnalysisRequest req;
+    req.tensor = t;
+    for (QuantConfig c : compareAllConfigs())
+        if (validate(c, t->shape).empty()) req.configs.push_back(c);
+    req.options.layer_sim.enabled = false;
+    req.options.forward_diff = false;
+    req.options.snr_sweep = false;
+    req.options.per_channel_error = false;
+    req.options.sample_count = 0;
+    req.options.accelerator = acc;
+    auto rep = std::make_shared<const AnalysisReport>(analyze(req, progress));
+    if (rep->cancelled) return nullptr;
+    std::lock_guard<std::mutex> lock(m);
+    lastTensor = t;
+    last = rep;
+    return rep;
+}
+
+} // namespace
 
 std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report) {
     const ModelPreset* model = find_model(fit.model);
@@ -80,10 +133,17 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
     req.configs = s.configs;
     req.options = s.analysis;
     req.options.accelerator = accelerator;
+    const int span = s.view.compareAll ? 400 : 800;
     auto report = std::make_shared<AnalysisReport>(analyze(req, [&](std::size_t d, std::size_t t) {
-        return progress(200 + static_cast<int>(800 * d / std::max<std::size_t>(t, 1)));
+        return progress(200 + static_cast<int>(span * d / std::max<std::size_t>(t, 1)));
     }));
     r.cancelled = report->cancelled;
+    if (s.view.compareAll && !r.cancelled) {
+        r.compare = compareAllReport(r.tensor, accelerator, [&](std::size_t d, std::size_t t) {
+            return progress(600 + static_cast<int>(400 * d / std::max<std::size_t>(t, 1)));
+        });
+        r.cancelled = !r.compare;
+    }
     r.gpuFit = makeGpuFit(s.fit, report.get());
     r.report = std::move(report);
     r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -28,6 +28,7 @@ struct AnalysisResult {
     std::shared_ptr<const Tensor> tensor;
     std::shared_ptr<const AnalysisReport> report;
     std::shared_ptr<const GpuFitReport> gpuFit;
+    std::shared_ptr<const AnalysisReport> compare;  // every format at its common settings (view.compareAll)
     QString error;          // non-empty: the tensor could not be made or loaded (the report is empty)
     double totalMs = 0;     // wall time of the job, tensor creation included
     bool cancelled = false;
@@ -39,6 +40,10 @@ std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const Ana
 // Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit.
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
                               const std::function<bool(int permille)>& progress);
+
+// The configurations of "compare all formats": every format at its common settings (INT8 per channel
+// for the integer path) plus INT4 asymmetric with groups of 128 and INT4 symmetric per channel.
+std::vector<QuantConfig> compareAllConfigs();
 
 class AnalysisRunner : public QObject {
     Q_OBJECT

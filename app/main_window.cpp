@@ -25,6 +25,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -42,7 +43,7 @@
 namespace ql::ui {
 namespace {
 
-constexpr int kStateVersion = 3;  // bump when the dock layout changes
+constexpr int kStateVersion = 4;  // bump when the dock layout changes
 
 // Pixel size and resolution for PNG/JPG export.
 bool askImageSize(QWidget* parent, QSize& size, int& dpi) {
@@ -94,6 +95,7 @@ QString MainWindow::shortChartTitle(const QString& id) {
     if (id == QLatin1String("gpu_fit")) return tr("GPU fit");
     if (id == QLatin1String("snr_vs_bits")) return tr("SNR vs bits");
     if (id == QLatin1String("channel_error")) return tr("Per channel");
+    if (id == QLatin1String("pareto")) return tr("Bits vs error");
     return id;
 }
 
@@ -141,15 +143,34 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
     connect(cancelButton_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
 
-    // Default sizes: the setup column wide enough for its fields, the table about four rows high, the
-    // rest for the charts. A saved window state (restoreSettings) replaces them.
-    resizeDocks({findChild<QDockWidget*>(QStringLiteral("setupDock"))}, {400}, Qt::Horizontal);
-    resizeDocks({findChild<QDockWidget*>(QStringLiteral("metricsDock"))}, {150}, Qt::Vertical);
     restoreSettings();
     applyStyle();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (restoredLayout_ || defaultSized_) return;
+    defaultSized_ = true;
+    // Default sizes, once the window is laid out at its size: the setup column just wide enough for its
+    // fields, the table about four rows high, the rest for the charts. A saved window state replaces them.
+    // resizeDocks hands space it takes from one dock to the others listed in the same direction, so
+    // each call lists the docks across the window (setup | two chart columns) and down (charts / table).
+    QTimer::singleShot(0, this, [this] {
+        auto* setup = findChild<QDockWidget*>(QStringLiteral("setupDock"));
+        auto* table = findChild<QDockWidget*>(QStringLiteral("metricsDock"));
+        auto* weights = chartDocks_.at(0);
+        auto* errors = chartDocks_.at(1);
+        auto* sample = chartDocks_.at(3);
+        const int setupWidth = std::clamp(width() / 4, 360, 460);
+        const int chartWidth = (width() - setupWidth) / 2;
+        const int tableHeight = std::clamp(height() / 6, 130, 200);
+        const int chartHeight = (height() - tableHeight - 120) / 2;
+        resizeDocks({setup, weights, errors}, {setupWidth, chartWidth, chartWidth}, Qt::Horizontal);
+        resizeDocks({weights, sample, table}, {chartHeight, chartHeight, tableHeight}, Qt::Vertical);
+    });
+}
 
 ChartView* MainWindow::chart(const QString& id) const {
     for (ChartView* c : charts_)
@@ -207,6 +228,12 @@ void MainWindow::buildCharts() {
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
         chartDocks_.push_back(dock);
         connect(c, &ChartView::exportRequested, this, &MainWindow::exportChart);
+        // Hovering a weight of the sample chart shows the levels of its block over the histogram.
+        if (auto* sc = qobject_cast<SampleChart*>(c))
+            connect(sc, &SampleChart::sampleHovered, this, [this](int k) {
+                hoveredSample_ = k;
+                if (ChartView* w = chart(QStringLiteral("weight_distribution"))) w->setInputs(chartInputs());
+            });
     }
     // Default arrangement: distributions on top, the rest tabbed below; every dock can be moved.
     auto* weights = chartDocks_[0];
@@ -217,6 +244,7 @@ void MainWindow::buildCharts() {
     auto* gpufit = chartDocks_[5];
     auto* snr = chartDocks_[6];
     auto* channel = chartDocks_[7];
+    auto* pareto = chartDocks_[8];
     setCentralWidget(nullptr);
     addDockWidget(Qt::RightDockWidgetArea, weights);
     splitDockWidget(weights, errors, Qt::Horizontal);
@@ -226,6 +254,7 @@ void MainWindow::buildCharts() {
     tabifyDockWidget(sample, channel);
     tabifyDockWidget(memory, gpufit);
     tabifyDockWidget(memory, snr);
+    tabifyDockWidget(memory, pareto);
     sample->raise();
     memory->raise();
 }
@@ -299,6 +328,13 @@ void MainWindow::buildActions() {
     auto* stop = configs->addAction(tr("Cancel analysis"), runner_, &AnalysisRunner::cancel);
     stop->setShortcut(QKeySequence(Qt::Key_Escape));
 
+    compareAction_ = configs->addAction(tr("Compare &all formats"));
+    compareAction_->setCheckable(true);
+    compareAction_->setObjectName(QStringLiteral("compareAllAction"));
+    compareAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    compareAction_->setToolTip(tr("Quantize this tensor in every format (INT, NF4, FP8, FP4, MXFP4, NVFP4, GGUF blocks) for the Pareto and SNR charts"));
+    connect(compareAction_, &QAction::toggled, this, &MainWindow::setCompareAll);
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     presentationAction_ = view->addAction(tr("&Presentation mode"));
     presentationAction_->setCheckable(true);
@@ -326,6 +362,7 @@ void MainWindow::buildActions() {
     tb->addAction(loadT);
     tb->addSeparator();
     tb->addAction(add);
+    tb->addAction(compareAction_);
     tb->addSeparator();
     tb->addAction(expAll);
     tb->addAction(presentationAction_);
@@ -337,7 +374,8 @@ void MainWindow::restoreSettings() {
     QSettings s;
     if (s.contains(QStringLiteral("window/geometry"))) restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     else resize(1600, 1000);
-    if (s.contains(QStringLiteral("window/state"))) restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
+    if (s.contains(QStringLiteral("window/state")))
+        restoredLayout_ = restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
     dark_ = s.value(QStringLiteral("view/dark"), false).toBool();
     darkAction_->setChecked(dark_);
     Session start = Session::defaults();
@@ -377,6 +415,10 @@ void MainWindow::setSession(const Session& s) {
     configPanel_->setConfigs(s.configs);
     analysisPanel_->show(s.analysis, s.view, static_cast<int>(s.configs.size()));
     fitPanel_->show(s.fit);
+    if (compareAction_) {
+        QSignalBlocker b(compareAction_);
+        compareAction_->setChecked(s.view.compareAll);
+    }
     applying_ = false;
     recompute();
 }
@@ -399,8 +441,13 @@ void MainWindow::onPanelsChanged() {
                           s.analysis.layer_sim.width == session_.analysis.layer_sim.width &&
                           s.analysis.layer_sim.batch == session_.analysis.layer_sim.batch &&
                           s.analysis.layer_sim.weight_std == session_.analysis.layer_sim.weight_std &&
-                          s.analysis.layer_sim.activation == session_.analysis.layer_sim.activation;
+                          s.analysis.layer_sim.activation == session_.analysis.layer_sim.activation &&
+                          !(s.view.compareAll && !session_.view.compareAll);  // turning compare on needs its analysis
     session_ = s;
+    if (compareAction_ && compareAction_->isChecked() != s.view.compareAll) {
+        QSignalBlocker b(compareAction_);
+        compareAction_->setChecked(s.view.compareAll);
+    }
     if (countChanged) {
         applying_ = true;
         analysisPanel_->show(s.analysis, s.view, static_cast<int>(s.configs.size()));
@@ -411,6 +458,21 @@ void MainWindow::onPanelsChanged() {
 }
 
 void MainWindow::recompute() { runner_->request(session_); }
+
+void MainWindow::setCompareAll(bool on) {
+    if (session_.view.compareAll == on) return;
+    Session s = session_;
+    s.view.compareAll = on;
+    applying_ = true;
+    analysisPanel_->show(s.analysis, s.view, static_cast<int>(s.configs.size()));
+    applying_ = false;
+    session_ = s;
+    if (on) {
+        recompute();
+    } else {
+        pushInputsToCharts();
+    }
+}
 
 void MainWindow::onFinished(const AnalysisResult& r) {
     progress_->hide();
@@ -435,6 +497,7 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     lastTensor_ = r.tensor;
     lastReport_ = r.report;
     lastFit_ = r.gpuFit;
+    lastCompare_ = r.compare;
     pushInputsToCharts();
     sizeLabel_->setText(tensorSizeText(r.report->tensor));
     tensorPanel_->setTensorInfo(tensorSizeText(r.report->tensor) +
@@ -446,7 +509,7 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     emit analysisShown();
 }
 
-void MainWindow::pushInputsToCharts() {
+ChartInputs MainWindow::chartInputs() const {
     ChartInputs in;
     in.report = lastReport_;
     in.gpuFit = lastFit_;
@@ -456,6 +519,20 @@ void MainWindow::pushInputsToCharts() {
     in.levelsConfig = session_.view.levelsConfig;
     in.showLevels = session_.view.showLevels;
     in.logScale = session_.view.logChannelError;
+    in.compare = session_.view.compareAll ? lastCompare_ : nullptr;
+    in.paretoMse = session_.view.paretoMse;
+    if (lastReport_ && hoveredSample_ >= 0 && in.levelsConfig >= 0 && in.levelsConfig < static_cast<int>(lastReport_->configs.size())) {
+        const auto& of = lastReport_->configs[static_cast<std::size_t>(in.levelsConfig)].sample_level_of;
+        if (hoveredSample_ < static_cast<int>(of.size())) {
+            in.levelsBlock = of[static_cast<std::size_t>(hoveredSample_)];
+            in.levelsSample = hoveredSample_;
+        }
+    }
+    return in;
+}
+
+void MainWindow::pushInputsToCharts() {
+    const ChartInputs in = chartInputs();
     for (ChartView* c : charts_) c->setInputs(in);
     metrics_->setReport(lastReport_, in.colors);
 }

@@ -58,6 +58,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -71,6 +72,8 @@ private:
     void onPanelsChanged();
     void onFinished(const AnalysisResult& r);
     void pushInputsToCharts();
+    ChartInputs chartInputs() const;
+    void setCompareAll(bool on);
     void exportChart(ChartView* chart, ExportFormat format);
     void exportAllDialog();
     void saveSessionAs();
@@ -91,6 +94,9 @@ private:
     std::shared_ptr<const AnalysisReport> lastReport_;
     std::shared_ptr<const GpuFitReport> lastFit_;
     std::shared_ptr<const Tensor> lastTensor_;
+    std::shared_ptr<const AnalysisReport> lastCompare_;  // "compare all formats", when view.compareAll
+    int hoveredSample_ = -1;                              // weight under the cursor in the sample chart
+    QAction* compareAction_ = nullptr;
 
     TensorPanel* tensorPanel_ = nullptr;
     ConfigPanel* configPanel_ = nullptr;
@@ -111,6 +117,8 @@ private:
     bool presentation_ = false;
     bool dark_ = false;
     bool applying_ = false;
+    bool restoredLayout_ = false;  // a saved dock layout was restored: keep its sizes
+    bool defaultSized_ = false;
 };
 
 } // namespace ql::ui

@@ -794,6 +794,11 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                 std::vector<float> buf(static_cast<std::size_t>(e - b));
                 q.run(b, e, buf.data(), nullptr, nullptr);
                 cr.sample_dequantized.assign(buf.begin() + (first - b), buf.begin() + (first - b + scount));
+                for (std::int64_t k = 0; k < scount; ++k) {
+                    std::vector<float> lv = q.levels_at(first + k);
+                    if (cr.sample_levels.empty() || cr.sample_levels.back() != lv) cr.sample_levels.push_back(std::move(lv));
+                    cr.sample_level_of.push_back(static_cast<int>(cr.sample_levels.size()) - 1);
+                }
             }
             if (fwd) cr.forward = forward_diff(t, q, ch, *fwd);
             tracker.add(1);
@@ -817,6 +822,34 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
     if (tracker.cancelled()) rep.cancelled = true;
     rep.compute_ms = ms_since(t_start);
     return rep;
+}
+
+} // namespace ql
+
+namespace ql {
+
+std::vector<std::size_t> pareto_front(const std::vector<double>& bits, const std::vector<double>& quality, bool higher_is_better) {
+    const std::size_t n = std::min(bits.size(), quality.size());
+    auto usable = [&](std::size_t i) {
+        if (!std::isfinite(bits[i]) || std::isnan(quality[i])) return false;
+        return std::isfinite(quality[i]) || (higher_is_better && quality[i] > 0);
+    };
+    // better(a, b): a's quality strictly beats b's.
+    auto better = [&](double a, double b) { return higher_is_better ? a > b : a < b; };
+    std::vector<std::size_t> front;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!usable(i)) continue;
+        bool beaten = false;
+        for (std::size_t j = 0; j < n && !beaten; ++j) {
+            if (j == i || !usable(j)) continue;
+            const bool no_worse = bits[j] <= bits[i] && !better(quality[i], quality[j]);
+            const bool strictly = bits[j] < bits[i] || better(quality[j], quality[i]);
+            beaten = no_worse && strictly;
+        }
+        if (!beaten) front.push_back(i);
+    }
+    std::stable_sort(front.begin(), front.end(), [&](std::size_t a, std::size_t b) { return bits[a] < bits[b]; });
+    return front;
 }
 
 } // namespace ql

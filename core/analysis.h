@@ -130,6 +130,11 @@ struct ConfigReport {
     std::optional<std::pair<double, double>> clip; // range chosen by a clipping method
     std::vector<double> channel_mse;// MSE per row (output channel)
     std::vector<float> sample_dequantized; // first sample_count values of sample_row
+    // The levels of each block (slice, group) the sample values fall in, consecutive duplicates merged:
+    // sample_levels[sample_level_of[k]] are the values sample k could take. For per-tensor formats one
+    // entry; for block formats one per block, so the GUI shows the grid of the block under the cursor.
+    std::vector<std::vector<float>> sample_levels;
+    std::vector<int> sample_level_of;
     ForwardDiff forward;
     std::vector<LayerError> layers;
     std::vector<SnrPoint> snr_vs_bits;
@@ -156,5 +161,12 @@ struct AnalysisReport {
 AnalysisReport analyze(const AnalysisRequest& request, const ProgressFn& progress = {});
 
 TensorSummary summarize(const Tensor& t);
+
+// The Pareto front of (bits per weight, quality) points where fewer bits and more quality are better:
+// the indices of the points no other point beats on both (ties on both count as not beaten), in
+// ascending bits. Points with a non-finite coordinate are left out (an exact SQNR of +inf is kept only
+// when higher_is_better, where it is the best possible quality).
+std::vector<std::size_t> pareto_front(const std::vector<double>& bits, const std::vector<double>& quality,
+                                      bool higher_is_better = true);
 
 } // namespace ql

@@ -211,6 +211,8 @@ json to_json(const AnalysisReport& r, bool full) {
             cj["levels"] = c.levels;
             cj["channel_mse"] = c.channel_mse;
             cj["sample_dequantized"] = c.sample_dequantized;
+            cj["sample_levels"] = c.sample_levels;
+            cj["sample_level_of"] = c.sample_level_of;
         }
         configs.push_back(cj);
     }

@@ -26,6 +26,10 @@ struct ChartInputs {
     int levelsConfig = 0;         // configuration whose representable levels are drawn
     bool showLevels = false;      // draw the levels grid over the weight histogram
     bool logScale = true;         // log y where a chart offers it (per-channel error)
+    int levelsBlock = -1;         // >= 0: draw the levels of sample block k (sample_levels) of levelsConfig
+    int levelsSample = -1;        // the sample weight (index in the row) whose block that is, for the label
+    std::shared_ptr<const AnalysisReport> compare;  // "compare all formats" on the same tensor (may be null)
+    bool paretoMse = false;       // Pareto chart: y = MSE (log) instead of SQNR
 };
 
 enum class ExportFormat { Png, Jpg, Pdf, Svg };

@@ -45,7 +45,9 @@ protected:
     void rebuild() override;
 };
 
-// 4. The first N weights of one row, original vs dequantized.
+// 4. The first N weights of one row, original vs dequantized, with the levels grid of each block of the
+// levels configuration; hovering a weight reports it (sampleHovered) so the histogram can show that
+// weight's block levels.
 class SampleChart : public ChartView {
     Q_OBJECT
 public:
@@ -53,8 +55,16 @@ public:
     QString chartId() const override { return QStringLiteral("sample_values"); }
     QString title() const override;
 
+signals:
+    void sampleHovered(int index);  // index in the row, -1 when the cursor leaves
+
 protected:
     void rebuild() override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    int hovered_ = -1;
 };
 
 // 5. Error accumulated through layers (log scale).
@@ -104,6 +114,28 @@ public:
 
 protected:
     void rebuild() override;
+};
+
+// 9. Error against true bits per weight: one point per configuration and, after "compare all formats",
+// per format; the Pareto front (fewest bits for the quality) drawn through the best of them.
+class ParetoChart : public ChartView {
+    Q_OBJECT
+public:
+    using ChartView::ChartView;
+    QString chartId() const override { return QStringLiteral("pareto"); }
+    QString title() const override { return tr("Error vs true bits per weight (Pareto front)"); }
+    QString tooltipAt(const QPoint& pos) const override;
+
+protected:
+    void rebuild() override;
+
+private:
+    struct Point {
+        QString name;
+        double bits = 0, sqnr = 0, mse = 0;
+    };
+    void placeLabels(const std::vector<QCPItemText*>& labels);
+    std::vector<Point> points_;
 };
 
 // Every chart of the window, in display order (the caller owns them).

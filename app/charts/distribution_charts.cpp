@@ -66,13 +66,16 @@ void WeightDistributionChart::rebuild() {
     // The levels grid of the chosen configuration: one thin line per representable value.
     if (in.showLevels && in.levelsConfig >= 0 && in.levelsConfig < static_cast<int>(r.configs.size())) {
         const ConfigReport& c = r.configs[static_cast<std::size_t>(in.levelsConfig)];
+        // The block under the cursor in the sample chart, else the block at the report's levels index.
+        const bool hovered = in.levelsBlock >= 0 && in.levelsBlock < static_cast<int>(c.sample_levels.size());
+        const std::vector<float>& levels = hovered ? c.sample_levels[static_cast<std::size_t>(in.levelsBlock)] : c.levels;
         QColor lc = in.colors.at(static_cast<std::size_t>(in.levelsConfig));
-        lc.setAlpha(c.levels.size() > 64 ? 90 : 170);
-        for (float v : c.levels) {
+        lc.setAlpha(levels.size() > 64 ? 90 : 170);
+        for (float v : levels) {
             auto* line = new QCPItemStraightLine(this);
             line->point1->setCoords(v, 0);
             line->point2->setCoords(v, 1);
-            line->setPen(QPen(lc, style().lineWidth(c.levels.size() > 64 ? 0.5 : 1.0), Qt::DashLine));
+            line->setPen(QPen(lc, style().lineWidth(levels.size() > 64 ? 0.5 : 1.0), Qt::DashLine));
         }
         if (c.clip) {
             for (double v : {c.clip->first, c.clip->second}) {
@@ -86,7 +89,12 @@ void WeightDistributionChart::rebuild() {
         label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
         label->position->setType(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(0.01, 0.01);
-        label->setText(tr("dashed: the %n levels of %1", "", static_cast<int>(c.levels.size())).arg(QString::fromStdString(c.config.display_name())));
+        const QString name = QString::fromStdString(c.config.display_name());
+        const int nl = static_cast<int>(levels.size());
+        label->setText(hovered && in.levelsSample >= 0
+                           ? tr("dashed: the %n levels of %1 in the block of weight %2 of row %3", "", nl)
+                                 .arg(name).arg(in.levelsSample).arg(r.sample_row)
+                           : tr("dashed: the %n levels of %1", "", nl).arg(name));
         label->setFont(style().font(9));
         label->setColor(style().foreground);
     }

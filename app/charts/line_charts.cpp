@@ -18,6 +18,13 @@ void useLogY(ChartView* plot) {
     plot->yAxis->setNumberPrecision(0);
 }
 
+// Secondary marks (the "compare all" points): the text colour, half transparent.
+QColor muted(const ChartStyle& s) {
+    QColor c = s.foreground;
+    c.setAlpha(150);
+    return c;
+}
+
 } // namespace
 
 QString SampleChart::title() const {
@@ -51,8 +58,75 @@ void SampleChart::rebuild() {
         styleGraph(g, in.colors.at(i), 1.5, true);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, in.colors.at(i), in.colors.at(i), 5 * style().scale));
     }
+    // The grid each block of the levels configuration snaps to: its levels as short dashed segments
+    // over the block's weights (for at most 64 levels; finer grids would only grey the plot).
+    double yLo = 0, yHi = 0;
+    bool haveRange = false;
+    for (float v : r.sample_original) {
+        yLo = haveRange ? std::min(yLo, double(v)) : v;
+        yHi = haveRange ? std::max(yHi, double(v)) : v;
+        haveRange = true;
+    }
+    const int lc = in.levelsConfig;
+    if (in.showLevels && lc >= 0 && lc < static_cast<int>(r.configs.size())) {
+        const ConfigReport& c = r.configs[static_cast<std::size_t>(lc)];
+        const auto& of = c.sample_level_of;
+        QColor col = in.colors.at(static_cast<std::size_t>(lc));
+        col.setAlpha(110);
+        const double pad = 0.25 * std::max(yHi - yLo, 1e-12);
+        for (std::size_t k = 0; k < of.size();) {
+            std::size_t e = k;
+            while (e < of.size() && of[e] == of[k]) ++e;
+            const auto& lv = c.sample_levels.at(static_cast<std::size_t>(of[k]));
+            if (lv.size() <= 64) {
+                for (float v : lv) {
+                    if (v < yLo - pad || v > yHi + pad) continue;
+                    auto* seg = new QCPItemLine(this);
+                    seg->start->setCoords(double(k) - 0.5, v);
+                    seg->end->setCoords(double(e) - 0.5, v);
+                    seg->setPen(QPen(col, style().lineWidth(0.8), Qt::DashLine));
+                    seg->setLayer(QStringLiteral("grid"));
+                }
+                if (k > 0) {  // block boundary
+                    auto* b = new QCPItemStraightLine(this);
+                    b->point1->setCoords(double(k) - 0.5, 0);
+                    b->point2->setCoords(double(k) - 0.5, 1);
+                    b->setPen(QPen(col, style().lineWidth(1.2), Qt::DotLine));
+                    b->setLayer(QStringLiteral("grid"));
+                }
+            }
+            k = e;
+        }
+    }
     finish();
+    if (haveRange) {  // the data, not far-off levels, decide the view
+        const double m = 0.08 * std::max(yHi - yLo, 1e-12);
+        yAxis->setRange(yLo - m, yHi + m);
+        finish(false);
+    }
     titleElement_->setText(title());
+}
+
+void SampleChart::mouseMoveEvent(QMouseEvent* event) {
+    ChartView::mouseMoveEvent(event);
+    const auto& r = inputs().report;
+    int k = -1;
+    if (r && !r->sample_original.empty() && axisRect()->rect().contains(event->pos())) {
+        const long i = std::lround(xAxis->pixelToCoord(event->pos().x()));
+        if (i >= 0 && i < static_cast<long>(r->sample_original.size())) k = static_cast<int>(i);
+    }
+    if (k != hovered_) {
+        hovered_ = k;
+        emit sampleHovered(k);
+    }
+}
+
+void SampleChart::leaveEvent(QEvent* event) {
+    ChartView::leaveEvent(event);
+    if (hovered_ != -1) {
+        hovered_ = -1;
+        emit sampleHovered(-1);
+    }
 }
 
 void LayerErrorChart::rebuild() {
@@ -98,13 +172,26 @@ void LayerErrorChart::rebuild() {
 void SnrBitsChart::rebuild() {
     resetPlot();
     const auto& in = inputs();
-    setAxisTitles(tr("Bit width"), tr("SNR (dB)"));
+    setAxisTitles(tr("Bits per weight (scales and zero points included)"), tr("SNR (dB)"));
     bool any = false, reference = false;
+    double xmax = 8.3;
     if (in.report) {
         const auto& cs = in.report->configs;
         for (std::size_t i = 0; i < cs.size(); ++i) {
             const auto& c = cs[i];
-            if (!c.error.empty() || c.snr_vs_bits.empty()) continue;
+            if (!c.error.empty()) continue;
+            if (c.snr_vs_bits.empty()) {
+                // A float or codebook format has one bit width: it is a point, at its true bits.
+                if (!std::isfinite(c.metrics.snr_db)) continue;
+                QCPGraph* mark = addGraph();
+                mark->setName(QString::fromStdString(c.config.display_name()));
+                mark->setData(QVector<double>{c.storage.bits_per_weight}, QVector<double>{c.metrics.snr_db}, true);
+                mark->setLineStyle(QCPGraph::lsNone);
+                mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, in.colors.at(i), in.colors.at(i), 14 * style().scale));
+                xmax = std::max(xmax, c.storage.bits_per_weight + 0.3);
+                any = true;
+                continue;
+            }
             // Configurations that differ only in bit width share one curve: draw it once, in the
             // colour of the first of them, and mark every configuration's own bit width on it.
             bool drawn = false;
@@ -116,13 +203,17 @@ void SnrBitsChart::rebuild() {
                                   }));
             }
             QVector<double> x, y, ry;
-            double own = std::numeric_limits<double>::quiet_NaN();
+            double own = std::numeric_limits<double>::quiet_NaN(), ownX = 0;
             for (const auto& p : c.snr_vs_bits) {
                 if (!std::isfinite(p.snr_db)) continue;
-                x.push_back(p.bits);
+                x.push_back(p.bits_per_weight);
                 y.push_back(p.snr_db);
                 ry.push_back(p.reference_db);
-                if (p.bits == c.config.bits) own = p.snr_db;
+                xmax = std::max(xmax, p.bits_per_weight + 0.3);
+                if (p.bits == c.config.bits) {
+                    own = p.snr_db;
+                    ownX = p.bits_per_weight;
+                }
             }
             if (!drawn) {
                 QuantConfig generic = c.config;
@@ -138,7 +229,7 @@ void SnrBitsChart::rebuild() {
             if (std::isfinite(own)) {
                 QCPGraph* mark = addGraph();
                 mark->setName(QString::fromStdString(c.config.display_name()));
-                mark->setData(QVector<double>{static_cast<double>(c.config.bits)}, QVector<double>{own}, true);
+                mark->setData(QVector<double>{ownX}, QVector<double>{own}, true);
                 mark->setLineStyle(QCPGraph::lsNone);
                 mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, in.colors.at(i), in.colors.at(i), 13 * style().scale));
             }
@@ -152,8 +243,33 @@ void SnrBitsChart::rebuild() {
             any = true;
         }
     }
+    // "Compare all formats": every format as a small labelled point.
+    if (in.compare) {
+        QVector<double> x, y;
+        for (const auto& c : in.compare->configs) {
+            if (!c.error.empty() || !std::isfinite(c.metrics.snr_db)) continue;
+            x.push_back(c.storage.bits_per_weight);
+            y.push_back(c.metrics.snr_db);
+            xmax = std::max(xmax, c.storage.bits_per_weight + 0.3);
+            auto* t = new QCPItemText(this);
+            t->position->setCoords(c.storage.bits_per_weight, c.metrics.snr_db);
+            t->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+            t->setPadding(QMargins(int(6 * style().scale), 0, 0, 0));
+            t->setText(QString::fromLatin1(format_name(c.config.format).data()));
+            t->setFont(style().font(8));
+            t->setColor(muted(style()));
+        }
+        if (!x.isEmpty()) {
+            QCPGraph* g = addGraph();
+            g->setName(tr("All formats (compare)"));
+            g->setData(x, y, false);
+            g->setLineStyle(QCPGraph::lsNone);
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, muted(style()), 9 * style().scale));
+            any = true;
+        }
+    }
     if (!any) {
-        addNote(tr("SNR vs bits is shown for integer configurations"));
+        addNote(tr("Add a configuration to see its SNR"));
         finish();
         return;
     }
@@ -162,7 +278,7 @@ void SnrBitsChart::rebuild() {
     xAxis->setTicker(xt);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     finish();
-    xAxis->setRange(1.7, 8.3);
+    xAxis->setRange(1.7, xmax);
     finish(false);
 }
 
@@ -203,7 +319,8 @@ void ChannelErrorChart::rebuild() {
 
 std::vector<ChartView*> createAllCharts(QWidget* parent) {
     return {new WeightDistributionChart(parent), new ErrorDistributionChart(parent), new MemoryChart(parent), new SampleChart(parent),
-            new LayerErrorChart(parent),         new GpuFitChart(parent),            new SnrBitsChart(parent), new ChannelErrorChart(parent)};
+            new LayerErrorChart(parent),         new GpuFitChart(parent),            new SnrBitsChart(parent), new ChannelErrorChart(parent),
+            new ParetoChart(parent)};
 }
 
 } // namespace ql::ui

@@ -26,6 +26,20 @@ QCPBars* addBar(QCustomPlot* plot, double key, double value, const QColor& c, do
     return b;
 }
 
+// Breaks a long bar name into lines of about `width` characters at spaces, so neighbouring tick labels
+// do not run into each other.
+QString wrapName(const QString& name, int width) {
+    QString out, line;
+    for (const QString& w : name.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + w.size() > width) {
+            out += line + QLatin1Char('\n');
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + w;
+    }
+    return out + line;
+}
+
 } // namespace
 
 void MemoryChart::rebuild() {
@@ -49,7 +63,7 @@ void MemoryChart::rebuild() {
         auto* bar = addBar(this, static_cast<double>(i), static_cast<double>(m.bytes) / div, c, 0.65);
         bar->setName(QString::fromStdString(m.label));
         bar->removeFromLegend();
-        ticker->addTick(static_cast<double>(i), QStringLiteral("%1\n%2 b/w").arg(QString::fromStdString(m.label)).arg(m.bits_per_weight, 0, 'g', 5));
+        ticker->addTick(static_cast<double>(i), QStringLiteral("%1\n%2 b/w").arg(wrapName(QString::fromStdString(m.label), 10)).arg(m.bits_per_weight, 0, 'g', 5));
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);

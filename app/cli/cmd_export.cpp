@@ -14,6 +14,7 @@
 #include "gpu/gpu_backend.h"
 #include "gui_main.h"
 #include "core/accelerator.h"
+#include "core/format_quantizers.h"
 #include "metrics_model.h"
 #include "session.h"
 #include "theme.h"
@@ -21,13 +22,19 @@
 namespace ql::cli {
 
 int cmd_export(const std::vector<std::string>& argv) {
-    Args a(argv, {"session", "out", "format", "size", "dpi", "tensor", "lang"}, {"help", "demo", "dark", "presentation"});
+    Args a(argv, {"session", "out", "format", "size", "dpi", "tensor", "lang", "block-size"}, {"help", "demo", "dark", "presentation", "compare-all"});
     if (a.flag("help")) {
         std::printf("usage: quantlens export (--session FILE | --demo | WEIGHTS [--tensor NAME]) --out DIR\n"
-                    "                        [--format png|jpg|pdf|svg[,...]] [--size WxH] [--dpi N] [--dark] [--presentation]\n\n"
+                    "                        [--format png|jpg|pdf|svg|QUANT-FORMAT[,...]] [--block-size N] [--size WxH] [--dpi N]\n"
+                    "                        [--compare-all] [--dark] [--presentation]\n\n"
                     "Renders every chart of the session without a window, and writes metrics.csv and session.json.\n"
-                    "--demo: the seed notebook's setup (1000x1000 normal(0, 2), INT8 vs INT4 per tensor, 5 layers).\n"
-                    "Default: png,svg,pdf at 1200x750 (150 dpi).\n");
+                    "--demo: the seed notebook's setup (1000x1000 normal(0, 2), INT8 vs INT4 per tensor, 5 layers),\n"
+                    "with every format compared on the Pareto chart.\n"
+                    "--format takes image formats and quantization formats (int, nf4, nf4_dq, fp8_e4m3, fp8_e5m2,\n"
+                    "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl): quantization formats replace\n"
+                    "the session's configurations, one each at its common settings (--block-size for nf4/nf4_dq/fp4).\n"
+                    "--compare-all: also every format at its common settings (Pareto and SNR charts).\n"
+                    "Default images: png,svg,pdf at 1200x750 (150 dpi).\n");
         return 0;
     }
     const std::string out = a.require("out");
@@ -46,16 +53,36 @@ int cmd_export(const std::vector<std::string>& argv) {
         session.tensor.tensor = a.get_or("tensor", "");
     } else if (!a.flag("demo")) {
         throw UsageError("give --session FILE, --demo, or a weights file");
+    } else {
+        session.view.compareAll = true;
     }
+    if (a.flag("compare-all")) session.view.compareAll = true;
     ui::ExportOptions opt;
     if (auto f = a.get("format")) {
         opt.formats.clear();
+        std::vector<Format> quant;
         for (const QString& part : QString::fromStdString(*f).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             ui::ExportFormat fm;
-            if (!ui::parseExportFormat(part.trimmed(), fm)) throw UsageError("--format must be png, jpg, pdf or svg, got '" + part.toStdString() + "'");
-            opt.formats.push_back(fm);
+            if (ui::parseExportFormat(part.trimmed(), fm)) {
+                opt.formats.push_back(fm);
+            } else if (auto q = parse_format(part.trimmed().toStdString())) {
+                quant.push_back(*q);
+            } else {
+                throw UsageError("--format: '" + part.toStdString() + "' is neither an image format (png, jpg, pdf, svg) nor a quantization format");
+            }
         }
-        if (opt.formats.empty()) throw UsageError("--format is empty");
+        if (!quant.empty()) {
+            QuantConfig int8;
+            int8.bits = 8;
+            session.configs = common_format_configs(int8, quant);
+            const int block = static_cast<int>(a.get_int("block-size", 0));
+            if (block < 0) throw UsageError("--block-size must not be negative");
+            if (block > 0)
+                for (auto& c : session.configs)
+                    if (c.format == Format::NF4 || c.format == Format::NF4_DQ || c.format == Format::FP4_E2M1) c.block_size = block;
+            session.view.levelsConfig = 0;
+        }
+        if (opt.formats.empty()) opt.formats = ui::ExportOptions{}.formats;
     }
     if (auto sz = a.get("size")) {
         const QStringList wh = QString::fromStdString(*sz).split(QLatin1Char('x'));
@@ -90,6 +117,8 @@ int cmd_export(const std::vector<std::string>& argv) {
     in.levelsConfig = session.view.levelsConfig;
     in.showLevels = session.view.showLevels;
     in.logScale = session.view.logChannelError;
+    in.compare = session.view.compareAll ? r.compare : nullptr;
+    in.paretoMse = session.view.paretoMse;
     const ui::ChartStyle style = ui::makeChartStyle(a.flag("dark"), a.flag("presentation"));
     for (ui::ChartView* c : charts) {
         c->resize(opt.size);

@@ -195,16 +195,22 @@ AnalysisPanel::AnalysisPanel(QWidget* parent) : QWidget(parent) {
     vf->addRow(forward_);
     logChannel_ = new QCheckBox(tr("Per-channel error on a log scale"), viewBox);
     vf->addRow(logChannel_);
+    compareAll_ = new QCheckBox(tr("Compare all formats (Pareto and SNR charts)"), viewBox);
+    compareAll_->setToolTip(tr("Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks"));
+    compareAll_->setObjectName(QStringLiteral("compareAll"));
+    vf->addRow(compareAll_);
+    paretoMse_ = new QCheckBox(tr("Pareto chart: MSE (log) instead of SQNR"), viewBox);
+    vf->addRow(paretoMse_);
     v->addWidget(viewBox);
 
     for (QSpinBox* s : {layers_, width_, batch_, bins_, sampleRow_, sampleCount_}) connect(s, &QSpinBox::valueChanged, this, &AnalysisPanel::changed);
     connect(layerStd_, &QDoubleSpinBox::valueChanged, this, &AnalysisPanel::changed);
-    for (QCheckBox* c : {layerOn_, forward_, showLevels_, logChannel_}) connect(c, &QCheckBox::toggled, this, &AnalysisPanel::changed);
+    for (QCheckBox* c : {layerOn_, forward_, showLevels_, logChannel_, compareAll_, paretoMse_}) connect(c, &QCheckBox::toggled, this, &AnalysisPanel::changed);
     for (QComboBox* c : {activation_, levelsConfig_}) connect(c, &QComboBox::currentIndexChanged, this, &AnalysisPanel::changed);
 }
 
 void AnalysisPanel::show(const AnalysisOptions& a, const ViewSettings& vs, int configCount) {
-    QList<QObject*> all{layerOn_, layers_, width_, batch_, activation_, layerStd_, bins_, sampleRow_, sampleCount_, forward_, showLevels_, levelsConfig_, logChannel_};
+    QList<QObject*> all{layerOn_, layers_, width_, batch_, activation_, layerStd_, bins_, sampleRow_, sampleCount_, forward_, showLevels_, levelsConfig_, logChannel_, compareAll_, paretoMse_};
     std::vector<std::unique_ptr<QSignalBlocker>> blockers;
     for (QObject* w : all) blockers.push_back(std::make_unique<QSignalBlocker>(w));
     layerOn_->setChecked(a.layer_sim.enabled);
@@ -225,6 +231,8 @@ void AnalysisPanel::show(const AnalysisOptions& a, const ViewSettings& vs, int c
     levelsConfig_->setCurrentIndex(std::clamp(vs.levelsConfig, 0, std::max(configCount - 1, 0)));
     showLevels_->setChecked(vs.showLevels);
     logChannel_->setChecked(vs.logChannelError);
+    compareAll_->setChecked(vs.compareAll);
+    paretoMse_->setChecked(vs.paretoMse);
 }
 
 void AnalysisPanel::read(AnalysisOptions& a, ViewSettings& vs) const {
@@ -241,6 +249,8 @@ void AnalysisPanel::read(AnalysisOptions& a, ViewSettings& vs) const {
     vs.showLevels = showLevels_->isChecked();
     vs.levelsConfig = std::max(levelsConfig_->currentIndex(), 0);
     vs.logChannelError = logChannel_->isChecked();
+    vs.compareAll = compareAll_->isChecked();
+    vs.paretoMse = paretoMse_->isChecked();
 }
 
 GpuFitPanel::GpuFitPanel(QWidget* parent) : QWidget(parent) {

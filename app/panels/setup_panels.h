@@ -73,6 +73,8 @@ private:
     QCheckBox* showLevels_;
     QComboBox* levelsConfig_;
     QCheckBox* logChannel_;
+    QCheckBox* compareAll_;
+    QCheckBox* paretoMse_;
 };
 
 // The model and GPUs of the GPU-fit chart.

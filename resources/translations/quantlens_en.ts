@@ -1050,5 +1050,12 @@ Tensor: %1</source>
                 <numerusform>dashed: the %n levels of %1</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
+            <translation>
+                <numerusform>dashed: the %n level of %1 in the block of weight %2 of row %3</numerusform>
+                <numerusform>dashed: the %n levels of %1 in the block of weight %2 of row %3</numerusform>
+            </translation>
+        </message>
     </context>
 </TS>

@@ -151,6 +151,18 @@
             <source>configuration %1</source>
             <translation>配置 %1</translation>
         </message>
+        <message>
+            <source>Compare all formats (Pareto and SNR charts)</source>
+            <translation>比较所有格式（帕累托图和信噪比图）</translation>
+        </message>
+        <message>
+            <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks</source>
+            <translation>同时以常用设置将此张量量化为每一种格式：INT8/INT4、NF4、FP8、FP4、MXFP4、NVFP4 和 GGUF 块格式</translation>
+        </message>
+        <message>
+            <source>Pareto chart: MSE (log) instead of SQNR</source>
+            <translation>帕累托图：用 MSE（对数）代替 SQNR</translation>
+        </message>
     </context>
     <context>
         <name>ql::ui::ChannelErrorChart</name>
@@ -721,6 +733,18 @@ min %1, max %2, mean %3, std %4</source>
             <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;看看量化对神经网络权重做了什么：INT8/INT4 等格式的误差、内存占用以及能否装进 GPU。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端：&lt;/b&gt;%2&lt;/p&gt;&lt;p&gt;Qt %3、QCustomPlot、Eigen。&lt;/p&gt;</translation>
         </message>
+        <message>
+            <source>Bits vs error</source>
+            <translation>位数与误差</translation>
+        </message>
+        <message>
+            <source>Compare &amp;all formats</source>
+            <translation>比较所有格式(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Quantize this tensor in every format (INT, NF4, FP8, FP4, MXFP4, NVFP4, GGUF blocks) for the Pareto and SNR charts</source>
+            <translation>将此张量量化为每一种格式（INT、NF4、FP8、FP4、MXFP4、NVFP4、GGUF 块格式），用于帕累托图和信噪比图</translation>
+        </message>
     </context>
     <context>
         <name>ql::ui::MemoryChart</name>
@@ -913,6 +937,18 @@ min %1, max %2, mean %3, std %4</source>
             <source>SNR vs bits is shown for integer configurations</source>
             <translation>信噪比-位宽曲线仅适用于整数配置</translation>
         </message>
+        <message>
+            <source>Bits per weight (scales and zero points included)</source>
+            <translation>每个权重的位数（含缩放因子和零点）</translation>
+        </message>
+        <message>
+            <source>All formats (compare)</source>
+            <translation>所有格式（比较）</translation>
+        </message>
+        <message>
+            <source>Add a configuration to see its SNR</source>
+            <translation>添加一个配置以查看其信噪比</translation>
+        </message>
     </context>
     <context>
         <name>ql::ui::TensorPanel</name>
@@ -1050,6 +1086,53 @@ Tensor: %1</source>
             <translation>
                 <numerusform>虚线：%1 的 %n 个量化级别</numerusform>
             </translation>
+        </message>
+        <message numerus="yes">
+            <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
+            <translation>
+                <numerusform>虚线：%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::ParetoChart</name>
+        <message>
+            <source>Error vs true bits per weight (Pareto front)</source>
+            <translation>误差与每个权重的实际位数（帕累托前沿）</translation>
+        </message>
+        <message>
+            <source>Bits per weight (scales and zero points included)</source>
+            <translation>每个权重的位数（含缩放因子和零点）</translation>
+        </message>
+        <message>
+            <source>MSE (log, lower is better)</source>
+            <translation>MSE（对数，越低越好）</translation>
+        </message>
+        <message>
+            <source>SQNR (dB, higher is better)</source>
+            <translation>SQNR（dB，越高越好）</translation>
+        </message>
+        <message>
+            <source>Add configurations, or press &quot;Compare all formats&quot;</source>
+            <translation>添加配置，或点击“比较所有格式”</translation>
+        </message>
+        <message>
+            <source>Pareto front: no other point has fewer bits and less error</source>
+            <translation>帕累托前沿：没有其他点位数更少且误差更小</translation>
+        </message>
+        <message>
+            <source>All formats at their common settings</source>
+            <translation>所有格式（常用设置）</translation>
+        </message>
+        <message>
+            <source>%1
+%2 bits per weight
+SQNR %3 dB
+MSE %4</source>
+            <translation>%1
+每个权重 %2 位
+SQNR %3 dB
+MSE %4</translation>
         </message>
     </context>
 </TS>

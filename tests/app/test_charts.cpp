@@ -54,6 +54,13 @@ std::shared_ptr<AnalysisReport> handReport() {
         c.snr_vs_bits = {{2, 3.0, 2.5, 1.9}, {4, 15.0, 4.5, 13.94}, {8, 37.98, 8.5, 37.98}};
         c.channel_mse = {1e-4 * (9 - bits), 0.0, 3e-4 * (9 - bits), 2e-4 * (9 - bits)};
         c.storage.bits_per_weight = bits + 0.5;
+        c.metrics.count = 20;
+        c.metrics.mse = bits == 8 ? 1e-4 : 1e-2;
+        c.metrics.sqnr_db = bits == 8 ? 40.0 : 20.0;
+        c.metrics.snr_db = bits == 8 ? 41.0 : 21.0;
+        // sample weights 0 and 1 in one block, weight 2 in the next
+        c.sample_levels = {{-0.5f, 0.0f, 0.5f}, {-1.2f, 0.0f, 1.2f}};
+        c.sample_level_of = {0, 0, 1};
         r->configs.push_back(c);
     }
     auto bar = [](const char* label, double bpw, std::uint64_t bytes, int config) {
@@ -156,7 +163,7 @@ int countItems(QCustomPlot* p) {
 }
 
 const QStringList kAllCharts = {"weight_distribution", "error_distribution", "memory", "sample_values",
-                                "layer_accumulation", "gpu_fit", "snr_vs_bits", "channel_error"};
+                                "layer_accumulation", "gpu_fit", "snr_vs_bits", "channel_error", "pareto"};
 
 } // namespace
 
@@ -269,13 +276,99 @@ private slots:
     void snrVsBits() {
         auto chart = makeChart("snr_vs_bits");
         chart->setInputs(handInputs());
+        // x = true bits per weight of each sweep point
         bool sweep = false;
         for (int g = 0; g < chart->graphCount(); ++g)
-            sweep = sweep || (keys(chart->graph(g)) == QVector<double>{2, 4, 8} && values(chart->graph(g)) == QVector<double>{3.0, 15.0, 37.98});
+            sweep = sweep || (keys(chart->graph(g)) == QVector<double>{2.5, 4.5, 8.5} && values(chart->graph(g)) == QVector<double>{3.0, 15.0, 37.98});
         QVERIFY(sweep);
         QCPGraph* ref = graphNamed(chart.get(), QStringLiteral("6.02 dB per bit"));
         QVERIFY(ref);
         compareSeries(values(ref), {1.9, 13.94, 37.98}, kExact);
+    }
+
+    // A float or codebook format has no bit sweep: it is one point at its true bits and its SNR.
+    void snrVsBitsFormatPoint() {
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        r->configs[1].config.format = Format::NF4;
+        r->configs[1].snr_vs_bits.clear();
+        in.report = r;
+        auto chart = makeChart("snr_vs_bits");
+        chart->setInputs(in);
+        QCPGraph* p = graphNamed(chart.get(), QString::fromStdString(r->configs[1].config.display_name()));
+        QVERIFY(p);
+        compareSeries(keys(p), {4.5}, kExact);
+        compareSeries(values(p), {21.0}, kExact);
+    }
+
+    // Pareto: the window's configurations and the compare-all formats as points at (true bits, SQNR);
+    // the front runs through the points no other beats on both. Here NF4 at 4.5 bits and 25 dB beats
+    // INT4 at 4.5 bits and 20 dB, so the front is NF4 -> INT8; FP8 at 8.0 bits and 30 dB is on it too.
+    void pareto_data() {
+        QTest::addColumn<bool>("mse");
+        QTest::addColumn<QVector<double>>("frontKeys");
+        QTest::addColumn<QVector<double>>("frontValues");
+        QTest::newRow("SQNR") << false << QVector<double>{4.5, 8.0, 8.5} << QVector<double>{25.0, 30.0, 40.0};
+        QTest::newRow("MSE log") << true << QVector<double>{4.5, 8.0, 8.5} << QVector<double>{3e-3, 1e-3, 1e-4};
+    }
+    void pareto() {
+        QFETCH(bool, mse);
+        QFETCH(QVector<double>, frontKeys);
+        QFETCH(QVector<double>, frontValues);
+        ChartInputs in = handInputs();
+        auto cmp = std::make_shared<AnalysisReport>();
+        auto point = [](Format f, double bits, double sqnr, double e) {
+            ConfigReport c;
+            c.config.format = f;
+            c.storage.bits_per_weight = bits;
+            c.metrics.count = 20;
+            c.metrics.sqnr_db = sqnr;
+            c.metrics.mse = e;
+            return c;
+        };
+        cmp->configs = {point(Format::NF4, 4.5, 25.0, 3e-3), point(Format::FP8_E4M3, 8.0, 30.0, 1e-3)};
+        in.compare = cmp;
+        in.paretoMse = mse;
+        auto chart = makeChart("pareto");
+        chart->resize(900, 600);
+        chart->setInputs(in);
+        chart->replot();
+        QCPGraph* front = nullptr;
+        for (int g = 0; g < chart->graphCount(); ++g)
+            if (chart->graph(g)->name().startsWith(QLatin1String("Pareto front"))) front = chart->graph(g);
+        QVERIFY(front);
+        compareSeries(keys(front), frontKeys, kExact);
+        compareSeries(values(front), frontValues, kExact);
+        QCOMPARE(chart->yAxis->scaleType(), mse ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        // one point per configuration and per compared format, each labelled
+        QCOMPARE(chart->graphCount(), 1 + 2 + 2);
+        QCOMPARE(countItems<QCPItemText>(chart.get()), 4);
+        QVERIFY(chart->tooltipAt(QPoint(int(chart->xAxis->coordToPixel(4.5)), int(chart->yAxis->coordToPixel(mse ? 3e-3 : 25.0))))
+                    .contains(QLatin1String("4.5 bits")));
+    }
+
+    // Hovering sample weight 2 shows its block's levels over the histogram; the sample chart draws each
+    // block's grid as segments over that block's weights.
+    void blockLevels() {
+        ChartInputs in = handInputs();
+        in.levelsBlock = 1;
+        in.levelsSample = 2;
+        auto weights = makeChart("weight_distribution");
+        weights->setInputs(in);
+        QList<double> at;
+        for (int i = 0; i < weights->itemCount(); ++i)
+            if (auto* l = qobject_cast<QCPItemStraightLine*>(weights->item(i))) at << l->point1->coords().x();
+        std::sort(at.begin(), at.end());
+        QCOMPARE(at, (QList<double>{double(-1.2f), 0.0, double(1.2f)}));
+        auto sample = makeChart("sample_values");
+        sample->setInputs(handInputs());
+        QList<QPair<double, double>> segs;  // (x start, level) of each segment
+        for (int i = 0; i < sample->itemCount(); ++i)
+            if (auto* l = qobject_cast<QCPItemLine*>(sample->item(i))) segs << qMakePair(l->start->coords().x(), l->start->coords().y());
+        std::sort(segs.begin(), segs.end());
+        // block 0 (weights 0-1): -0.5, 0, 0.5; block 1 (weight 2): -1.2, 0, 1.2; the data span -0.25..1 (+25%)
+        // keeps every level but -1.2
+        QCOMPARE(segs, (QList<QPair<double, double>>{{-0.5, -0.5}, {-0.5, 0.0}, {-0.5, 0.5}, {1.5, 0.0}, {1.5, double(1.2f)}}));
     }
 
     void channelError_data() {

@@ -134,7 +134,7 @@ private slots:
         QCOMPARE(w_->session().configs.size(), std::size_t(2));
         QCOMPARE(w_->session().configs[0].bits, 8);
         QCOMPARE(w_->session().configs[1].bits, 4);
-        QCOMPARE(w_->charts().size(), std::size_t(8));
+        QCOMPARE(w_->charts().size(), std::size_t(9));
         CHECK_AGAINST_CORE();
     }
 
@@ -176,6 +176,38 @@ private slots:
         QCOMPARE(w_->session().configs.size(), std::size_t(2));
         QCOMPARE(w_->chart("error_distribution")->graphCount(), 2);
         CHECK_AGAINST_CORE();
+    }
+
+    // "Compare all formats": every format at its common settings lands on the Pareto chart with core's
+    // numbers; turning it off leaves only the window's configurations.
+    void compareAllFormats() {
+        auto* action = w_->findChild<QAction*>(QStringLiteral("compareAllAction"));
+        QVERIFY(action);
+        QVERIFY(waitShown([&] { action->trigger(); }));
+        QVERIFY(w_->session().view.compareAll);
+        AnalysisRequest req;
+        req.tensor = std::make_shared<const Tensor>(generate(w_->session().tensor.generator));
+        for (const QuantConfig& c : compareAllConfigs())
+            if (validate(c, req.tensor->shape).empty()) req.configs.push_back(c);
+        req.options.layer_sim.enabled = false;
+        req.options.forward_diff = false;
+        req.options.snr_sweep = false;
+        const AnalysisReport want = analyze(req);
+        QVERIFY(want.configs.size() >= 15);  // int x3, nf4, nf4_dq, fp8 x2, fp4, mxfp4, nvfp4, 7 ggml blocks
+        ChartView* pareto = w_->chart(QStringLiteral("pareto"));
+        QVERIFY(pareto);
+        QSet<QPair<double, double>> shown;
+        for (int g = 0; g < pareto->graphCount(); ++g)
+            if (pareto->graph(g)->data()->size() == 1) shown.insert({pareto->graph(g)->data()->begin()->key, pareto->graph(g)->data()->begin()->value});
+        for (const auto& c : want.configs) {
+            QVERIFY2(c.error.empty(), c.error.c_str());
+            QVERIFY2(shown.contains({c.storage.bits_per_weight, c.metrics.sqnr_db}), c.config.describe().c_str());
+        }
+        action->trigger();  // off: a view change, the charts redraw at once without a new analysis
+        QVERIFY(!w_->session().view.compareAll);
+        int points = 0;
+        for (int g = 0; g < pareto->graphCount(); ++g) points += pareto->graph(g)->data()->size() == 1 ? 1 : 0;
+        QCOMPARE(points, int(w_->session().configs.size()));
     }
 
     // Save, change, reopen: the window returns to the saved setup and recomputes it.

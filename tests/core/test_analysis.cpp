@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -354,6 +355,58 @@ private slots:
         const auto& lv = r.configs[0].levels;
         QCOMPARE(int(lv.size()), 15);
         QVERIFY(near(lv.back(), 80.0, 1e-3));  // group 2's amax
+    }
+    // The sample row's block levels: two groups of 4 give two grids, and each sample value is one of
+    // the levels of its own group (a dequantized value always lies on its block's grid).
+    void sampleBlockLevels() {
+        std::vector<float> v(8);
+        for (int i = 0; i < 8; ++i) v[static_cast<std::size_t>(i)] = i < 4 ? 0.1f * (i + 1) : 10.0f * (i + 1);
+        auto req = request(make({1, 8}, v), {cfg(4, Scheme::Symmetric, Granularity::PerGroup, 4), cfg(8, Scheme::Asymmetric)});
+        req.options.sample_count = 8;
+        const auto r = ql::analyze(req);
+        const auto& g = r.configs[0];
+        QCOMPARE(int(g.sample_levels.size()), 2);
+        QCOMPARE(int(g.sample_level_of.size()), 8);
+        QCOMPARE(g.sample_level_of.front(), 0);
+        QCOMPARE(g.sample_level_of.back(), 1);
+        // group amax, through the fp16 scale of per-group quantization (2^-11 relative rounding)
+        constexpr double kFp16ScaleTol = 1e-3;
+        QVERIFY(near(g.sample_levels[0].back(), 0.4, kFp16ScaleTol));
+        QVERIFY(near(g.sample_levels[1].back(), 80.0, kFp16ScaleTol));
+        for (int k = 0; k < 8; ++k) {
+            const auto& lv = g.sample_levels[static_cast<std::size_t>(g.sample_level_of[static_cast<std::size_t>(k)])];
+            QVERIFY2(std::find(lv.begin(), lv.end(), g.sample_dequantized[static_cast<std::size_t>(k)]) != lv.end(),
+                     qPrintable(QString("sample %1 not on its block's grid").arg(k)));
+        }
+        QCOMPARE(int(r.configs[1].sample_levels.size()), 1);    // per tensor: one grid for the row
+    }
+
+    // Pareto front: (bits, SQNR) points; a point with more bits and less quality than another is off it.
+    void paretoFront_data() {
+        QTest::addColumn<QVector<double>>("bits");
+        QTest::addColumn<QVector<double>>("quality");
+        QTest::addColumn<bool>("higherIsBetter");
+        QTest::addColumn<QVector<int>>("front");
+        QTest::newRow("one point") << QVector<double>{4} << QVector<double>{20} << true << QVector<int>{0};
+        QTest::newRow("dominated in the middle") << QVector<double>{4.5, 4.25, 8.5, 5.0} << QVector<double>{20, 18, 40, 19}
+                                                 << true << QVector<int>{1, 0, 2};
+        QTest::newRow("equal points both kept") << QVector<double>{4, 4} << QVector<double>{20, 20} << true << QVector<int>{0, 1};
+        QTest::newRow("MSE: lower is better") << QVector<double>{4, 8, 6} << QVector<double>{1e-2, 1e-4, 1e-2} << false
+                                              << QVector<int>{0, 1};
+        QTest::newRow("exact point (+inf SQNR) kept, NaN left out")
+            << QVector<double>{32, 4, 5} << QVector<double>{std::numeric_limits<double>::infinity(), 20, std::nan("")} << true
+            << QVector<int>{1, 0};
+    }
+    void paretoFront() {
+        QFETCH(QVector<double>, bits);
+        QFETCH(QVector<double>, quality);
+        QFETCH(bool, higherIsBetter);
+        QFETCH(QVector<int>, front);
+        const auto got = ql::pareto_front(std::vector<double>(bits.begin(), bits.end()),
+                                          std::vector<double>(quality.begin(), quality.end()), higherIsBetter);
+        QVector<int> g;
+        for (auto i : got) g.push_back(static_cast<int>(i));
+        QCOMPARE(g, front);
     }
 };
 
