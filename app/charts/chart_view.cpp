@@ -128,7 +128,24 @@ void ChartView::finish(bool rescale) {
     homeX_ = xAxis->range();
     homeY_ = yAxis->range();
     haveHome_ = true;
-    replot(QCustomPlot::rpQueuedReplot);
+    queueReplot();
+}
+
+void ChartView::queueReplot() {
+    if (isVisible()) {
+        replotPending_ = false;
+        replot(QCustomPlot::rpQueuedReplot);
+    } else {
+        replotPending_ = true;
+    }
+}
+
+void ChartView::showEvent(QShowEvent* event) {
+    QCustomPlot::showEvent(event);
+    if (replotPending_) {
+        replotPending_ = false;
+        replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 QString ChartView::tooltipAt(const QPoint& pos) const {
@@ -170,7 +187,7 @@ void ChartView::mouseDoubleClickEvent(QMouseEvent* event) {
     if (haveHome_) {
         xAxis->setRange(homeX_);
         yAxis->setRange(homeY_);
-        replot(QCustomPlot::rpQueuedReplot);
+        queueReplot();
     }
 }
 
@@ -180,7 +197,7 @@ void ChartView::contextMenuEvent(QContextMenuEvent* event) {
         if (!haveHome_) return;
         xAxis->setRange(homeX_);
         yAxis->setRange(homeY_);
-        replot(QCustomPlot::rpQueuedReplot);
+        queueReplot();
     });
     menu.addSeparator();
     menu.addAction(tr("Export as PNG..."), this, [this] { emit exportRequested(this, ExportFormat::Png); });

@@ -68,6 +68,10 @@ protected:
     void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
     void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
+    // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown
+    // (exports render on their own), so a changed setting redraws only what the user sees.
+    void queueReplot();
+    void showEvent(QShowEvent* event) override;
 
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
@@ -82,6 +86,7 @@ private:
     ChartStyle style_;
     QCPRange homeX_, homeY_;
     bool haveHome_ = false;
+    bool replotPending_ = false;
 };
 
 // Renders a chart to a file without showing it (headless export and tests).

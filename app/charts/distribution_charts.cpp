@@ -99,7 +99,7 @@ void WeightDistributionChart::rebuild() {
         label->setColor(style().foreground);
     }
     yAxis->setRangeLower(0);
-    replot(QCustomPlot::rpQueuedReplot);
+    queueReplot();
 }
 
 void ErrorDistributionChart::rebuild() {
@@ -119,7 +119,7 @@ void ErrorDistributionChart::rebuild() {
     }
     finish();
     yAxis->setRangeLower(0);
-    replot(QCustomPlot::rpQueuedReplot);
+    queueReplot();
 }
 
 } // namespace ql::ui
