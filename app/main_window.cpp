@@ -32,6 +32,7 @@
 
 #include <omp.h>
 
+#include "calibration_view.h"
 #include "charts/charts.h"
 #include "export_all.h"
 #include "gpu/gpu_backend.h"
@@ -352,6 +353,15 @@ void MainWindow::buildActions() {
         QSettings().remove(QStringLiteral("window/state"));
         QMessageBox::information(this, tr("Reset layout"), tr("The default layout returns the next time QuantLens starts."));
     });
+    // Calibration (GPTQ, AWQ, SmoothQuant on one layer): a dock with its own settings (calibration_view.h).
+    auto* calib = new CalibrationView(this);
+    calib->setTensorProvider([this] { return lastTensor_; });
+    calib->createDock(this);
+    connect(calib, &CalibrationView::exportRequested, this, &MainWindow::exportChart);
+    for (QAction* a : {darkAction_, presentationAction_})
+        connect(a, &QAction::toggled, calib, [this, calib] { calib->setChartStyle(makeChartStyle(dark_, presentation_)); });
+    auto* calibAction = view->addAction(tr("&Calibration: GPTQ, AWQ, SmoothQuant..."), calib, &CalibrationView::showDock);
+    calibAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+K")));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     auto* about = help->addAction(tr("&About QuantLens"), this, &MainWindow::showAbout);

@@ -1,0 +1,353 @@
+// The calibration view under the offscreen platform, driven like a user: a small generated layer goes
+// through the view, the test waits for it, and the charts are compared with core's own report for the
+// same request (ql::calib::run_calibration called directly): the comparison bars hold exactly the
+// relative output errors, the AWQ chart marks the chosen ratio. Also: a newer request supersedes the
+// running one, cancel keeps the last finished charts, a bad file leaves them too, the charts export to
+// PNG and SVG, and the main window holds the view in a dock reached from the View menu.
+#include <QtTest>
+
+#include <QDockWidget>
+#include <QImageReader>
+#include <QLabel>
+#include <QMenuBar>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QXmlStreamReader>
+
+#include <cmath>
+
+#include "calibration_view.h"
+#include "core/calibration/calibration.h"
+#include "main_window.h"
+
+using namespace ql;
+using namespace ql::ui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;
+constexpr double kExact = 0.0;  // the charts copy the report's doubles unchanged
+
+// A layer that answers in well under a second: 48 outputs, 128 inputs, 128 tokens, 2 outlier channels.
+CalibrationSetup smallSetup(int bits, int groupSize, std::vector<calib::CalibMethod> methods) {
+    CalibrationSetup s;
+    s.spec.out = 48;
+    s.spec.in = 128;
+    s.spec.tokens = 128;
+    s.spec.seed = 7;
+    s.spec.outlier_channels = 2;
+    s.spec.correlation = 0.5;
+    s.settings.bits = bits;
+    s.settings.group_size = groupSize;
+    s.methods = std::move(methods);
+    return s;
+}
+
+std::vector<QCPBars*> barsOf(ChartView* c) {
+    std::vector<QCPBars*> r;
+    for (int i = 0; i < c->plottableCount(); ++i)
+        if (auto* b = qobject_cast<QCPBars*>(c->plottable(i))) r.push_back(b);
+    return r;
+}
+
+QCPGraph* graphNamed(ChartView* c, const QString& objectName) {
+    for (int i = 0; i < c->graphCount(); ++i)
+        if (c->graph(i)->objectName() == objectName) return c->graph(i);
+    return nullptr;
+}
+
+// "" when path holds a valid, non-blank image / SVG of the size; else what is wrong.
+QString validate(const QString& path, ExportFormat format, QSize size, int dpi) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return QStringLiteral("missing");
+    const QByteArray bytes = f.readAll();
+    if (bytes.isEmpty()) return QStringLiteral("empty");
+    if (format == ExportFormat::Png) {
+        QImageReader r(path);
+        if (r.format() != "png") return QStringLiteral("format %1").arg(QString::fromLatin1(r.format()));
+        const QImage img = r.read();
+        if (img.isNull()) return QStringLiteral("does not decode");
+        if (img.size() != size) return QStringLiteral("size %1x%2").arg(img.width()).arg(img.height());
+        if (std::lround(img.dotsPerMeterX() * 0.0254) != dpi) return QStringLiteral("dpi %1").arg(img.dotsPerMeterX() * 0.0254);
+        QSet<QRgb> colours;
+        for (int y = 0; y < img.height(); y += 7)
+            for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
+        if (colours.size() < 4) return QStringLiteral("looks blank");
+        return {};
+    }
+    QXmlStreamReader xml(bytes);
+    bool sawSvg = false;
+    int texts = 0;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && xml.name() == QLatin1String("svg")) sawSvg = true;
+        if (xml.isStartElement() && xml.name() == QLatin1String("text")) ++texts;
+    }
+    if (xml.hasError()) return QStringLiteral("XML error: %1").arg(xml.errorString());
+    if (!sawSvg) return QStringLiteral("no <svg> element");
+    if (texts < 3) return QStringLiteral("only %1 text elements").arg(texts);
+    QSvgRenderer renderer(bytes);
+    if (!renderer.isValid()) return QStringLiteral("QSvgRenderer rejects it");
+    if (renderer.viewBox().size() != size) return QStringLiteral("viewBox %1x%2").arg(renderer.viewBox().width()).arg(renderer.viewBox().height());
+    return {};
+}
+
+} // namespace
+
+class TestCalibrationView : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::unique_ptr<CalibrationView> view_;
+
+    // Runs s through the view and waits until its report is shown.
+    bool runShown(const CalibrationSetup& s) {
+        QSignalSpy spy(view_.get(), &CalibrationView::reportShown);
+        view_->setSetup(s);
+        view_->run();
+        if (spy.isEmpty() && !spy.wait(kRunTimeoutMs)) return false;
+        view_->waitForIdle();
+        return true;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_calibration_view"));
+        QSettings().clear();
+        QVERIFY(dir_.isValid());
+        view_ = std::make_unique<CalibrationView>();
+        view_->resize(1300, 850);
+    }
+    void cleanupTestCase() {
+        view_.reset();
+        QSettings().clear();
+    }
+
+    void chartsBeforeAnyRun() {
+        QVERIFY(!view_->report());
+        QCOMPARE(view_->charts().size(), std::size_t(7));
+        for (CalibrationChart* c : view_->charts()) {
+            QVERIFY2(!c->title().isEmpty(), qPrintable(c->chartId()));
+            QCOMPARE(c->plottableCount(), 0);  // a note, no data
+        }
+    }
+
+    void barsEqualCoreReport_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("groupSize");
+        QTest::addColumn<QString>("methods");
+        QTest::addColumn<bool>("logScale");
+        QTest::newRow("int4 g128 all methods, log") << 4 << 128 << "all" << true;
+        QTest::newRow("int3 g32 all methods, linear") << 3 << 32 << "all" << false;
+        QTest::newRow("int4 per row rtn+gptq") << 4 << -1 << "rtn,gptq" << true;
+        QTest::newRow("int8 g64 awq_clip+smoothquant") << 8 << 64 << "awq_clip,smoothquant" << true;
+    }
+    void barsEqualCoreReport() {
+        QFETCH(int, bits);
+        QFETCH(int, groupSize);
+        QFETCH(QString, methods);
+        QFETCH(bool, logScale);
+        std::vector<calib::CalibMethod> ms;
+        QVERIFY(calib::parse_calib_methods(methods.toStdString(), ms));
+        CalibrationSetup s = smallSetup(bits, groupSize, ms);
+        s.logScale = logScale;
+        QVERIFY(runShown(s));
+        const auto shown = view_->report();
+        QVERIFY(shown);
+        QVERIFY2(shown->error.empty(), shown->error.c_str());
+        // Core's report for the same request, computed here without the view.
+        const calib::CalibrationReport want = calib::run_calibration(view_->requestFor(view_->setup()));
+        QCOMPARE(shown->methods.size(), want.methods.size());
+        QCOMPARE(shown->layer.out, std::int64_t(48));
+        QCOMPARE(shown->layer.in, std::int64_t(128));
+        QCOMPARE(shown->settings.bits, bits);
+        ChartView* c = view_->chart(QStringLiteral("calibration_output_error"));
+        QVERIFY(c);
+        const auto bars = barsOf(c);
+        QCOMPARE(bars.size(), want.methods.size());
+        for (std::size_t k = 0; k < want.methods.size(); ++k) {
+            const auto& m = want.methods[k];
+            QCOMPARE(bars[k]->objectName(), QStringLiteral("bar_") + QString::fromStdString(m.method));
+            QCOMPARE(bars[k]->data()->size(), 1);
+            QCOMPARE(bars[k]->data()->at(0)->key, double(k));
+            QVERIFY(std::fabs(bars[k]->data()->at(0)->value - m.error.relative_output_error) <= kExact);
+            QCOMPARE(shown->methods[k].error.relative_output_error, m.error.relative_output_error);
+        }
+        QCOMPARE(c->yAxis->scaleType(), logScale ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        // Every bar inside the visible range.
+        for (const auto& m : want.methods) QVERIFY(c->yAxis->range().contains(m.error.relative_output_error));
+    }
+
+    void awqChartMarksChosenRatio_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("groupSize");
+        QTest::newRow("int4 g128") << 4 << 128;
+        QTest::newRow("int3 g32") << 3 << 32;
+    }
+    void awqChartMarksChosenRatio() {
+        QFETCH(int, bits);
+        QFETCH(int, groupSize);
+        QVERIFY(runShown(smallSetup(bits, groupSize, {calib::CalibMethod::Rtn, calib::CalibMethod::Awq})));
+        const auto r = view_->report();
+        QVERIFY(r && r->awq);
+        const calib::AwqResult& a = *r->awq;
+        QCOMPARE(a.ratios.size(), std::size_t(20));  // k / 20, k = 0 .. 19
+        QVERIFY(a.best_index >= 0 && a.best_index < 20);
+        QCOMPARE(a.ratio, a.ratios[std::size_t(a.best_index)]);
+        // llm-awq's rule: the first strictly lowest loss.
+        for (std::size_t k = 0; k < a.loss_vs_ratio.size(); ++k)
+            QVERIFY(k < std::size_t(a.best_index) ? a.loss_vs_ratio[k] > a.loss : a.loss_vs_ratio[k] >= a.loss);
+        ChartView* c = view_->chart(QStringLiteral("calibration_awq_loss"));
+        QVERIFY(c);
+        QCPGraph* chosen = graphNamed(c, QStringLiteral("chosenRatio"));
+        QVERIFY(chosen);
+        QCOMPARE(chosen->data()->size(), 1);
+        QCOMPARE(chosen->data()->at(0)->key, a.ratio);
+        QCOMPARE(chosen->data()->at(0)->value, a.loss);
+        QVERIFY(chosen->name().contains(QString::number(a.ratio, 'g', 3)));
+        // The curve is the report's loss against ratio.
+        QCPGraph* curve = c->graph(0);
+        QCOMPARE(curve->data()->size(), int(a.ratios.size()));
+        for (int k = 0; k < curve->data()->size(); ++k) {
+            QCOMPARE(curve->data()->at(k)->key, a.ratios[std::size_t(k)]);
+            QCOMPARE(curve->data()->at(k)->value, a.loss_vs_ratio[std::size_t(k)]);
+        }
+        QVERIFY(c->xAxis->range().contains(a.ratio));
+    }
+
+    void detailChartsDrawTheReport() {
+        QVERIFY(runShown(smallSetup(4, 128, calib::all_calib_methods())));
+        const auto r = view_->report();
+        QVERIFY(r && r->gptq && r->smoothquant);
+        // GPTQ: per-column loss in processing order, and the Hessian diagonal per input channel.
+        ChartView* cols = view_->chart(QStringLiteral("calibration_gptq_columns"));
+        QCOMPARE(cols->graph(0)->data()->size(), int(r->gptq->column_loss.size()));
+        QCOMPARE(cols->graph(1)->data()->at(cols->graph(1)->data()->size() - 1)->value, r->gptq->cumulative_loss.back());
+        ChartView* hess = view_->chart(QStringLiteral("calibration_gptq_hessian"));
+        QCOMPARE(hess->graph(0)->data()->size(), 128);
+        for (int j = 0; j < 128; ++j) QCOMPARE(hess->graph(0)->data()->at(j)->value, r->gptq->hessian_diag[std::size_t(j)]);
+        // The outlier channels are marked, at their own H_jj.
+        QCOMPARE(hess->graph(1)->data()->size(), int(r->layer.outlier_channels.size()));
+        // SmoothQuant: four per-channel curves (X and W, before and after).
+        ChartView* sq = view_->chart(QStringLiteral("calibration_smoothquant_channels"));
+        QVERIFY(sq->graphCount() >= 4);
+        for (int j = 0; j < 128; ++j) {
+            QCOMPARE(sq->graph(0)->data()->at(j)->value, double(r->smoothquant->act_absmax_before[std::size_t(j)]));
+            QCOMPARE(sq->graph(3)->data()->at(j)->value, double(r->smoothquant->weight_absmax_after[std::size_t(j)]));
+        }
+        ChartView* hist = view_->chart(QStringLiteral("calibration_smoothquant_histogram"));
+        QCOMPARE(hist->graphCount(), 2);
+        QCOMPARE(hist->graph(0)->data()->size(), int(r->smoothquant->act_hist_before.counts.size()));
+    }
+
+    void newerRequestSupersedesRunningOne() {
+        QSignalSpy shown(view_.get(), &CalibrationView::reportShown);
+        QSignalSpy started(view_.get(), &CalibrationView::started);
+        CalibrationSetup big = smallSetup(4, 128, calib::all_calib_methods());
+        big.spec.out = 256;
+        big.spec.in = 512;
+        big.spec.tokens = 512;
+        view_->setSetup(big);
+        view_->run();
+        QVERIFY(started.wait(kRunTimeoutMs));
+        // While the big layer runs, ask for a 3-bit run of the small one.
+        view_->setSetup(smallSetup(3, 128, {calib::CalibMethod::Rtn}));
+        view_->run();
+        QVERIFY(shown.wait(kRunTimeoutMs));
+        view_->waitForIdle();
+        QCOMPARE(shown.size(), 1);  // the superseded run is never drawn
+        QCOMPARE(view_->report()->settings.bits, 3);
+        QCOMPARE(view_->report()->layer.in, std::int64_t(128));
+        QCOMPARE(barsOf(view_->chart(QStringLiteral("calibration_output_error"))).size(), std::size_t(1));
+    }
+
+    void cancelKeepsTheLastCharts() {
+        QVERIFY(runShown(smallSetup(4, 128, {calib::CalibMethod::Rtn, calib::CalibMethod::Gptq})));
+        const auto before = view_->report();
+        QSignalSpy shown(view_.get(), &CalibrationView::reportShown);
+        QSignalSpy started(view_.get(), &CalibrationView::started);
+        CalibrationSetup big = smallSetup(4, 128, calib::all_calib_methods());
+        big.spec.out = 512;
+        big.spec.in = 1024;
+        big.spec.tokens = 1024;
+        view_->setSetup(big);
+        view_->run();
+        QVERIFY(started.wait(kRunTimeoutMs));
+        view_->cancel();
+        view_->waitForIdle();
+        QCOMPARE(shown.size(), 0);
+        QCOMPARE(view_->report(), before);
+    }
+
+    void badFileKeepsTheLastCharts() {
+        QVERIFY(runShown(smallSetup(4, 128, {calib::CalibMethod::Rtn})));
+        const auto before = view_->report();
+        CalibrationSetup s = smallSetup(4, 128, {calib::CalibMethod::Rtn});
+        s.source = CalibrationSetup::Source::Files;
+        s.weightsPath = dir_.filePath(QStringLiteral("missing_W.npy"));
+        s.activationsPath = dir_.filePath(QStringLiteral("missing_X.npy"));
+        QSignalSpy shown(view_.get(), &CalibrationView::reportShown);
+        view_->setSetup(s);
+        view_->run();
+        view_->waitForIdle();
+        QCOMPARE(shown.size(), 0);
+        QCOMPARE(view_->report(), before);
+        auto* status = view_->findChild<QLabel*>(QStringLiteral("calibrationStatus"));
+        QVERIFY(status);
+        QVERIFY2(status->text().contains(QStringLiteral("missing_W.npy")), qPrintable(status->text()));
+    }
+
+    void exportChart_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<ExportFormat>("format");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("dpi");
+        QTest::newRow("comparison png") << "calibration_output_error" << ExportFormat::Png << QSize(1200, 750) << 150;
+        QTest::newRow("comparison svg") << "calibration_output_error" << ExportFormat::Svg << QSize(1000, 620) << 96;
+        QTest::newRow("awq loss png") << "calibration_awq_loss" << ExportFormat::Png << QSize(900, 600) << 300;
+        QTest::newRow("smoothquant svg") << "calibration_smoothquant_channels" << ExportFormat::Svg << QSize(1000, 620) << 96;
+    }
+    void exportChart() {
+        QFETCH(QString, id);
+        QFETCH(ExportFormat, format);
+        QFETCH(QSize, size);
+        QFETCH(int, dpi);
+        QVERIFY(runShown(smallSetup(4, 128, calib::all_calib_methods())));
+        ChartView* c = view_->chart(id);
+        QVERIFY(c);
+        const QString path = dir_.filePath(id + QLatin1Char('.') + exportFormatSuffix(format));
+        QString error;
+        QVERIFY2(c->exportTo(path, format, size, dpi, &error), qPrintable(error));
+        const QString bad = validate(path, format, size, dpi);
+        QVERIFY2(bad.isEmpty(), qPrintable(id + QStringLiteral(": ") + bad));
+    }
+
+    void mainWindowHoldsTheViewInADock() {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        auto* dock = w.findChild<QDockWidget*>(QStringLiteral("calibrationDock"));
+        QVERIFY(dock);
+        auto* view = qobject_cast<CalibrationView*>(dock->widget());
+        QVERIFY(view);
+        QVERIFY(!dock->isVisible());
+        // The View menu's action shows it; showing it starts a run of the default layer.
+        QAction* open = nullptr;
+        for (QAction* a : w.menuBar()->actions())
+            if (a->menu())
+                for (QAction* b : a->menu()->actions())
+                    if (b->shortcut() == QKeySequence(QStringLiteral("Ctrl+K"))) open = b;
+        QVERIFY(open);
+        QSignalSpy shown(view, &CalibrationView::reportShown);
+        open->trigger();
+        QVERIFY(dock->isVisible());
+        QVERIFY(shown.wait(kRunTimeoutMs));
+        view->waitForIdle();
+        QVERIFY(view->report());
+        QCOMPARE(view->report()->layer.out, CalibrationSetup::defaultSpec().out);
+    }
+};
+
+QTEST_MAIN(TestCalibrationView)
+#include "test_calibration_view.moc"
