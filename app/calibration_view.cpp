@@ -300,6 +300,8 @@ QWidget* CalibrationView::buildCharts() {
         auto* s = new QSplitter(Qt::Horizontal, tabs);
         s->addWidget(a);
         s->addWidget(b);
+        s->setStretchFactor(0, 1);
+        s->setStretchFactor(1, 1);
         tabs->addTab(s, name);
     };
     pair(charts_[1], charts_[2], tr("GPTQ"));

@@ -19,6 +19,15 @@ void useLog(QCPAxis* axis) {
     axis->setNumberPrecision(0);
 }
 
+// A log axis spanning less than three decades reads better as plain numbers (7, 10, 20) than as 7·10⁰.
+void plainLogLabelsWhenNarrow(QCPAxis* axis) {
+    const QCPRange r = axis->range();
+    if (r.lower > 0 && r.upper / r.lower < 1000) {
+        axis->setNumberFormat(QStringLiteral("g"));
+        axis->setNumberPrecision(3);
+    }
+}
+
 // Values for a log axis: non-positive ones become gaps.
 QVector<double> positiveOrGap(const QVector<double>& v) {
     QVector<double> r(v);
@@ -202,7 +211,7 @@ void GptqColumnErrorChart::rebuild() {
     const auto& r = calib().report;
     const bool act = r && r->settings.act_order;
     setAxisTitles(act ? tr("Column, in quantization order (act-order: largest H_jj first)") : tr("Column, in quantization order"),
-                  tr("Column loss sum (w - q)^2 / U_jj^2 / 2 (log)"));
+                  tr("Column loss Σ (w − q)² / U_jj² / 2 (log)"));
     QString empty;
     if (r && r->error.empty()) {
         if (!r->gptq) empty = tr("Tick GPTQ among the methods to see this chart");
@@ -226,15 +235,15 @@ void GptqColumnErrorChart::rebuild() {
     styleGraph(cum, okabeItoPalette()[2], 2.2);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     finish();
-    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 3);
-    yAxis2->setRange(0, yAxis2->range().upper * 1.05);
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
+    yAxis2->setRange(0, yAxis2->range().upper * 1.3);
     finish(false);
 }
 
 void GptqHessianChart::rebuild() {
     resetPlot();
     const auto& r = calib().report;
-    setAxisTitles(tr("Input channel j"), tr("H_jj = 2/n sum_t x_tj^2 (log)"));
+    setAxisTitles(tr("Input channel j"), tr("H_jj = 2/n Σ_t x_tj² (log)"));
     QString empty;
     if (r && r->error.empty()) {
         if (!r->gptq) empty = tr("Tick GPTQ among the methods to see this chart");
@@ -249,14 +258,14 @@ void GptqHessianChart::rebuild() {
     styleGraph(h, okabeItoPalette()[1], 1.2);
     markOutlierChannels(g.hessian_diag, tr("Outlier input channels (x20-100)"));
     finish();
-    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 3);
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
     finish(false);
 }
 
 void AwqLossChart::rebuild() {
     resetPlot();
     const auto& r = calib().report;
-    setAxisTitles(tr("Ratio: s = mean|x|^ratio (0 = plain round-to-nearest)"), tr("Loss: mean (XW^T - XW'^T)^2 (output units^2)"));
+    setAxisTitles(tr("Ratio (s = mean|x|^ratio; 0 = plain RTN)"), tr("Loss: mean (XWᵀ − XW'ᵀ)² (output units²)"));
     QString empty;
     if (r && r->error.empty()) {
         if (!r->awq) empty = tr("Tick AWQ among the methods to see this chart");
@@ -297,7 +306,7 @@ void AwqLossChart::rebuild() {
 QString AwqScalesChart::title() const {
     const auto& r = calib().report;
     if (!r || !r->awq || !r->awq->error.empty()) return tr("AWQ: per-channel scales");
-    return tr("AWQ: per-channel scales s at ratio %1 (weights x s, activations / s)").arg(r->awq->ratio, 0, 'g', 3);
+    return tr("AWQ: per-channel scales s at ratio %1 (W·s, X/s)").arg(r->awq->ratio, 0, 'g', 3);
 }
 
 void AwqScalesChart::rebuild() {
@@ -330,13 +339,15 @@ void AwqScalesChart::rebuild() {
     finish();
     yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 3);
     yAxis2->setRange(yAxis2->range().lower / 2, yAxis2->range().upper * 3);
+    plainLogLabelsWhenNarrow(yAxis);
+    plainLogLabelsWhenNarrow(yAxis2);
     finish(false);
 }
 
 QString SmoothQuantMaxChart::title() const {
     const auto& r = calib().report;
     if (!r || !r->smoothquant || !r->smoothquant->error.empty()) return tr("SmoothQuant: per-channel max |X| and max |W|");
-    return tr("SmoothQuant (alpha = %1): per-channel max |X| and max |W| before and after smoothing").arg(r->smoothquant->alpha, 0, 'g', 3);
+    return tr("SmoothQuant, α = %1: max |X| and max |W| per channel").arg(r->smoothquant->alpha, 0, 'g', 3);
 }
 
 void SmoothQuantMaxChart::rebuild() {
@@ -361,9 +372,10 @@ void SmoothQuantMaxChart::rebuild() {
     };
     const Line lines[] = {
         {&q.act_absmax_before, tr("max |X_j| before"), p[2], Qt::SolidLine, 1.3},
-        {&q.act_absmax_after, tr("max |X_j / s_j| after"), p[0], Qt::SolidLine, 2.0},
         {&q.weight_absmax_before, tr("max |W_j| before"), p[1], Qt::SolidLine, 1.3},
-        {&q.weight_absmax_after, tr("max |W_j s_j| after"), p[5], Qt::SolidLine, 2.0},
+        {&q.weight_absmax_after, tr("max |W_j s_j| after"), p[5], Qt::SolidLine, 2.4},
+        // dashed and on top: at alpha = 0.5 it equals max |W_j s_j| exactly
+        {&q.act_absmax_after, tr("max |X_j / s_j| after"), p[0], Qt::DashLine, 2.4},
     };
     for (const Line& l : lines) {
         QCPGraph* g = addGraph();

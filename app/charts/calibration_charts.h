@@ -117,7 +117,7 @@ class SmoothQuantHistogramChart : public CalibrationChart {
 public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_smoothquant_histogram"); }
-    QString title() const override { return tr("SmoothQuant: activation values before and after smoothing"); }
+    QString title() const override { return tr("SmoothQuant: activation values before and after"); }
 
 protected:
     void rebuild() override;

@@ -234,7 +234,9 @@ private slots:
         QVERIFY(sq->graphCount() >= 4);
         for (int j = 0; j < 128; ++j) {
             QCOMPARE(sq->graph(0)->data()->at(j)->value, double(r->smoothquant->act_absmax_before[std::size_t(j)]));
-            QCOMPARE(sq->graph(3)->data()->at(j)->value, double(r->smoothquant->weight_absmax_after[std::size_t(j)]));
+            QCOMPARE(sq->graph(1)->data()->at(j)->value, double(r->smoothquant->weight_absmax_before[std::size_t(j)]));
+            QCOMPARE(sq->graph(2)->data()->at(j)->value, double(r->smoothquant->weight_absmax_after[std::size_t(j)]));
+            QCOMPARE(sq->graph(3)->data()->at(j)->value, double(r->smoothquant->act_absmax_after[std::size_t(j)]));
         }
         ChartView* hist = view_->chart(QStringLiteral("calibration_smoothquant_histogram"));
         QCOMPARE(hist->graphCount(), 2);
