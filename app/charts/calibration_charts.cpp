@@ -389,7 +389,7 @@ void SmoothQuantMaxChart::rebuild() {
     std::vector<double> before(q.act_absmax_before.begin(), q.act_absmax_before.end());
     markOutlierChannels(before, tr("Outlier input channels"));
     finish();
-    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 4);
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
     finish(false);
 }
 
