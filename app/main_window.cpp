@@ -37,6 +37,7 @@
 #include "export_all.h"
 #include "gpu/gpu_backend.h"
 #include "metrics_model.h"
+#include "model_browser.h"
 #include "panels/config_panel.h"
 #include "panels/setup_panels.h"
 #include "theme.h"
@@ -111,6 +112,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildPanels();
     buildCharts();
     buildMetrics();
+    browser_ = installModelBrowser(this);  // model tree and whole-model survey docks (app/model_browser.*)
     buildActions();
 
     sizeLabel_ = new QLabel(this);
@@ -305,8 +307,10 @@ void MainWindow::buildActions() {
     saveAs->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+S")));
     recentMenu_ = file->addMenu(tr("Recent sessions"));
     file->addSeparator();
-    auto* loadT = file->addAction(tr("&Load tensor file..."), this, &MainWindow::openTensorDialog);
-    loadT->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
+    auto* loadT = browser_->openAction();
+    file->addAction(loadT);
+    file->addMenu(browser_->recentMenu());
+    file->addAction(browser_->surveyAction());
     file->addSeparator();
     auto* expAll = file->addAction(tr("&Export all charts..."), this, &MainWindow::exportAllDialog);
     expAll->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
@@ -422,6 +426,7 @@ void MainWindow::setSession(const Session& s) {
     applying_ = true;
     session_ = s;
     tensorPanel_->show(s.tensor);
+    browser_->showSource(s.tensor);
     configPanel_->setConfigs(s.configs);
     analysisPanel_->show(s.analysis, s.view, static_cast<int>(s.configs.size()));
     fitPanel_->show(s.fit);
@@ -643,22 +648,15 @@ bool MainWindow::openSession(const QString& path) {
     return true;
 }
 
-void MainWindow::openTensorDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load a tensor"), QString(), tr("Weights (*.npy);;All files (*)"));
-    if (!path.isEmpty()) loadTensorFile(path);
-}
+void MainWindow::openTensorDialog() { emit browser_->openRequested(); }
 
+// The model browser shows the file's tensors and makes its first weight tensor the source; a file that
+// does not open leaves everything as it was.
 bool MainWindow::loadTensorFile(const QString& path) {
-    Session s = session_;
-    s.tensor.fromFile = true;
-    s.tensor.file = QFileInfo(path).absoluteFilePath().toStdString();
-    s.tensor.tensor.clear();
-    applying_ = true;
-    session_ = s;
-    tensorPanel_->show(s.tensor);
-    applying_ = false;
-    recompute();
-    return true;
+    QString error;
+    if (browser_->openFile(path, &error)) return true;
+    showError(tr("Cannot open the model file"), error);
+    return false;
 }
 
 void MainWindow::copyMetrics() { QApplication::clipboard()->setText(metrics_->toTsv(table_->selectionModel()->selectedIndexes())); }

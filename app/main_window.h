@@ -25,6 +25,7 @@ class TensorPanel;
 class AnalysisPanel;
 class GpuFitPanel;
 class MetricsModel;
+class ModelBrowser;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -42,6 +43,7 @@ public:
     ConfigPanel* configPanel() const { return configPanel_; }
     MetricsModel* metricsModel() const { return metrics_; }
     AnalysisRunner* runner() const { return runner_; }
+    ModelBrowser* modelBrowser() const { return browser_; }  // app/model_browser.*
     std::shared_ptr<const AnalysisReport> lastReport() const { return lastReport_; }
     bool presentationMode() const { return presentation_; }
     bool darkTheme() const { return dark_; }
@@ -112,6 +114,7 @@ private:
     QProgressBar* progress_ = nullptr;
     QToolButton* cancelButton_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    ModelBrowser* browser_ = nullptr;
     QAction* presentationAction_ = nullptr;
     QAction* darkAction_ = nullptr;
     bool presentation_ = false;

@@ -91,7 +91,15 @@ ModelSurvey survey_model(const ModelFile& file, const std::vector<QuantConfig>& 
             req.tensor = std::make_shared<const Tensor>(std::move(loaded).value());
             req.configs = configs;
             req.options = metrics_only();
-            const AnalysisReport rep = analyze(req);
+            // Progress inside a tensor too, so a large tensor can be cancelled while it is analysed.
+            const AnalysisReport rep = analyze(req, [&](std::size_t d, std::size_t t) {
+                const double part = t > 0 ? static_cast<double>(st.params) * static_cast<double>(d) / static_cast<double>(t) : 0.0;
+                return report_progress(progress, done + static_cast<std::size_t>(part), total);
+            });
+            if (rep.cancelled) {
+                s.cancelled = true;
+                break;
+            }
             for (std::size_t c = 0; c < nc && c < rep.configs.size(); ++c) {
                 const ConfigReport& cr = rep.configs[c];
                 if (!cr.error.empty()) {

@@ -46,6 +46,104 @@ def main():
     with zipfile.ZipFile(os.path.join(out, "torch_like.pt"), "w") as z:
         z.writestr(fixed_zipinfo("archive/data.pkl", zipfile.ZIP_STORED), b"\x80\x02}q\x00.")
         z.writestr(fixed_zipinfo("archive/data/0", zipfile.ZIP_STORED), bytes(16))
+    os.makedirs(os.path.join(HERE, "models"), exist_ok=True)
+    with open(os.path.join(HERE, "models", "tiny_model.safetensors"), "wb") as f:
+        f.write(tiny_model())
+    with open(os.path.join(HERE, "models", "tiny_q8_0.gguf"), "wb") as f:
+        f.write(tiny_gguf())
+
+
+def f16(v):
+    return struct.pack("<e", v)
+
+
+def bf16(v):
+    return struct.pack("<f", v)[2:]  # the upper half of a float32 (the values here are exact in bf16)
+
+
+def safetensors(tensors, metadata=None):
+    """tensors: list of (name, dtype, shape, data bytes), laid out back to back in this order."""
+    import json
+    header, data = {}, b""
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    for name, dtype, shape, raw in tensors:
+        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    return struct.pack("<Q", len(h)) + h + data
+
+
+def tiny_model_value(i, scale):
+    # a fixed, uneven pattern in [-1.4, 1.4] x scale; multiples of 1/10 are exact neither in f16 nor bf16,
+    # so the pattern uses multiples of 1/8, which every dtype here stores exactly
+    return ((i * 37 + 11) % 23 - 11) / 8.0 * scale
+
+
+def tiny_model():
+    """A miniature transformer's names: tests/app/test_model_browser.cpp lists these shapes."""
+    spec = [("model.embed_tokens.weight", "F32", (16, 8), 1.0),
+            ("model.layers.0.self_attn.q_proj.weight", "F16", (8, 8), 0.5),
+            ("model.layers.0.self_attn.k_proj.weight", "F32", (4, 8), 0.5),
+            ("model.layers.0.mlp.up_proj.weight", "BF16", (12, 8), 0.25),
+            ("model.layers.0.input_layernorm.weight", "F32", (8,), 1.0),
+            ("model.layers.1.self_attn.q_proj.weight", "F32", (8, 8), 0.5),
+            ("model.layers.1.mlp.up_proj.weight", "F32", (12, 8), 0.25),
+            ("model.norm.weight", "F32", (8,), 1.0),
+            ("lm_head.weight", "F32", (16, 8), 1.0)]
+    out = []
+    for name, dtype, shape, scale in spec:
+        n = 1
+        for d in shape:
+            n *= d
+        vals = [tiny_model_value(i, scale) for i in range(n)]
+        pack = {"F32": lambda v: struct.pack("<f", v), "F16": f16, "BF16": bf16}[dtype]
+        out.append((name, dtype, shape, b"".join(pack(v) for v in vals)))
+    return safetensors(out, {"format": "pt", "source": "QuantLens test fixture"})
+
+
+def gguf_str(s):
+    b = s.encode()
+    return struct.pack("<Q", len(b)) + b
+
+
+def gguf(kvs, tensors, alignment=32):
+    """GGUF v3. kvs: list of (key, type id, packed value); tensors: (name, ggml type, ne list, data)."""
+    out = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs))
+    for key, vtype, value in kvs:
+        out += gguf_str(key) + struct.pack("<I", vtype) + value
+    offset, blobs = 0, b""
+    for name, gtype, ne, raw in tensors:
+        out += gguf_str(name) + struct.pack("<I", len(ne)) + b"".join(struct.pack("<Q", d) for d in ne)
+        out += struct.pack("<IQ", gtype, offset)
+        pad = (alignment - len(raw) % alignment) % alignment
+        blobs += raw + bytes(pad)
+        offset += len(raw) + pad
+    out += bytes((alignment - len(out) % alignment) % alignment)
+    return out + blobs
+
+
+def q8_0_row(values):
+    """ggml Q8_0 blocks of 32: fp16 d = amax / 127, then round(x / d) as int8 (as quantize_row_q8_0_ref)."""
+    out = b""
+    for b in range(0, len(values), 32):
+        block = values[b:b + 32]
+        amax = max(abs(v) for v in block)
+        d = amax / 127.0
+        out += f16(d) + struct.pack("<32b", *[int(round(v / d)) if d else 0 for v in block])
+    return out
+
+
+def tiny_gguf():
+    """blk.0.attn_q.weight: Q8_0, numpy shape (2, 32); blk.0.attn_norm.weight: F32 (32,)."""
+    q = [(i % 16 - 8) * 16 for i in range(64)]  # -128..112 in steps of 16
+    vals = [v / 128.0 for v in q]
+    norm = [1.0 + i / 32.0 for i in range(32)]
+    kvs = [("general.architecture", 8, gguf_str("llama")), ("general.quantization_version", 4, struct.pack("<I", 2))]
+    tensors = [("blk.0.attn_q.weight", 8, [32, 2], q8_0_row(vals)),
+               ("blk.0.attn_norm.weight", 0, [32], struct.pack("<32f", *norm))]
+    return gguf(kvs, tensors)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,198 @@
+// Whole-model survey panel: runs core's survey_model on a worker thread (QtConcurrent) and shows its
+// tables and charts.
+#include "survey_panel.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <cmath>
+
+#include "charts/survey_charts.h"
+#include "model_browser.h"
+
+namespace ql::ui {
+
+std::shared_ptr<const GpuFitReport> surveyGpuFit(const ModelSurvey& s, const FitSettings& fit) {
+    std::vector<MemoryFormat> formats;
+    const double params = static_cast<double>(s.total_params);
+    for (const auto& m : s.memory)
+        if (params > 0) formats.emplace_back(m.label, static_cast<double>(m.bytes) * 8.0 / params);
+    KvCacheOptions kv;
+    kv.context = 0;  // weights only: the file does not say how many heads and layers the model has
+    return std::make_shared<const GpuFitReport>(gpu_fit_report(params, formats, fit.gpus, nullptr, kv, fit.headroom));
+}
+
+namespace {
+
+QTableWidgetItem* cell(const QString& text, const QString& tip = {}) {
+    auto* it = new QTableWidgetItem(text);
+    it->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    if (!tip.isEmpty()) it->setToolTip(tip);
+    return it;
+}
+
+QTableWidget* makeTable(QWidget* parent, const QStringList& headers) {
+    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->setVisible(false);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setAlternatingRowColors(true);
+    return t;
+}
+
+QString dbText(double v) { return std::isfinite(v) ? QCoreApplication::translate("SurveyPanel", "%1 dB").arg(v, 0, 'f', 2) : QStringLiteral("-"); }
+
+} // namespace
+
+SurveyPanel::SurveyPanel(QWidget* parent) : QWidget(parent) {
+    auto* v = new QVBoxLayout(this);
+    header_ = new QLabel(tr("Open a model file and choose \"Survey whole model\" to quantize every weight tensor with the current configurations."), this);
+    header_->setWordWrap(true);
+    header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    v->addWidget(header_);
+    auto* row = new QHBoxLayout;
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1000);
+    progress_->setFormat(tr("%p% of the weights"));
+    progress_->hide();
+    cancel_ = new QPushButton(tr("Cancel survey"), this);
+    cancel_->hide();
+    row->addWidget(progress_, 1);
+    row->addWidget(cancel_);
+    v->addLayout(row);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    auto* tables = new QTabWidget(split);
+    summary_ = makeTable(tables, {tr("Configuration"), tr("Tensors"), tr("Mean SQNR (dB, parameter-weighted)"), tr("Worst SQNR (dB)"),
+                                  tr("Bits per weight"), tr("Worst tensor")});
+    memory_ = makeTable(tables, {tr("Format"), tr("Bits per weight"), tr("Memory (GB, 10^9 bytes)"), tr("Memory (GiB, 2^30 bytes)")});
+    tables->addTab(summary_, tr("SQNR per configuration"));
+    tables->addTab(memory_, tr("Memory of the whole model"));
+    auto* charts = new QTabWidget(split);
+    sqnrChart_ = new ModelSqnrChart(charts);
+    fitChart_ = new ModelGpuFitChart(charts);
+    charts->addTab(sqnrChart_, tr("SQNR along the model"));
+    charts->addTab(fitChart_, tr("GPU fit of this model"));
+    split->addWidget(tables);
+    split->addWidget(charts);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    v->addWidget(split, 1);
+
+    sqnrChart_->setSurvey(nullptr, {});
+    connect(cancel_, &QPushButton::clicked, this, &SurveyPanel::cancel);
+    connect(&watcher_, &QFutureWatcherBase::progressValueChanged, progress_, &QProgressBar::setValue);
+    connect(&watcher_, &QFutureWatcherBase::finished, this, &SurveyPanel::onFinished);
+}
+
+SurveyPanel::~SurveyPanel() {
+    cancel();
+    watcher_.waitForFinished();
+}
+
+void SurveyPanel::setChartStyle(const ChartStyle& style) {
+    sqnrChart_->setChartStyle(style);
+    fitChart_->setChartStyle(style);
+}
+
+void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vector<QuantConfig>& configs, const FitSettings& fit) {
+    if (!model) return;
+    cancel();
+    watcher_.waitForFinished();  // the previous survey stops at its next progress report
+    model_ = std::move(model);
+    fitSettings_ = fit;
+    stop_ = std::make_shared<std::atomic<bool>>(false);
+    progress_->setValue(0);
+    progress_->show();
+    cancel_->show();
+    header_->setText(tr("Surveying %1: %2 weight tensors x %n configuration(s)...", "", static_cast<int>(configs.size()))
+                         .arg(QFileInfo(QString::fromStdString(model_->path())).fileName())
+                         .arg(std::count_if(model_->tensors().begin(), model_->tensors().end(), [](const TensorInfo& t) { return is_weight_tensor(t); })));
+    auto file = model_;
+    auto stop = stop_;
+    watcher_.setFuture(QtConcurrent::run([file, configs, stop](QPromise<ModelSurvey>& promise) {
+        promise.setProgressRange(0, 1000);
+        promise.addResult(survey_model(*file, configs, [&](std::size_t done, std::size_t total) {
+            promise.setProgressValue(static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(total, 1))));
+            return !stop->load() && !promise.isCanceled();
+        }));
+    }));
+}
+
+void SurveyPanel::cancel() {
+    if (stop_) stop_->store(true);
+    if (watcher_.isRunning()) watcher_.cancel();
+}
+
+void SurveyPanel::waitForIdle() {
+    while (watcher_.isRunning()) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    QCoreApplication::processEvents();
+}
+
+void SurveyPanel::onFinished() {
+    progress_->hide();
+    cancel_->hide();
+    const QFuture<ModelSurvey> f = watcher_.future();
+    if (f.resultCount() > 0) {
+        auto s = std::make_shared<const ModelSurvey>(f.result());
+        if (s->cancelled) header_->setText(tr("Survey cancelled after %n weight tensor(s); the tables show those.", "", static_cast<int>(s->tensors.size())));
+        showSurvey(s);
+    } else {
+        header_->setText(tr("Survey cancelled."));
+    }
+    emit finished();
+}
+
+void SurveyPanel::showSurvey(const std::shared_ptr<const ModelSurvey>& s) {
+    survey_ = s;
+    fit_ = surveyGpuFit(*s, fitSettings_);
+    if (!s->cancelled)
+        header_->setText(tr("<b>%1</b> (%2): %3 parameters in all (%4 in %5 weight tensors), stored in %6.")
+                             .arg(QFileInfo(QString::fromStdString(s->file)).fileName().toHtmlEscaped(), QString::fromStdString(s->format))
+                             .arg(QLocale().toString(static_cast<qlonglong>(s->total_params)))
+                             .arg(QLocale().toString(static_cast<qlonglong>(s->weight_params)))
+                             .arg(s->tensors.size())
+                             .arg(formatBytes(static_cast<double>(s->stored_bytes))));
+    std::vector<QColor> colors;
+    for (std::size_t c = 0; c < s->configs.size(); ++c) colors.push_back(configColor(s->configs[c].color, static_cast<int>(c)));
+
+    summary_->setRowCount(static_cast<int>(s->summary.size()));
+    for (int r = 0; r < static_cast<int>(s->summary.size()); ++r) {
+        const auto& m = s->summary[static_cast<std::size_t>(r)];
+        auto* name = cell(QString::fromStdString(s->configs[static_cast<std::size_t>(r)].display_name()));
+        name->setForeground(colors[static_cast<std::size_t>(r)]);
+        summary_->setItem(r, 0, name);
+        summary_->setItem(r, 1, cell(QString::number(m.tensors)));
+        summary_->setItem(r, 2, cell(dbText(m.mean_sqnr_db), QString::number(m.mean_sqnr_db, 'g', 17)));
+        summary_->setItem(r, 3, cell(dbText(m.min_sqnr_db), QString::number(m.min_sqnr_db, 'g', 17)));
+        summary_->setItem(r, 4, cell(std::isfinite(m.bits_per_weight) ? QString::number(m.bits_per_weight, 'f', 3) : QStringLiteral("-")));
+        summary_->setItem(r, 5, cell(QString::fromStdString(m.worst_tensor)));
+    }
+    memory_->setRowCount(static_cast<int>(s->memory.size()));
+    for (int r = 0; r < static_cast<int>(s->memory.size()); ++r) {
+        const auto& m = s->memory[static_cast<std::size_t>(r)];
+        const QString bytes = tr("%1 bytes").arg(QLocale().toString(static_cast<qulonglong>(m.bytes)));
+        memory_->setItem(r, 0, cell(QString::fromStdString(m.label),
+                                    m.config_index >= 0 ? tr("Weight tensors at this configuration's bits per weight, every other tensor at FP16") : QString()));
+        memory_->setItem(r, 1, cell(QString::number(m.bits_per_weight, 'g', 5)));
+        memory_->setItem(r, 2, cell(QString::number(m.gb, 'f', 3), bytes));
+        memory_->setItem(r, 3, cell(QString::number(m.gib, 'f', 3), bytes));
+    }
+    sqnrChart_->setSurvey(s, colors);
+    ChartInputs in;
+    in.gpuFit = fit_;
+    fitChart_->setInputs(in);
+}
+
+} // namespace ql::ui
