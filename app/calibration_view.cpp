@@ -302,6 +302,7 @@ QWidget* CalibrationView::buildCharts() {
         s->addWidget(b);
         s->setStretchFactor(0, 1);
         s->setStretchFactor(1, 1);
+        s->setSizes({500, 500});  // half each, whatever the charts' size hints
         tabs->addTab(s, name);
     };
     pair(charts_[1], charts_[2], tr("GPTQ"));

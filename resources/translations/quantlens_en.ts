@@ -722,6 +722,10 @@ min %1, max %2, mean %3, std %4</source>
             <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>&amp;Calibration: GPTQ, AWQ, SmoothQuant...</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>ql::ui::MemoryChart</name>
@@ -1056,6 +1060,607 @@ Tensor: %1</source>
                 <numerusform>dashed: the %n level of %1 in the block of weight %2 of row %3</numerusform>
                 <numerusform>dashed: the %n levels of %1 in the block of weight %2 of row %3</numerusform>
             </translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::AwqLossChart</name>
+        <message>
+            <source>Ratio (s = mean|x|^ratio; 0 = plain RTN)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Loss: mean (XWᵀ − XW&apos;ᵀ)² (output units²)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick AWQ among the methods to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No ratios</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Loss at each ratio</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Chosen ratio %1 (lowest loss)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> ratio %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ: output loss vs scaling ratio</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::AwqScalesChart</name>
+        <message>
+            <source>AWQ: per-channel scales</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ: per-channel scales s at ratio %1 (W·s, X/s)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Input channel j</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scale s_j (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick AWQ among the methods to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Mean |x_j| over tokens (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Mean |x_j| (right axis)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scale s_j</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outlier input channels</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::CalibMethodErrorChart</name>
+        <message>
+            <source>RTN
+INT%1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ
+INT%1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ
+INT%1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ + clip
+INT%1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant
+W8A8 per tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant
+W8A8 per token</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>W8A8
+per tensor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>W8A8
+per token</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layer-output error by method</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layer-output error by method (weight-only INT%1, %2; W8A8 = 8-bit weights and activations)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>groups of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>one group per row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Method</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Relative output error (log)
+||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Relative output error
+||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No method ran</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1
+relative output error %2
+output MSE %3
+weight MSE %4
+time %5 s</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::CalibrationChart</name>
+        <message>
+            <source>Run the calibration to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The calibration could not run:
+%1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::CalibrationView</name>
+        <message>
+            <source>RTN (round to nearest)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>AWQ + clip</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant W8A8 (and plain W8A8)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Layer: weights W and activations X</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Generated layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>W.npy + X.npy files</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>W.npy + generated activations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Current tensor + generated activations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Where W (out x in) and X (tokens x in) come from</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a .npy file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Weights W</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>W.npy, [out, in]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>X.npy, [tokens, in]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Activations X</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Output features: rows of W</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Input features: columns of W and of X</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Output features</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Input features</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Calibration tokens: rows of X</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The same seed gives the same layer on every machine</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Input channels of X scaled 20-100x, as measured in LLMs (SmoothQuant, LLM.int8())</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Share of each activation&apos;s variance from a shared low-rank mixing. 0: independent channels, H nearly diagonal, and GPTQ barely beats RTN</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tokens</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Seed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outlier channels</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Channel correlation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Weight-only INT (RTN, GPTQ, AWQ)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> bits</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Asymmetric INT-b: one scale and integer zero point per output row and group of input columns</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 columns</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>one group per row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ act-order (largest H_jj first)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ dampening: percdamp x mean(diag H) is added to the diagonal of H</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Bits</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Group size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ percdamp</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant W8A8</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Migration strength: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha). 0 leaves the weights unchanged</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>alpha = %1: share of the outliers moved into W</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Methods to run</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Log scale on the comparison</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Run</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Run the chosen methods on this layer (any change also re-runs them)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export all calibration charts...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Every calibration chart as PNG, SVG and PDF, and the report as JSON, into one folder</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick at least one method.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the .npy file(s) of the layer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The main window has no tensor yet.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Running...</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled; the charts show the last finished run.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cannot run: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: W %2 x %3, X %4 tokens</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>; outlier input channels %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Done in %1 s.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Warning: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>NumPy arrays (*.npy)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Calibration: GPTQ, AWQ, SmoothQuant</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export every calibration chart and the report into</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Wrote %n file(s) to %1</source>
+            <translation>
+                <numerusform>Wrote %n file to %1</numerusform>
+                <numerusform>Wrote %n files to %1</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GptqColumnErrorChart</name>
+        <message>
+            <source>Column, in quantization order (act-order: largest H_jj first)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Column, in quantization order</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Column loss Σ (w − q)² / U_jj² / 2 (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick GPTQ among the methods to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No columns</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Loss of each column</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cumulative loss (GPTQ&apos;s Losses summed)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cumulative loss (right axis), total %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ: error per column as quantization proceeds</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GptqHessianChart</name>
+        <message>
+            <source>Input channel j</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>H_jj = 2/n Σ_t x_tj² (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick GPTQ among the methods to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hessian diagonal H_jj</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outlier input channels (x20-100)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>GPTQ: Hessian diagonal (which inputs matter)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SmoothQuantHistogramChart</name>
+        <message>
+            <source>Activation value</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Density (1 / value unit, log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick SmoothQuant among the methods to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>X before smoothing: range [%1, %2]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>X / s after smoothing: range [%1, %2]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant: activation values before and after</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SmoothQuantMaxChart</name>
+        <message>
+            <source>SmoothQuant: per-channel max |X| and max |W|</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant, α = %1: max |X| and max |W| per channel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Input channel j</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Max |value| over tokens (X) or output rows (W) (log)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tick SmoothQuant among the methods to see this chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SmoothQuant failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>max |X_j| before</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>max |W_j| before</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>max |W_j s_j| after</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>max |X_j / s_j| after</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outlier input channels</source>
+            <translation type="unfinished" />
         </message>
     </context>
 </TS>

@@ -745,6 +745,10 @@ min %1, max %2, mean %3, std %4</source>
             <source>Quantize this tensor in every format (INT, NF4, FP8, FP4, MXFP4, NVFP4, GGUF blocks) for the Pareto and SNR charts</source>
             <translation>将此张量量化为每一种格式（INT、NF4、FP8、FP4、MXFP4、NVFP4、GGUF 块格式），用于帕累托图和信噪比图</translation>
         </message>
+        <message>
+            <source>&amp;Calibration: GPTQ, AWQ, SmoothQuant...</source>
+            <translation>校准(&amp;C)：GPTQ、AWQ、SmoothQuant...</translation>
+        </message>
     </context>
     <context>
         <name>ql::ui::MemoryChart</name>
@@ -1133,6 +1137,621 @@ MSE %4</source>
 每个权重 %2 位
 SQNR %3 dB
 MSE %4</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::AwqLossChart</name>
+        <message>
+            <source>Ratio (s = mean|x|^ratio; 0 = plain RTN)</source>
+            <translation>比例（s = mean|x|^ratio；0 = 普通 RTN）</translation>
+        </message>
+        <message>
+            <source>Loss: mean (XWᵀ − XW&apos;ᵀ)² (output units²)</source>
+            <translation>损失：mean (XWᵀ − XW&apos;ᵀ)²（输出单位²）</translation>
+        </message>
+        <message>
+            <source>Tick AWQ among the methods to see this chart</source>
+            <translation>在方法中勾选 AWQ 以查看此图</translation>
+        </message>
+        <message>
+            <source>AWQ failed: %1</source>
+            <translation>AWQ 失败：%1</translation>
+        </message>
+        <message>
+            <source>No ratios</source>
+            <translation>没有比例</translation>
+        </message>
+        <message>
+            <source>Loss at each ratio</source>
+            <translation>各比例下的损失</translation>
+        </message>
+        <message>
+            <source>Chosen ratio %1 (lowest loss)</source>
+            <translation>选定比例 %1（损失最低）</translation>
+        </message>
+        <message>
+            <source> ratio %1</source>
+            <translation> 比例 %1</translation>
+        </message>
+        <message>
+            <source>AWQ: output loss vs scaling ratio</source>
+            <translation>AWQ：输出损失与缩放比例</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::AwqScalesChart</name>
+        <message>
+            <source>AWQ: per-channel scales</source>
+            <translation>AWQ：逐通道缩放因子</translation>
+        </message>
+        <message>
+            <source>AWQ: per-channel scales s at ratio %1 (W·s, X/s)</source>
+            <translation>AWQ：比例 %1 下的逐通道缩放因子 s（W·s，X/s）</translation>
+        </message>
+        <message>
+            <source>Input channel j</source>
+            <translation>输入通道 j</translation>
+        </message>
+        <message>
+            <source>Scale s_j (log)</source>
+            <translation>缩放因子 s_j（对数）</translation>
+        </message>
+        <message>
+            <source>Tick AWQ among the methods to see this chart</source>
+            <translation>在方法中勾选 AWQ 以查看此图</translation>
+        </message>
+        <message>
+            <source>AWQ failed: %1</source>
+            <translation>AWQ 失败：%1</translation>
+        </message>
+        <message>
+            <source>Mean |x_j| over tokens (log)</source>
+            <translation>各 token 的 |x_j| 均值（对数）</translation>
+        </message>
+        <message>
+            <source>Mean |x_j| (right axis)</source>
+            <translation>|x_j| 均值（右轴）</translation>
+        </message>
+        <message>
+            <source>Scale s_j</source>
+            <translation>缩放因子 s_j</translation>
+        </message>
+        <message>
+            <source>Outlier input channels</source>
+            <translation>离群输入通道</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::CalibMethodErrorChart</name>
+        <message>
+            <source>RTN
+INT%1</source>
+            <translation>RTN
+INT%1</translation>
+        </message>
+        <message>
+            <source>GPTQ
+INT%1</source>
+            <translation>GPTQ
+INT%1</translation>
+        </message>
+        <message>
+            <source>AWQ
+INT%1</source>
+            <translation>AWQ
+INT%1</translation>
+        </message>
+        <message>
+            <source>AWQ + clip
+INT%1</source>
+            <translation>AWQ + 裁剪
+INT%1</translation>
+        </message>
+        <message>
+            <source>SmoothQuant
+W8A8 per tensor</source>
+            <translation>SmoothQuant
+W8A8 逐张量</translation>
+        </message>
+        <message>
+            <source>SmoothQuant
+W8A8 per token</source>
+            <translation>SmoothQuant
+W8A8 逐 token</translation>
+        </message>
+        <message>
+            <source>W8A8
+per tensor</source>
+            <translation>W8A8
+逐张量</translation>
+        </message>
+        <message>
+            <source>W8A8
+per token</source>
+            <translation>W8A8
+逐 token</translation>
+        </message>
+        <message>
+            <source>Layer-output error by method</source>
+            <translation>各方法的层输出误差</translation>
+        </message>
+        <message>
+            <source>Layer-output error by method (weight-only INT%1, %2; W8A8 = 8-bit weights and activations)</source>
+            <translation>各方法的层输出误差（仅权重 INT%1，%2；W8A8 = 8 位权重和激活）</translation>
+        </message>
+        <message>
+            <source>groups of %1</source>
+            <translation>每组 %1 列</translation>
+        </message>
+        <message>
+            <source>one group per row</source>
+            <translation>每行一组</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>方法</translation>
+        </message>
+        <message>
+            <source>Relative output error (log)
+||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
+            <translation>相对输出误差（对数）
+||XWᵀ - XWqᵀ||² / ||XWᵀ||²</translation>
+        </message>
+        <message>
+            <source>Relative output error
+||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
+            <translation>相对输出误差
+||XWᵀ - XWqᵀ||² / ||XWᵀ||²</translation>
+        </message>
+        <message>
+            <source>No method ran</source>
+            <translation>没有运行任何方法</translation>
+        </message>
+        <message>
+            <source>%1
+relative output error %2
+output MSE %3
+weight MSE %4
+time %5 s</source>
+            <translation>%1
+相对输出误差 %2
+输出 MSE %3
+权重 MSE %4
+用时 %5 秒</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::CalibrationChart</name>
+        <message>
+            <source>Run the calibration to see this chart</source>
+            <translation>运行校准以查看此图</translation>
+        </message>
+        <message>
+            <source>The calibration could not run:
+%1</source>
+            <translation>校准无法运行：
+%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::CalibrationView</name>
+        <message>
+            <source>RTN (round to nearest)</source>
+            <translation>RTN（就近取整）</translation>
+        </message>
+        <message>
+            <source>GPTQ</source>
+            <translation>GPTQ</translation>
+        </message>
+        <message>
+            <source>AWQ</source>
+            <translation>AWQ</translation>
+        </message>
+        <message>
+            <source>AWQ + clip</source>
+            <translation>AWQ + 裁剪</translation>
+        </message>
+        <message>
+            <source>SmoothQuant W8A8 (and plain W8A8)</source>
+            <translation>SmoothQuant W8A8（及普通 W8A8）</translation>
+        </message>
+        <message>
+            <source>Layer: weights W and activations X</source>
+            <translation>层：权重 W 与激活 X</translation>
+        </message>
+        <message>
+            <source>Generated layer</source>
+            <translation>生成的层</translation>
+        </message>
+        <message>
+            <source>W.npy + X.npy files</source>
+            <translation>W.npy + X.npy 文件</translation>
+        </message>
+        <message>
+            <source>W.npy + generated activations</source>
+            <translation>W.npy + 生成的激活</translation>
+        </message>
+        <message>
+            <source>Current tensor + generated activations</source>
+            <translation>当前张量 + 生成的激活</translation>
+        </message>
+        <message>
+            <source>Where W (out x in) and X (tokens x in) come from</source>
+            <translation>W（输出 x 输入）和 X（token x 输入）的来源</translation>
+        </message>
+        <message>
+            <source>...</source>
+            <translation>...</translation>
+        </message>
+        <message>
+            <source>Choose a .npy file</source>
+            <translation>选择 .npy 文件</translation>
+        </message>
+        <message>
+            <source>Weights W</source>
+            <translation>权重 W</translation>
+        </message>
+        <message>
+            <source>W.npy, [out, in]</source>
+            <translation>W.npy，[输出, 输入]</translation>
+        </message>
+        <message>
+            <source>X.npy, [tokens, in]</source>
+            <translation>X.npy，[token, 输入]</translation>
+        </message>
+        <message>
+            <source>Activations X</source>
+            <translation>激活 X</translation>
+        </message>
+        <message>
+            <source>Output features: rows of W</source>
+            <translation>输出特征数：W 的行数</translation>
+        </message>
+        <message>
+            <source>Input features: columns of W and of X</source>
+            <translation>输入特征数：W 和 X 的列数</translation>
+        </message>
+        <message>
+            <source>Output features</source>
+            <translation>输出特征数</translation>
+        </message>
+        <message>
+            <source>Input features</source>
+            <translation>输入特征数</translation>
+        </message>
+        <message>
+            <source>Calibration tokens: rows of X</source>
+            <translation>校准 token 数：X 的行数</translation>
+        </message>
+        <message>
+            <source>The same seed gives the same layer on every machine</source>
+            <translation>相同的种子在任何机器上生成相同的层</translation>
+        </message>
+        <message>
+            <source>Input channels of X scaled 20-100x, as measured in LLMs (SmoothQuant, LLM.int8())</source>
+            <translation>X 中放大 20-100 倍的输入通道，与在大语言模型中测得的一致（SmoothQuant、LLM.int8()）</translation>
+        </message>
+        <message>
+            <source>Share of each activation&apos;s variance from a shared low-rank mixing. 0: independent channels, H nearly diagonal, and GPTQ barely beats RTN</source>
+            <translation>每个激活的方差中来自共享低秩混合的比例。0：通道相互独立，H 接近对角，GPTQ 几乎不优于 RTN</translation>
+        </message>
+        <message>
+            <source>Tokens</source>
+            <translation>Token 数</translation>
+        </message>
+        <message>
+            <source>Seed</source>
+            <translation>种子</translation>
+        </message>
+        <message>
+            <source>Outlier channels</source>
+            <translation>离群通道数</translation>
+        </message>
+        <message>
+            <source>Channel correlation</source>
+            <translation>通道相关性</translation>
+        </message>
+        <message>
+            <source>Weight-only INT (RTN, GPTQ, AWQ)</source>
+            <translation>仅权重 INT（RTN、GPTQ、AWQ）</translation>
+        </message>
+        <message>
+            <source> bits</source>
+            <translation> 位</translation>
+        </message>
+        <message>
+            <source>Asymmetric INT-b: one scale and integer zero point per output row and group of input columns</source>
+            <translation>非对称 INT-b：每个输出行的每组输入列有一个缩放因子和整数零点</translation>
+        </message>
+        <message>
+            <source>%1 columns</source>
+            <translation>%1 列</translation>
+        </message>
+        <message>
+            <source>one group per row</source>
+            <translation>每行一组</translation>
+        </message>
+        <message>
+            <source>GPTQ act-order (largest H_jj first)</source>
+            <translation>GPTQ act-order（H_jj 最大者优先）</translation>
+        </message>
+        <message>
+            <source>GPTQ dampening: percdamp x mean(diag H) is added to the diagonal of H</source>
+            <translation>GPTQ 阻尼：在 H 的对角线上加 percdamp x mean(diag H)</translation>
+        </message>
+        <message>
+            <source>Bits</source>
+            <translation>位数</translation>
+        </message>
+        <message>
+            <source>Group size</source>
+            <translation>分组大小</translation>
+        </message>
+        <message>
+            <source>GPTQ percdamp</source>
+            <translation>GPTQ percdamp</translation>
+        </message>
+        <message>
+            <source>SmoothQuant W8A8</source>
+            <translation>SmoothQuant W8A8</translation>
+        </message>
+        <message>
+            <source>Migration strength: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha). 0 leaves the weights unchanged</source>
+            <translation>迁移强度：s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)。0 时权重不变</translation>
+        </message>
+        <message>
+            <source>alpha = %1: share of the outliers moved into W</source>
+            <translation>alpha = %1：迁移到 W 中的离群值比例</translation>
+        </message>
+        <message>
+            <source>Methods to run</source>
+            <translation>要运行的方法</translation>
+        </message>
+        <message>
+            <source>Log scale on the comparison</source>
+            <translation>对比图使用对数坐标</translation>
+        </message>
+        <message>
+            <source>Run</source>
+            <translation>运行</translation>
+        </message>
+        <message>
+            <source>Run the chosen methods on this layer (any change also re-runs them)</source>
+            <translation>在此层上运行所选方法（任何更改也会重新运行）</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Export all calibration charts...</source>
+            <translation>导出所有校准图表...</translation>
+        </message>
+        <message>
+            <source>Every calibration chart as PNG, SVG and PDF, and the report as JSON, into one folder</source>
+            <translation>将每个校准图表导出为 PNG、SVG 和 PDF，并将报告导出为 JSON，存入同一文件夹</translation>
+        </message>
+        <message>
+            <source>SmoothQuant</source>
+            <translation>SmoothQuant</translation>
+        </message>
+        <message>
+            <source>Tick at least one method.</source>
+            <translation>请至少勾选一种方法。</translation>
+        </message>
+        <message>
+            <source>Choose the .npy file(s) of the layer.</source>
+            <translation>请选择该层的 .npy 文件。</translation>
+        </message>
+        <message>
+            <source>The main window has no tensor yet.</source>
+            <translation>主窗口还没有张量。</translation>
+        </message>
+        <message>
+            <source>Running...</source>
+            <translation>正在运行...</translation>
+        </message>
+        <message>
+            <source>Cancelled; the charts show the last finished run.</source>
+            <translation>已取消；图表显示上一次完成的运行。</translation>
+        </message>
+        <message>
+            <source>Cannot run: %1</source>
+            <translation>无法运行：%1</translation>
+        </message>
+        <message>
+            <source>%1: W %2 x %3, X %4 tokens</source>
+            <translation>%1：W %2 x %3，X %4 个 token</translation>
+        </message>
+        <message>
+            <source>; outlier input channels %1</source>
+            <translation>；离群输入通道 %1</translation>
+        </message>
+        <message>
+            <source>Done in %1 s.</source>
+            <translation>用时 %1 秒完成。</translation>
+        </message>
+        <message>
+            <source>Warning: %1</source>
+            <translation>警告：%1</translation>
+        </message>
+        <message>
+            <source>NumPy arrays (*.npy)</source>
+            <translation>NumPy 数组 (*.npy)</translation>
+        </message>
+        <message>
+            <source>Calibration: GPTQ, AWQ, SmoothQuant</source>
+            <translation>校准：GPTQ、AWQ、SmoothQuant</translation>
+        </message>
+        <message>
+            <source>Export every calibration chart and the report into</source>
+            <translation>将所有校准图表和报告导出到</translation>
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation>导出失败：%1</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>导出失败</translation>
+        </message>
+        <message numerus="yes">
+            <source>Wrote %n file(s) to %1</source>
+            <translation>
+                <numerusform>已将 %n 个文件写入 %1</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GptqColumnErrorChart</name>
+        <message>
+            <source>Column, in quantization order (act-order: largest H_jj first)</source>
+            <translation>列（按量化顺序；act-order：H_jj 最大者优先）</translation>
+        </message>
+        <message>
+            <source>Column, in quantization order</source>
+            <translation>列（按量化顺序）</translation>
+        </message>
+        <message>
+            <source>Column loss Σ (w − q)² / U_jj² / 2 (log)</source>
+            <translation>列损失 Σ (w − q)² / U_jj² / 2（对数）</translation>
+        </message>
+        <message>
+            <source>Tick GPTQ among the methods to see this chart</source>
+            <translation>在方法中勾选 GPTQ 以查看此图</translation>
+        </message>
+        <message>
+            <source>GPTQ failed: %1</source>
+            <translation>GPTQ 失败：%1</translation>
+        </message>
+        <message>
+            <source>No columns</source>
+            <translation>没有列</translation>
+        </message>
+        <message>
+            <source>Loss of each column</source>
+            <translation>每列的损失</translation>
+        </message>
+        <message>
+            <source>Cumulative loss (GPTQ&apos;s Losses summed)</source>
+            <translation>累计损失（GPTQ 的 Losses 之和）</translation>
+        </message>
+        <message>
+            <source>Cumulative loss (right axis), total %1</source>
+            <translation>累计损失（右轴），总计 %1</translation>
+        </message>
+        <message>
+            <source>GPTQ: error per column as quantization proceeds</source>
+            <translation>GPTQ：量化过程中每列的误差</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::GptqHessianChart</name>
+        <message>
+            <source>Input channel j</source>
+            <translation>输入通道 j</translation>
+        </message>
+        <message>
+            <source>H_jj = 2/n Σ_t x_tj² (log)</source>
+            <translation>H_jj = 2/n Σ_t x_tj²（对数）</translation>
+        </message>
+        <message>
+            <source>Tick GPTQ among the methods to see this chart</source>
+            <translation>在方法中勾选 GPTQ 以查看此图</translation>
+        </message>
+        <message>
+            <source>GPTQ failed: %1</source>
+            <translation>GPTQ 失败：%1</translation>
+        </message>
+        <message>
+            <source>Hessian diagonal H_jj</source>
+            <translation>Hessian 对角线 H_jj</translation>
+        </message>
+        <message>
+            <source>Outlier input channels (x20-100)</source>
+            <translation>离群输入通道（x20-100）</translation>
+        </message>
+        <message>
+            <source>GPTQ: Hessian diagonal (which inputs matter)</source>
+            <translation>GPTQ：Hessian 对角线（哪些输入重要）</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SmoothQuantHistogramChart</name>
+        <message>
+            <source>Activation value</source>
+            <translation>激活值</translation>
+        </message>
+        <message>
+            <source>Density (1 / value unit, log)</source>
+            <translation>密度（1 / 数值单位，对数）</translation>
+        </message>
+        <message>
+            <source>Tick SmoothQuant among the methods to see this chart</source>
+            <translation>在方法中勾选 SmoothQuant 以查看此图</translation>
+        </message>
+        <message>
+            <source>SmoothQuant failed: %1</source>
+            <translation>SmoothQuant 失败：%1</translation>
+        </message>
+        <message>
+            <source>X before smoothing: range [%1, %2]</source>
+            <translation>平滑前的 X：范围 [%1, %2]</translation>
+        </message>
+        <message>
+            <source>X / s after smoothing: range [%1, %2]</source>
+            <translation>平滑后的 X / s：范围 [%1, %2]</translation>
+        </message>
+        <message>
+            <source>SmoothQuant: activation values before and after</source>
+            <translation>SmoothQuant：平滑前后的激活值</translation>
+        </message>
+    </context>
+    <context>
+        <name>ql::ui::SmoothQuantMaxChart</name>
+        <message>
+            <source>SmoothQuant: per-channel max |X| and max |W|</source>
+            <translation>SmoothQuant：逐通道 max |X| 与 max |W|</translation>
+        </message>
+        <message>
+            <source>SmoothQuant, α = %1: max |X| and max |W| per channel</source>
+            <translation>SmoothQuant，α = %1：逐通道 max |X| 与 max |W|</translation>
+        </message>
+        <message>
+            <source>Input channel j</source>
+            <translation>输入通道 j</translation>
+        </message>
+        <message>
+            <source>Max |value| over tokens (X) or output rows (W) (log)</source>
+            <translation>按 token（X）或输出行（W）取的最大 |值|（对数）</translation>
+        </message>
+        <message>
+            <source>Tick SmoothQuant among the methods to see this chart</source>
+            <translation>在方法中勾选 SmoothQuant 以查看此图</translation>
+        </message>
+        <message>
+            <source>SmoothQuant failed: %1</source>
+            <translation>SmoothQuant 失败：%1</translation>
+        </message>
+        <message>
+            <source>max |X_j| before</source>
+            <translation>平滑前 max |X_j|</translation>
+        </message>
+        <message>
+            <source>max |W_j| before</source>
+            <translation>平滑前 max |W_j|</translation>
+        </message>
+        <message>
+            <source>max |W_j s_j| after</source>
+            <translation>平滑后 max |W_j s_j|</translation>
+        </message>
+        <message>
+            <source>max |X_j / s_j| after</source>
+            <translation>平滑后 max |X_j / s_j|</translation>
+        </message>
+        <message>
+            <source>Outlier input channels</source>
+            <translation>离群输入通道</translation>
         </message>
     </context>
 </TS>
