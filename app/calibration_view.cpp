@@ -23,6 +23,7 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -99,8 +100,59 @@ CalibrationView::CalibrationView(QWidget* parent) : QWidget(parent) {
     lay->setContentsMargins(0, 0, 0, 0);
     lay->addWidget(split);
 
-    setSetup(CalibrationSetup{});
+    setSetup(loadSetup());
     pushToCharts();
+}
+
+// The panel's last setup, kept in QSettings under calibration/ (the defaults where a key is missing
+// or unreadable).
+CalibrationSetup CalibrationView::loadSetup() {
+    QSettings q;
+    CalibrationSetup s;
+    q.beginGroup(QStringLiteral("calibration"));
+    s.source = static_cast<CalibrationSetup::Source>(std::clamp(q.value(QStringLiteral("source"), 0).toInt(), 0, 3));
+    s.spec.out = q.value(QStringLiteral("out"), qlonglong(s.spec.out)).toLongLong();
+    s.spec.in = q.value(QStringLiteral("in"), qlonglong(s.spec.in)).toLongLong();
+    s.spec.tokens = q.value(QStringLiteral("tokens"), qlonglong(s.spec.tokens)).toLongLong();
+    s.spec.seed = q.value(QStringLiteral("seed"), qulonglong(s.spec.seed)).toULongLong();
+    s.spec.outlier_channels = q.value(QStringLiteral("outlierChannels"), s.spec.outlier_channels).toInt();
+    s.spec.correlation = q.value(QStringLiteral("correlation"), s.spec.correlation).toDouble();
+    s.weightsPath = q.value(QStringLiteral("weights")).toString();
+    s.activationsPath = q.value(QStringLiteral("activations")).toString();
+    s.settings.bits = q.value(QStringLiteral("bits"), s.settings.bits).toInt();
+    s.settings.group_size = q.value(QStringLiteral("groupSize"), s.settings.group_size).toInt();
+    s.settings.act_order = q.value(QStringLiteral("actOrder"), s.settings.act_order).toBool();
+    s.settings.percdamp = q.value(QStringLiteral("percdamp"), s.settings.percdamp).toDouble();
+    s.settings.alpha = q.value(QStringLiteral("alpha"), s.settings.alpha).toDouble();
+    if (q.contains(QStringLiteral("methods"))) {
+        std::vector<calib::CalibMethod> m;
+        if (calib::parse_calib_methods(q.value(QStringLiteral("methods")).toString().toStdString(), m)) s.methods = m;
+    }
+    s.logScale = q.value(QStringLiteral("logScale"), s.logScale).toBool();
+    return s;
+}
+
+void CalibrationView::saveSetup(const CalibrationSetup& s) {
+    QSettings q;
+    q.beginGroup(QStringLiteral("calibration"));
+    q.setValue(QStringLiteral("source"), static_cast<int>(s.source));
+    q.setValue(QStringLiteral("out"), qlonglong(s.spec.out));
+    q.setValue(QStringLiteral("in"), qlonglong(s.spec.in));
+    q.setValue(QStringLiteral("tokens"), qlonglong(s.spec.tokens));
+    q.setValue(QStringLiteral("seed"), qulonglong(s.spec.seed));
+    q.setValue(QStringLiteral("outlierChannels"), s.spec.outlier_channels);
+    q.setValue(QStringLiteral("correlation"), s.spec.correlation);
+    q.setValue(QStringLiteral("weights"), s.weightsPath);
+    q.setValue(QStringLiteral("activations"), s.activationsPath);
+    q.setValue(QStringLiteral("bits"), s.settings.bits);
+    q.setValue(QStringLiteral("groupSize"), s.settings.group_size);
+    q.setValue(QStringLiteral("actOrder"), s.settings.act_order);
+    q.setValue(QStringLiteral("percdamp"), s.settings.percdamp);
+    q.setValue(QStringLiteral("alpha"), s.settings.alpha);
+    QStringList names;
+    for (calib::CalibMethod m : s.methods) names << QString::fromLatin1(calib::calib_method_name(m));
+    q.setValue(QStringLiteral("methods"), names.join(QLatin1Char(',')));
+    q.setValue(QStringLiteral("logScale"), s.logScale);
 }
 
 CalibrationView::~CalibrationView() {
@@ -250,7 +302,9 @@ QWidget* CalibrationView::buildPanel() {
     }
     log_ = new QCheckBox(tr("Log scale on the comparison"), mBox);
     connect(log_, &QCheckBox::toggled, this, [this] {
-        if (!applying_) pushToCharts();
+        if (applying_) return;
+        saveSetup(setup());
+        pushToCharts();
     });
     mv->addWidget(log_);
     v->addWidget(mBox);
@@ -417,6 +471,7 @@ void CalibrationView::onEdited() {
 
 void CalibrationView::run() {
     const CalibrationSetup s = setup();
+    saveSetup(s);
     pushToCharts();  // the log choice applies at once
     if (s.methods.empty()) {
         status_->setText(tr("Tick at least one method."));

@@ -64,6 +64,9 @@ public:
 
     void setSetup(const CalibrationSetup& s);   // shows it; does not start a run
     CalibrationSetup setup() const;             // as the panel shows it
+    // The setup of the last run, kept in QSettings (calibration/...); the defaults when none was kept.
+    static CalibrationSetup loadSetup();
+    static void saveSetup(const CalibrationSetup& s);
     // The core request for a setup (null tensor with CurrentTensor: the job reports the error).
     calib::CalibrationRequest requestFor(const CalibrationSetup& s) const;
 

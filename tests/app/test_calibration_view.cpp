@@ -18,6 +18,7 @@
 
 #include "calibration_view.h"
 #include "core/calibration/calibration.h"
+#include "core/npy.h"
 #include "main_window.h"
 
 using namespace ql;
@@ -90,6 +91,12 @@ QString validate(const QString& path, ExportFormat format, QSize size, int dpi) 
     if (!renderer.isValid()) return QStringLiteral("QSvgRenderer rejects it");
     if (renderer.viewBox().size() != size) return QStringLiteral("viewBox %1x%2").arg(renderer.viewBox().width()).arg(renderer.viewBox().height());
     return {};
+}
+
+Tensor toTensor(const calib::MatrixRF& m, const char* name) {
+    Tensor t(name, {m.rows(), m.cols()});
+    std::copy(m.data(), m.data() + m.size(), t.values.begin());
+    return t;
 }
 
 } // namespace
@@ -177,6 +184,45 @@ private slots:
         QCOMPARE(c->yAxis->scaleType(), logScale ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
         // Every bar inside the visible range.
         for (const auto& m : want.methods) QVERIFY(c->yAxis->range().contains(m.error.relative_output_error));
+    }
+
+    // Every layer source reaches core: the layer has the given shapes and the bars equal core's report.
+    void layerSources_data() {
+        QTest::addColumn<int>("source");
+        QTest::addColumn<int>("wantTokens");
+        QTest::newRow("current tensor + generated X") << int(CalibrationSetup::Source::CurrentTensor) << 128;
+        QTest::newRow("W.npy + generated X") << int(CalibrationSetup::Source::WeightFile) << 128;
+        QTest::newRow("W.npy + X.npy") << int(CalibrationSetup::Source::Files) << 64;
+    }
+    void layerSources() {
+        QFETCH(int, source);
+        QFETCH(int, wantTokens);
+        calib::LayerSpec spec;
+        spec.out = 40;
+        spec.in = 96;
+        spec.tokens = 64;
+        spec.seed = 3;
+        const calib::CalibLayer layer = calib::generate_layer(spec);
+        const auto w = std::make_shared<const Tensor>(toTensor(layer.W, "W"));
+        const QString wPath = dir_.filePath(QStringLiteral("W.npy")), xPath = dir_.filePath(QStringLiteral("X.npy"));
+        QVERIFY(write_npy(wPath.toStdString(), *w).ok());
+        QVERIFY(write_npy(xPath.toStdString(), toTensor(layer.X, "X")).ok());
+        view_->setTensorProvider([w] { return w; });
+        CalibrationSetup s = smallSetup(4, 32, {calib::CalibMethod::Rtn, calib::CalibMethod::Gptq, calib::CalibMethod::SmoothQuant});
+        s.source = CalibrationSetup::Source(source);
+        s.weightsPath = wPath;
+        s.activationsPath = xPath;
+        QVERIFY(runShown(s));
+        const auto shown = view_->report();
+        QVERIFY(shown);
+        QCOMPARE(shown->layer.out, std::int64_t(40));
+        QCOMPARE(shown->layer.in, std::int64_t(96));
+        QCOMPARE(shown->layer.tokens, std::int64_t(wantTokens));
+        const calib::CalibrationReport want = calib::run_calibration(view_->requestFor(view_->setup()));
+        const auto bars = barsOf(view_->chart(QStringLiteral("calibration_output_error")));
+        QCOMPARE(bars.size(), want.methods.size());
+        for (std::size_t k = 0; k < bars.size(); ++k) QCOMPARE(bars[k]->data()->at(0)->value, want.methods[k].error.relative_output_error);
+        view_->setTensorProvider({});
     }
 
     void awqChartMarksChosenRatio_data() {
@@ -325,7 +371,47 @@ private slots:
         QVERIFY2(bad.isEmpty(), qPrintable(id + QStringLiteral(": ") + bad));
     }
 
+    // The last run's setup comes back in a new view (QSettings), empty methods and all fields included.
+    void setupPersists_data() {
+        QTest::addColumn<int>("source");
+        QTest::addColumn<int>("groupSize");
+        QTest::addColumn<bool>("actOrder");
+        QTest::addColumn<double>("alpha");
+        QTest::newRow("generated, g32, act-order, alpha 0.75") << int(CalibrationSetup::Source::Generated) << 32 << true << 0.75;
+        QTest::newRow("files, per row, alpha 0") << int(CalibrationSetup::Source::Files) << -1 << false << 0.0;
+    }
+    void setupPersists() {
+        QFETCH(int, source);
+        QFETCH(int, groupSize);
+        QFETCH(bool, actOrder);
+        QFETCH(double, alpha);
+        CalibrationSetup s = smallSetup(3, groupSize, {calib::CalibMethod::Gptq, calib::CalibMethod::SmoothQuant});
+        s.source = CalibrationSetup::Source(source);
+        s.weightsPath = dir_.filePath(QStringLiteral("W.npy"));
+        s.activationsPath = dir_.filePath(QStringLiteral("X.npy"));
+        s.settings.act_order = actOrder;
+        s.settings.alpha = alpha;
+        s.settings.percdamp = 0.05;
+        s.logScale = false;
+        view_->setSetup(s);
+        view_->run();
+        view_->cancel();
+        const CalibrationSetup got = CalibrationView().setup();
+        QCOMPARE(int(got.source), source);
+        QVERIFY(got.spec == s.spec);
+        QCOMPARE(got.weightsPath, s.weightsPath);
+        QCOMPARE(got.activationsPath, s.activationsPath);
+        QCOMPARE(got.settings.bits, 3);
+        QCOMPARE(got.settings.group_size, groupSize);
+        QCOMPARE(got.settings.act_order, actOrder);
+        QCOMPARE(got.settings.alpha, alpha);
+        QCOMPARE(got.settings.percdamp, 0.05);
+        QVERIFY(got.methods == s.methods);
+        QCOMPARE(got.logScale, false);
+    }
+
     void mainWindowHoldsTheViewInADock() {
+        QSettings().clear();  // the default layer, not the last test's
         MainWindow w;
         w.resize(1400, 900);
         w.show();
