@@ -83,22 +83,20 @@ CalibrationView::CalibrationView(QWidget* parent) : QWidget(parent) {
         emit progressChanged(v);
     });
 
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    auto* scroll = new QScrollArea(split);
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    QWidget* panel = buildPanel();
-    scroll->setWidget(panel);
-    const int panelWidth = panel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4;
-    scroll->setMinimumWidth(panelWidth);
-    split->addWidget(scroll);
-    split->addWidget(buildCharts());
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
-    split->setSizes({panelWidth, 1000});
+    split_ = new QSplitter(Qt::Horizontal, this);
+    panelScroll_ = new QScrollArea(split_);
+    panelScroll_->setWidgetResizable(true);
+    panelScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    panel_ = buildPanel();
+    panelScroll_->setWidget(panel_);
+    split_->addWidget(panelScroll_);
+    split_->addWidget(buildCharts());
+    split_->setStretchFactor(0, 0);
+    split_->setStretchFactor(1, 1);
+    fitPanelWidth();
     auto* lay = new QHBoxLayout(this);
     lay->setContentsMargins(0, 0, 0, 0);
-    lay->addWidget(split);
+    lay->addWidget(split_);
 
     setSetup(loadSetup());
     pushToCharts();
@@ -363,8 +361,8 @@ QWidget* CalibrationView::buildCharts() {
     pair(charts_[3], charts_[4], tr("AWQ"));
     pair(charts_[5], charts_[6], tr("SmoothQuant"));
     split->addWidget(tabs);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
     return split;
 }
 
@@ -564,6 +562,7 @@ void CalibrationView::pushToCharts() {
 
 void CalibrationView::setChartStyle(const ChartStyle& style) {
     for (CalibrationChart* c : charts_) c->setChartStyle(style);
+    if (dock_ && dock_->isFloating() && dock_->isVisible()) fitDockToWindow();  // presentation mode resizes the window
 }
 
 void CalibrationView::waitForIdle() {
@@ -580,6 +579,18 @@ void CalibrationView::waitForIdle() {
 void CalibrationView::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     if (!ranOnce_) QTimer::singleShot(0, this, &CalibrationView::run);  // the first look shows a finished run
+}
+
+// The settings column exactly as wide as its fields need, the rest for the charts.
+void CalibrationView::fitPanelWidth() {
+    const int w = panel_->sizeHint().width() + panelScroll_->verticalScrollBar()->sizeHint().width() + 4;
+    panelScroll_->setMinimumWidth(w);
+    split_->setSizes({w, std::max(600, split_->width() - w)});
+}
+
+void CalibrationView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange && panel_) QTimer::singleShot(0, this, &CalibrationView::fitPanelWidth);
 }
 
 void CalibrationView::chooseFile(QLineEdit* target) {
@@ -602,18 +613,21 @@ QDockWidget* CalibrationView::createDock(QMainWindow* window) {
 
 void CalibrationView::showDock() {
     if (!dock_) return;
-    if (dock_->isFloating() && !dock_->isVisible()) {
-        // Most of the main window, centred over it: four charts and the settings need the room.
-        QWidget* w = dock_->parentWidget();
-        QRect area = w ? w->geometry() : QRect(0, 0, 1400, 900);
-        if (const QScreen* sc = screen()) area = area.intersected(sc->availableGeometry());
-        const QSize size(std::max(900, area.width() * 9 / 10), std::max(600, area.height() * 9 / 10));
-        dock_->resize(size);
-        dock_->move(area.center() - QPoint(size.width() / 2, size.height() / 2));
-    }
+    if (dock_->isFloating() && !dock_->isVisible()) fitDockToWindow();
     dock_->show();
     dock_->raise();
     dock_->activateWindow();
+}
+
+// A floating dock covers most of the main window, centred over it: the settings and four charts need
+// the room.
+void CalibrationView::fitDockToWindow() {
+    QWidget* w = dock_->parentWidget();
+    QRect area = w ? w->geometry() : QRect(0, 0, 1400, 900);
+    if (const QScreen* sc = screen()) area = area.intersected(sc->availableGeometry());
+    const QSize size(std::max(900, area.width() * 19 / 20), std::max(600, area.height() * 19 / 20));
+    dock_->resize(size);
+    dock_->move(area.center() - QPoint(size.width() / 2, size.height() / 2));
 }
 
 void CalibrationView::exportAllCharts() {

@@ -27,6 +27,8 @@ class QLineEdit;
 class QMainWindow;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
+class QSplitter;
 class QSlider;
 class QSpinBox;
 class QWidget;
@@ -95,6 +97,7 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;   // a new font (presentation mode) widens the panel
 
 private:
     using ReportPtr = std::shared_ptr<const calib::CalibrationReport>;
@@ -115,6 +118,11 @@ private:
     QTimer coalesce_;
     std::optional<calib::CalibrationRequest> pending_;
     QDockWidget* dock_ = nullptr;
+    QWidget* panel_ = nullptr;
+    QScrollArea* panelScroll_ = nullptr;
+    QSplitter* split_ = nullptr;
+    void fitPanelWidth();
+    void fitDockToWindow();
     bool applying_ = false;
     bool ranOnce_ = false;
 

@@ -117,8 +117,8 @@ QString CalibMethodErrorChart::methodLabel(const std::string& m, int bits) {
     if (m == "gptq") return tr("GPTQ\nINT%1").arg(bits);
     if (m == "awq") return tr("AWQ\nINT%1").arg(bits);
     if (m == "awq_clip") return tr("AWQ + clip\nINT%1").arg(bits);
-    if (m == "smoothquant_w8a8_tensor") return tr("SmoothQuant\nW8A8 per tensor");
-    if (m == "smoothquant_w8a8_token") return tr("SmoothQuant\nW8A8 per token");
+    if (m == "smoothquant_w8a8_tensor") return tr("SmoothQuant\nW8A8\nper tensor");
+    if (m == "smoothquant_w8a8_token") return tr("SmoothQuant\nW8A8\nper token");
     if (m == "w8a8_tensor") return tr("W8A8\nper tensor");
     if (m == "w8a8_token") return tr("W8A8\nper token");
     return QString::fromStdString(m);
@@ -128,7 +128,7 @@ QString CalibMethodErrorChart::title() const {
     const auto& r = calib().report;
     if (!r || !r->error.empty()) return tr("Layer-output error by method");
     const int g = r->settings.group_size;
-    return tr("Layer-output error by method (weight-only INT%1, %2; W8A8 = 8-bit weights and activations)")
+    return tr("Layer-output error by method (weight-only INT%1, %2)")
         .arg(r->settings.bits)
         .arg(g > 0 ? tr("groups of %1").arg(g) : tr("one group per row"));
 }
@@ -151,6 +151,9 @@ void CalibMethodErrorChart::rebuild() {
     if (!(hi > 0)) hi = 1;
     if (!std::isfinite(lo)) lo = hi;
     if (log) useLog(yAxis);
+    // Three-line labels side by side; with presentation fonts they no longer fit, and one-line labels
+    // at 45 degrees do.
+    const bool slant = methods.size() > 6 && style().scale > 1.2;
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (std::size_t i = 0; i < methods.size(); ++i) {
         const auto& m = methods[i];
@@ -169,7 +172,8 @@ void CalibMethodErrorChart::rebuild() {
         f.setAlpha(225);
         bar->setBrush(f);
         bar->removeFromLegend();
-        ticker->addTick(static_cast<double>(i), methodLabel(m.method, bits));
+        QString tick = methodLabel(m.method, bits);
+        ticker->addTick(static_cast<double>(i), slant ? tick.replace(QLatin1Char('\n'), QLatin1Char(' ')) : tick);
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), v);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
@@ -179,7 +183,7 @@ void CalibMethodErrorChart::rebuild() {
         label->setPadding(QMargins(2, 1, 2, 2));
     }
     xAxis->setTicker(ticker);
-    xAxis->setTickLabelRotation(methods.size() > 6 ? 20 : 0);
+    xAxis->setTickLabelRotation(slant ? 45 : 0);
     xAxis->grid()->setVisible(false);
     legend->setVisible(false);
     finish(false);
@@ -306,7 +310,7 @@ void AwqLossChart::rebuild() {
 QString AwqScalesChart::title() const {
     const auto& r = calib().report;
     if (!r || !r->awq || !r->awq->error.empty()) return tr("AWQ: per-channel scales");
-    return tr("AWQ: per-channel scales s at ratio %1 (W·s, X/s)").arg(r->awq->ratio, 0, 'g', 3);
+    return tr("AWQ: scales s at ratio %1 (W·s, X/s)").arg(r->awq->ratio, 0, 'g', 3);
 }
 
 void AwqScalesChart::rebuild() {

@@ -1108,7 +1108,7 @@ Tensor: %1</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>AWQ: per-channel scales s at ratio %1 (W·s, X/s)</source>
+            <source>AWQ: scales s at ratio %1 (W·s, X/s)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1168,12 +1168,14 @@ INT%1</source>
         </message>
         <message>
             <source>SmoothQuant
-W8A8 per tensor</source>
+W8A8
+per tensor</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>SmoothQuant
-W8A8 per token</source>
+W8A8
+per token</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1191,7 +1193,7 @@ per token</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Layer-output error by method (weight-only INT%1, %2; W8A8 = 8-bit weights and activations)</source>
+            <source>Layer-output error by method (weight-only INT%1, %2)</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -1185,8 +1185,8 @@ MSE %4</translation>
             <translation>AWQ：逐通道缩放因子</translation>
         </message>
         <message>
-            <source>AWQ: per-channel scales s at ratio %1 (W·s, X/s)</source>
-            <translation>AWQ：比例 %1 下的逐通道缩放因子 s（W·s，X/s）</translation>
+            <source>AWQ: scales s at ratio %1 (W·s, X/s)</source>
+            <translation>AWQ：比例 %1 下的缩放因子 s（W·s，X/s）</translation>
         </message>
         <message>
             <source>Input channel j</source>
@@ -1249,15 +1249,19 @@ INT%1</translation>
         </message>
         <message>
             <source>SmoothQuant
-W8A8 per tensor</source>
+W8A8
+per tensor</source>
             <translation>SmoothQuant
-W8A8 逐张量</translation>
+W8A8
+逐张量</translation>
         </message>
         <message>
             <source>SmoothQuant
-W8A8 per token</source>
+W8A8
+per token</source>
             <translation>SmoothQuant
-W8A8 逐 token</translation>
+W8A8
+逐 token</translation>
         </message>
         <message>
             <source>W8A8
@@ -1276,8 +1280,8 @@ per token</source>
             <translation>各方法的层输出误差</translation>
         </message>
         <message>
-            <source>Layer-output error by method (weight-only INT%1, %2; W8A8 = 8-bit weights and activations)</source>
-            <translation>各方法的层输出误差（仅权重 INT%1，%2；W8A8 = 8 位权重和激活）</translation>
+            <source>Layer-output error by method (weight-only INT%1, %2)</source>
+            <translation>各方法的层输出误差（仅权重 INT%1，%2）</translation>
         </message>
         <message>
             <source>groups of %1</source>
