@@ -609,7 +609,11 @@ void MainWindow::exportAllDialog() {
     if (dir.isEmpty()) return;
     QStringList written;
     QString error;
-    if (!exportAll(charts_, *metrics_, session_, dir, ExportOptions{}, &written, &error)) showError(tr("Export failed"), error);
+    // The window's charts, plus the other views' charts (calibration, model survey) that hold data.
+    std::vector<ChartView*> all = charts_;
+    for (ChartView* c : findChildren<ChartView*>())
+        if (std::find(all.begin(), all.end(), c) == all.end() && c->plottableCount() > 0) all.push_back(c);
+    if (!exportAll(all, *metrics_, session_, dir, ExportOptions{}, &written, &error)) showError(tr("Export failed"), error);
     else statusBar()->showMessage(tr("Wrote %n file(s) to %1", "", written.size()).arg(dir), 8000);
 }
 
