@@ -19,6 +19,7 @@ int cmd_bench(const std::vector<std::string>&);
 int cmd_export(const std::vector<std::string>&);
 int cmd_compare(const std::vector<std::string>&);
 int cmd_calibrate(const std::vector<std::string>&);
+int cmd_speed(const std::vector<std::string>&);
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table = {
@@ -31,6 +32,7 @@ const std::vector<CommandInfo>& commands() {
         {"export", "render every chart of a session (or the demo) to PNG/JPG/PDF/SVG without a window", cmd_export},
         {"compare", "every format on one tensor: bits per weight, MSE, SQNR, cosine, max error", cmd_compare},
         {"bench", "benchmarks, each next to a plain memory read measured in the same run", cmd_bench},
+        {"speed", "time fp32/int8/4-bit matrix products on this CPU next to a plain read; decode tokens/s", cmd_speed},
         {"calibrate", "RTN, GPTQ, AWQ and SmoothQuant on one layer with calibration activations", cmd_calibrate},
     };
     return table;

@@ -82,12 +82,14 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
 
 void bench_formats(const BenchOptions& opt, nlohmann::json& out);  // bench_formats.cpp
 void bench_gptq(const BenchOptions& opt, nlohmann::json& out);   // bench_calibration.cpp
+void bench_speed(const BenchOptions& opt, nlohmann::json& out);  // bench_speed.cpp
 
 const std::vector<BenchSection>& bench_sections() {
     static const std::vector<BenchSection> s = {
         {"analysis", "whole analysis of one configuration vs a plain read (issue: foundation)", bench_analysis},
         {"formats", "every format's analysis vs the INT path, and compare-all (issue: formats)", bench_formats},
         {"gptq", "GPTQ on a size x size layer, size/2 tokens, vs forming H + one Cholesky (issue 6)", bench_gptq},
+        {"speed", "GEMV vs the read floor and GEMM GOP/s for fp32/int8/w4 at 4096x4096 and 4096x14336 (issue 7)", bench_speed},
         {"gui", "window update after a changed setting, and GUI-thread stalls, vs a plain read (issue: window)", bench_gui},
     };
     return s;

@@ -1,0 +1,331 @@
+// Speed measurement and the decode tokens/s model (see speed_bench.h).
+#include "core/speed/speed_bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <stdexcept>
+
+#include <omp.h>
+
+#include "core/rng.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define QL_SPEED_X86 1
+#define QL_TARGET(t) __attribute__((target(t)))
+#else
+#define QL_SPEED_X86 0
+#define QL_TARGET(t)
+#endif
+
+namespace ql::speed {
+
+const char* format_name(SpeedFormat f) {
+    switch (f) {
+    case SpeedFormat::F32: return "fp32";
+    case SpeedFormat::Int8: return "int8";
+    case SpeedFormat::W4: return "w4";
+    }
+    return "?";
+}
+
+std::optional<SpeedFormat> parse_speed_format(std::string_view s) {
+    std::string t(s);
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t == "fp32" || t == "f32") return SpeedFormat::F32;
+    if (t == "int8" || t == "i8" || t == "w8") return SpeedFormat::Int8;
+    if (t == "w4" || t == "int4" || t == "q4") return SpeedFormat::W4;
+    return std::nullopt;
+}
+
+std::uint64_t read_bytes(const void* data, std::size_t n) {
+    const auto* p = static_cast<const std::uint64_t*>(data);
+    const std::int64_t words = static_cast<std::int64_t>(n / 8);
+    std::uint64_t s = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s)
+    for (std::int64_t i = 0; i < words; ++i) s += p[i];
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (std::size_t i = static_cast<std::size_t>(words) * 8; i < n; ++i) s += b[i];
+    return s;
+}
+
+namespace {
+
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+#if QL_SPEED_X86
+// 10 independent FMA chains per thread: 10 x 8 lanes x 2 flops per iteration.
+QL_TARGET("avx2,fma") double f32_peak_avx2(std::int64_t iters) {
+    double total = 0;
+#pragma omp parallel reduction(+ : total)
+    {
+        __m256 a[10];
+        for (int i = 0; i < 10; ++i) a[i] = _mm256_set1_ps(1.0f + 0.001f * static_cast<float>(i));
+        const __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
+        for (std::int64_t it = 0; it < iters; ++it)
+            for (int i = 0; i < 10; ++i) a[i] = _mm256_fmadd_ps(a[i], m, c);
+        __m256 s = a[0];
+        for (int i = 1; i < 10; ++i) s = _mm256_add_ps(s, a[i]);
+        alignas(32) float v[8];
+        _mm256_store_ps(v, s);
+        total += static_cast<double>(v[0]);
+    }
+    return total;
+}
+
+// The AVX2 int8 kernel's inner step, on registers: maddubs + madd + add per 32 multiply-adds.
+QL_TARGET("avx2,fma") std::int64_t int8_peak_avx2(std::int64_t iters) {
+    std::int64_t total = 0;
+#pragma omp parallel reduction(+ : total)
+    {
+        __m256i acc[8];
+        for (int i = 0; i < 8; ++i) acc[i] = _mm256_setzero_si256();
+        __m256i u = _mm256_set1_epi8(3), s = _mm256_set1_epi8(-2);
+        const __m256i ones = _mm256_set1_epi16(1);
+        for (std::int64_t it = 0; it < iters; ++it)
+            for (int i = 0; i < 8; ++i) acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), ones));
+        __m256i t = acc[0];
+        for (int i = 1; i < 8; ++i) t = _mm256_add_epi32(t, acc[i]);
+        total += _mm256_extract_epi32(t, 0);
+    }
+    return total;
+}
+
+QL_TARGET("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni") std::int64_t int8_peak_vnni(std::int64_t iters) {
+    std::int64_t total = 0;
+#pragma omp parallel reduction(+ : total)
+    {
+        __m256i acc[8];
+        for (int i = 0; i < 8; ++i) acc[i] = _mm256_setzero_si256();
+        const __m256i u = _mm256_set1_epi8(3), s = _mm256_set1_epi8(-2);
+        for (std::int64_t it = 0; it < iters; ++it)
+            for (int i = 0; i < 8; ++i) acc[i] = _mm256_dpbusd_epi32(acc[i], u, s);
+        __m256i t = acc[0];
+        for (int i = 1; i < 8; ++i) t = _mm256_add_epi32(t, acc[i]);
+        total += _mm256_extract_epi32(t, 0);
+    }
+    return total;
+}
+#endif
+
+// Median of `reps` timings of fn (ms), the best of three tries of `iters`-sized work for the peaks.
+template <typename F>
+double best_ms(F&& fn) {
+    double best = 1e300;
+    for (int t = 0; t < 3; ++t) {
+        const double a = now_ms();
+        fn();
+        best = std::min(best, now_ms() - a);
+    }
+    return best;
+}
+
+double quantile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const std::size_t i = static_cast<std::size_t>(pos);
+    const double f = pos - static_cast<double>(i);
+    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+
+} // namespace
+
+double measure_f32_peak_gflops() {
+#if QL_SPEED_X86
+    if (isa_supported(Isa::Avx2)) {
+        const std::int64_t iters = 2'000'000;
+        volatile double sink = 0;
+        const double ms = best_ms([&] { sink = f32_peak_avx2(iters); });
+        const double flops = static_cast<double>(omp_get_max_threads()) * static_cast<double>(iters) * 10 * 8 * 2;
+        return flops / (ms * 1e-3) / 1e9;
+    }
+#endif
+    return 0;
+}
+
+double measure_int8_peak_gops() {
+#if QL_SPEED_X86
+    const std::int64_t iters = 2'000'000;
+    volatile std::int64_t sink = 0;
+    double ms = 0;
+    if (isa_supported(Isa::Avx512Vnni)) ms = best_ms([&] { sink = int8_peak_vnni(iters); });
+    else if (isa_supported(Isa::Avx2)) ms = best_ms([&] { sink = int8_peak_avx2(iters); });
+    else return 0;
+    const double ops = static_cast<double>(omp_get_max_threads()) * static_cast<double>(iters) * 8 * 32 * 2;
+    return ops / (ms * 1e-3) / 1e9;
+#else
+    return 0;
+#endif
+}
+
+SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
+    if (req.rows <= 0 || req.cols <= 0) throw std::invalid_argument("speed: the shape must be positive (out x in)");
+    if (req.formats.empty()) throw std::invalid_argument("speed: no format to measure");
+    if (req.batches.empty()) throw std::invalid_argument("speed: no batch to measure");
+    for (auto b : req.batches)
+        if (b <= 0) throw std::invalid_argument("speed: batch " + std::to_string(b) + " is not positive");
+    if (req.repeats <= 0 || req.warmup < 0) throw std::invalid_argument("speed: repeats must be positive, warm-up not negative");
+
+    SpeedReport rep;
+    rep.rows = req.rows;
+    rep.cols = req.cols;
+    const std::string cpu = cpu_name();
+    rep.device = "CPU: " + (cpu.empty() ? std::string("unknown") : cpu);
+    const Isa isa = resolve(req.isa);
+    rep.isa = isa_name(isa);
+    rep.threads = omp_get_max_threads();
+
+    const std::size_t per_product = static_cast<std::size_t>(req.warmup + req.repeats);
+    const std::size_t total = req.formats.size() * req.batches.size() * per_product + 2;
+    std::size_t done = 0;
+    auto tick = [&] { return report_progress(progress, ++done, total); };
+
+    // One seeded weight matrix, uniform in [-1, 1) (the values do not change the speed).
+    const std::int64_t R = req.rows, C = req.cols;
+    std::vector<float> w(static_cast<std::size_t>(R * C));
+    {
+        Rng rng(req.seed);
+        for (auto& v : w) v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+    }
+    const std::int64_t max_batch = *std::max_element(req.batches.begin(), req.batches.end());
+    std::vector<float> x(static_cast<std::size_t>(max_batch * C));
+    {
+        Rng rng(req.seed + 1);
+        for (auto& v : x) v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+    }
+    std::vector<float> y(static_cast<std::size_t>(max_batch * R));
+
+    for (SpeedFormat f : req.formats) {
+        // Weight copies totalling >= rotate_bytes; product(i, batch) and read(i) use copy i.
+        std::vector<std::vector<float>> f32;
+        std::vector<Int8Weights> i8;
+        std::vector<W4Weights> w4;
+        double bytes = 0;
+        int copies = 1;
+        if (f == SpeedFormat::F32) {
+            bytes = static_cast<double>(w.size()) * sizeof(float);
+        } else if (f == SpeedFormat::Int8) {
+            i8.push_back(quantize_int8_rows(w.data(), R, C));
+            bytes = static_cast<double>(i8[0].bytes());
+        } else {
+            w4.push_back(quantize_w4(w.data(), R, C, req.w4_group));
+            bytes = static_cast<double>(w4[0].bytes());
+        }
+        copies = static_cast<int>(std::max(1.0, std::ceil(req.rotate_bytes / bytes)));
+        if (f == SpeedFormat::F32) f32.assign(static_cast<std::size_t>(copies), w);
+        if (f == SpeedFormat::Int8) i8.resize(static_cast<std::size_t>(copies), i8[0]);
+        if (f == SpeedFormat::W4) w4.resize(static_cast<std::size_t>(copies), w4[0]);
+
+        auto product = [&](int i, std::int64_t batch) {
+            switch (f) {
+            case SpeedFormat::F32: matmul_f32(x.data(), batch, f32[static_cast<std::size_t>(i)].data(), R, C, y.data(), isa); break;
+            case SpeedFormat::Int8: matmul_int8(x.data(), batch, i8[static_cast<std::size_t>(i)], y.data(), isa); break;
+            case SpeedFormat::W4: matmul_w4(x.data(), batch, w4[static_cast<std::size_t>(i)], y.data(), isa); break;
+            }
+        };
+        volatile std::uint64_t sink = 0;
+        auto read = [&](int i) {
+            std::uint64_t s = 0;
+            switch (f) {
+            case SpeedFormat::F32: s = read_bytes(f32[static_cast<std::size_t>(i)].data(), static_cast<std::size_t>(bytes)); break;
+            case SpeedFormat::Int8: {
+                const auto& q = i8[static_cast<std::size_t>(i)];
+                s = read_bytes(q.q.data(), q.q.size()) + read_bytes(q.scale.data(), q.scale.size() * sizeof(float));
+                break;
+            }
+            case SpeedFormat::W4: {
+                const auto& q = w4[static_cast<std::size_t>(i)];
+                s = read_bytes(q.packed.data(), q.packed.size()) + read_bytes(q.scale.data(), q.scale.size() * sizeof(float));
+                break;
+            }
+            }
+            sink = sink + s;
+        };
+
+        for (std::int64_t batch : req.batches) {
+            std::vector<double> t, fl;
+            int next = 0;
+            for (std::size_t r = 0; r < per_product; ++r) {
+                const int i = next;
+                next = (next + 1) % copies;
+                const double a = now_ms();
+                product(i, batch);
+                const double b = now_ms();
+                // The floor reads another copy than the one just multiplied, so it comes from DRAM too.
+                read((i + copies / 2) % copies);
+                const double c = now_ms();
+                if (static_cast<int>(r) >= req.warmup) {
+                    t.push_back(b - a);
+                    fl.push_back(c - b);
+                }
+                if (!tick()) {
+                    rep.cancelled = true;
+                    return rep;
+                }
+            }
+            SpeedMeasurement m;
+            m.format = f;
+            m.device = rep.device;
+            m.path = (f == SpeedFormat::F32 && batch > 1 && isa != Isa::Scalar) ? "eigen" : isa_name(isa);
+            m.batch = batch;
+            m.rows = R;
+            m.cols = C;
+            m.weight_bytes = bytes;
+            m.copies = copies;
+            m.median_ms = quantile(t, 0.5);
+            m.q25_ms = quantile(t, 0.25);
+            m.q75_ms = quantile(t, 0.75);
+            m.min_ms = *std::min_element(t.begin(), t.end());
+            m.max_ms = *std::max_element(t.begin(), t.end());
+            m.floor_ms = quantile(fl, 0.5);
+            m.gbps = bytes / (m.median_ms * 1e-3) / 1e9;
+            m.floor_gbps = bytes / (m.floor_ms * 1e-3) / 1e9;
+            const double ops = 2.0 * static_cast<double>(batch) * static_cast<double>(R) * static_cast<double>(C);
+            m.gflops = ops / (m.median_ms * 1e-3) / 1e9;
+            m.intensity = ops / (bytes + 4.0 * static_cast<double>(batch) * static_cast<double>(R + C));
+            rep.read_gbps = std::max(rep.read_gbps, m.floor_gbps);
+            rep.items.push_back(m);
+        }
+    }
+    rep.roof_f32_gflops = measure_f32_peak_gflops();
+    if (!tick()) {
+        rep.cancelled = true;
+        return rep;
+    }
+    rep.roof_int8_gops = measure_int8_peak_gops();
+    tick();
+    return rep;
+}
+
+std::vector<DecodeReference> seed_decode_reference() { return {{"FP16", 35.0}, {"INT8", 58.0}, {"INT4", 87.0}}; }
+
+DecodeEstimate decode_estimate(double params, const std::vector<MemoryFormat>& formats, const ModelPreset* model,
+                               const KvCacheOptions& kv, double cpu_read_gbps, const std::string& cpu_label) {
+    if (!(params > 0) || !std::isfinite(params)) throw std::invalid_argument("decode estimate: parameters must be positive");
+    DecodeEstimate e;
+    e.params = params;
+    e.formats = formats;
+    KvCacheOptions one = kv;
+    one.batch = 1;
+    e.kv_bytes_per_token = model ? kv_cache_bytes(*model, one) : 0.0;
+    for (const auto& f : formats) e.bytes_per_token.push_back(weight_bytes(params, f.bits_per_weight) + e.kv_bytes_per_token);
+    auto add = [&](const std::string& name, double gbps, bool measured) {
+        DecodeDevice d;
+        d.name = name;
+        d.bandwidth_gbps = gbps;
+        d.measured = measured;
+        for (double b : e.bytes_per_token) d.tokens_per_s.push_back(gbps * 1e9 / b);
+        e.devices.push_back(d);
+    };
+    for (const auto& g : gpu_catalog())
+        if (g.bandwidth_gbps > 0) add(g.name, g.bandwidth_gbps, false);
+    if (cpu_read_gbps > 0) add(cpu_label, cpu_read_gbps, true);
+    e.reference = seed_decode_reference();
+    return e;
+}
+
+} // namespace ql::speed

@@ -1,0 +1,121 @@
+// Speed measurement (core/speed/speed_bench.h): a tiny run's report is internally consistent (GB/s and
+// GFLOP/s follow from bytes, shape and median; rotation covers the requested bytes), cancel stops it,
+// bad requests throw, and the decode tokens/s model gives the hand-computed figures.
+#include <QtTest>
+
+#include <cmath>
+
+#include "core/speed/speed_bench.h"
+
+using namespace ql::speed;
+
+namespace {
+constexpr double kRelTol = 1e-9;   // derived figures are plain divisions of reported ones
+bool close(double a, double b) { return std::fabs(a - b) <= kRelTol * std::max(std::fabs(a), std::fabs(b)); }
+} // namespace
+
+class TestSpeedBench : public QObject {
+    Q_OBJECT
+private slots:
+    void parse_format_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("format");  // -1 = not a format
+        QTest::newRow("fp32") << "fp32" << int(SpeedFormat::F32);
+        QTest::newRow("INT8 upper case") << "INT8" << int(SpeedFormat::Int8);
+        QTest::newRow("w4") << "w4" << int(SpeedFormat::W4);
+        QTest::newRow("int4 alias") << "int4" << int(SpeedFormat::W4);
+        QTest::newRow("fp16 unknown") << "fp16" << -1;
+    }
+    void parse_format() {
+        QFETCH(QString, text);
+        QFETCH(int, format);
+        const auto f = parse_speed_format(text.toStdString());
+        QCOMPARE(f ? int(*f) : -1, format);
+    }
+
+    void tiny_run() {
+        SpeedRequest req;
+        req.rows = 64;
+        req.cols = 200;
+        req.batches = {1, 5};
+        req.repeats = 3;
+        req.warmup = 1;
+        req.rotate_bytes = 1e6;
+        std::size_t last = 0, total = 0;
+        const SpeedReport r = run_speed(req, [&](std::size_t d, std::size_t t) { last = d; total = t; return true; });
+        QVERIFY(!r.cancelled);
+        QCOMPARE(last, total);
+        QCOMPARE(r.items.size(), std::size_t(6));
+        QVERIFY(r.read_gbps > 0);
+        QVERIFY(r.device.rfind("CPU: ", 0) == 0);
+        for (const auto& m : r.items) {
+            QVERIFY(m.median_ms > 0 && m.floor_ms > 0);
+            QVERIFY(m.min_ms <= m.q25_ms && m.q25_ms <= m.median_ms && m.median_ms <= m.q75_ms && m.q75_ms <= m.max_ms);
+            QVERIFY(close(m.gbps, m.weight_bytes / (m.median_ms * 1e-3) / 1e9));
+            QVERIFY(close(m.gflops, 2.0 * m.batch * 64 * 200 / (m.median_ms * 1e-3) / 1e9));
+            QVERIFY(m.copies * m.weight_bytes >= req.rotate_bytes);
+            QVERIFY(r.read_gbps >= m.floor_gbps);
+        }
+        // bytes per format: fp32 4 B/weight; int8 padded rows (256 inputs) + a float scale per row;
+        // w4 half a byte per padded input + a float scale per group of 128.
+        QCOMPARE(r.items[0].weight_bytes, 64.0 * 200 * 4);
+        QCOMPARE(r.items[2].weight_bytes, 64.0 * 256 + 64 * 4);
+        QCOMPARE(r.items[4].weight_bytes, 64.0 * 256 / 2 + 64 * 2 * 4);
+    }
+
+    void cancel() {
+        SpeedRequest req;
+        req.rows = 32;
+        req.cols = 64;
+        req.rotate_bytes = 1e5;
+        int calls = 0;
+        const SpeedReport r = run_speed(req, [&](std::size_t, std::size_t) { return ++calls < 2; });
+        QVERIFY(r.cancelled);
+        QCOMPARE(calls, 2);
+        QVERIFY(r.items.empty());
+    }
+
+    void bad_requests() {
+        SpeedRequest req;
+        req.rows = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, run_speed(req));
+        req.rows = 8;
+        req.batches = {0};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, run_speed(req));
+        req.batches = {1};
+        req.formats.clear();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, run_speed(req));
+    }
+
+    // tokens/s = bandwidth / (params x bits / 8 + KV cache): RTX 4090 (1008 GB/s), 7B at FP16 = 14 GB
+    // -> 72.0; INT4 3.5 GB -> 288; with the 7B preset's KV cache at 4096 tokens in FP16
+    // (2 x 32 layers x 32 heads x 128 x 4096 x 2 B = 2147483648 B) FP16 -> 1008e9 / 16147483648 = 62.42.
+    void decode_model_data() {
+        QTest::addColumn<double>("bits");
+        QTest::addColumn<double>("context");
+        QTest::addColumn<double>("tokens");
+        QTest::newRow("FP16, no KV") << 16.0 << 0.0 << 72.0;
+        QTest::newRow("INT4, no KV") << 4.0 << 0.0 << 288.0;
+        QTest::newRow("FP16, 4096-token KV") << 16.0 << 4096.0 << 1008e9 / 16147483648.0;
+    }
+    void decode_model() {
+        QFETCH(double, bits);
+        QFETCH(double, context);
+        QFETCH(double, tokens);
+        const ql::ModelPreset* m = ql::find_model("7B");
+        QVERIFY(m);
+        ql::KvCacheOptions kv;
+        kv.context = context;
+        const DecodeEstimate e = decode_estimate(7e9, {ql::MemoryFormat("X", bits)}, m, kv, 50.0);
+        const auto it = std::find_if(e.devices.begin(), e.devices.end(), [](const DecodeDevice& d) { return d.name == "RTX 4090"; });
+        QVERIFY(it != e.devices.end());
+        QVERIFY(std::fabs(it->tokens_per_s[0] - tokens) < 1e-6 * tokens);
+        QVERIFY(e.devices.back().measured);
+        QCOMPARE(e.devices.back().bandwidth_gbps, 50.0);
+        QCOMPARE(e.reference.size(), std::size_t(3));
+        QCOMPARE(e.reference[0].tokens_per_s, 35.0);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSpeedBench)
+#include "test_speed_bench.moc"
