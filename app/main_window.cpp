@@ -1,5 +1,6 @@
 // The main window: layout, actions, settings, and the flow edit -> Session -> runner -> charts.
 #include "main_window.h"
+#include "speed_view.h"
 
 #include <QAction>
 #include <QApplication>
@@ -366,6 +367,18 @@ void MainWindow::buildActions() {
         connect(a, &QAction::toggled, calib, [this, calib] { calib->setChartStyle(makeChartStyle(dark_, presentation_)); });
     auto* calibAction = view->addAction(tr("&Calibration: GPTQ, AWQ, SmoothQuant..."), calib, &CalibrationView::showDock);
     calibAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+K")));
+    {   // Speed (issue 7): time per format vs its read floor, decode tokens/s, roofline (speed_view.h).
+        auto* speedDock = new QDockWidget(tr("Speed"), this);
+        speedDock->setObjectName(QStringLiteral("speedDock"));
+        auto* speedView = new SpeedView(speedDock);
+        speedDock->setWidget(speedView);
+        addDockWidget(Qt::RightDockWidgetArea, speedDock);
+        tabifyDockWidget(chartDocks_[3], speedDock);
+        chartDocks_[3]->raise();
+        for (QAction* a : {darkAction_, presentationAction_})
+            connect(a, &QAction::toggled, speedView, [this, speedView] { speedView->setChartStyle(makeChartStyle(dark_, presentation_)); });
+        view->addAction(tr("&Speed: measure formats on this CPU..."), speedDock, [speedDock] { speedDock->show(); speedDock->raise(); });
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     auto* about = help->addAction(tr("&About QuantLens"), this, &MainWindow::showAbout);

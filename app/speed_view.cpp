@@ -1,0 +1,303 @@
+// SpeedView (see speed_view.h): controls -> SpeedRequest -> run_speed() on a worker thread -> charts.
+#include "speed_view.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QEvent>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "core/memory.h"
+
+namespace ql::ui {
+
+namespace {
+struct ShapePreset {
+    int rows, cols;
+};
+const ShapePreset kPresets[] = {{4096, 4096}, {4096, 14336}, {14336, 4096}, {11008, 4096}};
+} // namespace
+
+SpeedView::SpeedView(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("speedView"));
+    auto* controls = new QWidget(this);
+    auto* form = new QFormLayout(controls);
+
+    preset_ = new QComboBox(controls);
+    for (const auto& p : kPresets) preset_->addItem(tr("%1 x %2 (out x in)").arg(p.rows).arg(p.cols));
+    preset_->addItem(tr("Custom"));
+    rows_ = new QSpinBox(controls);
+    cols_ = new QSpinBox(controls);
+    for (QSpinBox* s : {rows_, cols_}) {
+        s->setRange(1, 65536);
+        s->setSingleStep(256);
+    }
+    rows_->setValue(4096);
+    cols_->setValue(4096);
+    rows_->setToolTip(tr("Output features: rows of W (y = x W^T)"));
+    cols_->setToolTip(tr("Input features: columns of W"));
+    auto* shapeRow = new QHBoxLayout;
+    shapeRow->addWidget(rows_);
+    shapeRow->addWidget(new QLabel(tr("x"), controls));
+    shapeRow->addWidget(cols_);
+    form->addRow(tr("Layer shape"), preset_);
+    form->addRow(tr("Out x in"), shapeRow);
+    connect(preset_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0 && i < static_cast<int>(std::size(kPresets))) {
+            QSignalBlocker a(rows_), b(cols_);
+            rows_->setValue(kPresets[i].rows);
+            cols_->setValue(kPresets[i].cols);
+        }
+    });
+    auto toCustom = [this] {
+        for (int i = 0; i < static_cast<int>(std::size(kPresets)); ++i)
+            if (kPresets[i].rows == rows_->value() && kPresets[i].cols == cols_->value()) {
+                QSignalBlocker b(preset_);
+                preset_->setCurrentIndex(i);
+                return;
+            }
+        QSignalBlocker b(preset_);
+        preset_->setCurrentIndex(preset_->count() - 1);
+    };
+    connect(rows_, &QSpinBox::valueChanged, this, toCustom);
+    connect(cols_, &QSpinBox::valueChanged, this, toCustom);
+
+    decode1_ = new QCheckBox(tr("Decode (batch 1)"), controls);
+    decode1_->setChecked(true);
+    prefill_ = new QCheckBox(tr("Prefill, batch"), controls);
+    prefill_->setChecked(true);
+    prefillBatch_ = new QSpinBox(controls);
+    prefillBatch_->setRange(2, 4096);
+    prefillBatch_->setValue(512);
+    auto* batchRow = new QHBoxLayout;
+    batchRow->addWidget(decode1_);
+    batchRow->addWidget(prefill_);
+    batchRow->addWidget(prefillBatch_);
+    form->addRow(tr("Batch"), batchRow);
+
+    fp32_ = new QCheckBox(tr("FP32"), controls);
+    int8_ = new QCheckBox(tr("INT8 (per-row scales)"), controls);
+    w4_ = new QCheckBox(tr("4-bit (group 128)"), controls);
+    auto* fmtRow = new QHBoxLayout;
+    for (QCheckBox* c : {fp32_, int8_, w4_}) {
+        c->setChecked(true);
+        fmtRow->addWidget(c);
+    }
+    form->addRow(tr("Formats"), fmtRow);
+
+    repeats_ = new QSpinBox(controls);
+    repeats_->setRange(1, 1000);
+    repeats_->setValue(10);
+    repeats_->setToolTip(tr("Timed products per measurement, after two untimed warm-up products"));
+    form->addRow(tr("Repetitions"), repeats_);
+
+    model_ = new QComboBox(controls);
+    for (const auto& m : model_presets()) model_->addItem(QString::fromStdString(m.name));
+    model_->setCurrentText(QStringLiteral("7B"));
+    context_ = new QSpinBox(controls);
+    context_->setRange(0, 1 << 20);
+    context_->setSingleStep(1024);
+    context_->setSuffix(tr(" tokens"));
+    context_->setToolTip(tr("KV cache read per token at this context (0 = weights only)"));
+    form->addRow(tr("Decode estimate for"), model_);
+    form->addRow(tr("Context"), context_);
+    connect(model_, &QComboBox::currentIndexChanged, this, &SpeedView::updateDecode);
+    connect(context_, &QSpinBox::valueChanged, this, &SpeedView::updateDecode);
+
+    runButton_ = new QPushButton(tr("Run"), controls);
+    cancelButton_ = new QPushButton(tr("Cancel"), controls);
+    cancelButton_->setEnabled(false);
+    progress_ = new QProgressBar(controls);
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(runButton_);
+    runRow->addWidget(cancelButton_);
+    runRow->addWidget(progress_, 1);
+    form->addRow(runRow);
+    status_ = new QLabel(tr("Times y = x W^T on this CPU next to a plain read of the same bytes."), controls);
+    status_->setWordWrap(true);
+    form->addRow(status_);
+    connect(runButton_, &QPushButton::clicked, this, &SpeedView::run);
+    connect(cancelButton_, &QPushButton::clicked, this, &SpeedView::cancel);
+
+    tabs_ = new QTabWidget(this);
+    timeChart_ = new SpeedTimeChart(tabs_);
+    decodeChart_ = new DecodeTokensChart(tabs_);
+    rooflineChart_ = new RooflineChart(tabs_);
+    timeChart_->setObjectName(QStringLiteral("speedTimeChart"));
+    decodeChart_->setObjectName(QStringLiteral("decodeTokensChart"));
+    rooflineChart_->setObjectName(QStringLiteral("rooflineChart"));
+    tabs_->addTab(timeChart_, tr("Time vs floor"));
+    tabs_->addTab(decodeChart_, tr("Decode tokens/s"));
+    tabs_->addTab(rooflineChart_, tr("Roofline"));
+    for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
+        connect(c, &ChartView::exportRequested, this, &SpeedView::exportChart);
+
+    auto* layout = new QHBoxLayout(this);
+    controls->setMaximumWidth(420);
+    layout->addWidget(controls);
+    layout->addWidget(tabs_, 1);
+
+    connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &SpeedView::onFinished);
+    applyChartStyle();
+    updateDecode();
+}
+
+SpeedView::~SpeedView() {
+    cancel();
+    watcher_.waitForFinished();
+}
+
+speed::SpeedRequest SpeedView::request() const {
+    speed::SpeedRequest r;
+    r.rows = rows_->value();
+    r.cols = cols_->value();
+    r.batches.clear();
+    if (decode1_->isChecked()) r.batches.push_back(1);
+    if (prefill_->isChecked()) r.batches.push_back(prefillBatch_->value());
+    r.formats.clear();
+    if (fp32_->isChecked()) r.formats.push_back(speed::SpeedFormat::F32);
+    if (int8_->isChecked()) r.formats.push_back(speed::SpeedFormat::Int8);
+    if (w4_->isChecked()) r.formats.push_back(speed::SpeedFormat::W4);
+    r.repeats = repeats_->value();
+    r.rotate_bytes = rotateBytes_;
+    return r;
+}
+
+void SpeedView::setShape(int rows, int cols) {
+    rows_->setValue(rows);
+    cols_->setValue(cols);
+}
+
+void SpeedView::setBatches(bool decode, bool prefill, int prefillBatch) {
+    decode1_->setChecked(decode);
+    prefill_->setChecked(prefill);
+    prefillBatch_->setValue(prefillBatch);
+}
+
+void SpeedView::setFormats(bool fp32, bool int8, bool w4) {
+    fp32_->setChecked(fp32);
+    int8_->setChecked(int8);
+    w4_->setChecked(w4);
+}
+
+void SpeedView::setRepeats(int repeats) { repeats_->setValue(repeats); }
+
+bool SpeedView::isRunning() const { return watcher_.isRunning(); }
+
+void SpeedView::run() {
+    if (isRunning()) return;
+    const speed::SpeedRequest req = request();
+    if (req.batches.empty() || req.formats.empty()) {
+        status_->setText(tr("Choose at least one batch and one format."));
+        return;
+    }
+    cancelFlag_ = std::make_shared<std::atomic<bool>>(false);
+    auto flag = cancelFlag_;
+    QPointer<QProgressBar> bar = progress_;
+    runButton_->setEnabled(false);
+    cancelButton_->setEnabled(true);
+    progress_->setValue(0);
+    status_->setText(tr("Measuring ..."));
+    watcher_.setFuture(QtConcurrent::run([req, flag, bar]() -> Outcome {
+        Outcome out;
+        try {
+            auto progress = [flag, bar](std::size_t done, std::size_t total) {
+                const int v = total ? static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(total)) : 0;
+                QMetaObject::invokeMethod(bar, [bar, v] { if (bar) bar->setValue(v); }, Qt::QueuedConnection);
+                return !flag->load();
+            };
+            out.report = std::make_shared<const speed::SpeedReport>(speed::run_speed(req, progress));
+        } catch (const std::exception& e) {
+            out.error = QString::fromUtf8(e.what());
+        }
+        return out;
+    }));
+}
+
+void SpeedView::cancel() {
+    if (cancelFlag_) cancelFlag_->store(true);
+}
+
+void SpeedView::onFinished() {
+    runButton_->setEnabled(true);
+    cancelButton_->setEnabled(false);
+    const Outcome out = watcher_.result();
+    if (!out.error.isEmpty()) {
+        status_->setText(tr("Measurement failed: %1").arg(out.error));
+    } else if (!out.report || out.report->cancelled) {
+        status_->setText(tr("Cancelled; the charts keep the last complete run."));
+    } else {
+        report_ = out.report;
+        progress_->setValue(1000);
+        status_->setText(tr("%1, %2 threads, path %3: read %4 GB/s, FP32 peak %5 GFLOP/s, int8 peak %6 GOP/s")
+                             .arg(QString::fromStdString(report_->device))
+                             .arg(report_->threads)
+                             .arg(QString::fromStdString(report_->isa))
+                             .arg(report_->read_gbps, 0, 'f', 1)
+                             .arg(report_->roof_f32_gflops, 0, 'f', 0)
+                             .arg(report_->roof_int8_gops, 0, 'f', 0));
+        updateDecode();
+    }
+    emit finished();
+}
+
+// The decode model from core: bandwidth / bytes per token for the chosen preset; this CPU at the
+// read bandwidth measured by the last run.
+void SpeedView::updateDecode() {
+    const ModelPreset* m = find_model(model_->currentText().toStdString());
+    if (!m) return;
+    KvCacheOptions kv;
+    kv.context = context_->value();
+    decode_ = std::make_shared<const speed::DecodeEstimate>(
+        speed::decode_estimate(m->params, {{"FP16", 16}, {"INT8", 8}, {"INT4", 4}}, m, kv, report_ ? report_->read_gbps : 0.0,
+                               tr("This CPU").toStdString()));
+    const SpeedChartData data{report_, decode_};
+    timeChart_->setSpeedData(data);
+    decodeChart_->setSpeedData(data);
+    rooflineChart_->setSpeedData(data);
+}
+
+void SpeedView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyChartStyle();
+}
+
+// Follows the application theme: dark when the window background is dark.
+void SpeedView::applyChartStyle() {
+    const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
+    const ChartStyle st = makeChartStyle(dark, false);
+    for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
+        if (c) c->setChartStyle(st);
+}
+
+void SpeedView::setChartStyle(const ChartStyle& style) {
+    for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
+        c->setChartStyle(style);
+}
+
+void SpeedView::exportChart(ChartView* chart, ExportFormat format) {
+    const QString suffix = exportFormatSuffix(format);
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(chart->title()), chart->chartId() + QLatin1Char('.') + suffix,
+                                                      tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
+    if (path.isEmpty()) return;
+    QSize size(1600, 1000);
+    if (format == ExportFormat::Pdf || format == ExportFormat::Svg) size = QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
+    QString error;
+    if (!chart->exportTo(path, format, size, 150, &error)) QMessageBox::warning(this, tr("Export failed"), error);
+    else status_->setText(tr("Wrote %1").arg(path));
+}
+
+} // namespace ql::ui

@@ -1,0 +1,97 @@
+// SpeedView: the Speed dock (issue 7). The learner picks a layer shape (presets or free entry), the
+// batches (decode 1, prefill 512), the formats and the repeats, presses Run, and sees the measured
+// time per format beside its memory-read floor, the decode tokens/s this implies on each catalog GPU
+// and this CPU (with the seed's figures), and a roofline. The measurement runs in core's run_speed()
+// on a worker thread (QtConcurrent) with progress and cancel; the window never blocks.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include "charts/speed_charts.h"
+#include "core/speed/speed_bench.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+
+namespace ql::ui {
+
+class SpeedView : public QWidget {
+    Q_OBJECT
+public:
+    explicit SpeedView(QWidget* parent = nullptr);
+    ~SpeedView() override;
+
+    // The request the controls describe (the rotation size is not a control: 1 GiB unless set here).
+    speed::SpeedRequest request() const;
+    void setRotateBytes(double bytes) { rotateBytes_ = bytes; }
+    void setShape(int rows, int cols);
+    void setBatches(bool decode, bool prefill, int prefillBatch);
+    void setFormats(bool fp32, bool int8, bool w4);
+    void setRepeats(int repeats);
+
+    void setChartStyle(const ChartStyle& style);   // the window's theme and presentation mode
+    bool isRunning() const;
+    std::shared_ptr<const speed::SpeedReport> report() const { return report_; }
+    std::shared_ptr<const speed::DecodeEstimate> decodeEstimate() const { return decode_; }
+    SpeedTimeChart* timeChart() const { return timeChart_; }
+    DecodeTokensChart* decodeChart() const { return decodeChart_; }
+    RooflineChart* rooflineChart() const { return rooflineChart_; }
+
+public slots:
+    void run();
+    void cancel();
+
+signals:
+    void finished();                      // after a run ends (done, cancelled or failed)
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Outcome {
+        std::shared_ptr<const speed::SpeedReport> report;
+        QString error;
+    };
+    void onFinished();
+    void updateDecode();
+    void applyChartStyle();
+    void exportChart(ChartView* chart, ExportFormat format);
+
+    QComboBox* preset_ = nullptr;
+    QSpinBox* rows_ = nullptr;
+    QSpinBox* cols_ = nullptr;
+    QCheckBox* decode1_ = nullptr;
+    QCheckBox* prefill_ = nullptr;
+    QSpinBox* prefillBatch_ = nullptr;
+    QCheckBox* fp32_ = nullptr;
+    QCheckBox* int8_ = nullptr;
+    QCheckBox* w4_ = nullptr;
+    QSpinBox* repeats_ = nullptr;
+    QComboBox* model_ = nullptr;
+    QSpinBox* context_ = nullptr;
+    QPushButton* runButton_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QLabel* status_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    SpeedTimeChart* timeChart_ = nullptr;
+    DecodeTokensChart* decodeChart_ = nullptr;
+    RooflineChart* rooflineChart_ = nullptr;
+
+    double rotateBytes_ = kBytesPerGiB;
+    std::shared_ptr<std::atomic<bool>> cancelFlag_;
+    QFutureWatcher<Outcome> watcher_;
+    std::shared_ptr<const speed::SpeedReport> report_;
+    std::shared_ptr<const speed::DecodeEstimate> decode_;
+};
+
+} // namespace ql::ui
