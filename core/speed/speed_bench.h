@@ -74,7 +74,8 @@ struct SpeedReport {
 // progress(done, total) counts timed and untimed products and reads; returning false cancels.
 SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress = {});
 
-// Plain read of n bytes with every thread (a 64-bit integer sum), the floor of a weight pass.
+// Plain read of n bytes with every thread, the floor of a weight pass: the wrapping sum of the
+// little-endian 64-bit words of the first n / 8 * 8 bytes plus each remaining byte.
 std::uint64_t read_bytes(const void* data, std::size_t n);
 
 // Register-only peaks of this CPU for the roofline's compute roofs (about 50 ms each).

@@ -380,6 +380,30 @@ QL_TARGET("avx2,fma") void w4_tile_avx2(const std::uint8_t* const* wr, const flo
         for (int i = 0; i < R; ++i)
             for (int j = 0; j < B; ++j) gi[i][j] = _mm256_setzero_si256();
         // 32 inputs per step; int16 partial sums hold at most 8 steps (8 * 2 * 15 * 127 < 32767).
+        if (group % 64 == 0) {
+            // whole 64-input chunks: one load gives both nibble halves
+            for (std::int64_t s0 = g0; s0 < g0 + group; s0 += 256) {
+                const std::int64_t s1 = std::min<std::int64_t>(s0 + 256, g0 + group);
+                __m256i p16[R][B];
+                for (int i = 0; i < R; ++i)
+                    for (int j = 0; j < B; ++j) p16[i][j] = _mm256_setzero_si256();
+                for (std::int64_t c = s0; c < s1; c += 64) {
+                    __m256i x0[B], x1[B];
+                    for (int j = 0; j < B; ++j) {
+                        x0[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c));
+                        x1[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c + 32));
+                    }
+                    for (int i = 0; i < R; ++i) {
+                        const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + c / 2));
+                        const __m256i lo = _mm256_and_si256(raw, low), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
+                        for (int j = 0; j < B; ++j)
+                            p16[i][j] = _mm256_add_epi16(p16[i][j], _mm256_add_epi16(_mm256_maddubs_epi16(lo, x0[j]), _mm256_maddubs_epi16(hi, x1[j])));
+                    }
+                }
+                for (int i = 0; i < R; ++i)
+                    for (int j = 0; j < B; ++j) gi[i][j] = _mm256_add_epi32(gi[i][j], _mm256_madd_epi16(p16[i][j], ones));
+            }
+        } else
         for (std::int64_t s0 = g0; s0 < g0 + group; s0 += 256) {
             const std::int64_t s1 = std::min<std::int64_t>(s0 + 256, g0 + group);
             __m256i p16[R][B];
@@ -461,6 +485,17 @@ QL_TARGET(QL_VNNI_TARGET) void w4_tile_vnni(const std::uint8_t* const* wr, const
         __m256i gi[R][B];
         for (int i = 0; i < R; ++i)
             for (int j = 0; j < B; ++j) gi[i][j] = _mm256_setzero_si256();
+        if (group % 64 == 0) {
+            for (std::int64_t c = g0; c < g0 + group; c += 64)
+                for (int i = 0; i < R; ++i) {
+                    const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + c / 2));
+                    const __m256i lo = _mm256_and_si256(raw, low), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
+                    for (int j = 0; j < B; ++j) {
+                        gi[i][j] = _mm256_dpbusd_epi32(gi[i][j], lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c)));
+                        gi[i][j] = _mm256_dpbusd_epi32(gi[i][j], hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c + 32)));
+                    }
+                }
+        } else
         for (std::int64_t k = g0; k < g0 + group; k += 32) {
             const bool high = (k & 63) != 0;
             for (int i = 0; i < R; ++i) {

@@ -33,6 +33,26 @@ private slots:
         QCOMPARE(f ? int(*f) : -1, format);
     }
 
+    // The floor's read returns what it read: the sum of the 64-bit words plus the tail bytes, for sizes
+    // around the 32-byte vector, the four streams and the thread split.
+    void read_bytes_sum_data() {
+        QTest::addColumn<int>("n");
+        for (int n : {0, 7, 8, 31, 32, 127, 128, 129, 4096 + 13, 100003}) QTest::newRow(qPrintable(QString::number(n))) << n;
+    }
+    void read_bytes_sum() {
+        QFETCH(int, n);
+        std::vector<unsigned char> b(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) b[static_cast<std::size_t>(i)] = static_cast<unsigned char>((i * 131 + 7) & 0xFF);
+        std::uint64_t expect = 0;
+        for (int i = 0; i + 8 <= n; i += 8) {
+            std::uint64_t w = 0;
+            for (int k = 7; k >= 0; --k) w = (w << 8) | b[static_cast<std::size_t>(i + k)];
+            expect += w;
+        }
+        for (int i = n / 8 * 8; i < n; ++i) expect += b[static_cast<std::size_t>(i)];
+        QCOMPARE(read_bytes(b.data(), b.size()), expect);
+    }
+
     void tiny_run() {
         SpeedRequest req;
         req.rows = 64;
