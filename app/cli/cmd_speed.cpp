@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gpu/gpu_backend.h"
+#include "gpu/gpu_gemm.h"
+
 #include "cli/args.h"
 #include "core/speed/speed_bench.h"
 
@@ -29,6 +32,47 @@ void parse_shape(const std::string& text, std::int64_t& rows, std::int64_t& cols
     rows = parse_int("shape", text.substr(0, x));
     cols = parse_int("shape", text.substr(x + 1));
     if (rows <= 0 || cols <= 0 || rows > 65536 || cols > 65536) throw UsageError("--shape sides must be 1..65536 (got '" + text + "')");
+}
+
+// The same measurements on the CUDA device when there is one (gpu/gpu_gemm.h): fp32 -> cuBLAS FP32 and
+// FP16, int8 -> dp4a INT8, w4 -> W4A16. Rows in the JSON layout of the CPU ones; errors are reported.
+std::vector<nlohmann::json> gpu_measurements(const speed::SpeedRequest& req, std::string* note) {
+    std::vector<nlohmann::json> out;
+    const auto& dev = gpu::device_info();
+    if (!dev.available) {
+        *note = "GPU: " + dev.reason;
+        return out;
+    }
+    std::vector<gpu::GemmFormat> fs;
+    for (auto f : req.formats) {
+        if (f == speed::SpeedFormat::F32) fs.insert(fs.end(), {gpu::GemmFormat::F32, gpu::GemmFormat::F16});
+        else if (f == speed::SpeedFormat::Int8) fs.push_back(gpu::GemmFormat::Int8);
+        else fs.push_back(gpu::GemmFormat::W4A16);
+    }
+    for (auto f : fs)
+        for (std::int64_t b : req.batches) {
+            const auto t = gpu::measure_gemm(f, req.rows, req.cols, b, req.repeats);
+            if (!t) {
+                *note += std::string("GPU ") + gpu::gemm_format_name(f) + ": " + t.error().message() + "\n";
+                continue;
+            }
+            out.push_back({{"format", gpu::gemm_format_name(f)},
+                           {"device", "CUDA: " + t->device},
+                           {"path", "cuda"},
+                           {"batch", b},
+                           {"shape", {req.rows, req.cols}},
+                           {"weight_bytes", t->weight_bytes},
+                           {"copies", t->copies},
+                           {"median_ms", t->median_ms},
+                           {"min_ms", t->min_ms},
+                           {"max_ms", t->max_ms},
+                           {"floor_ms", t->floor_ms},
+                           {"ratio_to_floor", t->floor_ms > 0 ? t->median_ms / t->floor_ms : 0.0},
+                           {"gbps", t->weight_bytes / (t->median_ms * 1e6)},
+                           {"floor_gbps", t->weight_bytes / (t->floor_ms * 1e6)},
+                           {"gflops", t->flops / (t->median_ms * 1e6)}});
+        }
+    return out;
 }
 
 } // namespace
@@ -109,9 +153,13 @@ int cmd_speed(const std::vector<std::string>& argv) {
     if (!speed::isa_supported(req.isa)) throw UsageError(std::string("this CPU has no ") + isa + " path (best: " + speed::isa_name(speed::best_isa()) + ")");
 
     const speed::SpeedReport r = speed::run_speed(req);
+    std::string gpu_note;
+    const std::vector<nlohmann::json> gpu_rows = gpu_measurements(req, &gpu_note);
     if (a.flag("json")) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& m : r.items) out.push_back(speed_measurement_json(m));
+        for (const auto& g : gpu_rows) out.push_back(g);
+        if (!gpu_note.empty()) std::fprintf(stderr, "%s\n", gpu_note.c_str());
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
@@ -125,8 +173,15 @@ int cmd_speed(const std::vector<std::string>& argv) {
                     m.ratio_to_floor(), m.gbps, m.gflops, m.path.c_str());
     std::printf("spread = interquartile range; floor = plain read of the same weight bytes (same copies, same run);\n"
                 "ratio = median / floor; GB/s = weight bytes / median; GFLOP/s counts 2 per multiply-add (GOP/s for int).\n");
-    std::printf("measured roofs: read %.1f GB/s, FP32 FMA %.0f GFLOP/s, int8 dot %.0f GOP/s\n\n", r.read_gbps, r.roof_f32_gflops,
+    std::printf("measured roofs: read %.1f GB/s, FP32 FMA %.0f GFLOP/s, int8 dot %.0f GOP/s\n", r.read_gbps, r.roof_f32_gflops,
                 r.roof_int8_gops);
+    for (const auto& g : gpu_rows)
+        std::printf("%-6s %6lld %8.2f %10.3f %9s %10.3f %7.2f %9.1f %10.1f %9s  %s\n", g["format"].get<std::string>().c_str(),
+                    static_cast<long long>(g["batch"].get<std::int64_t>()), g["weight_bytes"].get<double>() / 1e6,
+                    g["median_ms"].get<double>(), "-", g["floor_ms"].get<double>(), g["ratio_to_floor"].get<double>(),
+                    g["gbps"].get<double>(), g["gflops"].get<double>(), "cuda", g["device"].get<std::string>().c_str());
+    if (!gpu_note.empty()) std::printf("%s\n", gpu_note.c_str());
+    std::printf("\n");
 
     // Decode model for one preset on this CPU and a few catalog GPUs.
     const std::string model_name = a.get_or("model", "7B");
