@@ -83,11 +83,24 @@ bool convert_to_float(DType t, const std::uint8_t* src, std::size_t n, float* ds
     }
 }
 
+// first axis = product of the leading dims. An empty tensor (a 0 anywhere) gets first axis 0: its
+// leading dims may multiply past 64 bits when the 0 is among the kept axes (found by fuzz_onnx), and
+// the element count stays 0 either way. A product that cannot be represented saturates (callers reject
+// such shapes through checked_numel; this only keeps the arithmetic defined).
 std::vector<std::int64_t> fold_shape(const std::vector<std::int64_t>& shape) {
     if (shape.size() <= static_cast<std::size_t>(kMaxRank)) return shape;
     const std::size_t extra = shape.size() - static_cast<std::size_t>(kMaxRank);
     std::vector<std::int64_t> out(shape.begin() + static_cast<std::ptrdiff_t>(extra), shape.end());
-    for (std::size_t k = 0; k < extra; ++k) out[0] *= shape[k];
+    for (auto d : shape)
+        if (d == 0) {
+            out[0] = 0;
+            return out;
+        }
+    for (std::size_t k = 0; k < extra; ++k)
+        if (__builtin_mul_overflow(out[0], shape[k], &out[0])) {
+            out[0] = std::numeric_limits<std::int64_t>::max();
+            break;
+        }
     return out;
 }
 
