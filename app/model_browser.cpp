@@ -208,9 +208,10 @@ ModelBrowser::ModelBrowser(QWidget* parent) : QWidget(parent) {
     tree_->setSortingEnabled(true);
     tree_->sortByColumn(-1, Qt::AscendingOrder);  // file order until the user sorts
     tree_->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Every column as wide as its contents; a narrow dock scrolls sideways instead of eliding names.
     tree_->header()->setStretchLastSection(false);
-    tree_->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
-    for (int c = ShapeColumn; c < ColumnCount; ++c) tree_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    tree_->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     metadata_ = new QTableWidget(0, 2, tabs_);
     metadata_->setHorizontalHeaderLabels({tr("Key"), tr("Value")});
     metadata_->verticalHeader()->setVisible(false);
@@ -220,6 +221,7 @@ ModelBrowser::ModelBrowser(QWidget* parent) : QWidget(parent) {
     tabs_->addTab(tree_, tr("Tensors"));
     tabs_->addTab(metadata_, tr("Metadata"));
     v->addWidget(tabs_, 1);
+    setMinimumWidth(360);
 
     stored_ = new QLabel(this);
     stored_->setWordWrap(true);

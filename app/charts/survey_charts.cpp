@@ -50,9 +50,9 @@ void ModelSqnrChart::rebuild() {
         QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
         const std::size_t step = std::max<std::size_t>(1, (starts.size() + 15) / 16);
         for (std::size_t k = 0; k < starts.size(); k += step)
-            ticker->addTick(starts[k].first, tr("layer %1").arg(starts[k].second));
+            ticker->addTick(starts[k].first, QString::number(starts[k].second));
         xAxis->setTicker(ticker);
-        xAxis->setLabel(tr("Weight tensor, in file order (ticks: first tensor of each layer)"));
+        xAxis->setLabel(tr("Layer (each point a weight tensor, in file order; ticks at a layer's first tensor)"));
     }
     for (std::size_t c = 0; c < s.configs.size(); ++c) {
         QVector<double> x, y;
