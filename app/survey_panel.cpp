@@ -112,6 +112,13 @@ void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vecto
     watcher_.waitForFinished();  // the previous survey stops at its next progress report
     model_ = std::move(model);
     fitSettings_ = fit;
+    // The previous survey's results go: they belong to another model or other configurations.
+    survey_.reset();
+    fit_.reset();
+    summary_->setRowCount(0);
+    memory_->setRowCount(0);
+    sqnrChart_->setSurvey(nullptr, {});
+    fitChart_->setInputs(ChartInputs{});
     stop_ = std::make_shared<std::atomic<bool>>(false);
     progress_->setValue(0);
     progress_->show();
@@ -125,14 +132,14 @@ void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vecto
         promise.setProgressRange(0, 1000);
         promise.addResult(survey_model(*file, configs, [&](std::size_t done, std::size_t total) {
             promise.setProgressValue(static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(total, 1))));
-            return !stop->load() && !promise.isCanceled();
+            return !stop->load();
         }));
     }));
 }
 
+// Only the flag: a cancelled QFuture would drop the partial survey the job still reports.
 void SurveyPanel::cancel() {
     if (stop_) stop_->store(true);
-    if (watcher_.isRunning()) watcher_.cancel();
 }
 
 void SurveyPanel::waitForIdle() {

@@ -37,6 +37,7 @@ public:
     void start(std::shared_ptr<const ModelFile> model, const std::vector<QuantConfig>& configs, const FitSettings& fit);
     void cancel();
     bool busy() const { return watcher_.isRunning(); }
+    int progress() const { return watcher_.progressValue(); }  // per mille of the weights surveyed
     void waitForIdle();  // tests
 
     std::shared_ptr<const ModelSurvey> survey() const { return survey_; }

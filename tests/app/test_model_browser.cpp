@@ -14,6 +14,7 @@
 #include <QTreeView>
 
 #include <cmath>
+#include <cstring>
 
 #include "charts/survey_charts.h"
 #include "core/model_file.h"
@@ -312,6 +313,59 @@ private slots:
         QString error;
         QVERIFY2(chart->exportTo(png, ExportFormat::Png, QSize(800, 500), 96, &error), qPrintable(error));
         QVERIFY(QImage(png).size() == QSize(800, 500));
+    }
+
+    // Cancel stops a running survey between (or inside) tensors; the panel then surveys again normally.
+    void surveyCancel() {
+        // 48 tensors of 256 x 256 float32 zeros and ones: enough work that cancelling right after the
+        // start lands while the survey runs.
+        constexpr int kTensors = 48, kRows = 256, kCols = 256;
+        std::string header = "{";
+        std::uint64_t offset = 0;
+        const std::uint64_t bytes = std::uint64_t(kRows) * kCols * 4;
+        for (int i = 0; i < kTensors; ++i) {
+            header += (i ? "," : "") + QStringLiteral("\"blk.%1.w\":{\"dtype\":\"F32\",\"shape\":[%2,%3],\"data_offsets\":[%4,%5]}")
+                                          .arg(i).arg(kRows).arg(kCols).arg(offset).arg(offset + bytes).toStdString();
+            offset += bytes;
+        }
+        header += "}";
+        QByteArray file(8, '\0');
+        const std::uint64_t hlen = header.size();
+        std::memcpy(file.data(), &hlen, 8);
+        file += QByteArray::fromStdString(header);
+        QByteArray data(static_cast<qsizetype>(offset), '\0');
+        auto* f32 = reinterpret_cast<float*>(data.data());
+        for (std::uint64_t k = 0; k < offset / 4; ++k) f32[k] = float((k * 7919) % 13) - 6.0f;
+        file += data;
+        const QString path = dir_.filePath(QStringLiteral("big.safetensors"));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        QCOMPARE(out.write(file), file.size());
+        out.close();
+
+        auto model = open_model_file(path.toStdString());
+        QVERIFY(model.ok());
+        std::shared_ptr<const ModelFile> shared(std::move(model).value().release());
+        auto* survey = w_->findChild<SurveyPanel*>();
+        QSignalSpy done(survey, &SurveyPanel::finished);
+        // The MSE-optimal clip search makes each tensor take a while, so the survey is caught running.
+        QuantConfig slow = defaultConfig(4);
+        slow.range = RangeMethod::MseOptimal;
+        survey->start(shared, {defaultConfig(8), slow}, w_->session().fit);
+        QVERIFY(survey->busy());
+        QVERIFY(!survey->survey());  // the previous survey's results are gone
+        QTRY_VERIFY_WITH_TIMEOUT(survey->progress() > 0, kAnalysisTimeoutMs);
+        survey->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kAnalysisTimeoutMs);
+        QVERIFY(survey->survey());
+        QVERIFY(survey->survey()->cancelled);
+        QVERIFY(survey->survey()->tensors.size() < std::size_t(kTensors));
+        // Again, to the end.
+        survey->start(shared, {defaultConfig(8)}, w_->session().fit);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, kAnalysisTimeoutMs);
+        QVERIFY(!survey->survey()->cancelled);
+        QCOMPARE(survey->survey()->tensors.size(), std::size_t(kTensors));
+        QCOMPARE(survey->sqnrChart()->graphCount(), 1);
     }
 
     void layerNumbers_data() {
