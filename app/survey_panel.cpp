@@ -128,9 +128,10 @@ void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vecto
                          .arg(std::count_if(model_->tensors().begin(), model_->tensors().end(), [](const TensorInfo& t) { return is_weight_tensor(t); })));
     auto file = model_;
     auto stop = stop_;
-    watcher_.setFuture(QtConcurrent::run([file, configs, stop](QPromise<ModelSurvey>& promise) {
+    watcher_.setFuture(QtConcurrent::run([this, file, configs, stop](QPromise<ModelSurvey>& promise) {
         promise.setProgressRange(0, 1000);
         promise.addResult(survey_model(*file, configs, [&](std::size_t done, std::size_t total) {
+            emit workerProgress(done, total);  // the panel outlives the job: its destructor waits
             promise.setProgressValue(static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(total, 1))));
             return !stop->load();
         }));

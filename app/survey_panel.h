@@ -50,6 +50,9 @@ public:
 
 signals:
     void finished();                                  // a survey ended (done or cancelled)
+    // Emitted on the survey's worker thread at every progress report, before the job checks for
+    // cancel (weights surveyed so far, of all). A Qt::BlockingQueuedConnection acts at an exact point.
+    void workerProgress(qulonglong done, qulonglong total);
 
 private:
     void onFinished();
