@@ -1,1668 +1,2376 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
-    <context>
-        <name>AnalysisRunner</name>
-        <message>
-            <source>cannot generate the tensor: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 holds no tensors</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>Export</name>
-        <message>
-            <source>cannot write %1: %2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>cannot create the folder %1</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>QObject</name>
-        <message>
-            <source>Image size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> px</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> dpi</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Width</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Height</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Resolution</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 M</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 k</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tensor %1 = %2 weights, %3 as FP32</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>Session</name>
-        <message>
-            <source>cannot write %1: %2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>cannot open %1: %2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 is larger than 16 MiB: not a session file</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 is not valid JSON</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::AnalysisPanel</name>
-        <message>
-            <source>Error through layers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Simulate a stack of layers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Width (d x d)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Batch</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Weight std</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>None</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Activation</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Charts</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Draw the levels of</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Histogram bins</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Sample row</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Sample weights</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layer output error (X W^T)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Multiply a random batch by the original and the quantized weights and compare (seed notebook 002)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Per-channel error on a log scale</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>configuration %1</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ChannelErrorChart</name>
-        <message>
-            <source>Per-channel error</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Output channel (row)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>MSE of the row (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>MSE of the row</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No per-channel error yet</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ChartView</name>
-        <message>
-            <source>Reset view</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export as PNG...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export as JPG...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export as PDF (vector)...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export as SVG (vector)...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>image size %1x%2 is too large (at most 20000 pixels a side)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>cannot write %1: %2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>could not render %1</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ConfigPanel</name>
-        <message>
-            <source>Add</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Duplicate</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Remove</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Colour...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Add a configuration (Ctrl+N)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Duplicate the selected configuration (Ctrl+Shift+D)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Remove the selected configuration</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Name</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>INT (uniform integer)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Format</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Bits</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Asymmetric (zero point)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Symmetric</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scheme</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Per tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Per channel</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Per group</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Granularity</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Channel axis: 0 = output channels (rows)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Channel axis</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Group size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>format default</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Block size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Auto (fp16 per group, else fp32)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scale stored as</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Min-max</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Percentile</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>MSE-optimal clipping</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>KL divergence (entropy)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Range</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>%n bit(s)</source>
-            <translation>
-                <numerusform>%n bit</numerusform>
-                <numerusform>%n bits</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Colour of %1</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ErrorDistributionChart</name>
-        <message>
-            <source>Quantization error distribution</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Quantization error (dequantized - original)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Probability density</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Add a configuration to see its error</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GpuFitChart</name>
-        <message>
-            <source>Which GPUs does the model fit?</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Which GPUs does a %1-billion-parameter model fit?</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Format (bits per weight)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Memory (GB, 10^9 bytes)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Choose a model size and GPUs</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>fits every chosen GPU</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>fits some</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>fits none</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1: %2 GiB, %3 GB usable</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 at %2 bits per weight: %3</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>fits</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>does not fit</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GpuFitPanel</name>
-        <message>
-            <source>Custom size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Model</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> billion parameters</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPUs</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Memory kept free for activations, CUDA context and fragmentation</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Headroom</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> tokens</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Add the KV cache of this many tokens (needs a model preset)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>KV cache</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::LayerErrorChart</name>
-        <message>
-            <source>Error accumulation through layers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layer</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Relative output error ||h - h_q|| / ||h|| (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Turn on the layer simulation to see error accumulate</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::MainWindow</name>
-        <message>
-            <source>QuantLens - see what quantization does to weights</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Stop the running analysis (Esc)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Backend: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Backend: CPU, %1 threads</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Setup</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Configurations to compare</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPU fit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Metrics</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Copy</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export as CSV...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Main</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Open session...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Save session</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save session &amp;as...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Recent sessions</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Load tensor file...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Export all charts...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export metrics as CSV...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Configurations</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Add configuration</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Duplicate configuration</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Remove configuration</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Recompute</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cancel analysis</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;View</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Presentation mode</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Full screen, larger fonts and thicker lines for projectors (F11)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Dark theme</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Charts and panels</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Reset layout</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The default layout returns the next time QuantLens starts.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;About QuantLens</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cannot use this tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Analysis cancelled</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>
-min %1, max %2, mean %3, std %4</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Analysis: %1 ms</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 files (*.%2)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Wrote %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export every chart, the metrics and the session into</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>Wrote %n file(s) to %1</source>
-            <translation>
-                <numerusform>Wrote %n file to %1</numerusform>
-                <numerusform>Wrote %n files to %1</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Save session</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>QuantLens sessions (*.json)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cannot save the session</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Saved %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Open session</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cannot open the session</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Load a tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Weights (*.npy);;All files (*)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export metrics</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>CSV files (*.csv)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>CPU, %1 threads (GPU: %2)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>About QuantLens</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Calibration: GPTQ, AWQ, SmoothQuant...</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::MemoryChart</name>
-        <message>
-            <source>Memory of this tensor per format</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Format</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Memory</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No tensor yet</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Format (bits per weight, scales included)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Memory (%1)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1
-%2 bits per weight
-%3 bytes = %4 GB = %5 GiB</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::MetricsModel</name>
-        <message>
-            <source>Mean squared error, mean (x - dq)^2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Mean absolute error, mean |x - dq|</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Largest absolute error</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cosine similarity of the original and dequantized tensors</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>True storage: code bits plus scales and zero points, per weight</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Storage of this tensor, decimal and binary units</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Distinct codes that occur</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Values outside the representable range, saturated</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Configuration</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>MSE</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>MAE</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Max error</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SNR (dB)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SQNR (dB)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cosine</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Bits/weight</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layer output error (%)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Levels used</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Clipped</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 GB / %2 GiB</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 MB / %2 MiB</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 kB / %2 KiB</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SampleChart</name>
-        <message>
-            <source>First weights of a row: original vs dequantized</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>First %1 weights of row %2: original vs dequantized</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Index in the row</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Weight value</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No tensor yet</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Original (FP32)</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SnrBitsChart</name>
-        <message>
-            <source>SNR vs bit width</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Bit width</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SNR (dB)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>6.02 dB per bit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SNR vs bits is shown for integer configurations</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::TensorPanel</name>
-        <message>
-            <source>Generate</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>File</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Load file...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Open a weights file (.npy) and analyse its tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Normal</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Uniform</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Laplace</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Student-t (heavy tails)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Distribution</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Rows: output channels of a Linear layer</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Columns: input channels</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Shape</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Std</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Degrees of freedom of the Student-t distribution (smaller = heavier tails)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Student-t dof</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Share of values replaced by outliers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Outliers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> x std</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Outlier size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>LLM-like: this many output channels get a 10-100x larger scale</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>LLM-like rows</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No file loaded</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>File: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>
-Tensor: %1</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::WeightDistributionChart</name>
-        <message>
-            <source>Weight distribution: original vs dequantized</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Weight value</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Probability density</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No tensor yet</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Original (FP32)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Dequantized: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>dashed: the %n levels of %1</source>
-            <translation>
-                <numerusform>dashed: the %n level of %1</numerusform>
-                <numerusform>dashed: the %n levels of %1</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
-            <translation>
-                <numerusform>dashed: the %n level of %1 in the block of weight %2 of row %3</numerusform>
-                <numerusform>dashed: the %n levels of %1 in the block of weight %2 of row %3</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::AwqLossChart</name>
-        <message>
-            <source>Ratio (s = mean|x|^ratio; 0 = plain RTN)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Loss: mean (XWᵀ − XW&apos;ᵀ)² (output units²)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick AWQ among the methods to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No ratios</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Loss at each ratio</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Chosen ratio %1 (lowest loss)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> ratio %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ: output loss vs scaling ratio</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::AwqScalesChart</name>
-        <message>
-            <source>AWQ: per-channel scales</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ: scales s at ratio %1 (W·s, X/s)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Input channel j</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scale s_j (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick AWQ among the methods to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Mean |x_j| over tokens (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Mean |x_j| (right axis)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Scale s_j</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Outlier input channels</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::CalibMethodErrorChart</name>
-        <message>
-            <source>RTN
+<context>
+    <name>AnalysisRunner</name>
+    <message>
+        <source>cannot generate the tensor: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Image size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 k</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tensor %1 = %2 weights, %3 as FP32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decode (batch 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 kB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scalar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> as stored (%1 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tensor(s)</source>
+        <translation>
+            <numerusform>%n tensor</numerusform>
+            <numerusform>%n tensors</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model survey</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a model or tensor file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the model file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (as stored)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Survey finished: %n weight tensor(s)</source>
+        <translation>
+            <numerusform>Survey finished: %n weight tensor</numerusform>
+            <numerusform>Survey finished: %n weight tensors</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is larger than 16 MiB: not a session file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SurveyPanel</name>
+    <message>
+        <source>%1 dB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::AnalysisPanel</name>
+    <message>
+        <source>Error through layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Simulate a stack of layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width (d x d)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight std</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw the levels of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Histogram bins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer output error (X W^T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multiply a random batch by the original and the quantized weights and compare (seed notebook 002)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per-channel error on a log scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>configuration %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare all formats (Pareto and SNR charts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pareto chart: MSE (log) instead of SQNR</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::AwqLossChart</name>
+    <message>
+        <source>Ratio (s = mean|x|^ratio; 0 = plain RTN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loss: mean (XWᵀ − XW&apos;ᵀ)² (output units²)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick AWQ among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No ratios</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loss at each ratio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen ratio %1 (lowest loss)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ratio %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ: output loss vs scaling ratio</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::AwqScalesChart</name>
+    <message>
+        <source>AWQ: per-channel scales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ: scales s at ratio %1 (W·s, X/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input channel j</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale s_j (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick AWQ among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean |x_j| over tokens (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean |x_j| (right axis)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale s_j</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier input channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::CalibMethodErrorChart</name>
+    <message>
+        <source>RTN
 INT%1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ
 INT%1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ
 INT%1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ + clip
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ + clip
 INT%1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant
 W8A8
 per tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant
 W8A8
 per token</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>W8A8
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W8A8
 per tensor</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>W8A8
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W8A8
 per token</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layer-output error by method</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layer-output error by method (weight-only INT%1, %2)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>groups of %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>one group per row</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Method</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Relative output error (log)
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer-output error by method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer-output error by method (weight-only INT%1, %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>groups of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one group per row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative output error (log)
 ||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Relative output error
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative output error
 ||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No method ran</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No method ran</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
 relative output error %2
 output MSE %3
 weight MSE %4
 time %5 s</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::CalibrationChart</name>
-        <message>
-            <source>Run the calibration to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The calibration could not run:
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::CalibrationChart</name>
+    <message>
+        <source>Run the calibration to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The calibration could not run:
 %1</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::CalibrationView</name>
-        <message>
-            <source>RTN (round to nearest)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>AWQ + clip</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant W8A8 (and plain W8A8)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Layer: weights W and activations X</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Generated layer</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>W.npy + X.npy files</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>W.npy + generated activations</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Current tensor + generated activations</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Where W (out x in) and X (tokens x in) come from</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Choose a .npy file</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Weights W</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>W.npy, [out, in]</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>X.npy, [tokens, in]</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Activations X</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Output features: rows of W</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Input features: columns of W and of X</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Output features</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Input features</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Calibration tokens: rows of X</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The same seed gives the same layer on every machine</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Input channels of X scaled 20-100x, as measured in LLMs (SmoothQuant, LLM.int8())</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Share of each activation&apos;s variance from a shared low-rank mixing. 0: independent channels, H nearly diagonal, and GPTQ barely beats RTN</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tokens</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Outlier channels</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Channel correlation</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Weight-only INT (RTN, GPTQ, AWQ)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source> bits</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Asymmetric INT-b: one scale and integer zero point per output row and group of input columns</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 columns</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>one group per row</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ act-order (largest H_jj first)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ dampening: percdamp x mean(diag H) is added to the diagonal of H</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Bits</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Group size</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ percdamp</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant W8A8</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Migration strength: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha). 0 leaves the weights unchanged</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>alpha = %1: share of the outliers moved into W</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Methods to run</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Log scale on the comparison</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Run</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Run the chosen methods on this layer (any change also re-runs them)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export all calibration charts...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Every calibration chart as PNG, SVG and PDF, and the report as JSON, into one folder</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick at least one method.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Choose the .npy file(s) of the layer.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The main window has no tensor yet.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Running...</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cancelled; the charts show the last finished run.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cannot run: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1: W %2 x %3, X %4 tokens</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>; outlier input channels %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Done in %1 s.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Warning: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>NumPy arrays (*.npy)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Calibration: GPTQ, AWQ, SmoothQuant</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export every calibration chart and the report into</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>Wrote %n file(s) to %1</source>
-            <translation>
-                <numerusform>Wrote %n file to %1</numerusform>
-                <numerusform>Wrote %n files to %1</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GptqColumnErrorChart</name>
-        <message>
-            <source>Column, in quantization order (act-order: largest H_jj first)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Column, in quantization order</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Column loss Σ (w − q)² / U_jj² / 2 (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick GPTQ among the methods to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No columns</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Loss of each column</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cumulative loss (GPTQ&apos;s Losses summed)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Cumulative loss (right axis), total %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ: error per column as quantization proceeds</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GptqHessianChart</name>
-        <message>
-            <source>Input channel j</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>H_jj = 2/n Σ_t x_tj² (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick GPTQ among the methods to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Hessian diagonal H_jj</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Outlier input channels (x20-100)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>GPTQ: Hessian diagonal (which inputs matter)</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SmoothQuantHistogramChart</name>
-        <message>
-            <source>Activation value</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Density (1 / value unit, log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick SmoothQuant among the methods to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>X before smoothing: range [%1, %2]</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>X / s after smoothing: range [%1, %2]</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant: activation values before and after</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SmoothQuantMaxChart</name>
-        <message>
-            <source>SmoothQuant: per-channel max |X| and max |W|</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant, α = %1: max |X| and max |W| per channel</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Input channel j</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Max |value| over tokens (X) or output rows (W) (log)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tick SmoothQuant among the methods to see this chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>SmoothQuant failed: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>max |X_j| before</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>max |W_j| before</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>max |W_j s_j| after</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>max |X_j / s_j| after</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Outlier input channels</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::CalibrationView</name>
+    <message>
+        <source>RTN (round to nearest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AWQ + clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant W8A8 (and plain W8A8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer: weights W and activations X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generated layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W.npy + X.npy files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W.npy + generated activations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current tensor + generated activations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where W (out x in) and X (tokens x in) come from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a .npy file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights W</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W.npy, [out, in]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>X.npy, [tokens, in]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activations X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output features: rows of W</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input features: columns of W and of X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibration tokens: rows of X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same seed gives the same layer on every machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input channels of X scaled 20-100x, as measured in LLMs (SmoothQuant, LLM.int8())</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of each activation&apos;s variance from a shared low-rank mixing. 0: independent channels, H nearly diagonal, and GPTQ barely beats RTN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel correlation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight-only INT (RTN, GPTQ, AWQ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asymmetric INT-b: one scale and integer zero point per output row and group of input columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one group per row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ act-order (largest H_jj first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ dampening: percdamp x mean(diag H) is added to the diagonal of H</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ percdamp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant W8A8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Migration strength: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha). 0 leaves the weights unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alpha = %1: share of the outliers moved into W</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Methods to run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log scale on the comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the chosen methods on this layer (any change also re-runs them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export all calibration charts...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every calibration chart as PNG, SVG and PDF, and the report as JSON, into one folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick at least one method.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the .npy file(s) of the layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The main window has no tensor yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled; the charts show the last finished run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot run: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: W %2 x %3, X %4 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; outlier input channels %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done in %1 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibration: GPTQ, AWQ, SmoothQuant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export every calibration chart and the report into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s) to %1</source>
+        <translation>
+            <numerusform>Wrote %n file to %1</numerusform>
+            <numerusform>Wrote %n files to %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ChannelErrorChart</name>
+    <message>
+        <source>Per-channel error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output channel (row)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE of the row (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE of the row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No per-channel error yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ChartView</name>
+    <message>
+        <source>Reset view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as PNG...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as JPG...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as PDF (vector)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as SVG (vector)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>image size %1x%2 is too large (at most 20000 pixels a side)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not render %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ConfigPanel</name>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a configuration (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate the selected configuration (Ctrl+Shift+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>INT (uniform integer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asymmetric (zero point)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Symmetric</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Granularity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel axis: 0 = output channels (rows)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel axis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>format default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto (fp16 per group, else fp32)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale stored as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Min-max</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE-optimal clipping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KL divergence (entropy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bit(s)</source>
+        <translation>
+            <numerusform>%n bit</numerusform>
+            <numerusform>%n bits</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Colour of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::DecodeTokensChart</name>
+    <message>
+        <source>Estimated decode speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated decode speed of a %1-billion-parameter model (bandwidth / bytes per token)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device (memory bandwidth)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens per second (log scale)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No estimate yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (measured)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seed 004, 7B %1: %2 tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 GB/s%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (measured read)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (catalog peak)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+%1: %2 tokens/s (%3 GB per token)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ErrorDistributionChart</name>
+    <message>
+        <source>Quantization error distribution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantization error (dequantized - original)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probability density</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a configuration to see its error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GptqColumnErrorChart</name>
+    <message>
+        <source>Column, in quantization order (act-order: largest H_jj first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Column, in quantization order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Column loss Σ (w − q)² / U_jj² / 2 (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick GPTQ among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loss of each column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative loss (GPTQ&apos;s Losses summed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative loss (right axis), total %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ: error per column as quantization proceeds</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GptqHessianChart</name>
+    <message>
+        <source>Input channel j</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H_jj = 2/n Σ_t x_tj² (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick GPTQ among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hessian diagonal H_jj</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier input channels (x20-100)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ: Hessian diagonal (which inputs matter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GpuFitChart</name>
+    <message>
+        <source>Which GPUs does the model fit?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which GPUs does a %1-billion-parameter model fit?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format (bits per weight)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (GB, 10^9 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a model size and GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fits every chosen GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fits some</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fits none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 GiB, %3 GB usable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at %2 bits per weight: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GpuFitPanel</name>
+    <message>
+        <source>Custom size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> billion parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory kept free for activations, CUDA context and fragmentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Headroom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the KV cache of this many tokens (needs a model preset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::LayerErrorChart</name>
+    <message>
+        <source>Error accumulation through layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative output error ||h - h_q|| / ||h|| (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turn on the layer simulation to see error accumulate</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::MainWindow</name>
+    <message>
+        <source>QuantLens - see what quantization does to weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the running analysis (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend: CPU, %1 threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configurations to compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as CSV...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open session...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save session &amp;as...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent sessions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export all charts...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export metrics as CSV...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Configurations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Duplicate configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full screen, larger fonts and thicker lines for projectors (F11)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dark theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts and panels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default layout returns the next time QuantLens starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About QuantLens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot use this tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+min %1, max %2, mean %3, std %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis: %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export every chart, the metrics and the session into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s) to %1</source>
+        <translation>
+            <numerusform>Wrote %n file to %1</numerusform>
+            <numerusform>Wrote %n files to %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QuantLens sessions (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU, %1 threads (GPU: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About QuantLens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Calibration: GPTQ, AWQ, SmoothQuant...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Through layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SNR vs bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits vs error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare &amp;all formats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantize this tensor in every format (INT, NF4, FP8, FP4, MXFP4, NVFP4, GGUF blocks) for the Pareto and SNR charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Speed: measure formats on this CPU...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the model file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::MemoryChart</name>
+    <message>
+        <source>Memory of this tensor per format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tensor yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format (bits per weight, scales included)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2 bits per weight
+%3 bytes = %4 GB = %5 GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::MetricsModel</name>
+    <message>
+        <source>Mean squared error, mean (x - dq)^2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean absolute error, mean |x - dq|</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Largest absolute error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cosine similarity of the original and dequantized tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>True storage: code bits plus scales and zero points, per weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Storage of this tensor, decimal and binary units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distinct codes that occur</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values outside the representable range, saturated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MAE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits/weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer output error (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Levels used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 GB / %2 GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 MB / %2 MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 kB / %2 KiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ModelBrowser</name>
+    <message>
+        <source>Open model...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>safetensors, GGUF, ONNX, TensorFlow.js, .npz or .npy; you can also drop a file on the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent model files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Survey whole model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantize every weight tensor with the current configurations: SQNR per layer, memory and GPU fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model open. Open a weights file to browse its tensors.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter tensors (words in the name, e.g. &quot;layers.3 q_proj&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open model or tensor file...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;urvey whole model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights (*.safetensors *.gguf *.onnx *.npz *.npy *.json model.safetensors.index.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2): %n tensor(s), %3 parameters, %4 stored.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; (%2): %n tensor, %3 parameters, %4 stored.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; (%2): %n tensors, %3 parameters, %4 stored.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Metadata (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 is stored already quantized&lt;/b&gt; as ggml %2 (%3 bits per weight, block scales included). The analysis starts from its dequantized values: quantizing them again shows what a second rounding adds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare with its stored format %1 (show its levels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 is stored quantized&lt;/b&gt;: %2. The analysis starts from the decoded values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the model file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ModelSqnrChart</name>
+    <message>
+        <source>Weight tensor, in file order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This file has no weight tensors (rank &gt;= 2, floating point)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Survey a model to see every layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer (each point a weight tensor, in file order; ticks at a layer&apos;s first tensor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2: SQNR %3 dB
+%4 parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR of every weight tensor along the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ParetoChart</name>
+    <message>
+        <source>Error vs true bits per weight (Pareto front)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits per weight (scales and zero points included)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE (log, lower is better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR (dB, higher is better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add configurations, or press &quot;Compare all formats&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pareto front: no other point has fewer bits and less error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All formats at their common settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2 bits per weight
+SQNR %3 dB
+MSE %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::RooflineChart</name>
+    <message>
+        <source>Roofline: arithmetic intensity vs achieved throughput</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arithmetic intensity (operations per byte, log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Throughput (GFLOP/s or GOP/s, log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Run to measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>roof: %1 GB/s read, int8 peak %2 GOP/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>roof: %1 GB/s read, FP32 peak %2 GFLOP/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SampleChart</name>
+    <message>
+        <source>First weights of a row: original vs dequantized</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First %1 weights of row %2: original vs dequantized</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Index in the row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tensor yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Original (FP32)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SmoothQuantHistogramChart</name>
+    <message>
+        <source>Activation value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Density (1 / value unit, log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick SmoothQuant among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>X before smoothing: range [%1, %2]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>X / s after smoothing: range [%1, %2]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant: activation values before and after</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SmoothQuantMaxChart</name>
+    <message>
+        <source>SmoothQuant: per-channel max |X| and max |W|</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant, α = %1: max |X| and max |W| per channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input channel j</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max |value| over tokens (X) or output rows (W) (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick SmoothQuant among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max |X_j| before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max |W_j| before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max |W_j s_j| after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max |X_j / s_j| after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier input channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SnrBitsChart</name>
+    <message>
+        <source>SNR vs bit width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>6.02 dB per bit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits per weight (scales and zero points included)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All formats (compare)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a configuration to see its SNR</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SpeedTimeChart</name>
+    <message>
+        <source>Time per product and the memory-read floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per product, %1 x %2 layer, and the memory-read floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format and batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per product (ms, log scale)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Run to measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>measured median (whiskers: quartiles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>plain read of the same bytes (floor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>interquartile range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1x floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, batch %2 (%3)
+median %4 ms (quartiles %5 - %6 ms)
+floor %7 ms: %8x the floor
+%9 GB/s, %10 GFLOP/s
+%11 MB of weights, %12 copies rotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SpeedView</name>
+    <message>
+        <source>%1 x %2 (out x in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output features: rows of W (y = x W^T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input features: columns of W</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Out x in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode (batch 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefill, batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FP32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>INT8 (per-row scales)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>4-bit (group 128)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timed products per measurement, after two untimed warm-up products</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetitions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KV cache read per token at this context (0 = weights only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode estimate for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Times y = x W^T on this CPU next to a plain read of the same bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time vs floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roofline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one batch and one format.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measurement failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled; the charts keep the last complete run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2 threads, path %3: read %4 GB/s, FP32 peak %5 GFLOP/s, int8 peak %6 GOP/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SurveyPanel</name>
+    <message>
+        <source>Open a model file and choose &quot;Survey whole model&quot; to quantize every weight tensor with the current configurations.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%p% of the weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel survey</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean SQNR (dB, parameter-weighted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worst SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits per weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worst tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (GB, 10^9 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (GiB, 2^30 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR per configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory of the whole model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR along the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU fit of this model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Surveying %1: %2 weight tensors x %n configuration(s)...</source>
+        <translation>
+            <numerusform>Surveying %1: %2 weight tensors x %n configuration...</numerusform>
+            <numerusform>Surveying %1: %2 weight tensors x %n configurations...</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Survey cancelled after %n weight tensor(s); the tables show those.</source>
+        <translation>
+            <numerusform>Survey cancelled after %n weight tensor; the tables show those.</numerusform>
+            <numerusform>Survey cancelled after %n weight tensors; the tables show those.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Survey cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2): %3 parameters in all (%4 in %5 weight tensors), stored in %6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight tensors at this configuration&apos;s bits per weight, every other tensor at FP16</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::TensorPanel</name>
+    <message>
+        <source>Generate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load file...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a weights file (.npy) and analyse its tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uniform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Laplace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student-t (heavy tails)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distribution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows: output channels of a Linear layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns: input channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Degrees of freedom of the Student-t distribution (smaller = heavier tails)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student-t dof</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of values replaced by outliers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outliers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> x std</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LLM-like: this many output channels get a 10-100x larger scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LLM-like rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No file loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+Tensor: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::WeightDistributionChart</name>
+    <message>
+        <source>Weight distribution: original vs dequantized</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probability density</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tensor yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Original (FP32)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dequantized: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>dashed: the %n levels of %1</source>
+        <translation>
+            <numerusform>dashed: the %n level of %1</numerusform>
+            <numerusform>dashed: the %n levels of %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
+        <translation>
+            <numerusform>dashed: the %n level of %1 in the block of weight %2 of row %3</numerusform>
+            <numerusform>dashed: the %n levels of %1 in the block of weight %2 of row %3</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

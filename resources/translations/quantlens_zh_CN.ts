@@ -1,1761 +1,2397 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-    <context>
-        <name>AnalysisRunner</name>
-        <message>
-            <source>cannot generate the tensor: %1</source>
-            <translation>无法生成张量：%1</translation>
-        </message>
-        <message>
-            <source>%1 holds no tensors</source>
-            <translation>%1 中没有张量</translation>
-        </message>
-    </context>
-    <context>
-        <name>Export</name>
-        <message>
-            <source>cannot write %1: %2</source>
-            <translation>无法写入 %1：%2</translation>
-        </message>
-        <message>
-            <source>cannot create the folder %1</source>
-            <translation>无法创建文件夹 %1</translation>
-        </message>
-    </context>
-    <context>
-        <name>QObject</name>
-        <message>
-            <source>Image size</source>
-            <translation>图像尺寸</translation>
-        </message>
-        <message>
-            <source> px</source>
-            <translation> 像素</translation>
-        </message>
-        <message>
-            <source> dpi</source>
-            <translation> dpi</translation>
-        </message>
-        <message>
-            <source>Width</source>
-            <translation>宽度</translation>
-        </message>
-        <message>
-            <source>Height</source>
-            <translation>高度</translation>
-        </message>
-        <message>
-            <source>Resolution</source>
-            <translation>分辨率</translation>
-        </message>
-        <message>
-            <source>%1 M</source>
-            <translation>%1 M</translation>
-        </message>
-        <message>
-            <source>%1 k</source>
-            <translation>%1 k</translation>
-        </message>
-        <message>
-            <source>Tensor %1 = %2 weights, %3 as FP32</source>
-            <translation>张量 %1 = %2 个权重，FP32 占 %3</translation>
-        </message>
-    </context>
-    <context>
-        <name>Session</name>
-        <message>
-            <source>cannot write %1: %2</source>
-            <translation>无法写入 %1：%2</translation>
-        </message>
-        <message>
-            <source>cannot open %1: %2</source>
-            <translation>无法打开 %1：%2</translation>
-        </message>
-        <message>
-            <source>%1 is larger than 16 MiB: not a session file</source>
-            <translation>%1 大于 16 MiB：不是会话文件</translation>
-        </message>
-        <message>
-            <source>%1 is not valid JSON</source>
-            <translation>%1 不是有效的 JSON</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::AnalysisPanel</name>
-        <message>
-            <source>Error through layers</source>
-            <translation>逐层误差</translation>
-        </message>
-        <message>
-            <source>Simulate a stack of layers</source>
-            <translation>模拟多层网络</translation>
-        </message>
-        <message>
-            <source>Layers</source>
-            <translation>层数</translation>
-        </message>
-        <message>
-            <source>Width (d x d)</source>
-            <translation>宽度 (d x d)</translation>
-        </message>
-        <message>
-            <source>Batch</source>
-            <translation>批大小</translation>
-        </message>
-        <message>
-            <source>Weight std</source>
-            <translation>权重标准差</translation>
-        </message>
-        <message>
-            <source>None</source>
-            <translation>无</translation>
-        </message>
-        <message>
-            <source>Activation</source>
-            <translation>激活函数</translation>
-        </message>
-        <message>
-            <source>Charts</source>
-            <translation>图表</translation>
-        </message>
-        <message>
-            <source>Draw the levels of</source>
-            <translation>绘制量化级别：</translation>
-        </message>
-        <message>
-            <source>Histogram bins</source>
-            <translation>直方图分箱数</translation>
-        </message>
-        <message>
-            <source>Sample row</source>
-            <translation>示例行</translation>
-        </message>
-        <message>
-            <source>Sample weights</source>
-            <translation>示例权重数</translation>
-        </message>
-        <message>
-            <source>Layer output error (X W^T)</source>
-            <translation>层输出误差 (X W^T)</translation>
-        </message>
-        <message>
-            <source>Multiply a random batch by the original and the quantized weights and compare (seed notebook 002)</source>
-            <translation>用原始权重和量化权重分别乘以一批随机输入并比较（种子笔记本 002）</translation>
-        </message>
-        <message>
-            <source>Per-channel error on a log scale</source>
-            <translation>逐通道误差使用对数坐标</translation>
-        </message>
-        <message>
-            <source>configuration %1</source>
-            <translation>配置 %1</translation>
-        </message>
-        <message>
-            <source>Compare all formats (Pareto and SNR charts)</source>
-            <translation>比较所有格式（帕累托图和信噪比图）</translation>
-        </message>
-        <message>
-            <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks</source>
-            <translation>同时以常用设置将此张量量化为每一种格式：INT8/INT4、NF4、FP8、FP4、MXFP4、NVFP4 和 GGUF 块格式</translation>
-        </message>
-        <message>
-            <source>Pareto chart: MSE (log) instead of SQNR</source>
-            <translation>帕累托图：用 MSE（对数）代替 SQNR</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ChannelErrorChart</name>
-        <message>
-            <source>Per-channel error</source>
-            <translation>逐通道误差</translation>
-        </message>
-        <message>
-            <source>Output channel (row)</source>
-            <translation>输出通道（行）</translation>
-        </message>
-        <message>
-            <source>MSE of the row (log)</source>
-            <translation>该行的 MSE（对数）</translation>
-        </message>
-        <message>
-            <source>MSE of the row</source>
-            <translation>该行的 MSE</translation>
-        </message>
-        <message>
-            <source>No per-channel error yet</source>
-            <translation>尚无逐通道误差</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ChartView</name>
-        <message>
-            <source>Reset view</source>
-            <translation>重置视图</translation>
-        </message>
-        <message>
-            <source>Export as PNG...</source>
-            <translation>导出为 PNG...</translation>
-        </message>
-        <message>
-            <source>Export as JPG...</source>
-            <translation>导出为 JPG...</translation>
-        </message>
-        <message>
-            <source>Export as PDF (vector)...</source>
-            <translation>导出为 PDF（矢量）...</translation>
-        </message>
-        <message>
-            <source>Export as SVG (vector)...</source>
-            <translation>导出为 SVG（矢量）...</translation>
-        </message>
-        <message>
-            <source>image size %1x%2 is too large (at most 20000 pixels a side)</source>
-            <translation>图像尺寸 %1x%2 太大（每边最多 20000 像素）</translation>
-        </message>
-        <message>
-            <source>cannot write %1: %2</source>
-            <translation>无法写入 %1：%2</translation>
-        </message>
-        <message>
-            <source>could not render %1</source>
-            <translation>无法渲染 %1</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ConfigPanel</name>
-        <message>
-            <source>Add</source>
-            <translation>添加</translation>
-        </message>
-        <message>
-            <source>Duplicate</source>
-            <translation>复制</translation>
-        </message>
-        <message>
-            <source>Remove</source>
-            <translation>删除</translation>
-        </message>
-        <message>
-            <source>Colour...</source>
-            <translation>颜色...</translation>
-        </message>
-        <message>
-            <source>Add a configuration (Ctrl+N)</source>
-            <translation>添加一个配置 (Ctrl+N)</translation>
-        </message>
-        <message>
-            <source>Duplicate the selected configuration (Ctrl+Shift+D)</source>
-            <translation>复制所选配置 (Ctrl+Shift+D)</translation>
-        </message>
-        <message>
-            <source>Remove the selected configuration</source>
-            <translation>删除所选配置</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>名称</translation>
-        </message>
-        <message>
-            <source>INT (uniform integer)</source>
-            <translation>INT（均匀整数）</translation>
-        </message>
-        <message>
-            <source>Format</source>
-            <translation>格式</translation>
-        </message>
-        <message>
-            <source>Bits</source>
-            <translation>位数</translation>
-        </message>
-        <message>
-            <source>Asymmetric (zero point)</source>
-            <translation>非对称（零点）</translation>
-        </message>
-        <message>
-            <source>Symmetric</source>
-            <translation>对称</translation>
-        </message>
-        <message>
-            <source>Scheme</source>
-            <translation>方案</translation>
-        </message>
-        <message>
-            <source>Per tensor</source>
-            <translation>逐张量</translation>
-        </message>
-        <message>
-            <source>Per channel</source>
-            <translation>逐通道</translation>
-        </message>
-        <message>
-            <source>Per group</source>
-            <translation>逐组</translation>
-        </message>
-        <message>
-            <source>Granularity</source>
-            <translation>粒度</translation>
-        </message>
-        <message>
-            <source>Channel axis: 0 = output channels (rows)</source>
-            <translation>通道轴：0 = 输出通道（行）</translation>
-        </message>
-        <message>
-            <source>Channel axis</source>
-            <translation>通道轴</translation>
-        </message>
-        <message>
-            <source>Group size</source>
-            <translation>组大小</translation>
-        </message>
-        <message>
-            <source>format default</source>
-            <translation>格式默认值</translation>
-        </message>
-        <message>
-            <source>Block size</source>
-            <translation>块大小</translation>
-        </message>
-        <message>
-            <source>Auto (fp16 per group, else fp32)</source>
-            <translation>自动（逐组用 fp16，否则 fp32）</translation>
-        </message>
-        <message>
-            <source>Scale stored as</source>
-            <translation>缩放因子存储为</translation>
-        </message>
-        <message>
-            <source>Min-max</source>
-            <translation>最小-最大值</translation>
-        </message>
-        <message>
-            <source>Percentile</source>
-            <translation>百分位数</translation>
-        </message>
-        <message>
-            <source>MSE-optimal clipping</source>
-            <translation>MSE 最优截断</translation>
-        </message>
-        <message>
-            <source>KL divergence (entropy)</source>
-            <translation>KL 散度（熵）</translation>
-        </message>
-        <message>
-            <source>Range</source>
-            <translation>范围</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n bit(s)</source>
-            <translation>
-                <numerusform>%n 位</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Colour of %1</source>
-            <translation>%1 的颜色</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ErrorDistributionChart</name>
-        <message>
-            <source>Quantization error distribution</source>
-            <translation>量化误差分布</translation>
-        </message>
-        <message>
-            <source>Quantization error (dequantized - original)</source>
-            <translation>量化误差（反量化值 - 原始值）</translation>
-        </message>
-        <message>
-            <source>Probability density</source>
-            <translation>概率密度</translation>
-        </message>
-        <message>
-            <source>Add a configuration to see its error</source>
-            <translation>添加一个配置以查看其误差</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GpuFitChart</name>
-        <message>
-            <source>Which GPUs does the model fit?</source>
-            <translation>模型能装进哪些 GPU？</translation>
-        </message>
-        <message>
-            <source>Which GPUs does a %1-billion-parameter model fit?</source>
-            <translation>%1 十亿参数的模型能装进哪些 GPU？</translation>
-        </message>
-        <message>
-            <source>Format (bits per weight)</source>
-            <translation>格式（每个权重的位数）</translation>
-        </message>
-        <message>
-            <source>Memory (GB, 10^9 bytes)</source>
-            <translation>内存（GB，10^9 字节）</translation>
-        </message>
-        <message>
-            <source>Choose a model size and GPUs</source>
-            <translation>请选择模型大小和 GPU</translation>
-        </message>
-        <message>
-            <source>fits every chosen GPU</source>
-            <translation>所有选中的 GPU 都装得下</translation>
-        </message>
-        <message>
-            <source>fits some</source>
-            <translation>部分装得下</translation>
-        </message>
-        <message>
-            <source>fits none</source>
-            <translation>都装不下</translation>
-        </message>
-        <message>
-            <source>%1: %2 GiB, %3 GB usable</source>
-            <translation>%1：%2 GiB，可用 %3 GB</translation>
-        </message>
-        <message>
-            <source>%1 at %2 bits per weight: %3</source>
-            <translation>%1，每个权重 %2 位：%3</translation>
-        </message>
-        <message>
-            <source>fits</source>
-            <translation>装得下</translation>
-        </message>
-        <message>
-            <source>does not fit</source>
-            <translation>装不下</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GpuFitPanel</name>
-        <message>
-            <source>Custom size</source>
-            <translation>自定义大小</translation>
-        </message>
-        <message>
-            <source>Model</source>
-            <translation>模型</translation>
-        </message>
-        <message>
-            <source> billion parameters</source>
-            <translation> 十亿参数</translation>
-        </message>
-        <message>
-            <source>GPUs</source>
-            <translation>GPU</translation>
-        </message>
-        <message>
-            <source>Memory kept free for activations, CUDA context and fragmentation</source>
-            <translation>为激活值、CUDA 上下文和碎片预留的显存</translation>
-        </message>
-        <message>
-            <source>Headroom</source>
-            <translation>预留空间</translation>
-        </message>
-        <message>
-            <source> tokens</source>
-            <translation> 个 token</translation>
-        </message>
-        <message>
-            <source>Add the KV cache of this many tokens (needs a model preset)</source>
-            <translation>加上这么多 token 的 KV 缓存（需要模型预设）</translation>
-        </message>
-        <message>
-            <source>KV cache</source>
-            <translation>KV 缓存</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::LayerErrorChart</name>
-        <message>
-            <source>Error accumulation through layers</source>
-            <translation>误差逐层累积</translation>
-        </message>
-        <message>
-            <source>Layer</source>
-            <translation>层</translation>
-        </message>
-        <message>
-            <source>Relative output error ||h - h_q|| / ||h|| (log)</source>
-            <translation>相对输出误差 ||h - h_q|| / ||h||（对数）</translation>
-        </message>
-        <message>
-            <source>Turn on the layer simulation to see error accumulate</source>
-            <translation>打开多层模拟以查看误差累积</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::MainWindow</name>
-        <message>
-            <source>QuantLens - see what quantization does to weights</source>
-            <translation>QuantLens - 看看量化对权重做了什么</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Stop the running analysis (Esc)</source>
-            <translation>停止正在运行的分析 (Esc)</translation>
-        </message>
-        <message>
-            <source>Backend: %1</source>
-            <translation>后端：%1</translation>
-        </message>
-        <message>
-            <source>Backend: CPU, %1 threads</source>
-            <translation>后端：CPU，%1 个线程</translation>
-        </message>
-        <message>
-            <source>Setup</source>
-            <translation>设置</translation>
-        </message>
-        <message>
-            <source>Tensor</source>
-            <translation>张量</translation>
-        </message>
-        <message>
-            <source>Configurations to compare</source>
-            <translation>要比较的配置</translation>
-        </message>
-        <message>
-            <source>GPU fit</source>
-            <translation>GPU 容量</translation>
-        </message>
-        <message>
-            <source>Metrics</source>
-            <translation>指标</translation>
-        </message>
-        <message>
-            <source>Copy</source>
-            <translation>复制</translation>
-        </message>
-        <message>
-            <source>Export as CSV...</source>
-            <translation>导出为 CSV...</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>文件(&amp;F)</translation>
-        </message>
-        <message>
-            <source>Main</source>
-            <translation>主工具栏</translation>
-        </message>
-        <message>
-            <source>&amp;Open session...</source>
-            <translation>打开会话(&amp;O)...</translation>
-        </message>
-        <message>
-            <source>&amp;Save session</source>
-            <translation>保存会话(&amp;S)</translation>
-        </message>
-        <message>
-            <source>Save session &amp;as...</source>
-            <translation>会话另存为(&amp;A)...</translation>
-        </message>
-        <message>
-            <source>Recent sessions</source>
-            <translation>最近的会话</translation>
-        </message>
-        <message>
-            <source>&amp;Load tensor file...</source>
-            <translation>加载张量文件(&amp;L)...</translation>
-        </message>
-        <message>
-            <source>&amp;Export all charts...</source>
-            <translation>导出全部图表(&amp;E)...</translation>
-        </message>
-        <message>
-            <source>Export metrics as CSV...</source>
-            <translation>将指标导出为 CSV...</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>退出(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>&amp;Configurations</source>
-            <translation>配置(&amp;C)</translation>
-        </message>
-        <message>
-            <source>&amp;Add configuration</source>
-            <translation>添加配置(&amp;A)</translation>
-        </message>
-        <message>
-            <source>&amp;Duplicate configuration</source>
-            <translation>复制配置(&amp;D)</translation>
-        </message>
-        <message>
-            <source>&amp;Remove configuration</source>
-            <translation>删除配置(&amp;R)</translation>
-        </message>
-        <message>
-            <source>Recompute</source>
-            <translation>重新计算</translation>
-        </message>
-        <message>
-            <source>Cancel analysis</source>
-            <translation>取消分析</translation>
-        </message>
-        <message>
-            <source>&amp;View</source>
-            <translation>视图(&amp;V)</translation>
-        </message>
-        <message>
-            <source>&amp;Presentation mode</source>
-            <translation>演示模式(&amp;P)</translation>
-        </message>
-        <message>
-            <source>Full screen, larger fonts and thicker lines for projectors (F11)</source>
-            <translation>全屏、更大的字体和更粗的线条，适合投影仪 (F11)</translation>
-        </message>
-        <message>
-            <source>&amp;Dark theme</source>
-            <translation>深色主题(&amp;D)</translation>
-        </message>
-        <message>
-            <source>Charts and panels</source>
-            <translation>图表和面板</translation>
-        </message>
-        <message>
-            <source>Reset layout</source>
-            <translation>重置布局</translation>
-        </message>
-        <message>
-            <source>The default layout returns the next time QuantLens starts.</source>
-            <translation>下次启动 QuantLens 时将恢复默认布局。</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>帮助(&amp;H)</translation>
-        </message>
-        <message>
-            <source>&amp;About QuantLens</source>
-            <translation>关于 QuantLens(&amp;A)</translation>
-        </message>
-        <message>
-            <source>Cannot use this tensor</source>
-            <translation>无法使用此张量</translation>
-        </message>
-        <message>
-            <source>Analysis cancelled</source>
-            <translation>分析已取消</translation>
-        </message>
-        <message>
-            <source>
-min %1, max %2, mean %3, std %4</source>
-            <translation>
-最小值 %1，最大值 %2，均值 %3，标准差 %4</translation>
-        </message>
-        <message>
-            <source>Analysis: %1 ms</source>
-            <translation>分析：%1 毫秒</translation>
-        </message>
-        <message>
-            <source>Export %1</source>
-            <translation>导出 %1</translation>
-        </message>
-        <message>
-            <source>%1 files (*.%2)</source>
-            <translation>%1 文件 (*.%2)</translation>
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation>导出失败</translation>
-        </message>
-        <message>
-            <source>Wrote %1</source>
-            <translation>已写入 %1</translation>
-        </message>
-        <message>
-            <source>Export every chart, the metrics and the session into</source>
-            <translation>将所有图表、指标和会话导出到</translation>
-        </message>
-        <message numerus="yes">
-            <source>Wrote %n file(s) to %1</source>
-            <translation>
-                <numerusform>已将 %n 个文件写入 %1</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Save session</source>
-            <translation>保存会话</translation>
-        </message>
-        <message>
-            <source>QuantLens sessions (*.json)</source>
-            <translation>QuantLens 会话 (*.json)</translation>
-        </message>
-        <message>
-            <source>Cannot save the session</source>
-            <translation>无法保存会话</translation>
-        </message>
-        <message>
-            <source>Saved %1</source>
-            <translation>已保存 %1</translation>
-        </message>
-        <message>
-            <source>Open session</source>
-            <translation>打开会话</translation>
-        </message>
-        <message>
-            <source>Cannot open the session</source>
-            <translation>无法打开会话</translation>
-        </message>
-        <message>
-            <source>Load a tensor</source>
-            <translation>加载张量</translation>
-        </message>
-        <message>
-            <source>Weights (*.npy);;All files (*)</source>
-            <translation>权重 (*.npy);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <source>Export metrics</source>
-            <translation>导出指标</translation>
-        </message>
-        <message>
-            <source>CSV files (*.csv)</source>
-            <translation>CSV 文件 (*.csv)</translation>
-        </message>
-        <message>
-            <source>CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)</source>
-            <translation>CUDA 设备：%1（计算能力 %2.%3，%4 GiB，%5 GB/s）</translation>
-        </message>
-        <message>
-            <source>CPU, %1 threads (GPU: %2)</source>
-            <translation>CPU，%1 个线程（GPU：%2）</translation>
-        </message>
-        <message>
-            <source>About QuantLens</source>
-            <translation>关于 QuantLens</translation>
-        </message>
-        <message>
-            <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;看看量化对神经网络权重做了什么：INT8/INT4 等格式的误差、内存占用以及能否装进 GPU。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端：&lt;/b&gt;%2&lt;/p&gt;&lt;p&gt;Qt %3、QCustomPlot、Eigen。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Bits vs error</source>
-            <translation>位数与误差</translation>
-        </message>
-        <message>
-            <source>Compare &amp;all formats</source>
-            <translation>比较所有格式(&amp;A)</translation>
-        </message>
-        <message>
-            <source>Quantize this tensor in every format (INT, NF4, FP8, FP4, MXFP4, NVFP4, GGUF blocks) for the Pareto and SNR charts</source>
-            <translation>将此张量量化为每一种格式（INT、NF4、FP8、FP4、MXFP4、NVFP4、GGUF 块格式），用于帕累托图和信噪比图</translation>
-        </message>
-        <message>
-            <source>&amp;Calibration: GPTQ, AWQ, SmoothQuant...</source>
-            <translation>校准(&amp;C)：GPTQ、AWQ、SmoothQuant...</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::MemoryChart</name>
-        <message>
-            <source>Memory of this tensor per format</source>
-            <translation>此张量在各格式下的内存</translation>
-        </message>
-        <message>
-            <source>Format</source>
-            <translation>格式</translation>
-        </message>
-        <message>
-            <source>Memory</source>
-            <translation>内存</translation>
-        </message>
-        <message>
-            <source>No tensor yet</source>
-            <translation>尚无张量</translation>
-        </message>
-        <message>
-            <source>Format (bits per weight, scales included)</source>
-            <translation>格式（每个权重的位数，含缩放因子）</translation>
-        </message>
-        <message>
-            <source>Memory (%1)</source>
-            <translation>内存（%1）</translation>
-        </message>
-        <message>
-            <source>%1
-%2 bits per weight
-%3 bytes = %4 GB = %5 GiB</source>
-            <translation>%1
-每个权重 %2 位
-%3 字节 = %4 GB = %5 GiB</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::MetricsModel</name>
-        <message>
-            <source>Mean squared error, mean (x - dq)^2</source>
-            <translation>均方误差，mean (x - dq)^2</translation>
-        </message>
-        <message>
-            <source>Mean absolute error, mean |x - dq|</source>
-            <translation>平均绝对误差，mean |x - dq|</translation>
-        </message>
-        <message>
-            <source>Largest absolute error</source>
-            <translation>最大绝对误差</translation>
-        </message>
-        <message>
-            <source>Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)</source>
-            <translation>信噪比：10 log10(sum x^2 / sum (x - dq)^2)</translation>
-        </message>
-        <message>
-            <source>Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)</source>
-            <translation>信号与量化噪声比：10 log10(var(x) / MSE)</translation>
-        </message>
-        <message>
-            <source>Cosine similarity of the original and dequantized tensors</source>
-            <translation>原始张量与反量化张量的余弦相似度</translation>
-        </message>
-        <message>
-            <source>True storage: code bits plus scales and zero points, per weight</source>
-            <translation>实际存储：每个权重的编码位数加上缩放因子和零点</translation>
-        </message>
-        <message>
-            <source>Storage of this tensor, decimal and binary units</source>
-            <translation>此张量的存储大小，十进制与二进制单位</translation>
-        </message>
-        <message>
-            <source>Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X</source>
-            <translation>对随机输入批 X：mean |X W^T - X Wq^T| / mean |X W^T|</translation>
-        </message>
-        <message>
-            <source>Distinct codes that occur</source>
-            <translation>实际出现的不同编码数</translation>
-        </message>
-        <message>
-            <source>Values outside the representable range, saturated</source>
-            <translation>超出可表示范围而被截断的值</translation>
-        </message>
-        <message>
-            <source>Configuration</source>
-            <translation>配置</translation>
-        </message>
-        <message>
-            <source>MSE</source>
-            <translation>MSE</translation>
-        </message>
-        <message>
-            <source>MAE</source>
-            <translation>MAE</translation>
-        </message>
-        <message>
-            <source>Max error</source>
-            <translation>最大误差</translation>
-        </message>
-        <message>
-            <source>SNR (dB)</source>
-            <translation>SNR (dB)</translation>
-        </message>
-        <message>
-            <source>SQNR (dB)</source>
-            <translation>SQNR (dB)</translation>
-        </message>
-        <message>
-            <source>Cosine</source>
-            <translation>余弦相似度</translation>
-        </message>
-        <message>
-            <source>Bits/weight</source>
-            <translation>位/权重</translation>
-        </message>
-        <message>
-            <source>Size</source>
-            <translation>大小</translation>
-        </message>
-        <message>
-            <source>Layer output error (%)</source>
-            <translation>层输出误差 (%)</translation>
-        </message>
-        <message>
-            <source>Levels used</source>
-            <translation>使用的级别数</translation>
-        </message>
-        <message>
-            <source>Clipped</source>
-            <translation>截断数</translation>
-        </message>
-        <message>
-            <source>%1 GB / %2 GiB</source>
-            <translation>%1 GB / %2 GiB</translation>
-        </message>
-        <message>
-            <source>%1 MB / %2 MiB</source>
-            <translation>%1 MB / %2 MiB</translation>
-        </message>
-        <message>
-            <source>%1 kB / %2 KiB</source>
-            <translation>%1 kB / %2 KiB</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SampleChart</name>
-        <message>
-            <source>First weights of a row: original vs dequantized</source>
-            <translation>某一行的前几个权重：原始值与反量化值</translation>
-        </message>
-        <message>
-            <source>First %1 weights of row %2: original vs dequantized</source>
-            <translation>第 %2 行的前 %1 个权重：原始值与反量化值</translation>
-        </message>
-        <message>
-            <source>Index in the row</source>
-            <translation>行内索引</translation>
-        </message>
-        <message>
-            <source>Weight value</source>
-            <translation>权重值</translation>
-        </message>
-        <message>
-            <source>No tensor yet</source>
-            <translation>尚无张量</translation>
-        </message>
-        <message>
-            <source>Original (FP32)</source>
-            <translation>原始值 (FP32)</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SnrBitsChart</name>
-        <message>
-            <source>SNR vs bit width</source>
-            <translation>信噪比与位宽</translation>
-        </message>
-        <message>
-            <source>Bit width</source>
-            <translation>位宽</translation>
-        </message>
-        <message>
-            <source>SNR (dB)</source>
-            <translation>SNR (dB)</translation>
-        </message>
-        <message>
-            <source>6.02 dB per bit</source>
-            <translation>每位 6.02 dB</translation>
-        </message>
-        <message>
-            <source>SNR vs bits is shown for integer configurations</source>
-            <translation>信噪比-位宽曲线仅适用于整数配置</translation>
-        </message>
-        <message>
-            <source>Bits per weight (scales and zero points included)</source>
-            <translation>每个权重的位数（含缩放因子和零点）</translation>
-        </message>
-        <message>
-            <source>All formats (compare)</source>
-            <translation>所有格式（比较）</translation>
-        </message>
-        <message>
-            <source>Add a configuration to see its SNR</source>
-            <translation>添加一个配置以查看其信噪比</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::TensorPanel</name>
-        <message>
-            <source>Generate</source>
-            <translation>生成</translation>
-        </message>
-        <message>
-            <source>File</source>
-            <translation>文件</translation>
-        </message>
-        <message>
-            <source>Load file...</source>
-            <translation>加载文件...</translation>
-        </message>
-        <message>
-            <source>Open a weights file (.npy) and analyse its tensor</source>
-            <translation>打开权重文件 (.npy) 并分析其中的张量</translation>
-        </message>
-        <message>
-            <source>Normal</source>
-            <translation>正态分布</translation>
-        </message>
-        <message>
-            <source>Uniform</source>
-            <translation>均匀分布</translation>
-        </message>
-        <message>
-            <source>Laplace</source>
-            <translation>拉普拉斯分布</translation>
-        </message>
-        <message>
-            <source>Student-t (heavy tails)</source>
-            <translation>学生 t 分布（重尾）</translation>
-        </message>
-        <message>
-            <source>Distribution</source>
-            <translation>分布</translation>
-        </message>
-        <message>
-            <source>Rows: output channels of a Linear layer</source>
-            <translation>行：线性层的输出通道</translation>
-        </message>
-        <message>
-            <source>Columns: input channels</source>
-            <translation>列：输入通道</translation>
-        </message>
-        <message>
-            <source>Shape</source>
-            <translation>形状</translation>
-        </message>
-        <message>
-            <source>Std</source>
-            <translation>标准差</translation>
-        </message>
-        <message>
-            <source>Degrees of freedom of the Student-t distribution (smaller = heavier tails)</source>
-            <translation>学生 t 分布的自由度（越小尾部越重）</translation>
-        </message>
-        <message>
-            <source>Student-t dof</source>
-            <translation>t 分布自由度</translation>
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation>随机种子</translation>
-        </message>
-        <message>
-            <source>Share of values replaced by outliers</source>
-            <translation>被替换为离群值的比例</translation>
-        </message>
-        <message>
-            <source>Outliers</source>
-            <translation>离群值</translation>
-        </message>
-        <message>
-            <source> x std</source>
-            <translation> x 标准差</translation>
-        </message>
-        <message>
-            <source>Outlier size</source>
-            <translation>离群值大小</translation>
-        </message>
-        <message>
-            <source>LLM-like: this many output channels get a 10-100x larger scale</source>
-            <translation>类 LLM：这么多输出通道的尺度放大 10-100 倍</translation>
-        </message>
-        <message>
-            <source>LLM-like rows</source>
-            <translation>类 LLM 行数</translation>
-        </message>
-        <message>
-            <source>No file loaded</source>
-            <translation>未加载文件</translation>
-        </message>
-        <message>
-            <source>File: %1</source>
-            <translation>文件：%1</translation>
-        </message>
-        <message>
-            <source>
-Tensor: %1</source>
-            <translation>
-张量：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::WeightDistributionChart</name>
-        <message>
-            <source>Weight distribution: original vs dequantized</source>
-            <translation>权重分布：原始值与反量化值</translation>
-        </message>
-        <message>
-            <source>Weight value</source>
-            <translation>权重值</translation>
-        </message>
-        <message>
-            <source>Probability density</source>
-            <translation>概率密度</translation>
-        </message>
-        <message>
-            <source>No tensor yet</source>
-            <translation>尚无张量</translation>
-        </message>
-        <message>
-            <source>Original (FP32)</source>
-            <translation>原始值 (FP32)</translation>
-        </message>
-        <message>
-            <source>Dequantized: %1</source>
-            <translation>反量化：%1</translation>
-        </message>
-        <message numerus="yes">
-            <source>dashed: the %n levels of %1</source>
-            <translation>
-                <numerusform>虚线：%1 的 %n 个量化级别</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
-            <translation>
-                <numerusform>虚线：%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::ParetoChart</name>
-        <message>
-            <source>Error vs true bits per weight (Pareto front)</source>
-            <translation>误差与每个权重的实际位数（帕累托前沿）</translation>
-        </message>
-        <message>
-            <source>Bits per weight (scales and zero points included)</source>
-            <translation>每个权重的位数（含缩放因子和零点）</translation>
-        </message>
-        <message>
-            <source>MSE (log, lower is better)</source>
-            <translation>MSE（对数，越低越好）</translation>
-        </message>
-        <message>
-            <source>SQNR (dB, higher is better)</source>
-            <translation>SQNR（dB，越高越好）</translation>
-        </message>
-        <message>
-            <source>Add configurations, or press &quot;Compare all formats&quot;</source>
-            <translation>添加配置，或点击“比较所有格式”</translation>
-        </message>
-        <message>
-            <source>Pareto front: no other point has fewer bits and less error</source>
-            <translation>帕累托前沿：没有其他点位数更少且误差更小</translation>
-        </message>
-        <message>
-            <source>All formats at their common settings</source>
-            <translation>所有格式（常用设置）</translation>
-        </message>
-        <message>
-            <source>%1
-%2 bits per weight
-SQNR %3 dB
-MSE %4</source>
-            <translation>%1
-每个权重 %2 位
-SQNR %3 dB
-MSE %4</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::AwqLossChart</name>
-        <message>
-            <source>Ratio (s = mean|x|^ratio; 0 = plain RTN)</source>
-            <translation>比例（s = mean|x|^ratio；0 = 普通 RTN）</translation>
-        </message>
-        <message>
-            <source>Loss: mean (XWᵀ − XW&apos;ᵀ)² (output units²)</source>
-            <translation>损失：mean (XWᵀ − XW&apos;ᵀ)²（输出单位²）</translation>
-        </message>
-        <message>
-            <source>Tick AWQ among the methods to see this chart</source>
-            <translation>在方法中勾选 AWQ 以查看此图</translation>
-        </message>
-        <message>
-            <source>AWQ failed: %1</source>
-            <translation>AWQ 失败：%1</translation>
-        </message>
-        <message>
-            <source>No ratios</source>
-            <translation>没有比例</translation>
-        </message>
-        <message>
-            <source>Loss at each ratio</source>
-            <translation>各比例下的损失</translation>
-        </message>
-        <message>
-            <source>Chosen ratio %1 (lowest loss)</source>
-            <translation>选定比例 %1（损失最低）</translation>
-        </message>
-        <message>
-            <source> ratio %1</source>
-            <translation> 比例 %1</translation>
-        </message>
-        <message>
-            <source>AWQ: output loss vs scaling ratio</source>
-            <translation>AWQ：输出损失与缩放比例</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::AwqScalesChart</name>
-        <message>
-            <source>AWQ: per-channel scales</source>
-            <translation>AWQ：逐通道缩放因子</translation>
-        </message>
-        <message>
-            <source>AWQ: scales s at ratio %1 (W·s, X/s)</source>
-            <translation>AWQ：比例 %1 下的缩放因子 s（W·s，X/s）</translation>
-        </message>
-        <message>
-            <source>Input channel j</source>
-            <translation>输入通道 j</translation>
-        </message>
-        <message>
-            <source>Scale s_j (log)</source>
-            <translation>缩放因子 s_j（对数）</translation>
-        </message>
-        <message>
-            <source>Tick AWQ among the methods to see this chart</source>
-            <translation>在方法中勾选 AWQ 以查看此图</translation>
-        </message>
-        <message>
-            <source>AWQ failed: %1</source>
-            <translation>AWQ 失败：%1</translation>
-        </message>
-        <message>
-            <source>Mean |x_j| over tokens (log)</source>
-            <translation>各 token 的 |x_j| 均值（对数）</translation>
-        </message>
-        <message>
-            <source>Mean |x_j| (right axis)</source>
-            <translation>|x_j| 均值（右轴）</translation>
-        </message>
-        <message>
-            <source>Scale s_j</source>
-            <translation>缩放因子 s_j</translation>
-        </message>
-        <message>
-            <source>Outlier input channels</source>
-            <translation>离群输入通道</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::CalibMethodErrorChart</name>
-        <message>
-            <source>RTN
+<context>
+    <name>AnalysisRunner</name>
+    <message>
+        <source>cannot generate the tensor: %1</source>
+        <translation>无法生成张量：%1</translation>
+    </message>
+    <message>
+        <source>%1 holds no tensors</source>
+        <translation>%1 中没有张量</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>无法创建文件夹 %1</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Image size</source>
+        <translation>图像尺寸</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 M</translation>
+    </message>
+    <message>
+        <source>%1 k</source>
+        <translation>%1 k</translation>
+    </message>
+    <message>
+        <source>Tensor %1 = %2 weights, %3 as FP32</source>
+        <translation>张量 %1 = %2 个权重，FP32 占 %3</translation>
+    </message>
+    <message>
+        <source>decode (batch 1)</source>
+        <translation>解码（批大小 1）</translation>
+    </message>
+    <message>
+        <source>batch %1</source>
+        <translation>批大小 %1</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 kB</source>
+        <translation>%1 kB</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 字节</translation>
+    </message>
+    <message>
+        <source>scalar</source>
+        <translation>标量</translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation>%1 个参数</translation>
+    </message>
+    <message>
+        <source> as stored (%1 bytes)</source>
+        <translation> 按存储格式（%1 字节）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tensor(s)</source>
+        <translation>
+            <numerusform>%n 个张量</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Model survey</source>
+        <translation>模型概览</translation>
+    </message>
+    <message>
+        <source>Open a model or tensor file</source>
+        <translation>打开模型或张量文件</translation>
+    </message>
+    <message>
+        <source>Cannot open the model file</source>
+        <translation>无法打开模型文件</translation>
+    </message>
+    <message>
+        <source>%1 (as stored)</source>
+        <translation>%1（按存储格式）</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1 文件 (*.%2)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Survey finished: %n weight tensor(s)</source>
+        <translation>
+            <numerusform>概览完成：%n 个权重张量</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 16 MiB: not a session file</source>
+        <translation>%1 大于 16 MiB：不是会话文件</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON</source>
+        <translation>%1 不是有效的 JSON</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyPanel</name>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::AnalysisPanel</name>
+    <message>
+        <source>Error through layers</source>
+        <translation>逐层误差</translation>
+    </message>
+    <message>
+        <source>Simulate a stack of layers</source>
+        <translation>模拟多层网络</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Width (d x d)</source>
+        <translation>宽度 (d x d)</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Weight std</source>
+        <translation>权重标准差</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Draw the levels of</source>
+        <translation>绘制量化级别：</translation>
+    </message>
+    <message>
+        <source>Histogram bins</source>
+        <translation>直方图分箱数</translation>
+    </message>
+    <message>
+        <source>Sample row</source>
+        <translation>示例行</translation>
+    </message>
+    <message>
+        <source>Sample weights</source>
+        <translation>示例权重数</translation>
+    </message>
+    <message>
+        <source>Layer output error (X W^T)</source>
+        <translation>层输出误差 (X W^T)</translation>
+    </message>
+    <message>
+        <source>Multiply a random batch by the original and the quantized weights and compare (seed notebook 002)</source>
+        <translation>用原始权重和量化权重分别乘以一批随机输入并比较（种子笔记本 002）</translation>
+    </message>
+    <message>
+        <source>Per-channel error on a log scale</source>
+        <translation>逐通道误差使用对数坐标</translation>
+    </message>
+    <message>
+        <source>configuration %1</source>
+        <translation>配置 %1</translation>
+    </message>
+    <message>
+        <source>Compare all formats (Pareto and SNR charts)</source>
+        <translation>比较所有格式（帕累托图和信噪比图）</translation>
+    </message>
+    <message>
+        <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks</source>
+        <translation>同时以常用设置将此张量量化为每一种格式：INT8/INT4、NF4、FP8、FP4、MXFP4、NVFP4 和 GGUF 块格式</translation>
+    </message>
+    <message>
+        <source>Pareto chart: MSE (log) instead of SQNR</source>
+        <translation>帕累托图：用 MSE（对数）代替 SQNR</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::AwqLossChart</name>
+    <message>
+        <source>Ratio (s = mean|x|^ratio; 0 = plain RTN)</source>
+        <translation>比例（s = mean|x|^ratio；0 = 普通 RTN）</translation>
+    </message>
+    <message>
+        <source>Loss: mean (XWᵀ − XW&apos;ᵀ)² (output units²)</source>
+        <translation>损失：mean (XWᵀ − XW&apos;ᵀ)²（输出单位²）</translation>
+    </message>
+    <message>
+        <source>Tick AWQ among the methods to see this chart</source>
+        <translation>在方法中勾选 AWQ 以查看此图</translation>
+    </message>
+    <message>
+        <source>AWQ failed: %1</source>
+        <translation>AWQ 失败：%1</translation>
+    </message>
+    <message>
+        <source>No ratios</source>
+        <translation>没有比例</translation>
+    </message>
+    <message>
+        <source>Loss at each ratio</source>
+        <translation>各比例下的损失</translation>
+    </message>
+    <message>
+        <source>Chosen ratio %1 (lowest loss)</source>
+        <translation>选定比例 %1（损失最低）</translation>
+    </message>
+    <message>
+        <source> ratio %1</source>
+        <translation> 比例 %1</translation>
+    </message>
+    <message>
+        <source>AWQ: output loss vs scaling ratio</source>
+        <translation>AWQ：输出损失与缩放比例</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::AwqScalesChart</name>
+    <message>
+        <source>AWQ: per-channel scales</source>
+        <translation>AWQ：逐通道缩放因子</translation>
+    </message>
+    <message>
+        <source>AWQ: scales s at ratio %1 (W·s, X/s)</source>
+        <translation>AWQ：比例 %1 下的缩放因子 s（W·s，X/s）</translation>
+    </message>
+    <message>
+        <source>Input channel j</source>
+        <translation>输入通道 j</translation>
+    </message>
+    <message>
+        <source>Scale s_j (log)</source>
+        <translation>缩放因子 s_j（对数）</translation>
+    </message>
+    <message>
+        <source>Tick AWQ among the methods to see this chart</source>
+        <translation>在方法中勾选 AWQ 以查看此图</translation>
+    </message>
+    <message>
+        <source>AWQ failed: %1</source>
+        <translation>AWQ 失败：%1</translation>
+    </message>
+    <message>
+        <source>Mean |x_j| over tokens (log)</source>
+        <translation>各 token 的 |x_j| 均值（对数）</translation>
+    </message>
+    <message>
+        <source>Mean |x_j| (right axis)</source>
+        <translation>|x_j| 均值（右轴）</translation>
+    </message>
+    <message>
+        <source>Scale s_j</source>
+        <translation>缩放因子 s_j</translation>
+    </message>
+    <message>
+        <source>Outlier input channels</source>
+        <translation>离群输入通道</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::CalibMethodErrorChart</name>
+    <message>
+        <source>RTN
 INT%1</source>
-            <translation>RTN
+        <translation>RTN
 INT%1</translation>
-        </message>
-        <message>
-            <source>GPTQ
+    </message>
+    <message>
+        <source>GPTQ
 INT%1</source>
-            <translation>GPTQ
+        <translation>GPTQ
 INT%1</translation>
-        </message>
-        <message>
-            <source>AWQ
+    </message>
+    <message>
+        <source>AWQ
 INT%1</source>
-            <translation>AWQ
+        <translation>AWQ
 INT%1</translation>
-        </message>
-        <message>
-            <source>AWQ + clip
+    </message>
+    <message>
+        <source>AWQ + clip
 INT%1</source>
-            <translation>AWQ + 裁剪
+        <translation>AWQ + 裁剪
 INT%1</translation>
-        </message>
-        <message>
-            <source>SmoothQuant
+    </message>
+    <message>
+        <source>SmoothQuant
 W8A8
 per tensor</source>
-            <translation>SmoothQuant
+        <translation>SmoothQuant
 W8A8
 逐张量</translation>
-        </message>
-        <message>
-            <source>SmoothQuant
+    </message>
+    <message>
+        <source>SmoothQuant
 W8A8
 per token</source>
-            <translation>SmoothQuant
+        <translation>SmoothQuant
 W8A8
 逐 token</translation>
-        </message>
-        <message>
-            <source>W8A8
+    </message>
+    <message>
+        <source>W8A8
 per tensor</source>
-            <translation>W8A8
+        <translation>W8A8
 逐张量</translation>
-        </message>
-        <message>
-            <source>W8A8
+    </message>
+    <message>
+        <source>W8A8
 per token</source>
-            <translation>W8A8
+        <translation>W8A8
 逐 token</translation>
-        </message>
-        <message>
-            <source>Layer-output error by method</source>
-            <translation>各方法的层输出误差</translation>
-        </message>
-        <message>
-            <source>Layer-output error by method (weight-only INT%1, %2)</source>
-            <translation>各方法的层输出误差（仅权重 INT%1，%2）</translation>
-        </message>
-        <message>
-            <source>groups of %1</source>
-            <translation>每组 %1 列</translation>
-        </message>
-        <message>
-            <source>one group per row</source>
-            <translation>每行一组</translation>
-        </message>
-        <message>
-            <source>Method</source>
-            <translation>方法</translation>
-        </message>
-        <message>
-            <source>Relative output error (log)
+    </message>
+    <message>
+        <source>Layer-output error by method</source>
+        <translation>各方法的层输出误差</translation>
+    </message>
+    <message>
+        <source>Layer-output error by method (weight-only INT%1, %2)</source>
+        <translation>各方法的层输出误差（仅权重 INT%1，%2）</translation>
+    </message>
+    <message>
+        <source>groups of %1</source>
+        <translation>每组 %1 列</translation>
+    </message>
+    <message>
+        <source>one group per row</source>
+        <translation>每行一组</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Relative output error (log)
 ||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
-            <translation>相对输出误差（对数）
+        <translation>相对输出误差（对数）
 ||XWᵀ - XWqᵀ||² / ||XWᵀ||²</translation>
-        </message>
-        <message>
-            <source>Relative output error
+    </message>
+    <message>
+        <source>Relative output error
 ||XWᵀ - XWqᵀ||² / ||XWᵀ||²</source>
-            <translation>相对输出误差
+        <translation>相对输出误差
 ||XWᵀ - XWqᵀ||² / ||XWᵀ||²</translation>
-        </message>
-        <message>
-            <source>No method ran</source>
-            <translation>没有运行任何方法</translation>
-        </message>
-        <message>
-            <source>%1
+    </message>
+    <message>
+        <source>No method ran</source>
+        <translation>没有运行任何方法</translation>
+    </message>
+    <message>
+        <source>%1
 relative output error %2
 output MSE %3
 weight MSE %4
 time %5 s</source>
-            <translation>%1
+        <translation>%1
 相对输出误差 %2
 输出 MSE %3
 权重 MSE %4
 用时 %5 秒</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::CalibrationChart</name>
-        <message>
-            <source>Run the calibration to see this chart</source>
-            <translation>运行校准以查看此图</translation>
-        </message>
-        <message>
-            <source>The calibration could not run:
+    </message>
+</context>
+<context>
+    <name>ql::ui::CalibrationChart</name>
+    <message>
+        <source>Run the calibration to see this chart</source>
+        <translation>运行校准以查看此图</translation>
+    </message>
+    <message>
+        <source>The calibration could not run:
 %1</source>
-            <translation>校准无法运行：
+        <translation>校准无法运行：
 %1</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::CalibrationView</name>
-        <message>
-            <source>RTN (round to nearest)</source>
-            <translation>RTN（就近取整）</translation>
-        </message>
-        <message>
-            <source>GPTQ</source>
-            <translation>GPTQ</translation>
-        </message>
-        <message>
-            <source>AWQ</source>
-            <translation>AWQ</translation>
-        </message>
-        <message>
-            <source>AWQ + clip</source>
-            <translation>AWQ + 裁剪</translation>
-        </message>
-        <message>
-            <source>SmoothQuant W8A8 (and plain W8A8)</source>
-            <translation>SmoothQuant W8A8（及普通 W8A8）</translation>
-        </message>
-        <message>
-            <source>Layer: weights W and activations X</source>
-            <translation>层：权重 W 与激活 X</translation>
-        </message>
-        <message>
-            <source>Generated layer</source>
-            <translation>生成的层</translation>
-        </message>
-        <message>
-            <source>W.npy + X.npy files</source>
-            <translation>W.npy + X.npy 文件</translation>
-        </message>
-        <message>
-            <source>W.npy + generated activations</source>
-            <translation>W.npy + 生成的激活</translation>
-        </message>
-        <message>
-            <source>Current tensor + generated activations</source>
-            <translation>当前张量 + 生成的激活</translation>
-        </message>
-        <message>
-            <source>Where W (out x in) and X (tokens x in) come from</source>
-            <translation>W（输出 x 输入）和 X（token x 输入）的来源</translation>
-        </message>
-        <message>
-            <source>...</source>
-            <translation>...</translation>
-        </message>
-        <message>
-            <source>Choose a .npy file</source>
-            <translation>选择 .npy 文件</translation>
-        </message>
-        <message>
-            <source>Weights W</source>
-            <translation>权重 W</translation>
-        </message>
-        <message>
-            <source>W.npy, [out, in]</source>
-            <translation>W.npy，[输出, 输入]</translation>
-        </message>
-        <message>
-            <source>X.npy, [tokens, in]</source>
-            <translation>X.npy，[token, 输入]</translation>
-        </message>
-        <message>
-            <source>Activations X</source>
-            <translation>激活 X</translation>
-        </message>
-        <message>
-            <source>Output features: rows of W</source>
-            <translation>输出特征数：W 的行数</translation>
-        </message>
-        <message>
-            <source>Input features: columns of W and of X</source>
-            <translation>输入特征数：W 和 X 的列数</translation>
-        </message>
-        <message>
-            <source>Output features</source>
-            <translation>输出特征数</translation>
-        </message>
-        <message>
-            <source>Input features</source>
-            <translation>输入特征数</translation>
-        </message>
-        <message>
-            <source>Calibration tokens: rows of X</source>
-            <translation>校准 token 数：X 的行数</translation>
-        </message>
-        <message>
-            <source>The same seed gives the same layer on every machine</source>
-            <translation>相同的种子在任何机器上生成相同的层</translation>
-        </message>
-        <message>
-            <source>Input channels of X scaled 20-100x, as measured in LLMs (SmoothQuant, LLM.int8())</source>
-            <translation>X 中放大 20-100 倍的输入通道，与在大语言模型中测得的一致（SmoothQuant、LLM.int8()）</translation>
-        </message>
-        <message>
-            <source>Share of each activation&apos;s variance from a shared low-rank mixing. 0: independent channels, H nearly diagonal, and GPTQ barely beats RTN</source>
-            <translation>每个激活的方差中来自共享低秩混合的比例。0：通道相互独立，H 接近对角，GPTQ 几乎不优于 RTN</translation>
-        </message>
-        <message>
-            <source>Tokens</source>
-            <translation>Token 数</translation>
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation>种子</translation>
-        </message>
-        <message>
-            <source>Outlier channels</source>
-            <translation>离群通道数</translation>
-        </message>
-        <message>
-            <source>Channel correlation</source>
-            <translation>通道相关性</translation>
-        </message>
-        <message>
-            <source>Weight-only INT (RTN, GPTQ, AWQ)</source>
-            <translation>仅权重 INT（RTN、GPTQ、AWQ）</translation>
-        </message>
-        <message>
-            <source> bits</source>
-            <translation> 位</translation>
-        </message>
-        <message>
-            <source>Asymmetric INT-b: one scale and integer zero point per output row and group of input columns</source>
-            <translation>非对称 INT-b：每个输出行的每组输入列有一个缩放因子和整数零点</translation>
-        </message>
-        <message>
-            <source>%1 columns</source>
-            <translation>%1 列</translation>
-        </message>
-        <message>
-            <source>one group per row</source>
-            <translation>每行一组</translation>
-        </message>
-        <message>
-            <source>GPTQ act-order (largest H_jj first)</source>
-            <translation>GPTQ act-order（H_jj 最大者优先）</translation>
-        </message>
-        <message>
-            <source>GPTQ dampening: percdamp x mean(diag H) is added to the diagonal of H</source>
-            <translation>GPTQ 阻尼：在 H 的对角线上加 percdamp x mean(diag H)</translation>
-        </message>
-        <message>
-            <source>Bits</source>
-            <translation>位数</translation>
-        </message>
-        <message>
-            <source>Group size</source>
-            <translation>分组大小</translation>
-        </message>
-        <message>
-            <source>GPTQ percdamp</source>
-            <translation>GPTQ percdamp</translation>
-        </message>
-        <message>
-            <source>SmoothQuant W8A8</source>
-            <translation>SmoothQuant W8A8</translation>
-        </message>
-        <message>
-            <source>Migration strength: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha). 0 leaves the weights unchanged</source>
-            <translation>迁移强度：s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)。0 时权重不变</translation>
-        </message>
-        <message>
-            <source>alpha = %1: share of the outliers moved into W</source>
-            <translation>alpha = %1：迁移到 W 中的离群值比例</translation>
-        </message>
-        <message>
-            <source>Methods to run</source>
-            <translation>要运行的方法</translation>
-        </message>
-        <message>
-            <source>Log scale on the comparison</source>
-            <translation>对比图使用对数坐标</translation>
-        </message>
-        <message>
-            <source>Run</source>
-            <translation>运行</translation>
-        </message>
-        <message>
-            <source>Run the chosen methods on this layer (any change also re-runs them)</source>
-            <translation>在此层上运行所选方法（任何更改也会重新运行）</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Export all calibration charts...</source>
-            <translation>导出所有校准图表...</translation>
-        </message>
-        <message>
-            <source>Every calibration chart as PNG, SVG and PDF, and the report as JSON, into one folder</source>
-            <translation>将每个校准图表导出为 PNG、SVG 和 PDF，并将报告导出为 JSON，存入同一文件夹</translation>
-        </message>
-        <message>
-            <source>SmoothQuant</source>
-            <translation>SmoothQuant</translation>
-        </message>
-        <message>
-            <source>Tick at least one method.</source>
-            <translation>请至少勾选一种方法。</translation>
-        </message>
-        <message>
-            <source>Choose the .npy file(s) of the layer.</source>
-            <translation>请选择该层的 .npy 文件。</translation>
-        </message>
-        <message>
-            <source>The main window has no tensor yet.</source>
-            <translation>主窗口还没有张量。</translation>
-        </message>
-        <message>
-            <source>Running...</source>
-            <translation>正在运行...</translation>
-        </message>
-        <message>
-            <source>Cancelled; the charts show the last finished run.</source>
-            <translation>已取消；图表显示上一次完成的运行。</translation>
-        </message>
-        <message>
-            <source>Cannot run: %1</source>
-            <translation>无法运行：%1</translation>
-        </message>
-        <message>
-            <source>%1: W %2 x %3, X %4 tokens</source>
-            <translation>%1：W %2 x %3，X %4 个 token</translation>
-        </message>
-        <message>
-            <source>; outlier input channels %1</source>
-            <translation>；离群输入通道 %1</translation>
-        </message>
-        <message>
-            <source>Done in %1 s.</source>
-            <translation>用时 %1 秒完成。</translation>
-        </message>
-        <message>
-            <source>Warning: %1</source>
-            <translation>警告：%1</translation>
-        </message>
-        <message>
-            <source>NumPy arrays (*.npy)</source>
-            <translation>NumPy 数组 (*.npy)</translation>
-        </message>
-        <message>
-            <source>Calibration: GPTQ, AWQ, SmoothQuant</source>
-            <translation>校准：GPTQ、AWQ、SmoothQuant</translation>
-        </message>
-        <message>
-            <source>Export every calibration chart and the report into</source>
-            <translation>将所有校准图表和报告导出到</translation>
-        </message>
-        <message>
-            <source>Export failed: %1</source>
-            <translation>导出失败：%1</translation>
-        </message>
-        <message>
-            <source>Export failed</source>
-            <translation>导出失败</translation>
-        </message>
-        <message numerus="yes">
-            <source>Wrote %n file(s) to %1</source>
-            <translation>
-                <numerusform>已将 %n 个文件写入 %1</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GptqColumnErrorChart</name>
-        <message>
-            <source>Column, in quantization order (act-order: largest H_jj first)</source>
-            <translation>列（按量化顺序；act-order：H_jj 最大者优先）</translation>
-        </message>
-        <message>
-            <source>Column, in quantization order</source>
-            <translation>列（按量化顺序）</translation>
-        </message>
-        <message>
-            <source>Column loss Σ (w − q)² / U_jj² / 2 (log)</source>
-            <translation>列损失 Σ (w − q)² / U_jj² / 2（对数）</translation>
-        </message>
-        <message>
-            <source>Tick GPTQ among the methods to see this chart</source>
-            <translation>在方法中勾选 GPTQ 以查看此图</translation>
-        </message>
-        <message>
-            <source>GPTQ failed: %1</source>
-            <translation>GPTQ 失败：%1</translation>
-        </message>
-        <message>
-            <source>No columns</source>
-            <translation>没有列</translation>
-        </message>
-        <message>
-            <source>Loss of each column</source>
-            <translation>每列的损失</translation>
-        </message>
-        <message>
-            <source>Cumulative loss (GPTQ&apos;s Losses summed)</source>
-            <translation>累计损失（GPTQ 的 Losses 之和）</translation>
-        </message>
-        <message>
-            <source>Cumulative loss (right axis), total %1</source>
-            <translation>累计损失（右轴），总计 %1</translation>
-        </message>
-        <message>
-            <source>GPTQ: error per column as quantization proceeds</source>
-            <translation>GPTQ：量化过程中每列的误差</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::GptqHessianChart</name>
-        <message>
-            <source>Input channel j</source>
-            <translation>输入通道 j</translation>
-        </message>
-        <message>
-            <source>H_jj = 2/n Σ_t x_tj² (log)</source>
-            <translation>H_jj = 2/n Σ_t x_tj²（对数）</translation>
-        </message>
-        <message>
-            <source>Tick GPTQ among the methods to see this chart</source>
-            <translation>在方法中勾选 GPTQ 以查看此图</translation>
-        </message>
-        <message>
-            <source>GPTQ failed: %1</source>
-            <translation>GPTQ 失败：%1</translation>
-        </message>
-        <message>
-            <source>Hessian diagonal H_jj</source>
-            <translation>Hessian 对角线 H_jj</translation>
-        </message>
-        <message>
-            <source>Outlier input channels (x20-100)</source>
-            <translation>离群输入通道（x20-100）</translation>
-        </message>
-        <message>
-            <source>GPTQ: Hessian diagonal (which inputs matter)</source>
-            <translation>GPTQ：Hessian 对角线（哪些输入重要）</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SmoothQuantHistogramChart</name>
-        <message>
-            <source>Activation value</source>
-            <translation>激活值</translation>
-        </message>
-        <message>
-            <source>Density (1 / value unit, log)</source>
-            <translation>密度（1 / 数值单位，对数）</translation>
-        </message>
-        <message>
-            <source>Tick SmoothQuant among the methods to see this chart</source>
-            <translation>在方法中勾选 SmoothQuant 以查看此图</translation>
-        </message>
-        <message>
-            <source>SmoothQuant failed: %1</source>
-            <translation>SmoothQuant 失败：%1</translation>
-        </message>
-        <message>
-            <source>X before smoothing: range [%1, %2]</source>
-            <translation>平滑前的 X：范围 [%1, %2]</translation>
-        </message>
-        <message>
-            <source>X / s after smoothing: range [%1, %2]</source>
-            <translation>平滑后的 X / s：范围 [%1, %2]</translation>
-        </message>
-        <message>
-            <source>SmoothQuant: activation values before and after</source>
-            <translation>SmoothQuant：平滑前后的激活值</translation>
-        </message>
-    </context>
-    <context>
-        <name>ql::ui::SmoothQuantMaxChart</name>
-        <message>
-            <source>SmoothQuant: per-channel max |X| and max |W|</source>
-            <translation>SmoothQuant：逐通道 max |X| 与 max |W|</translation>
-        </message>
-        <message>
-            <source>SmoothQuant, α = %1: max |X| and max |W| per channel</source>
-            <translation>SmoothQuant，α = %1：逐通道 max |X| 与 max |W|</translation>
-        </message>
-        <message>
-            <source>Input channel j</source>
-            <translation>输入通道 j</translation>
-        </message>
-        <message>
-            <source>Max |value| over tokens (X) or output rows (W) (log)</source>
-            <translation>按 token（X）或输出行（W）取的最大 |值|（对数）</translation>
-        </message>
-        <message>
-            <source>Tick SmoothQuant among the methods to see this chart</source>
-            <translation>在方法中勾选 SmoothQuant 以查看此图</translation>
-        </message>
-        <message>
-            <source>SmoothQuant failed: %1</source>
-            <translation>SmoothQuant 失败：%1</translation>
-        </message>
-        <message>
-            <source>max |X_j| before</source>
-            <translation>平滑前 max |X_j|</translation>
-        </message>
-        <message>
-            <source>max |W_j| before</source>
-            <translation>平滑前 max |W_j|</translation>
-        </message>
-        <message>
-            <source>max |W_j s_j| after</source>
-            <translation>平滑后 max |W_j s_j|</translation>
-        </message>
-        <message>
-            <source>max |X_j / s_j| after</source>
-            <translation>平滑后 max |X_j / s_j|</translation>
-        </message>
-        <message>
-            <source>Outlier input channels</source>
-            <translation>离群输入通道</translation>
-        </message>
-    </context>
+    </message>
+</context>
+<context>
+    <name>ql::ui::CalibrationView</name>
+    <message>
+        <source>RTN (round to nearest)</source>
+        <translation>RTN（就近取整）</translation>
+    </message>
+    <message>
+        <source>GPTQ</source>
+        <translation>GPTQ</translation>
+    </message>
+    <message>
+        <source>AWQ</source>
+        <translation>AWQ</translation>
+    </message>
+    <message>
+        <source>AWQ + clip</source>
+        <translation>AWQ + 裁剪</translation>
+    </message>
+    <message>
+        <source>SmoothQuant W8A8 (and plain W8A8)</source>
+        <translation>SmoothQuant W8A8（及普通 W8A8）</translation>
+    </message>
+    <message>
+        <source>Layer: weights W and activations X</source>
+        <translation>层：权重 W 与激活 X</translation>
+    </message>
+    <message>
+        <source>Generated layer</source>
+        <translation>生成的层</translation>
+    </message>
+    <message>
+        <source>W.npy + X.npy files</source>
+        <translation>W.npy + X.npy 文件</translation>
+    </message>
+    <message>
+        <source>W.npy + generated activations</source>
+        <translation>W.npy + 生成的激活</translation>
+    </message>
+    <message>
+        <source>Current tensor + generated activations</source>
+        <translation>当前张量 + 生成的激活</translation>
+    </message>
+    <message>
+        <source>Where W (out x in) and X (tokens x in) come from</source>
+        <translation>W（输出 x 输入）和 X（token x 输入）的来源</translation>
+    </message>
+    <message>
+        <source>...</source>
+        <translation>...</translation>
+    </message>
+    <message>
+        <source>Choose a .npy file</source>
+        <translation>选择 .npy 文件</translation>
+    </message>
+    <message>
+        <source>Weights W</source>
+        <translation>权重 W</translation>
+    </message>
+    <message>
+        <source>W.npy, [out, in]</source>
+        <translation>W.npy，[输出, 输入]</translation>
+    </message>
+    <message>
+        <source>X.npy, [tokens, in]</source>
+        <translation>X.npy，[token, 输入]</translation>
+    </message>
+    <message>
+        <source>Activations X</source>
+        <translation>激活 X</translation>
+    </message>
+    <message>
+        <source>Output features: rows of W</source>
+        <translation>输出特征数：W 的行数</translation>
+    </message>
+    <message>
+        <source>Input features: columns of W and of X</source>
+        <translation>输入特征数：W 和 X 的列数</translation>
+    </message>
+    <message>
+        <source>Output features</source>
+        <translation>输出特征数</translation>
+    </message>
+    <message>
+        <source>Input features</source>
+        <translation>输入特征数</translation>
+    </message>
+    <message>
+        <source>Calibration tokens: rows of X</source>
+        <translation>校准 token 数：X 的行数</translation>
+    </message>
+    <message>
+        <source>The same seed gives the same layer on every machine</source>
+        <translation>相同的种子在任何机器上生成相同的层</translation>
+    </message>
+    <message>
+        <source>Input channels of X scaled 20-100x, as measured in LLMs (SmoothQuant, LLM.int8())</source>
+        <translation>X 中放大 20-100 倍的输入通道，与在大语言模型中测得的一致（SmoothQuant、LLM.int8()）</translation>
+    </message>
+    <message>
+        <source>Share of each activation&apos;s variance from a shared low-rank mixing. 0: independent channels, H nearly diagonal, and GPTQ barely beats RTN</source>
+        <translation>每个激活的方差中来自共享低秩混合的比例。0：通道相互独立，H 接近对角，GPTQ 几乎不优于 RTN</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token 数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Outlier channels</source>
+        <translation>离群通道数</translation>
+    </message>
+    <message>
+        <source>Channel correlation</source>
+        <translation>通道相关性</translation>
+    </message>
+    <message>
+        <source>Weight-only INT (RTN, GPTQ, AWQ)</source>
+        <translation>仅权重 INT（RTN、GPTQ、AWQ）</translation>
+    </message>
+    <message>
+        <source> bits</source>
+        <translation> 位</translation>
+    </message>
+    <message>
+        <source>Asymmetric INT-b: one scale and integer zero point per output row and group of input columns</source>
+        <translation>非对称 INT-b：每个输出行的每组输入列有一个缩放因子和整数零点</translation>
+    </message>
+    <message>
+        <source>%1 columns</source>
+        <translation>%1 列</translation>
+    </message>
+    <message>
+        <source>one group per row</source>
+        <translation>每行一组</translation>
+    </message>
+    <message>
+        <source>GPTQ act-order (largest H_jj first)</source>
+        <translation>GPTQ act-order（H_jj 最大者优先）</translation>
+    </message>
+    <message>
+        <source>GPTQ dampening: percdamp x mean(diag H) is added to the diagonal of H</source>
+        <translation>GPTQ 阻尼：在 H 的对角线上加 percdamp x mean(diag H)</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation>分组大小</translation>
+    </message>
+    <message>
+        <source>GPTQ percdamp</source>
+        <translation>GPTQ percdamp</translation>
+    </message>
+    <message>
+        <source>SmoothQuant W8A8</source>
+        <translation>SmoothQuant W8A8</translation>
+    </message>
+    <message>
+        <source>Migration strength: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha). 0 leaves the weights unchanged</source>
+        <translation>迁移强度：s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)。0 时权重不变</translation>
+    </message>
+    <message>
+        <source>alpha = %1: share of the outliers moved into W</source>
+        <translation>alpha = %1：迁移到 W 中的离群值比例</translation>
+    </message>
+    <message>
+        <source>Methods to run</source>
+        <translation>要运行的方法</translation>
+    </message>
+    <message>
+        <source>Log scale on the comparison</source>
+        <translation>对比图使用对数坐标</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run the chosen methods on this layer (any change also re-runs them)</source>
+        <translation>在此层上运行所选方法（任何更改也会重新运行）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export all calibration charts...</source>
+        <translation>导出所有校准图表...</translation>
+    </message>
+    <message>
+        <source>Every calibration chart as PNG, SVG and PDF, and the report as JSON, into one folder</source>
+        <translation>将每个校准图表导出为 PNG、SVG 和 PDF，并将报告导出为 JSON，存入同一文件夹</translation>
+    </message>
+    <message>
+        <source>SmoothQuant</source>
+        <translation>SmoothQuant</translation>
+    </message>
+    <message>
+        <source>Tick at least one method.</source>
+        <translation>请至少勾选一种方法。</translation>
+    </message>
+    <message>
+        <source>Choose the .npy file(s) of the layer.</source>
+        <translation>请选择该层的 .npy 文件。</translation>
+    </message>
+    <message>
+        <source>The main window has no tensor yet.</source>
+        <translation>主窗口还没有张量。</translation>
+    </message>
+    <message>
+        <source>Running...</source>
+        <translation>正在运行...</translation>
+    </message>
+    <message>
+        <source>Cancelled; the charts show the last finished run.</source>
+        <translation>已取消；图表显示上一次完成的运行。</translation>
+    </message>
+    <message>
+        <source>Cannot run: %1</source>
+        <translation>无法运行：%1</translation>
+    </message>
+    <message>
+        <source>%1: W %2 x %3, X %4 tokens</source>
+        <translation>%1：W %2 x %3，X %4 个 token</translation>
+    </message>
+    <message>
+        <source>; outlier input channels %1</source>
+        <translation>；离群输入通道 %1</translation>
+    </message>
+    <message>
+        <source>Done in %1 s.</source>
+        <translation>用时 %1 秒完成。</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npy)</source>
+        <translation>NumPy 数组 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Calibration: GPTQ, AWQ, SmoothQuant</source>
+        <translation>校准：GPTQ、AWQ、SmoothQuant</translation>
+    </message>
+    <message>
+        <source>Export every calibration chart and the report into</source>
+        <translation>将所有校准图表和报告导出到</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个文件写入 %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ChannelErrorChart</name>
+    <message>
+        <source>Per-channel error</source>
+        <translation>逐通道误差</translation>
+    </message>
+    <message>
+        <source>Output channel (row)</source>
+        <translation>输出通道（行）</translation>
+    </message>
+    <message>
+        <source>MSE of the row (log)</source>
+        <translation>该行的 MSE（对数）</translation>
+    </message>
+    <message>
+        <source>MSE of the row</source>
+        <translation>该行的 MSE</translation>
+    </message>
+    <message>
+        <source>No per-channel error yet</source>
+        <translation>尚无逐通道误差</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ChartView</name>
+    <message>
+        <source>Reset view</source>
+        <translation>重置视图</translation>
+    </message>
+    <message>
+        <source>Export as PNG...</source>
+        <translation>导出为 PNG...</translation>
+    </message>
+    <message>
+        <source>Export as JPG...</source>
+        <translation>导出为 JPG...</translation>
+    </message>
+    <message>
+        <source>Export as PDF (vector)...</source>
+        <translation>导出为 PDF（矢量）...</translation>
+    </message>
+    <message>
+        <source>Export as SVG (vector)...</source>
+        <translation>导出为 SVG（矢量）...</translation>
+    </message>
+    <message>
+        <source>image size %1x%2 is too large (at most 20000 pixels a side)</source>
+        <translation>图像尺寸 %1x%2 太大（每边最多 20000 像素）</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>could not render %1</source>
+        <translation>无法渲染 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ConfigPanel</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Colour...</source>
+        <translation>颜色...</translation>
+    </message>
+    <message>
+        <source>Add a configuration (Ctrl+N)</source>
+        <translation>添加一个配置 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Duplicate the selected configuration (Ctrl+Shift+D)</source>
+        <translation>复制所选配置 (Ctrl+Shift+D)</translation>
+    </message>
+    <message>
+        <source>Remove the selected configuration</source>
+        <translation>删除所选配置</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>INT (uniform integer)</source>
+        <translation>INT（均匀整数）</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>Asymmetric (zero point)</source>
+        <translation>非对称（零点）</translation>
+    </message>
+    <message>
+        <source>Symmetric</source>
+        <translation>对称</translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Per tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>Per channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message>
+        <source>Per group</source>
+        <translation>逐组</translation>
+    </message>
+    <message>
+        <source>Granularity</source>
+        <translation>粒度</translation>
+    </message>
+    <message>
+        <source>Channel axis: 0 = output channels (rows)</source>
+        <translation>通道轴：0 = 输出通道（行）</translation>
+    </message>
+    <message>
+        <source>Channel axis</source>
+        <translation>通道轴</translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation>组大小</translation>
+    </message>
+    <message>
+        <source>format default</source>
+        <translation>格式默认值</translation>
+    </message>
+    <message>
+        <source>Block size</source>
+        <translation>块大小</translation>
+    </message>
+    <message>
+        <source>Auto (fp16 per group, else fp32)</source>
+        <translation>自动（逐组用 fp16，否则 fp32）</translation>
+    </message>
+    <message>
+        <source>Scale stored as</source>
+        <translation>缩放因子存储为</translation>
+    </message>
+    <message>
+        <source>Min-max</source>
+        <translation>最小-最大值</translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation>百分位数</translation>
+    </message>
+    <message>
+        <source>MSE-optimal clipping</source>
+        <translation>MSE 最优截断</translation>
+    </message>
+    <message>
+        <source>KL divergence (entropy)</source>
+        <translation>KL 散度（熵）</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>范围</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bit(s)</source>
+        <translation>
+            <numerusform>%n 位</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Colour of %1</source>
+        <translation>%1 的颜色</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::DecodeTokensChart</name>
+    <message>
+        <source>Estimated decode speed</source>
+        <translation>估计的解码速度</translation>
+    </message>
+    <message>
+        <source>Estimated decode speed of a %1-billion-parameter model (bandwidth / bytes per token)</source>
+        <translation>%1 十亿参数模型的估计解码速度（带宽 / 每个 token 的字节数）</translation>
+    </message>
+    <message>
+        <source>Device (memory bandwidth)</source>
+        <translation>设备（内存带宽）</translation>
+    </message>
+    <message>
+        <source>Tokens per second (log scale)</source>
+        <translation>每秒 token 数（对数坐标）</translation>
+    </message>
+    <message>
+        <source>No estimate yet</source>
+        <translation>尚无估计</translation>
+    </message>
+    <message>
+        <source> (measured)</source>
+        <translation>（实测）</translation>
+    </message>
+    <message>
+        <source>seed 004, 7B %1: %2 tokens/s</source>
+        <translation>种子 004，7B %1：每秒 %2 个 token</translation>
+    </message>
+    <message>
+        <source>%1: %2 GB/s%3</source>
+        <translation>%1：%2 GB/s%3</translation>
+    </message>
+    <message>
+        <source> (measured read)</source>
+        <translation>（实测读取）</translation>
+    </message>
+    <message>
+        <source> (catalog peak)</source>
+        <translation>（目录峰值）</translation>
+    </message>
+    <message>
+        <source>
+%1: %2 tokens/s (%3 GB per token)</source>
+        <translation>
+%1：每秒 %2 个 token（每个 token %3 GB）</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ErrorDistributionChart</name>
+    <message>
+        <source>Quantization error distribution</source>
+        <translation>量化误差分布</translation>
+    </message>
+    <message>
+        <source>Quantization error (dequantized - original)</source>
+        <translation>量化误差（反量化值 - 原始值）</translation>
+    </message>
+    <message>
+        <source>Probability density</source>
+        <translation>概率密度</translation>
+    </message>
+    <message>
+        <source>Add a configuration to see its error</source>
+        <translation>添加一个配置以查看其误差</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GptqColumnErrorChart</name>
+    <message>
+        <source>Column, in quantization order (act-order: largest H_jj first)</source>
+        <translation>列（按量化顺序；act-order：H_jj 最大者优先）</translation>
+    </message>
+    <message>
+        <source>Column, in quantization order</source>
+        <translation>列（按量化顺序）</translation>
+    </message>
+    <message>
+        <source>Column loss Σ (w − q)² / U_jj² / 2 (log)</source>
+        <translation>列损失 Σ (w − q)² / U_jj² / 2（对数）</translation>
+    </message>
+    <message>
+        <source>Tick GPTQ among the methods to see this chart</source>
+        <translation>在方法中勾选 GPTQ 以查看此图</translation>
+    </message>
+    <message>
+        <source>GPTQ failed: %1</source>
+        <translation>GPTQ 失败：%1</translation>
+    </message>
+    <message>
+        <source>No columns</source>
+        <translation>没有列</translation>
+    </message>
+    <message>
+        <source>Loss of each column</source>
+        <translation>每列的损失</translation>
+    </message>
+    <message>
+        <source>Cumulative loss (GPTQ&apos;s Losses summed)</source>
+        <translation>累计损失（GPTQ 的 Losses 之和）</translation>
+    </message>
+    <message>
+        <source>Cumulative loss (right axis), total %1</source>
+        <translation>累计损失（右轴），总计 %1</translation>
+    </message>
+    <message>
+        <source>GPTQ: error per column as quantization proceeds</source>
+        <translation>GPTQ：量化过程中每列的误差</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GptqHessianChart</name>
+    <message>
+        <source>Input channel j</source>
+        <translation>输入通道 j</translation>
+    </message>
+    <message>
+        <source>H_jj = 2/n Σ_t x_tj² (log)</source>
+        <translation>H_jj = 2/n Σ_t x_tj²（对数）</translation>
+    </message>
+    <message>
+        <source>Tick GPTQ among the methods to see this chart</source>
+        <translation>在方法中勾选 GPTQ 以查看此图</translation>
+    </message>
+    <message>
+        <source>GPTQ failed: %1</source>
+        <translation>GPTQ 失败：%1</translation>
+    </message>
+    <message>
+        <source>Hessian diagonal H_jj</source>
+        <translation>Hessian 对角线 H_jj</translation>
+    </message>
+    <message>
+        <source>Outlier input channels (x20-100)</source>
+        <translation>离群输入通道（x20-100）</translation>
+    </message>
+    <message>
+        <source>GPTQ: Hessian diagonal (which inputs matter)</source>
+        <translation>GPTQ：Hessian 对角线（哪些输入重要）</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GpuFitChart</name>
+    <message>
+        <source>Which GPUs does the model fit?</source>
+        <translation>模型能装进哪些 GPU？</translation>
+    </message>
+    <message>
+        <source>Which GPUs does a %1-billion-parameter model fit?</source>
+        <translation>%1 十亿参数的模型能装进哪些 GPU？</translation>
+    </message>
+    <message>
+        <source>Format (bits per weight)</source>
+        <translation>格式（每个权重的位数）</translation>
+    </message>
+    <message>
+        <source>Memory (GB, 10^9 bytes)</source>
+        <translation>内存（GB，10^9 字节）</translation>
+    </message>
+    <message>
+        <source>Choose a model size and GPUs</source>
+        <translation>请选择模型大小和 GPU</translation>
+    </message>
+    <message>
+        <source>fits every chosen GPU</source>
+        <translation>所有选中的 GPU 都装得下</translation>
+    </message>
+    <message>
+        <source>fits some</source>
+        <translation>部分装得下</translation>
+    </message>
+    <message>
+        <source>fits none</source>
+        <translation>都装不下</translation>
+    </message>
+    <message>
+        <source>%1: %2 GiB, %3 GB usable</source>
+        <translation>%1：%2 GiB，可用 %3 GB</translation>
+    </message>
+    <message>
+        <source>%1 at %2 bits per weight: %3</source>
+        <translation>%1，每个权重 %2 位：%3</translation>
+    </message>
+    <message>
+        <source>fits</source>
+        <translation>装得下</translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation>装不下</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GpuFitPanel</name>
+    <message>
+        <source>Custom size</source>
+        <translation>自定义大小</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source> billion parameters</source>
+        <translation> 十亿参数</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Memory kept free for activations, CUDA context and fragmentation</source>
+        <translation>为激活值、CUDA 上下文和碎片预留的显存</translation>
+    </message>
+    <message>
+        <source>Headroom</source>
+        <translation>预留空间</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <source>Add the KV cache of this many tokens (needs a model preset)</source>
+        <translation>加上这么多 token 的 KV 缓存（需要模型预设）</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::LayerErrorChart</name>
+    <message>
+        <source>Error accumulation through layers</source>
+        <translation>误差逐层累积</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Relative output error ||h - h_q|| / ||h|| (log)</source>
+        <translation>相对输出误差 ||h - h_q|| / ||h||（对数）</translation>
+    </message>
+    <message>
+        <source>Turn on the layer simulation to see error accumulate</source>
+        <translation>打开多层模拟以查看误差累积</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::MainWindow</name>
+    <message>
+        <source>QuantLens - see what quantization does to weights</source>
+        <translation>QuantLens - 看看量化对权重做了什么</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the running analysis (Esc)</source>
+        <translation>停止正在运行的分析 (Esc)</translation>
+    </message>
+    <message>
+        <source>Backend: %1</source>
+        <translation>后端：%1</translation>
+    </message>
+    <message>
+        <source>Backend: CPU, %1 threads</source>
+        <translation>后端：CPU，%1 个线程</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Configurations to compare</source>
+        <translation>要比较的配置</translation>
+    </message>
+    <message>
+        <source>GPU fit</source>
+        <translation>GPU 容量</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Export as CSV...</source>
+        <translation>导出为 CSV...</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Open session...</source>
+        <translation>打开会话(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation>保存会话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save session &amp;as...</source>
+        <translation>会话另存为(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>Recent sessions</source>
+        <translation>最近的会话</translation>
+    </message>
+    <message>
+        <source>&amp;Export all charts...</source>
+        <translation>导出全部图表(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>Export metrics as CSV...</source>
+        <translation>将指标导出为 CSV...</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Configurations</source>
+        <translation>配置(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Add configuration</source>
+        <translation>添加配置(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicate configuration</source>
+        <translation>复制配置(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove configuration</source>
+        <translation>删除配置(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>重新计算</translation>
+    </message>
+    <message>
+        <source>Cancel analysis</source>
+        <translation>取消分析</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, larger fonts and thicker lines for projectors (F11)</source>
+        <translation>全屏、更大的字体和更粗的线条，适合投影仪 (F11)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark theme</source>
+        <translation>深色主题(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Charts and panels</source>
+        <translation>图表和面板</translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation>重置布局</translation>
+    </message>
+    <message>
+        <source>The default layout returns the next time QuantLens starts.</source>
+        <translation>下次启动 QuantLens 时将恢复默认布局。</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About QuantLens</source>
+        <translation>关于 QuantLens(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cannot use this tensor</source>
+        <translation>无法使用此张量</translation>
+    </message>
+    <message>
+        <source>Analysis cancelled</source>
+        <translation>分析已取消</translation>
+    </message>
+    <message>
+        <source>
+min %1, max %2, mean %3, std %4</source>
+        <translation>
+最小值 %1，最大值 %2，均值 %3，标准差 %4</translation>
+    </message>
+    <message>
+        <source>Analysis: %1 ms</source>
+        <translation>分析：%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1 文件 (*.%2)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Export every chart, the metrics and the session into</source>
+        <translation>将所有图表、指标和会话导出到</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个文件写入 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>QuantLens sessions (*.json)</source>
+        <translation>QuantLens 会话 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>无法保存会话</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>Cannot open the session</source>
+        <translation>无法打开会话</translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>导出指标</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>CUDA device: %1 (compute capability %2.%3, %4 GiB, %5 GB/s)</source>
+        <translation>CUDA 设备：%1（计算能力 %2.%3，%4 GiB，%5 GB/s）</translation>
+    </message>
+    <message>
+        <source>CPU, %1 threads (GPU: %2)</source>
+        <translation>CPU，%1 个线程（GPU：%2）</translation>
+    </message>
+    <message>
+        <source>About QuantLens</source>
+        <translation>关于 QuantLens</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;See what quantization does to neural-network weights: INT8/INT4 and more, their errors, memory and GPU fit.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend:&lt;/b&gt; %2&lt;/p&gt;&lt;p&gt;Qt %3, QCustomPlot, Eigen.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;看看量化对神经网络权重做了什么：INT8/INT4 等格式的误差、内存占用以及能否装进 GPU。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端：&lt;/b&gt;%2&lt;/p&gt;&lt;p&gt;Qt %3、QCustomPlot、Eigen。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Bits vs error</source>
+        <translation>位数与误差</translation>
+    </message>
+    <message>
+        <source>Compare &amp;all formats</source>
+        <translation>比较所有格式(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Quantize this tensor in every format (INT, NF4, FP8, FP4, MXFP4, NVFP4, GGUF blocks) for the Pareto and SNR charts</source>
+        <translation>将此张量量化为每一种格式（INT、NF4、FP8、FP4、MXFP4、NVFP4、GGUF 块格式），用于帕累托图和信噪比图</translation>
+    </message>
+    <message>
+        <source>&amp;Calibration: GPTQ, AWQ, SmoothQuant...</source>
+        <translation>校准(&amp;C)：GPTQ、AWQ、SmoothQuant...</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>误差</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>First weights</source>
+        <translation>前几个权重</translation>
+    </message>
+    <message>
+        <source>Through layers</source>
+        <translation>逐层</translation>
+    </message>
+    <message>
+        <source>SNR vs bits</source>
+        <translation>信噪比与位数</translation>
+    </message>
+    <message>
+        <source>Per channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>&amp;Speed: measure formats on this CPU...</source>
+        <translation>速度(&amp;S)：在此 CPU 上测量各格式...</translation>
+    </message>
+    <message>
+        <source>Cannot open the model file</source>
+        <translation>无法打开模型文件</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::MemoryChart</name>
+    <message>
+        <source>Memory of this tensor per format</source>
+        <translation>此张量在各格式下的内存</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>No tensor yet</source>
+        <translation>尚无张量</translation>
+    </message>
+    <message>
+        <source>Format (bits per weight, scales included)</source>
+        <translation>格式（每个权重的位数，含缩放因子）</translation>
+    </message>
+    <message>
+        <source>Memory (%1)</source>
+        <translation>内存（%1）</translation>
+    </message>
+    <message>
+        <source>%1
+%2 bits per weight
+%3 bytes = %4 GB = %5 GiB</source>
+        <translation>%1
+每个权重 %2 位
+%3 字节 = %4 GB = %5 GiB</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::MetricsModel</name>
+    <message>
+        <source>Mean squared error, mean (x - dq)^2</source>
+        <translation>均方误差，mean (x - dq)^2</translation>
+    </message>
+    <message>
+        <source>Mean absolute error, mean |x - dq|</source>
+        <translation>平均绝对误差，mean |x - dq|</translation>
+    </message>
+    <message>
+        <source>Largest absolute error</source>
+        <translation>最大绝对误差</translation>
+    </message>
+    <message>
+        <source>Signal-to-noise ratio: 10 log10(sum x^2 / sum (x - dq)^2)</source>
+        <translation>信噪比：10 log10(sum x^2 / sum (x - dq)^2)</translation>
+    </message>
+    <message>
+        <source>Signal-to-quantization-noise ratio: 10 log10(var(x) / MSE)</source>
+        <translation>信号与量化噪声比：10 log10(var(x) / MSE)</translation>
+    </message>
+    <message>
+        <source>Cosine similarity of the original and dequantized tensors</source>
+        <translation>原始张量与反量化张量的余弦相似度</translation>
+    </message>
+    <message>
+        <source>True storage: code bits plus scales and zero points, per weight</source>
+        <translation>实际存储：每个权重的编码位数加上缩放因子和零点</translation>
+    </message>
+    <message>
+        <source>Storage of this tensor, decimal and binary units</source>
+        <translation>此张量的存储大小，十进制与二进制单位</translation>
+    </message>
+    <message>
+        <source>Mean |X W^T - X Wq^T| / mean |X W^T| for a random batch X</source>
+        <translation>对随机输入批 X：mean |X W^T - X Wq^T| / mean |X W^T|</translation>
+    </message>
+    <message>
+        <source>Distinct codes that occur</source>
+        <translation>实际出现的不同编码数</translation>
+    </message>
+    <message>
+        <source>Values outside the representable range, saturated</source>
+        <translation>超出可表示范围而被截断的值</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>MSE</translation>
+    </message>
+    <message>
+        <source>MAE</source>
+        <translation>MAE</translation>
+    </message>
+    <message>
+        <source>Max error</source>
+        <translation>最大误差</translation>
+    </message>
+    <message>
+        <source>SNR (dB)</source>
+        <translation>SNR (dB)</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>Bits/weight</source>
+        <translation>位/权重</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Layer output error (%)</source>
+        <translation>层输出误差 (%)</translation>
+    </message>
+    <message>
+        <source>Levels used</source>
+        <translation>使用的级别数</translation>
+    </message>
+    <message>
+        <source>Clipped</source>
+        <translation>截断数</translation>
+    </message>
+    <message>
+        <source>%1 GB / %2 GiB</source>
+        <translation>%1 GB / %2 GiB</translation>
+    </message>
+    <message>
+        <source>%1 MB / %2 MiB</source>
+        <translation>%1 MB / %2 MiB</translation>
+    </message>
+    <message>
+        <source>%1 kB / %2 KiB</source>
+        <translation>%1 kB / %2 KiB</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ModelBrowser</name>
+    <message>
+        <source>Open model...</source>
+        <translation>打开模型...</translation>
+    </message>
+    <message>
+        <source>safetensors, GGUF, ONNX, TensorFlow.js, .npz or .npy; you can also drop a file on the window</source>
+        <translation>safetensors、GGUF、ONNX、TensorFlow.js、.npz 或 .npy；也可以把文件拖到窗口上</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Recent model files</source>
+        <translation>最近的模型文件</translation>
+    </message>
+    <message>
+        <source>Survey whole model</source>
+        <translation>概览整个模型</translation>
+    </message>
+    <message>
+        <source>Quantize every weight tensor with the current configurations: SQNR per layer, memory and GPU fit</source>
+        <translation>用当前配置量化每个权重张量：逐层 SQNR、内存和 GPU 容量</translation>
+    </message>
+    <message>
+        <source>No model open. Open a weights file to browse its tensors.</source>
+        <translation>尚未打开模型。打开一个权重文件以浏览其中的张量。</translation>
+    </message>
+    <message>
+        <source>Filter tensors (words in the name, e.g. &quot;layers.3 q_proj&quot;)</source>
+        <translation>筛选张量（名称中的词，例如 "layers.3 q_proj"）</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>元数据</translation>
+    </message>
+    <message>
+        <source>&amp;Open model or tensor file...</source>
+        <translation>打开模型或张量文件(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>S&amp;urvey whole model</source>
+        <translation>概览整个模型(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Weights (*.safetensors *.gguf *.onnx *.npz *.npy *.json model.safetensors.index.json);;All files (*)</source>
+        <translation>权重 (*.safetensors *.gguf *.onnx *.npz *.npy *.json model.safetensors.index.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no tensors</source>
+        <translation>%1 中没有张量</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2): %n tensor(s), %3 parameters, %4 stored.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;（%2）：%n 个张量，%3 个参数，存储占 %4。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Metadata (%1)</source>
+        <translation>元数据（%1）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 is stored already quantized&lt;/b&gt; as ggml %2 (%3 bits per weight, block scales included). The analysis starts from its dequantized values: quantizing them again shows what a second rounding adds.</source>
+        <translation>&lt;b&gt;%1 已经以量化形式存储&lt;/b&gt;，格式为 ggml %2（每个权重 %3 位，含块缩放因子）。分析从其反量化值开始：再次量化显示第二次舍入带来的误差。</translation>
+    </message>
+    <message>
+        <source>Compare with its stored format %1 (show its levels)</source>
+        <translation>与其存储格式 %1 比较（显示其量化级别）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 is stored quantized&lt;/b&gt;: %2. The analysis starts from the decoded values.</source>
+        <translation>&lt;b&gt;%1 以量化形式存储&lt;/b&gt;：%2。分析从解码后的值开始。</translation>
+    </message>
+    <message>
+        <source>Cannot open the model file</source>
+        <translation>无法打开模型文件</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ModelSqnrChart</name>
+    <message>
+        <source>Weight tensor, in file order</source>
+        <translation>权重张量（按文件顺序）</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>This file has no weight tensors (rank &gt;= 2, floating point)</source>
+        <translation>此文件没有权重张量（秩 &gt;= 2，浮点）</translation>
+    </message>
+    <message>
+        <source>Survey a model to see every layer</source>
+        <translation>概览一个模型以查看每一层</translation>
+    </message>
+    <message>
+        <source>Layer (each point a weight tensor, in file order; ticks at a layer&apos;s first tensor)</source>
+        <translation>层（每个点是一个权重张量，按文件顺序；刻度位于每层的第一个张量）</translation>
+    </message>
+    <message>
+        <source>%1
+%2: SQNR %3 dB
+%4 parameters</source>
+        <translation>%1
+%2：SQNR %3 dB
+%4 个参数</translation>
+    </message>
+    <message>
+        <source>SQNR of every weight tensor along the model</source>
+        <translation>模型中每个权重张量的 SQNR</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ParetoChart</name>
+    <message>
+        <source>Error vs true bits per weight (Pareto front)</source>
+        <translation>误差与每个权重的实际位数（帕累托前沿）</translation>
+    </message>
+    <message>
+        <source>Bits per weight (scales and zero points included)</source>
+        <translation>每个权重的位数（含缩放因子和零点）</translation>
+    </message>
+    <message>
+        <source>MSE (log, lower is better)</source>
+        <translation>MSE（对数，越低越好）</translation>
+    </message>
+    <message>
+        <source>SQNR (dB, higher is better)</source>
+        <translation>SQNR（dB，越高越好）</translation>
+    </message>
+    <message>
+        <source>Add configurations, or press &quot;Compare all formats&quot;</source>
+        <translation>添加配置，或点击“比较所有格式”</translation>
+    </message>
+    <message>
+        <source>Pareto front: no other point has fewer bits and less error</source>
+        <translation>帕累托前沿：没有其他点位数更少且误差更小</translation>
+    </message>
+    <message>
+        <source>All formats at their common settings</source>
+        <translation>所有格式（常用设置）</translation>
+    </message>
+    <message>
+        <source>%1
+%2 bits per weight
+SQNR %3 dB
+MSE %4</source>
+        <translation>%1
+每个权重 %2 位
+SQNR %3 dB
+MSE %4</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::RooflineChart</name>
+    <message>
+        <source>Roofline: arithmetic intensity vs achieved throughput</source>
+        <translation>屋顶线：算术强度与实际吞吐量</translation>
+    </message>
+    <message>
+        <source>Arithmetic intensity (operations per byte, log)</source>
+        <translation>算术强度（每字节运算数，对数）</translation>
+    </message>
+    <message>
+        <source>Throughput (GFLOP/s or GOP/s, log)</source>
+        <translation>吞吐量（GFLOP/s 或 GOP/s，对数）</translation>
+    </message>
+    <message>
+        <source>Press Run to measure</source>
+        <translation>点击“运行”开始测量</translation>
+    </message>
+    <message>
+        <source>roof: %1 GB/s read, int8 peak %2 GOP/s</source>
+        <translation>屋顶：读取 %1 GB/s，int8 峰值 %2 GOP/s</translation>
+    </message>
+    <message>
+        <source>roof: %1 GB/s read, FP32 peak %2 GFLOP/s</source>
+        <translation>屋顶：读取 %1 GB/s，FP32 峰值 %2 GFLOP/s</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SampleChart</name>
+    <message>
+        <source>First weights of a row: original vs dequantized</source>
+        <translation>某一行的前几个权重：原始值与反量化值</translation>
+    </message>
+    <message>
+        <source>First %1 weights of row %2: original vs dequantized</source>
+        <translation>第 %2 行的前 %1 个权重：原始值与反量化值</translation>
+    </message>
+    <message>
+        <source>Index in the row</source>
+        <translation>行内索引</translation>
+    </message>
+    <message>
+        <source>Weight value</source>
+        <translation>权重值</translation>
+    </message>
+    <message>
+        <source>No tensor yet</source>
+        <translation>尚无张量</translation>
+    </message>
+    <message>
+        <source>Original (FP32)</source>
+        <translation>原始值 (FP32)</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SmoothQuantHistogramChart</name>
+    <message>
+        <source>Activation value</source>
+        <translation>激活值</translation>
+    </message>
+    <message>
+        <source>Density (1 / value unit, log)</source>
+        <translation>密度（1 / 数值单位，对数）</translation>
+    </message>
+    <message>
+        <source>Tick SmoothQuant among the methods to see this chart</source>
+        <translation>在方法中勾选 SmoothQuant 以查看此图</translation>
+    </message>
+    <message>
+        <source>SmoothQuant failed: %1</source>
+        <translation>SmoothQuant 失败：%1</translation>
+    </message>
+    <message>
+        <source>X before smoothing: range [%1, %2]</source>
+        <translation>平滑前的 X：范围 [%1, %2]</translation>
+    </message>
+    <message>
+        <source>X / s after smoothing: range [%1, %2]</source>
+        <translation>平滑后的 X / s：范围 [%1, %2]</translation>
+    </message>
+    <message>
+        <source>SmoothQuant: activation values before and after</source>
+        <translation>SmoothQuant：平滑前后的激活值</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SmoothQuantMaxChart</name>
+    <message>
+        <source>SmoothQuant: per-channel max |X| and max |W|</source>
+        <translation>SmoothQuant：逐通道 max |X| 与 max |W|</translation>
+    </message>
+    <message>
+        <source>SmoothQuant, α = %1: max |X| and max |W| per channel</source>
+        <translation>SmoothQuant，α = %1：逐通道 max |X| 与 max |W|</translation>
+    </message>
+    <message>
+        <source>Input channel j</source>
+        <translation>输入通道 j</translation>
+    </message>
+    <message>
+        <source>Max |value| over tokens (X) or output rows (W) (log)</source>
+        <translation>按 token（X）或输出行（W）取的最大 |值|（对数）</translation>
+    </message>
+    <message>
+        <source>Tick SmoothQuant among the methods to see this chart</source>
+        <translation>在方法中勾选 SmoothQuant 以查看此图</translation>
+    </message>
+    <message>
+        <source>SmoothQuant failed: %1</source>
+        <translation>SmoothQuant 失败：%1</translation>
+    </message>
+    <message>
+        <source>max |X_j| before</source>
+        <translation>平滑前 max |X_j|</translation>
+    </message>
+    <message>
+        <source>max |W_j| before</source>
+        <translation>平滑前 max |W_j|</translation>
+    </message>
+    <message>
+        <source>max |W_j s_j| after</source>
+        <translation>平滑后 max |W_j s_j|</translation>
+    </message>
+    <message>
+        <source>max |X_j / s_j| after</source>
+        <translation>平滑后 max |X_j / s_j|</translation>
+    </message>
+    <message>
+        <source>Outlier input channels</source>
+        <translation>离群输入通道</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SnrBitsChart</name>
+    <message>
+        <source>SNR vs bit width</source>
+        <translation>信噪比与位宽</translation>
+    </message>
+    <message>
+        <source>SNR (dB)</source>
+        <translation>SNR (dB)</translation>
+    </message>
+    <message>
+        <source>6.02 dB per bit</source>
+        <translation>每位 6.02 dB</translation>
+    </message>
+    <message>
+        <source>Bits per weight (scales and zero points included)</source>
+        <translation>每个权重的位数（含缩放因子和零点）</translation>
+    </message>
+    <message>
+        <source>All formats (compare)</source>
+        <translation>所有格式（比较）</translation>
+    </message>
+    <message>
+        <source>Add a configuration to see its SNR</source>
+        <translation>添加一个配置以查看其信噪比</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SpeedTimeChart</name>
+    <message>
+        <source>Time per product and the memory-read floor</source>
+        <translation>每次乘积的时间与内存读取下限</translation>
+    </message>
+    <message>
+        <source>Time per product, %1 x %2 layer, and the memory-read floor</source>
+        <translation>%1 x %2 层每次乘积的时间与内存读取下限</translation>
+    </message>
+    <message>
+        <source>Format and batch</source>
+        <translation>格式与批大小</translation>
+    </message>
+    <message>
+        <source>Time per product (ms, log scale)</source>
+        <translation>每次乘积的时间（毫秒，对数坐标）</translation>
+    </message>
+    <message>
+        <source>Press Run to measure</source>
+        <translation>点击“运行”开始测量</translation>
+    </message>
+    <message>
+        <source>measured median (whiskers: quartiles)</source>
+        <translation>实测中位数（须线：四分位数）</translation>
+    </message>
+    <message>
+        <source>plain read of the same bytes (floor)</source>
+        <translation>读取相同字节（下限）</translation>
+    </message>
+    <message>
+        <source>interquartile range</source>
+        <translation>四分位距</translation>
+    </message>
+    <message>
+        <source>%1x floor</source>
+        <translation>下限的 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1, batch %2 (%3)
+median %4 ms (quartiles %5 - %6 ms)
+floor %7 ms: %8x the floor
+%9 GB/s, %10 GFLOP/s
+%11 MB of weights, %12 copies rotated</source>
+        <translation>%1，批大小 %2（%3）
+中位数 %4 毫秒（四分位数 %5 - %6 毫秒）
+下限 %7 毫秒：下限的 %8 倍
+%9 GB/s，%10 GFLOP/s
+权重 %11 MB，轮换 %12 份副本</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SpeedView</name>
+    <message>
+        <source>%1 x %2 (out x in)</source>
+        <translation>%1 x %2（输出 x 输入）</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Output features: rows of W (y = x W^T)</source>
+        <translation>输出特征：W 的行数 (y = x W^T)</translation>
+    </message>
+    <message>
+        <source>Input features: columns of W</source>
+        <translation>输入特征：W 的列数</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>Layer shape</source>
+        <translation>层形状</translation>
+    </message>
+    <message>
+        <source>Out x in</source>
+        <translation>输出 x 输入</translation>
+    </message>
+    <message>
+        <source>Decode (batch 1)</source>
+        <translation>解码（批大小 1）</translation>
+    </message>
+    <message>
+        <source>Prefill, batch</source>
+        <translation>预填充，批大小</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>FP32</source>
+        <translation>FP32</translation>
+    </message>
+    <message>
+        <source>INT8 (per-row scales)</source>
+        <translation>INT8（逐行缩放因子）</translation>
+    </message>
+    <message>
+        <source>4-bit (group 128)</source>
+        <translation>4 位（组大小 128）</translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Timed products per measurement, after two untimed warm-up products</source>
+        <translation>每次测量计时的乘积次数（另有两次不计时的预热）</translation>
+    </message>
+    <message>
+        <source>Repetitions</source>
+        <translation>重复次数</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <source>KV cache read per token at this context (0 = weights only)</source>
+        <translation>此上下文长度下每个 token 读取的 KV 缓存（0 = 仅权重）</translation>
+    </message>
+    <message>
+        <source>Decode estimate for</source>
+        <translation>解码估计：</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Times y = x W^T on this CPU next to a plain read of the same bytes.</source>
+        <translation>在此 CPU 上计时 y = x W^T，并与读取相同字节的时间对比。</translation>
+    </message>
+    <message>
+        <source>Time vs floor</source>
+        <translation>时间与下限</translation>
+    </message>
+    <message>
+        <source>Decode tokens/s</source>
+        <translation>解码每秒 token 数</translation>
+    </message>
+    <message>
+        <source>Roofline</source>
+        <translation>屋顶线</translation>
+    </message>
+    <message>
+        <source>Choose at least one batch and one format.</source>
+        <translation>请至少选择一个批大小和一种格式。</translation>
+    </message>
+    <message>
+        <source>Measuring ...</source>
+        <translation>正在测量...</translation>
+    </message>
+    <message>
+        <source>Measurement failed: %1</source>
+        <translation>测量失败：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled; the charts keep the last complete run.</source>
+        <translation>已取消；图表保留上一次完整运行的结果。</translation>
+    </message>
+    <message>
+        <source>%1, %2 threads, path %3: read %4 GB/s, FP32 peak %5 GFLOP/s, int8 peak %6 GOP/s</source>
+        <translation>%1，%2 个线程，路径 %3：读取 %4 GB/s，FP32 峰值 %5 GFLOP/s，int8 峰值 %6 GOP/s</translation>
+    </message>
+    <message>
+        <source>This CPU</source>
+        <translation>此 CPU</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1 文件 (*.%2)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::SurveyPanel</name>
+    <message>
+        <source>Open a model file and choose &quot;Survey whole model&quot; to quantize every weight tensor with the current configurations.</source>
+        <translation>打开一个模型文件并选择“概览整个模型”，以用当前配置量化每个权重张量。</translation>
+    </message>
+    <message>
+        <source>%p% of the weights</source>
+        <translation>权重的 %p%</translation>
+    </message>
+    <message>
+        <source>Cancel survey</source>
+        <translation>取消概览</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Mean SQNR (dB, parameter-weighted)</source>
+        <translation>平均 SQNR（dB，按参数加权）</translation>
+    </message>
+    <message>
+        <source>Worst SQNR (dB)</source>
+        <translation>最差 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Bits per weight</source>
+        <translation>每个权重的位数</translation>
+    </message>
+    <message>
+        <source>Worst tensor</source>
+        <translation>最差张量</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Memory (GB, 10^9 bytes)</source>
+        <translation>内存（GB，10^9 字节）</translation>
+    </message>
+    <message>
+        <source>Memory (GiB, 2^30 bytes)</source>
+        <translation>内存（GiB，2^30 字节）</translation>
+    </message>
+    <message>
+        <source>SQNR per configuration</source>
+        <translation>各配置的 SQNR</translation>
+    </message>
+    <message>
+        <source>Memory of the whole model</source>
+        <translation>整个模型的内存</translation>
+    </message>
+    <message>
+        <source>SQNR along the model</source>
+        <translation>沿模型的 SQNR</translation>
+    </message>
+    <message>
+        <source>GPU fit of this model</source>
+        <translation>此模型的 GPU 容量</translation>
+    </message>
+    <message numerus="yes">
+        <source>Surveying %1: %2 weight tensors x %n configuration(s)...</source>
+        <translation>
+            <numerusform>正在概览 %1：%2 个权重张量 x %n 个配置...</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Survey cancelled after %n weight tensor(s); the tables show those.</source>
+        <translation>
+            <numerusform>概览在 %n 个权重张量后取消；表格显示这些结果。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Survey cancelled.</source>
+        <translation>概览已取消。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2): %3 parameters in all (%4 in %5 weight tensors), stored in %6.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;（%2）：共 %3 个参数（其中 %4 在 %5 个权重张量中），存储于 %6。</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 字节</translation>
+    </message>
+    <message>
+        <source>Weight tensors at this configuration&apos;s bits per weight, every other tensor at FP16</source>
+        <translation>权重张量按此配置的每权重位数计算，其他张量按 FP16 计算</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::TensorPanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Load file...</source>
+        <translation>加载文件...</translation>
+    </message>
+    <message>
+        <source>Open a weights file (.npy) and analyse its tensor</source>
+        <translation>打开权重文件 (.npy) 并分析其中的张量</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>正态分布</translation>
+    </message>
+    <message>
+        <source>Uniform</source>
+        <translation>均匀分布</translation>
+    </message>
+    <message>
+        <source>Laplace</source>
+        <translation>拉普拉斯分布</translation>
+    </message>
+    <message>
+        <source>Student-t (heavy tails)</source>
+        <translation>学生 t 分布（重尾）</translation>
+    </message>
+    <message>
+        <source>Distribution</source>
+        <translation>分布</translation>
+    </message>
+    <message>
+        <source>Rows: output channels of a Linear layer</source>
+        <translation>行：线性层的输出通道</translation>
+    </message>
+    <message>
+        <source>Columns: input channels</source>
+        <translation>列：输入通道</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>Degrees of freedom of the Student-t distribution (smaller = heavier tails)</source>
+        <translation>学生 t 分布的自由度（越小尾部越重）</translation>
+    </message>
+    <message>
+        <source>Student-t dof</source>
+        <translation>t 分布自由度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Share of values replaced by outliers</source>
+        <translation>被替换为离群值的比例</translation>
+    </message>
+    <message>
+        <source>Outliers</source>
+        <translation>离群值</translation>
+    </message>
+    <message>
+        <source> x std</source>
+        <translation> x 标准差</translation>
+    </message>
+    <message>
+        <source>Outlier size</source>
+        <translation>离群值大小</translation>
+    </message>
+    <message>
+        <source>LLM-like: this many output channels get a 10-100x larger scale</source>
+        <translation>类 LLM：这么多输出通道的尺度放大 10-100 倍</translation>
+    </message>
+    <message>
+        <source>LLM-like rows</source>
+        <translation>类 LLM 行数</translation>
+    </message>
+    <message>
+        <source>No file loaded</source>
+        <translation>未加载文件</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>
+Tensor: %1</source>
+        <translation>
+张量：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::WeightDistributionChart</name>
+    <message>
+        <source>Weight distribution: original vs dequantized</source>
+        <translation>权重分布：原始值与反量化值</translation>
+    </message>
+    <message>
+        <source>Weight value</source>
+        <translation>权重值</translation>
+    </message>
+    <message>
+        <source>Probability density</source>
+        <translation>概率密度</translation>
+    </message>
+    <message>
+        <source>No tensor yet</source>
+        <translation>尚无张量</translation>
+    </message>
+    <message>
+        <source>Original (FP32)</source>
+        <translation>原始值 (FP32)</translation>
+    </message>
+    <message>
+        <source>Dequantized: %1</source>
+        <translation>反量化：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>dashed: the %n levels of %1</source>
+        <translation>
+            <numerusform>虚线：%1 的 %n 个量化级别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
+        <translation>
+            <numerusform>虚线：%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>
