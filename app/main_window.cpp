@@ -128,6 +128,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     cancelButton_->setText(tr("Cancel"));
     cancelButton_->setToolTip(tr("Stop the running analysis (Esc)"));
     cancelButton_->hide();
+    // The progress bar and Cancel come and go with each analysis: keep their space so the status bar
+    // (and with it every dock above) never changes size, which would re-lay out and repaint every chart.
+    for (QWidget* w : {static_cast<QWidget*>(progress_), static_cast<QWidget*>(cancelButton_)}) {
+        QSizePolicy p = w->sizePolicy();
+        p.setRetainSizeWhenHidden(true);
+        w->setSizePolicy(p);
+    }
     statusBar()->addWidget(sizeLabel_, 1);
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancelButton_);
