@@ -374,35 +374,25 @@ template <>
 struct Ggml<ggml::BlockQ8_0> {
     static constexpr int qk = 32, sub = 32, qmin = -128, qmax = 127, ncodes = 256;
     static float level(const ggml::BlockQ8_0& b, int, int q) { return static_cast<float>(q) * half_to_float(b.d); }
-    static void codes(const ggml::BlockQ8_0& b, std::int8_t* c) { std::memcpy(c, b.qs, 32); }
+    static void codes(const ggml::BlockQ8_0& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
 struct Ggml<ggml::BlockQ4_0> {
     static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
     static float level(const ggml::BlockQ4_0& b, int, int q) { return static_cast<float>(q - 8) * half_to_float(b.d); }
-    static void codes(const ggml::BlockQ4_0& b, std::int8_t* c) {
-        for (int j = 0; j < 16; ++j) { c[j] = static_cast<std::int8_t>(b.qs[j] & 15); c[j + 16] = static_cast<std::int8_t>(b.qs[j] >> 4); }
-    }
+    static void codes(const ggml::BlockQ4_0& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
 struct Ggml<ggml::BlockQ4_1> {
     static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
     static float level(const ggml::BlockQ4_1& b, int, int q) { return static_cast<float>(q) * half_to_float(b.d) + half_to_float(b.m); }
-    static void codes(const ggml::BlockQ4_1& b, std::int8_t* c) {
-        for (int j = 0; j < 16; ++j) { c[j] = static_cast<std::int8_t>(b.qs[j] & 15); c[j + 16] = static_cast<std::int8_t>(b.qs[j] >> 4); }
-    }
+    static void codes(const ggml::BlockQ4_1& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
 struct Ggml<ggml::BlockQ5_0> {
     static constexpr int qk = 32, sub = 32, qmin = 0, qmax = 31, ncodes = 32;
     static float level(const ggml::BlockQ5_0& b, int, int q) { return static_cast<float>(q - 16) * half_to_float(b.d); }
-    static void codes(const ggml::BlockQ5_0& b, std::int8_t* c) {
-        const std::uint32_t qh = ggml::load_le32(b.qh);
-        for (int j = 0; j < 16; ++j) {
-            c[j] = static_cast<std::int8_t>((b.qs[j] & 15) | (((qh >> j) & 1u) << 4));
-            c[j + 16] = static_cast<std::int8_t>((b.qs[j] >> 4) | (((qh >> (j + 16)) & 1u) << 4));
-        }
-    }
+    static void codes(const ggml::BlockQ5_0& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
 struct Ggml<ggml::BlockIQ4_NL> {
@@ -410,9 +400,7 @@ struct Ggml<ggml::BlockIQ4_NL> {
     static float level(const ggml::BlockIQ4_NL& b, int, int q) {
         return half_to_float(b.d) * static_cast<float>(ggml::iq4nl_value(q));
     }
-    static void codes(const ggml::BlockIQ4_NL& b, std::int8_t* c) {
-        for (int j = 0; j < 16; ++j) { c[j] = static_cast<std::int8_t>(b.qs[j] & 15); c[j + 16] = static_cast<std::int8_t>(b.qs[j] >> 4); }
-    }
+    static void codes(const ggml::BlockIQ4_NL& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
 struct Ggml<ggml::BlockQ4_K> {
@@ -423,13 +411,7 @@ struct Ggml<ggml::BlockQ4_K> {
         const float d1 = half_to_float(b.d) * static_cast<float>(sc), m1 = half_to_float(b.dmin) * static_cast<float>(m);
         return d1 * static_cast<float>(q) - m1;
     }
-    static void codes(const ggml::BlockQ4_K& b, std::int8_t* c) {
-        for (int ch = 0; ch < 4; ++ch)
-            for (int l = 0; l < 32; ++l) {
-                c[ch * 64 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] & 15);
-                c[ch * 64 + 32 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] >> 4);
-            }
-    }
+    static void codes(const ggml::BlockQ4_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
 struct Ggml<ggml::BlockQ6_K> {
@@ -437,19 +419,7 @@ struct Ggml<ggml::BlockQ6_K> {
     static float level(const ggml::BlockQ6_K& b, int j, int q) {
         return half_to_float(b.d) * static_cast<float>(b.scales[j]) * static_cast<float>(q - 32);
     }
-    static void codes(const ggml::BlockQ6_K& b, std::int8_t* c) {
-        for (int h = 0; h < 2; ++h) {
-            const std::uint8_t* ql = b.ql + 64 * h;
-            const std::uint8_t* qh = b.qh + 32 * h;
-            std::int8_t* o = c + 128 * h;
-            for (int l = 0; l < 32; ++l) {
-                o[l] = static_cast<std::int8_t>((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4));
-                o[l + 32] = static_cast<std::int8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4));
-                o[l + 64] = static_cast<std::int8_t>((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
-                o[l + 96] = static_cast<std::int8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
-            }
-        }
-    }
+    static void codes(const ggml::BlockQ6_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 
 // The reach of sub-block j's grid: below the lowest level by half its gap, above the highest by half its.
@@ -578,6 +548,17 @@ public:
         return OutputBounds{dq_lo_, dq_hi_, err_ * (1.0f + 0x1p-16f)};
     }
     const std::vector<B>& blocks() const { return packed_; }
+    GgmlBlocksView view() const {
+        GgmlBlocksView v;
+        if (packed_.empty()) return v;
+        v.format = config_.format;
+        v.blocks = packed_.data();
+        v.block_count = static_cast<std::int64_t>(packed_.size());
+        v.cols = blocks_.cols;
+        v.blocks_per_row = blocks_.per_row;
+        for (std::uint32_t c : clipped_) v.clipped += c;
+        return v;
+    }
 
 private:
     int bits_per_code() const {
@@ -630,6 +611,17 @@ std::vector<float> ggml_ref(const Tensor& t, DType type, std::vector<std::int8_t
 }
 
 } // namespace
+
+GgmlBlocksView ggml_blocks_view(const Quantizer& q) {
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ8_0>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_0>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_1>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_0>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_K>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ6_K>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockIQ4_NL>*>(&q)) return g->view();
+    return {};
+}
 
 int default_block_size(Format f) {
     switch (f) {

@@ -39,4 +39,17 @@ std::vector<QuantConfig> common_format_configs(const QuantConfig& int_config, co
 std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, std::vector<std::int8_t>* codes,
                                        QuantParams* params);
 
+// The packed ggml blocks of a prepared ggml-format quantizer, for a pass that decodes them itself (the
+// CUDA analysis pass, with core/ggml_blocks.h's QL_HD decoders and block_codes). blocks == nullptr for
+// any other quantizer and before prepare().
+struct GgmlBlocksView {
+    Format format = Format::Int;      // Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K or IQ4_NL
+    const void* blocks = nullptr;     // block_count packed blocks (ggml::Block* of the format), row-major
+    std::int64_t block_count = 0;
+    std::int64_t cols = 1;            // values per row (last axis); a row's last block may be partial
+    std::int64_t blocks_per_row = 0;  // ceil(cols / values per block)
+    std::uint64_t clipped = 0;        // finite values beyond their block's grid, whole tensor
+};
+GgmlBlocksView ggml_blocks_view(const Quantizer& q);
+
 } // namespace ql

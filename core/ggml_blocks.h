@@ -312,6 +312,55 @@ QL_HD void dequantize_block(const BlockIQ4_NL& b, float* y) {
     }
 }
 
+// ---- one block -> the stored code of each value (c[0, QK)) --------------------------------------------
+// The quant each value keeps, in value order: Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL 0..15, Q5_0 0..31, Q4_K
+// 0..15, Q6_K 0..63 (the analysis' code histogram; the CPU and CUDA passes both read them from here).
+
+QL_HD void block_codes(const BlockQ8_0& b, std::int8_t* c) {
+    for (int j = 0; j < kQK8_0; ++j) c[j] = b.qs[j];
+}
+
+// Q4_0, Q4_1 and IQ4_NL share the nibble layout: value j low, value j + 16 high nibble of qs[j].
+QL_HD void nibble_codes(const std::uint8_t* qs, std::int8_t* c) {
+    for (int j = 0; j < 16; ++j) {
+        c[j] = static_cast<std::int8_t>(qs[j] & 15);
+        c[j + 16] = static_cast<std::int8_t>(qs[j] >> 4);
+    }
+}
+QL_HD void block_codes(const BlockQ4_0& b, std::int8_t* c) { nibble_codes(b.qs, c); }
+QL_HD void block_codes(const BlockQ4_1& b, std::int8_t* c) { nibble_codes(b.qs, c); }
+QL_HD void block_codes(const BlockIQ4_NL& b, std::int8_t* c) { nibble_codes(b.qs, c); }
+
+QL_HD void block_codes(const BlockQ5_0& b, std::int8_t* c) {
+    const std::uint32_t qh = load_le32(b.qh);
+    for (int j = 0; j < 16; ++j) {
+        c[j] = static_cast<std::int8_t>((b.qs[j] & 15) | (((qh >> j) & 1u) << 4));
+        c[j + 16] = static_cast<std::int8_t>((b.qs[j] >> 4) | (((qh >> (j + 16)) & 1u) << 4));
+    }
+}
+
+QL_HD void block_codes(const BlockQ4_K& b, std::int8_t* c) {
+    for (int ch = 0; ch < 4; ++ch)
+        for (int l = 0; l < 32; ++l) {
+            c[ch * 64 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] & 15);
+            c[ch * 64 + 32 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] >> 4);
+        }
+}
+
+QL_HD void block_codes(const BlockQ6_K& b, std::int8_t* c) {
+    for (int h = 0; h < 2; ++h) {
+        const std::uint8_t* ql = b.ql + 64 * h;
+        const std::uint8_t* qh = b.qh + 32 * h;
+        std::int8_t* o = c + 128 * h;
+        for (int l = 0; l < 32; ++l) {
+            o[l] = static_cast<std::int8_t>((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4));
+            o[l + 32] = static_cast<std::int8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4));
+            o[l + 64] = static_cast<std::int8_t>((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
+            o[l + 96] = static_cast<std::int8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
+        }
+    }
+}
+
 // ---- rows of bytes, bounds-checked -------------------------------------------------------------------
 
 // Values and bytes per block of a ggml block type (DType::GGML_*); nullopt for types this module does

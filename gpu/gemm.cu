@@ -246,7 +246,7 @@ Status check_shape(std::int64_t rows, std::int64_t cols, std::int64_t batch, int
 
 Result<std::vector<float>> gemm(GemmFormat f, const float* x, std::int64_t batch, const float* w, std::int64_t rows, std::int64_t cols,
                                 int group) {
-    if (!device_info().available) return make_error("CUDA", "no CUDA device: " + device_info().reason);
+    if (!device_info().available) return make_error("CUDA", device_info().reason);
     if (Status s = check_shape(rows, cols, batch, group); !s) return s.error();
     CublasHandle h;
     if (cublasStatus_t s = cublasCreate(&h.h); s != CUBLAS_STATUS_SUCCESS) return cublas_error("cublasCreate", s);
@@ -267,7 +267,7 @@ Result<std::vector<float>> gemm(GemmFormat f, const float* x, std::int64_t batch
 Result<GemmTiming> measure_gemm(GemmFormat f, std::int64_t rows, std::int64_t cols, std::int64_t batch, int repeats,
                                 const std::function<bool(int, int)>& progress) {
     const DeviceInfo& info = device_info();
-    if (!info.available) return make_error("CUDA", "no CUDA device: " + info.reason);
+    if (!info.available) return make_error("CUDA", info.reason);
     if (Status s = check_shape(rows, cols, batch, 128); !s) return s.error();
     repeats = std::max(repeats, 1);
     // Random weights and activations, normal(0, 1) from the project's generator.

@@ -9,13 +9,15 @@ namespace ql::gpu {
 const DeviceInfo& device_info() {
     static const DeviceInfo info = [] {
         DeviceInfo d;
-        d.reason = "built without CUDA (no nvcc at build time)";
+        d.reason = "no CUDA device: built without CUDA (no nvcc at build time)";
         return d;
     }();
     return info;
 }
 
 std::unique_ptr<Accelerator> make_accelerator() { return nullptr; }
+
+std::string last_pass_error(const Accelerator*) { return "no accelerator: " + device_info().reason; }
 
 const char* gemm_format_name(GemmFormat f) {
     switch (f) {
@@ -28,11 +30,11 @@ const char* gemm_format_name(GemmFormat f) {
 }
 
 Result<std::vector<float>> gemm(GemmFormat, const float*, std::int64_t, const float*, std::int64_t, std::int64_t, int) {
-    return make_error("CUDA", "no CUDA device: " + device_info().reason);
+    return make_error("CUDA", device_info().reason);
 }
 
 Result<GemmTiming> measure_gemm(GemmFormat, std::int64_t, std::int64_t, std::int64_t, int, const std::function<bool(int, int)>&) {
-    return make_error("CUDA", "no CUDA device: " + device_info().reason);
+    return make_error("CUDA", device_info().reason);
 }
 
 } // namespace ql::gpu
