@@ -30,7 +30,7 @@ __global__ void __launch_bounds__(kThreads) ggml_kernel(const B* __restrict__ bl
     for (long long first = static_cast<long long>(blockIdx.x) * kBlocks; first < nblocks; first += static_cast<long long>(gridDim.x) * kBlocks) {
         const int count = nblocks - first < kBlocks ? static_cast<int>(nblocks - first) : kBlocks;
         if (threadIdx.x < count) {
-            const B blk = blocks[first + threadIdx.x];
+            const B& blk = blocks[first + threadIdx.x];  // read in place: a copy of a 210-byte block spills
             ggml::dequantize_block(blk, s_y + threadIdx.x * QK);
             ggml::block_codes(blk, s_c + threadIdx.x * QK);
         }

@@ -81,7 +81,9 @@ private slots:
             GemmFormat f;
             double tol;
         } formats[] = {{GemmFormat::F32, kNmseF32}, {GemmFormat::F16, kNmseF16}, {GemmFormat::Int8, kNmseInt8}, {GemmFormat::W4A16, kNmseW4}};
-        const int shapes[][3] = {{1, 1, 1}, {3, 31, 1}, {33, 33, 3}, {31, 300, 1}, {64, 4096, 1}, {257, 1000, 17}};
+        // batch 1 and <= 8 take the GEMV kernels, > 8 the GEMM paths (cuBLASLt int8, W4 dequantize + GemmEx)
+        const int shapes[][3] = {{1, 1, 1}, {3, 31, 1}, {33, 33, 3}, {31, 300, 1}, {64, 4096, 1}, {40, 200, 8},
+                                 {40, 200, 9}, {257, 1000, 17}, {128, 512, 64}};
         for (const auto& f : formats)
             for (const auto& s : shapes)
                 QTest::newRow(qPrintable(QStringLiteral("%1 %2x%3 batch %4").arg(ql::gpu::gemm_format_name(f.f)).arg(s[0]).arg(s[1]).arg(s[2])))
@@ -103,10 +105,17 @@ private slots:
         QVERIFY2(e <= tolerance, qPrintable(QStringLiteral("NMSE %1 > %2").arg(e).arg(tolerance)));
     }
 
-    // The GPU INT8 kernel sums the same codes as core's CPU kernel: the results agree to float rounding.
+    // The GPU INT8 paths sum the same codes as core's CPU kernel in int32: the results agree to float
+    // rounding (batch 5: the dp4a GEMV; batch 40: cuBLASLt's int8 GEMM or, without an algorithm, the GEMV).
+    void int8SameCodesAsCpu_data() {
+        QTest::addColumn<int>("batch");
+        QTest::newRow("gemv batch 5") << 5;
+        QTest::newRow("gemm batch 40") << 40;
+    }
     void int8SameCodesAsCpu() {
         if (!ql::gpu::device_info().available) QSKIP(qPrintable(QString::fromStdString(ql::gpu::device_info().reason)));
-        const int rows = 96, cols = 1000, batch = 5;
+        QFETCH(int, batch);
+        const int rows = 96, cols = 1000;
         const auto w = randoms(std::size_t(rows) * cols, 21);
         const auto x = randoms(std::size_t(batch) * cols, 22);
         const auto y = ql::gpu::gemm(GemmFormat::Int8, x.data(), batch, w.data(), rows, cols);
@@ -114,6 +123,37 @@ private slots:
         std::vector<float> cpu(std::size_t(rows) * batch);
         ql::speed::matmul_int8(x.data(), batch, ql::speed::quantize_int8_rows(w.data(), rows, cols), cpu.data(), ql::speed::Isa::Scalar);
         QVERIFY(nmse(*y, cpu) <= kNmseSameCodes);
+    }
+
+    // The timing entry point the speed view calls: positive medians within [min, max], a floor, the
+    // kernel's name, and FLOPs of the shape.
+    void measureGemm_data() {
+        QTest::addColumn<GemmFormat>("format");
+        QTest::addColumn<int>("batch");
+        for (GemmFormat f : {GemmFormat::F32, GemmFormat::F16, GemmFormat::Int8, GemmFormat::W4A16})
+            for (int b : {1, 16})
+                QTest::newRow(qPrintable(QStringLiteral("%1 batch %2").arg(ql::gpu::gemm_format_name(f)).arg(b))) << f << b;
+    }
+    void measureGemm() {
+        if (!ql::gpu::device_info().available) QSKIP(qPrintable(QString::fromStdString(ql::gpu::device_info().reason)));
+        QFETCH(GemmFormat, format);
+        QFETCH(int, batch);
+        const int rows = 512, cols = 1024, repeats = 5;
+        int calls = 0;
+        const auto t = ql::gpu::measure_gemm(format, rows, cols, batch, repeats, [&](int done, int total) {
+            ++calls;
+            return done <= total;
+        });
+        QVERIFY2(t.ok(), t.ok() ? "" : t.error().message().c_str());
+        QCOMPARE(calls, repeats);
+        QVERIFY(t->median_ms > 0 && t->min_ms <= t->median_ms && t->median_ms <= t->max_ms);
+        QVERIFY(t->floor_ms > 0);
+        QVERIFY(!t->kernel.empty());
+        QVERIFY(t->copies >= 1);
+        QCOMPARE(t->flops, 2.0 * rows * cols * batch);
+        QVERIFY(t->weight_bytes >= rows * cols / 2.0);
+        const auto cancelled = ql::gpu::measure_gemm(format, rows, cols, batch, repeats, [](int, int) { return false; });
+        QVERIFY(!cancelled.ok());
     }
 
     void badShapeIsAnError() {
