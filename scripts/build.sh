@@ -7,7 +7,9 @@ type=${1:-Release}
 dir=${QL_BUILD_DIR:-build}
 gen=()
 command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
-if [ ! -f "$dir/CMakeCache.txt" ]; then
+# Configure unless a complete build tree is there: a configure that failed (say, before the
+# packages were installed) leaves a cache behind but no build files.
+if [ ! -f "$dir/CMakeCache.txt" ] || { [ ! -f "$dir/build.ninja" ] && [ ! -f "$dir/Makefile" ]; }; then
   cmake -S . -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE="$type" ${QL_CMAKE_ARGS:-} >/dev/null
 fi
 cmake --build "$dir" --parallel "$(nproc)"
