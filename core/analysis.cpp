@@ -21,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "core/accelerator.h"
@@ -280,6 +281,59 @@ Tensor dequantized_copy(const Tensor& w, const QuantConfig& c) {
     return out;
 }
 
+// The FP32 side of the layer simulation: the random input, every layer's weights and the FP32 chain's
+// output after each layer. It depends on the simulation options only, so it is made once and shared
+// by every configuration (generating the weights costs more than the quantized chain itself).
+struct LayerSimBase {
+    LayerSimOptions opt;
+    std::vector<Tensor> weights;     // layers x (d x d); empty when too large to keep
+    RowMatrix input;                 // batch x d
+    std::vector<RowMatrix> outputs;  // FP32 chain after each layer
+};
+
+constexpr double kMaxKeptLayerBytes = 256.0 * 1024 * 1024;
+
+Tensor layer_weight(const LayerSimOptions& o, int l) {
+    Tensor w("layer", {o.width, o.width});
+    Rng rng(o.seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(l + 1));
+    for (auto& v : w.values) v = static_cast<float>(o.weight_std * rng.normal());
+    return w;
+}
+
+bool same_layer_options(const LayerSimOptions& a, const LayerSimOptions& b) {
+    return a.layers == b.layers && a.width == b.width && a.batch == b.batch && a.weight_std == b.weight_std &&
+           a.activation == b.activation && a.seed == b.seed;
+}
+
+std::mutex g_layer_base_mutex;  // held while the base is made, so concurrent analyses make it once
+std::shared_ptr<const LayerSimBase> g_layer_base;
+
+std::shared_ptr<const LayerSimBase> layer_sim_base(const LayerSimOptions& o) {
+    std::lock_guard<std::mutex> lock(g_layer_base_mutex);
+    if (g_layer_base && same_layer_options(g_layer_base->opt, o)) return g_layer_base;
+    auto base = std::make_shared<LayerSimBase>();
+    base->opt = o;
+    const int d = o.width;
+    base->input.resize(o.batch, d);
+    {
+        Rng rng(o.seed ^ 0x5eed5eedull);
+        for (Eigen::Index i = 0; i < base->input.size(); ++i) base->input.data()[i] = static_cast<float>(rng.normal());
+    }
+    // Weights are kept up to kMaxKeptLayerBytes; beyond, each configuration regenerates them.
+    const bool keep = static_cast<double>(o.layers) * d * d * sizeof(float) <= kMaxKeptLayerBytes;
+    RowMatrix h = base->input;
+    for (int l = 0; l < o.layers; ++l) {
+        Tensor w = layer_weight(o, l);
+        Eigen::Map<const RowMatrix> W(w.data(), d, d);
+        RowMatrix nh = h * W.transpose();
+        h = nh.unaryExpr([&](float v) { return activate(v, o.activation); });
+        base->outputs.push_back(h);
+        if (keep) base->weights.push_back(std::move(w));
+    }
+    g_layer_base = base;
+    return base;
+}
+
 // N layers h <- act(h W^T) in FP32 and with every W quantized; error of the quantized chain per layer.
 std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOptions& o) {
     const LayerSimKey key{cache_key(c), o};
@@ -290,25 +344,17 @@ std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOpti
     }
     if (o.layers < 1 || o.width < 1 || o.batch < 1 || o.layers > 256 || o.width > 16384 || o.batch > 65536)
         throw std::invalid_argument("layer simulation needs 1..256 layers, width 1..16384, batch 1..65536");
+    const std::shared_ptr<const LayerSimBase> base = layer_sim_base(o);
     const int d = o.width;
-    Tensor input("input", {o.batch, d});
-    {
-        Rng rng(o.seed ^ 0x5eed5eedull);
-        for (auto& v : input.values) v = static_cast<float>(rng.normal());
-    }
-    RowMatrix h = Eigen::Map<const RowMatrix>(input.data(), o.batch, d);
-    RowMatrix hq = h;
+    RowMatrix hq = base->input;
     std::vector<LayerError> out;
     for (int l = 0; l < o.layers; ++l) {
-        Tensor w("layer", {d, d});
-        Rng rng(o.seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(l + 1));
-        for (auto& v : w.values) v = static_cast<float>(o.weight_std * rng.normal());
-        const Tensor wq = dequantized_copy(w, c);
-        Eigen::Map<const RowMatrix> W(w.data(), d, d), Wq(wq.data(), d, d);
-        RowMatrix nh = h * W.transpose();
+        const auto li = static_cast<std::size_t>(l);
+        const Tensor wq = li < base->weights.size() ? dequantized_copy(base->weights[li], c) : dequantized_copy(layer_weight(o, l), c);
+        Eigen::Map<const RowMatrix> Wq(wq.data(), d, d);
         RowMatrix nhq = hq * Wq.transpose();
-        h = nh.unaryExpr([&](float v) { return activate(v, o.activation); });
         hq = nhq.unaryExpr([&](float v) { return activate(v, o.activation); });
+        const RowMatrix& h = base->outputs[static_cast<std::size_t>(l)];
         double abs_sum = 0, diff2 = 0, ref2 = 0;
         for (Eigen::Index i = 0; i < h.size(); ++i) {
             const double a = h.data()[i], b = hq.data()[i];
@@ -429,6 +475,56 @@ ForwardDiff forward_diff(const Tensor& t, const Quantizer& q, const ChannelLayou
     return r;
 }
 
+// The forward difference depends only on the tensor, the configuration and the forward options, so
+// it is memoised like the SNR sweep: moving one configuration's slider recomputes that
+// configuration's product alone (about 1 GFLOP on 4096x4096 with 32 rows), not every configuration's
+// nor X W^T.
+struct ForwardMemo {
+    std::weak_ptr<const Tensor> tensor;
+    int batch = 0;
+    std::uint64_t seed = 0;
+    QuantConfig config;     // cache_key of the configuration; unused for the context entry
+    ForwardDiff diff;
+};
+std::vector<ForwardMemo> g_forward_memo;
+struct ForwardContextMemo {
+    std::weak_ptr<const Tensor> tensor;
+    int batch = 0;
+    std::uint64_t seed = 0;
+    std::shared_ptr<const ForwardContext> context;
+};
+std::vector<ForwardContextMemo> g_forward_context_memo;
+
+std::optional<ForwardDiff> memoised_forward_diff(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const AnalysisOptions& o) {
+    const QuantConfig key = cache_key(c);
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    for (const auto& e : g_forward_memo)
+        if (e.batch == o.forward_batch && e.seed == o.forward_seed && e.config == key && e.tensor.lock() == tp) return e.diff;
+    return std::nullopt;
+}
+
+void remember_forward_diff(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const AnalysisOptions& o, const ForwardDiff& d) {
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    std::erase_if(g_forward_memo, [](const ForwardMemo& e) { return e.tensor.expired(); });
+    if (g_forward_memo.size() >= 32) g_forward_memo.erase(g_forward_memo.begin());
+    g_forward_memo.push_back(ForwardMemo{tp, o.forward_batch, o.forward_seed, cache_key(c), d});
+}
+
+std::shared_ptr<const ForwardContext> memoised_forward_context(const std::shared_ptr<const Tensor>& tp, const ChannelLayout& ch,
+                                                               const AnalysisOptions& o) {
+    {
+        std::lock_guard<std::mutex> lock(g_memo_mutex);
+        for (const auto& e : g_forward_context_memo)
+            if (e.batch == o.forward_batch && e.seed == o.forward_seed && e.tensor.lock() == tp) return e.context;
+    }
+    auto ctx = std::make_shared<const ForwardContext>(forward_context(*tp, ch, o));
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    std::erase_if(g_forward_context_memo, [](const ForwardContextMemo& e) { return e.tensor.expired(); });
+    if (g_forward_context_memo.size() >= 2) g_forward_context_memo.erase(g_forward_context_memo.begin());
+    g_forward_context_memo.push_back(ForwardContextMemo{tp, o.forward_batch, o.forward_seed, ctx});
+    return ctx;
+}
+
 MemoryBar memory_bar(std::string label, double bits_per_weight, std::uint64_t bytes, int index) {
     MemoryBar m;
     m.label = std::move(label);
@@ -471,6 +567,12 @@ TensorSummary summarize_impl(const Tensor& t, double* sum_x2) {
     return s;
 }
 } // namespace
+
+void forget_configuration_memos() {
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    g_layer_memo.clear();
+    g_forward_memo.clear();
+}
 
 TensorSummary summarize(const Tensor& t) { return summarize_impl(t, nullptr); }
 
@@ -731,8 +833,8 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
         }
 
         // Per-configuration results.
-        std::unique_ptr<ForwardContext> fwd;
-        if (o.forward_diff && n > 0 && ch.len > 0 && !rep.cancelled) fwd = std::make_unique<ForwardContext>(forward_context(t, ch, o));
+        const bool want_forward = o.forward_diff && n > 0 && ch.len > 0 && !rep.cancelled;
+        std::shared_ptr<const ForwardContext> fwd;  // X and mean |X W^T|, made when a configuration needs them
         rep.memory.push_back(memory_bar("FP32", 32, static_cast<std::uint64_t>(n) * 4, -1));
         rep.memory.push_back(memory_bar("FP16", 16, static_cast<std::uint64_t>(n) * 2, -1));
         rep.memory.push_back(memory_bar("INT8", 8, static_cast<std::uint64_t>(n), -1));
@@ -800,7 +902,15 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     cr.sample_level_of.push_back(static_cast<int>(cr.sample_levels.size()) - 1);
                 }
             }
-            if (fwd) cr.forward = forward_diff(t, q, ch, *fwd);
+            if (want_forward) {
+                if (auto memo = memoised_forward_diff(req.tensor, cr.config, o)) {
+                    cr.forward = *memo;
+                } else {
+                    if (!fwd) fwd = memoised_forward_context(req.tensor, ch, o);
+                    cr.forward = forward_diff(t, q, ch, *fwd);
+                    remember_forward_diff(req.tensor, cr.config, o, cr.forward);
+                }
+            }
             tracker.add(1);
             cfg_ms[i] += ms_since(t0);
             if (o.layer_sim.enabled) {

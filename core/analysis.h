@@ -162,6 +162,13 @@ AnalysisReport analyze(const AnalysisRequest& request, const ProgressFn& progres
 
 TensorSummary summarize(const Tensor& t);
 
+// analyze() memoises what depends on a configuration and not on the tensor's other settings: the layer
+// simulation and the forward difference per configuration (a configuration seen before costs nothing
+// the second time). This drops those entries (not the per-tensor summaries, the FP32 side of the layer
+// simulation, or the SNR sweeps, which do not depend on the bit width), so that a benchmark can time a
+// configuration's first visit.
+void forget_configuration_memos();
+
 // The Pareto front of (bits per weight, quality) points where fewer bits and more quality are better:
 // the indices of the points no other point beats on both (ties on both count as not beaten), in
 // ascending bits. Points with a non-finite coordinate are left out (an exact SQNR of +inf is kept only

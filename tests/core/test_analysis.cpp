@@ -27,6 +27,7 @@ namespace {
 constexpr double kRelTol = 1e-9;            // double sums of a few exact values
 constexpr double kSumTol = 1e-6;            // float-block partial sums over many values
 constexpr double kSnrPerBit = 6.02;         // 20 log10(2) dB per bit of a uniform quantizer
+constexpr double kMemoTolerance = 1e-12;     // relative: a memo hit vs a recomputation (sum order may differ)
 constexpr double kSnrPerBitTolerance = 0.15; // dB, on 10^6 uniform values
 
 QuantConfig cfg(int bits, Scheme s, Granularity g = Granularity::PerTensor, int group = 128) {
@@ -240,6 +241,58 @@ private slots:
         }
         // error accumulates: the last layer is worse than the first
         QVERIFY(l4.back().relative > l4.front().relative);
+    }
+
+    // The forward difference and the layer simulation are memoised per configuration, and the FP32
+    // side of the layer simulation per simulation options: a second analysis, one after the memos
+    // were dropped, and one with other options must each give what a fresh computation gives.
+    void memosMatchFreshResults_data() {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("batch");
+        QTest::newRow("width 64, batch 4") << 64 << 4;
+        QTest::newRow("width 96, batch 9") << 96 << 9;
+    }
+    void memosMatchFreshResults() {
+        QFETCH(int, width);
+        QFETCH(int, batch);
+        ql::GeneratorSpec g;
+        g.shape = {48, 80};
+        g.seed = 5;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        auto req = request(t, {cfg(8, Scheme::Asymmetric), cfg(4, Scheme::Symmetric, Granularity::PerGroup, 32)});
+        req.options.layer_sim.enabled = true;
+        req.options.layer_sim.width = width;
+        req.options.layer_sim.batch = batch;
+        req.options.layer_sim.layers = 3;
+        req.options.forward_batch = batch;
+        ql::forget_configuration_memos();
+        const auto first = ql::analyze(req);
+        const auto again = ql::analyze(req);   // every per-configuration result from the memos
+        ql::forget_configuration_memos();
+        const auto fresh = ql::analyze(req);   // recomputed; the FP32 side of the layers still shared
+        for (std::size_t i = 0; i < 2; ++i) {
+            for (const auto* r : {&again, &fresh}) {
+                const auto& a = first.configs[i];
+                const auto& b = r->configs[i];
+                QVERIFY(near(a.forward.mean_abs, b.forward.mean_abs, kMemoTolerance));
+                QVERIFY(near(a.forward.max_abs, b.forward.max_abs, kMemoTolerance));
+                QCOMPARE(a.layers.size(), b.layers.size());
+                for (std::size_t l = 0; l < a.layers.size(); ++l) QCOMPARE(a.layers[l].relative, b.layers[l].relative);
+            }
+        }
+        QVERIFY(first.configs[1].forward.mean_abs > first.configs[0].forward.mean_abs);  // INT4 is not INT8's memo
+        // Other forward and layer options are not served from the memo of these.
+        auto other = req;
+        other.options.forward_seed += 1;
+        other.options.layer_sim.seed += 1;
+        const auto o = ql::analyze(other);
+        QVERIFY(o.configs[0].forward.mean_abs != first.configs[0].forward.mean_abs);
+        QVERIFY(o.configs[0].layers.front().relative != first.configs[0].layers.front().relative);
+        // and the first options again, after the shared FP32 side was replaced: the same numbers
+        ql::forget_configuration_memos();
+        const auto back = ql::analyze(req);
+        for (std::size_t l = 0; l < first.configs[1].layers.size(); ++l)
+            QCOMPARE(back.configs[1].layers[l].relative, first.configs[1].layers[l].relative);
     }
 
     void cancel() {
