@@ -43,6 +43,10 @@ public:
 
 protected:
     void rebuild() override;
+    void resizeEvent(QResizeEvent* event) override;  // re-wraps the bar names for the new width
+
+private:
+    int laidOutWidth_ = 0;  // widget width the bar names were wrapped for
 };
 
 // 4. The first N weights of one row, original vs dequantized, with the levels grid of each block of the

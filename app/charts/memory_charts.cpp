@@ -1,4 +1,6 @@
 // Charts 3 and 6: memory of the current tensor per format, and a model's fit on GPUs.
+#include <QFontMetrics>
+
 #include <algorithm>
 #include <cmath>
 
@@ -63,7 +65,6 @@ void MemoryChart::rebuild() {
         auto* bar = addBar(this, static_cast<double>(i), static_cast<double>(m.bytes) / div, c, 0.65);
         bar->setName(QString::fromStdString(m.label));
         bar->removeFromLegend();
-        ticker->addTick(static_cast<double>(i), QStringLiteral("%1\n%2 b/w").arg(wrapName(QString::fromStdString(m.label), 10)).arg(m.bits_per_weight, 0, 'g', 5));
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
@@ -76,14 +77,39 @@ void MemoryChart::rebuild() {
         label->setBrush(QBrush(lb));
         label->setLayer(QStringLiteral("axes"));  // above the GPU lines
     }
+    // Names wrapped at spaces as narrowly as it takes for neighbours not to touch; when a single word
+    // is still wider than a bar's slot, one line per bar, slanted so that it ends under its bar.
+    const QFontMetrics fm(xAxis->tickLabelFont());
+    const double slot = static_cast<double>(std::max(axisRect()->width(), width() - 80)) / static_cast<double>(mem.size());
+    auto tickText = [&](const MemoryBar& m, int wrap) {
+        const QString name = QString::fromStdString(m.label);
+        const QString bits = QStringLiteral("%1 b/w").arg(m.bits_per_weight, 0, 'g', 5);
+        return wrap > 0 ? QStringLiteral("%1\n%2").arg(wrapName(name, wrap), bits) : QStringLiteral("%1, %2").arg(name, bits);
+    };
+    auto widest = [&](int wrap) {
+        int w = 0;
+        for (const auto& m : mem)
+            for (const QString& line : tickText(m, wrap).split(QLatin1Char('\n'))) w = std::max(w, fm.horizontalAdvance(line));
+        return w;
+    };
+    laidOutWidth_ = width();
+    int wrap = 10;
+    while (wrap > 4 && widest(wrap) + 6 > slot) --wrap;
+    if (widest(wrap) + 6 > slot) wrap = 0;
+    for (std::size_t i = 0; i < mem.size(); ++i) ticker->addTick(static_cast<double>(i), tickText(mem[i], wrap));
     xAxis->setTicker(ticker);
-    xAxis->setTickLabelRotation(mem.size() > 6 ? 30 : 0);
+    xAxis->setTickLabelRotation(wrap == 0 ? -35 : 0);
     xAxis->grid()->setVisible(false);
     legend->setVisible(false);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(mem.size()) - 0.4);
     yAxis->setRange(0, maxb / div * 1.25);
     finish(false);
+}
+
+void MemoryChart::resizeEvent(QResizeEvent* event) {
+    ChartView::resizeEvent(event);
+    if (inputs().report && std::abs(width() - laidOutWidth_) > laidOutWidth_ / 10) rebuild();
 }
 
 QString MemoryChart::tooltipAt(const QPoint& pos) const {

@@ -162,13 +162,23 @@ void ConfigPanel::setConfigs(const std::vector<QuantConfig>& configs) {
 void ConfigPanel::refreshList() {
     updating_ = true;
     const int row = list_->currentRow();
-    list_->clear();
+    // Items are updated in place (a slider drag changes one name): clearing and re-adding them re-laid
+    // out and repainted the list on every step.
+    while (list_->count() > static_cast<int>(configs_.size())) delete list_->takeItem(list_->count() - 1);
     for (std::size_t i = 0; i < configs_.size(); ++i) {
-        auto* item = new QListWidgetItem(swatch(configColor(configs_[i].color, static_cast<int>(i))),
-                                         QStringLiteral("%1. %2").arg(i + 1).arg(QString::fromStdString(configs_[i].display_name())), list_);
-        item->setToolTip(QString::fromStdString(configs_[i].describe()));
+        const int r = static_cast<int>(i);
+        QListWidgetItem* item = r < list_->count() ? list_->item(r) : new QListWidgetItem(list_);
+        const QColor colour = configColor(configs_[i].color, r);
+        if (item->data(Qt::UserRole).value<QColor>() != colour || item->icon().isNull()) {
+            item->setIcon(swatch(colour));
+            item->setData(Qt::UserRole, colour);
+        }
+        const QString text = QStringLiteral("%1. %2").arg(i + 1).arg(QString::fromStdString(configs_[i].display_name()));
+        if (item->text() != text) item->setText(text);
+        const QString tip = QString::fromStdString(configs_[i].describe());
+        if (item->toolTip() != tip) item->setToolTip(tip);
     }
-    list_->setCurrentRow(std::min(row, list_->count() - 1));
+    if (list_->currentRow() != std::min(row, list_->count() - 1)) list_->setCurrentRow(std::min(row, list_->count() - 1));
     add_->setEnabled(static_cast<int>(configs_.size()) < kMaxConfigs);
     dup_->setEnabled(!configs_.empty() && static_cast<int>(configs_.size()) < kMaxConfigs);
     remove_->setEnabled(!configs_.empty());
