@@ -153,7 +153,7 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
 AnalysisRunner::AnalysisRunner(QObject* parent) : QObject(parent), accelerator_(gpu::make_accelerator()) {
     qRegisterMetaType<ql::ui::AnalysisResult>();
     coalesce_.setSingleShot(true);
-    coalesce_.setInterval(8);
+    coalesce_.setInterval(0);  // no added latency: a drag supersedes the running job instead
     connect(&coalesce_, &QTimer::timeout, this, &AnalysisRunner::startPending);
     connect(&watcher_, &QFutureWatcherBase::finished, this, &AnalysisRunner::onFinished);
     connect(&watcher_, &QFutureWatcherBase::progressValueChanged, this, &AnalysisRunner::progressChanged);

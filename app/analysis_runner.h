@@ -51,7 +51,8 @@ public:
     explicit AnalysisRunner(QObject* parent = nullptr);
     ~AnalysisRunner() override;  // cancels and waits for the running job
 
-    // Queues s; requests arriving within a few milliseconds are coalesced into the newest.
+    // Queues s; requests made in the same pass of the event loop (several panels changing at once) are
+    // coalesced into the newest, which starts as soon as control returns to the loop.
     void request(const Session& s);
     void cancel();
     bool busy() const { return watcher_.isRunning(); }
