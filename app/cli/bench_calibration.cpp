@@ -98,6 +98,7 @@ void bench_gptq(const BenchOptions& opt, nlohmann::json& out) {
                        {"hessian_s", g.hessian_seconds},
                        {"factor_s", g.factor_seconds},
                        {"quant_s", g.quant_seconds},
+                       {"finish_s", g.finish_seconds},
                        {"gflop", flops / 1e9},
                        {"gflops_per_s", flops / 1e9 / best},
                        {"floor_s", floor_s},
@@ -114,8 +115,8 @@ void bench_gptq(const BenchOptions& opt, nlohmann::json& out) {
                 static_cast<long long>(spec.out), static_cast<long long>(spec.in), static_cast<long long>(spec.tokens), omp_get_max_threads(), runs);
     if (!g.error.empty()) std::printf("  GPTQ failed: %s\n", g.error.c_str());
     std::printf("  floor: H = 2/n X^T X %.3f s + one Eigen Cholesky %.3f s = %.3f s\n", floor_h, floor_chol, floor_s);
-    std::printf("  GPTQ:  %.3f s (H %.3f s, damping + U = chol(H^-1) %.3f s, columns + lazy updates %.3f s)\n", best, g.hessian_seconds,
-                g.factor_seconds, g.quant_seconds);
+    std::printf("  GPTQ:  %.3f s (H %.3f s, damping + U = chol(H^-1) %.3f s, columns + lazy updates %.3f s, per-column errors %.3f s)\n",
+                best, g.hessian_seconds, g.factor_seconds, g.quant_seconds, g.finish_seconds);
     std::printf("         %.1f GFLOP, %.1f GFLOP/s, %.2fx the floor (target <= 3x)\n", flops / 1e9, flops / 1e9 / best, ratio);
     std::printf("  peak RSS %.0f MiB (%.2f GiB; target < 2 GiB)\n", peak, peak / 1024.0);
     std::printf("  relative output error: GPTQ %.4e, RTN %.4e (%.2fx lower)\n", err_gptq, err_rtn, err_rtn / err_gptq);

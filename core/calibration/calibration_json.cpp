@@ -82,7 +82,8 @@ json to_json(const CalibrationReport& r, bool details) {
                      {"zeros", params_json(g.params, false)},
                      {"hessian_seconds", g.hessian_seconds},
                      {"factor_seconds", g.factor_seconds},
-                     {"quant_seconds", g.quant_seconds}};
+                     {"quant_seconds", g.quant_seconds},
+                     {"finish_seconds", g.finish_seconds}};
     }
     if (r.awq && r.awq->error.empty()) {
         const auto& a = *r.awq;

@@ -24,6 +24,9 @@
 //              J H J = L' L'^T gives H = (J L' J)(J L' J)^T with J L' J upper triangular, so
 //              H^-1 = (J L'^-1 J)^T (J L'^-1 J) and, by uniqueness of the Cholesky factor,
 //              U = J L'^-1 J. Same U in exact arithmetic, half the work, and H^-1 is never formed.
+//              Computed in H's own storage: the reversals are buffer reversals, and the triangular
+//              inverse runs by tile columns in parallel (tile column j of L'^-T needs only tile
+//              columns <= j of L'^T).
 // If the Cholesky factorisation fails (H not positive definite after damping, in float32), percdamp
 // is multiplied by 10 and the factorisation retried, up to `max_damp_retries` times; every retry is
 // recorded in the result's notes. Nothing falls back silently: when all retries fail, `error` says so.
@@ -76,12 +79,13 @@ struct GptqResult {
     std::vector<std::int64_t> group_of_column; // per original column: its group (the reference's g_idx)
     double hessian_seconds = 0;     // forming H
     double factor_seconds = 0;      // damping, Cholesky, inverse factor
-    double quant_seconds = 0;       // the column loop with the lazy updates
+    double quant_seconds = 0;       // the working copy of W, the column loop with the lazy updates
+    double finish_seconds = 0;      // undoing act-order, the per-column errors of GPTQ and RTN
 };
 
 // H = 2/n X^T X in float32 (in x in, row-major, both triangles filled), accumulated as add_batch does
-// with batches of `batch` rows (0: one batch). The product is formed as blocks of the lower triangle
-// (half the work of a full product), computed in parallel.
+// with batches of `batch` rows (0: one batch). The product is formed as tiles of the lower triangle
+// (half the work of a full product), computed in parallel, 128 scaled rows of X at a time.
 MatrixRF gptq_hessian(const MatrixRF& X, std::int64_t batch = 0);
 
 // GPTQ on W with a Hessian formed from X.
@@ -90,7 +94,7 @@ GptqResult gptq_quantize(const MatrixRF& W, const MatrixRF& X, const GptqOptions
 GptqResult gptq_quantize_hessian(const MatrixRF& W, MatrixRF H, const GptqOptions& opt, const ProgressFn& progress = {});
 
 // U with H^-1 = U^T U (upper), by either method. Returns false when a Cholesky factorisation fails.
-// H is overwritten.
+// H is overwritten (with the Reversed method U is computed in H's storage and moved out of it).
 bool gptq_inverse_factor(MatrixRF& H, HinvMethod method, MatrixRF& U);
 
 // Eigen's Cholesky factorisation of an n x n float32 matrix in place (lower factor); false when it
