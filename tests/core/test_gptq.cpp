@@ -1,13 +1,14 @@
 // GPTQ against hand-derived results: equal to RTN when X^T X is a multiple of the identity, one OBQ
 // step by hand on two columns, never worse than RTN on correlated data, dead inputs, damping raised
 // (and said) when H is not positive definite, the act-order permutation round trip, group parameters
-// taken at group starts, and the two ways of computing U agreeing.
+// taken at group starts, the two ways of computing U agreeing, and the same bits for any thread count.
 #include <QtTest>
 
 #include <cmath>
 #include <cstring>
 
 #include <Eigen/Dense>
+#include <omp.h>
 
 #include "core/calibration/calib_layer.h"
 #include "core/calibration/gptq.h"
@@ -383,12 +384,21 @@ private slots:
     }
 
     // U from one Cholesky and one triangular inverse (reversed order) equals U from the reference's
-    // cholesky -> cholesky_inverse -> cholesky(upper), and U^T U = H^-1.
+    // cholesky -> cholesky_inverse -> cholesky(upper), and U^T U = H^-1. Sizes below one tile of the
+    // parallel inverse (128) and over several tiles with a partial last one.
+    void inverseFactorMethodsAgree_data() {
+        QTest::addColumn<std::int64_t>("in");
+        QTest::newRow("in 200") << std::int64_t{200};
+        QTest::newRow("in 700, six tiles") << std::int64_t{700};
+    }
     void inverseFactorMethodsAgree() {
+        QFETCH(std::int64_t, in);
+        constexpr double kMethodsTol = 1e-4;   // relative Frobenius difference of the two float32 paths
+        constexpr double kInverseTol = 1e-3;   // RMS deviation of U^T U H from I per row
         LayerSpec s;
         s.out = 4;
-        s.in = 200;   // not a power of two: uneven recursive halving
-        s.tokens = 600;
+        s.in = in;
+        s.tokens = 3 * in;
         s.outlier_channels = 0;   // keep H well conditioned: the two float32 paths then agree closely
         const CalibLayer L = generate_layer(s);
         MatrixRF H = gptq_hessian(L.X);
@@ -397,22 +407,72 @@ private slots:
         QVERIFY(gptq_inverse_factor(H1, HinvMethod::Reversed, U1));
         QVERIFY(gptq_inverse_factor(H2, HinvMethod::Reference, U2));
         const double rel = (U1 - U2).cast<double>().norm() / U2.cast<double>().norm();
-        QVERIFY2(rel < 1e-4, qPrintable(QString::number(rel)));
+        QVERIFY2(rel < kMethodsTol, qPrintable(QString::number(rel)));
         QVERIFY((U1.triangularView<Eigen::StrictlyLower>().toDenseMatrix().array() == 0.0f).all());
         const Eigen::MatrixXd I = (U1.cast<double>().transpose() * U1.cast<double>()) * H.cast<double>();
-        const double dev = (I - Eigen::MatrixXd::Identity(200, 200)).norm() / std::sqrt(200.0);
-        QVERIFY2(dev < 1e-3, qPrintable(QString::number(dev)));
+        const double dev = (I - Eigen::MatrixXd::Identity(in, in)).norm() / std::sqrt(static_cast<double>(in));
+        QVERIFY2(dev < kInverseTol, qPrintable(QString::number(dev)));
+    }
+
+    // The parallel parts (H by tiles, U by tiles, rows in chunks with their lazy updates, losses and
+    // column errors summed per chunk) give the same bits for any number of threads. Sizes span
+    // several tiles and row chunks, with partial last ones.
+    void sameBitsForAnyThreadCount_data() {
+        QTest::addColumn<bool>("actOrder");
+        QTest::newRow("natural order") << false;
+        QTest::newRow("act-order") << true;
+    }
+    void sameBitsForAnyThreadCount() {
+        QFETCH(bool, actOrder);
+        LayerSpec s;
+        s.out = 600;
+        s.in = 700;
+        s.tokens = 900;
+        const CalibLayer L = generate_layer(s);
+        GptqOptions o;
+        o.act_order = actOrder;
+        const int threads = omp_get_max_threads();
+        omp_set_num_threads(1);
+        const MatrixRF H1 = gptq_hessian(L.X);
+        MatrixRF A1 = H1, U1;
+        A1.diagonal().array() += 0.01f * A1.diagonal().mean();
+        const bool ok1 = gptq_inverse_factor(A1, HinvMethod::Reversed, U1);
+        const GptqResult g1 = gptq_quantize(L.W, L.X, o);
+        omp_set_num_threads(4);   // more threads than jobs in some steps, and interleaved on any machine
+        const MatrixRF H4 = gptq_hessian(L.X);
+        MatrixRF A4 = H4, U4;
+        A4.diagonal().array() += 0.01f * A4.diagonal().mean();
+        const bool ok4 = gptq_inverse_factor(A4, HinvMethod::Reversed, U4);
+        const GptqResult g4 = gptq_quantize(L.W, L.X, o);
+        omp_set_num_threads(threads);
+        QVERIFY(ok1 && ok4);
+        QVERIFY2(g1.error.empty() && g4.error.empty(), (g1.error + g4.error).c_str());
+        QVERIFY(same_bits(H1, H4));
+        QVERIFY(same_bits(U1, U4));
+        QVERIFY(same_bits(g1.Wq, g4.Wq));
+        QCOMPARE(g1.loss, g4.loss);
+        QCOMPARE(g1.column_loss, g4.column_loss);
+        QCOMPARE(g1.column_weight_sq_error, g4.column_weight_sq_error);
+        QCOMPARE(g1.column_rtn_sq_error, g4.column_rtn_sq_error);
     }
 
     // The Hessian as add_batch accumulates it: batches give the same H as one batch (up to rounding),
     // and H = 2/n X^T X.
+    void hessianBatches_data() {
+        QTest::addColumn<std::int64_t>("in");
+        QTest::newRow("in 40, one tile") << std::int64_t{40};
+        QTest::newRow("in 600, tiles of 256 and a partial one") << std::int64_t{600};
+    }
     void hessianBatches() {
-        const MatrixRF X = random_matrix(300, 40, 21);
+        QFETCH(std::int64_t, in);
+        constexpr double kHessianTol = 1e-5;   // relative Frobenius error of float32 H against double
+        const MatrixRF X = random_matrix(300, in, 21);
         const MatrixRF H1 = gptq_hessian(X), H3 = gptq_hessian(X, 128);
         const Eigen::MatrixXd ref = 2.0 / 300.0 * X.cast<double>().transpose() * X.cast<double>();
-        QVERIFY((H1.cast<double>() - ref).norm() < 1e-5 * ref.norm());
-        QVERIFY((H3.cast<double>() - ref).norm() < 1e-5 * ref.norm());
+        QVERIFY((H1.cast<double>() - ref).norm() < kHessianTol * ref.norm());
+        QVERIFY((H3.cast<double>() - ref).norm() < kHessianTol * ref.norm());
         QVERIFY(H1 == H1.transpose());
+        QVERIFY(H3 == H3.transpose());
     }
 
     void cancelStops() {
