@@ -18,6 +18,7 @@
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants.h"
 #include "core/int_quantizer.h"
+#include "core/large_buffer.h"
 #include "core/nf4.h"
 #include "core/simd_kernels.h"
 
@@ -220,7 +221,7 @@ public:
             s2_ = nvfp4_tensor_scale(amax);
         }
         const std::int64_t nb = blocks_.count();
-        scale_.assign(static_cast<std::size_t>(nb), 0.0f);
+        scale_.resize(static_cast<std::size_t>(nb));  // every block's scale is written below
         float err = 0.0f, smax = 0.0f;
 #pragma omp parallel for schedule(static) reduction(max : err, smax)
         for (std::int64_t b = 0; b < nb; ++b) {
@@ -269,7 +270,7 @@ public:
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 16; }
-    QuantParams params() const override { return QuantParams{scale_, {}}; }
+    QuantParams params() const override { return QuantParams{std::vector<float>(scale_.begin(), scale_.end()), {}}; }
     std::optional<OutputBounds> output_bounds() const override {
         if (scale_.empty()) return std::nullopt;
         OutputBounds b;
@@ -284,7 +285,7 @@ private:
     const Tensor* tensor_ = nullptr;
     RowBlocks blocks_;
     float s2_ = 1.0f;
-    std::vector<float> scale_;  // MXFP4: X = 2^e; NVFP4: s * s2
+    LargeVector<float> scale_;  // MXFP4: X = 2^e; NVFP4: s * s2
     float err_ = 0.0f, smax_ = 0.0f;
 };
 
@@ -299,18 +300,30 @@ public:
         n_ = t.numel();
         const std::int64_t nb = (n_ + block_ - 1) / block_;
         const float* x = t.data();
-        absmax_.assign(static_cast<std::size_t>(nb), 0.0f);
-#pragma omp parallel for schedule(static)
-        for (std::int64_t b = 0; b < nb; ++b)
-            absmax_[static_cast<std::size_t>(b)] = finite_absmax(x + b * block_, std::min<std::int64_t>(block_, n_ - b * block_));
-        stored_ = config_.format == Format::NF4_DQ ? nf4_double_quantize(absmax_, &offset_, &scales2_, nullptr) : absmax_;
+        absmax_.resize(static_cast<std::size_t>(nb));  // every block written below
+        const bool dq = config_.format == Format::NF4_DQ;
+        stored_.resize(dq ? absmax_.size() : 0);
         inv_.resize(absmax_.size());
         float err = 0.0f, smax = 0.0f;
-        for (std::size_t b = 0; b < absmax_.size(); ++b) {
-            inv_[b] = 1.0f / absmax_[b];
-            // half the widest NF4 gap (between -1 and -0.696) times absmax, plus the stored absmax's error
-            err = std::max(err, 0.1525f * absmax_[b] + std::fabs(absmax_[b] - stored_[b]));
-            smax = std::max(smax, std::fabs(stored_[b]));
+#pragma omp parallel for schedule(static) reduction(max : err, smax) if (!dq)
+        for (std::int64_t b = 0; b < nb; ++b) {
+            const float a = finite_absmax(x + b * block_, std::min<std::int64_t>(block_, n_ - b * block_));
+            absmax_[static_cast<std::size_t>(b)] = a;
+            inv_[static_cast<std::size_t>(b)] = 1.0f / a;
+            // half the widest NF4 gap (between -1 and -0.696) times absmax (the stored absmax is exact)
+            err = std::max(err, 0.1525f * a);
+            smax = std::max(smax, a);
+        }
+        if (dq) {
+            nf4_double_quantize(absmax_.data(), absmax_.size(), stored_.data(), &offset_, &scales2_, nullptr);
+            err = smax = 0.0f;
+#pragma omp parallel for schedule(static) reduction(max : err, smax)
+            for (std::int64_t b = 0; b < nb; ++b) {
+                const float a = absmax_[static_cast<std::size_t>(b)], st = stored_[static_cast<std::size_t>(b)];
+                // plus the stored absmax's error
+                err = std::max(err, 0.1525f * a + std::fabs(a - st));
+                smax = std::max(smax, std::fabs(st));
+            }
         }
         err_ = err;
         smax_ = smax;
@@ -323,14 +336,14 @@ public:
         std::int64_t i0 = begin;
         if (begin % block_ == 0) {
             const std::int64_t whole = (end - begin) / block_ * block_;
-            kernels::nf4_fake_quant_blocks(x + begin, whole, block_, inv_.data() + begin / block_, stored_.data() + begin / block_, dq,
+            kernels::nf4_fake_quant_blocks(x + begin, whole, block_, inv_.data() + begin / block_, stored() + begin / block_, dq,
                                            codes);
             i0 = begin + whole;
         }
         for (std::int64_t i = i0; i < end;) {
             const std::int64_t b = i / block_;
             const std::int64_t stop = std::min(end, (b + 1) * block_);
-            kernels::nf4_fake_quant(x + i, stop - i, inv_[static_cast<std::size_t>(b)], stored_[static_cast<std::size_t>(b)],
+            kernels::nf4_fake_quant(x + i, stop - i, inv_[static_cast<std::size_t>(b)], stored()[b],
                                     dq + (i - begin), codes ? codes + (i - begin) : nullptr);
             i = stop;
         }
@@ -344,23 +357,25 @@ public:
         return make_storage(n, n * 4, meta);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
-        if (stored_.empty()) return {};
-        const float s = stored_[static_cast<std::size_t>(std::clamp<std::int64_t>(i, 0, n_ - 1) / block_)];
+        if (absmax_.empty()) return {};
+        const float s = stored()[std::clamp<std::int64_t>(i, 0, n_ - 1) / block_];
         std::vector<float> v;
         for (int c = 0; c < 16; ++c) v.push_back(nf4_value(c) * s);
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 16; }
-    QuantParams params() const override { return QuantParams{stored_, {}}; }
+    QuantParams params() const override { return QuantParams{std::vector<float>(stored(), stored() + absmax_.size()), {}}; }
     std::optional<OutputBounds> output_bounds() const override {
-        if (stored_.empty()) return std::nullopt;
+        if (absmax_.empty()) return std::nullopt;
         return OutputBounds{-smax_, smax_, err_ * (1.0f + 0x1p-16f)};
     }
 
 private:
     const Tensor* tensor_ = nullptr;
     std::int64_t n_ = 0, block_ = kNf4DefaultBlock;
-    std::vector<float> absmax_, stored_, inv_, scales2_;
+    const float* stored() const { return stored_.empty() ? absmax_.data() : stored_.data(); }
+    LargeVector<float> absmax_, stored_, inv_;  // stored_: NF4_DQ's absmax' (empty for NF4: absmax itself)
+    std::vector<float> scales2_;
     float offset_ = 0.0f, err_ = 0.0f, smax_ = 0.0f;
 };
 
@@ -451,8 +466,8 @@ public:
         tensor_ = &t;
         blocks_ = RowBlocks::make(t.shape, t.numel(), T::qk);
         const std::int64_t nb = blocks_.count();
-        packed_.assign(static_cast<std::size_t>(nb), B{});
-        clipped_.assign(static_cast<std::size_t>(nb), 0);
+        packed_.resize(static_cast<std::size_t>(nb));  // every block and its count is written below
+        clipped_.resize(static_cast<std::size_t>(nb));
         const float* x = t.data();
         // tasks: up to 64 blocks of one row (the vectorised quantizers take several blocks at once)
         constexpr std::int64_t kTask = 64;
@@ -472,16 +487,22 @@ public:
                 ggml::dequantize_block(blk, y);
                 const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
                 std::uint32_t clip = 0;
-                float elo[T::qk], ehi[T::qk];
-                for (int j = 0; j * T::sub < len; ++j) {
+                if constexpr (T::sub == T::qk) {  // one grid per block
                     float a, z;
-                    grid_edges(blk, j, a, z);
-                    for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
-                        elo[k] = a;
-                        ehi[k] = z;
+                    grid_edges(blk, 0, a, z);
+                    kernels::block_stats(x + s, y, len, a, z, lo, hi, err, clip);
+                } else {
+                    float elo[T::qk], ehi[T::qk];
+                    for (int j = 0; j * T::sub < len; ++j) {
+                        float a, z;
+                        grid_edges(blk, j, a, z);
+                        for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
+                            elo[k] = a;
+                            ehi[k] = z;
+                        }
                     }
+                    kernels::block_stats_edges(x + s, y, len, elo, ehi, lo, hi, err, clip);
                 }
-                kernels::block_stats_edges(x + s, y, len, elo, ehi, lo, hi, err, clip);
                 clipped_[static_cast<std::size_t>(b)] = clip;
             }
         }
@@ -547,7 +568,6 @@ public:
         if (!(dq_lo_ <= dq_hi_)) return std::nullopt;
         return OutputBounds{dq_lo_, dq_hi_, err_ * (1.0f + 0x1p-16f)};
     }
-    const std::vector<B>& blocks() const { return packed_; }
     GgmlBlocksView view() const {
         GgmlBlocksView v;
         if (packed_.empty()) return v;
@@ -572,8 +592,8 @@ private:
     DType type_;
     const Tensor* tensor_ = nullptr;
     RowBlocks blocks_;
-    std::vector<B> packed_;
-    std::vector<std::uint32_t> clipped_;  // per block: finite values beyond its grid's reach
+    LargeVector<B> packed_;
+    LargeVector<std::uint32_t> clipped_;  // per block: finite values beyond its grid's reach
     float dq_lo_ = kInf, dq_hi_ = -kInf, err_ = 0.0f;
 };
 

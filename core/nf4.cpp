@@ -70,26 +70,28 @@ const std::array<float, 256>& bnb_dynamic_map_signed() {
 int bnb_dynamic_code(float v) {
     const auto& m = bnb_dynamic_map_signed();
     if (!(v == v)) return 0;
-    // first entry >= v, then the nearer of it and its lower neighbour by |v - m| in float (ties: lower)
-    const auto it = std::lower_bound(m.begin(), m.end(), v);
-    if (it == m.begin()) return 0;
-    if (it == m.end()) return 255;
-    const int hi = static_cast<int>(it - m.begin()), lo = hi - 1;
+    // hi = the first entry >= v (std::lower_bound as a fixed 8-step search: hi counts the entries < v),
+    // then the nearer of it and its lower neighbour by |v - m| in float (ties: lower)
+    int hi = 0;
+    for (int step = 128; step > 0; step >>= 1) hi += m[static_cast<std::size_t>(hi + step - 1)] < v ? step : 0;
+    if (hi == 255 && m[255] < v) return 255;
+    if (hi == 0) return 0;
+    const int lo = hi - 1;
     const float dlo = std::fabs(v - m[static_cast<std::size_t>(lo)]), dhi = std::fabs(v - m[static_cast<std::size_t>(hi)]);
     return dlo <= dhi ? lo : hi;
 }
 
-std::vector<float> nf4_double_quantize(const std::vector<float>& absmax, float* offset_out, std::vector<float>* scales2,
-                                       std::vector<std::uint8_t>* codes) {
+void nf4_double_quantize(const float* absmax, std::size_t n, float* out, float* offset_out, std::vector<float>* scales2,
+                         std::uint8_t* codes) {
     const auto& map = bnb_dynamic_map_signed();
     double sum = 0;
-    for (float a : absmax) sum += a;
-    const float offset = absmax.empty() ? 0.0f : static_cast<float>(sum / static_cast<double>(absmax.size()));
-    std::vector<float> out(absmax.size());
-    if (scales2) scales2->clear();
-    if (codes) codes->assign(absmax.size(), 0);
-    for (std::size_t b0 = 0; b0 < absmax.size(); b0 += kNf4DqBlock) {
-        const std::size_t b1 = std::min(absmax.size(), b0 + kNf4DqBlock);
+    for (std::size_t k = 0; k < n; ++k) sum += absmax[k];
+    const float offset = n == 0 ? 0.0f : static_cast<float>(sum / static_cast<double>(n));
+    const auto nblocks = static_cast<std::int64_t>((n + kNf4DqBlock - 1) / kNf4DqBlock);
+    if (scales2) scales2->assign(static_cast<std::size_t>(nblocks), 0.0f);
+#pragma omp parallel for schedule(static) if (nblocks > 64)
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const std::size_t b0 = static_cast<std::size_t>(b) * kNf4DqBlock, b1 = std::min(n, b0 + kNf4DqBlock);
         float c = 0.0f;
         for (std::size_t k = b0; k < b1; ++k) c = std::max(c, std::fabs(absmax[k] - offset));
         const float inv = 1.0f / c;
@@ -98,11 +100,18 @@ std::vector<float> nf4_double_quantize(const std::vector<float>& absmax, float* 
             v = std::clamp(v, -1.0f, 1.0f);
             const int code = bnb_dynamic_code(v);
             out[k] = map[static_cast<std::size_t>(code)] * c + offset;
-            if (codes) (*codes)[k] = static_cast<std::uint8_t>(code);
+            if (codes) codes[k] = static_cast<std::uint8_t>(code);
         }
-        if (scales2) scales2->push_back(c);
+        if (scales2) (*scales2)[static_cast<std::size_t>(b)] = c;
     }
     if (offset_out) *offset_out = offset;
+}
+
+std::vector<float> nf4_double_quantize(const std::vector<float>& absmax, float* offset_out, std::vector<float>* scales2,
+                                       std::vector<std::uint8_t>* codes) {
+    std::vector<float> out(absmax.size());
+    if (codes) codes->assign(absmax.size(), 0);
+    nf4_double_quantize(absmax.data(), absmax.size(), out.data(), offset_out, scales2, codes ? codes->data() : nullptr);
     return out;
 }
 

@@ -40,6 +40,10 @@ int bnb_dynamic_code(float v);
 // Double-quantized absmax values: absmax' for every block (see above); offset and per-256 scales out.
 std::vector<float> nf4_double_quantize(const std::vector<float>& absmax, float* offset, std::vector<float>* scales2,
                                        std::vector<std::uint8_t>* codes);
+// The same from absmax[0, n) into out[0, n) (not overlapping), codes (may be null) into codes[0, n);
+// the 256-value blocks run in parallel.
+void nf4_double_quantize(const float* absmax, std::size_t n, float* out, float* offset, std::vector<float>* scales2,
+                         std::uint8_t* codes);
 
 // Scalar references over the flattened tensor; codes get the NF4 code (0..15).
 std::vector<float> quantize_nf4_ref(const Tensor& t, int block_size, std::vector<std::int8_t>* codes, QuantParams* params);
