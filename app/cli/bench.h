@@ -15,6 +15,7 @@ struct BenchOptions {
     std::int64_t size = 4096;   // square tensor side
     int repeats = 7;            // timed repetitions; the median and the minimum are reported
     bool json = false;
+    std::vector<std::string> formats;  // formats section: only these formats (empty = every format)
 };
 
 struct BenchSection {

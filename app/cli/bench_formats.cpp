@@ -51,7 +51,9 @@ void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
         std::printf("  plain read %.2f ms; INT path (%s) %.1f ms\n", read.median_ms, int_cfg.describe().c_str(), int_t.median_ms);
         std::printf("  %-14s %10s %10s %12s %12s %12s\n", "format", "median ms", "min ms", "x INT path", "plain reads", "CPU ms/run");
     }
-    for (const QuantConfig& c : common_format_configs(int_cfg)) {
+    std::vector<Format> only;
+    for (const std::string& name : opt.formats) only.push_back(*parse_format(name));
+    for (const QuantConfig& c : common_format_configs(int_cfg, only)) {
         const double c0 = cpu_ms();
         const Timing tm = time_it(reps, [&] { (void)analyze(lean_request(t, {c})); });
         const double cpu = (cpu_ms() - c0) / (reps + 1);  // time_it runs reps + 1 (warm-up)
@@ -64,6 +66,7 @@ void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
             std::printf("  %-14s %10.1f %10.1f %12.2f %12.1f %12.1f\n", std::string(format_name(c.format)).c_str(), tm.median_ms, tm.min_ms,
                         vs_int, reads, cpu);
     }
+    if (!only.empty()) return;  // compare-all times every format
     const auto all = common_format_configs(int_cfg);
     const double c0 = cpu_ms();
     const Timing cmp = time_it(reps, [&] { (void)analyze(lean_request(t, all)); });

@@ -96,9 +96,10 @@ const std::vector<BenchSection>& bench_sections() {
 }
 
 int cmd_bench(const std::vector<std::string>& argv) {
-    Args a(argv, {"only", "size", "repeats"}, {"help", "json", "list"});
+    Args a(argv, {"only", "size", "repeats", "formats"}, {"help", "json", "list"});
     if (a.flag("help") || a.flag("list")) {
-        std::printf("usage: quantlens bench [--only NAME[,NAME]] [--size N] [--repeats R] [--json]\n\nsections:\n");
+        std::printf("usage: quantlens bench [--only NAME[,NAME]] [--size N] [--repeats R] [--formats F[,F]] [--json]\n\n"
+                    "  --formats F[,F]  the formats section times only these formats (and skips compare-all)\n\nsections:\n");
         for (const auto& s : bench_sections()) std::printf("  %-12s %s\n", s.name, s.summary);
         return 0;
     }
@@ -107,6 +108,13 @@ int cmd_bench(const std::vector<std::string>& argv) {
     opt.repeats = static_cast<int>(a.get_int("repeats", 7));
     opt.json = a.flag("json");
     if (opt.size < 64 || opt.size > 32768) throw UsageError("--size must be 64..32768");
+    for (std::string f = a.get_or("formats", ""); !f.empty();) {
+        const auto comma = f.find(',');
+        const std::string name = f.substr(0, comma);
+        if (!parse_format(name)) throw UsageError("--formats: no format named '" + name + "'");
+        opt.formats.push_back(name);
+        f = comma == std::string::npos ? std::string() : f.substr(comma + 1);
+    }
     const std::string only = a.get_or("only", "");
     nlohmann::json out = nlohmann::json::array();
     bool any = false;
