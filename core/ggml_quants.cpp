@@ -20,6 +20,9 @@ std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
 std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
 std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ8_0* y);
+std::int64_t quantize_q4_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_0* y);
+std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_1* y);
+std::int64_t quantize_q5_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_0* y);
 void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
@@ -552,6 +555,15 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
         break;
     case DType::GGML_Q8_0:
         quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd);
+        break;
+    case DType::GGML_Q4_0:
+        quantize_blocks_fast<BlockQ4_0, kQK4_0>(x, count, out, detail::quantize_q4_0_blocks_simd);
+        break;
+    case DType::GGML_Q4_1:
+        quantize_blocks_fast<BlockQ4_1, kQK4_1>(x, count, out, detail::quantize_q4_1_blocks_simd);
+        break;
+    case DType::GGML_Q5_0:
+        quantize_blocks_fast<BlockQ5_0, kQK5_0>(x, count, out, detail::quantize_q5_0_blocks_simd);
         break;
     default:
         quantize_row_ref(type, x, count, out);

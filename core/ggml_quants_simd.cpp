@@ -5,11 +5,15 @@
 // (add, mul, div, sqrt, compare, select) per lane, so a lane's float results equal the scalar loop's;
 // nothing is reassociated across lanes. nearest_int is the same add-1.5*2^23-and-read-the-bits trick.
 // The scalar tail of each format (fp16 scales, requantization, packing) is shared with the reference
-// (detail::finish_*). Without AVX2 these return 0 and the scalar reference does every block.
+// (detail::finish_*). Q8_0, Q4_0, Q4_1 and Q5_0 have no search: their blocks are vectorised within the
+// block, each element's operations being the reference's single operations (only max |x|, min and
+// max are taken in another order, which is exact). Without AVX2 these return 0 and the scalar
+// reference does every block.
 #include <cstdint>
 #include <cstring>
 
 #include "core/ggml_blocks.h"
+#include "core/ggml_quants.h"
 #include "core/half.h"
 
 #if defined(__AVX2__)
@@ -242,7 +246,112 @@ __m256 iq4nl_scale_lanes(const __m256* X, const Iq4Tables& T) {
     return sel(tiny, zero, d);
 }
 
+
+// Packs 32 codes (v[k] holds codes 8k..8k+7, each 0..15) into ggml's 16 nibble bytes: byte j = code j
+// | code (j + 16) << 4.
+inline void pack_nibbles(const __m256i* v, std::uint8_t* qs) {
+    const __m256i lo = _mm256_or_si256(_mm256_and_si256(v[0], _mm256_set1_epi32(0xF)), _mm256_slli_epi32(_mm256_and_si256(v[2], _mm256_set1_epi32(0xF)), 4));
+    const __m256i hi = _mm256_or_si256(_mm256_and_si256(v[1], _mm256_set1_epi32(0xF)), _mm256_slli_epi32(_mm256_and_si256(v[3], _mm256_set1_epi32(0xF)), 4));
+    __m256i p16 = _mm256_packus_epi32(lo, hi);           // [lo0-3 hi0-3 | lo4-7 hi4-7]
+    p16 = _mm256_permute4x64_epi64(p16, 0xD8);           // [lo0-3 lo4-7 | hi0-3 hi4-7]
+    const __m256i p8 = _mm256_packus_epi16(p16, p16);    // [lo0-7 lo0-7 | hi0-7 hi0-7]
+    const __m256i q = _mm256_permute4x64_epi64(p8, 0x08);  // [lo0-7 hi0-7 | ...]
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(qs), _mm256_castsi256_si128(q));
+}
+
+// The value of largest magnitude of a block of 32, as the reference's scan finds it (the first one
+// reaching the largest |x|; 0 when every |x| is 0). amax itself is exact in any order.
+inline float signed_absmax32(const float* xb, const __m256* v) {
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    __m256 m = _mm256_and_ps(v[0], absmask);
+    for (int k = 1; k < 4; ++k) m = _mm256_max_ps(m, _mm256_and_ps(v[k], absmask));
+    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4E));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xB1));
+    if (_mm256_cvtss_f32(m) == 0.0f) return 0.0f;
+    std::uint32_t hit = 0;
+    for (int k = 0; k < 4; ++k)
+        hit |= static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_and_ps(v[k], absmask), m, _CMP_EQ_OQ))) << (8 * k);
+    return xb[__builtin_ctz(hit)];
+}
+
+// quantize_row_q4_0_ref / q5_0_ref per block: d = max / -(2^(bits-1)), q = min(qmax, (int)(x * id + off)).
+// Each element's product, sum and truncation are the reference's own single operations.
+template <int Bits>
+inline void q_sym_block(const float* xb, float& d_out, __m256i* q) {
+    __m256 v[4];
+    for (int k = 0; k < 4; ++k) v[k] = _mm256_loadu_ps(xb + 8 * k);
+    const float max = signed_absmax32(xb, v);
+    const float d = max / static_cast<float>(-(1 << (Bits - 1)));
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    d_out = d;
+    const __m256 vid = _mm256_set1_ps(id), off = _mm256_set1_ps(static_cast<float>(1 << (Bits - 1)) + 0.5f);
+    const __m256i qmax = _mm256_set1_epi32((1 << Bits) - 1);
+    for (int k = 0; k < 4; ++k) q[k] = _mm256_min_epi32(qmax, _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(v[k], vid), off)));
+}
+
 } // namespace
+
+std::int64_t quantize_q4_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_0* y) {
+    __m256i q[4];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        float d;
+        q_sym_block<4>(x + b * kQK4_0, d, q);
+        y[b].d = float_to_half(d);
+        pack_nibbles(q, y[b].qs);
+    }
+    return nblocks;
+}
+
+std::int64_t quantize_q5_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_0* y) {
+    __m256i q[4];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        float d;
+        q_sym_block<5>(x + b * kQK5_0, d, q);
+        y[b].d = float_to_half(d);
+        pack_nibbles(q, y[b].qs);
+        std::uint32_t qh = 0;  // bit k = bit 4 of code k
+        for (int k = 0; k < 4; ++k)
+            qh |= static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(q[k], 27)))) << (8 * k);
+        std::memcpy(y[b].qh, &qh, sizeof qh);  // little-endian, as the reference's byte order
+    }
+    return nblocks;
+}
+
+// quantize_row_q4_1_ref per block: min and max (exact in any order, but a zero's sign is the first
+// zero's, so blocks whose min or max is zero go to the scalar reference), d = (max - min) / 15,
+// q = min(15, (int)((x - min) * id + 0.5)).
+std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_1* y) {
+    __m256i q[4];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK4_1;
+        __m256 v[4];
+        for (int k = 0; k < 4; ++k) v[k] = _mm256_loadu_ps(xb + 8 * k);
+        __m256 mn = _mm256_min_ps(_mm256_min_ps(v[0], v[1]), _mm256_min_ps(v[2], v[3]));
+        __m256 mx = _mm256_max_ps(_mm256_max_ps(v[0], v[1]), _mm256_max_ps(v[2], v[3]));
+        mn = _mm256_min_ps(mn, _mm256_permute2f128_ps(mn, mn, 1));
+        mx = _mm256_max_ps(mx, _mm256_permute2f128_ps(mx, mx, 1));
+        mn = _mm256_min_ps(mn, _mm256_shuffle_ps(mn, mn, 0x4E));
+        mx = _mm256_max_ps(mx, _mm256_shuffle_ps(mx, mx, 0x4E));
+        mn = _mm256_min_ps(mn, _mm256_shuffle_ps(mn, mn, 0xB1));
+        mx = _mm256_max_ps(mx, _mm256_shuffle_ps(mx, mx, 0xB1));
+        const float min = _mm256_cvtss_f32(mn), max = _mm256_cvtss_f32(mx);
+        if (min == 0.0f || max == 0.0f) {
+            quantize_block_ref(xb, y[b]);
+            continue;
+        }
+        const float d = (max - min) / ((1 << 4) - 1);
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = float_to_half(d);
+        y[b].m = float_to_half(min);
+        const __m256 vid = _mm256_set1_ps(id), vmin = _mm256_set1_ps(min), half = _mm256_set1_ps(0.5f);
+        for (int k = 0; k < 4; ++k)
+            q[k] = _mm256_min_epi32(_mm256_set1_epi32(15),
+                                    _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(v[k], vmin), vid), half)));
+        pack_nibbles(q, y[b].qs);
+    }
+    return nblocks;
+}
 
 std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y) {
     alignas(32) float scales[8], mins[8];
@@ -362,6 +471,9 @@ std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, Blo
 
 #else
 
+std::int64_t quantize_q4_0_blocks_simd(const float*, std::int64_t, BlockQ4_0*) { return 0; }
+std::int64_t quantize_q4_1_blocks_simd(const float*, std::int64_t, BlockQ4_1*) { return 0; }
+std::int64_t quantize_q5_0_blocks_simd(const float*, std::int64_t, BlockQ5_0*) { return 0; }
 std::int64_t quantize_q8_0_blocks_simd(const float*, std::int64_t, BlockQ8_0*) { return 0; }
 std::int64_t quantize_q4_k_blocks_simd(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_simd(const float*, std::int64_t, BlockQ6_K*) { return 0; }

@@ -90,13 +90,19 @@ std::vector<float> dataset(int kind, std::int64_t rows, std::int64_t cols) {
         case 9: v[i] = rng.uniform() < 0.01 ? static_cast<float>(50.0 * z) : static_cast<float>(0.1 * z); break;  // outliers
         case 10: v[i] = static_cast<float>(std::fabs(z)) + 0.25f; break;               // all positive
         case 11: v[i] = -static_cast<float>(std::fabs(z)); break;                      // all negative
+        case 13: case 14: {  // zeros of both signs: a zero minimum (13) or maximum (14) whose sign counts
+            const float zero = rng.uniform() < 0.5 ? -0.0f : 0.0f;
+            const float mag = static_cast<float>(std::round(std::fabs(z) * 3.0));
+            v[i] = rng.uniform() < 0.4 ? zero : (kind == 13 ? mag : -mag);
+            break;
+        }
         default: v[i] = static_cast<float>(rng.uniform() * 2.0 - 1.0); break;          // uniform(-1, 1)
         }
     }
     return v;
 }
 
-constexpr int kDatasets = 13;
+constexpr int kDatasets = 15;
 
 QString first_difference(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b, int block_bytes) {
     for (std::size_t i = 0; i < a.size(); ++i)
