@@ -203,7 +203,46 @@ void block_stats_edges(const float* x, const float* y, std::int64_t n, const flo
     }
 }
 
+void group_stats(const float* x, const float* y, std::int64_t groups, int len, const float* elo, const float* ehi, float& lo,
+                 float& hi, float& err, std::uint32_t* clip) {
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    const __m256 inf = _mm256_set1_ps(INFINITY);
+    __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), verr = _mm256_set1_ps(err);
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const __m256 glo = _mm256_set1_ps(elo[g]), ghi = _mm256_set1_ps(ehi[g]);
+        std::uint32_t c = 0;
+        for (int k = 0; k < len; k += 8) {
+            const std::int64_t i = g * len + k;
+            const __m256 xv = _mm256_loadu_ps(x + i), yv = _mm256_loadu_ps(y + i);
+            const __m256 fin = _mm256_cmp_ps(_mm256_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+            vlo = _mm256_blendv_ps(vlo, _mm256_min_ps(vlo, yv), fin);
+            vhi = _mm256_blendv_ps(vhi, _mm256_max_ps(vhi, yv), fin);
+            verr = _mm256_blendv_ps(verr, _mm256_max_ps(verr, _mm256_and_ps(_mm256_sub_ps(yv, xv), absmask)), fin);
+            const __m256 out = _mm256_or_ps(_mm256_cmp_ps(xv, glo, _CMP_LT_OQ), _mm256_cmp_ps(xv, ghi, _CMP_GT_OQ));
+            c += static_cast<std::uint32_t>(__builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(_mm256_and_ps(out, fin)))));
+        }
+        clip[g] = c;
+    }
+    alignas(32) float a[8], b[8], c[8];
+    _mm256_store_ps(a, vlo);
+    _mm256_store_ps(b, vhi);
+    _mm256_store_ps(c, verr);
+    for (int k = 0; k < 8; ++k) {
+        lo = std::min(lo, a[k]);
+        hi = std::max(hi, b[k]);
+        err = std::max(err, c[k]);
+    }
+}
+
 #else
+
+void group_stats(const float* x, const float* y, std::int64_t groups, int len, const float* elo, const float* ehi, float& lo,
+                 float& hi, float& err, std::uint32_t* clip) {
+    for (std::int64_t g = 0; g < groups; ++g) {
+        clip[g] = 0;
+        block_stats(x + g * len, y + g * len, len, elo[g], ehi[g], lo, hi, err, clip[g]);
+    }
+}
 
 void block_stats_edges(const float* x, const float* y, std::int64_t n, const float* elo, const float* ehi, float& lo, float& hi,
                        float& err, std::uint32_t& clip) {

@@ -32,4 +32,9 @@ void block_stats(const float* x, const float* y, std::int64_t n, float elo, floa
 void block_stats_edges(const float* x, const float* y, std::int64_t n, const float* elo, const float* ehi, float& lo, float& hi,
                        float& err, std::uint32_t& clip);
 
+// The same over `groups` consecutive groups of `len` values (len a multiple of 8), group k with its own
+// edges elo[k], ehi[k]: lo/hi/err over all of them, clip[k] the count of group k (assigned, not added).
+void group_stats(const float* x, const float* y, std::int64_t groups, int len, const float* elo, const float* ehi, float& lo,
+                 float& hi, float& err, std::uint32_t* clip);
+
 } // namespace ql::kernels

@@ -474,36 +474,53 @@ public:
         const std::int64_t per_row_tasks = (blocks_.per_row + kTask - 1) / kTask;
         const std::int64_t ntasks = blocks_.rows * per_row_tasks;
         float lo = kInf, hi = -kInf, err = 0.0f;
-#pragma omp parallel for schedule(dynamic, 4) reduction(min : lo) reduction(max : hi, err)
-        for (std::int64_t task = 0; task < ntasks; ++task) {
-            const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kTask;
-            const std::int64_t b1 = std::min(blocks_.per_row, b0 + kTask);
-            const std::int64_t first = r * blocks_.per_row + b0;
-            const std::int64_t c0 = b0 * T::qk, count = std::min(blocks_.cols, b1 * T::qk) - c0;
-            ggml::quantize_row(type_, x + r * blocks_.cols + c0, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
-            float y[T::qk];
-            for (std::int64_t b = first; b < first + (b1 - b0); ++b) {
-                const B& blk = packed_[static_cast<std::size_t>(b)];
-                ggml::dequantize_block(blk, y);
-                const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
-                std::uint32_t clip = 0;
-                if constexpr (T::sub == T::qk) {  // one grid per block
-                    float a, z;
-                    grid_edges(blk, 0, a, z);
-                    kernels::block_stats(x + s, y, len, a, z, lo, hi, err, clip);
-                } else {
-                    float elo[T::qk], ehi[T::qk];
+        const bool whole = blocks_.cols % T::qk == 0;  // every block full: statistics per task in one call
+        constexpr int kSubs = T::qk / T::sub;
+#pragma omp parallel reduction(min : lo) reduction(max : hi, err)
+        {
+            std::vector<float> y(static_cast<std::size_t>(kTask * T::qk));
+            std::vector<float> elo(static_cast<std::size_t>(kTask * kSubs)), ehi(elo.size());
+            std::vector<std::uint32_t> subclip(elo.size());
+#pragma omp for schedule(dynamic, 4)
+            for (std::int64_t task = 0; task < ntasks; ++task) {
+                const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kTask;
+                const std::int64_t b1 = std::min(blocks_.per_row, b0 + kTask);
+                const std::int64_t first = r * blocks_.per_row + b0, nb_task = b1 - b0;
+                const std::int64_t c0 = b0 * T::qk, count = std::min(blocks_.cols, b1 * T::qk) - c0;
+                const float* xt = x + r * blocks_.cols + c0;
+                ggml::quantize_row(type_, xt, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
+                if (whole) {
+                    for (std::int64_t k = 0; k < nb_task; ++k) {
+                        const B& blk = packed_[static_cast<std::size_t>(first + k)];
+                        ggml::dequantize_block(blk, y.data() + k * T::qk);
+                        for (int j = 0; j < kSubs; ++j)
+                            grid_edges(blk, j, elo[static_cast<std::size_t>(k * kSubs + j)], ehi[static_cast<std::size_t>(k * kSubs + j)]);
+                    }
+                    kernels::group_stats(xt, y.data(), nb_task * kSubs, T::sub, elo.data(), ehi.data(), lo, hi, err, subclip.data());
+                    for (std::int64_t k = 0; k < nb_task; ++k) {
+                        std::uint32_t c = 0;
+                        for (int j = 0; j < kSubs; ++j) c += subclip[static_cast<std::size_t>(k * kSubs + j)];
+                        clipped_[static_cast<std::size_t>(first + k)] = c;
+                    }
+                    continue;
+                }
+                for (std::int64_t b = first; b < first + nb_task; ++b) {
+                    const B& blk = packed_[static_cast<std::size_t>(b)];
+                    ggml::dequantize_block(blk, y.data());
+                    const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
+                    std::uint32_t clip = 0;
+                    float eb_lo[T::qk], eb_hi[T::qk];
                     for (int j = 0; j * T::sub < len; ++j) {
                         float a, z;
                         grid_edges(blk, j, a, z);
                         for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
-                            elo[k] = a;
-                            ehi[k] = z;
+                            eb_lo[k] = a;
+                            eb_hi[k] = z;
                         }
                     }
-                    kernels::block_stats_edges(x + s, y, len, elo, ehi, lo, hi, err, clip);
+                    kernels::block_stats_edges(x + s, y.data(), len, eb_lo, eb_hi, lo, hi, err, clip);
+                    clipped_[static_cast<std::size_t>(b)] = clip;
                 }
-                clipped_[static_cast<std::size_t>(b)] = clip;
             }
         }
         dq_lo_ = lo;

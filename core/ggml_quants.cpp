@@ -503,10 +503,19 @@ void quantize_blocks_scalar(const float* x, std::int64_t count, std::uint8_t* ou
 }
 
 // The leading blocks that are whole and finite can go to a vectorised path directly from x.
+// (A value is non-finite when its exponent bits are all ones; the test runs on the bits a block at a
+// time so that it vectorises.)
 std::int64_t clean_prefix_blocks(const float* x, std::int64_t count, int qk) {
     const std::int64_t whole = count / qk;
-    for (std::int64_t i = 0; i < whole * qk; ++i)
-        if (!std::isfinite(x[i])) return i / qk;
+    for (std::int64_t b = 0; b < whole; ++b) {
+        std::uint32_t bad = 0;
+        for (int j = 0; j < qk; ++j) {
+            std::uint32_t u;
+            std::memcpy(&u, x + b * qk + j, sizeof u);
+            bad |= static_cast<std::uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+        }
+        if (bad) return b;
+    }
     return whole;
 }
 
