@@ -104,8 +104,17 @@ void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, c
                          -0.23460740596055984f, -0.13791173323988914f, -0.045525018125772476f, 0.03979014977812767f,
                          0.1202552504837513f, 0.2035212516784668f, 0.2920137718319893f, 0.3893125355243683f,
                          0.5016634166240692f, 0.6427869200706482f, 0.8614784181118011f};
-    __m256 vt[15];
-    for (int k = 0; k < 15; ++k) vt[k] = _mm256_set1_ps(t[k]);
+    // The code is the number of thresholds below v (x > t, NaN: none), found as the tree does in four
+    // steps: compare with t[idx + step - 1] for step 8, 4, 2, 1 (each step's candidates looked up by idx).
+    alignas(32) float t_odd[8], t_even[8];  // t[4k + 1] and t[4k + 3] (t[15] does not exist: never looked up); t[2k]
+    for (int k = 0; k < 4; ++k) {
+        t_odd[k] = t[4 * k + 1];
+        t_odd[k + 4] = k < 3 ? t[4 * k + 3] : INFINITY;
+    }
+    for (int k = 0; k < 8; ++k) t_even[k] = t[2 * k];
+    const __m256 vt_odd = _mm256_load_ps(t_odd), vt_even = _mm256_load_ps(t_even);
+    const __m256 t7 = _mm256_set1_ps(t[7]);
+    const __m256i i8 = _mm256_set1_epi32(8), i4 = _mm256_set1_epi32(4), i2 = _mm256_set1_epi32(2), i1 = _mm256_set1_epi32(1);
     alignas(32) std::int32_t cbuf[8];
     for (std::int64_t b0 = 0; b0 < n; b0 += block) {
     const std::int64_t b1 = std::min(n, b0 + block);
@@ -114,8 +123,15 @@ void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, c
     std::int64_t i = b0;
     for (; i + 8 <= b1; i += 8) {
         const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + i), vinv);
-        __m256i c = _mm256_setzero_si256();
-        for (int k = 0; k < 15; ++k) c = _mm256_sub_epi32(c, _mm256_castps_si256(_mm256_cmp_ps(v, vt[k], _CMP_GT_OQ)));
+        // step 8: t[7]; step 4: t[idx + 3] = t_odd[4 + idx / 4]; step 2: t[idx + 1] = t_odd[idx / 4];
+        // step 1: t[idx] = t_even[idx / 2]
+        __m256i c = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(v, t7, _CMP_GT_OQ)), i8);
+        __m256 th = _mm256_permutevar8x32_ps(vt_odd, _mm256_add_epi32(_mm256_srli_epi32(c, 2), i4));
+        c = _mm256_add_epi32(c, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(v, th, _CMP_GT_OQ)), i4));
+        th = _mm256_permutevar8x32_ps(vt_odd, _mm256_srli_epi32(c, 2));
+        c = _mm256_add_epi32(c, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(v, th, _CMP_GT_OQ)), i2));
+        th = _mm256_permutevar8x32_ps(vt_even, _mm256_srli_epi32(c, 1));
+        c = _mm256_add_epi32(c, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(v, th, _CMP_GT_OQ)), i1));
         const __m256 a = _mm256_permutevar8x32_ps(lo, c), b = _mm256_permutevar8x32_ps(hi, c);
         const __m256 val = _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_cmpgt_epi32(c, _mm256_set1_epi32(7))));
         _mm256_storeu_ps(y + i, _mm256_mul_ps(val, vs));

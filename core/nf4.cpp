@@ -7,6 +7,10 @@
 
 #include "core/float_formats_math.h"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace ql {
 
 namespace {
@@ -95,7 +99,38 @@ void nf4_double_quantize(const float* absmax, std::size_t n, float* out, float* 
         float c = 0.0f;
         for (std::size_t k = b0; k < b1; ++k) c = std::max(c, std::fabs(absmax[k] - offset));
         const float inv = 1.0f / c;
-        for (std::size_t k = b0; k < b1; ++k) {
+        std::size_t k = b0;
+#if defined(__AVX2__)
+        if (c > 0.0f) {
+            // 8 values at a time, each lane through bnb_dynamic_code's own comparisons (gathered entries)
+            const float* mp = map.data();
+            const __m256 voff = _mm256_set1_ps(offset), vinv = _mm256_set1_ps(inv), vc = _mm256_set1_ps(c);
+            const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+            for (; k + 8 <= b1; k += 8) {
+                __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(absmax + k), voff), vinv);
+                v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(-1.0f)), _mm256_set1_ps(1.0f));  // no NaN here
+                __m256i hi = _mm256_setzero_si256();
+                for (int step = 128; step > 0; step >>= 1) {
+                    const __m256i probe = _mm256_add_epi32(hi, _mm256_set1_epi32(step - 1));
+                    const __m256 below = _mm256_cmp_ps(_mm256_i32gather_ps(mp, probe, 4), v, _CMP_LT_OQ);
+                    hi = _mm256_add_epi32(hi, _mm256_and_si256(_mm256_castps_si256(below), _mm256_set1_epi32(step)));
+                }
+                // v <= 1 = map[255], so hi is the first entry >= v; then the nearer of hi - 1 and hi (ties: lower)
+                const __m256i lo = _mm256_max_epi32(_mm256_sub_epi32(hi, _mm256_set1_epi32(1)), _mm256_setzero_si256());
+                const __m256 dlo = _mm256_and_ps(_mm256_sub_ps(v, _mm256_i32gather_ps(mp, lo, 4)), absmask);
+                const __m256 dhi = _mm256_and_ps(_mm256_sub_ps(v, _mm256_i32gather_ps(mp, hi, 4)), absmask);
+                const __m256i code = _mm256_castps_si256(
+                    _mm256_blendv_ps(_mm256_castsi256_ps(hi), _mm256_castsi256_ps(lo), _mm256_cmp_ps(dlo, dhi, _CMP_LE_OQ)));
+                _mm256_storeu_ps(out + k, _mm256_add_ps(_mm256_mul_ps(_mm256_i32gather_ps(mp, code, 4), vc), voff));
+                if (codes) {
+                    alignas(32) std::int32_t cb[8];
+                    _mm256_store_si256(reinterpret_cast<__m256i*>(cb), code);
+                    for (int j = 0; j < 8; ++j) codes[k + static_cast<std::size_t>(j)] = static_cast<std::uint8_t>(cb[j]);
+                }
+            }
+        }
+#endif
+        for (; k < b1; ++k) {
             float v = c > 0.0f ? (absmax[k] - offset) * inv : 0.0f;
             v = std::clamp(v, -1.0f, 1.0f);
             const int code = bnb_dynamic_code(v);

@@ -9,9 +9,11 @@
 #include <limits>
 
 #include "core/float_formats_math.h"
+#include "core/format_kernels.h"
 #include "core/format_quantizers.h"
 #include "core/nf4.h"
 #include "core/quantizer.h"
+#include "core/rng.h"
 
 class TestNf4 : public QObject {
     Q_OBJECT
@@ -160,6 +162,74 @@ private slots:
         const auto y1 = ql::quantize_nf4_ref(t, 64, nullptr, nullptr);
         const auto y2 = ql::quantize_nf4_dq_ref(t, 64, nullptr, nullptr);
         for (std::size_t i = 0; i < y1.size(); ++i) QCOMPARE(y2[i], y1[i]);
+    }
+    // The vectorised NF4 loop picks nf4_code's code for every threshold, the floats either side of it,
+    // the code values, signed zeros, +-Inf and NaN (whole vectors and a scalar tail of 5).
+    void kernelMatchesTree() {
+        std::vector<float> x;
+        for (int k = 0; k < 16; ++k) x.push_back(ql::nf4_value(k));
+        for (int k = 1; k < 16; ++k) {
+            // the midpoint threshold between codes k - 1 and k, found from the tree itself
+            float lo = ql::nf4_value(k - 1), hi = ql::nf4_value(k);
+            while (std::nextafter(lo, hi) < hi) {
+                const float mid = lo + (hi - lo) * 0.5f;
+                if (mid == lo || mid == hi) break;
+                (ql::nf4_code(mid) < k ? lo : hi) = mid;
+            }
+            for (float v : {std::nextafter(lo, -2.0f), lo, hi, std::nextafter(hi, 2.0f)}) x.push_back(v);
+        }
+        for (float v : {0.0f, -0.0f, 2.0f, -2.0f, std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                        std::numeric_limits<float>::quiet_NaN()})
+            x.push_back(v);
+        while (x.size() % 8 != 5) x.push_back(0.5f);
+        std::vector<float> y(x.size());
+        std::vector<std::int8_t> codes(x.size());
+        ql::kernels::nf4_fake_quant(x.data(), static_cast<std::int64_t>(x.size()), 1.0f, 2.0f, y.data(), codes.data());
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            QCOMPARE(int(codes[i]), ql::nf4_code(x[i]));
+            QCOMPARE(y[i], ql::nf4_value(ql::nf4_code(x[i])) * 2.0f);
+        }
+    }
+    // bnb_dynamic_code against a plain scan for the nearest entry (ties to the lower), on the entries,
+    // their midpoints and the floats around both; and nf4_double_quantize (vectorised) against the
+    // formula with that code, on absmax values that land on entries and midpoints.
+    void dynamicCodeNearest() {
+        const auto& m = ql::bnb_dynamic_map_signed();
+        auto nearest = [&](float v) {
+            int best = 0;
+            for (int i = 1; i < 256; ++i)
+                if (std::fabs(v - m[static_cast<std::size_t>(i)]) < std::fabs(v - m[static_cast<std::size_t>(best)])) best = i;
+            return best;
+        };
+        std::vector<float> probes;
+        for (int i = 0; i < 256; ++i) {
+            const float e = m[static_cast<std::size_t>(i)];
+            probes.insert(probes.end(), {e, std::nextafter(e, -2.0f), std::nextafter(e, 2.0f)});
+            if (i < 255) {
+                const float mid = (e + m[static_cast<std::size_t>(i + 1)]) / 2.0f;
+                probes.insert(probes.end(), {mid, std::nextafter(mid, -2.0f), std::nextafter(mid, 2.0f)});
+            }
+        }
+        for (float v : probes) {
+            const float c = std::clamp(v, -1.0f, 1.0f);
+            QCOMPARE(ql::bnb_dynamic_code(c), nearest(c));
+        }
+        // absmax = offset + v * c with offset 1 and c 1 (exact for these v): three blocks of 256 and a tail
+        std::vector<float> absmax;
+        ql::Rng rng(5);
+        for (float v : probes) absmax.push_back(1.0f + v);
+        while (absmax.size() < 3 * 256 + 13) absmax.push_back(static_cast<float>(rng.uniform() * 2.0));
+        float offset = 0;
+        std::vector<float> c2;
+        std::vector<std::uint8_t> codes;
+        const auto got = ql::nf4_double_quantize(absmax, &offset, &c2, &codes);
+        for (std::size_t k = 0; k < absmax.size(); ++k) {
+            const float c = c2[k / 256];
+            const float v = std::clamp((absmax[k] - offset) * (1.0f / c), -1.0f, 1.0f);
+            const int code = ql::bnb_dynamic_code(v);
+            QCOMPARE(int(codes[k]), code);
+            QCOMPARE(got[k], m[static_cast<std::size_t>(code)] * c + offset);
+        }
     }
     // About 4.127 bits per weight at block 64.
     void doubleQuantStorage() {
