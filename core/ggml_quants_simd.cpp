@@ -3,7 +3,9 @@
 // sub-blocks of a super-block; Q6_K: 8 of its 16 sub-blocks; IQ4_NL: 8 consecutive blocks) through the
 // reference's operations in the reference's order. Every step is one IEEE single-precision operation
 // (add, mul, div, sqrt, compare, select) per lane, so a lane's float results equal the scalar loop's;
-// nothing is reassociated across lanes. nearest_int is the same add-1.5*2^23-and-read-the-bits trick.
+// nothing is reassociated across lanes. nearest_int followed by the reference's clamp to an integer
+// range is computed as rounding (to nearest, ties to even, as nearest_int) of the clamped value, which
+// gives the same integer.
 // The scalar tail of each format (fp16 scales, requantization, packing) is shared with the reference
 // (detail::finish_*). Q8_0, Q4_0, Q4_1 and Q5_0 have no search: their blocks are vectorised within the
 // block, each element's operations being the reference's single operations (only max |x|, min and
@@ -32,18 +34,15 @@ namespace {
 
 inline __m256 vabs(__m256 v) { return _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF))); }
 
-// ggml's nearest_int per lane: (bits(v + 12582912) & 0x7fffff) - 0x400000.
-inline __m256i vnearest_int(__m256 v) {
-    const __m256 sum = _mm256_add_ps(v, _mm256_set1_ps(12582912.0f));
-    return _mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(sum), _mm256_set1_epi32(0x007fffff)),
-                            _mm256_set1_epi32(0x00400000));
-}
-
-inline __m256i vclamp(__m256i v, int lo, int hi) {
-    return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi));
-}
-
 inline __m256 sel(__m256 mask, __m256 a_if_set, __m256 b) { return _mm256_blendv_ps(b, a_if_set, mask); }
+
+// clamp(nearest_int(v), lo, hi) as a float, for integer lo, hi and |v| <= 2^22: rounding is monotone, so
+// clamping first and rounding (to nearest, ties to even, as nearest_int) gives the same integer. A NaN
+// lane (only in lanes whose results are discarded) becomes lo.
+inline __m256 vround_clamped(__m256 v, float lo, float hi) {
+    return _mm256_round_ps(_mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(lo)), _mm256_set1_ps(hi)),
+                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
 inline __m256i seli(__m256 mask, __m256i a_if_set, __m256i b) {
     return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(b), _mm256_castsi256_ps(a_if_set), mask));
 }
@@ -76,22 +75,22 @@ void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& s
     __m256 iscale = _mm256_div_ps(_mm256_set1_ps(static_cast<float>(nmax)), _mm256_sub_ps(max, min));
     __m256 scale = _mm256_div_ps(_mm256_set1_ps(1.0f), iscale);
     __m256 best_error = zero;
+    __m256 Lf[n];  // the chosen codes, as floats
     for (int i = 0; i < n; ++i) {
-        const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min))), 0, nmax);
-        L[i] = l;
-        __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(scale, _mm256_cvtepi32_ps(l)), min), X[i]);
+        const __m256 l = vround_clamped(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min)), 0.0f, static_cast<float>(nmax));
+        Lf[i] = l;
+        __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(scale, l), min), X[i]);
         diff = _mm256_mul_ps(diff, diff);
         best_error = _mm256_add_ps(best_error, _mm256_mul_ps(W[i], diff));
     }
-    __m256i Laux[n];
+    __m256 Laux[n];
     for (int is = 0; is <= nstep; ++is) {
         const float num = rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax);
         iscale = _mm256_div_ps(_mm256_set1_ps(num), _mm256_sub_ps(max, min));
         __m256 sum_l = zero, sum_l2 = zero, sum_xl = zero;
         for (int i = 0; i < n; ++i) {
-            const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min))), 0, nmax);
-            Laux[i] = l;
-            const __m256 fl = _mm256_cvtepi32_ps(l);
+            const __m256 fl = vround_clamped(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min)), 0.0f, static_cast<float>(nmax));
+            Laux[i] = fl;
             const __m256 wl = _mm256_mul_ps(W[i], fl);
             sum_l = _mm256_add_ps(sum_l, wl);
             sum_l2 = _mm256_add_ps(sum_l2, _mm256_mul_ps(wl, fl));
@@ -107,20 +106,20 @@ void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& s
         this_min = sel(minpos, zero, this_min);
         __m256 cur_error = zero;
         for (int i = 0; i < n; ++i) {
-            __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(this_scale, _mm256_cvtepi32_ps(Laux[i])), this_min), X[i]);
+            __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(this_scale, Laux[i]), this_min), X[i]);
             diff = _mm256_mul_ps(diff, diff);
             cur_error = _mm256_add_ps(cur_error, _mm256_mul_ps(W[i], diff));
         }
         // (lanes that returned early take nothing: their sums are meaningless)
         const __m256 take = _mm256_andnot_ps(flat, _mm256_and_ps(dpos, _mm256_cmp_ps(cur_error, best_error, _CMP_LT_OQ)));
         if (_mm256_movemask_ps(take) == 0) continue;
-        for (int i = 0; i < n; ++i) L[i] = seli(take, Laux[i], L[i]);
+        for (int i = 0; i < n; ++i) Lf[i] = sel(take, Laux[i], Lf[i]);
         best_error = sel(take, cur_error, best_error);
         scale = sel(take, this_scale, scale);
         min = sel(take, this_min, min);
     }
     // early-return lanes: L = 0, the_min = -min, scale 0
-    for (int i = 0; i < n; ++i) L[i] = seli(flat, _mm256_setzero_si256(), L[i]);
+    for (int i = 0; i < n; ++i) L[i] = _mm256_cvtps_epi32(sel(flat, zero, Lf[i]));
     scale_out = sel(flat, zero, scale);
     the_min_out = _mm256_xor_ps(min, _mm256_set1_ps(-0.0f));  // -min, sign of zero included
 }
@@ -138,40 +137,38 @@ __m256 make_qx_q6k_lanes(const __m256* X, __m256i* L) {
     }
     const __m256 tiny = _mm256_cmp_ps(amax, _mm256_set1_ps(1e-15f), _CMP_LT_OQ);  // GROUP_MAX_EPS: all zero
     __m256 iscale = _mm256_div_ps(_mm256_set1_ps(static_cast<float>(-nmax)), max);
-    __m256 W[n];
+    __m256 W[n], Lf[n];  // Lf: the chosen l, as floats
     __m256 sumlx = zero, suml2 = zero;
     for (int i = 0; i < n; ++i) {
-        const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, X[i])), -nmax, nmax - 1);
-        L[i] = l;
+        const __m256 fl = vround_clamped(_mm256_mul_ps(iscale, X[i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
+        Lf[i] = fl;
         W[i] = _mm256_mul_ps(X[i], X[i]);
-        const __m256 fl = _mm256_cvtepi32_ps(l);
         sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(W[i], X[i]), fl));
         suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(W[i], fl), fl));
     }
     __m256 scale = sel(_mm256_cmp_ps(suml2, zero, _CMP_NEQ_UQ), _mm256_div_ps(sumlx, suml2), zero);
     __m256 best = _mm256_mul_ps(scale, sumlx);
-    __m256i Lt[n];
+    __m256 Lt[n];
     for (int is = -9; is <= 9; ++is) {
         if (is == 0) continue;
         const float num = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is));
         iscale = _mm256_div_ps(_mm256_set1_ps(num), max);
         sumlx = suml2 = zero;
         for (int i = 0; i < n; ++i) {
-            const __m256i l = vclamp(vnearest_int(_mm256_mul_ps(iscale, X[i])), -nmax, nmax - 1);
-            Lt[i] = l;
-            const __m256 fl = _mm256_cvtepi32_ps(l);
+            const __m256 fl = vround_clamped(_mm256_mul_ps(iscale, X[i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
+            Lt[i] = fl;
             sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(W[i], X[i]), fl));
             suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(W[i], fl), fl));
         }
         const __m256 take = _mm256_and_ps(_mm256_cmp_ps(suml2, zero, _CMP_GT_OQ),
                                           _mm256_cmp_ps(_mm256_mul_ps(sumlx, sumlx), _mm256_mul_ps(best, suml2), _CMP_GT_OQ));
         if (_mm256_movemask_ps(take) == 0) continue;
-        for (int i = 0; i < n; ++i) L[i] = seli(take, Lt[i], L[i]);
+        for (int i = 0; i < n; ++i) Lf[i] = sel(take, Lt[i], Lf[i]);
         const __m256 s = _mm256_div_ps(sumlx, suml2);
         scale = sel(take, s, scale);
         best = sel(take, _mm256_mul_ps(s, sumlx), best);
     }
-    for (int i = 0; i < n; ++i) L[i] = seli(tiny, _mm256_setzero_si256(), _mm256_add_epi32(L[i], _mm256_set1_epi32(nmax)));
+    for (int i = 0; i < n; ++i) L[i] = seli(tiny, _mm256_setzero_si256(), _mm256_add_epi32(_mm256_cvtps_epi32(Lf[i]), _mm256_set1_epi32(nmax)));
     return sel(tiny, zero, scale);
 }
 
