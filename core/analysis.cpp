@@ -26,6 +26,7 @@
 
 #include "core/accelerator.h"
 #include "core/analysis_kernels.h"
+#include "core/int_pass.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
 
@@ -103,6 +104,7 @@ struct PassRanges {
     bool histograms = false;      // build the dequantized and error histograms in this pass
     bool derive_dq_from_codes = false;
     kernels::BinGrid weights, errors;
+    const std::vector<std::uint64_t>* original = nullptr;  // the original's histogram on weights' base bins
 };
 
 struct PassOutput {
@@ -112,10 +114,107 @@ struct PassOutput {
     std::uint64_t dq_outside = 0, err_outside = 0;
 };
 
+// The integer path of core/int_pass.h, when it applies: every value finite, metrics and histograms in
+// one pass, and the slices of each output channel's values one after another in the parameter list.
+std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool metrics, const PassRanges& r,
+                                                     const ChannelLayout& ch, bool has_nonfinite) {
+    const auto* iq = dynamic_cast<const IntQuantizer*>(&q);
+    if (!iq || !metrics || has_nonfinite) return std::nullopt;
+    const SliceLayout& L = iq->layout();
+    if (L.numel <= 0 || L.numel >= (std::int64_t(1) << 31) || ch.len <= 0) return std::nullopt;  // 32-bit counters per thread
+    bool consecutive = false;
+    switch (L.granularity) {
+    case Granularity::PerTensor: consecutive = true; break;
+    case Granularity::PerGroup: consecutive = L.group_size > 0 && L.cols > 0 && ch.len % L.cols == 0; break;
+    case Granularity::PerChannel: consecutive = L.inner > 1 && (L.inner == ch.len || L.inner * L.channels == ch.len); break;
+    }
+    if (!consecutive || iq->slice_params().size() != static_cast<std::size_t>(L.slices)) return std::nullopt;
+    kernels::IntPassSetup s;
+    const IntRange rg = int_code_range(iq->config().bits, iq->config().scheme == Scheme::Symmetric);
+    s.qmin = rg.qmin;
+    s.qmax = rg.qmax;
+    s.weights = r.weights;
+    s.errors = r.errors;
+    if (!r.histograms) {
+        // metrics only (the SNR sweep): the same sums as the full pass; one-bin grids, counts unused
+        s.weights = kernels::BinGrid{};
+        s.errors = kernels::BinGrid{};
+        s.dq_mode = kernels::DqHistogram::FromCodes;
+    } else if (r.derive_dq_from_codes && L.granularity == Granularity::PerTensor) {
+        s.dq_mode = kernels::DqHistogram::FromCodes;
+    } else {
+        // A value's dequantized bin differs from its own bin only within half a step of a bin edge: when
+        // steps are narrow against bins, moving those few values beats counting every one again.
+        float max_scale = 0;
+        for (const auto& p : iq->slice_params()) max_scale = std::max(max_scale, p.scale);
+        const bool narrow = static_cast<double>(max_scale) <= r.weights.width() / 4;
+        s.dq_mode = narrow && r.original ? kernels::DqHistogram::Correction : kernels::DqHistogram::Direct;
+    }
+    if (!kernels::IntPass::available(s)) return std::nullopt;
+    return s;
+}
+
+bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPassSetup& setup, const PassRanges& r,
+                    const ChannelLayout& ch, PassOutput& out, Tracker& tracker) {
+    const std::int64_t n = t.numel();
+    const std::int64_t nchunks = (n + kChunk - 1) / kChunk;
+    const float* x = t.data();
+    const SliceLayout& L = q.layout();
+    const IntParams* params = q.slice_params().data();
+    // slices after the first in a run; runs restart at each row of the last axis (groups) or channel
+    const std::int64_t slice_len = L.granularity == Granularity::PerGroup     ? L.group_size
+                                   : L.granularity == Granularity::PerChannel ? L.inner
+                                                                              : n;
+    const std::int64_t restart = L.granularity == Granularity::PerGroup ? L.cols : ch.len;
+    out.chunks.assign(static_cast<std::size_t>(nchunks), ChunkResult{});
+    out.code_counts.assign(256, 0);
+    out.dq.assign(static_cast<std::size_t>(setup.weights.total()), 0);
+    out.err.assign(static_cast<std::size_t>(setup.errors.total()), 0);
+    const std::size_t unit = static_cast<std::size_t>(std::max<std::int64_t>(1, nchunks / 64));
+#pragma omp parallel
+    {
+        kernels::IntPass pass(setup);
+#pragma omp for schedule(dynamic, 2)
+        for (std::int64_t c = 0; c < nchunks; ++c) {
+            if (tracker.cancelled()) continue;
+            const std::int64_t b = c * kChunk, e = std::min(n, b + kChunk);
+            ChunkResult& cr = out.chunks[static_cast<std::size_t>(c)];
+            std::int64_t i = b;
+            while (i < e) {
+                const std::int64_t chn = i / ch.len;
+                const std::int64_t seg_end = std::min(e, (chn + 1) * ch.len);
+                kernels::ErrorSums s;
+                for (std::int64_t j = i; j < seg_end;) {
+                    const std::int64_t piece_end = std::min(seg_end, (j / restart + 1) * restart);
+                    pass.add(x + j, piece_end - j, params + L.slice_of(j), L.run_length(j), slice_len, s, cr.clipped);
+                    j = piece_end;
+                }
+                cr.channel_sse.emplace_back(chn, s.sum_e2);
+                cr.sums.merge(s);
+                i = seg_end;
+            }
+            if ((c + 1) % static_cast<std::int64_t>(unit) == 0) tracker.add(unit);
+        }
+#pragma omp critical(ql_int_pass_merge)
+        pass.merge_into(out.code_counts, out.dq, out.err, out.dq_outside, out.err_outside);
+    }
+    if (!r.histograms) {
+        out.dq.clear();
+        out.err.clear();
+        out.dq_outside = out.err_outside = 0;
+    } else if (setup.dq_mode == kernels::DqHistogram::Correction) {
+        const auto below = static_cast<std::size_t>(r.weights.below);
+        for (std::size_t k = 0; k < r.original->size(); ++k) out.dq[k + below] += (*r.original)[k];
+    }
+    return !tracker.cancelled();
+}
+
 // One pass over the tensor for quantizer q. metrics: error sums, channels, codes; ranges: histograms.
 bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRanges& r, const ChannelLayout& ch,
                 bool has_nonfinite, PassOutput& out, Tracker& tracker) {
     const std::int64_t n = t.numel();
+    if (auto setup = int_pass_setup(q, metrics, r, ch, has_nonfinite))
+        return int_fused_pass(t, dynamic_cast<const IntQuantizer&>(q), *setup, r, ch, out, tracker);
     const std::int64_t chunk = chunk_size_for(q.granule());
     const std::int64_t nchunks = (n + chunk - 1) / chunk;
     const float* x = t.data();
@@ -742,6 +841,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             r.histograms = hist;
             r.weights = wgrid;
             r.errors = egrid;
+            r.original = &stats.original;
             auto* iq = dynamic_cast<const IntQuantizer*>(qs[i].get());
             r.derive_dq_from_codes = hist && metrics && iq && iq->layout().granularity == Granularity::PerTensor;
             PassOutput& po = outs[i];

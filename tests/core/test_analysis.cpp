@@ -11,7 +11,9 @@
 #include <numeric>
 
 #include "core/analysis.h"
+#include "core/analysis_kernels.h"
 #include "core/generators.h"
+#include "core/int_quantizer.h"
 #include "core/rng.h"
 
 using ql::AnalysisRequest;
@@ -21,6 +23,7 @@ using ql::Scheme;
 using ql::Tensor;
 
 Q_DECLARE_METATYPE(ql::QuantConfig)
+Q_DECLARE_METATYPE(std::vector<std::int64_t>)
 
 namespace {
 
@@ -399,6 +402,100 @@ private slots:
     }
 
     // levels_index picks the slice whose levels are drawn: group 2 of row 0 here.
+    // The fused integer pass (vector path where the CPU has it) against the scalar definitions, element
+    // by element: codes and dequantized values from quantize_int_ref, the clipped test on
+    // rint(x * (1 / scale)) + z, bins from BinGrid::bin_of on the report's grids, plain double sums.
+    // Counts, maximum and clipped values must match exactly; sums only up to their summation order.
+    void intPassMatchesScalar_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::newRow("int8 asym tensor") << cfg(8, Scheme::Asymmetric) << std::vector<std::int64_t>{96, 517};
+        QTest::newRow("int4 sym tensor") << cfg(4, Scheme::Symmetric) << std::vector<std::int64_t>{96, 517};
+        QTest::newRow("int8 asym group 128 (moves from the original)") << cfg(8, Scheme::Asymmetric, Granularity::PerGroup, 128)
+                                                                      << std::vector<std::int64_t>{64, 1024};
+        QTest::newRow("int4 asym group 128 (counted)") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 128)
+                                                      << std::vector<std::int64_t>{64, 1024};
+        QTest::newRow("int5 sym group 48, short last group, 3-D") << cfg(5, Scheme::Symmetric, Granularity::PerGroup, 48)
+                                                                 << std::vector<std::int64_t>{12, 7, 200};
+        QTest::newRow("int3 asym channel axis 0") << cfg(3, Scheme::Asymmetric, Granularity::PerChannel) << std::vector<std::int64_t>{40, 333};
+        QuantConfig axis1 = cfg(6, Scheme::Asymmetric, Granularity::PerChannel);
+        axis1.axis = 1;
+        QTest::newRow("int6 asym channel axis 1, 3-D") << axis1 << std::vector<std::int64_t>{9, 11, 70};
+        QTest::newRow("int8 sym, rows longer than a chunk") << cfg(8, Scheme::Symmetric) << std::vector<std::int64_t>{3, 40000};
+    }
+    void intPassMatchesScalar() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        ql::GeneratorSpec g;
+        g.shape = shape;
+        g.distribution = ql::Distribution::Laplace;
+        g.outlier_fraction = 0.001;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        auto req = request(t, {config});
+        req.options.histogram_bins = 73;
+        const auto r = ql::analyze(req);
+        QVERIFY(r.warnings.empty());
+        const auto& c = r.configs.at(0);
+
+        std::vector<std::int8_t> codes;
+        ql::QuantParams qp;
+        const std::vector<float> dq = ql::quantize_int_ref(*t, config, &codes, &qp);
+        const ql::SliceLayout L = ql::SliceLayout::make(config, t->shape);
+        const bool sym = config.scheme == Scheme::Symmetric;
+        const ql::IntRange rg = ql::int_code_range(config.bits, sym);
+        // the report's grids: weights on [min, max] extended by whole bins, errors on [-e, e]
+        const int bins = req.options.histogram_bins;
+        ql::kernels::BinGrid wg;
+        wg.base_lo = r.tensor.min;
+        wg.base_hi = r.tensor.max;
+        wg.base_bins = bins;
+        wg.below = static_cast<int>(std::lround((wg.base_lo - c.dequantized.lo) / wg.width()));
+        wg.above = static_cast<int>(c.dequantized.counts.size()) - bins - wg.below;
+        ql::kernels::BinGrid eg;
+        eg.base_lo = c.errors.lo;
+        eg.base_hi = c.errors.hi;
+        eg.base_bins = static_cast<int>(c.errors.counts.size());
+
+        const std::int64_t n = t->numel();
+        const std::int64_t len = n / shape[0];
+        std::vector<std::uint64_t> code_counts(static_cast<std::size_t>(rg.qmax - rg.qmin + 1), 0);
+        std::vector<std::uint64_t> dq_counts(c.dequantized.counts.size(), 0), err_counts(c.errors.counts.size(), 0);
+        std::vector<double> channel(static_cast<std::size_t>(shape[0]), 0.0);
+        double sum_e2 = 0, sum_abs = 0, max_abs = 0;
+        std::uint64_t clipped = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const auto k = static_cast<std::size_t>(i);
+            const float x = t->values[k];
+            const auto s = static_cast<std::size_t>(L.slice_of(i));
+            const float scale = qp.scales[s];
+            const int z = sym ? 0 : qp.zero_points[s];
+            const float v = std::nearbyint(x * (1.0f / scale)) + static_cast<float>(z);
+            if (v < static_cast<float>(rg.qmin) || v > static_cast<float>(rg.qmax)) ++clipped;
+            ++code_counts[static_cast<std::size_t>(codes[k] - rg.qmin)];
+            const float e = dq[k] - x;
+            const int db = wg.bin_of(dq[k]), eb = eg.bin_of(e);
+            QVERIFY2(db >= 0 && eb >= 0, "every value inside the report's grids");
+            ++dq_counts[static_cast<std::size_t>(db)];
+            ++err_counts[static_cast<std::size_t>(eb)];
+            sum_e2 += static_cast<double>(e * e);
+            sum_abs += std::fabs(static_cast<double>(e));
+            max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
+            channel[static_cast<std::size_t>(i / len)] += static_cast<double>(e * e);
+        }
+        QCOMPARE(c.code_counts, code_counts);
+        QCOMPARE(c.lowest_code, rg.qmin);
+        QCOMPARE(c.dequantized.counts, dq_counts);
+        QCOMPARE(c.errors.counts, err_counts);
+        QCOMPARE(c.metrics.max_abs, max_abs);
+        QCOMPARE(c.metrics.clipped, clipped);
+        QCOMPARE(c.metrics.count, static_cast<std::uint64_t>(n));
+        QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(n), kSumTol));
+        QVERIFY(near(c.metrics.mae, sum_abs / static_cast<double>(n), kSumTol));
+        QCOMPARE(c.channel_mse.size(), channel.size());
+        for (std::size_t k = 0; k < channel.size(); ++k)
+            QVERIFY(near(c.channel_mse[k], channel[k] / static_cast<double>(len), kSumTol));
+    }
+
     void levelsOfChosenGroup() {
         std::vector<float> v(8);
         for (int i = 0; i < 8; ++i) v[static_cast<std::size_t>(i)] = i < 4 ? 0.1f * (i + 1) : 10.0f * (i + 1);

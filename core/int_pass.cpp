@@ -1,0 +1,176 @@
+// The fused integer analysis pass (see int_pass.h): per-thread tables, their flushes, and the run-time
+// choice of the vector kernel (core/int_pass_avx512.cpp).
+#include "core/int_pass.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "core/int_pass_kernel.h"
+
+namespace ql::kernels {
+
+namespace {
+
+// Values per kernel call, and the most values counted into the 16-bit tables between two flushes (a
+// cell can then hold at most this many).
+constexpr std::int64_t kPiece = 16384;
+constexpr std::int64_t kFlushAt = 65535;
+// The joint table must stay near the first-level cache: codes x (error bins + 1) 16-bit cells.
+constexpr std::int64_t kMaxJointCells = 256 * 1024;
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    static const bool ok = detail::int_pass_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("popcnt");
+    return ok;
+#else
+    return false;
+#endif
+}
+
+} // namespace
+
+struct IntPassTables {
+    detail::IntPassArgs args;
+    int rows = 0;
+    std::vector<std::uint16_t> joint;       // [rows * stride + 1]
+    std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
+    std::vector<std::uint16_t> dq16;        // Direct
+    std::vector<std::uint32_t> dq_wide;
+    std::vector<std::int32_t> move_to, move_from;   // Correction: one call's moves
+    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
+    std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
+};
+
+bool IntPass::available(const IntPassSetup& s) {
+    if (!cpu_has_avx512()) return false;
+    if (s.qmin < -128 || s.qmax > 127 || s.qmin > s.qmax) return false;
+    if (s.errors.below != 0 || s.errors.above != 0) return false;
+    const std::int64_t rows = s.qmax - s.qmin + 1;
+    return rows * (static_cast<std::int64_t>(s.errors.total()) + 1) <= kMaxJointCells &&
+           s.weights.total() < (1 << 24);
+}
+
+IntPass::IntPass(const IntPassSetup& s) : setup_(s), t_(std::make_unique<IntPassTables>()) {
+    IntPassTables& t = *t_;
+    detail::IntPassArgs& a = t.args;
+    a.qminf = static_cast<float>(s.qmin);
+    a.qmaxf = static_cast<float>(s.qmax);
+    a.ebins = s.errors.total();
+    a.stride = a.ebins + 1;
+    const BinParams ep = s.errors.params();
+    a.elo = ep.lo;
+    a.ehi = ep.hi;
+    a.einv = ep.inv_width;
+    a.w = s.weights.params();
+    a.mode = static_cast<int>(s.dq_mode);
+    t.rows = s.qmax - s.qmin + 1;
+    t.joint.assign(static_cast<std::size_t>(t.rows) * static_cast<std::size_t>(a.stride) + 1, 0);
+    t.joint_wide.assign(t.joint.size(), 0);
+    a.joint = t.joint.data();
+    const auto wcells = static_cast<std::size_t>(a.w.total) + 2;
+    if (s.dq_mode == DqHistogram::Direct) {
+        t.dq16.assign(wcells, 0);
+        t.dq_wide.assign(wcells, 0);
+        a.dq16 = t.dq16.data();
+    } else if (s.dq_mode == DqHistogram::Correction) {
+        t.move_to.assign(static_cast<std::size_t>(kPiece + 16), 0);
+        t.move_from.assign(static_cast<std::size_t>(kPiece + 16), 0);
+        t.dq_plus.assign(wcells - 1, 0);
+        t.dq_minus.assign(wcells - 1, 0);
+        a.move_to = t.move_to.data();
+        a.move_from = t.move_from.data();
+    }
+}
+
+IntPass::~IntPass() = default;
+
+void IntPass::flush() {
+    IntPassTables& t = *t_;
+    for (std::size_t k = 0; k < t.joint.size(); ++k) {
+        t.joint_wide[k] += t.joint[k];
+        t.joint[k] = 0;
+    }
+    for (std::size_t k = 0; k < t.dq16.size(); ++k) {
+        t.dq_wide[k] += t.dq16[k];
+        t.dq16[k] = 0;
+    }
+    t.pending = 0;
+}
+
+void IntPass::add(const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len, std::int64_t slice_len,
+                  ErrorSums& sums, std::uint64_t& clipped) {
+    IntPassTables& t = *t_;
+    detail::IntPassSums s;
+    float max_abs = 0;
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    std::int64_t done = 0;
+    while (done < n) {
+        const std::int64_t len = std::min(kPiece, n - done);
+        if (t.pending + len > kFlushAt) flush();
+        // the slices of x[done, done + len)
+        const IntParams* p = params;
+        std::int64_t first = first_len - done;
+        if (first <= 0) {
+            const std::int64_t k = 1 + (-first) / slice_len;
+            p = params + k;
+            first = first_len + k * slice_len - done;
+        }
+        t.args.moves = 0;
+        detail::int_pass_avx512(t.args, x + done, len, p, first, slice_len, s);
+        max_abs = std::max(max_abs, s.max_abs);
+        lo = std::min(lo, s.dq_lo);
+        hi = std::max(hi, s.dq_hi);
+        for (std::int64_t m = 0; m < t.args.moves; ++m) {
+            ++t.dq_plus[static_cast<std::size_t>(t.move_to[static_cast<std::size_t>(m)])];
+            ++t.dq_minus[static_cast<std::size_t>(t.move_from[static_cast<std::size_t>(m)])];
+        }
+        t.pending += len;
+        done += len;
+    }
+    if (n > 0) {
+        sums.sum_e2 += s.e2;
+        sums.sum_abs += s.abs;
+        sums.sum_dq2 += s.dq2;
+        sums.sum_xdq += s.xdq;
+        sums.max_abs = std::max(sums.max_abs, max_abs);
+        sums.dq_lo = std::min(sums.dq_lo, lo);
+        sums.dq_hi = std::max(sums.dq_hi, hi);
+        sums.count += static_cast<std::uint64_t>(n);
+        clipped += s.clipped;
+    }
+}
+
+void IntPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq,
+                         std::vector<std::uint64_t>& err, std::uint64_t& dq_outside, std::uint64_t& err_outside) {
+    flush();
+    IntPassTables& t = *t_;
+    const auto stride = static_cast<std::size_t>(t.args.stride);
+    const auto ebins = static_cast<std::size_t>(t.args.ebins);
+    code_counts.resize(256, 0);
+    err.resize(ebins, 0);
+    for (std::size_t r = 0; r < static_cast<std::size_t>(t.rows); ++r) {
+        std::uint64_t row = 0;
+        for (std::size_t b = 0; b < ebins; ++b) {
+            const std::uint64_t v = t.joint_wide[r * stride + b];
+            row += v;
+            err[b] += v;
+        }
+        const std::uint64_t out = t.joint_wide[r * stride + ebins];
+        err_outside += out;
+        code_counts[r + static_cast<std::size_t>(setup_.qmin + 128)] += row + out;
+    }
+    const auto wtotal = static_cast<std::size_t>(t.args.w.total);
+    if (setup_.dq_mode == DqHistogram::Direct) {
+        dq.resize(wtotal, 0);
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_wide[b];
+        dq_outside += t.dq_wide[wtotal];
+    } else if (setup_.dq_mode == DqHistogram::Correction) {
+        dq.resize(wtotal, 0);
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b] - t.dq_minus[b];  // modulo 2^64
+        dq_outside += t.dq_plus[wtotal] - t.dq_minus[wtotal];
+    }
+}
+
+} // namespace ql::kernels

@@ -1,0 +1,38 @@
+// Internal to core/int_pass.cpp and its vector kernel (core/int_pass_avx512.cpp): plain data only, so
+// the kernel's translation unit, compiled for AVX-512, shares no inline code with the rest of core.
+#pragma once
+
+#include <cstdint>
+
+#include "core/bin_grid.h"
+#include "core/int_quant_math.h"
+
+namespace ql::kernels::detail {
+
+struct IntPassArgs {
+    float qminf = 0, qmaxf = 0;     // code range as floats
+    int stride = 1;                 // columns of the joint table: error bins + 1 (the last: outside)
+    int ebins = 1;                  // error bins
+    float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
+    BinParams w;                    // grid of the dequantized (and original) values
+    int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct
+    std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
+    std::uint16_t* dq16 = nullptr;  // Direct: [w.total + 2]: bins, outside, masked lanes
+    std::int32_t* move_to = nullptr;   // Correction: the dequantized bin of each value that moves ...
+    std::int32_t* move_from = nullptr; // ... and its original bin (w.total = outside); room for n + 16
+    std::int64_t moves = 0;         // out: entries written
+};
+
+struct IntPassSums {
+    double e2 = 0, abs = 0, dq2 = 0, xdq = 0;
+    float max_abs = 0;
+    float dq_lo = 0, dq_hi = 0;     // valid when n > 0
+    std::uint64_t clipped = 0;
+};
+
+// The vector kernel over x[0, n) (n <= 65535 - cells already counted), slices as IntPass::add.
+void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
+                     std::int64_t slice_len, IntPassSums& out);
+bool int_pass_avx512_compiled();
+
+} // namespace ql::kernels::detail
