@@ -143,11 +143,13 @@ std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool met
     } else if (r.derive_dq_from_codes && L.granularity == Granularity::PerTensor) {
         s.dq_mode = kernels::DqHistogram::FromCodes;
     } else {
-        // A value's dequantized bin differs from its own bin only within half a step of a bin edge: when
-        // steps are narrow against bins, moving those few values beats counting every one again.
-        float max_scale = 0;
-        for (const auto& p : iq->slice_params()) max_scale = std::max(max_scale, p.scale);
-        const bool narrow = static_cast<double>(max_scale) <= r.weights.width() / 4;
+        // A value's dequantized bin differs from its own bin only within half a step of a bin edge, for
+        // about a quarter step / bin width of the values: when the mean step is at most half a bin, moving
+        // those (two counts each) beats counting every value again.
+        double sum_scale = 0;
+        for (const auto& p : iq->slice_params()) sum_scale += p.scale;
+        const double mean_scale = sum_scale / static_cast<double>(std::max<std::size_t>(iq->slice_params().size(), 1));
+        const bool narrow = mean_scale <= r.weights.width() / 2;
         s.dq_mode = narrow && r.original ? kernels::DqHistogram::Correction : kernels::DqHistogram::Direct;
     }
     if (!kernels::IntPass::available(s)) return std::nullopt;
