@@ -358,6 +358,7 @@ QWidget* CalibrationView::buildCharts() {
         tabs->addTab(s, name);
     };
     pair(charts_[1], charts_[2], tr("GPTQ"));
+    tabs->addTab(charts_[7], tr("GPTQ vs RTN"));  // weight error per column: GPTQ's is not the smaller one
     pair(charts_[3], charts_[4], tr("AWQ"));
     pair(charts_[5], charts_[6], tr("SmoothQuant"));
     split->addWidget(tabs);

@@ -244,6 +244,41 @@ void GptqColumnErrorChart::rebuild() {
     finish(false);
 }
 
+void GptqWeightErrorChart::rebuild() {
+    resetPlot();
+    const auto& r = calib().report;
+    const bool act = r && r->settings.act_order;
+    setAxisTitles(act ? tr("Column, in quantization order (act-order: largest H_jj first)") : tr("Column, in quantization order"),
+                  tr("Σ over rows of (W − Q)² (log)"));
+    QString empty;
+    if (r && r->error.empty()) {
+        if (!r->gptq) empty = tr("Tick GPTQ among the methods to see this chart");
+        else if (!r->gptq->error.empty()) empty = tr("GPTQ failed: %1").arg(QString::fromStdString(r->gptq->error));
+        else if (r->gptq->column_weight_sq_error.empty()) empty = tr("No columns");
+    }
+    if (!haveReport(empty)) return;
+    const auto& g = *r->gptq;
+    auto total = [](const std::vector<double>& v) {
+        double s = 0;
+        for (double e : v) s += e;
+        return s;
+    };
+    const QVector<double> x = indices(g.column_weight_sq_error.size());
+    useLog(yAxis);
+    QCPGraph* rtn = addGraph();
+    rtn->setName(tr("RTN, total %1").arg(total(g.column_rtn_sq_error), 0, 'g', 4));
+    rtn->setData(x, positiveOrGap(toVector(g.column_rtn_sq_error)), true);
+    styleGraph(rtn, okabeItoPalette()[0], 1.0);
+    QCPGraph* gp = addGraph();
+    gp->setName(tr("GPTQ, total %1 (yet the lower output error)").arg(total(g.column_weight_sq_error), 0, 'g', 4));
+    gp->setData(x, positiveOrGap(toVector(g.column_weight_sq_error)), true);
+    styleGraph(gp, okabeItoPalette()[1], 1.0);
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    finish();
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
+    finish(false);
+}
+
 void GptqHessianChart::rebuild() {
     resetPlot();
     const auto& r = calib().report;
@@ -439,7 +474,8 @@ void SmoothQuantHistogramChart::rebuild() {
 
 std::vector<CalibrationChart*> createCalibrationCharts(QWidget* parent) {
     return {new CalibMethodErrorChart(parent), new GptqColumnErrorChart(parent), new GptqHessianChart(parent), new AwqLossChart(parent),
-            new AwqScalesChart(parent),        new SmoothQuantMaxChart(parent),  new SmoothQuantHistogramChart(parent)};
+            new AwqScalesChart(parent),        new SmoothQuantMaxChart(parent),  new SmoothQuantHistogramChart(parent),
+            new GptqWeightErrorChart(parent)};
 }
 
 } // namespace ql::ui

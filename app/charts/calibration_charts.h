@@ -74,6 +74,20 @@ protected:
     void rebuild() override;
 };
 
+// 3b. GPTQ against RTN, column by column (processing order): the squared weight error
+// sum_rows (W - Q)^2 of each column. GPTQ's is not smaller (it moves error into later columns where
+// the inputs tolerate it); its output error is (chart 1).
+class GptqWeightErrorChart : public CalibrationChart {
+    Q_OBJECT
+public:
+    using CalibrationChart::CalibrationChart;
+    QString chartId() const override { return QStringLiteral("calibration_gptq_weight_error"); }
+    QString title() const override { return tr("GPTQ vs RTN: weight error per column"); }
+
+protected:
+    void rebuild() override;
+};
+
 // 4. AWQ's search: loss against the ratio, the chosen ratio marked (a one-point graph whose
 // objectName is "chosenRatio").
 class AwqLossChart : public CalibrationChart {

@@ -711,6 +711,10 @@ time %5 s</source>
             <numerusform>Wrote %n files to %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>GPTQ vs RTN</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ChannelErrorChart</name>
@@ -1042,6 +1046,45 @@ time %5 s</source>
     </message>
     <message>
         <source>GPTQ: Hessian diagonal (which inputs matter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GptqWeightErrorChart</name>
+    <message>
+        <source>Column, in quantization order (act-order: largest H_jj first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Column, in quantization order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Σ over rows of (W − Q)² (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick GPTQ among the methods to see this chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RTN, total %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ vs RTN: weight error per column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPTQ, total %1 (yet the lower output error)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -725,6 +725,10 @@ time %5 s</source>
             <numerusform>已将 %n 个文件写入 %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>GPTQ vs RTN</source>
+        <translation>GPTQ 与 RTN</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ChannelErrorChart</name>
@@ -1057,6 +1061,45 @@ time %5 s</source>
     <message>
         <source>GPTQ: Hessian diagonal (which inputs matter)</source>
         <translation>GPTQ：Hessian 对角线（哪些输入重要）</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::GptqWeightErrorChart</name>
+    <message>
+        <source>Column, in quantization order (act-order: largest H_jj first)</source>
+        <translation>列（按量化顺序；act-order：H_jj 最大者优先）</translation>
+    </message>
+    <message>
+        <source>Column, in quantization order</source>
+        <translation>列（按量化顺序）</translation>
+    </message>
+    <message>
+        <source>Σ over rows of (W − Q)² (log)</source>
+        <translation>各行 (W − Q)² 之和（对数）</translation>
+    </message>
+    <message>
+        <source>Tick GPTQ among the methods to see this chart</source>
+        <translation>在方法中勾选 GPTQ 以查看此图</translation>
+    </message>
+    <message>
+        <source>GPTQ failed: %1</source>
+        <translation>GPTQ 失败：%1</translation>
+    </message>
+    <message>
+        <source>No columns</source>
+        <translation>没有列</translation>
+    </message>
+    <message>
+        <source>RTN, total %1</source>
+        <translation>RTN，合计 %1</translation>
+    </message>
+    <message>
+        <source>GPTQ, total %1 (yet the lower output error)</source>
+        <translation>GPTQ，合计 %1（但输出误差更低）</translation>
+    </message>
+    <message>
+        <source>GPTQ vs RTN: weight error per column</source>
+        <translation>GPTQ 与 RTN：每列的权重误差</translation>
     </message>
 </context>
 <context>
@@ -1637,7 +1680,7 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Filter tensors (words in the name, e.g. &quot;layers.3 q_proj&quot;)</source>
-        <translation>筛选张量（名称中的词，例如 "layers.3 q_proj"）</translation>
+        <translation>筛选张量（名称中的词，例如 &quot;layers.3 q_proj&quot;）</translation>
     </message>
     <message>
         <source>Name</source>

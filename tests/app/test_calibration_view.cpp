@@ -133,7 +133,7 @@ private slots:
 
     void chartsBeforeAnyRun() {
         QVERIFY(!view_->report());
-        QCOMPARE(view_->charts().size(), std::size_t(7));
+        QCOMPARE(view_->charts().size(), std::size_t(8));
         for (CalibrationChart* c : view_->charts()) {
             QVERIFY2(!c->title().isEmpty(), qPrintable(c->chartId()));
             QCOMPARE(c->plottableCount(), 0);  // a note, no data
@@ -270,6 +270,16 @@ private slots:
         ChartView* cols = view_->chart(QStringLiteral("calibration_gptq_columns"));
         QCOMPARE(cols->graph(0)->data()->size(), int(r->gptq->column_loss.size()));
         QCOMPARE(cols->graph(1)->data()->at(cols->graph(1)->data()->size() - 1)->value, r->gptq->cumulative_loss.back());
+        // GPTQ against RTN: each column's squared weight error, both in processing order.
+        ChartView* werr = view_->chart(QStringLiteral("calibration_gptq_weight_error"));
+        QCOMPARE(werr->graphCount(), 2);
+        QCOMPARE(werr->graph(0)->data()->size(), int(r->gptq->column_rtn_sq_error.size()));
+        QCOMPARE(werr->graph(1)->data()->size(), int(r->gptq->column_weight_sq_error.size()));
+        auto drawnAs = [](double drawn, double value) { return value > 0 ? drawn == value : std::isnan(drawn); };  // log axis: 0 is a gap
+        for (int k = 0; k < werr->graph(0)->data()->size(); ++k) {
+            QVERIFY(drawnAs(werr->graph(0)->data()->at(k)->value, r->gptq->column_rtn_sq_error[std::size_t(k)]));
+            QVERIFY(drawnAs(werr->graph(1)->data()->at(k)->value, r->gptq->column_weight_sq_error[std::size_t(k)]));
+        }
         ChartView* hess = view_->chart(QStringLiteral("calibration_gptq_hessian"));
         QCOMPARE(hess->graph(0)->data()->size(), 128);
         for (int j = 0; j < 128; ++j) QCOMPARE(hess->graph(0)->data()->at(j)->value, r->gptq->hessian_diag[std::size_t(j)]);
