@@ -85,7 +85,7 @@ Result<DevPtr<T>> dev_copy(const T* host, std::size_t count) {
 
 // INT8 GEMV: one warp per output row r (blockIdx.x * kWarps + warp), batch rows b0 = blockIdx.y * NB ..
 // b0 + NB - 1 in registers (NB = 1 for decode, 8 otherwise: fewer registers, more warps in flight).
-//   wq  [rows x padded]  int8, row-major (core/speed Int8Weights::q; padded % 64 == 0, zeros after cols)
+//   wq  [rows x padded]  int8, row-major (core/speed Int8Weights::row_major(); padded % 64 == 0, zeros after cols)
 //   sw  [rows]           float32, per-row weight scale
 //   xq  [batch x padded] int8, row-major (core/speed Int8Activations::q)
 //   sx  [batch]          float32, per-row activation scale
@@ -154,7 +154,7 @@ __device__ __forceinline__ float w4_dot8(unsigned w0, unsigned w1, uint4 xv, int
 // decode, 8 otherwise; accumulators in registers, the codes unpacked again per batch row). Each lane
 // loads 16 bytes of codes = half a 32-byte chunk c: bytes j0..j0+15 (j0 = 0 or 16) hold inputs
 // 64c + j0 + t (low nibbles) and 64c + 32 + j0 + t (high nibbles), t = 0..15, each 16 within one group.
-//   packed [rows x padded/2] uint8, core/speed W4Weights layout, code u in [0, 15] means u - 8
+//   packed [rows x padded/2] uint8, core/speed W4Weights::row_major_packed(), code u in [0, 15] means u - 8
 //   scale  [rows x groups]   float32, groups = padded / group, group % 32 == 0
 //   x      [batch x padded]  float16, row-major, zeros after cols
 //   y      [batch x rows]    float32, y[b][r] = sum_k (u[r][k] - 8) * scale[r][k / group] * x[b][k]
@@ -389,28 +389,32 @@ Result<DeviceWeights> upload_weights(GemmFormat f, const float* w, std::int64_t 
             d.data_bytes = 2 * n;
         }
     } else if (f == GemmFormat::Int8) {
+        // the CPU kernels' tiles back to rows (the layout these kernels read)
         const speed::Int8Weights q = speed::quantize_int8_rows(w, rows, cols);
-        auto a = dev_copy(q.q.data(), q.q.size());
+        const std::vector<std::int8_t> codes = q.row_major();
+        auto a = dev_copy(codes.data(), codes.size());
         if (!a) return a.error();
-        auto s = dev_copy(q.scale.data(), q.scale.size());
+        auto s = dev_copy(q.scale.data(), static_cast<std::size_t>(rows));
         if (!s) return s.error();
         d.i8 = std::move(a.value());
         d.scale = std::move(s.value());
         d.padded = q.padded_cols;
-        d.bytes = static_cast<double>(q.bytes());
-        d.data_bytes = q.q.size();
+        d.bytes = static_cast<double>(codes.size() + static_cast<std::size_t>(rows) * sizeof(float));
+        d.data_bytes = codes.size();
     } else {
         const speed::W4Weights q = speed::quantize_w4(w, rows, cols, group);
-        auto a = dev_copy(q.packed.data(), q.packed.size());
+        const std::vector<std::uint8_t> packed = q.row_major_packed();
+        const std::vector<float> scales = q.row_major_scale();
+        auto a = dev_copy(packed.data(), packed.size());
         if (!a) return a.error();
-        auto s = dev_copy(q.scale.data(), q.scale.size());
+        auto s = dev_copy(scales.data(), scales.size());
         if (!s) return s.error();
         d.w4 = std::move(a.value());
         d.scale = std::move(s.value());
         d.padded = q.padded_cols;
         d.groups = q.groups;
-        d.bytes = static_cast<double>(q.bytes());
-        d.data_bytes = q.packed.size();
+        d.bytes = static_cast<double>(packed.size() + scales.size() * sizeof(float));
+        d.data_bytes = packed.size();
     }
     if (cudaError_t e = cudaDeviceSynchronize(); e != cudaSuccess) return cuda_error("weight upload", e);
     return std::move(d);

@@ -5,14 +5,23 @@
 // Not the exact-arithmetic path: FMA intrinsics and reordered float sums are fine here (the core's
 // -ffp-contract=off still applies to the plain C++ loops, which keeps the scalar path predictable).
 //
-// Integer products use the "dot product" register tile: R weight rows x B activation rows, each pair
-// accumulating over k in vector lanes, reduced horizontally once per k-block:
-//   INT8, AVX2:   maddubs(|x|, sign(w, x)) -> int16 pairs (<= 2*127*127, no saturation), madd -> int32
-//   INT8, VNNI:   dpbusd(x + 128, w) -> int32; minus 128 * sum_k w[r][k] (precomputed per row)
-//   W4, AVX2:     maddubs(u, x) with u in [0, 15] (<= 2*15*127 per int16 lane; up to 8 summed in
-//                 int16), madd -> int32 per group, to float, times the group scale
-//   W4, VNNI:     dpbusd(u, x) -> int32 per group
-//   W4 offset:    sum_k (u - 8) x = sum_k u x - 8 sum_k x, the last term per (activation row, group).
+// Integer products work on the 16-row weight tiles of speed_kernels.h: a vector lane is an output row,
+// the activation's 4 consecutive bytes are broadcast to every lane, so a tile's sums need no
+// horizontal reduction. A micro-kernel holds NT tiles x MR activation rows of accumulators in
+// registers (the register block) over a k-block:
+//   INT8, VNNI:   dpbusd(w + 128, x) -> int32 lanes; minus 128 * sum_k x[b][k] per activation row
+//   INT8, AVX2:   w = (w + 128) ^ 0x80; maddubs(|x|, sign(w, x)) -> int16 pairs (<= 2*127*127, no
+//                 saturation), madd with ones -> int32
+//   W4, VNNI:     dpbusd(u, x) -> int32 per group, u in [0, 15]
+//   W4, AVX2:     maddubs(u, x) (<= 2*15*127 per int16 lane; two nibble halves x 4 steps summed in
+//                 int16 stay below 32767), madd -> int32 per group
+//   W4 offset:    sum_k (u - 8) x = sum_k u x - 8 sum_k x, the last term per (activation row, group);
+//                 then times the group scale (a vector of the tile's 16 rows) into float accumulators.
+//
+// Decode (batch 1) is bound by the memory read: each thread splits its tiles into 4 bands and walks
+// them side by side, so the hardware prefetchers serve 4 sequential streams per core (one stream
+// reaches only about 60% of the read floor here). Prefill (batch > 1) is bound by the dot products:
+// k-blocks keep a thread's tile group in L1 while the activation rows of the block stream from L2.
 #include "core/speed/speed_kernels.h"
 
 #include <algorithm>
@@ -21,7 +30,13 @@
 #include <fstream>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
+// GCC 12's 512-bit intrinsics (_mm512_cvtepi32_ps and others) pass _mm512_undefined_ps(), a
+// self-initialised variable, and warn about it wherever they are inlined: not for these headers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <Eigen/Core>
 #include <omp.h>
 
@@ -33,6 +48,7 @@
 #define QL_SPEED_X86 0
 #define QL_TARGET(t)
 #endif
+#pragma GCC diagnostic pop
 
 namespace ql::speed {
 
@@ -116,12 +132,54 @@ float absmax(const float* x, std::int64_t n) {
     return m;
 }
 
+// Byte of code(r, k) in Int8Weights::q.
+std::size_t int8_at(std::int64_t padded_cols, std::int64_t r, std::int64_t k) {
+    const std::int64_t t = r / kTileRows, i = r % kTileRows;
+    return static_cast<std::size_t>(((t * (padded_cols / 4) + k / 4) * kTileRows + i) * 4 + k % 4);
+}
+
+// Byte of u(r, k) in W4Weights::packed (low nibble when k % 8 < 4).
+std::size_t w4_at(std::int64_t padded_cols, std::int64_t r, std::int64_t k) {
+    const std::int64_t t = r / kTileRows, i = r % kTileRows;
+    return static_cast<std::size_t>((t * (padded_cols / 8) + k / 8) * 64 + 4 * i + k % 4);
+}
+
 } // namespace
 
+int Int8Weights::code(std::int64_t r, std::int64_t k) const { return int(q[int8_at(padded_cols, r, k)]) - 128; }
+
+std::vector<std::int8_t> Int8Weights::row_major() const {
+    std::vector<std::int8_t> out(static_cast<std::size_t>(rows * padded_cols));
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t k = 0; k < padded_cols; ++k) out[static_cast<std::size_t>(r * padded_cols + k)] = static_cast<std::int8_t>(code(r, k));
+    return out;
+}
+
 int W4Weights::code(std::int64_t r, std::int64_t k) const {
-    const std::int64_t c = k / 64, j = k % 64;
-    const std::uint8_t b = packed[static_cast<std::size_t>(r * (padded_cols / 2) + c * 32 + (j % 32))];
-    return j < 32 ? (b & 0x0F) : (b >> 4);
+    const std::uint8_t b = packed[w4_at(padded_cols, r, k)];
+    return k % 8 < 4 ? (b & 0x0F) : (b >> 4);
+}
+
+float W4Weights::group_scale(std::int64_t r, std::int64_t g) const {
+    return scale[static_cast<std::size_t>(((r / kTileRows) * groups + g) * kTileRows + r % kTileRows)];
+}
+
+std::vector<std::uint8_t> W4Weights::row_major_packed() const {
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(rows * padded_cols / 2));
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t k = 0; k < padded_cols; ++k) {
+            const std::int64_t c = k / 64, j = k % 64;
+            std::uint8_t& b = out[static_cast<std::size_t>(r * (padded_cols / 2) + c * 32 + j % 32)];
+            b = static_cast<std::uint8_t>(j < 32 ? (b & 0xF0) | code(r, k) : (b & 0x0F) | (code(r, k) << 4));
+        }
+    return out;
+}
+
+std::vector<float> W4Weights::row_major_scale() const {
+    std::vector<float> out(static_cast<std::size_t>(rows * groups));
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t g = 0; g < groups; ++g) out[static_cast<std::size_t>(r * groups + g)] = group_scale(r, g);
+    return out;
 }
 
 // q = clamp(round(W / s), -127, 127), s = max|W[r]| / 127 (1 when the row is zero).
@@ -131,26 +189,22 @@ Int8Weights quantize_int8_rows(const float* w, std::int64_t rows, std::int64_t c
     out.rows = rows;
     out.cols = cols;
     out.padded_cols = round_up(cols, 64);
-    out.q.assign(static_cast<std::size_t>(rows * out.padded_cols), 0);
-    out.scale.resize(static_cast<std::size_t>(rows));
-    out.row_sum.resize(static_cast<std::size_t>(rows));
-    const std::int64_t nblocks = (out.padded_cols + kInt8SumBlock - 1) / kInt8SumBlock;
-    out.block_sum.assign(static_cast<std::size_t>(rows * nblocks), 0);
+    out.tiles = (rows + kTileRows - 1) / kTileRows;
+    out.q.assign(static_cast<std::size_t>(out.tiles * kTileRows * out.padded_cols), 128);
+    out.scale.assign(static_cast<std::size_t>(out.tiles * kTileRows), 0.0f);
+    // by tiles: the rows of a tile share cache lines
 #pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* src = w + r * cols;
-        const float m = absmax(src, cols);
-        const float s = m > 0 ? m / 127.0f : 1.0f;
-        std::int32_t sum = 0;
-        for (std::int64_t k = 0; k < cols; ++k) {
-            const int q = static_cast<int>(std::clamp(std::nearbyint(src[k] / s), -127.0f, 127.0f));
-            out.q[static_cast<std::size_t>(r * out.padded_cols + k)] = static_cast<std::int8_t>(q);
-            out.block_sum[static_cast<std::size_t>(r * nblocks + k / kInt8SumBlock)] += q;
-            sum += q;
+    for (std::int64_t t = 0; t < out.tiles; ++t)
+        for (std::int64_t r = t * kTileRows; r < std::min(rows, (t + 1) * kTileRows); ++r) {
+            const float* src = w + r * cols;
+            const float m = absmax(src, cols);
+            const float s = m > 0 ? m / 127.0f : 1.0f;
+            for (std::int64_t k = 0; k < cols; ++k) {
+                const int q = static_cast<int>(std::clamp(std::nearbyint(src[k] / s), -127.0f, 127.0f));
+                out.q[int8_at(out.padded_cols, r, k)] = static_cast<std::uint8_t>(q + 128);
+            }
+            out.scale[static_cast<std::size_t>(r)] = s;
         }
-        out.scale[static_cast<std::size_t>(r)] = s;
-        out.row_sum[static_cast<std::size_t>(r)] = sum;
-    }
     return out;
 }
 
@@ -165,31 +219,32 @@ W4Weights quantize_w4(const float* w, std::int64_t rows, std::int64_t cols, int 
     out.group = group;
     out.padded_cols = round_up(cols, std::lcm<std::int64_t>(64, group));
     out.groups = out.padded_cols / group;
-    out.packed.assign(static_cast<std::size_t>(rows * out.padded_cols / 2), 0x88);
-    out.scale.assign(static_cast<std::size_t>(rows * out.groups), 0.0f);
+    out.tiles = (rows + kTileRows - 1) / kTileRows;
+    out.packed.assign(static_cast<std::size_t>(out.tiles * kTileRows * out.padded_cols / 2), 0x88);
+    out.scale.assign(static_cast<std::size_t>(out.tiles * out.groups * kTileRows), 0.0f);
 #pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* src = w + r * cols;
-        std::uint8_t* dst = out.packed.data() + r * (out.padded_cols / 2);
-        for (std::int64_t g = 0; g < out.groups; ++g) {
-            const std::int64_t k0 = g * group, k1 = std::min<std::int64_t>(k0 + group, cols);
-            const float m = k0 < cols ? absmax(src + k0, k1 - k0) : 0.0f;
-            const float s = m > 0 ? m / 7.0f : 0.0f;
-            out.scale[static_cast<std::size_t>(r * out.groups + g)] = s;
-            for (std::int64_t k = k0; k < k1; ++k) {
-                const int q = s > 0 ? static_cast<int>(std::clamp(std::nearbyint(src[k] / s), -8.0f, 7.0f)) : 0;
-                const int u = q + 8;
-                const std::int64_t c = k / 64, j = k % 64;
-                std::uint8_t& b = dst[c * 32 + (j % 32)];
-                b = j < 32 ? static_cast<std::uint8_t>((b & 0xF0) | u) : static_cast<std::uint8_t>((b & 0x0F) | (u << 4));
+    for (std::int64_t t = 0; t < out.tiles; ++t)
+        for (std::int64_t r = t * kTileRows; r < std::min(rows, (t + 1) * kTileRows); ++r) {
+            const float* src = w + r * cols;
+            for (std::int64_t g = 0; g < out.groups; ++g) {
+                const std::int64_t k0 = g * group, k1 = std::min<std::int64_t>(k0 + group, cols);
+                const float m = k0 < cols ? absmax(src + k0, k1 - k0) : 0.0f;
+                const float s = m > 0 ? m / 7.0f : 0.0f;
+                out.scale[static_cast<std::size_t>((t * out.groups + g) * kTileRows + r % kTileRows)] = s;
+                for (std::int64_t k = k0; k < k1; ++k) {
+                    const int q = s > 0 ? static_cast<int>(std::clamp(std::nearbyint(src[k] / s), -8.0f, 7.0f)) : 0;
+                    const int u = q + 8;
+                    std::uint8_t& b = out.packed[w4_at(out.padded_cols, r, k)];
+                    b = k % 8 < 4 ? static_cast<std::uint8_t>((b & 0xF0) | u) : static_cast<std::uint8_t>((b & 0x0F) | (u << 4));
+                }
             }
         }
-    }
     return out;
 }
 
 // Per row: s = max|x[b]| / 127 (1 when zero), q = clamp(round(x / s), -127, 127), zero padding.
-Int8Activations quantize_activations(const float* x, std::int64_t batch, std::int64_t cols, std::int64_t padded_cols) {
+Int8Activations quantize_activations(const float* x, std::int64_t batch, std::int64_t cols, std::int64_t padded_cols,
+                                     std::int64_t sum_block) {
     check_dims(batch, 1, cols);
     Int8Activations a;
     a.batch = batch;
@@ -197,6 +252,9 @@ Int8Activations quantize_activations(const float* x, std::int64_t batch, std::in
     a.padded_cols = std::max(padded_cols, cols);
     a.q.assign(static_cast<std::size_t>(batch * a.padded_cols), 0);
     a.scale.resize(static_cast<std::size_t>(batch));
+    a.sum_block = std::max<std::int64_t>(sum_block, 0);
+    const std::int64_t nsums = a.sum_block > 0 ? (a.padded_cols + a.sum_block - 1) / a.sum_block : 0;
+    a.sums.assign(static_cast<std::size_t>(batch * nsums), 0);
 #pragma omp parallel for schedule(static) if (batch > 1)
     for (std::int64_t b = 0; b < batch; ++b) {
         const float* src = x + b * cols;
@@ -207,6 +265,11 @@ Int8Activations quantize_activations(const float* x, std::int64_t batch, std::in
         for (std::int64_t k = 0; k < cols; ++k)
             dst[k] = static_cast<std::int8_t>(std::clamp(std::nearbyint(src[k] * inv), -127.0f, 127.0f));
         a.scale[static_cast<std::size_t>(b)] = s;
+        for (std::int64_t i = 0; i < nsums; ++i) {
+            std::int32_t t = 0;
+            for (std::int64_t k = i * a.sum_block; k < std::min(cols, (i + 1) * a.sum_block); ++k) t += dst[k];
+            a.sums[static_cast<std::size_t>(b * nsums + i)] = t;
+        }
     }
     return a;
 }
@@ -227,51 +290,47 @@ void f32_scalar(const float* x, std::int64_t batch, const float* w, std::int64_t
 }
 
 void int8_scalar(const Int8Activations& a, const Int8Weights& w, float* y) {
-    const std::int64_t K = w.padded_cols;
+    const std::int64_t steps = w.padded_cols / 4;
 #pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < w.rows; ++r)
+    for (std::int64_t r = 0; r < w.rows; ++r) {
+        const std::uint8_t* wt = w.q.data() + (r / kTileRows) * steps * 64 + (r % kTileRows) * 4;
         for (std::int64_t b = 0; b < a.batch; ++b) {
-            std::int32_t acc = 0;
-            const std::int8_t* wq = w.q.data() + r * K;
             const std::int8_t* xq = a.q.data() + b * a.padded_cols;
-            for (std::int64_t k = 0; k < w.cols; ++k) acc += static_cast<std::int32_t>(wq[k]) * xq[k];
-            y[b * w.rows + r] = static_cast<float>(acc) * (w.scale[r] * a.scale[b]);
+            std::int32_t acc = 0;
+            for (std::int64_t s = 0; s < steps; ++s)
+                for (int j = 0; j < 4; ++j) acc += (int(wt[s * 64 + j]) - 128) * xq[4 * s + j];
+            y[b * w.rows + r] = static_cast<float>(acc) * (w.scale[static_cast<std::size_t>(r)] * a.scale[static_cast<std::size_t>(b)]);
         }
+    }
 }
 
 void w4_scalar(const Int8Activations& a, const W4Weights& w, float* y) {
+    const std::int64_t steps = w.padded_cols / 8, per_group = w.group / 8;
 #pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < w.rows; ++r)
+    for (std::int64_t r = 0; r < w.rows; ++r) {
+        const std::uint8_t* wt = w.packed.data() + (r / kTileRows) * steps * 64 + (r % kTileRows) * 4;
         for (std::int64_t b = 0; b < a.batch; ++b) {
             const std::int8_t* xq = a.q.data() + b * a.padded_cols;
             float acc = 0;
             for (std::int64_t g = 0; g < w.groups; ++g) {
                 std::int32_t dot = 0;
-                const std::int64_t k1 = std::min<std::int64_t>((g + 1) * w.group, w.cols);
-                for (std::int64_t k = g * w.group; k < k1; ++k) dot += (w.code(r, k) - 8) * xq[k];
-                acc += static_cast<float>(dot) * w.scale[r * w.groups + g];
+                for (std::int64_t s = g * per_group; s < (g + 1) * per_group; ++s)
+                    for (int j = 0; j < 4; ++j) {
+                        const std::uint8_t byte = wt[s * 64 + j];
+                        dot += ((byte & 0x0F) - 8) * xq[8 * s + j] + ((byte >> 4) - 8) * xq[8 * s + 4 + j];
+                    }
+                acc += static_cast<float>(dot) * w.group_scale(r, g);
             }
-            y[b * w.rows + r] = acc * a.scale[b];
+            y[b * w.rows + r] = acc * a.scale[static_cast<std::size_t>(b)];
         }
-}
-
-// Sums over each group of the activation codes: sx[b * groups + g] = sum_{k in g} q[b][k].
-std::vector<std::int32_t> group_sums(const Int8Activations& a, int group, std::int64_t groups) {
-    std::vector<std::int32_t> s(static_cast<std::size_t>(a.batch * groups), 0);
-    for (std::int64_t b = 0; b < a.batch; ++b)
-        for (std::int64_t g = 0; g < groups; ++g) {
-            std::int32_t t = 0;
-            const std::int8_t* q = a.q.data() + b * a.padded_cols + g * group;
-            for (int k = 0; k < group; ++k) t += q[k];
-            s[static_cast<std::size_t>(b * groups + g)] = t;
-        }
-    return s;
+    }
 }
 
 #if QL_SPEED_X86
 
 // ---------------------------------------------------------------------------------------------
-// AVX2 + FMA paths
+// FP32 GEMV (AVX2 + FMA; also the AVX-512 machines' path: 256-bit loads keep the read at the floor
+// whatever the alignment of the caller's weights, where unaligned 512-bit loads lose a third)
 
 QL_TARGET("avx2,fma") inline float hsum_ps(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -280,47 +339,39 @@ QL_TARGET("avx2,fma") inline float hsum_ps(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-QL_TARGET("avx2,fma") inline std::int32_t hsum_epi32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return _mm_cvtsi128_si32(s);
-}
-
-// FP32 GEMV: 4 rows share each load of x; two accumulators per row hide the FMA latency.
-QL_TARGET("avx2,fma") void f32_gemv_avx2(const float* x, const float* w, std::int64_t rows, std::int64_t cols, float* y) {
+// y[r] = sum_k w[r][k] x[k] for the NR rows `rows[]`, two accumulators per row.
+template <int NR>
+QL_TARGET("avx2,fma") void f32_rows_avx2(const float* x, const float* w, std::int64_t cols, const std::int64_t* rows, float* y) {
     const std::int64_t k16 = cols / 16 * 16;
-    const std::int64_t r4 = rows / 4 * 4;
-#pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < r4; r += 4) {
-        const float* w0 = w + r * cols;
-        const float* w1 = w0 + cols;
-        const float* w2 = w1 + cols;
-        const float* w3 = w2 + cols;
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (std::int64_t k = 0; k < k16; k += 16) {
-            const __m256 x0 = _mm256_loadu_ps(x + k), x1 = _mm256_loadu_ps(x + k + 8);
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + k), x0, a0);
-            b0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + k + 8), x1, b0);
-            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + k), x0, a1);
-            b1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + k + 8), x1, b1);
-            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + k), x0, a2);
-            b2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + k + 8), x1, b2);
-            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + k), x0, a3);
-            b3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + k + 8), x1, b3);
-        }
-        float s[4] = {hsum_ps(_mm256_add_ps(a0, b0)), hsum_ps(_mm256_add_ps(a1, b1)), hsum_ps(_mm256_add_ps(a2, b2)),
-                      hsum_ps(_mm256_add_ps(a3, b3))};
-        const float* ws[4] = {w0, w1, w2, w3};
-        for (int i = 0; i < 4; ++i) {
-            for (std::int64_t k = k16; k < cols; ++k) s[i] += ws[i][k] * x[k];
-            y[r + i] = s[i];
+    const float* wr[NR];
+    for (int i = 0; i < NR; ++i) wr[i] = w + rows[i] * cols;
+    __m256 a[NR], b[NR];
+    for (int i = 0; i < NR; ++i) a[i] = b[i] = _mm256_setzero_ps();
+    for (std::int64_t k = 0; k < k16; k += 16) {
+        const __m256 x0 = _mm256_loadu_ps(x + k), x1 = _mm256_loadu_ps(x + k + 8);
+        for (int i = 0; i < NR; ++i) {
+            a[i] = _mm256_fmadd_ps(_mm256_loadu_ps(wr[i] + k), x0, a[i]);
+            b[i] = _mm256_fmadd_ps(_mm256_loadu_ps(wr[i] + k + 8), x1, b[i]);
         }
     }
-    for (std::int64_t r = r4; r < rows; ++r) {
-        float s = 0;
-        for (std::int64_t k = 0; k < cols; ++k) s += w[r * cols + k] * x[k];
-        y[r] = s;
+    for (int i = 0; i < NR; ++i) {
+        float s = hsum_ps(_mm256_add_ps(a[i], b[i]));
+        for (std::int64_t k = k16; k < cols; ++k) s += wr[i][k] * x[k];
+        y[rows[i]] = s;
+    }
+}
+
+// Each thread's rows in 4 bands walked side by side (4 sequential read streams per core).
+void f32_gemv_avx2(const float* x, const float* w, std::int64_t rows, std::int64_t cols, float* y) {
+#pragma omp parallel
+    {
+        const int nt = omp_get_num_threads(), th = omp_get_thread_num();
+        const std::int64_t r0 = rows * th / nt, r1 = rows * (th + 1) / nt, len = (r1 - r0) / 4;
+        for (std::int64_t i = 0; i < len; ++i) {
+            const std::int64_t rs[4] = {r0 + i, r0 + len + i, r0 + 2 * len + i, r0 + 3 * len + i};
+            f32_rows_avx2<4>(x, w, cols, rs, y);
+        }
+        for (std::int64_t r = r0 + 4 * len; r < r1; ++r) f32_rows_avx2<1>(x, w, cols, &r, y);
     }
 }
 
@@ -339,237 +390,301 @@ void f32_gemm_eigen(const float* x, std::int64_t batch, const float* w, std::int
     }
 }
 
-// Integer tile kernels: R weight rows x B activation rows over k in [k0, k1) (multiples of 64).
-// INT8: acc[i][j] += sum_k w[i][k] x[j][k] (int32).
-template <int R, int B>
-QL_TARGET("avx2,fma") void int8_tile_avx2(const std::int8_t* const* wr, const std::int8_t* const* xr, std::int64_t k0,
-                                          std::int64_t k1, std::int32_t* out) {
-    __m256i acc[R][B];
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) acc[i][j] = _mm256_setzero_si256();
-    const __m256i ones = _mm256_set1_epi16(1);
-    for (std::int64_t k = k0; k < k1; k += 32) {
-        __m256i xv[B], ax[B];
-        for (int j = 0; j < B; ++j) {
-            xv[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + k));
-            ax[j] = _mm256_sign_epi8(xv[j], xv[j]);
-        }
-        for (int i = 0; i < R; ++i) {
-            const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + k));
-            for (int j = 0; j < B; ++j) {
-                const __m256i p = _mm256_maddubs_epi16(ax[j], _mm256_sign_epi8(wv, xv[j]));
-                acc[i][j] = _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(p, ones));
-            }
-        }
-    }
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) out[i * B + j] = hsum_epi32(acc[i][j]);
-}
-
-// W4: acc[i][j] += sum_g scale[i][g] * sum_{k in g} u[i][k] x[j][k] (float; the -8 offset is applied
-// by the caller). k0, k1 are multiples of the group; the group a multiple of 32.
-template <int R, int B>
-QL_TARGET("avx2,fma") void w4_tile_avx2(const std::uint8_t* const* wr, const float* const* sr, const std::int8_t* const* xr,
-                                        std::int64_t k0, std::int64_t k1, int group, float* out) {
-    __m256 acc[R][B];
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) acc[i][j] = _mm256_setzero_ps();
-    const __m256i ones = _mm256_set1_epi16(1), low = _mm256_set1_epi8(0x0F);
-    for (std::int64_t g0 = k0; g0 < k1; g0 += group) {
-        __m256i gi[R][B];
-        for (int i = 0; i < R; ++i)
-            for (int j = 0; j < B; ++j) gi[i][j] = _mm256_setzero_si256();
-        // 32 inputs per step; int16 partial sums hold at most 8 steps (8 * 2 * 15 * 127 < 32767).
-        if (group % 64 == 0) {
-            // whole 64-input chunks: one load gives both nibble halves
-            for (std::int64_t s0 = g0; s0 < g0 + group; s0 += 256) {
-                const std::int64_t s1 = std::min<std::int64_t>(s0 + 256, g0 + group);
-                __m256i p16[R][B];
-                for (int i = 0; i < R; ++i)
-                    for (int j = 0; j < B; ++j) p16[i][j] = _mm256_setzero_si256();
-                for (std::int64_t c = s0; c < s1; c += 64) {
-                    __m256i x0[B], x1[B];
-                    for (int j = 0; j < B; ++j) {
-                        x0[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c));
-                        x1[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c + 32));
-                    }
-                    for (int i = 0; i < R; ++i) {
-                        const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + c / 2));
-                        const __m256i lo = _mm256_and_si256(raw, low), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
-                        for (int j = 0; j < B; ++j)
-                            p16[i][j] = _mm256_add_epi16(p16[i][j], _mm256_add_epi16(_mm256_maddubs_epi16(lo, x0[j]), _mm256_maddubs_epi16(hi, x1[j])));
-                    }
-                }
-                for (int i = 0; i < R; ++i)
-                    for (int j = 0; j < B; ++j) gi[i][j] = _mm256_add_epi32(gi[i][j], _mm256_madd_epi16(p16[i][j], ones));
-            }
-        } else
-        for (std::int64_t s0 = g0; s0 < g0 + group; s0 += 256) {
-            const std::int64_t s1 = std::min<std::int64_t>(s0 + 256, g0 + group);
-            __m256i p16[R][B];
-            for (int i = 0; i < R; ++i)
-                for (int j = 0; j < B; ++j) p16[i][j] = _mm256_setzero_si256();
-            for (std::int64_t k = s0; k < s1; k += 32) {
-                // k is 64c (low nibbles) or 64c + 32 (high nibbles) of chunk c.
-                const bool high = (k & 63) != 0;
-                for (int i = 0; i < R; ++i) {
-                    const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + (k & ~std::int64_t{63}) / 2));
-                    const __m256i u = high ? _mm256_and_si256(_mm256_srli_epi16(raw, 4), low) : _mm256_and_si256(raw, low);
-                    for (int j = 0; j < B; ++j)
-                        p16[i][j] = _mm256_add_epi16(
-                            p16[i][j], _mm256_maddubs_epi16(u, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + k))));
-                }
-            }
-            for (int i = 0; i < R; ++i)
-                for (int j = 0; j < B; ++j) gi[i][j] = _mm256_add_epi32(gi[i][j], _mm256_madd_epi16(p16[i][j], ones));
-        }
-        const std::int64_t g = g0 / group;
-        for (int i = 0; i < R; ++i) {
-            const __m256 s = _mm256_set1_ps(sr[i][g]);
-            for (int j = 0; j < B; ++j) acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(gi[i][j]), s, acc[i][j]);
-        }
-    }
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) out[i * B + j] = hsum_ps(acc[i][j]);
-}
-
 // ---------------------------------------------------------------------------------------------
-// AVX-512 VNNI paths (256-bit vectors with AVX512VL: the same layouts as AVX2, dpbusd instead of
-// maddubs + madd, and 32 vector registers)
+// Integer micro-kernels: NT weight tiles (tile[n]) x MR activation rows (b0 ..) over inputs [k0, k1),
+// adding their part of y[b][16 tile[n] + i] into y (batch x rows).
+
+// One product: the operands and, for the VNNI INT8 path, the activation sums of each k-block.
+template <typename Weights>
+struct Product {
+    const Weights& w;
+    const Int8Activations& a;
+    float* y;
+};
+
+inline std::int32_t load4(const std::int8_t* p) {
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+// Rows of tile t that exist (16 but in the last tile).
+inline int valid_rows(std::int64_t rows, std::int64_t t) { return static_cast<int>(std::min<std::int64_t>(kTileRows, rows - t * kTileRows)); }
+
+// y[0 .. n) += v[0 .. n) for the 8 lanes of v (n <= 8).
+QL_TARGET("avx2,fma") inline void add_lanes(float* y, __m256 v, int n) {
+    if (n >= 8) {
+        _mm256_storeu_ps(y, _mm256_add_ps(_mm256_loadu_ps(y), v));
+        return;
+    }
+    alignas(32) float t[8];
+    _mm256_store_ps(t, v);
+    for (int i = 0; i < n; ++i) y[i] += t[i];
+}
+
+// INT8, AVX2: 256-bit halves of each 64-byte step (rows 0-7, rows 8-15 of the tile).
+template <int NT, int MR>
+QL_TARGET("avx2,fma") void int8_micro_avx2(const Product<Int8Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
+                                           std::int64_t k1) {
+    const std::int64_t steps = p.w.padded_cols / 4;
+    const std::uint8_t* wt[NT];
+    for (int n = 0; n < NT; ++n) wt[n] = p.w.q.data() + tile[n] * steps * 64;
+    const std::int8_t* xr[MR];
+    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    __m256i acc[NT][2][MR];
+    for (int n = 0; n < NT; ++n)
+        for (int h = 0; h < 2; ++h)
+            for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_setzero_si256();
+    const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80)), ones = _mm256_set1_epi16(1);
+    for (std::int64_t s = k0 / 4; s < k1 / 4; ++s) {
+        __m256i wv[NT][2];
+        for (int n = 0; n < NT; ++n)
+            for (int h = 0; h < 2; ++h)
+                wv[n][h] = _mm256_xor_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(wt[n] + s * 64 + 32 * h)), flip);
+        for (int m = 0; m < MR; ++m) {
+            const __m256i xb = _mm256_set1_epi32(load4(xr[m] + 4 * s));
+            const __m256i ax = _mm256_abs_epi8(xb);
+            for (int n = 0; n < NT; ++n)
+                for (int h = 0; h < 2; ++h)
+                    acc[n][h][m] = _mm256_add_epi32(acc[n][h][m], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(wv[n][h], xb)), ones));
+        }
+    }
+    for (int n = 0; n < NT; ++n) {
+        const int valid = valid_rows(p.w.rows, tile[n]);
+        for (int h = 0; h < 2; ++h) {
+            if (valid <= 8 * h) continue;
+            const __m256 sw = _mm256_load_ps(p.w.scale.data() + tile[n] * kTileRows + 8 * h);
+            for (int m = 0; m < MR; ++m) {
+                const __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[n][h][m]), _mm256_mul_ps(sw, _mm256_set1_ps(p.a.scale[b0 + m])));
+                add_lanes(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows + 8 * h, v, valid - 8 * h);
+            }
+        }
+    }
+}
+
+// W4, AVX2.
+template <int NT, int MR>
+QL_TARGET("avx2,fma") void w4_micro_avx2(const Product<W4Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
+                                         std::int64_t k1) {
+    const std::int64_t steps = p.w.padded_cols / 8, per_group = p.w.group / 8;
+    const std::int64_t nsums = (p.a.padded_cols + p.a.sum_block - 1) / p.a.sum_block;
+    const std::uint8_t* wt[NT];
+    for (int n = 0; n < NT; ++n) wt[n] = p.w.packed.data() + tile[n] * steps * 64;
+    const std::int8_t* xr[MR];
+    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    __m256 accf[NT][2][MR];
+    for (int n = 0; n < NT; ++n)
+        for (int h = 0; h < 2; ++h)
+            for (int m = 0; m < MR; ++m) accf[n][h][m] = _mm256_setzero_ps();
+    const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    for (std::int64_t g = k0 / p.w.group; g < k1 / p.w.group; ++g) {
+        __m256i acc[NT][2][MR];
+        for (int n = 0; n < NT; ++n)
+            for (int h = 0; h < 2; ++h)
+                for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_setzero_si256();
+        for (std::int64_t s4 = g * per_group; s4 < (g + 1) * per_group; s4 += 4) {
+            __m256i p16[NT][2][MR];
+            for (int n = 0; n < NT; ++n)
+                for (int h = 0; h < 2; ++h)
+                    for (int m = 0; m < MR; ++m) p16[n][h][m] = _mm256_setzero_si256();
+            for (std::int64_t s = s4; s < s4 + 4; ++s) {
+                __m256i lo[NT][2], hi[NT][2];
+                for (int n = 0; n < NT; ++n)
+                    for (int h = 0; h < 2; ++h) {
+                        const __m256i raw = _mm256_load_si256(reinterpret_cast<const __m256i*>(wt[n] + s * 64 + 32 * h));
+                        lo[n][h] = _mm256_and_si256(raw, low);
+                        hi[n][h] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
+                    }
+                for (int m = 0; m < MR; ++m) {
+                    const __m256i xl = _mm256_set1_epi32(load4(xr[m] + 8 * s)), xh = _mm256_set1_epi32(load4(xr[m] + 8 * s + 4));
+                    for (int n = 0; n < NT; ++n)
+                        for (int h = 0; h < 2; ++h)
+                            p16[n][h][m] = _mm256_add_epi16(p16[n][h][m], _mm256_add_epi16(_mm256_maddubs_epi16(lo[n][h], xl),
+                                                                                          _mm256_maddubs_epi16(hi[n][h], xh)));
+                }
+            }
+            for (int n = 0; n < NT; ++n)
+                for (int h = 0; h < 2; ++h)
+                    for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_add_epi32(acc[n][h][m], _mm256_madd_epi16(p16[n][h][m], ones));
+        }
+        for (int m = 0; m < MR; ++m) {
+            const __m256i off = _mm256_set1_epi32(8 * p.a.sums[static_cast<std::size_t>((b0 + m) * nsums + g)]);
+            for (int n = 0; n < NT; ++n)
+                for (int h = 0; h < 2; ++h) {
+                    const __m256 sc = _mm256_load_ps(p.w.scale.data() + (tile[n] * p.w.groups + g) * kTileRows + 8 * h);
+                    accf[n][h][m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc[n][h][m], off)), sc, accf[n][h][m]);
+                }
+        }
+    }
+    for (int n = 0; n < NT; ++n) {
+        const int valid = valid_rows(p.w.rows, tile[n]);
+        for (int h = 0; h < 2; ++h) {
+            if (valid <= 8 * h) continue;
+            for (int m = 0; m < MR; ++m)
+                add_lanes(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows + 8 * h,
+                          _mm256_mul_ps(accf[n][h][m], _mm256_set1_ps(p.a.scale[b0 + m])), valid - 8 * h);
+        }
+    }
+}
 
 #define QL_VNNI_TARGET "avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni"
 
-QL_TARGET(QL_VNNI_TARGET) inline std::int32_t hsum_epi32_v(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return _mm_cvtsi128_si32(s);
+// y[0 .. 16) += v on the lanes of the tile's rows that exist.
+QL_TARGET(QL_VNNI_TARGET) inline void add_tile(float* y, __m512 v, int valid) {
+    const __mmask16 k = valid >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << valid) - 1);
+    _mm512_mask_storeu_ps(y, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, y), v));
 }
 
-QL_TARGET(QL_VNNI_TARGET) inline float hsum_ps_v(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-// INT8: acc = sum_k (x + 128) w over [k0, k1); the caller subtracts 128 * sum_k w over the same range.
-template <int R, int B>
-QL_TARGET(QL_VNNI_TARGET) void int8_tile_vnni(const std::int8_t* const* wr, const std::int8_t* const* xr, std::int64_t k0,
-                                              std::int64_t k1, std::int32_t* out) {
-    __m256i acc[R][B];
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) acc[i][j] = _mm256_setzero_si256();
-    const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
-    for (std::int64_t k = k0; k < k1; k += 32) {
-        __m256i xu[B];
-        for (int j = 0; j < B; ++j)
-            xu[j] = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + k)), bias);  // x + 128
-        for (int i = 0; i < R; ++i) {
-            const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + k));
-            for (int j = 0; j < B; ++j) acc[i][j] = _mm256_dpbusd_epi32(acc[i][j], xu[j], wv);
+// INT8, AVX-512 VNNI: dpbusd(w + 128, x); the k-block's activation sums (a.sums, blocks of k1 - k0
+// inputs or the whole row) remove the +128.
+template <int NT, int MR>
+QL_TARGET(QL_VNNI_TARGET) void int8_micro_vnni(const Product<Int8Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
+                                               std::int64_t k1) {
+    const std::int64_t steps = p.w.padded_cols / 4;
+    const std::uint8_t* wt[NT];
+    for (int n = 0; n < NT; ++n) wt[n] = p.w.q.data() + tile[n] * steps * 64;
+    const std::int8_t* xr[MR];
+    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    __m512i acc[NT][MR];
+    for (int n = 0; n < NT; ++n)
+        for (int m = 0; m < MR; ++m) acc[n][m] = _mm512_setzero_si512();
+    for (std::int64_t s = k0 / 4; s < k1 / 4; ++s) {
+        __m512i wv[NT];
+        for (int n = 0; n < NT; ++n) wv[n] = _mm512_load_si512(wt[n] + s * 64);
+        for (int m = 0; m < MR; ++m) {
+            const __m512i xb = _mm512_set1_epi32(load4(xr[m] + 4 * s));
+            for (int n = 0; n < NT; ++n) acc[n][m] = _mm512_dpbusd_epi32(acc[n][m], wv[n], xb);
         }
     }
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) out[i * B + j] = hsum_epi32_v(acc[i][j]);
+    const std::int64_t nsums = (p.a.padded_cols + p.a.sum_block - 1) / p.a.sum_block;
+    for (int m = 0; m < MR; ++m) {
+        std::int32_t sx = 0;  // sum of x over [k0, k1): whole sum blocks
+        for (std::int64_t i = k0 / p.a.sum_block; i < (k1 + p.a.sum_block - 1) / p.a.sum_block; ++i)
+            sx += p.a.sums[static_cast<std::size_t>((b0 + m) * nsums + i)];
+        const __m512i off = _mm512_set1_epi32(128 * sx);
+        const __m512 xs = _mm512_set1_ps(p.a.scale[b0 + m]);
+        for (int n = 0; n < NT; ++n) {
+            const __m512 sw = _mm512_load_ps(p.w.scale.data() + tile[n] * kTileRows);
+            add_tile(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows,
+                     _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[n][m], off)), _mm512_mul_ps(sw, xs)), valid_rows(p.w.rows, tile[n]));
+        }
+    }
 }
 
-template <int R, int B>
-QL_TARGET(QL_VNNI_TARGET) void w4_tile_vnni(const std::uint8_t* const* wr, const float* const* sr, const std::int8_t* const* xr,
-                                            std::int64_t k0, std::int64_t k1, int group, float* out) {
-    __m256 acc[R][B];
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) acc[i][j] = _mm256_setzero_ps();
-    const __m256i low = _mm256_set1_epi8(0x0F);
-    for (std::int64_t g0 = k0; g0 < k1; g0 += group) {
-        __m256i gi[R][B];
-        for (int i = 0; i < R; ++i)
-            for (int j = 0; j < B; ++j) gi[i][j] = _mm256_setzero_si256();
-        if (group % 64 == 0) {
-            for (std::int64_t c = g0; c < g0 + group; c += 64)
-                for (int i = 0; i < R; ++i) {
-                    const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + c / 2));
-                    const __m256i lo = _mm256_and_si256(raw, low), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
-                    for (int j = 0; j < B; ++j) {
-                        gi[i][j] = _mm256_dpbusd_epi32(gi[i][j], lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c)));
-                        gi[i][j] = _mm256_dpbusd_epi32(gi[i][j], hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + c + 32)));
-                    }
-                }
-        } else
-        for (std::int64_t k = g0; k < g0 + group; k += 32) {
-            const bool high = (k & 63) != 0;
-            for (int i = 0; i < R; ++i) {
-                const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr[i] + (k & ~std::int64_t{63}) / 2));
-                const __m256i u = high ? _mm256_and_si256(_mm256_srli_epi16(raw, 4), low) : _mm256_and_si256(raw, low);
-                for (int j = 0; j < B; ++j)
-                    gi[i][j] = _mm256_dpbusd_epi32(gi[i][j], u, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + k)));
+// W4, AVX-512 VNNI.
+template <int NT, int MR>
+QL_TARGET(QL_VNNI_TARGET) void w4_micro_vnni(const Product<W4Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
+                                             std::int64_t k1) {
+    const std::int64_t steps = p.w.padded_cols / 8, per_group = p.w.group / 8;
+    const std::int64_t nsums = (p.a.padded_cols + p.a.sum_block - 1) / p.a.sum_block;
+    const std::uint8_t* wt[NT];
+    for (int n = 0; n < NT; ++n) wt[n] = p.w.packed.data() + tile[n] * steps * 64;
+    const std::int8_t* xr[MR];
+    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    __m512 accf[NT][MR];
+    for (int n = 0; n < NT; ++n)
+        for (int m = 0; m < MR; ++m) accf[n][m] = _mm512_setzero_ps();
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    for (std::int64_t g = k0 / p.w.group; g < k1 / p.w.group; ++g) {
+        __m512i acc[NT][MR];
+        for (int n = 0; n < NT; ++n)
+            for (int m = 0; m < MR; ++m) acc[n][m] = _mm512_setzero_si512();
+        for (std::int64_t s = g * per_group; s < (g + 1) * per_group; ++s) {
+            __m512i lo[NT], hi[NT];
+            for (int n = 0; n < NT; ++n) {
+                const __m512i raw = _mm512_load_si512(wt[n] + s * 64);
+                lo[n] = _mm512_and_si512(raw, low);
+                hi[n] = _mm512_and_si512(_mm512_srli_epi16(raw, 4), low);
+            }
+            for (int m = 0; m < MR; ++m) {
+                const __m512i xl = _mm512_set1_epi32(load4(xr[m] + 8 * s)), xh = _mm512_set1_epi32(load4(xr[m] + 8 * s + 4));
+                for (int n = 0; n < NT; ++n) acc[n][m] = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(acc[n][m], lo[n], xl), hi[n], xh);
             }
         }
-        const std::int64_t g = g0 / group;
-        for (int i = 0; i < R; ++i) {
-            const __m256 s = _mm256_set1_ps(sr[i][g]);
-            for (int j = 0; j < B; ++j) acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(gi[i][j]), s, acc[i][j]);
+        for (int m = 0; m < MR; ++m) {
+            const __m512i off = _mm512_set1_epi32(8 * p.a.sums[static_cast<std::size_t>((b0 + m) * nsums + g)]);
+            for (int n = 0; n < NT; ++n)
+                accf[n][m] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[n][m], off)),
+                                             _mm512_load_ps(p.w.scale.data() + (tile[n] * p.w.groups + g) * kTileRows), accf[n][m]);
         }
     }
-    for (int i = 0; i < R; ++i)
-        for (int j = 0; j < B; ++j) out[i * B + j] = hsum_ps_v(acc[i][j]);
+    for (int m = 0; m < MR; ++m) {
+        const __m512 xs = _mm512_set1_ps(p.a.scale[b0 + m]);
+        for (int n = 0; n < NT; ++n)
+            add_tile(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows, _mm512_mul_ps(accf[n][m], xs), valid_rows(p.w.rows, tile[n]));
+    }
 }
 
 #endif // QL_SPEED_X86
 
 // ---------------------------------------------------------------------------------------------
-// Blocking and threads for the integer products: threads split the output rows in tiles of kR rows;
-// GEMM walks k in blocks of kKc inputs and activation rows in blocks of kMb so that the activation
-// block (kMb x kKc bytes) stays in the core's L2 while every weight tile of the thread passes over it.
+// Drivers: which micro-kernel runs on which tiles, activation rows and k-blocks, on which thread.
+// Threads split the weight tiles; each thread first zeroes its columns of y, then adds into them.
 
-constexpr int kR = 3, kB = 3;          // register tile (weight rows x activation rows)
-constexpr int kGemvR = 4;              // GEMV: 4 weight rows per tile
-constexpr std::int64_t kKc = 1024;     // inputs per k-block (a multiple of 64 and of the group)
-constexpr std::int64_t kMb = 192;      // activation rows per block
+// Register blocks (tiles x activation rows) per path, and the prefill blocking.
+struct Blocking {
+    int nt;                    // tiles per micro-kernel call (the weights a loaded vector is reused over)
+    int mr;                    // activation rows per call
+};
+constexpr Blocking kInt8Vnni{2, 12};  // 24 int32 accumulators of 32 zmm registers
+constexpr Blocking kW4Vnni{1, 12};    // 12 int32 + 12 float accumulators
+constexpr Blocking kInt8Avx2{1, 4};   // 8 of 16 ymm registers
+constexpr Blocking kW4Avx2{1, 2};     // 3 x 4 of 16 ymm registers
+constexpr int kGemvBands = 4;         // decode: read streams per thread
+constexpr std::int64_t kKc = 1024;    // prefill: inputs per k-block (weights of a call: NT x 16 x kKc bytes in L1)
+constexpr std::int64_t kMc = 384;     // prefill: activation rows per block (kMc x kKc bytes in L2)
 
-// Calls fn.template operator()<R, B>() for runtime r in [1, 4], b in [1, 3].
-template <typename F>
-void dispatch_tile(int r, int b, F&& fn) {
-    switch (r * 4 + b) {
-    case 5: fn.template operator()<1, 1>(); break;
-    case 6: fn.template operator()<1, 2>(); break;
-    case 7: fn.template operator()<1, 3>(); break;
-    case 9: fn.template operator()<2, 1>(); break;
-    case 10: fn.template operator()<2, 2>(); break;
-    case 11: fn.template operator()<2, 3>(); break;
-    case 13: fn.template operator()<3, 1>(); break;
-    case 14: fn.template operator()<3, 2>(); break;
-    case 15: fn.template operator()<3, 3>(); break;
-    case 17: fn.template operator()<4, 1>(); break;
-    default: throw std::logic_error("speed: no tile kernel for this shape");
+// Calls f.template operator()<NT, MR>() for runtime nt in [1, NTmax], mr in [1, MRmax].
+template <int NTmax, int MRmax, typename F>
+void dispatch(int nt, int mr, F&& f) {
+    [&]<int... I>(std::integer_sequence<int, I...>) {
+        ((I == (nt - 1) * MRmax + (mr - 1) ? (f.template operator()<I / MRmax + 1, I % MRmax + 1>(), 0) : 0), ...);
+    }(std::make_integer_sequence<int, NTmax * MRmax>{});
+}
+
+// Zeroes columns [16 t0, 16 t1) of y (batch x rows).
+void zero_columns(float* y, std::int64_t batch, std::int64_t rows, std::int64_t t0, std::int64_t t1) {
+    const std::int64_t c0 = std::min(rows, t0 * kTileRows), c1 = std::min(rows, t1 * kTileRows);
+    for (std::int64_t b = 0; b < batch; ++b) std::fill(y + b * rows + c0, y + b * rows + c1, 0.0f);
+}
+
+// Decode: micro.template operator()<NT, 1>(tiles, 0, 0, K) over 4 bands of each thread's tiles.
+template <typename Micro>
+void run_gemv(std::int64_t tiles, std::int64_t rows, std::int64_t K, float* y, Micro&& micro) {
+#pragma omp parallel
+    {
+        const int nt = omp_get_num_threads(), th = omp_get_thread_num();
+        const std::int64_t t0 = tiles * th / nt, t1 = tiles * (th + 1) / nt, len = (t1 - t0) / kGemvBands;
+        zero_columns(y, 1, rows, t0, t1);
+        for (std::int64_t i = 0; i < len; ++i) {
+            std::int64_t ts[kGemvBands];
+            for (int s = 0; s < kGemvBands; ++s) ts[s] = t0 + s * len + i;
+            micro.template operator()<kGemvBands, 1>(ts, 0, 0, K);
+        }
+        for (std::int64_t t = t0 + kGemvBands * len; t < t1; ++t) micro.template operator()<1, 1>(&t, 0, 0, K);
     }
 }
 
-// Runs tile(r0, nr, b0, nb, k0, k1, out[nr * nb]) over the whole product and accumulates `out` (float,
-// already scaled for its k-block) into y (batch x rows), which it zeroes first.
-template <typename Tile>
-void run_tiles(std::int64_t batch, std::int64_t rows, std::int64_t K, std::int64_t kc, float* y, Tile&& tile) {
-    std::fill(y, y + batch * rows, 0.0f);
-    const int tr = batch == 1 ? kGemvR : kR;
-    const std::int64_t tiles = (rows + tr - 1) / tr;
-    const std::int64_t kstep = batch == 1 ? K : kc;
-    const std::int64_t mstep = batch == 1 ? 1 : kMb;
+// Prefill: k-blocks of kc inputs, blocks of kMc activation rows, then register blocks of NT tiles x
+// MR rows (the tile group stays in L1 while the block's activation rows pass).
+template <Blocking B, typename Micro>
+void run_gemm(std::int64_t batch, std::int64_t tiles, std::int64_t rows, std::int64_t K, std::int64_t kc, float* y, Micro&& micro) {
 #pragma omp parallel
     {
-        float out[kGemvR * kB];
-        for (std::int64_t k0 = 0; k0 < K; k0 += kstep) {
-            const std::int64_t k1 = std::min(K, k0 + kstep);
-            for (std::int64_t m0 = 0; m0 < batch; m0 += mstep) {
-                const std::int64_t m1 = std::min(batch, m0 + mstep);
-#pragma omp for schedule(static) nowait
-                for (std::int64_t t = 0; t < tiles; ++t) {
-                    const std::int64_t r0 = t * tr;
-                    const int nr = static_cast<int>(std::min<std::int64_t>(tr, rows - r0));
-                    for (std::int64_t b0 = m0; b0 < m1; b0 += kB) {
-                        const int nb = static_cast<int>(std::min<std::int64_t>(kB, m1 - b0));
-                        tile(r0, nr, b0, nb, k0, k1, out);
-                        for (int i = 0; i < nr; ++i)
-                            for (int j = 0; j < nb; ++j) y[(b0 + j) * rows + r0 + i] += out[i * nb + j];
+        const int nt = omp_get_num_threads(), th = omp_get_thread_num();
+        const std::int64_t t0 = tiles * th / nt, t1 = tiles * (th + 1) / nt;
+        zero_columns(y, batch, rows, t0, t1);
+        for (std::int64_t k0 = 0; k0 < K; k0 += kc) {
+            const std::int64_t k1 = std::min(K, k0 + kc);
+            for (std::int64_t m0 = 0; m0 < batch; m0 += kMc) {
+                const std::int64_t m1 = std::min(batch, m0 + kMc);
+                for (std::int64_t tg = t0; tg < t1; tg += B.nt) {
+                    std::int64_t ts[B.nt];
+                    const int ntile = static_cast<int>(std::min<std::int64_t>(B.nt, t1 - tg));
+                    for (int n = 0; n < ntile; ++n) ts[n] = tg + n;
+                    for (std::int64_t b0 = m0; b0 < m1; b0 += B.mr) {
+                        const int mr = static_cast<int>(std::min<std::int64_t>(B.mr, m1 - b0));
+                        dispatch<B.nt, B.mr>(ntile, mr, [&]<int NT, int MR>() { micro.template operator()<NT, MR>(ts, b0, k0, k1); });
                     }
                 }
             }
@@ -579,29 +694,21 @@ void run_tiles(std::int64_t batch, std::int64_t rows, std::int64_t K, std::int64
 
 void int8_vector(const Int8Activations& a, const Int8Weights& w, float* y, Isa isa) {
 #if QL_SPEED_X86
+    const Product<Int8Weights> p{w, a, y};
     const std::int64_t K = w.padded_cols;
-    const std::int64_t kc = kInt8SumBlock;
-    const std::int64_t nblocks = (K + kc - 1) / kc;
-    run_tiles(a.batch, w.rows, K, kc, y, [&](std::int64_t r0, int nr, std::int64_t b0, int nb, std::int64_t k0, std::int64_t k1, float* out) {
-        const std::int8_t* wr[kGemvR];
-        const std::int8_t* xr[kB];
-        for (int i = 0; i < nr; ++i) wr[i] = w.q.data() + (r0 + i) * K;
-        for (int j = 0; j < nb; ++j) xr[j] = a.q.data() + (b0 + j) * a.padded_cols;
-        std::int32_t acc[kGemvR * kB];
-        dispatch_tile(nr, nb, [&]<int R, int B>() {
-            if (isa == Isa::Avx512Vnni) int8_tile_vnni<R, B>(wr, xr, k0, k1, acc);
-            else int8_tile_avx2<R, B>(wr, xr, k0, k1, acc);
-        });
-        for (int i = 0; i < nr; ++i) {
-            std::int32_t corr = 0;
-            if (isa == Isa::Avx512Vnni) {
-                // 128 * sum_k w over this k-block (the whole row when the block is the row)
-                corr = 128 * (k0 == 0 && k1 == K ? w.row_sum[r0 + i] : w.block_sum[(r0 + i) * nblocks + k0 / kc]);
-            }
-            for (int j = 0; j < nb; ++j)
-                out[i * nb + j] = static_cast<float>(acc[i * nb + j] - corr) * (w.scale[r0 + i] * a.scale[b0 + j]);
-        }
-    });
+    if (isa == Isa::Avx512Vnni) {
+        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
+            int8_micro_vnni<NT, MR>(p, t, b0, k0, k1);
+        };
+        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
+        else run_gemm<kInt8Vnni>(a.batch, w.tiles, w.rows, K, kKc, y, micro);
+    } else {
+        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
+            int8_micro_avx2<NT, MR>(p, t, b0, k0, k1);
+        };
+        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
+        else run_gemm<kInt8Avx2>(a.batch, w.tiles, w.rows, K, kKc, y, micro);
+    }
 #else
     (void)isa;
     int8_scalar(a, w, y);
@@ -610,31 +717,22 @@ void int8_vector(const Int8Activations& a, const Int8Weights& w, float* y, Isa i
 
 void w4_vector(const Int8Activations& a, const W4Weights& w, float* y, Isa isa) {
 #if QL_SPEED_X86
+    const Product<W4Weights> p{w, a, y};
     const std::int64_t K = w.padded_cols;
     const std::int64_t kc = std::max<std::int64_t>(w.group, kKc / w.group * w.group);
-    const std::vector<std::int32_t> gsum = group_sums(a, w.group, w.groups);
-    run_tiles(a.batch, w.rows, K, kc, y, [&](std::int64_t r0, int nr, std::int64_t b0, int nb, std::int64_t k0, std::int64_t k1, float* out) {
-        const std::uint8_t* wr[kGemvR];
-        const float* sr[kGemvR];
-        const std::int8_t* xr[kB];
-        for (int i = 0; i < nr; ++i) {
-            wr[i] = w.packed.data() + (r0 + i) * (K / 2);
-            sr[i] = w.scale.data() + (r0 + i) * w.groups;
-        }
-        for (int j = 0; j < nb; ++j) xr[j] = a.q.data() + (b0 + j) * a.padded_cols;
-        dispatch_tile(nr, nb, [&]<int R, int B>() {
-            if (isa == Isa::Avx512Vnni) w4_tile_vnni<R, B>(wr, sr, xr, k0, k1, w.group, out);
-            else w4_tile_avx2<R, B>(wr, sr, xr, k0, k1, w.group, out);
-        });
-        // offset: sum (u - 8) x = sum u x - 8 sum x, per group with its scale
-        for (int i = 0; i < nr; ++i)
-            for (int j = 0; j < nb; ++j) {
-                float corr = 0;
-                for (std::int64_t g = k0 / w.group; g < k1 / w.group; ++g)
-                    corr += sr[i][g] * static_cast<float>(gsum[static_cast<std::size_t>((b0 + j) * w.groups + g)]);
-                out[i * nb + j] = (out[i * nb + j] - 8.0f * corr) * a.scale[b0 + j];
-            }
-    });
+    if (isa == Isa::Avx512Vnni) {
+        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
+            w4_micro_vnni<NT, MR>(p, t, b0, k0, k1);
+        };
+        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
+        else run_gemm<kW4Vnni>(a.batch, w.tiles, w.rows, K, kc, y, micro);
+    } else {
+        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
+            w4_micro_avx2<NT, MR>(p, t, b0, k0, k1);
+        };
+        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
+        else run_gemm<kW4Avx2>(a.batch, w.tiles, w.rows, K, kc, y, micro);
+    }
 #else
     (void)isa;
     w4_scalar(a, w, y);
@@ -662,7 +760,8 @@ void matmul_f32(const float* x, std::int64_t batch, const float* w, std::int64_t
 void matmul_int8(const float* x, std::int64_t batch, const Int8Weights& w, float* y, Isa isa) {
     check_dims(batch, w.rows, w.cols);
     isa = resolve(isa);
-    const Int8Activations a = quantize_activations(x, batch, w.cols, w.padded_cols);
+    // the VNNI path removes its +128 per k-block with these sums
+    const Int8Activations a = quantize_activations(x, batch, w.cols, w.padded_cols, isa == Isa::Avx512Vnni ? kKc : 0);
     if (isa == Isa::Scalar) int8_scalar(a, w, y);
     else int8_vector(a, w, y, isa);
 }
@@ -670,7 +769,7 @@ void matmul_int8(const float* x, std::int64_t batch, const Int8Weights& w, float
 void matmul_w4(const float* x, std::int64_t batch, const W4Weights& w, float* y, Isa isa) {
     check_dims(batch, w.rows, w.cols);
     isa = resolve(isa);
-    const Int8Activations a = quantize_activations(x, batch, w.cols, w.padded_cols);
+    const Int8Activations a = quantize_activations(x, batch, w.cols, w.padded_cols, w.group);
     if (isa == Isa::Scalar) w4_scalar(a, w, y);
     else w4_vector(a, w, y, isa);
 }

@@ -8,7 +8,9 @@
 // can be forced for tests and benchmarks. Threads: OpenMP over output rows.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -24,34 +26,66 @@ std::vector<Isa> supported_isas();        // Scalar first, then every supported 
 Isa resolve(Isa isa);                     // Auto -> best_isa(); an unsupported path -> best_isa()
 std::string cpu_name();                   // model name from /proc/cpuinfo ("" when unknown)
 
-// Inputs per block of Int8Weights::block_sum (the GEMM's k-block).
-constexpr std::int64_t kInt8SumBlock = 1024;
+// Output rows per weight tile: the 16 int32 lanes of a 512-bit vector (two 256-bit halves on AVX2).
+constexpr int kTileRows = 16;
 
-// INT8 weights, symmetric per output row: W[r][k] ~= q[r*padded_cols + k] * scale[r], q in [-127, 127].
+// Allocator of 64-byte aligned storage (one cache line, one 512-bit vector), so that the kernels'
+// vector loads never straddle two lines.
+template <typename T>
+struct AlignedAllocator {
+    using value_type = T;
+    static constexpr std::align_val_t kAlign{64};
+    AlignedAllocator() = default;
+    template <typename U>
+    AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+    void deallocate(T* p, std::size_t n) noexcept { ::operator delete(p, n * sizeof(T), kAlign); }
+    template <typename U>
+    bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
+};
+template <typename T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+// The weight layouts are repacked for the kernels (as ggml's and oneDNN's CPU backends repack): the
+// output rows are cut into tiles of 16 rows, and within a tile the codes of the 16 rows for the same
+// few inputs lie together in one 64-byte line. One 512-bit load then feeds one dot-product
+// instruction whose 16 int32 lanes are the 16 rows' sums, with the activation's 4 bytes broadcast,
+// so no horizontal sum is needed and a tile is read as one sequential stream.
+
+// INT8 weights, symmetric per output row: W[r][k] ~= code(r, k) * scale[r], code in [-127, 127].
 struct Int8Weights {
     std::int64_t rows = 0, cols = 0;
-    std::int64_t padded_cols = 0;         // cols rounded up to a multiple of 64 (zeros after cols)
-    std::vector<std::int8_t> q;           // rows x padded_cols, row-major
-    std::vector<float> scale;             // per row: max|W[r]| / 127
-    std::vector<std::int32_t> row_sum;    // per row: sum_k q[r][k] (the VNNI path's +128 offset correction)
-    std::vector<std::int32_t> block_sum;  // rows x ceil(padded_cols / kInt8SumBlock): the same per k-block
+    std::int64_t padded_cols = 0;         // cols rounded up to a multiple of 64 (code 0 after cols)
+    std::int64_t tiles = 0;               // ceil(rows / 16); rows past `rows` in the last tile have code 0
+    // tiles x (padded_cols / 4) x 16 x 4 bytes, offset binary: byte ((t * padded_cols / 4 + s) * 16 + i) * 4 + j
+    // holds code(16 t + i, 4 s + j) + 128.
+    AlignedVector<std::uint8_t> q;
+    AlignedVector<float> scale;           // tiles x 16: per row max|W[r]| / 127 (1 for a zero row, 0 for padding rows)
     std::size_t bytes() const { return q.size() + scale.size() * sizeof(float); }  // what a product reads
+    int code(std::int64_t r, std::int64_t k) const;
+    std::vector<std::int8_t> row_major() const;  // rows x padded_cols codes, row by row
 };
 
 // 4-bit weights, symmetric per group of `group` consecutive inputs of a row:
-//   W[r][k] ~= (u - 8) * scale[r][k / group], u in [0, 15] (4-bit code, offset binary).
-// Storage reordered for the kernels: each row is padded to a multiple of 64 inputs and stored as
-// 32-byte chunks; byte j of chunk c holds input 64c + j in the low nibble and 64c + 32 + j in the high
-// nibble, so one 256-bit load, one AND and one shift give 64 codes in order.
+//   W[r][k] ~= (u - 8) * group_scale(r, k / group), u = code(r, k) in [0, 15] (offset binary).
 struct W4Weights {
     std::int64_t rows = 0, cols = 0;
     int group = 128;                      // inputs per scale; a multiple of 32
-    std::int64_t padded_cols = 0;         // cols rounded up to a multiple of 64 (and of group)
+    std::int64_t padded_cols = 0;         // cols rounded up to a multiple of 64 and of group (u = 8 after cols)
     std::int64_t groups = 0;              // padded_cols / group
-    std::vector<std::uint8_t> packed;     // rows x padded_cols / 2 bytes
-    std::vector<float> scale;             // rows x groups: max|W| over the group / 7 (0 for an all-zero group)
+    std::int64_t tiles = 0;               // ceil(rows / 16); padding rows have u = 8 and scale 0
+    // tiles x (padded_cols / 8) x 64 bytes: byte (t * padded_cols / 8 + s) * 64 + 4 i + j holds u(16 t + i, 8 s + j)
+    // in its low nibble and u(16 t + i, 8 s + 4 + j) in its high nibble (one AND and one shift give two
+    // vectors of 16 rows x 4 inputs).
+    AlignedVector<std::uint8_t> packed;
+    AlignedVector<float> scale;           // tiles x groups x 16: (t * groups + g) * 16 + i -> max|W| / 7 of row 16 t + i, group g
     std::size_t bytes() const { return packed.size() + scale.size() * sizeof(float); }
-    int code(std::int64_t r, std::int64_t k) const;  // u in [0, 15] of W[r][k]
+    int code(std::int64_t r, std::int64_t k) const;
+    float group_scale(std::int64_t r, std::int64_t g) const;
+    // The plain layouts (the GPU kernels'): rows x padded_cols / 2 bytes where byte j of the 32-byte
+    // chunk c of a row holds input 64 c + j (low nibble) and 64 c + 32 + j (high nibble); rows x groups scales.
+    std::vector<std::uint8_t> row_major_packed() const;
+    std::vector<float> row_major_scale() const;
 };
 
 // Quantize row-major float weights W (rows x cols). group must be a positive multiple of 32.
@@ -60,11 +94,14 @@ W4Weights quantize_w4(const float* w, std::int64_t rows, std::int64_t cols, int 
 
 // Activations quantized per row (dynamic, symmetric): x[b][k] ~= q[b][k] * scale[b], q in [-127, 127].
 struct Int8Activations {
-    std::int64_t batch = 0, cols = 0, padded_cols = 0;  // padded to a multiple of 64 with zeros
-    std::vector<std::int8_t> q;           // batch x padded_cols
+    std::int64_t batch = 0, cols = 0, padded_cols = 0;  // padded with zeros
+    AlignedVector<std::int8_t> q;         // batch x padded_cols
     std::vector<float> scale;             // per row: max|x[b]| / 127
+    std::int64_t sum_block = 0;           // inputs per entry of sums (0: no sums)
+    std::vector<std::int32_t> sums;       // batch x ceil(padded_cols / sum_block): sum of q[b][k] over each block
 };
-Int8Activations quantize_activations(const float* x, std::int64_t batch, std::int64_t cols, std::int64_t padded_cols);
+Int8Activations quantize_activations(const float* x, std::int64_t batch, std::int64_t cols, std::int64_t padded_cols,
+                                     std::int64_t sum_block = 0);
 
 // y (batch x rows) = x (batch x cols) W^T. Every pointer is row-major and dense. Throws
 // std::invalid_argument when a dimension is not positive. Batch 1 runs the GEMV kernel; larger

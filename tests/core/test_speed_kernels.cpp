@@ -7,6 +7,7 @@
 //            the format (INT8 per-row weights and activations; 4-bit weights with group scales).
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -80,39 +81,108 @@ private slots:
     }
 
     // Known codes from the definitions: INT8 s = max|W|/127, q = round-half-even(W/s); W4 s = max|W|/7,
-    // u = round(W/s) + 8, low nibble of byte j = input j of a 64-input chunk, high nibble = input j+32.
+    // u = round(W/s) + 8. Tile layouts: INT8 byte ((t * padded/4 + s) * 16 + i) * 4 + j = code(16t+i, 4s+j) + 128;
+    // W4 byte (t * padded/8 + s) * 64 + 4i + j = u(16t+i, 8s+j) | u(16t+i, 8s+4+j) << 4.
     void known_codes() {
-        const std::vector<float> w8 = {127.0f, -63.5f, 0.0f, 1.4f};
-        const Int8Weights q8 = quantize_int8_rows(w8.data(), 1, 4);
+        std::vector<float> w8(2 * 70, 0.0f);
+        w8[0] = 127.0f;
+        w8[1] = -63.5f;   // rounds to even: -64
+        w8[3] = 1.4f;
+        w8[70 + 5] = 2.0f; // row 1: s = 2/127, code 127 at input 5
+        w8[70 + 69] = -1.0f;
+        const Int8Weights q8 = quantize_int8_rows(w8.data(), 2, 70);
+        QCOMPARE(q8.padded_cols, std::int64_t{128});
+        QCOMPARE(q8.tiles, std::int64_t{1});
         QCOMPARE(q8.scale[0], 1.0f);
-        QCOMPARE(int(q8.q[0]), 127);
-        QCOMPARE(int(q8.q[1]), -64);   // -63.5 rounds to even
-        QCOMPARE(int(q8.q[2]), 0);
-        QCOMPARE(int(q8.q[3]), 1);
-        QCOMPARE(q8.row_sum[0], 64);
-        QCOMPARE(q8.padded_cols, std::int64_t{64});
+        QCOMPARE(q8.scale[1], 2.0f / 127.0f);
+        QCOMPARE(q8.scale[2], 0.0f);          // padding row of the tile
+        QCOMPARE(q8.code(0, 0), 127);
+        QCOMPARE(q8.code(0, 1), -64);
+        QCOMPARE(q8.code(0, 2), 0);
+        QCOMPARE(q8.code(0, 3), 1);
+        QCOMPARE(q8.code(1, 5), 127);
+        QCOMPARE(q8.code(1, 69), -64);        // -1 / (2/127) = -63.5 -> -64
+        QCOMPARE(int(q8.q[0]), 127 + 128);    // row 0, inputs 0..3
+        QCOMPARE(int(q8.q[1]), -64 + 128);
+        QCOMPARE(int(q8.q[4 + 0]), 128);      // row 1, input 0
+        QCOMPARE(int(q8.q[64 + 4 + 1]), 255); // step 1 (inputs 4..7), row 1, input 5
+        QCOMPARE(int(q8.q[(17 * 16 + 1) * 4 + 1]), -64 + 128);  // step 17 (inputs 68..71), row 1, input 69
+        QCOMPARE(q8.q.size(), std::size_t(16 * 128));
+        const std::vector<std::int8_t> rm8 = q8.row_major();
+        QCOMPARE(rm8.size(), std::size_t(2 * 128));
+        QCOMPARE(int(rm8[1]), -64);
+        QCOMPARE(int(rm8[128 + 69]), -64);
+        QCOMPARE(int(rm8[128 + 70]), 0);      // padding input
 
         std::vector<float> w4(70, 0.0f);
         w4[0] = 7.0f;
         w4[1] = -7.0f;
         w4[2] = 3.5f;    // 3.5 -> 4 (half to even) -> u = 12
-        w4[33] = -2.6f;  // alone in group 1 (inputs 32..63): s = 2.6/7, -2.6/s = -7 -> u = 1, high nibble of byte 1
+        w4[33] = -2.6f;  // alone in group 1 (inputs 32..63): s = 2.6/7, -2.6/s = -7 -> u = 1
+        w4[5] = 1.0f;    // 1/1 -> u = 9, high nibble of byte 1
         w4[69] = 1.0f;   // second group of 64 inputs (group 32): its own scale 1/7
         const W4Weights q4 = quantize_w4(w4.data(), 1, 70, 32);
         QCOMPARE(q4.padded_cols, std::int64_t{128});
         QCOMPARE(q4.groups, std::int64_t{4});
-        QCOMPARE(q4.scale[0], 1.0f);
+        QCOMPARE(q4.tiles, std::int64_t{1});
+        QCOMPARE(q4.group_scale(0, 0), 1.0f);
         QCOMPARE(q4.code(0, 0), 15);
         QCOMPARE(q4.code(0, 1), 1);
         QCOMPARE(q4.code(0, 2), 12);
         QCOMPARE(q4.code(0, 3), 8);
+        QCOMPARE(q4.code(0, 5), 9);
         QCOMPARE(q4.code(0, 33), 1);
-        QCOMPARE(q4.scale[1], 2.6f / 7.0f);
-        QCOMPARE(int(q4.packed[1]), 0x11);  // low nibble input 1 (u 1), high nibble input 33 (u 1)
-        QCOMPARE(int(q4.packed[2]), 0x8C);  // input 2 (u 12), input 34 (zero: u 8)
-        QCOMPARE(q4.scale[2], 1.0f / 7.0f);
+        QCOMPARE(q4.group_scale(0, 1), 2.6f / 7.0f);
+        QCOMPARE(int(q4.packed[0]), 0x8F);    // inputs 0 (u 15) and 4 (u 8)
+        QCOMPARE(int(q4.packed[1]), 0x91);    // inputs 1 (u 1) and 5 (u 9)
+        QCOMPARE(int(q4.packed[4 * 64 + 1]), 0x81);  // step 4 (inputs 32..39): input 33 (u 1), input 37 (u 8)
+        QCOMPARE(int(q4.packed[4]), 0x88);    // row 1 of the tile: padding, code 0
+        QCOMPARE(q4.scale[1 * 16], 2.6f / 7.0f);     // tile 0, group 1, row 0
+        QCOMPARE(q4.group_scale(0, 2), 1.0f / 7.0f);
         QCOMPARE(q4.code(0, 69), 15);
-        QCOMPARE(q4.scale[3], 0.0f);        // padding group
+        QCOMPARE(q4.group_scale(0, 3), 0.0f); // padding group
+        QCOMPARE(q4.packed.size(), std::size_t(16 * 64));
+        // the plain layout: byte j of a row's 32-byte chunk = input j (low nibble) | input 32 + j (high)
+        const std::vector<std::uint8_t> rm4 = q4.row_major_packed();
+        QCOMPARE(rm4.size(), std::size_t(64));
+        QCOMPARE(int(rm4[1]), 0x11);          // input 1 (u 1), input 33 (u 1)
+        QCOMPARE(int(rm4[2]), 0x8C);          // input 2 (u 12), input 34 (u 8)
+        QCOMPARE(int(rm4[32 + 5]), 0x8F);     // chunk 1: input 69 (u 15) low, input 101 (padding, u 8) high
+        const std::vector<float> rs4 = q4.row_major_scale();
+        QCOMPARE(rs4.size(), std::size_t(4));
+        QCOMPARE(rs4[1], 2.6f / 7.0f);
+    }
+
+    // The tiles hold the same codes as the plain layout for rows and inputs around the tile and
+    // group edges.
+    void layouts_agree_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("group");
+        QTest::newRow("1x1 g32") << 1 << 1 << 32;
+        QTest::newRow("17x100 g32") << 17 << 100 << 32;
+        QTest::newRow("33x300 g96") << 33 << 300 << 96;
+    }
+    void layouts_agree() {
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, group);
+        const std::vector<float> w = normal(std::size_t(rows) * cols, 77);
+        const Int8Weights q8 = quantize_int8_rows(w.data(), rows, cols);
+        const W4Weights q4 = quantize_w4(w.data(), rows, cols, group);
+        const std::vector<std::int8_t> rm8 = q8.row_major();
+        const std::vector<std::uint8_t> rm4 = q4.row_major_packed();
+        const std::vector<float> rs4 = q4.row_major_scale();
+        for (int r = 0; r < rows; ++r)
+            for (int k = 0; k < cols; ++k) {
+                QCOMPARE(int(rm8[std::size_t(r) * q8.padded_cols + k]), q8.code(r, k));
+                // the code from the definition, against both layouts
+                const float s8 = q8.scale[std::size_t(r)];
+                QCOMPARE(q8.code(r, k), int(std::clamp(std::nearbyint(w[std::size_t(r) * cols + k] / s8), -127.0f, 127.0f)));
+                const std::uint8_t b = rm4[std::size_t(r) * (q4.padded_cols / 2) + (k / 64) * 32 + (k % 64) % 32];
+                QCOMPARE((k % 64) < 32 ? (b & 0x0F) : (b >> 4), q4.code(r, k));
+                QCOMPARE(rs4[std::size_t(r) * q4.groups + k / group], q4.group_scale(r, k / group));
+            }
     }
 
     void bad_shapes() {
@@ -134,8 +204,11 @@ private slots:
         const Shape shapes[] = {
             {1, 1, 1, 128},      {3, 3, 1, 128},     {31, 33, 1, 128},    {33, 31, 3, 128},
             {4096, 33, 1, 128},  {33, 4096, 1, 128}, {31, 4096, 7, 128},  {5, 2100, 1, 128},  // 2100: not a multiple of 128 or 1024
-            {7, 300, 5, 32},     {9, 330, 2, 64},    {17, 2100, 200, 128}, // 200 activation rows: past the 192-row block
+            {7, 300, 5, 32},     {9, 330, 2, 64},    {17, 2100, 400, 128}, // 400 activation rows: past the 384-row block
             {3, 1, 4, 128},
+            {200, 520, 1, 128},  // decode bands: 13 tiles, the last one half full, 2 tiles past the 4 bands of a thread
+            {20, 2000, 14, 96},  // group 96: k-blocks of 960 inputs; 14 rows = a 12-row register block and 2
+
         };
         for (Isa isa : supported_isas())
             for (const char* fmt : {"fp32", "int8", "w4"})
@@ -169,14 +242,14 @@ private slots:
         if (format == "int8") {
             const Int8Weights q = quantize_int8_rows(w.data(), rows, cols);
             for (int r = 0; r < rows; ++r)
-                for (int k = 0; k < cols; ++k) wd[std::size_t(r) * cols + k] = double(q.q[std::size_t(r) * q.padded_cols + k]) * q.scale[r];
+                for (int k = 0; k < cols; ++k) wd[std::size_t(r) * cols + k] = double(q.code(r, k)) * q.scale[std::size_t(r)];
             matmul_int8(x.data(), batch, q, y.data(), isa);
             tol_format = kTolFormatInt8;
         } else {
             const W4Weights q = quantize_w4(w.data(), rows, cols, group);
             for (int r = 0; r < rows; ++r)
                 for (int k = 0; k < cols; ++k)
-                    wd[std::size_t(r) * cols + k] = double(q.code(r, k) - 8) * q.scale[std::size_t(r) * q.groups + k / group];
+                    wd[std::size_t(r) * cols + k] = double(q.code(r, k) - 8) * q.group_scale(r, k / group);
             matmul_w4(x.data(), batch, q, y.data(), isa);
             tol_format = kTolFormatW4;
         }
