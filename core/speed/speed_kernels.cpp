@@ -50,6 +50,16 @@
 #endif
 #pragma GCC diagnostic pop
 
+// Register blocks: the loops over a block's tiles, rows and halves are unrolled so that every
+// accumulator is a register. GCC keeps such accumulator arrays in memory (stored and reloaded every
+// step) once partial redundancy elimination has run on the k loop, so the micro-kernels opt out of it.
+#define QL_UNROLL _Pragma("GCC unroll 32")
+#if defined(__GNUC__) && !defined(__clang__)
+#define QL_MICRO __attribute__((optimize("no-tree-pre")))
+#else
+#define QL_MICRO
+#endif
+
 namespace ql::speed {
 
 // ---------------------------------------------------------------------------------------------
@@ -341,20 +351,20 @@ QL_TARGET("avx2,fma") inline float hsum_ps(__m256 v) {
 
 // y[r] = sum_k w[r][k] x[k] for the NR rows `rows[]`, two accumulators per row.
 template <int NR>
-QL_TARGET("avx2,fma") void f32_rows_avx2(const float* x, const float* w, std::int64_t cols, const std::int64_t* rows, float* y) {
+QL_TARGET("avx2,fma") QL_MICRO void f32_rows_avx2(const float* x, const float* w, std::int64_t cols, const std::int64_t* rows, float* y) {
     const std::int64_t k16 = cols / 16 * 16;
     const float* wr[NR];
-    for (int i = 0; i < NR; ++i) wr[i] = w + rows[i] * cols;
+    QL_UNROLL for (int i = 0; i < NR; ++i) wr[i] = w + rows[i] * cols;
     __m256 a[NR], b[NR];
-    for (int i = 0; i < NR; ++i) a[i] = b[i] = _mm256_setzero_ps();
+    QL_UNROLL for (int i = 0; i < NR; ++i) a[i] = b[i] = _mm256_setzero_ps();
     for (std::int64_t k = 0; k < k16; k += 16) {
         const __m256 x0 = _mm256_loadu_ps(x + k), x1 = _mm256_loadu_ps(x + k + 8);
-        for (int i = 0; i < NR; ++i) {
+        QL_UNROLL for (int i = 0; i < NR; ++i) {
             a[i] = _mm256_fmadd_ps(_mm256_loadu_ps(wr[i] + k), x0, a[i]);
             b[i] = _mm256_fmadd_ps(_mm256_loadu_ps(wr[i] + k + 8), x1, b[i]);
         }
     }
-    for (int i = 0; i < NR; ++i) {
+    QL_UNROLL for (int i = 0; i < NR; ++i) {
         float s = hsum_ps(_mm256_add_ps(a[i], b[i]));
         for (std::int64_t k = k16; k < cols; ++k) s += wr[i][k] * x[k];
         y[rows[i]] = s;
@@ -392,9 +402,11 @@ void f32_gemm_eigen(const float* x, std::int64_t batch, const float* w, std::int
 
 // ---------------------------------------------------------------------------------------------
 // Integer micro-kernels: NT weight tiles (tile[n]) x MR activation rows (b0 ..) over inputs [k0, k1),
-// adding their part of y[b][16 tile[n] + i] into y (batch x rows).
+// adding their part of y[b][16 tile[n] + i] into y (batch x rows). The activation codes come from a
+// panel of PS rows, 4 inputs of each row after another: row m's inputs 4s .. 4s + 3 at
+// xp[(s * PS + m) * 4] (PS = 1: the plain row), so a block's broadcasts share one pointer.
 
-// One product: the operands and, for the VNNI INT8 path, the activation sums of each k-block.
+// One product: the weights, the activations (scales, and sums per group or k-block) and y.
 template <typename Weights>
 struct Product {
     const Weights& w;
@@ -419,42 +431,40 @@ QL_TARGET("avx2,fma") inline void add_lanes(float* y, __m256 v, int n) {
     }
     alignas(32) float t[8];
     _mm256_store_ps(t, v);
-    for (int i = 0; i < n; ++i) y[i] += t[i];
+    QL_UNROLL for (int i = 0; i < n; ++i) y[i] += t[i];
 }
 
 // INT8, AVX2: 256-bit halves of each 64-byte step (rows 0-7, rows 8-15 of the tile).
-template <int NT, int MR>
-QL_TARGET("avx2,fma") void int8_micro_avx2(const Product<Int8Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
-                                           std::int64_t k1) {
+template <int NT, int MR, int PS>
+QL_TARGET("avx2,fma") QL_MICRO void int8_micro_avx2(const Product<Int8Weights>& p, const std::int64_t* tile, std::int64_t b0, const std::int8_t* xp,
+                    std::int64_t k0, std::int64_t k1) {
     const std::int64_t steps = p.w.padded_cols / 4;
     const std::uint8_t* wt[NT];
-    for (int n = 0; n < NT; ++n) wt[n] = p.w.q.data() + tile[n] * steps * 64;
-    const std::int8_t* xr[MR];
-    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    QL_UNROLL for (int n = 0; n < NT; ++n) wt[n] = p.w.q.data() + tile[n] * steps * 64;
     __m256i acc[NT][2][MR];
-    for (int n = 0; n < NT; ++n)
-        for (int h = 0; h < 2; ++h)
-            for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_setzero_si256();
+    QL_UNROLL for (int n = 0; n < NT; ++n)
+        QL_UNROLL for (int h = 0; h < 2; ++h)
+            QL_UNROLL for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_setzero_si256();
     const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80)), ones = _mm256_set1_epi16(1);
     for (std::int64_t s = k0 / 4; s < k1 / 4; ++s) {
         __m256i wv[NT][2];
-        for (int n = 0; n < NT; ++n)
-            for (int h = 0; h < 2; ++h)
+        QL_UNROLL for (int n = 0; n < NT; ++n)
+            QL_UNROLL for (int h = 0; h < 2; ++h)
                 wv[n][h] = _mm256_xor_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(wt[n] + s * 64 + 32 * h)), flip);
-        for (int m = 0; m < MR; ++m) {
-            const __m256i xb = _mm256_set1_epi32(load4(xr[m] + 4 * s));
+        QL_UNROLL for (int m = 0; m < MR; ++m) {
+            const __m256i xb = _mm256_set1_epi32(load4(xp + (s * PS + m) * 4));
             const __m256i ax = _mm256_abs_epi8(xb);
-            for (int n = 0; n < NT; ++n)
-                for (int h = 0; h < 2; ++h)
+            QL_UNROLL for (int n = 0; n < NT; ++n)
+                QL_UNROLL for (int h = 0; h < 2; ++h)
                     acc[n][h][m] = _mm256_add_epi32(acc[n][h][m], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(wv[n][h], xb)), ones));
         }
     }
-    for (int n = 0; n < NT; ++n) {
+    QL_UNROLL for (int n = 0; n < NT; ++n) {
         const int valid = valid_rows(p.w.rows, tile[n]);
-        for (int h = 0; h < 2; ++h) {
+        QL_UNROLL for (int h = 0; h < 2; ++h) {
             if (valid <= 8 * h) continue;
             const __m256 sw = _mm256_load_ps(p.w.scale.data() + tile[n] * kTileRows + 8 * h);
-            for (int m = 0; m < MR; ++m) {
+            QL_UNROLL for (int m = 0; m < MR; ++m) {
                 const __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[n][h][m]), _mm256_mul_ps(sw, _mm256_set1_ps(p.a.scale[b0 + m])));
                 add_lanes(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows + 8 * h, v, valid - 8 * h);
             }
@@ -463,64 +473,62 @@ QL_TARGET("avx2,fma") void int8_micro_avx2(const Product<Int8Weights>& p, const 
 }
 
 // W4, AVX2.
-template <int NT, int MR>
-QL_TARGET("avx2,fma") void w4_micro_avx2(const Product<W4Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
-                                         std::int64_t k1) {
+template <int NT, int MR, int PS>
+QL_TARGET("avx2,fma") QL_MICRO void w4_micro_avx2(const Product<W4Weights>& p, const std::int64_t* tile, std::int64_t b0, const std::int8_t* xp,
+                    std::int64_t k0, std::int64_t k1) {
     const std::int64_t steps = p.w.padded_cols / 8, per_group = p.w.group / 8;
     const std::int64_t nsums = (p.a.padded_cols + p.a.sum_block - 1) / p.a.sum_block;
     const std::uint8_t* wt[NT];
-    for (int n = 0; n < NT; ++n) wt[n] = p.w.packed.data() + tile[n] * steps * 64;
-    const std::int8_t* xr[MR];
-    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    QL_UNROLL for (int n = 0; n < NT; ++n) wt[n] = p.w.packed.data() + tile[n] * steps * 64;
     __m256 accf[NT][2][MR];
-    for (int n = 0; n < NT; ++n)
-        for (int h = 0; h < 2; ++h)
-            for (int m = 0; m < MR; ++m) accf[n][h][m] = _mm256_setzero_ps();
+    QL_UNROLL for (int n = 0; n < NT; ++n)
+        QL_UNROLL for (int h = 0; h < 2; ++h)
+            QL_UNROLL for (int m = 0; m < MR; ++m) accf[n][h][m] = _mm256_setzero_ps();
     const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
     for (std::int64_t g = k0 / p.w.group; g < k1 / p.w.group; ++g) {
         __m256i acc[NT][2][MR];
-        for (int n = 0; n < NT; ++n)
-            for (int h = 0; h < 2; ++h)
-                for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_setzero_si256();
+        QL_UNROLL for (int n = 0; n < NT; ++n)
+            QL_UNROLL for (int h = 0; h < 2; ++h)
+                QL_UNROLL for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_setzero_si256();
         for (std::int64_t s4 = g * per_group; s4 < (g + 1) * per_group; s4 += 4) {
             __m256i p16[NT][2][MR];
-            for (int n = 0; n < NT; ++n)
-                for (int h = 0; h < 2; ++h)
-                    for (int m = 0; m < MR; ++m) p16[n][h][m] = _mm256_setzero_si256();
+            QL_UNROLL for (int n = 0; n < NT; ++n)
+                QL_UNROLL for (int h = 0; h < 2; ++h)
+                    QL_UNROLL for (int m = 0; m < MR; ++m) p16[n][h][m] = _mm256_setzero_si256();
             for (std::int64_t s = s4; s < s4 + 4; ++s) {
                 __m256i lo[NT][2], hi[NT][2];
-                for (int n = 0; n < NT; ++n)
-                    for (int h = 0; h < 2; ++h) {
+                QL_UNROLL for (int n = 0; n < NT; ++n)
+                    QL_UNROLL for (int h = 0; h < 2; ++h) {
                         const __m256i raw = _mm256_load_si256(reinterpret_cast<const __m256i*>(wt[n] + s * 64 + 32 * h));
                         lo[n][h] = _mm256_and_si256(raw, low);
                         hi[n][h] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
                     }
-                for (int m = 0; m < MR; ++m) {
-                    const __m256i xl = _mm256_set1_epi32(load4(xr[m] + 8 * s)), xh = _mm256_set1_epi32(load4(xr[m] + 8 * s + 4));
-                    for (int n = 0; n < NT; ++n)
-                        for (int h = 0; h < 2; ++h)
+                QL_UNROLL for (int m = 0; m < MR; ++m) {
+                    const __m256i xl = _mm256_set1_epi32(load4(xp + (2 * s * PS + m) * 4)), xh = _mm256_set1_epi32(load4(xp + ((2 * s + 1) * PS + m) * 4));
+                    QL_UNROLL for (int n = 0; n < NT; ++n)
+                        QL_UNROLL for (int h = 0; h < 2; ++h)
                             p16[n][h][m] = _mm256_add_epi16(p16[n][h][m], _mm256_add_epi16(_mm256_maddubs_epi16(lo[n][h], xl),
                                                                                           _mm256_maddubs_epi16(hi[n][h], xh)));
                 }
             }
-            for (int n = 0; n < NT; ++n)
-                for (int h = 0; h < 2; ++h)
-                    for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_add_epi32(acc[n][h][m], _mm256_madd_epi16(p16[n][h][m], ones));
+            QL_UNROLL for (int n = 0; n < NT; ++n)
+                QL_UNROLL for (int h = 0; h < 2; ++h)
+                    QL_UNROLL for (int m = 0; m < MR; ++m) acc[n][h][m] = _mm256_add_epi32(acc[n][h][m], _mm256_madd_epi16(p16[n][h][m], ones));
         }
-        for (int m = 0; m < MR; ++m) {
+        QL_UNROLL for (int m = 0; m < MR; ++m) {
             const __m256i off = _mm256_set1_epi32(8 * p.a.sums[static_cast<std::size_t>((b0 + m) * nsums + g)]);
-            for (int n = 0; n < NT; ++n)
-                for (int h = 0; h < 2; ++h) {
+            QL_UNROLL for (int n = 0; n < NT; ++n)
+                QL_UNROLL for (int h = 0; h < 2; ++h) {
                     const __m256 sc = _mm256_load_ps(p.w.scale.data() + (tile[n] * p.w.groups + g) * kTileRows + 8 * h);
                     accf[n][h][m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc[n][h][m], off)), sc, accf[n][h][m]);
                 }
         }
     }
-    for (int n = 0; n < NT; ++n) {
+    QL_UNROLL for (int n = 0; n < NT; ++n) {
         const int valid = valid_rows(p.w.rows, tile[n]);
-        for (int h = 0; h < 2; ++h) {
+        QL_UNROLL for (int h = 0; h < 2; ++h) {
             if (valid <= 8 * h) continue;
-            for (int m = 0; m < MR; ++m)
+            QL_UNROLL for (int m = 0; m < MR; ++m)
                 add_lanes(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows + 8 * h,
                           _mm256_mul_ps(accf[n][h][m], _mm256_set1_ps(p.a.scale[b0 + m])), valid - 8 * h);
         }
@@ -537,33 +545,31 @@ QL_TARGET(QL_VNNI_TARGET) inline void add_tile(float* y, __m512 v, int valid) {
 
 // INT8, AVX-512 VNNI: dpbusd(w + 128, x); the k-block's activation sums (a.sums, blocks of k1 - k0
 // inputs or the whole row) remove the +128.
-template <int NT, int MR>
-QL_TARGET(QL_VNNI_TARGET) void int8_micro_vnni(const Product<Int8Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
-                                               std::int64_t k1) {
+template <int NT, int MR, int PS>
+QL_TARGET(QL_VNNI_TARGET) QL_MICRO void int8_micro_vnni(const Product<Int8Weights>& p, const std::int64_t* tile, std::int64_t b0, const std::int8_t* xp,
+                    std::int64_t k0, std::int64_t k1) {
     const std::int64_t steps = p.w.padded_cols / 4;
     const std::uint8_t* wt[NT];
-    for (int n = 0; n < NT; ++n) wt[n] = p.w.q.data() + tile[n] * steps * 64;
-    const std::int8_t* xr[MR];
-    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    QL_UNROLL for (int n = 0; n < NT; ++n) wt[n] = p.w.q.data() + tile[n] * steps * 64;
     __m512i acc[NT][MR];
-    for (int n = 0; n < NT; ++n)
-        for (int m = 0; m < MR; ++m) acc[n][m] = _mm512_setzero_si512();
+    QL_UNROLL for (int n = 0; n < NT; ++n)
+        QL_UNROLL for (int m = 0; m < MR; ++m) acc[n][m] = _mm512_setzero_si512();
     for (std::int64_t s = k0 / 4; s < k1 / 4; ++s) {
         __m512i wv[NT];
-        for (int n = 0; n < NT; ++n) wv[n] = _mm512_load_si512(wt[n] + s * 64);
-        for (int m = 0; m < MR; ++m) {
-            const __m512i xb = _mm512_set1_epi32(load4(xr[m] + 4 * s));
-            for (int n = 0; n < NT; ++n) acc[n][m] = _mm512_dpbusd_epi32(acc[n][m], wv[n], xb);
+        QL_UNROLL for (int n = 0; n < NT; ++n) wv[n] = _mm512_load_si512(wt[n] + s * 64);
+        QL_UNROLL for (int m = 0; m < MR; ++m) {
+            const __m512i xb = _mm512_set1_epi32(load4(xp + (s * PS + m) * 4));
+            QL_UNROLL for (int n = 0; n < NT; ++n) acc[n][m] = _mm512_dpbusd_epi32(acc[n][m], wv[n], xb);
         }
     }
     const std::int64_t nsums = (p.a.padded_cols + p.a.sum_block - 1) / p.a.sum_block;
-    for (int m = 0; m < MR; ++m) {
+    QL_UNROLL for (int m = 0; m < MR; ++m) {
         std::int32_t sx = 0;  // sum of x over [k0, k1): whole sum blocks
         for (std::int64_t i = k0 / p.a.sum_block; i < (k1 + p.a.sum_block - 1) / p.a.sum_block; ++i)
             sx += p.a.sums[static_cast<std::size_t>((b0 + m) * nsums + i)];
         const __m512i off = _mm512_set1_epi32(128 * sx);
         const __m512 xs = _mm512_set1_ps(p.a.scale[b0 + m]);
-        for (int n = 0; n < NT; ++n) {
+        QL_UNROLL for (int n = 0; n < NT; ++n) {
             const __m512 sw = _mm512_load_ps(p.w.scale.data() + tile[n] * kTileRows);
             add_tile(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows,
                      _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[n][m], off)), _mm512_mul_ps(sw, xs)), valid_rows(p.w.rows, tile[n]));
@@ -572,45 +578,43 @@ QL_TARGET(QL_VNNI_TARGET) void int8_micro_vnni(const Product<Int8Weights>& p, co
 }
 
 // W4, AVX-512 VNNI.
-template <int NT, int MR>
-QL_TARGET(QL_VNNI_TARGET) void w4_micro_vnni(const Product<W4Weights>& p, const std::int64_t* tile, std::int64_t b0, std::int64_t k0,
-                                             std::int64_t k1) {
+template <int NT, int MR, int PS>
+QL_TARGET(QL_VNNI_TARGET) QL_MICRO void w4_micro_vnni(const Product<W4Weights>& p, const std::int64_t* tile, std::int64_t b0, const std::int8_t* xp,
+                    std::int64_t k0, std::int64_t k1) {
     const std::int64_t steps = p.w.padded_cols / 8, per_group = p.w.group / 8;
     const std::int64_t nsums = (p.a.padded_cols + p.a.sum_block - 1) / p.a.sum_block;
     const std::uint8_t* wt[NT];
-    for (int n = 0; n < NT; ++n) wt[n] = p.w.packed.data() + tile[n] * steps * 64;
-    const std::int8_t* xr[MR];
-    for (int m = 0; m < MR; ++m) xr[m] = p.a.q.data() + (b0 + m) * p.a.padded_cols;
+    QL_UNROLL for (int n = 0; n < NT; ++n) wt[n] = p.w.packed.data() + tile[n] * steps * 64;
     __m512 accf[NT][MR];
-    for (int n = 0; n < NT; ++n)
-        for (int m = 0; m < MR; ++m) accf[n][m] = _mm512_setzero_ps();
+    QL_UNROLL for (int n = 0; n < NT; ++n)
+        QL_UNROLL for (int m = 0; m < MR; ++m) accf[n][m] = _mm512_setzero_ps();
     const __m512i low = _mm512_set1_epi8(0x0F);
     for (std::int64_t g = k0 / p.w.group; g < k1 / p.w.group; ++g) {
         __m512i acc[NT][MR];
-        for (int n = 0; n < NT; ++n)
-            for (int m = 0; m < MR; ++m) acc[n][m] = _mm512_setzero_si512();
+        QL_UNROLL for (int n = 0; n < NT; ++n)
+            QL_UNROLL for (int m = 0; m < MR; ++m) acc[n][m] = _mm512_setzero_si512();
         for (std::int64_t s = g * per_group; s < (g + 1) * per_group; ++s) {
             __m512i lo[NT], hi[NT];
-            for (int n = 0; n < NT; ++n) {
+            QL_UNROLL for (int n = 0; n < NT; ++n) {
                 const __m512i raw = _mm512_load_si512(wt[n] + s * 64);
                 lo[n] = _mm512_and_si512(raw, low);
                 hi[n] = _mm512_and_si512(_mm512_srli_epi16(raw, 4), low);
             }
-            for (int m = 0; m < MR; ++m) {
-                const __m512i xl = _mm512_set1_epi32(load4(xr[m] + 8 * s)), xh = _mm512_set1_epi32(load4(xr[m] + 8 * s + 4));
-                for (int n = 0; n < NT; ++n) acc[n][m] = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(acc[n][m], lo[n], xl), hi[n], xh);
+            QL_UNROLL for (int m = 0; m < MR; ++m) {
+                const __m512i xl = _mm512_set1_epi32(load4(xp + (2 * s * PS + m) * 4)), xh = _mm512_set1_epi32(load4(xp + ((2 * s + 1) * PS + m) * 4));
+                QL_UNROLL for (int n = 0; n < NT; ++n) acc[n][m] = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(acc[n][m], lo[n], xl), hi[n], xh);
             }
         }
-        for (int m = 0; m < MR; ++m) {
+        QL_UNROLL for (int m = 0; m < MR; ++m) {
             const __m512i off = _mm512_set1_epi32(8 * p.a.sums[static_cast<std::size_t>((b0 + m) * nsums + g)]);
-            for (int n = 0; n < NT; ++n)
+            QL_UNROLL for (int n = 0; n < NT; ++n)
                 accf[n][m] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[n][m], off)),
                                              _mm512_load_ps(p.w.scale.data() + (tile[n] * p.w.groups + g) * kTileRows), accf[n][m]);
         }
     }
-    for (int m = 0; m < MR; ++m) {
+    QL_UNROLL for (int m = 0; m < MR; ++m) {
         const __m512 xs = _mm512_set1_ps(p.a.scale[b0 + m]);
-        for (int n = 0; n < NT; ++n)
+        QL_UNROLL for (int n = 0; n < NT; ++n)
             add_tile(p.y + (b0 + m) * p.w.rows + tile[n] * kTileRows, _mm512_mul_ps(accf[n][m], xs), valid_rows(p.w.rows, tile[n]));
     }
 }
@@ -619,7 +623,7 @@ QL_TARGET(QL_VNNI_TARGET) void w4_micro_vnni(const Product<W4Weights>& p, const 
 
 // ---------------------------------------------------------------------------------------------
 // Drivers: which micro-kernel runs on which tiles, activation rows and k-blocks, on which thread.
-// Threads split the weight tiles; each thread first zeroes its columns of y, then adds into them.
+// Threads split the weight tiles; y is zeroed first, then every call adds into it.
 
 // Register blocks (tiles x activation rows) per path, and the prefill blocking.
 struct Blocking {
@@ -648,9 +652,9 @@ void zero_columns(float* y, std::int64_t batch, std::int64_t rows, std::int64_t 
     for (std::int64_t b = 0; b < batch; ++b) std::fill(y + b * rows + c0, y + b * rows + c1, 0.0f);
 }
 
-// Decode: micro.template operator()<NT, 1>(tiles, 0, 0, K) over 4 bands of each thread's tiles.
+// Decode: micro.template operator()<NT, 1, 1>(tiles, 0, x, 0, K) over 4 bands of each thread's tiles.
 template <typename Micro>
-void run_gemv(std::int64_t tiles, std::int64_t rows, std::int64_t K, float* y, Micro&& micro) {
+void run_gemv(const Int8Activations& a, std::int64_t tiles, std::int64_t rows, std::int64_t K, float* y, Micro&& micro) {
 #pragma omp parallel
     {
         const int nt = omp_get_num_threads(), th = omp_get_thread_num();
@@ -659,32 +663,59 @@ void run_gemv(std::int64_t tiles, std::int64_t rows, std::int64_t K, float* y, M
         for (std::int64_t i = 0; i < len; ++i) {
             std::int64_t ts[kGemvBands];
             for (int s = 0; s < kGemvBands; ++s) ts[s] = t0 + s * len + i;
-            micro.template operator()<kGemvBands, 1>(ts, 0, 0, K);
+            micro.template operator()<kGemvBands, 1, 1>(ts, 0, a.q.data(), 0, K);
         }
-        for (std::int64_t t = t0 + kGemvBands * len; t < t1; ++t) micro.template operator()<1, 1>(&t, 0, 0, K);
+        for (std::int64_t t = t0 + kGemvBands * len; t < t1; ++t) micro.template operator()<1, 1, 1>(&t, 0, a.q.data(), 0, K);
     }
 }
 
+// Activation rows in panels of MR (see the micro-kernels): panel p, inputs 4s .. 4s + 3 of its row m at
+// ((p * K / 4 + s) * MR + m) * 4; rows past the batch are zero.
+template <int MR>
+AlignedVector<std::int8_t> pack_panels(const Int8Activations& a, std::int64_t K) {
+    const std::int64_t panels = (a.batch + MR - 1) / MR, steps = K / 4;
+    AlignedVector<std::int8_t> out(static_cast<std::size_t>(panels * steps * MR * 4));
+#pragma omp parallel for schedule(static)
+    for (std::int64_t p = 0; p < panels; ++p)
+        for (int m = 0; m < MR; ++m) {
+            const std::int64_t b = p * MR + m;
+            std::int8_t* dst = out.data() + p * steps * MR * 4 + m * 4;
+            if (b >= a.batch) {
+                for (std::int64_t s = 0; s < steps; ++s) std::memset(dst + s * MR * 4, 0, 4);
+                continue;
+            }
+            const std::int8_t* src = a.q.data() + b * a.padded_cols;
+            for (std::int64_t s = 0; s < steps; ++s) std::memcpy(dst + s * MR * 4, src + 4 * s, 4);
+        }
+    return out;
+}
+
 // Prefill: k-blocks of kc inputs, blocks of kMc activation rows, then register blocks of NT tiles x
-// MR rows (the tile group stays in L1 while the block's activation rows pass).
+// MR rows (the tile group stays in L1 while the block's activation panels pass). Threads take tile
+// groups as they come (a thread that the system holds back leaves its share to the other); the
+// barrier after each block orders the additions into y.
 template <Blocking B, typename Micro>
-void run_gemm(std::int64_t batch, std::int64_t tiles, std::int64_t rows, std::int64_t K, std::int64_t kc, float* y, Micro&& micro) {
+void run_gemm(const Int8Activations& a, std::int64_t tiles, std::int64_t rows, std::int64_t K, std::int64_t kc, float* y, Micro&& micro) {
+    static_assert(kMc % B.mr == 0, "an activation block is whole panels");
+    const AlignedVector<std::int8_t> panels = pack_panels<B.mr>(a, K);
+    const std::int64_t batch = a.batch, groups = (tiles + B.nt - 1) / B.nt;
 #pragma omp parallel
     {
-        const int nt = omp_get_num_threads(), th = omp_get_thread_num();
-        const std::int64_t t0 = tiles * th / nt, t1 = tiles * (th + 1) / nt;
-        zero_columns(y, batch, rows, t0, t1);
+#pragma omp for schedule(static)
+        for (std::int64_t b = 0; b < batch; ++b) std::fill(y + b * rows, y + (b + 1) * rows, 0.0f);
         for (std::int64_t k0 = 0; k0 < K; k0 += kc) {
             const std::int64_t k1 = std::min(K, k0 + kc);
             for (std::int64_t m0 = 0; m0 < batch; m0 += kMc) {
                 const std::int64_t m1 = std::min(batch, m0 + kMc);
-                for (std::int64_t tg = t0; tg < t1; tg += B.nt) {
+#pragma omp for schedule(dynamic, 1)
+                for (std::int64_t g = 0; g < groups; ++g) {
                     std::int64_t ts[B.nt];
-                    const int ntile = static_cast<int>(std::min<std::int64_t>(B.nt, t1 - tg));
-                    for (int n = 0; n < ntile; ++n) ts[n] = tg + n;
+                    const int ntile = static_cast<int>(std::min<std::int64_t>(B.nt, tiles - g * B.nt));
+                    for (int n = 0; n < ntile; ++n) ts[n] = g * B.nt + n;
                     for (std::int64_t b0 = m0; b0 < m1; b0 += B.mr) {
                         const int mr = static_cast<int>(std::min<std::int64_t>(B.mr, m1 - b0));
-                        dispatch<B.nt, B.mr>(ntile, mr, [&]<int NT, int MR>() { micro.template operator()<NT, MR>(ts, b0, k0, k1); });
+                        const std::int8_t* xp = panels.data() + b0 * K;  // panel b0 / MR
+                        dispatch<B.nt, B.mr>(ntile, mr, [&]<int NT, int MR>() { micro.template operator()<NT, MR, B.mr>(ts, b0, xp, k0, k1); });
                     }
                 }
             }
@@ -697,17 +728,17 @@ void int8_vector(const Int8Activations& a, const Int8Weights& w, float* y, Isa i
     const Product<Int8Weights> p{w, a, y};
     const std::int64_t K = w.padded_cols;
     if (isa == Isa::Avx512Vnni) {
-        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
-            int8_micro_vnni<NT, MR>(p, t, b0, k0, k1);
+        auto micro = [&]<int NT, int MR, int PS>(const std::int64_t* t, std::int64_t b0, const std::int8_t* xp, std::int64_t k0, std::int64_t k1) {
+            int8_micro_vnni<NT, MR, PS>(p, t, b0, xp, k0, k1);
         };
-        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
-        else run_gemm<kInt8Vnni>(a.batch, w.tiles, w.rows, K, kKc, y, micro);
+        if (a.batch == 1) run_gemv(a, w.tiles, w.rows, K, y, micro);
+        else run_gemm<kInt8Vnni>(a, w.tiles, w.rows, K, kKc, y, micro);
     } else {
-        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
-            int8_micro_avx2<NT, MR>(p, t, b0, k0, k1);
+        auto micro = [&]<int NT, int MR, int PS>(const std::int64_t* t, std::int64_t b0, const std::int8_t* xp, std::int64_t k0, std::int64_t k1) {
+            int8_micro_avx2<NT, MR, PS>(p, t, b0, xp, k0, k1);
         };
-        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
-        else run_gemm<kInt8Avx2>(a.batch, w.tiles, w.rows, K, kKc, y, micro);
+        if (a.batch == 1) run_gemv(a, w.tiles, w.rows, K, y, micro);
+        else run_gemm<kInt8Avx2>(a, w.tiles, w.rows, K, kKc, y, micro);
     }
 #else
     (void)isa;
@@ -721,17 +752,17 @@ void w4_vector(const Int8Activations& a, const W4Weights& w, float* y, Isa isa) 
     const std::int64_t K = w.padded_cols;
     const std::int64_t kc = std::max<std::int64_t>(w.group, kKc / w.group * w.group);
     if (isa == Isa::Avx512Vnni) {
-        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
-            w4_micro_vnni<NT, MR>(p, t, b0, k0, k1);
+        auto micro = [&]<int NT, int MR, int PS>(const std::int64_t* t, std::int64_t b0, const std::int8_t* xp, std::int64_t k0, std::int64_t k1) {
+            w4_micro_vnni<NT, MR, PS>(p, t, b0, xp, k0, k1);
         };
-        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
-        else run_gemm<kW4Vnni>(a.batch, w.tiles, w.rows, K, kc, y, micro);
+        if (a.batch == 1) run_gemv(a, w.tiles, w.rows, K, y, micro);
+        else run_gemm<kW4Vnni>(a, w.tiles, w.rows, K, kc, y, micro);
     } else {
-        auto micro = [&]<int NT, int MR>(const std::int64_t* t, std::int64_t b0, std::int64_t k0, std::int64_t k1) {
-            w4_micro_avx2<NT, MR>(p, t, b0, k0, k1);
+        auto micro = [&]<int NT, int MR, int PS>(const std::int64_t* t, std::int64_t b0, const std::int8_t* xp, std::int64_t k0, std::int64_t k1) {
+            w4_micro_avx2<NT, MR, PS>(p, t, b0, xp, k0, k1);
         };
-        if (a.batch == 1) run_gemv(w.tiles, w.rows, K, y, micro);
-        else run_gemm<kW4Avx2>(a.batch, w.tiles, w.rows, K, kc, y, micro);
+        if (a.batch == 1) run_gemv(a, w.tiles, w.rows, K, y, micro);
+        else run_gemm<kW4Avx2>(a, w.tiles, w.rows, K, kc, y, micro);
     }
 #else
     (void)isa;
