@@ -78,7 +78,8 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress = {});
 // little-endian 64-bit words of the first n / 8 * 8 bytes plus each remaining byte.
 std::uint64_t read_bytes(const void* data, std::size_t n);
 
-// Register-only peaks of this CPU for the roofline's compute roofs (about 50 ms each).
+// Register-only peaks of this CPU for the roofline's compute roofs (about 50 ms each), at the vector
+// width the kernels use: 512-bit FMA and dpbusd where AVX-512 (VNNI) is present, else 256-bit.
 double measure_f32_peak_gflops();
 double measure_int8_peak_gops();
 
