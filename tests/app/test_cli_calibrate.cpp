@@ -7,19 +7,13 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "cli_run.h"
+
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
+using ql::test::Run;
 
-Run run(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(QL_QUANTLENS_BIN), args);
-    p.waitForFinished(300000);
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+Run run(const QStringList& args) { return ql::test::run(args, 300000); }  // calibration of big layers takes longer
 
 QJsonObject method(const QJsonArray& methods, const QString& name) {
     for (const auto& m : methods)

@@ -8,22 +8,15 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "cli_run.h"
+
 #include "core/generators.h"
 #include "core/npy.h"
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Run run(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(QL_QUANTLENS_BIN), args);
-    p.waitForFinished(120000);
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using ql::test::Run;
+using ql::test::run;
 
 QJsonObject formatRow(const QJsonObject& j, const QString& name) {
     for (const auto& f : j["formats"].toArray())

@@ -8,19 +8,12 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "cli_run.h"
+
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Run run(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(QL_QUANTLENS_BIN), args);
-    p.waitForFinished(120000);
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using ql::test::Run;
+using ql::test::run;
 
 constexpr double kRelTol = 1e-9;  // gbps and gflops are divisions of printed doubles
 
