@@ -30,6 +30,20 @@ inline std::uint64_t scalar_minifloat(const float* x, std::int64_t n, float s, c
 } // namespace
 
 #if defined(__AVX2__)
+namespace {
+// The 8 lanes of the running minimum, maximum and largest error folded into the scalar ones.
+inline void fold_lanes(__m256 vlo, __m256 vhi, __m256 verr, float& lo, float& hi, float& err) {
+    alignas(32) float a[8], b[8], c[8];
+    _mm256_store_ps(a, vlo);
+    _mm256_store_ps(b, vhi);
+    _mm256_store_ps(c, verr);
+    for (int k = 0; k < 8; ++k) {
+        lo = std::min(lo, a[k]);
+        hi = std::max(hi, b[k]);
+        err = std::max(err, c[k]);
+    }
+}
+} // namespace
 
 std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f,
                                           float* y, std::int8_t* codes) {
@@ -167,15 +181,7 @@ void block_stats(const float* x, const float* y, std::int64_t n, float elo, floa
         const __m256 out = _mm256_or_ps(_mm256_cmp_ps(xv, vlo0, _CMP_LT_OQ), _mm256_cmp_ps(xv, vhi0, _CMP_GT_OQ));
         clip += static_cast<std::uint32_t>(__builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(_mm256_and_ps(out, fin)))));
     }
-    alignas(32) float a[8], b[8], c[8];
-    _mm256_store_ps(a, vlo);
-    _mm256_store_ps(b, vhi);
-    _mm256_store_ps(c, verr);
-    for (int k = 0; k < 8; ++k) {
-        lo = std::min(lo, a[k]);
-        hi = std::max(hi, b[k]);
-        err = std::max(err, c[k]);
-    }
+    fold_lanes(vlo, vhi, verr, lo, hi, err);
     for (; i < n; ++i) {
         if (!std::isfinite(x[i])) continue;
         lo = std::min(lo, y[i]);
@@ -201,15 +207,7 @@ void block_stats_edges(const float* x, const float* y, std::int64_t n, const flo
                                         _mm256_cmp_ps(xv, _mm256_loadu_ps(ehi + i), _CMP_GT_OQ));
         clip += static_cast<std::uint32_t>(__builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(_mm256_and_ps(out, fin)))));
     }
-    alignas(32) float a[8], b[8], c[8];
-    _mm256_store_ps(a, vlo);
-    _mm256_store_ps(b, vhi);
-    _mm256_store_ps(c, verr);
-    for (int k = 0; k < 8; ++k) {
-        lo = std::min(lo, a[k]);
-        hi = std::max(hi, b[k]);
-        err = std::max(err, c[k]);
-    }
+    fold_lanes(vlo, vhi, verr, lo, hi, err);
     for (; i < n; ++i) {
         if (!std::isfinite(x[i])) continue;
         lo = std::min(lo, y[i]);
@@ -239,15 +237,7 @@ void group_stats(const float* x, const float* y, std::int64_t groups, int len, c
         }
         clip[g] = c;
     }
-    alignas(32) float a[8], b[8], c[8];
-    _mm256_store_ps(a, vlo);
-    _mm256_store_ps(b, vhi);
-    _mm256_store_ps(c, verr);
-    for (int k = 0; k < 8; ++k) {
-        lo = std::min(lo, a[k]);
-        hi = std::max(hi, b[k]);
-        err = std::max(err, c[k]);
-    }
+    fold_lanes(vlo, vhi, verr, lo, hi, err);
 }
 
 #else
