@@ -6,11 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/bench.h"
+#include "cli/cmd_speed.h"
 #include "core/speed/speed_bench.h"
 
 namespace ql::cli {
-
-nlohmann::json speed_measurement_json(const speed::SpeedMeasurement& m);  // cmd_speed.cpp
 
 namespace {
 
@@ -20,6 +19,8 @@ double gemv_target(speed::SpeedFormat f) {
     case speed::SpeedFormat::F32: return 1.3;   // ggml f32 at the DRAM floor
     case speed::SpeedFormat::Int8: return 2.0;  // ggml q8_0: 1.6x
     case speed::SpeedFormat::W4: return 2.2;    // ggml q4 repacked: 1.7-2x
+    case speed::SpeedFormat::F16:
+    case speed::SpeedFormat::W4A16: return 0;   // GPU only: not in this CPU section
     }
     return 0;
 }

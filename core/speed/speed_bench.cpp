@@ -32,16 +32,36 @@ namespace ql::speed {
 const char* format_name(SpeedFormat f) {
     switch (f) {
     case SpeedFormat::F32: return "fp32";
+    case SpeedFormat::F16: return "fp16";
     case SpeedFormat::Int8: return "int8";
     case SpeedFormat::W4: return "w4";
+    case SpeedFormat::W4A16: return "w4a16";
     }
     return "?";
+}
+
+bool cpu_has_kernel(SpeedFormat f) {
+    switch (f) {
+    case SpeedFormat::F32:
+    case SpeedFormat::Int8:
+    case SpeedFormat::W4: return true;
+    case SpeedFormat::F16:
+    case SpeedFormat::W4A16: return false;
+    }
+    return false;
+}
+
+double arithmetic_intensity(std::int64_t batch, std::int64_t rows, std::int64_t cols, double weight_bytes) {
+    const double ops = 2.0 * static_cast<double>(batch) * static_cast<double>(rows) * static_cast<double>(cols);
+    return ops / (weight_bytes + 4.0 * static_cast<double>(batch) * static_cast<double>(rows + cols));
 }
 
 std::optional<SpeedFormat> parse_speed_format(std::string_view s) {
     std::string t(s);
     for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (t == "fp32" || t == "f32") return SpeedFormat::F32;
+    if (t == "fp16" || t == "f16") return SpeedFormat::F16;
+    if (t == "w4a16") return SpeedFormat::W4A16;
     if (t == "int8" || t == "i8" || t == "w8") return SpeedFormat::Int8;
     if (t == "w4" || t == "int4" || t == "q4") return SpeedFormat::W4;
     return std::nullopt;
@@ -292,7 +312,10 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
     rep.threads = omp_get_max_threads();
 
     const std::size_t per_product = static_cast<std::size_t>(req.warmup + req.repeats);
-    const std::size_t total = req.formats.size() * req.batches.size() * per_product + 2;
+    std::vector<SpeedFormat> cpu_formats;
+    for (SpeedFormat f : req.formats)
+        if (cpu_has_kernel(f)) cpu_formats.push_back(f);
+    const std::size_t total = cpu_formats.size() * req.batches.size() * per_product + 2;
     std::size_t done = 0;
     auto tick = [&] { return report_progress(progress, ++done, total); };
 
@@ -311,7 +334,7 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
     }
     std::vector<float> y(static_cast<std::size_t>(max_batch * R));
 
-    for (SpeedFormat f : req.formats) {
+    for (SpeedFormat f : cpu_formats) {
         // Weight copies totalling >= rotate_bytes; product(i, batch) and read(i) use copy i.
         std::vector<std::vector<float>> f32;
         std::vector<Int8Weights> i8;
@@ -337,6 +360,8 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
             case SpeedFormat::F32: matmul_f32(x.data(), batch, f32[static_cast<std::size_t>(i)].data(), R, C, y.data(), isa); break;
             case SpeedFormat::Int8: matmul_int8(x.data(), batch, i8[static_cast<std::size_t>(i)], y.data(), isa); break;
             case SpeedFormat::W4: matmul_w4(x.data(), batch, w4[static_cast<std::size_t>(i)], y.data(), isa); break;
+            case SpeedFormat::F16:
+            case SpeedFormat::W4A16: break;  // no CPU kernel: not in cpu_formats
             }
         };
         volatile std::uint64_t sink = 0;
@@ -354,6 +379,8 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
                 s = read_bytes(q.packed.data(), q.packed.size()) + read_bytes(q.scale.data(), q.scale.size() * sizeof(float));
                 break;
             }
+            case SpeedFormat::F16:
+            case SpeedFormat::W4A16: break;
             }
             sink = sink + s;
         };
@@ -403,7 +430,7 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
             m.floor_gbps = bytes / (m.floor_ms * 1e-3) / 1e9;
             const double ops = 2.0 * static_cast<double>(batch) * static_cast<double>(R) * static_cast<double>(C);
             m.gflops = ops / (m.median_ms * 1e-3) / 1e9;
-            m.intensity = ops / (bytes + 4.0 * static_cast<double>(batch) * static_cast<double>(R + C));
+            m.intensity = arithmetic_intensity(batch, R, C, bytes);
             rep.read_gbps = std::max(rep.read_gbps, m.floor_gbps);
             rep.items.push_back(m);
         }

@@ -23,14 +23,18 @@
 
 namespace ql::speed {
 
-enum class SpeedFormat { F32, Int8, W4 };
-const char* format_name(SpeedFormat f);                            // "fp32", "int8", "w4"
+// The formats timed. The CPU has kernels for F32, Int8 and W4 (core/speed/speed_kernels.h); F16 (cuBLAS)
+// and W4A16 (4-bit weights, float16 activations) run only on a CUDA device (gpu/gpu_speed.h).
+enum class SpeedFormat { F32, F16, Int8, W4, W4A16 };
+const char* format_name(SpeedFormat f);                            // "fp32", "fp16", "int8", "w4", "w4a16"
 std::optional<SpeedFormat> parse_speed_format(std::string_view s);  // case-insensitive; "int4"/"q4" -> W4
+bool cpu_has_kernel(SpeedFormat f);                                 // F32, Int8, W4
 
 struct SpeedRequest {
     std::int64_t rows = 4096;              // out features (W has rows x cols)
     std::int64_t cols = 4096;              // in features
     std::vector<std::int64_t> batches = {1, 512};
+    // run_speed() times those with a CPU kernel and leaves the others (F16, W4A16) to the GPU
     std::vector<SpeedFormat> formats = {SpeedFormat::F32, SpeedFormat::Int8, SpeedFormat::W4};
     int warmup = 2;                        // untimed products before the timed ones
     int repeats = 10;                      // timed products (median and spread over these)
@@ -42,20 +46,34 @@ struct SpeedRequest {
 
 struct SpeedMeasurement {
     SpeedFormat format = SpeedFormat::F32;
-    std::string device;                    // "CPU: <model name>"
-    std::string path;                      // ISA path that ran ("avx2", "avx512vnni", "scalar", "eigen")
+    bool on_gpu = false;                   // measured on the CUDA device (gpu/gpu_speed.h), not this CPU
+    std::string device;                    // "CPU: <model name>" or "CUDA: <device name>"
+    std::string path;                      // what ran: ISA path ("avx2", "avx512vnni", "scalar", "eigen") or the CUDA kernel
     std::int64_t batch = 1;
     std::int64_t rows = 0, cols = 0;
     double weight_bytes = 0;               // bytes of weights one product reads (codes + scales)
     int copies = 1;                        // weight copies rotated over
     double median_ms = 0, min_ms = 0, max_ms = 0;
     double q25_ms = 0, q75_ms = 0;         // spread: quartiles of the timed repetitions
-    double floor_ms = 0;                   // median plain read of weight_bytes, same copies, same run
+    double floor_ms = 0;                   // median plain read of weight_bytes, same copies, same run, same device
     double gbps = 0;                       // weight_bytes / median, GB/s (10^9 bytes/s)
     double floor_gbps = 0;                 // weight_bytes / floor_ms
     double gflops = 0;                     // 2 x batch x rows x cols / median, GFLOP/s (GOP/s for integer)
     double intensity = 0;                  // operations per byte moved (see the file comment)
     double ratio_to_floor() const { return floor_ms > 0 ? median_ms / floor_ms : 0; }
+};
+
+// The GPU part of a report. core measures the CPU only; gpu/gpu_speed.h fills this and appends the GPU
+// rows (SpeedMeasurement::on_gpu) to SpeedReport::items.
+struct GpuSpeedSummary {
+    std::string device;                    // "CUDA: <device name>" when GPU rows were measured, else empty
+    std::string none_reason;               // why no GPU was measured (no device, no CUDA build); else empty
+    std::string failures;                  // the GPU measurements that failed, one a line; else empty
+    double read_gbps = 0;                  // best plain read (floor) of the GPU rows: the measured bandwidth roof, GB/s
+    double peak_gbps = 0;                  // the device's theoretical memory bandwidth, GB/s
+    double roof_gflops = 0;                // highest throughput any GPU product reached in the run, GFLOP/s (GOP/s):
+                                           // the compute roof as measured, a lower bound of the device's peak
+    bool present() const { return !device.empty(); }
 };
 
 struct SpeedReport {
@@ -66,13 +84,19 @@ struct SpeedReport {
     double read_gbps = 0;                  // measured memory read bandwidth: best floor of the run, GB/s
     double roof_f32_gflops = 0;            // measured FP32 FMA peak (registers only), GFLOP/s
     double roof_int8_gops = 0;             // measured int8 dot-product peak (registers only), GOP/s
-    std::vector<SpeedMeasurement> items;
+    std::vector<SpeedMeasurement> items;   // the CPU rows, then the GPU rows when a device was measured
+    GpuSpeedSummary gpu;
     bool cancelled = false;
 };
 
+// Times the request's formats that have a CPU kernel (the others are skipped: no CPU rows for them).
 // Throws std::invalid_argument for non-positive shapes, batches or repeats, or no formats.
 // progress(done, total) counts timed and untimed products and reads; returning false cancels.
 SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress = {});
+
+// Operations per byte moved by one product y = x W^T (see the file comment):
+//     2 x batch x rows x cols / (weight_bytes + 4 x batch x (rows + cols)).
+double arithmetic_intensity(std::int64_t batch, std::int64_t rows, std::int64_t cols, double weight_bytes);
 
 // Plain read of n bytes with every thread, the floor of a weight pass: the wrapping sum of the
 // little-endian 64-bit words of the first n / 8 * 8 bytes plus each remaining byte.

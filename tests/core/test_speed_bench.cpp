@@ -24,13 +24,61 @@ private slots:
         QTest::newRow("INT8 upper case") << "INT8" << int(SpeedFormat::Int8);
         QTest::newRow("w4") << "w4" << int(SpeedFormat::W4);
         QTest::newRow("int4 alias") << "int4" << int(SpeedFormat::W4);
-        QTest::newRow("fp16 unknown") << "fp16" << -1;
+        QTest::newRow("fp16") << "fp16" << int(SpeedFormat::F16);
+        QTest::newRow("W4A16 upper case") << "W4A16" << int(SpeedFormat::W4A16);
+        QTest::newRow("fp8 unknown") << "fp8" << -1;
+        QTest::newRow("empty") << "" << -1;
     }
     void parse_format() {
         QFETCH(QString, text);
         QFETCH(int, format);
         const auto f = parse_speed_format(text.toStdString());
         QCOMPARE(f ? int(*f) : -1, format);
+    }
+
+    // Every format's name parses back to it; the CPU has kernels for fp32, int8 and w4 only.
+    void format_names_data() {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("cpu");
+        QTest::newRow("F32") << int(SpeedFormat::F32) << "fp32" << true;
+        QTest::newRow("F16") << int(SpeedFormat::F16) << "fp16" << false;
+        QTest::newRow("Int8") << int(SpeedFormat::Int8) << "int8" << true;
+        QTest::newRow("W4") << int(SpeedFormat::W4) << "w4" << true;
+        QTest::newRow("W4A16") << int(SpeedFormat::W4A16) << "w4a16" << false;
+    }
+    void format_names() {
+        QFETCH(int, format);
+        QFETCH(QString, name);
+        QFETCH(bool, cpu);
+        const auto f = static_cast<SpeedFormat>(format);
+        QCOMPARE(QString::fromLatin1(format_name(f)), name);
+        QCOMPARE(int(parse_speed_format(name.toStdString()).value()), format);
+        QCOMPARE(cpu_has_kernel(f), cpu);
+    }
+
+    // Formats without a CPU kernel are left to the GPU: run_speed measures the others only.
+    void gpu_only_formats_are_skipped() {
+        SpeedRequest req;
+        req.rows = 32;
+        req.cols = 64;
+        req.batches = {1};
+        req.repeats = 1;
+        req.warmup = 0;
+        req.rotate_bytes = 1e4;
+        req.formats = {SpeedFormat::F16, SpeedFormat::Int8, SpeedFormat::W4A16};
+        const SpeedReport r = run_speed(req);
+        QCOMPARE(r.items.size(), std::size_t(1));
+        QCOMPARE(int(r.items[0].format), int(SpeedFormat::Int8));
+        QVERIFY(!r.items[0].on_gpu);
+        QVERIFY(!r.gpu.present());
+    }
+
+    // intensity = 2 b R C / (weight bytes + 4 b (R + C)): 4096 x 4096 FP32 at batch 1 -> 33554432 /
+    // (67108864 + 32768) = 0.49976; the roofline places each point there.
+    void intensity() {
+        QVERIFY(close(arithmetic_intensity(1, 4096, 4096, 4096.0 * 4096 * 4), 33554432.0 / 67141632.0));
+        QVERIFY(close(arithmetic_intensity(512, 10, 20, 100), 2.0 * 512 * 200 / (100 + 4.0 * 512 * 30)));
     }
 
     // The floor's read returns what it read: the sum of the 64-bit words plus the tail bytes, for sizes
@@ -75,6 +123,7 @@ private slots:
             QVERIFY(close(m.gflops, 2.0 * m.batch * 64 * 200 / (m.median_ms * 1e-3) / 1e9));
             QVERIFY(m.copies * m.weight_bytes >= req.rotate_bytes);
             QVERIFY(r.read_gbps >= m.floor_gbps);
+            QVERIFY(close(m.intensity, arithmetic_intensity(m.batch, 64, 200, m.weight_bytes)));
         }
         // bytes per format: fp32 4 B/weight; int8 padded rows (256 inputs) + a float scale per row;
         // w4 half a byte per padded input + a float scale per group of 128.
