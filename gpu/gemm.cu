@@ -620,6 +620,15 @@ Result<GemmTiming> measure_gemm(GemmFormat f, std::int64_t rows, std::int64_t co
     t.device = info.name;
     t.kernel = (*ctx)->kernel;
     t.median_ms = median(kt);
+    // quartiles by linear interpolation between the sorted timings
+    auto quantile = [](const std::vector<double>& v, double q) {
+        const double pos = q * static_cast<double>(v.size() - 1);
+        const std::size_t i = static_cast<std::size_t>(pos);
+        const double frac = pos - static_cast<double>(i);
+        return i + 1 < v.size() ? v[i] + frac * (v[i + 1] - v[i]) : v[i];
+    };
+    t.q25_ms = quantile(kt, 0.25);
+    t.q75_ms = quantile(kt, 0.75);
     t.min_ms = kt.front();
     t.max_ms = kt.back();
     t.floor_ms = median(rt);

@@ -40,6 +40,7 @@ struct GemmTiming {
     std::string kernel;          // what ran, e.g. "dp4a GEMV", "cuBLASLt int8 GEMM"
     double median_ms = 0;        // time per product (CUDA events around the launch), median over repetitions
     double min_ms = 0, max_ms = 0;
+    double q25_ms = 0, q75_ms = 0; // spread: quartiles of the timed repetitions
     double floor_ms = 0;         // a plain device-memory read of the weight bytes (scales left out), same rotation, median
     double weight_bytes = 0;     // bytes of W (with its scales) read per product
     double flops = 0;            // 2 * rows * cols * batch

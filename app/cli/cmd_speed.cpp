@@ -1,15 +1,16 @@
-// quantlens speed: times FP32, INT8 and 4-bit (W4) products y = x W^T for one layer shape on this CPU,
-// each next to the plain read of the same weight bytes in the same run (the floor), and estimates
-// decode tokens/s from memory bandwidth (core/speed/speed_bench.h).
+// quantlens speed: times FP32, INT8 and 4-bit (W4) products y = x W^T for one layer shape on this CPU
+// and, when there is a CUDA device, FP32, FP16, INT8 and W4A16 on it (gpu/gpu_speed.h), each next to
+// the plain read of the same weight bytes in the same run on the same device (the floor), and
+// estimates decode tokens/s from memory bandwidth (core/speed/speed_bench.h).
 #include <cstdio>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "gpu/gpu_backend.h"
-#include "gpu/gpu_gemm.h"
+#include "gpu/gpu_speed.h"
 
 #include "cli/args.h"
+#include "cli/cmd_speed.h"
 #include "core/speed/speed_bench.h"
 
 namespace ql::cli {
@@ -34,52 +35,12 @@ void parse_shape(const std::string& text, std::int64_t& rows, std::int64_t& cols
     if (rows <= 0 || cols <= 0 || rows > 65536 || cols > 65536) throw UsageError("--shape sides must be 1..65536 (got '" + text + "')");
 }
 
-// The same measurements on the CUDA device when there is one (gpu/gpu_gemm.h): fp32 -> cuBLAS FP32 and
-// FP16, int8 -> dp4a INT8, w4 -> W4A16. Rows in the JSON layout of the CPU ones; errors are reported.
-std::vector<nlohmann::json> gpu_measurements(const speed::SpeedRequest& req, std::string* note) {
-    std::vector<nlohmann::json> out;
-    const auto& dev = gpu::device_info();
-    if (!dev.available) {
-        *note = "GPU: " + dev.reason;
-        return out;
-    }
-    std::vector<gpu::GemmFormat> fs;
-    for (auto f : req.formats) {
-        if (f == speed::SpeedFormat::F32) fs.insert(fs.end(), {gpu::GemmFormat::F32, gpu::GemmFormat::F16});
-        else if (f == speed::SpeedFormat::Int8) fs.push_back(gpu::GemmFormat::Int8);
-        else fs.push_back(gpu::GemmFormat::W4A16);
-    }
-    for (auto f : fs)
-        for (std::int64_t b : req.batches) {
-            const auto t = gpu::measure_gemm(f, req.rows, req.cols, b, req.repeats);
-            if (!t) {
-                *note += std::string("GPU ") + gpu::gemm_format_name(f) + ": " + t.error().message() + "\n";
-                continue;
-            }
-            out.push_back({{"format", gpu::gemm_format_name(f)},
-                           {"device", "CUDA: " + t->device},
-                           {"path", "cuda"},
-                           {"batch", b},
-                           {"shape", {req.rows, req.cols}},
-                           {"weight_bytes", t->weight_bytes},
-                           {"copies", t->copies},
-                           {"median_ms", t->median_ms},
-                           {"min_ms", t->min_ms},
-                           {"max_ms", t->max_ms},
-                           {"floor_ms", t->floor_ms},
-                           {"ratio_to_floor", t->floor_ms > 0 ? t->median_ms / t->floor_ms : 0.0},
-                           {"gbps", t->weight_bytes / (t->median_ms * 1e6)},
-                           {"floor_gbps", t->weight_bytes / (t->floor_ms * 1e6)},
-                           {"gflops", t->flops / (t->median_ms * 1e6)}});
-        }
-    return out;
-}
-
 } // namespace
 
 nlohmann::json speed_measurement_json(const speed::SpeedMeasurement& m) {
     return {{"format", speed::format_name(m.format)},
             {"device", m.device},
+            {"on_gpu", m.on_gpu},
             {"path", m.path},
             {"batch", m.batch},
             {"shape", {m.rows, m.cols}},
@@ -105,11 +66,13 @@ int cmd_speed(const std::vector<std::string>& argv) {
         std::printf(
             "usage: quantlens speed [--shape OUTxIN] [--batch 1,512] [--formats fp32,int8,w4] [--repeats N] [--json]\n\n"
             "Times y = x W^T on this CPU for each format and batch (1 = decode, 512 = prefill), next to a plain\n"
-            "read of the same weight bytes in the same run (the floor). Decode timings rotate over weight copies\n"
-            "totalling --rotate-gib GiB so that weights come from memory, not cache.\n\n"
+            "read of the same weight bytes in the same run (the floor), and on the CUDA device when there is one\n"
+            "(fp32 also as fp16 via cuBLAS, w4 as w4a16). Decode timings rotate over weight copies totalling\n"
+            "--rotate-gib GiB on the CPU (1 GiB on the GPU) so that weights come from memory, not cache.\n\n"
             "  --shape OUTxIN     layer shape (default 4096x4096; the other preset is 4096x14336)\n"
             "  --batch LIST       activation rows per product (default 1,512)\n"
-            "  --formats LIST     fp32, int8 (per-row scales), w4 (4-bit, group scales) (default all three)\n"
+            "  --formats LIST     fp32, int8 (per-row scales), w4 (4-bit, group scales) (default all three);\n"
+            "                     fp16 and w4a16 (GPU only) pick those GPU rows alone\n"
             "  --repeats N        timed products per measurement (default 10); --warmup N untimed (default 2)\n"
             "  --group G          W4 group size, a multiple of 32 (default 128)\n"
             "  --isa PATH         auto, scalar, avx2, avx512vnni (default auto: the best this CPU has)\n"
@@ -131,10 +94,10 @@ int cmd_speed(const std::vector<std::string>& argv) {
     req.formats.clear();
     for (const auto& f : split(a.get_or("formats", "fp32,int8,w4"))) {
         const auto p = speed::parse_speed_format(f);
-        if (!p) throw UsageError("unknown format '" + f + "' in --formats (names: fp32, int8, w4)");
+        if (!p) throw UsageError("unknown format '" + f + "' in --formats (names: fp32, fp16, int8, w4, w4a16)");
         req.formats.push_back(*p);
     }
-    if (req.formats.empty()) throw UsageError("--formats needs at least one of fp32, int8, w4");
+    if (req.formats.empty()) throw UsageError("--formats needs at least one of fp32, fp16, int8, w4, w4a16");
     req.repeats = static_cast<int>(a.get_int("repeats", 10));
     req.warmup = static_cast<int>(a.get_int("warmup", 2));
     if (req.repeats < 1 || req.repeats > 10000) throw UsageError("--repeats must be 1..10000");
@@ -152,14 +115,12 @@ int cmd_speed(const std::vector<std::string>& argv) {
     else throw UsageError("--isa must be auto, scalar, avx2 or avx512vnni");
     if (!speed::isa_supported(req.isa)) throw UsageError(std::string("this CPU has no ") + isa + " path (best: " + speed::isa_name(speed::best_isa()) + ")");
 
-    const speed::SpeedReport r = speed::run_speed(req);
-    std::string gpu_note;
-    const std::vector<nlohmann::json> gpu_rows = gpu_measurements(req, &gpu_note);
+    const speed::SpeedReport r = gpu::run_speed_with_gpu(req);
     if (a.flag("json")) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& m : r.items) out.push_back(speed_measurement_json(m));
-        for (const auto& g : gpu_rows) out.push_back(g);
-        if (!gpu_note.empty()) std::fprintf(stderr, "%s\n", gpu_note.c_str());
+        if (!r.gpu.none_reason.empty()) std::fprintf(stderr, "GPU: none (%s)\n", r.gpu.none_reason.c_str());
+        if (!r.gpu.failures.empty()) std::fprintf(stderr, "%s\n", r.gpu.failures.c_str());
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
@@ -168,19 +129,26 @@ int cmd_speed(const std::vector<std::string>& argv) {
     std::printf("%-6s %6s %8s %10s %9s %10s %7s %9s %10s %9s\n", "format", "batch", "MB", "median ms", "spread", "floor ms",
                 "ratio", "GB/s", "GFLOP/s", "path");
     for (const auto& m : r.items)
-        std::printf("%-6s %6lld %8.2f %10.3f %9.3f %10.3f %7.2f %9.1f %10.1f %9s\n", speed::format_name(m.format),
-                    static_cast<long long>(m.batch), m.weight_bytes / 1e6, m.median_ms, m.q75_ms - m.q25_ms, m.floor_ms,
-                    m.ratio_to_floor(), m.gbps, m.gflops, m.path.c_str());
+        if (!m.on_gpu)
+            std::printf("%-6s %6lld %8.2f %10.3f %9.3f %10.3f %7.2f %9.1f %10.1f %9s\n", speed::format_name(m.format),
+                        static_cast<long long>(m.batch), m.weight_bytes / 1e6, m.median_ms, m.q75_ms - m.q25_ms, m.floor_ms,
+                        m.ratio_to_floor(), m.gbps, m.gflops, m.path.c_str());
     std::printf("spread = interquartile range; floor = plain read of the same weight bytes (same copies, same run);\n"
                 "ratio = median / floor; GB/s = weight bytes / median; GFLOP/s counts 2 per multiply-add (GOP/s for int).\n");
     std::printf("measured roofs: read %.1f GB/s, FP32 FMA %.0f GFLOP/s, int8 dot %.0f GOP/s\n", r.read_gbps, r.roof_f32_gflops,
                 r.roof_int8_gops);
-    for (const auto& g : gpu_rows)
-        std::printf("%-6s %6lld %8.2f %10.3f %9s %10.3f %7.2f %9.1f %10.1f %9s  %s\n", g["format"].get<std::string>().c_str(),
-                    static_cast<long long>(g["batch"].get<std::int64_t>()), g["weight_bytes"].get<double>() / 1e6,
-                    g["median_ms"].get<double>(), "-", g["floor_ms"].get<double>(), g["ratio_to_floor"].get<double>(),
-                    g["gbps"].get<double>(), g["gflops"].get<double>(), "cuda", g["device"].get<std::string>().c_str());
-    if (!gpu_note.empty()) std::printf("%s\n", gpu_note.c_str());
+    if (r.gpu.present()) {
+        std::printf("\n%s: floor = plain device-memory read of the same weight bytes\n", r.gpu.device.c_str());
+        for (const auto& m : r.items)
+            if (m.on_gpu)
+                std::printf("%-6s %6lld %8.2f %10.3f %9.3f %10.3f %7.2f %9.1f %10.1f  %s\n", speed::format_name(m.format),
+                            static_cast<long long>(m.batch), m.weight_bytes / 1e6, m.median_ms, m.q75_ms - m.q25_ms, m.floor_ms,
+                            m.ratio_to_floor(), m.gbps, m.gflops, m.path.c_str());
+        std::printf("GPU roofs: read %.1f GB/s measured (%.0f GB/s peak), best product %.0f GFLOP/s\n", r.gpu.read_gbps,
+                    r.gpu.peak_gbps, r.gpu.roof_gflops);
+    }
+    if (!r.gpu.none_reason.empty()) std::printf("GPU: none (%s)\n", r.gpu.none_reason.c_str());
+    if (!r.gpu.failures.empty()) std::printf("%s\n", r.gpu.failures.c_str());
     std::printf("\n");
 
     // Decode model for one preset on this CPU and a few catalog GPUs.

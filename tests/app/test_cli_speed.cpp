@@ -8,7 +8,10 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "cli/cmd_speed.h"
 #include "cli_run.h"
+#include "gpu/gpu_backend.h"
+#include "gpu/gpu_speed.h"
 
 namespace {
 
@@ -51,6 +54,71 @@ private slots:
         QCOMPARE(a[4].toObject()["weight_bytes"].toDouble(), 96.0 * 128 + 96 * 2 * 4);
     }
 
+    // Every format's JSON name, CPU and GPU rows alike (a GPU row made from a timing, as gpu_speed.h
+    // makes them): "fp16" and "w4a16" exist only on the GPU.
+    void jsonFormatNames_data() {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<bool>("gpu");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("cpu fp32") << int(ql::speed::SpeedFormat::F32) << false << "fp32";
+        QTest::newRow("cpu int8") << int(ql::speed::SpeedFormat::Int8) << false << "int8";
+        QTest::newRow("cpu w4") << int(ql::speed::SpeedFormat::W4) << false << "w4";
+        QTest::newRow("gpu fp32") << int(ql::speed::SpeedFormat::F32) << true << "fp32";
+        QTest::newRow("gpu fp16") << int(ql::speed::SpeedFormat::F16) << true << "fp16";
+        QTest::newRow("gpu int8") << int(ql::speed::SpeedFormat::Int8) << true << "int8";
+        QTest::newRow("gpu w4a16") << int(ql::speed::SpeedFormat::W4A16) << true << "w4a16";
+    }
+    void jsonFormatNames() {
+        QFETCH(int, format);
+        QFETCH(bool, gpu);
+        QFETCH(QString, name);
+        ql::speed::SpeedMeasurement m;
+        if (gpu) {
+            ql::gpu::GemmTiming t;
+            t.device = "Test GPU";
+            t.kernel = "test kernel";
+            t.median_ms = 0.5;
+            t.floor_ms = 0.25;
+            t.weight_bytes = 1e6;
+            t.flops = 2e6;
+            m = ql::gpu::gpu_measurement(static_cast<ql::speed::SpeedFormat>(format), 1000, 500, 2, t);
+        } else {
+            m.format = static_cast<ql::speed::SpeedFormat>(format);
+            m.device = "CPU: test";
+        }
+        const nlohmann::json j = ql::cli::speed_measurement_json(m);
+        QCOMPARE(QString::fromStdString(j.at("format").get<std::string>()), name);
+        QCOMPARE(j.at("on_gpu").get<bool>(), gpu);
+        QCOMPARE(QString::fromStdString(j.at("device").get<std::string>()).startsWith(gpu ? "CUDA: " : "CPU: "), true);
+        if (gpu) {
+            QCOMPARE(j.at("floor_ms").get<double>(), 0.25);
+            QCOMPARE(j.at("gbps").get<double>(), 2.0);        // 1e6 bytes / 0.5 ms
+            QCOMPARE(j.at("floor_gbps").get<double>(), 4.0);
+            QCOMPARE(j.at("gflops").get<double>(), 4.0);      // 2e6 FLOP / 0.5 ms
+            QCOMPARE(j.at("path").get<std::string>(), std::string("test kernel"));
+        }
+    }
+
+    // --formats fp16 asks for a GPU-only format: with a device, fp16 rows from it; without, an empty
+    // array and the reason on stderr.
+    void gpuOnlyFormat() {
+        const Run r = run({"speed", "--shape", "64x128", "--batch", "1", "--formats", "fp16", "--repeats", "2", "--rotate-gib", "0.001", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonArray a = QJsonDocument::fromJson(r.out).array();
+        const auto& dev = ql::gpu::device_info();
+        if (!dev.available) {
+            QCOMPARE(a.size(), 0);
+            QVERIFY2(r.err.contains(QByteArray("GPU: none (") + QByteArray::fromStdString(dev.reason) + ")"), r.err.constData());
+            return;
+        }
+        QCOMPARE(a.size(), 1);
+        const QJsonObject o = a[0].toObject();
+        QCOMPARE(o["format"].toString(), QStringLiteral("fp16"));
+        QVERIFY(o["on_gpu"].toBool());
+        QVERIFY(o["device"].toString().startsWith("CUDA: "));
+        QVERIFY(o["floor_ms"].toDouble() > 0);
+    }
+
     void table() {
         const Run r = run({"speed", "--shape", "64x64", "--batch", "1", "--formats", "w4", "--repeats", "2", "--rotate-gib", "0.001"});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -63,7 +131,7 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         QTest::newRow("shape without x") << QStringList{"--shape", "4096"} << "--shape";
-        QTest::newRow("unknown format") << QStringList{"--formats", "fp16"} << "fp16";
+        QTest::newRow("unknown format") << QStringList{"--formats", "fp8"} << "fp8";
         QTest::newRow("zero batch") << QStringList{"--batch", "0"} << "--batch";
         QTest::newRow("group not a multiple of 32") << QStringList{"--group", "48"} << "--group";
     }
