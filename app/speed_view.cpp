@@ -1,4 +1,5 @@
-// SpeedView (see speed_view.h): controls -> SpeedRequest -> run_speed() on a worker thread -> charts.
+// SpeedView (see speed_view.h): controls -> SpeedRequest -> the measurement (CPU, then the GPU when
+// present) on a worker thread -> table and charts.
 #include "speed_view.h"
 
 #include <QApplication>
@@ -14,11 +15,15 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QHeaderView>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/memory.h"
+#include "gpu/gpu_backend.h"
+#include "gpu/gpu_speed.h"
 
 namespace ql::ui {
 
@@ -29,7 +34,7 @@ struct ShapePreset {
 const ShapePreset kPresets[] = {{4096, 4096}, {4096, 14336}, {14336, 4096}, {11008, 4096}};
 } // namespace
 
-SpeedView::SpeedView(QWidget* parent) : QWidget(parent) {
+SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_speed_with_gpu) {
     setObjectName(QStringLiteral("speedView"));
     auto* controls = new QWidget(this);
     auto* form = new QFormLayout(controls);
@@ -126,9 +131,16 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent) {
     runRow->addWidget(cancelButton_);
     runRow->addWidget(progress_, 1);
     form->addRow(runRow);
-    status_ = new QLabel(tr("Times y = x W^T on this CPU next to a plain read of the same bytes."), controls);
+    status_ = new QLabel(tr("Times y = x W^T on this CPU, and on the GPU when there is one, next to a plain read of the same bytes."),
+                         controls);
     status_->setWordWrap(true);
     form->addRow(status_);
+    gpuLine_ = new QLabel(controls);
+    gpuLine_->setObjectName(QStringLiteral("speedGpuLine"));
+    gpuLine_->setWordWrap(true);
+    gpuLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(gpuLine_);
+    showGpuLine();
     connect(runButton_, &QPushButton::clicked, this, &SpeedView::run);
     connect(cancelButton_, &QPushButton::clicked, this, &SpeedView::cancel);
 
@@ -142,6 +154,12 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent) {
     tabs_->addTab(timeChart_, tr("Time vs floor"));
     tabs_->addTab(decodeChart_, tr("Decode tokens/s"));
     tabs_->addTab(rooflineChart_, tr("Roofline"));
+    table_ = new QTableWidget(tabs_);
+    table_->setObjectName(QStringLiteral("speedTable"));
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setAlternatingRowColors(true);
+    table_->verticalHeader()->setVisible(false);
+    tabs_->addTab(table_, tr("Table"));
     for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
         connect(c, &ChartView::exportRequested, this, &SpeedView::exportChart);
 
@@ -152,6 +170,7 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent) {
 
     connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &SpeedView::onFinished);
     applyChartStyle();
+    fillTable();
     updateDecode();
 }
 
@@ -210,8 +229,8 @@ void SpeedView::run() {
     runButton_->setEnabled(false);
     cancelButton_->setEnabled(true);
     progress_->setValue(0);
-    status_->setText(tr("Measuring ..."));
-    watcher_.setFuture(QtConcurrent::run([req, flag, bar]() -> Outcome {
+    status_->setText(gpu::device_info().available ? tr("Measuring on the CPU, then on the GPU ...") : tr("Measuring on the CPU ..."));
+    watcher_.setFuture(QtConcurrent::run([req, flag, bar, measure = measure_]() -> Outcome {
         Outcome out;
         try {
             auto progress = [flag, bar](std::size_t done, std::size_t total) {
@@ -219,7 +238,7 @@ void SpeedView::run() {
                 QMetaObject::invokeMethod(bar, [bar, v] { if (bar) bar->setValue(v); }, Qt::QueuedConnection);
                 return !flag->load();
             };
-            out.report = std::make_shared<const speed::SpeedReport>(speed::run_speed(req, progress));
+            out.report = std::make_shared<const speed::SpeedReport>(measure(req, progress));
         } catch (const std::exception& e) {
             out.error = QString::fromUtf8(e.what());
         }
@@ -249,6 +268,8 @@ void SpeedView::onFinished() {
                              .arg(report_->read_gbps, 0, 'f', 1)
                              .arg(report_->roof_f32_gflops, 0, 'f', 0)
                              .arg(report_->roof_int8_gops, 0, 'f', 0));
+        showGpuLine();
+        fillTable();
         updateDecode();
     }
     emit finished();
@@ -268,6 +289,72 @@ void SpeedView::updateDecode() {
     timeChart_->setSpeedData(data);
     decodeChart_->setSpeedData(data);
     rooflineChart_->setSpeedData(data);
+}
+
+QString SpeedView::gpuLine() const { return gpuLine_->text(); }
+
+QString SpeedView::statusText() const { return status_->text(); }
+
+// Before a run: the device this machine has (gpu/gpu_backend.h) or why there is none; after one: what
+// the report measured on it.
+void SpeedView::showGpuLine() {
+    QString text;
+    if (report_ && report_->gpu.present()) {
+        const auto& g = report_->gpu;
+        text = tr("GPU: %1, read %2 GB/s measured (%3 GB/s peak), best product %4 GFLOP/s")
+                   .arg(QString::fromStdString(g.device))
+                   .arg(g.read_gbps, 0, 'f', 0)
+                   .arg(g.peak_gbps, 0, 'f', 0)
+                   .arg(g.roof_gflops, 0, 'f', 0);
+    } else if (report_ && !report_->gpu.none_reason.empty()) {
+        text = tr("GPU: none (%1)").arg(QString::fromStdString(report_->gpu.none_reason));
+    } else if (const auto& d = gpu::device_info(); d.available) {
+        text = tr("GPU: %1 (compute capability %2.%3, %4 GiB, %5 GB/s peak), measured after the CPU")
+                   .arg(QString::fromStdString(d.name))
+                   .arg(d.cc_major)
+                   .arg(d.cc_minor)
+                   .arg(d.memory_total_gib, 0, 'f', 1)
+                   .arg(d.bandwidth_gbps, 0, 'f', 0);
+    } else {
+        text = tr("GPU: none (%1)").arg(QString::fromStdString(d.reason));
+    }
+    if (report_ && !report_->gpu.failures.empty())
+        text += QLatin1Char('\n') + tr("GPU measurements that failed: %1").arg(QString::fromStdString(report_->gpu.failures));
+    gpuLine_->setText(text);
+}
+
+// One row per measurement, CPU rows then GPU rows, as the report holds them; the numbers are the
+// report's, formatted.
+void SpeedView::fillTable() {
+    const QStringList headers{tr("Device"),   tr("Format"),       tr("Batch"),       tr("Median (ms)"), tr("Quartiles (ms)"),
+                              tr("Floor (ms)"), tr("x floor"),     tr("GB/s"),        tr("Floor GB/s"),  tr("GFLOP/s (GOP/s)"),
+                              tr("Weights (MB)"), tr("Kernel")};
+    table_->clear();
+    table_->setColumnCount(static_cast<int>(headers.size()));
+    table_->setHorizontalHeaderLabels(headers);
+    const int n = report_ ? static_cast<int>(report_->items.size()) : 0;
+    table_->setRowCount(n);
+    for (int i = 0; i < n; ++i) {
+        const auto& m = report_->items[static_cast<std::size_t>(i)];
+        const QStringList cells{QString::fromStdString(m.device),
+                                QString::fromLatin1(speed::format_name(m.format)),
+                                QString::number(m.batch),
+                                QString::number(m.median_ms, 'g', 4),
+                                tr("%1 - %2").arg(m.q25_ms, 0, 'g', 4).arg(m.q75_ms, 0, 'g', 4),
+                                QString::number(m.floor_ms, 'g', 4),
+                                QString::number(m.ratio_to_floor(), 'f', 2),
+                                QString::number(m.gbps, 'f', 1),
+                                QString::number(m.floor_gbps, 'f', 1),
+                                QString::number(m.gflops, 'f', 1),
+                                QString::number(m.weight_bytes / 1e6, 'f', 2),
+                                QString::fromStdString(m.path)};
+        for (int c = 0; c < static_cast<int>(cells.size()); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (c >= 2 && c <= 10) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            table_->setItem(i, c, item);
+        }
+    }
+    table_->resizeColumnsToContents();
 }
 
 void SpeedView::changeEvent(QEvent* event) {

@@ -1,11 +1,15 @@
 // SpeedView: the Speed dock (issue 7). The learner picks a layer shape (presets or free entry), the
 // batches (decode 1, prefill 512), the formats and the repeats, presses Run, and sees the measured
-// time per format beside its memory-read floor, the decode tokens/s this implies on each catalog GPU
-// and this CPU (with the seed's figures), and a roofline. The measurement runs in core's run_speed()
-// on a worker thread (QtConcurrent) with progress and cancel; the window never blocks.
+// time per format beside its memory-read floor on this CPU and, when there is one, the CUDA device
+// (a table and a chart), the decode tokens/s this implies on each catalog GPU and this CPU (with the
+// seed's figures), and a roofline against each device's measured roofs. One line says which GPU is
+// measured or why none is. The measurement (gpu::run_speed_with_gpu: core's run_speed() on the CPU,
+// then gpu/gpu_speed.h) runs on a worker thread (QtConcurrent) with progress and cancel; the window
+// never blocks. Tests inject their own measurement (setMeasurement) to show GPU rows without a device.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include <QFutureWatcher>
@@ -21,6 +25,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
+class QTableWidget;
 
 namespace ql::ui {
 
@@ -29,6 +34,10 @@ class SpeedView : public QWidget {
 public:
     explicit SpeedView(QWidget* parent = nullptr);
     ~SpeedView() override;
+
+    // What Run calls on the worker thread; by default gpu::run_speed_with_gpu (CPU, then the GPU).
+    using MeasureFn = std::function<speed::SpeedReport(const speed::SpeedRequest&, const ProgressFn&)>;
+    void setMeasurement(MeasureFn measure) { measure_ = std::move(measure); }
 
     // The request the controls describe (the rotation size is not a control: 1 GiB unless set here).
     speed::SpeedRequest request() const;
@@ -45,6 +54,9 @@ public:
     SpeedTimeChart* timeChart() const { return timeChart_; }
     DecodeTokensChart* decodeChart() const { return decodeChart_; }
     RooflineChart* rooflineChart() const { return rooflineChart_; }
+    QTableWidget* table() const { return table_; }
+    QString gpuLine() const;              // "GPU: <name> ..." or "GPU: none (<reason>)", as shown
+    QString statusText() const;
 
 public slots:
     void run();
@@ -63,6 +75,8 @@ private:
     };
     void onFinished();
     void updateDecode();
+    void fillTable();
+    void showGpuLine();
     void applyChartStyle();
     void exportChart(ChartView* chart, ExportFormat format);
 
@@ -82,11 +96,14 @@ private:
     QPushButton* cancelButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
+    QLabel* gpuLine_ = nullptr;
+    QTableWidget* table_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     SpeedTimeChart* timeChart_ = nullptr;
     DecodeTokensChart* decodeChart_ = nullptr;
     RooflineChart* rooflineChart_ = nullptr;
 
+    MeasureFn measure_;
     double rotateBytes_ = kBytesPerGiB;
     std::shared_ptr<std::atomic<bool>> cancelFlag_;
     QFutureWatcher<Outcome> watcher_;

@@ -10,7 +10,19 @@ namespace {
 
 const QColor kFormatColors[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(148, 103, 189)};
 
-QColor formatColor(speed::SpeedFormat f) { return kFormatColors[static_cast<int>(f) % 4]; }
+// One colour per timed format; W4A16 (the GPU's 4-bit) shares W4's hue, a shade darker.
+QColor formatColor(speed::SpeedFormat f) {
+    switch (f) {
+    case speed::SpeedFormat::F32: return kFormatColors[0];
+    case speed::SpeedFormat::F16: return kFormatColors[3];
+    case speed::SpeedFormat::Int8: return kFormatColors[1];
+    case speed::SpeedFormat::W4: return kFormatColors[2];
+    case speed::SpeedFormat::W4A16: return kFormatColors[2].darker(140);
+    }
+    return kFormatColors[0];
+}
+
+QString deviceKind(const speed::SpeedMeasurement& m) { return m.on_gpu ? QObject::tr("GPU") : QObject::tr("CPU"); }
 
 QCPBars* makeBars(QCustomPlot* plot, const QColor& c, double width, const QString& name) {
     auto* b = new QCPBars(plot->xAxis, plot->yAxis);
@@ -24,8 +36,9 @@ QCPBars* makeBars(QCustomPlot* plot, const QColor& c, double width, const QStrin
 }
 
 QString measurementLabel(const speed::SpeedMeasurement& m) {
-    return QStringLiteral("%1\n%2").arg(QString::fromLatin1(speed::format_name(m.format))).arg(
-        m.batch == 1 ? QObject::tr("decode (batch 1)") : QObject::tr("batch %1").arg(m.batch));
+    return QStringLiteral("%1 %2\n%3")
+        .arg(deviceKind(m), QString::fromLatin1(speed::format_name(m.format)))
+        .arg(m.batch == 1 ? QObject::tr("decode (batch 1)") : QObject::tr("batch %1").arg(m.batch));
 }
 
 } // namespace
@@ -77,6 +90,31 @@ void SpeedTimeChart::rebuild() {
         lo = std::min({lo, m.floor_ms, m.q25_ms});
         hi = std::max({hi, m.floor_ms, m.q75_ms});
     }
+    // CPU rows, then GPU rows: a vertical line between the groups and each group's device above it.
+    std::size_t firstGpu = r->items.size();
+    for (std::size_t i = 0; i < r->items.size(); ++i)
+        if (r->items[i].on_gpu) {
+            firstGpu = i;
+            break;
+        }
+    if (firstGpu > 0 && firstGpu < r->items.size()) {
+        auto* sep = new QCPItemStraightLine(this);
+        sep->point1->setCoords(static_cast<double>(firstGpu) - 0.5, 1);
+        sep->point2->setCoords(static_cast<double>(firstGpu) - 0.5, 2);
+        sep->setPen(QPen(style().foreground, 1.0, Qt::DashLine));
+        auto groupLabel = [&](double x, const std::string& device) {
+            auto* t = new QCPItemText(this);
+            t->position->setTypeX(QCPItemPosition::ptPlotCoords);
+            t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            t->position->setCoords(x, 0.02);
+            t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
+            t->setText(QString::fromStdString(device));
+            t->setFont(style().font(9));
+            t->setColor(style().foreground);
+        };
+        groupLabel((static_cast<double>(firstGpu) - 1) / 2, r->device);
+        groupLabel((static_cast<double>(firstGpu) + static_cast<double>(r->items.size()) - 1) / 2, r->items[firstGpu].device);
+    }
     // log scale: bars grow from the bottom of the axis
     kernel->setBaseValue(lo / 4);
     floor->setBaseValue(lo / 4);
@@ -87,7 +125,7 @@ void SpeedTimeChart::rebuild() {
     legend->setVisible(true);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(r->items.size()) - 0.4);
-    yAxis->setRange(lo / 4, hi * 4);
+    yAxis->setRange(lo / 4, hi * (firstGpu < r->items.size() ? 12 : 4));
     finish(false);
 }
 
@@ -98,7 +136,8 @@ QString SpeedTimeChart::tooltipAt(const QPoint& pos) const {
     const long i = std::lround(key);
     if (i < 0 || i >= static_cast<long>(r->items.size())) return {};
     const auto& m = r->items[static_cast<std::size_t>(i)];
-    return tr("%1, batch %2 (%3)\nmedian %4 ms (quartiles %5 - %6 ms)\nfloor %7 ms: %8x the floor\n%9 GB/s, %10 GFLOP/s\n%11 MB of weights, %12 copies rotated")
+    return tr("%1\n%2, batch %3 (%4)\nmedian %5 ms (quartiles %6 - %7 ms)\nfloor %8 ms: %9x the floor\n%10 GB/s, %11 GFLOP/s\n%12 MB of weights, %13 copies rotated")
+        .arg(QString::fromStdString(m.device))
         .arg(QString::fromLatin1(speed::format_name(m.format)))
         .arg(m.batch)
         .arg(QString::fromStdString(m.path))
@@ -221,38 +260,55 @@ void RooflineChart::rebuild() {
     }
     imin /= 4;
     imax *= 4;
+    const auto& gpu = r->gpu;
+    const bool withGpu = gpu.present() && gpu.read_gbps > 0;
+    double top = std::max(r->roof_int8_gops, r->roof_f32_gflops);
     // Roofs: min(bandwidth x intensity, peak), sampled densely in log space so the knee is sharp.
-    auto roof = [&](double peak, const QColor& c, const QString& name) {
-        if (peak <= 0) return;
+    auto roof = [&](double gbps, double peak, const QColor& c, Qt::PenStyle pen, const QString& name) {
+        if (peak <= 0 || gbps <= 0) return;
         QCPGraph* g = addGraph();
         g->setName(name);
         styleGraph(g, c, 2.0);
+        QPen p = g->pen();
+        p.setStyle(pen);
+        g->setPen(p);
         for (int k = 0; k <= 200; ++k) {
             const double i = imin * std::pow(imax / imin, k / 200.0);
-            g->addData(i, std::min(r->read_gbps * i, peak));
+            g->addData(i, std::min(gbps * i, peak));
         }
+        pmin = std::min(pmin, gbps * imin);
+        top = std::max(top, peak);
     };
-    roof(r->roof_int8_gops, QColor(214, 39, 40), tr("roof: %1 GB/s read, int8 peak %2 GOP/s").arg(r->read_gbps, 0, 'f', 1).arg(r->roof_int8_gops, 0, 'f', 0));
-    roof(r->roof_f32_gflops, QColor(127, 127, 127), tr("roof: %1 GB/s read, FP32 peak %2 GFLOP/s").arg(r->read_gbps, 0, 'f', 1).arg(r->roof_f32_gflops, 0, 'f', 0));
-    for (speed::SpeedFormat f : {speed::SpeedFormat::F32, speed::SpeedFormat::Int8, speed::SpeedFormat::W4}) {
-        QCPGraph* g = nullptr;
-        for (const auto& m : r->items) {
-            if (m.format != f) continue;
-            if (!g) {
-                g = addGraph();
-                g->setName(QString::fromLatin1(speed::format_name(f)));
-                g->setLineStyle(QCPGraph::lsNone);
-                g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, formatColor(f), formatColor(f), 9 * style().scale));
+    roof(r->read_gbps, r->roof_int8_gops, QColor(214, 39, 40), Qt::SolidLine,
+         tr("CPU roof: %1 GB/s read, int8 peak %2 GOP/s").arg(r->read_gbps, 0, 'f', 1).arg(r->roof_int8_gops, 0, 'f', 0));
+    roof(r->read_gbps, r->roof_f32_gflops, QColor(127, 127, 127), Qt::SolidLine,
+         tr("CPU roof: %1 GB/s read, FP32 peak %2 GFLOP/s").arg(r->read_gbps, 0, 'f', 1).arg(r->roof_f32_gflops, 0, 'f', 0));
+    if (withGpu)
+        roof(gpu.read_gbps, gpu.roof_gflops, QColor(23, 190, 207), Qt::DashLine,
+             tr("GPU roof: %1 GB/s read, best product %2 GFLOP/s").arg(gpu.read_gbps, 0, 'f', 0).arg(gpu.roof_gflops, 0, 'f', 0));
+    // One scatter per (device, format): discs on the CPU, squares on the GPU.
+    for (bool onGpu : {false, true})
+        for (speed::SpeedFormat f : {speed::SpeedFormat::F32, speed::SpeedFormat::F16, speed::SpeedFormat::Int8, speed::SpeedFormat::W4,
+                                     speed::SpeedFormat::W4A16}) {
+            QCPGraph* g = nullptr;
+            for (const auto& m : r->items) {
+                if (m.format != f || m.on_gpu != onGpu) continue;
+                if (!g) {
+                    g = addGraph();
+                    g->setName(QStringLiteral("%1 %2").arg(deviceKind(m), QString::fromLatin1(speed::format_name(f))));
+                    g->setLineStyle(QCPGraph::lsNone);
+                    g->setScatterStyle(QCPScatterStyle(onGpu ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssDisc, formatColor(f),
+                                                       formatColor(f), 9 * style().scale));
+                }
+                g->addData(m.intensity, m.gflops);
+                auto* label = new QCPItemText(this);
+                label->position->setCoords(m.intensity, m.gflops);
+                label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+                label->setText(QStringLiteral(" %1 b%2").arg(QString::fromLatin1(speed::format_name(f))).arg(m.batch));
+                label->setFont(style().font(8));
+                label->setColor(style().foreground);
             }
-            g->addData(m.intensity, m.gflops);
-            auto* label = new QCPItemText(this);
-            label->position->setCoords(m.intensity, m.gflops);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-            label->setText(QStringLiteral(" %1 b%2").arg(QString::fromLatin1(speed::format_name(f))).arg(m.batch));
-            label->setFont(style().font(8));
-            label->setColor(style().foreground);
         }
-    }
     xAxis->setScaleType(QCPAxis::stLogarithmic);
     yAxis->setScaleType(QCPAxis::stLogarithmic);
     xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
@@ -261,7 +317,7 @@ void RooflineChart::rebuild() {
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     finish(false);
     xAxis->setRange(imin, imax);
-    yAxis->setRange(std::min(pmin, r->read_gbps * imin) / 2, std::max(r->roof_int8_gops, r->roof_f32_gflops) * 2);
+    yAxis->setRange(pmin / 2, top * 2);
     finish(false);
 }
 

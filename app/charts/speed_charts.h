@@ -27,8 +27,8 @@ private:
     SpeedChartData data_;
 };
 
-// Grouped log-scale bars: per (format, batch), the median time (with its interquartile spread) and
-// the plain read of the same bytes.
+// Grouped log-scale bars: per (device, format, batch), the median time (with its interquartile spread)
+// and the plain read of the same bytes on the same device; CPU rows, then GPU rows after a dashed line.
 class SpeedTimeChart : public SpeedChartBase {
     Q_OBJECT
 public:
@@ -55,8 +55,9 @@ protected:
     void rebuild() override;
 };
 
-// Log-log: arithmetic intensity (operations per byte) vs achieved GFLOP/s of each measurement, under
-// the measured roofs min(bandwidth x intensity, compute peak) for FP32 and int8.
+// Log-log: arithmetic intensity (operations per byte) vs achieved GFLOP/s of each measurement (discs on
+// the CPU, squares on the GPU), under the measured roofs min(bandwidth x intensity, compute peak): the
+// CPU's for FP32 and int8, and, with GPU rows, the GPU's (its best floor and its best product, dashed).
 class RooflineChart : public SpeedChartBase {
     Q_OBJECT
 public:

@@ -1,11 +1,20 @@
 // The Speed dock (app/speed_view.*), offscreen: a tiny measurement runs off the GUI thread, and each
 // chart then holds the report's numbers (medians and floors in the time chart, tokens/s from the
 // measured read bandwidth in the decode chart, intensity and GFLOP/s in the roofline); cancel keeps
-// the last complete report.
+// the last complete report. An injected measurement with GPU rows shows them in the table, the time
+// chart and the roofline (with the GPU's roof) without a device; the GPU line names the device or
+// says why there is none.
 #include <QtTest>
 
-#include <QSignalSpy>
+#include <algorithm>
+#include <atomic>
 
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QThread>
+
+#include "gpu/gpu_backend.h"
 #include "speed_view.h"
 
 using namespace ql;
@@ -22,6 +31,57 @@ QCPGraph* graphNamed(QCustomPlot* p, const QString& name) {
     for (int i = 0; i < p->graphCount(); ++i)
         if (p->graph(i)->name() == name) return p->graph(i);
     return nullptr;
+}
+QCPGraph* graphStartingWith(QCustomPlot* p, const QString& prefix) {
+    for (int i = 0; i < p->graphCount(); ++i)
+        if (p->graph(i)->name().startsWith(prefix)) return p->graph(i);
+    return nullptr;
+}
+
+speed::SpeedMeasurement row(speed::SpeedFormat f, bool gpu, std::int64_t batch, double median, double floor) {
+    speed::SpeedMeasurement m;
+    m.format = f;
+    m.on_gpu = gpu;
+    m.device = gpu ? "CUDA: Test H100" : "CPU: Test CPU";
+    m.path = gpu ? "cuBLAS GemmEx" : "avx2";
+    m.batch = batch;
+    m.rows = 4096;
+    m.cols = 4096;
+    m.weight_bytes = 4096.0 * 4096 * (f == speed::SpeedFormat::F16 ? 2 : 4);
+    m.copies = 8;
+    m.median_ms = median;
+    m.min_ms = m.q25_ms = 0.9 * median;
+    m.max_ms = m.q75_ms = 1.1 * median;
+    m.floor_ms = floor;
+    m.gbps = m.weight_bytes / (median * 1e6);
+    m.floor_gbps = m.weight_bytes / (floor * 1e6);
+    m.gflops = 2.0 * batch * 4096 * 4096 / (median * 1e6);
+    m.intensity = speed::arithmetic_intensity(batch, 4096, 4096, m.weight_bytes);
+    return m;
+}
+
+// A made-up report: two CPU rows and, with a GPU, fp16 decode and prefill rows on "Test H100".
+speed::SpeedReport fakeReport(bool withGpu) {
+    speed::SpeedReport r;
+    r.rows = r.cols = 4096;
+    r.device = "CPU: Test CPU";
+    r.isa = "avx2";
+    r.threads = 2;
+    r.read_gbps = 20;
+    r.roof_f32_gflops = 100;
+    r.roof_int8_gops = 400;
+    r.items = {row(speed::SpeedFormat::F32, false, 1, 3.4, 3.3), row(speed::SpeedFormat::F32, false, 512, 700, 3.3)};
+    if (withGpu) {
+        r.items.push_back(row(speed::SpeedFormat::F16, true, 1, 0.015, 0.012));
+        r.items.push_back(row(speed::SpeedFormat::F16, true, 512, 0.05, 0.012));
+        r.gpu.device = "CUDA: Test H100";
+        r.gpu.read_gbps = 2800;
+        r.gpu.peak_gbps = 3352;
+        r.gpu.roof_gflops = r.items[3].gflops;
+    } else {
+        r.gpu.none_reason = "no CUDA device: test";
+    }
+    return r;
 }
 } // namespace
 
@@ -67,20 +127,131 @@ private slots:
         }
 
         // roofline: one point per measurement at (intensity, GFLOP/s)
-        for (const char* fmt : {"fp32", "int8", "w4"}) {
+        for (const char* fmt : {"CPU fp32", "CPU int8", "CPU w4"}) {
             QCPGraph* g = graphNamed(v.rooflineChart(), fmt);
             QVERIFY2(g, fmt);
             QCOMPARE(g->data()->size(), 2);
         }
-        QCPGraph* w4 = graphNamed(v.rooflineChart(), "w4");
+        QCPGraph* w4 = graphNamed(v.rooflineChart(), "CPU w4");
         QCOMPARE(w4->data()->at(0)->key, r->items[4].intensity);
         QCOMPARE(w4->data()->at(0)->value, r->items[4].gflops);
+
+        // the table: one row per measurement, the report's device and format
+        QCOMPARE(v.table()->rowCount(), 6);
+        QCOMPARE(v.table()->item(4, 1)->text(), QStringLiteral("w4"));
+        QCOMPARE(v.table()->item(0, 0)->text(), QString::fromStdString(r->device));
+
+        // without a device (this machine, CI) the GPU line says so and names the reason
+        if (!gpu::device_info().available) {
+            QCOMPARE(v.gpuLine(), QStringLiteral("GPU: none (%1)").arg(QString::fromStdString(gpu::device_info().reason)));
+            QVERIFY(std::none_of(r->items.begin(), r->items.end(), [](const auto& m) { return m.on_gpu; }));
+        }
 
         // the charts render to a file like every other chart
         QTemporaryDir dir;
         QString error;
         QVERIFY2(renderChart(*v.rooflineChart(), dir.filePath("roofline.svg"), ExportFormat::Svg, QSize(800, 500), 96, &error), qPrintable(error));
         QVERIFY(QFileInfo(dir.filePath("roofline.svg")).size() > 1000);
+    }
+
+    // Before any run, the GPU line describes this machine's device or why there is none.
+    void gpuLineBeforeARun() {
+        SpeedView v;
+        const auto& d = gpu::device_info();
+        if (d.available) QVERIFY2(v.gpuLine().contains(QString::fromStdString(d.name)), qPrintable(v.gpuLine()));
+        else QCOMPARE(v.gpuLine(), QStringLiteral("GPU: none (%1)").arg(QString::fromStdString(d.reason)));
+        QVERIFY(v.findChild<QLabel*>(QStringLiteral("speedGpuLine"))->isVisibleTo(&v));
+        QCOMPARE(v.table()->rowCount(), 0);
+    }
+
+    // An injected measurement (a made-up report): with GPU rows, the table, the time chart and the
+    // roofline show them with their own floors and the GPU's roof; without, CPU rows only and the
+    // reason in the GPU line.
+    void injectedMeasurement_data() {
+        QTest::addColumn<bool>("withGpu");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<QString>("gpuLine");
+        QTest::newRow("GPU rows") << true << 4 << "GPU: CUDA: Test H100, read 2800 GB/s measured (3352 GB/s peak), best product 343597 GFLOP/s";
+        QTest::newRow("no GPU") << false << 2 << "GPU: none (no CUDA device: test)";
+    }
+    void injectedMeasurement() {
+        QFETCH(bool, withGpu);
+        QFETCH(int, rows);
+        QFETCH(QString, gpuLine);
+        SpeedView v;
+        v.resize(1200, 700);
+        std::vector<std::size_t> seen;
+        v.setMeasurement([withGpu, &seen](const speed::SpeedRequest&, const ProgressFn& progress) {
+            for (std::size_t d : {500, 1000, 1500, 2000}) {
+                seen.push_back(d);
+                if (!progress(d, 2000)) break;
+            }
+            return fakeReport(withGpu);
+        });
+        QSignalSpy done(&v, &SpeedView::finished);
+        v.run();
+        QVERIFY(done.count() == 1 || done.wait(30000));
+        QCOMPARE(seen.size(), std::size_t(4));
+        const auto r = v.report();
+        QVERIFY(r);
+        QCOMPARE(v.gpuLine(), gpuLine);
+
+        // table: CPU rows, then GPU rows with the device's name, its kernel and its own floor
+        QTableWidget* t = v.table();
+        QCOMPARE(t->rowCount(), rows);
+        QCOMPARE(t->item(0, 0)->text(), QStringLiteral("CPU: Test CPU"));
+        if (withGpu) {
+            QCOMPARE(t->item(2, 0)->text(), QStringLiteral("CUDA: Test H100"));
+            QCOMPARE(t->item(2, 1)->text(), QStringLiteral("fp16"));
+            QCOMPARE(t->item(3, 2)->text(), QStringLiteral("512"));
+            QCOMPARE(t->item(2, 5)->text(), QStringLiteral("0.012"));
+            QCOMPARE(t->item(2, 6)->text(), QStringLiteral("1.25"));
+            QCOMPARE(t->item(2, 11)->text(), QStringLiteral("cuBLAS GemmEx"));
+        }
+
+        // time chart: every row's median and floor, GPU ones included
+        const auto tb = bars(v.timeChart());
+        QCOMPARE(tb.size(), std::size_t(2));
+        QCOMPARE(tb[0]->data()->size(), rows);
+        for (int i = 0; i < rows; ++i) {
+            QCOMPARE(tb[0]->data()->at(i)->value, r->items[std::size_t(i)].median_ms);
+            QCOMPARE(tb[1]->data()->at(i)->value, r->items[std::size_t(i)].floor_ms);
+        }
+
+        // roofline: GPU points at (intensity, GFLOP/s) and the GPU roof min(read x intensity, best product)
+        QCPGraph* gpuPoints = graphNamed(v.rooflineChart(), "GPU fp16");
+        QCPGraph* gpuRoof = graphStartingWith(v.rooflineChart(), "GPU roof");
+        QCOMPARE(gpuPoints != nullptr, withGpu);
+        QCOMPARE(gpuRoof != nullptr, withGpu);
+        QVERIFY(graphNamed(v.rooflineChart(), "CPU fp32"));
+        if (withGpu) {
+            QCOMPARE(gpuPoints->data()->size(), 2);
+            QCOMPARE(gpuPoints->data()->at(1)->key, r->items[3].intensity);
+            QCOMPARE(gpuPoints->data()->at(1)->value, r->items[3].gflops);
+            const auto first = gpuRoof->data()->at(0), last = gpuRoof->data()->at(gpuRoof->data()->size() - 1);
+            QVERIFY(std::fabs(first->value - 2800 * first->key) <= 1e-9 * first->value);  // bandwidth slope at low intensity
+            QCOMPARE(last->value, r->gpu.roof_gflops);                                      // flat at the best product
+        }
+    }
+
+    // Cancel reaches the measurement while it runs in its GPU half (progress past 1000 of 2000).
+    void cancelDuringTheGpuPart() {
+        SpeedView v;
+        std::atomic<bool> inGpuPart{false};
+        v.setMeasurement([&inGpuPart](const speed::SpeedRequest&, const ProgressFn& progress) {
+            speed::SpeedReport r = fakeReport(true);
+            inGpuPart = true;
+            while (progress(1500, 2000)) QThread::msleep(1);
+            r.cancelled = true;
+            return r;
+        });
+        QSignalSpy done(&v, &SpeedView::finished);
+        v.run();
+        QTRY_VERIFY_WITH_TIMEOUT(inGpuPart.load(), 30000);
+        v.cancel();
+        QVERIFY(done.count() == 1 || done.wait(30000));
+        QVERIFY(!v.report());
+        QCOMPARE(v.table()->rowCount(), 0);
     }
 
     void cancelKeepsTheLastReport() {
