@@ -1,4 +1,5 @@
-// Starts the QuantLens window: `quantlens`, `quantlens FILE`, `quantlens --session FILE`.
+// Starts the QuantLens window: `quantlens`, `quantlens FILE`, `quantlens --session FILE`,
+// `quantlens --view speed` (a panel in front at start, e.g. for a class).
 #include "gui_main.h"
 
 #include <QApplication>
@@ -7,6 +8,7 @@
 #include <QLocale>
 #include <QTranslator>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -40,8 +42,12 @@ int run_gui(int argc, char** argv) {
     p.addVersionOption();
     QCommandLineOption session(QStringList{QStringLiteral("session")}, QStringLiteral("Open a session file."), QStringLiteral("FILE"));
     QCommandLineOption language(QStringList{QStringLiteral("lang")}, QStringLiteral("Interface language: en or zh_CN."), QStringLiteral("LANG"));
+    QCommandLineOption viewOpt(QStringList{QStringLiteral("view")},
+                               QStringLiteral("Bring a panel to the front at start: speed, calibration, metrics, setup, modelBrowser."),
+                               QStringLiteral("NAME"));
     p.addOption(session);
     p.addOption(language);
+    p.addOption(viewOpt);
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A weights file to analyse."));
     p.process(app);
     const QByteArray langArg = p.value(language).toLatin1();
@@ -50,6 +56,10 @@ int run_gui(int argc, char** argv) {
     w.show();
     if (p.isSet(session)) w.openSession(p.value(session));
     else if (!p.positionalArguments().isEmpty()) w.loadTensorFile(p.positionalArguments().first());
+    if (p.isSet(viewOpt) && !w.showDock(p.value(viewOpt))) {
+        std::fprintf(stderr, "quantlens: no panel named '%s' (speed, calibration, metrics, setup, modelBrowser)\n", qPrintable(p.value(viewOpt)));
+        return 2;
+    }
     return app.exec();
 }
 

@@ -384,7 +384,7 @@ void MainWindow::buildActions() {
         chartDocks_[3]->raise();
         for (QAction* a : {darkAction_, presentationAction_})
             connect(a, &QAction::toggled, speedView, [this, speedView] { speedView->setChartStyle(makeChartStyle(dark_, presentation_)); });
-        view->addAction(tr("&Speed: measure formats on this CPU..."), speedDock, [speedDock] { speedDock->show(); speedDock->raise(); });
+        view->addAction(tr("&Speed: measure formats on this CPU and GPU..."), speedDock, [speedDock] { speedDock->show(); speedDock->raise(); });
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -576,6 +576,14 @@ void MainWindow::applyStyle() {
     applyApplicationTheme(*qApp, dark_, presentation_);
     const ChartStyle st = makeChartStyle(dark_, presentation_);
     for (ChartView* c : charts_) c->setChartStyle(st);
+}
+
+bool MainWindow::showDock(const QString& name) {
+    auto* dock = findChild<QDockWidget*>(name + QStringLiteral("Dock"));
+    if (!dock) return false;
+    dock->show();
+    dock->raise();
+    return true;
 }
 
 void MainWindow::setPresentationMode(bool on) {

@@ -48,6 +48,9 @@ public:
     bool presentationMode() const { return presentation_; }
     bool darkTheme() const { return dark_; }
     static QString shortChartTitle(const QString& chartId);  // translated dock/tab title
+    // Shows and raises the dock named "<name>Dock" (speed, calibration, metrics, setup, modelBrowser,
+    // modelSurvey); false when there is none of that name.
+    bool showDock(const QString& name);
 
 public slots:
     void setPresentationMode(bool on);

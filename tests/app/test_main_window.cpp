@@ -4,6 +4,7 @@
 // the table against core's own report for the same setup (ql::analyze called directly).
 #include <QtTest>
 
+#include <QDockWidget>
 #include <QSlider>
 #include <QStandardPaths>
 #include <QTranslator>
@@ -261,6 +262,22 @@ private slots:
     }
 
     // Presentation mode: larger fonts and thicker lines on every chart; the theme switches colours.
+    // `quantlens --view NAME` brings a dock to the front by name; an unknown name is refused.
+    void showDockByName_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("exists");
+        QTest::newRow("speed") << "speed" << true;
+        QTest::newRow("calibration") << "calibration" << true;
+        QTest::newRow("metrics") << "metrics" << true;
+        QTest::newRow("unknown") << "nosuchpanel" << false;
+    }
+    void showDockByName() {
+        QFETCH(QString, name);
+        QFETCH(bool, exists);
+        QCOMPARE(w_->showDock(name), exists);
+        if (exists) QVERIFY(!w_->findChild<QDockWidget*>(name + QStringLiteral("Dock"))->isHidden());
+    }
+
     void presentationAndTheme() {
         ChartView* c = w_->chart("error_distribution");
         const double font = c->xAxis->labelFont().pointSizeF();
