@@ -151,6 +151,14 @@
             <numerusform>Survey finished: %n weight tensors</numerusform>
         </translation>
     </message>
+    <message>
+        <source>GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Session</name>
@@ -1484,11 +1492,11 @@ min %1, max %2, mean %3, std %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Speed: measure formats on this CPU...</source>
+        <source>Cannot open the model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Cannot open the model file</source>
+        <source>&amp;Speed: measure formats on this CPU and GPU...</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1840,11 +1848,15 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>roof: %1 GB/s read, int8 peak %2 GOP/s</source>
+        <source>CPU roof: %1 GB/s read, int8 peak %2 GOP/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>roof: %1 GB/s read, FP32 peak %2 GFLOP/s</source>
+        <source>CPU roof: %1 GB/s read, FP32 peak %2 GFLOP/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU roof: %1 GB/s read, best product %2 GFLOP/s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2019,11 +2031,12 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1, batch %2 (%3)
-median %4 ms (quartiles %5 - %6 ms)
-floor %7 ms: %8x the floor
-%9 GB/s, %10 GFLOP/s
-%11 MB of weights, %12 copies rotated</source>
+        <source>%1
+%2, batch %3 (%4)
+median %5 ms (quartiles %6 - %7 ms)
+floor %8 ms: %9x the floor
+%10 GB/s, %11 GFLOP/s
+%12 MB of weights, %13 copies rotated</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2118,10 +2131,6 @@ floor %7 ms: %8x the floor
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Times y = x W^T on this CPU next to a plain read of the same bytes.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Time vs floor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2135,10 +2144,6 @@ floor %7 ms: %8x the floor
     </message>
     <message>
         <source>Choose at least one batch and one format.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Measuring ...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2171,6 +2176,86 @@ floor %7 ms: %8x the floor
     </message>
     <message>
         <source>Wrote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Times y = x W^T on this CPU, and on the GPU when there is one, next to a plain read of the same bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring on the CPU, then on the GPU ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring on the CPU ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU: %1, read %2 GB/s measured (%3 GB/s peak), best product %4 GFLOP/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU: none (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU: %1 (compute capability %2.%3, %4 GiB, %5 GB/s peak), measured after the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU measurements that failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quartiles (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Floor (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>x floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GB/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Floor GB/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GFLOP/s (GOP/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights (MB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 - %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

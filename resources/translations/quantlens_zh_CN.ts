@@ -149,6 +149,14 @@
             <numerusform>概览完成：%n 个权重张量</numerusform>
         </translation>
     </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
 </context>
 <context>
     <name>Session</name>
@@ -1498,12 +1506,12 @@ min %1, max %2, mean %3, std %4</source>
         <translation>速度</translation>
     </message>
     <message>
-        <source>&amp;Speed: measure formats on this CPU...</source>
-        <translation>速度(&amp;S)：在此 CPU 上测量各格式...</translation>
-    </message>
-    <message>
         <source>Cannot open the model file</source>
         <translation>无法打开模型文件</translation>
+    </message>
+    <message>
+        <source>&amp;Speed: measure formats on this CPU and GPU...</source>
+        <translation>速度(&amp;S)：在此 CPU 和 GPU 上测量各格式...</translation>
     </message>
 </context>
 <context>
@@ -1860,12 +1868,16 @@ MSE %4</translation>
         <translation>点击“运行”开始测量</translation>
     </message>
     <message>
-        <source>roof: %1 GB/s read, int8 peak %2 GOP/s</source>
-        <translation>屋顶：读取 %1 GB/s，int8 峰值 %2 GOP/s</translation>
+        <source>CPU roof: %1 GB/s read, int8 peak %2 GOP/s</source>
+        <translation>CPU 屋顶：读取 %1 GB/s，int8 峰值 %2 GOP/s</translation>
     </message>
     <message>
-        <source>roof: %1 GB/s read, FP32 peak %2 GFLOP/s</source>
-        <translation>屋顶：读取 %1 GB/s，FP32 峰值 %2 GFLOP/s</translation>
+        <source>CPU roof: %1 GB/s read, FP32 peak %2 GFLOP/s</source>
+        <translation>CPU 屋顶：读取 %1 GB/s，FP32 峰值 %2 GFLOP/s</translation>
+    </message>
+    <message>
+        <source>GPU roof: %1 GB/s read, best product %2 GFLOP/s</source>
+        <translation>GPU 屋顶：读取 %1 GB/s，最快乘积 %2 GFLOP/s</translation>
     </message>
 </context>
 <context>
@@ -2039,16 +2051,18 @@ MSE %4</translation>
         <translation>下限的 %1 倍</translation>
     </message>
     <message>
-        <source>%1, batch %2 (%3)
-median %4 ms (quartiles %5 - %6 ms)
-floor %7 ms: %8x the floor
-%9 GB/s, %10 GFLOP/s
-%11 MB of weights, %12 copies rotated</source>
-        <translation>%1，批大小 %2（%3）
-中位数 %4 毫秒（四分位数 %5 - %6 毫秒）
-下限 %7 毫秒：下限的 %8 倍
-%9 GB/s，%10 GFLOP/s
-权重 %11 MB，轮换 %12 份副本</translation>
+        <source>%1
+%2, batch %3 (%4)
+median %5 ms (quartiles %6 - %7 ms)
+floor %8 ms: %9x the floor
+%10 GB/s, %11 GFLOP/s
+%12 MB of weights, %13 copies rotated</source>
+        <translation>%1
+%2，批大小 %3（%4）
+中位数 %5 毫秒（四分位数 %6 - %7 毫秒）
+下限 %8 毫秒：下限的 %9 倍
+%10 GB/s，%11 GFLOP/s
+权重 %12 MB，轮换 %13 份副本</translation>
     </message>
 </context>
 <context>
@@ -2142,10 +2156,6 @@ floor %7 ms: %8x the floor
         <translation>取消</translation>
     </message>
     <message>
-        <source>Times y = x W^T on this CPU next to a plain read of the same bytes.</source>
-        <translation>在此 CPU 上计时 y = x W^T，并与读取相同字节的时间对比。</translation>
-    </message>
-    <message>
         <source>Time vs floor</source>
         <translation>时间与下限</translation>
     </message>
@@ -2160,10 +2170,6 @@ floor %7 ms: %8x the floor
     <message>
         <source>Choose at least one batch and one format.</source>
         <translation>请至少选择一个批大小和一种格式。</translation>
-    </message>
-    <message>
-        <source>Measuring ...</source>
-        <translation>正在测量...</translation>
     </message>
     <message>
         <source>Measurement failed: %1</source>
@@ -2196,6 +2202,86 @@ floor %7 ms: %8x the floor
     <message>
         <source>Wrote %1</source>
         <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Times y = x W^T on this CPU, and on the GPU when there is one, next to a plain read of the same bytes.</source>
+        <translation>在此 CPU 上（如有 GPU 也在 GPU 上）计时 y = x W^T，并与读取相同字节的时间对比。</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <source>Measuring on the CPU, then on the GPU ...</source>
+        <translation>正在 CPU 上测量，然后在 GPU 上测量...</translation>
+    </message>
+    <message>
+        <source>Measuring on the CPU ...</source>
+        <translation>正在 CPU 上测量...</translation>
+    </message>
+    <message>
+        <source>GPU: %1, read %2 GB/s measured (%3 GB/s peak), best product %4 GFLOP/s</source>
+        <translation>GPU：%1，实测读取 %2 GB/s（峰值 %3 GB/s），最快乘积 %4 GFLOP/s</translation>
+    </message>
+    <message>
+        <source>GPU: none (%1)</source>
+        <translation>GPU：无（%1）</translation>
+    </message>
+    <message>
+        <source>GPU: %1 (compute capability %2.%3, %4 GiB, %5 GB/s peak), measured after the CPU</source>
+        <translation>GPU：%1（计算能力 %2.%3，%4 GiB，峰值 %5 GB/s），在 CPU 之后测量</translation>
+    </message>
+    <message>
+        <source>GPU measurements that failed: %1</source>
+        <translation>失败的 GPU 测量：%1</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Median (ms)</source>
+        <translation>中位数（毫秒）</translation>
+    </message>
+    <message>
+        <source>Quartiles (ms)</source>
+        <translation>四分位数（毫秒）</translation>
+    </message>
+    <message>
+        <source>Floor (ms)</source>
+        <translation>下限（毫秒）</translation>
+    </message>
+    <message>
+        <source>x floor</source>
+        <translation>下限倍数</translation>
+    </message>
+    <message>
+        <source>GB/s</source>
+        <translation>GB/s</translation>
+    </message>
+    <message>
+        <source>Floor GB/s</source>
+        <translation>下限 GB/s</translation>
+    </message>
+    <message>
+        <source>GFLOP/s (GOP/s)</source>
+        <translation>GFLOP/s（GOP/s）</translation>
+    </message>
+    <message>
+        <source>Weights (MB)</source>
+        <translation>权重（MB）</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>内核</translation>
+    </message>
+    <message>
+        <source>%1 - %2</source>
+        <translation>%1 - %2</translation>
     </message>
 </context>
 <context>
