@@ -2,6 +2,8 @@
 // present) on a worker thread -> table and charts.
 #include "speed_view.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,6 +16,8 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QHeaderView>
 #include <QTabWidget>
@@ -135,11 +139,15 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
                          controls);
     status_->setWordWrap(true);
     form->addRow(status_);
+    // The GPU line first, where a small dock still shows it.
     gpuLine_ = new QLabel(controls);
     gpuLine_->setObjectName(QStringLiteral("speedGpuLine"));
     gpuLine_->setWordWrap(true);
     gpuLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addRow(gpuLine_);
+    QFont bold = gpuLine_->font();
+    bold.setBold(true);
+    gpuLine_->setFont(bold);
+    form->insertRow(0, gpuLine_);
     showGpuLine();
     connect(runButton_, &QPushButton::clicked, this, &SpeedView::run);
     connect(cancelButton_, &QPushButton::clicked, this, &SpeedView::cancel);
@@ -164,8 +172,15 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
         connect(c, &ChartView::exportRequested, this, &SpeedView::exportChart);
 
     auto* layout = new QHBoxLayout(this);
-    controls->setMaximumWidth(420);
-    layout->addWidget(controls);
+    // The controls scroll up and down when the dock is short rather than squeeze their rows together.
+    controls->setMaximumWidth(470);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(controls);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFixedWidth(std::min(470, std::max(controls->minimumSizeHint().width(), 300)) + scroll->verticalScrollBar()->sizeHint().width());
+    layout->addWidget(scroll);
     layout->addWidget(tabs_, 1);
 
     connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &SpeedView::onFinished);

@@ -35,10 +35,11 @@ QCPBars* makeBars(QCustomPlot* plot, const QColor& c, double width, const QStrin
     return b;
 }
 
+// Under each pair of bars: the format and the batch (the device names its group above the bars).
 QString measurementLabel(const speed::SpeedMeasurement& m) {
-    return QStringLiteral("%1 %2\n%3")
-        .arg(deviceKind(m), QString::fromLatin1(speed::format_name(m.format)))
-        .arg(m.batch == 1 ? QObject::tr("decode (batch 1)") : QObject::tr("batch %1").arg(m.batch));
+    return QStringLiteral("%1\n%2")
+        .arg(QString::fromLatin1(speed::format_name(m.format)))
+        .arg(m.batch == 1 ? QObject::tr("decode") : QObject::tr("batch %1").arg(m.batch));
 }
 
 } // namespace
@@ -58,7 +59,7 @@ QString SpeedTimeChart::title() const {
 
 void SpeedTimeChart::rebuild() {
     resetPlot();
-    setAxisTitles(tr("Format and batch"), tr("Time per product (ms, log scale)"));
+    setAxisTitles(tr("Format and batch (decode = batch 1)"), tr("Time per product (ms, log scale)"));
     const auto& r = speedData().report;
     if (!r || r->items.empty()) {
         addNote(tr("Press Run to measure"));
@@ -90,30 +91,31 @@ void SpeedTimeChart::rebuild() {
         lo = std::min({lo, m.floor_ms, m.q25_ms});
         hi = std::max({hi, m.floor_ms, m.q75_ms});
     }
-    // CPU rows, then GPU rows: a vertical line between the groups and each group's device above it.
+    // CPU rows, then GPU rows: each group's device above it, a dashed line between the groups.
     std::size_t firstGpu = r->items.size();
     for (std::size_t i = 0; i < r->items.size(); ++i)
         if (r->items[i].on_gpu) {
             firstGpu = i;
             break;
         }
+    auto groupLabel = [&](std::size_t from, std::size_t to, const std::string& device) {
+        if (from >= to) return;
+        auto* t = new QCPItemText(this);
+        t->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        t->position->setCoords((static_cast<double>(from) + static_cast<double>(to) - 1) / 2, 0.16);
+        t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
+        t->setText(QString::fromStdString(device));
+        t->setFont(style().font(10, true));
+        t->setColor(style().foreground);
+    };
+    groupLabel(0, firstGpu, r->device);
+    if (firstGpu < r->items.size()) groupLabel(firstGpu, r->items.size(), r->items[firstGpu].device);
     if (firstGpu > 0 && firstGpu < r->items.size()) {
         auto* sep = new QCPItemStraightLine(this);
         sep->point1->setCoords(static_cast<double>(firstGpu) - 0.5, 1);
         sep->point2->setCoords(static_cast<double>(firstGpu) - 0.5, 2);
         sep->setPen(QPen(style().foreground, 1.0, Qt::DashLine));
-        auto groupLabel = [&](double x, const std::string& device) {
-            auto* t = new QCPItemText(this);
-            t->position->setTypeX(QCPItemPosition::ptPlotCoords);
-            t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            t->position->setCoords(x, 0.02);
-            t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
-            t->setText(QString::fromStdString(device));
-            t->setFont(style().font(9));
-            t->setColor(style().foreground);
-        };
-        groupLabel((static_cast<double>(firstGpu) - 1) / 2, r->device);
-        groupLabel((static_cast<double>(firstGpu) + static_cast<double>(r->items.size()) - 1) / 2, r->items[firstGpu].device);
     }
     // log scale: bars grow from the bottom of the axis
     kernel->setBaseValue(lo / 4);
@@ -125,7 +127,7 @@ void SpeedTimeChart::rebuild() {
     legend->setVisible(true);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(r->items.size()) - 0.4);
-    yAxis->setRange(lo / 4, hi * (firstGpu < r->items.size() ? 12 : 4));
+    yAxis->setRange(lo / 4, hi * 30);  // room above the bars for the legend and the device names
     finish(false);
 }
 

@@ -62,10 +62,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>decode (batch 1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>batch %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -157,6 +153,10 @@
     </message>
     <message>
         <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decode</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2003,10 +2003,6 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Format and batch</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Time per product (ms, log scale)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2037,6 +2033,10 @@ median %5 ms (quartiles %6 - %7 ms)
 floor %8 ms: %9x the floor
 %10 GB/s, %11 GFLOP/s
 %12 MB of weights, %13 copies rotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format and batch (decode = batch 1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -62,10 +62,6 @@
         <translation>张量 %1 = %2 个权重，FP32 占 %3</translation>
     </message>
     <message>
-        <source>decode (batch 1)</source>
-        <translation>解码（批大小 1）</translation>
-    </message>
-    <message>
         <source>batch %1</source>
         <translation>批大小 %1</translation>
     </message>
@@ -156,6 +152,10 @@
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+    <message>
+        <source>decode</source>
+        <translation>解码</translation>
     </message>
 </context>
 <context>
@@ -2023,10 +2023,6 @@ MSE %4</translation>
         <translation>%1 x %2 层每次乘积的时间与内存读取下限</translation>
     </message>
     <message>
-        <source>Format and batch</source>
-        <translation>格式与批大小</translation>
-    </message>
-    <message>
         <source>Time per product (ms, log scale)</source>
         <translation>每次乘积的时间（毫秒，对数坐标）</translation>
     </message>
@@ -2063,6 +2059,10 @@ floor %8 ms: %9x the floor
 下限 %8 毫秒：下限的 %9 倍
 %10 GB/s，%11 GFLOP/s
 权重 %12 MB，轮换 %13 份副本</translation>
+    </message>
+    <message>
+        <source>Format and batch (decode = batch 1)</source>
+        <translation>格式与批大小（解码 = 批大小 1）</translation>
     </message>
 </context>
 <context>
