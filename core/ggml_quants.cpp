@@ -8,25 +8,13 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
+#include "core/ggml_quants_detail.h"
 #include "core/half.h"
 
 namespace ql::ggml {
 
-namespace detail {
-// Vectorised block-parallel paths (ggml_quants_simd.cpp); each returns the number of blocks it did
-// (a multiple of its lane count, possibly 0), the caller finishes the rest with the scalar reference.
-std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y);
-std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y);
-std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
-std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ8_0* y);
-std::int64_t quantize_q4_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_0* y);
-std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_1* y);
-std::int64_t quantize_q5_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_0* y);
-void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
-void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
-void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
-} // namespace detail
 
 namespace {
 
@@ -300,6 +288,22 @@ namespace detail {
 // The part of quantize_row_q4_K_ref after the sub-block search: 6-bit scales and mins, fp16 d and dmin,
 // requantization with the stored values, packing.
 void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y) {
+    q4_k_scales(scales, mins, y);
+    for (int j = 0; j < kQK_K / 32; ++j) {
+        std::uint8_t sc, m;
+        scale_min_k4(j, y.scales, sc, m);
+        const float d = from_half(y.d) * static_cast<float>(sc);
+        if (d == 0.0f) continue;
+        const float dm = from_half(y.dmin) * static_cast<float>(m);
+        for (int ii = 0; ii < 32; ++ii) {
+            const int l = nearest_int((x[32 * j + ii] + dm) / d);
+            L[32 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(15, l)));
+        }
+    }
+    q4_k_pack(L, y);
+}
+
+void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y) {
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < kQK_K / 32; ++j) {
         if (scales[j] > max_scale) max_scale = scales[j];
@@ -323,17 +327,9 @@ void finish_q4_k(const float* x, const float* scales, const float* mins, std::ui
     }
     y.d = to_half(max_scale / 63.f);
     y.dmin = to_half(max_min / 63.f);
-    for (int j = 0; j < kQK_K / 32; ++j) {
-        std::uint8_t sc, m;
-        scale_min_k4(j, y.scales, sc, m);
-        const float d = from_half(y.d) * static_cast<float>(sc);
-        if (d == 0.0f) continue;
-        const float dm = from_half(y.dmin) * static_cast<float>(m);
-        for (int ii = 0; ii < 32; ++ii) {
-            const int l = nearest_int((x[32 * j + ii] + dm) / d);
-            L[32 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(15, l)));
-        }
-    }
+}
+
+void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y) {
     std::uint8_t* q = y.qs;
     for (int j = 0; j < kQK_K; j += 64) {
         for (int l = 0; l < 32; ++l) q[l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 4));
@@ -356,6 +352,20 @@ namespace detail {
 
 // The part of quantize_row_q6_K_ref after the sub-block scales: int8 scales, fp16 d, requantization, packing.
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y) {
+    if (!q6_k_scales(scales, y)) return;
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        const float d = from_half(y.d) * static_cast<float>(y.scales[j]);
+        if (d == 0.0f) continue;
+        for (int ii = 0; ii < 16; ++ii) {
+            int l = nearest_int(x[16 * j + ii] / d);
+            l = gmax(-32, gmin(31, l));
+            L[16 * j + ii] = static_cast<std::int8_t>(l + 32);
+        }
+    }
+    q6_k_pack(L, y);
+}
+
+bool q6_k_scales(const float* scales, BlockQ6_K& y) {
     float max_scale = 0, max_abs_scale = 0;
     for (int ib = 0; ib < kQK_K / 16; ++ib) {
         const float scale = scales[ib];
@@ -368,20 +378,15 @@ void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K&
     if (max_abs_scale < kGroupMaxEps) {
         std::memset(&y, 0, sizeof y);
         y.d = to_half(0.f);
-        return;
+        return false;
     }
     const float iscale = -128.f / max_scale;
     y.d = to_half(1 / iscale);
     for (int ib = 0; ib < kQK_K / 16; ++ib) y.scales[ib] = static_cast<std::int8_t>(gmin(127, nearest_int(iscale * scales[ib])));
-    for (int j = 0; j < kQK_K / 16; ++j) {
-        const float d = from_half(y.d) * static_cast<float>(y.scales[j]);
-        if (d == 0.0f) continue;
-        for (int ii = 0; ii < 16; ++ii) {
-            int l = nearest_int(x[16 * j + ii] / d);
-            l = gmax(-32, gmin(31, l));
-            L[16 * j + ii] = static_cast<std::int8_t>(l + 32);
-        }
-    }
+    return true;
+}
+
+void q6_k_pack(const std::int8_t* L, BlockQ6_K& y) {
     std::uint8_t* ql = y.ql;
     std::uint8_t* qh = y.qh;
     for (int j = 0; j < kQK_K; j += 128) {
@@ -519,12 +524,30 @@ std::int64_t clean_prefix_blocks(const float* x, std::int64_t count, int qk) {
     return whole;
 }
 
-template <class Block, int QK, class Simd>
-void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out, Simd simd) {
+bool cpu_has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    static const bool ok = detail::ggml_quants_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                           __builtin_cpu_supports("avx512dq");
+    return ok;
+#else
+    return false;
+#endif
+}
+
+using Avx512Path = std::nullptr_t;
+
+// The clean leading blocks go to the AVX-512 path when the CPU has one, what it leaves to the AVX2
+// path, the rest (and every block that is partial or has a non-finite value) to the scalar reference.
+template <class Block, int QK, class Simd, class Wide = Avx512Path>
+void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out, Simd simd, Wide wide = nullptr) {
     std::int64_t done = 0;
     if (reinterpret_cast<std::uintptr_t>(out) % alignof(Block) == 0) {
         const std::int64_t clean = clean_prefix_blocks(x, count, QK);
-        done = simd(x, clean, reinterpret_cast<Block*>(out));
+        Block* y = reinterpret_cast<Block*>(out);
+        if constexpr (!std::is_same_v<Wide, Avx512Path>)
+            if (cpu_has_avx512()) done = wide(x, clean, y);
+        done += simd(x + done * QK, clean - done, y + done);
     }
     quantize_blocks_scalar<Block, QK>(x, count, out, done);
 }
@@ -554,13 +577,14 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     require_quantizable(type);
     switch (type) {
     case DType::GGML_Q4_K:
-        quantize_blocks_fast<BlockQ4_K, kQK_K>(x, count, out, detail::quantize_q4_k_blocks_simd);
+        quantize_blocks_fast<BlockQ4_K, kQK_K>(x, count, out, detail::quantize_q4_k_blocks_simd, detail::quantize_q4_k_blocks_avx512);
         break;
     case DType::GGML_Q6_K:
-        quantize_blocks_fast<BlockQ6_K, kQK_K>(x, count, out, detail::quantize_q6_k_blocks_simd);
+        quantize_blocks_fast<BlockQ6_K, kQK_K>(x, count, out, detail::quantize_q6_k_blocks_simd, detail::quantize_q6_k_blocks_avx512);
         break;
     case DType::GGML_IQ4_NL:
-        quantize_blocks_fast<BlockIQ4_NL, kQK4_NL>(x, count, out, detail::quantize_iq4_nl_blocks_simd);
+        quantize_blocks_fast<BlockIQ4_NL, kQK4_NL>(x, count, out, detail::quantize_iq4_nl_blocks_simd,
+                                                   detail::quantize_iq4_nl_blocks_avx512);
         break;
     case DType::GGML_Q8_0:
         quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd);

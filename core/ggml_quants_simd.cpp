@@ -16,6 +16,7 @@
 
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants.h"
+#include "core/ggml_quants_detail.h"
 #include "core/half.h"
 
 #if defined(__AVX2__)
@@ -23,10 +24,6 @@
 #endif
 
 namespace ql::ggml::detail {
-
-void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
-void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
-void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
 
 #if defined(__AVX2__)
 

@@ -11,6 +11,7 @@
 
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants.h"
+#include "core/ggml_quants_detail.h"
 #include "core/rng.h"
 
 using ql::DType;
@@ -18,6 +19,10 @@ namespace gg = ql::ggml;
 
 Q_DECLARE_METATYPE(ql::DType)
 Q_DECLARE_METATYPE(std::vector<float>)
+
+// The kinds of block data the vectorised searches are checked on (see block_data()).
+enum class BlockData { Normal, HeavyTails, Constant, AllZero, Tiny, Mixed, Integers };
+Q_DECLARE_METATYPE(BlockData)
 
 namespace {
 
@@ -33,6 +38,60 @@ std::vector<float> round_trip(DType t, const std::vector<float>& x) {
 }
 
 bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// Data of one kind in blocks256 blocks of 256 values (one K super-block, 8 IQ4_NL blocks), varied by
+// sub-block of 32.
+
+std::vector<float> block_data(BlockData kind, std::int64_t blocks256, std::uint64_t seed) {
+    std::vector<float> x(static_cast<std::size_t>(blocks256 * 256));
+    ql::Rng rng(seed);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double z = rng.normal();
+        const std::size_t sub = i / 32;  // a sub-block of 32
+        switch (kind) {
+        case BlockData::Normal: x[i] = static_cast<float>(2.0 * z); break;
+        case BlockData::HeavyTails: x[i] = static_cast<float>(z * z * z * z * z); break;
+        case BlockData::Constant: x[i] = sub % 3 == 0 ? -1.5f : sub % 3 == 1 ? 0.75f : static_cast<float>(z); break;
+        case BlockData::AllZero: x[i] = sub % 2 == 0 ? 0.0f : static_cast<float>(z * 1e-3); break;
+        case BlockData::Tiny: x[i] = static_cast<float>(z * (sub % 2 == 0 ? 1e-17 : 1e-30)); break;
+        case BlockData::Integers: x[i] = static_cast<float>(std::round(4.0 * z)); break;  // ties in every rounding
+        case BlockData::Mixed:  // all-positive, all-negative, one spike among zeros, normal
+            x[i] = sub % 4 == 0 ? static_cast<float>(std::fabs(z) + 3.0)
+                 : sub % 4 == 1 ? static_cast<float>(-std::fabs(z) * 0.01)
+                 : sub % 4 == 2 ? (i % 32 == 7 ? 40.0f : 0.0f)
+                                : static_cast<float>(z);
+            break;
+        }
+    }
+    return x;
+}
+
+// Runs one vectorised path on the whole blocks of x and checks each block it did against the
+// reference; returns the number of blocks it did (0: the path is not there).
+template <class Block>
+std::int64_t check_path(std::int64_t (*path)(const float*, std::int64_t, Block*), const std::vector<float>& x, int qk) {
+    const std::int64_t nb = static_cast<std::int64_t>(x.size()) / qk;
+    std::vector<Block> fast(static_cast<std::size_t>(nb));
+    const std::int64_t done = path(x.data(), nb, fast.data());
+    for (std::int64_t b = 0; b < done; ++b) {
+        Block ref;
+        gg::quantize_block_ref(x.data() + b * qk, ref);
+        if (std::memcmp(&ref, &fast[static_cast<std::size_t>(b)], sizeof ref) != 0) {
+            qWarning("block %lld differs from the reference", static_cast<long long>(b));
+            return -1;
+        }
+    }
+    return done;
+}
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq");
+#else
+    return false;
+#endif
+}
 
 } // namespace
 
@@ -233,6 +292,46 @@ private slots:
         gg::quantize_row_ref(type, x.data(), n, a.data());
         gg::quantize_row(type, x.data(), n, b.data());
         QVERIFY(a == b);
+    }
+
+    // Each vectorised search (AVX2, AVX-512), called directly, gives the reference's bytes block for block.
+    void pathsMatchReference_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<BlockData>("kind");
+        const std::pair<BlockData, const char*> kinds[] = {{BlockData::Normal, "normal"},     {BlockData::HeavyTails, "heavy tails"},
+                                                           {BlockData::Constant, "constant"}, {BlockData::AllZero, "all zero"},
+                                                           {BlockData::Tiny, "tiny"},         {BlockData::Mixed, "mixed"},
+                                                           {BlockData::Integers, "integers"}};
+        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL})
+            for (const auto& [kind, name] : kinds) {
+                const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
+                QTest::newRow(row.constData()) << t << kind;
+            }
+    }
+    void pathsMatchReference() {
+        QFETCH(DType, type);
+        QFETCH(BlockData, kind);
+        const std::int64_t blocks256 = 37;  // odd: the paths leave a remainder to the next one
+        const std::vector<float> x = block_data(kind, blocks256, 17);
+        const bool avx512 = gg::detail::ggml_quants_avx512_compiled() && cpu_has_avx512();
+        std::int64_t simd = 0, wide = 0;
+        switch (type) {
+        case DType::GGML_Q4_K:
+            simd = check_path(gg::detail::quantize_q4_k_blocks_simd, x, gg::kQK_K);
+            if (avx512) wide = check_path(gg::detail::quantize_q4_k_blocks_avx512, x, gg::kQK_K);
+            break;
+        case DType::GGML_Q6_K:
+            simd = check_path(gg::detail::quantize_q6_k_blocks_simd, x, gg::kQK_K);
+            if (avx512) wide = check_path(gg::detail::quantize_q6_k_blocks_avx512, x, gg::kQK_K);
+            break;
+        default:
+            simd = check_path(gg::detail::quantize_iq4_nl_blocks_simd, x, gg::kQK4_NL);
+            if (avx512) wide = check_path(gg::detail::quantize_iq4_nl_blocks_avx512, x, gg::kQK4_NL);
+            break;
+        }
+        QVERIFY(simd >= 0);
+        QVERIFY(wide >= 0);
+        if (simd == 0 && wide == 0) QSKIP("no vectorised path in this build on this CPU");
     }
 
     void rejectsOtherTypes() {

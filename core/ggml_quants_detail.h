@@ -1,0 +1,39 @@
+// Internal to core/ggml_quants*.cpp: the vectorised block-parallel quantizers and the scalar pieces of
+// the reference they share. Not part of core's interface.
+#pragma once
+
+#include <cstdint>
+
+#include "core/ggml_blocks.h"
+
+namespace ql::ggml::detail {
+
+// AVX2 paths (ggml_quants_simd.cpp, compiled where the build targets AVX2) and AVX-512 paths
+// (ggml_quants_avx512.cpp, compiled for AVX-512 on x86-64 and called only when the CPU has it). Each
+// returns the number of blocks it did (a multiple of its lane count, possibly 0); the caller finishes
+// the rest with the next path, the scalar reference last.
+std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y);
+std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y);
+std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ8_0* y);
+std::int64_t quantize_q4_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_0* y);
+std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_1* y);
+std::int64_t quantize_q5_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_0* y);
+
+bool ggml_quants_avx512_compiled();
+std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
+std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
+std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+
+// The scalar tails of the reference (ggml_quants.cpp). finish_* = everything after the sub-block scale
+// search; the pieces: *_scales stores the block's scales (q6_k_scales returns false, the block zeroed,
+// when every sub-block scale is below GROUP_MAX_EPS), *_pack packs the codes L (Q4_K: 0..15, Q6_K: 0..63).
+void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
+void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
+void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
+void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y);
+void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y);
+bool q6_k_scales(const float* scales, BlockQ6_K& y);
+void q6_k_pack(const std::int8_t* L, BlockQ6_K& y);
+
+} // namespace ql::ggml::detail
