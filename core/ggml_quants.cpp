@@ -175,13 +175,6 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, st
 
 } // namespace
 
-int nearest_int(float v) {
-    const float val = v + 12582912.0f;  // 1.5 * 2^23: the float adder rounds v to an integer (ties to even)
-    std::int32_t i;
-    std::memcpy(&i, &val, sizeof i);
-    return (i & 0x007fffff) - 0x00400000;
-}
-
 // Q4_0: d = m / -8 where m is the value of largest magnitude; q = min(15, trunc(x / d + 8.5)).
 void quantize_block_ref(const float* x, BlockQ4_0& y) {
     constexpr int qk = kQK4_0;

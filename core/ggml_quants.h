@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "core/ggml_blocks.h"
 #include "core/tensor.h"
@@ -29,7 +30,12 @@
 namespace ql::ggml {
 
 // ggml's nearest_int: round to nearest, ties to even, through the float adder (valid for |v| <= 2^22).
-int nearest_int(float v);
+inline int nearest_int(float v) {
+    const float val = v + 12582912.0f;  // 1.5 * 2^23: the float adder rounds v to an integer (ties to even)
+    std::int32_t i;
+    std::memcpy(&i, &val, sizeof i);
+    return (i & 0x007fffff) - 0x00400000;
+}
 
 // One block each: x holds the block's QK finite values (32, or 256 for the K types).
 void quantize_block_ref(const float* x, BlockQ4_0& y);   // quantize_row_q4_0_ref

@@ -16,8 +16,7 @@
 // m_j = v[j-1] + v[j] (integers) that 2x reaches. The 15 midpoints, shifted by 232, fall in different
 // 16-wide buckets [16b, 16b + 16), so for u = clamp(2x, -232, 203) the bucket b = trunc((u + 232) / 16)
 // holds at most one midpoint: the index is base[b] (midpoints in lower buckets) plus 1 when 2x reaches
-// bucket b's midpoint. (u + 232 may round onto a bucket edge from below; no midpoint lies within 1 of an
-// edge, so the count is the same.)
+// bucket b's midpoint (see iq4_index2 for the rounding of b).
 #include <cstdint>
 #include <cstring>
 
@@ -38,6 +37,10 @@ namespace ql::ggml::detail {
 namespace {
 
 constexpr float kGroupMaxEps = 1e-15f;  // GROUP_MAX_EPS
+// Groups of 16 lanes searched together: every running sum is a chain of dependent additions, so one
+// group alone waits on the adder's latency; interleaved groups fill those waits.
+constexpr int kQ4kGroups = 2;
+constexpr int kQ6kGroups = 2;
 
 inline __m512 set1(float v) { return _mm512_set1_ps(v); }
 inline __m512 vabs(__m512 v) { return _mm512_abs_ps(v); }
@@ -65,125 +68,169 @@ inline void transpose_in(const float* x, int stride, __m512* out) {
     for (int l = 0; l < N; ++l) out[l] = _mm512_i32gather_ps(idx, x + l, 4);
 }
 
-// make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in 16 lanes. L: the codes
-// as floats.
-void make_qkx2_q4k_lanes(const __m512* X, const __m512* W, __m512* Lf, __m512& scale_out, __m512& the_min_out) {
+// make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in G groups of 16 lanes,
+// the groups interleaved so that their running sums (each a chain of dependent additions) overlap.
+// Lf: the codes as floats.
+template <int G>
+void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[32], __m512* scale_out, __m512* the_min_out) {
     constexpr int n = 32, nmax = 15, nstep = 20;
     const float rmin = -1.f, rdelta = 0.1f;
-    __m512 min = X[0], max = X[0];
-    __m512 sum_w = W[0];
-    __m512 sum_x = _mm512_mul_ps(sum_w, X[0]);
-    for (int i = 1; i < n; ++i) {
-        min = sel(QL_CMP(X[i], min, _CMP_LT_OQ), X[i], min);
-        max = sel(QL_CMP(X[i], max, _CMP_GT_OQ), X[i], max);
-        sum_w = _mm512_add_ps(sum_w, W[i]);
-        sum_x = _mm512_add_ps(sum_x, _mm512_mul_ps(W[i], X[i]));
-    }
     const __m512 zero = _mm512_setzero_ps();
-    min = sel(QL_CMP(min, zero, _CMP_GT_OQ), zero, min);
-    const __mmask16 live = static_cast<__mmask16>(~QL_CMP(max, min, _CMP_EQ_OQ));  // the others return early
-    __m512 iscale = _mm512_div_ps(set1(static_cast<float>(nmax)), _mm512_sub_ps(max, min));
-    __m512 scale = _mm512_div_ps(set1(1.0f), iscale);
-    __m512 best_error = zero;
-    __m512 Xm[n];  // x - min for the lane's current min
-    for (int i = 0; i < n; ++i) {
-        Xm[i] = _mm512_sub_ps(X[i], min);
-        const __m512 l = round_clamped(_mm512_mul_ps(iscale, Xm[i]), 0.0f, static_cast<float>(nmax));
-        Lf[i] = l;
-        __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(scale, l), min), X[i]);
-        diff = _mm512_mul_ps(diff, diff);
-        best_error = _mm512_add_ps(best_error, _mm512_mul_ps(W[i], diff));
+    __m512 min[G], max[G], sum_w[G], sum_x[G], scale[G], best_error[G];
+    __mmask16 live[G];  // lanes that do not return early
+    for (int g = 0; g < G; ++g) {
+        min[g] = max[g] = X[g][0];
+        sum_w[g] = W[g][0];
+        sum_x[g] = _mm512_mul_ps(sum_w[g], X[g][0]);
     }
-    __m512 Laux[n];
+    for (int i = 1; i < n; ++i)
+        for (int g = 0; g < G; ++g) {
+            min[g] = sel(QL_CMP(X[g][i], min[g], _CMP_LT_OQ), X[g][i], min[g]);
+            max[g] = sel(QL_CMP(X[g][i], max[g], _CMP_GT_OQ), X[g][i], max[g]);
+            sum_w[g] = _mm512_add_ps(sum_w[g], W[g][i]);
+            sum_x[g] = _mm512_add_ps(sum_x[g], _mm512_mul_ps(W[g][i], X[g][i]));
+        }
+    __m512 iscale[G];
+    for (int g = 0; g < G; ++g) {
+        min[g] = sel(QL_CMP(min[g], zero, _CMP_GT_OQ), zero, min[g]);
+        live[g] = static_cast<__mmask16>(~QL_CMP(max[g], min[g], _CMP_EQ_OQ));
+        iscale[g] = _mm512_div_ps(set1(static_cast<float>(nmax)), _mm512_sub_ps(max[g], min[g]));
+        scale[g] = _mm512_div_ps(set1(1.0f), iscale[g]);
+        best_error[g] = zero;
+    }
+    __m512 Xm[G][n];  // x - min for the lane's current min
+    for (int i = 0; i < n; ++i)
+        for (int g = 0; g < G; ++g) {
+            Xm[g][i] = _mm512_sub_ps(X[g][i], min[g]);
+            const __m512 l = round_clamped(_mm512_mul_ps(iscale[g], Xm[g][i]), 0.0f, static_cast<float>(nmax));
+            Lf[g][i] = l;
+            __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(scale[g], l), min[g]), X[g][i]);
+            diff = _mm512_mul_ps(diff, diff);
+            best_error[g] = _mm512_add_ps(best_error[g], _mm512_mul_ps(W[g][i], diff));
+        }
+    __m512 Laux[G][n];
     for (int is = 0; is <= nstep; ++is) {
         const float num = rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax);
-        iscale = _mm512_div_ps(set1(num), _mm512_sub_ps(max, min));
-        __m512 sum_l = zero, sum_l2 = zero, sum_xl = zero;
-        for (int i = 0; i < n; ++i) {
-            const __m512 fl = round_clamped(_mm512_mul_ps(iscale, Xm[i]), 0.0f, static_cast<float>(nmax));
-            Laux[i] = fl;
-            const __m512 wl = _mm512_mul_ps(W[i], fl);
-            sum_l = _mm512_add_ps(sum_l, wl);
-            sum_l2 = _mm512_add_ps(sum_l2, _mm512_mul_ps(wl, fl));
-            sum_xl = _mm512_add_ps(sum_xl, _mm512_mul_ps(wl, X[i]));
+        __m512 sum_l[G], sum_l2[G], sum_xl[G];
+        for (int g = 0; g < G; ++g) {
+            iscale[g] = _mm512_div_ps(set1(num), _mm512_sub_ps(max[g], min[g]));
+            sum_l[g] = sum_l2[g] = sum_xl[g] = zero;
         }
-        const __m512 D = _mm512_sub_ps(_mm512_mul_ps(sum_w, sum_l2), _mm512_mul_ps(sum_l, sum_l));
-        const __mmask16 dpos = QL_CMP(D, zero, _CMP_GT_OQ) & live;
-        if (dpos == 0) continue;
-        __m512 this_scale = _mm512_div_ps(_mm512_sub_ps(_mm512_mul_ps(sum_w, sum_xl), _mm512_mul_ps(sum_x, sum_l)), D);
-        __m512 this_min = _mm512_div_ps(_mm512_sub_ps(_mm512_mul_ps(sum_l2, sum_x), _mm512_mul_ps(sum_l, sum_xl)), D);
-        const __mmask16 minpos = QL_CMP(this_min, zero, _CMP_GT_OQ);
-        this_scale = sel(minpos, _mm512_div_ps(sum_xl, sum_l2), this_scale);
-        this_min = sel(minpos, zero, this_min);
-        __m512 cur_error = zero;
-        for (int i = 0; i < n; ++i) {
-            __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(this_scale, Laux[i]), this_min), X[i]);
-            diff = _mm512_mul_ps(diff, diff);
-            cur_error = _mm512_add_ps(cur_error, _mm512_mul_ps(W[i], diff));
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < G; ++g) {
+                const __m512 fl = round_clamped(_mm512_mul_ps(iscale[g], Xm[g][i]), 0.0f, static_cast<float>(nmax));
+                Laux[g][i] = fl;
+                const __m512 wl = _mm512_mul_ps(W[g][i], fl);
+                sum_l[g] = _mm512_add_ps(sum_l[g], wl);
+                sum_l2[g] = _mm512_add_ps(sum_l2[g], _mm512_mul_ps(wl, fl));
+                sum_xl[g] = _mm512_add_ps(sum_xl[g], _mm512_mul_ps(wl, X[g][i]));
+            }
+        __mmask16 dpos[G];
+        __m512 this_scale[G], this_min[G], cur_error[G];
+        unsigned any = 0;
+        for (int g = 0; g < G; ++g) {
+            const __m512 D = _mm512_sub_ps(_mm512_mul_ps(sum_w[g], sum_l2[g]), _mm512_mul_ps(sum_l[g], sum_l[g]));
+            dpos[g] = QL_CMP(D, zero, _CMP_GT_OQ) & live[g];
+            any |= dpos[g];
+            this_scale[g] = _mm512_div_ps(_mm512_sub_ps(_mm512_mul_ps(sum_w[g], sum_xl[g]), _mm512_mul_ps(sum_x[g], sum_l[g])), D);
+            this_min[g] = _mm512_div_ps(_mm512_sub_ps(_mm512_mul_ps(sum_l2[g], sum_x[g]), _mm512_mul_ps(sum_l[g], sum_xl[g])), D);
+            const __mmask16 minpos = QL_CMP(this_min[g], zero, _CMP_GT_OQ);
+            this_scale[g] = sel(minpos, _mm512_div_ps(sum_xl[g], sum_l2[g]), this_scale[g]);
+            this_min[g] = sel(minpos, zero, this_min[g]);
+            cur_error[g] = zero;
         }
-        const __mmask16 take = dpos & QL_CMP(cur_error, best_error, _CMP_LT_OQ);
-        if (take == 0) continue;
-        best_error = sel(take, cur_error, best_error);
-        scale = sel(take, this_scale, scale);
-        min = sel(take, this_min, min);
-        for (int i = 0; i < n; ++i) {
-            Lf[i] = sel(take, Laux[i], Lf[i]);
-            Xm[i] = _mm512_mask_sub_ps(Xm[i], take, X[i], min);
+        if (any == 0) continue;
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < G; ++g) {
+                __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(this_scale[g], Laux[g][i]), this_min[g]), X[g][i]);
+                diff = _mm512_mul_ps(diff, diff);
+                cur_error[g] = _mm512_add_ps(cur_error[g], _mm512_mul_ps(W[g][i], diff));
+            }
+        for (int g = 0; g < G; ++g) {
+            const __mmask16 take = dpos[g] & QL_CMP(cur_error[g], best_error[g], _CMP_LT_OQ);
+            if (take == 0) continue;
+            best_error[g] = sel(take, cur_error[g], best_error[g]);
+            scale[g] = sel(take, this_scale[g], scale[g]);
+            min[g] = sel(take, this_min[g], min[g]);
+            for (int i = 0; i < n; ++i) {
+                Lf[g][i] = sel(take, Laux[g][i], Lf[g][i]);
+                Xm[g][i] = _mm512_mask_sub_ps(Xm[g][i], take, X[g][i], min[g]);
+            }
         }
     }
     // early-return lanes: L = 0, scale 0, the_min = -min
-    for (int i = 0; i < n; ++i) Lf[i] = _mm512_maskz_mov_ps(live, Lf[i]);
-    scale_out = _mm512_maskz_mov_ps(live, scale);
-    the_min_out = _mm512_xor_ps(min, set1(-0.0f));  // -min, sign of zero included
+    for (int g = 0; g < G; ++g) {
+        for (int i = 0; i < n; ++i) Lf[g][i] = _mm512_maskz_mov_ps(live[g], Lf[g][i]);
+        scale_out[g] = _mm512_maskz_mov_ps(live[g], scale[g]);
+        the_min_out[g] = _mm512_xor_ps(min[g], set1(-0.0f));  // -min, sign of zero included
+    }
 }
 
-// make_qx_quants(16, 32, x, L, rmse_type 1, NULL) in 16 lanes; returns the scale, Lf = l + 32 as floats.
-__m512 make_qx_q6k_lanes(const __m512* X, __m512* Lf) {
+// make_qx_quants(16, 32, x, L, rmse_type 1, NULL) in G interleaved groups of 16 lanes; scale[g] = the
+// scales, Lf = l + 32 as floats.
+template <int G>
+void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_out) {
     constexpr int n = 16, nmax = 32;
     const __m512 zero = _mm512_setzero_ps();
-    __m512 max = zero, amax = zero;
-    for (int i = 0; i < n; ++i) {
-        const __m512 ax = vabs(X[i]);
-        const __mmask16 gt = QL_CMP(ax, amax, _CMP_GT_OQ);
-        amax = sel(gt, ax, amax);
-        max = sel(gt, X[i], max);
+    __m512 max[G], amax[G], iscale[G], sumlx[G], suml2[G], scale[G], best[G];
+    __mmask16 tiny[G];
+    for (int g = 0; g < G; ++g) max[g] = amax[g] = zero;
+    for (int i = 0; i < n; ++i)
+        for (int g = 0; g < G; ++g) {
+            const __m512 ax = vabs(X[g][i]);
+            const __mmask16 gt = QL_CMP(ax, amax[g], _CMP_GT_OQ);
+            amax[g] = sel(gt, ax, amax[g]);
+            max[g] = sel(gt, X[g][i], max[g]);
+        }
+    for (int g = 0; g < G; ++g) {
+        tiny[g] = QL_CMP(amax[g], set1(kGroupMaxEps), _CMP_LT_OQ);
+        iscale[g] = _mm512_div_ps(set1(static_cast<float>(-nmax)), max[g]);
+        sumlx[g] = suml2[g] = zero;
     }
-    const __mmask16 tiny = QL_CMP(amax, set1(kGroupMaxEps), _CMP_LT_OQ);
-    __m512 iscale = _mm512_div_ps(set1(static_cast<float>(-nmax)), max);
-    __m512 WX[n], W[n];  // w x and w, w = x^2
-    __m512 sumlx = zero, suml2 = zero;
-    for (int i = 0; i < n; ++i) {
-        const __m512 fl = round_clamped(_mm512_mul_ps(iscale, X[i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
-        Lf[i] = fl;
-        W[i] = _mm512_mul_ps(X[i], X[i]);
-        WX[i] = _mm512_mul_ps(W[i], X[i]);
-        sumlx = _mm512_add_ps(sumlx, _mm512_mul_ps(WX[i], fl));
-        suml2 = _mm512_add_ps(suml2, _mm512_mul_ps(_mm512_mul_ps(W[i], fl), fl));
+    __m512 WX[G][n], W[G][n];  // w x and w, w = x^2
+    for (int i = 0; i < n; ++i)
+        for (int g = 0; g < G; ++g) {
+            const __m512 fl = round_clamped(_mm512_mul_ps(iscale[g], X[g][i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
+            Lf[g][i] = fl;
+            W[g][i] = _mm512_mul_ps(X[g][i], X[g][i]);
+            WX[g][i] = _mm512_mul_ps(W[g][i], X[g][i]);
+            sumlx[g] = _mm512_add_ps(sumlx[g], _mm512_mul_ps(WX[g][i], fl));
+            suml2[g] = _mm512_add_ps(suml2[g], _mm512_mul_ps(_mm512_mul_ps(W[g][i], fl), fl));
+        }
+    for (int g = 0; g < G; ++g) {
+        scale[g] = _mm512_maskz_div_ps(QL_CMP(suml2[g], zero, _CMP_NEQ_UQ), sumlx[g], suml2[g]);
+        best[g] = _mm512_mul_ps(scale[g], sumlx[g]);
     }
-    __m512 scale = _mm512_maskz_div_ps(QL_CMP(suml2, zero, _CMP_NEQ_UQ), sumlx, suml2);
-    __m512 best = _mm512_mul_ps(scale, sumlx);
-    __m512 Lt[n];
+    __m512 Lt[G][n];
     for (int is = -9; is <= 9; ++is) {
         if (is == 0) continue;
         const float num = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is));
-        iscale = _mm512_div_ps(set1(num), max);
-        sumlx = suml2 = zero;
-        for (int i = 0; i < n; ++i) {
-            const __m512 fl = round_clamped(_mm512_mul_ps(iscale, X[i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
-            Lt[i] = fl;
-            sumlx = _mm512_add_ps(sumlx, _mm512_mul_ps(WX[i], fl));
-            suml2 = _mm512_add_ps(suml2, _mm512_mul_ps(_mm512_mul_ps(W[i], fl), fl));
+        for (int g = 0; g < G; ++g) {
+            iscale[g] = _mm512_div_ps(set1(num), max[g]);
+            sumlx[g] = suml2[g] = zero;
         }
-        const __mmask16 take = QL_CMP(suml2, zero, _CMP_GT_OQ) &
-                               QL_CMP(_mm512_mul_ps(sumlx, sumlx), _mm512_mul_ps(best, suml2), _CMP_GT_OQ);
-        if (take == 0) continue;
-        for (int i = 0; i < n; ++i) Lf[i] = sel(take, Lt[i], Lf[i]);
-        const __m512 s = _mm512_div_ps(sumlx, suml2);
-        scale = sel(take, s, scale);
-        best = sel(take, _mm512_mul_ps(s, sumlx), best);
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < G; ++g) {
+                const __m512 fl = round_clamped(_mm512_mul_ps(iscale[g], X[g][i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
+                Lt[g][i] = fl;
+                sumlx[g] = _mm512_add_ps(sumlx[g], _mm512_mul_ps(WX[g][i], fl));
+                suml2[g] = _mm512_add_ps(suml2[g], _mm512_mul_ps(_mm512_mul_ps(W[g][i], fl), fl));
+            }
+        for (int g = 0; g < G; ++g) {
+            const __mmask16 take = QL_CMP(suml2[g], zero, _CMP_GT_OQ) &
+                                   QL_CMP(_mm512_mul_ps(sumlx[g], sumlx[g]), _mm512_mul_ps(best[g], suml2[g]), _CMP_GT_OQ);
+            if (take == 0) continue;
+            for (int i = 0; i < n; ++i) Lf[g][i] = sel(take, Lt[g][i], Lf[g][i]);
+            const __m512 sc = _mm512_div_ps(sumlx[g], suml2[g]);
+            scale[g] = sel(take, sc, scale[g]);
+            best[g] = sel(take, _mm512_mul_ps(sc, sumlx[g]), best[g]);
+        }
     }
-    for (int i = 0; i < n; ++i) Lf[i] = _mm512_maskz_add_ps(static_cast<__mmask16>(~tiny), Lf[i], set1(static_cast<float>(nmax)));
-    return _mm512_maskz_mov_ps(static_cast<__mmask16>(~tiny), scale);
+    for (int g = 0; g < G; ++g) {
+        const __mmask16 keep = static_cast<__mmask16>(~tiny[g]);
+        for (int i = 0; i < n; ++i) Lf[g][i] = _mm512_maskz_add_ps(keep, Lf[g][i], set1(static_cast<float>(nmax)));
+        scale_out[g] = _mm512_maskz_mov_ps(keep, scale[g]);
+    }
 }
 
 // IQ4_NL codebook tables (see the file comment).
@@ -211,15 +258,22 @@ Iq4Tables make_iq4_tables() {
                      _mm512_load_ps(v)};
 }
 
-// best_index_int8 per lane: the midpoints below 2x's bucket, plus one when 2x reaches the bucket's own.
-inline __m512i iq4_index(__m512 x, const Iq4Tables& T) {
-    const __m512 x2 = _mm512_add_ps(x, x);
+// best_index_int8 per lane from x2 = 2x: the midpoints below x2's bucket, plus one when x2 reaches the
+// bucket's own. b = trunc(u / 16 + 14.5) with one rounding (u / 16 is exact): a value rounded up onto
+// an integer k comes from within 2^-16 below the edge 16 k - 232 of bucket k, and no midpoint lies
+// there or on an edge, so the count is the same.
+inline __m512i iq4_index2(__m512 x2, const Iq4Tables& T) {
     const __m512 u = _mm512_min_ps(_mm512_max_ps(x2, set1(-232.0f)), set1(203.0f));
-    const __m512i b = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_add_ps(u, set1(232.0f)), set1(0.0625f)));
+    const __m512i b = _mm512_cvttps_epi32(_mm512_fmadd_ps(u, set1(0.0625f), set1(14.5f)));
     const __mmask16 up = QL_CMP(x2, _mm512_permutex2var_ps(T.thr_lo, b, T.thr_hi), _CMP_GE_OQ);
     const __m512i base = _mm512_permutex2var_epi32(T.base_lo, b, T.base_hi);
     return _mm512_mask_add_epi32(base, up, base, _mm512_set1_epi32(1));
 }
+
+// best_index_int8(id * x) per lane, given id2 = id + id: (id + id) * x = (id * x) + (id * x) exactly
+// (doubling is exact; where id * x overflows, so does the sum, and below 2^-125 both are far inside
+// the bucket around 0).
+inline __m512i iq4_index(__m512 id2, __m512 x, const Iq4Tables& T) { return iq4_index2(_mm512_mul_ps(id2, x), T); }
 
 // quantize_row_iq4_nl_impl's scale search (block 32, ntry 7, weights x^2) in 16 lanes; returns d.
 __m512 iq4nl_scale_lanes(const __m512* X, const Iq4Tables& T) {
@@ -238,9 +292,10 @@ __m512 iq4nl_scale_lanes(const __m512* X, const Iq4Tables& T) {
     __m512 d = _mm512_div_ps(_mm512_xor_ps(max, set1(-0.0f)), set1(-127.0f));
     __m512 id = _mm512_div_ps(set1(1.0f), d);
     auto sums = [&](__m512 idv, __m512& sumqx, __m512& sumq2) {
+        const __m512 id2 = _mm512_add_ps(idv, idv);
         sumqx = sumq2 = zero;
         for (int j = 0; j < n; ++j) {
-            const __m512 q = _mm512_permutexvar_ps(iq4_index(_mm512_mul_ps(idv, X[j]), T), T.values);
+            const __m512 q = _mm512_permutexvar_ps(iq4_index(id2, X[j], T), T.values);
             const __m512 wq = _mm512_mul_ps(W[j], q);
             sumqx = _mm512_add_ps(sumqx, _mm512_mul_ps(wq, X[j]));
             sumq2 = _mm512_add_ps(sumq2, _mm512_mul_ps(wq, q));
@@ -271,34 +326,40 @@ inline __m128i bytes_of(__m512i v) { return _mm512_cvtepi32_epi8(v); }
 bool ggml_quants_avx512_compiled() { return true; }
 
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) {
-    const std::int64_t pairs = nblocks / 2;
-    __m512 X[32], W[32], Lf[32];
-    alignas(64) float scales[16], mins[16];
-    alignas(64) std::uint8_t Lb[32][16];  // the search's codes: Lb[l][lane]
+    constexpr int G = kQ4kGroups;
+    constexpr int per = 2 * G;  // super-blocks per step: two per group of 16 lanes
+    const std::int64_t steps = nblocks / per;
+    __m512 X[G][32], W[G][32], Lf[G][32], sc[G], mn[G];
+    alignas(64) float scales[G][16], mins[G][16];
+    alignas(64) std::uint8_t Lb[G][32][16];  // the search's codes: Lb[g][l][lane]
     alignas(64) std::uint8_t L[kQK_K];
-    for (std::int64_t p = 0; p < pairs; ++p) {
-        const float* xp = x + p * 2 * kQK_K;
-        transpose_in<32>(xp, 32, X);  // lane j = sub-block j of the two super-blocks
-        __m512 sum_x2 = _mm512_setzero_ps();
-        for (int l = 0; l < 32; ++l) sum_x2 = _mm512_add_ps(sum_x2, _mm512_mul_ps(X[l], X[l]));
-        const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
-        for (int l = 0; l < 32; ++l) W[l] = _mm512_add_ps(av_x, vabs(X[l]));
-        __m512 sc, mn;
-        make_qkx2_q4k_lanes(X, W, Lf, sc, mn);
-        _mm512_store_ps(scales, sc);
-        _mm512_store_ps(mins, mn);
-        for (int l = 0; l < 32; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[l])));
-        for (int h = 0; h < 2; ++h) {
-            BlockQ4_K& blk = y[2 * p + h];
+    for (std::int64_t p = 0; p < steps; ++p) {
+        const float* xp = x + p * per * kQK_K;
+        for (int g = 0; g < G; ++g) {
+            transpose_in<32>(xp + g * 2 * kQK_K, 32, X[g]);  // lane j = sub-block j of the group's two super-blocks
+            __m512 sum_x2 = _mm512_setzero_ps();
+            for (int l = 0; l < 32; ++l) sum_x2 = _mm512_add_ps(sum_x2, _mm512_mul_ps(X[g][l], X[g][l]));
+            const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
+            for (int l = 0; l < 32; ++l) W[g][l] = _mm512_add_ps(av_x, vabs(X[g][l]));
+        }
+        make_qkx2_q4k_lanes<G>(X, W, Lf, sc, mn);
+        for (int g = 0; g < G; ++g) {
+            _mm512_store_ps(scales[g], sc[g]);
+            _mm512_store_ps(mins[g], mn[g]);
+            for (int l = 0; l < 32; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[g][l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
+        }
+        for (int h = 0; h < per; ++h) {
+            const int g = h / 2, lane0 = 8 * (h % 2);
+            BlockQ4_K& blk = y[p * per + h];
             const float* xb = xp + h * kQK_K;
-            q4_k_scales(scales + 8 * h, mins + 8 * h, blk);
+            q4_k_scales(scales[g] + lane0, mins[g] + lane0, blk);
             const float dh = half_to_float(blk.d), dmh = half_to_float(blk.dmin);
             for (int j = 0; j < kQK_K / 32; ++j) {
                 std::uint8_t s, m;
                 scale_min_k4(j, blk.scales, s, m);
                 const float d = dh * static_cast<float>(s);
                 if (d == 0.0f) {  // the search's codes stay
-                    for (int l = 0; l < 32; ++l) L[32 * j + l] = Lb[l][8 * h + j];
+                    for (int l = 0; l < 32; ++l) L[32 * j + l] = Lb[g][l][lane0 + j];
                     continue;
                 }
                 const __m512 vdm = set1(dmh * static_cast<float>(m)), vd = set1(d);
@@ -310,35 +371,40 @@ std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, B
             q4_k_pack(L, blk);
         }
     }
-    return pairs * 2;
+    return steps * per;
 }
 
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) {
-    __m512 X[16], Lf[16];
+    constexpr int G = kQ6kGroups;  // super-blocks per step, one per group of 16 lanes
+    const std::int64_t steps = nblocks / G;
+    __m512 X[G][16], Lf[G][16], sc[G];
     alignas(64) float scales[16];
     alignas(64) std::uint8_t Lb[16][16];  // the search's codes: Lb[l][lane]
     alignas(64) std::int8_t L[kQK_K];
-    for (std::int64_t b = 0; b < nblocks; ++b) {
-        const float* xb = x + b * kQK_K;
-        BlockQ6_K& blk = y[b];
-        transpose_in<16>(xb, 16, X);  // lane j = sub-block j
-        _mm512_store_ps(scales, make_qx_q6k_lanes(X, Lf));
-        if (!q6_k_scales(scales, blk)) continue;
-        for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[l])));
-        const float dh = half_to_float(blk.d);
-        for (int j = 0; j < kQK_K / 16; ++j) {
-            const float d = dh * static_cast<float>(blk.scales[j]);
-            if (d == 0.0f) {  // the search's codes stay
-                for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
-                continue;
+    for (std::int64_t p = 0; p < steps; ++p) {
+        for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, 16, X[g]);  // lane j = sub-block j
+        make_qx_q6k_lanes<G>(X, Lf, sc);
+        for (int g = 0; g < G; ++g) {
+            const float* xb = x + (p * G + g) * kQK_K;
+            BlockQ6_K& blk = y[p * G + g];
+            _mm512_store_ps(scales, sc[g]);
+            if (!q6_k_scales(scales, blk)) continue;
+            for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
+            const float dh = half_to_float(blk.d);
+            for (int j = 0; j < kQK_K / 16; ++j) {
+                const float d = dh * static_cast<float>(blk.scales[j]);
+                if (d == 0.0f) {  // the search's codes stay
+                    for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
+                    continue;
+                }
+                const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d));
+                const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -32, 31), _mm512_set1_epi32(32));
+                _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
             }
-            const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d));
-            const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -32, 31), _mm512_set1_epi32(32));
-            _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
+            q6_k_pack(L, blk);
         }
-        q6_k_pack(L, blk);
     }
-    return nblocks;
+    return steps * G;
 }
 
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) {
@@ -355,9 +421,10 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
             BlockIQ4_NL& blk = y[g * 16 + j];
             const float* xb = xg + j * kQK4_NL;
             blk.d = float_to_half(d[j]);
-            const __m512 id = set1(d[j] != 0.0f ? 1 / d[j] : 0.0f);
-            const __m512i lo = iq4_index(_mm512_mul_ps(id, _mm512_loadu_ps(xb)), T);
-            const __m512i hi = iq4_index(_mm512_mul_ps(id, _mm512_loadu_ps(xb + 16)), T);
+            const float id = d[j] != 0.0f ? 1 / d[j] : 0.0f;
+            const __m512 id2 = set1(id + id);
+            const __m512i lo = iq4_index(id2, _mm512_loadu_ps(xb), T);
+            const __m512i hi = iq4_index(id2, _mm512_loadu_ps(xb + 16), T);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
         }
     }
