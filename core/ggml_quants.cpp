@@ -281,22 +281,19 @@ namespace detail {
 // The part of quantize_row_q4_K_ref after the sub-block search: 6-bit scales and mins, fp16 d and dmin,
 // requantization with the stored values, packing.
 void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y) {
-    q4_k_scales(scales, mins, y);
+    float d[kQK_K / 32], dm[kQK_K / 32];
+    q4_k_scales(scales, mins, y, d, dm);
     for (int j = 0; j < kQK_K / 32; ++j) {
-        std::uint8_t sc, m;
-        scale_min_k4(j, y.scales, sc, m);
-        const float d = from_half(y.d) * static_cast<float>(sc);
-        if (d == 0.0f) continue;
-        const float dm = from_half(y.dmin) * static_cast<float>(m);
+        if (d[j] == 0.0f) continue;
         for (int ii = 0; ii < 32; ++ii) {
-            const int l = nearest_int((x[32 * j + ii] + dm) / d);
+            const int l = nearest_int((x[32 * j + ii] + dm[j]) / d[j]);
             L[32 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(15, l)));
         }
     }
     q4_k_pack(L, y);
 }
 
-void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y) {
+void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm) {
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < kQK_K / 32; ++j) {
         if (scales[j] > max_scale) max_scale = scales[j];
@@ -320,6 +317,12 @@ void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y) {
     }
     y.d = to_half(max_scale / 63.f);
     y.dmin = to_half(max_min / 63.f);
+    for (int j = 0; j < kQK_K / 32; ++j) {
+        std::uint8_t sc, m;
+        scale_min_k4(j, y.scales, sc, m);
+        d[j] = from_half(y.d) * static_cast<float>(sc);
+        dm[j] = from_half(y.dmin) * static_cast<float>(m);
+    }
 }
 
 void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y) {
@@ -345,12 +348,12 @@ namespace detail {
 
 // The part of quantize_row_q6_K_ref after the sub-block scales: int8 scales, fp16 d, requantization, packing.
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y) {
-    if (!q6_k_scales(scales, y)) return;
+    float d[kQK_K / 16];
+    if (!q6_k_scales(scales, y, d)) return;
     for (int j = 0; j < kQK_K / 16; ++j) {
-        const float d = from_half(y.d) * static_cast<float>(y.scales[j]);
-        if (d == 0.0f) continue;
+        if (d[j] == 0.0f) continue;
         for (int ii = 0; ii < 16; ++ii) {
-            int l = nearest_int(x[16 * j + ii] / d);
+            int l = nearest_int(x[16 * j + ii] / d[j]);
             l = gmax(-32, gmin(31, l));
             L[16 * j + ii] = static_cast<std::int8_t>(l + 32);
         }
@@ -358,7 +361,7 @@ void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K&
     q6_k_pack(L, y);
 }
 
-bool q6_k_scales(const float* scales, BlockQ6_K& y) {
+bool q6_k_scales(const float* scales, BlockQ6_K& y, float* d) {
     float max_scale = 0, max_abs_scale = 0;
     for (int ib = 0; ib < kQK_K / 16; ++ib) {
         const float scale = scales[ib];
@@ -376,6 +379,7 @@ bool q6_k_scales(const float* scales, BlockQ6_K& y) {
     const float iscale = -128.f / max_scale;
     y.d = to_half(1 / iscale);
     for (int ib = 0; ib < kQK_K / 16; ++ib) y.scales[ib] = static_cast<std::int8_t>(gmin(127, nearest_int(iscale * scales[ib])));
+    for (int j = 0; j < kQK_K / 16; ++j) d[j] = from_half(y.d) * static_cast<float>(y.scales[j]);
     return true;
 }
 
@@ -453,10 +457,14 @@ namespace detail {
 // The end of quantize_row_iq4_nl_impl for one block: fp16 d, every code chosen with the unrounded scale.
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y) {
     std::uint8_t L[kQK4_NL];
-    y.d = to_half(scale);
-    const float id = scale != 0.0f ? 1 / scale : 0;
+    const float id = iq4_nl_scale(scale, y);
     for (int j = 0; j < kQK4_NL; ++j) L[j] = static_cast<std::uint8_t>(best_index_int8(kIq4nlValues, id * x[j]));
     for (int j = 0; j < 16; ++j) y.qs[j] = static_cast<std::uint8_t>(L[j] | (L[16 + j] << 4));
+}
+
+float iq4_nl_scale(float scale, BlockIQ4_NL& y) {
+    y.d = to_half(scale);
+    return scale != 0.0f ? 1 / scale : 0;
 }
 
 } // namespace detail

@@ -22,7 +22,6 @@
 
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants_detail.h"
-#include "core/half.h"
 
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
 // GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_*(), which -Wuninitialized flags.
@@ -352,17 +351,14 @@ std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, B
             const int g = h / 2, lane0 = 8 * (h % 2);
             BlockQ4_K& blk = y[p * per + h];
             const float* xb = xp + h * kQK_K;
-            q4_k_scales(scales[g] + lane0, mins[g] + lane0, blk);
-            const float dh = half_to_float(blk.d), dmh = half_to_float(blk.dmin);
+            float d[kQK_K / 32], dm[kQK_K / 32];
+            q4_k_scales(scales[g] + lane0, mins[g] + lane0, blk, d, dm);
             for (int j = 0; j < kQK_K / 32; ++j) {
-                std::uint8_t s, m;
-                scale_min_k4(j, blk.scales, s, m);
-                const float d = dh * static_cast<float>(s);
-                if (d == 0.0f) {  // the search's codes stay
+                if (d[j] == 0.0f) {  // the search's codes stay
                     for (int l = 0; l < 32; ++l) L[32 * j + l] = Lb[g][l][lane0 + j];
                     continue;
                 }
-                const __m512 vdm = set1(dmh * static_cast<float>(m)), vd = set1(d);
+                const __m512 vdm = set1(dm[j]), vd = set1(d[j]);
                 for (int k = 0; k < 2; ++k) {
                     const __m512 v = _mm512_div_ps(_mm512_add_ps(_mm512_loadu_ps(xb + 32 * j + 16 * k), vdm), vd);
                     _mm_store_si128(reinterpret_cast<__m128i*>(L + 32 * j + 16 * k), bytes_of(nearest_int_clamped(v, 0, 15)));
@@ -388,16 +384,15 @@ std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, B
             const float* xb = x + (p * G + g) * kQK_K;
             BlockQ6_K& blk = y[p * G + g];
             _mm512_store_ps(scales, sc[g]);
-            if (!q6_k_scales(scales, blk)) continue;
+            float d[kQK_K / 16];
+            if (!q6_k_scales(scales, blk, d)) continue;
             for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
-            const float dh = half_to_float(blk.d);
             for (int j = 0; j < kQK_K / 16; ++j) {
-                const float d = dh * static_cast<float>(blk.scales[j]);
-                if (d == 0.0f) {  // the search's codes stay
+                if (d[j] == 0.0f) {  // the search's codes stay
                     for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
                     continue;
                 }
-                const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d));
+                const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
                 const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -32, 31), _mm512_set1_epi32(32));
                 _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
             }
@@ -420,8 +415,7 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
         for (int j = 0; j < 16; ++j) {
             BlockIQ4_NL& blk = y[g * 16 + j];
             const float* xb = xg + j * kQK4_NL;
-            blk.d = float_to_half(d[j]);
-            const float id = d[j] != 0.0f ? 1 / d[j] : 0.0f;
+            const float id = iq4_nl_scale(d[j], blk);
             const __m512 id2 = set1(id + id);
             const __m512i lo = iq4_index(id2, _mm512_loadu_ps(xb), T);
             const __m512i hi = iq4_index(id2, _mm512_loadu_ps(xb + 16), T);

@@ -26,14 +26,19 @@ std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, B
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
 
 // The scalar tails of the reference (ggml_quants.cpp). finish_* = everything after the sub-block scale
-// search; the pieces: *_scales stores the block's scales (q6_k_scales returns false, the block zeroed,
-// when every sub-block scale is below GROUP_MAX_EPS), *_pack packs the codes L (Q4_K: 0..15, Q6_K: 0..63).
+// search; the pieces: *_scales stores the block's scales and gives each sub-block's requantization
+// scale d (and Q4_K's dm) as the reference computes them from the stored values (q6_k_scales returns
+// false, the block zeroed, when every sub-block scale is below GROUP_MAX_EPS); *_pack packs the codes
+// L (Q4_K: 0..15, Q6_K: 0..63); iq4_nl_scale stores d in fp16 and returns the inverse the codes use.
+// (The AVX-512 file calls these rather than the inline helpers of ggml_blocks.h and half.h, so that
+// no inline function compiled for AVX-512 can stand in for the plain one elsewhere.)
 void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
-void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y);
+void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm);
 void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y);
-bool q6_k_scales(const float* scales, BlockQ6_K& y);
+bool q6_k_scales(const float* scales, BlockQ6_K& y, float* d);
 void q6_k_pack(const std::int8_t* L, BlockQ6_K& y);
+float iq4_nl_scale(float scale, BlockIQ4_NL& y);
 
 } // namespace ql::ggml::detail
