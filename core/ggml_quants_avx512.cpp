@@ -19,6 +19,7 @@
 // bucket b's midpoint (see iq4_index2 for the rounding of b).
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants_detail.h"
@@ -90,7 +91,9 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
             sum_x[g] = _mm512_add_ps(sum_x[g], _mm512_mul_ps(W[g][i], X[g][i]));
         }
     __m512 iscale[G];
+    __m512 lowest[G];  // the smallest x
     for (int g = 0; g < G; ++g) {
+        lowest[g] = min[g];
         min[g] = sel(QL_CMP(min[g], zero, _CMP_GT_OQ), zero, min[g]);
         live[g] = static_cast<__mmask16>(~QL_CMP(max[g], min[g], _CMP_EQ_OQ));
         iscale[g] = _mm512_div_ps(set1(static_cast<float>(nmax)), _mm512_sub_ps(max[g], min[g]));
@@ -111,19 +114,36 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
     for (int is = 0; is <= nstep; ++is) {
         const float num = rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax);
         __m512 sum_l[G], sum_l2[G], sum_xl[G];
+        // The clamp to [0, nmax] changes nothing when every product iscale (x - min) lies in
+        // [-0.5, nmax + 0.5): rounding gives 0..nmax there (-0 for a product in [-0.5, 0), which
+        // every later sum and product treats as 0). The products are monotone in x, so the largest
+        // and smallest x decide.
+        bool unclamped = true;
         for (int g = 0; g < G; ++g) {
-            iscale[g] = _mm512_div_ps(set1(num), _mm512_sub_ps(max[g], min[g]));
+            const __m512 range = _mm512_sub_ps(max[g], min[g]);
+            iscale[g] = _mm512_div_ps(set1(num), range);
             sum_l[g] = sum_l2[g] = sum_xl[g] = zero;
+            const __mmask16 inside = QL_CMP(_mm512_mul_ps(iscale[g], range), set1(nmax + 0.5f), _CMP_LT_OQ) &
+                                     QL_CMP(_mm512_mul_ps(iscale[g], _mm512_sub_ps(lowest[g], min[g])), set1(-0.5f), _CMP_GE_OQ);
+            unclamped = unclamped && (inside | static_cast<__mmask16>(~live[g])) == 0xFFFF;
         }
-        for (int i = 0; i < n; ++i)
-            for (int g = 0; g < G; ++g) {
-                const __m512 fl = round_clamped(_mm512_mul_ps(iscale[g], Xm[g][i]), 0.0f, static_cast<float>(nmax));
-                Laux[g][i] = fl;
-                const __m512 wl = _mm512_mul_ps(W[g][i], fl);
-                sum_l[g] = _mm512_add_ps(sum_l[g], wl);
-                sum_l2[g] = _mm512_add_ps(sum_l2[g], _mm512_mul_ps(wl, fl));
-                sum_xl[g] = _mm512_add_ps(sum_xl[g], _mm512_mul_ps(wl, X[g][i]));
-            }
+        auto trial = [&](auto clamp) {
+            for (int i = 0; i < n; ++i)
+                for (int g = 0; g < G; ++g) {
+                    const __m512 v = _mm512_mul_ps(iscale[g], Xm[g][i]);
+                    const __m512 fl = clamp ? round_clamped(v, 0.0f, static_cast<float>(nmax))
+                                            : _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+                    Laux[g][i] = fl;
+                    const __m512 wl = _mm512_mul_ps(W[g][i], fl);
+                    sum_l[g] = _mm512_add_ps(sum_l[g], wl);
+                    sum_l2[g] = _mm512_add_ps(sum_l2[g], _mm512_mul_ps(wl, fl));
+                    sum_xl[g] = _mm512_add_ps(sum_xl[g], _mm512_mul_ps(wl, X[g][i]));
+                }
+        };
+        if (unclamped)
+            trial(std::false_type{});
+        else
+            trial(std::true_type{});
         __mmask16 dpos[G];
         __m512 this_scale[G], this_min[G], cur_error[G];
         unsigned any = 0;
