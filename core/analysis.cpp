@@ -323,15 +323,6 @@ Histogram make_hist(double lo, double hi, std::vector<std::uint64_t> counts) {
     return h;
 }
 
-// Symmetric error range and weight range must not be empty.
-void widen(double& lo, double& hi) {
-    if (!(hi > lo)) {
-        const double m = std::max(std::fabs(lo), 1.0) * 1e-6;
-        lo -= m;
-        hi += m;
-    }
-}
-
 // ---- layer simulation and SNR sweep, memoised: they do not change when unrelated settings do ----
 
 QuantConfig cache_key(QuantConfig c) {
@@ -626,6 +617,78 @@ std::shared_ptr<const ForwardContext> memoised_forward_context(const std::shared
     return ctx;
 }
 
+// Prepared quantizers and their fused pass, per (tensor, configuration): moving one configuration's
+// slider leaves every other configuration's quantizer and histograms valid, so an update quantizes the
+// changed configuration alone. A pass is reused only on the same grids (the weight grid is shared by
+// every configuration, each error grid is its own). The entries hold a quantizer's parameters or
+// packed blocks, so they are few and bounded in bytes.
+struct PreparedMemo {
+    std::weak_ptr<const Tensor> tensor;
+    QuantConfig config;                      // cache_key
+    const Accelerator* accelerator = nullptr;
+    std::shared_ptr<Quantizer> q;            // prepared; only const members are used afterwards
+    std::uint64_t bytes = 0;                 // its storage size, the memo's budget unit
+    std::shared_ptr<const PassOutput> pass;  // null until a pass on bound-derived grids finished
+    kernels::BinGrid wgrid, egrid;
+};
+std::vector<PreparedMemo> g_prepared_memo;  // most recently used last
+constexpr std::size_t kPreparedMemoEntries = 8;
+constexpr std::uint64_t kPreparedMemoBytes = std::uint64_t(768) << 20;  // 768 MiB of stored formats
+
+bool same_grid(const kernels::BinGrid& a, const kernels::BinGrid& b) {
+    return a.base_lo == b.base_lo && a.base_hi == b.base_hi && a.base_bins == b.base_bins && a.below == b.below && a.above == b.above;
+}
+
+PreparedMemo* find_prepared(const std::shared_ptr<const Tensor>& tp, const QuantConfig& key, const Accelerator* acc) {
+    for (auto& e : g_prepared_memo)
+        if (e.accelerator == acc && e.config == key && e.tensor.lock() == tp) return &e;
+    return nullptr;
+}
+
+std::shared_ptr<Quantizer> memoised_quantizer(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const Accelerator* acc) {
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    if (auto* e = find_prepared(tp, cache_key(c), acc)) return e->q;
+    return nullptr;
+}
+
+void remember_quantizer(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const Accelerator* acc, std::shared_ptr<Quantizer> q) {
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    const QuantConfig key = cache_key(c);
+    if (find_prepared(tp, key, acc)) return;
+    std::erase_if(g_prepared_memo, [](const PreparedMemo& e) { return e.tensor.expired(); });
+    PreparedMemo m;
+    m.tensor = tp;
+    m.config = key;
+    m.accelerator = acc;
+    m.bytes = q->storage().bytes;
+    m.q = std::move(q);
+    g_prepared_memo.push_back(std::move(m));
+    std::uint64_t total = 0;
+    for (const auto& e : g_prepared_memo) total += e.bytes;
+    while (g_prepared_memo.size() > 1 && (g_prepared_memo.size() > kPreparedMemoEntries || total > kPreparedMemoBytes)) {
+        total -= g_prepared_memo.front().bytes;
+        g_prepared_memo.erase(g_prepared_memo.begin());
+    }
+}
+
+std::shared_ptr<const PassOutput> memoised_pass(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const Accelerator* acc,
+                                                const kernels::BinGrid& wgrid, const kernels::BinGrid& egrid) {
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    if (auto* e = find_prepared(tp, cache_key(c), acc))
+        if (e->pass && same_grid(e->wgrid, wgrid) && same_grid(e->egrid, egrid)) return e->pass;
+    return nullptr;
+}
+
+void remember_pass(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const Accelerator* acc, const kernels::BinGrid& wgrid,
+                   const kernels::BinGrid& egrid, std::shared_ptr<const PassOutput> pass) {
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    if (auto* e = find_prepared(tp, cache_key(c), acc)) {
+        e->pass = std::move(pass);
+        e->wgrid = wgrid;
+        e->egrid = egrid;
+    }
+}
+
 MemoryBar memory_bar(std::string label, double bits_per_weight, std::uint64_t bytes, int index) {
     MemoryBar m;
     m.label = std::move(label);
@@ -673,6 +736,15 @@ void forget_configuration_memos() {
     std::lock_guard<std::mutex> lock(g_memo_mutex);
     g_layer_memo.clear();
     g_forward_memo.clear();
+    g_prepared_memo.clear();
+}
+
+void forget_configuration_memos(const QuantConfig& c) {
+    const QuantConfig key = cache_key(c);
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    std::erase_if(g_layer_memo, [&](const auto& e) { return e.first.config == key; });
+    std::erase_if(g_forward_memo, [&](const ForwardMemo& e) { return e.config == key; });
+    std::erase_if(g_prepared_memo, [&](const PreparedMemo& e) { return e.config == key; });
 }
 
 TensorSummary summarize(const Tensor& t) { return summarize_impl(t, nullptr); }
@@ -792,8 +864,8 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
         rep.sample_row = srow;
         for (std::int64_t k = 0; k < scount; ++k) rep.sample_original.push_back(t.values[static_cast<std::size_t>(srow * ch.len + k)]);
 
-        // Prepare every configuration.
-        std::vector<std::unique_ptr<Quantizer>> qs(ncfg);
+        // Prepare every configuration (a quantizer prepared for this tensor before is reused).
+        std::vector<std::shared_ptr<Quantizer>> qs(ncfg);
         rep.configs.resize(ncfg);
         std::vector<double> cfg_ms(ncfg, 0.0);
         for (std::size_t i = 0; i < ncfg; ++i) {
@@ -802,12 +874,16 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             const auto t0 = Clock::now();
             try {
                 if (std::string why = validate(cr.config, t.shape); !why.empty()) throw std::invalid_argument(why);
-                qs[i] = make_quantizer(cr.config);
-                if (rep.tensor.min <= rep.tensor.max && n > 0)
-                    qs[i]->set_tensor_range(static_cast<float>(rep.tensor.min), static_cast<float>(rep.tensor.max));
-                if (!qs[i]->prepare(t)) {
-                    rep.cancelled = true;
-                    break;
+                qs[i] = memoised_quantizer(req.tensor, cr.config, o.accelerator);
+                if (!qs[i]) {
+                    qs[i] = make_quantizer(cr.config);
+                    if (rep.tensor.min <= rep.tensor.max && n > 0)
+                        qs[i]->set_tensor_range(static_cast<float>(rep.tensor.min), static_cast<float>(rep.tensor.max));
+                    if (!qs[i]->prepare(t)) {
+                        rep.cancelled = true;
+                        break;
+                    }
+                    remember_quantizer(req.tensor, cr.config, o.accelerator, qs[i]);
                 }
             } catch (const std::exception& e) {
                 cr.error = e.what();
@@ -819,9 +895,13 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
         if (tracker.cancelled()) rep.cancelled = true;
 
         // Histogram grids from the formats' bounds when every one states them: the weight grid is the
-        // original's base grid extended by whole bins to hold every dequantized value.
+        // original's base grid extended by whole bins to hold every dequantized value (shared, so the
+        // dequantized histograms overlay the original's bin for bin); each configuration's error grid
+        // spans its own error bound, so an INT8 error histogram is not squeezed into a few bins of
+        // INT4's range, and a changed configuration leaves the others' histograms valid.
         bool bounded = n > 0;
-        double dq_lo = stats.grid.base_lo, dq_hi = stats.grid.base_hi, e_abs = 0;
+        double dq_lo = stats.grid.base_lo, dq_hi = stats.grid.base_hi;
+        std::vector<kernels::BinGrid> egrids(ncfg, error_grid(0, stats.grid, bins));
         for (std::size_t i = 0; i < ncfg; ++i) {
             if (!qs[i]) continue;
             auto bd = qs[i]->output_bounds();
@@ -831,14 +911,24 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             }
             dq_lo = std::min(dq_lo, static_cast<double>(bd->dq_lo));
             dq_hi = std::max(dq_hi, static_cast<double>(bd->dq_hi));
-            e_abs = std::max(e_abs, static_cast<double>(bd->err_abs));
+            egrids[i] = error_grid(static_cast<double>(bd->err_abs), stats.grid, bins);
         }
         kernels::BinGrid wgrid = extend_grid(stats.grid, dq_lo, dq_hi);
-        kernels::BinGrid egrid = error_grid(e_abs, stats.grid, bins);
 
         std::vector<PassOutput> outs(ncfg);
+        std::vector<bool> from_memo(ncfg, false);
         auto run_pass = [&](std::size_t i, bool metrics, bool hist) {
             const auto t0 = Clock::now();
+            const kernels::BinGrid& egrid = egrids[i];
+            if (metrics && hist) {
+                if (auto memo = memoised_pass(req.tensor, rep.configs[i].config, o.accelerator, wgrid, egrid)) {
+                    outs[i] = *memo;
+                    from_memo[i] = true;
+                    tracker.add(pass_units);
+                    cfg_ms[i] += ms_since(t0);
+                    return true;
+                }
+            }
             PassRanges r;
             r.histograms = hist;
             r.weights = wgrid;
@@ -904,11 +994,12 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             }
             // a bound that did not hold: re-bin with the measured ranges
             if (bounded && (outs[i].dq_outside > 0 || outs[i].err_outside > 0)) need_rebin = true;
+            else if (bounded && !from_memo[i])
+                remember_pass(req.tensor, rep.configs[i].config, o.accelerator, wgrid, egrids[i], std::make_shared<const PassOutput>(outs[i]));
         }
         if (!rep.cancelled && need_rebin && n > 0) {
             dq_lo = stats.grid.base_lo;
             dq_hi = stats.grid.base_hi;
-            e_abs = 0;
             for (std::size_t i = 0; i < ncfg; ++i) {
                 if (!qs[i]) continue;
                 kernels::ErrorSums es;
@@ -917,12 +1008,12 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     dq_lo = std::min(dq_lo, static_cast<double>(es.dq_lo));
                     dq_hi = std::max(dq_hi, static_cast<double>(es.dq_hi));
                 }
-                e_abs = std::max(e_abs, static_cast<double>(es.max_abs));
+                egrids[i] = error_grid(static_cast<double>(es.max_abs), stats.grid, bins);
             }
             wgrid = extend_grid(stats.grid, dq_lo, dq_hi);
-            egrid = error_grid(e_abs, stats.grid, bins);
             for (std::size_t i = 0; i < ncfg && !rep.cancelled; ++i) {
                 if (!qs[i]) continue;
+                from_memo[i] = false;
                 if (!run_pass(i, false, true)) rep.cancelled = true;
             }
         }
@@ -986,7 +1077,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             m.levels_used = static_cast<std::uint64_t>(std::count_if(cr.code_counts.begin(), cr.code_counts.end(),
                                                                      [](std::uint64_t c) { return c > 0; }));
             cr.dequantized = make_hist(wgrid.lo(), wgrid.hi(), po.dq);
-            cr.errors = make_hist(egrid.lo(), egrid.hi(), po.err);
+            cr.errors = make_hist(egrids[i].lo(), egrids[i].hi(), po.err);
             cr.storage = q.storage();
             cr.clip = q.clip_range();
             if (n > 0) cr.levels = q.levels_at(std::clamp<std::int64_t>(o.levels_index, 0, n - 1));

@@ -162,12 +162,16 @@ AnalysisReport analyze(const AnalysisRequest& request, const ProgressFn& progres
 
 TensorSummary summarize(const Tensor& t);
 
-// analyze() memoises what depends on a configuration and not on the tensor's other settings: the layer
+// analyze() memoises what depends on a configuration and not on the tensor's other settings: the
+// prepared quantizer and its histograms and metrics (per tensor and configuration), the layer
 // simulation and the forward difference per configuration (a configuration seen before costs nothing
-// the second time). This drops those entries (not the per-tensor summaries, the FP32 side of the layer
-// simulation, or the SNR sweeps, which do not depend on the bit width), so that a benchmark can time a
-// configuration's first visit.
+// the second time, and moving one configuration's slider recomputes that configuration alone). This
+// drops those entries (not the per-tensor summaries, the FP32 side of the layer simulation, or the SNR
+// sweeps, which do not depend on the bit width), so that a benchmark can time a first visit.
 void forget_configuration_memos();
+// The same for one configuration only (its label and colour aside): a first visit of that configuration
+// while the others stay memoised, as when a user moves one configuration's slider.
+void forget_configuration_memos(const QuantConfig& config);
 
 // The Pareto front of (bits per weight, quality) points where fewer bits and more quality are better:
 // the indices of the points no other point beats on both (ties on both count as not beaten), in

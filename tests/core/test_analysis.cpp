@@ -126,7 +126,6 @@ private slots:
             QCOMPARE(c.dequantized.lo, r.original.lo);
             QCOMPARE(c.dequantized.hi, r.original.hi);
             QCOMPARE(c.errors.lo, -c.errors.hi);
-            QCOMPARE(c.errors.hi, r.configs[0].errors.hi);
             QVERIFY(c.errors.hi >= c.metrics.max_abs);
             // density integrates to 1
             const auto d = c.dequantized.density();
@@ -145,6 +144,63 @@ private slots:
     // On uniform data, min-max quantization with 2^b levels has step = range / (2^b - 1) and noise
     // step^2 / 12 against signal range^2 / 12, so SNR = 20 log10(2^b - 1): each extra bit adds
     // 20 log10((2^b - 1) / (2^(b-1) - 1)) dB, which tends to the classic 20 log10(2) = 6.02 dB per bit.
+    // Each configuration's error histogram spans its own error bound: the INT8 one is not squeezed into
+    // the few central bins of an INT4 range.
+    void errorGridPerConfiguration() {
+        ql::GeneratorSpec g;
+        g.shape = {64, 256};
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        const auto r = ql::analyze(request(t, {cfg(8, Scheme::Asymmetric), cfg(4, Scheme::Asymmetric)}));
+        const auto& c8 = r.configs[0];
+        const auto& c4 = r.configs[1];
+        QVERIFY(c8.errors.hi < c4.errors.hi / 8);  // the 8-bit step is 17x smaller
+        for (const auto* c : {&c8, &c4}) {
+            QVERIFY(c->errors.hi >= c->metrics.max_abs);
+            QVERIFY(c->errors.hi <= 2 * c->metrics.max_abs);  // a bound of the step, not of another configuration
+            QCOMPARE(c->errors.total, static_cast<std::uint64_t>(t->numel()));
+        }
+    }
+
+    // Moving one configuration recomputes that one alone: the untouched configuration's report, served
+    // from the memo, is the same as a fresh analysis of it.
+    void untouchedConfigurationFromMemo_data() {
+        QTest::addColumn<QuantConfig>("kept");
+        QTest::newRow("INT8 asym per-tensor") << cfg(8, Scheme::Asymmetric);
+        QTest::newRow("INT4 sym g32") << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 32);
+        QuantConfig nf4;
+        nf4.format = ql::Format::NF4;
+        nf4.block_size = 64;
+        QTest::newRow("NF4") << nf4;
+    }
+    void untouchedConfigurationFromMemo() {
+        QFETCH(QuantConfig, kept);
+        ql::GeneratorSpec g;
+        g.shape = {96, 320};
+        g.seed = 11;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        ql::forget_configuration_memos();
+        const auto first = ql::analyze(request(t, {kept, cfg(4, Scheme::Asymmetric)}));
+        const auto moved = ql::analyze(request(t, {kept, cfg(3, Scheme::Asymmetric)}));  // kept from the memo
+        ql::forget_configuration_memos(kept);
+        const auto fresh = ql::analyze(request(t, {kept, cfg(3, Scheme::Asymmetric)}));   // kept recomputed
+        const auto& a = moved.configs[0];
+        const auto& b = fresh.configs[0];
+        QVERIFY(a.error.empty());
+        QCOMPARE(a.metrics.mse, b.metrics.mse);
+        QCOMPARE(a.metrics.max_abs, b.metrics.max_abs);
+        QCOMPARE(a.metrics.snr_db, b.metrics.snr_db);
+        QCOMPARE(a.metrics.levels_used, b.metrics.levels_used);
+        QCOMPARE(a.dequantized.counts, b.dequantized.counts);
+        QCOMPARE(a.errors.lo, b.errors.lo);
+        QCOMPARE(a.errors.counts, b.errors.counts);
+        QCOMPARE(a.code_counts, b.code_counts);
+        QCOMPARE(a.channel_mse, b.channel_mse);
+        QCOMPARE(a.sample_dequantized, b.sample_dequantized);
+        // and the moved configuration is not served from another bit width's memo
+        QVERIFY(moved.configs[1].metrics.mse > 2 * first.configs[1].metrics.mse);  // INT3 is not INT4's memo
+        QCOMPARE(moved.configs[1].metrics.mse, fresh.configs[1].metrics.mse);
+    }
+
     void snrPerBit_data() {
         QTest::addColumn<int>("bits");
         for (int b = 3; b <= 8; ++b) QTest::newRow(qPrintable(QString("%1 -> %2 bits").arg(b - 1).arg(b))) << b;
