@@ -13,10 +13,9 @@
 // (detail::q4_k_scales, q4_k_pack, q6_k_scales, q6_k_pack).
 //
 // IQ4_NL's nearest codebook entry: the reference's binary search counts the midpoints
-// m_j = v[j-1] + v[j] (integers) that 2x reaches. The 15 midpoints, shifted by 232, fall in different
-// 16-wide buckets [16b, 16b + 16), so for u = clamp(2x, -232, 203) the bucket b = trunc((u + 232) / 16)
-// holds at most one midpoint: the index is base[b] (midpoints in lower buckets) plus 1 when 2x reaches
-// bucket b's midpoint (see iq4_index2 for the rounding of b).
+// m_j = v[j-1] + v[j] (integers) that 2x reaches. Cut the range of 2x into buckets narrower than the
+// gaps between midpoints: each holds at most one, so the index is the number of midpoints below 2x's
+// bucket (a table) plus 1 when 2x reaches the bucket's own (see iq4_index2).
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -259,17 +258,38 @@ struct Iq4Tables {
     __m512 values;             // kvalues_iq4nl as floats
 };
 
+// Buckets of 2x: b = [17 b - 272.5, 17 b - 255.5), b = 0..31, covering |2x| < 272. 17 is below the
+// smallest gap between midpoints (23), so a bucket holds at most one, and the edges lie half-way
+// between integers, 0.5 from every midpoint.
+constexpr float kIq4BucketWidth = 17.0f, kIq4BucketStart = -272.5f, kIq4Reach = 268.0f;
+constexpr std::int8_t kIq4Values[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+constexpr bool iq4_buckets_hold_one_midpoint() {
+    for (int b = 0; b < 32; ++b) {
+        const float lo = kIq4BucketStart + kIq4BucketWidth * static_cast<float>(b);
+        int held = 0;
+        for (int j = 1; j < 16; ++j) {
+            const float m = static_cast<float>(kIq4Values[j - 1] + kIq4Values[j]);
+            held += (m >= lo && m < lo + kIq4BucketWidth) ? 1 : 0;
+        }
+        if (held > 1) return false;
+    }
+    return kIq4BucketStart + 32 * kIq4BucketWidth > kIq4Reach && kIq4BucketStart < -kIq4Reach;
+}
+static_assert(iq4_buckets_hold_one_midpoint(), "an IQ4_NL bucket holds two midpoints, or the buckets miss +-268");
+
 Iq4Tables make_iq4_tables() {
-    static const std::int8_t kv[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+    const std::int8_t* kv = kIq4Values;
     alignas(64) float thr[32], v[16];
     alignas(64) std::int32_t base[32];
     for (int b = 0; b < 32; ++b) {
         thr[b] = __builtin_inff();
         base[b] = 0;
+        const float lo = kIq4BucketStart + kIq4BucketWidth * static_cast<float>(b);
         for (int j = 1; j < 16; ++j) {
-            const int m = kv[j - 1] + kv[j] + 232;
-            if (m < 16 * b) ++base[b];
-            else if (m < 16 * b + 16) thr[b] = static_cast<float>(kv[j - 1] + kv[j]);
+            const float m = static_cast<float>(kv[j - 1] + kv[j]);
+            if (m < lo) ++base[b];
+            else if (m < lo + kIq4BucketWidth) thr[b] = m;
         }
     }
     for (int j = 0; j < 16; ++j) v[j] = static_cast<float>(kv[j]);
@@ -277,22 +297,28 @@ Iq4Tables make_iq4_tables() {
                      _mm512_load_ps(v)};
 }
 
-// best_index_int8 per lane from x2 = 2x: the midpoints below x2's bucket, plus one when x2 reaches the
-// bucket's own. b = trunc(u / 16 + 14.5) with one rounding (u / 16 is exact): a value rounded up onto
-// an integer k comes from within 2^-16 below the edge 16 k - 232 of bucket k, and no midpoint lies
-// there or on an edge, so the count is the same.
+// best_index_int8 per lane from x2 = 2x, |x2| <= 268: the midpoints below x2's bucket, plus one when x2
+// reaches the bucket's own. The bucket is trunc(x2 / 17 + 272.5 / 17) computed with an FMA from
+// rounded constants: off by less than 1e-5 of a bucket, which moves no value across an edge it is
+// not within 2e-4 of, and no midpoint is nearer than 0.5 to an edge.
 inline __m512i iq4_index2(__m512 x2, const Iq4Tables& T) {
-    const __m512 u = _mm512_min_ps(_mm512_max_ps(x2, set1(-232.0f)), set1(203.0f));
-    const __m512i b = _mm512_cvttps_epi32(_mm512_fmadd_ps(u, set1(0.0625f), set1(14.5f)));
+    const __m512i b = _mm512_cvttps_epi32(
+        _mm512_fmadd_ps(x2, set1(1.0f / kIq4BucketWidth), set1(-kIq4BucketStart / kIq4BucketWidth)));
     const __mmask16 up = QL_CMP(x2, _mm512_permutex2var_ps(T.thr_lo, b, T.thr_hi), _CMP_GE_OQ);
     const __m512i base = _mm512_permutex2var_epi32(T.base_lo, b, T.base_hi);
     return _mm512_mask_add_epi32(base, up, base, _mm512_set1_epi32(1));
 }
 
-// best_index_int8(id * x) per lane, given id2 = id + id: (id + id) * x = (id * x) + (id * x) exactly
-// (doubling is exact; where id * x overflows, so does the sum, and below 2^-125 both are far inside
-// the bucket around 0).
+// best_index_int8(id * x) per lane for |id * x| <= 134 (the search's inverse scales: |id| <= 134 / max|x|),
+// given id2 = id + id: (id + id) * x = (id * x) + (id * x) exactly (doubling is exact; where id * x
+// overflows, so does the sum, and below 2^-125 both are far inside the bucket around 0).
 inline __m512i iq4_index(__m512 id2, __m512 x, const Iq4Tables& T) { return iq4_index2(_mm512_mul_ps(id2, x), T); }
+
+// The same for any id * x: 2x is first clamped to +-268, beyond every midpoint (|m| <= 231).
+inline __m512i iq4_index_any(__m512 id2, __m512 x, const Iq4Tables& T) {
+    const __m512 x2 = _mm512_mul_ps(id2, x);
+    return iq4_index2(_mm512_min_ps(_mm512_max_ps(x2, set1(-kIq4Reach)), set1(kIq4Reach)), T);
+}
 
 // quantize_row_iq4_nl_impl's scale search (block 32, ntry 7, weights x^2) in 16 lanes; returns d.
 __m512 iq4nl_scale_lanes(const __m512* X, const Iq4Tables& T) {
@@ -437,8 +463,8 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
             const float* xb = xg + j * kQK4_NL;
             const float id = iq4_nl_scale(d[j], blk);
             const __m512 id2 = set1(id + id);
-            const __m512i lo = iq4_index(id2, _mm512_loadu_ps(xb), T);
-            const __m512i hi = iq4_index(id2, _mm512_loadu_ps(xb + 16), T);
+            const __m512i lo = iq4_index_any(id2, _mm512_loadu_ps(xb), T);
+            const __m512i hi = iq4_index_any(id2, _mm512_loadu_ps(xb + 16), T);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
         }
     }
