@@ -32,6 +32,11 @@ inline std::uint64_t scalar_minifloat(const float* x, std::int64_t n, float s, c
 #if defined(__AVX2__)
 namespace {
 // The 8 lanes of the running minimum, maximum and largest error folded into the scalar ones.
+// The 8 lanes of c (each 0..255) as 8 bytes at p: the low byte of each lane, as the scalar cast keeps.
+inline void store_codes8(std::int8_t* p, __m256i c) {
+    const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(w, w));
+}
 inline void fold_lanes(__m256 vlo, __m256 vhi, __m256 verr, float& lo, float& hi, float& err) {
     alignas(32) float a[8], b[8], c[8];
     _mm256_store_ps(a, vlo);
@@ -57,7 +62,6 @@ std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::i
     const __m256i mmask = _mm256_set1_epi32((1 << f.mbits) - 1);
     const __m256i nan_code = _mm256_set1_epi32(minifloat_nan_code(f));
     std::uint64_t clip = 0;
-    alignas(32) std::int32_t cbuf[8];
     for (std::int64_t b0 = 0; b0 < n; b0 += block) {
     const std::int64_t b1 = std::min(n, b0 + block);
     const float s = scales[b0 / block];
@@ -96,8 +100,7 @@ std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::i
             const __m256i sign = _mm256_srli_epi32(_mm256_castps_si256(_mm256_and_ps(q, signmask)), 31);
             code = _mm256_or_si256(code, _mm256_slli_epi32(sign, f.ebits + f.mbits));
             if (has_nan) code = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(code), _mm256_castsi256_ps(nan_code), isnan));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(cbuf), code);
-            for (int j = 0; j < 8; ++j) codes[i + j] = static_cast<std::int8_t>(cbuf[j]);
+            store_codes8(codes + i, code);
         }
     }
     clip += scalar_minifloat(x + i, b1 - i, s, f, y + i, codes ? codes + i : nullptr);
@@ -129,7 +132,6 @@ void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, c
     const __m256 vt_odd = _mm256_load_ps(t_odd), vt_even = _mm256_load_ps(t_even);
     const __m256 t7 = _mm256_set1_ps(t[7]);
     const __m256i i8 = _mm256_set1_epi32(8), i4 = _mm256_set1_epi32(4), i2 = _mm256_set1_epi32(2), i1 = _mm256_set1_epi32(1);
-    alignas(32) std::int32_t cbuf[8];
     for (std::int64_t b0 = 0; b0 < n; b0 += block) {
     const std::int64_t b1 = std::min(n, b0 + block);
     const float inv = invs[b0 / block], stored = stored_v[b0 / block];
@@ -150,8 +152,7 @@ void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, c
         const __m256 val = _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_cmpgt_epi32(c, _mm256_set1_epi32(7))));
         _mm256_storeu_ps(y + i, _mm256_mul_ps(val, vs));
         if (codes) {
-            _mm256_store_si256(reinterpret_cast<__m256i*>(cbuf), c);
-            for (int j = 0; j < 8; ++j) codes[i + j] = static_cast<std::int8_t>(cbuf[j]);
+            store_codes8(codes + i, c);
         }
     }
     for (; i < b1; ++i) {
