@@ -6,7 +6,9 @@
 //                        into a thread-local buffer, error sums, per-channel error, code counts and the
 //                        original / dequantized / error histograms, whose ranges are fixed beforehand from
 //                        the formats' output bounds. Formats without bounds (or a broken bound) get a
-//                        second, histogram-only pass with the measured ranges.
+//                        second, histogram-only pass with the measured ranges. With AVX-512 the
+//                        statistics take one sweep: Int quantizes in registers (core/int_pass.h), the
+//                        other formats read their run() output while it is in cache (core/format_pass.h).
 // Sums are kept per chunk and merged in chunk order, so results do not depend on the thread count.
 #include "core/analysis.h"
 
@@ -26,6 +28,7 @@
 
 #include "core/accelerator.h"
 #include "core/analysis_kernels.h"
+#include "core/format_pass.h"
 #include "core/int_pass.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
@@ -211,6 +214,31 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
     return !tracker.cancelled();
 }
 
+// The statistics of core/format_pass.h for any other quantizer, when they apply: every value finite, metrics
+// and histograms in one pass. The dequantized histogram comes from the code counts when one scale serves
+// the whole tensor, from a table of dequantized x error bins when the codes are few enough to count by
+// compares, else from a second increment per value.
+std::optional<kernels::FormatPassSetup> format_pass_setup(const Quantizer& q, bool metrics, const PassRanges& r,
+                                                           std::int64_t n, bool has_nonfinite) {
+    if (dynamic_cast<const IntQuantizer*>(&q) || !metrics || !r.histograms || has_nonfinite) return std::nullopt;
+    if (n <= 0 || n >= (std::int64_t(1) << 31)) return std::nullopt;  // 32-bit counters per thread
+    kernels::FormatPassSetup s;
+    s.weights = r.weights;
+    s.errors = r.errors;
+    const auto [lo, hi] = q.code_range();
+    if (q.code_values()) {
+        s.dq_mode = kernels::FormatDqHistogram::FromCodes;
+    } else if (hi - lo < 32) {
+        s.dq_mode = kernels::FormatDqHistogram::CountedCodes;
+        s.code_n = hi - lo < 16 ? 16 : 32;
+        s.code_lo = std::min(lo, 128 - s.code_n);
+    } else {
+        s.dq_mode = kernels::FormatDqHistogram::Direct;
+    }
+    if (!kernels::FormatPass::available(s)) return std::nullopt;
+    return s;
+}
+
 // One pass over the tensor for quantizer q. metrics: error sums, channels, codes; ranges: histograms.
 bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRanges& r, const ChannelLayout& ch,
                 bool has_nonfinite, PassOutput& out, Tracker& tracker) {
@@ -229,8 +257,13 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
         out.err.assign(static_cast<std::size_t>(r.errors.total()), 0);
     }
     const std::size_t unit = static_cast<std::size_t>(std::max<std::int64_t>(1, nchunks / 64));
+    const auto fsetup = format_pass_setup(q, metrics, r, n, has_nonfinite);
+    std::optional<std::vector<float>> code_values;
+    if (fsetup && fsetup->dq_mode == kernels::FormatDqHistogram::FromCodes) code_values = q.code_values();
 #pragma omp parallel
     {
+        std::unique_ptr<kernels::FormatPass> fpass;
+        if (fsetup) fpass = std::make_unique<kernels::FormatPass>(*fsetup);
         std::vector<float> buf(static_cast<std::size_t>(chunk));
         std::vector<std::int8_t> codes(metrics ? static_cast<std::size_t>(chunk) : 0);
         std::vector<std::uint64_t> cc(metrics ? 256 : 0, 0);
@@ -238,7 +271,7 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
         kernels::BinCounter hdq, herr;
         kernels::CodeErrorCounter joint;  // codes and errors in one increment when both are wanted
         const bool use_joint = metrics && r.histograms;
-        if (r.histograms) {
+        if (r.histograms && !fpass) {
             if (!r.derive_dq_from_codes) hdq = kernels::BinCounter(r.weights);
             if (use_joint) joint = kernels::CodeErrorCounter(r.errors);
             else herr = kernels::BinCounter(r.errors);
@@ -250,7 +283,19 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
             const std::int64_t b = c * chunk, e = std::min(n, b + chunk), len = e - b;
             ChunkResult* cr = metrics ? &out.chunks[static_cast<std::size_t>(c)] : nullptr;
             q.run(b, e, buf.data(), metrics ? codes.data() : nullptr, cr ? &cr->clipped : nullptr);
-            if (metrics) {
+            if (fpass) {
+                // sums, codes and both histograms in one sweep per output-channel segment
+                std::int64_t i = b;
+                while (i < e) {
+                    const std::int64_t chn = ch.len > 0 ? i / ch.len : 0;
+                    const std::int64_t seg_end = ch.len > 0 ? std::min(e, (chn + 1) * ch.len) : e;
+                    kernels::ErrorSums s;
+                    fpass->add(x + i, buf.data() + (i - b), codes.data() + (i - b), seg_end - i, s);
+                    cr->channel_sse.emplace_back(chn, s.sum_e2);
+                    cr->sums.merge(s);
+                    i = seg_end;
+                }
+            } else if (metrics) {
                 // error sums per output-channel segment, so each channel's squared error falls out too
                 std::int64_t i = b;
                 while (i < e) {
@@ -284,14 +329,16 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                         if (std::isfinite(x[b + k])) ++cc[static_cast<std::uint8_t>(codes[static_cast<std::size_t>(k)] + 128)];
                 }
             }
-            if (r.histograms) {
+            if (r.histograms && !fpass) {
                 if (!r.derive_dq_from_codes) hdq.add(buf.data(), x + b, len);
                 if (!use_joint) herr.add_error(x + b, buf.data(), len);
             }
             if ((c + 1) % static_cast<std::int64_t>(unit) == 0) tracker.add(unit);
         }
 #pragma omp critical(ql_fused_pass_merge)
-        {
+        if (fpass) {
+            fpass->merge_into(out.code_counts, out.dq, out.err, out.dq_outside, out.err_outside);
+        } else {
             if (metrics) {
                 for (int s = 0; s < 4; ++s)
                     for (int v = 0; v < 256; ++v) cc[static_cast<std::size_t>(v)] += cc32[s][v];
@@ -309,6 +356,16 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                     out.err_outside += herr.outside();
                 }
             }
+        }
+    }
+    if (code_values && !tracker.cancelled()) {
+        // one scale for the whole tensor: each code's count lands in its value's bin
+        for (std::size_t c = 0; c < 256; ++c) {
+            const std::uint64_t cnt = out.code_counts[c];
+            if (!cnt) continue;
+            const int bin = r.weights.bin_of((*code_values)[c]);
+            if (bin < 0) out.dq_outside += cnt;
+            else out.dq[static_cast<std::size_t>(bin)] += cnt;
         }
     }
     return !tracker.cancelled();

@@ -178,6 +178,16 @@ public:
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 1 << (1 + fmt_.ebits + fmt_.mbits); }
+    std::pair<int, int> code_range() const override { return code_count() == 16 ? std::pair{0, 15} : std::pair{-128, 127}; }
+    std::optional<std::vector<float>> code_values() const override {
+        if (layout_.granularity != Granularity::PerTensor || scale_.size() != 1) return std::nullopt;
+        // run() gives q * s for the rounded q, and q is exactly its code's value (NaN codes come only from NaN)
+        std::vector<float> v(256, 0.0f);
+        for (int c = 0; c < code_count(); ++c)
+            v[static_cast<std::size_t>(static_cast<std::int8_t>(static_cast<std::uint8_t>(c)) + 128)] =
+                minifloat_decode(static_cast<std::uint32_t>(c), fmt_) * scale_[0];
+        return v;
+    }
     QuantParams params() const override { return QuantParams{scale_, {}}; }
     std::optional<OutputBounds> output_bounds() const override {
         if (scale_.empty()) return std::nullopt;
@@ -270,6 +280,7 @@ public:
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 16; }
+    std::pair<int, int> code_range() const override { return {0, 15}; }
     QuantParams params() const override { return QuantParams{std::vector<float>(scale_.begin(), scale_.end()), {}}; }
     std::optional<OutputBounds> output_bounds() const override {
         if (scale_.empty()) return std::nullopt;
@@ -364,6 +375,7 @@ public:
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 16; }
+    std::pair<int, int> code_range() const override { return {0, 15}; }
     QuantParams params() const override { return QuantParams{std::vector<float>(stored(), stored() + absmax_.size()), {}}; }
     std::optional<OutputBounds> output_bounds() const override {
         if (absmax_.empty()) return std::nullopt;
@@ -575,6 +587,7 @@ public:
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return T::ncodes; }
+    std::pair<int, int> code_range() const override { return {T::qmin, T::qmax}; }
     QuantParams params() const override {
         QuantParams p;
         for (const B& blk : packed_)

@@ -53,6 +53,7 @@ public:
     StorageSize storage() const override;
     std::vector<float> levels_at(std::int64_t i) const override;
     int code_count() const override { return range_.qmax - range_.qmin + 1; }
+    std::pair<int, int> code_range() const override { return {range_.qmin, range_.qmax}; }
     QuantParams params() const override;
     std::optional<std::pair<float, float>> clip_range() const override { return clip_; }
     std::optional<OutputBounds> output_bounds() const override;

@@ -64,6 +64,12 @@ public:
     // How many distinct codes an element can take (2^bits for Int, 16 for NF4, 256 for FP8 ...).
     virtual int code_count() const = 0;
     virtual QuantParams params() const = 0;
+    // The codes run() can report for finite inputs: [first, second] (Int: [qmin, qmax]; NF4, FP4 [0, 15],
+    // Q5_0 [0, 31] ...). The fused analysis counts codes by comparing with each when there are few.
+    virtual std::pair<int, int> code_range() const { return {-128, 127}; }
+    // The dequantized value of every code (index code + 128) when one scale serves the whole tensor, so
+    // that a code's count is also its value's count; nullopt when scales differ by slice or block.
+    virtual std::optional<std::vector<float>> code_values() const { return std::nullopt; }
     // Bounds known after prepare(), when the format can state them (see OutputBounds).
     virtual std::optional<OutputBounds> output_bounds() const { return std::nullopt; }
     // A finite [min, max] of the whole tensor the caller already knows; formats that need it may use it

@@ -12,6 +12,7 @@
 
 #include "core/analysis.h"
 #include "core/analysis_kernels.h"
+#include "core/format_quantizers.h"
 #include "core/generators.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
@@ -547,6 +548,121 @@ private slots:
         QCOMPARE(c.metrics.count, static_cast<std::uint64_t>(n));
         QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(n), kSumTol));
         QVERIFY(near(c.metrics.mae, sum_abs / static_cast<double>(n), kSumTol));
+        QCOMPARE(c.channel_mse.size(), channel.size());
+        for (std::size_t k = 0; k < channel.size(); ++k)
+            QVERIFY(near(c.channel_mse[k], channel[k] / static_cast<double>(len), kSumTol));
+    }
+
+    // The fused statistics of the other formats (core/format_pass.h where the CPU has AVX-512, the general
+    // loops elsewhere and for non-finite inputs) against each format's scalar reference, element by element:
+    // codes and dequantized values from quantize_format_ref, bins from BinGrid::bin_of on the report's
+    // grids, plain double sums over the finite values. Counts and the maximum must match exactly, sums only
+    // up to their summation order. Rows cover each way of building the dequantized histogram (from the codes
+    // of one scale, counted codes with a dequantized x error table, a second increment), partial blocks,
+    // rows that are not whole blocks, all-zero blocks and non-finite inputs.
+    void formatPassMatchesScalar_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::addColumn<bool>("specials");  // all-zero rows, NaN and +-Inf
+        auto fmt = [](ql::Format f) {
+            QuantConfig c;
+            c.format = f;
+            return c;
+        };
+        const std::vector<std::int64_t> whole{48, 512}, partial{37, 200}, odd{5, 7, 131};
+        for (ql::Format f : {ql::Format::NF4, ql::Format::NF4_DQ, ql::Format::FP8_E4M3, ql::Format::FP8_E5M2, ql::Format::FP4_E2M1,
+                             ql::Format::MXFP4, ql::Format::NVFP4, ql::Format::Q8_0, ql::Format::Q4_0, ql::Format::Q4_1,
+                             ql::Format::Q5_0, ql::Format::IQ4_NL}) {
+            const std::string name(ql::format_name(f));
+            QTest::newRow((name + " whole blocks").c_str()) << fmt(f) << whole << false;
+            QTest::newRow((name + " rows not whole blocks").c_str()) << fmt(f) << partial << false;
+            QTest::newRow((name + " 3-D, odd rows").c_str()) << fmt(f) << odd << false;
+            QTest::newRow((name + " zero rows, NaN and Inf").c_str()) << fmt(f) << partial << true;
+        }
+        QuantConfig fp8ch = fmt(ql::Format::FP8_E4M3);
+        fp8ch.granularity = Granularity::PerChannel;
+        QTest::newRow("fp8_e4m3 per channel (second increment)") << fp8ch << partial << false;
+        QuantConfig fp4g = fmt(ql::Format::FP4_E2M1);
+        fp4g.granularity = Granularity::PerGroup;
+        fp4g.group_size = 48;
+        QTest::newRow("fp4_e2m1 group 48 (counted codes)") << fp4g << partial << false;
+        QuantConfig nf4b = fmt(ql::Format::NF4);
+        nf4b.block_size = 32;
+        QTest::newRow("nf4 block 32, rows longer than a chunk") << nf4b << std::vector<std::int64_t>{3, 40000} << false;
+    }
+    void formatPassMatchesScalar() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        QFETCH(bool, specials);
+        ql::GeneratorSpec g;
+        g.shape = shape;
+        g.outlier_fraction = 0.001;
+        Tensor base = ql::generate(g);
+        const std::int64_t n = base.numel();
+        const std::int64_t len = n / shape[0];
+        if (specials) {
+            std::fill(base.values.begin(), base.values.begin() + 2 * len, 0.0f);  // two all-zero rows
+            base.values[static_cast<std::size_t>(3 * len + 5)] = std::numeric_limits<float>::quiet_NaN();
+            base.values[static_cast<std::size_t>(4 * len + 1)] = std::numeric_limits<float>::infinity();
+            base.values[static_cast<std::size_t>(n - 3)] = -std::numeric_limits<float>::infinity();
+        }
+        auto t = std::make_shared<const Tensor>(std::move(base));
+        auto req = request(t, {config});
+        req.options.histogram_bins = 73;
+        const auto r = ql::analyze(req);
+        const auto& c = r.configs.at(0);
+        QVERIFY2(c.error.empty(), c.error.c_str());
+
+        std::vector<std::int8_t> codes;
+        const std::vector<float> dq = ql::quantize_format_ref(*t, config, &codes, nullptr);
+        const int bins = req.options.histogram_bins;
+        ql::kernels::BinGrid wg;
+        wg.base_lo = r.tensor.min;
+        wg.base_hi = r.tensor.max;
+        wg.base_bins = bins;
+        wg.below = static_cast<int>(std::lround((wg.base_lo - c.dequantized.lo) / wg.width()));
+        wg.above = static_cast<int>(c.dequantized.counts.size()) - bins - wg.below;
+        ql::kernels::BinGrid eg;
+        eg.base_lo = c.errors.lo;
+        eg.base_hi = c.errors.hi;
+        eg.base_bins = static_cast<int>(c.errors.counts.size());
+
+        std::vector<std::uint64_t> code_counts(256, 0);
+        std::vector<std::uint64_t> dq_counts(c.dequantized.counts.size(), 0), err_counts(c.errors.counts.size(), 0);
+        std::vector<double> channel(static_cast<std::size_t>(shape[0]), 0.0);
+        double sum_e2 = 0, sum_abs = 0, sum_dq2 = 0, sum_xdq = 0, max_abs = 0;
+        std::uint64_t finite = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const auto k = static_cast<std::size_t>(i);
+            const float x = t->values[k];
+            if (!std::isfinite(x)) continue;
+            ++finite;
+            ++code_counts[static_cast<std::size_t>(codes[k] + 128)];
+            const float e = dq[k] - x;
+            const int db = wg.bin_of(dq[k]), eb = eg.bin_of(e);
+            QVERIFY2(db >= 0 && eb >= 0, "every value inside the report's grids");
+            ++dq_counts[static_cast<std::size_t>(db)];
+            ++err_counts[static_cast<std::size_t>(eb)];
+            sum_e2 += static_cast<double>(e * e);
+            sum_abs += std::fabs(static_cast<double>(e));
+            sum_dq2 += static_cast<double>(dq[k] * dq[k]);
+            sum_xdq += static_cast<double>(x * dq[k]);
+            max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
+            channel[static_cast<std::size_t>(i / len)] += static_cast<double>(e * e);
+        }
+        QCOMPARE(c.lowest_code, -128);
+        QCOMPARE(c.code_counts, code_counts);
+        QCOMPARE(c.dequantized.counts, dq_counts);
+        QCOMPARE(c.errors.counts, err_counts);
+        QCOMPARE(c.metrics.max_abs, max_abs);
+        QCOMPARE(c.metrics.count, finite);
+        const double cnt = static_cast<double>(finite);
+        QVERIFY(near(c.metrics.mse, sum_e2 / cnt, kSumTol));
+        QVERIFY(near(c.metrics.mae, sum_abs / cnt, kSumTol));
+        double sum_x2 = 0;
+        for (float x : t->values)
+            if (std::isfinite(x)) sum_x2 += static_cast<double>(x) * static_cast<double>(x);
+        QVERIFY(near(c.metrics.cosine, sum_xdq / (std::sqrt(sum_x2) * std::sqrt(sum_dq2)), kSumTol));
         QCOMPARE(c.channel_mse.size(), channel.size());
         for (std::size_t k = 0; k < channel.size(); ++k)
             QVERIFY(near(c.channel_mse[k], channel[k] / static_cast<double>(len), kSumTol));

@@ -1,0 +1,160 @@
+// The fused statistics of a non-Int format (see format_pass.h): per-thread tables, their flushes, and the
+// run-time choice of the vector kernel (core/format_pass_avx512.cpp).
+#include "core/format_pass.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "core/format_pass_kernel.h"
+
+namespace ql::kernels {
+
+namespace {
+
+// Values per kernel call, and the most values counted into the 16-bit tables between two flushes (a cell
+// can then hold at most this many).
+constexpr std::int64_t kPiece = 16384;
+constexpr std::int64_t kFlushAt = 65535;
+// The joint table must stay near the first-level cache.
+constexpr std::int64_t kMaxJointCells = 256 * 1024;
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    static const bool ok = detail::format_pass_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("popcnt");
+    return ok;
+#else
+    return false;
+#endif
+}
+
+std::int64_t joint_rows(const FormatPassSetup& s) {
+    return s.dq_mode == FormatDqHistogram::CountedCodes ? static_cast<std::int64_t>(s.weights.total()) + 1 : 256;
+}
+
+} // namespace
+
+struct FormatPassTables {
+    detail::FormatPassArgs args;
+    std::vector<std::uint16_t> joint;       // [rows * stride + 1]
+    std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
+    std::vector<std::uint16_t> dq16;        // Direct
+    std::vector<std::uint32_t> dq_wide;
+    std::vector<std::uint64_t> codes;       // CountedCodes: [code_n]
+    std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
+};
+
+bool FormatPass::available(const FormatPassSetup& s) {
+    if (!cpu_has_avx512()) return false;
+    if (s.errors.below != 0 || s.errors.above != 0) return false;
+    if (s.dq_mode == FormatDqHistogram::CountedCodes &&
+        (s.code_lo < -128 || s.code_lo + s.code_n > 128 || (s.code_n != 16 && s.code_n != 32)))
+        return false;
+    return joint_rows(s) * (static_cast<std::int64_t>(s.errors.total()) + 1) <= kMaxJointCells &&
+           s.weights.total() < (1 << 24);
+}
+
+FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_unique<FormatPassTables>()) {
+    FormatPassTables& t = *t_;
+    detail::FormatPassArgs& a = t.args;
+    a.ebins = s.errors.total();
+    a.stride = a.ebins + 1;
+    const BinParams ep = s.errors.params();
+    a.elo = ep.lo;
+    a.ehi = ep.hi;
+    a.einv = ep.inv_width;
+    a.w = s.weights.params();
+    a.mode = static_cast<int>(s.dq_mode);
+    a.rows = static_cast<int>(joint_rows(s));
+    t.joint.assign(static_cast<std::size_t>(a.rows) * static_cast<std::size_t>(a.stride) + 1, 0);
+    t.joint_wide.assign(t.joint.size(), 0);
+    a.joint = t.joint.data();
+    if (s.dq_mode == FormatDqHistogram::Direct) {
+        t.dq16.assign(static_cast<std::size_t>(a.w.total) + 2, 0);
+        t.dq_wide.assign(t.dq16.size(), 0);
+        a.dq16 = t.dq16.data();
+    } else if (s.dq_mode == FormatDqHistogram::CountedCodes) {
+        t.codes.assign(static_cast<std::size_t>(s.code_n), 0);
+        a.code_lo = s.code_lo;
+        a.code_n = s.code_n;
+        a.code_counts = t.codes.data();
+    }
+}
+
+FormatPass::~FormatPass() = default;
+
+void FormatPass::flush() {
+    FormatPassTables& t = *t_;
+    for (std::size_t k = 0; k < t.joint.size(); ++k) {
+        t.joint_wide[k] += t.joint[k];
+        t.joint[k] = 0;
+    }
+    for (std::size_t k = 0; k < t.dq16.size(); ++k) {
+        t.dq_wide[k] += t.dq16[k];
+        t.dq16[k] = 0;
+    }
+    t.pending = 0;
+}
+
+void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums) {
+    FormatPassTables& t = *t_;
+    detail::FormatPassSums s;
+    float max_abs = 0;
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    std::int64_t done = 0;
+    while (done < n) {
+        const std::int64_t len = std::min(kPiece, n - done);
+        if (t.pending + len > kFlushAt) flush();
+        detail::format_pass_avx512(t.args, x + done, dq + done, codes + done, len, s);
+        max_abs = std::max(max_abs, s.max_abs);
+        lo = std::min(lo, s.dq_lo);
+        hi = std::max(hi, s.dq_hi);
+        t.pending += len;
+        done += len;
+    }
+    if (n > 0) {
+        sums.sum_e2 += s.e2;
+        sums.sum_abs += s.abs;
+        sums.sum_dq2 += s.dq2;
+        sums.sum_xdq += s.xdq;
+        sums.max_abs = std::max(sums.max_abs, max_abs);
+        sums.dq_lo = std::min(sums.dq_lo, lo);
+        sums.dq_hi = std::max(sums.dq_hi, hi);
+        sums.count += static_cast<std::uint64_t>(n);
+    }
+}
+
+void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,
+                            std::uint64_t& dq_outside, std::uint64_t& err_outside) {
+    flush();
+    FormatPassTables& t = *t_;
+    const auto stride = static_cast<std::size_t>(t.args.stride);
+    const auto ebins = static_cast<std::size_t>(t.args.ebins);
+    const auto wtotal = static_cast<std::size_t>(t.args.w.total);
+    const bool by_dq = setup_.dq_mode == FormatDqHistogram::CountedCodes;
+    code_counts.resize(256, 0);
+    err.resize(ebins, 0);
+    if (by_dq || setup_.dq_mode == FormatDqHistogram::Direct) dq.resize(wtotal, 0);
+    for (std::size_t r = 0; r < static_cast<std::size_t>(t.args.rows); ++r) {
+        std::uint64_t row = 0;
+        for (std::size_t b = 0; b < ebins; ++b) {
+            const std::uint64_t v = t.joint_wide[r * stride + b];
+            row += v;
+            err[b] += v;
+        }
+        const std::uint64_t out = t.joint_wide[r * stride + ebins];
+        err_outside += out;
+        if (!by_dq) code_counts[r] += row + out;
+        else if (r < wtotal) dq[r] += row + out;
+        else dq_outside += row + out;
+    }
+    if (by_dq) {
+        for (std::size_t c = 0; c < t.codes.size(); ++c) code_counts[static_cast<std::size_t>(setup_.code_lo + 128) + c] += t.codes[c];
+    } else if (setup_.dq_mode == FormatDqHistogram::Direct) {
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_wide[b];
+        dq_outside += t.dq_wide[wtotal];
+    }
+}
+
+} // namespace ql::kernels

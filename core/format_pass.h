@@ -1,0 +1,63 @@
+// The statistics of a non-Int format's analysis pass in one sweep over what Quantizer::run() wrote: the
+// error sums, the code counts and the dequantized / error histograms, with one table increment per value
+// where the integer pass (core/int_pass.h) has one, from the dequantized values and codes of a chunk that
+// is still in cache.
+//
+//   codes x error bins     FromCodes, Direct: one 16-bit table [code][error bin] whose marginals are the
+//                          code counts and the error histogram (flushed into 32-bit counters in time)
+//   dequantized values     FromCodes: one scale for the whole tensor, so the caller maps each code's count
+//                          to its value's bin (Quantizer::code_values()); Direct: one more increment per
+//                          value
+//   dequantized x error    CountedCodes (formats of at most 32 codes with block scales): the table is
+//                          [dequantized bin][error bin], whose marginals are both histograms, and the
+//                          codes are counted by vector compares (no second increment)
+// The vector path needs AVX-512 (F, BW, VL, DQ) and is chosen at run time; without it available() is false
+// and the analysis keeps its general loops. Only finite inputs are handled here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/analysis_kernels.h"
+
+namespace ql::kernels {
+
+enum class FormatDqHistogram { FromCodes, Direct, CountedCodes };
+
+struct FormatPassSetup {
+    BinGrid weights;                    // grid of the dequantized-value histogram
+    BinGrid errors;                     // grid of the error histogram (dq - x); below = above = 0
+    FormatDqHistogram dq_mode = FormatDqHistogram::Direct;
+    int code_lo = 0, code_n = 0;        // CountedCodes: every code lies in [code_lo, code_lo + code_n), code_n 16 or 32
+};
+
+struct FormatPassTables;  // per-thread counters (format_pass.cpp)
+
+// One thread's share of the pass. Not thread-safe: one object per thread.
+class FormatPass {
+public:
+    // True when this CPU has the vector path and the tables of `s` are small enough for it.
+    static bool available(const FormatPassSetup& s);
+
+    explicit FormatPass(const FormatPassSetup& s);
+    ~FormatPass();
+    FormatPass(const FormatPass&) = delete;
+    FormatPass& operator=(const FormatPass&) = delete;
+
+    // x[0, n) finite, dq and codes what Quantizer::run() gave for them. Adds their sums to `sums`.
+    void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums);
+
+    // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for Direct /
+    // CountedCodes the dequantized counts to dq (weights.total()). Out-of-grid values go to the *_outside
+    // counts.
+    void merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,
+                    std::uint64_t& dq_outside, std::uint64_t& err_outside);
+
+private:
+    void flush();
+    FormatPassSetup setup_;
+    std::unique_ptr<FormatPassTables> t_;
+};
+
+} // namespace ql::kernels

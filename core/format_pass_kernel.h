@@ -1,0 +1,36 @@
+// Internal to core/format_pass.cpp and its vector kernel (core/format_pass_avx512.cpp): plain data only,
+// so the kernel's translation unit, compiled for AVX-512, shares no inline code with the rest of core.
+#pragma once
+
+#include <cstdint>
+
+#include "core/bin_grid.h"
+
+namespace ql::kernels::detail {
+
+struct FormatPassArgs {
+    int stride = 1;                   // columns of the joint table: error bins + 1 (the last: outside)
+    int ebins = 1;                    // error bins
+    float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
+    BinParams w;                      // grid of the dequantized values
+    int mode = 0;                     // FormatDqHistogram: 0 FromCodes, 1 Direct, 2 CountedCodes
+    int rows = 256;                   // rows of the joint table: codes (modes 0, 1) or dequantized bins + 1 (mode 2)
+    std::uint16_t* joint = nullptr;   // [rows * stride + 1]: modes 0, 1 [code + 128][error bin], mode 2
+                                      // [dequantized bin (w.total = outside)][error bin]; the extra cell takes masked lanes
+    std::uint16_t* dq16 = nullptr;    // mode 1: [w.total + 2]: bins, outside, masked lanes
+    int code_lo = 0, code_n = 0;      // mode 2: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
+    std::uint64_t* code_counts = nullptr; // mode 2: [code_n], added to
+};
+
+struct FormatPassSums {
+    double e2 = 0, abs = 0, dq2 = 0, xdq = 0;
+    float max_abs = 0;
+    float dq_lo = 0, dq_hi = 0;       // valid when n > 0
+};
+
+// The vector kernel over x[0, n), dq[0, n), codes[0, n) (n <= 65535 - cells already counted).
+void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
+                        FormatPassSums& out);
+bool format_pass_avx512_compiled();
+
+} // namespace ql::kernels::detail
