@@ -1,7 +1,9 @@
 // Vectorised float-format and NF4 loops (see format_kernels.h).
 #include "core/format_kernels.h"
+#include "core/format_kernels_avx512.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #if defined(__AVX2__)
@@ -11,6 +13,48 @@
 namespace ql::kernels {
 
 namespace {
+
+// nf4_code()'s thresholds: the fp32 midpoints between neighbouring NF4 levels, ascending.
+constexpr float kNf4Thresholds[15] = {-0.8480964004993439f, -0.6106329262256622f, -0.4599952697753906f, -0.33967943489551544f,
+                                     -0.23460740596055984f, -0.13791173323988914f, -0.045525018125772476f, 0.03979014977812767f,
+                                     0.1202552504837513f, 0.2035212516784668f, 0.2920137718319893f, 0.3893125355243683f,
+                                     0.5016634166240692f, 0.6427869200706482f, 0.8614784181118011f};
+
+// The AVX-512 forms (core/format_kernels_avx512.cpp) where this CPU has them.
+bool use_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    static const bool ok = detail::format_kernels_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                           __builtin_cpu_supports("avx512dq");
+    return ok;
+#else
+    return false;
+#endif
+}
+
+std::uint64_t minifloat_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f, float* y,
+                               std::int8_t* codes) {
+    detail::MiniFloatArgs a;
+    a.mbits = f.mbits;
+    a.ebits = f.ebits;
+    a.emin = f.emin;
+    a.max = f.max;
+    a.has_nan = minifloat_has_nan(f);
+    a.nan_code = minifloat_nan_code(f);
+    return detail::minifloat_fake_quant_blocks_avx512(x, n, block, scales, a, y, codes);
+}
+
+void nf4_avx512(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored, float* y, std::int8_t* codes) {
+    // the levels, and the thresholds between them (the last slot is never looked up)
+    static const auto tables = [] {
+        std::array<float, 32> t{};
+        for (int c = 0; c < 16; ++c) t[static_cast<std::size_t>(c)] = nf4_value(c);
+        for (int k = 0; k < 15; ++k) t[static_cast<std::size_t>(16 + k)] = kNf4Thresholds[k];
+        t[31] = INFINITY;
+        return t;
+    }();
+    detail::nf4_fake_quant_blocks_avx512(x, n, block, invs, stored, tables.data(), tables.data() + 16, y, codes);
+}
 
 inline std::uint64_t scalar_minifloat(const float* x, std::int64_t n, float s, const MiniFloat& f, float* y, std::int8_t* codes) {
     const bool has_nan = minifloat_has_nan(f);
@@ -52,6 +96,7 @@ inline void fold_lanes(__m256 vlo, __m256 vhi, __m256 verr, float& lo, float& hi
 
 std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f,
                                           float* y, std::int8_t* codes) {
+    if (use_avx512()) return minifloat_avx512(x, n, block, scales, f, y, codes);
     const bool has_nan = minifloat_has_nan(f);
     const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     const __m256 signmask = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(0x80000000u)));
@@ -114,13 +159,11 @@ std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, cons
 
 void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored_v, float* y,
                            std::int8_t* codes) {
+    if (use_avx512()) return nf4_avx512(x, n, block, invs, stored_v, y, codes);
     alignas(32) float lut[16];
     for (int c = 0; c < 16; ++c) lut[c] = nf4_value(c);
     const __m256 lo = _mm256_load_ps(lut), hi = _mm256_load_ps(lut + 8);
-    const float t[15] = {-0.8480964004993439f, -0.6106329262256622f, -0.4599952697753906f, -0.33967943489551544f,
-                         -0.23460740596055984f, -0.13791173323988914f, -0.045525018125772476f, 0.03979014977812767f,
-                         0.1202552504837513f, 0.2035212516784668f, 0.2920137718319893f, 0.3893125355243683f,
-                         0.5016634166240692f, 0.6427869200706482f, 0.8614784181118011f};
+    const float* t = kNf4Thresholds;
     // The code is the number of thresholds below v (x > t, NaN: none), found as the tree does in four
     // steps: compare with t[idx + step - 1] for step 8, 4, 2, 1 (each step's candidates looked up by idx).
     alignas(32) float t_odd[8], t_even[8];  // t[4k + 1] and t[4k + 3] (t[15] does not exist: never looked up); t[2k]
@@ -279,6 +322,7 @@ std::uint64_t minifloat_fake_quant(const float* x, std::int64_t n, float s, cons
 
 std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f,
                                           float* y, std::int8_t* codes) {
+    if (use_avx512()) return minifloat_avx512(x, n, block, scales, f, y, codes);
     std::uint64_t clip = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block)
         clip += scalar_minifloat(x + b0, std::min(block, n - b0), scales[b0 / block], f, y + b0, codes ? codes + b0 : nullptr);
@@ -287,6 +331,7 @@ std::uint64_t minifloat_fake_quant_blocks(const float* x, std::int64_t n, std::i
 
 void nf4_fake_quant_blocks(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored_v, float* y,
                            std::int8_t* codes) {
+    if (use_avx512()) return nf4_avx512(x, n, block, invs, stored_v, y, codes);
     for (std::int64_t i = 0; i < n; ++i) {
         const int q = nf4_code(x[i] * invs[i / block]);
         y[i] = nf4_value(q) * stored_v[i / block];

@@ -1,0 +1,120 @@
+// AVX-512 forms of the NF4 and minifloat fake-quantization loops (core/format_kernels_avx512.h). This file
+// alone is compiled with AVX-512 enabled (core/CMakeLists.txt); core/format_kernels.cpp calls it only when
+// the CPU has it. Each lane takes the scalar definition's IEEE operations (core/float_formats_math.h) in
+// the same order; the last vector of a block is masked instead of finished in scalar code.
+#include "core/format_kernels_avx512.h"
+
+#if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+namespace ql::kernels::detail {
+
+namespace {
+inline __mmask16 lanes(std::int64_t left) {
+    return left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+}
+} // namespace
+
+// v = x / s rounded to nearest even on the grid: e = max(floor(log2 |v|), emin) from the exponent bits,
+// r = rint(|v| * 2^-(e - mbits)) * 2^(e - mbits), saturated to max; the code from r's bits.
+std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales,
+                                                 const MiniFloatArgs& f, float* y, std::int8_t* codes) {
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    const __m512 signmask = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
+    const __m512 vmax = _mm512_set1_ps(f.max);
+    const __m512 inf = _mm512_set1_ps(__builtin_inff());
+    const __m512i emin = _mm512_set1_epi32(f.emin), mbits = _mm512_set1_epi32(f.mbits), b127 = _mm512_set1_epi32(127);
+    // subnormal code = r * 2^(mbits - emin)
+    const __m512 sub_scale = _mm512_castsi512_ps(_mm512_set1_epi32((f.mbits - f.emin + 127) << 23));
+    const __m512i mmask = _mm512_set1_epi32((1 << f.mbits) - 1);
+    const __m512i nan_code = _mm512_set1_epi32(f.nan_code);
+    const __m512i one = _mm512_set1_epi32(1);
+    std::uint64_t clip = 0;
+    for (std::int64_t b0 = 0; b0 < n; b0 += block) {
+        const std::int64_t b1 = b0 + block < n ? b0 + block : n;
+        const __m512 vs = _mm512_set1_ps(scales[b0 / block]);
+        for (std::int64_t i = b0; i < b1; i += 16) {
+            const __mmask16 m = lanes(b1 - i);
+            const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
+            const __m512 v = _mm512_div_ps(xv, vs);
+            const __m512 a = _mm512_and_ps(v, absmask);
+            __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_castps_si512(a), 23), b127);
+            e = _mm512_min_epi32(_mm512_max_epi32(e, emin), b127);  // Inf/NaN: keep 2^-k a normal float
+            const __m512i k = _mm512_sub_epi32(e, mbits);
+            const __m512 p = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(k, b127), 23));
+            const __m512 pinv = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_sub_epi32(b127, k), 23));
+            __m512 r = _mm512_mul_ps(_mm512_roundscale_ps(_mm512_mul_ps(a, pinv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), p);
+            const __mmask16 over = _mm512_cmp_ps_mask(r, vmax, _CMP_GT_OQ);
+            r = _mm512_mask_blend_ps(over, r, vmax);
+            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+            clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
+            const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+            if (!f.has_nan) r = _mm512_mask_blend_ps(isnan, r, _mm512_setzero_ps());  // a NaN input is stored as +0
+            __m512 q = _mm512_or_ps(r, _mm512_and_ps(v, signmask));
+            q = _mm512_mask_blend_ps(isnan, q, f.has_nan ? v : _mm512_setzero_ps());
+            _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
+            if (codes) {
+                // normal r: exponent field e_r - emin + 1 and the top mantissa bits; else r * 2^(mbits - emin)
+                const __m512i rb = _mm512_castps_si512(r);
+                const __m512i er = _mm512_sub_epi32(_mm512_srli_epi32(rb, 23), b127);
+                const __mmask16 normal = _mm512_cmpgt_epi32_mask(er, _mm512_sub_epi32(emin, one));
+                const __m512i field = _mm512_add_epi32(_mm512_sub_epi32(er, emin), one);
+                const __m512i mant_n = _mm512_and_si512(_mm512_srlv_epi32(rb, _mm512_sub_epi32(_mm512_set1_epi32(23), mbits)), mmask);
+                const __m512i code_n = _mm512_or_si512(_mm512_sllv_epi32(field, mbits), mant_n);
+                const __m512i code_s = _mm512_cvttps_epi32(_mm512_mul_ps(r, sub_scale));
+                __m512i code = _mm512_mask_blend_epi32(normal, code_s, code_n);
+                const __m512i sign = _mm512_srli_epi32(_mm512_castps_si512(_mm512_and_ps(q, signmask)), 31);
+                code = _mm512_or_si512(code, _mm512_slli_epi32(sign, f.ebits + f.mbits));
+                if (f.has_nan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);
+                _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
+            }
+        }
+    }
+    return clip;
+}
+
+// v = x * inv; the code counts the thresholds below v (v > t; NaN: none), found by a binary search over
+// the sorted thresholds in four steps (compare with t[c + 7], t[c + 3], t[c + 1], t[c]); y = level * stored.
+void nf4_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored,
+                                  const float* levels, const float* thresholds, float* y, std::int8_t* codes) {
+    const __m512 lut = _mm512_loadu_ps(levels), th = _mm512_loadu_ps(thresholds);
+    const __m512i i8 = _mm512_set1_epi32(8), i4 = _mm512_set1_epi32(4), i3 = _mm512_set1_epi32(3), i2 = _mm512_set1_epi32(2),
+                  i1 = _mm512_set1_epi32(1);
+    const __m512 t7 = _mm512_set1_ps(thresholds[7]);
+    for (std::int64_t b0 = 0; b0 < n; b0 += block) {
+        const std::int64_t b1 = b0 + block < n ? b0 + block : n;
+        const __m512 vinv = _mm512_set1_ps(invs[b0 / block]), vs = _mm512_set1_ps(stored[b0 / block]);
+        for (std::int64_t i = b0; i < b1; i += 16) {
+            const __mmask16 m = lanes(b1 - i);
+            const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), vinv);
+            __m512i c = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(v, t7, _CMP_GT_OQ), i8);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(_mm512_add_epi32(c, i3), th), _CMP_GT_OQ), c, i4);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(_mm512_add_epi32(c, i1), th), _CMP_GT_OQ), c, i2);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(c, th), _CMP_GT_OQ), c, i1);
+            _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_permutexvar_ps(c, lut), vs));
+            if (codes) _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, c);
+        }
+    }
+}
+
+bool format_kernels_avx512_compiled() { return true; }
+
+} // namespace ql::kernels::detail
+
+#else
+
+namespace ql::kernels::detail {
+std::uint64_t minifloat_fake_quant_blocks_avx512(const float*, std::int64_t, std::int64_t, const float*, const MiniFloatArgs&, float*,
+                                                 std::int8_t*) {
+    return 0;
+}
+void nf4_fake_quant_blocks_avx512(const float*, std::int64_t, std::int64_t, const float*, const float*, const float*, const float*,
+                                  float*, std::int8_t*) {}
+bool format_kernels_avx512_compiled() { return false; }
+} // namespace ql::kernels::detail
+
+#endif

@@ -1,0 +1,26 @@
+// Internal to core/format_kernels.cpp: the AVX-512 forms of its NF4 and minifloat loops
+// (core/format_kernels_avx512.cpp, compiled for AVX-512 alone and called only when the CPU has it). Plain
+// data in the signatures, so that translation unit shares no inline code with the rest of core.
+#pragma once
+
+#include <cstdint>
+
+namespace ql::kernels::detail {
+
+// Minifloat grid of core/float_formats_math.h's MiniFloat, as plain fields.
+struct MiniFloatArgs {
+    int mbits = 0, ebits = 0, emin = 0;
+    float max = 0;
+    bool has_nan = false;        // the format stores NaN (FP8); else a NaN input is stored as +0
+    std::uint8_t nan_code = 0;   // the code stored for a NaN input
+};
+
+// As minifloat_fake_quant_blocks / nf4_fake_quant_blocks (core/format_kernels.h), lane for lane the
+// same operations.
+std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales,
+                                                 const MiniFloatArgs& f, float* y, std::int8_t* codes);
+void nf4_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored,
+                                  const float* levels, const float* thresholds, float* y, std::int8_t* codes);
+bool format_kernels_avx512_compiled();
+
+} // namespace ql::kernels::detail
