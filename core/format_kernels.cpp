@@ -349,4 +349,10 @@ void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, flo
 
 #endif
 
+bool ggml_decode_blocks(const detail::GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::ggml_decode_blocks_avx512(a, blocks, nb, y, codes);
+    return true;
+}
+
 } // namespace ql::kernels

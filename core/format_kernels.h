@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/float_formats_math.h"
+#include "core/format_kernels_avx512.h"
 
 namespace ql::kernels {
 
@@ -36,5 +37,9 @@ void block_stats_edges(const float* x, const float* y, std::int64_t n, const flo
 // edges elo[k], ehi[k]: lo/hi/err over all of them, clip[k] the count of group k (assigned, not added).
 void group_stats(const float* x, const float* y, std::int64_t groups, int len, const float* elo, const float* ehi, float& lo,
                  float& hi, float& err, std::uint32_t* clip);
+
+// The values and codes of nb consecutive 32-value ggml blocks laid out as `a` says, through the AVX-512
+// decoder; false (nothing written) where the CPU lacks it.
+bool ggml_decode_blocks(const detail::GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes);
 
 } // namespace ql::kernels

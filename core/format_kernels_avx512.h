@@ -21,6 +21,20 @@ std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n,
                                                  const MiniFloatArgs& f, float* y, std::int8_t* codes);
 void nf4_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored,
                                   const float* levels, const float* thresholds, float* y, std::int8_t* codes);
+// The 32-value ggml blocks whose values are one scale times a code's level: the layout as byte offsets
+// (the block structs live with inline code in core/ggml_blocks.h, which this kernel does not include).
+struct GgmlDecodeArgs {
+    enum Kind { Q8_0, Q4_0, Q4_1, Q5_0, IQ4_NL } kind = Q8_0;
+    int block_bytes = 0;             // sizeof the block
+    int d_at = 0, m_at = 0;          // fp16 scale; fp16 minimum (Q4_1)
+    int qh_at = 0;                   // Q5_0: the fifth bits, little-endian uint32
+    int qs_at = 0;                   // the quants: 32 bytes (Q8_0) or 16 bytes of nibbles
+    const float* levels = nullptr;   // IQ4_NL: the 16 levels as floats
+};
+// Values (as core/ggml_blocks.h's dequantize_block) and codes (as its block_codes, may be null) of nb
+// consecutive blocks.
+void ggml_decode_blocks_avx512(const GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes);
+
 bool format_kernels_avx512_compiled();
 
 } // namespace ql::kernels::detail

@@ -4,7 +4,9 @@
 #include "core/format_quantizers.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -449,6 +451,51 @@ struct Ggml<ggml::BlockQ6_K> {
     static void codes(const ggml::BlockQ6_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 
+// The layout of the 32-value blocks that the vector decoder reads (core/format_kernels_avx512.h); none for
+// the K formats.
+template <class B>
+std::optional<kernels::detail::GgmlDecodeArgs> decode_layout() { return std::nullopt; }
+template <class B>
+kernels::detail::GgmlDecodeArgs nibble_layout(kernels::detail::GgmlDecodeArgs::Kind kind) {
+    kernels::detail::GgmlDecodeArgs a;
+    a.kind = kind;
+    a.block_bytes = static_cast<int>(sizeof(B));
+    a.d_at = static_cast<int>(offsetof(B, d));
+    a.qs_at = static_cast<int>(offsetof(B, qs));
+    return a;
+}
+template <>
+std::optional<kernels::detail::GgmlDecodeArgs> decode_layout<ggml::BlockQ8_0>() {
+    return nibble_layout<ggml::BlockQ8_0>(kernels::detail::GgmlDecodeArgs::Q8_0);
+}
+template <>
+std::optional<kernels::detail::GgmlDecodeArgs> decode_layout<ggml::BlockQ4_0>() {
+    return nibble_layout<ggml::BlockQ4_0>(kernels::detail::GgmlDecodeArgs::Q4_0);
+}
+template <>
+std::optional<kernels::detail::GgmlDecodeArgs> decode_layout<ggml::BlockQ4_1>() {
+    auto a = nibble_layout<ggml::BlockQ4_1>(kernels::detail::GgmlDecodeArgs::Q4_1);
+    a.m_at = static_cast<int>(offsetof(ggml::BlockQ4_1, m));
+    return a;
+}
+template <>
+std::optional<kernels::detail::GgmlDecodeArgs> decode_layout<ggml::BlockQ5_0>() {
+    auto a = nibble_layout<ggml::BlockQ5_0>(kernels::detail::GgmlDecodeArgs::Q5_0);
+    a.qh_at = static_cast<int>(offsetof(ggml::BlockQ5_0, qh));
+    return a;
+}
+template <>
+std::optional<kernels::detail::GgmlDecodeArgs> decode_layout<ggml::BlockIQ4_NL>() {
+    static const auto levels = [] {
+        std::array<float, 16> v{};
+        for (int q = 0; q < 16; ++q) v[static_cast<std::size_t>(q)] = static_cast<float>(ggml::iq4nl_value(q));
+        return v;
+    }();
+    auto a = nibble_layout<ggml::BlockIQ4_NL>(kernels::detail::GgmlDecodeArgs::IQ4_NL);
+    a.levels = levels.data();
+    return a;
+}
+
 // The reach of sub-block j's grid: below the lowest level by half its gap, above the highest by half its.
 // A degenerate grid (all levels equal) has no reach limit.
 template <class B>
@@ -488,6 +535,7 @@ public:
         float lo = kInf, hi = -kInf, err = 0.0f;
         const bool whole = blocks_.cols % T::qk == 0;  // every block full: statistics per task in one call
         constexpr int kSubs = T::qk / T::sub;
+        static const auto layout = decode_layout<B>();
 #pragma omp parallel reduction(min : lo) reduction(max : hi, err)
         {
             std::vector<float> y(static_cast<std::size_t>(kTask * T::qk));
@@ -502,9 +550,11 @@ public:
                 const float* xt = x + r * blocks_.cols + c0;
                 ggml::quantize_row(type_, xt, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
                 if (whole) {
+                    const bool decoded = layout && kernels::ggml_decode_blocks(
+                        *layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]), nb_task, y.data(), nullptr);
                     for (std::int64_t k = 0; k < nb_task; ++k) {
                         const B& blk = packed_[static_cast<std::size_t>(first + k)];
-                        ggml::dequantize_block(blk, y.data() + k * T::qk);
+                        if (!decoded) ggml::dequantize_block(blk, y.data() + k * T::qk);
                         for (int j = 0; j < kSubs; ++j)
                             grid_edges(blk, j, elo[static_cast<std::size_t>(k * kSubs + j)], ehi[static_cast<std::size_t>(k * kSubs + j)]);
                     }
@@ -546,6 +596,21 @@ public:
         float y[T::qk];
         std::int8_t c[T::qk];
         std::int64_t i = begin;
+        if (T::qk == 32 && blocks_.cols % T::qk == 0 && begin % T::qk == 0) {
+            // rows hold whole blocks: block k of this range is block begin / 32 + k
+            static const auto layout = decode_layout<B>();
+            const std::int64_t nb = (end - begin) / T::qk;
+            if (layout && nb > 0 &&
+                kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(begin / T::qk)]),
+                                            nb, dq, codes)) {
+                for (std::int64_t b = begin / T::qk; b < begin / T::qk + nb; ++b) clip += clipped_[static_cast<std::size_t>(b)];
+                i = begin + nb * T::qk;
+                if (i == end) {
+                    if (clipped) *clipped += clip;
+                    return;
+                }
+            }
+        }
         // walk the blocks in order: the next block starts where this one ends (rows are contiguous)
         std::int64_t b = blocks_.block_of(i), s = blocks_.start(b), col = s % blocks_.cols;
         while (i < end) {
