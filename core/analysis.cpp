@@ -260,6 +260,9 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
     const auto fsetup = format_pass_setup(q, metrics, r, n, has_nonfinite);
     std::optional<std::vector<float>> code_values;
     if (fsetup && fsetup->dq_mode == kernels::FormatDqHistogram::FromCodes) code_values = q.code_values();
+    // values per run() call of the fused statistics: dequantized values and codes stay in the L1 cache
+    const std::int64_t granule = std::max<std::int64_t>(q.granule(), 1);
+    const std::int64_t piece = std::min(chunk, granule >= 2048 ? granule : 2048 / granule * granule);
 #pragma omp parallel
     {
         std::unique_ptr<kernels::FormatPass> fpass;
@@ -282,20 +285,31 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
             if (tracker.cancelled()) continue;
             const std::int64_t b = c * chunk, e = std::min(n, b + chunk), len = e - b;
             ChunkResult* cr = metrics ? &out.chunks[static_cast<std::size_t>(c)] : nullptr;
-            q.run(b, e, buf.data(), metrics ? codes.data() : nullptr, cr ? &cr->clipped : nullptr);
             if (fpass) {
-                // sums, codes and both histograms in one sweep per output-channel segment
-                std::int64_t i = b;
-                while (i < e) {
-                    const std::int64_t chn = ch.len > 0 ? i / ch.len : 0;
-                    const std::int64_t seg_end = ch.len > 0 ? std::min(e, (chn + 1) * ch.len) : e;
-                    kernels::ErrorSums s;
-                    fpass->add(x + i, buf.data() + (i - b), codes.data() + (i - b), seg_end - i, s);
-                    cr->channel_sse.emplace_back(chn, s.sum_e2);
-                    cr->sums.merge(s);
-                    i = seg_end;
+                // run() and the statistics a first-level-cache piece at a time, each piece's statistics in
+                // one sweep per output-channel segment
+                for (std::int64_t pb = b; pb < e; pb += piece) {
+                    const std::int64_t pe = std::min(e, pb + piece);
+                    q.run(pb, pe, buf.data(), codes.data(), &cr->clipped);
+                    std::int64_t i = pb;
+                    while (i < pe) {
+                        const std::int64_t chn = ch.len > 0 ? i / ch.len : 0;
+                        const std::int64_t seg_end = ch.len > 0 ? std::min(pe, (chn + 1) * ch.len) : pe;
+                        kernels::ErrorSums s;
+                        // the next piece's values come in from memory while this one is counted
+                        const std::int64_t next = std::min(seg_end - i, n - (i + piece));
+                        fpass->add(x + i, buf.data() + (i - pb), codes.data() + (i - pb), seg_end - i, s, x + i + piece, next);
+                        if (!cr->channel_sse.empty() && cr->channel_sse.back().first == chn) cr->channel_sse.back().second += s.sum_e2;
+                        else cr->channel_sse.emplace_back(chn, s.sum_e2);
+                        cr->sums.merge(s);
+                        i = seg_end;
+                    }
                 }
-            } else if (metrics) {
+                if ((c + 1) % static_cast<std::int64_t>(unit) == 0) tracker.add(unit);
+                continue;
+            }
+            q.run(b, e, buf.data(), metrics ? codes.data() : nullptr, cr ? &cr->clipped : nullptr);
+            if (metrics) {
                 // error sums per output-channel segment, so each channel's squared error falls out too
                 std::int64_t i = b;
                 while (i < e) {

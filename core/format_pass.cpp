@@ -97,7 +97,8 @@ void FormatPass::flush() {
     t.pending = 0;
 }
 
-void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums) {
+void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums, const float* ahead,
+                     std::int64_t ahead_n) {
     FormatPassTables& t = *t_;
     detail::FormatPassSums s;
     float max_abs = 0;
@@ -106,6 +107,8 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
     while (done < n) {
         const std::int64_t len = std::min(kPiece, n - done);
         if (t.pending + len > kFlushAt) flush();
+        t.args.ahead = ahead ? ahead + done : nullptr;
+        t.args.ahead_n = ahead ? std::max<std::int64_t>(0, std::min(len, ahead_n - done)) : 0;
         detail::format_pass_avx512(t.args, x + done, dq + done, codes + done, len, s);
         max_abs = std::max(max_abs, s.max_abs);
         lo = std::min(lo, s.dq_lo);

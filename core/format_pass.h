@@ -45,8 +45,10 @@ public:
     FormatPass(const FormatPass&) = delete;
     FormatPass& operator=(const FormatPass&) = delete;
 
-    // x[0, n) finite, dq and codes what Quantizer::run() gave for them. Adds their sums to `sums`.
-    void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums);
+    // x[0, n) finite, dq and codes what Quantizer::run() gave for them. Adds their sums to `sums`. ahead
+    // (may be null): ahead_n values the caller reads next, fetched into the cache while these are counted.
+    void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums,
+             const float* ahead = nullptr, std::int64_t ahead_n = 0);
 
     // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for Direct /
     // CountedCodes the dequantized counts to dq (weights.total()). Out-of-grid values go to the *_outside

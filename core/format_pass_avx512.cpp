@@ -119,6 +119,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     for (std::int64_t i = 0; i < n; i += 16) {
         const std::int64_t left = n - i;
         const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+        if (i < a.ahead_n) _mm_prefetch(reinterpret_cast<const char*>(a.ahead + i), _MM_HINT_T0);
         const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
         const __m512 dq = _mm512_maskz_loadu_ps(m, dqp + i);
         const __m512 e = _mm512_sub_ps(dq, xv);

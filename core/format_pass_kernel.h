@@ -20,6 +20,8 @@ struct FormatPassArgs {
     std::uint16_t* dq16 = nullptr;    // mode 1: [w.total + 2]: bins, outside, masked lanes
     int code_lo = 0, code_n = 0;      // mode 2: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
     std::uint64_t* code_counts = nullptr; // mode 2: [code_n], added to
+    const float* ahead = nullptr;     // values the caller reads next, pulled into the cache meanwhile ...
+    std::int64_t ahead_n = 0;         // ... this many (one cache line per 16 values of the call)
 };
 
 struct FormatPassSums {
