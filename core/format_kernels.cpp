@@ -1,6 +1,7 @@
 // Vectorised float-format and NF4 loops (see format_kernels.h).
 #include "core/format_kernels.h"
 #include "core/format_kernels_avx512.h"
+#include "core/simd_kernels.h"
 
 #include <algorithm>
 #include <array>
@@ -348,6 +349,11 @@ void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, flo
 }
 
 #endif
+
+void block_absmax(const float* x, std::int64_t n, std::int64_t block, float* out) {
+    if (use_avx512()) return detail::block_absmax_avx512(x, n, block, out);
+    for (std::int64_t b0 = 0, k = 0; b0 < n; b0 += block, ++k) out[k] = simd::absmax_finite(x + b0, std::min(block, n - b0));
+}
 
 bool ggml_decode_blocks(const detail::GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes) {
     if (!use_avx512()) return false;

@@ -38,6 +38,10 @@ void block_stats_edges(const float* x, const float* y, std::int64_t n, const flo
 void group_stats(const float* x, const float* y, std::int64_t groups, int len, const float* elo, const float* ehi, float& lo,
                  float& hi, float& err, std::uint32_t* clip);
 
+// out[k] = the largest finite |x| of block k of x[0, n) (consecutive blocks of `block` values, the last may
+// be shorter), 0 when the block has none: simd::absmax_finite of each block.
+void block_absmax(const float* x, std::int64_t n, std::int64_t block, float* out);
+
 // The values and codes of nb consecutive 32-value ggml blocks laid out as `a` says, through the AVX-512
 // decoder; false (nothing written) where the CPU lacks it.
 bool ggml_decode_blocks(const detail::GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes);

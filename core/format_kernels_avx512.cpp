@@ -146,6 +146,21 @@ void ggml_decode_blocks_avx512(const GgmlDecodeArgs& a, const std::uint8_t* bloc
     }
 }
 
+void block_absmax_avx512(const float* x, std::int64_t n, std::int64_t block, float* out) {
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    const __m512 inf = _mm512_set1_ps(__builtin_inff());
+    for (std::int64_t b0 = 0, k = 0; b0 < n; b0 += block, ++k) {
+        const std::int64_t b1 = b0 + block < n ? b0 + block : n;
+        __m512 m = _mm512_setzero_ps();
+        for (std::int64_t i = b0; i < b1; i += 16) {
+            // masked-off lanes load 0, which leaves the maximum as it is; NaN and +-Inf fail |v| < inf
+            const __m512 v = _mm512_and_ps(_mm512_maskz_loadu_ps(lanes(b1 - i), x + i), absmask);
+            m = _mm512_mask_max_ps(m, _mm512_cmp_ps_mask(v, inf, _CMP_LT_OQ), m, v);
+        }
+        out[k] = _mm512_reduce_max_ps(m);
+    }
+}
+
 bool format_kernels_avx512_compiled() { return true; }
 
 } // namespace ql::kernels::detail
@@ -160,6 +175,7 @@ std::uint64_t minifloat_fake_quant_blocks_avx512(const float*, std::int64_t, std
 void nf4_fake_quant_blocks_avx512(const float*, std::int64_t, std::int64_t, const float*, const float*, const float*, const float*,
                                   float*, std::int8_t*) {}
 void ggml_decode_blocks_avx512(const GgmlDecodeArgs&, const std::uint8_t*, std::int64_t, float*, std::int8_t*) {}
+void block_absmax_avx512(const float*, std::int64_t, std::int64_t, float*) {}
 bool format_kernels_avx512_compiled() { return false; }
 } // namespace ql::kernels::detail
 

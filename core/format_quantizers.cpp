@@ -235,14 +235,37 @@ public:
         const std::int64_t nb = blocks_.count();
         scale_.resize(static_cast<std::size_t>(nb));  // every block's scale is written below
         float err = 0.0f, smax = 0.0f;
-#pragma omp parallel for schedule(static) reduction(max : err, smax)
-        for (std::int64_t b = 0; b < nb; ++b) {
-            const float a = finite_absmax(x + blocks_.start(b), blocks_.length(b));
-            const float s = nv ? nvfp4_block_scale(a, s2_) * s2_ : e8m0_value(mx_shared_exponent(a));
-            scale_[static_cast<std::size_t>(b)] = s;
-            // half the top gap of E2M1 (1), or the saturation of the block's largest value
-            err = std::max(err, std::max(s, a - 6.0f * s));
-            smax = std::max(smax, s);
+        // tasks: up to kTask blocks of one row; NVFP4's block scales rounded to E4M3 by the vector loop
+        // (nvfp4_block_scale: max(amax / (6 s2), 2^-9) on the E4M3 grid, times s2)
+        constexpr std::int64_t kTask = 1024;
+        const std::int64_t per_row_tasks = (blocks_.per_row + kTask - 1) / kTask;
+        const std::int64_t ntasks = blocks_.rows * per_row_tasks;
+        const float six_s2 = 6.0f * s2_, one = 1.0f;
+#pragma omp parallel reduction(max : err, smax)
+        {
+            std::vector<float> amax(static_cast<std::size_t>(kTask)), raw(amax.size()), rounded(amax.size());
+#pragma omp for schedule(static)
+            for (std::int64_t task = 0; task < ntasks; ++task) {
+                const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kTask;
+                const std::int64_t nbt = std::min(blocks_.per_row, b0 + kTask) - b0;
+                const std::int64_t c0 = b0 * blocks_.block, count = std::min(blocks_.cols - c0, nbt * blocks_.block);
+                kernels::block_absmax(x + r * blocks_.cols + c0, count, blocks_.block, amax.data());
+                if (nv) {
+                    for (std::int64_t k = 0; k < nbt; ++k) {
+                        const float q = amax[static_cast<std::size_t>(k)] / six_s2;
+                        raw[static_cast<std::size_t>(k)] = q > 0x1p-9f ? q : 0x1p-9f;  // the smallest E4M3 subnormal
+                    }
+                    kernels::minifloat_fake_quant_blocks(raw.data(), nbt, nbt, &one, kE4M3, rounded.data(), nullptr);
+                }
+                for (std::int64_t k = 0; k < nbt; ++k) {
+                    const float a = amax[static_cast<std::size_t>(k)];
+                    const float s = nv ? rounded[static_cast<std::size_t>(k)] * s2_ : e8m0_value(mx_shared_exponent(a));
+                    scale_[static_cast<std::size_t>(r * blocks_.per_row + b0 + k)] = s;
+                    // half the top gap of E2M1 (1), or the saturation of the block's largest value
+                    err = std::max(err, std::max(s, a - 6.0f * s));
+                    smax = std::max(smax, s);
+                }
+            }
         }
         err_ = err;
         smax_ = smax;
@@ -318,14 +341,19 @@ public:
         stored_.resize(dq ? absmax_.size() : 0);
         inv_.resize(absmax_.size());
         float err = 0.0f, smax = 0.0f;
-#pragma omp parallel for schedule(static) reduction(max : err, smax) if (!dq)
-        for (std::int64_t b = 0; b < nb; ++b) {
-            const float a = finite_absmax(x + b * block_, std::min<std::int64_t>(block_, n_ - b * block_));
-            absmax_[static_cast<std::size_t>(b)] = a;
-            inv_[static_cast<std::size_t>(b)] = 1.0f / a;
-            // half the widest NF4 gap (between -1 and -0.696) times absmax (the stored absmax is exact)
-            err = std::max(err, 0.1525f * a);
-            smax = std::max(smax, a);
+        constexpr std::int64_t kTask = 1024;  // blocks per task
+        const std::int64_t ntasks = (nb + kTask - 1) / kTask;
+#pragma omp parallel for schedule(static) reduction(max : err, smax)
+        for (std::int64_t task = 0; task < ntasks; ++task) {
+            const std::int64_t b0 = task * kTask, b1 = std::min(nb, b0 + kTask);
+            kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, absmax_.data() + b0);
+            for (std::int64_t b = b0; b < b1; ++b) {
+                const float a = absmax_[static_cast<std::size_t>(b)];
+                inv_[static_cast<std::size_t>(b)] = 1.0f / a;
+                // half the widest NF4 gap (between -1 and -0.696) times absmax (the stored absmax is exact)
+                err = std::max(err, 0.1525f * a);
+                smax = std::max(smax, a);
+            }
         }
         if (dq) {
             nf4_double_quantize(absmax_.data(), absmax_.size(), stored_.data(), &offset_, &scales2_, nullptr);
@@ -552,8 +580,12 @@ public:
                 if (whole) {
                     const bool decoded = layout && kernels::ggml_decode_blocks(
                         *layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]), nb_task, y.data(), nullptr);
+                    // the next task's values (the rest of this row or the next row) come in from memory
+                    // while this task's bounds are worked out, two cache lines per 32 values
+                    const std::int64_t next = r * blocks_.cols + c0 + count, stop = blocks_.numel;
                     for (std::int64_t k = 0; k < nb_task; ++k) {
                         const B& blk = packed_[static_cast<std::size_t>(first + k)];
+                        for (std::int64_t l = next + k * T::qk; l < std::min(stop, next + (k + 1) * T::qk); l += 16) __builtin_prefetch(x + l);
                         if (!decoded) ggml::dequantize_block(blk, y.data() + k * T::qk);
                         for (int j = 0; j < kSubs; ++j)
                             grid_edges(blk, j, elo[static_cast<std::size_t>(k * kSubs + j)], ehi[static_cast<std::size_t>(k * kSubs + j)]);
