@@ -217,7 +217,7 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
 // The statistics of core/format_pass.h for any other quantizer, when they apply: every value finite, metrics
 // and histograms in one pass. The dequantized histogram comes from the code counts when one scale serves
 // the whole tensor, from a table of dequantized x error bins when the codes are few enough to count by
-// compares, else from a second increment per value.
+// compares, else from the original's histogram and the values that move.
 std::optional<kernels::FormatPassSetup> format_pass_setup(const Quantizer& q, bool metrics, const PassRanges& r,
                                                            std::int64_t n, bool has_nonfinite) {
     if (dynamic_cast<const IntQuantizer*>(&q) || !metrics || !r.histograms || has_nonfinite) return std::nullopt;
@@ -233,7 +233,10 @@ std::optional<kernels::FormatPassSetup> format_pass_setup(const Quantizer& q, bo
         s.code_n = hi - lo < 16 ? 16 : 32;
         s.code_lo = std::min(lo, 128 - s.code_n);
     } else {
-        s.dq_mode = kernels::FormatDqHistogram::Direct;
+        // Many codes (Q8_0, FP8 by channel) come with fine steps: few values leave their own bin, so moving
+        // those from the original histogram beats counting every value again.
+        if (!r.original) return std::nullopt;
+        s.dq_mode = kernels::FormatDqHistogram::Correction;
     }
     if (!kernels::FormatPass::available(s)) return std::nullopt;
     return s;
@@ -371,6 +374,10 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                 }
             }
         }
+    }
+    if (fsetup && fsetup->dq_mode == kernels::FormatDqHistogram::Correction && !tracker.cancelled()) {
+        const auto below = static_cast<std::size_t>(r.weights.below);
+        for (std::size_t k = 0; k < r.original->size(); ++k) out.dq[k + below] += (*r.original)[k];
     }
     if (code_values && !tracker.cancelled()) {
         // one scale for the whole tensor: each code's count lands in its value's bin

@@ -39,9 +39,9 @@ struct FormatPassTables {
     detail::FormatPassArgs args;
     std::vector<std::uint16_t> joint;       // [rows * stride + 1]
     std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
-    std::vector<std::uint16_t> dq16;        // Direct
-    std::vector<std::uint32_t> dq_wide;
     std::vector<std::uint64_t> codes;       // CountedCodes: [code_n]
+    std::vector<std::int32_t> move_to, move_from;   // Correction: one call's moves
+    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
 };
 
@@ -70,10 +70,13 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
     t.joint.assign(static_cast<std::size_t>(a.rows) * static_cast<std::size_t>(a.stride) + 1, 0);
     t.joint_wide.assign(t.joint.size(), 0);
     a.joint = t.joint.data();
-    if (s.dq_mode == FormatDqHistogram::Direct) {
-        t.dq16.assign(static_cast<std::size_t>(a.w.total) + 2, 0);
-        t.dq_wide.assign(t.dq16.size(), 0);
-        a.dq16 = t.dq16.data();
+    if (s.dq_mode == FormatDqHistogram::Correction) {
+        t.move_to.assign(static_cast<std::size_t>(kPiece + 16), 0);
+        t.move_from.assign(static_cast<std::size_t>(kPiece + 16), 0);
+        t.dq_plus.assign(static_cast<std::size_t>(a.w.total) + 1, 0);
+        t.dq_minus.assign(static_cast<std::size_t>(a.w.total) + 1, 0);
+        a.move_to = t.move_to.data();
+        a.move_from = t.move_from.data();
     } else if (s.dq_mode == FormatDqHistogram::CountedCodes) {
         t.codes.assign(static_cast<std::size_t>(s.code_n), 0);
         a.code_lo = s.code_lo;
@@ -90,10 +93,6 @@ void FormatPass::flush() {
         t.joint_wide[k] += t.joint[k];
         t.joint[k] = 0;
     }
-    for (std::size_t k = 0; k < t.dq16.size(); ++k) {
-        t.dq_wide[k] += t.dq16[k];
-        t.dq16[k] = 0;
-    }
     t.pending = 0;
 }
 
@@ -109,7 +108,12 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
         if (t.pending + len > kFlushAt) flush();
         t.args.ahead = ahead ? ahead + done : nullptr;
         t.args.ahead_n = ahead ? std::max<std::int64_t>(0, std::min(len, ahead_n - done)) : 0;
+        t.args.moves = 0;
         detail::format_pass_avx512(t.args, x + done, dq + done, codes + done, len, s);
+        for (std::int64_t m = 0; m < t.args.moves; ++m) {
+            ++t.dq_plus[static_cast<std::size_t>(t.move_to[static_cast<std::size_t>(m)])];
+            ++t.dq_minus[static_cast<std::size_t>(t.move_from[static_cast<std::size_t>(m)])];
+        }
         max_abs = std::max(max_abs, s.max_abs);
         lo = std::min(lo, s.dq_lo);
         hi = std::max(hi, s.dq_hi);
@@ -138,7 +142,7 @@ void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector
     const bool by_dq = setup_.dq_mode == FormatDqHistogram::CountedCodes;
     code_counts.resize(256, 0);
     err.resize(ebins, 0);
-    if (by_dq || setup_.dq_mode == FormatDqHistogram::Direct) dq.resize(wtotal, 0);
+    if (setup_.dq_mode != FormatDqHistogram::FromCodes) dq.resize(wtotal, 0);
     for (std::size_t r = 0; r < static_cast<std::size_t>(t.args.rows); ++r) {
         std::uint64_t row = 0;
         for (std::size_t b = 0; b < ebins; ++b) {
@@ -154,9 +158,9 @@ void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector
     }
     if (by_dq) {
         for (std::size_t c = 0; c < t.codes.size(); ++c) code_counts[static_cast<std::size_t>(setup_.code_lo + 128) + c] += t.codes[c];
-    } else if (setup_.dq_mode == FormatDqHistogram::Direct) {
-        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_wide[b];
-        dq_outside += t.dq_wide[wtotal];
+    } else if (setup_.dq_mode == FormatDqHistogram::Correction) {
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b] - t.dq_minus[b];  // modulo 2^64
+        dq_outside += t.dq_plus[wtotal] - t.dq_minus[wtotal];
     }
 }
 

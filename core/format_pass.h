@@ -3,14 +3,16 @@
 // where the integer pass (core/int_pass.h) has one, from the dequantized values and codes of a chunk that
 // is still in cache.
 //
-//   codes x error bins     FromCodes, Direct: one 16-bit table [code][error bin] whose marginals are the
-//                          code counts and the error histogram (flushed into 32-bit counters in time)
+//   codes x error bins     FromCodes, Correction: one 16-bit table [code][error bin] whose marginals are
+//                          the code counts and the error histogram (flushed into 32-bit counters in time)
 //   dequantized values     FromCodes: one scale for the whole tensor, so the caller maps each code's count
-//                          to its value's bin (Quantizer::code_values()); Direct: one more increment per
-//                          value
+//                          to its value's bin (Quantizer::code_values())
 //   dequantized x error    CountedCodes (formats of at most 32 codes with block scales): the table is
 //                          [dequantized bin][error bin], whose marginals are both histograms, and the
 //                          codes are counted by vector compares (no second increment)
+//                          Correction (many codes, block scales): the original values' histogram (already
+//                          known) plus a move for each value whose dequantized bin differs from its own, as
+//                          the integer pass does (cheap when steps are narrow against a bin)
 // The vector path needs AVX-512 (F, BW, VL, DQ) and is chosen at run time; without it available() is false
 // and the analysis keeps its general loops. Only finite inputs are handled here.
 #pragma once
@@ -23,12 +25,12 @@
 
 namespace ql::kernels {
 
-enum class FormatDqHistogram { FromCodes, Direct, CountedCodes };
+enum class FormatDqHistogram { FromCodes, CountedCodes, Correction };
 
 struct FormatPassSetup {
     BinGrid weights;                    // grid of the dequantized-value histogram
     BinGrid errors;                     // grid of the error histogram (dq - x); below = above = 0
-    FormatDqHistogram dq_mode = FormatDqHistogram::Direct;
+    FormatDqHistogram dq_mode = FormatDqHistogram::FromCodes;
     int code_lo = 0, code_n = 0;        // CountedCodes: every code lies in [code_lo, code_lo + code_n), code_n 16 or 32
 };
 
@@ -50,9 +52,10 @@ public:
     void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums,
              const float* ahead = nullptr, std::int64_t ahead_n = 0);
 
-    // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for Direct /
-    // CountedCodes the dequantized counts to dq (weights.total()). Out-of-grid values go to the *_outside
-    // counts.
+    // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for
+    // CountedCodes / Correction the dequantized counts to dq (weights.total(); Correction adds only the
+    // moves, modulo 2^64, to which the caller adds the original histogram). Out-of-grid values go to the
+    // *_outside counts.
     void merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,
                     std::uint64_t& dq_outside, std::uint64_t& err_outside);
 

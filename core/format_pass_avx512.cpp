@@ -94,11 +94,10 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     wg.below = _mm512_set1_epi32(a.w.below);
     wg.total = _mm512_set1_epi32(a.w.total);
     wg.outside = _mm512_set1_epi32(a.w.total);
-    const __m512i ddump = _mm512_set1_epi32(a.w.total + 1);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
     std::uint16_t* joint = a.joint;
-    std::uint16_t* dq16 = a.dq16;
+    std::int64_t moves = a.moves;
 
     __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2, pxd = pe2;
     __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l, sxdl = se2l, sxdh = se2l;
@@ -109,11 +108,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     // the 16 scalar reloads do not wait on a vector store (which does not forward to narrow loads).
     constexpr int kLag = 4;
     alignas(64) std::int32_t jring[kLag][16];
-    alignas(64) std::int32_t dring[kLag][16];
-    for (int r = 0; r < kLag; ++r) {
-        _mm512_store_si512(jring[r], jdump);
-        _mm512_store_si512(dring[r], ddump);
-    }
+    for (int r = 0; r < kLag; ++r) _mm512_store_si512(jring[r], jdump);
     int slot = 0;
 
     for (std::int64_t i = 0; i < n; i += 16) {
@@ -138,7 +133,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         const __mmask16 eok = _mm512_cmp_ps_mask(e, ehi, _CMP_LE_OQ) & _mm512_cmpge_epi32_mask(ei, _mm512_setzero_si512());
         const __m512i eb = _mm512_mask_blend_epi32(eok, eout, _mm512_min_epi32(ei, elast));
         __m512i row;
-        if constexpr (kMode == 2) {
+        if constexpr (kMode == 1) {
             row = weight_bin(dq, wg);
         } else {
             const __m128i c8 = _mm_maskz_loadu_epi8(m, codes + i);
@@ -148,17 +143,16 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         // Count the indices stored kLag vectors ago, reading them back from memory: 16 scalar loads are
         // cheaper than 16 lane extractions, which compete with the arithmetic for vector ports.
         asm volatile("" ::: "memory");
-        if constexpr (kMode == 1) {
-            for (int l = 0; l < 16; ++l) {
-                ++joint[jring[slot][l]];
-                ++dq16[dring[slot][l]];
-            }
-            _mm512_store_si512(dring[slot], _mm512_mask_blend_epi32(m, ddump, weight_bin(dq, wg)));
-        } else {
-            for (int l = 0; l < 16; ++l) ++joint[jring[slot][l]];
-        }
+        for (int l = 0; l < 16; ++l) ++joint[jring[slot][l]];
         _mm512_store_si512(jring[slot], j);
         slot = slot + 1 == kLag ? 0 : slot + 1;
+        if constexpr (kMode == 2) {
+            const __m512i xb = weight_bin(xv, wg), db = weight_bin(dq, wg);
+            const __mmask16 moved = _mm512_cmpneq_epi32_mask(xb, db) & m;
+            _mm512_storeu_si512(a.move_to + moves, _mm512_maskz_compress_epi32(moved, db));
+            _mm512_storeu_si512(a.move_from + moves, _mm512_maskz_compress_epi32(moved, xb));
+            moves += __builtin_popcount(static_cast<unsigned>(moved));
+        }
         if (++in_block == 4) {
             widen_add(se2l, se2h, pe2);
             widen_add(sabl, sabh, pab);
@@ -170,10 +164,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     }
     asm volatile("" ::: "memory");
     for (int r = 0; r < kLag; ++r)
-        for (int l = 0; l < 16; ++l) {
-            ++joint[jring[r][l]];
-            if constexpr (kMode == 1) ++dq16[dring[r][l]];
-        }
+        for (int l = 0; l < 16; ++l) ++joint[jring[r][l]];
     widen_add(se2l, se2h, pe2);
     widen_add(sabl, sabh, pab);
     widen_add(sdql, sdqh, pdq);
@@ -185,8 +176,9 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     out.max_abs = _mm512_reduce_max_ps(vmax);
     out.dq_lo = _mm512_reduce_min_ps(vlo);
     out.dq_hi = _mm512_reduce_max_ps(vhi);
-    if constexpr (kMode == 2)
+    if constexpr (kMode == 1)
         for (int c = 0; c < a.code_n; c += 16) count_16_codes(codes, n, a.code_lo + c, a.code_counts + c);
+    a.moves = moves;
 }
 
 } // namespace

@@ -13,13 +13,15 @@ struct FormatPassArgs {
     int ebins = 1;                    // error bins
     float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
     BinParams w;                      // grid of the dequantized values
-    int mode = 0;                     // FormatDqHistogram: 0 FromCodes, 1 Direct, 2 CountedCodes
-    int rows = 256;                   // rows of the joint table: codes (modes 0, 1) or dequantized bins + 1 (mode 2)
-    std::uint16_t* joint = nullptr;   // [rows * stride + 1]: modes 0, 1 [code + 128][error bin], mode 2
+    int mode = 0;                     // FormatDqHistogram: 0 FromCodes, 1 CountedCodes, 2 Correction
+    int rows = 256;                   // rows of the joint table: codes (modes 0, 2) or dequantized bins + 1 (mode 1)
+    std::uint16_t* joint = nullptr;   // [rows * stride + 1]: modes 0, 2 [code + 128][error bin], mode 1
                                       // [dequantized bin (w.total = outside)][error bin]; the extra cell takes masked lanes
-    std::uint16_t* dq16 = nullptr;    // mode 1: [w.total + 2]: bins, outside, masked lanes
-    int code_lo = 0, code_n = 0;      // mode 2: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
-    std::uint64_t* code_counts = nullptr; // mode 2: [code_n], added to
+    int code_lo = 0, code_n = 0;      // mode 1: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
+    std::uint64_t* code_counts = nullptr; // mode 1: [code_n], added to
+    std::int32_t* move_to = nullptr;   // mode 2: the dequantized bin of each value that moves ...
+    std::int32_t* move_from = nullptr; // ... and its original bin (w.total = outside); room for n + 16
+    std::int64_t moves = 0;           // out: entries written
     const float* ahead = nullptr;     // values the caller reads next, pulled into the cache meanwhile ...
     std::int64_t ahead_n = 0;         // ... this many (one cache line per 16 values of the call)
 };

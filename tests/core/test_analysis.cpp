@@ -558,7 +558,7 @@ private slots:
     // codes and dequantized values from quantize_format_ref, bins from BinGrid::bin_of on the report's
     // grids, plain double sums over the finite values. Counts and the maximum must match exactly, sums only
     // up to their summation order. Rows cover each way of building the dequantized histogram (from the codes
-    // of one scale, counted codes with a dequantized x error table, a second increment), partial blocks,
+    // of one scale, counted codes with a dequantized x error table, moves from the original's), partial blocks,
     // rows that are not whole blocks, all-zero blocks and non-finite inputs.
     void formatPassMatchesScalar_data() {
         QTest::addColumn<QuantConfig>("config");
@@ -581,7 +581,7 @@ private slots:
         }
         QuantConfig fp8ch = fmt(ql::Format::FP8_E4M3);
         fp8ch.granularity = Granularity::PerChannel;
-        QTest::newRow("fp8_e4m3 per channel (second increment)") << fp8ch << partial << false;
+        QTest::newRow("fp8_e4m3 per channel (moves from the original)") << fp8ch << partial << false;
         QuantConfig fp4g = fmt(ql::Format::FP4_E2M1);
         fp4g.granularity = Granularity::PerGroup;
         fp4g.group_size = 48;
