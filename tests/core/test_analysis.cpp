@@ -586,6 +586,8 @@ private slots:
         fp4g.granularity = Granularity::PerGroup;
         fp4g.group_size = 48;
         QTest::newRow("fp4_e2m1 group 48 (counted codes)") << fp4g << partial << false;
+        QTest::newRow("nf4 short last block") << fmt(ql::Format::NF4) << std::vector<std::int64_t>{33, 48} << false;
+        QTest::newRow("nf4_dq short last block") << fmt(ql::Format::NF4_DQ) << std::vector<std::int64_t>{33, 48} << false;
         QuantConfig nf4b = fmt(ql::Format::NF4);
         nf4b.block_size = 32;
         QTest::newRow("nf4 block 32, rows longer than a chunk") << nf4b << std::vector<std::int64_t>{3, 40000} << false;
