@@ -40,6 +40,7 @@ constexpr float kGroupMaxEps = 1e-15f;  // GROUP_MAX_EPS
 // group alone waits on the adder's latency; interleaved groups fill those waits.
 constexpr int kQ4kGroups = 2;
 constexpr int kQ6kGroups = 2;
+constexpr int kIq4nlGroups = 2;
 
 inline __m512 set1(float v) { return _mm512_set1_ps(v); }
 inline __m512 vabs(__m512 v) { return _mm512_abs_ps(v); }
@@ -320,47 +321,62 @@ inline __m512i iq4_index_any(__m512 id2, __m512 x, const Iq4Tables& T) {
     return iq4_index2(_mm512_min_ps(_mm512_max_ps(x2, set1(-kIq4Reach)), set1(kIq4Reach)), T);
 }
 
-// quantize_row_iq4_nl_impl's scale search (block 32, ntry 7, weights x^2) in 16 lanes; returns d.
-__m512 iq4nl_scale_lanes(const __m512* X, const Iq4Tables& T) {
+// quantize_row_iq4_nl_impl's scale search (block 32, ntry 7, weights x^2) in G interleaved groups of
+// 16 lanes; d[g] = the scales.
+template <int G>
+void iq4nl_scale_lanes(const __m512 (*X)[32], const Iq4Tables& T, __m512* d_out) {
     constexpr int n = 32, ntry = 7;
     const __m512 zero = _mm512_setzero_ps();
-    __m512 W[n];
-    __m512 amax = zero, max = zero;
-    for (int j = 0; j < n; ++j) {
-        W[j] = _mm512_mul_ps(X[j], X[j]);
-        const __m512 ax = vabs(X[j]);
-        const __mmask16 gt = QL_CMP(ax, amax, _CMP_GT_OQ);
-        amax = sel(gt, ax, amax);
-        max = sel(gt, X[j], max);
-    }
-    const __mmask16 tiny = QL_CMP(amax, set1(kGroupMaxEps), _CMP_LT_OQ);
-    __m512 d = _mm512_div_ps(_mm512_xor_ps(max, set1(-0.0f)), set1(-127.0f));
-    __m512 id = _mm512_div_ps(set1(1.0f), d);
-    auto sums = [&](__m512 idv, __m512& sumqx, __m512& sumq2) {
-        const __m512 id2 = _mm512_add_ps(idv, idv);
-        sumqx = sumq2 = zero;
-        for (int j = 0; j < n; ++j) {
-            const __m512 q = _mm512_permutexvar_ps(iq4_index(id2, X[j], T), T.values);
-            const __m512 wq = _mm512_mul_ps(W[j], q);
-            sumqx = _mm512_add_ps(sumqx, _mm512_mul_ps(wq, X[j]));
-            sumq2 = _mm512_add_ps(sumq2, _mm512_mul_ps(wq, q));
+    __m512 W[G][n];
+    __m512 amax[G], max[G], d[G], best[G], sumqx[G], sumq2[G];
+    __mmask16 tiny[G];
+    for (int g = 0; g < G; ++g) amax[g] = max[g] = zero;
+    for (int j = 0; j < n; ++j)
+        for (int g = 0; g < G; ++g) {
+            W[g][j] = _mm512_mul_ps(X[g][j], X[g][j]);
+            const __m512 ax = vabs(X[g][j]);
+            const __mmask16 gt = QL_CMP(ax, amax[g], _CMP_GT_OQ);
+            amax[g] = sel(gt, ax, amax[g]);
+            max[g] = sel(gt, X[g][j], max[g]);
         }
+    auto sums = [&](const __m512* idv) {
+        __m512 id2[G];
+        for (int g = 0; g < G; ++g) {
+            id2[g] = _mm512_add_ps(idv[g], idv[g]);
+            sumqx[g] = sumq2[g] = zero;
+        }
+        for (int j = 0; j < n; ++j)
+            for (int g = 0; g < G; ++g) {
+                const __m512 q = _mm512_permutexvar_ps(iq4_index(id2[g], X[g][j], T), T.values);
+                const __m512 wq = _mm512_mul_ps(W[g][j], q);
+                sumqx[g] = _mm512_add_ps(sumqx[g], _mm512_mul_ps(wq, X[g][j]));
+                sumq2[g] = _mm512_add_ps(sumq2[g], _mm512_mul_ps(wq, q));
+            }
     };
-    __m512 sumqx, sumq2;
-    sums(id, sumqx, sumq2);
-    d = _mm512_maskz_div_ps(QL_CMP(sumq2, zero, _CMP_GT_OQ), sumqx, sumq2);
-    __m512 best = _mm512_mul_ps(d, sumqx);
-    for (int itry = -ntry; itry <= ntry; ++itry) {
-        id = _mm512_div_ps(set1(static_cast<float>(itry - 127)), max);
-        sums(id, sumqx, sumq2);
-        const __mmask16 take = QL_CMP(sumq2, zero, _CMP_GT_OQ) &
-                               QL_CMP(_mm512_mul_ps(sumqx, sumqx), _mm512_mul_ps(best, sumq2), _CMP_GT_OQ);
-        if (take == 0) continue;
-        const __m512 dn = _mm512_div_ps(sumqx, sumq2);
-        d = sel(take, dn, d);
-        best = sel(take, _mm512_mul_ps(dn, sumqx), best);
+    __m512 id[G];
+    for (int g = 0; g < G; ++g) {
+        tiny[g] = QL_CMP(amax[g], set1(kGroupMaxEps), _CMP_LT_OQ);
+        d[g] = _mm512_div_ps(_mm512_xor_ps(max[g], set1(-0.0f)), set1(-127.0f));
+        id[g] = _mm512_div_ps(set1(1.0f), d[g]);
     }
-    return _mm512_maskz_mov_ps(static_cast<__mmask16>(~tiny), d);
+    sums(id);
+    for (int g = 0; g < G; ++g) {
+        d[g] = _mm512_maskz_div_ps(QL_CMP(sumq2[g], zero, _CMP_GT_OQ), sumqx[g], sumq2[g]);
+        best[g] = _mm512_mul_ps(d[g], sumqx[g]);
+    }
+    for (int itry = -ntry; itry <= ntry; ++itry) {
+        for (int g = 0; g < G; ++g) id[g] = _mm512_div_ps(set1(static_cast<float>(itry - 127)), max[g]);
+        sums(id);
+        for (int g = 0; g < G; ++g) {
+            const __mmask16 take = QL_CMP(sumq2[g], zero, _CMP_GT_OQ) &
+                                   QL_CMP(_mm512_mul_ps(sumqx[g], sumqx[g]), _mm512_mul_ps(best[g], sumq2[g]), _CMP_GT_OQ);
+            if (take == 0) continue;
+            const __m512 dn = _mm512_div_ps(sumqx[g], sumq2[g]);
+            d[g] = sel(take, dn, d[g]);
+            best[g] = sel(take, _mm512_mul_ps(dn, sumqx[g]), best[g]);
+        }
+    }
+    for (int g = 0; g < G; ++g) d_out[g] = _mm512_maskz_mov_ps(static_cast<__mmask16>(~tiny[g]), d[g]);
 }
 
 // 16 int32 codes -> 16 bytes
@@ -449,26 +465,28 @@ std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, B
 }
 
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) {
+    constexpr int G = kIq4nlGroups;  // 16 blocks per group
     const Iq4Tables T = make_iq4_tables();
-    const std::int64_t groups = nblocks / 16;
-    __m512 X[32];
-    alignas(64) float d[16];
-    for (std::int64_t g = 0; g < groups; ++g) {
-        const float* xg = x + g * 16 * kQK4_NL;
-        transpose_in<32>(xg, kQK4_NL, X);  // lane j = block 16 g + j
-        _mm512_store_ps(d, iq4nl_scale_lanes(X, T));
+    const std::int64_t steps = nblocks / (16 * G);
+    __m512 X[G][32], dv[G];
+    alignas(64) float d[G][16];
+    for (std::int64_t p = 0; p < steps; ++p) {
+        const float* xp = x + p * 16 * G * kQK4_NL;
+        for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 16 * kQK4_NL, kQK4_NL, X[g]);  // lane j = block 16 g + j
+        iq4nl_scale_lanes<G>(X, T, dv);
+        for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         // finish_iq4_nl per block: fp16 d, every code from the unrounded scale, id = d ? 1 / d : 0
-        for (int j = 0; j < 16; ++j) {
-            BlockIQ4_NL& blk = y[g * 16 + j];
-            const float* xb = xg + j * kQK4_NL;
-            const float id = iq4_nl_scale(d[j], blk);
+        for (int j = 0; j < 16 * G; ++j) {
+            BlockIQ4_NL& blk = y[p * 16 * G + j];
+            const float* xb = xp + j * kQK4_NL;
+            const float id = iq4_nl_scale(d[j / 16][j % 16], blk);
             const __m512 id2 = set1(id + id);
             const __m512i lo = iq4_index_any(id2, _mm512_loadu_ps(xb), T);
             const __m512i hi = iq4_index_any(id2, _mm512_loadu_ps(xb + 16), T);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
         }
     }
-    return groups * 16;
+    return steps * 16 * G;
 }
 
 } // namespace ql::ggml::detail
