@@ -616,7 +616,7 @@ ForwardDiff forward_diff(const Tensor& t, const Quantizer& q, const ChannelLayou
     const std::int64_t g = std::max<std::int64_t>(q.granule(), 1);
     // rows per block: a multiple of g / gcd(g, len) so every block starts on a granule boundary
     const std::int64_t step = g / std::gcd(g, std::max<std::int64_t>(ch.len, 1));
-    const std::int64_t rows_per_block = std::max<std::int64_t>(step, (65536 / std::max<std::int64_t>(ch.len, 1)) / step * step);
+    const std::int64_t rows_per_block = std::max<std::int64_t>(step, (262144 / std::max<std::int64_t>(ch.len, 1)) / step * step);
     const std::int64_t nblocks = (ch.channels + rows_per_block - 1) / rows_per_block;
     const Eigen::Index B = f.X.rows();
     double abs_sum = 0, max_abs = 0;
