@@ -436,19 +436,19 @@ float activate(float v, Activation a) {
     return v;
 }
 
-Tensor dequantized_copy(const Tensor& w, const QuantConfig& c) {
+// w quantized with c and dequantized into out (w.numel() floats; reused across layers, so a layer costs
+// no fresh pages).
+void dequantize_into(const Tensor& w, const QuantConfig& c, float* out) {
     auto q = make_quantizer(c);
     q->prepare(w);
-    Tensor out(w.name, w.shape);
     const std::int64_t n = w.numel();
     const std::int64_t chunk = chunk_size_for(q->granule());
     const std::int64_t nchunks = (n + chunk - 1) / chunk;
 #pragma omp parallel for schedule(static)
     for (std::int64_t c = 0; c < nchunks; ++c) {
         const std::int64_t b = c * chunk, e = std::min(n, b + chunk);
-        q->run(b, e, out.data() + b, nullptr, nullptr);
+        q->run(b, e, out + b, nullptr, nullptr);
     }
-    return out;
 }
 
 // The FP32 side of the layer simulation: the random input, every layer's weights and the FP32 chain's
@@ -517,12 +517,14 @@ std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOpti
     const std::shared_ptr<const LayerSimBase> base = layer_sim_base(o);
     const int d = o.width;
     RowMatrix hq = base->input;
+    RowMatrix Wq(d, d);  // one buffer for every layer's dequantized weights
+    RowMatrix nhq;
     std::vector<LayerError> out;
     for (int l = 0; l < o.layers; ++l) {
         const auto li = static_cast<std::size_t>(l);
-        const Tensor wq = li < base->weights.size() ? dequantized_copy(base->weights[li], c) : dequantized_copy(layer_weight(o, l), c);
-        Eigen::Map<const RowMatrix> Wq(wq.data(), d, d);
-        RowMatrix nhq = hq * Wq.transpose();
+        if (li < base->weights.size()) dequantize_into(base->weights[li], c, Wq.data());
+        else dequantize_into(layer_weight(o, l), c, Wq.data());
+        nhq.noalias() = hq * Wq.transpose();
         hq = nhq.unaryExpr([&](float v) { return activate(v, o.activation); });
         const RowMatrix& h = base->outputs[static_cast<std::size_t>(l)];
         double abs_sum = 0, diff2 = 0, ref2 = 0;
