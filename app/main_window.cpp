@@ -145,10 +145,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                          : tr("Backend: CPU, %1 threads").arg(omp_get_max_threads()));
     backendLabel_->setToolTip(dev.available ? QString() : QString::fromStdString(dev.reason));
 
-    connect(runner_, &AnalysisRunner::started, this, [this] {
-        progress_->setValue(0);
+    // Long work shows its progress and a Cancel button; an update that is done within a quarter second
+    // (a slider step) does not flash them, which also spares the status bar a repaint per step.
+    progressDelay_ = new QTimer(this);
+    progressDelay_->setSingleShot(true);
+    progressDelay_->setInterval(250);
+    connect(progressDelay_, &QTimer::timeout, this, [this] {
+        if (!runner_->busy()) return;
         progress_->show();
         cancelButton_->show();
+    });
+    connect(runner_, &AnalysisRunner::started, this, [this] {
+        progress_->setValue(0);
+        if (!progress_->isVisible()) progressDelay_->start();
     });
     connect(runner_, &AnalysisRunner::progressChanged, progress_, &QProgressBar::setValue);
     connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
@@ -510,6 +519,7 @@ void MainWindow::setCompareAll(bool on) {
 }
 
 void MainWindow::onFinished(const AnalysisResult& r) {
+    progressDelay_->stop();
     progress_->hide();
     cancelButton_->hide();
     if (!r.error.isEmpty()) {

@@ -115,6 +115,7 @@ private:
     QLabel* timeLabel_ = nullptr;
     QLabel* backendLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;
+    QTimer* progressDelay_ = nullptr;  // the progress bar and Cancel appear only for work that lasts
     QToolButton* cancelButton_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     ModelBrowser* browser_ = nullptr;
