@@ -15,38 +15,11 @@
 #endif
 #include <immintrin.h>
 
+#include "core/stats_avx512_inl.h"
+
 namespace ql::kernels::detail {
 
 namespace {
-
-struct WeightGrid {
-    __m512 lo, hi, inv;
-    __m512i last, base_bins, below, total, outside;
-};
-
-// bin_index(v) for finite v, `outside` beyond the grid; t is clamped to +-2^30 first, which keeps every
-// out-of-grid value out (bin_index returns -1 beyond +-2e9) and makes the conversion exact.
-inline __m512i weight_bin(__m512 v, const WeightGrid& g) {
-    __m512 t = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(v, g.lo), g.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(-0x1p30f)), _mm512_set1_ps(0x1p30f));
-    __m512i i = _mm512_cvttps_epi32(t);
-    const __mmask16 le = _mm512_cmp_ps_mask(v, g.hi, _CMP_LE_OQ);
-    i = _mm512_mask_blend_epi32(le, _mm512_max_epi32(i, g.base_bins), _mm512_min_epi32(i, g.last));
-    i = _mm512_add_epi32(i, g.below);
-    const __mmask16 ok = _mm512_cmpge_epi32_mask(i, _mm512_setzero_si512()) & _mm512_cmplt_epi32_mask(i, g.total);
-    return _mm512_mask_blend_epi32(ok, g.outside, i);
-}
-
-inline void widen_add(__m512d& lo, __m512d& hi, __m512 v) {
-    lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-    hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
-}
-
-inline double reduce(__m512d lo, __m512d hi) {
-    alignas(64) double d[8];
-    _mm512_store_pd(d, _mm512_add_pd(lo, hi));
-    return ((d[0] + d[4]) + (d[2] + d[6])) + ((d[1] + d[5]) + (d[3] + d[7]));
-}
 
 // counts[c] += the number of codes[k] == lo + c, for c < 16: byte counters per code (a masked subtract of
 // -1 per 64 codes), folded into the 64-bit counts before a byte could wrap.
@@ -85,15 +58,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     const __m512i stride = _mm512_set1_epi32(a.stride);
     const __m512i jdump = _mm512_set1_epi32(a.rows * a.stride);
     const __m512i c128 = _mm512_set1_epi32(128);
-    WeightGrid wg;
-    wg.lo = _mm512_set1_ps(a.w.lo);
-    wg.hi = _mm512_set1_ps(a.w.hi);
-    wg.inv = _mm512_set1_ps(a.w.inv_width);
-    wg.last = _mm512_set1_epi32(a.w.base_bins - 1);
-    wg.base_bins = _mm512_set1_epi32(a.w.base_bins);
-    wg.below = _mm512_set1_epi32(a.w.below);
-    wg.total = _mm512_set1_epi32(a.w.total);
-    wg.outside = _mm512_set1_epi32(a.w.total);
+    const WeightGrid wg = weight_grid(a.w);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
     std::uint16_t* joint = a.joint;
