@@ -98,7 +98,7 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
     fp32_ = new QCheckBox(tr("FP32"), controls);
     int8_ = new QCheckBox(tr("INT8 (per-row scales)"), controls);
     w4_ = new QCheckBox(tr("4-bit (group 128)"), controls);
-    auto* fmtRow = new QHBoxLayout;
+    auto* fmtRow = new QVBoxLayout;  // one per line: the labels stay whole in a narrow column
     for (QCheckBox* c : {fp32_, int8_, w4_}) {
         c->setChecked(true);
         fmtRow->addWidget(c);

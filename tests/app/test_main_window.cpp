@@ -276,6 +276,11 @@ private slots:
         QFETCH(bool, exists);
         QCOMPARE(w_->showDock(name), exists);
         if (exists) QVERIFY(!w_->findChild<QDockWidget*>(name + QStringLiteral("Dock"))->isHidden());
+        if (name == QLatin1String("speed")) {  // floats over the window, with room for its charts
+            const auto* dock = w_->findChild<QDockWidget*>(QStringLiteral("speedDock"));
+            QVERIFY(dock->isFloating());
+            QVERIFY(dock->width() >= 900);
+        }
     }
 
     void presentationAndTheme() {
