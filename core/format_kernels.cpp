@@ -1,4 +1,5 @@
 // Vectorised float-format and NF4 loops (see format_kernels.h).
+#include "core/cpu_features.h"
 #include "core/format_kernels.h"
 #include "core/format_kernels_avx512.h"
 #include "core/simd_kernels.h"
@@ -23,14 +24,8 @@ constexpr float kNf4Thresholds[15] = {-0.8480964004993439f, -0.6106329262256622f
 
 // The AVX-512 forms (core/format_kernels_avx512.cpp) where this CPU has them.
 bool use_avx512() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    static const bool ok = detail::format_kernels_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
-                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                           __builtin_cpu_supports("avx512dq");
+    static const bool ok = detail::format_kernels_avx512_compiled() && ql::cpu_has_avx512();
     return ok;
-#else
-    return false;
-#endif
 }
 
 std::uint64_t minifloat_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloat& f, float* y,

@@ -1,5 +1,6 @@
 // The fused statistics of a non-Int format (see format_pass.h): per-thread tables, their flushes, and the
 // run-time choice of the vector kernel (core/format_pass_avx512.cpp).
+#include "core/cpu_features.h"
 #include "core/format_pass.h"
 
 #include <algorithm>
@@ -18,15 +19,9 @@ constexpr std::int64_t kFlushAt = 65535;
 // The joint table must stay near the first-level cache.
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
 
-bool cpu_has_avx512() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    static const bool ok = detail::format_pass_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
-                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("popcnt");
+bool use_avx512() {
+    static const bool ok = detail::format_pass_avx512_compiled() && ql::cpu_has_avx512();
     return ok;
-#else
-    return false;
-#endif
 }
 
 std::int64_t joint_rows(const FormatPassSetup& s) {
@@ -46,7 +41,7 @@ struct FormatPassTables {
 };
 
 bool FormatPass::available(const FormatPassSetup& s) {
-    if (!cpu_has_avx512()) return false;
+    if (!use_avx512()) return false;
     if (s.errors.below != 0 || s.errors.above != 0) return false;
     if (s.dq_mode == FormatDqHistogram::CountedCodes &&
         (s.code_lo < -128 || s.code_lo + s.code_n > 128 || (s.code_n != 16 && s.code_n != 32)))

@@ -1,5 +1,6 @@
 // ggml's reference quantizers, scalar (see ggml_quants.h). Each function follows the reference's float32
 // expression order; comments give the formula, the code keeps the order.
+#include "core/cpu_features.h"
 #include "core/ggml_quants.h"
 
 #include <algorithm>
@@ -525,15 +526,9 @@ std::int64_t clean_prefix_blocks(const float* x, std::int64_t count, int qk) {
     return whole;
 }
 
-bool cpu_has_avx512() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    static const bool ok = detail::ggml_quants_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
-                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                           __builtin_cpu_supports("avx512dq");
+bool use_avx512() {
+    static const bool ok = detail::ggml_quants_avx512_compiled() && ql::cpu_has_avx512();
     return ok;
-#else
-    return false;
-#endif
 }
 
 using Avx512Path = std::nullptr_t;
@@ -547,7 +542,7 @@ void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out,
         const std::int64_t clean = clean_prefix_blocks(x, count, QK);
         Block* y = reinterpret_cast<Block*>(out);
         if constexpr (!std::is_same_v<Wide, Avx512Path>)
-            if (cpu_has_avx512()) done = wide(x, clean, y);
+            if (use_avx512()) done = wide(x, clean, y);
         done += simd(x + done * QK, clean - done, y + done);
     }
     quantize_blocks_scalar<Block, QK>(x, count, out, done);

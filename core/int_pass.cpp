@@ -1,5 +1,6 @@
 // The fused integer analysis pass (see int_pass.h): per-thread tables, their flushes, and the run-time
 // choice of the vector kernel (core/int_pass_avx512.cpp).
+#include "core/cpu_features.h"
 #include "core/int_pass.h"
 
 #include <algorithm>
@@ -18,15 +19,9 @@ constexpr std::int64_t kFlushAt = 65535;
 // The joint table must stay near the first-level cache: codes x (error bins + 1) 16-bit cells.
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
 
-bool cpu_has_avx512() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    static const bool ok = detail::int_pass_avx512_compiled() && __builtin_cpu_supports("avx512f") &&
-                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("popcnt");
+bool use_avx512() {
+    static const bool ok = detail::int_pass_avx512_compiled() && ql::cpu_has_avx512();
     return ok;
-#else
-    return false;
-#endif
 }
 
 } // namespace
@@ -44,7 +39,7 @@ struct IntPassTables {
 };
 
 bool IntPass::available(const IntPassSetup& s) {
-    if (!cpu_has_avx512()) return false;
+    if (!use_avx512()) return false;
     if (s.qmin < -128 || s.qmax > 127 || s.qmin > s.qmax) return false;
     if (s.errors.below != 0 || s.errors.above != 0) return false;
     const std::int64_t rows = s.qmax - s.qmin + 1;

@@ -34,6 +34,22 @@ constexpr double kSnrPerBit = 6.02;         // 20 log10(2) dB per bit of a unifo
 constexpr double kMemoTolerance = 1e-12;     // relative: a memo hit vs a recomputation (sum order may differ)
 constexpr double kSnrPerBitTolerance = 0.15; // dB, on 10^6 uniform values
 
+// The grids a report's histograms were counted on: weights on [min, max] extended by whole bins,
+// errors on the configuration's own [-e, e].
+std::pair<ql::kernels::BinGrid, ql::kernels::BinGrid> report_grids(const ql::AnalysisReport& r, const ql::ConfigReport& c, int bins) {
+    ql::kernels::BinGrid wg;
+    wg.base_lo = r.tensor.min;
+    wg.base_hi = r.tensor.max;
+    wg.base_bins = bins;
+    wg.below = static_cast<int>(std::lround((wg.base_lo - c.dequantized.lo) / wg.width()));
+    wg.above = static_cast<int>(c.dequantized.counts.size()) - bins - wg.below;
+    ql::kernels::BinGrid eg;
+    eg.base_lo = c.errors.lo;
+    eg.base_hi = c.errors.hi;
+    eg.base_bins = static_cast<int>(c.errors.counts.size());
+    return {wg, eg};
+}
+
 QuantConfig cfg(int bits, Scheme s, Granularity g = Granularity::PerTensor, int group = 128) {
     QuantConfig c;
     c.bits = bits;
@@ -501,17 +517,7 @@ private slots:
         const bool sym = config.scheme == Scheme::Symmetric;
         const ql::IntRange rg = ql::int_code_range(config.bits, sym);
         // the report's grids: weights on [min, max] extended by whole bins, errors on [-e, e]
-        const int bins = req.options.histogram_bins;
-        ql::kernels::BinGrid wg;
-        wg.base_lo = r.tensor.min;
-        wg.base_hi = r.tensor.max;
-        wg.base_bins = bins;
-        wg.below = static_cast<int>(std::lround((wg.base_lo - c.dequantized.lo) / wg.width()));
-        wg.above = static_cast<int>(c.dequantized.counts.size()) - bins - wg.below;
-        ql::kernels::BinGrid eg;
-        eg.base_lo = c.errors.lo;
-        eg.base_hi = c.errors.hi;
-        eg.base_bins = static_cast<int>(c.errors.counts.size());
+        const auto [wg, eg] = report_grids(r, c, req.options.histogram_bins);
 
         const std::int64_t n = t->numel();
         const std::int64_t len = n / shape[0];
@@ -617,17 +623,7 @@ private slots:
 
         std::vector<std::int8_t> codes;
         const std::vector<float> dq = ql::quantize_format_ref(*t, config, &codes, nullptr);
-        const int bins = req.options.histogram_bins;
-        ql::kernels::BinGrid wg;
-        wg.base_lo = r.tensor.min;
-        wg.base_hi = r.tensor.max;
-        wg.base_bins = bins;
-        wg.below = static_cast<int>(std::lround((wg.base_lo - c.dequantized.lo) / wg.width()));
-        wg.above = static_cast<int>(c.dequantized.counts.size()) - bins - wg.below;
-        ql::kernels::BinGrid eg;
-        eg.base_lo = c.errors.lo;
-        eg.base_hi = c.errors.hi;
-        eg.base_bins = static_cast<int>(c.errors.counts.size());
+        const auto [wg, eg] = report_grids(r, c, req.options.histogram_bins);
 
         std::vector<std::uint64_t> code_counts(256, 0);
         std::vector<std::uint64_t> dq_counts(c.dequantized.counts.size(), 0), err_counts(c.errors.counts.size(), 0);

@@ -9,6 +9,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/cpu_features.h"
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants.h"
 #include "core/ggml_quants_detail.h"
@@ -82,15 +83,6 @@ std::int64_t check_path(std::int64_t (*path)(const float*, std::int64_t, Block*)
         }
     }
     return done;
-}
-
-bool cpu_has_avx512() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512dq");
-#else
-    return false;
-#endif
 }
 
 } // namespace
@@ -313,7 +305,7 @@ private slots:
         QFETCH(BlockData, kind);
         const std::int64_t blocks256 = 37;  // odd: the paths leave a remainder to the next one
         const std::vector<float> x = block_data(kind, blocks256, 17);
-        const bool avx512 = gg::detail::ggml_quants_avx512_compiled() && cpu_has_avx512();
+        const bool avx512 = gg::detail::ggml_quants_avx512_compiled() && ql::cpu_has_avx512();
         std::int64_t simd = 0, wide = 0;
         switch (type) {
         case DType::GGML_Q4_K:

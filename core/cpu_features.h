@@ -1,0 +1,10 @@
+// What this CPU can run, asked once at run time: the AVX-512 kernels (files compiled with AVX-512
+// enabled, chosen only when this answers true).
+#pragma once
+
+namespace ql {
+
+// AVX-512 F, BW, VL and DQ (and POPCNT) on this CPU; false on other architectures and compilers.
+bool cpu_has_avx512();
+
+} // namespace ql
