@@ -754,9 +754,31 @@ void remember_quantizer(const std::shared_ptr<const Tensor>& tp, const QuantConf
 std::shared_ptr<const PassOutput> memoised_pass(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const Accelerator* acc,
                                                 const kernels::BinGrid& wgrid, const kernels::BinGrid& egrid) {
     std::lock_guard<std::mutex> lock(g_memo_mutex);
-    if (auto* e = find_prepared(tp, cache_key(c), acc))
-        if (e->pass && same_grid(e->wgrid, wgrid) && same_grid(e->egrid, egrid)) return e->pass;
-    return nullptr;
+    auto* e = find_prepared(tp, cache_key(c), acc);
+    if (!e || !e->pass || !same_grid(e->egrid, egrid)) return nullptr;
+    if (same_grid(e->wgrid, wgrid)) return e->pass;
+    // The weight grid is shared by every configuration, so another configuration's bounds move its
+    // extension (below/above) while the base grid stays: a value's bin before the shift by `below`
+    // depends on the base grid alone, so the dequantized histogram moves over by whole bins, as long
+    // as every counted bin still lies inside the new grid.
+    const kernels::BinGrid& old = e->wgrid;
+    if (old.base_lo != wgrid.base_lo || old.base_hi != wgrid.base_hi || old.base_bins != wgrid.base_bins) return nullptr;
+    const PassOutput& src = *e->pass;
+    if (src.dq_outside != 0 || src.dq.size() != static_cast<std::size_t>(old.total())) return nullptr;
+    const std::int64_t shift = static_cast<std::int64_t>(wgrid.below) - old.below;
+    auto moved = std::make_shared<PassOutput>();
+    moved->dq.assign(static_cast<std::size_t>(wgrid.total()), 0);
+    for (std::size_t k = 0; k < src.dq.size(); ++k) {
+        if (!src.dq[k]) continue;
+        const std::int64_t to = static_cast<std::int64_t>(k) + shift;
+        if (to < 0 || to >= wgrid.total()) return nullptr;
+        moved->dq[static_cast<std::size_t>(to)] = src.dq[k];
+    }
+    moved->chunks = src.chunks;
+    moved->code_counts = src.code_counts;
+    moved->err = src.err;
+    moved->err_outside = src.err_outside;
+    return moved;
 }
 
 void remember_pass(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, const Accelerator* acc, const kernels::BinGrid& wgrid,
@@ -1197,6 +1219,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             if (o.snr_sweep && cr.config.format == Format::Int) cr.snr_vs_bits = snr_sweep(req.tensor, cr.config, sum_x2, rep.tensor, tracker);
             if (!tracker.add(1)) break;
             cr.compute_ms = cfg_ms[i];
+            cr.from_memo = from_memo[i];
             rep.memory.push_back(memory_bar(cr.config.display_name(), cr.storage.bits_per_weight, cr.storage.bytes, static_cast<int>(i)));
         }
     } catch (const std::exception& e) {

@@ -125,7 +125,7 @@ struct ConfigReport {
     ErrorMetrics metrics;
     StorageSize storage;
     Histogram dequantized;          // same range and bins as AnalysisReport::original
-    Histogram errors;               // dq - x; range shared by every configuration of the report
+    Histogram errors;               // dq - x; its own range, from this configuration's error bound
     std::vector<float> levels;      // representable values at options.levels_index, ascending
     std::optional<std::pair<double, double>> clip; // range chosen by a clipping method
     std::vector<double> channel_mse;// MSE per row (output channel)
@@ -141,6 +141,7 @@ struct ConfigReport {
     std::vector<std::uint64_t> code_counts; // how often each code occurs; index 0 = the lowest code
     int lowest_code = 0;            // the code that code_counts[0] counts (Int: qmin)
     double compute_ms = 0;          // time of this configuration's quantize + metrics + histograms
+    bool from_memo = false;         // metrics and histograms came from the memo of an earlier analysis
 };
 
 struct AnalysisReport {

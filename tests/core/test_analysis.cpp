@@ -182,15 +182,17 @@ private slots:
     // from the memo, is the same as a fresh analysis of it.
     void untouchedConfigurationFromMemo_data() {
         QTest::addColumn<QuantConfig>("kept");
-        QTest::newRow("INT8 asym per-tensor") << cfg(8, Scheme::Asymmetric);
-        QTest::newRow("INT4 sym g32") << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 32);
+        QTest::addColumn<bool>("expect_wider");
+        QTest::newRow("INT8 asym per-tensor") << cfg(8, Scheme::Asymmetric) << true;
+        QTest::newRow("INT4 sym g32") << cfg(4, Scheme::Symmetric, Granularity::PerGroup, 32) << false;
         QuantConfig nf4;
         nf4.format = ql::Format::NF4;
         nf4.block_size = 64;
-        QTest::newRow("NF4") << nf4;
+        QTest::newRow("NF4") << nf4 << false;
     }
     void untouchedConfigurationFromMemo() {
         QFETCH(QuantConfig, kept);
+        QFETCH(bool, expect_wider);
         ql::GeneratorSpec g;
         g.shape = {96, 320};
         g.seed = 11;
@@ -203,6 +205,13 @@ private slots:
         const auto& a = moved.configs[0];
         const auto& b = fresh.configs[0];
         QVERIFY(a.error.empty());
+        QVERIFY(a.from_memo);
+        QVERIFY(!b.from_memo);
+        QVERIFY(!moved.configs[1].from_memo);
+        // INT3 widens the shared weight grid: the kept configuration's histogram moved over by whole bins
+        if (expect_wider) QVERIFY(moved.original.counts.size() > first.original.counts.size());
+        QCOMPARE(a.dequantized.lo, b.dequantized.lo);
+        QCOMPARE(a.dequantized.hi, b.dequantized.hi);
         QCOMPARE(a.metrics.mse, b.metrics.mse);
         QCOMPARE(a.metrics.max_abs, b.metrics.max_abs);
         QCOMPARE(a.metrics.snr_db, b.metrics.snr_db);
