@@ -425,6 +425,42 @@ struct LayerSimKey {
 };
 
 std::mutex g_memo_mutex;
+
+// The Int quantizers' slice ranges (min and max of every channel or group), per tensor and slicing: a
+// statistic of the tensor like its summary, kept while bits or scheme change, so a per-group
+// configuration's slider move and the 7 bit widths of its SNR sweep scan the groups once.
+struct RangesEntry {
+    std::weak_ptr<const Tensor> tensor;
+    Granularity granularity = Granularity::PerTensor;
+    int axis = 0, group_size = 0;
+    std::shared_ptr<const SliceRanges> ranges;
+};
+std::vector<RangesEntry> g_ranges_memo;
+
+bool same_slicing(const RangesEntry& e, const QuantConfig& c) {
+    if (e.granularity != c.granularity) return false;
+    return c.granularity == Granularity::PerChannel ? e.axis == c.axis : e.group_size == c.group_size;
+}
+
+// q.prepare(*tp), with the slice ranges of an earlier Int quantizer of tp with the same slicing.
+bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp) {
+    auto* iq = dynamic_cast<IntQuantizer*>(&q);
+    const QuantConfig& c = q.config();
+    const bool sliced = iq && c.granularity != Granularity::PerTensor;
+    if (sliced) {
+        std::lock_guard<std::mutex> lock(g_memo_mutex);
+        for (const auto& e : g_ranges_memo)
+            if (same_slicing(e, c) && e.tensor.lock() == tp) iq->set_slice_ranges(e.ranges);
+    }
+    if (!q.prepare(*tp)) return false;
+    if (sliced && iq->slice_ranges()) {
+        std::lock_guard<std::mutex> lock(g_memo_mutex);
+        std::erase_if(g_ranges_memo, [&](const RangesEntry& e) { return e.tensor.expired() || (same_slicing(e, c) && e.tensor.lock() == tp); });
+        if (g_ranges_memo.size() >= 8) g_ranges_memo.erase(g_ranges_memo.begin());
+        g_ranges_memo.push_back(RangesEntry{tp, c.granularity, c.axis, c.group_size, iq->slice_ranges()});
+    }
+    return true;
+}
 std::map<LayerSimKey, std::vector<LayerError>> g_layer_memo;
 
 float activate(float v, Activation a) {
@@ -572,7 +608,7 @@ std::vector<SnrPoint> snr_sweep(const std::shared_ptr<const Tensor>& tp, const Q
         auto q = make_quantizer(cb);
         if (cb.granularity == Granularity::PerTensor && summary.min <= summary.max)
             q->set_tensor_range(static_cast<float>(summary.min), static_cast<float>(summary.max));
-        if (!q->prepare(t)) return {};
+        if (!prepare_with_memo(*q, tp)) return {};
         PassOutput po;
         if (!fused_pass(t, *q, true, PassRanges{}, ch, summary.nan_count + summary.inf_count > 0, po, tracker)) return {};
         kernels::ErrorSums s;
@@ -981,7 +1017,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     qs[i] = make_quantizer(cr.config);
                     if (rep.tensor.min <= rep.tensor.max && n > 0)
                         qs[i]->set_tensor_range(static_cast<float>(rep.tensor.min), static_cast<float>(rep.tensor.max));
-                    if (!qs[i]->prepare(t)) {
+                    if (!prepare_with_memo(*qs[i], req.tensor)) {
                         rep.cancelled = true;
                         break;
                     }

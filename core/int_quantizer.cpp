@@ -159,10 +159,20 @@ bool IntQuantizer::prepare(const Tensor& t, const ProgressFn& progress) {
     const ScaleType st = resolved_scale_type(config_);
     const float* x = t.data();
     const auto S = static_cast<std::size_t>(L.slices);
-    std::vector<float> lo(S, std::numeric_limits<float>::infinity());
-    std::vector<float> hi(S, -std::numeric_limits<float>::infinity());
+    const bool reuse = ranges_given_ && L.granularity != Granularity::PerTensor && ranges_ && ranges_->lo.size() == S &&
+                       ranges_->hi.size() == S;
+    ranges_given_ = false;
+    auto fresh = std::make_shared<SliceRanges>();
+    std::vector<float>& lo = fresh->lo;  // the scan's results; unused when reusing
+    std::vector<float>& hi = fresh->hi;
+    if (!reuse) {
+        lo.assign(S, std::numeric_limits<float>::infinity());
+        hi.assign(S, -std::numeric_limits<float>::infinity());
+    }
 
-    if (clip_ && L.granularity == Granularity::PerTensor) {
+    if (reuse) {
+        // the ranges of an earlier scan of this tensor with this slicing
+    } else if (clip_ && L.granularity == Granularity::PerTensor) {
         lo[0] = clip_->first;
         hi[0] = clip_->second;
     } else if (L.granularity == Granularity::PerTensor && known_range_) {
@@ -253,6 +263,10 @@ bool IntQuantizer::prepare(const Tensor& t, const ProgressFn& progress) {
             }
         }
     }
+    if (L.granularity == Granularity::PerTensor) ranges_.reset();
+    else if (!reuse) ranges_ = fresh;
+    const std::vector<float>& rlo = reuse ? ranges_->lo : lo;
+    const std::vector<float>& rhi = reuse ? ranges_->hi : hi;
     params_.resize(S);
     // one parameter set per slice, independent of the others: on every thread (131072 groups of 128 in
     // a 4096 x 4096 tensor)
@@ -260,7 +274,7 @@ bool IntQuantizer::prepare(const Tensor& t, const ProgressFn& progress) {
 #pragma omp parallel for schedule(static) if (nslices > 4096)
     for (std::int64_t k = 0; k < nslices; ++k) {
         const auto s = static_cast<std::size_t>(k);
-        float a = lo[s], b = hi[s];
+        float a = rlo[s], b = rhi[s];
         if (!(a <= b)) a = b = 0.0f;
         params_[s] = int_slice_params(a, b, config_.bits, sym, st);
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/int_quant_math.h"
@@ -43,6 +44,13 @@ std::vector<float> quantize_int_ref(const Tensor& t, const QuantConfig& c, std::
 // Slice parameters from the finite range [lo, hi] of the slice, honouring the scale storage type.
 IntParams int_slice_params(float lo, float hi, int bits, bool symmetric, ScaleType scale_type);
 
+// Min and max of each slice's finite values (+inf / -inf where a slice has none). They depend on the
+// tensor and its slicing alone, not on bits or scheme, so the analysis keeps them while a bit-width
+// slider moves (and the SNR sweep prepares 7 bit widths from one scan).
+struct SliceRanges {
+    std::vector<float> lo, hi;
+};
+
 class IntQuantizer final : public Quantizer {
 public:
     explicit IntQuantizer(QuantConfig c);
@@ -62,6 +70,14 @@ public:
     const std::vector<IntParams>& slice_params() const { return params_; }
     // Sets the per-tensor clip range used instead of min-max (range-setting methods); before prepare().
     void set_clip_range(float lo, float hi) { clip_ = std::make_pair(lo, hi); }
+    // Per-channel and per-group: the slice ranges of this tensor from an earlier scan, used by prepare()
+    // instead of scanning when they have one entry per slice; before prepare(), for its next call only.
+    void set_slice_ranges(std::shared_ptr<const SliceRanges> r) {
+        ranges_ = std::move(r);
+        ranges_given_ = true;
+    }
+    // After prepare(), per-channel and per-group: the ranges it used (null per tensor).
+    std::shared_ptr<const SliceRanges> slice_ranges() const { return ranges_; }
 
 private:
     const Tensor* tensor_ = nullptr;
@@ -70,6 +86,8 @@ private:
     std::vector<IntParams> params_;
     std::vector<float> vec_scale_, vec_inv_, vec_zp_;  // per-channel on the last axis: per-element arrays
     std::optional<std::pair<float, float>> clip_;
+    std::shared_ptr<const SliceRanges> ranges_;
+    bool ranges_given_ = false;
 };
 
 } // namespace ql

@@ -57,8 +57,9 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
         req.options.forward_diff = false;
         req.options.layer_sim.enabled = false;
         req.options.snr_sweep = false;
-        // First analysis of a fresh tensor includes the per-tensor statistics (summary and original
-        // histogram); later ones (a changed setting) reuse them.
+        // First analysis of a fresh tensor includes the per-tensor statistics (summary, original
+        // histogram and, per channel or group, each slice's min and max); later ones (a changed setting)
+        // reuse them.
         auto fresh = std::make_shared<const Tensor>(*t);
         req.tensor = fresh;
         const auto a = std::chrono::steady_clock::now();
@@ -78,8 +79,8 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
         }
     }
     if (!opt.json)
-        std::printf("  reads = median time / median plain read (target <= 4). 'first' includes the per-tensor summary\n"
-                    "  and original histogram, which later analyses of the same tensor reuse.\n");
+        std::printf("  reads = median time / median plain read (target <= 4). 'first' includes the per-tensor summary,\n"
+                    "  original histogram and per-group min/max, which later analyses of the same tensor reuse.\n");
 }
 
 } // namespace

@@ -188,6 +188,59 @@ private slots:
         for (auto c : q.codes) QVERIFY(c >= r.qmin && c <= r.qmax);
     }
 
+    // Slice ranges handed over from an earlier scan of the same tensor and slicing give the same
+    // parameters as a scan; ranges that do not match the slicing are ignored, and handed-over ranges
+    // are really used (doctored ones change the scales).
+    void sliceRangesReused_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::newRow("int4 asym group 32") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 0, 32);
+        QTest::newRow("int8 sym group 100") << cfg(8, Scheme::Symmetric, Granularity::PerGroup, 0, 100);
+        QTest::newRow("int3 asym channel axis 0") << cfg(3, Scheme::Asymmetric, Granularity::PerChannel, 0);
+        QTest::newRow("int6 sym channel axis 1") << cfg(6, Scheme::Symmetric, Granularity::PerChannel, 1);
+    }
+    void sliceRangesReused() {
+        QFETCH(QuantConfig, config);
+        const Tensor t = random_tensor({24, 200}, 77, 2.0f);
+        ql::IntQuantizer scanned(config);
+        QVERIFY(scanned.prepare(t));
+        const auto ranges = scanned.slice_ranges();
+        QVERIFY(ranges);
+        QCOMPARE(static_cast<std::int64_t>(ranges->lo.size()), scanned.layout().slices);
+
+        QuantConfig other_bits = config;
+        other_bits.bits = config.bits == 8 ? 5 : config.bits + 1;
+        ql::IntQuantizer fresh(other_bits), reused(other_bits);
+        QVERIFY(fresh.prepare(t));
+        reused.set_slice_ranges(ranges);
+        QVERIFY(reused.prepare(t));
+        QCOMPARE(reused.slice_ranges(), ranges);  // the very ranges handed over
+        QCOMPARE(reused.slice_params().size(), fresh.slice_params().size());
+        for (std::size_t s = 0; s < fresh.slice_params().size(); ++s) {
+            QVERIFY(same_bits(reused.slice_params()[s].scale, fresh.slice_params()[s].scale));
+            QCOMPARE(reused.slice_params()[s].zero_point, fresh.slice_params()[s].zero_point);
+        }
+
+        auto doctored = std::make_shared<ql::SliceRanges>(*ranges);
+        for (auto& v : doctored->lo) v -= 10.0f;
+        for (auto& v : doctored->hi) v += 10.0f;
+        ql::IntQuantizer wide(other_bits);
+        wide.set_slice_ranges(doctored);
+        QVERIFY(wide.prepare(t));
+        QVERIFY(wide.slice_params()[0].scale > 2 * fresh.slice_params()[0].scale);
+
+        auto short_ranges = std::make_shared<ql::SliceRanges>(*doctored);
+        short_ranges->lo.pop_back();
+        short_ranges->hi.pop_back();
+        ql::IntQuantizer mismatched(other_bits);
+        mismatched.set_slice_ranges(short_ranges);
+        QVERIFY(mismatched.prepare(t));
+        QVERIFY(same_bits(mismatched.slice_params()[0].scale, fresh.slice_params()[0].scale));
+
+        // handed-over ranges count for one prepare(): a second one scans again
+        QVERIFY(wide.prepare(t));
+        QVERIFY(same_bits(wide.slice_params()[0].scale, fresh.slice_params()[0].scale));
+    }
+
     // Seed exercise: the codes are int8, and 4 bits lose more than 8 bits.
     void seedExercise() {
         static_assert(std::is_same_v<decltype(ql::QuantizedTensor::codes)::value_type, std::int8_t>, "codes are int8");
