@@ -540,6 +540,19 @@ std::shared_ptr<const LayerSimBase> layer_sim_base(const LayerSimOptions& o) {
     return base;
 }
 
+// out = A B^T on every thread (Eigen is built without its own threads): each thread takes blocks of
+// B's rows, i.e. of out's columns.
+void product_nt(const RowMatrix& A, const RowMatrix& B, RowMatrix& out) {
+    out.resize(A.rows(), B.rows());
+    constexpr Eigen::Index kCols = 128;
+    const Eigen::Index nblocks = (B.rows() + kCols - 1) / kCols;
+#pragma omp parallel for schedule(dynamic, 1) if (nblocks > 1)
+    for (Eigen::Index b = 0; b < nblocks; ++b) {
+        const Eigen::Index c0 = b * kCols, nc = std::min(kCols, B.rows() - c0);
+        out.middleCols(c0, nc).noalias() = A * B.middleRows(c0, nc).transpose();
+    }
+}
+
 // N layers h <- act(h W^T) in FP32 and with every W quantized; error of the quantized chain per layer.
 std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOptions& o) {
     const LayerSimKey key{cache_key(c), o};
@@ -560,7 +573,7 @@ std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOpti
         const auto li = static_cast<std::size_t>(l);
         if (li < base->weights.size()) dequantize_into(base->weights[li], c, Wq.data());
         else dequantize_into(layer_weight(o, l), c, Wq.data());
-        nhq.noalias() = hq * Wq.transpose();
+        product_nt(hq, Wq, nhq);
         hq = nhq.unaryExpr([&](float v) { return activate(v, o.activation); });
         const RowMatrix& h = base->outputs[static_cast<std::size_t>(l)];
         double abs_sum = 0, diff2 = 0, ref2 = 0;
