@@ -548,6 +548,12 @@ void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out,
     quantize_blocks_scalar<Block, QK>(x, count, out, done);
 }
 
+// A path that can also give the analysis' bounds, asked for the blocks alone.
+template <class Block>
+auto no_bounds(std::int64_t (*path)(const float*, std::int64_t, Block*, BlockBoundsArgs*)) {
+    return [path](const float* x, std::int64_t n, Block* y) { return path(x, n, y, nullptr); };
+}
+
 void require_quantizable(DType type) {
     if (!can_quantize(type))
         throw std::invalid_argument("QuantLens does not quantize into ggml type " + std::string(dtype_name(type)));
@@ -583,20 +589,37 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
                                                    detail::quantize_iq4_nl_blocks_avx512);
         break;
     case DType::GGML_Q8_0:
-        quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd);
+        quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd, no_bounds(detail::quantize_q8_0_blocks_avx512));
         break;
     case DType::GGML_Q4_0:
-        quantize_blocks_fast<BlockQ4_0, kQK4_0>(x, count, out, detail::quantize_q4_0_blocks_simd);
+        quantize_blocks_fast<BlockQ4_0, kQK4_0>(x, count, out, detail::quantize_q4_0_blocks_simd, no_bounds(detail::quantize_q4_0_blocks_avx512));
         break;
     case DType::GGML_Q4_1:
-        quantize_blocks_fast<BlockQ4_1, kQK4_1>(x, count, out, detail::quantize_q4_1_blocks_simd);
+        quantize_blocks_fast<BlockQ4_1, kQK4_1>(x, count, out, detail::quantize_q4_1_blocks_simd, no_bounds(detail::quantize_q4_1_blocks_avx512));
         break;
     case DType::GGML_Q5_0:
-        quantize_blocks_fast<BlockQ5_0, kQK5_0>(x, count, out, detail::quantize_q5_0_blocks_simd);
+        quantize_blocks_fast<BlockQ5_0, kQK5_0>(x, count, out, detail::quantize_q5_0_blocks_simd, no_bounds(detail::quantize_q5_0_blocks_avx512));
         break;
     default:
         quantize_row_ref(type, x, count, out);
         break;
+    }
+}
+
+bool has_bounds_path(DType type) {
+    return use_avx512() && (type == DType::GGML_Q8_0 || type == DType::GGML_Q4_0 || type == DType::GGML_Q4_1 || type == DType::GGML_Q5_0);
+}
+
+std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_t nblocks, std::uint8_t* out, BlockBoundsArgs& bounds) {
+    if (!use_avx512() || reinterpret_cast<std::uintptr_t>(out) % alignof(BlockQ4_0) != 0) return 0;  // all four: 2-byte aligned
+    static_assert(alignof(BlockQ8_0) == alignof(BlockQ4_0) && alignof(BlockQ4_1) == alignof(BlockQ4_0) &&
+                  alignof(BlockQ5_0) == alignof(BlockQ4_0));
+    switch (type) {
+    case DType::GGML_Q8_0: return detail::quantize_q8_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ8_0*>(out), &bounds);
+    case DType::GGML_Q4_0: return detail::quantize_q4_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ4_0*>(out), &bounds);
+    case DType::GGML_Q4_1: return detail::quantize_q4_1_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ4_1*>(out), &bounds);
+    case DType::GGML_Q5_0: return detail::quantize_q5_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ5_0*>(out), &bounds);
+    default: return 0;
     }
 }
 

@@ -58,4 +58,22 @@ bool can_quantize(DType type);
 void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8_t* out);
 void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* out);
 
+// What the analysis (core/format_quantizers.cpp) keeps of a run of blocks besides their bytes, over the
+// blocks' values x and their dequantized values y (dequantize_block): lo and hi fold in the smallest and
+// largest y, err the largest |y - x|, and clipped[k] is set to the number of values of block k outside its
+// grid's reach: below l0 - (l1 - l0) / 2 or above ln + (ln - l(n-1)) / 2 for the levels l0 < l1 < ... < ln
+// of its codes in ascending order (no limit when all levels are equal).
+struct BlockBoundsArgs {
+    std::uint32_t* clipped = nullptr;  // one per block
+    float lo = 0, hi = 0, err = 0;     // folded in (min, max, max)
+};
+
+// Quantizes the leading whole blocks of x (nblocks of them) that the AVX-512 path takes, as quantize_row
+// does, and folds their figures into `bounds`; returns how many blocks it did: a multiple of 16 (the path
+// stops before 16 blocks holding a non-finite value or giving an fp16 scale or minimum that is not finite),
+// 0 for types other than Q8_0, Q4_0, Q4_1 and Q5_0 or without AVX-512. The caller does the rest.
+std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_t nblocks, std::uint8_t* out, BlockBoundsArgs& bounds);
+// Whether quantize_blocks_with_bounds() can take blocks of this type on this CPU.
+bool has_bounds_path(DType type);
+
 } // namespace ql::ggml

@@ -382,6 +382,255 @@ void iq4nl_scale_lanes(const __m512 (*X)[32], const Iq4Tables& T, __m512* d_out)
 // 16 int32 codes -> 16 bytes
 inline __m128i bytes_of(__m512i v) { return _mm512_cvtepi32_epi8(v); }
 
+// ---------------------------------------------------------------------------------- Q8_0, Q4_0, Q4_1, Q5_0
+// Sixteen 32-value blocks at a time, one block per lane for everything done once per block (its extreme
+// values, scale, fp16 scale, grid), then block by block along its values with the block's numbers
+// broadcast. Per block the reference takes max |x| (Q8_0), the first value of largest magnitude (Q4_0,
+// Q5_0) or min and max (Q4_1), all exact in any order; the scale d and id = d != 0 ? 1 / d : 0 are single
+// IEEE operations, so a lane gives the reference's float. Every value's code is the reference's own
+// operations: Q4_0 min(15, (int)(x id + 8.5)), Q5_0 min(31, (int)(x id + 16.5)), Q4_1
+// min(15, (int)((x - min) id + 0.5)), Q8_0 roundf(x id) (half away from zero: trunc, then one step away
+// when the exact remainder is at least one half). The fp16 scale is the processor's conversion, rounding
+// to nearest even as float_to_half does.
+
+enum class Small { Q8_0, Q4_0, Q4_1, Q5_0 };
+
+// How far ahead the values are fetched, in groups of 16 blocks (2 KiB each): the work per group is short
+// next to the time a line takes to come from memory.
+constexpr int kPrefetchGroups = 4;
+
+// Lane b of the result = op over the 16 lanes of m[b]: four levels, each halving the partial values per
+// vector (whole 128-bit quarters, then pairs of quarters' lanes). The levels leave vector 4k + p of their
+// input in lane 4p + k, so the input is taken in that order.
+template <class Op>
+inline __m512 reduce16(const __m512* m, Op op) {
+    auto in = [&](int i) { return m[((i & 3) << 2) | (i >> 2)]; };
+    __m512 r[8], s[4], u[2];
+    for (int j = 0; j < 8; ++j) {  // lanes 0-7: vector 2j's 8 partials, 8-15: vector 2j + 1's
+        const __m512 a = in(2 * j), b = in(2 * j + 1);
+        r[j] = op(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xEE));
+    }
+    for (int j = 0; j < 4; ++j)  // quarter q: vector 4j + q's 4 partials
+        s[j] = op(_mm512_shuffle_f32x4(r[2 * j], r[2 * j + 1], 0x88), _mm512_shuffle_f32x4(r[2 * j], r[2 * j + 1], 0xDD));
+    for (int j = 0; j < 2; ++j)  // quarter q: 2 partials of vector 8j + q, 2 of vector 8j + 4 + q
+        u[j] = op(_mm512_shuffle_ps(s[2 * j], s[2 * j + 1], 0x44), _mm512_shuffle_ps(s[2 * j], s[2 * j + 1], 0xEE));
+    return op(_mm512_shuffle_ps(u[0], u[1], 0x88), _mm512_shuffle_ps(u[0], u[1], 0xDD));
+}
+
+inline __m512 vmax(__m512 a, __m512 b) { return _mm512_max_ps(a, b); }
+inline __m512 vmin(__m512 a, __m512 b) { return _mm512_min_ps(a, b); }
+
+// The first value of the 32 at xb equal to +a or -a (a > 0: the block's largest magnitude), which the
+// reference's scan keeps when both signs reach it.
+inline float first_of_magnitude(const float* xb, float a) {
+    for (int j = 0; j < 32; ++j)
+        if (xb[j] == a || xb[j] == -a) return xb[j];
+    return a;
+}
+
+// The first zero of the 32 at xb, sign included (the reference keeps the first of equal minima or maxima).
+inline float first_zero(const float* xb) {
+    for (int j = 0; j < 32; ++j)
+        if (xb[j] == 0.0f) return xb[j];
+    return 0.0f;
+}
+
+// The analysis' figures of a block (see BlockBoundsArgs), lane by lane: level(q) is the dequantizer's
+// expression; the reach is [a0 - (a1 - a0) / 2, z0 + (z0 - z1) / 2] for ascending levels a0 = level(qmin),
+// a1, ..., z1, z0 = level(qmax) (mirrored for descending ones, unlimited when a0 == z0).
+template <Small K>
+inline __m512 level_of(__m512 q, __m512 d, __m512 m) {
+    if constexpr (K == Small::Q4_1) return _mm512_add_ps(_mm512_mul_ps(q, d), m);
+    else return _mm512_mul_ps(q, d);
+}
+template <Small K>
+inline void grid_reach(__m512 d, __m512 m, __m512& lo, __m512& hi) {
+    constexpr float qmin = K == Small::Q8_0 ? -128.0f : K == Small::Q4_0 ? -8.0f : K == Small::Q5_0 ? -16.0f : 0.0f;
+    constexpr float qmax = K == Small::Q8_0 ? 127.0f : K == Small::Q4_0 ? 7.0f : K == Small::Q5_0 ? 15.0f : 15.0f;
+    const __m512 a0 = level_of<K>(set1(qmin), d, m), a1 = level_of<K>(set1(qmin + 1.0f), d, m);
+    const __m512 z1 = level_of<K>(set1(qmax - 1.0f), d, m), z0 = level_of<K>(set1(qmax), d, m);
+    const __m512 half = set1(0.5f);
+    const __mmask16 flat = QL_CMP(a0, z0, _CMP_EQ_OQ), up = QL_CMP(a0, z0, _CMP_LT_OQ);
+    const __m512 lo_up = _mm512_sub_ps(a0, _mm512_mul_ps(_mm512_sub_ps(a1, a0), half));
+    const __m512 hi_up = _mm512_add_ps(z0, _mm512_mul_ps(_mm512_sub_ps(z0, z1), half));
+    const __m512 lo_down = _mm512_sub_ps(z0, _mm512_mul_ps(_mm512_sub_ps(z1, z0), half));
+    const __m512 hi_down = _mm512_add_ps(a0, _mm512_mul_ps(_mm512_sub_ps(a0, a1), half));
+    lo = sel(flat, set1(-__builtin_inff()), sel(up, lo_up, lo_down));
+    hi = sel(flat, set1(__builtin_inff()), sel(up, hi_up, hi_down));
+}
+
+// The codes of 16 values v of a block with the block's id (and min, Q4_1), as int32.
+template <Small K>
+inline __m512i codes_of(__m512 v, __m512 id, __m512 min) {
+    if constexpr (K == Small::Q8_0) {
+        const __m512 t = _mm512_mul_ps(v, id);
+        const __m512 tr = _mm512_roundscale_ps(t, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        const __m512 rem = _mm512_sub_ps(t, tr);  // exact
+        __m512i q = _mm512_cvttps_epi32(tr);
+        q = _mm512_mask_add_epi32(q, QL_CMP(rem, set1(0.5f), _CMP_GE_OQ), q, _mm512_set1_epi32(1));
+        return _mm512_mask_sub_epi32(q, QL_CMP(rem, set1(-0.5f), _CMP_LE_OQ), q, _mm512_set1_epi32(1));
+    } else if constexpr (K == Small::Q4_1) {
+        const __m512 t = _mm512_add_ps(_mm512_mul_ps(_mm512_sub_ps(v, min), id), set1(0.5f));
+        return _mm512_min_epi32(_mm512_cvttps_epi32(t), _mm512_set1_epi32(15));
+    } else {
+        constexpr int half = K == Small::Q4_0 ? 8 : 16;
+        const __m512 t = _mm512_add_ps(_mm512_mul_ps(v, id), set1(static_cast<float>(half) + 0.5f));
+        return _mm512_min_epi32(_mm512_cvttps_epi32(t), _mm512_set1_epi32(2 * half - 1));
+    }
+}
+
+// The dequantized values of codes q (the dequantizer's expression: (q - 8) d, (q - 16) d, q d, q d + m).
+template <Small K>
+inline __m512 values_of(__m512i q, __m512 d, __m512 m) {
+    constexpr int bias = K == Small::Q4_0 ? 8 : K == Small::Q5_0 ? 16 : 0;
+    return level_of<K>(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, _mm512_set1_epi32(bias))), d, m);
+}
+
+template <Small K>
+struct SmallBlock;
+template <> struct SmallBlock<Small::Q8_0> { using type = BlockQ8_0; };
+template <> struct SmallBlock<Small::Q4_0> { using type = BlockQ4_0; };
+template <> struct SmallBlock<Small::Q4_1> { using type = BlockQ4_1; };
+template <> struct SmallBlock<Small::Q5_0> { using type = BlockQ5_0; };
+
+// Groups of 16 whole blocks; stops before a group holding a non-finite value (left to the next path) and,
+// with bounds, before one whose fp16 scale or minimum is not finite (whose levels the analysis' scalar
+// path works out). Returns the blocks done.
+template <Small K, bool Bounds>
+std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typename SmallBlock<K>::type* y, BlockBoundsArgs* bb) {
+    const std::int64_t groups = nblocks / 16;
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    __m512 vlo = set1(__builtin_inff()), vhi = set1(-__builtin_inff()), verr = _mm512_setzero_ps();
+    alignas(64) float ida[16], dfa[16], mina[16], mfa[16], eloa[16], ehia[16], tmp[16];
+    alignas(32) std::uint16_t dh[16], mh[16];
+    std::int64_t g = 0;
+    for (; g < groups; ++g) {
+        const float* xg = x + g * 16 * 32;
+        // the values of the group kPrefetchGroups on are asked for now (past the end too: a prefetch
+        // does not fault, and the caller's next blocks usually follow)
+        for (int l = 0; l < 16 * 32; l += 16) _mm_prefetch(reinterpret_cast<const char*>(xg + kPrefetchGroups * 16 * 32 + l), _MM_HINT_T0);
+        __m512 mx[16], mn[16];
+        __mmask16 bad = 0;
+        for (int b = 0; b < 16; ++b) {
+            const __m512 v0 = _mm512_loadu_ps(xg + 32 * b), v1 = _mm512_loadu_ps(xg + 32 * b + 16);
+            bad |= static_cast<__mmask16>(_mm512_fpclass_ps_mask(v0, 0x99) | _mm512_fpclass_ps_mask(v1, 0x99));  // NaN, +-Inf
+            mx[b] = _mm512_max_ps(v0, v1);
+            mn[b] = _mm512_min_ps(v0, v1);
+        }
+        if (bad) break;
+        const __m512 pmax = reduce16(mx, vmax), pmin = reduce16(mn, vmin);  // lane b: block b's max and min
+        const __m512 zero = _mm512_setzero_ps();
+        __m512 d, id, mins = zero;
+        if constexpr (K == Small::Q4_1) {
+            // min and max: exact, but a zero's sign is the first zero's
+            __m512 lo = pmin, hi = pmax;
+            const __mmask16 zeros = static_cast<__mmask16>(QL_CMP(lo, zero, _CMP_EQ_OQ) | QL_CMP(hi, zero, _CMP_EQ_OQ));
+            if (zeros) {
+                alignas(64) float la[16], ha[16];
+                _mm512_store_ps(la, lo);
+                _mm512_store_ps(ha, hi);
+                for (unsigned z = zeros; z; z &= z - 1) {
+                    const int b = __builtin_ctz(z);
+                    const float f = first_zero(xg + 32 * b);
+                    if (la[b] == 0.0f) la[b] = f;
+                    if (ha[b] == 0.0f) ha[b] = f;
+                }
+                lo = _mm512_load_ps(la);
+                hi = _mm512_load_ps(ha);
+            }
+            mins = lo;
+            d = _mm512_div_ps(_mm512_sub_ps(hi, lo), set1(15.0f));
+        } else {
+            const __m512 nmin = _mm512_sub_ps(zero, pmin);  // -min (exact; the sign of a zero does not matter here)
+            const __m512 amax = _mm512_max_ps(pmax, nmin);
+            if constexpr (K == Small::Q8_0) {
+                d = _mm512_div_ps(amax, set1(127.0f));
+            } else {
+                // the first value of largest magnitude: the max, the min, or, when both reach it, the first
+                const __mmask16 pos = QL_CMP(pmax, nmin, _CMP_GT_OQ), neg = QL_CMP(pmax, nmin, _CMP_LT_OQ);
+                const __mmask16 tie = static_cast<__mmask16>(~(pos | neg) & ~QL_CMP(amax, zero, _CMP_EQ_OQ));
+                __m512 m = _mm512_mask_blend_ps(neg, _mm512_maskz_mov_ps(pos, pmax), pmin);  // all zero: +0
+                if (tie) {
+                    _mm512_store_ps(tmp, m);
+                    alignas(64) float aa[16];
+                    _mm512_store_ps(aa, amax);
+                    for (unsigned t = tie; t; t &= t - 1) {
+                        const int b = __builtin_ctz(t);
+                        tmp[b] = first_of_magnitude(xg + 32 * b, aa[b]);
+                    }
+                    m = _mm512_load_ps(tmp);
+                }
+                d = _mm512_div_ps(m, set1(K == Small::Q4_0 ? -8.0f : -16.0f));
+            }
+        }
+        id = _mm512_maskz_div_ps(QL_CMP(d, zero, _CMP_NEQ_UQ), set1(1.0f), d);
+        const __m256i dhv = _mm512_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m512 df = _mm512_cvtph_ps(dhv);
+        __m256i mhv = _mm256_setzero_si256();
+        __m512 mf = zero;
+        if constexpr (K == Small::Q4_1) {
+            mhv = _mm512_cvtps_ph(mins, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            mf = _mm512_cvtph_ps(mhv);
+            _mm256_store_si256(reinterpret_cast<__m256i*>(mh), mhv);
+            _mm512_store_ps(mina, mins);
+        }
+        if constexpr (Bounds) {
+            const __mmask16 finite = static_cast<__mmask16>(~_mm512_fpclass_ps_mask(_mm512_add_ps(df, mf), 0x99));
+            if (finite != 0xFFFF) break;
+            __m512 elo, ehi;
+            grid_reach<K>(df, mf, elo, ehi);
+            _mm512_store_ps(eloa, elo);
+            _mm512_store_ps(ehia, ehi);
+            _mm512_store_ps(dfa, df);
+            _mm512_store_ps(mfa, mf);
+            // the dequantized values are monotone in x within a block: its extremes come from its min and max
+            const __m512 ylo = values_of<K>(codes_of<K>(pmin, id, mins), df, mf), yhi = values_of<K>(codes_of<K>(pmax, id, mins), df, mf);
+            vlo = _mm512_min_ps(vlo, _mm512_min_ps(ylo, yhi));
+            vhi = _mm512_max_ps(vhi, _mm512_max_ps(ylo, yhi));
+        }
+        _mm512_store_ps(ida, id);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(dh), dhv);
+        for (int b = 0; b < 16; ++b) {
+            const float* xb = xg + 32 * b;
+            auto& blk = y[g * 16 + b];
+            const __m512 idb = set1(ida[b]), minb = K == Small::Q4_1 ? set1(mina[b]) : zero;
+            const __m512 v0 = _mm512_loadu_ps(xb), v1 = _mm512_loadu_ps(xb + 16);
+            const __m512i q0 = codes_of<K>(v0, idb, minb), q1 = codes_of<K>(v1, idb, minb);
+            blk.d = dh[b];
+            if constexpr (K == Small::Q8_0) {
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(q0));
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs + 16), bytes_of(q1));
+            } else {
+                const __m512i nib = _mm512_set1_epi32(0xF);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs),
+                                 bytes_of(_mm512_or_si512(_mm512_and_si512(q0, nib), _mm512_slli_epi32(_mm512_and_si512(q1, nib), 4))));
+            }
+            if constexpr (K == Small::Q4_1) blk.m = mh[b];
+            if constexpr (K == Small::Q5_0) {
+                const __m512i bit4 = _mm512_set1_epi32(16);
+                const std::uint32_t qh = static_cast<std::uint32_t>(_mm512_test_epi32_mask(q0, bit4)) |
+                                         (static_cast<std::uint32_t>(_mm512_test_epi32_mask(q1, bit4)) << 16);
+                std::memcpy(blk.qh, &qh, sizeof qh);  // little-endian, as the reference's byte order
+            }
+            if constexpr (Bounds) {
+                const __m512 db = set1(dfa[b]), mb = set1(mfa[b]), lob = set1(eloa[b]), hib = set1(ehia[b]);
+                const __m512 y0 = values_of<K>(q0, db, mb), y1 = values_of<K>(q1, db, mb);
+                verr = _mm512_max_ps(verr, _mm512_and_ps(_mm512_sub_ps(y0, v0), absmask));
+                verr = _mm512_max_ps(verr, _mm512_and_ps(_mm512_sub_ps(y1, v1), absmask));
+                const __mmask16 c0 = static_cast<__mmask16>(QL_CMP(v0, lob, _CMP_LT_OQ) | QL_CMP(v0, hib, _CMP_GT_OQ));
+                const __mmask16 c1 = static_cast<__mmask16>(QL_CMP(v1, lob, _CMP_LT_OQ) | QL_CMP(v1, hib, _CMP_GT_OQ));
+                bb->clipped[g * 16 + b] = static_cast<std::uint32_t>(__builtin_popcount(static_cast<unsigned>(c0) | (static_cast<unsigned>(c1) << 16)));
+            }
+        }
+    }
+    if constexpr (Bounds) {
+        bb->lo = bb->lo < _mm512_reduce_min_ps(vlo) ? bb->lo : _mm512_reduce_min_ps(vlo);
+        bb->hi = bb->hi > _mm512_reduce_max_ps(vhi) ? bb->hi : _mm512_reduce_max_ps(vhi);
+        bb->err = bb->err > _mm512_reduce_max_ps(verr) ? bb->err : _mm512_reduce_max_ps(verr);
+    }
+    return g * 16;
+}
+
 } // namespace
 
 bool ggml_quants_avx512_compiled() { return true; }
@@ -489,6 +738,19 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
     return steps * 16 * G;
 }
 
+std::int64_t quantize_q8_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ8_0* y, BlockBoundsArgs* bounds) {
+    return bounds ? quantize_small_avx512<Small::Q8_0, true>(x, nblocks, y, bounds) : quantize_small_avx512<Small::Q8_0, false>(x, nblocks, y, nullptr);
+}
+std::int64_t quantize_q4_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_0* y, BlockBoundsArgs* bounds) {
+    return bounds ? quantize_small_avx512<Small::Q4_0, true>(x, nblocks, y, bounds) : quantize_small_avx512<Small::Q4_0, false>(x, nblocks, y, nullptr);
+}
+std::int64_t quantize_q4_1_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_1* y, BlockBoundsArgs* bounds) {
+    return bounds ? quantize_small_avx512<Small::Q4_1, true>(x, nblocks, y, bounds) : quantize_small_avx512<Small::Q4_1, false>(x, nblocks, y, nullptr);
+}
+std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_0* y, BlockBoundsArgs* bounds) {
+    return bounds ? quantize_small_avx512<Small::Q5_0, true>(x, nblocks, y, bounds) : quantize_small_avx512<Small::Q5_0, false>(x, nblocks, y, nullptr);
+}
+
 } // namespace ql::ggml::detail
 #else
 
@@ -497,6 +759,10 @@ bool ggml_quants_avx512_compiled() { return false; }
 std::int64_t quantize_q4_k_blocks_avx512(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_avx512(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
+std::int64_t quantize_q8_0_blocks_avx512(const float*, std::int64_t, BlockQ8_0*, BlockBoundsArgs*) { return 0; }
+std::int64_t quantize_q4_0_blocks_avx512(const float*, std::int64_t, BlockQ4_0*, BlockBoundsArgs*) { return 0; }
+std::int64_t quantize_q4_1_blocks_avx512(const float*, std::int64_t, BlockQ4_1*, BlockBoundsArgs*) { return 0; }
+std::int64_t quantize_q5_0_blocks_avx512(const float*, std::int64_t, BlockQ5_0*, BlockBoundsArgs*) { return 0; }
 } // namespace ql::ggml::detail
 
 #endif

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/ggml_blocks.h"
+#include "core/ggml_quants.h"
 
 namespace ql::ggml::detail {
 
@@ -21,6 +22,13 @@ std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, Blo
 std::int64_t quantize_q5_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_0* y);
 
 bool ggml_quants_avx512_compiled();
+// Q8_0, Q4_0, Q4_1, Q5_0: 16 blocks at a time, stopping before a group of 16 that holds a non-finite
+// value. With bounds (may be null) they also give what quantize_blocks_with_bounds() (ggml_quants.h)
+// promises, and stop before a group whose fp16 scale or minimum is not finite.
+std::int64_t quantize_q8_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ8_0* y, BlockBoundsArgs* bounds);
+std::int64_t quantize_q4_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_0* y, BlockBoundsArgs* bounds);
+std::int64_t quantize_q4_1_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_1* y, BlockBoundsArgs* bounds);
+std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_0* y, BlockBoundsArgs* bounds);
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);

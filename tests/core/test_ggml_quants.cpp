@@ -4,6 +4,7 @@
 // tests/core/test_ggml_reference.cpp compares with ggml itself when its library has been fetched.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -13,6 +14,7 @@
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants.h"
 #include "core/ggml_quants_detail.h"
+#include "core/half.h"
 #include "core/rng.h"
 
 using ql::DType;
@@ -22,7 +24,7 @@ Q_DECLARE_METATYPE(ql::DType)
 Q_DECLARE_METATYPE(std::vector<float>)
 
 // The kinds of block data the vectorised searches are checked on (see block_data()).
-enum class BlockData { Normal, HeavyTails, Constant, AllZero, Tiny, Mixed, Integers };
+enum class BlockData { Normal, HeavyTails, Constant, AllZero, Tiny, Mixed, Integers, Huge, Subnormal, Signs, NonFinite };
 Q_DECLARE_METATYPE(BlockData)
 
 namespace {
@@ -62,6 +64,28 @@ std::vector<float> block_data(BlockData kind, std::int64_t blocks256, std::uint6
                  : sub % 4 == 2 ? (i % 32 == 7 ? 40.0f : 0.0f)
                                 : static_cast<float>(z);
             break;
+        case BlockData::Huge:  // fp16 scales that overflow (|x| near 1e9) now and then, large ones, ordinary ones
+            x[i] = static_cast<float>(z * (sub % 64 == 40 ? 1e9 : sub % 3 == 1 ? 1e4 : 1.0));
+            break;
+        case BlockData::Subnormal: x[i] = static_cast<float>(z) * (sub % 2 == 0 ? 1e-39f : 1e-6f); break;  // float and fp16 subnormals
+        case BlockData::Signs: {
+            // zeros of both signs first, last or alone; +a and -a both the largest magnitude, either first
+            const std::size_t j = i % 32;
+            switch (sub % 6) {
+            case 0: x[i] = j == 3 ? -0.0f : j < 10 ? 0.0f : static_cast<float>(std::fabs(z) + 1.0); break;  // min a zero
+            case 1: x[i] = j == 0 ? -0.0f : j < 10 ? 0.0f : static_cast<float>(-std::fabs(z) - 1.0); break;  // max a zero
+            case 2: x[i] = j % 2 == 0 ? -0.0f : 0.0f; break;                                                  // all zero, -0 first
+            case 3: x[i] = j == 5 ? -3.0f : j == 9 ? 3.0f : static_cast<float>(z); break;                     // tie, - first
+            case 4: x[i] = j == 5 ? 3.0f : j == 9 ? -3.0f : static_cast<float>(z); break;                     // tie, + first
+            default: x[i] = j == 31 ? -0.0f : static_cast<float>(std::fabs(z)); break;
+            }
+            break;
+        }
+        case BlockData::NonFinite:  // a NaN, +Inf or -Inf in a few blocks
+            x[i] = static_cast<float>(z);
+            if (i % 4001 == 3000) x[i] = std::numeric_limits<float>::quiet_NaN();
+            if (i % 6007 == 5000) x[i] = (i / 6007) % 2 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
+            break;
         }
     }
     return x;
@@ -83,6 +107,99 @@ std::int64_t check_path(std::int64_t (*path)(const float*, std::int64_t, Block*)
         }
     }
     return done;
+}
+
+// Level of code q in a block (the dequantizer's expression), for the bounds check.
+float level(const gg::BlockQ8_0& b, int q) { return static_cast<float>(q) * ql::half_to_float(b.d); }
+float level(const gg::BlockQ4_0& b, int q) { return static_cast<float>(q - 8) * ql::half_to_float(b.d); }
+float level(const gg::BlockQ4_1& b, int q) { return static_cast<float>(q) * ql::half_to_float(b.d) + ql::half_to_float(b.m); }
+float level(const gg::BlockQ5_0& b, int q) { return static_cast<float>(q - 16) * ql::half_to_float(b.d); }
+std::pair<int, int> code_span(const gg::BlockQ8_0&) { return {-128, 127}; }
+std::pair<int, int> code_span(const gg::BlockQ4_0&) { return {0, 15}; }
+std::pair<int, int> code_span(const gg::BlockQ4_1&) { return {0, 15}; }
+std::pair<int, int> code_span(const gg::BlockQ5_0&) { return {0, 31}; }
+
+bool is_finite_block(const float* x, int qk) {
+    for (int j = 0; j < qk; ++j)
+        if (!std::isfinite(x[j])) return false;
+    return true;
+}
+
+// Runs a path that can give the analysis' bounds (Q8_0, Q4_0, Q4_1, Q5_0) on the whole blocks of x, with
+// and without them, and checks every block it did against the reference, and the bounds against the
+// reference's blocks dequantized and measured value by value. Returns the blocks done (-1: a mismatch).
+template <class Block>
+std::int64_t check_bounds_path(std::int64_t (*path)(const float*, std::int64_t, Block*, gg::BlockBoundsArgs*), const std::vector<float>& x) {
+    constexpr int qk = 32;
+    const std::int64_t nb = static_cast<std::int64_t>(x.size()) / qk;
+    std::vector<Block> plain(static_cast<std::size_t>(nb)), bounded(plain.size());
+    std::vector<std::uint32_t> clipped(plain.size(), 12345);
+    gg::BlockBoundsArgs bb;
+    bb.clipped = clipped.data();
+    bb.lo = std::numeric_limits<float>::infinity();
+    bb.hi = -bb.lo;
+    bb.err = 0.0f;
+    const std::int64_t done_plain = path(x.data(), nb, plain.data(), nullptr);
+    const std::int64_t done = path(x.data(), nb, bounded.data(), &bb);
+    if (done % 16 != 0 || done_plain % 16 != 0 || done > done_plain) {
+        qWarning("blocks done: %lld without bounds, %lld with", static_cast<long long>(done_plain), static_cast<long long>(done));
+        return -1;
+    }
+    // a path stops only at 16 blocks holding a non-finite value, or (with bounds) a non-finite fp16 scale
+    if (done_plain < nb - nb % 16) {
+        bool stop = false;
+        for (std::int64_t b = done_plain; b < done_plain + 16; ++b) stop = stop || !is_finite_block(x.data() + b * qk, qk);
+        if (!stop) {
+            qWarning("the path stopped at block %lld without a reason", static_cast<long long>(done_plain));
+            return -1;
+        }
+    }
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo, err = 0.0f;
+    float y[qk];
+    for (std::int64_t b = 0; b < done_plain; ++b) {
+        Block ref;
+        gg::quantize_block_ref(x.data() + b * qk, ref);
+        if (std::memcmp(&ref, &plain[static_cast<std::size_t>(b)], sizeof ref) != 0 ||
+            (b < done && std::memcmp(&ref, &bounded[static_cast<std::size_t>(b)], sizeof ref) != 0)) {
+            qWarning("block %lld differs from the reference", static_cast<long long>(b));
+            return -1;
+        }
+        if (b >= done) continue;
+        gg::dequantize_block(ref, y);
+        const auto [qmin, qmax] = code_span(ref);
+        std::vector<float> levels;
+        for (int q = qmin; q <= qmax; ++q) levels.push_back(level(ref, q));
+        std::sort(levels.begin(), levels.end());
+        const float l0 = levels[0], l1 = levels[1], m1 = levels[levels.size() - 2], m0 = levels.back();
+        const bool flat = l0 == m0;
+        const float reach_lo = flat ? -std::numeric_limits<float>::infinity() : l0 - (l1 - l0) * 0.5f;
+        const float reach_hi = flat ? std::numeric_limits<float>::infinity() : m0 + (m0 - m1) * 0.5f;
+        std::uint32_t c = 0;
+        for (int j = 0; j < qk; ++j) {
+            const float v = x[static_cast<std::size_t>(b * qk + j)];
+            lo = std::min(lo, y[j]);
+            hi = std::max(hi, y[j]);
+            err = std::max(err, std::fabs(y[j] - v));
+            c += (v < reach_lo || v > reach_hi) ? 1u : 0u;
+        }
+        if (clipped[static_cast<std::size_t>(b)] != c) {
+            qWarning("block %lld: %u clipped, expected %u", static_cast<long long>(b), clipped[static_cast<std::size_t>(b)], c);
+            return -1;
+        }
+    }
+    if (done > 0 && !(same_bits(lo, bb.lo) || (lo == 0.0f && bb.lo == 0.0f))) {
+        qWarning("lo %g, expected %g", static_cast<double>(bb.lo), static_cast<double>(lo));
+        return -1;
+    }
+    if (done > 0 && !(same_bits(hi, bb.hi) || (hi == 0.0f && bb.hi == 0.0f))) {
+        qWarning("hi %g, expected %g", static_cast<double>(bb.hi), static_cast<double>(hi));
+        return -1;
+    }
+    if (!same_bits(err, bb.err)) {
+        qWarning("err %g, expected %g", static_cast<double>(bb.err), static_cast<double>(err));
+        return -1;
+    }
+    return done_plain;
 }
 
 } // namespace
@@ -262,7 +379,8 @@ private slots:
     void fastMatchesReference_data() {
         QTest::addColumn<DType>("type");
         QTest::addColumn<double>("scale");
-        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL, DType::GGML_Q8_0, DType::GGML_Q4_0}) {
+        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL, DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1,
+                        DType::GGML_Q5_0}) {
             for (double s : {1e-5, 0.02, 1.0, 1000.0}) {
                 const QByteArray name = QByteArray(ql::dtype_name(t).data()) + " scale " + QByteArray::number(s);
                 QTest::newRow(name.constData()) << t << s;
@@ -299,6 +417,18 @@ private slots:
                 const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
                 QTest::newRow(row.constData()) << t << kind;
             }
+        const std::pair<BlockData, const char*> more[] = {{BlockData::Huge, "huge"}, {BlockData::Subnormal, "subnormal"},
+                                                          {BlockData::Signs, "zero signs and ties"}};
+        for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0}) {
+            for (const auto& [kind, name] : kinds) {
+                const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
+                QTest::newRow(row.constData()) << t << kind;
+            }
+            for (const auto& [kind, name] : more) {
+                const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
+                QTest::newRow(row.constData()) << t << kind;
+            }
+        }
     }
     void pathsMatchReference() {
         QFETCH(DType, type);
@@ -316,6 +446,22 @@ private slots:
             simd = check_path(gg::detail::quantize_q6_k_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_q6_k_blocks_avx512, x, gg::kQK_K);
             break;
+        case DType::GGML_Q8_0:
+            simd = check_path(gg::detail::quantize_q8_0_blocks_simd, x, gg::kQK8_0);
+            if (avx512) wide = check_bounds_path(gg::detail::quantize_q8_0_blocks_avx512, x);
+            break;
+        case DType::GGML_Q4_0:
+            simd = check_path(gg::detail::quantize_q4_0_blocks_simd, x, gg::kQK4_0);
+            if (avx512) wide = check_bounds_path(gg::detail::quantize_q4_0_blocks_avx512, x);
+            break;
+        case DType::GGML_Q4_1:
+            simd = check_path(gg::detail::quantize_q4_1_blocks_simd, x, gg::kQK4_1);
+            if (avx512) wide = check_bounds_path(gg::detail::quantize_q4_1_blocks_avx512, x);
+            break;
+        case DType::GGML_Q5_0:
+            simd = check_path(gg::detail::quantize_q5_0_blocks_simd, x, gg::kQK5_0);
+            if (avx512) wide = check_bounds_path(gg::detail::quantize_q5_0_blocks_avx512, x);
+            break;
         default:
             simd = check_path(gg::detail::quantize_iq4_nl_blocks_simd, x, gg::kQK4_NL);
             if (avx512) wide = check_path(gg::detail::quantize_iq4_nl_blocks_avx512, x, gg::kQK4_NL);
@@ -324,6 +470,60 @@ private slots:
         QVERIFY(simd >= 0);
         QVERIFY(wide >= 0);
         if (simd == 0 && wide == 0) QSKIP("no vectorised path in this build on this CPU");
+    }
+
+    // The AVX-512 path of Q8_0, Q4_0, Q4_1 and Q5_0 stops before 16 blocks holding a non-finite value; the
+    // whole chain (AVX-512, AVX2, scalar) gives the reference's bytes on rows with non-finite values,
+    // signed zeros, ties, overflowing and subnormal scales and a partial last block; and the analysis'
+    // entry point agrees with the path it calls.
+    void chainMatchesReference_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<BlockData>("kind");
+        const std::pair<BlockData, const char*> kinds[] = {{BlockData::NonFinite, "non-finite"}, {BlockData::Signs, "zero signs and ties"},
+                                                           {BlockData::Huge, "huge"},            {BlockData::Subnormal, "subnormal"},
+                                                           {BlockData::Normal, "normal"},        {BlockData::AllZero, "all zero"}};
+        for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0})
+            for (const auto& [kind, name] : kinds) {
+                const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
+                QTest::newRow(row.constData()) << t << kind;
+            }
+    }
+    void chainMatchesReference() {
+        QFETCH(DType, type);
+        QFETCH(BlockData, kind);
+        std::vector<float> x = block_data(kind, 41, 23);
+        const bool avx512 = gg::detail::ggml_quants_avx512_compiled() && ql::cpu_has_avx512();
+        if (avx512) {
+            std::int64_t wide = 0;
+            switch (type) {
+            case DType::GGML_Q8_0: wide = check_bounds_path(gg::detail::quantize_q8_0_blocks_avx512, x); break;
+            case DType::GGML_Q4_0: wide = check_bounds_path(gg::detail::quantize_q4_0_blocks_avx512, x); break;
+            case DType::GGML_Q4_1: wide = check_bounds_path(gg::detail::quantize_q4_1_blocks_avx512, x); break;
+            default: wide = check_bounds_path(gg::detail::quantize_q5_0_blocks_avx512, x); break;
+            }
+            QVERIFY(wide >= 0);
+            // the analysis' entry point: the same blocks and figures as the path
+            const std::int64_t nb = static_cast<std::int64_t>(x.size()) / 32;
+            std::vector<std::uint8_t> a(gg::bytes_for(type, nb * 32).value() + 2), b(a.size() - 2);
+            std::vector<std::uint32_t> ca(static_cast<std::size_t>(nb)), cb(ca.size());
+            gg::BlockBoundsArgs ba, bq;
+            ba.clipped = ca.data();
+            bq.clipped = cb.data();
+            const std::int64_t da = gg::quantize_blocks_with_bounds(type, x.data(), nb, b.data(), ba);
+            QVERIFY(da % 16 == 0 && da <= nb);
+            std::vector<std::uint8_t> ref(b.size());
+            gg::quantize_row_ref(type, x.data(), nb * 32, ref.data());
+            const std::size_t bytes = static_cast<std::size_t>(da) * (b.size() / static_cast<std::size_t>(nb));
+            QVERIFY(std::memcmp(ref.data(), b.data(), bytes) == 0);
+            QCOMPARE(gg::quantize_blocks_with_bounds(type, x.data(), nb, a.data() + 1, bq), std::int64_t{0});  // misaligned: not taken
+        }
+        // a partial last block
+        x.resize(x.size() - 19);
+        const auto n = static_cast<std::int64_t>(x.size());
+        std::vector<std::uint8_t> a(gg::bytes_for(type, n).value(), 1), b(a.size(), 2);
+        gg::quantize_row_ref(type, x.data(), n, a.data());
+        gg::quantize_row(type, x.data(), n, b.data());
+        QVERIFY(a == b);
     }
 
     void rejectsOtherTypes() {
