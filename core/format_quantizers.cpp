@@ -564,40 +564,61 @@ public:
         const bool whole = blocks_.cols % T::qk == 0;  // every block full: statistics per task in one call
         constexpr int kSubs = T::qk / T::sub;
         static const auto layout = decode_layout<B>();
+        // The formats quantized with their bounds in one go spend about as long per block as the values
+        // take to come from memory: each thread takes one long run of tasks, which the prefetchers follow.
+        const bool streaming = whole && ggml::has_bounds_path(type_);
+        const int threads = omp_get_max_threads();
+        const std::int64_t grab = streaming ? std::max<std::int64_t>(1, (ntasks + threads - 1) / threads) : 4;
 #pragma omp parallel reduction(min : lo) reduction(max : hi, err)
         {
             std::vector<float> y(static_cast<std::size_t>(kTask * T::qk));
             std::vector<float> elo(static_cast<std::size_t>(kTask * kSubs)), ehi(elo.size());
             std::vector<std::uint32_t> subclip(elo.size());
-#pragma omp for schedule(dynamic, 4)
+#pragma omp for schedule(dynamic, grab)
             for (std::int64_t task = 0; task < ntasks; ++task) {
                 const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kTask;
                 const std::int64_t b1 = std::min(blocks_.per_row, b0 + kTask);
                 const std::int64_t first = r * blocks_.per_row + b0, nb_task = b1 - b0;
                 const std::int64_t c0 = b0 * T::qk, count = std::min(blocks_.cols, b1 * T::qk) - c0;
                 const float* xt = x + r * blocks_.cols + c0;
-                ggml::quantize_row(type_, xt, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
                 if (whole) {
+                    // the vector path quantizes and works out the bounds in one go where it can; the
+                    // blocks it leaves are quantized, decoded again and measured
+                    ggml::BlockBoundsArgs bb;
+                    bb.clipped = &clipped_[static_cast<std::size_t>(first)];
+                    bb.lo = lo;
+                    bb.hi = hi;
+                    bb.err = err;
+                    const std::int64_t fused =
+                        ggml::quantize_blocks_with_bounds(type_, xt, nb_task, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]), bb);
+                    lo = bb.lo;
+                    hi = bb.hi;
+                    err = bb.err;
+                    if (fused == nb_task) continue;
+                    const std::int64_t f0 = first + fused, nb_rest = nb_task - fused;
+                    const float* xr = xt + fused * T::qk;
+                    ggml::quantize_row(type_, xr, nb_rest * T::qk, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]));
                     const bool decoded = layout && kernels::ggml_decode_blocks(
-                        *layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]), nb_task, y.data(), nullptr);
+                        *layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]), nb_rest, y.data(), nullptr);
                     // the next task's values (the rest of this row or the next row) come in from memory
                     // while this task's bounds are worked out, two cache lines per 32 values
                     const std::int64_t next = r * blocks_.cols + c0 + count, stop = blocks_.numel;
-                    for (std::int64_t k = 0; k < nb_task; ++k) {
-                        const B& blk = packed_[static_cast<std::size_t>(first + k)];
+                    for (std::int64_t k = 0; k < nb_rest; ++k) {
+                        const B& blk = packed_[static_cast<std::size_t>(f0 + k)];
                         for (std::int64_t l = next + k * T::qk; l < std::min(stop, next + (k + 1) * T::qk); l += 16) __builtin_prefetch(x + l);
                         if (!decoded) ggml::dequantize_block(blk, y.data() + k * T::qk);
                         for (int j = 0; j < kSubs; ++j)
                             grid_edges(blk, j, elo[static_cast<std::size_t>(k * kSubs + j)], ehi[static_cast<std::size_t>(k * kSubs + j)]);
                     }
-                    kernels::group_stats(xt, y.data(), nb_task * kSubs, T::sub, elo.data(), ehi.data(), lo, hi, err, subclip.data());
-                    for (std::int64_t k = 0; k < nb_task; ++k) {
+                    kernels::group_stats(xr, y.data(), nb_rest * kSubs, T::sub, elo.data(), ehi.data(), lo, hi, err, subclip.data());
+                    for (std::int64_t k = 0; k < nb_rest; ++k) {
                         std::uint32_t c = 0;
                         for (int j = 0; j < kSubs; ++j) c += subclip[static_cast<std::size_t>(k * kSubs + j)];
-                        clipped_[static_cast<std::size_t>(first + k)] = c;
+                        clipped_[static_cast<std::size_t>(f0 + k)] = c;
                     }
                     continue;
                 }
+                ggml::quantize_row(type_, xt, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
                 for (std::int64_t b = first; b < first + nb_task; ++b) {
                     const B& blk = packed_[static_cast<std::size_t>(b)];
                     ggml::dequantize_block(blk, y.data());
