@@ -104,45 +104,66 @@ void nf4_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t b
 // Per block: the scale broadcast from fp16 (exact, as half_to_float), the 32 codes as bytes (Q4 layouts:
 // value j in the low nibble of qs[j], value j + 16 in the high one; Q5_0 adds 16 where bit j of qh is set),
 // then the dequantizer's own expression: q d, (q - 8) d, q d + m, (q - 16) d, d level[q].
-void ggml_decode_blocks_avx512(const GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes) {
+// One loop per layout, its offsets in registers: the stores to y and codes could alias `a` as far as the
+// compiler knows, which otherwise reloads and re-tests the layout for every block.
+namespace {
+constexpr std::int64_t kDecodeAhead = 48;
+
+template <GgmlDecodeArgs::Kind K>
+void decode_blocks(const GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes) {
     const __m128i nib = _mm_set1_epi8(0x0F);
-    const __m512 lut = a.kind == GgmlDecodeArgs::IQ4_NL ? _mm512_loadu_ps(a.levels) : _mm512_setzero_ps();
-    const __m512i bias = _mm512_set1_epi32(a.kind == GgmlDecodeArgs::Q4_0 ? 8 : a.kind == GgmlDecodeArgs::Q5_0 ? 16 : 0);
+    const __m512 lut = K == GgmlDecodeArgs::IQ4_NL ? _mm512_loadu_ps(a.levels) : _mm512_setzero_ps();
+    const __m512i bias = _mm512_set1_epi32(K == GgmlDecodeArgs::Q4_0 ? 8 : K == GgmlDecodeArgs::Q5_0 ? 16 : 0);
+    const std::int64_t block_bytes = a.block_bytes;
+    const int d_at = a.d_at, m_at = a.m_at, qh_at = a.qh_at, qs_at = a.qs_at;
     for (std::int64_t b = 0; b < nb; ++b) {
-        const std::uint8_t* p = blocks + b * a.block_bytes;
+        const std::uint8_t* p = blocks + b * block_bytes;
+        // the blocks come from memory (a tensor's blocks outgrow the caches) and a block is decoded in a
+        // few cycles: ask for them kDecodeAhead blocks early, past this call's end too (the caller's next
+        // call goes on with the following blocks; a prefetch does not fault)
+        _mm_prefetch(reinterpret_cast<const char*>(p + kDecodeAhead * block_bytes), _MM_HINT_T0);
         std::uint16_t dh;
-        __builtin_memcpy(&dh, p + a.d_at, 2);
+        __builtin_memcpy(&dh, p + d_at, 2);
         const __m512 d = _mm512_cvtph_ps(_mm256_set1_epi16(static_cast<short>(dh)));
         __m256i c;
-        if (a.kind == GgmlDecodeArgs::Q8_0) {
-            c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + a.qs_at));
+        if constexpr (K == GgmlDecodeArgs::Q8_0) {
+            c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + qs_at));
         } else {
-            const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + a.qs_at));
+            const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + qs_at));
             c = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_and_si128(q, nib)), _mm_and_si128(_mm_srli_epi16(q, 4), nib), 1);
-            if (a.kind == GgmlDecodeArgs::Q5_0) {
+            if constexpr (K == GgmlDecodeArgs::Q5_0) {
                 std::uint32_t qh;
-                __builtin_memcpy(&qh, p + a.qh_at, 4);
+                __builtin_memcpy(&qh, p + qh_at, 4);
                 c = _mm256_mask_add_epi8(c, static_cast<__mmask32>(qh), c, _mm256_set1_epi8(16));
             }
         }
         if (codes) _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + b * 32), c);
+        __m512 m = _mm512_setzero_ps();
+        if constexpr (K == GgmlDecodeArgs::Q4_1) {
+            std::uint16_t mh;
+            __builtin_memcpy(&mh, p + m_at, 2);
+            m = _mm512_cvtph_ps(_mm256_set1_epi16(static_cast<short>(mh)));
+        }
         for (int h = 0; h < 2; ++h) {
             const __m128i ch = h == 0 ? _mm256_castsi256_si128(c) : _mm256_extracti128_si256(c, 1);
-            const __m512i qi = a.kind == GgmlDecodeArgs::Q8_0 ? _mm512_cvtepi8_epi32(ch) : _mm512_cvtepu8_epi32(ch);
+            const __m512i qi = K == GgmlDecodeArgs::Q8_0 ? _mm512_cvtepi8_epi32(ch) : _mm512_cvtepu8_epi32(ch);
             __m512 v;
-            switch (a.kind) {
-            case GgmlDecodeArgs::IQ4_NL: v = _mm512_mul_ps(d, _mm512_permutexvar_ps(qi, lut)); break;
-            case GgmlDecodeArgs::Q4_1: {
-                std::uint16_t mh;
-                __builtin_memcpy(&mh, p + a.m_at, 2);
-                const __m512 m = _mm512_cvtph_ps(_mm256_set1_epi16(static_cast<short>(mh)));
-                v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(qi), d), m);
-                break;
-            }
-            default: v = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(qi, bias)), d); break;
-            }
+            if constexpr (K == GgmlDecodeArgs::IQ4_NL) v = _mm512_mul_ps(d, _mm512_permutexvar_ps(qi, lut));
+            else if constexpr (K == GgmlDecodeArgs::Q4_1) v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(qi), d), m);
+            else v = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(qi, bias)), d);
             _mm512_storeu_ps(y + b * 32 + h * 16, v);
         }
+    }
+}
+} // namespace
+
+void ggml_decode_blocks_avx512(const GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes) {
+    switch (a.kind) {
+    case GgmlDecodeArgs::Q8_0: decode_blocks<GgmlDecodeArgs::Q8_0>(a, blocks, nb, y, codes); break;
+    case GgmlDecodeArgs::Q4_0: decode_blocks<GgmlDecodeArgs::Q4_0>(a, blocks, nb, y, codes); break;
+    case GgmlDecodeArgs::Q4_1: decode_blocks<GgmlDecodeArgs::Q4_1>(a, blocks, nb, y, codes); break;
+    case GgmlDecodeArgs::Q5_0: decode_blocks<GgmlDecodeArgs::Q5_0>(a, blocks, nb, y, codes); break;
+    case GgmlDecodeArgs::IQ4_NL: decode_blocks<GgmlDecodeArgs::IQ4_NL>(a, blocks, nb, y, codes); break;
     }
 }
 
