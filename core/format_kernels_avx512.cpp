@@ -21,8 +21,12 @@ inline __mmask16 lanes(std::int64_t left) {
 
 // v = x / s rounded to nearest even on the grid: e = max(floor(log2 |v|), emin) from the exponent bits,
 // r = rint(|v| * 2^-(e - mbits)) * 2^(e - mbits), saturated to max; the code from r's bits.
-std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales,
-                                                 const MiniFloatArgs& f, float* y, std::int8_t* codes) {
+// Where s is a power of two whose inverse is a normal float (MXFP4's scales always are), x / s is x times
+// that exact inverse: both are the exact quotient rounded once, and the product is several times cheaper.
+namespace {
+template <bool HasNan, bool Codes>
+std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloatArgs& f, float* y,
+                               std::int8_t* codes) {
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
     const __m512 signmask = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
     const __m512 vmax = _mm512_set1_ps(f.max);
@@ -33,48 +37,67 @@ std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n,
     const __m512i mmask = _mm512_set1_epi32((1 << f.mbits) - 1);
     const __m512i nan_code = _mm512_set1_epi32(f.nan_code);
     const __m512i one = _mm512_set1_epi32(1);
+    const __m512i mshift = _mm512_set1_epi32(23 - f.mbits);
+    const int sign_at = f.ebits + f.mbits;
     std::uint64_t clip = 0;
-    for (std::int64_t b0 = 0; b0 < n; b0 += block) {
+    std::int64_t k = 0;
+    for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
         const std::int64_t b1 = b0 + block < n ? b0 + block : n;
-        const __m512 vs = _mm512_set1_ps(scales[b0 / block]);
+        const float s = scales[k];
+        std::uint32_t sb;
+        __builtin_memcpy(&sb, &s, sizeof sb);
+        const std::uint32_t se = (sb >> 23) & 0xFFu;
+        const bool pow2 = (sb & 0x7FFFFFu) == 0 && se >= 1 && se <= 253;  // s = 2^(se - 127): 1 / s = 2^(127 - se), a normal float
+        const __m512 vs = _mm512_set1_ps(s);
+        const __m512 vinv = _mm512_set1_ps(pow2 ? 1.0f / s : 0.0f);
         for (std::int64_t i = b0; i < b1; i += 16) {
             const __mmask16 m = lanes(b1 - i);
             const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
-            const __m512 v = _mm512_div_ps(xv, vs);
+            const __m512 v = pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
             const __m512 a = _mm512_and_ps(v, absmask);
             __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_castps_si512(a), 23), b127);
             e = _mm512_min_epi32(_mm512_max_epi32(e, emin), b127);  // Inf/NaN: keep 2^-k a normal float
-            const __m512i k = _mm512_sub_epi32(e, mbits);
-            const __m512 p = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(k, b127), 23));
-            const __m512 pinv = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_sub_epi32(b127, k), 23));
+            const __m512i kk = _mm512_sub_epi32(e, mbits);
+            const __m512 p = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(kk, b127), 23));
+            const __m512 pinv = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_sub_epi32(b127, kk), 23));
             __m512 r = _mm512_mul_ps(_mm512_roundscale_ps(_mm512_mul_ps(a, pinv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), p);
             const __mmask16 over = _mm512_cmp_ps_mask(r, vmax, _CMP_GT_OQ);
             r = _mm512_mask_blend_ps(over, r, vmax);
             const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
             clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
             const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-            if (!f.has_nan) r = _mm512_mask_blend_ps(isnan, r, _mm512_setzero_ps());  // a NaN input is stored as +0
+            if constexpr (!HasNan) r = _mm512_mask_blend_ps(isnan, r, _mm512_setzero_ps());  // a NaN input is stored as +0
             __m512 q = _mm512_or_ps(r, _mm512_and_ps(v, signmask));
-            q = _mm512_mask_blend_ps(isnan, q, f.has_nan ? v : _mm512_setzero_ps());
+            q = _mm512_mask_blend_ps(isnan, q, HasNan ? v : _mm512_setzero_ps());
             _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
-            if (codes) {
+            if constexpr (Codes) {
                 // normal r: exponent field e_r - emin + 1 and the top mantissa bits; else r * 2^(mbits - emin)
                 const __m512i rb = _mm512_castps_si512(r);
                 const __m512i er = _mm512_sub_epi32(_mm512_srli_epi32(rb, 23), b127);
                 const __mmask16 normal = _mm512_cmpgt_epi32_mask(er, _mm512_sub_epi32(emin, one));
                 const __m512i field = _mm512_add_epi32(_mm512_sub_epi32(er, emin), one);
-                const __m512i mant_n = _mm512_and_si512(_mm512_srlv_epi32(rb, _mm512_sub_epi32(_mm512_set1_epi32(23), mbits)), mmask);
+                const __m512i mant_n = _mm512_and_si512(_mm512_srlv_epi32(rb, mshift), mmask);
                 const __m512i code_n = _mm512_or_si512(_mm512_sllv_epi32(field, mbits), mant_n);
                 const __m512i code_s = _mm512_cvttps_epi32(_mm512_mul_ps(r, sub_scale));
                 __m512i code = _mm512_mask_blend_epi32(normal, code_s, code_n);
                 const __m512i sign = _mm512_srli_epi32(_mm512_castps_si512(_mm512_and_ps(q, signmask)), 31);
-                code = _mm512_or_si512(code, _mm512_slli_epi32(sign, f.ebits + f.mbits));
-                if (f.has_nan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);
+                code = _mm512_or_si512(code, _mm512_sll_epi32(sign, _mm_cvtsi32_si128(sign_at)));
+                if constexpr (HasNan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);
                 _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
             }
         }
     }
     return clip;
+}
+} // namespace
+
+// One loop per NaN rule and codes-or-not, the format's numbers in registers (the stores to y and codes
+// could alias f as far as the compiler knows).
+std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales,
+                                                 const MiniFloatArgs& f, float* y, std::int8_t* codes) {
+    const MiniFloatArgs a = f;
+    if (a.has_nan) return codes ? minifloat_blocks<true, true>(x, n, block, scales, a, y, codes) : minifloat_blocks<true, false>(x, n, block, scales, a, y, codes);
+    return codes ? minifloat_blocks<false, true>(x, n, block, scales, a, y, codes) : minifloat_blocks<false, false>(x, n, block, scales, a, y, codes);
 }
 
 // v = x * inv; the code counts the thresholds below v (v > t; NaN: none), found by a binary search over

@@ -117,6 +117,14 @@ private slots:
         QTest::newRow("e5m2 scale 3e-3") << 1 << 3e-3f;
         QTest::newRow("e2m1 scale 1") << 2 << 1.0f;
         QTest::newRow("e2m1 scale 0.5") << 2 << 0.5f;
+        // powers of two (divided by multiplying with the exact inverse where it is a normal float) and not
+        QTest::newRow("e2m1 scale 0.75") << 2 << 0.75f;
+        QTest::newRow("e2m1 scale 2^-126") << 2 << 0x1p-126f;
+        QTest::newRow("e2m1 scale 2^-127 (subnormal)") << 2 << 0x1p-127f;
+        QTest::newRow("e2m1 scale 2^126") << 2 << 0x1p126f;
+        QTest::newRow("e2m1 scale 2^127") << 2 << 0x1p127f;
+        QTest::newRow("e4m3 scale 2^-20") << 0 << 0x1p-20f;
+        QTest::newRow("e5m2 scale 2^100") << 1 << 0x1p100f;
     }
     void kernelMatchesScalar() {
         QFETCH(int, format);
