@@ -89,6 +89,58 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
     }
     return clip;
 }
+// FP4 E2M1 (levels 0, 0.5, 1, 1.5, 2, 3, 4, 6; no NaN): the rounding above, to nearest with ties to the
+// even code, is the count of the thresholds |v| passes: strictly 0.25, 1.25, 2.5, 5 (ties go down to an
+// even code), or reaches 0.75, 1.75, 3.5 (ties go up to one); |v| >= 7 would round to 8 and saturates
+// (clipped when x is finite). NaN is stored as +0. Value and code as above, from the level table.
+template <bool Codes>
+std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, float* y, std::int8_t* codes) {
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    const __m512 signmask = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
+    const __m512 inf = _mm512_set1_ps(__builtin_inff());
+    const __m512 levels = _mm512_setr_ps(0.0f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f, 6.0f, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512 t025 = _mm512_set1_ps(0.25f), t075 = _mm512_set1_ps(0.75f), t125 = _mm512_set1_ps(1.25f), t175 = _mm512_set1_ps(1.75f),
+                 t25 = _mm512_set1_ps(2.5f), t35 = _mm512_set1_ps(3.5f), t5 = _mm512_set1_ps(5.0f), t7 = _mm512_set1_ps(7.0f);
+    const __m512i one = _mm512_set1_epi32(1);
+    std::uint64_t clip = 0;
+    std::int64_t k = 0;
+    for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
+        const std::int64_t b1 = b0 + block < n ? b0 + block : n;
+        const float s = scales[k];
+        std::uint32_t sb;
+        __builtin_memcpy(&sb, &s, sizeof sb);
+        const std::uint32_t se = (sb >> 23) & 0xFFu;
+        const bool pow2 = (sb & 0x7FFFFFu) == 0 && se >= 1 && se <= 253;
+        const __m512 vs = _mm512_set1_ps(s);
+        const __m512 vinv = _mm512_set1_ps(pow2 ? 1.0f / s : 0.0f);
+        for (std::int64_t i = b0; i < b1; i += 16) {
+            const __mmask16 m = lanes(b1 - i);
+            const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
+            const __m512 v = pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
+            const __m512 a = _mm512_and_ps(v, absmask);  // NaN passes no threshold: code 0
+            __m512i c = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(a, t025, _CMP_GT_OQ), one);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t075, _CMP_GE_OQ), c, one);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t125, _CMP_GT_OQ), c, one);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t175, _CMP_GE_OQ), c, one);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t25, _CMP_GT_OQ), c, one);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t35, _CMP_GE_OQ), c, one);
+            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t5, _CMP_GT_OQ), c, one);
+            const __mmask16 over = _mm512_cmp_ps_mask(a, t7, _CMP_GE_OQ);
+            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+            clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
+            const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+            const __m512 sign = _mm512_maskz_and_ps(static_cast<__mmask16>(~isnan), v, signmask);
+            const __m512 q = _mm512_or_ps(_mm512_permutexvar_ps(c, levels), sign);
+            _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
+            if constexpr (Codes) {
+                const __m512i code = _mm512_or_si512(c, _mm512_srli_epi32(_mm512_castps_si512(sign), 28));  // sign in bit 3
+                _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
+            }
+        }
+    }
+    return clip;
+}
+
 } // namespace
 
 // One loop per NaN rule and codes-or-not, the format's numbers in registers (the stores to y and codes
@@ -96,6 +148,8 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
 std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* scales,
                                                  const MiniFloatArgs& f, float* y, std::int8_t* codes) {
     const MiniFloatArgs a = f;
+    if (a.ebits == 2 && a.mbits == 1 && a.emin == 0 && a.max == 6.0f && !a.has_nan)
+        return codes ? e2m1_blocks<true>(x, n, block, scales, y, codes) : e2m1_blocks<false>(x, n, block, scales, y, codes);
     if (a.has_nan) return codes ? minifloat_blocks<true, true>(x, n, block, scales, a, y, codes) : minifloat_blocks<true, false>(x, n, block, scales, a, y, codes);
     return codes ? minifloat_blocks<false, true>(x, n, block, scales, a, y, codes) : minifloat_blocks<false, false>(x, n, block, scales, a, y, codes);
 }
