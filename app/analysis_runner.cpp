@@ -1,6 +1,8 @@
 // Off-GUI-thread analysis with supersede/cancel and a tensor cache.
 #include "analysis_runner.h"
 
+#include <omp.h>
+
 #include <QCoreApplication>
 #include <QPromise>
 #include <QtConcurrent>
@@ -115,7 +117,7 @@ std::shared_ptr<const Tensor> makeTensor(const TensorSource& src, const Progress
 } // namespace
 
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
-                              const std::function<bool(int)>& progress) {
+                              const std::function<bool(int)>& progress, const std::function<void(const AnalysisResult&)>& partial) {
     const auto t0 = std::chrono::steady_clock::now();
     AnalysisResult r;
     r.tensor = cachedTensor;
@@ -133,6 +135,8 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
     req.configs = s.configs;
     req.options = s.analysis;
     req.options.accelerator = accelerator;
+    const bool split = partial && req.options.forward_diff;
+    if (split) req.options.forward_diff = false;
     const int span = s.view.compareAll ? 400 : 800;
     auto report = std::make_shared<AnalysisReport>(analyze(req, [&](std::size_t d, std::size_t t) {
         return progress(200 + static_cast<int>(span * d / std::max<std::size_t>(t, 1)));
@@ -145,6 +149,21 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         r.cancelled = !r.compare;
     }
     r.gpuFit = makeGpuFit(s.fit, report.get());
+    if (split && !r.cancelled) {
+        report->forward_pending = true;
+        r.report = report;
+        r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        partial(r);
+        // the partial report is shown now and never changes: the forward differences go into a copy
+        auto full = std::make_shared<AnalysisReport>(*report);
+        req.options.forward_diff = true;
+        const auto f0 = std::chrono::steady_clock::now();
+        // one thread fewer than the analysis: the GUI thread paints the partial result meanwhile
+        const int threads = std::max(1, omp_get_max_threads() - 1);
+        r.cancelled = !add_forward_diffs(req, *full, [&](std::size_t, std::size_t) { return progress(1000); }, threads);
+        full->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - f0).count();
+        report = std::move(full);
+    }
     r.report = std::move(report);
     r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return r;
@@ -155,6 +174,7 @@ AnalysisRunner::AnalysisRunner(QObject* parent) : QObject(parent), accelerator_(
     coalesce_.setSingleShot(true);
     coalesce_.setInterval(0);  // no added latency: a drag supersedes the running job instead
     connect(&coalesce_, &QTimer::timeout, this, &AnalysisRunner::startPending);
+    connect(&watcher_, &QFutureWatcherBase::resultReadyAt, this, &AnalysisRunner::onResultReady);
     connect(&watcher_, &QFutureWatcherBase::finished, this, &AnalysisRunner::onFinished);
     connect(&watcher_, &QFutureWatcherBase::progressValueChanged, this, &AnalysisRunner::progressChanged);
 }
@@ -192,6 +212,7 @@ void AnalysisRunner::startPending() {
         if (cachedTensor_ && cachedSource_ == s.tensor) cached = cachedTensor_;
     }
     Accelerator* acc = accelerator_.get();
+    partialShown_ = false;
     emit started();
     watcher_.setFuture(QtConcurrent::run([s, cached, acc](QPromise<AnalysisResult>& promise) {
         promise.setProgressRange(0, 1000);
@@ -199,24 +220,32 @@ void AnalysisRunner::startPending() {
             promise.setProgressValue(permille);
             return !promise.isCanceled();
         };
-        promise.addResult(runAnalysisJob(s, cached, acc, progress));
+        promise.addResult(runAnalysisJob(s, cached, acc, progress, [&promise](const AnalysisResult& p) { promise.addResult(p); }));
     }));
     std::lock_guard<std::mutex> lock(cacheMutex_);
     cachedSource_ = s.tensor;
     cachedTensor_.reset();  // filled from the result
 }
 
-void AnalysisRunner::onFinished() {
-    const QFuture<AnalysisResult> f = watcher_.future();
-    if (f.resultCount() > 0) {
-        AnalysisResult r = f.result();
-        {
-            std::lock_guard<std::mutex> lock(cacheMutex_);
-            if (r.tensor) cachedTensor_ = r.tensor;
-        }
-        // A superseded job's result is dropped: the newer request is about to run.
-        if (!pending_) emit finished(r);
+void AnalysisRunner::onResultReady(int index) {
+    const AnalysisResult r = watcher_.future().resultAt(index);
+    {
+        std::lock_guard<std::mutex> lock(cacheMutex_);
+        if (r.tensor) cachedTensor_ = r.tensor;
     }
+    // A superseded job's result is dropped: the newer request is about to run.
+    if (pending_) return;
+    const bool partial = r.report && r.report->forward_pending;
+    if (!partial && partialShown_) {
+        partialShown_ = false;
+        emit completed(r);
+        return;
+    }
+    partialShown_ = partial;
+    emit finished(r);
+}
+
+void AnalysisRunner::onFinished() {
     if (pending_) startPending();
 }
 

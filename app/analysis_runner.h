@@ -37,9 +37,13 @@ struct AnalysisResult {
 // The GPU-fit report for a session: FP16, INT8, INT4 and each configuration's true bits per weight.
 std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report);
 
-// Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit.
+// Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit. With `partial`
+// set and the forward difference asked for, the result without it (report->forward_pending) goes to
+// `partial` first, so the window draws every chart before the forward products (about 1 GFLOP per
+// configuration on 4096x4096) fill the table's output-error column; the returned result is complete.
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
-                              const std::function<bool(int permille)>& progress);
+                              const std::function<bool(int permille)>& progress,
+                              const std::function<void(const AnalysisResult&)>& partial = {});
 
 // The configurations of "compare all formats": every format at its common settings (INT8 per channel
 // for the integer path) plus INT4 asymmetric with groups of 128 and INT4 symmetric per channel.
@@ -63,15 +67,21 @@ public:
 signals:
     void started();
     void progressChanged(int permille);
+    // A result to show: complete, or the charts' part (report->forward_pending) that completed() follows.
     void finished(const ql::ui::AnalysisResult& result);
+    // The complete result of the job whose partial result finished() gave: only the forward differences
+    // were added (the charts drawn from the partial stay valid).
+    void completed(const ql::ui::AnalysisResult& result);
 
 private:
     void startPending();
+    void onResultReady(int index);
     void onFinished();
 
     QFutureWatcher<AnalysisResult> watcher_;
     QTimer coalesce_;
     std::optional<Session> pending_;
+    bool partialShown_ = false;  // the running job's partial result went out through finished()
     std::unique_ptr<Accelerator> accelerator_;
     // tensor cache: the last source and its tensor
     std::mutex cacheMutex_;

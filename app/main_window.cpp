@@ -162,6 +162,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(runner_, &AnalysisRunner::progressChanged, progress_, &QProgressBar::setValue);
     connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
+    connect(runner_, &AnalysisRunner::completed, this, &MainWindow::onCompleted);
     connect(cancelButton_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
 
     restoreSettings();
@@ -553,6 +554,16 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     backendLabel_->setText(tr("Backend: %1").arg(QString::fromStdString(r.report->backend)));
     for (const auto& w : r.report->warnings) statusBar()->showMessage(QString::fromStdString(w), 8000);
     emit analysisShown();
+}
+
+// The forward differences of the report on screen: only the metrics table shows them, so the charts
+// (drawn from the partial report, the same in everything else) are left alone.
+void MainWindow::onCompleted(const AnalysisResult& r) {
+    if (r.cancelled || !r.report || !lastReport_) return;
+    lastReport_ = r.report;
+    metrics_->setReport(lastReport_, chartInputs().colors);
+    timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
+    emit analysisCompleted();
 }
 
 ChartInputs MainWindow::chartInputs() const {

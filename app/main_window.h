@@ -60,6 +60,7 @@ public slots:
 signals:
     // Emitted after the charts have drawn a finished analysis (tests, the GUI benchmark).
     void analysisShown();
+    void analysisCompleted();  // the forward differences of the shown report arrived (metrics table)
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -76,6 +77,7 @@ private:
     void saveSettings() const;
     void onPanelsChanged();
     void onFinished(const AnalysisResult& r);
+    void onCompleted(const AnalysisResult& r);
     void pushInputsToCharts();
     ChartInputs chartInputs() const;
     void setCompareAll(bool on);

@@ -81,7 +81,9 @@ QString MetricsModel::cell(int row, int col, bool full) const {
         if (b >= 1e6) return tr("%1 MB / %2 MiB").arg(b / 1e6, 0, 'f', 2).arg(b / 1048576.0, 0, 'f', 2);
         return tr("%1 kB / %2 KiB").arg(b / 1e3, 0, 'f', 1).arg(b / 1024.0, 0, 'f', 1);
     }
-    case OutputErr: return c.forward.mean_rel_pct > 0 ? QString::number(c.forward.mean_rel_pct, 'f', full ? 8 : 3) : QStringLiteral("-");
+    case OutputErr:
+        if (report_->forward_pending) return QStringLiteral("\u2026");  // computing, after the charts
+        return c.forward.mean_rel_pct > 0 ? QString::number(c.forward.mean_rel_pct, 'f', full ? 8 : 3) : QStringLiteral("-");
     case Levels: return QString::number(m.levels_used);
     case Clipped: return QString::number(m.clipped);
     }

@@ -662,7 +662,7 @@ ForwardContext forward_context(const Tensor& t, const ChannelLayout& ch, const A
     return f;
 }
 
-ForwardDiff forward_diff(const Tensor& t, const Quantizer& q, const ChannelLayout& ch, const ForwardContext& f) {
+ForwardDiff forward_diff(const Tensor& t, const Quantizer& q, const ChannelLayout& ch, const ForwardContext& f, int threads) {
     ForwardDiff r;
     const std::int64_t g = std::max<std::int64_t>(q.granule(), 1);
     // rows per block: a multiple of g / gcd(g, len) so every block starts on a granule boundary
@@ -671,7 +671,7 @@ ForwardDiff forward_diff(const Tensor& t, const Quantizer& q, const ChannelLayou
     const std::int64_t nblocks = (ch.channels + rows_per_block - 1) / rows_per_block;
     const Eigen::Index B = f.X.rows();
     double abs_sum = 0, max_abs = 0;
-#pragma omp parallel reduction(+ : abs_sum) reduction(max : max_abs)
+#pragma omp parallel reduction(+ : abs_sum) reduction(max : max_abs) num_threads(threads > 0 ? threads : omp_get_max_threads())
     {
         RowMatrix E;
 #pragma omp for schedule(dynamic, 1)
@@ -744,6 +744,17 @@ std::shared_ptr<const ForwardContext> memoised_forward_context(const std::shared
     if (g_forward_context_memo.size() >= 2) g_forward_context_memo.erase(g_forward_context_memo.begin());
     g_forward_context_memo.push_back(ForwardContextMemo{tp, o.forward_batch, o.forward_seed, ctx});
     return ctx;
+}
+
+// The memoised forward difference of configuration c, or computed with its prepared quantizer q (the
+// context X and mean |X W^T| made on first use and kept in fwd).
+ForwardDiff forward_of(const std::shared_ptr<const Tensor>& tp, const Quantizer& q, const QuantConfig& c, const ChannelLayout& ch,
+                       const AnalysisOptions& o, std::shared_ptr<const ForwardContext>& fwd, int threads = 0) {
+    if (auto memo = memoised_forward_diff(tp, c, o)) return *memo;
+    if (!fwd) fwd = memoised_forward_context(tp, ch, o);
+    const ForwardDiff d = forward_diff(*tp, q, ch, *fwd, threads);
+    remember_forward_diff(tp, c, o, d);
+    return d;
 }
 
 // Prepared quantizers and their fused pass, per (tensor, configuration): moving one configuration's
@@ -1246,15 +1257,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     cr.sample_level_of.push_back(static_cast<int>(cr.sample_levels.size()) - 1);
                 }
             }
-            if (want_forward) {
-                if (auto memo = memoised_forward_diff(req.tensor, cr.config, o)) {
-                    cr.forward = *memo;
-                } else {
-                    if (!fwd) fwd = memoised_forward_context(req.tensor, ch, o);
-                    cr.forward = forward_diff(t, q, ch, *fwd);
-                    remember_forward_diff(req.tensor, cr.config, o, cr.forward);
-                }
-            }
+            if (want_forward) cr.forward = forward_of(req.tensor, q, cr.config, ch, o, fwd);
             tracker.add(1);
             cfg_ms[i] += ms_since(t0);
             if (o.layer_sim.enabled) {
@@ -1277,6 +1280,38 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
     if (tracker.cancelled()) rep.cancelled = true;
     rep.compute_ms = ms_since(t_start);
     return rep;
+}
+
+bool add_forward_diffs(const AnalysisRequest& req, AnalysisReport& rep, const ProgressFn& progress, int threads) {
+    if (!req.tensor || rep.cancelled) return !rep.cancelled;
+    const Tensor& t = *req.tensor;
+    const ChannelLayout ch = channel_layout(t);
+    if (t.numel() == 0 || ch.len == 0) return true;
+    std::shared_ptr<const ForwardContext> fwd;
+    const std::size_t n = rep.configs.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!report_progress(progress, i, n)) return false;
+        ConfigReport& cr = rep.configs[i];
+        if (!cr.error.empty()) continue;
+        if (auto memo = memoised_forward_diff(req.tensor, cr.config, req.options)) {
+            cr.forward = *memo;
+            continue;
+        }
+        try {
+            std::shared_ptr<Quantizer> q = memoised_quantizer(req.tensor, cr.config, req.options.accelerator);
+            if (!q) {  // dropped from the memo since analyze(): prepared again, as analyze() does
+                q = make_quantizer(cr.config);
+                if (rep.tensor.min <= rep.tensor.max)
+                    q->set_tensor_range(static_cast<float>(rep.tensor.min), static_cast<float>(rep.tensor.max));
+                if (!prepare_with_memo(*q, req.tensor)) return false;
+            }
+            cr.forward = forward_of(req.tensor, *q, cr.config, ch, req.options, fwd, threads);
+        } catch (const std::exception& e) {
+            rep.warnings.push_back(cr.config.display_name() + ": forward difference: " + e.what());
+        }
+    }
+    rep.forward_pending = false;
+    return report_progress(progress, n, n);
 }
 
 } // namespace ql

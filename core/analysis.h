@@ -152,6 +152,7 @@ struct AnalysisReport {
     std::vector<ConfigReport> configs;
     std::vector<MemoryBar> memory;  // FP32, FP16, INT8, INT4, then each configuration's true size
     double compute_ms = 0;          // wall time of analyze()
+    bool forward_pending = false;   // set by a caller that runs add_forward_diffs() later (the window)
     std::string backend;            // "CPU, 2 threads" or the CUDA device's name
     bool cancelled = false;
     std::vector<std::string> warnings;
@@ -160,6 +161,13 @@ struct AnalysisReport {
 // Runs every analysis the options ask for. progress counts work units over all configurations;
 // returning false cancels (the report comes back with cancelled = true and whatever was finished).
 AnalysisReport analyze(const AnalysisRequest& request, const ProgressFn& progress = {});
+
+// The forward difference of every configuration of `report`, made by analyze() for `request` with
+// options.forward_diff off: afterwards the report holds what analyze() gives with it on. The window
+// draws the charts of the report first and fills the table's output-error column with this (about
+// 1 GFLOP per configuration on 4096x4096, no chart needs it). threads: for the products (0: every
+// thread; the window leaves the GUI thread a core while it paints). False when cancelled.
+bool add_forward_diffs(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {}, int threads = 0);
 
 TensorSummary summarize(const Tensor& t);
 
