@@ -24,6 +24,20 @@ inline __mmask16 lanes(std::int64_t left) {
 // Where s is a power of two whose inverse is a normal float (MXFP4's scales always are), x / s is x times
 // that exact inverse: both are the exact quotient rounded once, and the product is several times cheaper.
 namespace {
+// A block's scale s and, when s is a power of two whose inverse is a normal float (every MXFP4 scale),
+// that exact inverse: x * (1 / s) then equals x / s bit for bit and costs a multiplication.
+struct BlockScale {
+    __m512 vs, vinv;
+    bool pow2;
+};
+BlockScale block_scale(float s) {
+    std::uint32_t sb;
+    __builtin_memcpy(&sb, &s, sizeof sb);
+    const std::uint32_t se = (sb >> 23) & 0xFFu;
+    const bool pow2 = (sb & 0x7FFFFFu) == 0 && se >= 1 && se <= 253;  // s = 2^(se - 127): 1 / s = 2^(127 - se)
+    return {_mm512_set1_ps(s), _mm512_set1_ps(pow2 ? 1.0f / s : 0.0f), pow2};
+}
+
 template <bool HasNan, bool Codes>
 std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, const MiniFloatArgs& f, float* y,
                                std::int8_t* codes) {
@@ -43,13 +57,9 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
     std::int64_t k = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
         const std::int64_t b1 = b0 + block < n ? b0 + block : n;
-        const float s = scales[k];
-        std::uint32_t sb;
-        __builtin_memcpy(&sb, &s, sizeof sb);
-        const std::uint32_t se = (sb >> 23) & 0xFFu;
-        const bool pow2 = (sb & 0x7FFFFFu) == 0 && se >= 1 && se <= 253;  // s = 2^(se - 127): 1 / s = 2^(127 - se), a normal float
-        const __m512 vs = _mm512_set1_ps(s);
-        const __m512 vinv = _mm512_set1_ps(pow2 ? 1.0f / s : 0.0f);
+        const BlockScale bs = block_scale(scales[k]);
+        const bool pow2 = bs.pow2;
+        const __m512 vs = bs.vs, vinv = bs.vinv;
         for (std::int64_t i = b0; i < b1; i += 16) {
             const __mmask16 m = lanes(b1 - i);
             const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
@@ -106,13 +116,9 @@ std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, co
     std::int64_t k = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
         const std::int64_t b1 = b0 + block < n ? b0 + block : n;
-        const float s = scales[k];
-        std::uint32_t sb;
-        __builtin_memcpy(&sb, &s, sizeof sb);
-        const std::uint32_t se = (sb >> 23) & 0xFFu;
-        const bool pow2 = (sb & 0x7FFFFFu) == 0 && se >= 1 && se <= 253;
-        const __m512 vs = _mm512_set1_ps(s);
-        const __m512 vinv = _mm512_set1_ps(pow2 ? 1.0f / s : 0.0f);
+        const BlockScale bs = block_scale(scales[k]);
+        const bool pow2 = bs.pow2;
+        const __m512 vs = bs.vs, vinv = bs.vinv;
         for (std::int64_t i = b0; i < b1; i += 16) {
             const __mmask16 m = lanes(b1 - i);
             const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
