@@ -561,7 +561,7 @@ void MainWindow::onFinished(const AnalysisResult& r) {
 void MainWindow::onCompleted(const AnalysisResult& r) {
     if (r.cancelled || !r.report || !lastReport_) return;
     lastReport_ = r.report;
-    metrics_->setReport(lastReport_, chartInputs().colors);
+    metrics_->completeReport(lastReport_);
     timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
     emit analysisCompleted();
 }

@@ -10,10 +10,26 @@ namespace ql::ui {
 MetricsModel::MetricsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void MetricsModel::setReport(std::shared_ptr<const AnalysisReport> report, std::vector<QColor> colors) {
-    beginResetModel();
+    const int rows = report ? static_cast<int>(report->configs.size()) : 0;
+    if (!report_ || !report || rows != rowCount() || rows == 0) {
+        beginResetModel();
+        report_ = std::move(report);
+        colors_ = std::move(colors);
+        endResetModel();
+        return;
+    }
     report_ = std::move(report);
     colors_ = std::move(colors);
-    endResetModel();
+    emit dataChanged(index(0, 0), index(rows - 1, ColumnCount - 1));
+}
+
+void MetricsModel::completeReport(std::shared_ptr<const AnalysisReport> report) {
+    if (!report || !report_ || report->configs.size() != report_->configs.size()) {
+        setReport(std::move(report), colors_);
+        return;
+    }
+    report_ = std::move(report);
+    if (rowCount() > 0) emit dataChanged(index(0, OutputErr), index(rowCount() - 1, OutputErr));
 }
 
 int MetricsModel::rowCount(const QModelIndex& parent) const {

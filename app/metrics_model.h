@@ -17,7 +17,11 @@ public:
     enum Column { Name, Mse, Mae, MaxErr, Snr, Sqnr, Cosine, Bits, Size, OutputErr, Levels, Clipped, ColumnCount };
     explicit MetricsModel(QObject* parent = nullptr);
 
+    // A report with as many configurations as the one shown updates the cells in place (the view keeps
+    // its selection and scroll position, and only repaints); any other resets the model.
     void setReport(std::shared_ptr<const AnalysisReport> report, std::vector<QColor> colors);
+    // The same report with its forward differences in: only the output-error column changes.
+    void completeReport(std::shared_ptr<const AnalysisReport> report);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;

@@ -5,7 +5,9 @@
 // configuration are dropped before each move, so every update is a first visit of its bit width; the
 // untouched INT8 configuration keeps its memos, as in the window), and (b) the GUI thread: the
 // longest stall seen by an event-loop probe (a 1 ms precise timer whose late ticks are stalls) and the
-// total time the GUI thread spent dispatching events during the update. Targets: the GUI-thread work
+// total time the GUI thread spent dispatching events during the update, with the thread's CPU time in
+// those events (the difference is time the thread waited or was descheduled) and the event kinds it
+// went to. Targets: the GUI-thread work
 // of an update under one 60 Hz frame (16.7 ms), the whole update within 10 plain reads.
 #include <QApplication>
 #include <QElapsedTimer>
@@ -16,7 +18,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <map>
 #include <set>
+#include <utility>
 
 #include "charts/chart_view.h"
 #include "cli/bench.h"
@@ -35,6 +40,9 @@ public:
     bool measuring = false;
     double workMs = 0;        // sum of top-level dispatch times
     double longestMs = 0;     // longest single top-level dispatch
+    double cpuMs = 0;         // the GUI thread's CPU time in those dispatches
+    // dispatch time per (event type, receiver class), summed over every measured update
+    std::map<std::pair<int, const char*>, double> byKind;
     bool notify(QObject* receiver, QEvent* event) override {
         if (!measuring || depth_ > 0) {
             ++depth_;
@@ -42,6 +50,9 @@ public:
             --depth_;
             return r;
         }
+        // read before dispatching: the receiver may be deleted by its event
+        const std::pair<int, const char*> kind{static_cast<int>(event->type()), receiver->metaObject()->className()};
+        const double cpu0 = threadCpuMs();
         QElapsedTimer t;
         t.start();
         ++depth_;
@@ -49,8 +60,15 @@ public:
         --depth_;
         const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
         workMs += ms;
+        cpuMs += threadCpuMs() - cpu0;
         longestMs = std::max(longestMs, ms);
+        byKind[kind] += ms;
         return r;
+    }
+    static double threadCpuMs() {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
     }
 
 private:
@@ -62,7 +80,9 @@ struct UpdateSample {
     double completeMs = 0;    // changed setting -> the metrics table's forward differences in too
     double stallMs = 0;       // longest late tick of the probe (its 1 ms period subtracted)
     double workMs = 0;        // GUI-thread event dispatch time during the update
+    double cpuMs = 0;         // the GUI thread's CPU time in those events
     double longestEventMs = 0;
+    double partialMs = 0;     // the worker's time for the charts' part of the analysis
     bool timedOut = false;
 };
 
@@ -89,6 +109,7 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
         shown = true;
         replotted.clear();
         tableDone = !(w.lastReport() && w.lastReport()->forward_pending);
+        if (w.lastReport()) s.partialMs = w.lastReport()->compute_ms;
         if (tableDone) s.completeMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
     });
     links << QObject::connect(&w, &ui::MainWindow::analysisCompleted, &loop, [&] {
@@ -126,6 +147,7 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
 
     if (app) {
         app->workMs = 0;
+        app->cpuMs = 0;
         app->longestMs = 0;
         app->measuring = true;
     }
@@ -144,10 +166,22 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
     if (app) {
         app->measuring = false;
         s.workMs = app->workMs;
+        s.cpuMs = app->cpuMs;
         s.longestEventMs = app->longestMs;
     }
     for (const auto& l : links) QObject::disconnect(l);
     return s;
+}
+
+QString eventName(int type) {
+    switch (type) {
+    case QEvent::MetaCall: return QStringLiteral("queued call");
+    case QEvent::UpdateRequest: return QStringLiteral("paint");
+    case QEvent::LayoutRequest: return QStringLiteral("layout");
+    case QEvent::Timer: return QStringLiteral("timer");
+    case QEvent::FutureCallOut: return QStringLiteral("analysis result");
+    default: return QStringLiteral("event %1").arg(type);
+    }
 }
 
 double median(std::vector<double> v) {
@@ -175,8 +209,8 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
     if (!opt.json) {
         std::printf("GUI update: INT4 slider moved (4 -> 3 -> 4 ...), two configurations, every visible chart redrawn (%s platform)\n",
                     QApplication::platformName().toLocal8Bit().constData());
-        std::printf("  %-11s %9s %9s %8s %9s %8s %14s %14s %14s\n", "tensor", "read ms", "update ms", "reads", "table ms", "reads",
-                    "GUI work ms", "longest ev ms", "probe stall ms");
+        std::printf("  %-11s %9s %9s %8s %9s %8s %14s %10s %14s %14s\n", "tensor", "read ms", "update ms", "reads", "table ms", "reads",
+                    "GUI work ms", "GUI CPU ms", "longest ev ms", "probe stall ms");
     }
     std::vector<std::int64_t> sizes{1000};
     if (opt.size != 1000) sizes.push_back(opt.size);
@@ -197,7 +231,8 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
         QCoreApplication::processEvents();
 
         (void)measureUpdate(w, app, 3);  // warm-up: first analysis after the tensor was made
-        std::vector<double> upd, complete, work, longest, stall, analysis;
+        std::vector<double> upd, complete, work, cpu, longest, stall, analysis, partial;
+        if (app) app->byKind.clear();
         bool timedOut = false;
         for (int r = 0; r < std::max(opt.repeats, 1); ++r) {
             // a first visit of the new bit width, not a memo hit; the INT8 configuration, which the user
@@ -211,6 +246,8 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
             upd.push_back(u.updateMs);
             complete.push_back(u.completeMs);
             work.push_back(u.workMs);
+            cpu.push_back(u.cpuMs);
+            partial.push_back(u.partialMs);
             longest.push_back(u.longestEventMs);
             stall.push_back(u.stallMs);
             if (auto rep = w.lastReport()) analysis.push_back(rep->compute_ms);
@@ -244,20 +281,34 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
                            {"complete_median_ms", median(complete)},
                            {"complete_plain_reads", median(complete) / read.median_ms},
                            {"analysis_median_ms", median(analysis)},
+                           {"analysis_charts_part_median_ms", median(partial)},
                            {"gui_work_median_ms", median(work)},
                            {"gui_work_max_ms", maximum(work)},
+                           {"gui_cpu_median_ms", median(cpu)},
                            {"longest_event_max_ms", maximum(longest)},
                            {"probe_stall_max_ms", maximum(stall)},
                            {"timed_out", timedOut}});
         } else {
-            std::printf("  %-11s %9.2f %9.1f %8.1f %9.1f %8.1f %7.1f (max %4.1f) %14.1f %14.1f%s\n", shape.toLatin1().constData(),
+            std::printf("  %-11s %9.2f %9.1f %8.1f %9.1f %8.1f %7.1f (max %4.1f) %10.1f %14.1f %14.1f%s\n", shape.toLatin1().constData(),
                         read.median_ms, median(upd), reads, median(complete), median(complete) / read.median_ms, median(work),
-                        maximum(work), maximum(longest), maximum(stall), timedOut ? "  TIMED OUT" : "");
+                        maximum(work), median(cpu), maximum(longest), maximum(stall), timedOut ? "  TIMED OUT" : "");
             QString parts;
             for (const auto& [ms, id] : chartMs) parts += QStringLiteral(" %1 %2,").arg(id).arg(ms, 0, 'f', 1);
             parts.chop(1);
-            std::printf("    analysis with the forward differences (worker threads) %.1f ms; visible charts, rebuild + paint ms:%s\n",
-                        median(analysis),
+            if (app && !upd.empty()) {
+                // where the GUI work went: the five largest (event, receiver) kinds, per update
+                std::vector<std::pair<double, QString>> kinds;
+                for (const auto& [k, ms] : app->byKind)
+                    kinds.emplace_back(ms / static_cast<double>(upd.size()), eventName(k.first) + QStringLiteral(" to ") + QString::fromLatin1(k.second));
+                std::sort(kinds.rbegin(), kinds.rend());
+                QString line;
+                for (std::size_t i = 0; i < std::min<std::size_t>(5, kinds.size()); ++i)
+                    line += QStringLiteral(" %1 %2,").arg(kinds[i].second).arg(kinds[i].first, 0, 'f', 1);
+                line.chop(1);
+                std::printf("    GUI work per update, ms:%s\n", line.toLocal8Bit().constData());
+            }
+            std::printf("    analysis (worker threads): the charts' part %.1f ms, with the forward differences %.1f ms; visible charts, rebuild + paint ms:%s\n",
+                        median(partial), median(analysis),
                         parts.toLocal8Bit().constData());
         }
     }
@@ -267,6 +318,7 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
                     "  (target <= 10 on the large tensor). table = until the metrics table's output error (the forward\n"
                     "  differences, computed after the charts' part of the analysis) is in too. GUI work = time the GUI\n"
                     "  thread spent in events during one whole update, table included (median, max; target < 16.7 ms);\n"
+                    "  GUI CPU = the GUI thread's CPU time in them (less when it waited or another thread had its core);\n"
                     "  longest ev = longest single event; probe stall = the\n"
                     "  latest a 1 ms timer fired. The window is %s; an offscreen window paints into memory.\n",
                     QApplication::platformName() == QLatin1String("offscreen") ? "offscreen" : "on screen");

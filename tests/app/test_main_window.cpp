@@ -17,6 +17,8 @@
 #include "core/npy.h"
 #include "main_window.h"
 #include "metrics_model.h"
+
+#include <QTableView>
 #include "panels/config_panel.h"
 #include "session.h"
 
@@ -158,6 +160,29 @@ private slots:
         // Fewer bits, fewer levels: the levels grid shows at most 2^bits values.
         QVERIFY(w_->lastReport()->configs[1].levels.size() <= std::size_t(1) << bits);
         CHECK_AGAINST_CORE();
+    }
+
+    // A recompute with the same configurations updates the table in place: the row the user selected
+    // stays selected, and the output-error column, filled after the charts, holds core's value.
+    void tableKeepsSelectionAcrossUpdates() {
+        auto* table = w_->findChild<QTableView*>();
+        QVERIFY(table);
+        table->selectRow(1);
+        QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+        ConfigPanel* panel = w_->configPanel();
+        panel->setCurrent(1);
+        const int bits = w_->session().configs[1].bits == 3 ? 4 : 3;
+        QVERIFY(waitShown([&] { panel->bitsSlider()->setValue(bits); }));
+        QVERIFY(!w_->lastReport()->forward_pending);
+        const QModelIndexList rows = table->selectionModel()->selectedRows();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.front().row(), 1);
+        const AnalysisReport want = coreReport(w_->session());
+        for (int r = 0; r < int(want.configs.size()); ++r) {
+            const QString cell = w_->metricsModel()->index(r, MetricsModel::OutputErr).data(Qt::DisplayRole).toString();
+            QCOMPARE(w_->lastReport()->configs[std::size_t(r)].forward.mean_rel_pct, want.configs[std::size_t(r)].forward.mean_rel_pct);
+            QCOMPARE(cell, QString::number(want.configs[std::size_t(r)].forward.mean_rel_pct, 'f', 3));
+        }
     }
 
     void addAndRemoveConfigurations() {
