@@ -121,10 +121,12 @@ std::shared_ptr<const Tensor> makeTensor(const TensorSource& src, const Progress
 }
 
 // The analysis threads yield to the GUI thread: with two cores, the OpenMP team of an analysis and
-// the GUI thread painting the previous result would otherwise share the CPUs evenly, and every paint
-// of the window would take up to twice as long. A nice value is per thread on Linux; threads the
-// worker starts later inherit it, and a thread may always lower its own priority.
-constexpr int kWorkerNice = 19;
+// the GUI thread painting the previous result would otherwise share the CPUs evenly, and a paint of
+// the window could take up to twice as long. Nice 5 gives the GUI thread three times a worker's share
+// of a contended core; much more would starve the analysis against any other busy program. A nice
+// value is per thread on Linux; threads the worker starts later inherit it, and a thread may always
+// lower its own priority. (The parts computed while the window paints also use one thread fewer.)
+constexpr int kWorkerNice = 5;
 
 void lowerThreadPriority() {
 #ifdef __linux__
@@ -160,8 +162,12 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
     req.configs = s.configs;
     req.options = s.analysis;
     req.options.accelerator = accelerator;
-    const bool split = partial && req.options.forward_diff;
-    if (split) req.options.forward_diff = false;
+    // The window's job comes in three results: the charts' part, then the layer simulation (the
+    // error-through-layers chart), then the forward differences (the table's output-error column).
+    const bool splitLayers = partial && req.options.layer_sim.enabled;
+    const bool splitForward = partial && req.options.forward_diff;
+    if (splitLayers) req.options.layer_sim.enabled = false;
+    if (splitForward) req.options.forward_diff = false;
     const int span = s.view.compareAll ? 400 : 800;
     auto report = std::make_shared<AnalysisReport>(analyze(req, [&](std::size_t d, std::size_t t) {
         return progress(200 + static_cast<int>(span * d / std::max<std::size_t>(t, 1)));
@@ -174,20 +180,37 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         r.cancelled = !r.compare;
     }
     r.gpuFit = makeGpuFit(s.fit, report.get());
-    if (split && !r.cancelled) {
-        report->forward_pending = true;
+    if ((splitLayers || splitForward) && !r.cancelled) {
+        report->layers_pending = splitLayers;
+        report->forward_pending = splitForward;
         r.report = report;
         r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         partial(r);
-        // the partial report is shown now and never changes: the forward differences go into a copy
-        auto full = std::make_shared<AnalysisReport>(*report);
-        req.options.forward_diff = true;
-        const auto f0 = std::chrono::steady_clock::now();
-        // one thread fewer than the analysis: the GUI thread paints the partial result meanwhile
-        const int threads = std::max(1, omp_get_max_threads() - 1);
-        r.cancelled = !add_forward_diffs(req, *full, [&](std::size_t, std::size_t) { return progress(1000); }, threads);
-        full->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - f0).count();
-        report = std::move(full);
+        // a report handed out is shown and never changes: each later part goes into a copy
+        if (splitLayers) {
+            auto next = std::make_shared<AnalysisReport>(*report);
+            req.options.layer_sim.enabled = true;
+            const auto l0 = std::chrono::steady_clock::now();
+            // one thread fewer than the analysis: the GUI thread paints the charts' part meanwhile
+            r.cancelled = !add_layer_sims(req, *next, [&](std::size_t, std::size_t) { return progress(1000); },
+                                          std::max(1, omp_get_max_threads() - 1));
+            next->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - l0).count();
+            report = std::move(next);
+            if (splitForward && !r.cancelled) {
+                r.report = report;
+                partial(r);
+            }
+        }
+        if (splitForward && !r.cancelled) {
+            auto full = std::make_shared<AnalysisReport>(*report);
+            req.options.forward_diff = true;
+            const auto f0 = std::chrono::steady_clock::now();
+            // one thread fewer than the analysis: the GUI thread paints the partial result meanwhile
+            const int threads = std::max(1, omp_get_max_threads() - 1);
+            r.cancelled = !add_forward_diffs(req, *full, [&](std::size_t, std::size_t) { return progress(1000); }, threads);
+            full->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - f0).count();
+            report = std::move(full);
+        }
     }
     r.report = std::move(report);
     r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -261,10 +284,11 @@ void AnalysisRunner::onResultReady(int index) {
     }
     // A superseded job's result is dropped: the newer request is about to run.
     if (pending_) return;
-    const bool partial = r.report && r.report->forward_pending;
-    if (!partial && partialShown_) {
-        partialShown_ = false;
-        emit completed(r);
+    const bool partial = r.report && (r.report->forward_pending || r.report->layers_pending);
+    if (partialShown_) {  // a later part of the result on screen
+        partialShown_ = partial;
+        if (partial) emit refined(r);
+        else emit completed(r);
         return;
     }
     partialShown_ = partial;

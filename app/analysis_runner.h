@@ -42,9 +42,11 @@ std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const Ana
 void lowerWorkerPriority();
 
 // Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit. With `partial`
-// set and the forward difference asked for, the result without it (report->forward_pending) goes to
-// `partial` first, so the window draws every chart before the forward products (about 1 GFLOP per
-// configuration on 4096x4096) fill the table's output-error column; the returned result is complete.
+// set, the parts no other chart needs come later: the result without the layer simulation and the
+// forward differences (report->layers_pending, forward_pending) goes to `partial` first, so the window
+// draws those charts while the layers are simulated; then the result with the layers (forward still
+// pending); the returned result is complete, with the forward products (about 1 GFLOP per
+// configuration on 4096x4096) that fill the table's output-error column.
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
                               const std::function<bool(int permille)>& progress,
                               const std::function<void(const AnalysisResult&)>& partial = {});
@@ -71,10 +73,13 @@ public:
 signals:
     void started();
     void progressChanged(int permille);
-    // A result to show: complete, or the charts' part (report->forward_pending) that completed() follows.
+    // A result to show: complete, or the charts' part (report->layers_pending or forward_pending) that
+    // refined() and completed() follow.
     void finished(const ql::ui::AnalysisResult& result);
-    // The complete result of the job whose partial result finished() gave: only the forward differences
-    // were added (the charts drawn from the partial stay valid).
+    // A later part of the result finished() gave, not yet complete: the layer simulation is in.
+    void refined(const ql::ui::AnalysisResult& result);
+    // The complete result of the job whose partial result finished() gave: only the layer simulation
+    // and the forward differences were added (the charts drawn from the partial stay valid).
     void completed(const ql::ui::AnalysisResult& result);
 
 private:

@@ -162,7 +162,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(runner_, &AnalysisRunner::progressChanged, progress_, &QProgressBar::setValue);
     connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
-    connect(runner_, &AnalysisRunner::completed, this, &MainWindow::onCompleted);
+    connect(runner_, &AnalysisRunner::refined, this, &MainWindow::onRefined);
+    connect(runner_, &AnalysisRunner::completed, this, &MainWindow::onRefined);
     connect(cancelButton_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
 
     restoreSettings();
@@ -556,14 +557,21 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     emit analysisShown();
 }
 
-// The forward differences of the report on screen: only the metrics table shows them, so the charts
-// (drawn from the partial report, the same in everything else) are left alone.
-void MainWindow::onCompleted(const AnalysisResult& r) {
+// A later part of the report on screen: the layer simulation (its chart alone is redrawn) or the
+// forward differences (the metrics table's column); every other chart, drawn from the earlier part,
+// is the same.
+void MainWindow::onRefined(const AnalysisResult& r) {
     if (r.cancelled || !r.report || !lastReport_) return;
+    const bool layersIn = lastReport_->layers_pending && !r.report->layers_pending;
+    const bool forwardIn = lastReport_->forward_pending && !r.report->forward_pending;
     lastReport_ = r.report;
-    metrics_->completeReport(lastReport_);
-    timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
-    emit analysisCompleted();
+    if (layersIn)
+        if (ChartView* c = chart(QStringLiteral("layer_accumulation"))) c->setInputs(chartInputs());
+    if (forwardIn) {
+        metrics_->completeReport(lastReport_);
+        timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
+        emit analysisCompleted();
+    }
 }
 
 ChartInputs MainWindow::chartInputs() const {
@@ -590,7 +598,10 @@ ChartInputs MainWindow::chartInputs() const {
 
 void MainWindow::pushInputsToCharts() {
     const ChartInputs in = chartInputs();
-    for (ChartView* c : charts_) c->setInputs(in);
+    // While the layers are simulated, the layer chart keeps its drawing (onRefined() updates it).
+    const bool layersPending = lastReport_ && lastReport_->layers_pending;
+    for (ChartView* c : charts_)
+        if (!layersPending || c->chartId() != QLatin1String("layer_accumulation")) c->setInputs(in);
     metrics_->setReport(lastReport_, in.colors);
 }
 

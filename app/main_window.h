@@ -77,7 +77,7 @@ private:
     void saveSettings() const;
     void onPanelsChanged();
     void onFinished(const AnalysisResult& r);
-    void onCompleted(const AnalysisResult& r);
+    void onRefined(const AnalysisResult& r);
     void pushInputsToCharts();
     ChartInputs chartInputs() const;
     void setCompareAll(bool on);

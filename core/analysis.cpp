@@ -595,6 +595,14 @@ std::vector<LayerError> simulate_layers(const QuantConfig& c, const LayerSimOpti
     return out;
 }
 
+void layer_sim_into(ConfigReport& cr, const LayerSimOptions& o, AnalysisReport& rep) {
+    try {
+        cr.layers = simulate_layers(cr.config, o);
+    } catch (const std::exception& e) {
+        rep.warnings.push_back(cr.config.display_name() + ": layer simulation: " + e.what());
+    }
+}
+
 // SNR at bits 2..8 for an Int configuration on tensor t (memoised per tensor and bit-free config).
 struct SweepEntry {
     std::weak_ptr<const Tensor> tensor;
@@ -1260,13 +1268,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             if (want_forward) cr.forward = forward_of(req.tensor, q, cr.config, ch, o, fwd);
             tracker.add(1);
             cfg_ms[i] += ms_since(t0);
-            if (o.layer_sim.enabled) {
-                try {
-                    cr.layers = simulate_layers(cr.config, o.layer_sim);
-                } catch (const std::exception& e) {
-                    rep.warnings.push_back(cr.config.display_name() + ": layer simulation: " + e.what());
-                }
-            }
+            if (o.layer_sim.enabled) layer_sim_into(cr, o.layer_sim, rep);
             if (!tracker.add(1)) break;
             if (o.snr_sweep && cr.config.format == Format::Int) cr.snr_vs_bits = snr_sweep(req.tensor, cr.config, sum_x2, rep.tensor, tracker);
             if (!tracker.add(1)) break;
@@ -1280,6 +1282,27 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
     if (tracker.cancelled()) rep.cancelled = true;
     rep.compute_ms = ms_since(t_start);
     return rep;
+}
+
+bool add_layer_sims(const AnalysisRequest& req, AnalysisReport& rep, const ProgressFn& progress, int threads) {
+    if (rep.cancelled) return false;
+    // every parallel region this thread starts below (quantizer preparation, products) uses `threads`
+    struct ThreadLimit {
+        int saved = omp_get_max_threads();
+        explicit ThreadLimit(int n) {
+            if (n > 0) omp_set_num_threads(n);
+        }
+        ~ThreadLimit() { omp_set_num_threads(saved); }
+    } limit(threads);
+    const std::size_t n = rep.configs.size();
+    if (req.options.layer_sim.enabled)
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!report_progress(progress, i, n)) return false;
+            ConfigReport& cr = rep.configs[i];
+            if (cr.error.empty()) layer_sim_into(cr, req.options.layer_sim, rep);
+        }
+    rep.layers_pending = false;
+    return report_progress(progress, n, n);
 }
 
 bool add_forward_diffs(const AnalysisRequest& req, AnalysisReport& rep, const ProgressFn& progress, int threads) {

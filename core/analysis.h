@@ -153,6 +153,7 @@ struct AnalysisReport {
     std::vector<MemoryBar> memory;  // FP32, FP16, INT8, INT4, then each configuration's true size
     double compute_ms = 0;          // wall time of analyze()
     bool forward_pending = false;   // set by a caller that runs add_forward_diffs() later (the window)
+    bool layers_pending = false;    // set by a caller that runs add_layer_sims() later (the window)
     std::string backend;            // "CPU, 2 threads" or the CUDA device's name
     bool cancelled = false;
     std::vector<std::string> warnings;
@@ -168,6 +169,13 @@ AnalysisReport analyze(const AnalysisRequest& request, const ProgressFn& progres
 // 1 GFLOP per configuration on 4096x4096, no chart needs it). threads: for the products (0: every
 // thread; the window leaves the GUI thread a core while it paints). False when cancelled.
 bool add_forward_diffs(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {}, int threads = 0);
+
+// The layer simulation of every configuration of `report`, made by analyze() for `request` with
+// options.layer_sim.enabled off: afterwards the report's layers are what analyze() gives with it on
+// (the same memo). The window draws every other chart while this runs (a few ms for the seeds' five
+// 1000x1000 layers, whatever the tensor). threads: for its quantizers and products (0: every thread;
+// the window leaves the GUI thread a core). False when cancelled.
+bool add_layer_sims(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {}, int threads = 0);
 
 TensorSummary summarize(const Tensor& t);
 

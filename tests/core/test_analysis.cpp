@@ -328,6 +328,56 @@ private slots:
         QVERIFY(l4.back().relative > l4.front().relative);
     }
 
+    // The window's three parts: analyze() without the layer simulation and the forward differences,
+    // then add_layer_sims() and add_forward_diffs() on copies, give what one analyze() gives, value
+    // for value, with one thread or all of them; the flags say what is still to come.
+    void partsAddUpToTheWhole_data() {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("every thread") << 0;
+        QTest::newRow("one thread") << 1;
+    }
+    void partsAddUpToTheWhole() {
+        QFETCH(int, threads);
+        const int defaultThreads = omp_get_max_threads();
+        ql::GeneratorSpec g;
+        g.shape = {96, 130};
+        auto req = request(std::make_shared<const ql::Tensor>(ql::generate(g)), {cfg(8, Scheme::Asymmetric), cfg(3, Scheme::Symmetric)});
+        req.options.layer_sim.enabled = true;
+        req.options.layer_sim.width = 200;
+        req.options.layer_sim.layers = 3;
+        req.options.forward_diff = true;
+        ql::forget_configuration_memos();
+        const ql::AnalysisReport whole = ql::analyze(req);
+        ql::forget_configuration_memos();  // the parts compute afresh, not from the whole's memos
+        auto first = req;
+        first.options.layer_sim.enabled = false;
+        first.options.forward_diff = false;
+        ql::AnalysisReport part = ql::analyze(first);
+        for (const auto& c : part.configs) QVERIFY(c.layers.empty());
+        part.layers_pending = part.forward_pending = true;
+        QVERIFY(ql::add_layer_sims(req, part, {}, threads));
+        QVERIFY(!part.layers_pending);
+        QVERIFY(part.forward_pending);
+        QVERIFY(ql::add_forward_diffs(req, part, {}, threads));
+        QVERIFY(!part.forward_pending);
+        QCOMPARE(part.configs.size(), whole.configs.size());
+        for (std::size_t i = 0; i < whole.configs.size(); ++i) {
+            const auto& a = part.configs[i];
+            const auto& b = whole.configs[i];
+            QCOMPARE(a.layers.size(), std::size_t(3));
+            QCOMPARE(a.layers.size(), b.layers.size());
+            for (std::size_t l = 0; l < b.layers.size(); ++l) {
+                QCOMPARE(a.layers[l].mean_abs, b.layers[l].mean_abs);
+                QCOMPARE(a.layers[l].relative, b.layers[l].relative);
+            }
+            QCOMPARE(a.forward.mean_abs, b.forward.mean_abs);
+            QCOMPARE(a.forward.mean_rel_pct, b.forward.mean_rel_pct);
+            QCOMPARE(a.metrics.mse, b.metrics.mse);
+        }
+        // the thread limit is the caller's for the parts only
+        QCOMPARE(omp_get_max_threads(), defaultThreads);
+    }
+
     // The forward difference and the layer simulation are memoised per configuration, and the FP32
     // side of the layer simulation per simulation options: a second analysis, one after the memos
     // were dropped, and one with other options must each give what a fresh computation gives.
