@@ -251,6 +251,8 @@ void MainWindow::buildCharts() {
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
         chartDocks_.push_back(dock);
         connect(c, &ChartView::exportRequested, this, &MainWindow::exportChart);
+        // A chart behind another tab of its dock group waits for its tab to redraw.
+        connect(dock, &QDockWidget::visibilityChanged, c, [c](bool visible) { c->setBehindTab(!visible); });
         // Hovering a weight of the sample chart shows the levels of its block over the histogram.
         if (auto* sc = qobject_cast<SampleChart*>(c))
             connect(sc, &SampleChart::sampleHovered, this, [this](int k) {

@@ -135,7 +135,7 @@ void ChartView::finish(bool rescale) {
 }
 
 void ChartView::queueReplot() {
-    if (isVisible()) {
+    if (onScreen()) {
         replotPending_ = false;
         replot(QCustomPlot::rpQueuedReplot);
     } else {
@@ -143,9 +143,17 @@ void ChartView::queueReplot() {
     }
 }
 
+void ChartView::setBehindTab(bool behind) {
+    behindTab_ = behind;
+    if (onScreen() && replotPending_) {
+        replotPending_ = false;
+        replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
 void ChartView::showEvent(QShowEvent* event) {
     QCustomPlot::showEvent(event);
-    if (replotPending_) {
+    if (onScreen() && replotPending_) {
         replotPending_ = false;
         replot(QCustomPlot::rpQueuedReplot);
     }

@@ -71,6 +71,12 @@ protected:
     // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown
     // (exports render on their own), so a changed setting redraws only what the user sees.
     void queueReplot();
+public:
+    // Shown and not behind another tab: QMainWindow keeps the docks of a tab group shown and stacked
+    // (isVisible() is true for all of them), so the window passes on each dock's visibilityChanged().
+    bool onScreen() const { return isVisible() && !behindTab_; }
+    void setBehindTab(bool behind);
+protected:
     void showEvent(QShowEvent* event) override;
 
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -87,6 +93,7 @@ private:
     QCPRange homeX_, homeY_;
     bool haveHome_ = false;
     bool replotPending_ = false;
+    bool behindTab_ = false;
 };
 
 // Renders a chart to a file without showing it (headless export and tests).

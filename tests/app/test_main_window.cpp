@@ -185,6 +185,42 @@ private slots:
         }
     }
 
+    // Tabbed docks stay shown and stacked: a chart behind another tab must not redraw on every slider
+    // move, and must show the current analysis as soon as its tab is chosen.
+    void chartBehindTabRedrawsWhenShown() {
+        ChartView* layers = w_->chart("layer_accumulation");
+        ChartView* sample = w_->chart("sample_values");
+        auto* layersDock = w_->findChild<QDockWidget*>(QStringLiteral("chart_layer_accumulation"));
+        auto* sampleDock = w_->findChild<QDockWidget*>(QStringLiteral("chart_sample_values"));
+        QVERIFY(layers && sample && layersDock && sampleDock);
+        sampleDock->raise();  // the default arrangement: "First weights" in front of "Through layers"
+        QTRY_VERIFY(sample->onScreen());
+        QVERIFY(layers->isVisible());  // stacked behind, not hidden
+        QVERIFY(!layers->onScreen());
+        QSignalSpy layerReplots(layers, &QCustomPlot::afterReplot);
+        QSignalSpy sampleReplots(sample, &QCustomPlot::afterReplot);
+        ConfigPanel* panel = w_->configPanel();
+        panel->setCurrent(1);
+        const int bits = w_->session().configs[1].bits == 3 ? 4 : 3;
+        QVERIFY(waitShown([&] { panel->bitsSlider()->setValue(bits); }));
+        QTRY_VERIFY(sampleReplots.count() > 0);
+        QCOMPARE(layerReplots.count(), 0);
+        layersDock->raise();
+        QTRY_VERIFY(layers->onScreen());
+        QTRY_VERIFY(layerReplots.count() > 0);
+        // what it draws is the current analysis: one curve per configuration, core's layer errors
+        const AnalysisReport want = coreReport(w_->session());
+        QCOMPARE(layers->graphCount(), int(want.configs.size()));
+        for (int g = 0; g < layers->graphCount(); ++g) {
+            const QVector<double> got = values(layers->graph(g));
+            const auto& l = want.configs[std::size_t(g)].layers;
+            QCOMPARE(got.size(), int(l.size()));
+            for (int k = 0; k < got.size(); ++k) QCOMPARE(got[k], l[std::size_t(k)].relative);
+        }
+        sampleDock->raise();
+        QTRY_VERIFY(!layers->onScreen());
+    }
+
     void addAndRemoveConfigurations() {
         ConfigPanel* panel = w_->configPanel();
         QVERIFY(waitShown([&] { panel->addConfig(); }));
