@@ -611,6 +611,11 @@ void MainWindow::applyStyle() {
     applyApplicationTheme(*qApp, dark_, presentation_);
     const ChartStyle st = makeChartStyle(dark_, presentation_);
     for (ChartView* c : charts_) c->setChartStyle(st);
+    // The analysis time changes with every update: a label of fixed size (room for five digits)
+    // repaints alone, where a label that grows or shrinks relays out the whole window.
+    const QFontMetrics fm(timeLabel_->font());
+    timeLabel_->setFixedSize(fm.horizontalAdvance(tr("Analysis: %1 ms").arg(88888.8, 0, 'f', 1)) + fm.averageCharWidth(),
+                             timeLabel_->sizeHint().height());
 }
 
 bool MainWindow::showDock(const QString& name) {
