@@ -186,30 +186,28 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         r.report = report;
         r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         partial(r);
-        // a report handed out is shown and never changes: each later part goes into a copy
-        if (splitLayers) {
+        // A report handed out is shown and never changes: each later part goes into a copy. The
+        // parts run on one thread fewer than the analysis: the GUI thread paints meanwhile.
+        const int threads = std::max(1, omp_get_max_threads() - 1);
+        const auto tick = [&](std::size_t, std::size_t) { return progress(1000); };
+        auto refine = [&](const auto& add) {
             auto next = std::make_shared<AnalysisReport>(*report);
-            req.options.layer_sim.enabled = true;
-            const auto l0 = std::chrono::steady_clock::now();
-            // one thread fewer than the analysis: the GUI thread paints the charts' part meanwhile
-            r.cancelled = !add_layer_sims(req, *next, [&](std::size_t, std::size_t) { return progress(1000); },
-                                          std::max(1, omp_get_max_threads() - 1));
-            next->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - l0).count();
+            const auto p0 = std::chrono::steady_clock::now();
+            r.cancelled = !add(*next);
+            next->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - p0).count();
             report = std::move(next);
+        };
+        if (splitLayers) {
+            req.options.layer_sim.enabled = true;
+            refine([&](AnalysisReport& rep) { return add_layer_sims(req, rep, tick, threads); });
             if (splitForward && !r.cancelled) {
                 r.report = report;
                 partial(r);
             }
         }
         if (splitForward && !r.cancelled) {
-            auto full = std::make_shared<AnalysisReport>(*report);
             req.options.forward_diff = true;
-            const auto f0 = std::chrono::steady_clock::now();
-            // one thread fewer than the analysis: the GUI thread paints the partial result meanwhile
-            const int threads = std::max(1, omp_get_max_threads() - 1);
-            r.cancelled = !add_forward_diffs(req, *full, [&](std::size_t, std::size_t) { return progress(1000); }, threads);
-            full->compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - f0).count();
-            report = std::move(full);
+            refine([&](AnalysisReport& rep) { return add_forward_diffs(req, rep, tick, threads); });
         }
     }
     r.report = std::move(report);
