@@ -47,6 +47,26 @@
 namespace ql::ui {
 namespace {
 
+// A label as wide as its widest text, so that a new value repaints the label alone (a label that
+// grows or shrinks relays out the whole window); the size follows its font (presentation mode).
+class FixedWidthLabel : public QLabel {
+public:
+    FixedWidthLabel(QString widest, QWidget* parent) : QLabel(parent), widest_(std::move(widest)) { fit(); }
+
+protected:
+    void changeEvent(QEvent* event) override {
+        QLabel::changeEvent(event);
+        if (event->type() == QEvent::FontChange) fit();
+    }
+
+private:
+    void fit() {
+        const QFontMetrics fm(font());
+        setFixedSize(fm.horizontalAdvance(widest_) + fm.averageCharWidth(), std::max(fm.height(), QLabel::minimumSizeHint().height()));
+    }
+    QString widest_;
+};
+
 constexpr int kStateVersion = 4;  // bump when the dock layout changes
 
 // Pixel size and resolution for PNG/JPG export.
@@ -118,7 +138,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildActions();
 
     sizeLabel_ = new QLabel(this);
-    timeLabel_ = new QLabel(this);
+    // the analysis time changes with every update: room for five digits
+    timeLabel_ = new FixedWidthLabel(tr("Analysis: %1 ms").arg(88888.8, 0, 'f', 1), this);
     backendLabel_ = new QLabel(this);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1000);
@@ -611,11 +632,6 @@ void MainWindow::applyStyle() {
     applyApplicationTheme(*qApp, dark_, presentation_);
     const ChartStyle st = makeChartStyle(dark_, presentation_);
     for (ChartView* c : charts_) c->setChartStyle(st);
-    // The analysis time changes with every update: a label of fixed size (room for five digits)
-    // repaints alone, where a label that grows or shrinks relays out the whole window.
-    const QFontMetrics fm(timeLabel_->font());
-    timeLabel_->setFixedSize(fm.horizontalAdvance(tr("Analysis: %1 ms").arg(88888.8, 0, 'f', 1)) + fm.averageCharWidth(),
-                             timeLabel_->sizeHint().height());
 }
 
 bool MainWindow::showDock(const QString& name) {

@@ -5,6 +5,8 @@
 #include <QtTest>
 
 #include <QDockWidget>
+#include <QLabel>
+#include <QStatusBar>
 #include <QSlider>
 #include <QStandardPaths>
 #include <QTranslator>
@@ -351,6 +353,15 @@ private slots:
         w_->setPresentationMode(true);
         QVERIFY(w_->presentationMode());
         QVERIFY(c->xAxis->labelFont().pointSizeF() > font * 1.3);
+        // the status bar's fixed-size time label grows with the projector's font: its text still fits
+        QCoreApplication::processEvents();  // the application font reaches the widgets through events
+        int timeLabels = 0;
+        for (auto* label : w_->statusBar()->findChildren<QLabel*>())
+            if (label->text().startsWith(QStringLiteral("Analysis:"))) {
+                ++timeLabels;
+                QVERIFY2(label->width() >= label->fontMetrics().horizontalAdvance(label->text()), qPrintable(label->text()));
+            }
+        QCOMPARE(timeLabels, 1);
         QVERIFY(c->graph(0)->pen().widthF() > pen * 1.3);
         w_->setPresentationMode(false);
         QCOMPARE(c->xAxis->labelFont().pointSizeF(), font);
