@@ -2,6 +2,8 @@
 // nothing: every number comes from core.
 #pragma once
 
+#include <QHash>
+
 #include <vector>
 
 #include "charts/chart_view.h"
@@ -46,7 +48,12 @@ protected:
     void resizeEvent(QResizeEvent* event) override;  // re-wraps the bar names for the new width
 
 private:
+    int advance(const QString& line);  // horizontalAdvance in the tick font, remembered per line
     int laidOutWidth_ = 0;  // widget width the bar names were wrapped for
+    // Text shaping is most of a rebuild's cost: the widths of the candidate tick lines, for one font
+    // (a slider move changes one bar's name; the others keep their widths).
+    QFont advanceFont_;
+    QHash<QString, int> advances_;
 };
 
 // 4. The first N weights of one row, original vs dequantized, with the levels grid of each block of the

@@ -44,6 +44,19 @@ QString wrapName(const QString& name, int width) {
 
 } // namespace
 
+int MemoryChart::advance(const QString& line) {
+    const QFont font = xAxis->tickLabelFont();
+    if (font != advanceFont_ || advances_.size() > 4096) {
+        advanceFont_ = font;
+        advances_.clear();
+    }
+    auto it = advances_.constFind(line);
+    if (it != advances_.constEnd()) return *it;
+    const int w = QFontMetrics(font).horizontalAdvance(line);
+    advances_.insert(line, w);
+    return w;
+}
+
 void MemoryChart::rebuild() {
     resetPlot();
     const auto& in = inputs();
@@ -79,7 +92,6 @@ void MemoryChart::rebuild() {
     }
     // Names wrapped at spaces as narrowly as it takes for neighbours not to touch; when a single word
     // is still wider than a bar's slot, one line per bar, slanted so that it ends under its bar.
-    const QFontMetrics fm(xAxis->tickLabelFont());
     const double slot = static_cast<double>(std::max(axisRect()->width(), width() - 80)) / static_cast<double>(mem.size());
     auto tickText = [&](const MemoryBar& m, int wrap) {
         const QString name = QString::fromStdString(m.label);
@@ -89,7 +101,7 @@ void MemoryChart::rebuild() {
     auto widest = [&](int wrap) {
         int w = 0;
         for (const auto& m : mem)
-            for (const QString& line : tickText(m, wrap).split(QLatin1Char('\n'))) w = std::max(w, fm.horizontalAdvance(line));
+            for (const QString& line : tickText(m, wrap).split(QLatin1Char('\n'))) w = std::max(w, advance(line));
         return w;
     };
     laidOutWidth_ = width();
