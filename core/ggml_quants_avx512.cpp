@@ -71,12 +71,16 @@ inline void transpose_in(const float* x, int stride, __m512* out) {
 // make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in G groups of 16 lanes,
 // the groups interleaved so that their running sums (each a chain of dependent additions) overlap.
 // Lf: the codes as floats.
+// A trial's codes are round(clamp(iscale (x - min))) for the trial's iscale and the min it started from,
+// so a lane that takes a trial only notes those two; the chosen codes are worked out once at the end
+// from them, with the same operations (copying 32 codes per taken trial cost more than the trial's sums).
 template <int G>
 void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[32], __m512* scale_out, __m512* the_min_out) {
     constexpr int n = 32, nmax = 15, nstep = 20;
     const float rmin = -1.f, rdelta = 0.1f;
     const __m512 zero = _mm512_setzero_ps();
     __m512 min[G], max[G], sum_w[G], sum_x[G], scale[G], best_error[G];
+    __m512 code_iscale[G], code_min[G];  // the iscale and min that gave the lane's chosen codes
     __mmask16 live[G];  // lanes that do not return early
     for (int g = 0; g < G; ++g) {
         min[g] = max[g] = X[g][0];
@@ -99,13 +103,12 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
         iscale[g] = _mm512_div_ps(set1(static_cast<float>(nmax)), _mm512_sub_ps(max[g], min[g]));
         scale[g] = _mm512_div_ps(set1(1.0f), iscale[g]);
         best_error[g] = zero;
+        code_iscale[g] = iscale[g];
+        code_min[g] = min[g];
     }
-    __m512 Xm[G][n];  // x - min for the lane's current min
     for (int i = 0; i < n; ++i)
         for (int g = 0; g < G; ++g) {
-            Xm[g][i] = _mm512_sub_ps(X[g][i], min[g]);
-            const __m512 l = round_clamped(_mm512_mul_ps(iscale[g], Xm[g][i]), 0.0f, static_cast<float>(nmax));
-            Lf[g][i] = l;
+            const __m512 l = round_clamped(_mm512_mul_ps(iscale[g], _mm512_sub_ps(X[g][i], min[g])), 0.0f, static_cast<float>(nmax));
             __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(scale[g], l), min[g]), X[g][i]);
             diff = _mm512_mul_ps(diff, diff);
             best_error[g] = _mm512_add_ps(best_error[g], _mm512_mul_ps(W[g][i], diff));
@@ -130,7 +133,7 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
         auto trial = [&](auto clamp) {
             for (int i = 0; i < n; ++i)
                 for (int g = 0; g < G; ++g) {
-                    const __m512 v = _mm512_mul_ps(iscale[g], Xm[g][i]);
+                    const __m512 v = _mm512_mul_ps(iscale[g], _mm512_sub_ps(X[g][i], min[g]));
                     const __m512 fl = clamp ? round_clamped(v, 0.0f, static_cast<float>(nmax))
                                             : _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
                     Laux[g][i] = fl;
@@ -167,31 +170,32 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
             }
         for (int g = 0; g < G; ++g) {
             const __mmask16 take = dpos[g] & QL_CMP(cur_error[g], best_error[g], _CMP_LT_OQ);
-            if (take == 0) continue;
             best_error[g] = sel(take, cur_error[g], best_error[g]);
             scale[g] = sel(take, this_scale[g], scale[g]);
+            code_iscale[g] = sel(take, iscale[g], code_iscale[g]);
+            code_min[g] = sel(take, min[g], code_min[g]);
             min[g] = sel(take, this_min[g], min[g]);
-            for (int i = 0; i < n; ++i) {
-                Lf[g][i] = sel(take, Laux[g][i], Lf[g][i]);
-                Xm[g][i] = _mm512_mask_sub_ps(Xm[g][i], take, X[g][i], min[g]);
-            }
         }
     }
-    // early-return lanes: L = 0, scale 0, the_min = -min
+    // the chosen codes (a taken trial's clamp-free rounding gave the same integers); early-return lanes:
+    // L = 0, scale 0, the_min = -min
     for (int g = 0; g < G; ++g) {
-        for (int i = 0; i < n; ++i) Lf[g][i] = _mm512_maskz_mov_ps(live[g], Lf[g][i]);
+        for (int i = 0; i < n; ++i)
+            Lf[g][i] = _mm512_maskz_mov_ps(
+                live[g], round_clamped(_mm512_mul_ps(code_iscale[g], _mm512_sub_ps(X[g][i], code_min[g])), 0.0f, static_cast<float>(nmax)));
         scale_out[g] = _mm512_maskz_mov_ps(live[g], scale[g]);
         the_min_out[g] = _mm512_xor_ps(min[g], set1(-0.0f));  // -min, sign of zero included
     }
 }
 
 // make_qx_quants(16, 32, x, L, rmse_type 1, NULL) in G interleaved groups of 16 lanes; scale[g] = the
-// scales, Lf = l + 32 as floats.
+// scales, Lf = l + 32 as floats. As in Q4_K's search, a lane notes the iscale of the trial it takes and
+// its codes are worked out once at the end.
 template <int G>
 void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_out) {
     constexpr int n = 16, nmax = 32;
     const __m512 zero = _mm512_setzero_ps();
-    __m512 max[G], amax[G], iscale[G], sumlx[G], suml2[G], scale[G], best[G];
+    __m512 max[G], amax[G], iscale[G], sumlx[G], suml2[G], scale[G], best[G], code_iscale[G];
     __mmask16 tiny[G];
     for (int g = 0; g < G; ++g) max[g] = amax[g] = zero;
     for (int i = 0; i < n; ++i)
@@ -204,13 +208,13 @@ void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_ou
     for (int g = 0; g < G; ++g) {
         tiny[g] = QL_CMP(amax[g], set1(kGroupMaxEps), _CMP_LT_OQ);
         iscale[g] = _mm512_div_ps(set1(static_cast<float>(-nmax)), max[g]);
+        code_iscale[g] = iscale[g];
         sumlx[g] = suml2[g] = zero;
     }
     __m512 WX[G][n], W[G][n];  // w x and w, w = x^2
     for (int i = 0; i < n; ++i)
         for (int g = 0; g < G; ++g) {
             const __m512 fl = round_clamped(_mm512_mul_ps(iscale[g], X[g][i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
-            Lf[g][i] = fl;
             W[g][i] = _mm512_mul_ps(X[g][i], X[g][i]);
             WX[g][i] = _mm512_mul_ps(W[g][i], X[g][i]);
             sumlx[g] = _mm512_add_ps(sumlx[g], _mm512_mul_ps(WX[g][i], fl));
@@ -220,7 +224,6 @@ void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_ou
         scale[g] = _mm512_maskz_div_ps(QL_CMP(suml2[g], zero, _CMP_NEQ_UQ), sumlx[g], suml2[g]);
         best[g] = _mm512_mul_ps(scale[g], sumlx[g]);
     }
-    __m512 Lt[G][n];
     for (int is = -9; is <= 9; ++is) {
         if (is == 0) continue;
         const float num = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is));
@@ -231,7 +234,6 @@ void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_ou
         for (int i = 0; i < n; ++i)
             for (int g = 0; g < G; ++g) {
                 const __m512 fl = round_clamped(_mm512_mul_ps(iscale[g], X[g][i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
-                Lt[g][i] = fl;
                 sumlx[g] = _mm512_add_ps(sumlx[g], _mm512_mul_ps(WX[g][i], fl));
                 suml2[g] = _mm512_add_ps(suml2[g], _mm512_mul_ps(_mm512_mul_ps(W[g][i], fl), fl));
             }
@@ -239,7 +241,7 @@ void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_ou
             const __mmask16 take = QL_CMP(suml2[g], zero, _CMP_GT_OQ) &
                                    QL_CMP(_mm512_mul_ps(sumlx[g], sumlx[g]), _mm512_mul_ps(best[g], suml2[g]), _CMP_GT_OQ);
             if (take == 0) continue;
-            for (int i = 0; i < n; ++i) Lf[g][i] = sel(take, Lt[g][i], Lf[g][i]);
+            code_iscale[g] = sel(take, iscale[g], code_iscale[g]);
             const __m512 sc = _mm512_div_ps(sumlx[g], suml2[g]);
             scale[g] = sel(take, sc, scale[g]);
             best[g] = sel(take, _mm512_mul_ps(sc, sumlx[g]), best[g]);
@@ -247,7 +249,10 @@ void make_qx_q6k_lanes(const __m512 (*X)[16], __m512 (*Lf)[16], __m512* scale_ou
     }
     for (int g = 0; g < G; ++g) {
         const __mmask16 keep = static_cast<__mmask16>(~tiny[g]);
-        for (int i = 0; i < n; ++i) Lf[g][i] = _mm512_maskz_add_ps(keep, Lf[g][i], set1(static_cast<float>(nmax)));
+        for (int i = 0; i < n; ++i) {
+            const __m512 fl = round_clamped(_mm512_mul_ps(code_iscale[g], X[g][i]), static_cast<float>(-nmax), static_cast<float>(nmax - 1));
+            Lf[g][i] = _mm512_maskz_add_ps(keep, fl, set1(static_cast<float>(nmax)));
+        }
         scale_out[g] = _mm512_maskz_mov_ps(keep, scale[g]);
     }
 }
