@@ -524,6 +524,14 @@ std::optional<kernels::detail::GgmlDecodeArgs> decode_layout<ggml::BlockIQ4_NL>(
     return a;
 }
 
+// Values and codes of whole K-quant blocks on the vector path where the CPU has one (false: not done).
+template <class B>
+bool decode_k_blocks(const B*, std::int64_t, float*, std::int8_t*) { return false; }
+template <>
+bool decode_k_blocks(const ggml::BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
+template <>
+bool decode_k_blocks(const ggml::BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
+
 // The reach of sub-block j's grid: below the lowest level by half its gap, above the highest by half its.
 // A degenerate grid (all levels equal) has no reach limit.
 template <class B>
@@ -598,8 +606,9 @@ public:
                     const std::int64_t f0 = first + fused, nb_rest = nb_task - fused;
                     const float* xr = xt + fused * T::qk;
                     ggml::quantize_row(type_, xr, nb_rest * T::qk, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]));
-                    const bool decoded = layout && kernels::ggml_decode_blocks(
-                        *layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]), nb_rest, y.data(), nullptr);
+                    const bool decoded = layout ? kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]),
+                                                                              nb_rest, y.data(), nullptr)
+                                                : decode_k_blocks(&packed_[static_cast<std::size_t>(f0)], nb_rest, y.data(), nullptr);
                     // the next task's values (the rest of this row or the next row) come in from memory
                     // while this task's bounds are worked out, two cache lines per 32 values
                     const std::int64_t next = r * blocks_.cols + c0 + count, stop = blocks_.numel;
@@ -649,13 +658,13 @@ public:
         float y[T::qk];
         std::int8_t c[T::qk];
         std::int64_t i = begin;
-        if (T::qk == 32 && blocks_.cols % T::qk == 0 && begin % T::qk == 0) {
-            // rows hold whole blocks: block k of this range is block begin / 32 + k
+        if (blocks_.cols % T::qk == 0 && begin % T::qk == 0) {
+            // rows hold whole blocks: block k of this range is block begin / qk + k
             static const auto layout = decode_layout<B>();
             const std::int64_t nb = (end - begin) / T::qk;
-            if (layout && nb > 0 &&
-                kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(begin / T::qk)]),
-                                            nb, dq, codes)) {
+            const B* first = nb > 0 ? &packed_[static_cast<std::size_t>(begin / T::qk)] : nullptr;
+            if (nb > 0 && (layout ? kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(first), nb, dq, codes)
+                                  : decode_k_blocks(first, nb, dq, codes))) {
                 for (std::int64_t b = begin / T::qk; b < begin / T::qk + nb; ++b) clip += clipped_[static_cast<std::size_t>(b)];
                 i = begin + nb * T::qk;
                 if (i == end) {

@@ -610,6 +610,18 @@ bool has_bounds_path(DType type) {
     return use_avx512() && (type == DType::GGML_Q8_0 || type == DType::GGML_Q4_0 || type == DType::GGML_Q4_1 || type == DType::GGML_Q5_0);
 }
 
+bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::dequantize_q4_k_blocks_avx512(b, nb, y, codes);
+    return true;
+}
+
+bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::dequantize_q6_k_blocks_avx512(b, nb, y, codes);
+    return true;
+}
+
 std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_t nblocks, std::uint8_t* out, BlockBoundsArgs& bounds) {
     if (!use_avx512() || reinterpret_cast<std::uintptr_t>(out) % alignof(BlockQ4_0) != 0) return 0;  // all four: 2-byte aligned
     static_assert(alignof(BlockQ8_0) == alignof(BlockQ4_0) && alignof(BlockQ4_1) == alignof(BlockQ4_0) &&

@@ -76,4 +76,9 @@ std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_
 // Whether quantize_blocks_with_bounds() can take blocks of this type on this CPU.
 bool has_bounds_path(DType type);
 
+// dequantize_block, and block_codes where codes is not null, of nb blocks on the AVX-512 path (the same
+// floats and codes); false, with nothing written, on a CPU without it.
+bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+
 } // namespace ql::ggml

@@ -743,6 +743,77 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
     return steps * 16 * G;
 }
 
+// ---------------------------------------------------------------------------------------- K-quant decoding
+// Values as dequantize_block gives them and codes as block_codes, block by block: the fp16 scales
+// converted by the processor (exact, as half_to_float), each sub-block's factor the reference's single
+// products (Q6_K: d * sc; Q4_K: d * sc and dmin * m), then every value its product (and difference) with
+// the code as a float.
+
+namespace {
+
+inline float half_of(std::uint16_t h) { return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h))); }
+
+// 16 codes (bytes) at c -> 16 floats
+inline __m512 floats_of(const std::uint8_t* c) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c))));
+}
+
+} // namespace
+
+void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    alignas(64) std::uint8_t c[kQK_K];
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    for (std::int64_t k = 0; k < nb; ++k) {
+        const BlockQ4_K& blk = b[k];
+        const float d = half_of(blk.d), dmin = half_of(blk.dmin);
+        const std::uint8_t* q = blk.scales;
+        for (int ch = 0; ch < 4; ++ch) {
+            const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * ch));
+            _mm256_store_si256(reinterpret_cast<__m256i*>(c + 64 * ch), _mm256_and_si256(v, low));
+            _mm256_store_si256(reinterpret_cast<__m256i*>(c + 64 * ch + 32), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
+        }
+        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
+        float* yb = y + k * kQK_K;
+        for (int j = 0; j < kQK_K / 32; ++j) {
+            // scale_min_k4: 6-bit scale and min of sub-block j
+            const int sc = j < 4 ? (q[j] & 63) : ((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+            const int m = j < 4 ? (q[j + 4] & 63) : ((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+            const __m512 d1 = set1(d * static_cast<float>(sc)), m1 = set1(dmin * static_cast<float>(m));
+            for (int h = 0; h < 2; ++h)
+                _mm512_storeu_ps(yb + 32 * j + 16 * h, _mm512_sub_ps(_mm512_mul_ps(d1, floats_of(c + 32 * j + 16 * h)), m1));
+        }
+    }
+}
+
+void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float f[kQK_K / 16];
+    const __m256i low = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
+    for (std::int64_t k = 0; k < nb; ++k) {
+        const BlockQ6_K& blk = b[k];
+        const __m512 sc = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales))));
+        _mm512_store_ps(f, _mm512_mul_ps(set1(half_of(blk.d)), sc));  // d * sc per sub-block
+        for (int h = 0; h < 2; ++h) {
+            // per 128 values: value l and l + 64 in the nibbles of ql[l], l + 32 and l + 96 in those of
+            // ql[l + 32], their upper two bits in qh[l] (bits 0-1, 4-5 and 2-3, 6-7)
+            const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h));
+            const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h + 32));
+            const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h));
+            auto upper = [&](int shift) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, shift), two), 4); };
+            std::uint8_t* o = c + 128 * h;
+            _mm256_store_si256(reinterpret_cast<__m256i*>(o), _mm256_or_si256(_mm256_and_si256(ql0, low), upper(0)));
+            _mm256_store_si256(reinterpret_cast<__m256i*>(o + 32), _mm256_or_si256(_mm256_and_si256(ql1, low), upper(2)));
+            _mm256_store_si256(reinterpret_cast<__m256i*>(o + 64), _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low), upper(4)));
+            _mm256_store_si256(reinterpret_cast<__m256i*>(o + 96), _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low), upper(6)));
+        }
+        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
+        float* yb = y + k * kQK_K;
+        const __m512 off = set1(32.0f);
+        for (int j = 0; j < kQK_K / 16; ++j)  // (code - 32) as a float, exact
+            _mm512_storeu_ps(yb + 16 * j, _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), off)));
+    }
+}
+
 std::int64_t quantize_q8_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ8_0* y, BlockBoundsArgs* bounds) {
     return bounds ? quantize_small_avx512<Small::Q8_0, true>(x, nblocks, y, bounds) : quantize_small_avx512<Small::Q8_0, false>(x, nblocks, y, nullptr);
 }
@@ -768,6 +839,8 @@ std::int64_t quantize_q8_0_blocks_avx512(const float*, std::int64_t, BlockQ8_0*,
 std::int64_t quantize_q4_0_blocks_avx512(const float*, std::int64_t, BlockQ4_0*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q4_1_blocks_avx512(const float*, std::int64_t, BlockQ4_1*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q5_0_blocks_avx512(const float*, std::int64_t, BlockQ5_0*, BlockBoundsArgs*) { return 0; }
+void dequantize_q4_k_blocks_avx512(const BlockQ4_K*, std::int64_t, float*, std::int8_t*) {}
+void dequantize_q6_k_blocks_avx512(const BlockQ6_K*, std::int64_t, float*, std::int8_t*) {}
 } // namespace ql::ggml::detail
 
 #endif

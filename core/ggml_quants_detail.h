@@ -32,6 +32,9 @@ std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, B
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+// dequantize_block and block_codes (codes may be null) of nb blocks.
+void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 
 // The scalar tails of the reference (ggml_quants.cpp). finish_* = everything after the sub-block scale
 // search; the pieces: *_scales stores the block's scales and gives each sub-block's requantization

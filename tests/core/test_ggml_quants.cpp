@@ -204,6 +204,27 @@ std::int64_t check_bounds_path(std::int64_t (*path)(const float*, std::int64_t, 
 
 } // namespace
 
+template <class B>
+void checkFastDecode() {
+    constexpr int nb = 4000;
+    std::vector<B> blocks(nb);
+    ql::Rng rng(23);
+    auto* p = reinterpret_cast<std::uint8_t*>(blocks.data());
+    for (std::size_t i = 0; i < sizeof(B) * nb; ++i) p[i] = static_cast<std::uint8_t>(rng.next_u64());
+    std::vector<float> y(static_cast<std::size_t>(nb) * 256), yf(y.size());
+    std::vector<std::int8_t> c(y.size()), cf(y.size());
+    for (int k = 0; k < nb; ++k) {
+        gg::dequantize_block(blocks[static_cast<std::size_t>(k)], y.data() + 256 * k);
+        gg::block_codes(blocks[static_cast<std::size_t>(k)], c.data() + 256 * k);
+    }
+    if (!gg::dequantize_blocks_fast(blocks.data(), nb, yf.data(), cf.data())) QSKIP("no AVX-512 on this CPU");
+    for (std::size_t i = 0; i < y.size(); ++i) QVERIFY2((std::isnan(y[i]) && std::isnan(yf[i])) || same_bits(y[i], yf[i]), "value differs");
+    QVERIFY(c == cf);
+    std::vector<float> yv(y.size());  // values alone
+    QVERIFY(gg::dequantize_blocks_fast(blocks.data(), nb, yv.data(), nullptr));
+    QVERIFY(std::memcmp(yv.data(), yf.data(), yv.size() * sizeof(float)) == 0);
+}
+
 class TestGgmlQuants : public QObject {
     Q_OBJECT
 private slots:
@@ -524,6 +545,13 @@ private slots:
         gg::quantize_row_ref(type, x.data(), n, a.data());
         gg::quantize_row(type, x.data(), n, b.data());
         QVERIFY(a == b);
+    }
+
+    // The AVX-512 K-quant decoders give dequantize_block's floats and block_codes' codes, for blocks of
+    // any bytes (every fp16 scale, every packed code); skips without AVX-512.
+    void fastDecodeMatchesBlocks() {
+        checkFastDecode<gg::BlockQ4_K>();
+        checkFastDecode<gg::BlockQ6_K>();
     }
 
     void rejectsOtherTypes() {
