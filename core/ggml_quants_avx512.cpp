@@ -61,11 +61,53 @@ inline __m512i nearest_int_clamped(__m512 v, int lo, int hi) {
     return _mm512_min_epi32(_mm512_max_epi32(i, _mm512_set1_epi32(lo)), _mm512_set1_epi32(hi));
 }
 
-// Lane j of out[l] = x[j * stride + l], l = 0..N-1.
+// Asks for the `bytes` bytes at p (a whole number of 64-byte lines) ahead of their use: a step of the
+// searches takes several thousand cycles, far longer than a line takes to come from memory, so one
+// step's lead hides it (the gathers below otherwise wait on every line). A prefetch past the end of the
+// values does not fault.
+inline void prefetch_ahead(const float* p, int bytes) {
+    for (int o = 0; o < bytes; o += 64) _mm_prefetch(reinterpret_cast<const char*>(p) + o, _MM_HINT_T0);
+}
+
+// out[c] = column c of the 16 x 16 floats r[0..15] (lane j of out[c] = r[j] lane c): pairs of rows
+// interleaved, then pairs of pairs, then 128-bit quarters twice (64 shuffles, where 16 gathers cost
+// several times more).
+inline void transpose16(const __m512* r, __m512* out) {
+    __m512 t[16], u[16], v[16];
+    for (int q = 0; q < 8; ++q) {
+        t[2 * q] = _mm512_unpacklo_ps(r[2 * q], r[2 * q + 1]);      // per quarter: a0 b0 a1 b1
+        t[2 * q + 1] = _mm512_unpackhi_ps(r[2 * q], r[2 * q + 1]);  // a2 b2 a3 b3
+    }
+    for (int q = 0; q < 4; ++q) {  // u[4q + k], quarter m: rows 4q..4q+3 of column 4m + k
+        const __m512d a = _mm512_castps_pd(t[4 * q]), b = _mm512_castps_pd(t[4 * q + 1]);
+        const __m512d c = _mm512_castps_pd(t[4 * q + 2]), d = _mm512_castps_pd(t[4 * q + 3]);
+        u[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        u[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        u[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        u[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int k = 0; k < 4; ++k)
+        for (int h = 0; h < 2; ++h) {  // rows 8h..8h+7: columns k, k + 8 (0x88) and k + 4, k + 12 (0xDD)
+            v[8 * h + k] = _mm512_shuffle_f32x4(u[8 * h + k], u[8 * h + 4 + k], 0x88);
+            v[8 * h + 4 + k] = _mm512_shuffle_f32x4(u[8 * h + k], u[8 * h + 4 + k], 0xDD);
+        }
+    for (int k = 0; k < 4; ++k) {
+        out[k] = _mm512_shuffle_f32x4(v[k], v[8 + k], 0x88);
+        out[k + 8] = _mm512_shuffle_f32x4(v[k], v[8 + k], 0xDD);
+        out[k + 4] = _mm512_shuffle_f32x4(v[4 + k], v[12 + k], 0x88);
+        out[k + 12] = _mm512_shuffle_f32x4(v[4 + k], v[12 + k], 0xDD);
+    }
+}
+
+// Lane j of out[l] = x[j * N + l], l = 0..N-1 (16 consecutive runs of N values, N = 16 or 32).
 template <int N>
-inline void transpose_in(const float* x, int stride, __m512* out) {
-    const __m512i idx = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), _mm512_set1_epi32(stride));
-    for (int l = 0; l < N; ++l) out[l] = _mm512_i32gather_ps(idx, x + l, 4);
+inline void transpose_in(const float* x, __m512* out) {
+    static_assert(N == 16 || N == 32);
+    for (int c = 0; c < N; c += 16) {
+        __m512 r[16];
+        for (int j = 0; j < 16; ++j) r[j] = _mm512_loadu_ps(x + j * N + c);
+        transpose16(r, out + c);
+    }
 }
 
 // make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in G groups of 16 lanes,
@@ -650,8 +692,9 @@ std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, B
     alignas(64) std::uint8_t L[kQK_K];
     for (std::int64_t p = 0; p < steps; ++p) {
         const float* xp = x + p * per * kQK_K;
+        prefetch_ahead(xp + per * kQK_K, per * kQK_K * 4);
         for (int g = 0; g < G; ++g) {
-            transpose_in<32>(xp + g * 2 * kQK_K, 32, X[g]);  // lane j = sub-block j of the group's two super-blocks
+            transpose_in<32>(xp + g * 2 * kQK_K, X[g]);  // lane j = sub-block j of the group's two super-blocks
             __m512 sum_x2 = _mm512_setzero_ps();
             for (int l = 0; l < 32; ++l) sum_x2 = _mm512_add_ps(sum_x2, _mm512_mul_ps(X[g][l], X[g][l]));
             const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
@@ -694,7 +737,8 @@ std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, B
     alignas(64) std::uint8_t Lb[16][16];  // the search's codes: Lb[l][lane]
     alignas(64) std::int8_t L[kQK_K];
     for (std::int64_t p = 0; p < steps; ++p) {
-        for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, 16, X[g]);  // lane j = sub-block j
+        prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
+        for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);  // lane j = sub-block j
         make_qx_q6k_lanes<G>(X, Lf, sc);
         for (int g = 0; g < G; ++g) {
             const float* xb = x + (p * G + g) * kQK_K;
@@ -726,7 +770,8 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
     alignas(64) float d[G][16];
     for (std::int64_t p = 0; p < steps; ++p) {
         const float* xp = x + p * 16 * G * kQK4_NL;
-        for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 16 * kQK4_NL, kQK4_NL, X[g]);  // lane j = block 16 g + j
+        prefetch_ahead(xp + 16 * G * kQK4_NL, 16 * G * kQK4_NL * 4);
+        for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 16 * kQK4_NL, X[g]);  // lane j = block 16 g + j
         iq4nl_scale_lanes<G>(X, T, dv);
         for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         // finish_iq4_nl per block: fp16 d, every code from the unrounded scale, id = d ? 1 / d : 0
