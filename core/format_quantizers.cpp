@@ -574,7 +574,10 @@ public:
         static const auto layout = decode_layout<B>();
         // The formats quantized with their bounds in one go spend about as long per block as the values
         // take to come from memory: each thread takes one long run of tasks, which the prefetchers follow.
-        const bool streaming = whole && ggml::has_bounds_path(type_);
+        // (Not the formats with a scale search, Q4_K, Q6_K and IQ4_NL: they spend far longer per block than
+        // that, and small grabs keep the threads evenly loaded.)
+        const bool searched = type_ == DType::GGML_Q4_K || type_ == DType::GGML_Q6_K || type_ == DType::GGML_IQ4_NL;
+        const bool streaming = whole && ggml::has_bounds_path(type_) && !searched;
         const int threads = omp_get_max_threads();
         const std::int64_t grab = streaming ? std::max<std::int64_t>(1, (ntasks + threads - 1) / threads) : 4;
 #pragma omp parallel reduction(min : lo) reduction(max : hi, err)

@@ -682,7 +682,144 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
 
 bool ggml_quants_avx512_compiled() { return true; }
 
-std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) {
+namespace {
+
+// ------------------------------------------------------------------------------ K-quant and IQ4_NL blocks
+// Decoding (values as dequantize_block gives them, codes as block_codes): the fp16 scales converted by the
+// processor (exact, as half_to_float), each sub-block's factor the reference's single products (Q6_K:
+// d * sc; Q4_K: d * sc and dmin * m; IQ4_NL: d), then every value its product (and difference) with the
+// code (IQ4_NL: the code's level) as a float.
+// With bounds, the quantizers fold each block's figures (BlockBoundsArgs) in as they store it, from the
+// block as stored: its values decoded as above, and each sub-block's grid reach as the analysis works it
+// out from the dequantizer's levels (first two and last two: a0 = level(qmin), a1, z1, z0 = level(qmax)).
+// They stop before a block whose fp16 scale (or min) is not finite, whose levels the analysis' scalar
+// path works out.
+
+inline float half_of(std::uint16_t h) { return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h))); }
+inline bool finite(float f) { return __builtin_isfinite(f); }
+
+// 16 codes (bytes) at c -> 16 floats
+inline __m512 floats_of(const std::uint8_t* c) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c))));
+}
+
+// Q4_K: the 256 codes and the factors d1 = d * sc, m1 = dmin * m of the 8 sub-blocks (value = d1 q - m1).
+inline void q4_k_unpack(const BlockQ4_K& blk, std::uint8_t* c, float* d1, float* m1) {
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    const float d = half_of(blk.d), dmin = half_of(blk.dmin);
+    const std::uint8_t* q = blk.scales;
+    for (int ch = 0; ch < 4; ++ch) {  // per 64 values: 32 bytes, low nibbles first
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * ch));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 64 * ch), _mm256_and_si256(v, low));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 64 * ch + 32), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
+    }
+    for (int j = 0; j < kQK_K / 32; ++j) {  // scale_min_k4: 6-bit scale and min of sub-block j
+        const int sc = j < 4 ? (q[j] & 63) : ((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        const int m = j < 4 ? (q[j + 4] & 63) : ((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+        d1[j] = d * static_cast<float>(sc);
+        m1[j] = dmin * static_cast<float>(m);
+    }
+}
+
+// Q6_K: the 256 codes (0..63, value = f (code - 32)) and the factors f = d * sc of the 16 sub-blocks.
+inline void q6_k_unpack(const BlockQ6_K& blk, std::uint8_t* c, float* f) {
+    const __m256i low = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
+    const __m512 sc = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales))));
+    _mm512_storeu_ps(f, _mm512_mul_ps(set1(half_of(blk.d)), sc));
+    for (int h = 0; h < 2; ++h) {
+        // per 128 values: value l and l + 64 in the nibbles of ql[l], l + 32 and l + 96 in those of
+        // ql[l + 32], their upper two bits in qh[l] (bits 0-1, 4-5 and 2-3, 6-7)
+        const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h));
+        const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h + 32));
+        const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h));
+        auto upper = [&](int shift) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, shift), two), 4); };
+        std::uint8_t* o = c + 128 * h;
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_or_si256(_mm256_and_si256(ql0, low), upper(0)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 32), _mm256_or_si256(_mm256_and_si256(ql1, low), upper(2)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 64), _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low), upper(4)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 96), _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low), upper(6)));
+    }
+}
+
+// Q6_K values of sub-block j (16 of them): f[j] (code - 32), code - 32 exact as a float.
+inline __m512 q6_k_values(const std::uint8_t* c, const float* f, int j) {
+    return _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(32.0f)));
+}
+// Q4_K values of 16 codes at c with the sub-block's d1, m1.
+inline __m512 q4_k_values(const std::uint8_t* c, float d1, float m1) { return _mm512_sub_ps(_mm512_mul_ps(set1(d1), floats_of(c)), set1(m1)); }
+
+// The reach of a grid from its levels a0 = level(qmin), a1, z1, z0 = level(qmax), as the analysis works
+// it out: below the lowest level by half its gap, above the highest by half its; none when a0 == z0.
+inline void reach_of(__m512 a0, __m512 a1, __m512 z1, __m512 z0, __m512& lo, __m512& hi) {
+    const __m512 half = set1(0.5f);
+    const __mmask16 flat = QL_CMP(a0, z0, _CMP_EQ_OQ), up = QL_CMP(a0, z0, _CMP_LT_OQ);
+    const __m512 lo_up = _mm512_sub_ps(a0, _mm512_mul_ps(_mm512_sub_ps(a1, a0), half));
+    const __m512 hi_up = _mm512_add_ps(z0, _mm512_mul_ps(_mm512_sub_ps(z0, z1), half));
+    const __m512 lo_down = _mm512_sub_ps(z0, _mm512_mul_ps(_mm512_sub_ps(z1, z0), half));
+    const __m512 hi_down = _mm512_add_ps(a0, _mm512_mul_ps(_mm512_sub_ps(a0, a1), half));
+    lo = sel(flat, set1(-__builtin_inff()), sel(up, lo_up, lo_down));
+    hi = sel(flat, set1(__builtin_inff()), sel(up, hi_up, hi_down));
+}
+
+// The figures folded in so far: smallest and largest value, largest |value - x| (finite values only, so
+// the order of min and max does not matter).
+struct Figures {
+    __m512 lo = set1(__builtin_inff()), hi = set1(-__builtin_inff()), err = _mm512_setzero_ps();
+    // 16 values x and their dequantized values y; returns how many x lie outside [elo, ehi]
+    unsigned add(__m512 x, __m512 y, __m512 elo, __m512 ehi) {
+        lo = _mm512_min_ps(lo, y);
+        hi = _mm512_max_ps(hi, y);
+        err = _mm512_max_ps(err, _mm512_abs_ps(_mm512_sub_ps(y, x)));
+        return static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(QL_CMP(x, elo, _CMP_LT_OQ) | QL_CMP(x, ehi, _CMP_GT_OQ))));
+    }
+    void fold(BlockBoundsArgs& bb) const {
+        const float l = _mm512_reduce_min_ps(lo), h = _mm512_reduce_max_ps(hi), e = _mm512_reduce_max_ps(err);
+        bb.lo = bb.lo < l ? bb.lo : l;
+        bb.hi = bb.hi > h ? bb.hi : h;
+        bb.err = bb.err > e ? bb.err : e;
+    }
+};
+
+// One stored block's figures; false (nothing folded) when its scales are not finite.
+inline bool q4_k_figures(const BlockQ4_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    if (!finite(half_of(blk.d)) || !finite(half_of(blk.dmin))) return false;
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float d1[16] = {}, m1[16] = {}, elo[16], ehi[16];
+    q4_k_unpack(blk, c, d1, m1);
+    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);  // lanes 0-7: the sub-blocks
+    auto level = [&](float q) { return _mm512_sub_ps(_mm512_mul_ps(vd, set1(q)), vm); };  // d1 q - m1
+    __m512 lo, hi;
+    reach_of(level(0.0f), level(1.0f), level(14.0f), level(15.0f), lo, hi);
+    _mm512_store_ps(elo, lo);
+    _mm512_store_ps(ehi, hi);
+    unsigned clip = 0;
+    for (int j = 0; j < kQK_K / 32; ++j)
+        for (int k = 0; k < 2; ++k)
+            clip += fig.add(_mm512_loadu_ps(xb + 32 * j + 16 * k), q4_k_values(c + 32 * j + 16 * k, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
+    clipped = clip;
+    return true;
+}
+
+inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    if (!finite(half_of(blk.d))) return false;
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float f[16], elo[16], ehi[16];
+    q6_k_unpack(blk, c, f);
+    const __m512 vf = _mm512_load_ps(f);
+    auto level = [&](float q) { return _mm512_mul_ps(vf, set1(q - 32.0f)); };  // f (q - 32)
+    __m512 lo, hi;
+    reach_of(level(0.0f), level(1.0f), level(62.0f), level(63.0f), lo, hi);
+    _mm512_store_ps(elo, lo);
+    _mm512_store_ps(ehi, hi);
+    unsigned clip = 0;
+    for (int j = 0; j < kQK_K / 16; ++j) clip += fig.add(_mm512_loadu_ps(xb + 16 * j), q6_k_values(c, f, j), set1(elo[j]), set1(ehi[j]));
+    clipped = clip;
+    return true;
+}
+
+template <bool Bounds>
+std::int64_t q4_k_blocks(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs* bb) {
+    Figures fig;
     constexpr int G = kQ4kGroups;
     constexpr int per = 2 * G;  // super-blocks per step: two per group of 16 lanes
     const std::int64_t steps = nblocks / per;
@@ -724,12 +861,21 @@ std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, B
                 }
             }
             q4_k_pack(L, blk);
+            if constexpr (Bounds) {
+                if (!q4_k_figures(blk, xb, fig, bb->clipped[p * per + h])) {
+                    fig.fold(*bb);
+                    return p * per + h;
+                }
+            }
         }
     }
+    if constexpr (Bounds) fig.fold(*bb);
     return steps * per;
 }
 
-std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) {
+template <bool Bounds>
+std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs* bb) {
+    Figures fig;
     constexpr int G = kQ6kGroups;  // super-blocks per step, one per group of 16 lanes
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], Lf[G][16], sc[G];
@@ -745,24 +891,35 @@ std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, B
             BlockQ6_K& blk = y[p * G + g];
             _mm512_store_ps(scales, sc[g]);
             float d[kQK_K / 16];
-            if (!q6_k_scales(scales, blk, d)) continue;
-            for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
-            for (int j = 0; j < kQK_K / 16; ++j) {
-                if (d[j] == 0.0f) {  // the search's codes stay
-                    for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
-                    continue;
+            const bool scaled = q6_k_scales(scales, blk, d);
+            if (scaled) {  // (else the block is all zero)
+                for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
+                for (int j = 0; j < kQK_K / 16; ++j) {
+                    if (d[j] == 0.0f) {  // the search's codes stay
+                        for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
+                        continue;
+                    }
+                    const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
+                    const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -32, 31), _mm512_set1_epi32(32));
+                    _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
                 }
-                const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
-                const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -32, 31), _mm512_set1_epi32(32));
-                _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
+                q6_k_pack(L, blk);
             }
-            q6_k_pack(L, blk);
+            if constexpr (Bounds) {
+                if (!q6_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
+                    fig.fold(*bb);
+                    return p * G + g;
+                }
+            }
         }
     }
+    if constexpr (Bounds) fig.fold(*bb);
     return steps * G;
 }
 
-std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) {
+template <bool Bounds>
+std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y, BlockBoundsArgs* bb) {
+    Figures fig;
     constexpr int G = kIq4nlGroups;  // 16 blocks per group
     const Iq4Tables T = make_iq4_tables();
     const std::int64_t steps = nblocks / (16 * G);
@@ -780,82 +937,63 @@ std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks,
             const float* xb = xp + j * kQK4_NL;
             const float id = iq4_nl_scale(d[j / 16][j % 16], blk);
             const __m512 id2 = set1(id + id);
-            const __m512i lo = iq4_index_any(id2, _mm512_loadu_ps(xb), T);
-            const __m512i hi = iq4_index_any(id2, _mm512_loadu_ps(xb + 16), T);
+            const __m512 x0 = _mm512_loadu_ps(xb), x1 = _mm512_loadu_ps(xb + 16);
+            const __m512i lo = iq4_index_any(id2, x0, T);
+            const __m512i hi = iq4_index_any(id2, x1, T);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
+            if constexpr (Bounds) {
+                const float dd = half_of(blk.d);  // value = d * level(code)
+                if (!finite(dd)) {
+                    fig.fold(*bb);
+                    return p * 16 * G + j;
+                }
+                const __m512 vd = set1(dd);
+                __m512 elo, ehi;
+                reach_of(_mm512_mul_ps(vd, set1(-127.0f)), _mm512_mul_ps(vd, set1(-104.0f)), _mm512_mul_ps(vd, set1(89.0f)),
+                         _mm512_mul_ps(vd, set1(113.0f)), elo, ehi);
+                bb->clipped[p * 16 * G + j] = fig.add(x0, _mm512_mul_ps(vd, _mm512_permutexvar_ps(lo, T.values)), elo, ehi) +
+                                              fig.add(x1, _mm512_mul_ps(vd, _mm512_permutexvar_ps(hi, T.values)), elo, ehi);
+            }
         }
     }
+    if constexpr (Bounds) fig.fold(*bb);
     return steps * 16 * G;
-}
-
-// ---------------------------------------------------------------------------------------- K-quant decoding
-// Values as dequantize_block gives them and codes as block_codes, block by block: the fp16 scales
-// converted by the processor (exact, as half_to_float), each sub-block's factor the reference's single
-// products (Q6_K: d * sc; Q4_K: d * sc and dmin * m), then every value its product (and difference) with
-// the code as a float.
-
-namespace {
-
-inline float half_of(std::uint16_t h) { return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h))); }
-
-// 16 codes (bytes) at c -> 16 floats
-inline __m512 floats_of(const std::uint8_t* c) {
-    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c))));
 }
 
 } // namespace
 
+std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return q4_k_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) { return q6_k_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) { return iq4_nl_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds) {
+    return q4_k_blocks<true>(x, nblocks, y, &bounds);
+}
+std::int64_t quantize_q6_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs& bounds) {
+    return q6_k_blocks<true>(x, nblocks, y, &bounds);
+}
+std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y, BlockBoundsArgs& bounds) {
+    return iq4_nl_blocks<true>(x, nblocks, y, &bounds);
+}
+
 void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
     alignas(64) std::uint8_t c[kQK_K];
-    const __m256i low = _mm256_set1_epi8(0x0F);
+    alignas(64) float d1[kQK_K / 32], m1[kQK_K / 32];
     for (std::int64_t k = 0; k < nb; ++k) {
-        const BlockQ4_K& blk = b[k];
-        const float d = half_of(blk.d), dmin = half_of(blk.dmin);
-        const std::uint8_t* q = blk.scales;
-        for (int ch = 0; ch < 4; ++ch) {
-            const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * ch));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(c + 64 * ch), _mm256_and_si256(v, low));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(c + 64 * ch + 32), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
-        }
+        q4_k_unpack(b[k], c, d1, m1);
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
-        for (int j = 0; j < kQK_K / 32; ++j) {
-            // scale_min_k4: 6-bit scale and min of sub-block j
-            const int sc = j < 4 ? (q[j] & 63) : ((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
-            const int m = j < 4 ? (q[j + 4] & 63) : ((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
-            const __m512 d1 = set1(d * static_cast<float>(sc)), m1 = set1(dmin * static_cast<float>(m));
-            for (int h = 0; h < 2; ++h)
-                _mm512_storeu_ps(yb + 32 * j + 16 * h, _mm512_sub_ps(_mm512_mul_ps(d1, floats_of(c + 32 * j + 16 * h)), m1));
-        }
+        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j / 2], m1[j / 2]));
     }
 }
 
 void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
     alignas(64) std::uint8_t c[kQK_K];
     alignas(64) float f[kQK_K / 16];
-    const __m256i low = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
     for (std::int64_t k = 0; k < nb; ++k) {
-        const BlockQ6_K& blk = b[k];
-        const __m512 sc = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales))));
-        _mm512_store_ps(f, _mm512_mul_ps(set1(half_of(blk.d)), sc));  // d * sc per sub-block
-        for (int h = 0; h < 2; ++h) {
-            // per 128 values: value l and l + 64 in the nibbles of ql[l], l + 32 and l + 96 in those of
-            // ql[l + 32], their upper two bits in qh[l] (bits 0-1, 4-5 and 2-3, 6-7)
-            const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h));
-            const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h + 32));
-            const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h));
-            auto upper = [&](int shift) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, shift), two), 4); };
-            std::uint8_t* o = c + 128 * h;
-            _mm256_store_si256(reinterpret_cast<__m256i*>(o), _mm256_or_si256(_mm256_and_si256(ql0, low), upper(0)));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(o + 32), _mm256_or_si256(_mm256_and_si256(ql1, low), upper(2)));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(o + 64), _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low), upper(4)));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(o + 96), _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low), upper(6)));
-        }
+        q6_k_unpack(b[k], c, f);
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
-        const __m512 off = set1(32.0f);
-        for (int j = 0; j < kQK_K / 16; ++j)  // (code - 32) as a float, exact
-            _mm512_storeu_ps(yb + 16 * j, _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), off)));
+        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q6_k_values(c, f, j));
     }
 }
 
@@ -880,6 +1018,9 @@ bool ggml_quants_avx512_compiled() { return false; }
 std::int64_t quantize_q4_k_blocks_avx512(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_avx512(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
+std::int64_t quantize_q4_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ4_K*, BlockBoundsArgs&) { return 0; }
+std::int64_t quantize_q6_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ6_K*, BlockBoundsArgs&) { return 0; }
+std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float*, std::int64_t, BlockIQ4_NL*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_q8_0_blocks_avx512(const float*, std::int64_t, BlockQ8_0*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q4_0_blocks_avx512(const float*, std::int64_t, BlockQ4_0*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q4_1_blocks_avx512(const float*, std::int64_t, BlockQ4_1*, BlockBoundsArgs*) { return 0; }

@@ -32,6 +32,11 @@ std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, B
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+// The same, folding the blocks' figures into `bounds` (see quantize_blocks_with_bounds); they stop before a
+// block whose fp16 scale (or min) is not finite and return the blocks done.
+std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds);
+std::int64_t quantize_q6_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs& bounds);
+std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y, BlockBoundsArgs& bounds);
 // dequantize_block and block_codes (codes may be null) of nb blocks.
 void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes);

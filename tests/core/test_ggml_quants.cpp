@@ -204,6 +204,85 @@ std::int64_t check_bounds_path(std::int64_t (*path)(const float*, std::int64_t, 
 
 } // namespace
 
+// The level of code q of sub-block j of a searched format's block (the dequantizer's expression), the
+// code range and the values per sub-block.
+float klevel(const gg::BlockQ4_K& b, int j, int q) {
+    std::uint8_t sc, m;
+    gg::scale_min_k4(j, b.scales, sc, m);
+    return ql::half_to_float(b.d) * static_cast<float>(sc) * static_cast<float>(q) - ql::half_to_float(b.dmin) * static_cast<float>(m);
+}
+float klevel(const gg::BlockQ6_K& b, int j, int q) { return ql::half_to_float(b.d) * static_cast<float>(b.scales[j]) * static_cast<float>(q - 32); }
+float klevel(const gg::BlockIQ4_NL& b, int, int q) { return ql::half_to_float(b.d) * static_cast<float>(gg::iq4nl_value(q)); }
+bool kscales_finite(const gg::BlockQ4_K& b) { return std::isfinite(ql::half_to_float(b.d)) && std::isfinite(ql::half_to_float(b.dmin)); }
+bool kscales_finite(const gg::BlockQ6_K& b) { return std::isfinite(ql::half_to_float(b.d)); }
+bool kscales_finite(const gg::BlockIQ4_NL& b) { return std::isfinite(ql::half_to_float(b.d)); }
+
+// quantize_blocks_with_bounds for Q4_K, Q6_K or IQ4_NL against the reference's blocks and figures worked
+// out here from the dequantized values and each sub-block's sorted levels; returns the blocks it did, -1
+// on a mismatch.
+template <class Block, int QK, int Sub, int QMax, int Step>
+std::int64_t check_searched_bounds(DType type, const std::vector<float>& x) {
+    const std::int64_t nb = static_cast<std::int64_t>(x.size()) / QK;
+    std::vector<Block> out(static_cast<std::size_t>(nb)), ref(out.size());
+    std::vector<std::uint32_t> clipped(out.size(), 12345u);
+    gg::BlockBoundsArgs bb;
+    bb.clipped = clipped.data();
+    bb.lo = std::numeric_limits<float>::infinity();
+    bb.hi = -bb.lo;
+    bb.err = 0.0f;
+    const std::int64_t done = gg::quantize_blocks_with_bounds(type, x.data(), nb, reinterpret_cast<std::uint8_t*>(out.data()), bb);
+    gg::quantize_row_ref(type, x.data(), nb * QK, reinterpret_cast<std::uint8_t*>(ref.data()));
+    if (done < 0 || done > nb) return -1;
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo, err = 0.0f;
+    float y[QK];
+    for (std::int64_t b = 0; b < done; ++b) {
+        const Block& r = ref[static_cast<std::size_t>(b)];
+        if (std::memcmp(&r, &out[static_cast<std::size_t>(b)], sizeof r) != 0) {
+            qWarning("block %lld differs from the reference", static_cast<long long>(b));
+            return -1;
+        }
+        gg::dequantize_block(r, y);
+        std::uint32_t c = 0;
+        for (int j = 0; j < QK / Sub; ++j) {
+            std::vector<float> levels;
+            for (int q = 0; q <= QMax; ++q) levels.push_back(klevel(r, j, q));
+            std::sort(levels.begin(), levels.end());
+            const float l0 = levels[0], l1 = levels[1], m1 = levels[levels.size() - 2], m0 = levels.back();
+            const bool flat = l0 == m0;
+            const float reach_lo = flat ? -std::numeric_limits<float>::infinity() : l0 - (l1 - l0) * 0.5f;
+            const float reach_hi = flat ? std::numeric_limits<float>::infinity() : m0 + (m0 - m1) * 0.5f;
+            for (int k = j * Sub; k < (j + 1) * Sub; ++k) {
+                const float v = x[static_cast<std::size_t>(b * QK + k)];
+                lo = std::min(lo, y[k]);
+                hi = std::max(hi, y[k]);
+                err = std::max(err, std::fabs(y[k] - v));
+                c += (v < reach_lo || v > reach_hi) ? 1u : 0u;
+            }
+        }
+        if (clipped[static_cast<std::size_t>(b)] != c) {
+            qWarning("block %lld: %u clipped, expected %u", static_cast<long long>(b), clipped[static_cast<std::size_t>(b)], c);
+            return -1;
+        }
+    }
+    // it stops only at a block getting a non-finite fp16 scale, or before a step (Step blocks) holding a
+    // non-finite value, or in its last step
+    if (done < nb - nb % Step) {
+        bool reason = !kscales_finite(ref[static_cast<std::size_t>(done)]);
+        for (std::int64_t b = done; b < done + Step; ++b) reason = reason || !is_finite_block(x.data() + b * QK, QK);
+        if (!reason) {
+            qWarning("the path stopped at block %lld without a reason", static_cast<long long>(done));
+            return -1;
+        }
+    }
+    if (done > 0 && !((same_bits(lo, bb.lo) || (lo == 0.0f && bb.lo == 0.0f)) && (same_bits(hi, bb.hi) || (hi == 0.0f && bb.hi == 0.0f)) &&
+                      same_bits(err, bb.err))) {
+        qWarning("figures %g %g %g, expected %g %g %g", static_cast<double>(bb.lo), static_cast<double>(bb.hi), static_cast<double>(bb.err),
+                 static_cast<double>(lo), static_cast<double>(hi), static_cast<double>(err));
+        return -1;
+    }
+    return done;
+}
+
 template <class B>
 void checkFastDecode() {
     constexpr int nb = 4000;
@@ -552,6 +631,40 @@ private slots:
     void fastDecodeMatchesBlocks() {
         checkFastDecode<gg::BlockQ4_K>();
         checkFastDecode<gg::BlockQ6_K>();
+    }
+
+    // Q4_K, Q6_K and IQ4_NL quantized with their figures (the analysis' entry point): the reference's
+    // blocks, and the figures of their dequantized values and sub-block grids.
+    void searchedBoundsMatchReference_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<BlockData>("kind");
+        const std::pair<BlockData, const char*> kinds[] = {
+            {BlockData::Normal, "normal"}, {BlockData::HeavyTails, "heavy tails"}, {BlockData::Constant, "constant"},
+            {BlockData::AllZero, "all zero"}, {BlockData::Tiny, "tiny"}, {BlockData::Mixed, "mixed"}, {BlockData::Integers, "integers"},
+            {BlockData::Huge, "huge"}, {BlockData::Subnormal, "subnormal"}, {BlockData::Signs, "signs"}, {BlockData::NonFinite, "non-finite"}};
+        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL})
+            for (const auto& [kind, name] : kinds) {
+                const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
+                QTest::newRow(row.constData()) << t << kind;
+            }
+    }
+    void searchedBoundsMatchReference() {
+        QFETCH(DType, type);
+        QFETCH(BlockData, kind);
+        if (!gg::has_bounds_path(type)) QSKIP("no AVX-512 on this CPU");
+        const std::vector<float> x = block_data(kind, 41, 29);
+        std::int64_t done = 0;
+        switch (type) {
+        case DType::GGML_Q4_K: done = check_searched_bounds<gg::BlockQ4_K, 256, 32, 15, 4>(type, x); break;
+        case DType::GGML_Q6_K: done = check_searched_bounds<gg::BlockQ6_K, 256, 16, 63, 2>(type, x); break;
+        default: done = check_searched_bounds<gg::BlockIQ4_NL, 32, 32, 15, 32>(type, x); break;
+        }
+        // Q4_K's vector searches (AVX2 and AVX-512 alike, so quantize_row too) differ from the reference on
+        // sub-blocks of float subnormals (known, not from this path: pathsMatchReference does not try them).
+        if (type == DType::GGML_Q4_K && kind == BlockData::Subnormal)
+            QEXPECT_FAIL("", "Q4_K vector searches differ from the reference on float-subnormal sub-blocks (known, see comment)", Continue);
+        QVERIFY(done >= 0);
+        if (kind == BlockData::Normal) QVERIFY(done > 0);
     }
 
     void rejectsOtherTypes() {
