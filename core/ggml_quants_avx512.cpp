@@ -110,6 +110,12 @@ inline void transpose_in(const float* x, __m512* out) {
     }
 }
 
+// The iscale the codes are worked out with: an infinite iscale (a sub-block whose range is below
+// nmax / FLT_MAX: float subnormals) makes every product iscale (x - min) +inf or NaN, which ggml's
+// nearest_int and clamp turn into code 0 where the processor's rounding and clamp give nmax (+inf); iscale
+// 0 gives code 0 here. (A NaN iscale is a lane that returns early.)
+inline __m512 code_scale(__m512 iscale) { return _mm512_maskz_mov_ps(QL_CMP(iscale, set1(__builtin_inff()), _CMP_NEQ_UQ), iscale); }
+
 // make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in G groups of 16 lanes,
 // the groups interleaved so that their running sums (each a chain of dependent additions) overlap.
 // Lf: the codes as floats.
@@ -144,6 +150,7 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
         live[g] = static_cast<__mmask16>(~QL_CMP(max[g], min[g], _CMP_EQ_OQ));
         iscale[g] = _mm512_div_ps(set1(static_cast<float>(nmax)), _mm512_sub_ps(max[g], min[g]));
         scale[g] = _mm512_div_ps(set1(1.0f), iscale[g]);
+        iscale[g] = code_scale(iscale[g]);
         best_error[g] = zero;
         code_iscale[g] = iscale[g];
         code_min[g] = min[g];
@@ -166,7 +173,7 @@ void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*
         bool unclamped = true;
         for (int g = 0; g < G; ++g) {
             const __m512 range = _mm512_sub_ps(max[g], min[g]);
-            iscale[g] = _mm512_div_ps(set1(num), range);
+            iscale[g] = code_scale(_mm512_div_ps(set1(num), range));
             sum_l[g] = sum_l2[g] = sum_xl[g] = zero;
             const __mmask16 inside = QL_CMP(_mm512_mul_ps(iscale[g], range), set1(nmax + 0.5f), _CMP_LT_OQ) &
                                      QL_CMP(_mm512_mul_ps(iscale[g], _mm512_sub_ps(lowest[g], min[g])), set1(-0.5f), _CMP_GE_OQ);

@@ -53,6 +53,14 @@ inline void transpose_in(const float* x, std::int64_t stride, __m256* out) {
     for (int l = 0; l < N; ++l) out[l] = _mm256_load_ps(t[l]);
 }
 
+// The iscale the codes are worked out with: an infinite iscale (a sub-block whose range is below
+// nmax / FLT_MAX: float subnormals) makes every product iscale (x - min) +inf or NaN, which ggml's
+// nearest_int and clamp turn into code 0 where rounding and clamping here give nmax (+inf); iscale 0 gives
+// code 0. (A NaN iscale is a lane that returns early.)
+inline __m256 code_scale(__m256 iscale) {
+    return _mm256_and_ps(iscale, _mm256_cmp_ps(iscale, _mm256_set1_ps(__builtin_inff()), _CMP_NEQ_UQ));
+}
+
 // make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in 8 lanes.
 void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& scale_out, __m256& the_min_out) {
     constexpr int n = 32, nmax = 15, nstep = 20;
@@ -71,6 +79,7 @@ void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& s
     const __m256 flat = _mm256_cmp_ps(max, min, _CMP_EQ_OQ);  // lanes that return early
     __m256 iscale = _mm256_div_ps(_mm256_set1_ps(static_cast<float>(nmax)), _mm256_sub_ps(max, min));
     __m256 scale = _mm256_div_ps(_mm256_set1_ps(1.0f), iscale);
+    iscale = code_scale(iscale);
     __m256 best_error = zero;
     __m256 Lf[n];  // the chosen codes, as floats
     for (int i = 0; i < n; ++i) {
@@ -83,7 +92,7 @@ void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& s
     __m256 Laux[n];
     for (int is = 0; is <= nstep; ++is) {
         const float num = rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax);
-        iscale = _mm256_div_ps(_mm256_set1_ps(num), _mm256_sub_ps(max, min));
+        iscale = code_scale(_mm256_div_ps(_mm256_set1_ps(num), _mm256_sub_ps(max, min)));
         __m256 sum_l = zero, sum_l2 = zero, sum_xl = zero;
         for (int i = 0; i < n; ++i) {
             const __m256 fl = vround_clamped(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min)), 0.0f, static_cast<float>(nmax));
