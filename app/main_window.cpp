@@ -538,6 +538,9 @@ void MainWindow::setCompareAll(bool on) {
     applying_ = false;
     session_ = s;
     if (on) {
+        // the chart the comparison fills comes to the front of its tab group
+        for (QDockWidget* d : chartDocks_)
+            if (d->objectName() == QLatin1String("chart_pareto")) d->raise();
         recompute();
     } else {
         pushInputsToCharts();

@@ -50,11 +50,19 @@ ChartView::ChartView(QWidget* parent) : QCustomPlot(parent) {
 
 void ChartView::setInputs(const ChartInputs& inputs) {
     inputs_ = inputs;
-    rebuild();
+    rebuildPending_ = true;
+    if (!behindTab_) ensureCurrent();
 }
 
 void ChartView::setChartStyle(const ChartStyle& style) {
     style_ = style;
+    rebuildPending_ = true;
+    if (!behindTab_) ensureCurrent();
+}
+
+void ChartView::ensureCurrent() {
+    if (!rebuildPending_) return;
+    rebuildPending_ = false;
     rebuild();
 }
 
@@ -145,6 +153,7 @@ void ChartView::queueReplot() {
 
 void ChartView::setBehindTab(bool behind) {
     behindTab_ = behind;
+    if (!behind) ensureCurrent();  // queues its replot
     if (onScreen() && replotPending_) {
         replotPending_ = false;
         replot(QCustomPlot::rpQueuedReplot);
@@ -219,6 +228,7 @@ void ChartView::contextMenuEvent(QContextMenuEvent* event) {
 }
 
 bool ChartView::exportTo(const QString& path, ExportFormat format, QSize size, int dpi, QString* error) {
+    ensureCurrent();
     if (size.width() <= 0 || size.height() <= 0) size = QSize(std::max(width(), 800), std::max(height(), 500));
     if (size.width() > 20000 || size.height() > 20000) {
         if (error) *error = tr("image size %1x%2 is too large (at most 20000 pixels a side)").arg(size.width()).arg(size.height());

@@ -44,9 +44,13 @@ public:
     virtual QString chartId() const = 0;   // file-name stem, e.g. "weight_distribution"
     virtual QString title() const = 0;     // translated title
 
+    // New inputs or style rebuild the plot at once, except behind a tab (onScreen()), where the
+    // rebuild waits until the tab is chosen, an export, or ensureCurrent().
     void setInputs(const ChartInputs& inputs);
     void setChartStyle(const ChartStyle& style);
     const ChartInputs& inputs() const { return inputs_; }
+    // Rebuilds now if new inputs or a new style wait: the plottables then show the current analysis.
+    void ensureCurrent();
 
     // Writes the chart atomically (QSaveFile). size in pixels (0 = the widget's size, at least
     // 800x500); dpi recorded in PNG/JPG files. Returns false with a message on failure.
@@ -93,6 +97,7 @@ private:
     QCPRange homeX_, homeY_;
     bool haveHome_ = false;
     bool replotPending_ = false;
+    bool rebuildPending_ = false;
     bool behindTab_ = false;
 };
 

@@ -42,7 +42,7 @@ public:
     double longestMs = 0;     // longest single top-level dispatch
     double cpuMs = 0;         // the GUI thread's CPU time in those dispatches
     // dispatch time per (event type, receiver class), summed over every measured update
-    std::map<std::pair<int, const char*>, double> byKind;
+    std::map<std::pair<int, const char*>, std::pair<double, double>> byKind;  // wall ms, CPU ms
     bool notify(QObject* receiver, QEvent* event) override {
         if (!measuring || depth_ > 0) {
             ++depth_;
@@ -59,10 +59,13 @@ public:
         const bool r = QApplication::notify(receiver, event);
         --depth_;
         const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
+        const double cpu = threadCpuMs() - cpu0;
         workMs += ms;
-        cpuMs += threadCpuMs() - cpu0;
+        cpuMs += cpu;
         longestMs = std::max(longestMs, ms);
-        byKind[kind] += ms;
+        auto& k = byKind[kind];
+        k.first += ms;
+        k.second += cpu;
         return r;
     }
     static double threadCpuMs() {
@@ -218,6 +221,7 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
         ui::Session s = ui::Session::defaults();
         s.tensor.generator.shape = {n, n};
         s.configs[1].bits = 4;
+        if (getenv("QL_NOSTAGE")) { s.analysis.layer_sim.enabled = false; s.analysis.forward_diff = false; }
 
         const Tensor t = generate(s.tensor.generator);
         const Timing read = plain_read(t.data(), t.numel(), opt.repeats * 3);
@@ -297,13 +301,14 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
             parts.chop(1);
             if (app && !upd.empty()) {
                 // where the GUI work went: the five largest (event, receiver) kinds, per update
-                std::vector<std::pair<double, QString>> kinds;
-                for (const auto& [k, ms] : app->byKind)
-                    kinds.emplace_back(ms / static_cast<double>(upd.size()), eventName(k.first) + QStringLiteral(" to ") + QString::fromLatin1(k.second));
+                std::vector<std::pair<std::pair<double, double>, QString>> kinds;
+                const auto per = static_cast<double>(upd.size());
+                for (const auto& [k, t] : app->byKind)
+                    kinds.push_back({{t.first / per, t.second / per}, eventName(k.first) + QStringLiteral(" to ") + QString::fromLatin1(k.second)});
                 std::sort(kinds.rbegin(), kinds.rend());
                 QString line;
                 for (std::size_t i = 0; i < std::min<std::size_t>(5, kinds.size()); ++i)
-                    line += QStringLiteral(" %1 %2,").arg(kinds[i].second).arg(kinds[i].first, 0, 'f', 1);
+                    line += QStringLiteral(" %1 %2 (CPU %3),").arg(kinds[i].second).arg(kinds[i].first.first, 0, 'f', 1).arg(kinds[i].first.second, 0, 'f', 1);
                 line.chop(1);
                 std::printf("    GUI work per update, ms:%s\n", line.toLocal8Bit().constData());
             }

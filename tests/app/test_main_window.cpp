@@ -104,6 +104,7 @@ class TestMainWindow : public QObject {
         }
         // SNR chart: some curve holds exactly core's SNR sweep of each configuration.
         ChartView* snr = w_->chart("snr_vs_bits");
+        snr->ensureCurrent();  // behind a tab: it rebuilds when shown
         for (const auto& c : want.configs) {
             QVector<double> sweep;
             for (const auto& p : c.snr_vs_bits) sweep << p.snr_db;
