@@ -8,6 +8,8 @@
 #include <QtConcurrent>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -187,8 +189,9 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         partial(r);
         // A report handed out is shown and never changes: each later part goes into a copy. The
-        // parts run on one thread fewer than the analysis: the GUI thread paints meanwhile.
-        const int threads = std::max(1, omp_get_max_threads() - 1);
+        // window's partial() returns once it has painted the first part, so the later parts take
+        // every thread.
+        const int threads = 0;
         const auto tick = [&](std::size_t, std::size_t) { return progress(1000); };
         auto refine = [&](const auto& add) {
             auto next = std::make_shared<AnalysisReport>(*report);
@@ -214,6 +217,30 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
     r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }
+
+// The hand-over between a job and the GUI thread. Measured on two cores, the later parts running
+// while the GUI thread paints the first made its first chart's replot take several times its CPU
+// time; so the job, having given its first part, waits until the window has painted it (or the job
+// is cancelled, or a generous timeout passes, so that a window that does not paint never holds back
+// the rest), and the later parts then have both cores.
+struct AnalysisRunner::Gate {
+    std::mutex m;
+    std::condition_variable cv;
+    bool open = false;
+    void release() {
+        {
+            std::lock_guard<std::mutex> lock(m);
+            open = true;
+        }
+        cv.notify_all();
+    }
+    void wait(const QPromise<AnalysisResult>& promise) {
+        using namespace std::chrono_literals;
+        const auto deadline = std::chrono::steady_clock::now() + 500ms;
+        std::unique_lock<std::mutex> lock(m);
+        while (!open && !promise.isCanceled() && std::chrono::steady_clock::now() < deadline) cv.wait_for(lock, 5ms);
+    }
+};
 
 AnalysisRunner::AnalysisRunner(QObject* parent) : QObject(parent), accelerator_(gpu::make_accelerator()) {
     qRegisterMetaType<ql::ui::AnalysisResult>();
@@ -259,15 +286,21 @@ void AnalysisRunner::startPending() {
     }
     Accelerator* acc = accelerator_.get();
     partialShown_ = false;
+    gate_ = std::make_shared<Gate>();
     emit started();
-    watcher_.setFuture(QtConcurrent::run([s, cached, acc](QPromise<AnalysisResult>& promise) {
+    watcher_.setFuture(QtConcurrent::run([s, cached, acc, gate = gate_](QPromise<AnalysisResult>& promise) {
         lowerWorkerPriority();
         promise.setProgressRange(0, 1000);
         auto progress = [&promise](int permille) {
             promise.setProgressValue(permille);
             return !promise.isCanceled();
         };
-        promise.addResult(runAnalysisJob(s, cached, acc, progress, [&promise](const AnalysisResult& p) { promise.addResult(p); }));
+        bool first = true;
+        promise.addResult(runAnalysisJob(s, cached, acc, progress, [&](const AnalysisResult& p) {
+            promise.addResult(p);
+            if (first) gate->wait(promise);
+            first = false;
+        }));
     }));
     std::lock_guard<std::mutex> lock(cacheMutex_);
     cachedSource_ = s.tensor;
@@ -291,6 +324,11 @@ void AnalysisRunner::onResultReady(int index) {
     }
     partialShown_ = partial;
     emit finished(r);
+    if (partial && gate_) {
+        // The charts queue their replots (posted calls) while handling finished(); the window's
+        // repaint is posted when those run. Two hops through the event queue land after both.
+        QTimer::singleShot(0, this, [this, gate = gate_] { QTimer::singleShot(0, this, [gate] { gate->release(); }); });
+    }
 }
 
 void AnalysisRunner::onFinished() {

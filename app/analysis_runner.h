@@ -46,7 +46,9 @@ void lowerWorkerPriority();
 // forward differences (report->layers_pending, forward_pending) goes to `partial` first, so the window
 // draws those charts while the layers are simulated; then the result with the layers (forward still
 // pending); the returned result is complete, with the forward products (about 1 GFLOP per
-// configuration on 4096x4096) that fill the table's output-error column.
+// configuration on 4096x4096) that fill the table's output-error column. The first call of `partial`
+// may block until the window has painted that part (the runner's does): the later parts then run
+// on every thread without slowing the painting GUI thread.
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
                               const std::function<bool(int permille)>& progress,
                               const std::function<void(const AnalysisResult&)>& partial = {});
@@ -91,6 +93,10 @@ private:
     QTimer coalesce_;
     std::optional<Session> pending_;
     bool partialShown_ = false;  // the running job's partial result went out through finished()
+    // Opened by the GUI thread once the running job's first part has been painted: the job waits
+    // for it before the later parts (see Gate in analysis_runner.cpp).
+    struct Gate;
+    std::shared_ptr<Gate> gate_;
     std::unique_ptr<Accelerator> accelerator_;
     // tensor cache: the last source and its tensor
     std::mutex cacheMutex_;
