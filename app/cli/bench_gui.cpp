@@ -221,7 +221,6 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
         ui::Session s = ui::Session::defaults();
         s.tensor.generator.shape = {n, n};
         s.configs[1].bits = 4;
-        if (getenv("QL_NOSTAGE")) { s.analysis.layer_sim.enabled = false; s.analysis.forward_diff = false; }
 
         const Tensor t = generate(s.tensor.generator);
         const Timing read = plain_read(t.data(), t.numel(), opt.repeats * 3);
