@@ -36,8 +36,10 @@ public:
     static constexpr std::size_t kPoolLargest = std::size_t(128) << 20;
 
     static LargePool& instance() {
-        static LargePool pool;  // never destroyed before the buffers it hands out
-        return pool;
+        // Never destroyed: static objects that hold large buffers (the analysis memos) may free them
+        // during exit, after any static pool would be gone. What it keeps then goes with the process.
+        static LargePool* const pool = new LargePool;
+        return *pool;
     }
     // A kept buffer of exactly `bytes`, or nullptr.
     void* take(std::size_t bytes) {
@@ -73,9 +75,6 @@ public:
 
 private:
     LargePool() = default;
-    ~LargePool() {
-        for (auto& [p, bytes] : kept_) std::free(p);
-    }
     std::mutex m_;
     std::deque<std::pair<void*, std::size_t>> kept_;
     std::size_t held_ = 0;
