@@ -41,6 +41,10 @@ ChartView::ChartView(QWidget* parent) : QCustomPlot(parent) {
     // Straight polyline segments instead of a path per graph: the same pixels at these widths, a
     // fraction of the raster work on every update.
     setPlottingHints(plottingHints() | QCP::phFastPolylines);
+    // QCustomPlot buffers its "overlay" layer apart (for selection rectangles, which these charts do
+    // not use): one more full-size transparent pixmap to clear on every replot and to blend on every
+    // paint. Drawn into the same buffer as the rest, the picture is the same.
+    if (QCPLayer* overlay = layer(QStringLiteral("overlay"))) overlay->setMode(QCPLayer::lmLogical);
     setMinimumSize(320, 220);
     plotLayout()->insertRow(0);
     titleElement_ = new QCPTextElement(this, QString(), QFont());
