@@ -137,13 +137,14 @@ void lowerThreadPriority() {
 #endif
 }
 
-} // namespace
-
+// The calling thread and its OpenMP team, for the window's jobs.
 void lowerWorkerPriority() {
     lowerThreadPriority();
 #pragma omp parallel
     lowerThreadPriority();
 }
+
+} // namespace
 
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
                               const std::function<bool(int)>& progress, const std::function<void(const AnalysisResult&)>& partial) {
@@ -191,7 +192,6 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         // A report handed out is shown and never changes: each later part goes into a copy. The
         // window's partial() returns once it has painted the first part, so the later parts take
         // every thread.
-        const int threads = 0;
         const auto tick = [&](std::size_t, std::size_t) { return progress(1000); };
         auto refine = [&](const auto& add) {
             auto next = std::make_shared<AnalysisReport>(*report);
@@ -202,7 +202,7 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         };
         if (splitLayers) {
             req.options.layer_sim.enabled = true;
-            refine([&](AnalysisReport& rep) { return add_layer_sims(req, rep, tick, threads); });
+            refine([&](AnalysisReport& rep) { return add_layer_sims(req, rep, tick); });
             if (splitForward && !r.cancelled) {
                 r.report = report;
                 partial(r);
@@ -210,7 +210,7 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         }
         if (splitForward && !r.cancelled) {
             req.options.forward_diff = true;
-            refine([&](AnalysisReport& rep) { return add_forward_diffs(req, rep, tick, threads); });
+            refine([&](AnalysisReport& rep) { return add_forward_diffs(req, rep, tick); });
         }
     }
     r.report = std::move(report);

@@ -37,10 +37,6 @@ struct AnalysisResult {
 // The GPU-fit report for a session: FP16, INT8, INT4 and each configuration's true bits per weight.
 std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report);
 
-// Lowers the calling thread's scheduling priority and that of its OpenMP team (Linux: nice 10), so
-// that the GUI thread keeps a core while an analysis runs. The window's jobs call it first.
-void lowerWorkerPriority();
-
 // Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit. With `partial`
 // set, the parts no other chart needs come later: the result without the layer simulation and the
 // forward differences (report->layers_pending, forward_pending) goes to `partial` first, so the window

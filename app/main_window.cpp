@@ -539,8 +539,7 @@ void MainWindow::setCompareAll(bool on) {
     session_ = s;
     if (on) {
         // the chart the comparison fills comes to the front of its tab group
-        for (QDockWidget* d : chartDocks_)
-            if (d->objectName() == QLatin1String("chart_pareto")) d->raise();
+        if (auto* d = findChild<QDockWidget*>(QStringLiteral("chart_pareto"))) d->raise();
         recompute();
     } else {
         pushInputsToCharts();

@@ -1284,16 +1284,8 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
     return rep;
 }
 
-bool add_layer_sims(const AnalysisRequest& req, AnalysisReport& rep, const ProgressFn& progress, int threads) {
+bool add_layer_sims(const AnalysisRequest& req, AnalysisReport& rep, const ProgressFn& progress) {
     if (rep.cancelled) return false;
-    // every parallel region this thread starts below (quantizer preparation, products) uses `threads`
-    struct ThreadLimit {
-        int saved = omp_get_max_threads();
-        explicit ThreadLimit(int n) {
-            if (n > 0) omp_set_num_threads(n);
-        }
-        ~ThreadLimit() { omp_set_num_threads(saved); }
-    } limit(threads);
     const std::size_t n = rep.configs.size();
     if (req.options.layer_sim.enabled)
         for (std::size_t i = 0; i < n; ++i) {

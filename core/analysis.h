@@ -173,9 +173,8 @@ bool add_forward_diffs(const AnalysisRequest& request, AnalysisReport& report, c
 // The layer simulation of every configuration of `report`, made by analyze() for `request` with
 // options.layer_sim.enabled off: afterwards the report's layers are what analyze() gives with it on
 // (the same memo). The window draws every other chart while this runs (a few ms for the seeds' five
-// 1000x1000 layers, whatever the tensor). threads: for its quantizers and products (0: every thread;
-// the window leaves the GUI thread a core). False when cancelled.
-bool add_layer_sims(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {}, int threads = 0);
+// 1000x1000 layers, whatever the tensor). False when cancelled.
+bool add_layer_sims(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {});
 
 TensorSummary summarize(const Tensor& t);
 

@@ -54,12 +54,15 @@ ChartView::ChartView(QWidget* parent) : QCustomPlot(parent) {
 
 void ChartView::setInputs(const ChartInputs& inputs) {
     inputs_ = inputs;
-    rebuildPending_ = true;
-    if (!behindTab_) ensureCurrent();
+    requestRebuild();
 }
 
 void ChartView::setChartStyle(const ChartStyle& style) {
     style_ = style;
+    requestRebuild();
+}
+
+void ChartView::requestRebuild() {
     rebuildPending_ = true;
     if (!behindTab_) ensureCurrent();
 }
@@ -158,18 +161,12 @@ void ChartView::queueReplot() {
 void ChartView::setBehindTab(bool behind) {
     behindTab_ = behind;
     if (!behind) ensureCurrent();  // queues its replot
-    if (onScreen() && replotPending_) {
-        replotPending_ = false;
-        replot(QCustomPlot::rpQueuedReplot);
-    }
+    if (replotPending_) queueReplot();
 }
 
 void ChartView::showEvent(QShowEvent* event) {
     QCustomPlot::showEvent(event);
-    if (onScreen() && replotPending_) {
-        replotPending_ = false;
-        replot(QCustomPlot::rpQueuedReplot);
-    }
+    if (replotPending_) queueReplot();
 }
 
 QString ChartView::tooltipAt(const QPoint& pos) const {

@@ -96,6 +96,7 @@ private:
     ChartStyle style_;
     QCPRange homeX_, homeY_;
     bool haveHome_ = false;
+    void requestRebuild();  // now, or when the chart's tab is chosen
     bool replotPending_ = false;
     bool rebuildPending_ = false;
     bool behindTab_ = false;
