@@ -145,6 +145,9 @@ std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool met
         s.dq_mode = kernels::DqHistogram::FromCodes;
     } else if (r.derive_dq_from_codes && L.granularity == Granularity::PerTensor) {
         s.dq_mode = kernels::DqHistogram::FromCodes;
+    } else if (s.qmax - s.qmin < 16) {
+        // few codes: each slice's code counts go to its levels' bins, about one increment per 8 values
+        s.dq_mode = kernels::DqHistogram::GroupCodes;
     } else {
         // A value's dequantized bin differs from its own bin only within half a step of a bin edge, for
         // about a quarter step / bin width of the values: when the mean step is at most half a bin, moving

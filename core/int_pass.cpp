@@ -31,7 +31,7 @@ struct IntPassTables {
     int rows = 0;
     std::vector<std::uint16_t> joint;       // [rows * stride + 1]
     std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
-    std::vector<std::uint16_t> dq16;        // Direct
+    std::vector<std::uint16_t> dq16;        // Direct, GroupCodes
     std::vector<std::uint32_t> dq_wide;
     std::vector<std::int32_t> move_to, move_from;   // Correction: one call's moves
     std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
@@ -43,6 +43,7 @@ bool IntPass::available(const IntPassSetup& s) {
     if (s.qmin < -128 || s.qmax > 127 || s.qmin > s.qmax) return false;
     if (s.errors.below != 0 || s.errors.above != 0) return false;
     const std::int64_t rows = s.qmax - s.qmin + 1;
+    if (s.dq_mode == DqHistogram::GroupCodes && rows > 16) return false;
     return rows * (static_cast<std::int64_t>(s.errors.total()) + 1) <= kMaxJointCells &&
            s.weights.total() < (1 << 24);
 }
@@ -65,7 +66,7 @@ IntPass::IntPass(const IntPassSetup& s) : setup_(s), t_(std::make_unique<IntPass
     t.joint_wide.assign(t.joint.size(), 0);
     a.joint = t.joint.data();
     const auto wcells = static_cast<std::size_t>(a.w.total) + 2;
-    if (s.dq_mode == DqHistogram::Direct) {
+    if (s.dq_mode == DqHistogram::Direct || s.dq_mode == DqHistogram::GroupCodes) {
         t.dq16.assign(wcells, 0);
         t.dq_wide.assign(wcells, 0);
         a.dq16 = t.dq16.data();
@@ -157,7 +158,7 @@ void IntPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<st
         code_counts[r + static_cast<std::size_t>(setup_.qmin + 128)] += row + out;
     }
     const auto wtotal = static_cast<std::size_t>(t.args.w.total);
-    if (setup_.dq_mode == DqHistogram::Direct) {
+    if (setup_.dq_mode == DqHistogram::Direct || setup_.dq_mode == DqHistogram::GroupCodes) {
         dq.resize(wtotal, 0);
         for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_wide[b];
         dq_outside += t.dq_wide[wtotal];

@@ -8,7 +8,10 @@
 //   dequantized values   FromCodes: one scale for the whole tensor, so the caller maps each code's
 //                        count to its level's bin; Correction: the original values' histogram (already
 //                        known) plus a move for each value whose dequantized bin differs from its own
-//                        (rare when a step is narrow against a bin); Direct: one increment per value.
+//                        (rare when a step is narrow against a bin); GroupCodes (at most 16 codes): each
+//                        vector lane counts the codes of its slice in 4-bit fields of two registers, and
+//                        each slice adds its code counts to its levels' bins (16 increments per slice, or
+//                        per 240 values); Direct: one increment per value.
 // The vector path needs AVX-512 (F, BW, VL, DQ) and is chosen at run time; without it available()
 // is false and the analysis uses its general path. Only finite inputs are handled here.
 #pragma once
@@ -22,7 +25,7 @@
 
 namespace ql::kernels {
 
-enum class DqHistogram { FromCodes, Correction, Direct };
+enum class DqHistogram { FromCodes, Correction, Direct, GroupCodes };
 
 struct IntPassSetup {
     int qmin = 0, qmax = 0;             // code range of the configuration
@@ -51,7 +54,7 @@ public:
              ErrorSums& sums, std::uint64_t& clipped);
 
     // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for
-    // Correction / Direct the dequantized counts to dq (weights.total(); Correction adds only the moves,
+    // Correction / Direct / GroupCodes the dequantized counts to dq (weights.total(); Correction adds only the moves,
     // modulo 2^64, to which the caller adds the original histogram). Out-of-grid values go to the
     // *_outside counts.
     void merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,

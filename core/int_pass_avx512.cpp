@@ -58,6 +58,48 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     }
     int slot = 0;
 
+    // GroupCodes: each lane counts its codes in 4-bit fields: 1 << 4 (code - qmin) into ca (0 for codes
+    // 8-15, whose shift passes 31) and the same rotated into call, so codes 8-15 are call - ca. A field
+    // holds at most kGroupVectors values before the counts go to the slice's levels' bins.
+    constexpr int kGroupVectors = 15;
+    const __m512i one = _mm512_set1_epi32(1);
+    __m512i ca = _mm512_setzero_si512(), call = ca;
+    int counted = 0;
+    // The last slice's (count << 24 | level bin) per code, added to dq16 at the next slice's end, when
+    // the vector store has long left for the cache (a wide store does not forward to narrow loads).
+    alignas(64) std::uint32_t pending[16];
+    _mm512_store_si512(pending, ddump);
+    const auto add_pending = [&] {
+        for (int r = 0; r < rows; ++r) {
+            const std::uint32_t v = pending[r];
+            dq16[v & 0xFFFFFFu] = static_cast<std::uint16_t>(dq16[v & 0xFFFFFFu] + (v >> 24));
+        }
+    };
+    // Turns the lane counts into the slice's pending (count, level bin) pairs, levels (c - z) * scale.
+    const auto add_group_counts = [&](__m512 sf, __m512 zf) {
+        const __m512i nib = _mm512_set1_epi32(0x0F0F0F0F);
+        const __m512i cb = _mm512_sub_epi32(call, ca);
+        // byte k of a lane sum: the count of code 2k (a0, b0) or 2k + 1 (a1, b1) over the 16 lanes (at
+        // most 16 x 15 = 240, so no byte carries into the next)
+        const __m512i a0 = _mm512_and_si512(ca, nib), a1 = _mm512_and_si512(_mm512_srli_epi32(ca, 4), nib);
+        const __m512i b0 = _mm512_and_si512(cb, nib), b1 = _mm512_and_si512(_mm512_srli_epi32(cb, 4), nib);
+        // the four lane sums at once: pairs within each 128-bit part, then the four parts
+        const __m512i ta = _mm512_add_epi32(_mm512_unpacklo_epi32(a0, a1), _mm512_unpackhi_epi32(a0, a1));
+        const __m512i tb = _mm512_add_epi32(_mm512_unpacklo_epi32(b0, b1), _mm512_unpackhi_epi32(b0, b1));
+        const __m512i t4 = _mm512_add_epi32(_mm512_unpacklo_epi64(ta, tb), _mm512_unpackhi_epi64(ta, tb));
+        const __m256i t2 = _mm256_add_epi32(_mm512_castsi512_si256(t4), _mm512_extracti64x4_epi64(t4, 1));
+        const __m128i t1 = _mm_add_epi32(_mm256_castsi256_si128(t2), _mm256_extracti128_si256(t2, 1));
+        // bytes [a0 a1 b0 b1] in code order, one count per lane
+        const __m128i order = _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
+        const __m512i counts = _mm512_cvtepu8_epi32(_mm_shuffle_epi8(t1, order));
+        const __m512 levels = _mm512_add_ps(qminf, _mm512_cvtepi32_ps(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
+        const __m512i bins = weight_bin(_mm512_mul_ps(_mm512_sub_ps(levels, zf), sf), weight_grid(a.w));
+        add_pending();
+        _mm512_store_si512(pending, _mm512_or_si512(bins, _mm512_slli_epi32(counts, 24)));
+        ca = call = _mm512_setzero_si512();
+        counted = 0;
+    };
+
     std::int64_t i = 0;
     for (std::int64_t k = 0; i < n; ++k) {
         const std::int64_t len = (k == 0 ? first_len : slice_len) < n - i ? (k == 0 ? first_len : slice_len) : n - i;
@@ -91,6 +133,12 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             const __m512i eb = _mm512_mask_blend_epi32(eok, eout, _mm512_min_epi32(ei, elast));
             const __m512i row = _mm512_cvttps_epi32(_mm512_sub_ps(c, qminf));
             const __m512i j = _mm512_mask_blend_epi32(m, jdump, _mm512_add_epi32(_mm512_mullo_epi32(row, stride), eb));
+            if constexpr (kMode == 3) {
+                const __m512i sh = _mm512_slli_epi32(row, 2);
+                ca = _mm512_mask_add_epi32(ca, m, ca, _mm512_sllv_epi32(one, sh));
+                call = _mm512_mask_add_epi32(call, m, call, _mm512_rolv_epi32(one, sh));
+                if (++counted == kGroupVectors) add_group_counts(sf, zf);
+            }
             // Count the indices stored kLag vectors ago, reading them back from memory: 16 scalar loads
             // are cheaper than 16 lane extractions, which compete with the arithmetic for vector ports.
             asm volatile("" ::: "memory");
@@ -121,8 +169,12 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 in_block = 0;
             }
         }
+        if constexpr (kMode == 3) {
+            if (counted > 0) add_group_counts(sf, zf);
+        }
         i = end;
     }
+    if constexpr (kMode == 3) add_pending();
     asm volatile("" ::: "memory");
     for (int r = 0; r < kLag; ++r)
         for (int l = 0; l < 16; ++l) {
@@ -151,6 +203,7 @@ void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntPa
     switch (a.mode) {
     case 1: run<1>(a, x, n, params, first_len, slice_len, out); break;
     case 2: run<2>(a, x, n, params, first_len, slice_len, out); break;
+    case 3: run<3>(a, x, n, params, first_len, slice_len, out); break;
     default: run<0>(a, x, n, params, first_len, slice_len, out); break;
     }
 }

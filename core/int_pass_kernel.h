@@ -15,9 +15,9 @@ struct IntPassArgs {
     int ebins = 1;                  // error bins
     float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
     BinParams w;                    // grid of the dequantized (and original) values
-    int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct
+    int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct, 3 GroupCodes (<= 16 codes)
     std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
-    std::uint16_t* dq16 = nullptr;  // Direct: [w.total + 2]: bins, outside, masked lanes
+    std::uint16_t* dq16 = nullptr;  // Direct, GroupCodes: [w.total + 2]: bins, outside, masked lanes
     std::int32_t* move_to = nullptr;   // Correction: the dequantized bin of each value that moves ...
     std::int32_t* move_from = nullptr; // ... and its original bin (w.total = outside); room for n + 16
     std::int64_t moves = 0;         // out: entries written

@@ -548,6 +548,12 @@ private slots:
                                                                       << std::vector<std::int64_t>{64, 1024};
         QTest::newRow("int4 asym group 128 (counted)") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 128)
                                                       << std::vector<std::int64_t>{64, 1024};
+        QTest::newRow("int4 asym group 512 (codes counted in pieces of 240)") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 512)
+                                                                           << std::vector<std::int64_t>{16, 1300};
+        QTest::newRow("int2 sym group 40, short last group") << cfg(2, Scheme::Symmetric, Granularity::PerGroup, 40)
+                                                            << std::vector<std::int64_t>{33, 250};
+        QTest::newRow("int4 sym channel axis 0 (codes counted per channel)") << cfg(4, Scheme::Symmetric, Granularity::PerChannel)
+                                                                            << std::vector<std::int64_t>{24, 777};
         QTest::newRow("int5 sym group 48, short last group, 3-D") << cfg(5, Scheme::Symmetric, Granularity::PerGroup, 48)
                                                                  << std::vector<std::int64_t>{12, 7, 200};
         QTest::newRow("int3 asym channel axis 0") << cfg(3, Scheme::Asymmetric, Granularity::PerChannel) << std::vector<std::int64_t>{40, 333};
