@@ -268,15 +268,15 @@ bool IntQuantizer::prepare(const Tensor& t, const ProgressFn& progress) {
     const std::vector<float>& rlo = reuse ? ranges_->lo : lo;
     const std::vector<float>& rhi = reuse ? ranges_->hi : hi;
     params_.resize(S);
-    // one parameter set per slice, independent of the others: on every thread (131072 groups of 128 in
-    // a 4096 x 4096 tensor)
+    // one parameter set per slice, independent of the others: vectorised, on every thread (131072
+    // groups of 128 in a 4096 x 4096 tensor)
     const auto nslices = static_cast<std::int64_t>(S);
-#pragma omp parallel for schedule(static) if (nslices > 4096)
-    for (std::int64_t k = 0; k < nslices; ++k) {
-        const auto s = static_cast<std::size_t>(k);
-        float a = rlo[s], b = rhi[s];
-        if (!(a <= b)) a = b = 0.0f;
-        params_[s] = int_slice_params(a, b, config_.bits, sym, st);
+    constexpr std::int64_t kBlock = 4096;
+#pragma omp parallel for schedule(static) if (nslices > kBlock)
+    for (std::int64_t b = 0; b < nslices; b += kBlock) {
+        const auto k = static_cast<std::size_t>(b);
+        simd::int_slice_params(rlo.data() + k, rhi.data() + k, std::min(kBlock, nslices - b), config_.bits, sym,
+                               st == ScaleType::F16, params_.data() + k);
     }
     vec_scale_.clear();
     vec_inv_.clear();

@@ -3,10 +3,12 @@
 // even), products and differences are the same single float operations, no contraction.
 #include "core/simd_kernels.h"
 
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
 #include "core/int_quant_math.h"
+#include "core/int_quantizer.h"
 
 #if defined(__AVX2__)
 #include <immintrin.h>
@@ -132,6 +134,55 @@ std::uint64_t int_fake_quant_vec(const float* x, std::int64_t n, const float* sc
         clipped += scalar_fake_quant(x + i, 1, scale[i], inv[i], static_cast<int>(zp[i]), qmin, qmax, dq + i,
                                      codes ? codes + i : nullptr);
     return clipped;
+}
+
+void int_slice_params(const float* lo, const float* hi, std::int64_t n, int bits, bool symmetric, bool f16_scale,
+                      IntParams* out) {
+    std::int64_t k = 0;
+#if defined(__AVX2__) && defined(__F16C__)
+    // int_params() and the fp16 rounding of int_slice_params(), eight slices at a time: max/min with 0
+    // are the scalar comparisons (vmaxps(v, 0) = v > 0 ? v : 0), the divisions are IEEE, rint is round
+    // to nearest even, and vcvtps2ph rounds to nearest even as float_to_half() does.
+    const IntRange r = int_code_range(bits, symmetric);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 qminf = _mm256_set1_ps(static_cast<float>(r.qmin)), qmaxf = _mm256_set1_ps(static_cast<float>(r.qmax));
+    const __m256 denom = _mm256_set1_ps(symmetric ? static_cast<float>(r.qmax - r.qmin) / 2.0f : static_cast<float>(r.qmax - r.qmin));
+    const __m256 eps = _mm256_set1_ps(FLT_EPSILON), one = _mm256_set1_ps(1.0f);
+    const __m256 h_min = _mm256_set1_ps(5.9604644775390625e-08f), h_max = _mm256_set1_ps(65504.0f);
+    const __m256 inf = _mm256_set1_ps(std::numeric_limits<float>::infinity());
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    alignas(32) float sc[8], inv[8];
+    alignas(32) std::int32_t zp[8];
+    for (; k + 8 <= n; k += 8) {
+        __m256 a = _mm256_loadu_ps(lo + k), b = _mm256_loadu_ps(hi + k);
+        const __m256 ok = _mm256_cmp_ps(a, b, _CMP_LE_OQ);  // else no finite value: [0, 0]
+        a = _mm256_and_ps(a, ok);
+        b = _mm256_and_ps(b, ok);
+        const __m256 min_neg = _mm256_min_ps(a, zero), max_pos = _mm256_max_ps(b, zero);
+        const __m256 span = symmetric ? _mm256_max_ps(_mm256_sub_ps(zero, min_neg), max_pos) : _mm256_sub_ps(max_pos, min_neg);
+        __m256 s = _mm256_div_ps(span, denom);
+        s = _mm256_blendv_ps(eps, s, _mm256_cmp_ps(s, eps, _CMP_GT_OQ));
+        if (f16_scale) {
+            s = _mm256_cvtph_ps(_mm256_cvtps_ph(s, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            s = _mm256_blendv_ps(h_min, s, _mm256_cmp_ps(s, zero, _CMP_GT_OQ));
+            s = _mm256_blendv_ps(h_max, s, _mm256_cmp_ps(_mm256_and_ps(s, absmask), inf, _CMP_LT_OQ));
+        }
+        __m256 z = zero;
+        if (!symmetric) {
+            z = _mm256_sub_ps(qminf, _mm256_round_ps(_mm256_div_ps(min_neg, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            z = _mm256_min_ps(_mm256_max_ps(z, qminf), qmaxf);
+        }
+        _mm256_store_ps(sc, s);
+        _mm256_store_ps(inv, _mm256_div_ps(one, s));
+        _mm256_store_si256(reinterpret_cast<__m256i*>(zp), _mm256_cvttps_epi32(z));
+        for (int l = 0; l < 8; ++l) out[k + l] = IntParams{sc[l], inv[l], zp[l]};
+    }
+#endif
+    for (; k < n; ++k) {
+        float a = lo[k], b = hi[k];
+        if (!(a <= b)) a = b = 0.0f;
+        out[k] = ql::int_slice_params(a, b, bits, symmetric, f16_scale ? ScaleType::F16 : ScaleType::F32);
+    }
 }
 
 float read_sum(const float* x, std::int64_t n) {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "core/int_quant_math.h"
+
 namespace ql::simd {
 
 // Minimum and maximum over the finite values of x[0, n); returns false (lo, hi untouched) when none.
@@ -21,6 +23,12 @@ std::uint64_t int_fake_quant(const float* x, std::int64_t n, float scale, float 
 // The same with per-element parameters (per-channel on the last axis): element k uses scale[k] ...
 std::uint64_t int_fake_quant_vec(const float* x, std::int64_t n, const float* scale, const float* inv_scale,
                                  const float* zero_point, int qmin, int qmax, float* dq, std::int8_t* codes);
+
+// Observer parameters of n slices whose finite values span [lo[k], hi[k]] (lo > hi or NaN: no finite
+// value, the range [0, 0]): out[k] = int_slice_params(lo[k], hi[k], bits, symmetric, F16 or F32 scale),
+// bit for bit (core/int_quantizer.h).
+void int_slice_params(const float* lo, const float* hi, std::int64_t n, int bits, bool symmetric, bool f16_scale,
+                      IntParams* out);
 
 // Sum of x[0, n) with every thread, vectorised: one plain read of the data, the floor that benchmarks
 // compare tensor passes with.

@@ -10,6 +10,7 @@
 #include "core/int_quantizer.h"
 #include "core/quantizer.h"
 #include "core/rng.h"
+#include "core/simd_kernels.h"
 
 using ql::Granularity;
 using ql::QuantConfig;
@@ -186,6 +187,50 @@ private slots:
         // every code inside the scheme's range
         const ql::IntRange r = ql::int_code_range(config.bits, config.scheme == Scheme::Symmetric);
         for (auto c : q.codes) QVERIFY(c >= r.qmin && c <= r.qmax);
+    }
+
+    // The vectorised slice parameters (simd::int_slice_params) against int_slice_params, bit for bit, on
+    // ranges that reach every branch: empty slices (no finite value), zero and tiny ranges (the FLT_EPSILON
+    // floor, fp16 subnormal scales), huge ranges (fp16 overflow to the largest half), one-signed ranges,
+    // and random ones; 45 slices, so the last few take the scalar tail.
+    void sliceParamsVectorised_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("symmetric");
+        QTest::addColumn<bool>("f16");
+        for (int bits : {2, 4, 8})
+            for (bool sym : {false, true})
+                for (bool f16 : {false, true})
+                    QTest::newRow(qPrintable(QString("int%1 %2 %3").arg(bits).arg(sym ? "sym" : "asym").arg(f16 ? "fp16" : "fp32")))
+                        << bits << sym << f16;
+    }
+    void sliceParamsVectorised() {
+        QFETCH(int, bits);
+        QFETCH(bool, symmetric);
+        QFETCH(bool, f16);
+        const float inf = std::numeric_limits<float>::infinity();
+        std::vector<float> lo{inf, 1.0f, 0.0f, -0.0f, 3.0f, -1e-9f, 1e-30f, -2e-7f, -1e6f, -3e30f, 0.5f, -4.0f,
+                              -1e-5f, 2e-6f, -7.0e4f, 1e4f};
+        std::vector<float> hi{-inf, -1.0f, 0.0f, -0.0f, 3.0f, 1e-9f, 2e-30f, 1e-7f, 1e6f, 3e30f, 9.0f, -0.5f,
+                              3e-5f, 5e-6f, 7.0e4f, 1e5f};
+        ql::Rng rng(99);
+        while (lo.size() < 45) {
+            const float a = static_cast<float>(rng.normal()) * 3.0f, b = static_cast<float>(rng.normal()) * 3.0f;
+            lo.push_back(std::min(a, b));
+            hi.push_back(std::max(a, b));
+        }
+        std::vector<ql::IntParams> got(lo.size());
+        ql::simd::int_slice_params(lo.data(), hi.data(), static_cast<std::int64_t>(lo.size()), bits, symmetric, f16, got.data());
+        for (std::size_t k = 0; k < lo.size(); ++k) {
+            float a = lo[k], b = hi[k];
+            if (!(a <= b)) a = b = 0.0f;
+            const ql::IntParams want = ql::int_slice_params(a, b, bits, symmetric, f16 ? ql::ScaleType::F16 : ql::ScaleType::F32);
+            if (!same_bits(got[k].scale, want.scale) || !same_bits(got[k].inv_scale, want.inv_scale) ||
+                got[k].zero_point != want.zero_point)
+                QFAIL(qPrintable(QString("slice %1 [%2, %3]: got scale %4 inv %5 z %6, want %7 %8 %9")
+                                     .arg(k).arg(lo[k], 0, 'g', 9).arg(hi[k], 0, 'g', 9)
+                                     .arg(got[k].scale, 0, 'g', 9).arg(got[k].inv_scale, 0, 'g', 9).arg(got[k].zero_point)
+                                     .arg(want.scale, 0, 'g', 9).arg(want.inv_scale, 0, 'g', 9).arg(want.zero_point)));
+        }
     }
 
     // Slice ranges handed over from an earlier scan of the same tensor and slicing give the same
