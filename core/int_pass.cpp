@@ -33,7 +33,7 @@ struct IntPassTables {
     std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
     std::vector<std::uint16_t> dq16;        // Direct, GroupCodes
     std::vector<std::uint32_t> dq_wide;
-    std::vector<std::int32_t> move_to, move_from;   // Correction: one call's moves
+    std::vector<float> move_to, move_from;          // Correction: one call's moves (base-grid bins)
     std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
 };
@@ -118,9 +118,13 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, std::
         max_abs = std::max(max_abs, s.max_abs);
         lo = std::min(lo, s.dq_lo);
         hi = std::max(hi, s.dq_hi);
+        const int below = t.args.w.below, total = t.args.w.total;
         for (std::int64_t m = 0; m < t.args.moves; ++m) {
-            ++t.dq_plus[static_cast<std::size_t>(t.move_to[static_cast<std::size_t>(m)])];
-            ++t.dq_minus[static_cast<std::size_t>(t.move_from[static_cast<std::size_t>(m)])];
+            const float to = t.move_to[static_cast<std::size_t>(m)];
+            int bin = to > -2.0e9f && to < 2.0e9f ? static_cast<int>(to) + below : -1;
+            if (bin < 0 || bin >= total) bin = total;  // outside the grid
+            ++t.dq_plus[static_cast<std::size_t>(bin)];
+            ++t.dq_minus[static_cast<std::size_t>(static_cast<int>(t.move_from[static_cast<std::size_t>(m)]) + below)];
         }
         t.pending += len;
         done += len;

@@ -31,7 +31,7 @@ struct IntPassSetup {
     int qmin = 0, qmax = 0;             // code range of the configuration
     BinGrid weights;                    // grid of the dequantized-value histogram (and of the original's)
     BinGrid errors;                     // grid of the error histogram (dq - x); below = above = 0
-    DqHistogram dq_mode = DqHistogram::FromCodes;
+    DqHistogram dq_mode = DqHistogram::FromCodes;  // Correction: every value lies in weights' base range
 };
 
 struct IntPassTables;  // per-thread counters (int_pass.cpp)

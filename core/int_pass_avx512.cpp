@@ -34,6 +34,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     const int rows = static_cast<int>(a.qmaxf - a.qminf) + 1;
     const __m512i jdump = _mm512_set1_epi32(rows * a.stride);
     const WeightGrid wg = weight_grid(a.w);
+    const __m512 wlast = _mm512_set1_ps(static_cast<float>(a.w.base_bins - 1)), wbins = _mm512_set1_ps(static_cast<float>(a.w.base_bins));
     const __m512i ddump = _mm512_set1_epi32(a.w.total + 1);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
@@ -154,10 +155,17 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             _mm512_store_si512(jring[slot], j);
             slot = slot + 1 == kLag ? 0 : slot + 1;
             if constexpr (kMode == 1) {
-                const __m512i xb = weight_bin(xv, wg), db = weight_bin(dq, wg);
-                const __mmask16 moved = _mm512_cmpneq_epi32_mask(xb, db) & m;
-                _mm512_storeu_si512(a.move_to + moves, _mm512_maskz_compress_epi32(moved, db));
-                _mm512_storeu_si512(a.move_from + moves, _mm512_maskz_compress_epi32(moved, xb));
+                // the base-grid bins as floats (bin_index() before the shift by `below`): x lies in the
+                // base range, so only its top edge needs the rule; dq may lie beyond either edge
+                const __m512 tx = _mm512_min_ps(
+                    _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(xv, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), wlast);
+                const __m512 td0 =
+                    _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+                const __m512 td = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(dq, wg.hi, _CMP_LE_OQ), _mm512_max_ps(td0, wbins),
+                                                       _mm512_min_ps(td0, wlast));
+                const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
+                _mm512_storeu_ps(a.move_to + moves, _mm512_maskz_compress_ps(moved, td));
+                _mm512_storeu_ps(a.move_from + moves, _mm512_maskz_compress_ps(moved, tx));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             }
             if (++in_block == 4) {

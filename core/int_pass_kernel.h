@@ -18,8 +18,11 @@ struct IntPassArgs {
     int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct, 3 GroupCodes (<= 16 codes)
     std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
     std::uint16_t* dq16 = nullptr;  // Direct, GroupCodes: [w.total + 2]: bins, outside, masked lanes
-    std::int32_t* move_to = nullptr;   // Correction: the dequantized bin of each value that moves ...
-    std::int32_t* move_from = nullptr; // ... and its original bin (w.total = outside); room for n + 16
+    // Correction (every x in the base range [w.lo, w.hi]): for each value that moves, its dequantized
+    // value's bin and its own bin, as floats before the shift by w.below (the dequantized one may lie
+    // outside the grid); room for n + 16
+    float* move_to = nullptr;
+    float* move_from = nullptr;
     std::int64_t moves = 0;         // out: entries written
 };
 

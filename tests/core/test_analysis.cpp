@@ -14,6 +14,7 @@
 #include "core/analysis_kernels.h"
 #include "core/format_quantizers.h"
 #include "core/generators.h"
+#include "core/int_pass.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
 
@@ -535,6 +536,107 @@ private slots:
     }
 
     // levels_index picks the slice whose levels are drawn: group 2 of row 0 here.
+    // The vector integer pass at the top edge of the weights' grid, where bin_index() has its two rules:
+    // a value equal to the top (whose (hi - lo) * inv reaches base_bins) stays in the last bin, and a
+    // dequantized value above the top goes to the bins beyond even when rounding puts (v - lo) * inv
+    // below base_bins. The grid and the parameters are built so each case happens (checked first); the
+    // dequantized and error histograms must equal bin_of() of every value, for each histogram mode.
+    void intPassBinEdges_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("above");
+        const std::pair<const char*, ql::kernels::DqHistogram> modes[] = {
+            {"moves", ql::kernels::DqHistogram::Correction}, {"direct", ql::kernels::DqHistogram::Direct},
+            {"group codes", ql::kernels::DqHistogram::GroupCodes}};
+        for (int bits : {8, 4})
+            for (const auto& [name, mode] : modes) {
+                if (bits == 8 && mode == ql::kernels::DqHistogram::GroupCodes) continue;  // at most 16 codes
+                for (bool above : {false, true})
+                    QTest::newRow(qPrintable(QString("int%1 %2, %3").arg(bits).arg(name).arg(above ? "dequantized above the top" : "value on the top edge")))
+                        << bits << static_cast<int>(mode) << above;
+            }
+    }
+    void intPassBinEdges() {
+        QFETCH(int, bits);
+        QFETCH(int, mode);
+        QFETCH(bool, above);
+        constexpr int kBins = 100;
+        float lo = 0.0f, hi = 1.0f, top = 1.0f;  // top: the dequantized value of hi
+        ql::kernels::BinGrid wg;
+        wg.base_bins = kBins;
+        wg.below = wg.above = 2;
+        auto set_grid = [&] {
+            wg.base_lo = lo;
+            wg.base_hi = hi;
+        };
+        if (!above) {
+            set_grid();
+            const ql::BinParams p = wg.params();
+            QVERIFY2((hi - p.lo) * p.inv_width >= static_cast<float>(kBins), "the top value reaches base_bins before its rule");
+        } else {
+            // the top's successor d rounds back onto hi - lo when lo is further from 0, and the grid's inverse
+            // width is rounded down, so (d - lo) * inv stays below base_bins although d > hi
+            lo = -3.0f;
+            bool found = false;
+            for (int k = 0; k < 1024 && !found; ++k) {
+                hi = 1.0f + static_cast<float>(k) / 1024.0f;
+                top = std::nextafter(hi, 2.0f * hi);
+                set_grid();
+                const ql::BinParams p = wg.params();
+                found = top - lo == hi - lo && std::floor((top - p.lo) * p.inv_width) < static_cast<float>(kBins);
+            }
+            QVERIFY2(found, "a top value whose dequantized successor falls short of base_bins");
+        }
+        const int c = 1 << (bits - 2);  // hi dequantizes to c * scale = top exactly (c a power of two)
+        ql::IntParams p{top / static_cast<float>(c), 0.0f, 0};
+        p.inv_scale = 1.0f / p.scale;
+        const ql::IntRange rg = ql::int_code_range(bits, true);
+        std::vector<float> x{hi, lo};
+        ql::Rng rng(7);
+        while (x.size() < 700) x.push_back(lo + (hi - lo) * static_cast<float>(rng.uniform()));
+        x.push_back(hi);
+        auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
+        QCOMPARE(dq_of(hi), top);
+        float emax = 0;
+        for (float v : x) emax = std::max(emax, std::fabs(dq_of(v) - v));
+        ql::kernels::BinGrid eg;
+        eg.base_lo = -emax;
+        eg.base_hi = emax;
+        eg.base_bins = 40;
+
+        ql::kernels::IntPassSetup setup;
+        setup.qmin = rg.qmin;
+        setup.qmax = rg.qmax;
+        setup.weights = wg;
+        setup.errors = eg;
+        setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
+        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        ql::kernels::IntPass pass(setup);
+        ql::kernels::ErrorSums sums;
+        std::uint64_t clipped = 0;
+        const auto n = static_cast<std::int64_t>(x.size());
+        pass.add(x.data(), n, &p, n, n, sums, clipped);
+        std::vector<std::uint64_t> codes, dq, err;
+        std::uint64_t dq_out = 0, err_out = 0;
+        pass.merge_into(codes, dq, err, dq_out, err_out);
+        if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
+            for (float v : x) ++dq[static_cast<std::size_t>(wg.bin_of(v))];
+
+        std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0), want_err(static_cast<std::size_t>(eg.total()), 0);
+        for (float v : x) {
+            const float d = dq_of(v);
+            const int db = wg.bin_of(d), eb = eg.bin_of(d - v);
+            QVERIFY(db >= 0 && eb >= 0);
+            ++want_dq[static_cast<std::size_t>(db)];
+            ++want_err[static_cast<std::size_t>(eb)];
+        }
+        if (above) QVERIFY2(want_dq[static_cast<std::size_t>(kBins + wg.below)] > 0, "the top's dequantized value lies in the first bin above");
+        QCOMPARE(dq, want_dq);
+        QCOMPARE(err, want_err);
+        QCOMPARE(dq_out, std::uint64_t(0));
+        QCOMPARE(err_out, std::uint64_t(0));
+    }
+
     // The fused integer pass (vector path where the CPU has it) against the scalar definitions, element
     // by element: codes and dequantized values from quantize_int_ref, the clipped test on
     // rint(x * (1 / scale)) + z, bins from BinGrid::bin_of on the report's grids, plain double sums.
