@@ -158,6 +158,8 @@ std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool met
         const bool narrow = mean_scale <= r.weights.width() / 2;
         s.dq_mode = narrow && r.original ? kernels::DqHistogram::Correction : kernels::DqHistogram::Direct;
     }
+    // one parameter set: the sum of dq^2 and the dequantized range follow from the code counts
+    s.dq_sums = !(s.dq_mode == kernels::DqHistogram::FromCodes && L.granularity == Granularity::PerTensor);
     if (!kernels::IntPass::available(s)) return std::nullopt;
     return s;
 }
@@ -205,6 +207,19 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
         }
 #pragma omp critical(ql_int_pass_merge)
         pass.merge_into(out.code_counts, out.dq, out.err, out.dq_outside, out.err_outside);
+    }
+    if (!setup.dq_sums && !out.chunks.empty()) {
+        // every value with code c dequantizes to the same level: count x level^2 (the float square, as
+        // the pass squares each value), and the lowest and highest level used
+        kernels::ErrorSums& s0 = out.chunks.front().sums;
+        for (int c = setup.qmin; c <= setup.qmax; ++c) {
+            const std::uint64_t cnt = out.code_counts[static_cast<std::size_t>(c + 128)];
+            if (!cnt) continue;
+            const float level = int_dequantize(c, params[0]);
+            s0.sum_dq2 += static_cast<double>(cnt) * static_cast<double>(level * level);
+            s0.dq_lo = std::min(s0.dq_lo, level);
+            s0.dq_hi = std::max(s0.dq_hi, level);
+        }
     }
     if (!r.histograms) {
         out.dq.clear();

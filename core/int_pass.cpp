@@ -61,6 +61,7 @@ IntPass::IntPass(const IntPassSetup& s) : setup_(s), t_(std::make_unique<IntPass
     a.einv = ep.inv_width;
     a.w = s.weights.params();
     a.mode = static_cast<int>(s.dq_mode);
+    a.dq_sums = s.dq_sums || s.dq_mode != DqHistogram::FromCodes;
     t.rows = s.qmax - s.qmin + 1;
     t.joint.assign(static_cast<std::size_t>(t.rows) * static_cast<std::size_t>(a.stride) + 1, 0);
     t.joint_wide.assign(t.joint.size(), 0);

@@ -24,7 +24,7 @@ namespace ql::kernels::detail {
 
 namespace {
 
-template <int kMode>
+template <int kMode, bool kDqSums>
 void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
          std::int64_t slice_len, IntPassSums& out) {
     const __m512 qminf = _mm512_set1_ps(a.qminf), qmaxf = _mm512_set1_ps(a.qmaxf);
@@ -113,19 +113,21 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
             const __m512 xv = left >= 16 ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
             const __m512 v = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
-            const __mmask16 clip = (_mm512_cmp_ps_mask(v, qminf, _CMP_LT_OQ) | _mm512_cmp_ps_mask(v, qmaxf, _CMP_GT_OQ)) & m;
-            clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(clip)));
             const __m512 c = _mm512_min_ps(_mm512_max_ps(v, qminf), qmaxf);
+            const __mmask16 clip = _mm512_mask_cmp_ps_mask(m, v, c, _CMP_NEQ_OQ);
+            clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(clip)));
             const __m512 dq = _mm512_mul_ps(_mm512_sub_ps(c, zf), sf);
             const __m512 e = _mm512_sub_ps(dq, xv);
             const __m512 ae = _mm512_and_ps(e, absmask);
             pe2 = _mm512_add_ps(pe2, _mm512_mul_ps(e, e));
             pab = _mm512_add_ps(pab, ae);
-            pdq = _mm512_add_ps(pdq, _mm512_mul_ps(dq, dq));
+            if constexpr (kDqSums) pdq = _mm512_add_ps(pdq, _mm512_mul_ps(dq, dq));
             pxd = _mm512_add_ps(pxd, _mm512_mul_ps(xv, dq));
             vmax = _mm512_max_ps(vmax, ae);
-            vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
-            vhi = _mm512_mask_max_ps(vhi, m, vhi, dq);
+            if constexpr (kDqSums) {
+                vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
+                vhi = _mm512_mask_max_ps(vhi, m, vhi, dq);
+            }
 
             // error bin: floor((e - elo) * einv), e <= ehi keeps it in the last bin; else outside
             const __m512i ei = _mm512_cvttps_epi32(
@@ -168,7 +170,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 _mm512_storeu_ps(a.move_from + moves, _mm512_maskz_compress_ps(moved, tx));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             }
-            if (++in_block == 4) {
+            if (++in_block == 8) {
                 widen_add(se2l, se2h, pe2);
                 widen_add(sabl, sabh, pab);
                 widen_add(sdql, sdqh, pdq);
@@ -209,10 +211,13 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
 void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
                      std::int64_t slice_len, IntPassSums& out) {
     switch (a.mode) {
-    case 1: run<1>(a, x, n, params, first_len, slice_len, out); break;
-    case 2: run<2>(a, x, n, params, first_len, slice_len, out); break;
-    case 3: run<3>(a, x, n, params, first_len, slice_len, out); break;
-    default: run<0>(a, x, n, params, first_len, slice_len, out); break;
+    case 1: run<1, true>(a, x, n, params, first_len, slice_len, out); break;
+    case 2: run<2, true>(a, x, n, params, first_len, slice_len, out); break;
+    case 3: run<3, true>(a, x, n, params, first_len, slice_len, out); break;
+    default:
+        if (a.dq_sums) run<0, true>(a, x, n, params, first_len, slice_len, out);
+        else run<0, false>(a, x, n, params, first_len, slice_len, out);
+        break;
     }
 }
 

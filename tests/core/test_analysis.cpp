@@ -692,7 +692,7 @@ private slots:
         std::vector<std::uint64_t> code_counts(static_cast<std::size_t>(rg.qmax - rg.qmin + 1), 0);
         std::vector<std::uint64_t> dq_counts(c.dequantized.counts.size(), 0), err_counts(c.errors.counts.size(), 0);
         std::vector<double> channel(static_cast<std::size_t>(shape[0]), 0.0);
-        double sum_e2 = 0, sum_abs = 0, max_abs = 0;
+        double sum_e2 = 0, sum_abs = 0, max_abs = 0, sum_x2 = 0, sum_dq2 = 0, sum_xdq = 0;
         std::uint64_t clipped = 0;
         for (std::int64_t i = 0; i < n; ++i) {
             const auto k = static_cast<std::size_t>(i);
@@ -712,6 +712,9 @@ private slots:
             sum_abs += std::fabs(static_cast<double>(e));
             max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
             channel[static_cast<std::size_t>(i / len)] += static_cast<double>(e * e);
+            sum_x2 += static_cast<double>(x) * x;
+            sum_dq2 += static_cast<double>(dq[k]) * dq[k];
+            sum_xdq += static_cast<double>(x) * dq[k];
         }
         QCOMPARE(c.code_counts, code_counts);
         QCOMPARE(c.lowest_code, rg.qmin);
@@ -722,6 +725,7 @@ private slots:
         QCOMPARE(c.metrics.count, static_cast<std::uint64_t>(n));
         QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(n), kSumTol));
         QVERIFY(near(c.metrics.mae, sum_abs / static_cast<double>(n), kSumTol));
+        QVERIFY(near(c.metrics.cosine, sum_xdq / (std::sqrt(sum_x2) * std::sqrt(sum_dq2)), kSumTol));
         QCOMPARE(c.channel_mse.size(), channel.size());
         for (std::size_t k = 0; k < channel.size(); ++k)
             QVERIFY(near(c.channel_mse[k], channel[k] / static_cast<double>(len), kSumTol));
