@@ -6,7 +6,7 @@
 //        scalar clamp for the finite values this path sees)
 //   dq = (q - z) * scale,  e = dq - x
 //   bins as bin_index() (core/bin_grid.h): floor((v - lo) * inv_width), the upper-edge rule, the shift.
-// The float sums e^2, |e|, dq^2, x dq take the float products; each lane adds 4 of them in float and
+// The float sums e^2, |e|, dq^2, x dq take the float products; each lane adds 8 of them in float and
 // then goes on in double (16 lanes x 2 halves), reduced once per call.
 #include "core/int_pass_kernel.h"
 
