@@ -115,6 +115,7 @@ struct PassOutput {
     std::vector<std::uint64_t> code_counts;  // 256
     std::vector<std::uint64_t> dq, err;
     std::uint64_t dq_outside = 0, err_outside = 0;
+    bool xdq_from_norms = false;  // sums' sum_xdq left out: it is (sum x^2 + sum dq^2 - sum e^2) / 2
 };
 
 // The integer path of core/int_pass.h, when it applies: every value finite, metrics and histograms in
@@ -208,6 +209,7 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
 #pragma omp critical(ql_int_pass_merge)
         pass.merge_into(out.code_counts, out.dq, out.err, out.dq_outside, out.err_outside);
     }
+    out.xdq_from_norms = !setup.dq_sums;
     if (!setup.dq_sums && !out.chunks.empty()) {
         // every value with code c dequantizes to the same level: count x level^2 (the float square, as
         // the pass squares each value), and the lowest and highest level used
@@ -1251,6 +1253,8 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                 m.snr_db = s.sum_e2 > 0 ? 10.0 * std::log10(sum_x2 / s.sum_e2) : inf;
                 const double var = rep.tensor.std * rep.tensor.std;
                 m.sqnr_db = m.mse > 0 ? 10.0 * std::log10(var / m.mse) : inf;
+                // x dq = (x^2 + dq^2 - (dq - x)^2) / 2, when the pass left the products out
+                if (po.xdq_from_norms) s.sum_xdq = 0.5 * (sum_x2 + s.sum_dq2 - s.sum_e2);
                 const double denom = std::sqrt(sum_x2) * std::sqrt(s.sum_dq2);
                 m.cosine = denom > 0 ? s.sum_xdq / denom : (sum_x2 == 0 && s.sum_dq2 == 0 ? 1.0 : 0.0);
             }

@@ -122,7 +122,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             pe2 = _mm512_add_ps(pe2, _mm512_mul_ps(e, e));
             pab = _mm512_add_ps(pab, ae);
             if constexpr (kDqSums) pdq = _mm512_add_ps(pdq, _mm512_mul_ps(dq, dq));
-            pxd = _mm512_add_ps(pxd, _mm512_mul_ps(xv, dq));
+            if constexpr (kDqSums) pxd = _mm512_add_ps(pxd, _mm512_mul_ps(xv, dq));
             vmax = _mm512_max_ps(vmax, ae);
             if constexpr (kDqSums) {
                 vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
@@ -173,8 +173,10 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             if (++in_block == 8) {
                 widen_add(se2l, se2h, pe2);
                 widen_add(sabl, sabh, pab);
-                widen_add(sdql, sdqh, pdq);
-                widen_add(sxdl, sxdh, pxd);
+                if constexpr (kDqSums) {
+                    widen_add(sdql, sdqh, pdq);
+                    widen_add(sxdl, sxdh, pxd);
+                }
                 pe2 = pab = pdq = pxd = _mm512_setzero_ps();
                 in_block = 0;
             }

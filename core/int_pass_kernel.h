@@ -15,7 +15,7 @@ struct IntPassArgs {
     int ebins = 1;                  // error bins
     float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
     BinParams w;                    // grid of the dequantized (and original) values
-    bool dq_sums = true;            // false (FromCodes only): no sum of dq^2, no dequantized range
+    bool dq_sums = true;            // false (FromCodes only): no sums of dq^2 and x dq, no dequantized range
     int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct, 3 GroupCodes (<= 16 codes)
     std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
     std::uint16_t* dq16 = nullptr;  // Direct, GroupCodes: [w.total + 2]: bins, outside, masked lanes
