@@ -35,6 +35,7 @@ struct IntPassTables {
     std::vector<std::uint32_t> dq_wide;
     std::vector<float> move_to, move_from;          // Correction: one call's moves (base-grid bins)
     std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
+    bool errors_outside = false;            // some error fell outside the error grid (counted in an edge bin)
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
 };
 
@@ -54,7 +55,7 @@ IntPass::IntPass(const IntPassSetup& s) : setup_(s), t_(std::make_unique<IntPass
     a.qminf = static_cast<float>(s.qmin);
     a.qmaxf = static_cast<float>(s.qmax);
     a.ebins = s.errors.total();
-    a.stride = a.ebins + 1;
+    a.stride = a.ebins;
     const BinParams ep = s.errors.params();
     a.elo = ep.lo;
     a.ehi = ep.hi;
@@ -117,6 +118,8 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, std::
         t.args.moves = 0;
         detail::int_pass_avx512(t.args, x + done, len, p, first, slice_len, s);
         max_abs = std::max(max_abs, s.max_abs);
+        // the kernel counts an error outside [elo, ehi] in an edge bin: |e| within both ends rules that out
+        if (!(s.max_abs <= std::min(-t.args.elo, t.args.ehi))) t.errors_outside = true;
         lo = std::min(lo, s.dq_lo);
         hi = std::max(hi, s.dq_hi);
         const int below = t.args.w.below, total = t.args.w.total;
@@ -158,10 +161,9 @@ void IntPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<st
             row += v;
             err[b] += v;
         }
-        const std::uint64_t out = t.joint_wide[r * stride + ebins];
-        err_outside += out;
-        code_counts[r + static_cast<std::size_t>(setup_.qmin + 128)] += row + out;
+        code_counts[r + static_cast<std::size_t>(setup_.qmin + 128)] += row;
     }
+    if (t.errors_outside) err_outside += 1;  // at least one; the error counts are not valid then
     const auto wtotal = static_cast<std::size_t>(t.args.w.total);
     if (setup_.dq_mode == DqHistogram::Direct || setup_.dq_mode == DqHistogram::GroupCodes) {
         dq.resize(wtotal, 0);

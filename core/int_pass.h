@@ -60,8 +60,9 @@ public:
 
     // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for
     // Correction / Direct / GroupCodes the dequantized counts to dq (weights.total(); Correction adds only the moves,
-    // modulo 2^64, to which the caller adds the original histogram). Out-of-grid values go to the
-    // *_outside counts.
+    // modulo 2^64, to which the caller adds the original histogram). Dequantized values outside the grid
+    // go to dq_outside. err_outside becomes nonzero when some error fell outside the error grid: then
+    // the error counts are not valid (those errors sit in the edge bins) and the caller re-bins.
     void merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,
                     std::uint64_t& dq_outside, std::uint64_t& err_outside);
 

@@ -5,7 +5,8 @@
 //   q  = clamp(rint(x * inv_scale) + z, qmin, qmax)   (roundscale to nearest even; max/min equal the
 //        scalar clamp for the finite values this path sees)
 //   dq = (q - z) * scale,  e = dq - x
-//   bins as bin_index() (core/bin_grid.h): floor((v - lo) * inv_width), the upper-edge rule, the shift.
+//   bins as bin_index() (core/bin_grid.h): floor((v - lo) * inv_width), the upper-edge rule, the shift
+//   (errors: for those inside the grid; int_pass.cpp tells the others from the largest |e|).
 // The float sums e^2, |e|, dq^2, x dq take the float products; each lane adds 8 of them in float and
 // then goes on in double (16 lanes x 2 halves), reduced once per call.
 #include "core/int_pass_kernel.h"
@@ -29,7 +30,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
          std::int64_t slice_len, IntPassSums& out) {
     const __m512 qminf = _mm512_set1_ps(a.qminf), qmaxf = _mm512_set1_ps(a.qmaxf);
     const __m512 elo = _mm512_set1_ps(a.elo), ehi = _mm512_set1_ps(a.ehi), einv = _mm512_set1_ps(a.einv);
-    const __m512i elast = _mm512_set1_epi32(a.ebins - 1), eout = _mm512_set1_epi32(a.ebins);
+    const __m512i elast = _mm512_set1_epi32(a.ebins - 1);
     const __m512i stride = _mm512_set1_epi32(a.stride);
     const int rows = static_cast<int>(a.qmaxf - a.qminf) + 1;
     const __m512i jdump = _mm512_set1_epi32(rows * a.stride);
@@ -129,11 +130,12 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 vhi = _mm512_mask_max_ps(vhi, m, vhi, dq);
             }
 
-            // error bin: floor((e - elo) * einv), e <= ehi keeps it in the last bin; else outside
+            // error bin: floor((e - elo) * einv), the top edge in the last bin. An error outside [elo, ehi]
+            // lands in an edge bin (negative bins pass as large unsigned ones); the caller sees it from the
+            // largest |e| and throws these counts away.
             const __m512i ei = _mm512_cvttps_epi32(
                 _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
-            const __mmask16 eok = _mm512_cmp_ps_mask(e, ehi, _CMP_LE_OQ) & _mm512_cmpge_epi32_mask(ei, _mm512_setzero_si512());
-            const __m512i eb = _mm512_mask_blend_epi32(eok, eout, _mm512_min_epi32(ei, elast));
+            const __m512i eb = _mm512_min_epu32(ei, elast);
             const __m512i row = _mm512_cvttps_epi32(_mm512_sub_ps(c, qminf));
             const __m512i j = _mm512_mask_blend_epi32(m, jdump, _mm512_add_epi32(_mm512_mullo_epi32(row, stride), eb));
             if constexpr (kMode == 3) {

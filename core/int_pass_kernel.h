@@ -11,7 +11,7 @@ namespace ql::kernels::detail {
 
 struct IntPassArgs {
     float qminf = 0, qmaxf = 0;     // code range as floats
-    int stride = 1;                 // columns of the joint table: error bins + 1 (the last: outside)
+    int stride = 1;                 // columns of the joint table: the error bins
     int ebins = 1;                  // error bins
     float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
     BinParams w;                    // grid of the dequantized (and original) values

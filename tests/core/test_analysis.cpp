@@ -637,6 +637,65 @@ private slots:
         QCOMPARE(err_out, std::uint64_t(0));
     }
 
+    // An error grid narrower than the errors (a broken bound): the vector integer pass must say so through
+    // err_outside (the analysis then re-bins with the measured range), whichever side is too narrow, and
+    // still count the codes and the dequantized values exactly.
+    void intPassErrorsOutsideTheGrid_data() {
+        QTest::addColumn<double>("lo_part");
+        QTest::addColumn<double>("hi_part");
+        QTest::newRow("both sides narrow") << 0.5 << 0.5;
+        QTest::newRow("top narrow") << 1.0 << 0.5;
+        QTest::newRow("bottom narrow") << 0.5 << 1.0;
+    }
+    void intPassErrorsOutsideTheGrid() {
+        QFETCH(double, lo_part);
+        QFETCH(double, hi_part);
+        ql::Rng rng(11);
+        std::vector<float> x(3000);
+        for (auto& v : x) v = static_cast<float>(rng.normal());
+        const auto [lo_it, hi_it] = std::minmax_element(x.begin(), x.end());
+        const ql::IntParams p = ql::int_params(*lo_it, *hi_it, 4, false);
+        const ql::IntRange rg = ql::int_code_range(4, false);
+        float emin = 0, emax = 0;
+        std::vector<float> dqv;
+        for (float v : x) {
+            const float d = ql::int_dequantize(ql::int_quantize(v, p, rg), p);
+            dqv.push_back(d);
+            emin = std::min(emin, d - v);
+            emax = std::max(emax, d - v);
+        }
+        QVERIFY(emin < 0 && emax > 0);
+        ql::kernels::IntPassSetup setup;
+        setup.qmin = rg.qmin;
+        setup.qmax = rg.qmax;
+        setup.weights.base_lo = *lo_it;
+        setup.weights.base_hi = *hi_it;
+        setup.weights.base_bins = 50;
+        setup.weights.below = setup.weights.above = 2;
+        setup.errors.base_lo = emin * lo_part;
+        setup.errors.base_hi = emax * hi_part;
+        setup.errors.base_bins = 30;
+        setup.dq_mode = ql::kernels::DqHistogram::GroupCodes;
+        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        ql::kernels::IntPass pass(setup);
+        ql::kernels::ErrorSums sums;
+        std::uint64_t clipped = 0;
+        const auto n = static_cast<std::int64_t>(x.size());
+        pass.add(x.data(), n, &p, n, n, sums, clipped);
+        std::vector<std::uint64_t> codes, dq, err;
+        std::uint64_t dq_out = 0, err_out = 0;
+        pass.merge_into(codes, dq, err, dq_out, err_out);
+        QVERIFY2(err_out > 0, "errors outside the grid are reported");
+        std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(setup.weights.total()), 0), want_codes(256, 0);
+        for (std::size_t k = 0; k < x.size(); ++k) {
+            ++want_dq[static_cast<std::size_t>(setup.weights.bin_of(dqv[k]))];
+            ++want_codes[static_cast<std::size_t>(ql::int_quantize(x[k], p, rg) + 128)];
+        }
+        QCOMPARE(dq, want_dq);
+        QCOMPARE(codes, want_codes);
+        QCOMPARE(dq_out, std::uint64_t(0));
+    }
+
     // The fused integer pass (vector path where the CPU has it) against the scalar definitions, element
     // by element: codes and dequantized values from quantize_int_ref, the clipped test on
     // rint(x * (1 / scale)) + z, bins from BinGrid::bin_of on the report's grids, plain double sums.
