@@ -8,6 +8,11 @@
 #include "core/float_formats_math.h"
 
 #if defined(__AVX2__)
+// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_*(), which -Wuninitialized flags.
+#if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #endif
 
@@ -97,10 +102,66 @@ void nf4_double_quantize(const float* absmax, std::size_t n, float* out, float* 
     for (std::int64_t b = 0; b < nblocks; ++b) {
         const std::size_t b0 = static_cast<std::size_t>(b) * kNf4DqBlock, b1 = std::min(n, b0 + kNf4DqBlock);
         float c = 0.0f;
-        for (std::size_t k = b0; k < b1; ++k) c = std::max(c, std::fabs(absmax[k] - offset));
-        const float inv = 1.0f / c;
         std::size_t k = b0;
-#if defined(__AVX2__)
+#if defined(__AVX512F__)
+        {
+            // the largest |absmax - offset| (exact in any order), 16 lanes at a time
+            const __m512 voff = _mm512_set1_ps(offset), absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+            __m512 m = _mm512_setzero_ps();
+            for (; k + 16 <= b1; k += 16) m = _mm512_max_ps(m, _mm512_and_ps(_mm512_sub_ps(_mm512_loadu_ps(absmax + k), voff), absmask));
+            c = _mm512_reduce_max_ps(m);
+        }
+#endif
+        for (; k < b1; ++k) c = std::max(c, std::fabs(absmax[k] - offset));
+        k = b0;
+        const float inv = 1.0f / c;
+#if defined(__AVX512F__)
+        if (c > 0.0f) {
+            // 16 values at a time, each lane through bnb_dynamic_code's own comparisons. The map's entries
+            // come from registers instead of memory (a gather costs about one load per lane): the first
+            // four steps only probe entries 16 t + 15, one vector of pivots; the other probes pick from
+            // the 256 entries as 8 pairs of vectors by the index's low 5 bits, then by its bits 5, 6, 7.
+            const float* mp = map.data();
+            __m512 tab[16];
+            alignas(64) float pv[16];
+            for (int t = 0; t < 16; ++t) {
+                tab[t] = _mm512_loadu_ps(mp + 16 * t);
+                pv[t] = mp[16 * t + 15];
+            }
+            const __m512 piv = _mm512_load_ps(pv);
+            const auto entry = [&](__m512i idx) {
+                const __mmask16 b5 = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(32));
+                const __mmask16 b6 = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(64));
+                const __mmask16 b7 = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(128));
+                __m512 q[4];
+                for (int h = 0; h < 4; ++h)
+                    q[h] = _mm512_mask_blend_ps(b5, _mm512_permutex2var_ps(tab[4 * h], idx, tab[4 * h + 1]),
+                                                _mm512_permutex2var_ps(tab[4 * h + 2], idx, tab[4 * h + 3]));
+                return _mm512_mask_blend_ps(b7, _mm512_mask_blend_ps(b6, q[0], q[1]), _mm512_mask_blend_ps(b6, q[2], q[3]));
+            };
+            const __m512 voff = _mm512_set1_ps(offset), vinv = _mm512_set1_ps(inv), vc = _mm512_set1_ps(c);
+            const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+            for (; k + 16 <= b1; k += 16) {
+                __m512 v = _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(absmax + k), voff), vinv);
+                v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(-1.0f)), _mm512_set1_ps(1.0f));  // no NaN here
+                __m512i hi = _mm512_setzero_si512();
+                for (int step = 128; step > 0; step >>= 1) {
+                    const __m512i probe = _mm512_add_epi32(hi, _mm512_set1_epi32(step - 1));
+                    // steps 128 .. 16: hi is a multiple of 16, so the probe is pivot probe / 16
+                    const __m512 e = step >= 16 ? _mm512_permutexvar_ps(_mm512_srli_epi32(probe, 4), piv) : entry(probe);
+                    hi = _mm512_mask_add_epi32(hi, _mm512_cmp_ps_mask(e, v, _CMP_LT_OQ), hi, _mm512_set1_epi32(step));
+                }
+                // v <= 1 = map[255], so hi is the first entry >= v; then the nearer of hi - 1 and hi (ties: lower)
+                const __m512i lo = _mm512_max_epi32(_mm512_sub_epi32(hi, _mm512_set1_epi32(1)), _mm512_setzero_si512());
+                const __m512 mlo = entry(lo), mhi = entry(hi);
+                const __m512 dlo = _mm512_and_ps(_mm512_sub_ps(v, mlo), absmask);
+                const __m512 dhi = _mm512_and_ps(_mm512_sub_ps(v, mhi), absmask);
+                const __mmask16 to_lo = _mm512_cmp_ps_mask(dlo, dhi, _CMP_LE_OQ);
+                _mm512_storeu_ps(out + k, _mm512_add_ps(_mm512_mul_ps(_mm512_mask_blend_ps(to_lo, mhi, mlo), vc), voff));
+                if (codes) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + k), _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(to_lo, hi, lo)));
+            }
+        }
+#elif defined(__AVX2__)
         if (c > 0.0f) {
             // 8 values at a time, each lane through bnb_dynamic_code's own comparisons (gathered entries)
             const float* mp = map.data();

@@ -5,6 +5,7 @@
 // worked by hand in each row.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -230,6 +231,61 @@ private slots:
             QCOMPARE(int(codes[k]), code);
             QCOMPARE(got[k], m[static_cast<std::size_t>(code)] * c + offset);
         }
+    }
+    // nf4_double_quantize's vector loop lane for lane against the formula with bnb_dynamic_code: values
+    // that reach it unchanged (offset 0 and c 1: each 256-value block starts with 1, -1, then pairs v, -v
+    // whose running sum returns to 0 after each pair), on the map's entries, their midpoints (exact ties,
+    // which go to the lower code) and the floats around both; counts with whole vectors, a tail, only a
+    // tail, and enough blocks for the threads to share them.
+    void doubleQuantTies_data() {
+        QTest::addColumn<int>("count");
+        QTest::newRow("one block") << 256;
+        QTest::newRow("blocks and a tail") << 2 * 256 + 7;
+        QTest::newRow("tail only") << 13;
+        QTest::newRow("many blocks") << 80 * 256 + 34;
+    }
+    void doubleQuantTies() {
+        QFETCH(int, count);
+        const auto& m = ql::bnb_dynamic_map_signed();
+        std::vector<float> probes;
+        for (int i = 0; i < 256; ++i) {
+            const float e = m[static_cast<std::size_t>(i)];
+            probes.insert(probes.end(), {e, std::nextafter(e, -2.0f), std::nextafter(e, 2.0f)});
+            if (i < 255) {
+                const float mid = (e + m[static_cast<std::size_t>(i + 1)]) / 2.0f;
+                probes.insert(probes.end(), {mid, std::nextafter(mid, -2.0f), std::nextafter(mid, 2.0f)});
+            }
+        }
+        std::vector<float> absmax;
+        std::size_t next = 0;
+        while (absmax.size() < static_cast<std::size_t>(count)) {
+            if (absmax.size() % 256 == 0) {
+                absmax.push_back(1.0f);
+                absmax.push_back(-1.0f);
+                continue;
+            }
+            const float v = std::clamp(probes[next++ % probes.size()], -1.0f, 1.0f);
+            absmax.push_back(v);
+            absmax.push_back(-v);
+        }
+        absmax.resize(static_cast<std::size_t>(count));
+        if (count % 2) absmax.back() = 0.0f;  // the sum stays 0
+        float offset = 1;
+        std::vector<float> c2;
+        std::vector<std::uint8_t> codes;
+        const auto got = ql::nf4_double_quantize(absmax, &offset, &c2, &codes);
+        QCOMPARE(offset, 0.0f);
+        int ties = 0;
+        for (std::size_t k = 0; k < absmax.size(); ++k) {
+            QCOMPARE(c2[k / 256], 1.0f);
+            const float v = absmax[k];
+            const int code = ql::bnb_dynamic_code(v);
+            if (code > 0 && code < 255 && std::fabs(v - m[static_cast<std::size_t>(code)]) == std::fabs(v - m[static_cast<std::size_t>(code + 1)]))
+                ++ties;
+            QCOMPARE(int(codes[k]), code);
+            QCOMPARE(got[k], m[static_cast<std::size_t>(code)] * 1.0f + 0.0f);
+        }
+        if (count >= 256) QVERIFY(ties > 0);
     }
     // About 4.127 bits per weight at block 64.
     void doubleQuantStorage() {
