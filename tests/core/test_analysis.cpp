@@ -12,6 +12,8 @@
 
 #include "core/analysis.h"
 #include "core/analysis_kernels.h"
+#include "core/bin_grid.h"
+#include "core/format_pass.h"
 #include "core/format_quantizers.h"
 #include "core/generators.h"
 #include "core/int_pass.h"
@@ -895,6 +897,101 @@ private slots:
         QCOMPARE(c.channel_mse.size(), channel.size());
         for (std::size_t k = 0; k < channel.size(); ++k)
             QVERIFY(near(c.channel_mse[k], channel[k] / static_cast<double>(len), kSumTol));
+    }
+
+    // core/format_pass.h's vector bins at the grid's edges against bin_index(), value by value: each side
+    // of the base range's ends and of the extended grid's, values far outside, and the floats just above
+    // base_hi whose floor still lands inside the base bins (this grid has some: they go to the first bin
+    // above), as dequantized values (counted codes: the dequantized x error table) and as original and
+    // dequantized values (moves); errors on both sides of the error grid's ends. Codes 0-15 (counted
+    // codes: every count of a piece not a whole number of 64-code vectors) or all 256.
+    void formatPassBinEdges_data() {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("count");
+        QTest::newRow("counted codes") << int(ql::kernels::FormatDqHistogram::CountedCodes) << 0;
+        QTest::newRow("counted codes, 1000 more") << int(ql::kernels::FormatDqHistogram::CountedCodes) << 1000;
+        QTest::newRow("moves") << int(ql::kernels::FormatDqHistogram::Correction) << 0;
+        QTest::newRow("moves, 1000 more") << int(ql::kernels::FormatDqHistogram::Correction) << 1000;
+    }
+    void formatPassBinEdges() {
+        QFETCH(int, mode);
+        QFETCH(int, count);
+        ql::kernels::FormatPassSetup s;
+        s.weights.base_lo = -3.461778742196246;
+        s.weights.base_hi = -0.20874098480111147;
+        s.weights.base_bins = 136;
+        s.weights.below = 4;
+        s.weights.above = 6;
+        s.errors.base_lo = -0.25;
+        s.errors.base_hi = 0.25;
+        s.errors.base_bins = 50;
+        s.dq_mode = static_cast<ql::kernels::FormatDqHistogram>(mode);
+        const bool counted = s.dq_mode == ql::kernels::FormatDqHistogram::CountedCodes;
+        if (counted) {
+            s.code_lo = 0;
+            s.code_n = 16;
+        }
+        if (!ql::kernels::FormatPass::available(s)) QSKIP("no vector path on this CPU");
+        const ql::BinParams wp = s.weights.params(), ep = s.errors.params();
+        std::vector<float> v;
+        auto around = [&](float e) {
+            float a = e, b = e;
+            v.push_back(e);
+            for (int k = 0; k < 3; ++k) {
+                a = std::nextafter(a, -1e30f);
+                b = std::nextafter(b, 1e30f);
+                v.push_back(a);
+                v.push_back(b);
+            }
+        };
+        for (double e : {s.weights.base_lo, s.weights.base_hi, s.weights.lo(), s.weights.hi(), 0.0}) around(static_cast<float>(e));
+        int past_hi = 0;  // above base_hi, floor inside the base bins
+        float a = wp.hi;
+        for (int k = 0; k < 64; ++k) {
+            a = std::nextafter(a, 1e30f);
+            if (std::floor((a - wp.lo) * wp.inv_width) < static_cast<float>(wp.base_bins)) {
+                v.push_back(a);
+                ++past_hi;
+            }
+        }
+        QVERIFY(past_hi > 0);
+        for (float f : {1e30f, -1e30f, 3e38f, -3e38f, 1e-30f}) v.push_back(f);
+        ql::Rng rng(11);
+        for (int k = 0; k < count; ++k) v.push_back(static_cast<float>(rng.uniform() * 4.0 - 3.8));
+        const std::size_t n = v.size();
+        // x: the value itself or off by an error on either side of the error grid's ends
+        const float offs[] = {0.0f, 0.25f, std::nextafter(0.25f, 1.0f), -0.25f, std::nextafter(-0.25f, -1.0f), 0.1f, 2.0f};
+        std::vector<float> x(n), dq(n);
+        std::vector<std::int8_t> codes(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            dq[k] = v[k];
+            x[k] = k % 2 ? v[(k * 7 + 3) % n] : v[k] - offs[k % 7];
+            if (!std::isfinite(x[k])) x[k] = v[k];
+            codes[k] = static_cast<std::int8_t>(counted ? static_cast<int>(k % 16) : static_cast<int>(k * 37 % 256) - 128);
+        }
+        ql::kernels::FormatPass pass(s);
+        ql::kernels::ErrorSums sums;
+        pass.add(x.data(), dq.data(), codes.data(), static_cast<std::int64_t>(n), sums);
+        std::vector<std::uint64_t> cc, dqh, err;
+        std::uint64_t dq_out = 0, err_out = 0;
+        pass.merge_into(cc, dqh, err, dq_out, err_out);
+
+        const auto total = static_cast<std::size_t>(s.weights.total());
+        std::vector<std::uint64_t> want_cc(256, 0), want_dq(total + 1, 0), want_err(static_cast<std::size_t>(s.errors.total()) + 1, 0);
+        auto slot = [](int b, std::size_t out) { return b < 0 ? out : static_cast<std::size_t>(b); };
+        for (std::size_t k = 0; k < n; ++k) {
+            ++want_cc[static_cast<std::size_t>(codes[k] + 128)];
+            ++want_err[slot(ql::bin_index(dq[k] - x[k], ep), want_err.size() - 1)];
+            ++want_dq[slot(ql::bin_index(dq[k], wp), total)];
+            if (!counted) --want_dq[slot(ql::bin_index(x[k], wp), total)];  // moves: modulo 2^64
+        }
+        QCOMPARE(cc, want_cc);
+        QCOMPARE(err_out, want_err.back());
+        want_err.pop_back();
+        QCOMPARE(err, want_err);
+        QCOMPARE(dq_out, want_dq.back());
+        want_dq.pop_back();
+        QCOMPARE(dqh, want_dq);
     }
 
     void levelsOfChosenGroup() {
