@@ -103,15 +103,24 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
 // even code, is the count of the thresholds |v| passes: strictly 0.25, 1.25, 2.5, 5 (ties go down to an
 // even code), or reaches 0.75, 1.75, 3.5 (ties go up to one); |v| >= 7 would round to 8 and saturates
 // (clipped when x is finite). NaN is stored as +0. Value and code as above, from the level table.
+// The thresholds are whole numbers of quarters, and 4 |v| is exact: |v| > T / 4 exactly when
+// ceil(4 |v|) > T, |v| >= T / 4 exactly when floor(4 |v|) >= T, so the count is two table lookups, by the
+// ceiling (strict thresholds) and by the floor (the others), of 4 |v| capped at 31 (past every threshold).
 template <bool Codes>
 std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, float* y, std::int8_t* codes) {
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
     const __m512 signmask = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
     const __m512 inf = _mm512_set1_ps(__builtin_inff());
     const __m512 levels = _mm512_setr_ps(0.0f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f, 6.0f, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m512 t025 = _mm512_set1_ps(0.25f), t075 = _mm512_set1_ps(0.75f), t125 = _mm512_set1_ps(1.25f), t175 = _mm512_set1_ps(1.75f),
-                 t25 = _mm512_set1_ps(2.5f), t35 = _mm512_set1_ps(3.5f), t5 = _mm512_set1_ps(5.0f), t7 = _mm512_set1_ps(7.0f);
-    const __m512i one = _mm512_set1_epi32(1);
+    const __m512 t7 = _mm512_set1_ps(7.0f), four = _mm512_set1_ps(4.0f), cap = _mm512_set1_ps(31.0f);
+    // strict[k]: the strict thresholds (quarters 1, 5, 10, 20) below k; reach[k]: the others (3, 7, 14) at or below k
+    alignas(64) std::int32_t strict[32], reach[32];
+    for (int k = 0; k < 32; ++k) {
+        strict[k] = (k > 1) + (k > 5) + (k > 10) + (k > 20);
+        reach[k] = (k >= 3) + (k >= 7) + (k >= 14);
+    }
+    const __m512i strict_lo = _mm512_load_si512(strict), strict_hi = _mm512_load_si512(strict + 16);
+    const __m512i reach_lo = _mm512_load_si512(reach), reach_hi = _mm512_load_si512(reach + 16);
     std::uint64_t clip = 0;
     std::int64_t k = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
@@ -124,17 +133,16 @@ std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, co
             const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
             const __m512 v = pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
             const __m512 a = _mm512_and_ps(v, absmask);  // NaN passes no threshold: code 0
-            __m512i c = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(a, t025, _CMP_GT_OQ), one);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t075, _CMP_GE_OQ), c, one);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t125, _CMP_GT_OQ), c, one);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t175, _CMP_GE_OQ), c, one);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t25, _CMP_GT_OQ), c, one);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t35, _CMP_GE_OQ), c, one);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(a, t5, _CMP_GT_OQ), c, one);
-            const __mmask16 over = _mm512_cmp_ps_mask(a, t7, _CMP_GE_OQ);
-            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
-            clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
             const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+            const __m512 q4 = _mm512_min_ps(_mm512_mul_ps(a, four), cap);  // NaN lanes: code 0 below
+            const __m512i up = _mm512_cvt_roundps_epi32(q4, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC), down = _mm512_cvttps_epi32(q4);
+            const __m512i c = _mm512_maskz_add_epi32(static_cast<__mmask16>(~isnan), _mm512_permutex2var_epi32(strict_lo, up, strict_hi),
+                                                     _mm512_permutex2var_epi32(reach_lo, down, reach_hi));
+            const unsigned over = _mm512_mask_cmp_ps_mask(m, a, t7, _CMP_GE_OQ);
+            if (over) {  // rare: only a finite x counts as clipped
+                const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+                clip += static_cast<std::uint64_t>(__builtin_popcount(over & finite_x));
+            }
             const __m512 sign = _mm512_maskz_and_ps(static_cast<__mmask16>(~isnan), v, signmask);
             const __m512 q = _mm512_or_ps(_mm512_permutexvar_ps(c, levels), sign);
             _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
