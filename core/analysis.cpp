@@ -209,7 +209,7 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
 #pragma omp critical(ql_int_pass_merge)
         pass.merge_into(out.code_counts, out.dq, out.err, out.dq_outside, out.err_outside);
     }
-    out.xdq_from_norms = !setup.dq_sums;
+    out.xdq_from_norms = !setup.dq_sums || setup.dq_mode == kernels::DqHistogram::GroupCodes;
     if (!setup.dq_sums && !out.chunks.empty()) {
         // every value with code c dequantizes to the same level: count x level^2 (the float square, as
         // the pass squares each value), and the lowest and highest level used
@@ -866,6 +866,7 @@ std::shared_ptr<const PassOutput> memoised_pass(const std::shared_ptr<const Tens
     moved->code_counts = src.code_counts;
     moved->err = src.err;
     moved->err_outside = src.err_outside;
+    moved->xdq_from_norms = src.xdq_from_norms;
     return moved;
 }
 
@@ -1150,9 +1151,10 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             }
             if (!ok) {
                 PassOutput fresh;
-                if (!metrics) {
+                if (!metrics) {  // histograms again: the metrics stay those of the first pass
                     fresh.chunks = std::move(po.chunks);
                     fresh.code_counts = std::move(po.code_counts);
+                    fresh.xdq_from_norms = po.xdq_from_norms;
                 }
                 ok = fused_pass(t, *qs[i], metrics, r, ch, nonfinite, fresh, tracker);
                 po = std::move(fresh);

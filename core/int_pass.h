@@ -35,7 +35,8 @@ struct IntPassSetup {
     // false (FromCodes with one parameter set for every value): the pass leaves the sums of dq^2 and x dq
     // and the dequantized range out (ErrorSums' sum_dq2 and sum_xdq stay 0, dq_lo / dq_hi +-inf); the
     // caller has the first and the range from the code counts and the levels, and x dq from
-    // (x^2 + dq^2 - e^2) / 2
+    // (x^2 + dq^2 - e^2) / 2. GroupCodes always leaves sum_xdq out (its sum of dq^2 and range come
+    // from each slice's code counts)
     bool dq_sums = true;
 };
 

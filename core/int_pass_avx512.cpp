@@ -95,7 +95,17 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
         const __m128i order = _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
         const __m512i counts = _mm512_cvtepu8_epi32(_mm_shuffle_epi8(t1, order));
         const __m512 levels = _mm512_add_ps(qminf, _mm512_cvtepi32_ps(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
-        const __m512i bins = weight_bin(_mm512_mul_ps(_mm512_sub_ps(levels, zf), sf), weight_grid(a.w));
+        const __m512 dq = _mm512_mul_ps(_mm512_sub_ps(levels, zf), sf);  // each code's dequantized value
+        const __m512i bins = weight_bin(dq, weight_grid(a.w));
+        // the slice's sum of dq^2 (count x the float square each value would add) and dequantized range
+        const __m512 dq2 = _mm512_mul_ps(dq, dq);
+        sdql = _mm512_add_pd(sdql, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(dq2)),
+                                                 _mm512_cvtepi32_pd(_mm512_castsi512_si256(counts))));
+        sdqh = _mm512_add_pd(sdqh, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(dq2, 1)),
+                                                 _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(counts, 1))));
+        const __mmask16 used = _mm512_test_epi32_mask(counts, counts);
+        vlo = _mm512_mask_min_ps(vlo, used, vlo, dq);
+        vhi = _mm512_mask_max_ps(vhi, used, vhi, dq);
         add_pending();
         _mm512_store_si512(pending, _mm512_or_si512(bins, _mm512_slli_epi32(counts, 24)));
         ca = call = _mm512_setzero_si512();
@@ -217,7 +227,7 @@ void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntPa
     switch (a.mode) {
     case 1: run<1, true>(a, x, n, params, first_len, slice_len, out); break;
     case 2: run<2, true>(a, x, n, params, first_len, slice_len, out); break;
-    case 3: run<3, true>(a, x, n, params, first_len, slice_len, out); break;
+    case 3: run<3, false>(a, x, n, params, first_len, slice_len, out); break;  // dq sums from each slice's codes
     default:
         if (a.dq_sums) run<0, true>(a, x, n, params, first_len, slice_len, out);
         else run<0, false>(a, x, n, params, first_len, slice_len, out);

@@ -349,14 +349,32 @@ std::vector<float> IntQuantizer::levels_at(std::int64_t i) const {
 // dq = (q - z) * s over q in [qmin, qmax]; an unclipped value is within half a step of its level.
 std::optional<OutputBounds> IntQuantizer::output_bounds() const {
     if (params_.empty()) return std::nullopt;
+    // The finite values each slice's parameters serve: values beyond its lowest or highest level are
+    // clipped, with errors above half a step (a clip range chosen per tensor; an fp16 scale rounded
+    // down, which moves the top level below the slice's maximum).
+    const bool by_slice = ranges_ && ranges_->lo.size() == params_.size() && ranges_->hi.size() == params_.size();
+    if (!by_slice && params_.size() == 1 && clip_ && !known_range_) return std::nullopt;  // the data's reach is unknown
     OutputBounds b{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), 0.0f};
-    for (const auto& p : params_) {
+    for (std::size_t s = 0; s < params_.size(); ++s) {
+        const IntParams& p = params_[s];
         const float lo = int_dequantize(range_.qmin, p), hi = int_dequantize(range_.qmax, p);
         b.dq_lo = std::min(b.dq_lo, lo);
         b.dq_hi = std::max(b.dq_hi, hi);
-        // half a step, plus the float rounding of x * (1/s) and of (q - z) * s (a few ulps of the level)
-        const float ulps = std::max(std::fabs(lo), std::fabs(hi)) * 0x1p-21f;
-        b.err_abs = std::max(b.err_abs, p.scale * 0.5f * (1.0f + 0x1p-20f) + ulps);
+        float reach_lo = lo, reach_hi = hi;  // the slice's finite values
+        if (by_slice) {
+            reach_lo = ranges_->lo[s];
+            reach_hi = ranges_->hi[s];
+        } else if (params_.size() == 1 && known_range_) {
+            reach_lo = known_range_->first;
+            reach_hi = known_range_->second;
+        }
+        float clip = 0.0f;
+        if (reach_lo <= reach_hi) clip = std::max({clip, reach_hi - hi, lo - reach_lo});
+        // half a step (or the clipped distance), plus the float rounding of x * (1/s), of (q - z) * s and
+        // of dq - x (a few ulps of the largest magnitude involved)
+        const float mag = std::max({std::fabs(lo), std::fabs(hi), reach_lo <= reach_hi ? std::max(std::fabs(reach_lo), std::fabs(reach_hi)) : 0.0f});
+        const float ulps = mag * 0x1p-21f;
+        b.err_abs = std::max(b.err_abs, std::max(p.scale * 0.5f * (1.0f + 0x1p-20f), clip) + ulps);
     }
     return b;
 }

@@ -218,6 +218,7 @@ private slots:
         QCOMPARE(a.metrics.mse, b.metrics.mse);
         QCOMPARE(a.metrics.max_abs, b.metrics.max_abs);
         QCOMPARE(a.metrics.snr_db, b.metrics.snr_db);
+        QCOMPARE(a.metrics.cosine, b.metrics.cosine);
         QCOMPARE(a.metrics.levels_used, b.metrics.levels_used);
         QCOMPARE(a.dequantized.counts, b.dequantized.counts);
         QCOMPARE(a.errors.lo, b.errors.lo);

@@ -392,6 +392,64 @@ private slots:
         }
     }
 
+    // output_bounds() holds for every value: the dequantized values inside [dq_lo, dq_hi] and every
+    // |dq - x| within err_abs, also where values are clipped (an fp16 scale rounded down leaves the
+    // slice's maximum above its top level; a percentile range per tensor clips the tails). A bound that
+    // does not hold costs the analysis a second pass over the tensor.
+    void outputBoundsHold_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<bool>("clip_top");  // the first group built so its maximum is clipped
+        QTest::newRow("int8 asym group 128, fp16 scales, top clipped") << cfg(8, Scheme::Asymmetric, Granularity::PerGroup, 0, 128) << true;
+        QTest::newRow("int4 asym group 32, fp16 scales") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 0, 32) << false;
+        QTest::newRow("int8 sym group 64, fp16 scales") << cfg(8, Scheme::Symmetric, Granularity::PerGroup, 0, 64) << false;
+        QTest::newRow("int8 asym channel") << cfg(8, Scheme::Asymmetric, Granularity::PerChannel, 0) << false;
+        QTest::newRow("int8 asym tensor, fp16 scale") << cfg(8, Scheme::Asymmetric, Granularity::PerTensor, 0, 128, ql::ScaleType::F16) << false;
+        QuantConfig pct = cfg(8, Scheme::Asymmetric);
+        pct.range = ql::RangeMethod::Percentile;
+        QTest::newRow("int8 asym tensor, percentile range") << pct << false;
+    }
+    void outputBoundsHold() {
+        QFETCH(QuantConfig, config);
+        QFETCH(bool, clip_top);
+        // with clip_top the other groups are small, so group 0's errors are the largest
+        Tensor t = random_tensor({64, 512}, 77, clip_top ? 0.01f : 2.0f);
+        if (!clip_top) {
+            t.values[1000] = 40.0f;  // outliers
+            t.values[9000] = -35.0f;
+        } else {
+            // group 0 spans [-1, top] evenly; top is chosen so the fp16 scale rounds down far enough that
+            // top's code passes qmax and top lies more than half a step above the highest level
+            const ql::IntRange r = ql::int_code_range(config.bits, false);
+            float top = 0;
+            for (int k = 0; k < 4000 && top == 0; ++k) {
+                const float cand = 1.0f + static_cast<float>(k) * 0x1p-12f;
+                const ql::IntParams p = ql::int_slice_params(-1.0f, cand, config.bits, false, ql::ScaleType::F16);
+                if (cand - ql::int_dequantize(r.qmax, p) > 0.55f * p.scale) top = cand;
+            }
+            QVERIFY2(top > 0, "a group whose maximum lies more than half a step above its top level");
+            for (int k = 0; k < config.group_size; ++k)
+                t.values[static_cast<std::size_t>(k)] = -1.0f + (top + 1.0f) * static_cast<float>(k) / static_cast<float>(config.group_size - 1);
+            t.values[static_cast<std::size_t>(config.group_size - 1)] = top;
+        }
+        const auto [mn, mx] = std::minmax_element(t.values.begin(), t.values.end());
+        auto q = ql::make_quantizer(config);
+        q->set_tensor_range(*mn, *mx);
+        q->prepare(t);
+        const auto b = q->output_bounds();
+        QVERIFY(b.has_value());
+        const auto n = static_cast<std::int64_t>(t.values.size());
+        std::vector<float> dq(t.values.size());
+        q->run(0, n, dq.data(), nullptr, nullptr);
+        float worst = 0;
+        for (std::size_t k = 0; k < dq.size(); ++k) {
+            QVERIFY(dq[k] >= b->dq_lo && dq[k] <= b->dq_hi);
+            worst = std::max(worst, std::fabs(dq[k] - t.values[k]));
+        }
+        QVERIFY2(worst <= b->err_abs, qPrintable(QString("largest error %1 above the bound %2").arg(worst, 0, 'g', 9).arg(b->err_abs, 0, 'g', 9)));
+        // and not far above the largest error: the error histogram keeps its resolution
+        QVERIFY2(b->err_abs <= worst * 1.25f, qPrintable(QString("bound %1 for a largest error of %2").arg(b->err_abs, 0, 'g', 9).arg(worst, 0, 'g', 9)));
+    }
+
     // Levels of a slice: 2^b evenly spaced values (2^b - 1 when symmetric), one step = the scale.
     void levels() {
         const Tensor t = tensor_of({4}, {-1.0f, 0.0f, 0.5f, 2.0f});
