@@ -79,6 +79,22 @@ AnalysisRequest request(std::shared_ptr<const Tensor> t, std::vector<QuantConfig
 
 bool near(double a, double b, double rel) { return std::fabs(a - b) <= rel * std::max({1.0, std::fabs(a), std::fabs(b)}); }
 
+// The counts of the vector integer pass over x with one parameter set (the caller checks available()).
+struct IntPassCounts {
+    std::vector<std::uint64_t> codes, dq, err;
+    std::uint64_t dq_outside = 0, err_outside = 0;
+};
+IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std::vector<float>& x, const ql::IntParams& p) {
+    ql::kernels::IntPass pass(setup);
+    ql::kernels::ErrorSums sums;
+    std::uint64_t clipped = 0;
+    const auto n = static_cast<std::int64_t>(x.size());
+    pass.add(x.data(), n, &p, n, n, sums, clipped);
+    IntPassCounts c;
+    pass.merge_into(c.codes, c.dq, c.err, c.dq_outside, c.err_outside);
+    return c;
+}
+
 } // namespace
 
 class TestAnalysis : public QObject {
@@ -614,14 +630,7 @@ private slots:
         setup.errors = eg;
         setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
         if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
-        ql::kernels::IntPass pass(setup);
-        ql::kernels::ErrorSums sums;
-        std::uint64_t clipped = 0;
-        const auto n = static_cast<std::int64_t>(x.size());
-        pass.add(x.data(), n, &p, n, n, sums, clipped);
-        std::vector<std::uint64_t> codes, dq, err;
-        std::uint64_t dq_out = 0, err_out = 0;
-        pass.merge_into(codes, dq, err, dq_out, err_out);
+        auto [codes, dq, err, dq_out, err_out] = int_pass_counts(setup, x, p);
         if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
             for (float v : x) ++dq[static_cast<std::size_t>(wg.bin_of(v))];
 
@@ -680,14 +689,7 @@ private slots:
         setup.errors.base_bins = 30;
         setup.dq_mode = ql::kernels::DqHistogram::GroupCodes;
         if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
-        ql::kernels::IntPass pass(setup);
-        ql::kernels::ErrorSums sums;
-        std::uint64_t clipped = 0;
-        const auto n = static_cast<std::int64_t>(x.size());
-        pass.add(x.data(), n, &p, n, n, sums, clipped);
-        std::vector<std::uint64_t> codes, dq, err;
-        std::uint64_t dq_out = 0, err_out = 0;
-        pass.merge_into(codes, dq, err, dq_out, err_out);
+        auto [codes, dq, err, dq_out, err_out] = int_pass_counts(setup, x, p);
         QVERIFY2(err_out > 0, "errors outside the grid are reported");
         std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(setup.weights.total()), 0), want_codes(256, 0);
         for (std::size_t k = 0; k < x.size(); ++k) {
