@@ -1,5 +1,6 @@
 // Off-GUI-thread analysis with supersede/cancel and a tensor cache.
 #include "analysis_runner.h"
+#include "worker_pool.h"
 
 #include <omp.h>
 
@@ -288,7 +289,7 @@ void AnalysisRunner::startPending() {
     partialShown_ = false;
     gate_ = std::make_shared<Gate>();
     emit started();
-    watcher_.setFuture(QtConcurrent::run([s, cached, acc, gate = gate_](QPromise<AnalysisResult>& promise) {
+    watcher_.setFuture(QtConcurrent::run(workerPool(), [s, cached, acc, gate = gate_](QPromise<AnalysisResult>& promise) {
         lowerWorkerPriority();
         promise.setProgressRange(0, 1000);
         auto progress = [&promise](int permille) {

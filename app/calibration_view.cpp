@@ -1,6 +1,7 @@
 // The calibration view: settings panel -> CalibrationRequest -> run_calibration() off the GUI thread
 // -> the calibration charts.
 #include "calibration_view.h"
+#include "worker_pool.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -510,7 +511,7 @@ void CalibrationView::startPending() {
     cancelButton_->setEnabled(true);
     status_->setText(tr("Running..."));
     emit started();
-    watcher_.setFuture(QtConcurrent::run([req](QPromise<ReportPtr>& promise) {
+    watcher_.setFuture(QtConcurrent::run(workerPool(), [req](QPromise<ReportPtr>& promise) {
         promise.setProgressRange(0, 1000);
         auto rep = std::make_shared<calib::CalibrationReport>(calib::run_calibration(req, [&promise](std::size_t done, std::size_t total) {
             promise.setProgressValue(static_cast<int>(done * 1000 / std::max<std::size_t>(total, 1)));

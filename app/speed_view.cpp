@@ -1,6 +1,7 @@
 // SpeedView (see speed_view.h): controls -> SpeedRequest -> the measurement (CPU, then the GPU when
 // present) on a worker thread -> table and charts.
 #include "speed_view.h"
+#include "worker_pool.h"
 
 #include <algorithm>
 
@@ -245,7 +246,7 @@ void SpeedView::run() {
     cancelButton_->setEnabled(true);
     progress_->setValue(0);
     status_->setText(gpu::device_info().available ? tr("Measuring on the CPU, then on the GPU ...") : tr("Measuring on the CPU ..."));
-    watcher_.setFuture(QtConcurrent::run([req, flag, bar, measure = measure_]() -> Outcome {
+    watcher_.setFuture(QtConcurrent::run(workerPool(), [req, flag, bar, measure = measure_]() -> Outcome {
         Outcome out;
         try {
             auto progress = [flag, bar](std::size_t done, std::size_t total) {

@@ -1,6 +1,7 @@
 // Whole-model survey panel: runs core's survey_model on a worker thread (QtConcurrent) and shows its
 // tables and charts.
 #include "survey_panel.h"
+#include "worker_pool.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -128,7 +129,7 @@ void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vecto
                          .arg(std::count_if(model_->tensors().begin(), model_->tensors().end(), [](const TensorInfo& t) { return is_weight_tensor(t); })));
     auto file = model_;
     auto stop = stop_;
-    watcher_.setFuture(QtConcurrent::run([this, file, configs, stop](QPromise<ModelSurvey>& promise) {
+    watcher_.setFuture(QtConcurrent::run(workerPool(), [this, file, configs, stop](QPromise<ModelSurvey>& promise) {
         promise.setProgressRange(0, 1000);
         promise.addResult(survey_model(*file, configs, [&](std::size_t done, std::size_t total) {
             emit workerProgress(done, total);  // the panel outlives the job: its destructor waits

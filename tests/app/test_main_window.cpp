@@ -3,6 +3,8 @@
 // and presentation mode. After each change the test waits for the analysis and checks the charts and
 // the table against core's own report for the same setup (ql::analyze called directly).
 #include <QtTest>
+#include <QThread>
+#include <QThreadPool>
 
 #include <QDockWidget>
 #include <QLabel>
@@ -23,6 +25,7 @@
 #include <QTableView>
 #include "panels/config_panel.h"
 #include "session.h"
+#include "worker_pool.h"
 
 using namespace ql;
 using namespace ql::ui;
@@ -224,6 +227,24 @@ private slots:
         QTRY_VERIFY(!layers->onScreen());
     }
 
+    // Qt's raster engine runs parts of large fills on QThreadPool::globalInstance() and waits for them on
+    // the GUI thread, so the analysis runs on QuantLens' own pool: a paint never waits behind a job. Seen
+    // from the GUI thread without processing events, the job is computing or waiting for the window's
+    // paint (which needs events), so it holds one of the pool's threads now.
+    void jobsLeaveTheGlobalPoolToQt() {
+        QSignalSpy started(w_->runner(), &AnalysisRunner::started);
+        Session s = w_->session();
+        s.configs[1].bits = s.configs[1].bits == 3 ? 4 : 3;
+        w_->setSession(s);
+        QVERIFY(started.wait(kAnalysisTimeoutMs));
+        QThread::msleep(30);
+        QVERIFY(w_->runner()->busy());
+        QCOMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QVERIFY(ql::ui::workerPool()->activeThreadCount() >= 1);
+        QVERIFY(ql::ui::workerPool() != QThreadPool::globalInstance());
+        w_->runner()->waitForIdle();
+        QVERIFY(waitShown([this] { w_->setSession(smallSession()); }));
+    }
     void addAndRemoveConfigurations() {
         ConfigPanel* panel = w_->configPanel();
         QVERIFY(waitShown([&] { panel->addConfig(); }));
