@@ -345,8 +345,8 @@ void nf4_fake_quant(const float* x, std::int64_t n, float inv, float stored, flo
 
 #endif
 
-void block_absmax(const float* x, std::int64_t n, std::int64_t block, float* out) {
-    if (use_avx512()) return detail::block_absmax_avx512(x, n, block, out);
+void block_absmax(const float* x, std::int64_t n, std::int64_t block, float* out, bool from_memory) {
+    if (use_avx512()) return detail::block_absmax_avx512(x, n, block, out, from_memory);
     for (std::int64_t b0 = 0, k = 0; b0 < n; b0 += block, ++k) out[k] = simd::absmax_finite(x + b0, std::min(block, n - b0));
 }
 

@@ -39,8 +39,11 @@ void group_stats(const float* x, const float* y, std::int64_t groups, int len, c
                  float& hi, float& err, std::uint32_t* clip);
 
 // out[k] = the largest finite |x| of block k of x[0, n) (consecutive blocks of `block` values, the last may
-// be shorter), 0 when the block has none: simd::absmax_finite of each block.
-void block_absmax(const float* x, std::int64_t n, std::int64_t block, float* out);
+// be shorter), 0 when the block has none: simd::absmax_finite of each block. from_memory: the values come
+// from memory (prefetched ahead, block by block); false: they are in cache already (run() on a piece of
+// the fused pass, whose statistics prefetch the next piece), and blocks of a multiple of 16 values go 16
+// at a time.
+void block_absmax(const float* x, std::int64_t n, std::int64_t block, float* out, bool from_memory = true);
 
 // The values and codes of nb consecutive 32-value ggml blocks laid out as `a` says, through the AVX-512
 // decoder; false (nothing written) where the CPU lacks it.

@@ -36,7 +36,7 @@ struct GgmlDecodeArgs {
 void ggml_decode_blocks_avx512(const GgmlDecodeArgs& a, const std::uint8_t* blocks, std::int64_t nb, float* y, std::int8_t* codes);
 
 // out[k] = the largest finite |x| of block k of x[0, n) (blocks of `block` values, the last may be shorter), 0 if none.
-void block_absmax_avx512(const float* x, std::int64_t n, std::int64_t block, float* out);
+void block_absmax_avx512(const float* x, std::int64_t n, std::int64_t block, float* out, bool from_memory);
 
 bool format_kernels_avx512_compiled();
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 
 #include <omp.h>
@@ -212,63 +213,63 @@ private:
 };
 
 // ============================================================================================ MXFP4 / NVFP4
+// A block's scale depends on its own values (and NVFP4's tensor scale s2 on the tensor's absmax), so
+// prepare() reads nothing when the tensor's range is known: run() works out the scales of the blocks it
+// quantizes while their values are in cache, levels_at() those of one block, and params() all of them
+// (once, on first use). The output bounds follow from the tensor's absmax alone (see prepare()).
 class BlockFp4Quantizer final : public Quantizer {
 public:
+    // e8m0_value(mx_shared_exponent(a)) for a finite a >= 0 from a's exponent bits E alone, in a form the
+    // compiler vectorises: 2^(E - 129) for E >= 3, else 2^-127 (the exponent's floor).
+    static float mx_block_scale(float a) {
+        std::uint32_t b;
+        std::memcpy(&b, &a, sizeof b);
+        const std::uint32_t e = b >> 23;
+        const std::uint32_t s = e >= 3 ? (e - 2) << 23 : 0x00400000u;
+        float f;
+        std::memcpy(&f, &s, sizeof f);
+        return f;
+    }
     explicit BlockFp4Quantizer(QuantConfig c) : Quantizer(std::move(c)) {}
     bool prepare(const Tensor& t, const ProgressFn& progress) override {
         tensor_ = &t;
-        const bool nv = config_.format == Format::NVFP4;
-        blocks_ = RowBlocks::make(t.shape, t.numel(), nv ? kNvfp4Block : kMxfp4Block);
+        nv_ = config_.format == Format::NVFP4;
+        blocks_ = RowBlocks::make(t.shape, t.numel(), nv_ ? kNvfp4Block : kMxfp4Block);
         const float* x = t.data();
-        s2_ = 1.0f;
-        if (nv) {
-            float amax = 0.0f;
-            if (known_range_) {
-                amax = std::max(std::fabs(known_range_->first), std::fabs(known_range_->second));
-            } else {
-                const std::int64_t n = t.numel(), chunk = 1 << 16, nch = (n + chunk - 1) / chunk;
+        float amax = 0.0f;
+        if (known_range_) {
+            amax = std::max(std::fabs(known_range_->first), std::fabs(known_range_->second));
+        } else {
+            const std::int64_t n = t.numel(), chunk = 1 << 16, nch = (n + chunk - 1) / chunk;
 #pragma omp parallel for reduction(max : amax) schedule(static)
-                for (std::int64_t c = 0; c < nch; ++c) amax = std::max(amax, finite_absmax(x + c * chunk, std::min(chunk, n - c * chunk)));
-            }
-            s2_ = nvfp4_tensor_scale(amax);
+            for (std::int64_t c = 0; c < nch; ++c) amax = std::max(amax, finite_absmax(x + c * chunk, std::min(chunk, n - c * chunk)));
         }
-        const std::int64_t nb = blocks_.count();
-        scale_.resize(static_cast<std::size_t>(nb));  // every block's scale is written below
-        float err = 0.0f, smax = 0.0f;
-        // tasks: up to kTask blocks of one row; NVFP4's block scales rounded to E4M3 by the vector loop
-        // (nvfp4_block_scale: max(amax / (6 s2), 2^-9) on the E4M3 grid, times s2)
-        constexpr std::int64_t kTask = 1024;
-        const std::int64_t per_row_tasks = (blocks_.per_row + kTask - 1) / kTask;
-        const std::int64_t ntasks = blocks_.rows * per_row_tasks;
-        const float six_s2 = 6.0f * s2_, one = 1.0f;
-#pragma omp parallel reduction(max : err, smax)
-        {
-            std::vector<float> amax(static_cast<std::size_t>(kTask)), raw(amax.size()), rounded(amax.size());
-#pragma omp for schedule(static)
-            for (std::int64_t task = 0; task < ntasks; ++task) {
-                const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kTask;
-                const std::int64_t nbt = std::min(blocks_.per_row, b0 + kTask) - b0;
-                const std::int64_t c0 = b0 * blocks_.block, count = std::min(blocks_.cols - c0, nbt * blocks_.block);
-                kernels::block_absmax(x + r * blocks_.cols + c0, count, blocks_.block, amax.data());
-                if (nv) {
-                    for (std::int64_t k = 0; k < nbt; ++k) {
-                        const float q = amax[static_cast<std::size_t>(k)] / six_s2;
-                        raw[static_cast<std::size_t>(k)] = q > 0x1p-9f ? q : 0x1p-9f;  // the smallest E4M3 subnormal
-                    }
-                    kernels::minifloat_fake_quant_blocks(raw.data(), nbt, nbt, &one, kE4M3, rounded.data(), nullptr);
-                }
-                for (std::int64_t k = 0; k < nbt; ++k) {
-                    const float a = amax[static_cast<std::size_t>(k)];
-                    const float s = nv ? rounded[static_cast<std::size_t>(k)] * s2_ : e8m0_value(mx_shared_exponent(a));
-                    scale_[static_cast<std::size_t>(r * blocks_.per_row + b0 + k)] = s;
-                    // half the top gap of E2M1 (1), or the saturation of the block's largest value
-                    err = std::max(err, std::max(s, a - 6.0f * s));
-                    smax = std::max(smax, s);
-                }
+        s2_ = nv_ ? nvfp4_tensor_scale(amax) : 1.0f;
+        all_ = std::make_unique<AllScales>();
+        // A block's scale never falls as its absmax grows, so the largest is that of the tensor's absmax,
+        // and so is the largest error bound max(s, a - 6 s) (half the top gap of E2M1, or the saturation
+        // of the block's largest value): MXFP4: a block in a lower binade than the tensor's absmax (scale
+        // 2^(e-2) for |a| in [2^e, 2^(e+1))) has a - 6 s < 2^(e-1), at most the top scale; NVFP4 rounds
+        // a / (6 s2) to E4M3 (3 mantissa bits), so a - 6 s is at most about a / 16, far below the top
+        // scale (448 s2, about the tensor's absmax / 6) while s2 is a normal float. With a subnormal s2
+        // the bounds come from every block's scale.
+        if (nv_ && !(s2_ >= std::numeric_limits<float>::min())) {
+            const LargeVector<float>& s = scales();
+            float err = 0.0f, smax = 0.0f;
+            for (std::int64_t b = 0; b < blocks_.count(); ++b) {
+                const float sb = s[static_cast<std::size_t>(b)];
+                const float a = finite_absmax(x + blocks_.start(b), blocks_.length(b));
+                err = std::max(err, std::max(sb, a - 6.0f * sb));
+                smax = std::max(smax, sb);
             }
+            err_ = err;
+            smax_ = smax;
+        } else {
+            float top = 0.0f;
+            block_scales_of_absmax(&amax, 1, &top);
+            smax_ = top;
+            err_ = std::max(top, amax - 6.0f * top);
         }
-        err_ = err;
-        smax_ = smax;
         return report_progress(progress, 1, 1);
     }
     std::int64_t granule() const override { return blocks_.granule(); }
@@ -278,14 +279,19 @@ public:
         std::int64_t i = begin;
         const std::int64_t B = blocks_.block;
         if (blocks_.cols % B == 0 && begin % B == 0) {
-            // rows hold whole blocks: block k of this range is block begin / B + k
+            // rows hold whole blocks: the scales of up to kRunBlocks blocks at a time, then their values
             const std::int64_t whole = (end - begin) / B * B;
-            clip += kernels::minifloat_fake_quant_blocks(x + begin, whole, B, scale_.data() + begin / B, kE2M1, dq, codes);
+            float sc[kRunBlocks];
+            for (std::int64_t p = 0; p < whole; p += kRunBlocks * B) {
+                const std::int64_t len = std::min(whole - p, kRunBlocks * B);
+                block_scales(x + begin + p, len, sc, false);
+                clip += kernels::minifloat_fake_quant_blocks(x + begin + p, len, B, sc, kE2M1, dq + p, codes ? codes + p : nullptr);
+            }
             i = begin + whole;
         }
         while (i < end) {
             const std::int64_t len = std::min(end - i, blocks_.run_length(i));
-            const float s = scale_[static_cast<std::size_t>(blocks_.block_of(i))];
+            const float s = scale_of_block(blocks_.block_of(i));
             clip += kernels::minifloat_fake_quant(x + i, len, s, kE2M1, dq + (i - begin), codes ? codes + (i - begin) : nullptr);
             i += len;
         }
@@ -298,17 +304,21 @@ public:
         return make_storage(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
-        if (scale_.empty()) return {};
-        const float s = scale_[static_cast<std::size_t>(blocks_.block_of(std::clamp<std::int64_t>(i, 0, blocks_.numel - 1)))];
+        if (!tensor_ || blocks_.count() == 0) return {};
+        const float s = scale_of_block(blocks_.block_of(std::clamp<std::int64_t>(i, 0, blocks_.numel - 1)));
         std::vector<float> v;
         for (std::uint32_t c = 0; c < 16; ++c) v.push_back(minifloat_decode(c, kE2M1) * s);
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 16; }
     std::pair<int, int> code_range() const override { return {0, 15}; }
-    QuantParams params() const override { return QuantParams{std::vector<float>(scale_.begin(), scale_.end()), {}}; }
+    QuantParams params() const override {
+        if (!tensor_) return {};
+        const LargeVector<float>& s = scales();
+        return QuantParams{std::vector<float>(s.begin(), s.end()), {}};
+    }
     std::optional<OutputBounds> output_bounds() const override {
-        if (scale_.empty()) return std::nullopt;
+        if (!tensor_ || blocks_.count() == 0) return std::nullopt;
         OutputBounds b;
         b.dq_hi = 6.0f * smax_;
         b.dq_lo = -b.dq_hi;
@@ -318,53 +328,118 @@ public:
     float tensor_scale() const { return s2_; }
 
 private:
+    static constexpr std::int64_t kRunBlocks = 256;  // scales per step of run()
+    // Scales of blocks with absmax amax[0, nb), nb at most kRunBlocks (MXFP4: X = 2^e; NVFP4: max(amax / (6 s2), 2^-9) on the
+    // E4M3 grid, times s2, rounded to E4M3 by the vector loop as nvfp4_block_scale does).
+    void block_scales_of_absmax(const float* amax, std::int64_t nb, float* out) const {
+        if (!nv_) {
+            for (std::int64_t k = 0; k < nb; ++k) out[k] = mx_block_scale(amax[k]);
+            return;
+        }
+        const float six_s2 = 6.0f * s2_, one = 1.0f;
+        float raw[kRunBlocks];
+        for (std::int64_t k = 0; k < nb; ++k) {
+            const float q = amax[k] / six_s2;
+            raw[k] = q > 0x1p-9f ? q : 0x1p-9f;  // the smallest E4M3 subnormal
+        }
+        kernels::minifloat_fake_quant_blocks(raw, nb, nb, &one, kE4M3, out, nullptr);
+        for (std::int64_t k = 0; k < nb; ++k) out[k] *= s2_;
+    }
+    // Scales of the consecutive blocks of x[0, count) (count at most kRunBlocks blocks; the last may be
+    // shorter); from_memory as kernels::block_absmax has it.
+    void block_scales(const float* x, std::int64_t count, float* out, bool from_memory) const {
+        float amax[kRunBlocks];
+        const std::int64_t nb = (count + blocks_.block - 1) / blocks_.block;
+        kernels::block_absmax(x, count, blocks_.block, amax, from_memory);
+        block_scales_of_absmax(amax, nb, out);
+    }
+    float scale_of_block(std::int64_t b) const {
+        float s = 0.0f;
+        block_scales(tensor_->data() + blocks_.start(b), blocks_.length(b), &s, true);
+        return s;
+    }
+    // Every block's scale, worked out on first use.
+    const LargeVector<float>& scales() const {
+        std::call_once(all_->once, [&] {
+            LargeVector<float>& scale = all_->scales;
+            scale.resize(static_cast<std::size_t>(blocks_.count()));  // every block's scale is written below
+            // tasks: up to kRunBlocks blocks of one row
+            const std::int64_t per_row_tasks = (blocks_.per_row + kRunBlocks - 1) / kRunBlocks;
+            const std::int64_t ntasks = blocks_.rows * per_row_tasks;
+            const float* x = tensor_->data();
+#pragma omp parallel for schedule(static)
+            for (std::int64_t task = 0; task < ntasks; ++task) {
+                const std::int64_t r = task / per_row_tasks, b0 = (task % per_row_tasks) * kRunBlocks;
+                const std::int64_t nbt = std::min(blocks_.per_row, b0 + kRunBlocks) - b0;
+                const std::int64_t c0 = b0 * blocks_.block, count = std::min(blocks_.cols - c0, nbt * blocks_.block);
+                block_scales(x + r * blocks_.cols + c0, count, scale.data() + r * blocks_.per_row + b0, true);
+            }
+        });
+        return all_->scales;
+    }
+    struct AllScales {
+        std::once_flag once;
+        LargeVector<float> scales;  // MXFP4: X = 2^e; NVFP4: s * s2
+    };
+
     const Tensor* tensor_ = nullptr;
+    bool nv_ = false;
     RowBlocks blocks_;
     float s2_ = 1.0f;
-    LargeVector<float> scale_;  // MXFP4: X = 2^e; NVFP4: s * s2
+    std::unique_ptr<AllScales> all_;
     float err_ = 0.0f, smax_ = 0.0f;
 };
 
 // ============================================================================================ NF4
+// NF4 scales each block by its own absmax, so prepare() reads nothing when the tensor's range is known:
+// run() works out the absmax of the blocks it quantizes while their values are in cache, levels_at() that
+// of one block, params() every block's (once, on first use). NF4_DQ quantizes the absmax values against
+// their mean, which needs all of them first: its prepare() works them all out.
 class Nf4Quantizer final : public Quantizer {
 public:
     explicit Nf4Quantizer(QuantConfig c) : Quantizer(std::move(c)) {
         block_ = config_.block_size > 0 ? config_.block_size : kNf4DefaultBlock;
+        lazy_ = config_.format == Format::NF4;
     }
     bool prepare(const Tensor& t, const ProgressFn& progress) override {
         tensor_ = &t;
         n_ = t.numel();
-        const std::int64_t nb = (n_ + block_ - 1) / block_;
+        nb_ = (n_ + block_ - 1) / block_;
         const float* x = t.data();
-        absmax_.resize(static_cast<std::size_t>(nb));  // every block written below
-        const bool dq = config_.format == Format::NF4_DQ;
-        stored_.resize(dq ? absmax_.size() : 0);
+        if (lazy_) {
+            float amax = 0.0f;
+            if (known_range_) {
+                amax = std::max(std::fabs(known_range_->first), std::fabs(known_range_->second));
+            } else {
+                const std::int64_t chunk = 1 << 16, nch = (n_ + chunk - 1) / chunk;
+#pragma omp parallel for reduction(max : amax) schedule(static)
+                for (std::int64_t c = 0; c < nch; ++c) amax = std::max(amax, finite_absmax(x + c * chunk, std::min(chunk, n_ - c * chunk)));
+            }
+            all_ = std::make_unique<AllAbsmax>();
+            // the largest block absmax is the tensor's, and 0.1525 a never falls as a grows
+            err_ = 0.1525f * amax;
+            smax_ = amax;
+            return report_progress(progress, 1, 1);
+        }
+        absmax_.resize(static_cast<std::size_t>(nb_));  // every block written below
+        stored_.resize(absmax_.size());
         inv_.resize(absmax_.size());
         float err = 0.0f, smax = 0.0f;
         constexpr std::int64_t kTask = 1024;  // blocks per task
-        const std::int64_t ntasks = (nb + kTask - 1) / kTask;
-#pragma omp parallel for schedule(static) reduction(max : err, smax)
+        const std::int64_t ntasks = (nb_ + kTask - 1) / kTask;
+#pragma omp parallel for schedule(static)
         for (std::int64_t task = 0; task < ntasks; ++task) {
-            const std::int64_t b0 = task * kTask, b1 = std::min(nb, b0 + kTask);
+            const std::int64_t b0 = task * kTask, b1 = std::min(nb_, b0 + kTask);
             kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, absmax_.data() + b0);
-            for (std::int64_t b = b0; b < b1; ++b) {
-                const float a = absmax_[static_cast<std::size_t>(b)];
-                inv_[static_cast<std::size_t>(b)] = 1.0f / a;
-                // half the widest NF4 gap (between -1 and -0.696) times absmax (the stored absmax is exact)
-                err = std::max(err, 0.1525f * a);
-                smax = std::max(smax, a);
-            }
+            for (std::int64_t b = b0; b < b1; ++b) inv_[static_cast<std::size_t>(b)] = 1.0f / absmax_[static_cast<std::size_t>(b)];
         }
-        if (dq) {
-            nf4_double_quantize(absmax_.data(), absmax_.size(), stored_.data(), &offset_, &scales2_, nullptr);
-            err = smax = 0.0f;
+        nf4_double_quantize(absmax_.data(), absmax_.size(), stored_.data(), &offset_, &scales2_, nullptr);
 #pragma omp parallel for schedule(static) reduction(max : err, smax)
-            for (std::int64_t b = 0; b < nb; ++b) {
-                const float a = absmax_[static_cast<std::size_t>(b)], st = stored_[static_cast<std::size_t>(b)];
-                // plus the stored absmax's error
-                err = std::max(err, 0.1525f * a + std::fabs(a - st));
-                smax = std::max(smax, std::fabs(st));
-            }
+        for (std::int64_t b = 0; b < nb_; ++b) {
+            const float a = absmax_[static_cast<std::size_t>(b)], st = stored_[static_cast<std::size_t>(b)];
+            // half the widest NF4 gap (between -1 and -0.696) times absmax, plus the stored absmax's error
+            err = std::max(err, 0.1525f * a + std::fabs(a - st));
+            smax = std::max(smax, std::fabs(st));
         }
         err_ = err;
         smax_ = smax;
@@ -377,46 +452,91 @@ public:
         std::int64_t i0 = begin;
         if (begin % block_ == 0) {
             const std::int64_t whole = (end - begin) / block_ * block_;
-            kernels::nf4_fake_quant_blocks(x + begin, whole, block_, inv_.data() + begin / block_, stored() + begin / block_, dq,
-                                           codes);
+            if (lazy_) {
+                // up to kRunValues values (at least one block) at a time: their absmax, then their codes
+                const std::int64_t step = std::max<std::int64_t>(1, kRunValues / block_) * block_;
+                float amax[kRunValues / 32], inv[kRunValues / 32];
+                for (std::int64_t p = 0; p < whole; p += step) {
+                    const std::int64_t len = std::min(whole - p, step), nb = len / block_;
+                    kernels::block_absmax(x + begin + p, len, block_, amax, false);
+                    for (std::int64_t k = 0; k < nb; ++k) inv[k] = 1.0f / amax[k];
+                    kernels::nf4_fake_quant_blocks(x + begin + p, len, block_, inv, amax, dq + p, codes ? codes + p : nullptr);
+                }
+            } else {
+                kernels::nf4_fake_quant_blocks(x + begin, whole, block_, inv_.data() + begin / block_, stored_.data() + begin / block_, dq,
+                                               codes);
+            }
             i0 = begin + whole;
         }
         for (std::int64_t i = i0; i < end;) {
             const std::int64_t b = i / block_;
             const std::int64_t stop = std::min(end, (b + 1) * block_);
-            kernels::nf4_fake_quant(x + i, stop - i, inv_[static_cast<std::size_t>(b)], stored()[b],
-                                    dq + (i - begin), codes ? codes + (i - begin) : nullptr);
+            const float s = stored_of_block(b);
+            const float inv = lazy_ ? 1.0f / s : inv_[static_cast<std::size_t>(b)];
+            kernels::nf4_fake_quant(x + i, stop - i, inv, s, dq + (i - begin), codes ? codes + (i - begin) : nullptr);
             i = stop;
         }
         if (clipped) *clipped += clip;
     }
     StorageSize storage() const override {
         const auto n = static_cast<std::uint64_t>(n_);
-        const auto nb = static_cast<std::uint64_t>(absmax_.size());
+        const auto nb = static_cast<std::uint64_t>(nb_);
         std::uint64_t meta = nb * 32;
         if (config_.format == Format::NF4_DQ) meta = nb * 8 + static_cast<std::uint64_t>(scales2_.size()) * 32 + 32;
         return make_storage(n, n * 4, meta);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
-        if (absmax_.empty()) return {};
-        const float s = stored()[std::clamp<std::int64_t>(i, 0, n_ - 1) / block_];
+        if (!tensor_ || nb_ == 0) return {};
+        const float s = stored_of_block(std::clamp<std::int64_t>(i, 0, n_ - 1) / block_);
         std::vector<float> v;
         for (int c = 0; c < 16; ++c) v.push_back(nf4_value(c) * s);
         return sorted_unique(std::move(v));
     }
     int code_count() const override { return 16; }
     std::pair<int, int> code_range() const override { return {0, 15}; }
-    QuantParams params() const override { return QuantParams{std::vector<float>(stored(), stored() + absmax_.size()), {}}; }
+    QuantParams params() const override {
+        if (!tensor_) return {};
+        const LargeVector<float>& s = lazy_ ? absmax() : stored_;
+        return QuantParams{std::vector<float>(s.begin(), s.end()), {}};
+    }
     std::optional<OutputBounds> output_bounds() const override {
-        if (absmax_.empty()) return std::nullopt;
+        if (!tensor_ || nb_ == 0) return std::nullopt;
         return OutputBounds{-smax_, smax_, err_ * (1.0f + 0x1p-16f)};
     }
 
 private:
+    static constexpr std::int64_t kRunValues = 8192;  // values per step of run(): kRunValues / 32 blocks at most
+    // The stored absmax of block b (NF4: the block's absmax, worked out from its values).
+    float stored_of_block(std::int64_t b) const {
+        if (!lazy_) return stored_[static_cast<std::size_t>(b)];
+        return finite_absmax(tensor_->data() + b * block_, std::min(block_, n_ - b * block_));
+    }
+    // NF4: every block's absmax, worked out on first use.
+    const LargeVector<float>& absmax() const {
+        std::call_once(all_->once, [&] {
+            LargeVector<float>& a = all_->absmax;
+            a.resize(static_cast<std::size_t>(nb_));  // every block written below
+            constexpr std::int64_t kTask = 1024;  // blocks per task
+            const std::int64_t ntasks = (nb_ + kTask - 1) / kTask;
+            const float* x = tensor_->data();
+#pragma omp parallel for schedule(static)
+            for (std::int64_t task = 0; task < ntasks; ++task) {
+                const std::int64_t b0 = task * kTask, b1 = std::min(nb_, b0 + kTask);
+                kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, a.data() + b0);
+            }
+        });
+        return all_->absmax;
+    }
+    struct AllAbsmax {
+        std::once_flag once;
+        LargeVector<float> absmax;
+    };
+
     const Tensor* tensor_ = nullptr;
-    std::int64_t n_ = 0, block_ = kNf4DefaultBlock;
-    const float* stored() const { return stored_.empty() ? absmax_.data() : stored_.data(); }
-    LargeVector<float> absmax_, stored_, inv_;  // stored_: NF4_DQ's absmax' (empty for NF4: absmax itself)
+    std::int64_t n_ = 0, nb_ = 0, block_ = kNf4DefaultBlock;
+    bool lazy_ = true;
+    std::unique_ptr<AllAbsmax> all_;           // NF4
+    LargeVector<float> absmax_, stored_, inv_;  // NF4_DQ: absmax, absmax' and 1 / absmax of every block
     std::vector<float> scales2_;
     float offset_ = 0.0f, err_ = 0.0f, smax_ = 0.0f;
 };

@@ -4,14 +4,17 @@
 // levels and output bounds that hold.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <vector>
 
+#include "core/format_kernels.h"
 #include "core/format_quantizers.h"
 #include "core/quantizer.h"
 #include "core/rng.h"
+#include "core/simd_kernels.h"
 
 using ql::Format;
 using ql::QuantConfig;
@@ -210,6 +213,163 @@ private slots:
         for (std::size_t i = 0; i < y.size(); ++i) {
             QVERIFY(y[i] >= bounds->dq_lo && y[i] <= bounds->dq_hi);
             QVERIFY(std::fabs(y[i] - t.values[i]) <= bounds->err_abs);
+        }
+    }
+
+    // NF4, MXFP4 and NVFP4 work out their block scales in run() from the block's values, and their output
+    // bounds from the tensor's range alone: blocks whose absmax takes every float exponent (zero and
+    // subnormals too) match the reference value for value, scales included.
+    void blockScalesEveryExponent_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::newRow("mxfp4") << cfg(Format::MXFP4);
+        QTest::newRow("nvfp4") << cfg(Format::NVFP4);
+        QTest::newRow("nf4 block 32") << cfg(Format::NF4, 32);
+    }
+    void blockScalesEveryExponent() {
+        QFETCH(QuantConfig, config);
+        // block k of 32 values: a normal spread times 2^(k - 150) (k = 0: all zero), so that the block
+        // absmax runs through every binade, subnormal ones included, with varied mantissas
+        const int blocks = 280;
+        Tensor t("t", {blocks, 32});
+        ql::Rng rng(17);
+        for (int k = 0; k < blocks; ++k)
+            for (int j = 0; j < 32; ++j) {
+                const double v = k == 0 ? 0.0 : std::ldexp(rng.normal(), std::min(k, 277) - 150);
+                t.values[static_cast<std::size_t>(k * 32 + j)] = static_cast<float>(std::clamp(v, -3.0e38, 3.0e38));
+            }
+        std::vector<std::int8_t> ref_codes;
+        ql::QuantParams ref_params;
+        const std::vector<float> ref = ql::quantize_format_ref(t, config, &ref_codes, &ref_params);
+        const ql::QuantizedTensor q = ql::quantize(t, config);
+        for (std::size_t i = 0; i < ref.size(); ++i) {
+            if (!same_value(q.dequantized.values[i], ref[i]))
+                QFAIL(qPrintable(QString("value %1 (x = %2): quantizer %3, reference %4").arg(i).arg(t.values[i], 0, 'g', 9)
+                                     .arg(q.dequantized.values[i], 0, 'g', 9).arg(ref[i], 0, 'g', 9)));
+            QCOMPARE(q.codes[i], ref_codes[i]);
+        }
+        QCOMPARE(q.params.scales.size(), ref_params.scales.size());
+        for (std::size_t s = 0; s < ref_params.scales.size(); ++s)
+            if (!same_bits(q.params.scales[s], ref_params.scales[s]))
+                QFAIL(qPrintable(QString("scale %1: quantizer %2, reference %3").arg(s).arg(q.params.scales[s], 0, 'g', 9)
+                                     .arg(ref_params.scales[s], 0, 'g', 9)));
+    }
+
+    // The output bounds of NF4, MXFP4 and NVFP4 come from the tensor's absmax before any block is read:
+    // they equal the bounds every block's scale gives (dq within 6 (or 1) times the largest scale; error
+    // within max(s, a - 6 s) per block for the FP4 formats, 0.1525 a for NF4), whether the range is given
+    // or read, and hold for every value.
+    void boundsFromTensorRange_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("factor");
+        for (const auto& c : {cfg(Format::MXFP4), cfg(Format::NVFP4), cfg(Format::NF4), cfg(Format::NF4, 32), cfg(Format::NF4, 4096)})
+            for (int kind : {0, 1, 2, 3, 4, 5})
+                for (double factor : {1.0, -1.0, 0x1p-120, 0x1p-140, 0x1p100}) {
+                    if (kind == 2 && factor != 1.0) continue;
+                    const QByteArray name = QByteArray::fromStdString(c.describe() + " data " + std::to_string(kind) + " times " +
+                                                                      QByteArray::number(factor, 'g', 6).toStdString());
+                    QTest::newRow(name.constData()) << c << kind << factor;
+                }
+    }
+    void boundsFromTensorRange() {
+        QFETCH(QuantConfig, config);
+        QFETCH(int, kind);
+        QFETCH(double, factor);
+        Tensor t = make_tensor({24, 4096}, kind == 5 ? 1 : kind, 3 + static_cast<std::uint64_t>(kind));
+        for (float& v : t.values) v = static_cast<float>(v * factor);
+        if (kind == 5) {
+            // E4M3 rounds each NVFP4 block's a / (6 s2) down by up to half a step: blocks just below a
+            // rounding midpoint, where a - 6 s is largest
+            for (std::size_t b = 0; b < t.values.size() / 16; ++b)
+                t.values[b * 16] = static_cast<float>(factor * (1.0 + 0.0624 * static_cast<double>(b % 7)) * std::ldexp(1.0, -static_cast<int>(b % 9)));
+        }
+        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        for (float v : t.values)
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        auto given = ql::make_quantizer(config);
+        given->set_tensor_range(lo, hi);
+        QVERIFY(given->prepare(t));
+        auto read = ql::make_quantizer(config);
+        QVERIFY(read->prepare(t));
+        const auto b = given->output_bounds(), br = read->output_bounds();
+        QVERIFY(b.has_value() && br.has_value());
+        // the bounds from every block's scale
+        const std::vector<float> scales = given->params().scales;
+        const bool fp4 = config.format != Format::NF4;
+        const std::int64_t block = fp4 ? (config.format == Format::NVFP4 ? 16 : 32) : (config.block_size ? config.block_size : 64);
+        float err = 0.0f, smax = 0.0f;
+        for (std::size_t k = 0; k < scales.size(); ++k) {
+            float a = 0.0f;
+            for (std::int64_t j = 0; j < block; ++j) {
+                const float v = t.values[k * static_cast<std::size_t>(block) + static_cast<std::size_t>(j)];
+                if (std::isfinite(v)) a = std::max(a, std::fabs(v));
+            }
+            const float s = scales[k];
+            err = std::max(err, fp4 ? std::max(s, a - 6.0f * s) : 0.1525f * a);
+            smax = std::max(smax, s);
+        }
+        const float top = fp4 ? 6.0f * smax : smax;
+        QCOMPARE(b->dq_hi, top);
+        QCOMPARE(b->dq_lo, -top);
+        QCOMPARE(b->err_abs, err * (1.0f + 0x1p-16f));
+        QCOMPARE(br->dq_hi, b->dq_hi);
+        QCOMPARE(br->err_abs, b->err_abs);
+        // (NF4 blocks of subnormal values have no finite 1 / absmax, and their values miss the bound: the
+        // analysis finds that and re-bins)
+        if (!fp4 && !(1.0f / std::max(std::fabs(lo), std::fabs(hi)) < std::numeric_limits<float>::infinity())) return;
+        std::vector<float> y(t.values.size());
+        given->run(0, t.numel(), y.data(), nullptr, nullptr);
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            if (!std::isfinite(t.values[i])) continue;
+            QVERIFY(y[i] >= b->dq_lo && y[i] <= b->dq_hi);
+            QVERIFY(std::fabs(y[i] - t.values[i]) <= b->err_abs);
+        }
+    }
+
+    // kernels::block_absmax (16 blocks at a time where the block is a multiple of 16 values) against
+    // simd::absmax_finite per block: NaN and Inf left out, -0, subnormals, a short last block.
+    void blockAbsmax_data() {
+        QTest::addColumn<int>("block");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("special");  // 0 none, 1 NaN / Inf in some blocks, 2 every value non-finite in a block
+        QTest::addColumn<bool>("fromMemory");
+        for (int block : {16, 32, 64, 48, 4096, 20})
+            for (int n : {block * 16, block * 37 + 5, block * 3, 1})
+                for (int special : {0, 1, 2})
+                    for (bool from_memory : {true, false}) {
+                        const QByteArray name = QByteArray::fromStdString("block " + std::to_string(block) + " n " + std::to_string(n) +
+                                                                          " special " + std::to_string(special) +
+                                                                          (from_memory ? " from memory" : " in cache"));
+                        QTest::newRow(name.constData()) << block << n << special << from_memory;
+                    }
+    }
+    void blockAbsmax() {
+        QFETCH(int, block);
+        QFETCH(int, n);
+        QFETCH(int, special);
+        QFETCH(bool, fromMemory);
+        std::vector<float> x(static_cast<std::size_t>(n));
+        ql::Rng rng(static_cast<std::uint64_t>(block * 7 + n));
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double z = rng.normal();
+            // each block its own scale, subnormal ones too; a -0 now and then
+            x[i] = i % 29 == 3 ? -0.0f : static_cast<float>(std::ldexp(z, static_cast<int>((i / static_cast<std::size_t>(block)) % 23) * 9 - 160));
+        }
+        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+        if (special == 1)
+            for (std::size_t i = 5; i < x.size(); i += static_cast<std::size_t>(block) * 5 + 3) x[i] = (i / 7) % 2 ? nan : (i % 2 ? inf : -inf);
+        if (special == 2 && n >= block * 3)
+            for (int j = 0; j < block; ++j) x[static_cast<std::size_t>(block * 2 + j)] = j % 2 ? nan : inf;
+        const std::int64_t nb = (n + block - 1) / block;
+        std::vector<float> got(static_cast<std::size_t>(nb), -1.0f);
+        ql::kernels::block_absmax(x.data(), n, block, got.data(), fromMemory);
+        for (std::int64_t k = 0; k < nb; ++k) {
+            const float want = ql::simd::absmax_finite(x.data() + k * block, std::min<std::int64_t>(block, n - k * block));
+            if (!same_bits(got[static_cast<std::size_t>(k)], want))
+                QFAIL(qPrintable(QString("block %1: %2, want %3").arg(k).arg(got[static_cast<std::size_t>(k)], 0, 'g', 9).arg(want, 0, 'g', 9)));
         }
     }
 
