@@ -36,6 +36,7 @@
 
 #include "calibration_view.h"
 #include "charts/charts.h"
+#include "column_fit.h"
 #include "export_all.h"
 #include "gpu/gpu_backend.h"
 #include "metrics_model.h"
@@ -316,7 +317,7 @@ void MainWindow::buildMetrics() {
     table_->setModel(metrics_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    columnFit_ = new ColumnFit(table_);  // fitted to their text as the values change
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->setVisible(false);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -594,6 +595,7 @@ void MainWindow::onRefined(const AnalysisResult& r) {
         if (ChartView* c = chart(QStringLiteral("layer_accumulation"))) c->setInputs(chartInputs());
     if (forwardIn) {
         metrics_->completeReport(lastReport_);
+        columnFit_->update();
         timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
         emit analysisCompleted();
     }
@@ -628,6 +630,7 @@ void MainWindow::pushInputsToCharts() {
     for (ChartView* c : charts_)
         if (!layersPending || c->chartId() != QLatin1String("layer_accumulation")) c->setInputs(in);
     metrics_->setReport(lastReport_, in.colors);
+    if (columnFit_) columnFit_->update();
 }
 
 void MainWindow::applyStyle() {

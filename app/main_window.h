@@ -20,6 +20,7 @@ class QMenu;
 
 namespace ql::ui {
 
+class ColumnFit;
 class ConfigPanel;
 class TensorPanel;
 class AnalysisPanel;
@@ -113,6 +114,7 @@ private:
     std::vector<QDockWidget*> chartDocks_;
     MetricsModel* metrics_ = nullptr;
     QTableView* table_ = nullptr;
+    ColumnFit* columnFit_ = nullptr;  // owned by table_
     QLabel* sizeLabel_ = nullptr;
     QLabel* timeLabel_ = nullptr;
     QLabel* backendLabel_ = nullptr;

@@ -22,6 +22,7 @@
 #include "main_window.h"
 #include "metrics_model.h"
 
+#include <QHeaderView>
 #include <QTableView>
 #include "panels/config_panel.h"
 #include "session.h"
@@ -368,6 +369,37 @@ private slots:
         }
     }
 
+    // The metrics table's columns hold their text: after analyses whose values change, and after the
+    // projector's larger font (the table refits when its font changes, with no new analysis).
+    void metricsColumnsFitTheirText() {
+        auto* table = w_->findChild<QTableView*>();
+        QVERIFY(table);
+        auto fits = [table] {
+            const int cols = table->model()->columnCount();
+            for (int c = 0; c + 1 < cols; ++c) {  // the last column stretches
+                const int need = std::max(static_cast<QAbstractItemView*>(table)->sizeHintForColumn(c), table->horizontalHeader()->sectionSizeHint(c));
+                if (table->columnWidth(c) < need) {
+                    qWarning("column %d: width %d, text needs %d", c, table->columnWidth(c), need);
+                    return false;
+                }
+            }
+            return true;
+        };
+        for (int bits : {2, 7, 4}) {
+            Session s = w_->session();
+            s.configs[1].bits = bits;
+            if (bits == 4) s.configs[1].label = "INT4, the configuration the class compares with INT8";  // a longer name
+            QVERIFY(waitShown([&] { w_->setSession(s); }));
+            QVERIFY(fits());
+        }
+        w_->setPresentationMode(true);
+        QCoreApplication::processEvents();  // the application font reaches the widgets through events
+        QVERIFY(fits());
+        w_->setPresentationMode(false);
+        QCoreApplication::processEvents();
+        QVERIFY(fits());
+        QVERIFY(waitShown([this] { w_->setSession(smallSession()); }));
+    }
     void presentationAndTheme() {
         ChartView* c = w_->chart("error_distribution");
         const double font = c->xAxis->labelFont().pointSizeF();
