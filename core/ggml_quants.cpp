@@ -606,6 +606,11 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     }
 }
 
+std::int64_t quantize_blocks_decoded(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes, std::uint32_t* clipped) {
+    if (!use_avx512()) return 0;
+    return detail::quantize_small_blocks_decoded_avx512(type, x, nblocks, y, codes, clipped);
+}
+
 bool has_bounds_path(DType type) {
     return use_avx512() && (type == DType::GGML_Q8_0 || type == DType::GGML_Q4_0 || type == DType::GGML_Q4_1 || type == DType::GGML_Q5_0 ||
                             type == DType::GGML_Q4_K || type == DType::GGML_Q6_K || type == DType::GGML_IQ4_NL);

@@ -75,6 +75,11 @@ struct BlockBoundsArgs {
 // non-finite value or giving a non-finite fp16 scale (or min), in its steps of 4, 2 and 32 blocks but for
 // such a stop; 0 for other types or without AVX-512. The caller does the rest.
 std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_t nblocks, std::uint8_t* out, BlockBoundsArgs& bounds);
+// The same for Q8_0, Q4_0, Q4_1 and Q5_0 without storing the blocks: the leading whole blocks' dequantized
+// values go to y (as dequantize_block gives them, 32 per block), their codes to codes (as block_codes; may
+// be null) and each block's clipped count to clipped[k]; returns the blocks done, a multiple of 16 that
+// stops where quantize_blocks_with_bounds() would (0 for other types or without AVX-512).
+std::int64_t quantize_blocks_decoded(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes, std::uint32_t* clipped);
 // Whether quantize_blocks_with_bounds() can take blocks of this type on this CPU.
 bool has_bounds_path(DType type);
 

@@ -549,9 +549,13 @@ template <> struct SmallBlock<Small::Q5_0> { using type = BlockQ5_0; };
 
 // Groups of 16 whole blocks; stops before a group holding a non-finite value (left to the next path) and,
 // with bounds, before one whose fp16 scale or minimum is not finite (whose levels the analysis' scalar
-// path works out). Returns the blocks done.
-template <Small K, bool Bounds>
-std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typename SmallBlock<K>::type* y, BlockBoundsArgs* bb) {
+// path works out). Returns the blocks done. Decode (with Bounds): no blocks are stored; the values are
+// written as dequantize_block gives them to yv, their codes (block_codes) to codes when not null, and
+// each block's clipped count to bb->clipped; bb's lo, hi and err are left alone.
+template <Small K, bool Bounds, bool Decode = false>
+std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typename SmallBlock<K>::type* y, BlockBoundsArgs* bb,
+                                   float* yv = nullptr, std::int8_t* codes = nullptr) {
+    static_assert(Bounds || !Decode, "decoding works out the clipped counts");
     const std::int64_t groups = nblocks / 16;
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
     __m512 vlo = set1(__builtin_inff()), vhi = set1(-__builtin_inff()), verr = _mm512_setzero_ps();
@@ -561,8 +565,10 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
     for (; g < groups; ++g) {
         const float* xg = x + g * 16 * 32;
         // the values of the group kPrefetchGroups on are asked for now (past the end too: a prefetch
-        // does not fault, and the caller's next blocks usually follow)
-        for (int l = 0; l < 16 * 32; l += 16) _mm_prefetch(reinterpret_cast<const char*>(xg + kPrefetchGroups * 16 * 32 + l), _MM_HINT_T0);
+        // does not fault, and the caller's next blocks usually follow); not when decoding, whose caller
+        // hands over values in cache and fetches its next ones itself
+        if constexpr (!Decode)
+            for (int l = 0; l < 16 * 32; l += 16) _mm_prefetch(reinterpret_cast<const char*>(xg + kPrefetchGroups * 16 * 32 + l), _MM_HINT_T0);
         __m512 mx[16], mn[16];
         __mmask16 bad = 0;
         for (int b = 0; b < 16; ++b) {
@@ -637,19 +643,55 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
             _mm512_store_ps(ehia, ehi);
             _mm512_store_ps(dfa, df);
             _mm512_store_ps(mfa, mf);
-            // the dequantized values are monotone in x within a block: its extremes come from its min and max
-            const __m512 ylo = values_of<K>(codes_of<K>(pmin, id, mins), df, mf), yhi = values_of<K>(codes_of<K>(pmax, id, mins), df, mf);
-            vlo = _mm512_min_ps(vlo, _mm512_min_ps(ylo, yhi));
-            vhi = _mm512_max_ps(vhi, _mm512_max_ps(ylo, yhi));
+            if constexpr (!Decode) {
+                // the dequantized values are monotone in x within a block: its extremes come from its min and max
+                const __m512 ylo = values_of<K>(codes_of<K>(pmin, id, mins), df, mf), yhi = values_of<K>(codes_of<K>(pmax, id, mins), df, mf);
+                vlo = _mm512_min_ps(vlo, _mm512_min_ps(ylo, yhi));
+                vhi = _mm512_max_ps(vhi, _mm512_max_ps(ylo, yhi));
+            }
         }
         _mm512_store_ps(ida, id);
         _mm256_store_si256(reinterpret_cast<__m256i*>(dh), dhv);
+        // Decode: blocks whose min and max lie within their grid's reach clip nothing; with every id
+        // finite the codes are in range as worked out (no stored byte or nibble to take them from)
+        [[maybe_unused]] __mmask16 reached = 0;
+        [[maybe_unused]] bool in_range = true;
+        if constexpr (Decode) {
+            reached = static_cast<__mmask16>(QL_CMP(pmin, _mm512_load_ps(eloa), _CMP_GE_OQ) & QL_CMP(pmax, _mm512_load_ps(ehia), _CMP_LE_OQ));
+            in_range = _mm512_fpclass_ps_mask(id, 0x99) == 0;
+        }
         for (int b = 0; b < 16; ++b) {
             const float* xb = xg + 32 * b;
-            auto& blk = y[g * 16 + b];
             const __m512 idb = set1(ida[b]), minb = K == Small::Q4_1 ? set1(mina[b]) : zero;
             const __m512 v0 = _mm512_loadu_ps(xb), v1 = _mm512_loadu_ps(xb + 16);
             const __m512i q0 = codes_of<K>(v0, idb, minb), q1 = codes_of<K>(v1, idb, minb);
+            if constexpr (Decode) {
+                // the codes as the block stores them (an infinite or NaN product leaves an out-of-range
+                // int32 whose stored byte or nibbles are what dequantize_block reads)
+                const auto stored = [](__m512i q) {
+                    if constexpr (K == Small::Q8_0) return _mm512_cvtepi8_epi32(bytes_of(q));
+                    else return _mm512_and_si512(q, _mm512_set1_epi32(K == Small::Q5_0 ? 31 : 15));
+                };
+                const __m512i s0 = in_range ? q0 : stored(q0), s1 = in_range ? q1 : stored(q1);
+                const __m512 db = set1(dfa[b]), mb = set1(mfa[b]);
+                float* yb = yv + (g * 16 + b) * 32;
+                _mm512_storeu_ps(yb, values_of<K>(s0, db, mb));
+                _mm512_storeu_ps(yb + 16, values_of<K>(s1, db, mb));
+                if (codes) {
+                    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + (g * 16 + b) * 32), bytes_of(s0));
+                    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + (g * 16 + b) * 32 + 16), bytes_of(s1));
+                }
+                if ((reached >> b) & 1u) {
+                    bb->clipped[g * 16 + b] = 0;
+                    continue;
+                }
+                const __m512 lob = set1(eloa[b]), hib = set1(ehia[b]);
+                const __mmask16 c0 = static_cast<__mmask16>(QL_CMP(v0, lob, _CMP_LT_OQ) | QL_CMP(v0, hib, _CMP_GT_OQ));
+                const __mmask16 c1 = static_cast<__mmask16>(QL_CMP(v1, lob, _CMP_LT_OQ) | QL_CMP(v1, hib, _CMP_GT_OQ));
+                bb->clipped[g * 16 + b] = static_cast<std::uint32_t>(__builtin_popcount(static_cast<unsigned>(c0) | (static_cast<unsigned>(c1) << 16)));
+                continue;
+            }
+            auto& blk = y[g * 16 + b];
             blk.d = dh[b];
             if constexpr (K == Small::Q8_0) {
                 _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(q0));
@@ -677,7 +719,7 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
             }
         }
     }
-    if constexpr (Bounds) {
+    if constexpr (Bounds && !Decode) {
         bb->lo = bb->lo < _mm512_reduce_min_ps(vlo) ? bb->lo : _mm512_reduce_min_ps(vlo);
         bb->hi = bb->hi > _mm512_reduce_max_ps(vhi) ? bb->hi : _mm512_reduce_max_ps(vhi);
         bb->err = bb->err > _mm512_reduce_max_ps(verr) ? bb->err : _mm512_reduce_max_ps(verr);
@@ -1017,6 +1059,19 @@ std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, B
     return bounds ? quantize_small_avx512<Small::Q5_0, true>(x, nblocks, y, bounds) : quantize_small_avx512<Small::Q5_0, false>(x, nblocks, y, nullptr);
 }
 
+std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes,
+                                                 std::uint32_t* clipped) {
+    BlockBoundsArgs bb;
+    bb.clipped = clipped;
+    switch (type) {
+    case DType::GGML_Q8_0: return quantize_small_avx512<Small::Q8_0, true, true>(x, nblocks, nullptr, &bb, y, codes);
+    case DType::GGML_Q4_0: return quantize_small_avx512<Small::Q4_0, true, true>(x, nblocks, nullptr, &bb, y, codes);
+    case DType::GGML_Q4_1: return quantize_small_avx512<Small::Q4_1, true, true>(x, nblocks, nullptr, &bb, y, codes);
+    case DType::GGML_Q5_0: return quantize_small_avx512<Small::Q5_0, true, true>(x, nblocks, nullptr, &bb, y, codes);
+    default: return 0;
+    }
+}
+
 } // namespace ql::ggml::detail
 #else
 
@@ -1032,6 +1087,7 @@ std::int64_t quantize_q8_0_blocks_avx512(const float*, std::int64_t, BlockQ8_0*,
 std::int64_t quantize_q4_0_blocks_avx512(const float*, std::int64_t, BlockQ4_0*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q4_1_blocks_avx512(const float*, std::int64_t, BlockQ4_1*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q5_0_blocks_avx512(const float*, std::int64_t, BlockQ5_0*, BlockBoundsArgs*) { return 0; }
+std::int64_t quantize_small_blocks_decoded_avx512(DType, const float*, std::int64_t, float*, std::int8_t*, std::uint32_t*) { return 0; }
 void dequantize_q4_k_blocks_avx512(const BlockQ4_K*, std::int64_t, float*, std::int8_t*) {}
 void dequantize_q6_k_blocks_avx512(const BlockQ6_K*, std::int64_t, float*, std::int8_t*) {}
 } // namespace ql::ggml::detail

@@ -29,6 +29,10 @@ std::int64_t quantize_q8_0_blocks_avx512(const float* x, std::int64_t nblocks, B
 std::int64_t quantize_q4_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_0* y, BlockBoundsArgs* bounds);
 std::int64_t quantize_q4_1_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_1* y, BlockBoundsArgs* bounds);
 std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_0* y, BlockBoundsArgs* bounds);
+// Q8_0, Q4_0, Q4_1, Q5_0 (0 for other types): as the above with bounds, but instead of the blocks, their
+// dequantized values (y), codes (codes, may be null) and clipped counts (see quantize_blocks_decoded).
+std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes,
+                                                 std::uint32_t* clipped);
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);

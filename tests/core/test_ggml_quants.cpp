@@ -304,6 +304,17 @@ void checkFastDecode() {
     QVERIFY(std::memcmp(yv.data(), yf.data(), yv.size() * sizeof(float)) == 0);
 }
 
+// dequantize_block and block_codes of nb packed blocks.
+template <class B>
+void decode_blocks(const std::uint8_t* bytes, std::int64_t nb, float* y, std::int8_t* c) {
+    for (std::int64_t k = 0; k < nb; ++k) {
+        B blk;
+        std::memcpy(&blk, bytes + k * static_cast<std::int64_t>(sizeof(B)), sizeof(B));
+        gg::dequantize_block(blk, y + k * 32);
+        gg::block_codes(blk, c + k * 32);
+    }
+}
+
 class TestGgmlQuants : public QObject {
     Q_OBJECT
 private slots:
@@ -621,6 +632,23 @@ private slots:
             const std::size_t bytes = static_cast<std::size_t>(da) * (b.size() / static_cast<std::size_t>(nb));
             QVERIFY(std::memcmp(ref.data(), b.data(), bytes) == 0);
             QCOMPARE(gg::quantize_blocks_with_bounds(type, x.data(), nb, a.data() + 1, bq), std::int64_t{0});  // misaligned: not taken
+            // without storing the blocks: the same blocks' values, codes and clipped counts
+            std::vector<float> y(static_cast<std::size_t>(nb) * 32), yr(y.size());
+            std::vector<std::int8_t> c(y.size()), cr(y.size());
+            std::vector<std::uint32_t> cd(ca.size());
+            const std::int64_t dd = gg::quantize_blocks_decoded(type, x.data(), nb, y.data(), c.data(), cd.data());
+            QCOMPARE(dd, da);
+            switch (type) {
+            case DType::GGML_Q8_0: decode_blocks<gg::BlockQ8_0>(ref.data(), dd, yr.data(), cr.data()); break;
+            case DType::GGML_Q4_0: decode_blocks<gg::BlockQ4_0>(ref.data(), dd, yr.data(), cr.data()); break;
+            case DType::GGML_Q4_1: decode_blocks<gg::BlockQ4_1>(ref.data(), dd, yr.data(), cr.data()); break;
+            default: decode_blocks<gg::BlockQ5_0>(ref.data(), dd, yr.data(), cr.data()); break;
+            }
+            QVERIFY(std::memcmp(y.data(), yr.data(), static_cast<std::size_t>(dd) * 32 * sizeof(float)) == 0);
+            QVERIFY(std::memcmp(c.data(), cr.data(), static_cast<std::size_t>(dd) * 32) == 0);
+            for (std::int64_t k = 0; k < dd; ++k) QCOMPARE(cd[static_cast<std::size_t>(k)], ca[static_cast<std::size_t>(k)]);
+            QCOMPARE(gg::quantize_blocks_decoded(type, x.data(), nb, y.data(), nullptr, cd.data()), dd);  // codes not wanted
+            QVERIFY(std::memcmp(y.data(), yr.data(), static_cast<std::size_t>(dd) * 32 * sizeof(float)) == 0);
         }
         // a partial last block
         x.resize(x.size() - 19);
