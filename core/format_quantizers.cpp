@@ -671,6 +671,49 @@ void grid_edges(const B& b, int j, float& lo, float& hi) {
     }
 }
 
+// The most fp16 rounding moves any 0 <= w <= v: half a unit in the last place at v (2^-25, half the
+// subnormal step, below 2^-14), and never more than w itself (w rounds to 0 at worst).
+inline double fp16_rounding_bound(double v) {
+    int e = 0;
+    (void)std::frexp(v, &e);  // v in [2^(e-1), 2^e)
+    return std::min(v, std::max(std::ldexp(1.0, -25), std::ldexp(1.0, e - 12)));
+}
+inline float round_up(double v) {
+    const auto f = static_cast<float>(v);
+    return static_cast<double>(f) < v ? std::nextafter(f, kInf) : f;
+}
+
+// Q8_0's bounds from the tensor's finite range [mn, mx] alone (nullopt where a scale could leave fp16).
+// A block's scale d = a / 127 (its absmax a <= A = max(|mn|, |mx|)) and its fp16 rounding never fall as
+// a grows, so every level q fp16(d), |q| <= 127, lies within 127 fp16(A / 127): the block of the tensor's
+// absmax has exactly that top level. q rounds x / d to nearest (the float rounding of x (1 / d) moves it
+// by far less than 2^-15), so |dq - x| <= 127 h + (A / 127) / 2 with h = fp16_rounding_bound(A / 127) (q
+// and the rounding of d both at their most: a value at 126.5 d with d rounded up by almost h), and every
+// dq lies within that of its x, which caps the range at [mn - err, mx + err]. (Non-finite values are
+// quantized as 0, which lies within.) On normal(0, 2) data of 4096 x 4096 the error bound is 9.5% above the
+// measured largest error and the range equal to the measured one on the side of the larger magnitude and
+// 0.05 wider on the other (a quarter of a histogram bin, enough there to add one bin to the weight grid).
+// Q4_0, Q4_1 and Q5_0 have no such tight bound: their largest error comes from a block's spread (Q4_1:
+// (max - min) / 30, bounded by (mx - mn) / 30) or from values opposite a block's largest one beyond its far
+// level (Q4_0, Q5_0: up to min(|mn|, mx) / 8 or / 16), which the range alone bounds 30-70% above the
+// measured errors on the same data.
+inline std::optional<OutputBounds> q8_0_range_bounds(float mn, float mx) {
+    if (!std::isfinite(mn) || !std::isfinite(mx) || !(mn <= mx)) return std::nullopt;
+    const double P = std::max(0.0, static_cast<double>(mx)), N = std::max(0.0, -static_cast<double>(mn)), A = std::max(P, N);
+    constexpr double kRel = 0x1p-20;  // margin for the float roundings along the way
+    const float top = 127.0f * half_to_float(float_to_half(static_cast<float>(A) / 127.0f));  // exact product
+    const double D = A / 127.0 * (1 + kRel);
+    const double err = (127.0 * fp16_rounding_bound(D) + D * (0.5 + 0x1p-15)) * (1 + kRel);
+    const double hi = std::min<double>(top, P + err), lo = -std::min<double>(top, N + err);
+    if (!std::isfinite(top) || !std::isfinite(err)) return std::nullopt;
+    return OutputBounds{-round_up(-lo), round_up(hi), round_up(err)};
+}
+
+// With the tensor's range known (set_tensor_range), Q8_0 on the AVX-512 path gives its bounds from it
+// (q8_0_range_bounds) and prepare() reads nothing: run() quantizes the blocks it decodes while their
+// values are in cache, levels_at() the one block it asks about, and the packed blocks (params(), view()
+// for the CUDA pass) are worked out once, on first use. Otherwise prepare() quantizes every block and
+// measures the bounds on the way.
 template <class B>
 class GgmlQuantizer final : public Quantizer {
     using T = Ggml<B>;
@@ -680,9 +723,186 @@ public:
     bool prepare(const Tensor& t, const ProgressFn& progress) override {
         tensor_ = &t;
         blocks_ = RowBlocks::make(t.shape, t.numel(), T::qk);
+        all_ = std::make_unique<AllBlocks>();
+        lazy_ = false;
+        if (type_ == DType::GGML_Q8_0 && known_range_ && blocks_.count() > 0 && ggml::has_bounds_path(type_)) {
+            if (auto b = q8_0_range_bounds(known_range_->first, known_range_->second)) {
+                lazy_ = true;
+                dq_lo_ = b->dq_lo;
+                dq_hi_ = b->dq_hi;
+                err_ = b->err_abs;
+                return report_progress(progress, 1, 1);
+            }
+        }
+        quantize_all(&dq_lo_, &dq_hi_, &err_);
+        std::call_once(all_->once, [] {});  // the blocks are there: packed() has nothing left to do
+        return report_progress(progress, 1, 1);
+    }
+    std::int64_t granule() const override { return blocks_.granule(); }
+    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
+        std::uint64_t clip = 0;
+        float y[T::qk];
+        std::int8_t c[T::qk];
+        std::int64_t i = begin;
+        if (blocks_.cols % T::qk == 0 && begin % T::qk == 0) {
+            // rows hold whole blocks: block k of this range is block begin / qk + k
+            static const auto layout = decode_layout<B>();
+            const std::int64_t nb = (end - begin) / T::qk;
+            if (lazy_) {
+                // quantized and decoded kRunBlocks at a time; a group of blocks the vector path leaves
+                // (non-finite values) goes block by block until it takes the rest again
+                const float* x = tensor_->data() + begin;
+                std::uint32_t cl[kRunBlocks];
+                for (std::int64_t p = 0; p < nb;) {
+                    const std::int64_t want = std::min(nb - p, kRunBlocks);
+                    const std::int64_t done =
+                        ggml::quantize_blocks_decoded(type_, x + p * T::qk, want, dq + p * T::qk, codes ? codes + p * T::qk : nullptr, cl);
+                    for (std::int64_t k = 0; k < done; ++k) clip += cl[k];
+                    p += done;
+                    if (done < want) {
+                        B blk;
+                        std::uint32_t cb = 0;
+                        block_at(begin / T::qk + p, blk, cb);
+                        ggml::dequantize_block(blk, dq + p * T::qk);
+                        if (codes) T::codes(blk, codes + p * T::qk);
+                        clip += cb;
+                        ++p;
+                    }
+                }
+                i = begin + nb * T::qk;
+            } else {
+                const B* first = nb > 0 ? &all_->packed[static_cast<std::size_t>(begin / T::qk)] : nullptr;
+                if (nb > 0 && (layout ? kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(first), nb, dq, codes)
+                                      : decode_k_blocks(first, nb, dq, codes))) {
+                    for (std::int64_t b = begin / T::qk; b < begin / T::qk + nb; ++b) clip += all_->clipped[static_cast<std::size_t>(b)];
+                    i = begin + nb * T::qk;
+                }
+            }
+            if (i == end) {
+                if (clipped) *clipped += clip;
+                return;
+            }
+        }
+        // walk the blocks in order: the next block starts where this one ends (rows are contiguous)
+        std::int64_t b = blocks_.block_of(i), s = blocks_.start(b), col = s % blocks_.cols;
+        B own;
+        while (i < end) {
+            const std::int64_t len = std::min<std::int64_t>(T::qk, blocks_.cols - col);
+            const std::int64_t from = i - s, to = std::min(len, end - s);
+            std::uint32_t cb = 0;
+            if (lazy_) block_at(b, own, cb);
+            else cb = all_->clipped[static_cast<std::size_t>(b)];
+            const B& blk = lazy_ ? own : all_->packed[static_cast<std::size_t>(b)];
+            if (from == 0 && to == T::qk) {
+                ggml::dequantize_block(blk, dq + (i - begin));
+                if (codes) T::codes(blk, codes + (i - begin));
+            } else {
+                ggml::dequantize_block(blk, y);
+                std::memcpy(dq + (i - begin), y + from, static_cast<std::size_t>(to - from) * sizeof(float));
+                if (codes) {
+                    T::codes(blk, c);
+                    std::memcpy(codes + (i - begin), c + from, static_cast<std::size_t>(to - from));
+                }
+            }
+            if (from == 0) clip += cb;
+            i = s + to;
+            s += len;
+            col += len;
+            if (col == blocks_.cols) col = 0;
+            ++b;
+        }
+        if (clipped) *clipped += clip;
+    }
+    StorageSize storage() const override {
+        const auto nb = static_cast<std::uint64_t>(blocks_.count());
+        const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
+        return make_storage(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
+    }
+    std::vector<float> levels_at(std::int64_t i) const override {
+        if (!tensor_ || blocks_.count() == 0) return {};
+        const std::int64_t idx = std::clamp<std::int64_t>(i, 0, blocks_.numel - 1);
+        const std::int64_t b = blocks_.block_of(idx);
+        const int j = static_cast<int>((idx - blocks_.start(b)) / T::sub);
+        B blk;
+        if (lazy_) {
+            std::uint32_t cb = 0;
+            block_at(b, blk, cb);
+        } else {
+            blk = all_->packed[static_cast<std::size_t>(b)];
+        }
+        std::vector<float> v;
+        for (int q = T::qmin; q <= T::qmax; ++q) v.push_back(T::level(blk, j, q));
+        return sorted_unique(std::move(v));
+    }
+    int code_count() const override { return T::ncodes; }
+    std::pair<int, int> code_range() const override { return {T::qmin, T::qmax}; }
+    QuantParams params() const override {
+        QuantParams p;
+        if (!tensor_) return p;
+        for (const B& blk : packed())
+            for (int j = 0; j < T::qk / T::sub; ++j) p.scales.push_back(T::level(blk, j, T::qmin + 1) - T::level(blk, j, T::qmin));
+        return p;
+    }
+    std::optional<OutputBounds> output_bounds() const override {
+        if (!tensor_ || !(dq_lo_ <= dq_hi_)) return std::nullopt;
+        return OutputBounds{dq_lo_, dq_hi_, err_ * (1.0f + 0x1p-16f)};
+    }
+    GgmlBlocksView view() const {
+        GgmlBlocksView v;
+        if (!tensor_ || blocks_.count() == 0) return v;
+        const LargeVector<B>& packed_blocks = packed();
+        v.format = config_.format;
+        v.blocks = packed_blocks.data();
+        v.block_count = static_cast<std::int64_t>(packed_blocks.size());
+        v.cols = blocks_.cols;
+        v.blocks_per_row = blocks_.per_row;
+        for (std::uint32_t c : all_->clipped) v.clipped += c;
+        return v;
+    }
+
+private:
+    static constexpr std::int64_t kRunBlocks = 64;  // blocks per step of run() on the lazy path
+    int bits_per_code() const {
+        switch (T::ncodes) {
+        case 256: return 8;
+        case 64: return 6;
+        case 32: return 5;
+        default: return 4;
+        }
+    }
+    // Block b quantized alone (as its row's quantize_row gives it) and its clipped count.
+    void block_at(std::int64_t b, B& blk, std::uint32_t& clip) const {
+        const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
+        const float* x = tensor_->data() + s;
+        ggml::quantize_row(type_, x, len, reinterpret_cast<std::uint8_t*>(&blk));
+        float y[T::qk], eb_lo[T::qk], eb_hi[T::qk];
+        ggml::dequantize_block(blk, y);
+        for (int j = 0; j * T::sub < len; ++j) {
+            float a, z;
+            grid_edges(blk, j, a, z);
+            for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
+                eb_lo[k] = a;
+                eb_hi[k] = z;
+            }
+        }
+        float lo = kInf, hi = -kInf, err = 0.0f;
+        clip = 0;
+        kernels::block_stats_edges(x, y, len, eb_lo, eb_hi, lo, hi, err, clip);
+    }
+    // Every block, worked out on first use (in prepare() when the bounds are measured).
+    const LargeVector<B>& packed() const {
+        std::call_once(all_->once, [&] { quantize_all(nullptr, nullptr, nullptr); });
+        return all_->packed;
+    }
+    // Quantizes every block into all_ with its clipped count; the bounds measured on the way go to lo_out,
+    // hi_out, err_out where not null.
+    void quantize_all(float* lo_out, float* hi_out, float* err_out) const {
+        const Tensor& t = *tensor_;
         const std::int64_t nb = blocks_.count();
-        packed_.resize(static_cast<std::size_t>(nb));  // every block and its count is written below
-        clipped_.resize(static_cast<std::size_t>(nb));
+        LargeVector<B>& packed_blocks = all_->packed;
+        LargeVector<std::uint32_t>& clip_counts = all_->clipped;
+        packed_blocks.resize(static_cast<std::size_t>(nb));  // every block and its count is written below
+        clip_counts.resize(static_cast<std::size_t>(nb));
         const float* x = t.data();
         // tasks: up to 64 blocks of one row (the vectorised quantizers take several blocks at once)
         constexpr std::int64_t kTask = 64;
@@ -716,27 +936,27 @@ public:
                     // the vector path quantizes and works out the bounds in one go where it can; the
                     // blocks it leaves are quantized, decoded again and measured
                     ggml::BlockBoundsArgs bb;
-                    bb.clipped = &clipped_[static_cast<std::size_t>(first)];
+                    bb.clipped = &clip_counts[static_cast<std::size_t>(first)];
                     bb.lo = lo;
                     bb.hi = hi;
                     bb.err = err;
                     const std::int64_t fused =
-                        ggml::quantize_blocks_with_bounds(type_, xt, nb_task, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]), bb);
+                        ggml::quantize_blocks_with_bounds(type_, xt, nb_task, reinterpret_cast<std::uint8_t*>(&packed_blocks[static_cast<std::size_t>(first)]), bb);
                     lo = bb.lo;
                     hi = bb.hi;
                     err = bb.err;
                     if (fused == nb_task) continue;
                     const std::int64_t f0 = first + fused, nb_rest = nb_task - fused;
                     const float* xr = xt + fused * T::qk;
-                    ggml::quantize_row(type_, xr, nb_rest * T::qk, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]));
-                    const bool decoded = layout ? kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(&packed_[static_cast<std::size_t>(f0)]),
+                    ggml::quantize_row(type_, xr, nb_rest * T::qk, reinterpret_cast<std::uint8_t*>(&packed_blocks[static_cast<std::size_t>(f0)]));
+                    const bool decoded = layout ? kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(&packed_blocks[static_cast<std::size_t>(f0)]),
                                                                               nb_rest, y.data(), nullptr)
-                                                : decode_k_blocks(&packed_[static_cast<std::size_t>(f0)], nb_rest, y.data(), nullptr);
+                                                : decode_k_blocks(&packed_blocks[static_cast<std::size_t>(f0)], nb_rest, y.data(), nullptr);
                     // the next task's values (the rest of this row or the next row) come in from memory
                     // while this task's bounds are worked out, two cache lines per 32 values
                     const std::int64_t next = r * blocks_.cols + c0 + count, stop = blocks_.numel;
                     for (std::int64_t k = 0; k < nb_rest; ++k) {
-                        const B& blk = packed_[static_cast<std::size_t>(f0 + k)];
+                        const B& blk = packed_blocks[static_cast<std::size_t>(f0 + k)];
                         for (std::int64_t l = next + k * T::qk; l < std::min(stop, next + (k + 1) * T::qk); l += 16) __builtin_prefetch(x + l);
                         if (!decoded) ggml::dequantize_block(blk, y.data() + k * T::qk);
                         for (int j = 0; j < kSubs; ++j)
@@ -746,13 +966,13 @@ public:
                     for (std::int64_t k = 0; k < nb_rest; ++k) {
                         std::uint32_t c = 0;
                         for (int j = 0; j < kSubs; ++j) c += subclip[static_cast<std::size_t>(k * kSubs + j)];
-                        clipped_[static_cast<std::size_t>(f0 + k)] = c;
+                        clip_counts[static_cast<std::size_t>(f0 + k)] = c;
                     }
                     continue;
                 }
-                ggml::quantize_row(type_, xt, count, reinterpret_cast<std::uint8_t*>(&packed_[static_cast<std::size_t>(first)]));
+                ggml::quantize_row(type_, xt, count, reinterpret_cast<std::uint8_t*>(&packed_blocks[static_cast<std::size_t>(first)]));
                 for (std::int64_t b = first; b < first + nb_task; ++b) {
-                    const B& blk = packed_[static_cast<std::size_t>(b)];
+                    const B& blk = packed_blocks[static_cast<std::size_t>(b)];
                     ggml::dequantize_block(blk, y.data());
                     const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
                     std::uint32_t clip = 0;
@@ -766,114 +986,25 @@ public:
                         }
                     }
                     kernels::block_stats_edges(x + s, y.data(), len, eb_lo, eb_hi, lo, hi, err, clip);
-                    clipped_[static_cast<std::size_t>(b)] = clip;
+                    clip_counts[static_cast<std::size_t>(b)] = clip;
                 }
             }
         }
-        dq_lo_ = lo;
-        dq_hi_ = hi;
-        err_ = err;
-        return report_progress(progress, 1, 1);
+        if (lo_out) *lo_out = lo;
+        if (hi_out) *hi_out = hi;
+        if (err_out) *err_out = err;
     }
-    std::int64_t granule() const override { return blocks_.granule(); }
-    void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
-        std::uint64_t clip = 0;
-        float y[T::qk];
-        std::int8_t c[T::qk];
-        std::int64_t i = begin;
-        if (blocks_.cols % T::qk == 0 && begin % T::qk == 0) {
-            // rows hold whole blocks: block k of this range is block begin / qk + k
-            static const auto layout = decode_layout<B>();
-            const std::int64_t nb = (end - begin) / T::qk;
-            const B* first = nb > 0 ? &packed_[static_cast<std::size_t>(begin / T::qk)] : nullptr;
-            if (nb > 0 && (layout ? kernels::ggml_decode_blocks(*layout, reinterpret_cast<const std::uint8_t*>(first), nb, dq, codes)
-                                  : decode_k_blocks(first, nb, dq, codes))) {
-                for (std::int64_t b = begin / T::qk; b < begin / T::qk + nb; ++b) clip += clipped_[static_cast<std::size_t>(b)];
-                i = begin + nb * T::qk;
-                if (i == end) {
-                    if (clipped) *clipped += clip;
-                    return;
-                }
-            }
-        }
-        // walk the blocks in order: the next block starts where this one ends (rows are contiguous)
-        std::int64_t b = blocks_.block_of(i), s = blocks_.start(b), col = s % blocks_.cols;
-        while (i < end) {
-            const std::int64_t len = std::min<std::int64_t>(T::qk, blocks_.cols - col);
-            const std::int64_t from = i - s, to = std::min(len, end - s);
-            const B& blk = packed_[static_cast<std::size_t>(b)];
-            if (from == 0 && to == T::qk) {
-                ggml::dequantize_block(blk, dq + (i - begin));
-                if (codes) T::codes(blk, codes + (i - begin));
-            } else {
-                ggml::dequantize_block(blk, y);
-                std::memcpy(dq + (i - begin), y + from, static_cast<std::size_t>(to - from) * sizeof(float));
-                if (codes) {
-                    T::codes(blk, c);
-                    std::memcpy(codes + (i - begin), c + from, static_cast<std::size_t>(to - from));
-                }
-            }
-            if (from == 0) clip += clipped_[static_cast<std::size_t>(b)];
-            i = s + to;
-            s += len;
-            col += len;
-            if (col == blocks_.cols) col = 0;
-            ++b;
-        }
-        if (clipped) *clipped += clip;
-    }
-    StorageSize storage() const override {
-        const auto nb = static_cast<std::uint64_t>(blocks_.count());
-        const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
-        return make_storage(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
-    }
-    std::vector<float> levels_at(std::int64_t i) const override {
-        if (packed_.empty()) return {};
-        const std::int64_t idx = std::clamp<std::int64_t>(i, 0, blocks_.numel - 1);
-        const std::int64_t b = blocks_.block_of(idx);
-        const int j = static_cast<int>((idx - blocks_.start(b)) / T::sub);
-        std::vector<float> v;
-        for (int q = T::qmin; q <= T::qmax; ++q) v.push_back(T::level(packed_[static_cast<std::size_t>(b)], j, q));
-        return sorted_unique(std::move(v));
-    }
-    int code_count() const override { return T::ncodes; }
-    std::pair<int, int> code_range() const override { return {T::qmin, T::qmax}; }
-    QuantParams params() const override {
-        QuantParams p;
-        for (const B& blk : packed_)
-            for (int j = 0; j < T::qk / T::sub; ++j) p.scales.push_back(T::level(blk, j, T::qmin + 1) - T::level(blk, j, T::qmin));
-        return p;
-    }
-    std::optional<OutputBounds> output_bounds() const override {
-        if (!(dq_lo_ <= dq_hi_)) return std::nullopt;
-        return OutputBounds{dq_lo_, dq_hi_, err_ * (1.0f + 0x1p-16f)};
-    }
-    GgmlBlocksView view() const {
-        GgmlBlocksView v;
-        if (packed_.empty()) return v;
-        v.format = config_.format;
-        v.blocks = packed_.data();
-        v.block_count = static_cast<std::int64_t>(packed_.size());
-        v.cols = blocks_.cols;
-        v.blocks_per_row = blocks_.per_row;
-        for (std::uint32_t c : clipped_) v.clipped += c;
-        return v;
-    }
+    struct AllBlocks {
+        std::once_flag once;
+        LargeVector<B> packed;
+        LargeVector<std::uint32_t> clipped;  // per block: finite values beyond its grid's reach
+    };
 
-private:
-    int bits_per_code() const {
-        switch (T::ncodes) {
-        case 256: return 8;
-        case 64: return 6;
-        case 32: return 5;
-        default: return 4;
-        }
-    }
     DType type_;
     const Tensor* tensor_ = nullptr;
     RowBlocks blocks_;
-    LargeVector<B> packed_;
-    LargeVector<std::uint32_t> clipped_;  // per block: finite values beyond its grid's reach
+    bool lazy_ = false;
+    std::unique_ptr<AllBlocks> all_;
     float dq_lo_ = kInf, dq_hi_ = -kInf, err_ = 0.0f;
 };
 

@@ -331,6 +331,112 @@ private slots:
 
     // kernels::block_absmax (16 blocks at a time where the block is a multiple of 16 values) against
     // simd::absmax_finite per block: NaN and Inf left out, -0, subnormals, a short last block.
+    // Q8_0 with the tensor's range given quantizes in run() and states its bounds from the range alone:
+    // values, codes, clipped counts, parameters, levels and packed blocks as when prepare() quantizes
+    // every block, bounds that hold for every value and contain the measured ones, an error bound at most
+    // 1/8 above the measured one on plain data. Q4_0, Q4_1 and Q5_0 have no tight error bound from the
+    // range (see q8_0_range_bounds) and keep the measured ones. Data 5: blocks whose scale d = a / 127 lies
+    // just above a midpoint between fp16 values (stored scale rounded up by almost half a step) and values
+    // at 126.5 d, which take code 127: the largest error the bound allows, and a top level above the
+    // block's absmax.
+    void ggmlBoundsFromTensorRange_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("factor");
+        const std::vector<std::vector<std::int64_t>> shapes = {{24, 512}, {7, 100}, {3, 5, 96}, {1000}};
+        for (Format f : {Format::Q8_0, Format::Q4_0, Format::Q4_1, Format::Q5_0})
+            for (const auto& shape : shapes)
+                for (int kind : {0, 1, 2, 3, 4, 5})
+                    for (double factor : {1.0, -1.0, 0x1p-20, 0x1p-140, 0x1p8}) {
+                        if ((kind == 2 && factor != 1.0) || (f != Format::Q8_0 && factor != 1.0)) continue;
+                        std::string dims;
+                        for (std::int64_t d : shape) dims += (dims.empty() ? "" : "x") + std::to_string(d);
+                        const QByteArray name = QByteArray::fromStdString(std::string(ql::format_name(f)) + " " + dims + " data " +
+                                                                          std::to_string(kind) + " times " +
+                                                                          QByteArray::number(factor, 'g', 6).toStdString());
+                        QTest::newRow(name.constData()) << cfg(f) << shape << kind << factor;
+                    }
+    }
+    void ggmlBoundsFromTensorRange() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        QFETCH(int, kind);
+        QFETCH(double, factor);
+        Tensor t = make_tensor(shape, kind == 5 ? 9 : kind, 11 + static_cast<std::uint64_t>(kind));
+        if (kind == 5) {
+            for (std::size_t b = 0; b + 32 <= t.values.size(); b += 32) {
+                const int e = static_cast<int>(b / 32 % 5) - 2, j = static_cast<int>(b / 32 * 7 % 1024);
+                // just above the midpoint between fp16 (1 + j / 1024) 2^e and the next one up
+                const float d = static_cast<float>(std::ldexp(1.0 + (j + 0.5) / 1024.0, e) * (1.0 + 0x1p-21));
+                const float a = 127.0f * d, dd = a / 127.0f;
+                t.values[b] = a;
+                for (int k = 0; k < 4; ++k) {
+                    t.values[b + 1 + static_cast<std::size_t>(k)] = static_cast<float>(126.5 * dd * (1.0 + k * 0x1p-23));
+                    t.values[b + 5 + static_cast<std::size_t>(k)] = -static_cast<float>(126.5 * dd * (1.0 + k * 0x1p-23));
+                }
+            }
+        }
+        for (float& v : t.values) v = static_cast<float>(v * factor);
+        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        for (float v : t.values)
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        auto given = ql::make_quantizer(config);
+        given->set_tensor_range(lo, hi);
+        QVERIFY(given->prepare(t));
+        auto read = ql::make_quantizer(config);
+        QVERIFY(read->prepare(t));
+        const std::int64_t n = t.numel();
+        const auto nz = static_cast<std::size_t>(n);
+        // run() whole and on arbitrary chunks, against the quantizer that packed every block
+        std::vector<float> y(nz), yr(nz), yc(nz);
+        std::vector<std::int8_t> c(nz), cr(nz), cc(nz);
+        std::uint64_t clip = 0, clip_r = 0, clip_c = 0;
+        given->run(0, n, y.data(), c.data(), &clip);
+        read->run(0, n, yr.data(), cr.data(), &clip_r);
+        for (std::int64_t b = 0, step = 1; b < n; step = step * 5 % 89 + 1) {
+            const std::int64_t e = std::min(n, b + (given->granule() > 1 ? given->granule() * step : step));
+            given->run(b, e, yc.data() + b, cc.data() + b, &clip_c);
+            b = e;
+        }
+        for (std::size_t i = 0; i < nz; ++i) {
+            QVERIFY(same_bits(y[i], yr[i]));
+            QVERIFY(same_bits(yc[i], yr[i]));
+        }
+        QVERIFY(c == cr);
+        QVERIFY(cc == cr);
+        QCOMPARE(clip, clip_r);
+        QCOMPARE(clip_c, clip_r);
+        for (std::int64_t i : {std::int64_t{0}, n / 3, n - 1}) QVERIFY(given->levels_at(i) == read->levels_at(i));
+        QVERIFY(given->params().scales == read->params().scales);
+        const ql::GgmlBlocksView v = ql::ggml_blocks_view(*given), vr = ql::ggml_blocks_view(*read);
+        QVERIFY(v.blocks && vr.blocks);
+        QCOMPARE(v.block_count, vr.block_count);
+        QCOMPARE(v.clipped, vr.clipped);
+        const std::size_t block_bytes = config.format == Format::Q8_0 ? 34 : config.format == Format::Q4_0 ? 18 : config.format == Format::Q4_1 ? 20 : 22;
+        QVERIFY(std::memcmp(v.blocks, vr.blocks, static_cast<std::size_t>(v.block_count) * block_bytes) == 0);
+        // the bounds
+        const auto b = given->output_bounds(), br = read->output_bounds();
+        QVERIFY(b.has_value() && br.has_value());
+        if (config.format != Format::Q8_0) {
+            QCOMPARE(b->dq_lo, br->dq_lo);
+            QCOMPARE(b->dq_hi, br->dq_hi);
+            QCOMPARE(b->err_abs, br->err_abs);
+            return;
+        }
+        for (std::size_t i = 0; i < nz; ++i) {
+            if (!std::isfinite(t.values[i])) continue;
+            QVERIFY2(y[i] >= b->dq_lo && y[i] <= b->dq_hi, qPrintable(QString("value %1 dq %2 outside [%3, %4]").arg(t.values[i]).arg(y[i]).arg(b->dq_lo).arg(b->dq_hi)));
+            QVERIFY2(std::fabs(y[i] - t.values[i]) <= b->err_abs,
+                     qPrintable(QString("value %1 dq %2 error above %3").arg(t.values[i]).arg(y[i]).arg(b->err_abs)));
+        }
+        QVERIFY(b->dq_lo <= br->dq_lo && b->dq_hi >= br->dq_hi && b->err_abs >= br->err_abs);
+        if (kind == 0 || (kind == 5 && std::fabs(factor) >= 1.0)) QVERIFY2(b->err_abs <= 1.125f * br->err_abs, qPrintable(QString("%1 vs measured %2").arg(b->err_abs).arg(br->err_abs)));
+    }
+
     void blockAbsmax_data() {
         QTest::addColumn<int>("block");
         QTest::addColumn<int>("n");
