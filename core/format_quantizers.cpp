@@ -671,6 +671,20 @@ void grid_edges(const B& b, int j, float& lo, float& hi) {
     }
 }
 
+// grid_edges() of every sub-block, value by value: lo[k], hi[k] for the block's first len values.
+template <class B>
+void value_grid_edges(const B& b, std::int64_t len, float* lo, float* hi) {
+    using T = Ggml<B>;
+    for (int j = 0; j * T::sub < len; ++j) {
+        float a, z;
+        grid_edges(b, j, a, z);
+        for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
+            lo[k] = a;
+            hi[k] = z;
+        }
+    }
+}
+
 // The most fp16 rounding moves any 0 <= w <= v: half a unit in the last place at v (2^-25, half the
 // subnormal step, below 2^-14), and never more than w itself (w rounds to 0 at worst).
 inline double fp16_rounding_bound(double v) {
@@ -877,14 +891,7 @@ private:
         ggml::quantize_row(type_, x, len, reinterpret_cast<std::uint8_t*>(&blk));
         float y[T::qk], eb_lo[T::qk], eb_hi[T::qk];
         ggml::dequantize_block(blk, y);
-        for (int j = 0; j * T::sub < len; ++j) {
-            float a, z;
-            grid_edges(blk, j, a, z);
-            for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
-                eb_lo[k] = a;
-                eb_hi[k] = z;
-            }
-        }
+        value_grid_edges(blk, len, eb_lo, eb_hi);
         float lo = kInf, hi = -kInf, err = 0.0f;
         clip = 0;
         kernels::block_stats_edges(x, y, len, eb_lo, eb_hi, lo, hi, err, clip);
@@ -977,14 +984,7 @@ private:
                     const std::int64_t s = blocks_.start(b), len = blocks_.length(b);
                     std::uint32_t clip = 0;
                     float eb_lo[T::qk], eb_hi[T::qk];
-                    for (int j = 0; j * T::sub < len; ++j) {
-                        float a, z;
-                        grid_edges(blk, j, a, z);
-                        for (int k = j * T::sub; k < (j + 1) * T::sub; ++k) {
-                            eb_lo[k] = a;
-                            eb_hi[k] = z;
-                        }
-                    }
+                    value_grid_edges(blk, len, eb_lo, eb_hi);
                     kernels::block_stats_edges(x + s, y.data(), len, eb_lo, eb_hi, lo, hi, err, clip);
                     clip_counts[static_cast<std::size_t>(b)] = clip;
                 }

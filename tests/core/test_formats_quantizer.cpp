@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <utility>
 #include <limits>
 #include <vector>
 
@@ -59,6 +61,26 @@ Tensor make_tensor(const std::vector<std::int64_t>& shape, int kind, std::uint64
 bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 // "exact to the reference": identical floats, +0 and -0 aside; NaN matches NaN
 bool same_value(float a, float b) { return same_bits(a, b) || (a == b) || (a != a && b != b); }
+
+// Two quantizers of the same tensor, both prepared: one told the tensor's finite range (as the analysis
+// does), one that reads it itself. Null when a prepare() fails.
+std::pair<float, float> finite_range(const Tensor& t) {
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    for (float v : t.values)
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    return {lo, hi};
+}
+std::pair<std::unique_ptr<ql::Quantizer>, std::unique_ptr<ql::Quantizer>> given_and_read(const QuantConfig& config, const Tensor& t) {
+    const auto [lo, hi] = finite_range(t);
+    auto given = ql::make_quantizer(config);
+    given->set_tensor_range(lo, hi);
+    auto read = ql::make_quantizer(config);
+    if (!given->prepare(t) || !read->prepare(t)) return {};
+    return {std::move(given), std::move(read)};
+}
 
 std::vector<QuantConfig> all_configs() {
     return {cfg(Format::NF4), cfg(Format::NF4, 32), cfg(Format::NF4, 256), cfg(Format::NF4_DQ), cfg(Format::NF4_DQ, 128),
@@ -283,17 +305,9 @@ private slots:
             for (std::size_t b = 0; b < t.values.size() / 16; ++b)
                 t.values[b * 16] = static_cast<float>(factor * (1.0 + 0.0624 * static_cast<double>(b % 7)) * std::ldexp(1.0, -static_cast<int>(b % 9)));
         }
-        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-        for (float v : t.values)
-            if (std::isfinite(v)) {
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
-            }
-        auto given = ql::make_quantizer(config);
-        given->set_tensor_range(lo, hi);
-        QVERIFY(given->prepare(t));
-        auto read = ql::make_quantizer(config);
-        QVERIFY(read->prepare(t));
+        const auto [lo, hi] = finite_range(t);
+        auto [given, read] = given_and_read(config, t);
+        QVERIFY(given && read);
         const auto b = given->output_bounds(), br = read->output_bounds();
         QVERIFY(b.has_value() && br.has_value());
         // the bounds from every block's scale
@@ -378,17 +392,8 @@ private slots:
             }
         }
         for (float& v : t.values) v = static_cast<float>(v * factor);
-        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-        for (float v : t.values)
-            if (std::isfinite(v)) {
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
-            }
-        auto given = ql::make_quantizer(config);
-        given->set_tensor_range(lo, hi);
-        QVERIFY(given->prepare(t));
-        auto read = ql::make_quantizer(config);
-        QVERIFY(read->prepare(t));
+        auto [given, read] = given_and_read(config, t);
+        QVERIFY(given && read);
         const std::int64_t n = t.numel();
         const auto nz = static_cast<std::size_t>(n);
         // run() whole and on arbitrary chunks, against the quantizer that packed every block
