@@ -16,6 +16,26 @@
 #include "core/quantizer.h"
 #include "core/rng.h"
 
+namespace {
+
+// Every entry of a 256-entry code map and every midpoint between neighbours, each with its two float
+// neighbours: the values where the nearest-entry search must decide a tie or an edge.
+template <class Map>
+std::vector<float> map_probes(const Map& m) {
+    std::vector<float> probes;
+    for (int i = 0; i < 256; ++i) {
+        const float e = m[static_cast<std::size_t>(i)];
+        probes.insert(probes.end(), {e, std::nextafter(e, -2.0f), std::nextafter(e, 2.0f)});
+        if (i < 255) {
+            const float mid = (e + m[static_cast<std::size_t>(i + 1)]) / 2.0f;
+            probes.insert(probes.end(), {mid, std::nextafter(mid, -2.0f), std::nextafter(mid, 2.0f)});
+        }
+    }
+    return probes;
+}
+
+} // namespace
+
 class TestNf4 : public QObject {
     Q_OBJECT
 private slots:
@@ -202,15 +222,7 @@ private slots:
                 if (std::fabs(v - m[static_cast<std::size_t>(i)]) < std::fabs(v - m[static_cast<std::size_t>(best)])) best = i;
             return best;
         };
-        std::vector<float> probes;
-        for (int i = 0; i < 256; ++i) {
-            const float e = m[static_cast<std::size_t>(i)];
-            probes.insert(probes.end(), {e, std::nextafter(e, -2.0f), std::nextafter(e, 2.0f)});
-            if (i < 255) {
-                const float mid = (e + m[static_cast<std::size_t>(i + 1)]) / 2.0f;
-                probes.insert(probes.end(), {mid, std::nextafter(mid, -2.0f), std::nextafter(mid, 2.0f)});
-            }
-        }
+        std::vector<float> probes = map_probes(m);
         for (float v : probes) {
             const float c = std::clamp(v, -1.0f, 1.0f);
             QCOMPARE(ql::bnb_dynamic_code(c), nearest(c));
@@ -247,15 +259,7 @@ private slots:
     void doubleQuantTies() {
         QFETCH(int, count);
         const auto& m = ql::bnb_dynamic_map_signed();
-        std::vector<float> probes;
-        for (int i = 0; i < 256; ++i) {
-            const float e = m[static_cast<std::size_t>(i)];
-            probes.insert(probes.end(), {e, std::nextafter(e, -2.0f), std::nextafter(e, 2.0f)});
-            if (i < 255) {
-                const float mid = (e + m[static_cast<std::size_t>(i + 1)]) / 2.0f;
-                probes.insert(probes.end(), {mid, std::nextafter(mid, -2.0f), std::nextafter(mid, 2.0f)});
-            }
-        }
+        std::vector<float> probes = map_probes(m);
         std::vector<float> absmax;
         std::size_t next = 0;
         while (absmax.size() < static_cast<std::size_t>(count)) {
