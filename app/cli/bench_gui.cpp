@@ -41,6 +41,8 @@ public:
     double workMs = 0;        // sum of top-level dispatch times
     double longestMs = 0;     // longest single top-level dispatch
     double cpuMs = 0;         // the GUI thread's CPU time in those dispatches
+    bool beforeResult = false; // set while the update's analysis result has not arrived
+    double beforeResultMs = 0; // dispatch time while it was set: work that shares the cores with the analysis
     // dispatch time per (event type, receiver class), summed over every measured update
     std::map<std::pair<int, const char*>, std::pair<double, double>> byKind;  // wall ms, CPU ms
     bool notify(QObject* receiver, QEvent* event) override {
@@ -62,6 +64,7 @@ public:
         const double cpu = threadCpuMs() - cpu0;
         workMs += ms;
         cpuMs += cpu;
+        if (beforeResult) beforeResultMs += ms;
         longestMs = std::max(longestMs, ms);
         auto& k = byKind[kind];
         k.first += ms;
@@ -86,6 +89,7 @@ struct UpdateSample {
     double cpuMs = 0;         // the GUI thread's CPU time in those events
     double longestEventMs = 0;
     double partialMs = 0;     // the worker's time for the charts' part of the analysis
+    double beforeResultMs = 0; // GUI-thread work between the changed setting and the analysis result
     bool timedOut = false;
 };
 
@@ -110,6 +114,7 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
     };
     links << QObject::connect(&w, &ui::MainWindow::analysisShown, &loop, [&] {
         shown = true;
+        if (app) app->beforeResult = false;
         replotted.clear();
         tableDone = !(w.lastReport() && w.lastReport()->forward_pending);
         if (w.lastReport()) s.partialMs = w.lastReport()->compute_ms;
@@ -152,6 +157,8 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
         app->workMs = 0;
         app->cpuMs = 0;
         app->longestMs = 0;
+        app->beforeResultMs = 0;
+        app->beforeResult = true;
         app->measuring = true;
     }
     clock.start();
@@ -168,6 +175,8 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
     probe.stop();
     if (app) {
         app->measuring = false;
+        app->beforeResult = false;
+        s.beforeResultMs = app->beforeResultMs;
         s.workMs = app->workMs;
         s.cpuMs = app->cpuMs;
         s.longestEventMs = app->longestMs;
@@ -234,7 +243,7 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
         QCoreApplication::processEvents();
 
         (void)measureUpdate(w, app, 3);  // warm-up: first analysis after the tensor was made
-        std::vector<double> upd, complete, work, cpu, longest, stall, analysis, partial;
+        std::vector<double> upd, complete, work, cpu, longest, stall, analysis, partial, before;
         if (app) app->byKind.clear();
         bool timedOut = false;
         for (int r = 0; r < std::max(opt.repeats, 1); ++r) {
@@ -251,6 +260,7 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
             work.push_back(u.workMs);
             cpu.push_back(u.cpuMs);
             partial.push_back(u.partialMs);
+            before.push_back(u.beforeResultMs);
             longest.push_back(u.longestEventMs);
             stall.push_back(u.stallMs);
             if (auto rep = w.lastReport()) analysis.push_back(rep->compute_ms);
@@ -287,6 +297,7 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
                            {"analysis_charts_part_median_ms", median(partial)},
                            {"gui_work_median_ms", median(work)},
                            {"gui_work_max_ms", maximum(work)},
+                           {"gui_work_before_result_median_ms", median(before)},
                            {"gui_cpu_median_ms", median(cpu)},
                            {"longest_event_max_ms", maximum(longest)},
                            {"probe_stall_max_ms", maximum(stall)},
@@ -309,7 +320,8 @@ void bench_gui(const BenchOptions& opt, nlohmann::json& out) {
                 for (std::size_t i = 0; i < std::min<std::size_t>(5, kinds.size()); ++i)
                     line += QStringLiteral(" %1 %2 (CPU %3),").arg(kinds[i].second).arg(kinds[i].first.first, 0, 'f', 1).arg(kinds[i].first.second, 0, 'f', 1);
                 line.chop(1);
-                std::printf("    GUI work per update, ms:%s\n", line.toLocal8Bit().constData());
+                std::printf("    GUI work per update, ms (%.1f of it before the analysis result, sharing the cores with it):%s\n",
+                            median(before), line.toLocal8Bit().constData());
             }
             std::printf("    analysis (worker threads): the charts' part %.1f ms, with the forward differences %.1f ms; the %zu of %zu charts\n"
                         "    on screen (the others wait behind their tabs), rebuild + paint ms:%s\n",
