@@ -21,6 +21,7 @@
 #include "core/ggml_blocks.h"
 #include "core/ggml_quants.h"
 #include "core/int_quantizer.h"
+#include "core/hqq.h"
 #include "core/large_buffer.h"
 #include "core/nf4.h"
 #include "core/simd_kernels.h"
@@ -1061,6 +1062,7 @@ int default_block_size(Format f) {
     case Format::NVFP4: return kNvfp4Block;
     case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::IQ4_NL: return 32;
     case Format::Q4_K: case Format::Q6_K: return 256;
+    case Format::HQQ: return kHqqDefaultGroup;
     default: return 0;
     }
 }
@@ -1070,6 +1072,11 @@ std::string validate_format(const QuantConfig& c, const std::vector<std::int64_t
     const int bs = c.block_size;
     switch (c.format) {
     case Format::Int:
+        return {};
+    case Format::HQQ:
+        if (c.bits < 2 || c.bits > 8) return "bits must be 2..8, got " + std::to_string(c.bits);
+        if (bs != 0 && (bs < 8 || bs > 4096 || bs % 8 != 0))
+            return "hqq group size (block size) must be a multiple of 8 in 8..4096, got " + std::to_string(bs);
         return {};
     case Format::NF4: case Format::NF4_DQ:
         if (bs != 0 && (bs < 32 || bs > 4096 || (bs & (bs - 1)) != 0))
@@ -1111,6 +1118,7 @@ std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c) {
     case Format::Q4_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_K>>(c);
     case Format::Q6_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ6_K>>(c);
     case Format::IQ4_NL: return std::make_unique<GgmlQuantizer<ggml::BlockIQ4_NL>>(c);
+    case Format::HQQ: return make_hqq_quantizer(c);
     default: break;
     }
     throw std::invalid_argument("format " + std::string(format_name(c.format)) + " has no format quantizer");
@@ -1127,6 +1135,7 @@ std::vector<QuantConfig> common_format_configs(const QuantConfig& int_config, co
         }
         QuantConfig c;
         c.format = f;
+        if (f == Format::HQQ) c.bits = 4;  // HQQ's common setting: INT4, groups of 64
         out.push_back(c);
     }
     return out;
@@ -1149,6 +1158,16 @@ std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, st
     case Format::Q4_K: return ggml_ref<ggml::BlockQ4_K>(t, DType::GGML_Q4_K, codes, params);
     case Format::Q6_K: return ggml_ref<ggml::BlockQ6_K>(t, DType::GGML_Q6_K, codes, params);
     case Format::IQ4_NL: return ggml_ref<ggml::BlockIQ4_NL>(t, DType::GGML_IQ4_NL, codes, params);
+    case Format::HQQ: {  // the solver is its own reference (core/hqq.h; tests/core/test_hqq.cpp checks it independently)
+        const std::int64_t group = c.block_size > 0 ? c.block_size : kHqqDefaultGroup;
+        const HqqSolution sol = hqq_solve(t.data(), t.numel(), c.bits, group);
+        std::vector<float> y(static_cast<std::size_t>(t.numel()));
+        std::vector<std::int8_t> cd(y.size());
+        hqq_apply(sol, t.data(), 0, t.numel(), y.data(), cd.data(), nullptr);
+        if (codes) *codes = std::move(cd);
+        if (params) *params = QuantParams{sol.scale, {}, sol.zero16};
+        return y;
+    }
     default: break;
     }
     throw std::invalid_argument("quantize_format_ref: format " + std::string(format_name(c.format)) + " is not a format quantizer's");

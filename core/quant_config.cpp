@@ -17,12 +17,13 @@ std::string lower(std::string_view s) {
     return r;
 }
 
-constexpr std::array<std::pair<Format, std::string_view>, 15> kFormatNames{{
+constexpr std::array<std::pair<Format, std::string_view>, 16> kFormatNames{{
     {Format::Int, "int"},          {Format::NF4, "nf4"},        {Format::NF4_DQ, "nf4_dq"},
     {Format::FP8_E4M3, "fp8_e4m3"}, {Format::FP8_E5M2, "fp8_e5m2"}, {Format::FP4_E2M1, "fp4_e2m1"},
     {Format::MXFP4, "mxfp4"},      {Format::NVFP4, "nvfp4"},    {Format::Q8_0, "q8_0"},
     {Format::Q4_0, "q4_0"},        {Format::Q4_1, "q4_1"},      {Format::Q5_0, "q5_0"},
     {Format::Q4_K, "q4_k"},        {Format::Q6_K, "q6_k"},      {Format::IQ4_NL, "iq4_nl"},
+    {Format::HQQ, "hqq"},
 }};
 
 } // namespace
@@ -89,6 +90,7 @@ std::optional<RangeMethod> parse_range_method(std::string_view s) {
 }
 
 std::string QuantConfig::describe() const {
+    if (format == Format::HQQ) return "HQQ INT" + std::to_string(bits) + " g" + std::to_string(block_size > 0 ? block_size : 64);
     if (format != Format::Int) {
         std::string s(format_name(format));
         for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -21,6 +21,7 @@ enum class Format {
     MXFP4,      // OCP MX v1.0: E2M1 values, E8M0 shared scale per 32
     NVFP4,      // NVIDIA: E2M1 values, E4M3 scale per 16, fp32 tensor scale
     Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K, IQ4_NL, // ggml blocks, as ggml's quantize_row_*_ref
+    HQQ,        // half-quadratic quantization: INT codes per group, zero point optimised (core/hqq.h)
 };
 
 enum class Scheme { Symmetric, Asymmetric };
@@ -37,12 +38,12 @@ enum class ScaleType { Auto, F32, F16 };
 struct QuantConfig {
     std::string label;              // legend text; empty = describe() is used
     Format format = Format::Int;
-    int bits = 8;                   // Int only: 2..8
+    int bits = 8;                   // Int and HQQ: 2..8
     Scheme scheme = Scheme::Asymmetric;
     Granularity granularity = Granularity::PerTensor;
     int axis = 0;                   // PerChannel: the channel axis (0 = output channels / rows)
     int group_size = 128;           // PerGroup: values per group along the last axis (last may be shorter)
-    int block_size = 0;             // block formats (NF4, FP4): values per block; 0 = the format's default
+    int block_size = 0;             // block formats (NF4, FP4, HQQ's group): values per block; 0 = the format's default
     ScaleType scale_type = ScaleType::Auto; // how scales are stored (and rounded before use)
     RangeMethod range = RangeMethod::MinMax;
     double percentile = 99.9;       // RangeMethod::Percentile, in percent of |x|

@@ -37,6 +37,7 @@ struct OutputBounds {
 struct QuantParams {
     std::vector<float> scales;
     std::vector<std::int32_t> zero_points; // empty when the format has none (symmetric, float formats)
+    std::vector<float> zero_values;        // zero points that are not integers (HQQ), one per slice
 };
 
 class Quantizer {

@@ -10,13 +10,13 @@ namespace ql::cli {
 
 const char* const kConfigHelp =
     "  --format NAME        int (default), nf4, nf4_dq, fp8_e4m3, fp8_e5m2, fp4_e2m1, mxfp4, nvfp4,\n"
-    "                       q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl\n"
-    "  --bits B             2..8 (int)                         [8]\n"
+    "                       q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl, hqq\n"
+    "  --bits B             2..8 (int, hqq)                    [8]\n"
     "  --scheme S           sym | asym                         [asym]\n"
     "  --granularity G      tensor | channel | group           [tensor]\n"
     "  --axis A             channel axis for per-channel       [0]\n"
     "  --group-size G       values per group along the last axis [128]\n"
-    "  --block-size N       block size of block formats (nf4, fp4) [format default]\n"
+    "  --block-size N       block size of block formats (nf4, fp4; hqq's group) [format default]\n"
     "  --scale-type T       auto | f32 | f16 (how scales are stored) [auto]\n"
     "  --range R            minmax | percentile | mse | kl     [minmax]\n"
     "  --percentile P       for --range percentile             [99.9]\n";

@@ -37,7 +37,8 @@ int cmd_compare(const std::vector<std::string>& argv) {
         std::printf("usage: quantlens compare (IN [--tensor NAME] | --generate [generator options]) [--formats all|LIST] [--json]\n\n"
                     "Quantizes one tensor in every listed format (default: all) and prints true bits per weight\n"
                     "(scales included), MSE, SQNR, cosine similarity and the largest absolute error per format.\n"
-                    "Block formats use their default block; --block-size applies to nf4, nf4_dq and fp4_e2m1.\n"
+                    "Block formats use their default block; --block-size applies to nf4, nf4_dq, fp4_e2m1 and hqq (INT4,\n"
+                    "its group).\n"
                     "'int' is the integer path with the options below (default INT8 asym per tensor).\n\n%s\nGenerator:\n%s",
                     kConfigHelp, kGeneratorHelp);
         return 0;
@@ -48,7 +49,7 @@ int cmd_compare(const std::vector<std::string>& argv) {
     std::vector<QuantConfig> configs = common_format_configs(int_cfg, formats);
     if (a.has("block-size"))
         for (auto& c : configs)
-            if (c.format == Format::NF4 || c.format == Format::NF4_DQ || c.format == Format::FP4_E2M1) c.block_size = int_cfg.block_size;
+            if (c.format == Format::NF4 || c.format == Format::NF4_DQ || c.format == Format::FP4_E2M1 || c.format == Format::HQQ) c.block_size = int_cfg.block_size;
     AnalysisRequest req;
     req.tensor = input_tensor(a, true);
     for (const auto& c : configs)

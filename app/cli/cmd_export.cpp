@@ -31,8 +31,9 @@ int cmd_export(const std::vector<std::string>& argv) {
                     "--demo: the seed notebook's setup (1000x1000 normal(0, 2), INT8 vs INT4 per tensor, 5 layers),\n"
                     "with every format compared on the Pareto chart.\n"
                     "--format takes image formats and quantization formats (int, nf4, nf4_dq, fp8_e4m3, fp8_e5m2,\n"
-                    "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl): quantization formats replace\n"
-                    "the session's configurations, one each at its common settings (--block-size for nf4/nf4_dq/fp4).\n"
+                    "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl, hqq): quantization formats\n"
+                    "replace the session's configurations, one each at its common settings (--block-size for\n"
+                    "nf4/nf4_dq/fp4 and hqq's group).\n"
                     "--compare-all: also every format at its common settings (Pareto and SNR charts).\n"
                     "Default images: png,svg,pdf at 1200x750 (150 dpi).\n");
         return 0;
@@ -79,7 +80,7 @@ int cmd_export(const std::vector<std::string>& argv) {
             if (block < 0) throw UsageError("--block-size must not be negative");
             if (block > 0)
                 for (auto& c : session.configs)
-                    if (c.format == Format::NF4 || c.format == Format::NF4_DQ || c.format == Format::FP4_E2M1) c.block_size = block;
+                    if (c.format == Format::NF4 || c.format == Format::NF4_DQ || c.format == Format::FP4_E2M1 || c.format == Format::HQQ) c.block_size = block;
             session.view.levelsConfig = 0;
         }
         if (opt.formats.empty()) opt.formats = ui::ExportOptions{}.formats;

@@ -75,6 +75,7 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     for (Format fm : available_formats()) {
         QString name = QString::fromLatin1(format_name(fm).data()).toUpper();
         if (fm == Format::Int) name = tr("INT (uniform integer)");
+        if (fm == Format::HQQ) name = tr("HQQ (INT, zero point optimised)");
         format_->addItem(name, int(fm));
     }
     f->addRow(tr("Format"), format_);
@@ -214,6 +215,7 @@ void ConfigPanel::showEditor() {
     for (QWidget* w : {static_cast<QWidget*>(bits_), static_cast<QWidget*>(scheme_), static_cast<QWidget*>(granularity_),
                        static_cast<QWidget*>(scaleType_), static_cast<QWidget*>(range_)})
         w->setEnabled(isInt);
+    bits_->setEnabled(isInt || c.format == Format::HQQ);  // HQQ: INT codes of 2..8 bits per group
     axis_->setEnabled(isInt && c.granularity == Granularity::PerChannel);
     group_->setEnabled(isInt && c.granularity == Granularity::PerGroup);
     block_->setEnabled(!isInt);
