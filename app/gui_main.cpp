@@ -31,10 +31,32 @@ void setupApplication(QApplication& app, const char* lang) {
     }
 }
 
+GuiArguments split_gui_arguments(int argc, char** argv) {
+    GuiArguments out;
+    for (int i = 0; i < argc; ++i) {
+        const char* a = argv[i];
+        if (i > 0 && (std::strcmp(a, "--session") == 0 || std::strcmp(a, "-session") == 0)) {
+            out.own.emplace_back("--session");
+            if (i + 1 < argc) out.own.emplace_back(argv[++i]);
+            continue;
+        }
+        if (i > 0 && std::strncmp(a, "--session=", 10) == 0) {
+            out.own.emplace_back("--session");
+            out.own.emplace_back(a + 10);
+            continue;
+        }
+        out.qt.push_back(argv[i]);
+    }
+    return out;
+}
+
 } // namespace ui
 
 int run_gui(int argc, char** argv) {
-    QApplication app(argc, argv);
+    ui::GuiArguments split = ui::split_gui_arguments(argc, argv);
+    int qt_argc = static_cast<int>(split.qt.size());
+    split.qt.push_back(nullptr);  // argv[argc] is a null pointer
+    QApplication app(qt_argc, split.qt.data());
     const char* lang = std::getenv("QUANTLENS_LANG");
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("QuantLens: see what quantization does to neural-network weights"));
@@ -49,7 +71,9 @@ int run_gui(int argc, char** argv) {
     p.addOption(language);
     p.addOption(viewOpt);
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A weights file to analyse."));
-    p.process(app);
+    QStringList args = QCoreApplication::arguments();  // without the options Qt took
+    for (const std::string& a : split.own) args << QString::fromLocal8Bit(a.c_str());
+    p.process(args);
     const QByteArray langArg = p.value(language).toLatin1();
     ui::setupApplication(app, p.isSet(language) ? langArg.constData() : lang);
     ui::MainWindow w;

@@ -1,6 +1,9 @@
 // Starts the QuantLens window (QApplication, translations, main window) and runs the event loop.
 #pragma once
 
+#include <string>
+#include <vector>
+
 class QApplication;
 
 namespace ql {
@@ -11,6 +14,17 @@ namespace ui {
 // Application name/organisation (QSettings), translations for the system or chosen language.
 // lang: "en", "zh_CN", or "" for the system locale.
 void setupApplication(QApplication& app, const char* lang);
+
+// QApplication takes "-session ID" (also spelt "--session", the X11 session manager's option) out of
+// argv before any parser of ours sees it, so `quantlens --session FILE` would open nothing. The session
+// option is taken out first: `qt` is argv without it (for QApplication), `own` the option as QuantLens'
+// parser should see it ("--session", then the value when one was given: "--session FILE",
+// "--session=FILE" or "-session FILE").
+struct GuiArguments {
+    std::vector<char*> qt;
+    std::vector<std::string> own;
+};
+GuiArguments split_gui_arguments(int argc, char** argv);
 }
 
 } // namespace ql

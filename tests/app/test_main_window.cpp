@@ -19,6 +19,7 @@
 #include "core/analysis.h"
 #include "core/generators.h"
 #include "core/npy.h"
+#include "gui_main.h"
 #include "main_window.h"
 #include "metrics_model.h"
 
@@ -313,6 +314,39 @@ private slots:
         QCOMPARE(w_->configPanel()->configs().size(), saved.configs.size());
         QCOMPARE(w_->lastReport()->configs[1].config.bits, saved.configs[1].bits);
         CHECK_AGAINST_CORE();
+    }
+
+    // `quantlens --session FILE`: the option is taken out before QApplication (which would take
+    // "-session"/"--session" for the X11 session manager) and handed to QuantLens' own parser.
+    void sessionArgumentReachesTheWindow_data() {
+        QTest::addColumn<QStringList>("argv");
+        QTest::addColumn<QStringList>("qt");
+        QTest::addColumn<QStringList>("own");
+        QTest::newRow("--session FILE") << QStringList{"quantlens", "--session", "a.json"} << QStringList{"quantlens"}
+                                        << QStringList{"--session", "a.json"};
+        QTest::newRow("--session=FILE among Qt's options")
+            << QStringList{"quantlens", "-platform", "offscreen", "--session=b c.json", "--lang", "en"}
+            << QStringList{"quantlens", "-platform", "offscreen", "--lang", "en"} << QStringList{"--session", "b c.json"};
+        QTest::newRow("-session FILE") << QStringList{"quantlens", "-session", "c.json"} << QStringList{"quantlens"}
+                                       << QStringList{"--session", "c.json"};
+        QTest::newRow("no value: the parser says so") << QStringList{"quantlens", "--session"} << QStringList{"quantlens"}
+                                                      << QStringList{"--session"};
+        QTest::newRow("a weights file") << QStringList{"quantlens", "w.npy"} << QStringList{"quantlens", "w.npy"} << QStringList{};
+    }
+    void sessionArgumentReachesTheWindow() {
+        QFETCH(QStringList, argv);
+        QFETCH(QStringList, qt);
+        QFETCH(QStringList, own);
+        std::vector<QByteArray> bytes;
+        for (const QString& a : argv) bytes.push_back(a.toLocal8Bit());
+        std::vector<char*> ptrs;
+        for (QByteArray& b : bytes) ptrs.push_back(b.data());
+        const ql::ui::GuiArguments g = ql::ui::split_gui_arguments(static_cast<int>(ptrs.size()), ptrs.data());
+        QStringList gotQt, gotOwn;
+        for (char* a : g.qt) gotQt << QString::fromLocal8Bit(a);
+        for (const std::string& a : g.own) gotOwn << QString::fromStdString(a);
+        QCOMPARE(gotQt, qt);
+        QCOMPARE(gotOwn, own);
     }
 
     // A damaged session file: an error, and the window keeps its last good setup and charts.
