@@ -167,6 +167,7 @@ std::vector<MemoryFormat> named_memory_formats() {
     add("NF4", 4.0 + 32.0 / 64, "4 + 32/64: bitsandbytes NF4, fp32 absmax per block of 64");
     add("NF4_DQ", 4.0 + 8.0 / 64 + 32.0 / (64 * 256),
         "4 + 8/64 + 32/(64 x 256): NF4 with the absmax values quantized to 8 bits, fp32 scale per 256 of them");
+    add("HQQ_G64", 4.0 + 32.0 / 64, "4 + 32/64: HQQ, fp16 scale and fp16 (fractional) zero point per group of 64");
     add("FP4_E2M1", 4.0 + 32.0 / 64, "4 + 32/64: E2M1 codes, fp32 scale per block of 64");
     add("MXFP4", 4.0 + 8.0 / 32, "4 + 8/32: OCP MX E2M1 codes, E8M0 scale per 32");
     add("NVFP4", 4.0 + 8.0 / 16, "4 + 8/16: E2M1 codes, E4M3 scale per 16 (fp32 tensor scale not counted)");

@@ -57,6 +57,7 @@ private slots:
         QTest::newRow("FP8 E4M3") << "fp8-e4m3" << 8.0;
         QTest::newRow("INT4 g128: 4 + 16/128") << "int4_g128" << 4.125;
         QTest::newRow("INT4 g128 asym: 4 + 20/128") << "INT4-G128-ASYM" << 4.15625;
+        QTest::newRow("HQQ g64: 4 + (16 + 16)/64") << "hqq_g64" << 4.5;
         QTest::newRow("INT4 g32: 4 + 16/32") << "int4_g32" << 4.5;
         QTest::newRow("NF4: 4 + 32/64") << "nf4" << 4.5;
         QTest::newRow("NF4 double quant: 4 + 8/64 + 32/16384") << "nf4_dq" << 4.126953125;
