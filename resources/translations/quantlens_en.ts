@@ -821,6 +821,10 @@ time %5 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>HQQ (INT, zero point optimised)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Format</source>
         <translation type="unfinished"></translation>
     </message>

@@ -835,6 +835,10 @@ time %5 s</source>
         <translation>INT（均匀整数）</translation>
     </message>
     <message>
+        <source>HQQ (INT, zero point optimised)</source>
+        <translation>HQQ（INT，零点优化）</translation>
+    </message>
+    <message>
         <source>Format</source>
         <translation>格式</translation>
     </message>
