@@ -29,6 +29,7 @@
 #include "core/accelerator.h"
 #include "core/analysis_kernels.h"
 #include "core/format_pass.h"
+#include "core/format_quantizers.h"
 #include "core/int_pass.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
@@ -462,22 +463,55 @@ bool same_slicing(const RangesEntry& e, const QuantConfig& c) {
     return c.granularity == Granularity::PerChannel ? e.axis == c.axis : e.group_size == c.group_size;
 }
 
-// q.prepare(*tp), with the slice ranges of an earlier Int quantizer of tp with the same slicing.
+// NF4 and NF4+DQ's block absmax values, per tensor and block size, kept like the slice ranges: NF4+DQ
+// reads the whole tensor for them before it can quantize, and they do not change with the format's other
+// settings (or between NF4 and NF4+DQ).
+struct BlockAbsmaxEntry {
+    std::weak_ptr<const Tensor> tensor;
+    int block = 0;  // the block size in use (the format's default when the configuration says 0)
+    std::shared_ptr<const LargeVector<float>> absmax;
+};
+std::vector<BlockAbsmaxEntry> g_absmax_memo;
+
+constexpr std::size_t kStatsMemoEntries = 8;  // per memo of per-tensor statistics; the oldest entry goes first
+
+// Replaces memo's entry for (tp, what same() matches) by e, and drops entries of tensors that are gone.
+template <class Entry, class Same>
+void remember_stats(std::vector<Entry>& memo, const std::shared_ptr<const Tensor>& tp, Same same, Entry e) {
+    std::erase_if(memo, [&](const Entry& old) { return old.tensor.expired() || (same(old) && old.tensor.lock() == tp); });
+    if (memo.size() >= kStatsMemoEntries) memo.erase(memo.begin());
+    memo.push_back(std::move(e));
+}
+
+// q.prepare(*tp), with the slice ranges of an earlier Int quantizer of tp with the same slicing, or the
+// block absmax of an earlier NF4 quantizer of tp with the same block size.
 bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp) {
     auto* iq = dynamic_cast<IntQuantizer*>(&q);
     const QuantConfig& c = q.config();
     const bool sliced = iq && c.granularity != Granularity::PerTensor;
-    if (sliced) {
+    const bool nf4 = c.format == Format::NF4 || c.format == Format::NF4_DQ;
+    const int block = c.block_size > 0 ? c.block_size : default_block_size(c.format);
+    auto same_block = [&](const BlockAbsmaxEntry& e) { return e.block == block; };
+    if (sliced || nf4) {
         std::lock_guard<std::mutex> lock(g_memo_mutex);
-        for (const auto& e : g_ranges_memo)
-            if (same_slicing(e, c) && e.tensor.lock() == tp) iq->set_slice_ranges(e.ranges);
+        if (sliced)
+            for (const auto& e : g_ranges_memo)
+                if (same_slicing(e, c) && e.tensor.lock() == tp) iq->set_slice_ranges(e.ranges);
+        if (nf4)
+            for (const auto& e : g_absmax_memo)
+                if (same_block(e) && e.tensor.lock() == tp) set_nf4_block_absmax(q, e.absmax);
     }
     if (!q.prepare(*tp)) return false;
     if (sliced && iq->slice_ranges()) {
         std::lock_guard<std::mutex> lock(g_memo_mutex);
-        std::erase_if(g_ranges_memo, [&](const RangesEntry& e) { return e.tensor.expired() || (same_slicing(e, c) && e.tensor.lock() == tp); });
-        if (g_ranges_memo.size() >= 8) g_ranges_memo.erase(g_ranges_memo.begin());
-        g_ranges_memo.push_back(RangesEntry{tp, c.granularity, c.axis, c.group_size, iq->slice_ranges()});
+        remember_stats(g_ranges_memo, tp, [&](const RangesEntry& e) { return same_slicing(e, c); },
+                       RangesEntry{tp, c.granularity, c.axis, c.group_size, iq->slice_ranges()});
+    }
+    if (nf4) {
+        if (auto absmax = nf4_block_absmax(q)) {
+            std::lock_guard<std::mutex> lock(g_memo_mutex);
+            remember_stats(g_absmax_memo, tp, same_block, BlockAbsmaxEntry{tp, block, std::move(absmax)});
+        }
     }
     return true;
 }

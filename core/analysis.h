@@ -182,8 +182,9 @@ TensorSummary summarize(const Tensor& t);
 // prepared quantizer and its histograms and metrics (per tensor and configuration), the layer
 // simulation and the forward difference per configuration (a configuration seen before costs nothing
 // the second time, and moving one configuration's slider recomputes that configuration alone). This
-// drops those entries (not the per-tensor summaries, the FP32 side of the layer simulation, or the SNR
-// sweeps, which do not depend on the bit width), so that a benchmark can time a first visit.
+// drops those entries (not the per-tensor summaries, the slice ranges and NF4 block absmax values, the
+// FP32 side of the layer simulation, or the SNR sweeps, which do not depend on the bit width), so that
+// a benchmark can time a first visit.
 void forget_configuration_memos();
 // The same for one configuration only (its label and colour aside): a first visit of that configuration
 // while the others stay memoised, as when a user moves one configuration's slider.

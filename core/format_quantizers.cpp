@@ -407,6 +407,9 @@ public:
         n_ = t.numel();
         nb_ = (n_ + block_ - 1) / block_;
         const float* x = t.data();
+        std::shared_ptr<const LargeVector<float>> given = std::move(given_absmax_);
+        given_absmax_.reset();
+        if (given && given->size() != static_cast<std::size_t>(nb_)) given.reset();
         if (lazy_) {
             float amax = 0.0f;
             if (known_range_) {
@@ -417,27 +420,34 @@ public:
                 for (std::int64_t c = 0; c < nch; ++c) amax = std::max(amax, finite_absmax(x + c * chunk, std::min(chunk, n_ - c * chunk)));
             }
             all_ = std::make_unique<AllAbsmax>();
+            all_->absmax = absmax_ = std::move(given);
             // the largest block absmax is the tensor's, and 0.1525 a never falls as a grows
             err_ = 0.1525f * amax;
             smax_ = amax;
             return report_progress(progress, 1, 1);
         }
-        absmax_.resize(static_cast<std::size_t>(nb_));  // every block written below
-        stored_.resize(absmax_.size());
-        inv_.resize(absmax_.size());
+        std::shared_ptr<LargeVector<float>> fresh;
+        if (!given) {
+            fresh = std::make_shared<LargeVector<float>>(static_cast<std::size_t>(nb_));  // every block written below
+            given = fresh;
+        }
+        absmax_ = given;
+        const float* amax = absmax_->data();
+        stored_.resize(absmax_->size());
+        inv_.resize(absmax_->size());
         float err = 0.0f, smax = 0.0f;
         constexpr std::int64_t kTask = 1024;  // blocks per task
         const std::int64_t ntasks = (nb_ + kTask - 1) / kTask;
 #pragma omp parallel for schedule(static)
         for (std::int64_t task = 0; task < ntasks; ++task) {
             const std::int64_t b0 = task * kTask, b1 = std::min(nb_, b0 + kTask);
-            kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, absmax_.data() + b0);
-            for (std::int64_t b = b0; b < b1; ++b) inv_[static_cast<std::size_t>(b)] = 1.0f / absmax_[static_cast<std::size_t>(b)];
+            if (fresh) kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, fresh->data() + b0);
+            for (std::int64_t b = b0; b < b1; ++b) inv_[static_cast<std::size_t>(b)] = 1.0f / amax[b];
         }
-        nf4_double_quantize(absmax_.data(), absmax_.size(), stored_.data(), &offset_, &scales2_, nullptr);
+        nf4_double_quantize(amax, absmax_->size(), stored_.data(), &offset_, &scales2_, nullptr);
 #pragma omp parallel for schedule(static) reduction(max : err, smax)
         for (std::int64_t b = 0; b < nb_; ++b) {
-            const float a = absmax_[static_cast<std::size_t>(b)], st = stored_[static_cast<std::size_t>(b)];
+            const float a = amax[b], st = stored_[static_cast<std::size_t>(b)];
             // half the widest NF4 gap (between -1 and -0.696) times absmax, plus the stored absmax's error
             err = std::max(err, 0.1525f * a + std::fabs(a - st));
             smax = std::max(smax, std::fabs(st));
@@ -446,6 +456,12 @@ public:
         smax_ = smax;
         return report_progress(progress, 1, 1);
     }
+    // Every block's absmax from an earlier quantizer of this tensor with this block size (see
+    // set_nf4_block_absmax); before prepare(), for its next call only.
+    void set_block_absmax(std::shared_ptr<const LargeVector<float>> a) { given_absmax_ = std::move(a); }
+    // After prepare(): every block's absmax when prepare() has them (NF4+DQ always, NF4 when it was given
+    // them), else null.
+    std::shared_ptr<const LargeVector<float>> block_absmax() const { return absmax_; }
     std::int64_t granule() const override { return block_; }
     void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
         const float* x = tensor_->data();
@@ -512,32 +528,35 @@ private:
         if (!lazy_) return stored_[static_cast<std::size_t>(b)];
         return finite_absmax(tensor_->data() + b * block_, std::min(block_, n_ - b * block_));
     }
-    // NF4: every block's absmax, worked out on first use.
+    // NF4: every block's absmax, those given to prepare() or worked out on first use.
     const LargeVector<float>& absmax() const {
         std::call_once(all_->once, [&] {
-            LargeVector<float>& a = all_->absmax;
-            a.resize(static_cast<std::size_t>(nb_));  // every block written below
+            if (all_->absmax) return;
+            auto a = std::make_shared<LargeVector<float>>(static_cast<std::size_t>(nb_));  // every block written below
             constexpr std::int64_t kTask = 1024;  // blocks per task
             const std::int64_t ntasks = (nb_ + kTask - 1) / kTask;
             const float* x = tensor_->data();
 #pragma omp parallel for schedule(static)
             for (std::int64_t task = 0; task < ntasks; ++task) {
                 const std::int64_t b0 = task * kTask, b1 = std::min(nb_, b0 + kTask);
-                kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, a.data() + b0);
+                kernels::block_absmax(x + b0 * block_, std::min(n_, b1 * block_) - b0 * block_, block_, a->data() + b0);
             }
+            all_->absmax = std::move(a);
         });
-        return all_->absmax;
+        return *all_->absmax;
     }
     struct AllAbsmax {
         std::once_flag once;
-        LargeVector<float> absmax;
+        std::shared_ptr<const LargeVector<float>> absmax;  // set by prepare() when given, else on first use
     };
 
     const Tensor* tensor_ = nullptr;
     std::int64_t n_ = 0, nb_ = 0, block_ = kNf4DefaultBlock;
     bool lazy_ = true;
-    std::unique_ptr<AllAbsmax> all_;           // NF4
-    LargeVector<float> absmax_, stored_, inv_;  // NF4_DQ: absmax, absmax' and 1 / absmax of every block
+    std::unique_ptr<AllAbsmax> all_;                     // NF4
+    std::shared_ptr<const LargeVector<float>> absmax_;   // every block's absmax (NF4: when given to prepare())
+    LargeVector<float> stored_, inv_;                    // NF4_DQ: absmax' and 1 / absmax of every block
+    std::shared_ptr<const LargeVector<float>> given_absmax_;  // from set_block_absmax(), for the next prepare()
     std::vector<float> scales2_;
     float offset_ = 0.0f, err_ = 0.0f, smax_ = 0.0f;
 };
@@ -1053,6 +1072,17 @@ GgmlBlocksView ggml_blocks_view(const Quantizer& q) {
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ6_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockIQ4_NL>*>(&q)) return g->view();
     return {};
+}
+
+bool set_nf4_block_absmax(Quantizer& q, std::shared_ptr<const LargeVector<float>> absmax) {
+    auto* nf4 = dynamic_cast<Nf4Quantizer*>(&q);
+    if (nf4) nf4->set_block_absmax(std::move(absmax));
+    return nf4 != nullptr;
+}
+
+std::shared_ptr<const LargeVector<float>> nf4_block_absmax(const Quantizer& q) {
+    auto* nf4 = dynamic_cast<const Nf4Quantizer*>(&q);
+    return nf4 ? nf4->block_absmax() : nullptr;
 }
 
 int default_block_size(Format f) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/large_buffer.h"
 #include "core/quantizer.h"
 
 namespace ql {
@@ -51,5 +52,15 @@ struct GgmlBlocksView {
     std::uint64_t clipped = 0;        // finite values beyond their block's grid, whole tensor
 };
 GgmlBlocksView ggml_blocks_view(const Quantizer& q);
+
+// NF4 and NF4+DQ: the absmax of every block (flat blocks of the configuration's block size, the last one
+// may be shorter; finite values only, 0 for a block without any). It depends on the tensor and the block
+// size alone, so the analysis keeps it per tensor and block size, and a later quantizer of the same tensor
+// skips the read: NF4+DQ's prepare() and NF4's params().
+// set_nf4_block_absmax: the absmax of this tensor from an earlier quantizer, before prepare(), for its next
+// call only (used when it has one entry per block); false, and nothing done, when q is not an NF4 quantizer.
+bool set_nf4_block_absmax(Quantizer& q, std::shared_ptr<const LargeVector<float>> absmax);
+// After prepare(): the absmax prepare() has (NF4+DQ always, NF4 when it was given them), else null.
+std::shared_ptr<const LargeVector<float>> nf4_block_absmax(const Quantizer& q);
 
 } // namespace ql
