@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -449,6 +450,96 @@ private slots:
         const auto back = ql::analyze(req);
         for (std::size_t l = 0; l < first.configs[1].layers.size(); ++l)
             QCOMPARE(back.configs[1].layers[l].relative, first.configs[1].layers[l].relative);
+    }
+
+    // NF4's block absmax values are kept per tensor and block size (NF4+DQ reads the tensor for them once),
+    // and forgetting the configurations' memos keeps them. Analyses that reuse them, and one of a changed
+    // copy of the tensor (a new Tensor, whose absmax must be its own), match the scalar reference: codes,
+    // the sample row's dequantized values bit for bit, the largest error, the mean squared error. Each row
+    // first analyses the tensor at NF4+DQ with its block size and with the other one, so both are kept.
+    void nf4BlockAbsmaxReuse_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        auto nf4 = [](ql::Format f, int block) {
+            QuantConfig c;
+            c.format = f;
+            c.block_size = block;
+            return c;
+        };
+        const std::vector<std::int64_t> whole64{32, 256}, partial64{37, 101}, whole4096{16, 512}, partial4096{9, 1000};
+        QTest::newRow("nf4_dq block 64") << nf4(ql::Format::NF4_DQ, 64) << whole64;
+        QTest::newRow("nf4_dq block 64, not whole blocks") << nf4(ql::Format::NF4_DQ, 64) << partial64;
+        QTest::newRow("nf4_dq block 4096") << nf4(ql::Format::NF4_DQ, 4096) << whole4096;
+        QTest::newRow("nf4_dq block 4096, not whole blocks") << nf4(ql::Format::NF4_DQ, 4096) << partial4096;
+        QTest::newRow("nf4_dq default block, not whole blocks") << nf4(ql::Format::NF4_DQ, 0) << partial64;
+        QTest::newRow("nf4 block 64, not whole blocks") << nf4(ql::Format::NF4, 64) << partial64;
+        QTest::newRow("nf4 block 4096, not whole blocks") << nf4(ql::Format::NF4, 4096) << partial4096;
+    }
+    void nf4BlockAbsmaxReuse() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        ql::GeneratorSpec g;
+        g.shape = shape;
+        g.seed = 23;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        const int block = config.block_size > 0 ? config.block_size : ql::default_block_size(config.format);
+        QuantConfig dq = config, other = config;
+        dq.format = other.format = ql::Format::NF4_DQ;
+        other.block_size = block == 64 ? 4096 : 64;
+
+        // The report against quantize_format_ref of the same values.
+        auto check = [&](const Tensor& x, const ql::AnalysisReport& r) {
+            QCOMPARE(r.configs.size(), std::size_t(1));
+            const ql::ConfigReport& c = r.configs[0];
+            QVERIFY2(c.error.empty(), c.error.c_str());
+            std::vector<std::int8_t> codes;
+            const std::vector<float> ref = ql::quantize_format_ref(x, config, &codes, nullptr);
+            std::vector<std::uint64_t> code_counts(256, 0);
+            double sum_e2 = 0, max_abs = 0;
+            for (std::size_t k = 0; k < ref.size(); ++k) {
+                ++code_counts[static_cast<std::size_t>(codes[k] + 128)];
+                const float e = ref[k] - x.values[k];
+                sum_e2 += static_cast<double>(e * e);
+                max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
+            }
+            QCOMPARE(c.lowest_code, -128);
+            QCOMPARE(c.code_counts, code_counts);
+            QCOMPARE(c.metrics.max_abs, max_abs);
+            QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(ref.size()), kSumTol));
+            const std::int64_t cols = shape.back();
+            QVERIFY(!c.sample_dequantized.empty());
+            for (std::size_t k = 0; k < c.sample_dequantized.size(); ++k) {
+                const float want = ref[static_cast<std::size_t>(r.sample_row * cols) + k];
+                if (std::memcmp(&c.sample_dequantized[k], &want, sizeof want) != 0)
+                    QFAIL(qPrintable(QString("sample %1: analysis %2, reference %3").arg(k).arg(c.sample_dequantized[k], 0, 'g', 9)
+                                         .arg(want, 0, 'g', 9)));
+            }
+        };
+
+        ql::forget_configuration_memos();
+        const auto first = ql::analyze(request(t, {dq, other}));  // both block sizes' absmax kept
+        QVERIFY(first.configs[0].error.empty() && first.configs[1].error.empty());
+        ql::forget_configuration_memos();
+        const auto again = ql::analyze(request(t, {config}));  // prepared afresh with the kept absmax
+        QVERIFY(!again.configs[0].from_memo);
+        check(*t, again);
+        if (QTest::currentTestFailed()) return;
+
+        // A changed copy: its first block halved (absmax falls), its last, partial or not, tripled (rises). Its
+        // codes are the first tensor's; the first tensor's absmax would give others.
+        auto changed = std::make_shared<Tensor>(*t);
+        const std::size_t n = changed->values.size(), b = static_cast<std::size_t>(block);
+        for (std::size_t k = 0; k < std::min(n, b); ++k) changed->values[k] *= 0.5f;
+        for (std::size_t k = (n - 1) / b * b; k < n; ++k) changed->values[k] *= 3.0f;
+        ql::forget_configuration_memos();
+        const auto copy = ql::analyze(request(changed, {config}));
+        check(*changed, copy);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(copy.configs[0].metrics.mse != again.configs[0].metrics.mse);  // NF4 codes do not change with a block's scale
+
+        // and the first tensor once more, after the copy's absmax were kept too
+        ql::forget_configuration_memos();
+        check(*t, ql::analyze(request(t, {config})));
     }
 
     void cancel() {

@@ -484,6 +484,75 @@ private slots:
         }
     }
 
+    // NF4's block absmax from an earlier quantizer of the tensor (the analysis keeps them per tensor and block
+    // size): a quantizer given them quantizes as the reference does, and ignores ones of another block count.
+    void nf4GivenBlockAbsmax_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::newRow("nf4 block 64, not whole blocks") << cfg(Format::NF4, 64) << std::vector<std::int64_t>{37, 101};
+        QTest::newRow("nf4_dq block 64, not whole blocks") << cfg(Format::NF4_DQ, 64) << std::vector<std::int64_t>{37, 101};
+        QTest::newRow("nf4_dq block 4096, not whole blocks") << cfg(Format::NF4_DQ, 4096) << std::vector<std::int64_t>{9, 1000};
+    }
+    void nf4GivenBlockAbsmax() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        const Tensor t = make_tensor(shape, 4, 31);  // NaN and +-Inf in the first block
+        const std::int64_t n = t.numel(), block = config.block_size;
+        std::vector<std::int8_t> ref_codes;
+        ql::QuantParams ref_params;
+        const std::vector<float> ref = ql::quantize_format_ref(t, config, &ref_codes, &ref_params);
+        // every value through run(), and the parameters, against the reference
+        auto check = [&](const ql::Quantizer& q) {
+            std::vector<float> dq(static_cast<std::size_t>(n));
+            std::vector<std::int8_t> codes(dq.size());
+            q.run(0, n, dq.data(), codes.data());
+            for (std::size_t i = 0; i < ref.size(); ++i)
+                if (!same_value(dq[i], ref[i]) || codes[i] != ref_codes[i])
+                    QFAIL(qPrintable(QString("value %1: %2 (code %3), reference %4 (code %5)").arg(i).arg(dq[i], 0, 'g', 9).arg(codes[i])
+                                         .arg(ref[i], 0, 'g', 9).arg(ref_codes[i])));
+            const ql::QuantParams p = q.params();
+            QCOMPARE(p.scales.size(), ref_params.scales.size());
+            for (std::size_t b = 0; b < p.scales.size(); ++b) QVERIFY(same_bits(p.scales[b], ref_params.scales[b]));
+        };
+
+        QuantConfig dq_config = config;
+        dq_config.format = Format::NF4_DQ;
+        auto source = ql::make_quantizer(dq_config);
+        QVERIFY(source->prepare(t));
+        const auto absmax = ql::nf4_block_absmax(*source);
+        QVERIFY(absmax);
+        QCOMPARE(absmax->size(), static_cast<std::size_t>((n + block - 1) / block));
+        for (std::size_t b = 0; b < absmax->size(); ++b) {
+            const std::int64_t b0 = static_cast<std::int64_t>(b) * block;
+            QVERIFY(same_bits((*absmax)[b], ql::simd::absmax_finite(t.data() + b0, std::min(block, n - b0))));
+        }
+
+        auto given = ql::make_quantizer(config);
+        QVERIFY(ql::set_nf4_block_absmax(*given, absmax));
+        QVERIFY(given->prepare(t));
+        QCOMPARE(ql::nf4_block_absmax(*given), absmax);  // used, not read again
+        check(*given);
+        if (QTest::currentTestFailed()) return;
+
+        // absmax of blocks half as long: twice as many entries, not this block size's
+        QuantConfig halves = dq_config;
+        halves.block_size = static_cast<int>(block / 2);
+        auto other = ql::make_quantizer(halves);
+        QVERIFY(other->prepare(t));
+        auto wrong = ql::make_quantizer(config);
+        QVERIFY(ql::set_nf4_block_absmax(*wrong, ql::nf4_block_absmax(*other)));
+        QVERIFY(wrong->prepare(t));
+        check(*wrong);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(ql::nf4_block_absmax(*wrong) != ql::nf4_block_absmax(*other));
+
+        // other formats take none
+        auto q8 = ql::make_quantizer(cfg(Format::Q8_0));
+        QVERIFY(!ql::set_nf4_block_absmax(*q8, absmax));
+        QVERIFY(q8->prepare(t));
+        QVERIFY(!ql::nf4_block_absmax(*q8));
+    }
+
     void invalidConfigurations_data() {
         QTest::addColumn<QuantConfig>("config");
         QTest::addColumn<QString>("message");
