@@ -96,6 +96,13 @@ void ParetoChart::rebuild() {
             g->setScatterStyle(QCPScatterStyle(onFront ? QCPScatterStyle::ssDisc : QCPScatterStyle::ssCircle, s.colour,
                                                onFront ? s.colour : style().background, 9 * style().scale));
         }
+        // a compared format that is one of the window's own configurations sits under its point: the
+        // own point's label names it
+        const bool duplicate = !s.own && std::any_of(used.begin(), used.begin() + static_cast<std::ptrdiff_t>(k), [&](const Src* o) {
+            return o->own && o->c->config.format == s.c->config.format && o->c->storage.bits_per_weight == s.c->storage.bits_per_weight &&
+                   (mse ? o->c->metrics.mse : o->c->metrics.sqnr_db) == quality[k];
+        });
+        if (duplicate) continue;
         auto* t = new QCPItemText(this);
         t->position->setCoords(bits[k], quality[k]);
         t->setText(s.own ? points_[k].name : shortLabel(s.c->config));
@@ -116,45 +123,81 @@ void ParetoChart::rebuild() {
     finish(false);
 }
 
-// Puts each label beside its point where it overlaps no label placed before it: right-above, then
-// right-below, left-above, left-below; points with fewer bits first, the window's own ones before all.
+// Puts each label beside its point where it overlaps no label placed before it and no other point:
+// right-above, right-below, left-above, left-below, then the same one, two and three label heights
+// further up or down, joined to the point by a thin line. Where every spot is taken, the one that
+// overlaps least. Points with fewer bits first, the window's own ones before all.
 void ParetoChart::placeLabels(const std::vector<QCPItemText*>& labels) {
     // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
     plotLayout()->setOuterRect(QRect(0, 0, std::max(width(), 320), std::max(height(), 220)));
     for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) plotLayout()->update(phase);
-    std::vector<QRectF> placed;
-    const double pad = 5 * style().scale;
+    std::vector<QRectF> placed, dots;  // labels placed so far; every labelled point's disc
+    const double pad = 5 * style().scale, dot = 6 * style().scale;
     for (QCPItemText* t : labels) {
+        const QPointF p(xAxis->coordToPixel(t->position->coords().x()), yAxis->coordToPixel(t->position->coords().y()));
+        dots.emplace_back(p.x() - dot, p.y() - dot, 2 * dot, 2 * dot);
+    }
+    const QRectF area = axisRect()->rect();
+    for (std::size_t li = 0; li < labels.size(); ++li) {
+        QCPItemText* t = labels[li];
         const QPointF p(xAxis->coordToPixel(t->position->coords().x()), yAxis->coordToPixel(t->position->coords().y()));
         const QFontMetricsF fm(t->font());
         const QSizeF sz(fm.horizontalAdvance(t->text()) + 2, fm.height());
-        const struct {
-            Qt::Alignment align;
-            QPointF offset;
-        } tries[] = {{Qt::AlignLeft | Qt::AlignBottom, {pad, -1}},
-                     {Qt::AlignLeft | Qt::AlignTop, {pad, 1}},
-                     {Qt::AlignRight | Qt::AlignBottom, {-pad, -1}},
-                     {Qt::AlignRight | Qt::AlignTop, {-pad, 1}},
-                     {Qt::AlignLeft | Qt::AlignVCenter, {pad + sz.height(), 0}}};
-        int chosen = 0;
-        QRectF box;
-        for (int i = 0; i < 5; ++i) {
-            const QPointF a = p + tries[i].offset;
-            const double x0 = (tries[i].align & Qt::AlignLeft) ? a.x() : a.x() - sz.width();
-            const double y0 = (tries[i].align & Qt::AlignBottom) ? a.y() - sz.height() : (tries[i].align & Qt::AlignTop) ? a.y() : a.y() - sz.height() / 2;
-            const QRectF r(x0, y0, sz.width(), sz.height());
-            const bool free = std::none_of(placed.begin(), placed.end(), [&](const QRectF& o) { return o.intersects(r); });
-            if (free || i == 0) {
-                chosen = i;
-                box = r;
+        struct Spot {
+            bool right;   // label to the right of the point
+            double dy;    // vertical offset of the label's near edge, pixels (negative: up)
+            bool above;   // the label's bottom edge at the offset (else its top edge)
+        };
+        std::vector<Spot> spots;
+        for (int step = 0; step <= 3; ++step)
+            for (bool right : {true, false})
+                for (bool above : {true, false}) spots.push_back({right, (above ? -1.0 : 1.0) * (1.0 + step * 1.15 * sz.height()), above});
+        auto boxOf = [&](const Spot& sp) {
+            const double x0 = sp.right ? p.x() + pad : p.x() - pad - sz.width();
+            const double y0 = sp.above ? p.y() + sp.dy - sz.height() : p.y() + sp.dy;
+            return QRectF(x0, y0, sz.width(), sz.height());
+        };
+        auto overlap = [&](const QRectF& r) {
+            double a = 0.0;
+            for (const QRectF& o : placed) {
+                const QRectF i = o.intersected(r);
+                if (!i.isEmpty()) a += i.width() * i.height();
             }
-            if (free) break;
+            for (std::size_t d = 0; d < dots.size(); ++d) {  // other points (a label starts beside its own)
+                const QRectF i = dots[d].intersected(r);
+                if (d != li && !i.isEmpty()) a += i.width() * i.height();
+            }
+            if (!area.contains(r)) a += 0.25 * r.width() * r.height();  // out of the plot: only when nothing better
+            return a;
+        };
+        std::size_t chosen = 0;
+        double least = -1.0;
+        for (std::size_t i = 0; i < spots.size(); ++i) {
+            const double a = overlap(boxOf(spots[i]));
+            if (least < 0.0 || a < least) {
+                least = a;
+                chosen = i;
+            }
+            if (a == 0.0) break;
         }
+        const Spot& sp = spots[chosen];
+        const QRectF box = boxOf(sp);
         placed.push_back(box);
-        t->setPositionAlignment(tries[chosen].align);
-        t->setPadding(QMargins(tries[chosen].offset.x() > 0 ? int(tries[chosen].offset.x()) : 0, 0,
-                               tries[chosen].offset.x() < 0 ? int(-tries[chosen].offset.x()) : 0, 0));
+        // anchor the label at its near corner, in pixels from the point
+        t->setPositionAlignment((sp.right ? Qt::AlignLeft : Qt::AlignRight) | (sp.above ? Qt::AlignBottom : Qt::AlignTop));
+        t->setPadding(QMargins(sp.right ? int(pad) : 0, 0, sp.right ? 0 : int(pad), 0));
+        t->position->setCoords(xAxis->pixelToCoord(p.x()), yAxis->pixelToCoord(p.y() + sp.dy));
         t->setClipToAxisRect(false);
+        if (std::fabs(sp.dy) > 1.5) {  // moved off its point: a thin line back to it
+            auto* line = new QCPItemLine(this);
+            line->start->setCoords(xAxis->pixelToCoord(p.x()), yAxis->pixelToCoord(p.y()));
+            line->end->setCoords(xAxis->pixelToCoord(sp.right ? box.left() + pad * 0.5 : box.right() - pad * 0.5),
+                                 yAxis->pixelToCoord(sp.above ? box.bottom() : box.top()));
+            QColor c = t->color();
+            c.setAlpha(120);
+            line->setPen(QPen(c, 0.8 * style().scale));
+            line->setLayer(QStringLiteral("grid"));
+        }
     }
 }
 

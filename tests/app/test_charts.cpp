@@ -347,6 +347,46 @@ private slots:
                     .contains(QLatin1String("4.5 bits")));
     }
 
+    // Crowded points (every 4-bit format lands near 4.5 bits and 21 dB): no two labels overlap, and a
+    // compared format that is one of the window's configurations is labelled once, by the window's name.
+    void paretoLabelsApart() {
+        ChartInputs in = handInputs();
+        auto cmp = std::make_shared<AnalysisReport>();
+        auto point = [](Format f, double bits, double sqnr) {
+            ConfigReport c;
+            c.config.format = f;
+            c.storage.bits_per_weight = bits;
+            c.metrics.count = 20;
+            c.metrics.sqnr_db = sqnr;
+            c.metrics.mse = std::pow(10.0, -sqnr / 10.0);
+            return c;
+        };
+        // the window's own two configurations, and the same two among the compared formats
+        auto own = std::make_shared<AnalysisReport>(*in.report);
+        own->configs = {point(Format::HQQ, 4.5, 21.3), point(Format::Q4_0, 4.5, 21.32)};
+        in.report = own;
+        in.colors = {QColor(Qt::blue), QColor(Qt::red)};
+        cmp->configs = {point(Format::HQQ, 4.5, 21.3),  point(Format::Q4_0, 4.5, 21.32), point(Format::NF4, 4.5, 20.8),
+                        point(Format::NVFP4, 4.5, 20.5), point(Format::IQ4_NL, 4.5, 22.4), point(Format::Q4_K, 4.5, 23.0),
+                        point(Format::NF4_DQ, 4.127, 20.7), point(Format::MXFP4, 4.25, 18.8), point(Format::Q4_1, 5.0, 22.2),
+                        point(Format::FP4_E2M1, 4.0, 17.1), point(Format::Q8_0, 8.5, 45.0)};
+        in.compare = cmp;
+        auto chart = makeChart("pareto");
+        chart->resize(900, 560);
+        chart->setInputs(in);
+        chart->replot();
+        std::vector<QRectF> boxes;
+        for (int i = 0; i < chart->itemCount(); ++i)
+            if (auto* t = qobject_cast<QCPItemText*>(chart->item(i)))
+                boxes.emplace_back(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition());
+        QCOMPARE(boxes.size(), std::size_t(2 + 9));  // HQQ and Q4_0 once each
+        for (std::size_t a = 0; a < boxes.size(); ++a)
+            for (std::size_t b = a + 1; b < boxes.size(); ++b) {
+                const QRectF i = boxes[a].adjusted(1, 1, -1, -1).intersected(boxes[b].adjusted(1, 1, -1, -1));
+                QVERIFY2(i.isEmpty(), qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(a).arg(b)));
+            }
+    }
+
     // Hovering sample weight 2 shows its block's levels over the histogram; the sample chart draws each
     // block's grid as segments over that block's weights.
     void blockLevels() {
