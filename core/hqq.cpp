@@ -82,7 +82,12 @@ inline float stored_half(float v) {
     return std::isinf(h) ? std::copysign(65504.0f, v) : h;
 }
 
-inline float dequantize(float q, float zero16, float scale16) { return round_to_half(round_to_half(q - zero16) * scale16); }
+// fp16(fp16(q - zero16) * scale16), saturated at the largest half where fp16 would overflow to inf (only
+// for weights beyond the fp16 range, which no fp16 dequantizer can return)
+inline float saturate_half(float h) { return h > 65504.0f ? 65504.0f : (h < -65504.0f ? -65504.0f : h); }
+inline float dequantize(float q, float zero16, float scale16) {
+    return saturate_half(round_to_half(saturate_half(round_to_half(q - zero16)) * scale16));
+}
 
 StorageSize hqq_storage(std::int64_t n, int bits, std::int64_t groups) {
     StorageSize s;
@@ -123,7 +128,9 @@ HqqSolution hqq_solve(const float* x, std::int64_t n, int bits, std::int64_t gro
             hi = cnt == 0 ? v : std::max(hi, v);
             ++cnt;
         }
-        float si = qmax / (hi - lo);  // +inf for a constant group: clamped below, as the library clamps
+        // +inf for a constant group: clamped below, as the library clamps. The range in double: a group
+        // spanning more than the float range would give 0 in float32 (and NaN codes after it)
+        float si = static_cast<float>(static_cast<double>(qmax) / (static_cast<double>(hi) - static_cast<double>(lo)));
         si = si > 2e4f ? 2e4f : si;
         float z = -lo * si;
         if (bits == 4) z = hqq::round_even(z);  // round_zero, which the library sets for 4 bits
@@ -183,17 +190,16 @@ HqqSolution hqq_solve(const float* x, std::int64_t n, int bits, std::int64_t gro
 
 namespace {
 
-// out[i] = fp16(fp16(q[i] - zero16) * scale16), 8 at a time with F16C where the build has it (the same
-// round-to-nearest-even conversions as round_to_half).
+// out[i] = dequantize(q[i], zero16, scale16), 8 at a time with F16C where the build has it (the same
+// round-to-nearest-even conversions as round_to_half, the same saturation).
 void dequantize_codes(const float* q, std::int64_t n, float zero16, float scale16, float* out) {
     std::int64_t i = 0;
 #if defined(__F16C__) && defined(__AVX__)
     const __m256 vz = _mm256_set1_ps(zero16), vs = _mm256_set1_ps(scale16);
+    const __m256 top = _mm256_set1_ps(65504.0f), bottom = _mm256_set1_ps(-65504.0f);
     constexpr int kRne = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 t = _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_sub_ps(_mm256_loadu_ps(q + i), vz), kRne));
-        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_mul_ps(t, vs), kRne)));
-    }
+    auto half = [&](__m256 v) { return _mm256_max_ps(_mm256_min_ps(_mm256_cvtph_ps(_mm256_cvtps_ph(v, kRne)), top), bottom); };
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, half(_mm256_mul_ps(half(_mm256_sub_ps(_mm256_loadu_ps(q + i), vz)), vs)));
 #endif
     for (; i < n; ++i) out[i] = dequantize(q[i], zero16, scale16);
 }
@@ -227,7 +233,7 @@ void hqq_apply(const HqqSolution& s, const float* x, std::int64_t begin, std::in
         }
         if (nan > 0) {  // NaN takes the code 0 would get
             const float raw0 = hqq::round_even(z);
-            const float q0 = raw0 < 0.0f ? 0.0f : (raw0 > qmax ? qmax : raw0);
+            const float q0 = raw0 < 0.0f ? 0.0f : (raw0 > qmax ? qmax : (raw0 == raw0 ? raw0 : 0.0f));
             for (std::int64_t j = 0; j < len; ++j)
                 if (qbuf[j] != qbuf[j]) qbuf[j] = q0;
         }

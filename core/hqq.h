@@ -12,7 +12,8 @@
 //               from 1e4), keeping the zero that iteration computed, as the library does
 //   stored      scale = fp16(1 / scale_inv), zero as fp16: b bits per value + 32 bits per group (INT4 g64:
 //               4.5 bits per weight); q from the float32 scale_inv and zero the solver ended with
-//   dequantized as the library's fp16 dequantizer: fp16(fp16(q - zero) * scale)
+//   dequantized as the library's fp16 dequantizer: fp16(fp16(q - zero) * scale) (saturated at +-65504
+//               where fp16 would overflow: weights beyond the fp16 range)
 // The scale stays as min-max gives it; only the zero point moves, by whatever the solver finds (not an
 // integer): HQQ needs no calibration data.
 // Arithmetic is float32 per element (core/hqq_math.h) with each group's sums in a fixed order, so the

@@ -372,6 +372,28 @@ private slots:
         QVERIFY(clipped <= finite_clipped);
     }
 
+    // A group spanning more than the float range, and one of a single repeated value: finite scales,
+    // zero points and values, each value on its group's grid.
+    void extremeGroups() {
+        std::vector<float> x(64 * 3, 1.0f);
+        x[0] = 3e38f;
+        x[1] = -3e38f;
+        for (int i = 64; i < 128; ++i) x[static_cast<std::size_t>(i)] = 2.5f;  // constant group
+        const ql::HqqSolution s = ql::hqq_solve(x.data(), static_cast<std::int64_t>(x.size()), 4, 64);
+        for (std::size_t g = 0; g < s.zero.size(); ++g) {
+            QVERIFY(std::isfinite(s.zero[g]) && std::isfinite(s.zero16[g]));
+            QVERIFY(std::isfinite(s.scale[g]) && s.scale[g] > 0.0f);
+        }
+        std::vector<float> dq(x.size());
+        std::vector<std::int8_t> codes(x.size());
+        ql::hqq_apply(s, x.data(), 0, static_cast<std::int64_t>(x.size()), dq.data(), codes.data(), nullptr);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            QVERIFY(std::isfinite(dq[i]));
+            QVERIFY(codes[i] >= -8 && codes[i] <= 7);
+        }
+        QVERIFY(std::fabs(dq[100] - 2.5f) <= 2.5f * 1e-3f);  // a constant group comes back (fp16 dequantization)
+    }
+
     void configuration_data() {
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("block");
