@@ -72,6 +72,7 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     label_ = new QLineEdit(this);
     f->addRow(tr("Name"), label_);
     format_ = new QComboBox(this);
+    format_->setObjectName(QStringLiteral("formatCombo"));
     for (Format fm : available_formats()) {
         QString name = QString::fromLatin1(format_name(fm).data()).toUpper();
         if (fm == Format::Int) name = tr("INT (uniform integer)");
@@ -112,7 +113,9 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     block_->setRange(0, 4096);
     block_->setSpecialValueText(tr("format default"));
     block_->setKeyboardTracking(false);
-    f->addRow(tr("Block size"), block_);
+    blockLabel_ = new QLabel(tr("Block size"), this);
+    blockLabel_->setObjectName(QStringLiteral("blockSizeLabel"));
+    f->addRow(blockLabel_, block_);
     scaleType_ = new QComboBox(this);
     scaleType_->addItem(tr("Auto (fp16 per group, else fp32)"), int(ScaleType::Auto));
     scaleType_->addItem(QStringLiteral("fp32"), int(ScaleType::F32));
@@ -219,6 +222,7 @@ void ConfigPanel::showEditor() {
     axis_->setEnabled(isInt && c.granularity == Granularity::PerChannel);
     group_->setEnabled(isInt && c.granularity == Granularity::PerGroup);
     block_->setEnabled(!isInt);
+    blockLabel_->setText(c.format == Format::HQQ ? tr("Group size") : tr("Block size"));
     percentile_->setEnabled(isInt && c.range == RangeMethod::Percentile);
     updating_ = false;
 }

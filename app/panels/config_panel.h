@@ -61,6 +61,7 @@ private:
     QSpinBox* axis_;
     QSpinBox* group_;
     QSpinBox* block_;
+    QLabel* blockLabel_ = nullptr;  // "Block size", or "Group size" for HQQ
     QComboBox* scaleType_;
     QComboBox* range_;
     QDoubleSpinBox* percentile_;

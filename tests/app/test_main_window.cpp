@@ -6,6 +6,7 @@
 #include <QThread>
 #include <QThreadPool>
 
+#include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
 #include <QStatusBar>
@@ -111,6 +112,7 @@ class TestMainWindow : public QObject {
         ChartView* snr = w_->chart("snr_vs_bits");
         snr->ensureCurrent();  // behind a tab: it rebuilds when shown
         for (const auto& c : want.configs) {
+            if (c.snr_vs_bits.empty()) continue;  // no sweep (formats other than INT): a point of its own
             QVector<double> sweep;
             for (const auto& p : c.snr_vs_bits) sweep << p.snr_db;
             bool found = false;
@@ -264,6 +266,27 @@ private slots:
         QCOMPARE(w_->session().configs.size(), std::size_t(2));
         QCOMPARE(w_->chart("error_distribution")->graphCount(), 2);
         CHECK_AGAINST_CORE();
+    }
+
+    // HQQ from the format list: its bits stay editable and the block field is its group; the charts show
+    // core's numbers for it.
+    void hqqFromThePanel() {
+        auto* panel = w_->configPanel();
+        panel->setCurrent(1);
+        auto* format = panel->findChild<QComboBox*>(QStringLiteral("formatCombo"));
+        auto* blockLabel = panel->findChild<QLabel*>(QStringLiteral("blockSizeLabel"));
+        QVERIFY(format && blockLabel);
+        const int hqq = format->findData(int(Format::HQQ));
+        QVERIFY(hqq >= 0);
+        QVERIFY(waitShown([&] { format->setCurrentIndex(hqq); }));
+        QCOMPARE(w_->session().configs[1].format, Format::HQQ);
+        QVERIFY(panel->bitsSlider()->isEnabled());
+        QCOMPARE(blockLabel->text(), QStringLiteral("Group size"));
+        QVERIFY(waitShown([&] { panel->bitsSlider()->setValue(3); }));
+        QCOMPARE(w_->lastReport()->configs[1].config.describe(), std::string("HQQ INT3 g64"));
+        CHECK_AGAINST_CORE();
+        QVERIFY(waitShown([&] { format->setCurrentIndex(format->findData(int(Format::Int))); }));
+        QCOMPARE(blockLabel->text(), QStringLiteral("Block size"));
     }
 
     // "Compare all formats": every format at its common settings lands on the Pareto chart with core's
