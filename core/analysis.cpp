@@ -210,7 +210,7 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
 #pragma omp critical(ql_int_pass_merge)
         pass.merge_into(out.code_counts, out.dq, out.err, out.dq_outside, out.err_outside);
     }
-    out.xdq_from_norms = !setup.dq_sums || setup.dq_mode == kernels::DqHistogram::GroupCodes;
+    out.xdq_from_norms = true;  // the vector pass never sums x dq (core/int_pass.h)
     if (!setup.dq_sums && !out.chunks.empty()) {
         // every value with code c dequantizes to the same level: count x level^2 (the float square, as
         // the pass squares each value), and the lowest and highest level used

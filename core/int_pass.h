@@ -32,11 +32,10 @@ struct IntPassSetup {
     BinGrid weights;                    // grid of the dequantized-value histogram (and of the original's)
     BinGrid errors;                     // grid of the error histogram (dq - x); below = above = 0
     DqHistogram dq_mode = DqHistogram::FromCodes;  // Correction: every value lies in weights' base range
-    // false (FromCodes with one parameter set for every value): the pass leaves the sums of dq^2 and x dq
-    // and the dequantized range out (ErrorSums' sum_dq2 and sum_xdq stay 0, dq_lo / dq_hi +-inf); the
-    // caller has the first and the range from the code counts and the levels, and x dq from
-    // (x^2 + dq^2 - e^2) / 2. GroupCodes always leaves sum_xdq out (its sum of dq^2 and range come
-    // from each slice's code counts)
+    // false (FromCodes with one parameter set for every value): the pass leaves the sum of dq^2 and the
+    // dequantized range out (ErrorSums' sum_dq2 stays 0, dq_lo / dq_hi +-inf); the caller has them from
+    // the code counts and the levels. GroupCodes takes both from each slice's code counts. The sum of
+    // x dq is never summed (ErrorSums' sum_xdq stays 0): the caller derives it as (x^2 + dq^2 - e^2) / 2
     bool dq_sums = true;
 };
 

@@ -43,8 +43,8 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     std::uint16_t* dq16 = a.dq16;
     std::int64_t moves = a.moves;
 
-    __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2, pxd = pe2;
-    __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l, sxdl = se2l, sxdh = se2l;
+    __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2;
+    __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l;
     __m512 vmax = _mm512_setzero_ps();
     __m512 vlo = _mm512_set1_ps(__builtin_inff()), vhi = _mm512_set1_ps(-__builtin_inff());
     std::uint64_t clipped = 0;
@@ -133,7 +133,6 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             pe2 = _mm512_add_ps(pe2, _mm512_mul_ps(e, e));
             pab = _mm512_add_ps(pab, ae);
             if constexpr (kDqSums) pdq = _mm512_add_ps(pdq, _mm512_mul_ps(dq, dq));
-            if constexpr (kDqSums) pxd = _mm512_add_ps(pxd, _mm512_mul_ps(xv, dq));
             vmax = _mm512_max_ps(vmax, ae);
             if constexpr (kDqSums) {
                 vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
@@ -187,9 +186,8 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 widen_add(sabl, sabh, pab);
                 if constexpr (kDqSums) {
                     widen_add(sdql, sdqh, pdq);
-                    widen_add(sxdl, sxdh, pxd);
                 }
-                pe2 = pab = pdq = pxd = _mm512_setzero_ps();
+                pe2 = pab = pdq = _mm512_setzero_ps();
                 in_block = 0;
             }
         }
@@ -208,11 +206,9 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     widen_add(se2l, se2h, pe2);
     widen_add(sabl, sabh, pab);
     widen_add(sdql, sdqh, pdq);
-    widen_add(sxdl, sxdh, pxd);
     out.e2 += reduce(se2l, se2h);
     out.abs += reduce(sabl, sabh);
     out.dq2 += reduce(sdql, sdqh);
-    out.xdq += reduce(sxdl, sxdh);
     out.max_abs = _mm512_reduce_max_ps(vmax);
     out.dq_lo = _mm512_reduce_min_ps(vlo);
     out.dq_hi = _mm512_reduce_max_ps(vhi);
