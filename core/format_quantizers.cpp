@@ -62,16 +62,6 @@ std::int64_t last_dim(const std::vector<std::int64_t>& shape, std::int64_t numel
 // Largest finite |x| of x[0, n).
 float finite_absmax(const float* x, std::int64_t n) { return simd::absmax_finite(x, n); }
 
-// Storage from code bits and metadata bits.
-StorageSize make_storage(std::uint64_t n, std::uint64_t code_bits, std::uint64_t meta_bits) {
-    StorageSize s;
-    s.code_bytes = (code_bits + 7) / 8;
-    s.meta_bytes = (meta_bits + 7) / 8;
-    s.bytes = (code_bits + meta_bits + 7) / 8;
-    s.bits_per_weight = n ? static_cast<double>(code_bits + meta_bits) / static_cast<double>(n) : 0.0;
-    return s;
-}
-
 std::vector<float> sorted_unique(std::vector<float> v) {
     v.erase(std::remove_if(v.begin(), v.end(), [](float f) { return !std::isfinite(f); }), v.end());
     for (auto& f : v)
@@ -171,7 +161,7 @@ public:
     }
     StorageSize storage() const override {
         const auto n = static_cast<std::uint64_t>(layout_.numel);
-        return make_storage(n, n * static_cast<std::uint64_t>(1 + fmt_.ebits + fmt_.mbits),
+        return storage_of(n, n * static_cast<std::uint64_t>(1 + fmt_.ebits + fmt_.mbits),
                             static_cast<std::uint64_t>(scale_.size()) * 32);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
@@ -302,7 +292,7 @@ public:
         const auto n = static_cast<std::uint64_t>(blocks_.numel);
         const auto nb = static_cast<std::uint64_t>(blocks_.count());
         const std::uint64_t stored = nb * static_cast<std::uint64_t>(blocks_.block);  // partial blocks stored whole
-        return make_storage(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
+        return storage_of(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};
@@ -500,7 +490,7 @@ public:
         const auto nb = static_cast<std::uint64_t>(nb_);
         std::uint64_t meta = nb * 32;
         if (config_.format == Format::NF4_DQ) meta = nb * 8 + static_cast<std::uint64_t>(scales2_.size()) * 32 + 32;
-        return make_storage(n, n * 4, meta);
+        return storage_of(n, n * 4, meta);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || nb_ == 0) return {};
@@ -850,7 +840,7 @@ public:
     StorageSize storage() const override {
         const auto nb = static_cast<std::uint64_t>(blocks_.count());
         const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
-        return make_storage(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
+        return storage_of(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};

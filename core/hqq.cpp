@@ -89,16 +89,6 @@ inline float dequantize(float q, float zero16, float scale16) {
     return saturate_half(round_to_half(saturate_half(round_to_half(q - zero16)) * scale16));
 }
 
-StorageSize hqq_storage(std::int64_t n, int bits, std::int64_t groups) {
-    StorageSize s;
-    const auto code_bits = static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(bits);
-    const auto meta_bits = static_cast<std::uint64_t>(groups) * 32;
-    s.code_bytes = (code_bits + 7) / 8;
-    s.meta_bytes = (meta_bits + 7) / 8;
-    s.bytes = (code_bits + meta_bits + 7) / 8;
-    s.bits_per_weight = n > 0 ? static_cast<double>(code_bits + meta_bits) / static_cast<double>(n) : 0.0;
-    return s;
-}
 
 } // namespace
 
@@ -292,7 +282,8 @@ public:
         hqq_apply(sol_, tensor_->data(), begin, end, dq, codes, clipped);
     }
     StorageSize storage() const override {
-        return hqq_storage(sol_.n, config_.bits, static_cast<std::int64_t>(sol_.scale.size()));
+        const auto n = static_cast<std::uint64_t>(sol_.n);
+        return storage_of(n, n * static_cast<std::uint64_t>(config_.bits), static_cast<std::uint64_t>(sol_.scale.size()) * 32);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || sol_.scale.empty()) return {};

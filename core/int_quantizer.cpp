@@ -324,17 +324,10 @@ void IntQuantizer::run(std::int64_t begin, std::int64_t end, float* dq, std::int
 }
 
 StorageSize IntQuantizer::storage() const {
-    StorageSize s;
     const auto n = static_cast<std::uint64_t>(layout_.numel);
     const std::uint64_t scale_bits = resolved_scale_type(config_) == ScaleType::F16 ? 16 : 32;
     const std::uint64_t zp_bits = config_.scheme == Scheme::Asymmetric ? static_cast<std::uint64_t>(config_.bits) : 0;
-    const std::uint64_t code_bits = n * static_cast<std::uint64_t>(config_.bits);
-    const std::uint64_t meta_bits = static_cast<std::uint64_t>(layout_.slices) * (scale_bits + zp_bits);
-    s.code_bytes = (code_bits + 7) / 8;
-    s.meta_bytes = (meta_bits + 7) / 8;
-    s.bytes = (code_bits + meta_bits + 7) / 8;
-    s.bits_per_weight = n ? static_cast<double>(code_bits + meta_bits) / static_cast<double>(n) : 0.0;
-    return s;
+    return storage_of(n, n * static_cast<std::uint64_t>(config_.bits), static_cast<std::uint64_t>(layout_.slices) * (scale_bits + zp_bits));
 }
 
 std::vector<float> IntQuantizer::levels_at(std::int64_t i) const {

@@ -9,6 +9,15 @@
 
 namespace ql {
 
+StorageSize storage_of(std::uint64_t n, std::uint64_t code_bits, std::uint64_t meta_bits) {
+    StorageSize s;
+    s.code_bytes = (code_bits + 7) / 8;
+    s.meta_bytes = (meta_bits + 7) / 8;
+    s.bytes = (code_bits + meta_bits + 7) / 8;
+    s.bits_per_weight = n ? static_cast<double>(code_bits + meta_bits) / static_cast<double>(n) : 0.0;
+    return s;
+}
+
 std::unique_ptr<Quantizer> make_quantizer(const QuantConfig& config) {
     switch (config.format) {
     case Format::Int:

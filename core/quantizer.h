@@ -26,6 +26,10 @@ struct StorageSize {
     std::uint64_t meta_bytes = 0; // bytes of scales, zero points, block headers
 };
 
+// The storage of n weights taking code_bits for their codes and meta_bits for scales, zero points and
+// block headers (bytes rounded up to whole bytes).
+StorageSize storage_of(std::uint64_t n, std::uint64_t code_bits, std::uint64_t meta_bits);
+
 // Bounds a quantizer can promise before its pass runs, so the analysis can fix histogram ranges first
 // and build every histogram in the same single pass (the analysis checks them and re-bins if broken).
 struct OutputBounds {
