@@ -169,6 +169,89 @@ void ChartView::showEvent(QShowEvent* event) {
     if (replotPending_) queueReplot();
 }
 
+// Puts each label beside its point (the label's position, in plot coordinates) where it overlaps no label
+// placed before it, no other labelled point and none of `others` (unlabelled points, plot coordinates):
+// right-above, right-below, left-above, left-below, then the same one to five label heights further up
+// or down, joined to the point by a thin line. Where every spot is taken, the one that
+// overlaps least. Labels are placed in the order given.
+void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {
+    // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
+    plotLayout()->setOuterRect(QRect(0, 0, std::max(width(), 320), std::max(height(), 220)));
+    for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) plotLayout()->update(phase);
+    std::vector<QRectF> placed, dots;  // labels placed so far; every labelled point's disc
+    const double pad = 5 * style().scale, dot = 6 * style().scale;
+    for (QCPItemText* t : labels) {
+        const QPointF p(xAxis->coordToPixel(t->position->coords().x()), yAxis->coordToPixel(t->position->coords().y()));
+        dots.emplace_back(p.x() - dot, p.y() - dot, 2 * dot, 2 * dot);
+    }
+    for (const QPointF& o : others) {
+        const QPointF p(xAxis->coordToPixel(o.x()), yAxis->coordToPixel(o.y()));
+        placed.emplace_back(p.x() - dot, p.y() - dot, 2 * dot, 2 * dot);
+    }
+    const QRectF area = axisRect()->rect();
+    for (std::size_t li = 0; li < labels.size(); ++li) {
+        QCPItemText* t = labels[li];
+        const QPointF p(xAxis->coordToPixel(t->position->coords().x()), yAxis->coordToPixel(t->position->coords().y()));
+        const QFontMetricsF fm(t->font());
+        const QSizeF sz(fm.horizontalAdvance(t->text()) + 2, fm.height());
+        struct Spot {
+            bool right;   // label to the right of the point
+            double dy;    // vertical offset of the label's near edge, pixels (negative: up)
+            bool above;   // the label's bottom edge at the offset (else its top edge)
+        };
+        std::vector<Spot> spots;
+        for (int step = 0; step <= 5; ++step)
+            for (bool right : {true, false})
+                for (bool above : {true, false}) spots.push_back({right, (above ? -1.0 : 1.0) * (1.0 + step * 1.15 * sz.height()), above});
+        auto boxOf = [&](const Spot& sp) {
+            const double x0 = sp.right ? p.x() + pad : p.x() - pad - sz.width();
+            const double y0 = sp.above ? p.y() + sp.dy - sz.height() : p.y() + sp.dy;
+            return QRectF(x0, y0, sz.width(), sz.height());
+        };
+        auto overlap = [&](const QRectF& r) {
+            double a = 0.0;
+            for (const QRectF& o : placed) {
+                const QRectF i = o.intersected(r);
+                if (!i.isEmpty()) a += i.width() * i.height();
+            }
+            for (std::size_t d = 0; d < dots.size(); ++d) {  // other points (a label starts beside its own)
+                const QRectF i = dots[d].intersected(r);
+                if (d != li && !i.isEmpty()) a += i.width() * i.height();
+            }
+            if (!area.contains(r)) a += 0.25 * r.width() * r.height();  // out of the plot: only when nothing better
+            return a;
+        };
+        std::size_t chosen = 0;
+        double least = -1.0;
+        for (std::size_t i = 0; i < spots.size(); ++i) {
+            const double a = overlap(boxOf(spots[i]));
+            if (least < 0.0 || a < least) {
+                least = a;
+                chosen = i;
+            }
+            if (a == 0.0) break;
+        }
+        const Spot& sp = spots[chosen];
+        const QRectF box = boxOf(sp);
+        placed.push_back(box);
+        // anchor the label at its near corner, in pixels from the point
+        t->setPositionAlignment((sp.right ? Qt::AlignLeft : Qt::AlignRight) | (sp.above ? Qt::AlignBottom : Qt::AlignTop));
+        t->setPadding(QMargins(sp.right ? int(pad) : 0, 0, sp.right ? 0 : int(pad), 0));
+        t->position->setCoords(xAxis->pixelToCoord(p.x()), yAxis->pixelToCoord(p.y() + sp.dy));
+        t->setClipToAxisRect(false);
+        if (std::fabs(sp.dy) > 1.5) {  // moved off its point: a thin line back to it
+            auto* line = new QCPItemLine(this);
+            line->start->setCoords(xAxis->pixelToCoord(p.x()), yAxis->pixelToCoord(p.y()));
+            line->end->setCoords(xAxis->pixelToCoord(sp.right ? box.left() + pad * 0.5 : box.right() - pad * 0.5),
+                                 yAxis->pixelToCoord(sp.above ? box.bottom() : box.top()));
+            QColor c = t->color();
+            c.setAlpha(120);
+            line->setPen(QPen(c, 0.8 * style().scale));
+            line->setLayer(QStringLiteral("grid"));
+        }
+    }
+}
+
 QString ChartView::tooltipAt(const QPoint& pos) const {
     double best = 12.0 * style_.scale;  // pixels
     QString text;

@@ -71,6 +71,9 @@ protected:
     void setAxisTitles(const QString& x, const QString& y);
     void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
+    // Moves point labels (each positioned at its point) apart so that none overlaps another label or a
+    // point; `others` are unlabelled points to keep clear (plot coordinates). Call with the axes' ranges set.
+    void placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {});
     void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
     // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown
     // (exports render on their own), so a changed setting redraws only what the user sees.

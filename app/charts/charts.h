@@ -145,7 +145,6 @@ private:
         QString name;
         double bits = 0, sqnr = 0, mse = 0;
     };
-    void placeLabels(const std::vector<QCPItemText*>& labels);
     std::vector<Point> points_;
 };
 

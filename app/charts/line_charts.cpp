@@ -175,6 +175,7 @@ void SnrBitsChart::rebuild() {
     setAxisTitles(tr("Bits per weight (scales and zero points included)"), tr("SNR (dB)"));
     bool any = false, reference = false;
     double xmax = 8.3;
+    std::vector<QPointF> marks;  // the configurations' own points, which the compared formats' labels keep clear of
     if (in.report) {
         const auto& cs = in.report->configs;
         for (std::size_t i = 0; i < cs.size(); ++i) {
@@ -188,6 +189,7 @@ void SnrBitsChart::rebuild() {
                 mark->setData(QVector<double>{c.storage.bits_per_weight}, QVector<double>{c.metrics.snr_db}, true);
                 mark->setLineStyle(QCPGraph::lsNone);
                 mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, in.colors.at(i), in.colors.at(i), 14 * style().scale));
+                marks.emplace_back(c.storage.bits_per_weight, c.metrics.snr_db);
                 xmax = std::max(xmax, c.storage.bits_per_weight + 0.3);
                 any = true;
                 continue;
@@ -232,6 +234,7 @@ void SnrBitsChart::rebuild() {
                 mark->setData(QVector<double>{ownX}, QVector<double>{own}, true);
                 mark->setLineStyle(QCPGraph::lsNone);
                 mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, in.colors.at(i), in.colors.at(i), 13 * style().scale));
+                marks.emplace_back(ownX, own);
             }
             if (!reference) {
                 QCPGraph* rg = addGraph();
@@ -243,7 +246,9 @@ void SnrBitsChart::rebuild() {
             any = true;
         }
     }
-    // "Compare all formats": every format as a small labelled point.
+    // "Compare all formats": every format as a small labelled point; one that is also a configuration of
+    // the window sits under that configuration's own mark, which the legend names.
+    std::vector<QCPItemText*> labels;
     if (in.compare) {
         QVector<double> x, y;
         for (const auto& c : in.compare->configs) {
@@ -251,13 +256,17 @@ void SnrBitsChart::rebuild() {
             x.push_back(c.storage.bits_per_weight);
             y.push_back(c.metrics.snr_db);
             xmax = std::max(xmax, c.storage.bits_per_weight + 0.3);
+            const bool own = in.report && std::any_of(in.report->configs.begin(), in.report->configs.end(), [&](const ConfigReport& o) {
+                                 return o.error.empty() && o.config.format == c.config.format &&
+                                        o.storage.bits_per_weight == c.storage.bits_per_weight && o.metrics.snr_db == c.metrics.snr_db;
+                             });
+            if (own) continue;
             auto* t = new QCPItemText(this);
             t->position->setCoords(c.storage.bits_per_weight, c.metrics.snr_db);
-            t->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-            t->setPadding(QMargins(int(6 * style().scale), 0, 0, 0));
             t->setText(QString::fromLatin1(format_name(c.config.format).data()));
             t->setFont(style().font(8));
             t->setColor(muted(style()));
+            labels.push_back(t);
         }
         if (!x.isEmpty()) {
             QCPGraph* g = addGraph();
@@ -279,6 +288,9 @@ void SnrBitsChart::rebuild() {
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     finish();
     xAxis->setRange(1.7, xmax);
+    const QCPRange yr = yAxis->range();  // room for the labels of the highest and lowest points
+    yAxis->setRange(yr.lower - 0.06 * yr.size(), yr.upper + 0.04 * yr.size());
+    if (!labels.empty()) placeLabelsApart(labels, marks);
     finish(false);
 }
 

@@ -347,9 +347,18 @@ private slots:
                     .contains(QLatin1String("4.5 bits")));
     }
 
-    // Crowded points (every 4-bit format lands near 4.5 bits and 21 dB): no two labels overlap, and a
-    // compared format that is one of the window's configurations is labelled once, by the window's name.
-    void paretoLabelsApart() {
+    // Crowded points (every 4-bit format lands near 4.5 bits and 21 dB), on the Pareto and the SNR
+    // charts: no two labels overlap, and a compared format that is one of the window's configurations
+    // is not labelled again (its own point or mark names it).
+    void crowdedLabelsApart_data() {
+        QTest::addColumn<QString>("chart");
+        QTest::addColumn<int>("labels");
+        QTest::newRow("pareto") << "pareto" << 2 + 9;       // the window's two and the nine others
+        QTest::newRow("snr_vs_bits") << "snr_vs_bits" << 9;  // the window's own show in the legend
+    }
+    void crowdedLabelsApart() {
+        QFETCH(QString, chart);
+        QFETCH(int, labels);
         ChartInputs in = handInputs();
         auto cmp = std::make_shared<AnalysisReport>();
         auto point = [](Format f, double bits, double sqnr) {
@@ -357,7 +366,7 @@ private slots:
             c.config.format = f;
             c.storage.bits_per_weight = bits;
             c.metrics.count = 20;
-            c.metrics.sqnr_db = sqnr;
+            c.metrics.sqnr_db = c.metrics.snr_db = sqnr;
             c.metrics.mse = std::pow(10.0, -sqnr / 10.0);
             return c;
         };
@@ -371,15 +380,18 @@ private slots:
                         point(Format::NF4_DQ, 4.127, 20.7), point(Format::MXFP4, 4.25, 18.8), point(Format::Q4_1, 5.0, 22.2),
                         point(Format::FP4_E2M1, 4.0, 17.1), point(Format::Q8_0, 8.5, 45.0)};
         in.compare = cmp;
-        auto chart = makeChart("pareto");
-        chart->resize(900, 560);
-        chart->setInputs(in);
-        chart->replot();
+        auto view = makeChart(chart);
+        view->resize(900, 560);
+        view->setInputs(in);
+        view->replot();
         std::vector<QRectF> boxes;
-        for (int i = 0; i < chart->itemCount(); ++i)
-            if (auto* t = qobject_cast<QCPItemText*>(chart->item(i)))
-                boxes.emplace_back(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition());
-        QCOMPARE(boxes.size(), std::size_t(2 + 9));  // HQQ and Q4_0 once each
+        for (int i = 0; i < view->itemCount(); ++i)
+            if (auto* t = qobject_cast<QCPItemText*>(view->item(i))) {  // the text's box, without the padding
+                const QMargins pad = t->padding();
+                boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
+                                    .adjusted(pad.left(), pad.top(), -pad.right(), -pad.bottom()));
+            }
+        QCOMPARE(int(boxes.size()), labels);
         for (std::size_t a = 0; a < boxes.size(); ++a)
             for (std::size_t b = a + 1; b < boxes.size(); ++b) {
                 const QRectF i = boxes[a].adjusted(1, 1, -1, -1).intersected(boxes[b].adjusted(1, 1, -1, -1));
