@@ -396,6 +396,7 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
             }
         }
     }
+    if (fsetup) out.xdq_from_norms = true;  // the format pass leaves the products out
     if (fsetup && fsetup->dq_mode == kernels::FormatDqHistogram::Correction && !tracker.cancelled()) {
         const auto below = static_cast<std::size_t>(r.weights.below);
         for (std::size_t k = 0; k < r.original->size(); ++k) out.dq[k + below] += (*r.original)[k];

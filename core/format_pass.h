@@ -47,7 +47,8 @@ public:
     FormatPass(const FormatPass&) = delete;
     FormatPass& operator=(const FormatPass&) = delete;
 
-    // x[0, n) finite, dq and codes what Quantizer::run() gave for them. Adds their sums to `sums`. ahead
+    // x[0, n) finite, dq and codes what Quantizer::run() gave for them. Adds their sums to `sums` but for
+    // sum_xdq, which stays 0: it is (sum x^2 + sum dq^2 - sum e^2) / 2, from sums the caller has. ahead
     // (may be null): ahead_n values the caller reads next, fetched into the cache while these are counted.
     void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums,
              const float* ahead = nullptr, std::int64_t ahead_n = 0);

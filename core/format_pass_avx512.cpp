@@ -3,8 +3,10 @@
 //
 // Every per-element value is the scalar definition's IEEE operation, lane by lane, without contraction:
 //   e = dq - x; bins as bin_index() (core/bin_grid.h): floor((v - lo) * inv_width), the upper-edge rule,
-//   the shift. The float sums e^2, |e|, dq^2, x dq take the float products; each lane adds 4 of them in
-//   float and then goes on in double (16 lanes x 2 halves), reduced once per call, as the integer pass.
+//   the shift (errors: for those inside the grid; format_pass.cpp has the others counted again by
+//   format_pass_outside_avx512). The float sums e^2, |e|, dq^2 take the float products; each lane adds 4
+//   of them in float and then goes on in double (16 lanes x 2 halves), reduced once per call, as the
+//   integer pass. The sum of x dq is left to the caller: (x^2 + dq^2 - e^2) / 2 from sums it has.
 #include "core/format_pass_kernel.h"
 
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
@@ -98,10 +100,11 @@ void count_16_codes(const std::int8_t* codes, std::int64_t n, int lo, std::uint6
 
 // bin_index(v) of the weight grid for finite v, `outside` beyond it: weight_bin() (core/stats_avx512_inl.h)
 // with the clamps done on the floored float, which holds integers exactly up to 2^24 (the grid has fewer
-// bins, and a floor that large lands outside either way), so the float conversion comes last and only
-// for the lanes inside the grid.
+// bins, and a floor that large lands outside either way), so the float conversion comes last. A bin
+// below the grid converts to a negative integer, one too far for int32 to 0x80000000: as unsigned both
+// lie above `outside`, so one unsigned min sends every out-of-grid lane there.
 struct FastGrid {
-    __m512 lo, hi, inv, last, base_bins, below, total;
+    __m512 lo, hi, inv, last, base_bins, below;
     __m512i outside;
 };
 
@@ -113,7 +116,6 @@ inline FastGrid fast_grid(const BinParams& w) {
     g.last = _mm512_set1_ps(static_cast<float>(w.base_bins - 1));
     g.base_bins = _mm512_set1_ps(static_cast<float>(w.base_bins));
     g.below = _mm512_set1_ps(static_cast<float>(w.below));
-    g.total = _mm512_set1_ps(static_cast<float>(w.total));
     g.outside = _mm512_set1_epi32(w.total);
     return g;
 }
@@ -123,27 +125,24 @@ inline __m512i fast_bin(__m512 v, const FastGrid& g) {
     const __mmask16 le = _mm512_cmp_ps_mask(v, g.hi, _CMP_LE_OQ);
     t = _mm512_mask_min_ps(t, le, t, g.last);
     t = _mm512_mask_max_ps(t, static_cast<__mmask16>(~le), t, g.base_bins);
-    t = _mm512_add_ps(t, g.below);
-    const __mmask16 ok = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(t, _mm512_setzero_ps(), _CMP_GE_OQ), t, g.total, _CMP_LT_OQ);
-    return _mm512_mask_cvttps_epi32(g.outside, ok, t);
+    return _mm512_min_epu32(_mm512_cvttps_epi32(_mm512_add_ps(t, g.below)), g.outside);
 }
 
 template <int kMode>
 void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t* codes, std::int64_t n, FormatPassSums& out) {
-    const __m512 elo = _mm512_set1_ps(a.elo), ehi = _mm512_set1_ps(a.ehi), einv = _mm512_set1_ps(a.einv);
-    const __m512i eout = _mm512_set1_epi32(a.ebins);
+    const __m512 elo = _mm512_set1_ps(a.elo), einv = _mm512_set1_ps(a.einv);
+    const __m512i elast = _mm512_set1_epi32(a.ebins - 1);
     const __m512i stride = _mm512_set1_epi32(a.stride);
     const __m512i jdump = _mm512_set1_epi32(a.rows * a.stride);
     const __m512i c128 = _mm512_set1_epi32(128);
     const FastGrid wg = fast_grid(a.w);
-    const __m512 elastf = _mm512_set1_ps(static_cast<float>(a.ebins - 1));
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
     std::uint16_t* joint = a.joint;
     std::int64_t moves = a.moves;
 
-    __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2, pxd = pe2;
-    __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l, sxdl = se2l, sxdh = se2l;
+    __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2;
+    __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l;
     __m512 vmax = _mm512_setzero_ps();
     __m512 vlo = _mm512_set1_ps(__builtin_inff()), vhi = _mm512_set1_ps(-__builtin_inff());
     int in_block = 0;
@@ -165,15 +164,16 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         pe2 = _mm512_add_ps(pe2, _mm512_mul_ps(e, e));
         pab = _mm512_add_ps(pab, ae);
         pdq = _mm512_add_ps(pdq, _mm512_mul_ps(dq, dq));
-        pxd = _mm512_add_ps(pxd, _mm512_mul_ps(xv, dq));
         vmax = _mm512_max_ps(vmax, ae);
         vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
         vhi = _mm512_mask_max_ps(vhi, m, vhi, dq);
 
-        // error bin: floor((e - elo) * einv), e <= ehi keeps it in the last bin; else outside
-        const __m512 et = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-        const __mmask16 eok = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(e, ehi, _CMP_LE_OQ), et, _mm512_setzero_ps(), _CMP_GE_OQ);
-        const __m512i eb = _mm512_mask_cvttps_epi32(eout, eok, _mm512_min_ps(et, elastf));
+        // error bin: floor((e - elo) * einv), the top edge in the last bin. An error outside [elo, ehi] lands
+        // in an edge bin (negative bins pass as large unsigned ones); the caller sees it from the largest
+        // |e| and has format_pass_outside_avx512 move it to the outside column.
+        const __m512i eb = _mm512_min_epu32(
+            _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)),
+            elast);
         __m512i row;
         if constexpr (kMode == 1) {
             row = fast_bin(dq, wg);
@@ -199,8 +199,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
             widen_add(se2l, se2h, pe2);
             widen_add(sabl, sabh, pab);
             widen_add(sdql, sdqh, pdq);
-            widen_add(sxdl, sxdh, pxd);
-            pe2 = pab = pdq = pxd = _mm512_setzero_ps();
+            pe2 = pab = pdq = _mm512_setzero_ps();
             in_block = 0;
         }
     }
@@ -210,11 +209,9 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     widen_add(se2l, se2h, pe2);
     widen_add(sabl, sabh, pab);
     widen_add(sdql, sdqh, pdq);
-    widen_add(sxdl, sxdh, pxd);
     out.e2 += reduce(se2l, se2h);
     out.abs += reduce(sabl, sabh);
     out.dq2 += reduce(sdql, sdqh);
-    out.xdq += reduce(sxdl, sxdh);
     out.max_abs = _mm512_reduce_max_ps(vmax);
     out.dq_lo = _mm512_reduce_min_ps(vlo);
     out.dq_hi = _mm512_reduce_max_ps(vhi);
@@ -224,6 +221,32 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
 }
 
 } // namespace
+
+void format_pass_outside_avx512(const FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t* codes, std::int64_t n) {
+    const __m512 elo = _mm512_set1_ps(a.elo), ehi = _mm512_set1_ps(a.ehi), einv = _mm512_set1_ps(a.einv);
+    const FastGrid wg = fast_grid(a.w);
+    for (std::int64_t i = 0; i < n; i += 16) {
+        const std::int64_t left = n - i;
+        const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+        const __m512 dq = _mm512_maskz_loadu_ps(m, dqp + i);
+        const __m512 e = _mm512_sub_ps(dq, _mm512_maskz_loadu_ps(m, x + i));
+        // inside: e <= ehi and floor((e - elo) * einv) >= 0, as bin_index() has it
+        const __m512 et = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        const __mmask16 in = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(e, ehi, _CMP_LE_OQ), et, _mm512_setzero_ps(), _CMP_GE_OQ);
+        unsigned out = static_cast<unsigned>(m & static_cast<__mmask16>(~in));
+        if (!out) continue;
+        alignas(64) std::int32_t ebin[16], row[16];
+        _mm512_store_si512(ebin, _mm512_min_epu32(_mm512_cvttps_epi32(et), _mm512_set1_epi32(a.ebins - 1)));
+        if (a.mode == 1) _mm512_store_si512(row, fast_bin(dq, wg));
+        else _mm512_store_si512(row, _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, codes + i)), _mm512_set1_epi32(128)));
+        for (; out; out &= out - 1) {
+            const int l = __builtin_ctz(out);
+            std::uint16_t* r = a.joint + static_cast<std::int64_t>(row[l]) * a.stride;
+            --r[ebin[l]];
+            ++r[a.ebins];
+        }
+    }
+}
 
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out) {
@@ -242,6 +265,7 @@ bool format_pass_avx512_compiled() { return true; }
 
 namespace ql::kernels::detail {
 void format_pass_avx512(FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t, FormatPassSums&) {}
+void format_pass_outside_avx512(const FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t) {}
 bool format_pass_avx512_compiled() { return false; }
 } // namespace ql::kernels::detail
 

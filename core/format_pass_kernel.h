@@ -27,7 +27,7 @@ struct FormatPassArgs {
 };
 
 struct FormatPassSums {
-    double e2 = 0, abs = 0, dq2 = 0, xdq = 0;
+    double e2 = 0, abs = 0, dq2 = 0;
     float max_abs = 0;
     float dq_lo = 0, dq_hi = 0;       // valid when n > 0
 };
@@ -35,6 +35,9 @@ struct FormatPassSums {
 // The vector kernel over x[0, n), dq[0, n), codes[0, n) (n <= 65535 - cells already counted).
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out);
+// After format_pass_avx512 over the same values, whose errors outside [elo, ehi] it counted in an edge bin
+// (NaN: the last): moves each of them to its row's outside column.
+void format_pass_outside_avx512(const FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n);
 bool format_pass_avx512_compiled();
 
 } // namespace ql::kernels::detail

@@ -997,30 +997,45 @@ private slots:
     // of the base range's ends and of the extended grid's, values far outside, and the floats just above
     // base_hi whose floor still lands inside the base bins (this grid has some: they go to the first bin
     // above), as dequantized values (counted codes: the dequantized x error table) and as original and
-    // dequantized values (moves); errors on both sides of the error grid's ends. Codes 0-15 (counted
-    // codes: every count of a piece not a whole number of 64-code vectors) or all 256.
+    // dequantized values (moves); errors on both sides of the error grid's ends (the kernel puts an error
+    // outside the grid in an edge bin and the pass moves it out afterwards: grids wider on one side check
+    // that the nearer end decides). Codes 0-15 (counted codes: every count of a piece not a whole number
+    // of 64-code vectors) or all 256.
     void formatPassBinEdges_data() {
         QTest::addColumn<int>("mode");
         QTest::addColumn<int>("count");
-        QTest::newRow("counted codes") << int(ql::kernels::FormatDqHistogram::CountedCodes) << 0;
-        QTest::newRow("counted codes, 1000 more") << int(ql::kernels::FormatDqHistogram::CountedCodes) << 1000;
-        QTest::newRow("moves") << int(ql::kernels::FormatDqHistogram::Correction) << 0;
-        QTest::newRow("moves, 1000 more") << int(ql::kernels::FormatDqHistogram::Correction) << 1000;
+        QTest::addColumn<double>("elo");
+        QTest::addColumn<double>("ehi");
+        const int counted = int(ql::kernels::FormatDqHistogram::CountedCodes), moves = int(ql::kernels::FormatDqHistogram::Correction),
+                  from_codes = int(ql::kernels::FormatDqHistogram::FromCodes);
+        QTest::newRow("counted codes") << counted << 0 << -0.25 << 0.25;
+        QTest::newRow("counted codes, 1000 more") << counted << 1000 << -0.25 << 0.25;
+        QTest::newRow("counted codes, error grid wider below") << counted << 1000 << -0.3 << 0.25;
+        QTest::newRow("counted codes, error grid wider above") << counted << 1000 << -0.25 << 0.3;
+        QTest::newRow("moves") << moves << 0 << -0.25 << 0.25;
+        QTest::newRow("moves, 1000 more") << moves << 1000 << -0.25 << 0.25;
+        QTest::newRow("moves, error grid wider above") << moves << 1000 << -0.25 << 0.3;
+        QTest::newRow("moves, error grid wider below") << moves << 1000 << -0.3 << 0.25;
+        QTest::newRow("from codes") << from_codes << 1000 << -0.25 << 0.25;
+        QTest::newRow("from codes, error grid wider below") << from_codes << 1000 << -0.3 << 0.25;
     }
     void formatPassBinEdges() {
         QFETCH(int, mode);
         QFETCH(int, count);
+        QFETCH(double, elo);
+        QFETCH(double, ehi);
         ql::kernels::FormatPassSetup s;
         s.weights.base_lo = -3.461778742196246;
         s.weights.base_hi = -0.20874098480111147;
         s.weights.base_bins = 136;
         s.weights.below = 4;
         s.weights.above = 6;
-        s.errors.base_lo = -0.25;
-        s.errors.base_hi = 0.25;
+        s.errors.base_lo = elo;
+        s.errors.base_hi = ehi;
         s.errors.base_bins = 50;
         s.dq_mode = static_cast<ql::kernels::FormatDqHistogram>(mode);
         const bool counted = s.dq_mode == ql::kernels::FormatDqHistogram::CountedCodes;
+        const bool moves = s.dq_mode == ql::kernels::FormatDqHistogram::Correction;
         if (counted) {
             s.code_lo = 0;
             s.code_n = 16;
@@ -1053,14 +1068,19 @@ private slots:
         ql::Rng rng(11);
         for (int k = 0; k < count; ++k) v.push_back(static_cast<float>(rng.uniform() * 4.0 - 3.8));
         const std::size_t n = v.size();
-        // x: the value itself or off by an error on either side of the error grid's ends
-        const float offs[] = {0.0f, 0.25f, std::nextafter(0.25f, 1.0f), -0.25f, std::nextafter(-0.25f, -1.0f), 0.1f, 2.0f};
+        // x: the value itself or off by an error on either side of the error grid's ends. A grid wider on one
+        // side has no error beyond that side, so only the errors past the nearer end are outside.
+        const float wide = std::max(-ep.lo, ep.hi);
+        const bool one_side = -ep.lo != ep.hi;
+        std::vector<float> offs;
+        for (float o : {0.0f, ep.hi, std::nextafter(ep.hi, 1.0f), ep.lo, std::nextafter(ep.lo, -1.0f), 0.1f, 2.0f})
+            if (!one_side || std::fabs(o) <= wide) offs.push_back(o);
         std::vector<float> x(n), dq(n);
         std::vector<std::int8_t> codes(n);
         for (std::size_t k = 0; k < n; ++k) {
             dq[k] = v[k];
-            x[k] = k % 2 ? v[(k * 7 + 3) % n] : v[k] - offs[k % 7];
-            if (!std::isfinite(x[k])) x[k] = v[k];
+            x[k] = k % 2 && !one_side ? v[(k * 7 + 3) % n] : v[k] - offs[k % offs.size()];
+            if (!std::isfinite(x[k]) || (one_side && !(std::fabs(dq[k] - x[k]) <= wide))) x[k] = v[k];
             codes[k] = static_cast<std::int8_t>(counted ? static_cast<int>(k % 16) : static_cast<int>(k * 37 % 256) - 128);
         }
         ql::kernels::FormatPass pass(s);
@@ -1077,15 +1097,81 @@ private slots:
             ++want_cc[static_cast<std::size_t>(codes[k] + 128)];
             ++want_err[slot(ql::bin_index(dq[k] - x[k], ep), want_err.size() - 1)];
             ++want_dq[slot(ql::bin_index(dq[k], wp), total)];
-            if (!counted) --want_dq[slot(ql::bin_index(x[k], wp), total)];  // moves: modulo 2^64
+            if (moves) --want_dq[slot(ql::bin_index(x[k], wp), total)];  // modulo 2^64
         }
+        QVERIFY2(want_err.back() > 0 && want_err.front() > 0 && want_err[want_err.size() - 2] > 0, "errors outside and at both ends");
         QCOMPARE(cc, want_cc);
         QCOMPARE(err_out, want_err.back());
         want_err.pop_back();
         QCOMPARE(err, want_err);
+        if (!counted && !moves) {  // from codes: the caller bins each code's value
+            QVERIFY(dqh.empty());
+            QCOMPARE(dq_out, std::uint64_t(0));
+            return;
+        }
         QCOMPARE(dq_out, want_dq.back());
         want_dq.pop_back();
         QCOMPARE(dqh, want_dq);
+    }
+
+    // A dequantized value that is not finite for a finite input (as from an fp16 block scale that overflows)
+    // has its error outside the grid: counted outside for each histogram mode, wherever it lies in a call
+    // (a NaN there need not show in the largest |e|). The first call has a NaN alone. The dequantized
+    // histogram is not compared: an error outside the grid sends the analysis to re-bin everything.
+    void formatPassNonFiniteErrors_data() {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("counted codes") << int(ql::kernels::FormatDqHistogram::CountedCodes);
+        QTest::newRow("moves") << int(ql::kernels::FormatDqHistogram::Correction);
+        QTest::newRow("from codes") << int(ql::kernels::FormatDqHistogram::FromCodes);
+    }
+    void formatPassNonFiniteErrors() {
+        QFETCH(int, mode);
+        ql::kernels::FormatPassSetup s;
+        s.weights.base_lo = -4;
+        s.weights.base_hi = 4;
+        s.weights.base_bins = 80;
+        s.weights.below = s.weights.above = 2;
+        s.errors.base_lo = -0.1;
+        s.errors.base_hi = 0.1;
+        s.errors.base_bins = 40;
+        s.dq_mode = static_cast<ql::kernels::FormatDqHistogram>(mode);
+        const bool counted = s.dq_mode == ql::kernels::FormatDqHistogram::CountedCodes;
+        if (counted) s.code_n = 16;
+        if (!ql::kernels::FormatPass::available(s)) QSKIP("no vector path on this CPU");
+        const std::size_t n = 5000, first = 2000;
+        ql::Rng rng(5);
+        std::vector<float> x(n), dq(n);
+        std::vector<std::int8_t> codes(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            x[k] = static_cast<float>(std::clamp(rng.normal(), -3.9, 3.9));
+            dq[k] = x[k] + static_cast<float>(rng.uniform() * 0.1 - 0.05);
+            codes[k] = static_cast<std::int8_t>(counted ? static_cast<int>(k % 16) : static_cast<int>(k * 37 % 256) - 128);
+        }
+        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+        dq[100] = nan;
+        dq[first + 500] = inf;
+        dq[first + 501] = -inf;
+        dq[first + 900] = nan;
+        ql::kernels::FormatPass pass(s);
+        ql::kernels::ErrorSums sums;
+        pass.add(x.data(), dq.data(), codes.data(), static_cast<std::int64_t>(first), sums);
+        pass.add(x.data() + first, dq.data() + first, codes.data() + first, static_cast<std::int64_t>(n - first), sums);
+        std::vector<std::uint64_t> cc, dqh, err;
+        std::uint64_t dq_out = 0, err_out = 0;
+        pass.merge_into(cc, dqh, err, dq_out, err_out);
+        const ql::BinParams ep = s.errors.params();
+        std::vector<std::uint64_t> want_cc(256, 0), want_err(static_cast<std::size_t>(s.errors.total()), 0);
+        std::uint64_t want_out = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            ++want_cc[static_cast<std::size_t>(codes[k] + 128)];
+            const int b = ql::bin_index(dq[k] - x[k], ep);
+            if (b < 0) ++want_out;
+            else ++want_err[static_cast<std::size_t>(b)];
+        }
+        QCOMPARE(want_out, std::uint64_t(4));
+        QCOMPARE(cc, want_cc);
+        QCOMPARE(err, want_err);
+        QCOMPARE(err_out, want_out);
     }
 
     void levelsOfChosenGroup() {
