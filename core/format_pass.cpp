@@ -29,6 +29,37 @@ std::int64_t joint_rows(const FormatPassSetup& s) {
     return s.dq_mode == FormatDqHistogram::CountedCodes ? static_cast<std::int64_t>(s.weights.total()) + 1 : 256;
 }
 
+// A base-grid bin as the kernel gives it (an integer float, any value beyond the grid) shifted into the
+// grid, w.total for outside, as bin_index() has it.
+std::size_t grid_slot(float b, const BinParams& w) {
+    const int bin = b > -2.0e9f && b < 2.0e9f ? static_cast<int>(b) + w.below : -1;
+    return static_cast<std::size_t>(bin < 0 || bin >= w.total ? w.total : bin);
+}
+
+// floor((v - lo) * inv_width), the bin before bin_index()'s upper-edge rule and shift.
+float plain_bin(float v, const BinParams& w) { return std::floor((v - w.lo) * w.inv_width); }
+
+// [lo, hi] holding every float whose bin the upper-edge rule changes: those up to w.hi whose plain bin
+// reaches base_bins and those above it whose plain bin falls short. The plain bin rises with v, so they
+// lie between w.hi and the first float g whose plain bin reaches base_bins, a few floats from w.hi on
+// a sound grid; false where g is not found near w.hi.
+bool rule_range(const BinParams& w, float& lo, float& hi) {
+    const auto reaches = [&](float v) { return plain_bin(v, w) >= static_cast<float>(w.base_bins); };
+    if (!std::isfinite(w.hi)) return false;
+    float g = w.hi;
+    int steps = 0;
+    constexpr int kMaxSteps = 1 << 12;
+    if (reaches(g)) {
+        while (steps++ < kMaxSteps && reaches(std::nextafter(g, -INFINITY))) g = std::nextafter(g, -INFINITY);
+    } else {
+        while (steps++ < kMaxSteps && !reaches(g)) g = std::nextafter(g, INFINITY);
+    }
+    if (steps >= kMaxSteps) return false;
+    lo = std::min(g, w.hi);
+    hi = std::max(g, w.hi);
+    return true;
+}
+
 } // namespace
 
 struct FormatPassTables {
@@ -36,7 +67,7 @@ struct FormatPassTables {
     std::vector<std::uint16_t> joint;       // [rows * stride + 1]
     std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
     std::vector<std::uint64_t> codes;       // CountedCodes: [code_n]
-    std::vector<std::int32_t> move_to, move_from;   // Correction: one call's moves
+    std::vector<float> move_to, move_from;          // Correction: one call's moves (base-grid bins)
     std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
     float within = 0;                       // every |e| up to this lies inside the error grid
@@ -48,6 +79,8 @@ bool FormatPass::available(const FormatPassSetup& s) {
     if (s.dq_mode == FormatDqHistogram::CountedCodes &&
         (s.code_lo < -128 || s.code_lo + s.code_n > 128 || (s.code_n != 16 && s.code_n != 32)))
         return false;
+    float lo = 0, hi = 0;
+    if (s.dq_mode == FormatDqHistogram::CountedCodes && !rule_range(s.weights.params(), lo, hi)) return false;
     return joint_rows(s) * (static_cast<std::int64_t>(s.errors.total()) + 1) <= kMaxJointCells &&
            s.weights.total() < (1 << 24);
 }
@@ -62,7 +95,9 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
     a.ehi = ep.hi;
     a.einv = ep.inv_width;
     t.within = std::min(-a.elo, a.ehi);
+    by_dq_ = s.dq_mode == FormatDqHistogram::CountedCodes;
     a.w = s.weights.params();
+    if (s.dq_mode == FormatDqHistogram::CountedCodes) rule_range(a.w, a.rule_lo, a.rule_hi);
     a.mode = static_cast<int>(s.dq_mode);
     a.rows = static_cast<int>(joint_rows(s));
     t.joint.assign(static_cast<std::size_t>(a.rows) * static_cast<std::size_t>(a.stride) + 1, 0);
@@ -111,11 +146,14 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
         // The kernel counts an error outside [elo, ehi] in an edge bin: |e| within both ends rules that
         // out (a NaN error shows in the sums, not always in the largest |e|); else those errors are found
         // and moved to the outside column, rarely (a broken bound, which sends the analysis to re-bin).
-        if (!(s.max_abs <= t.within) || std::isnan(s.e2))
-            detail::format_pass_outside_avx512(t.args, x + done, dq + done, codes + done, len);
+        // Counted codes' dequantized bins skip the upper-edge rule, which matters only for values from
+        // rule_lo up (and NaN): the largest one below rule_lo rules them out.
+        const bool nan = std::isnan(s.e2);
+        if (!(s.max_abs <= t.within) || nan || (by_dq_ && !(s.dq_hi < t.args.rule_lo)))
+            detail::format_pass_fix_avx512(t.args, x + done, dq + done, codes + done, len);
         for (std::int64_t m = 0; m < t.args.moves; ++m) {
-            ++t.dq_plus[static_cast<std::size_t>(t.move_to[static_cast<std::size_t>(m)])];
-            ++t.dq_minus[static_cast<std::size_t>(t.move_from[static_cast<std::size_t>(m)])];
+            ++t.dq_plus[grid_slot(t.move_to[static_cast<std::size_t>(m)], t.args.w)];
+            ++t.dq_minus[grid_slot(t.move_from[static_cast<std::size_t>(m)], t.args.w)];
         }
         max_abs = std::max(max_abs, s.max_abs);
         lo = std::min(lo, s.dq_lo);

@@ -47,9 +47,10 @@ public:
     FormatPass(const FormatPass&) = delete;
     FormatPass& operator=(const FormatPass&) = delete;
 
-    // x[0, n) finite, dq and codes what Quantizer::run() gave for them. Adds their sums to `sums` but for
-    // sum_xdq, which stays 0: it is (sum x^2 + sum dq^2 - sum e^2) / 2, from sums the caller has. ahead
-    // (may be null): ahead_n values the caller reads next, fetched into the cache while these are counted.
+    // x[0, n) finite (Correction: inside the weights' base range, as the original histogram's values), dq
+    // and codes what Quantizer::run() gave for them. Adds their sums to `sums` but for sum_xdq, which stays
+    // 0: it is (sum x^2 + sum dq^2 - sum e^2) / 2, from sums the caller has. ahead (may be null): ahead_n
+    // values the caller reads next, fetched into the cache while these are counted.
     void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums,
              const float* ahead = nullptr, std::int64_t ahead_n = 0);
 
@@ -63,6 +64,7 @@ public:
 private:
     void flush();
     FormatPassSetup setup_;
+    bool by_dq_ = false;  // CountedCodes
     std::unique_ptr<FormatPassTables> t_;
 };
 

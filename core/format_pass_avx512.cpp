@@ -3,8 +3,8 @@
 //
 // Every per-element value is the scalar definition's IEEE operation, lane by lane, without contraction:
 //   e = dq - x; bins as bin_index() (core/bin_grid.h): floor((v - lo) * inv_width), the upper-edge rule,
-//   the shift (errors: for those inside the grid; format_pass.cpp has the others counted again by
-//   format_pass_outside_avx512). The float sums e^2, |e|, dq^2 take the float products; each lane adds 4
+//   the shift (errors: for those inside the grid; counted codes' dequantized bins: without the upper-edge
+//   rule; format_pass.cpp has the others counted again by format_pass_fix_avx512). The float sums e^2, |e|, dq^2 take the float products; each lane adds 4
 //   of them in float and then goes on in double (16 lanes x 2 halves), reduced once per call, as the
 //   integer pass. The sum of x dq is left to the caller: (x^2 + dq^2 - e^2) / 2 from sums it has.
 #include "core/format_pass_kernel.h"
@@ -128,6 +128,13 @@ inline __m512i fast_bin(__m512 v, const FastGrid& g) {
     return _mm512_min_epu32(_mm512_cvttps_epi32(_mm512_add_ps(t, g.below)), g.outside);
 }
 
+// fast_bin() without the upper-edge rule: the same bin but for v in [rule_lo, rule_hi] (a few floats around
+// the grid's top, FormatPassArgs) and NaN.
+inline __m512i plain_bin(__m512 v, const FastGrid& g) {
+    const __m512 t = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(v, g.lo), g.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    return _mm512_min_epu32(_mm512_cvttps_epi32(_mm512_add_ps(t, g.below)), g.outside);
+}
+
 template <int kMode>
 void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t* codes, std::int64_t n, FormatPassSums& out) {
     const __m512 elo = _mm512_set1_ps(a.elo), einv = _mm512_set1_ps(a.einv);
@@ -170,13 +177,13 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
 
         // error bin: floor((e - elo) * einv), the top edge in the last bin. An error outside [elo, ehi] lands
         // in an edge bin (negative bins pass as large unsigned ones); the caller sees it from the largest
-        // |e| and has format_pass_outside_avx512 move it to the outside column.
+        // |e| and has format_pass_fix_avx512 move it to the outside column.
         const __m512i eb = _mm512_min_epu32(
             _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)),
             elast);
         __m512i row;
         if constexpr (kMode == 1) {
-            row = fast_bin(dq, wg);
+            row = plain_bin(dq, wg);  // the caller has the lanes the rule would change counted again
         } else {
             const __m128i c8 = _mm_maskz_loadu_epi8(m, codes + i);
             row = _mm512_add_epi32(_mm512_cvtepi8_epi32(c8), c128);
@@ -189,10 +196,17 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         _mm512_store_si512(jring[slot], j);
         slot = slot + 1 == kLag ? 0 : slot + 1;
         if constexpr (kMode == 2) {
-            const __m512i xb = fast_bin(xv, wg), db = fast_bin(dq, wg);
-            const __mmask16 moved = _mm512_cmpneq_epi32_mask(xb, db) & m;
-            _mm512_storeu_si512(a.move_to + moves, _mm512_maskz_compress_epi32(moved, db));
-            _mm512_storeu_si512(a.move_from + moves, _mm512_maskz_compress_epi32(moved, xb));
+            // the base-grid bins as floats (bin_index() before the shift), the integer pass's way: x lies in
+            // the base range, so only its top edge needs the rule; dq may lie beyond either edge. Two bins
+            // that differ outside the grid make a move from outside to outside, which cancels.
+            const __m512 tx = _mm512_min_ps(
+                _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(xv, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), wg.last);
+            const __m512 td0 = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+            const __m512 td = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(dq, wg.hi, _CMP_LE_OQ), _mm512_max_ps(td0, wg.base_bins),
+                                                   _mm512_min_ps(td0, wg.last));
+            const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
+            _mm512_storeu_ps(a.move_to + moves, _mm512_maskz_compress_ps(moved, td));
+            _mm512_storeu_ps(a.move_from + moves, _mm512_maskz_compress_ps(moved, tx));
             moves += __builtin_popcount(static_cast<unsigned>(moved));
         }
         if (++in_block == 4) {
@@ -222,8 +236,10 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
 
 } // namespace
 
-void format_pass_outside_avx512(const FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t* codes, std::int64_t n) {
+void format_pass_fix_avx512(const FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t* codes, std::int64_t n) {
     const __m512 elo = _mm512_set1_ps(a.elo), ehi = _mm512_set1_ps(a.ehi), einv = _mm512_set1_ps(a.einv);
+    const __m512 rlo = _mm512_set1_ps(a.rule_lo), rhi = _mm512_set1_ps(a.rule_hi);
+    const __m512i elast = _mm512_set1_epi32(a.ebins - 1), eout = _mm512_set1_epi32(a.ebins), stride = _mm512_set1_epi32(a.stride);
     const FastGrid wg = fast_grid(a.w);
     for (std::int64_t i = 0; i < n; i += 16) {
         const std::int64_t left = n - i;
@@ -233,17 +249,23 @@ void format_pass_outside_avx512(const FormatPassArgs& a, const float* x, const f
         // inside: e <= ehi and floor((e - elo) * einv) >= 0, as bin_index() has it
         const __m512 et = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
         const __mmask16 in = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(e, ehi, _CMP_LE_OQ), et, _mm512_setzero_ps(), _CMP_GE_OQ);
-        unsigned out = static_cast<unsigned>(m & static_cast<__mmask16>(~in));
-        if (!out) continue;
-        alignas(64) std::int32_t ebin[16], row[16];
-        _mm512_store_si512(ebin, _mm512_min_epu32(_mm512_cvttps_epi32(et), _mm512_set1_epi32(a.ebins - 1)));
-        if (a.mode == 1) _mm512_store_si512(row, fast_bin(dq, wg));
-        else _mm512_store_si512(row, _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, codes + i)), _mm512_set1_epi32(128)));
-        for (; out; out &= out - 1) {
-            const int l = __builtin_ctz(out);
-            std::uint16_t* r = a.joint + static_cast<std::int64_t>(row[l]) * a.stride;
-            --r[ebin[l]];
-            ++r[a.ebins];
+        __mmask16 fix = m & static_cast<__mmask16>(~in);
+        if (a.mode == 1) fix |= _mm512_mask_cmp_ps_mask(_mm512_mask_cmp_ps_mask(m, dq, rlo, _CMP_NLT_UQ), dq, rhi, _CMP_NGT_UQ);
+        if (!fix) continue;
+        // the kernel's cell and the right one
+        const __m512i eb = _mm512_min_epu32(_mm512_cvttps_epi32(et), elast);
+        __m512i row = _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, codes + i)), _mm512_set1_epi32(128)), good_row = row;
+        if (a.mode == 1) {
+            row = plain_bin(dq, wg);
+            good_row = fast_bin(dq, wg);
+        }
+        alignas(64) std::int32_t was[16], good[16];
+        _mm512_store_si512(was, _mm512_add_epi32(_mm512_mullo_epi32(row, stride), eb));
+        _mm512_store_si512(good, _mm512_add_epi32(_mm512_mullo_epi32(good_row, stride), _mm512_mask_blend_epi32(in, eout, eb)));
+        for (unsigned f = fix; f; f &= f - 1) {
+            const int l = __builtin_ctz(f);
+            --a.joint[was[l]];
+            ++a.joint[good[l]];
         }
     }
 }
@@ -265,7 +287,7 @@ bool format_pass_avx512_compiled() { return true; }
 
 namespace ql::kernels::detail {
 void format_pass_avx512(FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t, FormatPassSums&) {}
-void format_pass_outside_avx512(const FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t) {}
+void format_pass_fix_avx512(const FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t) {}
 bool format_pass_avx512_compiled() { return false; }
 } // namespace ql::kernels::detail
 

@@ -13,14 +13,16 @@ struct FormatPassArgs {
     int ebins = 1;                    // error bins
     float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
     BinParams w;                      // grid of the dequantized values
+    float rule_lo = 0, rule_hi = 0;   // the values whose bin the upper-edge rule changes lie in [rule_lo, rule_hi]
     int mode = 0;                     // FormatDqHistogram: 0 FromCodes, 1 CountedCodes, 2 Correction
     int rows = 256;                   // rows of the joint table: codes (modes 0, 2) or dequantized bins + 1 (mode 1)
     std::uint16_t* joint = nullptr;   // [rows * stride + 1]: modes 0, 2 [code + 128][error bin], mode 1
                                       // [dequantized bin (w.total = outside)][error bin]; the extra cell takes masked lanes
     int code_lo = 0, code_n = 0;      // mode 1: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
     std::uint64_t* code_counts = nullptr; // mode 1: [code_n], added to
-    std::int32_t* move_to = nullptr;   // mode 2: the dequantized bin of each value that moves ...
-    std::int32_t* move_from = nullptr; // ... and its original bin (w.total = outside); room for n + 16
+    float* move_to = nullptr;         // mode 2: the dequantized bin of each value that may move ...
+    float* move_from = nullptr;       // ... and its original bin, base-grid bins as floats (before the
+                                      // shift by w.below, any value beyond the grid); room for n + 16
     std::int64_t moves = 0;           // out: entries written
     const float* ahead = nullptr;     // values the caller reads next, pulled into the cache meanwhile ...
     std::int64_t ahead_n = 0;         // ... this many (one cache line per 16 values of the call)
@@ -35,9 +37,10 @@ struct FormatPassSums {
 // The vector kernel over x[0, n), dq[0, n), codes[0, n) (n <= 65535 - cells already counted).
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out);
-// After format_pass_avx512 over the same values, whose errors outside [elo, ehi] it counted in an edge bin
-// (NaN: the last): moves each of them to its row's outside column.
-void format_pass_outside_avx512(const FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n);
+// After format_pass_avx512 over the same values: moves each value it counted in a cell other than
+// bin_index() gives (an error outside [elo, ehi] in an edge bin; mode 1, a dequantized value in
+// [rule_lo, rule_hi] or NaN in the bin without the upper-edge rule) to its right cell.
+void format_pass_fix_avx512(const FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n);
 bool format_pass_avx512_compiled();
 
 } // namespace ql::kernels::detail

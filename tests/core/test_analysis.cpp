@@ -996,34 +996,41 @@ private slots:
     // core/format_pass.h's vector bins at the grid's edges against bin_index(), value by value: each side
     // of the base range's ends and of the extended grid's, values far outside, and the floats just above
     // base_hi whose floor still lands inside the base bins (this grid has some: they go to the first bin
-    // above), as dequantized values (counted codes: the dequantized x error table) and as original and
-    // dequantized values (moves); errors on both sides of the error grid's ends (the kernel puts an error
-    // outside the grid in an edge bin and the pass moves it out afterwards: grids wider on one side check
-    // that the nearer end decides). Codes 0-15 (counted codes: every count of a piece not a whole number
-    // of 64-code vectors) or all 256.
+    // above), as dequantized values (counted codes: the dequantized x error table) and as dequantized
+    // values and, within the base range, original values (moves); errors on both sides of the error grid's
+    // ends (the kernel puts an error outside the grid in an edge bin and the pass moves it out afterwards:
+    // grids wider on one side check that the nearer end decides). Codes 0-15 (counted codes: every count
+    // of a piece not a whole number of 64-code vectors) or all 256.
     void formatPassBinEdges_data() {
         QTest::addColumn<int>("mode");
         QTest::addColumn<int>("count");
         QTest::addColumn<double>("elo");
         QTest::addColumn<double>("ehi");
+        QTest::addColumn<bool>("top_edge");  // base_hi moved so that base_hi's own floor reaches base_bins
         const int counted = int(ql::kernels::FormatDqHistogram::CountedCodes), moves = int(ql::kernels::FormatDqHistogram::Correction),
                   from_codes = int(ql::kernels::FormatDqHistogram::FromCodes);
-        QTest::newRow("counted codes") << counted << 0 << -0.25 << 0.25;
-        QTest::newRow("counted codes, 1000 more") << counted << 1000 << -0.25 << 0.25;
-        QTest::newRow("counted codes, error grid wider below") << counted << 1000 << -0.3 << 0.25;
-        QTest::newRow("counted codes, error grid wider above") << counted << 1000 << -0.25 << 0.3;
-        QTest::newRow("moves") << moves << 0 << -0.25 << 0.25;
-        QTest::newRow("moves, 1000 more") << moves << 1000 << -0.25 << 0.25;
-        QTest::newRow("moves, error grid wider above") << moves << 1000 << -0.25 << 0.3;
-        QTest::newRow("moves, error grid wider below") << moves << 1000 << -0.3 << 0.25;
-        QTest::newRow("from codes") << from_codes << 1000 << -0.25 << 0.25;
-        QTest::newRow("from codes, error grid wider below") << from_codes << 1000 << -0.3 << 0.25;
+        QTest::newRow("counted codes") << counted << 0 << -0.25 << 0.25 << false;
+        QTest::newRow("counted codes, 1000 more") << counted << 1000 << -0.25 << 0.25 << false;
+        QTest::newRow("counted codes, error grid wider below") << counted << 1000 << -0.3 << 0.25 << false;
+        QTest::newRow("counted codes, error grid wider above") << counted << 1000 << -0.25 << 0.3 << false;
+        QTest::newRow("moves") << moves << 0 << -0.25 << 0.25 << false;
+        QTest::newRow("moves, 1000 more") << moves << 1000 << -0.25 << 0.25 << false;
+        QTest::newRow("moves, error grid wider above") << moves << 1000 << -0.25 << 0.3 << false;
+        QTest::newRow("moves, error grid wider below") << moves << 1000 << -0.3 << 0.25 << false;
+        QTest::newRow("from codes") << from_codes << 1000 << -0.25 << 0.25 << false;
+        QTest::newRow("from codes, error grid wider below") << from_codes << 1000 << -0.3 << 0.25 << false;
+        QTest::newRow("counted codes, top value's floor past the base bins") << counted << 1000 << -0.25 << 0.25 << true;
+        QTest::newRow("moves, top value's floor past the base bins") << moves << 1000 << -0.25 << 0.25 << true;
+        // every error inside the grid: nothing else has the pass look at a piece again
+        QTest::newRow("counted codes, errors inside the grid") << counted << 1000 << -2.5 << 2.5 << false;
+        QTest::newRow("counted codes, errors inside the grid, top value's floor past the base bins") << counted << 1000 << -2.5 << 2.5 << true;
     }
     void formatPassBinEdges() {
         QFETCH(int, mode);
         QFETCH(int, count);
         QFETCH(double, elo);
         QFETCH(double, ehi);
+        QFETCH(bool, top_edge);
         ql::kernels::FormatPassSetup s;
         s.weights.base_lo = -3.461778742196246;
         s.weights.base_hi = -0.20874098480111147;
@@ -1041,6 +1048,15 @@ private slots:
             s.code_n = 16;
         }
         if (!ql::kernels::FormatPass::available(s)) QSKIP("no vector path on this CPU");
+        if (top_edge) {
+            bool found = false;
+            for (int k = 0; k < 4096 && !found; ++k) {
+                s.weights.base_hi = -0.20874098480111147 + k * 1e-6;
+                const ql::BinParams p = s.weights.params();
+                found = std::floor((p.hi - p.lo) * p.inv_width) >= static_cast<float>(p.base_bins);
+            }
+            QVERIFY2(found, "a base_hi whose floor reaches base_bins");
+        }
         const ql::BinParams wp = s.weights.params(), ep = s.errors.params();
         std::vector<float> v;
         auto around = [&](float e) {
@@ -1063,15 +1079,16 @@ private slots:
                 ++past_hi;
             }
         }
-        QVERIFY(past_hi > 0);
+        QVERIFY(past_hi > 0 || top_edge);
         for (float f : {1e30f, -1e30f, 3e38f, -3e38f, 1e-30f}) v.push_back(f);
         ql::Rng rng(11);
         for (int k = 0; k < count; ++k) v.push_back(static_cast<float>(rng.uniform() * 4.0 - 3.8));
         const std::size_t n = v.size();
         // x: the value itself or off by an error on either side of the error grid's ends. A grid wider on one
         // side has no error beyond that side, so only the errors past the nearer end are outside.
-        const float wide = std::max(-ep.lo, ep.hi);
-        const bool one_side = -ep.lo != ep.hi;
+        const bool inside = ehi > 2;  // no error outside the grid
+        const float wide = inside ? 2.0f : std::max(-ep.lo, ep.hi);
+        const bool one_side = -ep.lo != ep.hi || inside;
         std::vector<float> offs;
         for (float o : {0.0f, ep.hi, std::nextafter(ep.hi, 1.0f), ep.lo, std::nextafter(ep.lo, -1.0f), 0.1f, 2.0f})
             if (!one_side || std::fabs(o) <= wide) offs.push_back(o);
@@ -1080,7 +1097,9 @@ private slots:
         for (std::size_t k = 0; k < n; ++k) {
             dq[k] = v[k];
             x[k] = k % 2 && !one_side ? v[(k * 7 + 3) % n] : v[k] - offs[k % offs.size()];
-            if (!std::isfinite(x[k]) || (one_side && !(std::fabs(dq[k] - x[k]) <= wide))) x[k] = v[k];
+            if (!std::isfinite(x[k])) x[k] = v[k];
+            if (moves) x[k] = std::clamp(x[k], wp.lo, wp.hi);  // the original's values lie in its base range
+            if (one_side && !(std::fabs(dq[k] - x[k]) <= wide)) (moves ? dq[k] : x[k]) = moves ? x[k] : v[k];
             codes[k] = static_cast<std::int8_t>(counted ? static_cast<int>(k % 16) : static_cast<int>(k * 37 % 256) - 128);
         }
         ql::kernels::FormatPass pass(s);
@@ -1099,7 +1118,8 @@ private slots:
             ++want_dq[slot(ql::bin_index(dq[k], wp), total)];
             if (moves) --want_dq[slot(ql::bin_index(x[k], wp), total)];  // modulo 2^64
         }
-        QVERIFY2(want_err.back() > 0 && want_err.front() > 0 && want_err[want_err.size() - 2] > 0, "errors outside and at both ends");
+        if (inside) QCOMPARE(want_err.back(), std::uint64_t(0));
+        else QVERIFY2(want_err.back() > 0 && want_err.front() > 0 && want_err[want_err.size() - 2] > 0, "errors outside and at both ends");
         QCOMPARE(cc, want_cc);
         QCOMPARE(err_out, want_err.back());
         want_err.pop_back();
