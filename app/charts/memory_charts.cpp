@@ -72,6 +72,29 @@ void MemoryChart::rebuild() {
     const auto [div, unit] = axisUnit(maxb);
     setAxisTitles(tr("Format (bits per weight, scales included)"), tr("Memory (%1)").arg(unit));
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    // A bar's slot in pixels, for its value label and its name below.
+    const double slot = static_cast<double>(std::max(axisRect()->width(), width() - 80)) / static_cast<double>(mem.size());
+    // Value labels as wide as the slot allows, so that neighbouring labels do not run into each other:
+    // "1.00 MB" over "(977 KiB)"; else "1.00 MB" alone (the axis names the unit, the tooltip has both),
+    // in a smaller font where the slot is narrower still.
+    QFont valueFont = style().font(8.5);
+    int widestLine = 0, widestDecimal = 0;
+    auto measure = [&] {
+        const QFontMetrics fm(valueFont);
+        widestLine = widestDecimal = 0;
+        for (const auto& m : mem) {
+            const QString text = formatBytes(static_cast<double>(m.bytes));
+            const QString decimal = text.section(QStringLiteral(" ("), 0, 0);
+            widestDecimal = std::max(widestDecimal, fm.horizontalAdvance(decimal));
+            widestLine = std::max({widestLine, widestDecimal, fm.horizontalAdvance(text.mid(decimal.size() + 1))});
+        }
+    };
+    measure();
+    const bool twoLines = widestLine + 8 <= slot;
+    if (!twoLines && widestDecimal + 4 > slot) {
+        valueFont = style().font(7);
+        measure();
+    }
     for (std::size_t i = 0; i < mem.size(); ++i) {
         const auto& m = mem[i];
         const QColor c = m.config_index >= 0 ? in.colors.at(static_cast<std::size_t>(m.config_index)) : style().original;
@@ -81,8 +104,9 @@ void MemoryChart::rebuild() {
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        label->setText(formatBytes(static_cast<double>(m.bytes)).replace(QStringLiteral(" ("), QStringLiteral("\n(")));
-        label->setFont(style().font(8.5));
+        const QString text = formatBytes(static_cast<double>(m.bytes));
+        label->setText(twoLines ? QString(text).replace(QStringLiteral(" ("), QStringLiteral("\n(")) : text.section(QStringLiteral(" ("), 0, 0));
+        label->setFont(valueFont);
         label->setColor(style().foreground);
         label->setPadding(QMargins(2, 1, 2, 1));
         QColor lb = style().background;
@@ -92,7 +116,6 @@ void MemoryChart::rebuild() {
     }
     // Names wrapped at spaces as narrowly as it takes for neighbours not to touch; when a single word
     // is still wider than a bar's slot, one line per bar, slanted so that it ends under its bar.
-    const double slot = static_cast<double>(std::max(axisRect()->width(), width() - 80)) / static_cast<double>(mem.size());
     auto tickText = [&](const MemoryBar& m, int wrap) {
         const QString name = QString::fromStdString(m.label);
         const QString bits = QStringLiteral("%1 b/w").arg(m.bits_per_weight, 0, 'g', 5);

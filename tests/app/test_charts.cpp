@@ -467,6 +467,40 @@ private slots:
         QVERIFY2(labels.join('|').contains(QLatin1String("MiB")), qPrintable(labels.join('|')));
     }
 
+    // The value labels over the bars never run into each other: both units on two lines where a bar's
+    // slot holds them, the decimal one alone (smaller if need be) where the chart is narrow.
+    void memoryLabelsFit_data() {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<bool>("binary");  // the MiB line shown
+        QTest::newRow("wide") << 1200 << true;
+        QTest::newRow("a narrow dock") << 300 << false;
+    }
+    void memoryLabelsFit() {
+        QFETCH(int, width);
+        QFETCH(bool, binary);
+        auto chart = makeChart("memory");
+        chart->resize(width, 380);
+        chart->show();  // a shown widget gets its size, and its plot is laid out for it
+        QCoreApplication::processEvents();
+        chart->setInputs(handInputs());
+        chart->replot();
+        std::vector<QRectF> boxes;
+        QStringList texts;
+        for (int i = 0; i < chart->itemCount(); ++i)
+            if (auto* t = qobject_cast<QCPItemText*>(chart->item(i))) {
+                const QMargins pad = t->padding();
+                boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
+                                    .adjusted(pad.left(), pad.top(), -pad.right(), -pad.bottom()));
+                texts << t->text();
+            }
+        QCOMPARE(int(boxes.size()), chart->plottableCount());
+        QCOMPARE(texts.join('|').contains(QLatin1String("MiB")), binary);
+        QVERIFY(texts.join('|').contains(QLatin1String("4.00 MB")));
+        for (std::size_t a = 0; a < boxes.size(); ++a)
+            for (std::size_t b = a + 1; b < boxes.size(); ++b)
+                QVERIFY2(boxes[a].intersected(boxes[b]).isEmpty(), qPrintable(QStringLiteral("%1 and %2 overlap").arg(texts[int(a)], texts[int(b)])));
+    }
+
     // FP16 (14 GB) fits only the 80 GB card: "fits some"; INT4 (3.5 GB) fits both: "fits every GPU".
     void gpuFit() {
         auto chart = makeChart("gpu_fit");
