@@ -15,9 +15,9 @@ namespace ql::cli {
 
 namespace {
 
-// "int8:sym:channel,int4:group:128,nf4,q4_k": per item a format ("intN" for the integer path) then
-// options in any order: sym|asym, tensor|channel|group, a number (group size, implies group),
-// bN (block size), f16|f32 (scale storage).
+// "int8:sym:channel,int4:group:128,nf4,q4_k,hqq3:b128": per item a format ("intN" for the integer path,
+// "hqqN" for HQQ at N bits, "hqq" at 4) then options in any order: sym|asym, tensor|channel|group, a
+// number (group size, implies group), bN (block size; HQQ's group), f16|f32 (scale storage).
 std::vector<QuantConfig> parse_configs(const std::string& text) {
     std::vector<QuantConfig> out;
     std::stringstream items(text);
@@ -31,8 +31,12 @@ std::vector<QuantConfig> parse_configs(const std::string& text) {
         if (tok.size() == 4 && tok.rfind("int", 0) == 0 && tok[3] >= '2' && tok[3] <= '8') {
             c.format = Format::Int;
             c.bits = tok[3] - '0';
+        } else if (tok.size() == 4 && tok.rfind("hqq", 0) == 0 && tok[3] >= '2' && tok[3] <= '8') {
+            c.format = Format::HQQ;
+            c.bits = tok[3] - '0';
         } else if (auto f = parse_format(tok)) {
             c.format = *f;
+            if (c.format == Format::HQQ) c.bits = 4;  // its common setting
         } else {
             throw UsageError("unknown format '" + tok + "' in --configs (int2..int8, nf4, fp8_e4m3, q4_k, ...)");
         }
@@ -74,7 +78,7 @@ int cmd_survey(const std::vector<std::string>& argv) {
                     "configuration and reports its SQNR (10 log10(var / MSE), dB) and SNR, the parameter-weighted mean\n"
                     "and the worst tensor per configuration, and the model's memory per format (GB = 10^9 bytes,\n"
                     "GiB = 2^30 bytes; for a configuration: weight tensors at its bits per weight, others at FP16).\n\n"
-                    "  --configs LIST       comma-separated: int8:sym:channel,int4:asym:group:128,nf4,q4_k,...\n"
+                    "  --configs LIST       comma-separated: int8:sym:channel,int4:asym:group:128,nf4,q4_k,hqq3:b128,...\n"
                     "                       [int8:sym:channel,int4:asym:group:128]\n"
                     "or one configuration with the options of quantlens stats:\n%s",
                     kConfigHelp);

@@ -139,6 +139,20 @@ private slots:
         QVERIFY(fp16);
     }
 
+    // HQQ in a survey: "hqq3:b8" is HQQ at 3 bits in groups of 8, "hqq" alone its common INT4 (g64); the
+    // model's 8 weights make one group: 3 + 32/8 and 4 + 32/8 bits per weight.
+    void surveyHqq() {
+        Run r = run({"survey", model_, "--configs", "hqq3:b8,hqq", "--json"});
+        QCOMPARE(r.code, 0);
+        const auto cfg = QJsonDocument::fromJson(r.out).object()["configs"].toArray();
+        QCOMPARE(cfg.size(), 2);
+        QCOMPARE(cfg.at(0).toObject()["name"].toString(), QString("HQQ INT3 g8"));
+        QCOMPARE(cfg.at(1).toObject()["name"].toString(), QString("HQQ INT4 g64"));
+        QCOMPARE(cfg.at(0).toObject()["bits_per_weight"].toDouble(), 3.0 + 32.0 / 8);
+        QCOMPARE(cfg.at(1).toObject()["bits_per_weight"].toDouble(), 4.0 + 32.0 / 8);
+        QVERIFY(std::isfinite(cfg.at(0).toObject()["mean_sqnr_db"].toDouble()));
+    }
+
     void surveyBadConfigs() {
         Run r = run({"survey", model_, "--configs", "int9"});
         QCOMPARE(r.code, 2);
