@@ -61,7 +61,6 @@ TensorPanel::TensorPanel(QWidget* parent) : QWidget(parent) {
     v->addLayout(src);
     fileLabel_ = new QLabel(this);
     fileLabel_->setWordWrap(true);
-    fileLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     v->addWidget(fileLabel_);
 
     auto* form = new QFormLayout;
@@ -123,6 +122,10 @@ void TensorPanel::show(const TensorSource& t) {
     fromFile_->setEnabled(!t.file.empty());
     fileLabel_->setText(t.file.empty() ? tr("No file loaded") : tr("File: %1").arg(QFileInfo(QString::fromStdString(t.file)).fileName()) +
                                                                    (t.tensor.empty() ? QString() : tr("\nTensor: %1").arg(QString::fromStdString(t.tensor))));
+    // Selectable (to copy a file or tensor name) only when it names one: a selectable word-wrapped label
+    // lays its text out again, and repaints, whenever the panel's layout asks its height, which a
+    // changed setting does on every analysis
+    fileLabel_->setTextInteractionFlags(t.file.empty() ? Qt::NoTextInteraction : Qt::TextSelectableByMouse);
     const auto& g = t.generator;
     dist_->setCurrentIndex(dist_->findData(int(g.distribution)));
     dof_->setEnabled(g.distribution == Distribution::StudentT);

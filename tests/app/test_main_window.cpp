@@ -27,6 +27,7 @@
 #include <QHeaderView>
 #include <QTableView>
 #include "panels/config_panel.h"
+#include "panels/setup_panels.h"
 #include "session.h"
 #include "worker_pool.h"
 
@@ -370,6 +371,26 @@ private slots:
         for (const std::string& a : g.own) gotOwn << QString::fromStdString(a);
         QCOMPARE(gotQt, qt);
         QCOMPARE(gotOwn, own);
+    }
+
+    // The tensor panel's file line is selectable only when it names a file: a selectable word-wrapped
+    // label lays its text out again, and repaints, whenever the panel's layout asks its height (which
+    // every analysis's changed setting did, several times).
+    void fileLineSelectableOnlyWithAFile() {
+        ql::ui::TensorPanel panel;
+        ql::ui::TensorSource src;
+        panel.show(src);
+        auto label = [&] {
+            for (QLabel* l : panel.findChildren<QLabel*>())
+                if (l->text() == QLatin1String("No file loaded") || l->text().startsWith(QLatin1String("File: "))) return l;
+            return static_cast<QLabel*>(nullptr);
+        };
+        QVERIFY(label());
+        QCOMPARE(label()->textInteractionFlags(), Qt::TextInteractionFlags(Qt::NoTextInteraction));
+        src.file = "/models/w.npy";
+        panel.show(src);
+        QVERIFY(label() && label()->text().startsWith(QLatin1String("File: w.npy")));
+        QCOMPARE(label()->textInteractionFlags(), Qt::TextInteractionFlags(Qt::TextSelectableByMouse));
     }
 
     // A damaged session file: an error, and the window keeps its last good setup and charts.
