@@ -121,6 +121,20 @@ ChartInputs handInputs() {
     return in;
 }
 
+// Every text item's box on screen, without its padding (the text itself), in item order; texts gets
+// their texts when given.
+std::vector<QRectF> textBoxes(QCustomPlot* chart, QStringList* texts = nullptr) {
+    std::vector<QRectF> boxes;
+    for (int i = 0; i < chart->itemCount(); ++i)
+        if (auto* t = qobject_cast<QCPItemText*>(chart->item(i))) {
+            const QMargins pad = t->padding();
+            boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
+                                .adjusted(pad.left(), pad.top(), -pad.right(), -pad.bottom()));
+            if (texts) *texts << t->text();
+        }
+    return boxes;
+}
+
 std::unique_ptr<ChartView> makeChart(const QString& id) {
     auto all = createAllCharts(nullptr);
     std::unique_ptr<ChartView> keep;
@@ -384,13 +398,7 @@ private slots:
         view->resize(900, 560);
         view->setInputs(in);
         view->replot();
-        std::vector<QRectF> boxes;
-        for (int i = 0; i < view->itemCount(); ++i)
-            if (auto* t = qobject_cast<QCPItemText*>(view->item(i))) {  // the text's box, without the padding
-                const QMargins pad = t->padding();
-                boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
-                                    .adjusted(pad.left(), pad.top(), -pad.right(), -pad.bottom()));
-            }
+        const std::vector<QRectF> boxes = textBoxes(view.get());
         QCOMPARE(int(boxes.size()), labels);
         for (std::size_t a = 0; a < boxes.size(); ++a)
             for (std::size_t b = a + 1; b < boxes.size(); ++b) {
@@ -484,15 +492,8 @@ private slots:
         QCoreApplication::processEvents();
         chart->setInputs(handInputs());
         chart->replot();
-        std::vector<QRectF> boxes;
         QStringList texts;
-        for (int i = 0; i < chart->itemCount(); ++i)
-            if (auto* t = qobject_cast<QCPItemText*>(chart->item(i))) {
-                const QMargins pad = t->padding();
-                boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
-                                    .adjusted(pad.left(), pad.top(), -pad.right(), -pad.bottom()));
-                texts << t->text();
-            }
+        const std::vector<QRectF> boxes = textBoxes(chart.get(), &texts);
         QCOMPARE(int(boxes.size()), chart->plottableCount());
         QCOMPARE(texts.join('|').contains(QLatin1String("MiB")), binary);
         QVERIFY(texts.join('|').contains(QLatin1String("4.00 MB")));
