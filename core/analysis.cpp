@@ -157,7 +157,7 @@ std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool met
         double sum_scale = 0;
         for (const auto& p : iq->slice_params()) sum_scale += p.scale;
         const double mean_scale = sum_scale / static_cast<double>(std::max<std::size_t>(iq->slice_params().size(), 1));
-        const bool narrow = mean_scale <= r.weights.width() / 2;
+        const bool narrow = mean_scale <= r.weights.width() / 2 && r.weights.total() <= kernels::kMaxCorrectionBins;
         s.dq_mode = narrow && r.original ? kernels::DqHistogram::Correction : kernels::DqHistogram::Direct;
     }
     // one parameter set: the sum of dq^2 and the dequantized range follow from the code counts

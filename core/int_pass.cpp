@@ -33,8 +33,8 @@ struct IntPassTables {
     std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
     std::vector<std::uint16_t> dq16;        // Direct, GroupCodes
     std::vector<std::uint32_t> dq_wide;
-    std::vector<float> move_to, move_from;          // Correction: one call's moves (base-grid bins)
-    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
+    std::vector<std::uint32_t> moves;               // Correction: one call's moves (IntPassArgs::moves_packed)
+    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: counts added and taken away
     bool errors_outside = false;            // some error fell outside the error grid (counted in an edge bin)
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
 };
@@ -45,6 +45,7 @@ bool IntPass::available(const IntPassSetup& s) {
     if (s.errors.below != 0 || s.errors.above != 0) return false;
     const std::int64_t rows = s.qmax - s.qmin + 1;
     if (s.dq_mode == DqHistogram::GroupCodes && rows > 16) return false;
+    if (s.dq_mode == DqHistogram::Correction && s.weights.total() > kMaxCorrectionBins) return false;
     return rows * (static_cast<std::int64_t>(s.errors.total()) + 1) <= kMaxJointCells &&
            s.weights.total() < (1 << 24);
 }
@@ -73,12 +74,10 @@ IntPass::IntPass(const IntPassSetup& s) : setup_(s), t_(std::make_unique<IntPass
         t.dq_wide.assign(wcells, 0);
         a.dq16 = t.dq16.data();
     } else if (s.dq_mode == DqHistogram::Correction) {
-        t.move_to.assign(static_cast<std::size_t>(kPiece + 16), 0);
-        t.move_from.assign(static_cast<std::size_t>(kPiece + 16), 0);
-        t.dq_plus.assign(wcells - 1, 0);
-        t.dq_minus.assign(wcells - 1, 0);
-        a.move_to = t.move_to.data();
-        a.move_from = t.move_from.data();
+        t.moves.assign(static_cast<std::size_t>(kPiece + 16), 0);
+        t.dq_plus.assign(wcells, 0);   // [0] below the grid, [1, total] its bins, [total + 1] above it
+        t.dq_minus.assign(wcells - 2, 0);  // the grid's bins: no value starts outside it
+        a.moves_packed = t.moves.data();
     }
 }
 
@@ -122,13 +121,11 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, std::
         if (!(s.max_abs <= std::min(-t.args.elo, t.args.ehi))) t.errors_outside = true;
         lo = std::min(lo, s.dq_lo);
         hi = std::max(hi, s.dq_hi);
-        const int below = t.args.w.below, total = t.args.w.total;
+        const auto below = static_cast<std::size_t>(t.args.w.below);
         for (std::int64_t m = 0; m < t.args.moves; ++m) {
-            const float to = t.move_to[static_cast<std::size_t>(m)];
-            int bin = to > -2.0e9f && to < 2.0e9f ? static_cast<int>(to) + below : -1;
-            if (bin < 0 || bin >= total) bin = total;  // outside the grid
-            ++t.dq_plus[static_cast<std::size_t>(bin)];
-            ++t.dq_minus[static_cast<std::size_t>(static_cast<int>(t.move_from[static_cast<std::size_t>(m)]) + below)];
+            const std::uint32_t w = t.moves[static_cast<std::size_t>(m)];
+            ++t.dq_plus[w >> 16];
+            ++t.dq_minus[(w & 0xFFFFu) + below];
         }
         t.pending += len;
         done += len;
@@ -171,8 +168,8 @@ void IntPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<st
         dq_outside += t.dq_wide[wtotal];
     } else if (setup_.dq_mode == DqHistogram::Correction) {
         dq.resize(wtotal, 0);
-        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b] - t.dq_minus[b];  // modulo 2^64
-        dq_outside += t.dq_plus[wtotal] - t.dq_minus[wtotal];
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b + 1] - t.dq_minus[b];  // modulo 2^64
+        dq_outside += t.dq_plus[0] + t.dq_plus[wtotal + 1];
     }
 }
 

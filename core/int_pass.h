@@ -27,11 +27,16 @@ namespace ql::kernels {
 
 enum class DqHistogram { FromCodes, Correction, Direct, GroupCodes };
 
+// Correction packs a move's two bins into one 32-bit word (16 bits each, one value kept for each side
+// outside the grid): the most bins of its weights grid.
+inline constexpr int kMaxCorrectionBins = 65534;
+
 struct IntPassSetup {
     int qmin = 0, qmax = 0;             // code range of the configuration
     BinGrid weights;                    // grid of the dequantized-value histogram (and of the original's)
     BinGrid errors;                     // grid of the error histogram (dq - x); below = above = 0
-    DqHistogram dq_mode = DqHistogram::FromCodes;  // Correction: every value lies in weights' base range
+    // Correction: every value lies in weights' base range, and weights.total() <= kMaxCorrectionBins
+    DqHistogram dq_mode = DqHistogram::FromCodes;
     // false (FromCodes with one parameter set for every value): the pass leaves the sum of dq^2 and the
     // dequantized range out (ErrorSums' sum_dq2 stays 0, dq_lo / dq_hi +-inf); the caller has them from
     // the code counts and the levels. GroupCodes takes both from each slice's code counts. The sum of

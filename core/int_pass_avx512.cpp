@@ -29,7 +29,7 @@ template <int kMode, bool kDqSums>
 void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
          std::int64_t slice_len, IntPassSums& out) {
     const __m512 qminf = _mm512_set1_ps(a.qminf), qmaxf = _mm512_set1_ps(a.qmaxf);
-    const __m512 elo = _mm512_set1_ps(a.elo), ehi = _mm512_set1_ps(a.ehi), einv = _mm512_set1_ps(a.einv);
+    const __m512 elo = _mm512_set1_ps(a.elo), einv = _mm512_set1_ps(a.einv);
     const __m512i elast = _mm512_set1_epi32(a.ebins - 1);
     const __m512i stride = _mm512_set1_epi32(a.stride);
     const int rows = static_cast<int>(a.qmaxf - a.qminf) + 1;
@@ -37,6 +37,10 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     const WeightGrid wg = weight_grid(a.w);
     const __m512 wlast = _mm512_set1_ps(static_cast<float>(a.w.base_bins - 1)), wbins = _mm512_set1_ps(static_cast<float>(a.w.base_bins));
     const __m512i ddump = _mm512_set1_epi32(a.w.total + 1);
+    // Correction: a dequantized base-grid bin t is packed as t + below + 1, clamped to [0, total + 1]
+    const __m512 to_lo = _mm512_set1_ps(static_cast<float>(-a.w.below - 1));
+    const __m512 to_hi = _mm512_set1_ps(static_cast<float>(a.w.total - a.w.below));
+    const __m512 to_shift = _mm512_set1_ps(static_cast<float>(a.w.below + 1));
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
     std::uint16_t* joint = a.joint;
@@ -122,6 +126,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
         for (; i < end; i += 16) {
             const std::int64_t left = end - i;
             const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+            _mm_prefetch(reinterpret_cast<const char*>(x + i) + 1024, _MM_HINT_T0);
             const __m512 xv = left >= 16 ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
             const __m512 v = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
             const __m512 c = _mm512_min_ps(_mm512_max_ps(v, qminf), qmaxf);
@@ -177,8 +182,11 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 const __m512 td = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(dq, wg.hi, _CMP_LE_OQ), _mm512_max_ps(td0, wbins),
                                                        _mm512_min_ps(td0, wlast));
                 const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
-                _mm512_storeu_ps(a.move_to + moves, _mm512_maskz_compress_ps(moved, td));
-                _mm512_storeu_ps(a.move_from + moves, _mm512_maskz_compress_ps(moved, tx));
+                // one word per move: the dequantized bin shifted by below + 1 (0 and total + 1 mean outside
+                // the grid, as is td's far-out or NaN) above the own base bin; one compress and one store
+                const __m512i to = _mm512_cvttps_epi32(_mm512_add_ps(_mm512_min_ps(_mm512_max_ps(td, to_lo), to_hi), to_shift));
+                const __m512i word = _mm512_or_si512(_mm512_slli_epi32(to, 16), _mm512_cvttps_epi32(tx));
+                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             }
             if (++in_block == 8) {

@@ -19,11 +19,11 @@ struct IntPassArgs {
     int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct, 3 GroupCodes (<= 16 codes)
     std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
     std::uint16_t* dq16 = nullptr;  // Direct, GroupCodes: [w.total + 2]: bins, outside, masked lanes
-    // Correction (every x in the base range [w.lo, w.hi]): for each value that moves, its dequantized
-    // value's bin and its own bin, as floats before the shift by w.below (the dequantized one may lie
-    // outside the grid); room for n + 16
-    float* move_to = nullptr;
-    float* move_from = nullptr;
+    // Correction (every x in the base range [w.lo, w.hi], w.total < 65535): for each value that moves,
+    // (its dequantized value's bin + 1) << 16 | its own bin, where the dequantized bin is 0 below the
+    // grid and w.total + 1 above it, and the own bin is a base-grid bin (before the shift by w.below);
+    // room for n + 16
+    std::uint32_t* moves_packed = nullptr;
     std::int64_t moves = 0;         // out: entries written
 };
 

@@ -740,6 +740,69 @@ private slots:
         QCOMPARE(err_out, std::uint64_t(0));
     }
 
+    // Dequantized values beyond both ends of a grid without bins outside it: the vector integer pass counts
+    // them as outside, each side on its own, and every other value in its bin, for each histogram mode.
+    // The values fill [-1, 1] = the grid; the scale 1 / 3.6 sends |x| >= 0.9722 to |dq| = 4 / 3.6 > 1.
+    void intPassDequantizedOutsideTheGrid_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("mode");
+        const std::pair<const char*, ql::kernels::DqHistogram> modes[] = {
+            {"moves", ql::kernels::DqHistogram::Correction}, {"direct", ql::kernels::DqHistogram::Direct},
+            {"group codes", ql::kernels::DqHistogram::GroupCodes}};
+        for (int bits : {8, 4})
+            for (const auto& [name, mode] : modes) {
+                if (bits == 8 && mode == ql::kernels::DqHistogram::GroupCodes) continue;  // at most 16 codes
+                QTest::newRow(qPrintable(QString("int%1 %2").arg(bits).arg(name))) << bits << static_cast<int>(mode);
+            }
+    }
+    void intPassDequantizedOutsideTheGrid() {
+        QFETCH(int, bits);
+        QFETCH(int, mode);
+        constexpr int kBins = 100;
+        ql::kernels::BinGrid wg;
+        wg.base_lo = -1.0f;
+        wg.base_hi = 1.0f;
+        wg.base_bins = kBins;
+        ql::IntParams p{1.0f / 3.6f, 0.0f, 0};
+        p.inv_scale = 1.0f / p.scale;
+        const ql::IntRange rg = ql::int_code_range(bits, true);
+        std::vector<float> x{-1.0f, 1.0f};
+        ql::Rng rng(11);
+        while (x.size() < 3000) x.push_back(static_cast<float>(2.0 * rng.uniform() - 1.0));
+        auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
+        float emax = 0;
+        for (float v : x) emax = std::max(emax, std::fabs(dq_of(v) - v));
+        ql::kernels::BinGrid eg;
+        eg.base_lo = -emax;
+        eg.base_hi = emax;
+        eg.base_bins = 40;
+
+        ql::kernels::IntPassSetup setup;
+        setup.qmin = rg.qmin;
+        setup.qmax = rg.qmax;
+        setup.weights = wg;
+        setup.errors = eg;
+        setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
+        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        auto [codes, dq, err, dq_out, err_out] = int_pass_counts(setup, x, p);
+        if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
+            for (float v : x) ++dq[static_cast<std::size_t>(wg.bin_of(v))];
+
+        std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0);
+        std::uint64_t below = 0, above = 0;
+        for (float v : x) {
+            const float d = dq_of(v);
+            const int db = wg.bin_of(d);
+            if (db >= 0) ++want_dq[static_cast<std::size_t>(db)];
+            else if (d < 0) ++below;
+            else ++above;
+        }
+        QVERIFY2(below > 0 && above > 0, "dequantized values beyond both ends");
+        QCOMPARE(dq, want_dq);
+        QCOMPARE(dq_out, below + above);
+        QCOMPARE(err_out, std::uint64_t(0));
+    }
+
     // An error grid narrower than the errors (a broken bound): the vector integer pass must say so through
     // err_outside (the analysis then re-bins with the measured range), whichever side is too narrow, and
     // still count the codes and the dequantized values exactly.
