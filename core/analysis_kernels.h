@@ -34,6 +34,10 @@ struct Moments {
 };
 void moments(const float* x, std::int64_t n, Moments& acc);
 
+// The integer and format passes' Correction mode packs a move's two bins into one 32-bit word, 16 bits
+// each with one value kept for each side outside the grid: the most bins of its weights grid.
+inline constexpr int kMaxCorrectionBins = 65534;
+
 // Equal-width bins: the base range [base_lo, base_hi] in base_bins bins, extended by whole bins of the
 // same width below and above (so the original tensor's histogram on the base range embeds exactly in a
 // wider one that also holds every dequantized value). Bin of v = floor((v - base_lo) / width), with

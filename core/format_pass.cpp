@@ -29,13 +29,6 @@ std::int64_t joint_rows(const FormatPassSetup& s) {
     return s.dq_mode == FormatDqHistogram::CountedCodes ? static_cast<std::int64_t>(s.weights.total()) + 1 : 256;
 }
 
-// A base-grid bin as the kernel gives it (an integer float, any value beyond the grid) shifted into the
-// grid, w.total for outside, as bin_index() has it.
-std::size_t grid_slot(float b, const BinParams& w) {
-    const int bin = b > -2.0e9f && b < 2.0e9f ? static_cast<int>(b) + w.below : -1;
-    return static_cast<std::size_t>(bin < 0 || bin >= w.total ? w.total : bin);
-}
-
 // floor((v - lo) * inv_width), the bin before bin_index()'s upper-edge rule and shift.
 float plain_bin(float v, const BinParams& w) { return std::floor((v - w.lo) * w.inv_width); }
 
@@ -67,8 +60,8 @@ struct FormatPassTables {
     std::vector<std::uint16_t> joint;       // [rows * stride + 1]
     std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
     std::vector<std::uint64_t> codes;       // CountedCodes: [code_n]
-    std::vector<float> move_to, move_from;          // Correction: one call's moves (base-grid bins)
-    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: [w.total + 1], the last = outside
+    std::vector<std::uint32_t> moves;               // Correction: one call's moves (FormatPassArgs::moves_packed)
+    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: by slot, [w.total + 2]: 0 and the last outside
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
     float within = 0;                       // every |e| up to this lies inside the error grid
 };
@@ -81,6 +74,7 @@ bool FormatPass::available(const FormatPassSetup& s) {
         return false;
     float lo = 0, hi = 0;
     if (s.dq_mode == FormatDqHistogram::CountedCodes && !rule_range(s.weights.params(), lo, hi)) return false;
+    if (s.dq_mode == FormatDqHistogram::Correction && s.weights.total() > kMaxCorrectionBins) return false;
     return joint_rows(s) * (static_cast<std::int64_t>(s.errors.total()) + 1) <= kMaxJointCells &&
            s.weights.total() < (1 << 24);
 }
@@ -104,12 +98,10 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
     t.joint_wide.assign(t.joint.size(), 0);
     a.joint = t.joint.data();
     if (s.dq_mode == FormatDqHistogram::Correction) {
-        t.move_to.assign(static_cast<std::size_t>(kPiece + 16), 0);
-        t.move_from.assign(static_cast<std::size_t>(kPiece + 16), 0);
-        t.dq_plus.assign(static_cast<std::size_t>(a.w.total) + 1, 0);
-        t.dq_minus.assign(static_cast<std::size_t>(a.w.total) + 1, 0);
-        a.move_to = t.move_to.data();
-        a.move_from = t.move_from.data();
+        t.moves.assign(static_cast<std::size_t>(kPiece + 16), 0);
+        t.dq_plus.assign(static_cast<std::size_t>(a.w.total) + 2, 0);
+        t.dq_minus.assign(static_cast<std::size_t>(a.w.total) + 2, 0);
+        a.moves_packed = t.moves.data();
     } else if (s.dq_mode == FormatDqHistogram::CountedCodes) {
         t.codes.assign(static_cast<std::size_t>(s.code_n), 0);
         a.code_lo = s.code_lo;
@@ -152,8 +144,9 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
         if (!(s.max_abs <= t.within) || nan || (by_dq_ && !(s.dq_hi < t.args.rule_lo)))
             detail::format_pass_fix_avx512(t.args, x + done, dq + done, codes + done, len);
         for (std::int64_t m = 0; m < t.args.moves; ++m) {
-            ++t.dq_plus[grid_slot(t.move_to[static_cast<std::size_t>(m)], t.args.w)];
-            ++t.dq_minus[grid_slot(t.move_from[static_cast<std::size_t>(m)], t.args.w)];
+            const std::uint32_t w = t.moves[static_cast<std::size_t>(m)];
+            ++t.dq_plus[w >> 16];
+            ++t.dq_minus[w & 0xFFFFu];
         }
         max_abs = std::max(max_abs, s.max_abs);
         lo = std::min(lo, s.dq_lo);
@@ -199,8 +192,8 @@ void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector
     if (by_dq) {
         for (std::size_t c = 0; c < t.codes.size(); ++c) code_counts[static_cast<std::size_t>(setup_.code_lo + 128) + c] += t.codes[c];
     } else if (setup_.dq_mode == FormatDqHistogram::Correction) {
-        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b] - t.dq_minus[b];  // modulo 2^64
-        dq_outside += t.dq_plus[wtotal] - t.dq_minus[wtotal];
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b + 1] - t.dq_minus[b + 1];  // modulo 2^64
+        dq_outside += t.dq_plus[0] + t.dq_plus[wtotal + 1];  // every x lies in the base range: none leaves from outside
     }
 }
 

@@ -30,7 +30,7 @@ enum class FormatDqHistogram { FromCodes, CountedCodes, Correction };
 struct FormatPassSetup {
     BinGrid weights;                    // grid of the dequantized-value histogram
     BinGrid errors;                     // grid of the error histogram (dq - x); below = above = 0
-    FormatDqHistogram dq_mode = FormatDqHistogram::FromCodes;
+    FormatDqHistogram dq_mode = FormatDqHistogram::FromCodes;  // Correction: weights.total() <= kMaxCorrectionBins
     int code_lo = 0, code_n = 0;        // CountedCodes: every code lies in [code_lo, code_lo + code_n), code_n 16 or 32
 };
 

@@ -144,6 +144,14 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     const __m512i c128 = _mm512_set1_epi32(128);
     const FastGrid wg = fast_grid(a.w);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    // Correction: a base-grid bin t (an integer float) as t + below + 1 clamped to [0, total + 1], 0 and
+    // total + 1 for outside (NaN too: max() gives its second operand then)
+    const __m512 slot_lo = _mm512_set1_ps(static_cast<float>(-a.w.below - 1));
+    const __m512 slot_hi = _mm512_set1_ps(static_cast<float>(a.w.total - a.w.below));
+    const __m512 slot_shift = _mm512_set1_ps(static_cast<float>(a.w.below + 1));
+    const auto slot_of = [&](__m512 t) {
+        return _mm512_cvttps_epi32(_mm512_add_ps(_mm512_min_ps(_mm512_max_ps(t, slot_lo), slot_hi), slot_shift));
+    };
 
     std::uint16_t* joint = a.joint;
     std::int64_t moves = a.moves;
@@ -205,8 +213,9 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
             const __m512 td = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(dq, wg.hi, _CMP_LE_OQ), _mm512_max_ps(td0, wg.base_bins),
                                                    _mm512_min_ps(td0, wg.last));
             const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
-            _mm512_storeu_ps(a.move_to + moves, _mm512_maskz_compress_ps(moved, td));
-            _mm512_storeu_ps(a.move_from + moves, _mm512_maskz_compress_ps(moved, tx));
+            // one word per move (FormatPassArgs::moves_packed): one compress and one store
+            const __m512i word = _mm512_or_si512(_mm512_slli_epi32(slot_of(td), 16), slot_of(tx));
+            _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
             moves += __builtin_popcount(static_cast<unsigned>(moved));
         }
         if (++in_block == 4) {

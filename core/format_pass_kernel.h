@@ -20,9 +20,10 @@ struct FormatPassArgs {
                                       // [dequantized bin (w.total = outside)][error bin]; the extra cell takes masked lanes
     int code_lo = 0, code_n = 0;      // mode 1: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
     std::uint64_t* code_counts = nullptr; // mode 1: [code_n], added to
-    float* move_to = nullptr;         // mode 2: the dequantized bin of each value that may move ...
-    float* move_from = nullptr;       // ... and its original bin, base-grid bins as floats (before the
-                                      // shift by w.below, any value beyond the grid); room for n + 16
+    // mode 2 (w.total < 65535): for each value that moves, its dequantized bin's slot << 16 | its own
+    // bin's slot, where a slot is the grid bin + 1 and 0 / w.total + 1 stand for below / above the grid;
+    // room for n + 16
+    std::uint32_t* moves_packed = nullptr;
     std::int64_t moves = 0;           // out: entries written
     const float* ahead = nullptr;     // values the caller reads next, pulled into the cache meanwhile ...
     std::int64_t ahead_n = 0;         // ... this many (one cache line per 16 values of the call)

@@ -27,10 +27,6 @@ namespace ql::kernels {
 
 enum class DqHistogram { FromCodes, Correction, Direct, GroupCodes };
 
-// Correction packs a move's two bins into one 32-bit word (16 bits each, one value kept for each side
-// outside the grid): the most bins of its weights grid.
-inline constexpr int kMaxCorrectionBins = 65534;
-
 struct IntPassSetup {
     int qmin = 0, qmax = 0;             // code range of the configuration
     BinGrid weights;                    // grid of the dequantized-value histogram (and of the original's)
