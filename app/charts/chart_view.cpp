@@ -179,7 +179,7 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
     plotLayout()->setOuterRect(QRect(0, 0, std::max(width(), 320), std::max(height(), 220)));
     for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) plotLayout()->update(phase);
     std::vector<QRectF> placed, dots;  // labels placed so far; every labelled point's disc
-    const double pad = 5 * style().scale, dot = 6 * style().scale;
+    const double pad = 5 * style().scale, dot = 6 * style().scale, gap = 4 * style().scale;
     for (QCPItemText* t : labels) {
         const QPointF p(xAxis->coordToPixel(t->position->coords().x()), yAxis->coordToPixel(t->position->coords().y()));
         dots.emplace_back(p.x() - dot, p.y() - dot, 2 * dot, 2 * dot);
@@ -233,7 +233,8 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
         }
         const Spot& sp = spots[chosen];
         const QRectF box = boxOf(sp);
-        placed.push_back(box);
+        // later labels keep a gap to this one, so two labels side by side do not read as one
+        placed.push_back(box.adjusted(-gap, -1, gap, 1));
         // anchor the label at its near corner, in pixels from the point
         t->setPositionAlignment((sp.right ? Qt::AlignLeft : Qt::AlignRight) | (sp.above ? Qt::AlignBottom : Qt::AlignTop));
         t->setPadding(QMargins(sp.right ? int(pad) : 0, 0, sp.right ? 0 : int(pad), 0));

@@ -10,6 +10,10 @@
 
 namespace ql::ui {
 
+// Short label of a compared point (Pareto, SNR vs bits): the format's name in capitals; an integer
+// configuration also names bits, scheme and granularity ("INT4 asym g128"), as several may be compared.
+QString shortLabel(const QuantConfig& c);
+
 // 1. Original vs dequantized weight distributions (shared bins, density), optional levels grid.
 class WeightDistributionChart : public ChartView {
     Q_OBJECT

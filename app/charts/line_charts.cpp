@@ -263,7 +263,7 @@ void SnrBitsChart::rebuild() {
             if (own) continue;
             auto* t = new QCPItemText(this);
             t->position->setCoords(c.storage.bits_per_weight, c.metrics.snr_db);
-            t->setText(QString::fromLatin1(format_name(c.config.format).data()));
+            t->setText(shortLabel(c.config));
             t->setFont(style().font(8));
             t->setColor(muted(style()));
             labels.push_back(t);

@@ -6,9 +6,7 @@
 #include "charts/charts.h"
 
 namespace ql::ui {
-namespace {
 
-// Short point label: the format's name; integer configurations also name bits, scheme and granularity.
 QString shortLabel(const QuantConfig& c) {
     if (c.format != Format::Int) return QString::fromLatin1(format_name(c.format).data()).toUpper();
     QString g;
@@ -16,8 +14,6 @@ QString shortLabel(const QuantConfig& c) {
     else if (c.granularity == Granularity::PerGroup) g = QStringLiteral(" g%1").arg(c.group_size);
     return QStringLiteral("INT%1 %2%3").arg(c.bits).arg(c.scheme == Scheme::Symmetric ? QStringLiteral("sym") : QStringLiteral("asym"), g);
 }
-
-} // namespace
 
 void ParetoChart::rebuild() {
     resetPlot();

@@ -407,6 +407,49 @@ private slots:
             }
     }
 
+    // "Compare all" holds several integer configurations (INT8 by channel, INT4 by group and by channel):
+    // on both charts each compared point's label names its bits, scheme and granularity, so the three
+    // INT points can be told apart, and other formats their name.
+    void comparedIntPointsNamed_data() {
+        QTest::addColumn<QString>("chart");
+        QTest::newRow("pareto") << "pareto";
+        QTest::newRow("snr_vs_bits") << "snr_vs_bits";
+    }
+    void comparedIntPointsNamed() {
+        QFETCH(QString, chart);
+        ChartInputs in = handInputs();
+        auto point = [](Format f, int bits, Scheme s, Granularity g, double bpw, double sqnr) {
+            ConfigReport c;
+            c.config.format = f;
+            c.config.bits = bits;
+            c.config.scheme = s;
+            c.config.granularity = g;
+            c.storage.bits_per_weight = bpw;
+            c.metrics.count = 20;
+            c.metrics.sqnr_db = c.metrics.snr_db = sqnr;
+            c.metrics.mse = std::pow(10.0, -sqnr / 10.0);
+            return c;
+        };
+        auto own = std::make_shared<AnalysisReport>(*in.report);
+        own->configs = {point(Format::HQQ, 4, Scheme::Asymmetric, Granularity::PerGroup, 4.5, 21.3)};
+        in.report = own;
+        in.colors = {QColor(Qt::blue)};
+        auto cmp = std::make_shared<AnalysisReport>();
+        cmp->configs = {point(Format::Int, 8, Scheme::Symmetric, Granularity::PerChannel, 8.0, 42.0),
+                        point(Format::Int, 4, Scheme::Asymmetric, Granularity::PerGroup, 4.125, 20.0),
+                        point(Format::Int, 4, Scheme::Symmetric, Granularity::PerChannel, 4.0, 17.0),
+                        point(Format::NF4, 4, Scheme::Symmetric, Granularity::PerTensor, 4.127, 20.7)};
+        in.compare = cmp;
+        auto view = makeChart(chart);
+        view->resize(900, 560);
+        view->setInputs(in);
+        view->replot();
+        QStringList texts;
+        textBoxes(view.get(), &texts);
+        for (const char* want : {"INT8 sym ch", "INT4 asym g128", "INT4 sym ch", "NF4"})
+            QVERIFY2(texts.contains(QLatin1String(want)), qPrintable(QStringLiteral("no label '%1' in: %2").arg(QLatin1String(want), texts.join(QStringLiteral(" | ")))));
+    }
+
     // Hovering sample weight 2 shows its block's levels over the histogram; the sample chart draws each
     // block's grid as segments over that block's weights.
     void blockLevels() {
