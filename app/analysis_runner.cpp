@@ -8,6 +8,7 @@
 #include <QPromise>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -166,12 +167,15 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
     req.configs = s.configs;
     req.options = s.analysis;
     req.options.accelerator = accelerator;
-    // The window's job comes in three results: the charts' part, then the layer simulation (the
-    // error-through-layers chart), then the forward differences (the table's output-error column).
+    // The window's job comes in up to four results: the charts' part, then the layer simulation (the
+    // error-through-layers chart), then the SNR sweeps of solver formats not yet in the memo (HQQ's
+    // curve on the SNR chart), then the forward differences (the table's output-error column).
     const bool splitLayers = partial && req.options.layer_sim.enabled;
     const bool splitForward = partial && req.options.forward_diff;
+    const bool splitSweeps = partial && req.options.snr_sweep && std::any_of(req.configs.begin(), req.configs.end(), snr_sweep_solves);
     if (splitLayers) req.options.layer_sim.enabled = false;
     if (splitForward) req.options.forward_diff = false;
+    if (splitSweeps) req.options.snr_sweep_solvers = false;
     const int span = s.view.compareAll ? 400 : 800;
     auto report = std::make_shared<AnalysisReport>(analyze(req, [&](std::size_t d, std::size_t t) {
         return progress(200 + static_cast<int>(span * d / std::max<std::size_t>(t, 1)));
@@ -184,8 +188,12 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         r.cancelled = !r.compare;
     }
     r.gpuFit = makeGpuFit(s.fit, report.get());
-    if ((splitLayers || splitForward) && !r.cancelled) {
+    const bool sweepsMissing = splitSweeps && std::any_of(report->configs.begin(), report->configs.end(), [](const ConfigReport& c) {
+                                   return c.error.empty() && snr_sweep_solves(c.config) && c.snr_vs_bits.empty();
+                               });
+    if ((splitLayers || sweepsMissing || splitForward) && !r.cancelled) {
         report->layers_pending = splitLayers;
+        report->sweeps_pending = sweepsMissing;
         report->forward_pending = splitForward;
         r.report = report;
         r.totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -204,6 +212,14 @@ AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tens
         if (splitLayers) {
             req.options.layer_sim.enabled = true;
             refine([&](AnalysisReport& rep) { return add_layer_sims(req, rep, tick); });
+            if ((sweepsMissing || splitForward) && !r.cancelled) {
+                r.report = report;
+                partial(r);
+            }
+        }
+        if (sweepsMissing && !r.cancelled) {
+            req.options.snr_sweep_solvers = true;
+            refine([&](AnalysisReport& rep) { return add_snr_sweeps(req, rep, tick); });
             if (splitForward && !r.cancelled) {
                 r.report = report;
                 partial(r);
@@ -316,7 +332,7 @@ void AnalysisRunner::onResultReady(int index) {
     }
     // A superseded job's result is dropped: the newer request is about to run.
     if (pending_) return;
-    const bool partial = r.report && (r.report->forward_pending || r.report->layers_pending);
+    const bool partial = r.report && (r.report->forward_pending || r.report->layers_pending || r.report->sweeps_pending);
     if (partialShown_) {  // a later part of the result on screen
         partialShown_ = partial;
         if (partial) emit refined(r);

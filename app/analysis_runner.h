@@ -38,11 +38,13 @@ struct AnalysisResult {
 std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const AnalysisReport* report);
 
 // Runs the whole job synchronously (headless export, tests): tensor, analysis, GPU fit. With `partial`
-// set, the parts no other chart needs come later: the result without the layer simulation and the
-// forward differences (report->layers_pending, forward_pending) goes to `partial` first, so the window
-// draws those charts while the layers are simulated; then the result with the layers (forward still
-// pending); the returned result is complete, with the forward products (about 1 GFLOP per
-// configuration on 4096x4096) that fill the table's output-error column. The first call of `partial`
+// set, the parts no other chart needs come later: the result without the layer simulation, the
+// solver formats' SNR sweeps not yet in the memo and the forward differences (report->layers_pending,
+// sweeps_pending, forward_pending) goes to `partial` first, so the window draws the other charts while
+// the layers are simulated; then the result with the layers, then with the sweeps (HQQ solves the
+// tensor at 7 bit widths: up to seconds on 4096x4096), each while later parts are still pending; the
+// returned result is complete, with the forward products (about 1 GFLOP per configuration on
+// 4096x4096) that fill the table's output-error column. The first call of `partial`
 // may block until the window has painted that part (the runner's does): the later parts then run
 // on every thread without slowing the painting GUI thread.
 AnalysisResult runAnalysisJob(const Session& s, const std::shared_ptr<const Tensor>& cachedTensor, Accelerator* accelerator,
@@ -71,13 +73,14 @@ public:
 signals:
     void started();
     void progressChanged(int permille);
-    // A result to show: complete, or the charts' part (report->layers_pending or forward_pending) that
-    // refined() and completed() follow.
+    // A result to show: complete, or the charts' part (report->layers_pending, sweeps_pending or
+    // forward_pending) that refined() and completed() follow.
     void finished(const ql::ui::AnalysisResult& result);
-    // A later part of the result finished() gave, not yet complete: the layer simulation is in.
+    // A later part of the result finished() gave, not yet complete: the layer simulation or the
+    // sweeps are in.
     void refined(const ql::ui::AnalysisResult& result);
-    // The complete result of the job whose partial result finished() gave: only the layer simulation
-    // and the forward differences were added (the charts drawn from the partial stay valid).
+    // The complete result of the job whose partial result finished() gave: only the layer simulation,
+    // the sweeps and the forward differences were added (the charts drawn from the partial stay valid).
     void completed(const ql::ui::AnalysisResult& result);
 
 private:

@@ -583,16 +583,19 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     emit analysisShown();
 }
 
-// A later part of the report on screen: the layer simulation (its chart alone is redrawn) or the
-// forward differences (the metrics table's column); every other chart, drawn from the earlier part,
-// is the same.
+// A later part of the report on screen: the layer simulation or the solver formats' SNR sweeps (their
+// chart alone is redrawn) or the forward differences (the metrics table's column); every other chart,
+// drawn from the earlier part, is the same.
 void MainWindow::onRefined(const AnalysisResult& r) {
     if (r.cancelled || !r.report || !lastReport_) return;
     const bool layersIn = lastReport_->layers_pending && !r.report->layers_pending;
+    const bool sweepsIn = lastReport_->sweeps_pending && !r.report->sweeps_pending;
     const bool forwardIn = lastReport_->forward_pending && !r.report->forward_pending;
     lastReport_ = r.report;
     if (layersIn)
         if (ChartView* c = chart(QStringLiteral("layer_accumulation"))) c->setInputs(chartInputs());
+    if (sweepsIn)
+        if (ChartView* c = chart(QStringLiteral("snr_vs_bits"))) c->setInputs(chartInputs());
     if (forwardIn) {
         metrics_->completeReport(lastReport_);
         columnFit_->update();

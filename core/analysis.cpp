@@ -486,7 +486,7 @@ void remember_stats(std::vector<Entry>& memo, const std::shared_ptr<const Tensor
 
 // q.prepare(*tp), with the slice ranges of an earlier Int quantizer of tp with the same slicing, or the
 // block absmax of an earlier NF4 quantizer of tp with the same block size.
-bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp) {
+bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp, const ProgressFn& progress = {}) {
     auto* iq = dynamic_cast<IntQuantizer*>(&q);
     const QuantConfig& c = q.config();
     const bool sliced = iq && c.granularity != Granularity::PerTensor;
@@ -502,7 +502,7 @@ bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp) {
             for (const auto& e : g_absmax_memo)
                 if (same_block(e) && e.tensor.lock() == tp) set_nf4_block_absmax(q, e.absmax);
     }
-    if (!q.prepare(*tp)) return false;
+    if (!q.prepare(*tp, progress)) return false;
     if (sliced && iq->slice_ranges()) {
         std::lock_guard<std::mutex> lock(g_memo_mutex);
         remember_stats(g_ranges_memo, tp, [&](const RangesEntry& e) { return same_slicing(e, c); },
@@ -658,7 +658,7 @@ void layer_sim_into(ConfigReport& cr, const LayerSimOptions& o, AnalysisReport& 
     }
 }
 
-// SNR at bits 2..8 for an Int configuration on tensor t (memoised per tensor and bit-free config).
+// SNR at bits 2..8 for an Int or HQQ configuration on tensor t (memoised per tensor and bit-free config).
 struct SweepEntry {
     std::weak_ptr<const Tensor> tensor;
     QuantConfig config;
@@ -666,15 +666,25 @@ struct SweepEntry {
 };
 std::vector<SweepEntry> g_sweep_memo;
 
-std::vector<SnrPoint> snr_sweep(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, double sum_x2,
-                                const TensorSummary& summary, Tracker& tracker) {
+QuantConfig sweep_key(const QuantConfig& c) {
     QuantConfig key = cache_key(c);
     key.bits = 0;
-    {
-        std::lock_guard<std::mutex> lock(g_memo_mutex);
-        for (auto& e : g_sweep_memo)
-            if (e.config == key && e.tensor.lock() == tp) return e.points;
-    }
+    return key;
+}
+
+// The memo's sweep of c on tp, or an empty one.
+std::vector<SnrPoint> memoised_sweep(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c) {
+    const QuantConfig key = sweep_key(c);
+    std::lock_guard<std::mutex> lock(g_memo_mutex);
+    for (auto& e : g_sweep_memo)
+        if (e.config == key && e.tensor.lock() == tp) return e.points;
+    return {};
+}
+
+std::vector<SnrPoint> snr_sweep(const std::shared_ptr<const Tensor>& tp, const QuantConfig& c, double sum_x2,
+                                const TensorSummary& summary, Tracker& tracker) {
+    const QuantConfig key = sweep_key(c);
+    if (auto memo = memoised_sweep(tp, c); !memo.empty()) return memo;
     const Tensor& t = *tp;
     std::vector<SnrPoint> pts;
     const ChannelLayout ch = channel_layout(t);
@@ -684,7 +694,8 @@ std::vector<SnrPoint> snr_sweep(const std::shared_ptr<const Tensor>& tp, const Q
         auto q = make_quantizer(cb);
         if (cb.granularity == Granularity::PerTensor && summary.min <= summary.max)
             q->set_tensor_range(static_cast<float>(summary.min), static_cast<float>(summary.max));
-        if (!prepare_with_memo(*q, tp)) return {};
+        // HQQ's solver asks whether to go on at each iteration: a newer request stops it there
+        if (!prepare_with_memo(*q, tp, [&](std::size_t, std::size_t) { return tracker.add(0); })) return {};
         PassOutput po;
         if (!fused_pass(t, *q, true, PassRanges{}, ch, summary.nan_count + summary.inf_count > 0, po, tracker)) return {};
         kernels::ErrorSums s;
@@ -1329,7 +1340,11 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             cfg_ms[i] += ms_since(t0);
             if (o.layer_sim.enabled) layer_sim_into(cr, o.layer_sim, rep);
             if (!tracker.add(1)) break;
-            if (o.snr_sweep && cr.config.format == Format::Int) cr.snr_vs_bits = snr_sweep(req.tensor, cr.config, sum_x2, rep.tensor, tracker);
+            if (o.snr_sweep && has_snr_sweep(cr.config)) {
+                // a solver's sweep only from the memo when add_snr_sweeps() is to make it
+                if (o.snr_sweep_solvers || !snr_sweep_solves(cr.config)) cr.snr_vs_bits = snr_sweep(req.tensor, cr.config, sum_x2, rep.tensor, tracker);
+                else cr.snr_vs_bits = memoised_sweep(req.tensor, cr.config);
+            }
             if (!tracker.add(1)) break;
             cr.compute_ms = cfg_ms[i];
             cr.from_memo = from_memo[i];
@@ -1353,6 +1368,32 @@ bool add_layer_sims(const AnalysisRequest& req, AnalysisReport& rep, const Progr
             if (cr.error.empty()) layer_sim_into(cr, req.options.layer_sim, rep);
         }
     rep.layers_pending = false;
+    return report_progress(progress, n, n);
+}
+
+bool has_snr_sweep(const QuantConfig& c) { return c.format == Format::Int || c.format == Format::HQQ; }
+bool snr_sweep_solves(const QuantConfig& c) { return c.format == Format::HQQ; }
+
+bool add_snr_sweeps(const AnalysisRequest& req, AnalysisReport& rep, const ProgressFn& progress) {
+    if (!req.tensor || rep.cancelled) return !rep.cancelled;
+    const std::size_t n = rep.configs.size();
+    if (req.options.snr_sweep) {
+        Tracker tracker(progress, n);
+        const TensorStats stats = tensor_stats(req.tensor, std::clamp(req.options.histogram_bins, 2, 100000));
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!tracker.add(0)) return false;
+            ConfigReport& cr = rep.configs[i];
+            if (cr.error.empty() && has_snr_sweep(cr.config) && cr.snr_vs_bits.empty()) {
+                try {
+                    cr.snr_vs_bits = snr_sweep(req.tensor, cr.config, stats.sum_x2, rep.tensor, tracker);
+                } catch (const std::exception& e) {
+                    rep.warnings.push_back(cr.config.display_name() + ": SNR sweep: " + e.what());
+                }
+            }
+            if (!tracker.add(1)) return false;
+        }
+    }
+    rep.sweeps_pending = false;
     return report_progress(progress, n, n);
 }
 

@@ -39,7 +39,10 @@ struct AnalysisOptions {
     bool forward_diff = true;       // one layer's output difference, X @ W^T (seed notebook 002)
     int forward_batch = 32;         // rows of the random input X ~ normal(0, 1)
     std::uint64_t forward_seed = 7;
-    bool snr_sweep = true;          // SNR at bits 2..8 for each Int configuration (scheme/granularity kept)
+    bool snr_sweep = true;          // SNR at bits 2..8 for each Int (scheme/granularity kept) and HQQ (group kept) configuration
+    // false: the sweeps of solver formats (HQQ: 7 solves, 0.1-0.4 s each on 4096x4096) are left to
+    // add_snr_sweeps(), which the window runs after it has drawn the charts
+    bool snr_sweep_solvers = true;
     std::int64_t levels_index = 0;  // flat index whose slice/block levels are reported (the levels grid)
     LayerSimOptions layer_sim;
     Accelerator* accelerator = nullptr; // optional (gpu/): asked first for each configuration's fused pass
@@ -154,6 +157,7 @@ struct AnalysisReport {
     double compute_ms = 0;          // wall time of analyze()
     bool forward_pending = false;   // set by a caller that runs add_forward_diffs() later (the window)
     bool layers_pending = false;    // set by a caller that runs add_layer_sims() later (the window)
+    bool sweeps_pending = false;    // set by a caller that runs add_snr_sweeps() later (the window)
     std::string backend;            // "CPU, 2 threads" or the CUDA device's name
     bool cancelled = false;
     std::vector<std::string> warnings;
@@ -175,6 +179,17 @@ bool add_forward_diffs(const AnalysisRequest& request, AnalysisReport& report, c
 // (the same memo). The window draws every other chart while this runs (a few ms for the seeds' five
 // 1000x1000 layers, whatever the tensor). False when cancelled.
 bool add_layer_sims(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {});
+
+// The SNR sweeps of every configuration of `report` that has none yet, made by analyze() for `request`
+// with options.snr_sweep_solvers off: afterwards the report's sweeps are what analyze() gives with it on
+// (the same memo). The window draws the charts first; HQQ's sweep solves the tensor at 7 bit widths.
+// False when cancelled (the solver stops within an iteration).
+bool add_snr_sweeps(const AnalysisRequest& request, AnalysisReport& report, const ProgressFn& progress = {});
+
+// Whether analyze() gives configuration c an SNR sweep (Int and HQQ), and whether it is a solver's
+// (HQQ: options.snr_sweep_solvers, add_snr_sweeps()).
+bool has_snr_sweep(const QuantConfig& c);
+bool snr_sweep_solves(const QuantConfig& c);
 
 TensorSummary summarize(const Tensor& t);
 

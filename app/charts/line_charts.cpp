@@ -221,7 +221,7 @@ void SnrBitsChart::rebuild() {
                 QuantConfig generic = c.config;
                 generic.label.clear();
                 QString name = QString::fromStdString(generic.describe());
-                name.replace(QRegularExpression(QStringLiteral("^INT\\d+")), QStringLiteral("INT 2-8 bit"));
+                name.replace(QRegularExpression(QStringLiteral("\\bINT\\d+")), QStringLiteral("INT 2-8 bit"));  // HQQ INT 2-8 bit g64 too
                 QCPGraph* g = addGraph();
                 g->setName(name);
                 g->setData(x, y, true);

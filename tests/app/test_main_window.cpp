@@ -270,7 +270,7 @@ private slots:
     }
 
     // HQQ from the format list: its bits stay editable and the block field is its group; the charts show
-    // core's numbers for it.
+    // core's numbers for it, its SNR sweep (a later part of the job) included.
     void hqqFromThePanel() {
         auto* panel = w_->configPanel();
         panel->setCurrent(1);
@@ -281,10 +281,15 @@ private slots:
         QVERIFY(hqq >= 0);
         QVERIFY(waitShown([&] { format->setCurrentIndex(hqq); }));
         QCOMPARE(w_->session().configs[1].format, Format::HQQ);
+        // the first HQQ analysis of this tensor: the sweep came after the charts, and its chart was redrawn
+        QCOMPARE(int(w_->lastReport()->configs[1].snr_vs_bits.size()), 7);
+        CHECK_AGAINST_CORE();
         QVERIFY(panel->bitsSlider()->isEnabled());
         QCOMPARE(blockLabel->text(), QStringLiteral("Group size"));
         QVERIFY(waitShown([&] { panel->bitsSlider()->setValue(3); }));
         QCOMPARE(w_->lastReport()->configs[1].config.describe(), std::string("HQQ INT3 g64"));
+        QVERIFY(!w_->lastReport()->sweeps_pending);
+        QCOMPARE(int(w_->lastReport()->configs[1].snr_vs_bits.size()), 7);
         CHECK_AGAINST_CORE();
         QVERIFY(waitShown([&] { format->setCurrentIndex(format->findData(int(Format::Int))); }));
         QCOMPARE(blockLabel->text(), QStringLiteral("Block size"));

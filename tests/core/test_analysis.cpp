@@ -286,6 +286,61 @@ private slots:
         QVERIFY(near(s[2].snr_db, r.configs[0].metrics.snr_db, 1e-12));  // the 4-bit point is this config
     }
 
+    // HQQ's sweep: the solver at bits 2..8 with the configuration's group, at b + 32 / group bits per weight
+    // (an fp16 scale and zero per group), SNR rising with the bits, the 3-bit point this configuration's own.
+    // Left to add_snr_sweeps() (snr_sweep_solvers off), the first analysis has none and the INT sweep as
+    // before; add_snr_sweeps() then gives what one whole analysis gives, and later analyses take it from
+    // the memo. A progress callback that says stop within the solver ends add_snr_sweeps() with false.
+    void hqqSnrSweep() {
+        ql::GeneratorSpec g;
+        g.shape = {64, 256};
+        g.seed = 1234;  // a tensor of its own: no memo from other tests
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        QuantConfig hqq;
+        hqq.format = ql::Format::HQQ;
+        hqq.bits = 3;
+        hqq.block_size = 32;
+        auto req = request(t, {cfg(4, Scheme::Asymmetric), hqq});
+        req.options.snr_sweep = true;
+
+        auto first = req;
+        first.options.snr_sweep_solvers = false;
+        // stopped within the solver (its iterations ask too): false, no sweep, and none kept in the memo
+        ql::AnalysisReport stop = ql::analyze(first);
+        int asked = 0;
+        QVERIFY(!ql::add_snr_sweeps(req, stop, [&](std::size_t, std::size_t) { return ++asked < 6; }));
+        QVERIFY2(asked >= 6, "stopped before the solver");
+        QVERIFY(stop.configs[1].snr_vs_bits.empty());
+        QVERIFY(ql::analyze(first).configs[1].snr_vs_bits.empty());
+
+        ql::AnalysisReport part = ql::analyze(first);
+        QCOMPARE(int(part.configs[0].snr_vs_bits.size()), 7);
+        QVERIFY(part.configs[1].snr_vs_bits.empty());
+        part.sweeps_pending = true;
+        QVERIFY(ql::add_snr_sweeps(req, part));
+        QVERIFY(!part.sweeps_pending);
+
+        const auto whole = ql::analyze(req);
+        const auto& s = whole.configs[1].snr_vs_bits;
+        QCOMPARE(int(s.size()), 7);
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            QCOMPARE(s[i].bits, int(i) + 2);
+            QCOMPARE(s[i].bits_per_weight, s[i].bits + 32.0 / 32.0);
+            if (i) QVERIFY2(s[i].snr_db > s[i - 1].snr_db, qPrintable(QString("%1 bits").arg(s[i].bits)));
+            QCOMPARE(s[i].snr_db, part.configs[1].snr_vs_bits[i].snr_db);
+        }
+        QVERIFY(near(s[1].snr_db, whole.configs[1].metrics.snr_db, kRelTol));  // the 3-bit point is this config
+        // HQQ at 2 bits beats plain min-max INT2 with the same groups: the zero the solver moves pays
+        QuantConfig int2 = cfg(2, Scheme::Asymmetric, Granularity::PerGroup, 32);
+        int2.scale_type = ql::ScaleType::F16;
+        const auto rtn = ql::analyze(request(t, {int2}));
+        QVERIFY2(s[0].snr_db > rtn.configs[0].metrics.snr_db,
+                 qPrintable(QString("HQQ INT2 %1 dB, min-max INT2 %2 dB").arg(s[0].snr_db).arg(rtn.configs[0].metrics.snr_db)));
+
+        const auto again = ql::analyze(first);  // from the memo, though the solver's sweeps are left out
+        QCOMPARE(int(again.configs[1].snr_vs_bits.size()), 7);
+    }
+
     // LLM-like rows (10-100x larger) ruin a per-tensor scale for every other row; per-channel scales fix it.
     void perChannelBeatsPerTensor() {
         ql::GeneratorSpec g;
