@@ -1116,7 +1116,8 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     qs[i] = make_quantizer(cr.config);
                     if (rep.tensor.min <= rep.tensor.max && n > 0)
                         qs[i]->set_tensor_range(static_cast<float>(rep.tensor.min), static_cast<float>(rep.tensor.max));
-                    if (!prepare_with_memo(*qs[i], req.tensor)) {
+                    // a solver (HQQ) asks at each iteration whether to go on: a newer request stops it there
+                    if (!prepare_with_memo(*qs[i], req.tensor, [&](std::size_t, std::size_t) { return tracker.add(0); })) {
                         rep.cancelled = true;
                         break;
                     }
