@@ -188,6 +188,42 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
         const QPointF p(xAxis->coordToPixel(o.x()), yAxis->coordToPixel(o.y()));
         placed.emplace_back(p.x() - dot, p.y() - dot, 2 * dot, 2 * dot);
     }
+    // the chart's lines (a graph with a line style: curves, the Pareto front's steps), in pixels: a label
+    // that crosses one is hard to read, so it goes elsewhere when there is room
+    std::vector<QLineF> lines;
+    for (int g = 0; g < graphCount(); ++g) {
+        const QCPGraph* gr = graph(g);
+        const auto ls = gr->lineStyle();
+        if (ls == QCPGraph::lsNone || !gr->visible()) continue;
+        QPointF prev;
+        bool have = false;
+        for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
+            if (!std::isfinite(it->key) || !std::isfinite(it->value)) {
+                have = false;
+                continue;
+            }
+            const QPointF q(gr->keyAxis()->coordToPixel(it->key), gr->valueAxis()->coordToPixel(it->value));
+            if (have) {
+                if (ls == QCPGraph::lsStepLeft || ls == QCPGraph::lsStepRight) {
+                    const QPointF corner = ls == QCPGraph::lsStepLeft ? QPointF(q.x(), prev.y()) : QPointF(prev.x(), q.y());
+                    lines.emplace_back(prev, corner);
+                    lines.emplace_back(corner, q);
+                } else {
+                    lines.emplace_back(prev, q);
+                }
+            }
+            prev = q;
+            have = true;
+        }
+    }
+    auto crosses = [](const QRectF& r, const QLineF& l) {
+        if (r.contains(l.p1()) || r.contains(l.p2())) return true;
+        const QLineF edges[4] = {QLineF(r.topLeft(), r.topRight()), QLineF(r.topRight(), r.bottomRight()),
+                                 QLineF(r.bottomRight(), r.bottomLeft()), QLineF(r.bottomLeft(), r.topLeft())};
+        for (const QLineF& e : edges)
+            if (l.intersects(e, nullptr) == QLineF::BoundedIntersection) return true;
+        return false;
+    };
     const QRectF area = axisRect()->rect();
     for (std::size_t li = 0; li < labels.size(); ++li) {
         QCPItemText* t = labels[li];
@@ -218,6 +254,8 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
                 const QRectF i = dots[d].intersected(r);
                 if (d != li && !i.isEmpty()) a += i.width() * i.height();
             }
+            for (const QLineF& l : lines)  // across a line: less bad than on another label
+                if (crosses(r, l)) a += 0.15 * r.width() * r.height();
             if (!area.contains(r)) a += 0.25 * r.width() * r.height();  // out of the plot: only when nothing better
             return a;
         };

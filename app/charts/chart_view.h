@@ -72,7 +72,8 @@ protected:
     void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
     // Moves point labels (each positioned at its point) apart so that none overlaps another label or a
-    // point; `others` are unlabelled points to keep clear (plot coordinates). Call with the axes' ranges set.
+    // point, and keeps them off the chart's lines where there is room; `others` are unlabelled points to
+    // keep clear (plot coordinates). Call with the axes' ranges set and the graphs added.
     void placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {});
     void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
     // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown

@@ -450,6 +450,53 @@ private slots:
             QVERIFY2(texts.contains(QLatin1String(want)), qPrintable(QStringLiteral("no label '%1' in: %2").arg(QLatin1String(want), texts.join(QStringLiteral(" | ")))));
     }
 
+    // A compared format's label sits beside its point but off the curves (the sweep and the 6.02 dB line),
+    // here for a point just below both lines and one just above them, where the first spot tried
+    // (right of the point, above it) would cross them.
+    void labelsOffTheLines_data() {
+        QTest::addColumn<double>("bits");
+        QTest::addColumn<double>("snr");
+        QTest::newRow("just below the lines") << 6.5 << 25.0;
+        QTest::newRow("just above the lines") << 3.5 << 9.8;
+    }
+    void labelsOffTheLines() {
+        QFETCH(double, bits);
+        QFETCH(double, snr);
+        ChartInputs in = handInputs();
+        auto cmp = std::make_shared<AnalysisReport>();
+        ConfigReport c;
+        c.config.format = Format::Q4_1;
+        c.storage.bits_per_weight = bits;
+        c.metrics.count = 20;
+        c.metrics.sqnr_db = c.metrics.snr_db = snr;
+        cmp->configs = {c};
+        in.compare = cmp;
+        auto view = makeChart(QStringLiteral("snr_vs_bits"));
+        view->resize(900, 560);
+        view->setInputs(in);
+        view->replot();
+        QStringList texts;
+        const std::vector<QRectF> boxes = textBoxes(view.get(), &texts);
+        QCOMPARE(texts, QStringList{QStringLiteral("Q4_1")});
+        int lines = 0;
+        for (int g = 0; g < view->graphCount(); ++g) {
+            QCPGraph* gr = view->graph(g);
+            if (gr->lineStyle() == QCPGraph::lsNone) continue;
+            for (auto it = gr->data()->constBegin(); it + 1 != gr->data()->constEnd(); ++it) {
+                const QLineF l(gr->keyAxis()->coordToPixel(it->key), gr->valueAxis()->coordToPixel(it->value),
+                               gr->keyAxis()->coordToPixel((it + 1)->key), gr->valueAxis()->coordToPixel((it + 1)->value));
+                const QRectF& r = boxes.front();
+                bool cross = r.contains(l.p1()) || r.contains(l.p2());
+                for (const QLineF& e : {QLineF(r.topLeft(), r.topRight()), QLineF(r.topRight(), r.bottomRight()),
+                                        QLineF(r.bottomRight(), r.bottomLeft()), QLineF(r.bottomLeft(), r.topLeft())})
+                    cross = cross || l.intersects(e, nullptr) == QLineF::BoundedIntersection;
+                QVERIFY2(!cross, qPrintable(QStringLiteral("the label crosses a segment of %1").arg(gr->name())));
+                ++lines;
+            }
+        }
+        QVERIFY(lines >= 4);  // the sweep's two segments and the reference line's two
+    }
+
     // Hovering sample weight 2 shows its block's levels over the histogram; the sample chart draws each
     // block's grid as segments over that block's weights.
     void blockLevels() {
