@@ -135,6 +135,21 @@ std::vector<QRectF> textBoxes(QCustomPlot* chart, QStringList* texts = nullptr) 
     return boxes;
 }
 
+// A point of "compare all" (or one of the window's configurations) at (true bits, SNR = SQNR).
+ConfigReport comparedPoint(Format f, double bits_per_weight, double snr, int bits = 4, Scheme s = Scheme::Asymmetric,
+                           Granularity g = Granularity::PerTensor) {
+    ConfigReport c;
+    c.config.format = f;
+    c.config.bits = bits;
+    c.config.scheme = s;
+    c.config.granularity = g;
+    c.storage.bits_per_weight = bits_per_weight;
+    c.metrics.count = 20;
+    c.metrics.sqnr_db = c.metrics.snr_db = snr;
+    c.metrics.mse = std::pow(10.0, -snr / 10.0);
+    return c;
+}
+
 std::unique_ptr<ChartView> makeChart(const QString& id) {
     auto all = createAllCharts(nullptr);
     std::unique_ptr<ChartView> keep;
@@ -375,15 +390,7 @@ private slots:
         QFETCH(int, labels);
         ChartInputs in = handInputs();
         auto cmp = std::make_shared<AnalysisReport>();
-        auto point = [](Format f, double bits, double sqnr) {
-            ConfigReport c;
-            c.config.format = f;
-            c.storage.bits_per_weight = bits;
-            c.metrics.count = 20;
-            c.metrics.sqnr_db = c.metrics.snr_db = sqnr;
-            c.metrics.mse = std::pow(10.0, -sqnr / 10.0);
-            return c;
-        };
+        const auto point = [](Format f, double bits, double sqnr) { return comparedPoint(f, bits, sqnr); };
         // the window's own two configurations, and the same two among the compared formats
         auto own = std::make_shared<AnalysisReport>(*in.report);
         own->configs = {point(Format::HQQ, 4.5, 21.3), point(Format::Q4_0, 4.5, 21.32)};
@@ -418,27 +425,15 @@ private slots:
     void comparedIntPointsNamed() {
         QFETCH(QString, chart);
         ChartInputs in = handInputs();
-        auto point = [](Format f, int bits, Scheme s, Granularity g, double bpw, double sqnr) {
-            ConfigReport c;
-            c.config.format = f;
-            c.config.bits = bits;
-            c.config.scheme = s;
-            c.config.granularity = g;
-            c.storage.bits_per_weight = bpw;
-            c.metrics.count = 20;
-            c.metrics.sqnr_db = c.metrics.snr_db = sqnr;
-            c.metrics.mse = std::pow(10.0, -sqnr / 10.0);
-            return c;
-        };
         auto own = std::make_shared<AnalysisReport>(*in.report);
-        own->configs = {point(Format::HQQ, 4, Scheme::Asymmetric, Granularity::PerGroup, 4.5, 21.3)};
+        own->configs = {comparedPoint(Format::HQQ, 4.5, 21.3, 4, Scheme::Asymmetric, Granularity::PerGroup)};
         in.report = own;
         in.colors = {QColor(Qt::blue)};
         auto cmp = std::make_shared<AnalysisReport>();
-        cmp->configs = {point(Format::Int, 8, Scheme::Symmetric, Granularity::PerChannel, 8.0, 42.0),
-                        point(Format::Int, 4, Scheme::Asymmetric, Granularity::PerGroup, 4.125, 20.0),
-                        point(Format::Int, 4, Scheme::Symmetric, Granularity::PerChannel, 4.0, 17.0),
-                        point(Format::NF4, 4, Scheme::Symmetric, Granularity::PerTensor, 4.127, 20.7)};
+        cmp->configs = {comparedPoint(Format::Int, 8.0, 42.0, 8, Scheme::Symmetric, Granularity::PerChannel),
+                        comparedPoint(Format::Int, 4.125, 20.0, 4, Scheme::Asymmetric, Granularity::PerGroup),
+                        comparedPoint(Format::Int, 4.0, 17.0, 4, Scheme::Symmetric, Granularity::PerChannel),
+                        comparedPoint(Format::NF4, 4.127, 20.7)};
         in.compare = cmp;
         auto view = makeChart(chart);
         view->resize(900, 560);
@@ -464,12 +459,7 @@ private slots:
         QFETCH(double, snr);
         ChartInputs in = handInputs();
         auto cmp = std::make_shared<AnalysisReport>();
-        ConfigReport c;
-        c.config.format = Format::Q4_1;
-        c.storage.bits_per_weight = bits;
-        c.metrics.count = 20;
-        c.metrics.sqnr_db = c.metrics.snr_db = snr;
-        cmp->configs = {c};
+        cmp->configs = {comparedPoint(Format::Q4_1, bits, snr)};
         in.compare = cmp;
         auto view = makeChart(QStringLiteral("snr_vs_bits"));
         view->resize(900, 560);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -94,6 +95,35 @@ IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std:
     IntPassCounts c;
     pass.merge_into(c.codes, c.dq, c.err, c.dq_outside, c.err_outside);
     return c;
+}
+
+// The vector integer pass over x (one parameter set p, code range rg) on weight grid wg in histogram
+// mode `mode`, with the error grid [-emax, emax] in 40 bins (emax the largest |dq - x|); Correction's
+// counts get the original's histogram added, so dq holds every dequantized count. Empty when this CPU
+// has no vector path for the setup.
+struct GridPass {
+    IntPassCounts counts;
+    ql::kernels::BinGrid errors;
+};
+std::optional<GridPass> int_pass_on_grid(const std::vector<float>& x, const ql::IntParams& p, const ql::IntRange& rg,
+                                         const ql::kernels::BinGrid& wg, int mode) {
+    float emax = 0;
+    for (float v : x) emax = std::max(emax, std::fabs(ql::int_dequantize(ql::int_quantize(v, p, rg), p) - v));
+    GridPass g;
+    g.errors.base_lo = -emax;
+    g.errors.base_hi = emax;
+    g.errors.base_bins = 40;
+    ql::kernels::IntPassSetup setup;
+    setup.qmin = rg.qmin;
+    setup.qmax = rg.qmax;
+    setup.weights = wg;
+    setup.errors = g.errors;
+    setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
+    if (!ql::kernels::IntPass::available(setup)) return std::nullopt;
+    g.counts = int_pass_counts(setup, x, p);
+    if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
+        for (float v : x) ++g.counts.dq[static_cast<std::size_t>(wg.bin_of(v))];
+    return g;
 }
 
 } // namespace
@@ -762,23 +792,10 @@ private slots:
         x.push_back(hi);
         auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
         QCOMPARE(dq_of(hi), top);
-        float emax = 0;
-        for (float v : x) emax = std::max(emax, std::fabs(dq_of(v) - v));
-        ql::kernels::BinGrid eg;
-        eg.base_lo = -emax;
-        eg.base_hi = emax;
-        eg.base_bins = 40;
-
-        ql::kernels::IntPassSetup setup;
-        setup.qmin = rg.qmin;
-        setup.qmax = rg.qmax;
-        setup.weights = wg;
-        setup.errors = eg;
-        setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
-        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
-        auto [codes, dq, err, dq_out, err_out] = int_pass_counts(setup, x, p);
-        if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
-            for (float v : x) ++dq[static_cast<std::size_t>(wg.bin_of(v))];
+        const auto run = int_pass_on_grid(x, p, rg, wg, mode);
+        if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        const auto& [codes, dq, err, dq_out, err_out] = run->counts;
+        const ql::kernels::BinGrid& eg = run->errors;
 
         std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0), want_err(static_cast<std::size_t>(eg.total()), 0);
         for (float v : x) {
@@ -825,23 +842,9 @@ private slots:
         ql::Rng rng(11);
         while (x.size() < 3000) x.push_back(static_cast<float>(2.0 * rng.uniform() - 1.0));
         auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
-        float emax = 0;
-        for (float v : x) emax = std::max(emax, std::fabs(dq_of(v) - v));
-        ql::kernels::BinGrid eg;
-        eg.base_lo = -emax;
-        eg.base_hi = emax;
-        eg.base_bins = 40;
-
-        ql::kernels::IntPassSetup setup;
-        setup.qmin = rg.qmin;
-        setup.qmax = rg.qmax;
-        setup.weights = wg;
-        setup.errors = eg;
-        setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
-        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
-        auto [codes, dq, err, dq_out, err_out] = int_pass_counts(setup, x, p);
-        if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
-            for (float v : x) ++dq[static_cast<std::size_t>(wg.bin_of(v))];
+        const auto run = int_pass_on_grid(x, p, rg, wg, mode);
+        if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        const auto& [codes, dq, err, dq_out, err_out] = run->counts;
 
         std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0);
         std::uint64_t below = 0, above = 0;
