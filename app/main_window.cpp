@@ -31,6 +31,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWhatsThis>
 
 #include <omp.h>
 
@@ -424,6 +425,11 @@ void MainWindow::buildActions() {
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    // what a chart shows: its title's tooltip, or this mode and a click on the chart
+    QAction* whatsThis = QWhatsThis::createAction(this);
+    whatsThis->setText(tr("What does this chart show? (click a chart)"));
+    whatsThis->setObjectName(QStringLiteral("whatsThisAction"));
+    help->addAction(whatsThis);
     auto* about = help->addAction(tr("&About QuantLens"), this, &MainWindow::showAbout);
     about->setShortcut(QKeySequence(Qt::Key_F1));
 

@@ -101,6 +101,7 @@ void ChartView::applyFrameStyle() {
 }
 
 void ChartView::resetPlot() {
+    if (whatsThis().isEmpty()) setWhatsThis(explanation());  // here: the constructor cannot ask the subclass
     clearPlottables();
     clearItems();
     xAxis->setScaleType(QCPAxis::stLinear);
@@ -312,10 +313,18 @@ QString ChartView::tooltipAt(const QPoint& pos) const {
     return text;
 }
 
+QString ChartView::hoverText(const QPoint& pos) const {
+    if (titleElement_->visible() && titleElement_->outerRect().contains(pos)) {
+        const QString e = explanation();
+        if (!e.isEmpty()) return QStringLiteral("<p>%1</p>").arg(e.toHtmlEscaped());
+    }
+    return tooltipAt(pos);
+}
+
 void ChartView::mouseMoveEvent(QMouseEvent* event) {
     QCustomPlot::mouseMoveEvent(event);
     if (event->buttons() != Qt::NoButton) return;
-    const QString tip = tooltipAt(event->pos());
+    const QString tip = hoverText(event->pos());
     if (tip.isEmpty()) QToolTip::hideText();
     else QToolTip::showText(event->globalPosition().toPoint(), tip, this);
 }

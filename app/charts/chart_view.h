@@ -43,6 +43,9 @@ public:
 
     virtual QString chartId() const = 0;   // file-name stem, e.g. "weight_distribution"
     virtual QString title() const = 0;     // translated title
+    // What the chart shows, in a few sentences for a learner (translated; empty where none): the title's
+    // tooltip and the chart's What's This text.
+    virtual QString explanation() const { return {}; }
 
     // New inputs or style rebuild the plot at once, except behind a tab (onScreen()), where the
     // rebuild waits until the tab is chosen, an export, or ensureCurrent().
@@ -58,6 +61,8 @@ public:
 
     // Tooltip text for a point in widget coordinates ("" = none). Default: the nearest data point.
     virtual QString tooltipAt(const QPoint& pos) const;
+    // The tooltip at pos: explanation() over the title (as rich text, so that it wraps), else tooltipAt(pos).
+    QString hoverText(const QPoint& pos) const;
 
 signals:
     void exportRequested(ChartView* chart, ExportFormat format);

@@ -21,6 +21,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("weight_distribution"); }
     QString title() const override { return tr("Weight distribution: original vs dequantized"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -33,6 +34,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("error_distribution"); }
     QString title() const override { return tr("Quantization error distribution"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -45,6 +47,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("memory"); }
     QString title() const override { return tr("Memory of this tensor per format"); }
+    QString explanation() const override;
     QString tooltipAt(const QPoint& pos) const override;
 
 protected:
@@ -69,6 +72,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("sample_values"); }
     QString title() const override;
+    QString explanation() const override;
 
 signals:
     void sampleHovered(int index);  // index in the row, -1 when the cursor leaves
@@ -89,6 +93,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("layer_accumulation"); }
     QString title() const override { return tr("Error accumulation through layers"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -101,6 +106,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("gpu_fit"); }
     QString title() const override;
+    QString explanation() const override;
     QString tooltipAt(const QPoint& pos) const override;
 
 protected:
@@ -114,6 +120,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("snr_vs_bits"); }
     QString title() const override { return tr("SNR vs bit width"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -126,6 +133,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("channel_error"); }
     QString title() const override { return tr("Per-channel error"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -139,6 +147,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("pareto"); }
     QString title() const override { return tr("Error vs true bits per weight (Pareto front)"); }
+    QString explanation() const override;
     QString tooltipAt(const QPoint& pos) const override;
 
 protected:

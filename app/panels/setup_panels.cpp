@@ -56,7 +56,7 @@ TensorPanel::TensorPanel(QWidget* parent) : QWidget(parent) {
     src->addWidget(generated_);
     src->addWidget(fromFile_);
     loadButton_ = new QPushButton(tr("Load file..."), this);
-    loadButton_->setToolTip(tr("Open a weights file (.npy) and analyse its tensor"));
+    loadButton_->setToolTip(tr("Open a weights file (.npy, .npz, .safetensors, .gguf, .onnx, TensorFlow.js) and analyse its tensors"));
     src->addWidget(loadButton_);
     v->addLayout(src);
     fileLabel_ = new QLabel(this);
@@ -199,7 +199,7 @@ AnalysisPanel::AnalysisPanel(QWidget* parent) : QWidget(parent) {
     logChannel_ = new QCheckBox(tr("Per-channel error on a log scale"), viewBox);
     vf->addRow(logChannel_);
     compareAll_ = new QCheckBox(tr("Compare all formats (Pareto and SNR charts)"), viewBox);
-    compareAll_->setToolTip(tr("Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks"));
+    compareAll_->setToolTip(tr("Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4, the GGUF blocks and HQQ"));
     compareAll_->setObjectName(QStringLiteral("compareAll"));
     vf->addRow(compareAll_);
     paretoMse_ = new QCheckBox(tr("Pareto chart: MSE (log) instead of SQNR"), viewBox);

@@ -261,11 +261,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks</source>
+        <source>Pareto chart: MSE (log) instead of SQNR</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Pareto chart: MSE (log) instead of SQNR</source>
+        <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4, the GGUF blocks and HQQ</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -746,6 +746,10 @@ time %5 s</source>
         <source>No per-channel error yet</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The mean squared error of each output channel (row). With one scale for the whole tensor, a few rows of large weights (LLM-like rows) set the range and every other row gets a coarse grid; a scale per channel or per group gives each row its own range, and the errors level out.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ChartView</name>
@@ -986,6 +990,10 @@ time %5 s</source>
         <source>Add a configuration to see its error</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Quantization error = dequantized - original, for every weight. Rounding to the nearest level keeps each error within half a step (scale / 2), so with evenly spaced levels the errors spread almost evenly over [-scale/2, scale/2], and each extra bit halves that width. Values clipped at the ends of the range add tails. Unevenly spaced levels (NF4, FP8, FP4) give small weights small errors and large weights large ones, so their errors pile up at 0; HQQ&apos;s solver moves the zero point to make most errors small at the cost of a few larger ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GptqColumnErrorChart</name>
@@ -1150,6 +1158,10 @@ time %5 s</source>
         <source>does not fit</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GpuFitPanel</name>
@@ -1206,6 +1218,10 @@ time %5 s</source>
     </message>
     <message>
         <source>Turn on the layer simulation to see error accumulate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A random input passes through a stack of random layers (Setup: layers, width, activation) once with FP32 weights and once with each configuration&apos;s quantized weights. The chart shows the relative difference of the outputs, ||h - h_q|| / ||h||, after each layer, on a log scale: each layer&apos;s error feeds the next, so the gap grows with depth.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1503,6 +1519,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>&amp;Speed: measure formats on this CPU and GPU...</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>What does this chart show? (click a chart)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>
@@ -1534,6 +1554,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>%1
 %2 bits per weight
 %3 bytes = %4 GB = %5 GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The bytes this tensor takes in FP32, FP16, INT8 and INT4, and in each configuration with its scales and zero points included: an fp16 scale per group of 128 weights adds 16 / 128 = 0.125 bits per weight, so INT4 with groups of 128 takes 4.125 bits per weight, not 4. MB = 10^6 bytes; the tooltip also gives MiB = 2^20 bytes.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1832,6 +1856,10 @@ SQNR %3 dB
 MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::RooflineChart</name>
@@ -1888,6 +1916,10 @@ MSE %4</source>
     </message>
     <message>
         <source>Original (FP32)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first weights of one row before (black) and after quantization. Each dequantized weight is the level nearest to the original (dashed lines: the levels of the block it lies in), and the vertical gap between the two markers is that weight&apos;s error. Hover a weight to show its block&apos;s levels on the weight distribution.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1993,6 +2025,10 @@ MSE %4</source>
     </message>
     <message>
         <source>Add a configuration to see its SNR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signal-to-noise ratio, 10 log10(signal power / error power), against bits per weight with scales and zero points included. Each extra bit halves the step, which divides the error power by 4 and adds about 6.02 dB (the dashed line). INT and HQQ configurations are swept over 2-8 bits; other formats have one bit width and are single points.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2375,10 +2411,6 @@ floor %8 ms: %9x the floor
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open a weights file (.npy) and analyse its tensor</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Normal</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2463,6 +2495,10 @@ floor %8 ms: %9x the floor
 Tensor: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Open a weights file (.npy, .npz, .safetensors, .gguf, .onnx, TensorFlow.js) and analyse its tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::WeightDistributionChart</name>
@@ -2503,6 +2539,10 @@ Tensor: %1</source>
             <numerusform>dashed: the %n level of %1 in the block of weight %2 of row %3</numerusform>
             <numerusform>dashed: the %n levels of %1 in the block of weight %2 of row %3</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -259,12 +259,12 @@
         <translation>比较所有格式（帕累托图和信噪比图）</translation>
     </message>
     <message>
-        <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4 and the GGUF blocks</source>
-        <translation>同时以常用设置将此张量量化为每一种格式：INT8/INT4、NF4、FP8、FP4、MXFP4、NVFP4 和 GGUF 块格式</translation>
-    </message>
-    <message>
         <source>Pareto chart: MSE (log) instead of SQNR</source>
         <translation>帕累托图：用 MSE（对数）代替 SQNR</translation>
+    </message>
+    <message>
+        <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4, the GGUF blocks and HQQ</source>
+        <translation>同时以各格式的常用设置量化此张量：INT8/INT4、NF4、FP8、FP4、MXFP4、NVFP4、GGUF 块格式和 HQQ</translation>
     </message>
 </context>
 <context>
@@ -760,6 +760,10 @@ time %5 s</source>
         <source>No per-channel error yet</source>
         <translation>尚无逐通道误差</translation>
     </message>
+    <message>
+        <source>The mean squared error of each output channel (row). With one scale for the whole tensor, a few rows of large weights (LLM-like rows) set the range and every other row gets a coarse grid; a scale per channel or per group gives each row its own range, and the errors level out.</source>
+        <translation>每个输出通道（行）的均方误差。整个张量只用一个缩放因子时，少数权重较大的行（类 LLM 行）决定了范围，其他各行只得到很粗的网格；按通道或按组的缩放因子让每行有自己的范围，误差随之变得均匀。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ChartView</name>
@@ -1000,6 +1004,10 @@ time %5 s</source>
         <source>Add a configuration to see its error</source>
         <translation>添加一个配置以查看其误差</translation>
     </message>
+    <message>
+        <source>Quantization error = dequantized - original, for every weight. Rounding to the nearest level keeps each error within half a step (scale / 2), so with evenly spaced levels the errors spread almost evenly over [-scale/2, scale/2], and each extra bit halves that width. Values clipped at the ends of the range add tails. Unevenly spaced levels (NF4, FP8, FP4) give small weights small errors and large weights large ones, so their errors pile up at 0; HQQ&apos;s solver moves the zero point to make most errors small at the cost of a few larger ones.</source>
+        <translation>量化误差 = 反量化值 - 原始值，对每个权重计算。舍入到最近的量化级使每个误差不超过半个步长（scale / 2），因此量化级均匀分布时，误差几乎均匀地分布在 [-scale/2, scale/2] 上，每多一位宽度减半。在范围两端被截断的值形成拖尾。量化级分布不均匀的格式（NF4、FP8、FP4）让小权重误差小、大权重误差大，所以误差集中在 0 附近；HQQ 的求解器移动零点，使大多数误差变小，代价是少数误差变大。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GptqColumnErrorChart</name>
@@ -1164,6 +1172,10 @@ time %5 s</source>
         <source>does not fit</source>
         <translation>装不下</translation>
     </message>
+    <message>
+        <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
+        <translation>所选规模的模型在各格式下所需的内存（权重，设置了 KV 缓存时再加上它），与每块所选 GPU 的可用内存（横线：显存减去预留空间）对比。柱子低于某条横线，即可放入该 GPU。GB = 10^9 字节，GiB = 2^30 字节：7B 模型在 FP16 下需要 14.0 GB = 13.04 GiB。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GpuFitPanel</name>
@@ -1221,6 +1233,10 @@ time %5 s</source>
     <message>
         <source>Turn on the layer simulation to see error accumulate</source>
         <translation>打开多层模拟以查看误差累积</translation>
+    </message>
+    <message>
+        <source>A random input passes through a stack of random layers (Setup: layers, width, activation) once with FP32 weights and once with each configuration&apos;s quantized weights. The chart shows the relative difference of the outputs, ||h - h_q|| / ||h||, after each layer, on a log scale: each layer&apos;s error feeds the next, so the gap grows with depth.</source>
+        <translation>一个随机输入依次通过一叠随机层（设置：层数、宽度、激活函数），一次使用 FP32 权重，一次使用各配置的量化权重。图中显示每层之后两者输出的相对差异 ||h - h_q|| / ||h||（对数刻度）：每层的误差传入下一层，所以差距随深度增大。</translation>
     </message>
 </context>
 <context>
@@ -1517,6 +1533,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>&amp;Speed: measure formats on this CPU and GPU...</source>
         <translation>速度(&amp;S)：在此 CPU 和 GPU 上测量各格式...</translation>
     </message>
+    <message>
+        <source>What does this chart show? (click a chart)</source>
+        <translation>这个图表显示什么？（点击一个图表）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>
@@ -1551,6 +1571,10 @@ min %1, max %2, mean %3, std %4</source>
         <translation>%1
 每个权重 %2 位
 %3 字节 = %4 GB = %5 GiB</translation>
+    </message>
+    <message>
+        <source>The bytes this tensor takes in FP32, FP16, INT8 and INT4, and in each configuration with its scales and zero points included: an fp16 scale per group of 128 weights adds 16 / 128 = 0.125 bits per weight, so INT4 with groups of 128 takes 4.125 bits per weight, not 4. MB = 10^6 bytes; the tooltip also gives MiB = 2^20 bytes.</source>
+        <translation>此张量在 FP32、FP16、INT8 和 INT4 下占用的字节数，以及每个配置包含缩放因子和零点在内的大小：每 128 个权重一个 fp16 缩放因子，每个权重多 16 / 128 = 0.125 位，所以按 128 分组的 INT4 每个权重占 4.125 位，而不是 4 位。MB = 10^6 字节；提示中也给出 MiB = 2^20 字节。</translation>
     </message>
 </context>
 <context>
@@ -1852,6 +1876,10 @@ MSE %4</source>
 SQNR %3 dB
 MSE %4</translation>
     </message>
+    <message>
+        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it.</source>
+        <translation>每个配置（开启“比较所有格式”时，还有各格式的常用设置）按其真实的每权重位数与误差画出。虚线前沿连接那些没有任何其他点能以更少的位数和更小的误差同时胜过的点；不在前沿上的点会被前沿上的某个点胜过。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::RooflineChart</name>
@@ -1909,6 +1937,10 @@ MSE %4</translation>
     <message>
         <source>Original (FP32)</source>
         <translation>原始值 (FP32)</translation>
+    </message>
+    <message>
+        <source>The first weights of one row before (black) and after quantization. Each dequantized weight is the level nearest to the original (dashed lines: the levels of the block it lies in), and the vertical gap between the two markers is that weight&apos;s error. Hover a weight to show its block&apos;s levels on the weight distribution.</source>
+        <translation>某一行的前几个权重在量化前（黑色）和量化后的值。每个反量化权重是离原始值最近的量化级（虚线：该权重所在块的量化级），两个标记之间的竖直距离就是该权重的误差。将鼠标悬停在某个权重上，可在权重分布图中显示其所在块的量化级。</translation>
     </message>
 </context>
 <context>
@@ -2014,6 +2046,10 @@ MSE %4</translation>
     <message>
         <source>Add a configuration to see its SNR</source>
         <translation>添加一个配置以查看其信噪比</translation>
+    </message>
+    <message>
+        <source>Signal-to-noise ratio, 10 log10(signal power / error power), against bits per weight with scales and zero points included. Each extra bit halves the step, which divides the error power by 4 and adds about 6.02 dB (the dashed line). INT and HQQ configurations are swept over 2-8 bits; other formats have one bit width and are single points.</source>
+        <translation>信噪比 10 log10(信号功率 / 误差功率) 与每权重位数（含缩放因子和零点）的关系。每多一位，步长减半，误差功率除以 4，信噪比约增加 6.02 dB（虚线）。INT 和 HQQ 配置在 2-8 位上扫描；其他格式只有一种位宽，显示为单个点。</translation>
     </message>
 </context>
 <context>
@@ -2398,10 +2434,6 @@ floor %8 ms: %9x the floor
         <translation>加载文件...</translation>
     </message>
     <message>
-        <source>Open a weights file (.npy) and analyse its tensor</source>
-        <translation>打开权重文件 (.npy) 并分析其中的张量</translation>
-    </message>
-    <message>
         <source>Normal</source>
         <translation>正态分布</translation>
     </message>
@@ -2487,6 +2519,10 @@ Tensor: %1</source>
         <translation>
 张量：%1</translation>
     </message>
+    <message>
+        <source>Open a weights file (.npy, .npz, .safetensors, .gguf, .onnx, TensorFlow.js) and analyse its tensors</source>
+        <translation>打开权重文件（.npy、.npz、.safetensors、.gguf、.onnx、TensorFlow.js）并分析其中的张量</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::WeightDistributionChart</name>
@@ -2525,6 +2561,10 @@ Tensor: %1</source>
         <translation>
             <numerusform>虚线：%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;.</source>
+        <translation>灰色直方图是原始权重；每个配置的轮廓线是其反量化后的权重，使用相同的分箱（概率密度）。量化把每个权重映射到至多 2^bits 个量化级之一，因此平滑的形状变成量化级处的尖峰：位数越少，尖峰越少越高。虚线是所选配置的量化级；若按组或按块缩放，则是在“前几个权重”中鼠标悬停的权重所在块的量化级。</translation>
     </message>
 </context>
 </TS>

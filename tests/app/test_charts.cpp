@@ -210,6 +210,27 @@ private slots:
         QCOMPARE(ids, kAllCharts);
     }
 
+    // Every chart explains itself to a learner: hovering its title shows explanation() (wrapped, as rich
+    // text), hovering the plot shows the point tooltips instead, and What's This (Shift+F1) gives the same text.
+    void explainsItself_data() {
+        QTest::addColumn<QString>("id");
+        for (const QString& id : kAllCharts) QTest::newRow(qPrintable(id)) << id;
+    }
+    void explainsItself() {
+        QFETCH(QString, id);
+        auto chart = makeChart(id);
+        chart->resize(800, 500);
+        chart->setInputs(handInputs());
+        chart->replot();
+        const QString e = chart->explanation();
+        QVERIFY2(e.size() > 120, qPrintable(e));  // a few sentences, not a label
+        QCOMPARE(chart->whatsThis(), e);
+        const QPoint title(chart->width() / 2, 12);
+        QCOMPARE(chart->hoverText(title), QStringLiteral("<p>%1</p>").arg(e.toHtmlEscaped()));
+        const QPoint plot = chart->axisRect()->rect().center();
+        QVERIFY(!chart->hoverText(plot).contains(e.toHtmlEscaped()));
+    }
+
     // Title, axis titles (with a unit or a "log"/"dB" marker where the quantity has one), zoom/pan.
     void frame_data() {
         QTest::addColumn<QString>("id");

@@ -14,6 +14,7 @@
 #include <QStandardPaths>
 #include <QTranslator>
 
+#include <algorithm>
 #include <cmath>
 
 #include "charts/charts.h"
@@ -509,6 +510,18 @@ private slots:
         QVERIFY(c->toPixmap(200, 120).toImage().pixelColor(3, 3).lightness() > 200);
     }
 
+    // Help > "What does this chart show?" (Shift+F1) enters What's This mode, where a click on a chart shows
+    // its explanation; the charts carry that text from their first drawing.
+    void whatsThisExplainsCharts() {
+        auto* action = w_->findChild<QAction*>(QStringLiteral("whatsThisAction"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F1));
+        ChartView* weights = w_->chart("weight_distribution");
+        QVERIFY(weights);
+        QVERIFY(!weights->whatsThis().isEmpty());
+        QCOMPARE(weights->whatsThis(), weights->explanation());
+    }
+
     // Every visible string of the window goes through tr(): with the zh_CN translation installed, a new
     // window's title, menus and chart titles are Chinese.
     void chineseTranslation() {
@@ -519,11 +532,17 @@ private slots:
             MainWindow cn;
             QVERIFY2(cn.windowTitle() != QLatin1String("QuantLens - see what quantization does to weights"), qPrintable(cn.windowTitle()));
             QVERIFY2(cn.windowTitle().contains(QChar(0x91CF)), qPrintable(cn.windowTitle()));  // 量 (quantization)
+            auto hasCjk = [](const QString& t) {
+                return std::any_of(t.begin(), t.end(), [](QChar c) { return c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF; });
+            };
+            int explained = 0;
             for (ChartView* ch : cn.charts()) {
-                bool cjk = false;
-                for (QChar ch2 : ch->title()) cjk |= ch2.unicode() >= 0x4E00 && ch2.unicode() <= 0x9FFF;
-                QVERIFY2(cjk, qPrintable(ch->title()));
+                QVERIFY2(hasCjk(ch->title()), qPrintable(ch->title()));
+                if (ch->explanation().isEmpty()) continue;
+                QVERIFY2(hasCjk(ch->explanation()), qPrintable(ch->explanation()));
+                ++explained;
             }
+            QVERIFY(explained >= 9);  // the window's nine charts
             QVERIFY(cn.runner());
             cn.runner()->cancel();
         }
