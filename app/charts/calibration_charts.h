@@ -42,6 +42,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_output_error"); }
     QString title() const override;
+    QString explanation() const override;
     QString tooltipAt(const QPoint& pos) const override;
     static QString methodLabel(const std::string& method, int bits);   // "GPTQ\nINT4", "SmoothQuant\nW8A8 per token"
 
@@ -57,6 +58,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_gptq_columns"); }
     QString title() const override { return tr("GPTQ: error per column as quantization proceeds"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -69,6 +71,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_gptq_hessian"); }
     QString title() const override { return tr("GPTQ: Hessian diagonal (which inputs matter)"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -83,6 +86,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_gptq_weight_error"); }
     QString title() const override { return tr("GPTQ vs RTN: weight error per column"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -96,6 +100,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_awq_loss"); }
     QString title() const override { return tr("AWQ: output loss vs scaling ratio"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -108,6 +113,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_awq_scales"); }
     QString title() const override;
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -120,6 +126,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_smoothquant_channels"); }
     QString title() const override;
+    QString explanation() const override;
 
 protected:
     void rebuild() override;
@@ -132,6 +139,7 @@ public:
     using CalibrationChart::CalibrationChart;
     QString chartId() const override { return QStringLiteral("calibration_smoothquant_histogram"); }
     QString title() const override { return tr("SmoothQuant: activation values before and after"); }
+    QString explanation() const override;
 
 protected:
     void rebuild() override;

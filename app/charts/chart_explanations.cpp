@@ -1,7 +1,9 @@
-// What each chart of the window shows, in a few sentences for a learner: the chart title's tooltip
-// and its What's This text (Shift+F1). Kept together so that they read as one voice and translate
-// as one piece.
+// What each chart shows, in a few sentences for a learner: the chart title's tooltip and its What's
+// This text (Shift+F1). Kept together so that they read as one voice and translate as one piece.
+#include "charts/calibration_charts.h"
 #include "charts/charts.h"
+#include "charts/speed_charts.h"
+#include "charts/survey_charts.h"
 
 namespace ql::ui {
 
@@ -66,6 +68,90 @@ QString ParetoChart::explanation() const {
     return tr("Each configuration (and with \"Compare all formats\", each format at its common settings) at its true bits "
               "per weight against its error. The dashed front joins the points that no other point beats with both "
               "fewer bits and less error; a point off the front is beaten by one on it.");
+}
+
+// ---- calibration (one layer with its calibration inputs X) ----
+
+QString CalibMethodErrorChart::explanation() const {
+    return tr("The error each method leaves in the layer's output on the calibration inputs X: "
+              "||X W^T - X Wq^T||^2 / ||X W^T||^2, lower is better. RTN rounds every weight on its own; GPTQ and AWQ "
+              "use the inputs to decide how to round or scale, so at the same bits they usually leave less output "
+              "error. The W8A8 bars quantize the activations too, with and without SmoothQuant.");
+}
+
+QString GptqColumnErrorChart::explanation() const {
+    return tr("GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with "
+              "act-order, the inputs with the largest H_jj first). After each column it spreads that column's rounding "
+              "error over the columns not yet quantized, through the inverse Hessian, so the later columns make up "
+              "for it. Bars: each column's share of GPTQ's loss; line: the running total.");
+}
+
+QString GptqHessianChart::explanation() const {
+    return tr("The diagonal of the Hessian H = 2/n X^T X of the layer's squared output error, one value per input "
+              "channel: H_jj = 2/n sum_t x_tj^2, twice the mean square of that input. An error in a weight of channel j "
+              "costs in proportion to H_jj, so channels with large inputs matter most; GPTQ's act-order quantizes "
+              "them first, while there are the most columns left to absorb their error.");
+}
+
+QString GptqWeightErrorChart::explanation() const {
+    return tr("The squared weight error of each column, summed over the rows, for GPTQ and for plain rounding (RTN), "
+              "in GPTQ's order. GPTQ's weight error is not smaller, often larger: it changes later weights on purpose "
+              "to cancel earlier rounding errors in the layer's output, and the output error (the method chart) is "
+              "what it lowers.");
+}
+
+QString AwqLossChart::explanation() const {
+    return tr("AWQ gives every input channel a scale s = (mean |x|)^ratio: the weights are multiplied by s before "
+              "quantizing and the inputs divided by s, so channels with large activations get finer weight steps. The "
+              "curve is the layer's output error for each ratio from 0 (plain rounding) to 0.95; AWQ keeps the lowest "
+              "(marked).");
+}
+
+QString AwqScalesChart::explanation() const {
+    return tr("The scale s_j of each input channel at the chosen ratio, next to the channel's mean |x_j|. The weights of "
+              "channel j are multiplied by s_j before quantization and its inputs divided by s_j: the exact product "
+              "stays the same, but channels with large inputs get a smaller rounding error relative to their size.");
+}
+
+QString SmoothQuantMaxChart::explanation() const {
+    return tr("SmoothQuant divides each input channel of the activations by s_j = max|X_j|^alpha / max|W_j|^(1-alpha) "
+              "and multiplies that channel of the weights by s_j, which leaves X W^T unchanged. Before, a few activation "
+              "channels have outliers far above the rest, which makes INT8 activations coarse for every other channel; "
+              "after, the largest activations and weights meet in between, and both quantize well to INT8 (W8A8).");
+}
+
+QString SmoothQuantHistogramChart::explanation() const {
+    return tr("The distribution of the activation values before and after smoothing (log density). Smoothing divides "
+              "the outlier channels by their scale, so the range shrinks and an INT8 step, range / 255, becomes finer "
+              "for the bulk of the values.");
+}
+
+// ---- speed and the model survey ----
+
+QString SpeedTimeChart::explanation() const {
+    return tr("The measured time of one matrix product per format and batch, next to the time of just reading the same "
+              "weights from memory (the floor). At batch 1 (decoding) a product reads every weight once and does little "
+              "arithmetic per byte, so it runs near the floor: fewer bits per weight, less to read, faster. At large "
+              "batches the arithmetic dominates.");
+}
+
+QString DecodeTokensChart::explanation() const {
+    return tr("Tokens per second a model decodes at batch 1, estimated as memory bandwidth / bytes read per token (every "
+              "weight once, plus the KV cache when set), for each GPU of the catalog and this CPU's measured read "
+              "speed. Halving the bits per weight roughly doubles the tokens per second. Dashed: the figures the seed "
+              "notebook claims for a 7B model.");
+}
+
+QString RooflineChart::explanation() const {
+    return tr("Each measurement as arithmetic intensity (operations per byte of memory read) against the throughput it "
+              "reached, under the roofs min(bandwidth x intensity, compute peak). Points on the sloped part are limited "
+              "by memory, as decoding at batch 1 is; points under the flat part by arithmetic.");
+}
+
+QString ModelSqnrChart::explanation() const {
+    return tr("The SQNR of every weight tensor of the model, in file order, for each configuration: 10 log10(variance "
+              "of the weights / mean squared error). Dips show the tensors that suffer most, often those with outlier "
+              "channels, which are the candidates for more bits or a finer granularity.");
 }
 
 } // namespace ql::ui

@@ -101,7 +101,6 @@ void ChartView::applyFrameStyle() {
 }
 
 void ChartView::resetPlot() {
-    if (whatsThis().isEmpty()) setWhatsThis(explanation());  // here: the constructor cannot ask the subclass
     clearPlottables();
     clearItems();
     xAxis->setScaleType(QCPAxis::stLinear);
@@ -327,6 +326,13 @@ void ChartView::mouseMoveEvent(QMouseEvent* event) {
     const QString tip = hoverText(event->pos());
     if (tip.isEmpty()) QToolTip::hideText();
     else QToolTip::showText(event->globalPosition().toPoint(), tip, this);
+}
+
+bool ChartView::event(QEvent* event) {
+    // set when first asked: the constructor cannot ask the subclass, and a chart may never be drawn
+    if ((event->type() == QEvent::QueryWhatsThis || event->type() == QEvent::WhatsThis) && whatsThis().isEmpty())
+        setWhatsThis(explanation());
+    return QCustomPlot::event(event);
 }
 
 void ChartView::leaveEvent(QEvent* event) {

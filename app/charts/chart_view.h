@@ -96,6 +96,7 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    bool event(QEvent* event) override;  // What's This asks: the text is explanation()
 
     QCPTextElement* titleElement_ = nullptr;
 

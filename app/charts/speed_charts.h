@@ -35,6 +35,7 @@ public:
     using SpeedChartBase::SpeedChartBase;
     QString chartId() const override { return QStringLiteral("speed_time"); }
     QString title() const override;
+    QString explanation() const override;
     QString tooltipAt(const QPoint& pos) const override;
 
 protected:
@@ -49,6 +50,7 @@ public:
     using SpeedChartBase::SpeedChartBase;
     QString chartId() const override { return QStringLiteral("decode_tokens"); }
     QString title() const override;
+    QString explanation() const override;
     QString tooltipAt(const QPoint& pos) const override;
 
 protected:
@@ -64,6 +66,7 @@ public:
     using SpeedChartBase::SpeedChartBase;
     QString chartId() const override { return QStringLiteral("roofline"); }
     QString title() const override;
+    QString explanation() const override;
 
 protected:
     void rebuild() override;

@@ -17,6 +17,7 @@ public:
     using ChartView::ChartView;
     QString chartId() const override { return QStringLiteral("model_sqnr"); }
     QString title() const override { return tr("SQNR of every weight tensor along the model"); }
+    QString explanation() const override;
     // colors: one per configuration of the survey.
     void setSurvey(std::shared_ptr<const ModelSurvey> survey, std::vector<QColor> colors);
     const std::shared_ptr<const ModelSurvey>& survey() const { return survey_; }

@@ -307,6 +307,10 @@
         <source>AWQ: output loss vs scaling ratio</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>AWQ gives every input channel a scale s = (mean |x|)^ratio: the weights are multiplied by s before quantizing and the inputs divided by s, so channels with large activations get finer weight steps. The curve is the layer&apos;s output error for each ratio from 0 (plain rounding) to 0.95; AWQ keeps the lowest (marked).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::AwqScalesChart</name>
@@ -348,6 +352,10 @@
     </message>
     <message>
         <source>Outlier input channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The scale s_j of each input channel at the chosen ratio, next to the channel&apos;s mean |x_j|. The weights of channel j are multiplied by s_j before quantization and its inputs divided by s_j: the exact product stays the same, but channels with large inputs get a smaller rounding error relative to their size.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -435,6 +443,10 @@ relative output error %2
 output MSE %3
 weight MSE %4
 time %5 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The error each method leaves in the layer&apos;s output on the calibration inputs X: ||X W^T - X Wq^T||^2 / ||X W^T||^2, lower is better. RTN rounds every weight on its own; GPTQ and AWQ use the inputs to decide how to round or scale, so at the same bits they usually leave less output error. The W8A8 bars quantize the activations too, with and without SmoothQuant.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -971,6 +983,10 @@ time %5 s</source>
 %1: %2 tokens/s (%3 GB per token)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Tokens per second a model decodes at batch 1, estimated as memory bandwidth / bytes read per token (every weight once, plus the KV cache when set), for each GPU of the catalog and this CPU&apos;s measured read speed. Halving the bits per weight roughly doubles the tokens per second. Dashed: the figures the seed notebook claims for a 7B model.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ErrorDistributionChart</name>
@@ -1037,6 +1053,10 @@ time %5 s</source>
         <source>GPTQ: error per column as quantization proceeds</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. Bars: each column&apos;s share of GPTQ&apos;s loss; line: the running total.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GptqHessianChart</name>
@@ -1066,6 +1086,10 @@ time %5 s</source>
     </message>
     <message>
         <source>GPTQ: Hessian diagonal (which inputs matter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The diagonal of the Hessian H = 2/n X^T X of the layer&apos;s squared output error, one value per input channel: H_jj = 2/n sum_t x_tj^2, twice the mean square of that input. An error in a weight of channel j costs in proportion to H_jj, so channels with large inputs matter most; GPTQ&apos;s act-order quantizes them first, while there are the most columns left to absorb their error.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1105,6 +1129,10 @@ time %5 s</source>
     </message>
     <message>
         <source>GPTQ, total %1 (yet the lower output error)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The squared weight error of each column, summed over the rows, for GPTQ and for plain rounding (RTN), in GPTQ&apos;s order. GPTQ&apos;s weight error is not smaller, often larger: it changes later weights on purpose to cancel earlier rounding errors in the layer&apos;s output, and the output error (the method chart) is what it lowers.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1818,6 +1846,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>SQNR of every weight tensor along the model</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The SQNR of every weight tensor of the model, in file order, for each configuration: 10 log10(variance of the weights / mean squared error). Dips show the tensors that suffer most, often those with outlier channels, which are the candidates for more bits or a finer granularity.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ParetoChart</name>
@@ -1891,6 +1923,10 @@ MSE %4</source>
         <source>GPU roof: %1 GB/s read, best product %2 GFLOP/s</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Each measurement as arithmetic intensity (operations per byte of memory read) against the throughput it reached, under the roofs min(bandwidth x intensity, compute peak). Points on the sloped part are limited by memory, as decoding at batch 1 is; points under the flat part by arithmetic.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SampleChart</name>
@@ -1953,6 +1989,10 @@ MSE %4</source>
         <source>SmoothQuant: activation values before and after</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The distribution of the activation values before and after smoothing (log density). Smoothing divides the outlier channels by their scale, so the range shrinks and an INT8 step, range / 255, becomes finer for the bulk of the values.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SmoothQuantMaxChart</name>
@@ -1998,6 +2038,10 @@ MSE %4</source>
     </message>
     <message>
         <source>Outlier input channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SmoothQuant divides each input channel of the activations by s_j = max|X_j|^alpha / max|W_j|^(1-alpha) and multiplies that channel of the weights by s_j, which leaves X W^T unchanged. Before, a few activation channels have outliers far above the rest, which makes INT8 activations coarse for every other channel; after, the largest activations and weights meet in between, and both quantize well to INT8 (W8A8).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2077,6 +2121,10 @@ floor %8 ms: %9x the floor
     </message>
     <message>
         <source>Format and batch (decode = batch 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The measured time of one matrix product per format and batch, next to the time of just reading the same weights from memory (the floor). At batch 1 (decoding) a product reads every weight once and does little arithmetic per byte, so it runs near the floor: fewer bits per weight, less to read, faster. At large batches the arithmetic dominates.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

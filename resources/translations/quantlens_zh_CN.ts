@@ -305,6 +305,10 @@
         <source>AWQ: output loss vs scaling ratio</source>
         <translation>AWQ：输出损失与缩放比例</translation>
     </message>
+    <message>
+        <source>AWQ gives every input channel a scale s = (mean |x|)^ratio: the weights are multiplied by s before quantizing and the inputs divided by s, so channels with large activations get finer weight steps. The curve is the layer&apos;s output error for each ratio from 0 (plain rounding) to 0.95; AWQ keeps the lowest (marked).</source>
+        <translation>AWQ 给每个输入通道一个缩放因子 s = (mean |x|)^ratio：量化前权重乘以 s，输入除以 s，于是激活值大的通道得到更细的权重步长。曲线是比例从 0（普通舍入）到 0.95 时该层的输出误差；AWQ 取最低处（已标出）。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::AwqScalesChart</name>
@@ -347,6 +351,10 @@
     <message>
         <source>Outlier input channels</source>
         <translation>离群输入通道</translation>
+    </message>
+    <message>
+        <source>The scale s_j of each input channel at the chosen ratio, next to the channel&apos;s mean |x_j|. The weights of channel j are multiplied by s_j before quantization and its inputs divided by s_j: the exact product stays the same, but channels with large inputs get a smaller rounding error relative to their size.</source>
+        <translation>所选比例下每个输入通道的缩放因子 s_j，旁边是该通道的 mean |x_j|。通道 j 的权重在量化前乘以 s_j，其输入除以 s_j：精确乘积不变，但输入大的通道相对于自身大小的舍入误差更小。</translation>
     </message>
 </context>
 <context>
@@ -450,6 +458,10 @@ time %5 s</source>
 输出 MSE %3
 权重 MSE %4
 用时 %5 秒</translation>
+    </message>
+    <message>
+        <source>The error each method leaves in the layer&apos;s output on the calibration inputs X: ||X W^T - X Wq^T||^2 / ||X W^T||^2, lower is better. RTN rounds every weight on its own; GPTQ and AWQ use the inputs to decide how to round or scale, so at the same bits they usually leave less output error. The W8A8 bars quantize the activations too, with and without SmoothQuant.</source>
+        <translation>各方法在校准输入 X 上给该层输出留下的误差：||X W^T - X Wq^T||^2 / ||X W^T||^2，越低越好。RTN 对每个权重单独舍入；GPTQ 和 AWQ 利用输入来决定如何舍入或缩放，因此在相同位数下通常留下更小的输出误差。W8A8 柱同时量化激活值，分别有无 SmoothQuant。</translation>
     </message>
 </context>
 <context>
@@ -985,6 +997,10 @@ time %5 s</source>
         <translation>
 %1：每秒 %2 个 token（每个 token %3 GB）</translation>
     </message>
+    <message>
+        <source>Tokens per second a model decodes at batch 1, estimated as memory bandwidth / bytes read per token (every weight once, plus the KV cache when set), for each GPU of the catalog and this CPU&apos;s measured read speed. Halving the bits per weight roughly doubles the tokens per second. Dashed: the figures the seed notebook claims for a 7B model.</source>
+        <translation>模型在批大小 1 时每秒解码的词元数，按 内存带宽 / 每个词元读取的字节数（每个权重读一次，设置了 KV 缓存时再加上它）估算，覆盖目录中的每块 GPU 和本机 CPU 实测的读取速度。每权重位数减半，每秒词元数大约翻倍。虚线：种子笔记本对 7B 模型声称的数值。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ErrorDistributionChart</name>
@@ -1051,6 +1067,10 @@ time %5 s</source>
         <source>GPTQ: error per column as quantization proceeds</source>
         <translation>GPTQ：量化过程中每列的误差</translation>
     </message>
+    <message>
+        <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. Bars: each column&apos;s share of GPTQ&apos;s loss; line: the running total.</source>
+        <translation>GPTQ 按所示顺序一次量化权重矩阵的一列（一个输入通道）（启用 act-order 时，H_jj 最大的输入先量化）。每量化一列，它就通过逆 Hessian 把该列的舍入误差分摊到尚未量化的列上，由后面的列来弥补。柱：每列在 GPTQ 损失中所占的份额；线：累计总和。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GptqHessianChart</name>
@@ -1081,6 +1101,10 @@ time %5 s</source>
     <message>
         <source>GPTQ: Hessian diagonal (which inputs matter)</source>
         <translation>GPTQ：Hessian 对角线（哪些输入重要）</translation>
+    </message>
+    <message>
+        <source>The diagonal of the Hessian H = 2/n X^T X of the layer&apos;s squared output error, one value per input channel: H_jj = 2/n sum_t x_tj^2, twice the mean square of that input. An error in a weight of channel j costs in proportion to H_jj, so channels with large inputs matter most; GPTQ&apos;s act-order quantizes them first, while there are the most columns left to absorb their error.</source>
+        <translation>该层输出平方误差的 Hessian 矩阵 H = 2/n X^T X 的对角线，每个输入通道一个值：H_jj = 2/n sum_t x_tj^2，即该输入均方值的两倍。通道 j 中一个权重的误差，其代价与 H_jj 成正比，所以输入大的通道最重要；GPTQ 的 act-order 先量化它们，此时剩下最多的列来吸收其误差。</translation>
     </message>
 </context>
 <context>
@@ -1120,6 +1144,10 @@ time %5 s</source>
     <message>
         <source>GPTQ vs RTN: weight error per column</source>
         <translation>GPTQ 与 RTN：每列的权重误差</translation>
+    </message>
+    <message>
+        <source>The squared weight error of each column, summed over the rows, for GPTQ and for plain rounding (RTN), in GPTQ&apos;s order. GPTQ&apos;s weight error is not smaller, often larger: it changes later weights on purpose to cancel earlier rounding errors in the layer&apos;s output, and the output error (the method chart) is what it lowers.</source>
+        <translation>GPTQ 与普通舍入（RTN）在每列上的权重平方误差（按行求和），按 GPTQ 的顺序排列。GPTQ 的权重误差并不更小，往往更大：它有意改变后面的权重，以抵消前面的舍入误差在该层输出中的影响，它降低的是输出误差（见方法对比图）。</translation>
     </message>
 </context>
 <context>
@@ -1835,6 +1863,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>SQNR of every weight tensor along the model</source>
         <translation>模型中每个权重张量的 SQNR</translation>
     </message>
+    <message>
+        <source>The SQNR of every weight tensor of the model, in file order, for each configuration: 10 log10(variance of the weights / mean squared error). Dips show the tensors that suffer most, often those with outlier channels, which are the candidates for more bits or a finer granularity.</source>
+        <translation>模型中每个权重张量（按文件顺序）在各配置下的 SQNR：10 log10(权重方差 / 均方误差)。低谷表明受影响最大的张量，常常是有离群通道的张量，它们适合使用更多位数或更细的粒度。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ParetoChart</name>
@@ -1911,6 +1943,10 @@ MSE %4</translation>
         <source>GPU roof: %1 GB/s read, best product %2 GFLOP/s</source>
         <translation>GPU 屋顶：读取 %1 GB/s，最快乘积 %2 GFLOP/s</translation>
     </message>
+    <message>
+        <source>Each measurement as arithmetic intensity (operations per byte of memory read) against the throughput it reached, under the roofs min(bandwidth x intensity, compute peak). Points on the sloped part are limited by memory, as decoding at batch 1 is; points under the flat part by arithmetic.</source>
+        <translation>每次测量按算术强度（每读取一字节内存的运算次数）与所达到的吞吐量画出，上方是屋顶线 min(带宽 x 强度, 计算峰值)。位于斜坡部分下方的点受内存限制，批大小 1 的解码就是如此；位于平坦部分下方的点受算力限制。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SampleChart</name>
@@ -1973,6 +2009,10 @@ MSE %4</translation>
         <source>SmoothQuant: activation values before and after</source>
         <translation>SmoothQuant：平滑前后的激活值</translation>
     </message>
+    <message>
+        <source>The distribution of the activation values before and after smoothing (log density). Smoothing divides the outlier channels by their scale, so the range shrinks and an INT8 step, range / 255, becomes finer for the bulk of the values.</source>
+        <translation>平滑前后激活值的分布（对数密度）。平滑把离群通道除以其缩放因子，范围随之缩小，INT8 的步长 range / 255 对大部分值而言变得更细。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SmoothQuantMaxChart</name>
@@ -2019,6 +2059,10 @@ MSE %4</translation>
     <message>
         <source>Outlier input channels</source>
         <translation>离群输入通道</translation>
+    </message>
+    <message>
+        <source>SmoothQuant divides each input channel of the activations by s_j = max|X_j|^alpha / max|W_j|^(1-alpha) and multiplies that channel of the weights by s_j, which leaves X W^T unchanged. Before, a few activation channels have outliers far above the rest, which makes INT8 activations coarse for every other channel; after, the largest activations and weights meet in between, and both quantize well to INT8 (W8A8).</source>
+        <translation>SmoothQuant 把激活值的每个输入通道除以 s_j = max|X_j|^alpha / max|W_j|^(1-alpha)，并把权重的对应通道乘以 s_j，X W^T 保持不变。平滑前，少数激活通道的离群值远高于其余通道，使其他所有通道的 INT8 激活值都很粗糙；平滑后，最大的激活值与权重在中间相遇，两者都能很好地量化为 INT8（W8A8）。</translation>
     </message>
 </context>
 <context>
@@ -2103,6 +2147,10 @@ floor %8 ms: %9x the floor
     <message>
         <source>Format and batch (decode = batch 1)</source>
         <translation>格式与批大小（解码 = 批大小 1）</translation>
+    </message>
+    <message>
+        <source>The measured time of one matrix product per format and batch, next to the time of just reading the same weights from memory (the floor). At batch 1 (decoding) a product reads every weight once and does little arithmetic per byte, so it runs near the floor: fewer bits per weight, less to read, faster. At large batches the arithmetic dominates.</source>
+        <translation>每种格式和批大小下一次矩阵乘积的实测时间，旁边是仅从内存读取同样权重所需的时间（下限）。批大小为 1（解码）时，一次乘积把每个权重读一次，每字节的运算很少，所以接近下限运行：每权重位数越少，要读的越少，越快。批大小很大时，算术运算占主导。</translation>
     </message>
 </context>
 <context>

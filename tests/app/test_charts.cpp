@@ -7,7 +7,10 @@
 #include <cmath>
 #include <memory>
 
+#include "charts/calibration_charts.h"
 #include "charts/charts.h"
+#include "charts/speed_charts.h"
+#include "charts/survey_charts.h"
 #include "theme.h"
 
 using namespace ql;
@@ -224,11 +227,38 @@ private slots:
         chart->replot();
         const QString e = chart->explanation();
         QVERIFY2(e.size() > 120, qPrintable(e));  // a few sentences, not a label
+        QEvent ask(QEvent::QueryWhatsThis);  // What's This mode asks each widget under the cursor
+        QCoreApplication::sendEvent(chart.get(), &ask);
+        QVERIFY(ask.isAccepted());
         QCOMPARE(chart->whatsThis(), e);
         const QPoint title(chart->width() / 2, 12);
         QCOMPARE(chart->hoverText(title), QStringLiteral("<p>%1</p>").arg(e.toHtmlEscaped()));
         const QPoint plot = chart->axisRect()->rect().center();
         QVERIFY(!chart->hoverText(plot).contains(e.toHtmlEscaped()));
+    }
+
+    // The calibration, speed and survey charts explain themselves too, before anything is drawn, and
+    // distinctly: no two charts share a text.
+    void otherChartsExplainThemselves() {
+        std::vector<std::unique_ptr<ChartView>> charts;
+        for (ChartView* c : createCalibrationCharts(nullptr)) charts.emplace_back(c);
+        charts.emplace_back(new SpeedTimeChart(nullptr));
+        charts.emplace_back(new DecodeTokensChart(nullptr));
+        charts.emplace_back(new RooflineChart(nullptr));
+        charts.emplace_back(new ModelSqnrChart(nullptr));
+        QCOMPARE(int(charts.size()), 12);
+        QSet<QString> texts;
+        for (auto& c : charts) {
+            QEvent ask(QEvent::QueryWhatsThis);
+            QCoreApplication::sendEvent(c.get(), &ask);
+            QVERIFY(ask.isAccepted());
+            const QString e = c->explanation();
+            QVERIFY2(e.size() > 120, qPrintable(c->chartId()));
+            QCOMPARE(c->whatsThis(), e);
+            texts.insert(e);
+        }
+        for (const QString& id : kAllCharts) texts.insert(makeChart(id)->explanation());
+        QCOMPARE(int(texts.size()), 12 + int(kAllCharts.size()));
     }
 
     // Title, axis titles (with a unit or a "log"/"dB" marker where the quantity has one), zoom/pan.

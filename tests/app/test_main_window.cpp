@@ -17,7 +17,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "charts/calibration_charts.h"
 #include "charts/charts.h"
+#include "charts/speed_charts.h"
+#include "charts/survey_charts.h"
 #include "core/analysis.h"
 #include "core/generators.h"
 #include "core/npy.h"
@@ -511,13 +514,16 @@ private slots:
     }
 
     // Help > "What does this chart show?" (Shift+F1) enters What's This mode, where a click on a chart shows
-    // its explanation; the charts carry that text from their first drawing.
+    // its explanation.
     void whatsThisExplainsCharts() {
         auto* action = w_->findChild<QAction*>(QStringLiteral("whatsThisAction"));
         QVERIFY(action);
         QCOMPARE(action->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F1));
         ChartView* weights = w_->chart("weight_distribution");
         QVERIFY(weights);
+        QEvent ask(QEvent::QueryWhatsThis);
+        QCoreApplication::sendEvent(weights, &ask);
+        QVERIFY(ask.isAccepted());
         QVERIFY(!weights->whatsThis().isEmpty());
         QCOMPARE(weights->whatsThis(), weights->explanation());
     }
@@ -543,6 +549,14 @@ private slots:
                 ++explained;
             }
             QVERIFY(explained >= 9);  // the window's nine charts
+            // and the calibration, speed and survey views' charts
+            std::vector<std::unique_ptr<ChartView>> others;
+            for (ChartView* c : createCalibrationCharts(nullptr)) others.emplace_back(c);
+            others.emplace_back(new SpeedTimeChart(nullptr));
+            others.emplace_back(new DecodeTokensChart(nullptr));
+            others.emplace_back(new RooflineChart(nullptr));
+            others.emplace_back(new ModelSqnrChart(nullptr));
+            for (const auto& c : others) QVERIFY2(hasCjk(c->explanation()), qPrintable(c->explanation()));
             QVERIFY(cn.runner());
             cn.runner()->cancel();
         }
