@@ -83,7 +83,8 @@ QString GptqColumnErrorChart::explanation() const {
     return tr("GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with "
               "act-order, the inputs with the largest H_jj first). After each column it spreads that column's rounding "
               "error over the columns not yet quantized, through the inverse Hessian, so the later columns make up "
-              "for it. Bars: each column's share of GPTQ's loss; line: the running total.");
+              "for it. The thin line is each column's loss, the thick one the running total (right axis): jumps mark "
+              "the columns whose inputs are large.");
 }
 
 QString GptqHessianChart::explanation() const {

@@ -1054,7 +1054,7 @@ time %5 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. Bars: each column&apos;s share of GPTQ&apos;s loss; line: the running total.</source>
+        <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. The thin line is each column&apos;s loss, the thick one the running total (right axis): jumps mark the columns whose inputs are large.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

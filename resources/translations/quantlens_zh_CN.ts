@@ -1068,8 +1068,8 @@ time %5 s</source>
         <translation>GPTQ：量化过程中每列的误差</translation>
     </message>
     <message>
-        <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. Bars: each column&apos;s share of GPTQ&apos;s loss; line: the running total.</source>
-        <translation>GPTQ 按所示顺序一次量化权重矩阵的一列（一个输入通道）（启用 act-order 时，H_jj 最大的输入先量化）。每量化一列，它就通过逆 Hessian 把该列的舍入误差分摊到尚未量化的列上，由后面的列来弥补。柱：每列在 GPTQ 损失中所占的份额；线：累计总和。</translation>
+        <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. The thin line is each column&apos;s loss, the thick one the running total (right axis): jumps mark the columns whose inputs are large.</source>
+        <translation>GPTQ 按所示顺序一次量化权重矩阵的一列（一个输入通道）（启用 act-order 时，H_jj 最大的输入先量化）。每量化一列，它就通过逆 Hessian 把该列的舍入误差分摊到尚未量化的列上，由后面的列来弥补。细线是每列的损失，粗线是累计总和（右轴）：跳变处是输入较大的列。</translation>
     </message>
 </context>
 <context>
