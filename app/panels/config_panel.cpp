@@ -49,6 +49,58 @@ std::vector<Format> available_formats() {
 
 } // namespace
 
+QString ConfigPanel::formatDescription(Format f) {
+    switch (f) {
+    case Format::Int:
+        return tr("Uniform integer levels, 2-8 bits: a scale (and, asymmetric, a zero point) per tensor, channel or group, "
+                  "as PyTorch's fake quantization computes them.");
+    case Format::NF4:
+        return tr("NormalFloat4 (bitsandbytes, QLoRA): 16 levels at quantiles of a normal distribution, scaled by each "
+                  "block's absmax (fp32, blocks of 64): 4.5 bits per weight.");
+    case Format::NF4_DQ:
+        return tr("NF4 with double quantization (QLoRA): the blocks' absmax values are themselves quantized to 8 bits in "
+                  "blocks of 256: about 4.127 bits per weight.");
+    case Format::FP8_E4M3:
+        return tr("8-bit float (OCP E4M3): 4 exponent and 3 mantissa bits, largest value 448, no infinities; scaled so "
+                  "that the largest |x| maps to 448. Levels are dense near 0 and coarse far from it.");
+    case Format::FP8_E5M2:
+        return tr("8-bit float (OCP E5M2): 5 exponent and 2 mantissa bits, largest value 57344: more range and less "
+                  "precision than E4M3.");
+    case Format::FP4_E2M1:
+        return tr("4-bit float E2M1: the magnitudes 0, 0.5, 1, 1.5, 2, 3, 4 and 6 with a sign, and an fp32 scale per "
+                  "tensor or block.");
+    case Format::MXFP4:
+        return tr("OCP Microscaling MXFP4: E2M1 values sharing a power-of-two (E8M0) scale per block of 32: 4.25 bits "
+                  "per weight.");
+    case Format::NVFP4:
+        return tr("NVIDIA NVFP4: E2M1 values with an FP8 (E4M3) scale per block of 16 and an fp32 scale per tensor: "
+                  "4.5 bits per weight.");
+    case Format::Q8_0:
+        return tr("GGUF Q8_0 (llama.cpp): 8-bit integers with an fp16 scale per block of 32: 8.5 bits per weight.");
+    case Format::Q4_0:
+        return tr("GGUF Q4_0 (llama.cpp): 4-bit integers -8..7 times an fp16 scale per block of 32, the scale chosen so "
+                  "that the block's largest-magnitude value lands on -8: 4.5 bits per weight.");
+    case Format::Q4_1:
+        return tr("GGUF Q4_1 (llama.cpp): 4-bit integers with an fp16 scale and an fp16 minimum per block of 32: "
+                  "5 bits per weight.");
+    case Format::Q5_0:
+        return tr("GGUF Q5_0 (llama.cpp): 5-bit integers with an fp16 scale per block of 32: 5.5 bits per weight.");
+    case Format::Q4_K:
+        return tr("GGUF Q4_K (llama.cpp k-quant): super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit "
+                  "scale and minimum found by a search, under an fp16 scale and minimum: 4.5 bits per weight.");
+    case Format::Q6_K:
+        return tr("GGUF Q6_K (llama.cpp k-quant): 6-bit integers, 16 sub-blocks of 16 with 8-bit scales under an fp16 "
+                  "scale per super-block of 256: 6.5625 bits per weight.");
+    case Format::IQ4_NL:
+        return tr("GGUF IQ4_NL (llama.cpp): 4-bit codes into a fixed non-linear table of 16 levels, with an fp16 scale "
+                  "per block of 32 found by a search: 4.5 bits per weight.");
+    case Format::HQQ:
+        return tr("Half-quadratic quantization (HQQ): integer codes with an fp16 scale and zero point per group of 64, "
+                  "the zero point optimised by a solver without calibration data: 4.5 bits per weight at 4 bits.");
+    }
+    return {};
+}
+
 ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
     auto* v = new QVBoxLayout(this);
     v->setContentsMargins(0, 0, 0, 0);
@@ -78,6 +130,7 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
         if (fm == Format::Int) name = tr("INT (uniform integer)");
         if (fm == Format::HQQ) name = tr("HQQ (INT, zero point optimised)");
         format_->addItem(name, int(fm));
+        format_->setItemData(format_->count() - 1, formatDescription(fm), Qt::ToolTipRole);
     }
     f->addRow(tr("Format"), format_);
     auto* bitsRow = new QHBoxLayout;
@@ -147,6 +200,9 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
         readEditor();
     });
     for (QComboBox* c : {format_, scheme_, granularity_, scaleType_, range_}) connect(c, &QComboBox::currentIndexChanged, this, &ConfigPanel::readEditor);
+    const auto describeChosen = [this] { format_->setToolTip(format_->currentData(Qt::ToolTipRole).toString()); };
+    connect(format_, &QComboBox::currentIndexChanged, this, describeChosen);
+    describeChosen();
     for (QSpinBox* s : {axis_, group_, block_}) connect(s, &QSpinBox::valueChanged, this, &ConfigPanel::readEditor);
     connect(percentile_, &QDoubleSpinBox::valueChanged, this, &ConfigPanel::readEditor);
 }

@@ -37,6 +37,10 @@ public:
     // The bits slider of the editor (GUI tests drive it like a user).
     QSlider* bitsSlider() const { return bits_; }
 
+    // One or two sentences on a format for a learner (its levels, its scales, its bits per weight): the
+    // tooltip of its entry in the format list, and of the list while it is chosen.
+    static QString formatDescription(Format f);
+
 signals:
     void changed();
 

@@ -935,6 +935,70 @@ time %5 s</source>
         <source>Colour of %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Uniform integer levels, 2-8 bits: a scale (and, asymmetric, a zero point) per tensor, channel or group, as PyTorch&apos;s fake quantization computes them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NormalFloat4 (bitsandbytes, QLoRA): 16 levels at quantiles of a normal distribution, scaled by each block&apos;s absmax (fp32, blocks of 64): 4.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NF4 with double quantization (QLoRA): the blocks&apos; absmax values are themselves quantized to 8 bits in blocks of 256: about 4.127 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8-bit float (OCP E4M3): 4 exponent and 3 mantissa bits, largest value 448, no infinities; scaled so that the largest |x| maps to 448. Levels are dense near 0 and coarse far from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8-bit float (OCP E5M2): 5 exponent and 2 mantissa bits, largest value 57344: more range and less precision than E4M3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>4-bit float E2M1: the magnitudes 0, 0.5, 1, 1.5, 2, 3, 4 and 6 with a sign, and an fp32 scale per tensor or block.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OCP Microscaling MXFP4: E2M1 values sharing a power-of-two (E8M0) scale per block of 32: 4.25 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVIDIA NVFP4: E2M1 values with an FP8 (E4M3) scale per block of 16 and an fp32 scale per tensor: 4.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF Q8_0 (llama.cpp): 8-bit integers with an fp16 scale per block of 32: 8.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF Q4_0 (llama.cpp): 4-bit integers -8..7 times an fp16 scale per block of 32, the scale chosen so that the block&apos;s largest-magnitude value lands on -8: 4.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF Q4_1 (llama.cpp): 4-bit integers with an fp16 scale and an fp16 minimum per block of 32: 5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF Q5_0 (llama.cpp): 5-bit integers with an fp16 scale per block of 32: 5.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF Q4_K (llama.cpp k-quant): super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 4.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF Q6_K (llama.cpp k-quant): 6-bit integers, 16 sub-blocks of 16 with 8-bit scales under an fp16 scale per super-block of 256: 6.5625 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF IQ4_NL (llama.cpp): 4-bit codes into a fixed non-linear table of 16 levels, with an fp16 scale per block of 32 found by a search: 4.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Half-quadratic quantization (HQQ): integer codes with an fp16 scale and zero point per group of 64, the zero point optimised by a solver without calibration data: 4.5 bits per weight at 4 bits.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>

@@ -948,6 +948,70 @@ time %5 s</source>
         <source>Colour of %1</source>
         <translation>%1 的颜色</translation>
     </message>
+    <message>
+        <source>Uniform integer levels, 2-8 bits: a scale (and, asymmetric, a zero point) per tensor, channel or group, as PyTorch&apos;s fake quantization computes them.</source>
+        <translation>均匀整数量化级，2-8 位：每个张量、通道或组一个缩放因子（非对称时还有一个零点），按 PyTorch 伪量化的方式计算。</translation>
+    </message>
+    <message>
+        <source>NormalFloat4 (bitsandbytes, QLoRA): 16 levels at quantiles of a normal distribution, scaled by each block&apos;s absmax (fp32, blocks of 64): 4.5 bits per weight.</source>
+        <translation>NormalFloat4（bitsandbytes、QLoRA）：16 个量化级位于正态分布的分位点上，按每块的绝对值最大值缩放（fp32，每块 64 个）：每权重 4.5 位。</translation>
+    </message>
+    <message>
+        <source>NF4 with double quantization (QLoRA): the blocks&apos; absmax values are themselves quantized to 8 bits in blocks of 256: about 4.127 bits per weight.</source>
+        <translation>带双重量化的 NF4（QLoRA）：各块的绝对值最大值本身再按每块 256 个量化为 8 位：每权重约 4.127 位。</translation>
+    </message>
+    <message>
+        <source>8-bit float (OCP E4M3): 4 exponent and 3 mantissa bits, largest value 448, no infinities; scaled so that the largest |x| maps to 448. Levels are dense near 0 and coarse far from it.</source>
+        <translation>8 位浮点（OCP E4M3）：4 位指数、3 位尾数，最大值 448，无无穷大；缩放使最大的 |x| 映射到 448。量化级在 0 附近密集，远离 0 处稀疏。</translation>
+    </message>
+    <message>
+        <source>8-bit float (OCP E5M2): 5 exponent and 2 mantissa bits, largest value 57344: more range and less precision than E4M3.</source>
+        <translation>8 位浮点（OCP E5M2）：5 位指数、2 位尾数，最大值 57344：比 E4M3 范围更大、精度更低。</translation>
+    </message>
+    <message>
+        <source>4-bit float E2M1: the magnitudes 0, 0.5, 1, 1.5, 2, 3, 4 and 6 with a sign, and an fp32 scale per tensor or block.</source>
+        <translation>4 位浮点 E2M1：幅值 0、0.5、1、1.5、2、3、4 和 6 加上符号，每个张量或块一个 fp32 缩放因子。</translation>
+    </message>
+    <message>
+        <source>OCP Microscaling MXFP4: E2M1 values sharing a power-of-two (E8M0) scale per block of 32: 4.25 bits per weight.</source>
+        <translation>OCP 微缩放 MXFP4：E2M1 值，每块 32 个共享一个 2 的幂（E8M0）缩放因子：每权重 4.25 位。</translation>
+    </message>
+    <message>
+        <source>NVIDIA NVFP4: E2M1 values with an FP8 (E4M3) scale per block of 16 and an fp32 scale per tensor: 4.5 bits per weight.</source>
+        <translation>NVIDIA NVFP4：E2M1 值，每块 16 个一个 FP8（E4M3）缩放因子，每个张量一个 fp32 缩放因子：每权重 4.5 位。</translation>
+    </message>
+    <message>
+        <source>GGUF Q8_0 (llama.cpp): 8-bit integers with an fp16 scale per block of 32: 8.5 bits per weight.</source>
+        <translation>GGUF Q8_0（llama.cpp）：8 位整数，每块 32 个一个 fp16 缩放因子：每权重 8.5 位。</translation>
+    </message>
+    <message>
+        <source>GGUF Q4_0 (llama.cpp): 4-bit integers -8..7 times an fp16 scale per block of 32, the scale chosen so that the block&apos;s largest-magnitude value lands on -8: 4.5 bits per weight.</source>
+        <translation>GGUF Q4_0（llama.cpp）：4 位整数 -8..7 乘以每块 32 个一个的 fp16 缩放因子，缩放因子的选取使块中绝对值最大的值正好落在 -8：每权重 4.5 位。</translation>
+    </message>
+    <message>
+        <source>GGUF Q4_1 (llama.cpp): 4-bit integers with an fp16 scale and an fp16 minimum per block of 32: 5 bits per weight.</source>
+        <translation>GGUF Q4_1（llama.cpp）：4 位整数，每块 32 个一个 fp16 缩放因子和一个 fp16 最小值：每权重 5 位。</translation>
+    </message>
+    <message>
+        <source>GGUF Q5_0 (llama.cpp): 5-bit integers with an fp16 scale per block of 32: 5.5 bits per weight.</source>
+        <translation>GGUF Q5_0（llama.cpp）：5 位整数，每块 32 个一个 fp16 缩放因子：每权重 5.5 位。</translation>
+    </message>
+    <message>
+        <source>GGUF Q4_K (llama.cpp k-quant): super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 4.5 bits per weight.</source>
+        <translation>GGUF Q4_K（llama.cpp k-quant）：每个超级块 256 个值，分为 8 个 32 值子块，每个子块有通过搜索得到的 6 位缩放因子和最小值，其上还有 fp16 缩放因子和最小值：每权重 4.5 位。</translation>
+    </message>
+    <message>
+        <source>GGUF Q6_K (llama.cpp k-quant): 6-bit integers, 16 sub-blocks of 16 with 8-bit scales under an fp16 scale per super-block of 256: 6.5625 bits per weight.</source>
+        <translation>GGUF Q6_K（llama.cpp k-quant）：6 位整数，每个 256 值超级块分为 16 个 16 值子块，各有 8 位缩放因子，其上还有一个 fp16 缩放因子：每权重 6.5625 位。</translation>
+    </message>
+    <message>
+        <source>GGUF IQ4_NL (llama.cpp): 4-bit codes into a fixed non-linear table of 16 levels, with an fp16 scale per block of 32 found by a search: 4.5 bits per weight.</source>
+        <translation>GGUF IQ4_NL（llama.cpp）：4 位代码指向一个固定的 16 级非线性表，每块 32 个一个通过搜索得到的 fp16 缩放因子：每权重 4.5 位。</translation>
+    </message>
+    <message>
+        <source>Half-quadratic quantization (HQQ): integer codes with an fp16 scale and zero point per group of 64, the zero point optimised by a solver without calibration data: 4.5 bits per weight at 4 bits.</source>
+        <translation>半二次量化（HQQ）：整数代码，每组 64 个一个 fp16 缩放因子和零点，零点由求解器优化，无需校准数据：4 位时每权重 4.5 位。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>

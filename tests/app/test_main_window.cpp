@@ -273,6 +273,29 @@ private slots:
         CHECK_AGAINST_CORE();
     }
 
+    // Every entry of the format list says what the format is (a tooltip of a sentence or two, distinct per
+    // format), and the list's own tooltip follows the chosen format.
+    void formatListDescribesFormats() {
+        auto* panel = w_->configPanel();
+        panel->setCurrent(1);
+        auto* format = panel->findChild<QComboBox*>(QStringLiteral("formatCombo"));
+        QVERIFY(format);
+        QSet<QString> seen;
+        for (int i = 0; i < format->count(); ++i) {
+            const QString tip = format->itemData(i, Qt::ToolTipRole).toString();
+            QVERIFY2(tip.size() > 60, qPrintable(format->itemText(i)));
+            QCOMPARE(tip, ConfigPanel::formatDescription(static_cast<Format>(format->itemData(i).toInt())));
+            seen.insert(tip);
+        }
+        QCOMPARE(int(seen.size()), format->count());
+        QCOMPARE(format->toolTip(), format->currentData(Qt::ToolTipRole).toString());
+        const int nf4 = format->findData(int(Format::NF4));
+        QVERIFY(waitShown([&] { format->setCurrentIndex(nf4); }));
+        QVERIFY(format->toolTip().contains(QLatin1String("NormalFloat4")));
+        QVERIFY(waitShown([&] { format->setCurrentIndex(format->findData(int(Format::Int))); }));
+        QVERIFY(format->toolTip().contains(QLatin1String("Uniform integer")));
+    }
+
     // HQQ from the format list: its bits stay editable and the block field is its group; the charts show
     // core's numbers for it, its SNR sweep (a later part of the job) included.
     void hqqFromThePanel() {
@@ -557,6 +580,7 @@ private slots:
             others.emplace_back(new RooflineChart(nullptr));
             others.emplace_back(new ModelSqnrChart(nullptr));
             for (const auto& c : others) QVERIFY2(hasCjk(c->explanation()), qPrintable(c->explanation()));
+            for (Format f : all_formats()) QVERIFY2(hasCjk(ConfigPanel::formatDescription(f)), qPrintable(ConfigPanel::formatDescription(f)));
             QVERIFY(cn.runner());
             cn.runner()->cancel();
         }
