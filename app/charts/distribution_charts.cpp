@@ -89,18 +89,16 @@ void WeightDistributionChart::rebuild() {
                 line->setPen(QPen(in.colors.at(static_cast<std::size_t>(in.levelsConfig)), style().lineWidth(2.0)));
             }
         }
-        auto* label = new QCPItemText(this);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        label->position->setType(QCPItemPosition::ptAxisRectRatio);
-        label->position->setCoords(0.01, 0.01);
+        // named in the legend, with a dashed icon: a note of its own ran into the legend in a narrow dock
+        // or with presentation fonts
+        QCPGraph* key = addGraph();
+        key->setPen(QPen(lc, style().lineWidth(1.0), Qt::DashLine));
+        key->setLineStyle(QCPGraph::lsLine);
         const QString name = QString::fromStdString(c.config.display_name());
         const int nl = static_cast<int>(levels.size());
-        label->setText(hovered && in.levelsSample >= 0
-                           ? tr("dashed: the %n levels of %1 in the block of weight %2 of row %3", "", nl)
-                                 .arg(name).arg(in.levelsSample).arg(r.sample_row)
-                           : tr("dashed: the %n levels of %1", "", nl).arg(name));
-        label->setFont(style().font(9));
-        label->setColor(style().foreground);
+        key->setName(hovered && in.levelsSample >= 0
+                         ? tr("The %n levels of %1 in the block of weight %2 of row %3", "", nl).arg(name).arg(in.levelsSample).arg(r.sample_row)
+                         : tr("The %n levels of %1", "", nl).arg(name));
     }
     yAxis->setRangeLower(0);
     queueReplot();

@@ -2638,23 +2638,23 @@ Tensor: %1</source>
         <source>Dequantized: %1</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>dashed: the %n levels of %1</source>
-        <translation>
-            <numerusform>dashed: the %n level of %1</numerusform>
-            <numerusform>dashed: the %n levels of %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
-        <translation>
-            <numerusform>dashed: the %n level of %1 in the block of weight %2 of row %3</numerusform>
-            <numerusform>dashed: the %n levels of %1 in the block of weight %2 of row %3</numerusform>
-        </translation>
-    </message>
     <message>
         <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n levels of %1 in the block of weight %2 of row %3</source>
+        <translation>
+            <numerusform>The %n level of %1 in the block of weight %2 of row %3</numerusform>
+            <numerusform>The %n levels of %1 in the block of weight %2 of row %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n levels of %1</source>
+        <translation>
+            <numerusform>The %n level of %1</numerusform>
+            <numerusform>The %n levels of %1</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -2662,21 +2662,21 @@ Tensor: %1</source>
         <source>Dequantized: %1</source>
         <translation>反量化：%1</translation>
     </message>
-    <message numerus="yes">
-        <source>dashed: the %n levels of %1</source>
-        <translation>
-            <numerusform>虚线：%1 的 %n 个量化级别</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>dashed: the %n levels of %1 in the block of weight %2 of row %3</source>
-        <translation>
-            <numerusform>虚线：%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
-        </translation>
-    </message>
     <message>
         <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;.</source>
         <translation>灰色直方图是原始权重；每个配置的轮廓线是其反量化后的权重，使用相同的分箱（概率密度）。量化把每个权重映射到至多 2^bits 个量化级之一，因此平滑的形状变成量化级处的尖峰：位数越少，尖峰越少越高。虚线是所选配置的量化级；若按组或按块缩放，则是在“前几个权重”中鼠标悬停的权重所在块的量化级。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n levels of %1 in the block of weight %2 of row %3</source>
+        <translation>
+            <numerusform>%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n levels of %1</source>
+        <translation>
+            <numerusform>%1 的 %n 个量化级别</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

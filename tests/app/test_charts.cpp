@@ -303,7 +303,7 @@ private slots:
         auto chart = makeChart("weight_distribution");
         const ChartInputs in = handInputs();
         chart->setInputs(in);
-        QCOMPARE(chart->graphCount(), 3);
+        QCOMPARE(chart->graphCount(), 4);  // the original, two dequantized, the levels' legend entry
         // Original: bin centres and count / (total x width).
         compareSeries(keys(chart->graph(0)), {-0.75, -0.25, 0.25, 0.75}, kRoundoff);
         compareSeries(values(chart->graph(0)), {0.2, 0.4, 0.6, 0.8}, kRoundoff);
@@ -315,10 +315,18 @@ private slots:
             if (auto* l = qobject_cast<QCPItemStraightLine*>(chart->item(i))) at << l->point1->coords().x();
         std::sort(at.begin(), at.end());
         QCOMPARE(at, (QList<double>{-1.0, 1.0}));
+        // named in the legend with a dashed icon in the configuration's colour, no note over the plot
+        QCPGraph* key = chart->graph(3);
+        QCOMPARE(key->name(), QStringLiteral("The 2 levels of %1").arg(QString::fromStdString(in.report->configs[1].config.display_name())));
+        QCOMPARE(key->pen().style(), Qt::DashLine);
+        QCOMPARE(key->pen().color().rgb(), in.colors.at(1).rgb());
+        QVERIFY(chart->legend->hasItemWithPlottable(key));
+        QCOMPARE(countItems<QCPItemText>(chart.get()), 0);
         ChartInputs off = in;
         off.showLevels = false;
         chart->setInputs(off);
         QCOMPARE(countItems<QCPItemStraightLine>(chart.get()), 0);
+        QCOMPARE(chart->graphCount(), 3);
     }
 
     void errorDistribution() {
