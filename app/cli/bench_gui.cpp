@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -81,6 +82,22 @@ private:
     int depth_ = 0;
 };
 
+// Runs a function after the window's queued paints: a widget's update() posts its window's paint at
+// low priority, behind every normal event, so a zero timer could fire before it.
+class AfterPaints : public QObject {
+public:
+    explicit AfterPaints(std::function<void()> fn) : fn_(std::move(fn)) {}
+    void post() { QCoreApplication::postEvent(this, new QEvent(QEvent::User), Qt::LowEventPriority); }
+    bool event(QEvent* e) override {
+        if (e->type() != QEvent::User) return QObject::event(e);
+        fn_();
+        return true;
+    }
+
+private:
+    std::function<void()> fn_;
+};
+
 struct UpdateSample {
     double updateMs = 0;      // changed setting -> every chart replotted and painted
     double completeMs = 0;    // changed setting -> the metrics table's forward differences in too
@@ -125,16 +142,16 @@ UpdateSample measureUpdate(ui::MainWindow& w, TimedApplication* app, int bits) {
         s.completeMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
         maybeQuit();
     });
+    AfterPaints painted([&] {
+        chartsDone = true;
+        s.updateMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+        maybeQuit();
+    });
     for (ui::ChartView* c : w.charts())
         links << QObject::connect(c, &QCustomPlot::afterReplot, &loop, [&, c] {
             if (!shown) return;
             replotted.insert(c);
-            if (replotted.size() == nCharts)
-                QTimer::singleShot(0, &loop, [&] {  // after the paint events queued now
-                    chartsDone = true;
-                    s.updateMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
-                    maybeQuit();
-                });
+            if (replotted.size() == nCharts) painted.post();  // done once the paints queued now are painted
         });
 
     QTimer probe;
