@@ -34,20 +34,92 @@ bool parseExportFormat(const QString& s, ExportFormat& out) {
     return true;
 }
 
+namespace {
+
+// The plot's paint buffer, cleared with the chart's background colour where QCustomPlot clears it
+// transparent. Every layer draws into this one buffer (the overlay layer is logical too), so the
+// buffer is the whole picture: a paint copies it instead of filling the background and blending a
+// transparent buffer over it. Source-over blending is associative: the same picture but for rounding
+// (charts of the window compared: at most 2 of 255 in a channel, on antialiased edges).
+class BackgroundPaintBuffer : public QCPPaintBufferPixmap {
+public:
+    BackgroundPaintBuffer(const QSize& size, double devicePixelRatio) : QCPPaintBufferPixmap(size, devicePixelRatio) {}
+    void setBackground(const QColor& c) { background_ = c; }
+    // Every pixel opaque since the last clear(): the plot's paint need not fill a background first.
+    bool opaque() const { return opaque_; }
+    void clear(const QColor& color) override {
+        const bool fillBackground = color.alpha() == 0 && background_.isValid() && background_.alpha() == 255;
+        QCPPaintBufferPixmap::clear(fillBackground ? background_ : color);
+        opaque_ = fillBackground || color.alpha() == 255;
+    }
+
+protected:
+    void reallocateBuffer() override {
+        QCPPaintBufferPixmap::reallocateBuffer();  // uninitialised until the next clear()
+        opaque_ = false;
+    }
+
+private:
+    QColor background_;
+    bool opaque_ = false;
+};
+
+// The chart's title. QCustomPlot asks a text element for its size twice per replot and lays the text
+// out each time; the title measures its text once per text and font, as QCPTextElement does.
+class TitleElement : public QCPTextElement {
+public:
+    explicit TitleElement(QCustomPlot* plot) : QCPTextElement(plot, QString(), QFont()) {}
+    QSize minimumOuterSizeHint() const override {
+        QSize result = textSize();
+        result.rwidth() += mMargins.left() + mMargins.right();
+        result.rheight() += mMargins.top() + mMargins.bottom();
+        return result;
+    }
+    QSize maximumOuterSizeHint() const override {
+        QSize result = textSize();
+        result.setWidth(QWIDGETSIZE_MAX);
+        result.rheight() += mMargins.top() + mMargins.bottom();
+        return result;
+    }
+
+private:
+    QSize textSize() const {
+        if (!measured_ || mText != measuredText_ || mFont != measuredFont_) {
+            measuredText_ = mText;
+            measuredFont_ = mFont;
+            measuredSize_ = QFontMetrics(mFont).boundingRect(0, 0, 0, 0, Qt::TextDontClip, mText).size();
+            measured_ = true;
+        }
+        return measuredSize_;
+    }
+    mutable bool measured_ = false;
+    mutable QString measuredText_;
+    mutable QFont measuredFont_;
+    mutable QSize measuredSize_;
+};
+
+} // namespace
+
 ChartView::ChartView(QWidget* parent) : QCustomPlot(parent) {
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     setMouseTracking(true);
     setNoAntialiasingOnDrag(true);
     // Straight polyline segments instead of a path per graph: the same pixels at these widths, a
-    // fraction of the raster work on every update.
-    setPlottingHints(plottingHints() | QCP::phFastPolylines);
+    // fraction of the raster work on every update. No phImmediateRefresh: a replot marks the chart
+    // for the window's next paint (update()) instead of painting the window at once (repaint(),
+    // QCustomPlot's default), so the charts redrawn by one update share one paint of the window.
+    setPlottingHints((plottingHints() | QCP::phFastPolylines) & ~QCP::PlottingHints(QCP::phImmediateRefresh));
     // QCustomPlot buffers its "overlay" layer apart (for selection rectangles, which these charts do
     // not use): one more full-size transparent pixmap to clear on every replot and to blend on every
     // paint. Drawn into the same buffer as the rest, the picture is the same.
     if (QCPLayer* overlay = layer(QStringLiteral("overlay"))) overlay->setMode(QCPLayer::lmLogical);
+    // That one buffer starts from the background (BackgroundPaintBuffer); QCustomPlot keeps a buffer it
+    // finds in place and makes its own only when there is none.
+    mPaintBuffers.clear();
+    mPaintBuffers.append(QSharedPointer<QCPAbstractPaintBuffer>(new BackgroundPaintBuffer(viewport().size(), bufferDevicePixelRatio())));
     setMinimumSize(320, 220);
     plotLayout()->insertRow(0);
-    titleElement_ = new QCPTextElement(this, QString(), QFont());
+    titleElement_ = new TitleElement(this);
     plotLayout()->addElement(0, 0, titleElement_);
     style_ = makeChartStyle(false, false);
 }
@@ -75,6 +147,10 @@ void ChartView::ensureCurrent() {
 
 void ChartView::applyFrameStyle() {
     setBackground(QBrush(style_.background));
+    if (auto* b = mPaintBuffers.isEmpty() ? nullptr : dynamic_cast<BackgroundPaintBuffer*>(mPaintBuffers.first().data()))
+        b->setBackground(style_.background);
+    // An opaque background paints every pixel: the window need not paint what lies beneath the chart.
+    setAttribute(Qt::WA_OpaquePaintEvent, style_.background.alpha() == 255);
     titleElement_->setText(title());
     titleElement_->setFont(style_.font(12.5, true));
     titleElement_->setTextColor(style_.foreground);
@@ -107,8 +183,10 @@ void ChartView::resetPlot() {
     yAxis->setScaleType(QCPAxis::stLinear);
     xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-    xAxis->setNumberFormat(QStringLiteral("gb"));
-    yAxis->setNumberFormat(QStringLiteral("gb"));
+    // Setting a number format makes the axis measure its labels again at the next replot, even when
+    // the format is the one it has.
+    for (QCPAxis* ax : {xAxis, yAxis})
+        if (ax->numberFormat() != QLatin1String("gb")) ax->setNumberFormat(QStringLiteral("gb"));
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     applyFrameStyle();
 }
@@ -167,6 +245,18 @@ void ChartView::setBehindTab(bool behind) {
 void ChartView::showEvent(QShowEvent* event) {
     QCustomPlot::showEvent(event);
     if (replotPending_) queueReplot();
+}
+
+void ChartView::paintEvent(QPaintEvent* event) {
+    auto* base = mPaintBuffers.isEmpty() ? nullptr : dynamic_cast<BackgroundPaintBuffer*>(mPaintBuffers.first().data());
+    if (!base || !base->opaque() || !mBackgroundPixmap.isNull()) {
+        QCustomPlot::paintEvent(event);  // fills the background, then draws the buffers over it
+        return;
+    }
+    // The bottom buffer holds the background already: copy the buffers, with no fill beneath.
+    QCPPainter painter(this);
+    if (!painter.isActive()) return;
+    for (const auto& buffer : std::as_const(mPaintBuffers)) buffer->draw(&painter);
 }
 
 // Puts each label beside its point (the label's position, in plot coordinates) where it overlaps no label

@@ -4,6 +4,7 @@
 
 #include <QHash>
 
+#include <utility>
 #include <vector>
 
 #include "charts/chart_view.h"
@@ -57,10 +58,15 @@ protected:
 private:
     int advance(const QString& line);  // horizontalAdvance in the tick font, remembered per line
     int laidOutWidth_ = 0;  // widget width the bar names were wrapped for
-    // Text shaping is most of a rebuild's cost: the widths of the candidate tick lines, for one font
-    // (a slider move changes one bar's name; the others keep their widths).
-    QFont advanceFont_;
-    QHash<QString, int> advances_;
+    // Text shaping is most of a rebuild's cost: widths of texts, remembered per font and text (a
+    // slider move changes one bar's name and size; the others keep their widths). The value labels
+    // try two fonts on every rebuild where the larger does not fit.
+    struct TextWidths {
+        std::vector<std::pair<QFont, QHash<QString, int>>> byFont;
+        int of(const QFont& f, const QString& line);  // QFontMetrics(f).horizontalAdvance(line)
+    };
+    TextWidths tickWidths_;   // candidate tick lines (bar names), in the tick label font
+    TextWidths valueWidths_;  // value labels over the bars, in their font
 };
 
 // 4. The first N weights of one row, original vs dequantized, with the levels grid of each block of the

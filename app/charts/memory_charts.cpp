@@ -44,18 +44,23 @@ QString wrapName(const QString& name, int width) {
 
 } // namespace
 
-int MemoryChart::advance(const QString& line) {
-    const QFont font = xAxis->tickLabelFont();
-    if (font != advanceFont_ || advances_.size() > 4096) {
-        advanceFont_ = font;
-        advances_.clear();
+int MemoryChart::TextWidths::of(const QFont& f, const QString& line) {
+    auto font = std::find_if(byFont.begin(), byFont.end(), [&](const auto& e) { return e.first == f; });
+    if (font == byFont.end()) {
+        if (byFont.size() >= 4) byFont.clear();  // a new style: the old fonts are not coming back soon
+        byFont.emplace_back(f, QHash<QString, int>());
+        font = byFont.end() - 1;
     }
-    auto it = advances_.constFind(line);
-    if (it != advances_.constEnd()) return *it;
-    const int w = QFontMetrics(font).horizontalAdvance(line);
-    advances_.insert(line, w);
+    QHash<QString, int>& widths = font->second;
+    if (widths.size() > 4096) widths.clear();
+    auto it = widths.constFind(line);
+    if (it != widths.constEnd()) return *it;
+    const int w = QFontMetrics(f).horizontalAdvance(line);
+    widths.insert(line, w);
     return w;
 }
+
+int MemoryChart::advance(const QString& line) { return tickWidths_.of(xAxis->tickLabelFont(), line); }
 
 void MemoryChart::rebuild() {
     resetPlot();
@@ -80,13 +85,12 @@ void MemoryChart::rebuild() {
     QFont valueFont = style().font(8.5);
     int widestLine = 0, widestDecimal = 0;
     auto measure = [&] {
-        const QFontMetrics fm(valueFont);
         widestLine = widestDecimal = 0;
         for (const auto& m : mem) {
             const QString text = formatBytes(static_cast<double>(m.bytes));
             const QString decimal = text.section(QStringLiteral(" ("), 0, 0);
-            widestDecimal = std::max(widestDecimal, fm.horizontalAdvance(decimal));
-            widestLine = std::max({widestLine, widestDecimal, fm.horizontalAdvance(text.mid(decimal.size() + 1))});
+            widestDecimal = std::max(widestDecimal, valueWidths_.of(valueFont, decimal));
+            widestLine = std::max({widestLine, widestDecimal, valueWidths_.of(valueFont, text.mid(decimal.size() + 1))});
         }
     };
     measure();

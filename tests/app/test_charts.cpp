@@ -693,6 +693,72 @@ private slots:
         QVERIFY(chart->toPixmap(200, 150).toImage().pixelColor(2, 2).lightness() < 100);
     }
 
+    // A chart paints the picture of its latest replot over its own background (its paint buffer starts
+    // from the background colour, so the window paints nothing beneath it): new data show, old data
+    // leave no trace, and a theme change brings its background.
+    void paintShowsLatestReplot_data() {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+    void paintShowsLatestReplot() {
+        QFETCH(bool, dark);
+        auto chart = makeChart("error_distribution");
+        chart->resize(600, 400);
+        chart->setChartStyle(makeChartStyle(dark, false));
+        QVERIFY(chart->testAttribute(Qt::WA_OpaquePaintEvent));
+        const ChartInputs first = handInputs();
+        chart->setInputs(first);
+        chart->replot();
+        const QImage before = chart->grab().toImage();
+        const QColor background = makeChartStyle(dark, false).background;
+        QCOMPARE(before.pixelColor(1, 1), background);
+        QCOMPARE(before.pixelColor(before.width() - 2, before.height() - 2), background);
+        ChartInputs second = handInputs();
+        auto other = std::make_shared<AnalysisReport>(*second.report);
+        other->configs[1].errors = hist(-0.2, 0.2, {9, 1});
+        second.report = other;
+        chart->setInputs(second);
+        chart->replot();
+        const QImage changed = chart->grab().toImage();
+        QVERIFY(changed != before);
+        chart->setInputs(first);
+        chart->replot();
+        QCOMPARE(chart->grab().toImage(), before);
+    }
+
+    // The title's box follows its text and font (the title measures its text once per text and font).
+    void titleBoxFollowsText() {
+        auto chart = makeChart("sample_values");
+        chart->resize(800, 500);
+        ChartInputs in = handInputs();
+        chart->setInputs(in);
+        chart->replot();
+        auto* title = qobject_cast<QCPTextElement*>(chart->plotLayout()->element(0, 0));
+        QVERIFY(title);
+        QCPLayoutElement* box = title;  // the size hints are public on the layout element
+        auto expected = [&] {
+            const QSize text = QFontMetrics(title->font()).boundingRect(0, 0, 0, 0, Qt::TextDontClip, title->text()).size();
+            return text + QSize(title->margins().left() + title->margins().right(), title->margins().top() + title->margins().bottom());
+        };
+        QCOMPARE(box->minimumOuterSizeHint(), expected());
+        const int shortWidth = box->minimumOuterSizeHint().width();
+        auto longer = std::make_shared<AnalysisReport>(*in.report);
+        longer->sample_row = 123456789;
+        in.report = longer;
+        chart->setInputs(in);
+        chart->replot();
+        QVERIFY(title->text().contains(QLatin1String("123456789")));
+        QCOMPARE(box->minimumOuterSizeHint(), expected());
+        QVERIFY(box->minimumOuterSizeHint().width() > shortWidth);
+        const int normalHeight = title->outerRect().height();
+        chart->setChartStyle(makeChartStyle(false, true));  // presentation: a larger font
+        chart->replot();
+        QCOMPARE(box->minimumOuterSizeHint(), expected());
+        QCOMPARE(box->maximumOuterSizeHint().height(), expected().height());
+        QVERIFY(title->outerRect().height() > normalHeight);
+    }
+
     // Hover: a point under the cursor gives a tooltip with its value.
     void tooltip() {
         auto chart = makeChart("sample_values");
