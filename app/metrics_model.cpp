@@ -18,9 +18,34 @@ void MetricsModel::setReport(std::shared_ptr<const AnalysisReport> report, std::
         endResetModel();
         return;
     }
+    // The same rows: announce only the cells whose text, tooltip, colour or error state changed, so the
+    // view repaints those cells and not the whole table (a moved slider changes one configuration's row).
+    auto texts = [this, rows] {
+        std::vector<QString> t;
+        t.reserve(static_cast<std::size_t>(rows) * ColumnCount * 2);
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < ColumnCount; ++c) {
+                t.push_back(cell(r, c, false));
+                t.push_back(cell(r, c, true));
+            }
+        return t;
+    };
+    const std::vector<QString> before = texts();
+    std::vector<bool> failedBefore;
+    for (const ConfigReport& c : report_->configs) failedBefore.push_back(!c.error.empty());
+    const std::vector<QColor> colorsBefore = std::move(colors_);
     report_ = std::move(report);
     colors_ = std::move(colors);
-    emit dataChanged(index(0, 0), index(rows - 1, ColumnCount - 1));
+    const std::vector<QString> after = texts();
+    for (int r = 0; r < rows; ++r) {
+        const auto row = static_cast<std::size_t>(r);
+        auto colorOf = [row](const std::vector<QColor>& v) { return row < v.size() ? v[row] : QColor(); };
+        const bool wholeRow = colorOf(colorsBefore) != colorOf(colors_) || failedBefore[row] != !report_->configs[row].error.empty();
+        for (int c = 0; c < ColumnCount; ++c) {
+            const std::size_t i = (row * ColumnCount + static_cast<std::size_t>(c)) * 2;
+            if (wholeRow || before[i] != after[i] || before[i + 1] != after[i + 1]) emit dataChanged(index(r, c), index(r, c));
+        }
+    }
 }
 
 void MetricsModel::completeReport(std::shared_ptr<const AnalysisReport> report) {

@@ -18,7 +18,8 @@ public:
     explicit MetricsModel(QObject* parent = nullptr);
 
     // A report with as many configurations as the one shown updates the cells in place (the view keeps
-    // its selection and scroll position, and only repaints); any other resets the model.
+    // its selection and scroll position, and repaints only the cells that changed); any other resets
+    // the model.
     void setReport(std::shared_ptr<const AnalysisReport> report, std::vector<QColor> colors);
     // The same report with its forward differences in: only the output-error column changes.
     void completeReport(std::shared_ptr<const AnalysisReport> report);

@@ -7,6 +7,7 @@
 #include <QSvgRenderer>
 #include <QXmlStreamReader>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -251,6 +252,57 @@ private slots:
         const QString tsv = fx_->metrics.toTsv({});
         QCOMPARE(tsv.count('\n'), 3);
         QVERIFY(tsv.contains('\t'));
+    }
+
+    // A report with the same configurations updates the table in place: only the cells whose text,
+    // tooltip, colour or error state changed are announced (the view repaints those alone), and every
+    // cell then shows the new report.
+    void metricsUpdateInPlace_data() {
+        QTest::addColumn<int>("change");
+        QTest::addColumn<QList<int>>("cells");  // row * 100 + column
+        QTest::newRow("same report") << 0 << QList<int>{};
+        QTest::newRow("INT4 mse") << 1 << QList<int>{100 + MetricsModel::Mse};
+        QTest::newRow("INT8 size") << 2 << QList<int>{MetricsModel::Size};
+        QTest::newRow("forward differences pending") << 3 << QList<int>{MetricsModel::OutputErr, 100 + MetricsModel::OutputErr};
+        QList<int> row1;
+        for (int c = 0; c < MetricsModel::ColumnCount; ++c) row1 << 100 + c;
+        QTest::newRow("INT4 colour") << 4 << row1;
+        QTest::newRow("INT4 failed") << 5 << row1;
+    }
+    void metricsUpdateInPlace() {
+        QFETCH(int, change);
+        QFETCH(QList<int>, cells);
+        const auto& base = fx_->result.report;
+        std::vector<QColor> colors{configColor(fx_->session.configs[0].color, 0), configColor(fx_->session.configs[1].color, 1)};
+        MetricsModel m;
+        m.setReport(base, colors);
+        auto next = std::make_shared<AnalysisReport>(*base);
+        switch (change) {
+        case 1: next->configs[1].metrics.mse *= 3; break;
+        case 2: next->configs[0].storage.bytes += 4096; break;
+        case 3: next->forward_pending = true; break;
+        case 4: colors[1] = QColor(0x12, 0x34, 0x56); break;
+        case 5: next->configs[1].error = "bad configuration"; break;
+        default: break;
+        }
+        QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        m.setReport(next, colors);
+        QCOMPARE(reset.count(), 0);
+        QList<int> got;
+        for (const auto& args : changed) {
+            const auto tl = args.at(0).value<QModelIndex>(), br = args.at(1).value<QModelIndex>();
+            for (int r = tl.row(); r <= br.row(); ++r)
+                for (int c = tl.column(); c <= br.column(); ++c) got << r * 100 + c;
+        }
+        std::sort(got.begin(), got.end());
+        QCOMPARE(got, cells);
+        MetricsModel fresh;
+        fresh.setReport(next, colors);
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < MetricsModel::ColumnCount; ++c)
+                for (int role : {int(Qt::DisplayRole), int(Qt::ToolTipRole), int(Qt::DecorationRole), int(Qt::ForegroundRole)})
+                    QCOMPARE(m.index(r, c).data(role), fresh.index(r, c).data(role));
     }
 
     // Save, reopen, compare: every part of the session survives.
