@@ -22,6 +22,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -230,7 +231,7 @@ void MainWindow::buildPanels() {
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     auto* scroll = new QScrollArea(dock);
     scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);  // only where the column cannot grow enough
     auto* content = new QWidget(scroll);
     auto* v = new QVBoxLayout(content);
     auto group = [&](const QString& title, QWidget* w) {
@@ -254,6 +255,7 @@ void MainWindow::buildPanels() {
         c->setMinimumContentsLength(8);
     }
     scroll->setWidget(content);
+    scroll->setObjectName(QStringLiteral("setupScroll"));
     scroll->setMinimumWidth(340);
     dock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
@@ -646,6 +648,17 @@ void MainWindow::applyStyle() {
     applyApplicationTheme(*qApp, dark_, presentation_);
     const ChartStyle st = makeChartStyle(dark_, presentation_);
     for (ChartView* c : charts_) c->setChartStyle(st);
+    // after the font change has reached every widget (it arrives as events)
+    QTimer::singleShot(0, this, &MainWindow::fitSetupColumn);
+}
+
+void MainWindow::fitSetupColumn() {
+    auto* scroll = findChild<QScrollArea*>(QStringLiteral("setupScroll"));
+    if (!scroll || !scroll->widget()) return;
+    const int need = scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 2 * scroll->frameWidth();
+    // at most 30% of the window: on a small screen the charts keep their room and the fields scroll
+    const int cap = std::max(340, width() * 3 / 10);
+    scroll->setMinimumWidth(std::clamp(need, 340, cap));
 }
 
 bool MainWindow::showDock(const QString& name) {

@@ -94,6 +94,9 @@ private:
     void addRecent(const QString& path);
     void updateRecentMenu();
     void applyStyle();
+    // The setup column as wide as its fields need in the current fonts (presentation mode's larger type
+    // clipped them), up to 30% of the window; beyond that the fields scroll.
+    void fitSetupColumn();
     void showError(const QString& title, const QString& message);
 
     Session session_;

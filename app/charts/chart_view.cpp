@@ -82,6 +82,25 @@ public:
         return result;
     }
 
+    // A title wider than the chart (a narrow dock, presentation type) is drawn in a font up to a fifth
+    // smaller, and cut with an ellipsis where even that does not fit; the title's tooltip names the chart.
+    void draw(QCPPainter* painter) override {
+        QFont f = mainFont();
+        QString text = mText;
+        const int avail = mRect.width();
+        if (avail > 0 && textSize().width() > avail) {
+            const double pt = f.pointSizeF();
+            for (double k : {0.9, 0.8}) {
+                if (pt > 0) f.setPointSizeF(pt * k);
+                if (QFontMetrics(f).horizontalAdvance(text) <= avail) break;
+            }
+            text = QFontMetrics(f).elidedText(text, Qt::ElideRight, avail);
+        }
+        painter->setFont(f);
+        painter->setPen(QPen(mainTextColor()));
+        painter->drawText(mRect, mTextFlags, text, &mTextBoundingRect);
+    }
+
 private:
     QSize textSize() const {
         if (!measured_ || mText != measuredText_ || mFont != measuredFont_) {
@@ -192,8 +211,62 @@ void ChartView::resetPlot() {
 }
 
 void ChartView::setAxisTitles(const QString& x, const QString& y) {
-    xAxis->setLabel(x);
-    yAxis->setLabel(y);
+    axisTitles_ = {x, y};
+    fitAxisTitles();
+}
+
+QString ChartView::fitLine(const QString& text, const QFont& font, int avail) {
+    if (text.contains(QLatin1Char('\n'))) {  // already on lines of its own: each one cut where too long
+        QStringList lines = text.split(QLatin1Char('\n'));
+        for (QString& l : lines) l = QFontMetrics(font).elidedText(l, Qt::ElideRight, avail);
+        return lines.join(QLatin1Char('\n'));
+    }
+    const QFontMetrics fm(font);
+    if (avail <= 0 || fm.horizontalAdvance(text) <= avail) return text;
+    // two lines, broken at the space nearest the middle; each cut where still too long
+    int best = -1;
+    for (int i = 0; i < text.size(); ++i)
+        if (text.at(i) == QLatin1Char(' ') && (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2))) best = i;
+    const QString fitted = best < 0 ? fm.elidedText(text, Qt::ElideRight, avail)
+                                    : fm.elidedText(text.left(best), Qt::ElideRight, avail) + QLatin1Char('\n') +
+                                          fm.elidedText(text.mid(best + 1), Qt::ElideRight, avail);
+    // so little room that a few letters would be left: no title (the chart's title and its tooltip say it)
+    return 3 * (fitted.size() - 2) < text.size() ? QString() : fitted;
+}
+
+void ChartView::fitAxisTitles() {
+    // room along each axis, from the last layout: right of the y axis for the x title (it may reach
+    // under the right margin), the plot's height for the y title (centred on it)
+    const QMargins m = axisRect()->margins();
+    const int titleH = titleElement_->outerRect().height();
+    const int availX = width() - m.left() - 8;
+    const int availY = height() - titleH - m.top() - m.bottom() - 4;
+    const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX);
+    const QString y = fitLine(axisTitles_.second, yAxis->labelFont(), availY);
+    if (xAxis->label() != x) xAxis->setLabel(x);
+    if (yAxis->label() != y) yAxis->setLabel(y);
+}
+
+void ChartView::fitLegend() {
+    // A legend wider than about half the plot covers the data: in a narrow chart its type shrinks, to
+    // three quarters at most. Wide charts (most) skip the measuring.
+    const QFont base = style_.font(9.5);
+    const int availX = width() - axisRect()->margins().left() - axisRect()->margins().right();
+    QFont f = base;
+    if (legend->visible() && legend->itemCount() > 0 && width() < 640 * style_.scale) {
+        for (double k : {1.0, 0.85, 0.75}) {
+            f.setPointSizeF(base.pointSizeF() * k);
+            legend->setFont(f);
+            if (legend->minimumOuterSizeHint().width() <= availX * 55 / 100) break;
+        }
+    }
+    if (legend->font() != f) legend->setFont(f);
+}
+
+void ChartView::resizeEvent(QResizeEvent* event) {
+    QCustomPlot::resizeEvent(event);
+    fitAxisTitles();
+    fitLegend();
 }
 
 void ChartView::styleGraph(QCPGraph* g, const QColor& c, double width, bool markers) {
@@ -213,6 +286,7 @@ QCPItemText* ChartView::addNote(const QString& text) {
 }
 
 void ChartView::finish(bool rescale) {
+    fitLegend();
     if (rescale) {
         rescaleAxes(true);
         // a little air above the highest point so nothing touches the frame

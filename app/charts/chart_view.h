@@ -100,9 +100,16 @@ protected:
     bool event(QEvent* event) override;  // What's This asks: the text is explanation()
 
     QCPTextElement* titleElement_ = nullptr;
+    void resizeEvent(QResizeEvent* event) override;  // the axis titles fitted to the new size
 
 private:
     void applyFrameStyle();
+    // The axis titles as setAxisTitles() gave them, set on the axes broken onto two lines and cut with an
+    // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
+    void fitAxisTitles();
+    static QString fitLine(const QString& text, const QFont& font, int avail);
+    void fitLegend();  // the legend's type smaller in a narrow chart, where it would cover the data
+    QPair<QString, QString> axisTitles_;
     ChartInputs inputs_;
     ChartStyle style_;
     QCPRange homeX_, homeY_;

@@ -77,8 +77,11 @@ void MemoryChart::rebuild() {
     const auto [div, unit] = axisUnit(maxb);
     setAxisTitles(tr("Format (bits per weight, scales included)"), tr("Memory (%1)").arg(unit));
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    // A bar's slot in pixels, for its value label and its name below.
-    const double slot = static_cast<double>(std::max(axisRect()->width(), width() - 80)) / static_cast<double>(mem.size());
+    // A bar's slot in pixels, for its value label and its name below: the chart's width less the axis
+    // rect's margins of the last layout (the y axis), as it stays when the chart is resized.
+    const QMargins am = axisRect()->margins();
+    const int plotWidth = am.left() + am.right() > 0 ? width() - am.left() - am.right() : width() - 80;
+    const double slot = static_cast<double>(std::max(plotWidth, 40)) / static_cast<double>(mem.size());
     // Value labels as wide as the slot allows, so that neighbouring labels do not run into each other:
     // "1.00 MB" over "(977 KiB)"; else "1.00 MB" alone (the axis names the unit, the tooltip has both),
     // in a smaller font where the slot is narrower still.
@@ -99,12 +102,15 @@ void MemoryChart::rebuild() {
         valueFont = style().font(7);
         measure();
     }
+    // narrower still: no value labels rather than labels over each other (the tooltip gives both units)
+    const bool valueLabels = twoLines || widestDecimal + 4 <= slot;
     for (std::size_t i = 0; i < mem.size(); ++i) {
         const auto& m = mem[i];
         const QColor c = m.config_index >= 0 ? in.colors.at(static_cast<std::size_t>(m.config_index)) : style().original;
         auto* bar = addBar(this, static_cast<double>(i), static_cast<double>(m.bytes) / div, c, 0.65);
         bar->setName(QString::fromStdString(m.label));
         bar->removeFromLegend();
+        if (!valueLabels) continue;
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);

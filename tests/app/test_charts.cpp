@@ -261,6 +261,41 @@ private slots:
         QCOMPARE(int(texts.size()), 12 + int(kAllCharts.size()));
     }
 
+    // In a narrow chart (a side dock, presentation type) the axis titles break onto two lines and every
+    // line fits beside its axis, the legend's type shrinks so it covers less of the data, and both come
+    // back whole at full width.
+    void narrowChartFitsItsText_data() {
+        QTest::addColumn<QString>("id");
+        QTest::newRow("error_distribution") << "error_distribution";
+        QTest::newRow("snr_vs_bits") << "snr_vs_bits";
+    }
+    void narrowChartFitsItsText() {
+        QFETCH(QString, id);
+        auto chart = makeChart(id);
+        chart->setChartStyle(makeChartStyle(false, true));  // presentation type
+        chart->show();  // a hidden widget gets its resize events only when shown
+        chart->resize(1400, 800);
+        chart->setInputs(handInputs());
+        chart->replot();
+        const QString full = chart->xAxis->label();
+        QVERIFY(!full.contains(QLatin1Char('\n')));
+        const QFont wideLegend = chart->legend->font();
+        chart->resize(330, 420);
+        chart->replot();  // the layout the next fit measures from
+        chart->resize(320, 420);
+        chart->replot();
+        const QString narrow = chart->xAxis->label();
+        QVERIFY2(narrow.contains(QLatin1Char('\n')), qPrintable(narrow));
+        const int room = chart->width() - chart->axisRect()->margins().left();
+        for (const QString& line : narrow.split(QLatin1Char('\n')))
+            QVERIFY2(QFontMetrics(chart->xAxis->labelFont()).horizontalAdvance(line) <= room, qPrintable(line));
+        QVERIFY2(chart->legend->font().pointSizeF() < wideLegend.pointSizeF(), "the legend keeps its type");
+        chart->resize(1400, 800);
+        chart->replot();
+        QCOMPARE(chart->xAxis->label(), full);
+        QCOMPARE(chart->legend->font().pointSizeF(), wideLegend.pointSizeF());
+    }
+
     // Title, axis titles (with a unit or a "log"/"dB" marker where the quantity has one), zoom/pan.
     void frame_data() {
         QTest::addColumn<QString>("id");
