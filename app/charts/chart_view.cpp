@@ -241,6 +241,10 @@ void ChartView::fitAxisTitles() {
     const int titleH = titleElement_->outerRect().height();
     const int availX = width() - m.left() - 8;
     const int availY = height() - titleH - m.top() - m.bottom() - 4;
+    // the same titles, type and room as last time (most rebuilds): nothing to measure
+    const FitKey key{axisTitles_, xAxis->labelFont(), yAxis->labelFont(), availX, availY};
+    if (key == axisFit_) return;
+    axisFit_ = key;
     const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX);
     const QString y = fitLine(axisTitles_.second, yAxis->labelFont(), availY);
     if (xAxis->label() != x) xAxis->setLabel(x);
@@ -253,12 +257,26 @@ void ChartView::fitLegend() {
     const QFont base = style_.font(9.5);
     const int availX = width() - axisRect()->margins().left() - axisRect()->margins().right();
     QFont f = base;
-    if (legend->visible() && legend->itemCount() > 0 && width() < 640 * style_.scale) {
+    const bool narrow = legend->visible() && legend->itemCount() > 0 && width() < 640 * style_.scale;
+    // the same entries in the same room as last time (a slider move renames none): the same type
+    QString names;
+    if (narrow)
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) names += item->plottable()->name() + QLatin1Char('\n');
+    if (narrow && names == legendFitNames_ && availX == legendFitWidth_ && base == legendFitBase_) {
+        if (legend->font() != legendFitFont_) legend->setFont(legendFitFont_);
+        return;
+    }
+    if (narrow) {
         for (double k : {1.0, 0.85, 0.75}) {
             f.setPointSizeF(base.pointSizeF() * k);
             legend->setFont(f);
             if (legend->minimumOuterSizeHint().width() <= availX * 55 / 100) break;
         }
+        legendFitNames_ = names;
+        legendFitWidth_ = availX;
+        legendFitBase_ = base;
+        legendFitFont_ = f;
     }
     if (legend->font() != f) legend->setFont(f);
 }

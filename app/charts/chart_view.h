@@ -110,6 +110,16 @@ private:
     static QString fitLine(const QString& text, const QFont& font, int avail);
     void fitLegend();  // the legend's type smaller in a narrow chart, where it would cover the data
     QPair<QString, QString> axisTitles_;
+    struct FitKey {  // what the axis titles were last fitted for
+        QPair<QString, QString> titles;
+        QFont xFont, yFont;
+        int availX = -1, availY = -1;
+        bool operator==(const FitKey&) const = default;
+    };
+    FitKey axisFit_;
+    QString legendFitNames_;  // the legend entries, room and base type its type was last chosen for
+    int legendFitWidth_ = -1;
+    QFont legendFitBase_, legendFitFont_;
     ChartInputs inputs_;
     ChartStyle style_;
     QCPRange homeX_, homeY_;

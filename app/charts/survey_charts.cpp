@@ -52,7 +52,7 @@ void ModelSqnrChart::rebuild() {
         for (std::size_t k = 0; k < starts.size(); k += step)
             ticker->addTick(starts[k].first, QString::number(starts[k].second));
         xAxis->setTicker(ticker);
-        xAxis->setLabel(tr("Layer (each point a weight tensor, in file order; ticks at a layer's first tensor)"));
+        setAxisTitles(tr("Layer (each point a weight tensor, in file order; ticks at a layer's first tensor)"), tr("SQNR (dB)"));
     }
     for (std::size_t c = 0; c < s.configs.size(); ++c) {
         QVector<double> x, y;
