@@ -342,9 +342,21 @@ void AnalysisRunner::onResultReady(int index) {
     partialShown_ = partial;
     emit finished(r);
     if (partial && gate_) {
-        // The charts queue their replots (posted calls) while handling finished(); the window's
-        // repaint is posted when those run. Two hops through the event queue land after both.
-        QTimer::singleShot(0, this, [this, gate = gate_] { QTimer::singleShot(0, this, [gate] { gate->release(); }); });
+        // The charts queue their replots (posted calls) while handling finished(); each replot marks
+        // its chart for the window's paint, which Qt posts at low priority. The gate opens from an
+        // event of a still lower priority: it is delivered after every posted paint, whenever posted.
+        struct Opener : QObject {
+            std::shared_ptr<Gate> gate;
+            bool event(QEvent* e) override {
+                if (e->type() != QEvent::User) return QObject::event(e);
+                gate->release();
+                deleteLater();
+                return true;
+            }
+        };
+        auto* opener = new Opener;
+        opener->gate = gate_;
+        QCoreApplication::postEvent(opener, new QEvent(QEvent::User), Qt::LowEventPriority - 1);
     }
 }
 
