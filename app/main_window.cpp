@@ -37,6 +37,7 @@
 #include <omp.h>
 
 #include "calibration_view.h"
+#include "scrollable.h"
 #include "charts/charts.h"
 #include "column_fit.h"
 #include "export_all.h"
@@ -417,7 +418,7 @@ void MainWindow::buildActions() {
         auto* speedDock = new QDockWidget(tr("Speed"), this);
         speedDock->setObjectName(QStringLiteral("speedDock"));
         auto* speedView = new SpeedView(speedDock);
-        speedDock->setWidget(speedView);
+        speedDock->setWidget(scrollable(speedView, speedDock));
         addDockWidget(Qt::RightDockWidgetArea, speedDock);
         tabifyDockWidget(chartDocks_[3], speedDock);
         chartDocks_[3]->raise();
@@ -452,6 +453,15 @@ void MainWindow::restoreSettings() {
     QSettings s;
     if (s.contains(QStringLiteral("window/geometry"))) restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     else resize(1600, 1000);
+    // Never larger than the screen it opens on (a 1280x800 projector, a geometry saved on a larger
+    // screen): the right column of charts lay beyond the screen's edge.
+    if (const QScreen* sc = screen()) {
+        const QRect avail = sc->availableGeometry();
+        if (width() > avail.width() || height() > avail.height()) {
+            resize(std::min(width(), avail.width()), std::min(height(), avail.height()));
+            move(avail.topLeft());
+        }
+    }
     if (s.contains(QStringLiteral("window/state")))
         restoredLayout_ = restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
     dark_ = s.value(QStringLiteral("view/dark"), false).toBool();
@@ -656,8 +666,8 @@ void MainWindow::fitSetupColumn() {
     auto* scroll = findChild<QScrollArea*>(QStringLiteral("setupScroll"));
     if (!scroll || !scroll->widget()) return;
     const int need = scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 2 * scroll->frameWidth();
-    // at most 30% of the window: on a small screen the charts keep their room and the fields scroll
-    const int cap = std::max(340, width() * 3 / 10);
+    // at most a third of the window: on a small screen the charts keep their room and the fields scroll
+    const int cap = std::max(340, width() / 3);
     scroll->setMinimumWidth(std::clamp(need, 340, cap));
 }
 

@@ -95,7 +95,7 @@ private:
     void updateRecentMenu();
     void applyStyle();
     // The setup column as wide as its fields need in the current fonts (presentation mode's larger type
-    // clipped them), up to 30% of the window; beyond that the fields scroll.
+    // clipped them), up to a third of the window; beyond that the fields scroll.
     void fitSetupColumn();
     void showError(const QString& title, const QString& message);
 

@@ -1,6 +1,7 @@
 // Model browser (see model_browser.h): the tree of a weights file's tensors, the filter, metadata,
 // recent files, and the wiring of the browser and the survey into the main window.
 #include "model_browser.h"
+#include "scrollable.h"
 
 #include <QAction>
 #include <QCollator>
@@ -490,7 +491,7 @@ ModelBrowser* installModelBrowser(MainWindow* w, SurveyPanel** surveyOut) {
     auto* surveyDock = new QDockWidget(QObject::tr("Model survey"), w);
     surveyDock->setObjectName(QStringLiteral("modelSurveyDock"));
     surveyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
-    surveyDock->setWidget(survey);
+    surveyDock->setWidget(scrollable(survey, surveyDock));
     w->addDockWidget(Qt::RightDockWidgetArea, surveyDock);
     if (auto* first = w->findChild<QDockWidget*>(QStringLiteral("chart_weight_distribution"))) {
         w->tabifyDockWidget(first, surveyDock);

@@ -553,6 +553,13 @@ private slots:
         QCOMPARE(weights->whatsThis(), weights->explanation());
     }
 
+    // The window fits a 1280x800 screen (a common projector): the docks' least widths and heights add up
+    // to less, so no column of charts lies beyond the screen's edge.
+    void fitsASmallScreen() {
+        const QSize least = w_->minimumSizeHint();
+        QVERIFY2(least.width() <= 1280 && least.height() <= 800, qPrintable(QStringLiteral("%1 x %2").arg(least.width()).arg(least.height())));
+    }
+
     // Every visible string of the window goes through tr(): with the zh_CN translation installed, a new
     // window's title, menus and chart titles are Chinese.
     void chineseTranslation() {
