@@ -141,7 +141,20 @@ void MemoryChart::rebuild() {
     int wrap = 10;
     while (wrap > 4 && widest(wrap) + 6 > slot) --wrap;
     if (widest(wrap) + 6 > slot) wrap = 0;
-    for (std::size_t i = 0; i < mem.size(); ++i) ticker->addTick(static_cast<double>(i), tickText(mem[i], wrap));
+    // A slanted name (35 degrees) reaches down by length x sin and left by length x cos: at most 30% of
+    // the chart's height down, and no further left than the chart's edge (QCustomPlot leaves out a tick
+    // label that would cross it), so a long name is cut with an ellipsis in a small chart.
+    const QFontMetrics tickMetrics(xAxis->tickLabelFont());
+    const double down = 0.30 * height() / std::sin(35.0 * M_PI / 180.0);
+    for (std::size_t i = 0; i < mem.size(); ++i) {
+        QString text = tickText(mem[i], wrap);
+        if (wrap == 0) {
+            const double left = (am.left() + (static_cast<double>(i) + 0.6) * slot - 4) / std::cos(35.0 * M_PI / 180.0);
+            const int room = static_cast<int>(std::min(down, left));
+            if (advance(text) > room) text = tickMetrics.elidedText(text, Qt::ElideMiddle, std::max(room, 1));
+        }
+        ticker->addTick(static_cast<double>(i), text);
+    }
     xAxis->setTicker(ticker);
     xAxis->setTickLabelRotation(wrap == 0 ? -35 : 0);
     xAxis->grid()->setVisible(false);

@@ -676,6 +676,31 @@ private slots:
                 QVERIFY2(boxes[a].intersected(boxes[b]).isEmpty(), qPrintable(QStringLiteral("%1 and %2 overlap").arg(texts[int(a)], texts[int(b)])));
     }
 
+    // In a small chart with presentation type the bar names are slanted and cut with an ellipsis where
+    // longer than 30% of the chart's height allows, so the bars keep room.
+    void memoryNamesFitASmallChart() {
+        auto chart = makeChart("memory");
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->resize(330, 300);
+        chart->show();
+        QCoreApplication::processEvents();
+        chart->setInputs(handInputs());
+        chart->replot();
+        chart->setInputs(handInputs());  // measured from a laid-out plot
+        QCOMPARE(chart->xAxis->tickLabelRotation(), -35.0);
+        auto ticker = chart->xAxis->ticker().dynamicCast<QCPAxisTickerText>();
+        QVERIFY(ticker);
+        const QFontMetrics fm(chart->xAxis->tickLabelFont());
+        const double limit = 0.30 * chart->height() / std::sin(35.0 * M_PI / 180.0) + 1;
+        bool cut = false;
+        for (auto it = ticker->ticks().cbegin(); it != ticker->ticks().cend(); ++it) {
+            QVERIFY2(fm.horizontalAdvance(it.value()) <= limit, qPrintable(it.value()));
+            cut = cut || it.value().contains(QChar(0x2026));
+        }
+        QVERIFY2(cut, "no name needed cutting: the chart is not small enough for this test");
+        QVERIFY(chart->axisRect()->height() > 20);  // the bars keep room
+    }
+
     // FP16 (14 GB) fits only the 80 GB card: "fits some"; INT4 (3.5 GB) fits both: "fits every GPU".
     void gpuFit() {
         auto chart = makeChart("gpu_fit");
