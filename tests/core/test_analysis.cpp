@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <tuple>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -95,6 +96,19 @@ IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std:
     IntPassCounts c;
     pass.merge_into(c.codes, c.dq, c.err, c.dq_outside, c.err_outside);
     return c;
+}
+
+// INT8 and INT4 in each dequantized-histogram mode of the vector integer pass (GroupCodes takes at most
+// 16 codes): (bits, row name, mode as int).
+std::vector<std::tuple<int, const char*, int>> int_pass_modes() {
+    std::vector<std::tuple<int, const char*, int>> rows;
+    const std::pair<const char*, ql::kernels::DqHistogram> modes[] = {
+        {"moves", ql::kernels::DqHistogram::Correction}, {"direct", ql::kernels::DqHistogram::Direct},
+        {"group codes", ql::kernels::DqHistogram::GroupCodes}};
+    for (int bits : {8, 4})
+        for (const auto& [name, mode] : modes)
+            if (bits == 4 || mode != ql::kernels::DqHistogram::GroupCodes) rows.emplace_back(bits, name, static_cast<int>(mode));
+    return rows;
 }
 
 // The vector integer pass over x (one parameter set p, code range rg) on weight grid wg in histogram
@@ -740,16 +754,10 @@ private slots:
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("mode");
         QTest::addColumn<bool>("above");
-        const std::pair<const char*, ql::kernels::DqHistogram> modes[] = {
-            {"moves", ql::kernels::DqHistogram::Correction}, {"direct", ql::kernels::DqHistogram::Direct},
-            {"group codes", ql::kernels::DqHistogram::GroupCodes}};
-        for (int bits : {8, 4})
-            for (const auto& [name, mode] : modes) {
-                if (bits == 8 && mode == ql::kernels::DqHistogram::GroupCodes) continue;  // at most 16 codes
-                for (bool above : {false, true})
-                    QTest::newRow(qPrintable(QString("int%1 %2, %3").arg(bits).arg(name).arg(above ? "dequantized above the top" : "value on the top edge")))
-                        << bits << static_cast<int>(mode) << above;
-            }
+        for (const auto& [bits, name, mode] : int_pass_modes())
+            for (bool above : {false, true})
+                QTest::newRow(qPrintable(QString("int%1 %2, %3").arg(bits).arg(name).arg(above ? "dequantized above the top" : "value on the top edge")))
+                    << bits << mode << above;
     }
     void intPassBinEdges() {
         QFETCH(int, bits);
@@ -818,14 +826,8 @@ private slots:
     void intPassDequantizedOutsideTheGrid_data() {
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("mode");
-        const std::pair<const char*, ql::kernels::DqHistogram> modes[] = {
-            {"moves", ql::kernels::DqHistogram::Correction}, {"direct", ql::kernels::DqHistogram::Direct},
-            {"group codes", ql::kernels::DqHistogram::GroupCodes}};
-        for (int bits : {8, 4})
-            for (const auto& [name, mode] : modes) {
-                if (bits == 8 && mode == ql::kernels::DqHistogram::GroupCodes) continue;  // at most 16 codes
-                QTest::newRow(qPrintable(QString("int%1 %2").arg(bits).arg(name))) << bits << static_cast<int>(mode);
-            }
+        for (const auto& [bits, name, mode] : int_pass_modes())
+            QTest::newRow(qPrintable(QString("int%1 %2").arg(bits).arg(name))) << bits << mode;
     }
     void intPassDequantizedOutsideTheGrid() {
         QFETCH(int, bits);
