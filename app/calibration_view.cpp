@@ -608,8 +608,10 @@ QDockWidget* CalibrationView::createDock(QMainWindow* window) {
     dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     dock_->setWidget(this);
     window->addDockWidget(Qt::RightDockWidgetArea, dock_);
-    dock_->setFloating(true);
+    // hidden before it floats: a dock that is not hidden is shown when it floats (a window of its own),
+    // which ran the whole calibration (its first look runs one) on every start, unseen
     dock_->hide();
+    dock_->setFloating(true);
     return dock_;
 }
 

@@ -430,6 +430,10 @@ private slots:
         auto* view = qobject_cast<CalibrationView*>(dock->widget());
         QVERIFY(view);
         QVERIFY(!dock->isVisible());
+        // Hidden, it runs nothing: no calibration behind the window's back at start.
+        QTest::qWait(50);
+        QVERIFY(!view->busy());
+        QVERIFY(!view->report());
         // The View menu's action shows it; showing it starts a run of the default layer.
         QAction* open = nullptr;
         for (QAction* a : w.menuBar()->actions())
