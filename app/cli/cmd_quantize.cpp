@@ -43,7 +43,10 @@ int cmd_stats(const std::vector<std::string>& argv) {
     Args a(argv, merge({config_options(), generator_options(), {"tensor", "bins"}}), {"help", "json", "generate", "full"});
     if (a.flag("help")) {
         std::printf("usage: quantlens stats (IN [--tensor NAME] | --generate [generator options]) [options] [--json [--full]]\n\n"
-                    "Error metrics, storage and tensor summary of one configuration.\n\n%s\nGenerator:\n%s", kConfigHelp, kGeneratorHelp);
+                    "Error metrics, storage and tensor summary of one configuration.\n"
+                    "--json --full adds the histograms, the sample values, the per-channel errors and the SNR at\n"
+                    "2-8 bits (INT and HQQ; HQQ solves the tensor at each bit width).\n\n%s\nGenerator:\n%s",
+                    kConfigHelp, kGeneratorHelp);
         return 0;
     }
     const QuantConfig c = config_from_args(a);
