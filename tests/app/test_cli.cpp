@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <cmath>
+
 #include "cli_run.h"
 
 namespace {
@@ -46,6 +48,36 @@ private slots:
             return QJsonDocument::fromJson(o).object()["configs"].toArray().at(0).toObject()["metrics"].toObject()["mse"].toDouble();
         };
         QVERIFY(mse(s4.out) > mse(s8.out));
+    }
+
+    // stats --json --full gives a configuration's SNR at 2-8 bits: INT's sweep and HQQ's (its solver at each
+    // width, b + 32/64 bits per weight); without --full there is none.
+    void statsFullHasTheSnrSweep_data() {
+        QTest::addColumn<QStringList>("config");
+        QTest::addColumn<double>("overhead");  // bits per weight beyond b
+        QTest::newRow("int4 asym per tensor") << QStringList{"--bits", "4"} << 0.0;
+        QTest::newRow("hqq3 g64") << QStringList{"--format", "hqq", "--bits", "3"} << 0.5;
+    }
+    void statsFullHasTheSnrSweep() {
+        QFETCH(QStringList, config);
+        QFETCH(double, overhead);
+        const QStringList base = QStringList{"stats", "--generate", "--shape", "64x256"} + config + QStringList{"--json"};
+        auto sweepOf = [](const Run& r) {
+            return QJsonDocument::fromJson(r.out).object()["configs"].toArray().at(0).toObject()["snr_vs_bits"].toArray();
+        };
+        const Run full = run(base + QStringList{"--full"});
+        QCOMPARE(full.code, 0);
+        const QJsonArray sweep = sweepOf(full);
+        QCOMPARE(sweep.size(), 7);
+        for (int i = 0; i < sweep.size(); ++i) {
+            const QJsonObject p = sweep.at(i).toObject();
+            QCOMPARE(p["bits"].toInt(), i + 2);
+            QVERIFY(std::fabs(p["bits_per_weight"].toDouble() - (i + 2 + overhead)) < 0.01);
+            if (i) QVERIFY(p["snr_db"].toDouble() > sweep.at(i - 1).toObject()["snr_db"].toDouble());
+        }
+        const Run plain = run(base);
+        QCOMPARE(plain.code, 0);
+        QVERIFY(sweepOf(plain).isEmpty());
     }
 
     void quantizeWritesDequantizedAndCodes() {
