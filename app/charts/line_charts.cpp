@@ -176,6 +176,7 @@ void SnrBitsChart::rebuild() {
     bool any = false, reference = false;
     double xmax = 8.3;
     std::vector<QPointF> marks;  // the configurations' own points, which the compared formats' labels keep clear of
+    QStringList pendingSweeps;   // solver configurations whose curve a later part of the job brings
     if (in.report) {
         const auto& cs = in.report->configs;
         for (std::size_t i = 0; i < cs.size(); ++i) {
@@ -192,6 +193,7 @@ void SnrBitsChart::rebuild() {
                 marks.emplace_back(c.storage.bits_per_weight, c.metrics.snr_db);
                 xmax = std::max(xmax, c.storage.bits_per_weight + 0.3);
                 any = true;
+                if (in.report->sweeps_pending && snr_sweep_solves(c.config)) pendingSweeps << QString::fromStdString(c.config.display_name());
                 continue;
             }
             // Configurations that differ only in bit width share one curve: draw it once, in the
@@ -281,6 +283,15 @@ void SnrBitsChart::rebuild() {
         addNote(tr("Add a configuration to see its SNR"));
         finish();
         return;
+    }
+    if (!pendingSweeps.isEmpty()) {  // the solver runs at 2-8 bits now; its point stands in meanwhile
+        auto* note = new QCPItemText(this);
+        note->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        note->position->setType(QCPItemPosition::ptAxisRectRatio);
+        note->position->setCoords(0.99, 0.98);
+        note->setText(tr("Solving %1 at 2-8 bits for its curve...").arg(pendingSweeps.join(QStringLiteral(", "))));
+        note->setFont(style().font(8.5));
+        note->setColor(muted(style()));
     }
     QSharedPointer<QCPAxisTickerFixed> xt(new QCPAxisTickerFixed);
     xt->setTickStep(1.0);

@@ -2139,6 +2139,10 @@ MSE %4</source>
         <source>Signal-to-noise ratio, 10 log10(signal power / error power), against bits per weight with scales and zero points included. Each extra bit halves the step, which divides the error power by 4 and adds about 6.02 dB (the dashed line). INT and HQQ configurations are swept over 2-8 bits; other formats have one bit width and are single points.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Solving %1 at 2-8 bits for its curve...</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SpeedTimeChart</name>

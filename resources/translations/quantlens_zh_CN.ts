@@ -2159,6 +2159,10 @@ MSE %4</translation>
         <source>Signal-to-noise ratio, 10 log10(signal power / error power), against bits per weight with scales and zero points included. Each extra bit halves the step, which divides the error power by 4 and adds about 6.02 dB (the dashed line). INT and HQQ configurations are swept over 2-8 bits; other formats have one bit width and are single points.</source>
         <translation>信噪比 10 log10(信号功率 / 误差功率) 与每权重位数（含缩放因子和零点）的关系。每多一位，步长减半，误差功率除以 4，信噪比约增加 6.02 dB（虚线）。INT 和 HQQ 配置在 2-8 位上扫描；其他格式只有一种位宽，显示为单个点。</translation>
     </message>
+    <message>
+        <source>Solving %1 at 2-8 bits for its curve...</source>
+        <translation>正在以 2-8 位求解 %1，以绘制其曲线...</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SpeedTimeChart</name>

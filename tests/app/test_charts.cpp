@@ -409,6 +409,33 @@ private slots:
         compareSeries(values(ref), {1.9, 13.94, 37.98}, kExact);
     }
 
+    // While the window's job still solves an HQQ configuration at 2-8 bits (sweeps_pending), the SNR chart
+    // shows its point and says the curve is coming; once the sweep is in, the note is gone.
+    void snrVsBitsPendingSweep() {
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        r->configs[1].config.format = Format::HQQ;
+        r->configs[1].config.block_size = 64;
+        r->configs[1].snr_vs_bits.clear();
+        r->sweeps_pending = true;
+        in.report = r;
+        auto chart = makeChart("snr_vs_bits");
+        chart->setInputs(in);
+        QStringList texts;
+        textBoxes(chart.get(), &texts);
+        const QString name = QString::fromStdString(r->configs[1].config.display_name());
+        QVERIFY2(texts.join('|').contains(QStringLiteral("Solving %1 at 2-8 bits").arg(name)), qPrintable(texts.join('|')));
+        QVERIFY(graphNamed(chart.get(), name));  // its own point meanwhile
+        auto done = std::make_shared<AnalysisReport>(*r);
+        done->sweeps_pending = false;
+        done->configs[1].snr_vs_bits = {{2, 7.0, 2.5, 1.9}, {4, 21.0, 4.5, 13.94}, {8, 45.0, 8.5, 37.98}};
+        in.report = done;
+        chart->setInputs(in);
+        texts.clear();
+        textBoxes(chart.get(), &texts);
+        QVERIFY2(!texts.join('|').contains(QLatin1String("Solving")), qPrintable(texts.join('|')));
+    }
+
     // A float or codebook format has no bit sweep: it is one point at its true bits and its SNR.
     void snrVsBitsFormatPoint() {
         ChartInputs in = handInputs();
