@@ -491,9 +491,13 @@ bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp, co
     const QuantConfig& c = q.config();
     const bool sliced = iq && c.granularity != Granularity::PerTensor;
     const bool nf4 = c.format == Format::NF4 || c.format == Format::NF4_DQ;
+    // Q4_0, Q4_1, Q5_0: their blocks' ranges are the tensor's per-group-32 slice ranges (see
+    // set_ggml_block_ranges), kept with the Int quantizers' when their scan checked every value is finite
+    const bool small_ggml = c.format == Format::Q4_0 || c.format == Format::Q4_1 || c.format == Format::Q5_0;
+    auto group32 = [](const RangesEntry& e) { return e.granularity == Granularity::PerGroup && e.group_size == 32; };
     const int block = c.block_size > 0 ? c.block_size : default_block_size(c.format);
     auto same_block = [&](const BlockAbsmaxEntry& e) { return e.block == block; };
-    if (sliced || nf4) {
+    if (sliced || nf4 || small_ggml) {
         std::lock_guard<std::mutex> lock(g_memo_mutex);
         if (sliced)
             for (const auto& e : g_ranges_memo)
@@ -501,12 +505,21 @@ bool prepare_with_memo(Quantizer& q, const std::shared_ptr<const Tensor>& tp, co
         if (nf4)
             for (const auto& e : g_absmax_memo)
                 if (same_block(e) && e.tensor.lock() == tp) set_nf4_block_absmax(q, e.absmax);
+        if (small_ggml)
+            for (const auto& e : g_ranges_memo)
+                if (group32(e) && e.ranges->all_finite && e.tensor.lock() == tp) set_ggml_block_ranges(q, e.ranges);
     }
     if (!q.prepare(*tp, progress)) return false;
     if (sliced && iq->slice_ranges()) {
         std::lock_guard<std::mutex> lock(g_memo_mutex);
         remember_stats(g_ranges_memo, tp, [&](const RangesEntry& e) { return same_slicing(e, c); },
                        RangesEntry{tp, c.granularity, c.axis, c.group_size, iq->slice_ranges()});
+    }
+    if (small_ggml) {
+        if (auto r = ggml_block_ranges(q); r && r->all_finite) {
+            std::lock_guard<std::mutex> lock(g_memo_mutex);
+            remember_stats(g_ranges_memo, tp, group32, RangesEntry{tp, Granularity::PerGroup, 0, 32, std::move(r)});
+        }
     }
     if (nf4) {
         if (auto absmax = nf4_block_absmax(q)) {

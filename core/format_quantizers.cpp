@@ -758,6 +758,13 @@ public:
                 return report_progress(progress, 1, 1);
             }
         }
+        std::shared_ptr<const SliceRanges> given = ranges_given_ ? std::move(ranges_) : nullptr;
+        ranges_given_ = false;
+        ranges_.reset();
+        const bool small = type_ == DType::GGML_Q4_0 || type_ == DType::GGML_Q4_1 || type_ == DType::GGML_Q5_0;
+        if (small && known_range_ && blocks_.count() > 0 && blocks_.cols % T::qk == 0 && ggml::has_bounds_path(type_) &&
+            bounds_from_block_ranges(t, std::move(given)))
+            return report_progress(progress, 1, 1);
         quantize_all(&dq_lo_, &dq_hi_, &err_);
         std::call_once(all_->once, [] {});  // the blocks are there: packed() has nothing left to do
         return report_progress(progress, 1, 1);
@@ -884,8 +891,56 @@ public:
         return v;
     }
 
+    void set_block_ranges(std::shared_ptr<const SliceRanges> r) {
+        ranges_ = std::move(r);
+        ranges_given_ = true;
+    }
+    std::shared_ptr<const SliceRanges> block_ranges() const { return ranges_; }
+
 private:
     static constexpr std::int64_t kRunBlocks = 64;  // blocks per step of run() on the lazy path
+    // Q4_0, Q4_1, Q5_0 (whole blocks): the bounds from every block's min and max (given, or a scan of the
+    // tensor) and the lazy path; false, nothing kept, where a value or a block's scale is not finite.
+    bool bounds_from_block_ranges(const Tensor& t, std::shared_ptr<const SliceRanges> given) {
+        const std::int64_t nb = blocks_.count();
+        const auto nbz = static_cast<std::size_t>(nb);
+        const float* x = t.data();
+        constexpr std::int64_t kChunk = 4096;  // blocks per task
+        const std::int64_t nchunks = (nb + kChunk - 1) / kChunk;
+        std::shared_ptr<const SliceRanges> r = std::move(given);
+        if (!(r && r->all_finite && r->lo.size() == nbz && r->hi.size() == nbz)) {
+            auto fresh = std::make_shared<SliceRanges>();
+            fresh->lo.resize(nbz);
+            fresh->hi.resize(nbz);
+            bool finite = true;
+#pragma omp parallel for schedule(static) reduction(&& : finite)
+            for (std::int64_t c = 0; c < nchunks; ++c) {
+                const std::int64_t b0 = c * kChunk, len = std::min(kChunk, nb - b0);
+                finite = ggml::block_ranges_32(x + b0 * T::qk, len, fresh->lo.data() + b0, fresh->hi.data() + b0) && finite;
+            }
+            if (!finite) return false;
+            fresh->all_finite = true;
+            r = std::move(fresh);
+        }
+        float lo = kInf, hi = -kInf, err = 0.0f;
+        bool ok = true;
+#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi, err) reduction(&& : ok)
+        for (std::int64_t c = 0; c < nchunks; ++c) {
+            const std::int64_t b0 = c * kChunk, len = std::min(kChunk, nb - b0);
+            float l = kInf, h = -kInf, e = 0.0f;
+            ok = ggml::small_block_bounds(type_, x + b0 * T::qk, r->lo.data() + b0, r->hi.data() + b0, len, l, h, e) && ok;
+            lo = std::min(lo, l);
+            hi = std::max(hi, h);
+            err = std::max(err, e);
+        }
+        if (!ok) return false;
+        ranges_ = std::move(r);
+        lazy_ = true;
+        dq_lo_ = lo;
+        dq_hi_ = hi;
+        err_ = err;
+        return true;
+    }
     int bits_per_code() const {
         switch (T::ncodes) {
         case 256: return 8;
@@ -1016,6 +1071,8 @@ private:
     bool lazy_ = false;
     std::unique_ptr<AllBlocks> all_;
     float dq_lo_ = kInf, dq_hi_ = -kInf, err_ = 0.0f;
+    std::shared_ptr<const SliceRanges> ranges_;  // Q4_0, Q4_1, Q5_0: every block's min and max (see set_ggml_block_ranges)
+    bool ranges_given_ = false;
 };
 
 // Scalar reference of a ggml format: quantize_row_ref per row, dequantize, codes.
@@ -1062,6 +1119,21 @@ GgmlBlocksView ggml_blocks_view(const Quantizer& q) {
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ6_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockIQ4_NL>*>(&q)) return g->view();
     return {};
+}
+
+bool set_ggml_block_ranges(Quantizer& q, std::shared_ptr<const SliceRanges> ranges) {
+    if (auto* g = dynamic_cast<GgmlQuantizer<ggml::BlockQ4_0>*>(&q)) g->set_block_ranges(std::move(ranges));
+    else if (auto* g1 = dynamic_cast<GgmlQuantizer<ggml::BlockQ4_1>*>(&q)) g1->set_block_ranges(std::move(ranges));
+    else if (auto* g5 = dynamic_cast<GgmlQuantizer<ggml::BlockQ5_0>*>(&q)) g5->set_block_ranges(std::move(ranges));
+    else return false;
+    return true;
+}
+
+std::shared_ptr<const SliceRanges> ggml_block_ranges(const Quantizer& q) {
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_0>*>(&q)) return g->block_ranges();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_1>*>(&q)) return g->block_ranges();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_0>*>(&q)) return g->block_ranges();
+    return nullptr;
 }
 
 bool set_nf4_block_absmax(Quantizer& q, std::shared_ptr<const LargeVector<float>> absmax) {

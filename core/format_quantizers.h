@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/large_buffer.h"
+#include "core/int_quantizer.h"
 #include "core/quantizer.h"
 
 namespace ql {
@@ -62,5 +63,17 @@ GgmlBlocksView ggml_blocks_view(const Quantizer& q);
 bool set_nf4_block_absmax(Quantizer& q, std::shared_ptr<const LargeVector<float>> absmax);
 // After prepare(): the absmax prepare() has (NF4+DQ always, NF4 when it was given them), else null.
 std::shared_ptr<const LargeVector<float>> nf4_block_absmax(const Quantizer& q);
+
+// Q4_0, Q4_1 and Q5_0 with the tensor's range given (set_tensor_range) and whole blocks in every row work
+// out their bounds from each 32-value block's min and max (ggml::small_block_bounds) and then quantize in
+// run(), as Q8_0 does, instead of quantizing every block in prepare(). Those ranges are the tensor's
+// per-group-32 slice ranges (SliceRanges, all_finite), so the analysis keeps them with the Int
+// quantizers' and a later quantizer of the same tensor skips the read.
+// set_ggml_block_ranges: the ranges from an earlier scan of this tensor, before prepare(), for its next
+// call only (used when they have one entry per block and all_finite); false, and nothing done, for other
+// quantizers.
+bool set_ggml_block_ranges(Quantizer& q, std::shared_ptr<const SliceRanges> ranges);
+// After prepare(): the ranges it used (null when it quantized every block instead).
+std::shared_ptr<const SliceRanges> ggml_block_ranges(const Quantizer& q);
 
 } // namespace ql

@@ -611,6 +611,14 @@ std::int64_t quantize_blocks_decoded(DType type, const float* x, std::int64_t nb
     return detail::quantize_small_blocks_decoded_avx512(type, x, nblocks, y, codes, clipped);
 }
 
+bool block_ranges_32(const float* x, std::int64_t nblocks, float* lo, float* hi) {
+    return use_avx512() && detail::block_ranges_32_avx512(x, nblocks, lo, hi);
+}
+
+bool small_block_bounds(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi, float& err) {
+    return use_avx512() && detail::small_block_bounds_avx512(type, x, lo, hi, nblocks, dq_lo, dq_hi, err);
+}
+
 bool has_bounds_path(DType type) {
     return use_avx512() && (type == DType::GGML_Q8_0 || type == DType::GGML_Q4_0 || type == DType::GGML_Q4_1 || type == DType::GGML_Q5_0 ||
                             type == DType::GGML_Q4_K || type == DType::GGML_Q6_K || type == DType::GGML_IQ4_NL);

@@ -83,6 +83,22 @@ std::int64_t quantize_blocks_decoded(DType type, const float* x, std::int64_t nb
 // Whether quantize_blocks_with_bounds() can take blocks of this type on this CPU.
 bool has_bounds_path(DType type);
 
+// The smallest (lo[k]) and largest (hi[k]) of each 32-value block of x's nblocks whole blocks, on the
+// AVX-512 path; false, lo and hi then meaningless, when a value is not finite or the CPU lacks AVX-512.
+bool block_ranges_32(const float* x, std::int64_t nblocks, float* lo, float* hi);
+// Q4_0, Q4_1 and Q5_0 (whole blocks of x, every value finite) without quantizing them: from each block's
+// min and max (block_ranges_32) its scale, fp16 scale and minimum as the reference works them out, so the
+// block's dequantized values lie between those of its min and max (codes and levels are monotone in x),
+// which give dq_lo and dq_hi exactly. err bounds every |y - x|: the errors of the min and max (exact; a
+// clipped code's largest error is at the block's end) and, for the other values, whose code is x's to
+// within one half step, half a step of the block's scale plus what storing the scale (and minimum) in
+// fp16 moves the levels, grown by 2^-19 of a step and 2^-20 overall for the float roundings on the way
+// (Q4_1: and 2^-21 of the block's magnitudes). On normal data the bound lies within a fraction of a percent
+// of the largest error measured. False where a block's inverse scale, fp16 scale or minimum is not finite
+// (subnormal or huge blocks), or without AVX-512; x is read only for blocks where both signs reach the
+// largest magnitude (Q4_0 and Q5_0 take the first).
+bool small_block_bounds(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi, float& err);
+
 // dequantize_block, and block_codes where codes is not null, of nb blocks on the AVX-512 path (the same
 // floats and codes); false, with nothing written, on a CPU without it.
 bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes);

@@ -1072,6 +1072,119 @@ std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, st
     }
 }
 
+bool block_ranges_32_avx512(const float* x, std::int64_t nblocks, float* lo, float* hi) {
+    const std::int64_t groups = nblocks / 16;
+    __mmask16 bad = 0;
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const float* xg = x + g * 16 * 32;
+        for (int l = 0; l < 16 * 32; l += 16) _mm_prefetch(reinterpret_cast<const char*>(xg + kPrefetchGroups * 16 * 32 + l), _MM_HINT_T0);
+        __m512 mx[16], mn[16];
+        for (int b = 0; b < 16; ++b) {
+            const __m512 v0 = _mm512_loadu_ps(xg + 32 * b), v1 = _mm512_loadu_ps(xg + 32 * b + 16);
+            bad |= static_cast<__mmask16>(_mm512_fpclass_ps_mask(v0, 0x99) | _mm512_fpclass_ps_mask(v1, 0x99));  // NaN, +-Inf
+            mx[b] = _mm512_max_ps(v0, v1);
+            mn[b] = _mm512_min_ps(v0, v1);
+        }
+        _mm512_storeu_ps(hi + g * 16, reduce16(mx, vmax));
+        _mm512_storeu_ps(lo + g * 16, reduce16(mn, vmin));
+    }
+    if (bad) return false;
+    for (std::int64_t b = groups * 16; b < nblocks; ++b) {
+        const float* xb = x + b * 32;
+        float a = xb[0], z = xb[0];
+        for (int j = 0; j < 32; ++j) {
+            if (!(xb[j] - xb[j] == 0.0f)) return false;  // NaN or +-Inf
+            a = xb[j] < a ? xb[j] : a;
+            z = xb[j] > z ? xb[j] : z;
+        }
+        lo[b] = a;
+        hi[b] = z;
+    }
+    return true;
+}
+
+namespace {
+
+// small_block_bounds for one format: the scale, its inverse and the fp16 scale (and Q4_1's fp16 minimum)
+// of 16 blocks per lane from their min and max, as quantize_small_avx512 works them out.
+template <Small K>
+bool small_bounds_avx512(const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi, float& err) {
+    static_assert(K != Small::Q8_0, "Q8_0 states its bounds from the tensor's range");
+    const __m512 zero = _mm512_setzero_ps(), absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    // slack for the float roundings between a value and its code (see ggml_quants.h)
+    const __m512 grow = set1(1.0f + 0x1p-20f);
+    __m512 vlo = set1(__builtin_inff()), vhi = set1(-__builtin_inff()), verr = zero;
+    for (std::int64_t g = 0; g < nblocks; g += 16) {
+        const __mmask16 m = nblocks - g >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (nblocks - g)) - 1u);
+        const __m512 pmin = _mm512_maskz_loadu_ps(m, lo + g), pmax = _mm512_maskz_loadu_ps(m, hi + g);
+        __m512 d, mins = zero;
+        if constexpr (K == Small::Q4_1) {
+            mins = pmin;  // the sign of a zero minimum changes no value below
+            d = _mm512_div_ps(_mm512_sub_ps(pmax, pmin), set1(15.0f));
+        } else {
+            const __m512 nmin = _mm512_sub_ps(zero, pmin);
+            const __m512 amax = _mm512_max_ps(pmax, nmin);
+            const __mmask16 pos = QL_CMP(pmax, nmin, _CMP_GT_OQ), neg = QL_CMP(pmax, nmin, _CMP_LT_OQ);
+            const __mmask16 tie = static_cast<__mmask16>(~(pos | neg) & ~QL_CMP(amax, zero, _CMP_EQ_OQ) & m);
+            __m512 e = _mm512_mask_blend_ps(neg, _mm512_maskz_mov_ps(pos, pmax), pmin);
+            if (tie) {  // both signs reach the largest magnitude: the block's first such value decides
+                alignas(64) float ea[16], aa[16];
+                _mm512_store_ps(ea, e);
+                _mm512_store_ps(aa, amax);
+                for (unsigned t = tie; t; t &= t - 1) {
+                    const int b = __builtin_ctz(t);
+                    ea[b] = first_of_magnitude(x + (g + b) * 32, aa[b]);
+                }
+                e = _mm512_load_ps(ea);
+            }
+            d = _mm512_div_ps(e, set1(K == Small::Q4_0 ? -8.0f : -16.0f));
+        }
+        const __m512 id = _mm512_maskz_div_ps(QL_CMP(d, zero, _CMP_NEQ_UQ), set1(1.0f), d);
+        const __m512 df = _mm512_cvtph_ps(_mm512_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        const __m512 mf = K == Small::Q4_1 ? _mm512_cvtph_ps(_mm512_cvtps_ph(mins, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)) : zero;
+        // an infinite inverse scale (subnormal scales) gives codes out of range, a non-finite fp16 scale
+        // or minimum non-finite values: the caller quantizes every block instead
+        if ((_mm512_fpclass_ps_mask(id, 0x99) | _mm512_fpclass_ps_mask(_mm512_add_ps(df, mf), 0x99)) & m) return false;
+        // dequantized values are monotone in x within a block: its extremes are those of its min and max
+        const __m512 ylo = values_of<K>(codes_of<K>(pmin, id, mins), df, mf), yhi = values_of<K>(codes_of<K>(pmax, id, mins), df, mf);
+        vlo = _mm512_mask_min_ps(vlo, m, vlo, _mm512_min_ps(ylo, yhi));
+        vhi = _mm512_mask_max_ps(vhi, m, vhi, _mm512_max_ps(ylo, yhi));
+        // the errors of the min and max (exact), and the bound on every value whose code is not clipped
+        const __m512 ends = _mm512_max_ps(_mm512_and_ps(_mm512_sub_ps(ylo, pmin), absmask), _mm512_and_ps(_mm512_sub_ps(yhi, pmax), absmask));
+        const __m512 ad = _mm512_and_ps(d, absmask);
+        __m512 inner;
+        if constexpr (K == Small::Q4_1) {
+            // the fp16 scale and minimum move level q by q (df - d) + (mf - min), largest at q = 0 or 15
+            const __m512 dm = _mm512_sub_ps(mf, mins);
+            const __m512 shift = _mm512_max_ps(_mm512_and_ps(dm, absmask),
+                                               _mm512_and_ps(_mm512_add_ps(_mm512_mul_ps(set1(15.0f), _mm512_sub_ps(df, d)), dm), absmask));
+            const __m512 mag = _mm512_add_ps(_mm512_and_ps(pmin, absmask), _mm512_and_ps(pmax, absmask));
+            inner = _mm512_add_ps(shift, _mm512_add_ps(_mm512_mul_ps(ad, set1(0.5f + 0x1p-19f)), _mm512_mul_ps(mag, set1(0x1p-21f))));
+        } else {
+            constexpr float half = K == Small::Q4_0 ? 8.0f : 16.0f;
+            const __m512 dd = _mm512_and_ps(_mm512_sub_ps(df, d), absmask);
+            inner = _mm512_add_ps(_mm512_mul_ps(set1(half), dd), _mm512_mul_ps(ad, set1(0.5f + half * 0x1p-20f)));
+        }
+        verr = _mm512_mask_max_ps(verr, m, verr, _mm512_max_ps(ends, _mm512_mul_ps(inner, grow)));
+    }
+    dq_lo = _mm512_reduce_min_ps(vlo);
+    dq_hi = _mm512_reduce_max_ps(vhi);
+    err = _mm512_reduce_max_ps(verr);
+    return true;
+}
+
+} // namespace
+
+bool small_block_bounds_avx512(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi,
+                               float& err) {
+    switch (type) {
+    case DType::GGML_Q4_0: return small_bounds_avx512<Small::Q4_0>(x, lo, hi, nblocks, dq_lo, dq_hi, err);
+    case DType::GGML_Q4_1: return small_bounds_avx512<Small::Q4_1>(x, lo, hi, nblocks, dq_lo, dq_hi, err);
+    case DType::GGML_Q5_0: return small_bounds_avx512<Small::Q5_0>(x, lo, hi, nblocks, dq_lo, dq_hi, err);
+    default: return false;
+    }
+}
+
 } // namespace ql::ggml::detail
 #else
 
@@ -1088,6 +1201,8 @@ std::int64_t quantize_q4_0_blocks_avx512(const float*, std::int64_t, BlockQ4_0*,
 std::int64_t quantize_q4_1_blocks_avx512(const float*, std::int64_t, BlockQ4_1*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q5_0_blocks_avx512(const float*, std::int64_t, BlockQ5_0*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_small_blocks_decoded_avx512(DType, const float*, std::int64_t, float*, std::int8_t*, std::uint32_t*) { return 0; }
+bool block_ranges_32_avx512(const float*, std::int64_t, float*, float*) { return false; }
+bool small_block_bounds_avx512(DType, const float*, const float*, const float*, std::int64_t, float&, float&, float&) { return false; }
 void dequantize_q4_k_blocks_avx512(const BlockQ4_K*, std::int64_t, float*, std::int8_t*) {}
 void dequantize_q6_k_blocks_avx512(const BlockQ6_K*, std::int64_t, float*, std::int8_t*) {}
 } // namespace ql::ggml::detail

@@ -33,6 +33,10 @@ std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, B
 // dequantized values (y), codes (codes, may be null) and clipped counts (see quantize_blocks_decoded).
 std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes,
                                                  std::uint32_t* clipped);
+// block_ranges_32 and small_block_bounds (ggml_quants.h).
+bool block_ranges_32_avx512(const float* x, std::int64_t nblocks, float* lo, float* hi);
+bool small_block_bounds_avx512(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi,
+                               float& err);
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);

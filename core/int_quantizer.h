@@ -49,6 +49,7 @@ IntParams int_slice_params(float lo, float hi, int bits, bool symmetric, ScaleTy
 // slider moves (and the SNR sweep prepares 7 bit widths from one scan).
 struct SliceRanges {
     std::vector<float> lo, hi;
+    bool all_finite = false;  // the scan saw only finite values (set by the scans that check: Q4_0, Q4_1, Q5_0's)
 };
 
 class IntQuantizer final : public Quantizer {

@@ -42,7 +42,8 @@ AnalysisRequest lean_request(std::shared_ptr<const Tensor> t, std::vector<QuantC
 }
 
 // The first analysis of a fresh copy of t (ms): it includes the per-tensor statistics (summary, original
-// histogram, NF4's block absmax) that the timed analyses of t reuse, as a changed setting does.
+// histogram, NF4's block absmax, the 32-value blocks' min and max) that the timed analyses of t reuse, as a
+// changed setting does.
 double first_ms(const Tensor& t, const QuantConfig& c) {
     auto fresh = std::make_shared<const Tensor>(t);
     forget_configuration_memos();
@@ -100,9 +101,10 @@ void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
         std::printf("  target: block and codebook formats within 2x of the INT path. CPU ms/run is process CPU time of\n"
                     "  one analysis (all threads): on a busy machine it shows the work where wall times show the load.\n"
                     "  'first' is one analysis of a fresh copy of the tensor: it includes the per-tensor summary, original\n"
-                    "  histogram and NF4's block absmax, which later analyses of the same tensor reuse. hqq is an optimiser,\n"
-                    "  not a storage format's single pass: its solver sweeps the tensor up to 20 times (an iteration\n"
-                    "  is about 18 ms here), so the 2x target does not apply to it.\n");
+                    "  histogram, NF4's block absmax and the 32-value blocks' min and max (Q4_0, Q4_1, Q5_0's bounds),\n"
+                    "  which later analyses of the same tensor reuse. hqq is an optimiser, not a storage format's single\n"
+                    "  pass: its solver sweeps the tensor up to 20 times (an iteration is about 18 ms here), so the 2x\n"
+                    "  target does not apply to it.\n");
     }
 }
 
