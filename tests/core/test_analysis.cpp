@@ -140,6 +140,36 @@ std::optional<GridPass> int_pass_on_grid(const std::vector<float>& x, const ql::
     return g;
 }
 
+// The report of one configuration against quantize_format_ref of the same values: codes, the largest
+// error, the mean squared error, the sample row's dequantized values bit for bit.
+void matchesReference(const Tensor& x, const ql::AnalysisReport& r, const QuantConfig& config) {
+    QCOMPARE(r.configs.size(), std::size_t(1));
+    const ql::ConfigReport& c = r.configs[0];
+    QVERIFY2(c.error.empty(), c.error.c_str());
+    std::vector<std::int8_t> codes;
+    const std::vector<float> ref = ql::quantize_format_ref(x, config, &codes, nullptr);
+    std::vector<std::uint64_t> code_counts(256, 0);
+    double sum_e2 = 0, max_abs = 0;
+    for (std::size_t k = 0; k < ref.size(); ++k) {
+        ++code_counts[static_cast<std::size_t>(codes[k] + 128)];
+        const float e = ref[k] - x.values[k];
+        sum_e2 += static_cast<double>(e * e);
+        max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
+    }
+    QCOMPARE(c.lowest_code, -128);
+    QCOMPARE(c.code_counts, code_counts);
+    QCOMPARE(c.metrics.max_abs, max_abs);
+    QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(ref.size()), kSumTol));
+    const std::int64_t cols = x.shape.back();
+    QVERIFY(!c.sample_dequantized.empty());
+    for (std::size_t k = 0; k < c.sample_dequantized.size(); ++k) {
+        const float want = ref[static_cast<std::size_t>(r.sample_row * cols) + k];
+        if (std::memcmp(&c.sample_dequantized[k], &want, sizeof want) != 0)
+            QFAIL(qPrintable(QString("sample %1: analysis %2, reference %3").arg(k).arg(c.sample_dequantized[k], 0, 'g', 9)
+                                 .arg(want, 0, 'g', 9)));
+    }
+}
+
 } // namespace
 
 class TestAnalysis : public QObject {
@@ -586,34 +616,7 @@ private slots:
         dq.format = other.format = ql::Format::NF4_DQ;
         other.block_size = block == 64 ? 4096 : 64;
 
-        // The report against quantize_format_ref of the same values.
-        auto check = [&](const Tensor& x, const ql::AnalysisReport& r) {
-            QCOMPARE(r.configs.size(), std::size_t(1));
-            const ql::ConfigReport& c = r.configs[0];
-            QVERIFY2(c.error.empty(), c.error.c_str());
-            std::vector<std::int8_t> codes;
-            const std::vector<float> ref = ql::quantize_format_ref(x, config, &codes, nullptr);
-            std::vector<std::uint64_t> code_counts(256, 0);
-            double sum_e2 = 0, max_abs = 0;
-            for (std::size_t k = 0; k < ref.size(); ++k) {
-                ++code_counts[static_cast<std::size_t>(codes[k] + 128)];
-                const float e = ref[k] - x.values[k];
-                sum_e2 += static_cast<double>(e * e);
-                max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
-            }
-            QCOMPARE(c.lowest_code, -128);
-            QCOMPARE(c.code_counts, code_counts);
-            QCOMPARE(c.metrics.max_abs, max_abs);
-            QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(ref.size()), kSumTol));
-            const std::int64_t cols = shape.back();
-            QVERIFY(!c.sample_dequantized.empty());
-            for (std::size_t k = 0; k < c.sample_dequantized.size(); ++k) {
-                const float want = ref[static_cast<std::size_t>(r.sample_row * cols) + k];
-                if (std::memcmp(&c.sample_dequantized[k], &want, sizeof want) != 0)
-                    QFAIL(qPrintable(QString("sample %1: analysis %2, reference %3").arg(k).arg(c.sample_dequantized[k], 0, 'g', 9)
-                                         .arg(want, 0, 'g', 9)));
-            }
-        };
+        auto check = [&](const Tensor& x, const ql::AnalysisReport& r) { matchesReference(x, r, config); };
 
         ql::forget_configuration_memos();
         const auto first = ql::analyze(request(t, {dq, other}));  // both block sizes' absmax kept
@@ -639,6 +642,61 @@ private slots:
         // and the first tensor once more, after the copy's absmax were kept too
         ql::forget_configuration_memos();
         check(*t, ql::analyze(request(t, {config})));
+    }
+
+    // Q4_0, Q4_1 and Q5_0 state their bounds from each 32-value block's min and max, kept per tensor as its
+    // per-group-32 slice ranges once a scan has checked every value is finite. Each row analyses first with
+    // an Int g32 configuration (its ranges do not say whether values were left out), then with the row's
+    // format, again after the memos were dropped (from the kept ranges), then a changed copy of the tensor
+    // (its own ranges), and one holding a NaN (every block quantized to measure the bounds): each matches the
+    // scalar reference.
+    void ggmlBlockRangesReuse_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        for (ql::Format f : {ql::Format::Q4_0, ql::Format::Q4_1, ql::Format::Q5_0}) {
+            QuantConfig c;
+            c.format = f;
+            QTest::newRow((std::string(ql::format_name(f)) + " 64x256").c_str()) << c << std::vector<std::int64_t>{64, 256};
+            QTest::newRow((std::string(ql::format_name(f)) + " 4x8x96").c_str()) << c << std::vector<std::int64_t>{4, 8, 96};
+            QTest::newRow((std::string(ql::format_name(f)) + " 33x100, not whole blocks").c_str()) << c << std::vector<std::int64_t>{33, 100};
+        }
+    }
+    void ggmlBlockRangesReuse() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        ql::GeneratorSpec g;
+        g.shape = shape;
+        g.seed = 31;
+        g.outlier_fraction = 0.001;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        ql::forget_configuration_memos();
+        const auto int_first = ql::analyze(request(t, {cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 32)}));
+        QVERIFY(int_first.configs[0].error.empty());
+        matchesReference(*t, ql::analyze(request(t, {config})), config);
+        if (QTest::currentTestFailed()) return;
+        ql::forget_configuration_memos();
+        const auto again = ql::analyze(request(t, {config}));
+        QVERIFY(!again.configs[0].from_memo);
+        matchesReference(*t, again, config);
+        if (QTest::currentTestFailed()) return;
+
+        // a changed copy: its first block's values scaled up, its last block's halved
+        auto changed = std::make_shared<Tensor>(*t);
+        const std::size_t n = changed->values.size();
+        for (std::size_t k = 0; k < 32; ++k) changed->values[k] *= 4.0f;
+        for (std::size_t k = n - 32; k < n; ++k) changed->values[k] *= 0.5f;
+        ql::forget_configuration_memos();
+        const auto copy = ql::analyze(request(changed, {config}));
+        matchesReference(*changed, copy, config);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(copy.configs[0].metrics.mse != again.configs[0].metrics.mse);
+
+        auto with_nan = std::make_shared<Tensor>(*t);
+        with_nan->values[n / 2] = std::numeric_limits<float>::quiet_NaN();
+        ql::forget_configuration_memos();
+        const auto nan_report = ql::analyze(request(with_nan, {config}));
+        QVERIFY2(nan_report.configs[0].error.empty(), nan_report.configs[0].error.c_str());
+        QCOMPARE(nan_report.tensor.nan_count, std::uint64_t(1));
     }
 
     void cancel() {
