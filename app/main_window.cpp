@@ -277,6 +277,7 @@ void MainWindow::buildCharts() {
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
         chartDocks_.push_back(dock);
         connect(c, &ChartView::exportRequested, this, &MainWindow::exportChart);
+        connect(c, &ChartView::logHistogramsRequested, this, &MainWindow::setLogHistograms);
         // A chart behind another tab of its dock group waits for its tab to redraw.
         connect(dock, &QDockWidget::visibilityChanged, c, [c](bool visible) { c->setBehindTab(!visible); });
         // Hovering a weight of the sample chart shows the levels of its block over the histogram.
@@ -565,6 +566,15 @@ void MainWindow::setCompareAll(bool on) {
     }
 }
 
+void MainWindow::setLogHistograms(bool on) {
+    if (session_.view.logHistograms == on) return;
+    session_.view.logHistograms = on;
+    applying_ = true;
+    analysisPanel_->show(session_.analysis, session_.view, static_cast<int>(session_.configs.size()));
+    applying_ = false;
+    pushInputsToCharts();  // a view choice: no new analysis
+}
+
 void MainWindow::onFinished(const AnalysisResult& r) {
     progressDelay_->stop();
     progress_->hide();
@@ -632,6 +642,7 @@ ChartInputs MainWindow::chartInputs() const {
     in.levelsConfig = session_.view.levelsConfig;
     in.showLevels = session_.view.showLevels;
     in.logScale = session_.view.logChannelError;
+    in.logHistograms = session_.view.logHistograms;
     in.compare = session_.view.compareAll ? lastCompare_ : nullptr;
     in.paretoMse = session_.view.paretoMse;
     if (lastReport_ && hoveredSample_ >= 0 && in.levelsConfig >= 0 && in.levelsConfig < static_cast<int>(lastReport_->configs.size())) {

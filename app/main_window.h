@@ -82,6 +82,8 @@ private:
     void pushInputsToCharts();
     ChartInputs chartInputs() const;
     void setCompareAll(bool on);
+    // The weight and error distributions on a log density axis (the Charts setting, also in their menu).
+    void setLogHistograms(bool on);
     void exportChart(ChartView* chart, ExportFormat format);
     void exportAllDialog();
     void saveSessionAs();

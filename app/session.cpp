@@ -42,7 +42,7 @@ nlohmann::json sessionToJson(const Session& s) {
     j["gpu_fit"] = {{"model", s.fit.model}, {"params", s.fit.params}, {"gpus", s.fit.gpus}, {"headroom", s.fit.headroom},
                     {"kv_context", s.fit.kvContext}};
     j["view"] = {{"levels_config", s.view.levelsConfig}, {"show_levels", s.view.showLevels}, {"log_channel_error", s.view.logChannelError},
-                 {"compare_all", s.view.compareAll}, {"pareto_mse", s.view.paretoMse}};
+                 {"log_histograms", s.view.logHistograms}, {"compare_all", s.view.compareAll}, {"pareto_mse", s.view.paretoMse}};
     return j;
 }
 
@@ -136,6 +136,7 @@ Session sessionFromJson(const nlohmann::json& j) {
         s.view.levelsConfig = field<int>(v, "levels_config", s.view.levelsConfig, "view");
         s.view.showLevels = field<bool>(v, "show_levels", s.view.showLevels, "view");
         s.view.logChannelError = field<bool>(v, "log_channel_error", s.view.logChannelError, "view");
+        s.view.logHistograms = field<bool>(v, "log_histograms", s.view.logHistograms, "view");
         s.view.compareAll = field<bool>(v, "compare_all", s.view.compareAll, "view");
         s.view.paretoMse = field<bool>(v, "pareto_mse", s.view.paretoMse, "view");
     }

@@ -36,6 +36,7 @@ struct ViewSettings {
     int levelsConfig = 1;           // configuration whose levels are drawn over the histogram
     bool showLevels = true;
     bool logChannelError = true;
+    bool logHistograms = false;     // weight and error distributions on a log density axis (rare values show)
     bool compareAll = false;        // also analyse every format at its common settings (Pareto, SNR charts)
     bool paretoMse = false;         // Pareto chart y axis: MSE (log) instead of SQNR (dB)
     bool operator==(const ViewSettings&) const = default;

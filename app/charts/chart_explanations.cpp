@@ -12,7 +12,9 @@ QString WeightDistributionChart::explanation() const {
               "the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so "
               "the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the "
               "spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, "
-              "those of the block under the weight you hover in \"First weights\".");
+              "those of the block under the weight you hover in \"First weights\". On a log scale (the chart's "
+              "right-click menu, or Setup > Charts) rare weights show too: an outlier stretches the range, and levels sit "
+              "unused between it and the bulk.");
 }
 
 QString ErrorDistributionChart::explanation() const {

@@ -539,6 +539,12 @@ void ChartView::contextMenuEvent(QContextMenuEvent* event) {
         yAxis->setRange(homeY_);
         queueReplot();
     });
+    if (drawsDistributions()) {
+        QAction* log = menu.addAction(tr("Log scale (both distributions)"));
+        log->setCheckable(true);
+        log->setChecked(inputs_.logHistograms);
+        connect(log, &QAction::toggled, this, &ChartView::logHistogramsRequested);
+    }
     menu.addSeparator();
     menu.addAction(tr("Export as PNG..."), this, [this] { emit exportRequested(this, ExportFormat::Png); });
     menu.addAction(tr("Export as JPG..."), this, [this] { emit exportRequested(this, ExportFormat::Jpg); });

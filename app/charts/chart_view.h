@@ -26,6 +26,7 @@ struct ChartInputs {
     int levelsConfig = 0;         // configuration whose representable levels are drawn
     bool showLevels = false;      // draw the levels grid over the weight histogram
     bool logScale = true;         // log y where a chart offers it (per-channel error)
+    bool logHistograms = false;   // the weight and error distributions on a log density axis
     int levelsBlock = -1;         // >= 0: draw the levels of sample block k (sample_levels) of levelsConfig
     int levelsSample = -1;        // the sample weight (index in the row) whose block that is, for the label
     std::shared_ptr<const AnalysisReport> compare;  // "compare all formats" on the same tensor (may be null)
@@ -64,8 +65,14 @@ public:
     // The tooltip at pos: explanation() over the title (as rich text, so that it wraps), else tooltipAt(pos).
     QString hoverText(const QPoint& pos) const;
 
+    // Whether the chart draws ChartInputs::logHistograms (the weight and error distributions): its context
+    // menu then offers the log scale.
+    virtual bool drawsDistributions() const { return false; }
+
 signals:
     void exportRequested(ChartView* chart, ExportFormat format);
+    // The user asked for the distributions on a log (true) or linear scale from the context menu.
+    void logHistogramsRequested(bool on);
 
 protected:
     // Rebuilds the plot from inputs() and style(); called after either changes.

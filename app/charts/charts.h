@@ -14,12 +14,15 @@ namespace ql::ui {
 // Short label of a compared point (Pareto, SNR vs bits): the format's name in capitals; an integer
 // configuration also names bits, scheme and granularity ("INT4 asym g128"), as several may be compared.
 QString shortLabel(const QuantConfig& c);
+// The y axis logarithmic, ticked at powers of ten (10^k labels).
+void useLogY(ChartView* plot);
 
 // 1. Original vs dequantized weight distributions (shared bins, density), optional levels grid.
 class WeightDistributionChart : public ChartView {
     Q_OBJECT
 public:
     using ChartView::ChartView;
+    bool drawsDistributions() const override { return true; }
     QString chartId() const override { return QStringLiteral("weight_distribution"); }
     QString title() const override { return tr("Weight distribution: original vs dequantized"); }
     QString explanation() const override;
@@ -33,6 +36,7 @@ class ErrorDistributionChart : public ChartView {
     Q_OBJECT
 public:
     using ChartView::ChartView;
+    bool drawsDistributions() const override { return true; }
     QString chartId() const override { return QStringLiteral("error_distribution"); }
     QString title() const override { return tr("Quantization error distribution"); }
     QString explanation() const override;

@@ -1,13 +1,25 @@
 // Charts 1 and 2: weight and error distributions.
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "charts/charts.h"
 
 namespace ql::ui {
 namespace {
 
-// A density histogram as a step graph (bin centres, step-centre line style).
-QCPGraph* addDensity(ChartView* plot, const Histogram& h, const QString& name, const QColor& c, double width, int fillAlpha) {
+// The smallest and largest nonzero density drawn (none yet: lower > upper). Not a QCPRange, which swaps
+// reversed ends.
+struct Positive {
+    double lower = std::numeric_limits<double>::infinity();
+    double upper = -std::numeric_limits<double>::infinity();
+};
+
+// A density histogram as a step graph (bin centres, step-centre line style). On a log axis an empty bin
+// has no height: it is a gap (NaN) in the steps. positive = the smallest and largest nonzero densities,
+// folded in.
+QCPGraph* addDensity(ChartView* plot, const Histogram& h, const QString& name, const QColor& c, double width, int fillAlpha, bool log,
+                     Positive& positive) {
     QCPGraph* g = plot->addGraph();
     g->setName(name);
     const auto d = h.density();
@@ -16,7 +28,12 @@ QCPGraph* addDensity(ChartView* plot, const Histogram& h, const QString& name, c
     y.reserve(static_cast<int>(d.size()));
     for (std::size_t i = 0; i < d.size(); ++i) {
         x.push_back(h.bin_center(i));
-        y.push_back(d[i]);
+        const bool empty = !(d[i] > 0);
+        y.push_back(log && empty ? std::numeric_limits<double>::quiet_NaN() : d[i]);
+        if (!empty) {
+            positive.lower = std::min(positive.lower, d[i]);
+            positive.upper = std::max(positive.upper, d[i]);
+        }
     }
     g->setData(x, y, true);
     g->setLineStyle(QCPGraph::lsStepCenter);
@@ -32,6 +49,31 @@ QCPGraph* addDensity(ChartView* plot, const Histogram& h, const QString& name, c
     g->setAntialiased(false);  // axis-aligned steps: crisp without antialiasing, and cheaper
     return g;
 }
+
+constexpr double kMinDecadesSpan = 100.0;  // the log density axis spans at least this ratio
+
+// The density axis: from 0 on a linear scale; on a log scale from half the smallest nonzero density (one
+// value in a bin) to twice the largest, so that a lone outlier's bin shows as a step of its own, and at
+// least two decades (the axis is ticked at powers of ten; INT8's uniform errors span less than one),
+// starting at a power of ten.
+void densityAxis(ChartView* plot, bool log, const Positive& positive) {
+    if (!log || !(positive.lower <= positive.upper)) {
+        plot->yAxis->setRangeLower(0);
+        return;
+    }
+    const double hi = positive.upper * 2;
+    const double lo = std::min(positive.lower / 2, hi / kMinDecadesSpan);
+    plot->yAxis->setRange(std::pow(10.0, std::floor(std::log10(lo))), hi);  // from a labelled power of ten
+}
+
+// The vertical line x = v over the whole plot (its two points at heights that exist on either scale).
+void addVerticalLine(ChartView* plot, double v, const QPen& pen) {
+    auto* line = new QCPItemStraightLine(plot);
+    line->point1->setCoords(v, 1);
+    line->point2->setCoords(v, 2);
+    line->setPen(pen);
+}
+
 
 } // namespace
 
@@ -51,21 +93,24 @@ QString formatBytes(double bytes) {
 
 void WeightDistributionChart::rebuild() {
     resetPlot();
-    setAxisTitles(tr("Weight value"), tr("Probability density"));
     const auto& in = inputs();
+    setAxisTitles(tr("Weight value"), in.logHistograms ? tr("Probability density (log)") : tr("Probability density"));
     if (!in.report || in.report->tensor.numel == 0) {
         addNote(tr("No tensor yet"));
         finish();
         return;
     }
     const AnalysisReport& r = *in.report;
-    addDensity(this, r.original, tr("Original (FP32)"), style().original, style().lineWidth(1.5), 90);
+    const bool log = in.logHistograms;
+    Positive positive;
+    addDensity(this, r.original, tr("Original (FP32)"), style().original, style().lineWidth(1.5), 90, log, positive);
     for (std::size_t i = 0; i < r.configs.size(); ++i) {
         const ConfigReport& c = r.configs[i];
         if (!c.error.empty() || c.dequantized.counts.empty()) continue;
         addDensity(this, c.dequantized, tr("Dequantized: %1").arg(QString::fromStdString(c.config.display_name())),
-                   in.colors.at(i), style().lineWidth(1.8), 40);
+                   in.colors.at(i), style().lineWidth(1.8), 40, log, positive);
     }
+    if (log) useLogY(this);
     finish();
     // The levels grid of the chosen configuration: one thin line per representable value.
     if (in.showLevels && in.levelsConfig >= 0 && in.levelsConfig < static_cast<int>(r.configs.size())) {
@@ -75,20 +120,10 @@ void WeightDistributionChart::rebuild() {
         const std::vector<float>& levels = hovered ? c.sample_levels[static_cast<std::size_t>(in.levelsBlock)] : c.levels;
         QColor lc = in.colors.at(static_cast<std::size_t>(in.levelsConfig));
         lc.setAlpha(levels.size() > 64 ? 90 : 170);
-        for (float v : levels) {
-            auto* line = new QCPItemStraightLine(this);
-            line->point1->setCoords(v, 0);
-            line->point2->setCoords(v, 1);
-            line->setPen(QPen(lc, style().lineWidth(levels.size() > 64 ? 0.5 : 1.0), Qt::DashLine));
-        }
-        if (c.clip) {
-            for (double v : {c.clip->first, c.clip->second}) {
-                auto* line = new QCPItemStraightLine(this);
-                line->point1->setCoords(v, 0);
-                line->point2->setCoords(v, 1);
-                line->setPen(QPen(in.colors.at(static_cast<std::size_t>(in.levelsConfig)), style().lineWidth(2.0)));
-            }
-        }
+        for (float v : levels) addVerticalLine(this, v, QPen(lc, style().lineWidth(levels.size() > 64 ? 0.5 : 1.0), Qt::DashLine));
+        if (c.clip)
+            for (double v : {c.clip->first, c.clip->second})
+                addVerticalLine(this, v, QPen(in.colors.at(static_cast<std::size_t>(in.levelsConfig)), style().lineWidth(2.0)));
         // named in the legend, with a dashed icon: a note of its own ran into the legend in a narrow dock
         // or with presentation fonts
         QCPGraph* key = addGraph();
@@ -100,28 +135,31 @@ void WeightDistributionChart::rebuild() {
                          ? tr("The %n levels of %1 in the block of weight %2 of row %3", "", nl).arg(name).arg(in.levelsSample).arg(r.sample_row)
                          : tr("The %n levels of %1", "", nl).arg(name));
     }
-    yAxis->setRangeLower(0);
-    queueReplot();
+    densityAxis(this, log, positive);
+    finish(false);
 }
 
 void ErrorDistributionChart::rebuild() {
     resetPlot();
-    setAxisTitles(tr("Quantization error (dequantized - original)"), tr("Probability density"));
     const auto& in = inputs();
+    setAxisTitles(tr("Quantization error (dequantized - original)"), in.logHistograms ? tr("Probability density (log)") : tr("Probability density"));
     if (!in.report || in.report->configs.empty()) {
         addNote(tr("Add a configuration to see its error"));
         finish();
         return;
     }
     const AnalysisReport& r = *in.report;
+    const bool log = in.logHistograms;
+    Positive positive;
     for (std::size_t i = 0; i < r.configs.size(); ++i) {
         const ConfigReport& c = r.configs[i];
         if (!c.error.empty() || c.errors.counts.empty()) continue;
-        addDensity(this, c.errors, QString::fromStdString(c.config.display_name()), in.colors.at(i), style().lineWidth(1.8), 50);
+        addDensity(this, c.errors, QString::fromStdString(c.config.display_name()), in.colors.at(i), style().lineWidth(1.8), 50, log, positive);
     }
+    if (log) useLogY(this);
     finish();
-    yAxis->setRangeLower(0);
-    queueReplot();
+    densityAxis(this, log, positive);
+    finish(false);
 }
 
 } // namespace ql::ui

@@ -8,7 +8,6 @@
 #include "charts/charts.h"
 
 namespace ql::ui {
-namespace {
 
 void useLogY(ChartView* plot) {
     plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
@@ -17,6 +16,8 @@ void useLogY(ChartView* plot) {
     plot->yAxis->setNumberFormat(QStringLiteral("eb"));
     plot->yAxis->setNumberPrecision(0);
 }
+
+namespace {
 
 // Secondary marks (the "compare all" points): the text colour, half transparent.
 QColor muted(const ChartStyle& s) {

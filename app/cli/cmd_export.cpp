@@ -22,11 +22,11 @@
 namespace ql::cli {
 
 int cmd_export(const std::vector<std::string>& argv) {
-    Args a(argv, {"session", "out", "format", "size", "dpi", "tensor", "lang", "block-size"}, {"help", "demo", "dark", "presentation", "compare-all"});
+    Args a(argv, {"session", "out", "format", "size", "dpi", "tensor", "lang", "block-size"}, {"help", "demo", "dark", "presentation", "compare-all", "log-histograms"});
     if (a.flag("help")) {
         std::printf("usage: quantlens export (--session FILE | --demo | WEIGHTS [--tensor NAME]) --out DIR\n"
                     "                        [--format png|jpg|pdf|svg|QUANT-FORMAT[,...]] [--block-size N] [--size WxH] [--dpi N]\n"
-                    "                        [--compare-all] [--dark] [--presentation]\n\n"
+                    "                        [--compare-all] [--log-histograms] [--dark] [--presentation]\n\n"
                     "Renders every chart of the session without a window, and writes metrics.csv and session.json.\n"
                     "--demo: the seed notebook's setup (1000x1000 normal(0, 2), INT8 vs INT4 per tensor, 5 layers),\n"
                     "with every format compared on the Pareto chart.\n"
@@ -35,6 +35,7 @@ int cmd_export(const std::vector<std::string>& argv) {
                     "replace the session's configurations, one each at its common settings (--block-size for\n"
                     "nf4/nf4_dq/fp4 and hqq's group).\n"
                     "--compare-all: also every format at its common settings (Pareto and SNR charts).\n"
+                    "--log-histograms: the weight and error distributions on a log density axis (outliers show).\n"
                     "Default images: png,svg,pdf at 1200x750 (150 dpi).\n");
         return 0;
     }
@@ -58,6 +59,7 @@ int cmd_export(const std::vector<std::string>& argv) {
         session.view.compareAll = true;
     }
     if (a.flag("compare-all")) session.view.compareAll = true;
+    if (a.flag("log-histograms")) session.view.logHistograms = true;
     ui::ExportOptions opt;
     if (auto f = a.get("format")) {
         opt.formats.clear();
@@ -118,6 +120,7 @@ int cmd_export(const std::vector<std::string>& argv) {
     in.levelsConfig = session.view.levelsConfig;
     in.showLevels = session.view.showLevels;
     in.logScale = session.view.logChannelError;
+    in.logHistograms = session.view.logHistograms;
     in.compare = session.view.compareAll ? r.compare : nullptr;
     in.paretoMse = session.view.paretoMse;
     const ui::ChartStyle style = ui::makeChartStyle(a.flag("dark"), a.flag("presentation"));

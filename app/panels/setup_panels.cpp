@@ -198,6 +198,11 @@ AnalysisPanel::AnalysisPanel(QWidget* parent) : QWidget(parent) {
     vf->addRow(forward_);
     logChannel_ = new QCheckBox(tr("Per-channel error on a log scale"), viewBox);
     vf->addRow(logChannel_);
+    logHistograms_ = new QCheckBox(tr("Distributions on a log scale"), viewBox);
+    logHistograms_->setObjectName(QStringLiteral("logHistograms"));
+    logHistograms_->setToolTip(tr("Draw the weight and error distributions on a logarithmic density axis: rare values (outliers, clipped "
+                                  "weights, the tails of the error) show next to the peak"));
+    vf->addRow(logHistograms_);
     compareAll_ = new QCheckBox(tr("Compare all formats (Pareto and SNR charts)"), viewBox);
     compareAll_->setToolTip(tr("Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4, the GGUF blocks and HQQ"));
     compareAll_->setObjectName(QStringLiteral("compareAll"));
@@ -208,12 +213,12 @@ AnalysisPanel::AnalysisPanel(QWidget* parent) : QWidget(parent) {
 
     for (QSpinBox* s : {layers_, width_, batch_, bins_, sampleRow_, sampleCount_}) connect(s, &QSpinBox::valueChanged, this, &AnalysisPanel::changed);
     connect(layerStd_, &QDoubleSpinBox::valueChanged, this, &AnalysisPanel::changed);
-    for (QCheckBox* c : {layerOn_, forward_, showLevels_, logChannel_, compareAll_, paretoMse_}) connect(c, &QCheckBox::toggled, this, &AnalysisPanel::changed);
+    for (QCheckBox* c : {layerOn_, forward_, showLevels_, logChannel_, logHistograms_, compareAll_, paretoMse_}) connect(c, &QCheckBox::toggled, this, &AnalysisPanel::changed);
     for (QComboBox* c : {activation_, levelsConfig_}) connect(c, &QComboBox::currentIndexChanged, this, &AnalysisPanel::changed);
 }
 
 void AnalysisPanel::show(const AnalysisOptions& a, const ViewSettings& vs, int configCount) {
-    QList<QObject*> all{layerOn_, layers_, width_, batch_, activation_, layerStd_, bins_, sampleRow_, sampleCount_, forward_, showLevels_, levelsConfig_, logChannel_, compareAll_, paretoMse_};
+    QList<QObject*> all{layerOn_, layers_, width_, batch_, activation_, layerStd_, bins_, sampleRow_, sampleCount_, forward_, showLevels_, levelsConfig_, logChannel_, logHistograms_, compareAll_, paretoMse_};
     std::vector<std::unique_ptr<QSignalBlocker>> blockers;
     for (QObject* w : all) blockers.push_back(std::make_unique<QSignalBlocker>(w));
     layerOn_->setChecked(a.layer_sim.enabled);
@@ -234,6 +239,7 @@ void AnalysisPanel::show(const AnalysisOptions& a, const ViewSettings& vs, int c
     levelsConfig_->setCurrentIndex(std::clamp(vs.levelsConfig, 0, std::max(configCount - 1, 0)));
     showLevels_->setChecked(vs.showLevels);
     logChannel_->setChecked(vs.logChannelError);
+    logHistograms_->setChecked(vs.logHistograms);
     compareAll_->setChecked(vs.compareAll);
     paretoMse_->setChecked(vs.paretoMse);
 }
@@ -252,6 +258,7 @@ void AnalysisPanel::read(AnalysisOptions& a, ViewSettings& vs) const {
     vs.showLevels = showLevels_->isChecked();
     vs.levelsConfig = std::max(levelsConfig_->currentIndex(), 0);
     vs.logChannelError = logChannel_->isChecked();
+    vs.logHistograms = logHistograms_->isChecked();
     vs.compareAll = compareAll_->isChecked();
     vs.paretoMse = paretoMse_->isChecked();
 }

@@ -73,6 +73,7 @@ private:
     QCheckBox* showLevels_;
     QComboBox* levelsConfig_;
     QCheckBox* logChannel_;
+    QCheckBox* logHistograms_;
     QCheckBox* compareAll_;
     QCheckBox* paretoMse_;
 };

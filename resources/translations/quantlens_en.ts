@@ -268,6 +268,14 @@
         <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4, the GGUF blocks and HQQ</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Distributions on a log scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw the weight and error distributions on a logarithmic density axis: rare values (outliers, clipped weights, the tails of the error) show next to the peak</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::AwqLossChart</name>
@@ -797,6 +805,10 @@ time %5 s</source>
         <source>could not render %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Log scale (both distributions)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ConfigPanel</name>
@@ -1072,6 +1084,10 @@ time %5 s</source>
     </message>
     <message>
         <source>Quantization error = dequantized - original, for every weight. Rounding to the nearest level keeps each error within half a step (scale / 2), so with evenly spaced levels the errors spread almost evenly over [-scale/2, scale/2], and each extra bit halves that width. Values clipped at the ends of the range add tails. Unevenly spaced levels (NF4, FP8, FP4) give small weights small errors and large weights large ones, so their errors pile up at 0; HQQ&apos;s solver moves the zero point to make most errors small at the cost of a few larger ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probability density (log)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2642,10 +2658,6 @@ Tensor: %1</source>
         <source>Dequantized: %1</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>The %n levels of %1 in the block of weight %2 of row %3</source>
         <translation>
@@ -2659,6 +2671,14 @@ Tensor: %1</source>
             <numerusform>The %n level of %1</numerusform>
             <numerusform>The %n levels of %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;. On a log scale (the chart&apos;s right-click menu, or Setup &gt; Charts) rare weights show too: an outlier stretches the range, and levels sit unused between it and the bulk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probability density (log)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -266,6 +266,14 @@
         <source>Also quantize this tensor in every format at its common settings: INT8/INT4, NF4, FP8, FP4, MXFP4, NVFP4, the GGUF blocks and HQQ</source>
         <translation>同时以各格式的常用设置量化此张量：INT8/INT4、NF4、FP8、FP4、MXFP4、NVFP4、GGUF 块格式和 HQQ</translation>
     </message>
+    <message>
+        <source>Distributions on a log scale</source>
+        <translation>分布图使用对数刻度</translation>
+    </message>
+    <message>
+        <source>Draw the weight and error distributions on a logarithmic density axis: rare values (outliers, clipped weights, the tails of the error) show next to the peak</source>
+        <translation>以对数密度轴绘制权重分布和误差分布：罕见的值（离群值、被截断的权重、误差的尾部）会与峰值一同显示</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::AwqLossChart</name>
@@ -811,6 +819,10 @@ time %5 s</source>
         <source>could not render %1</source>
         <translation>无法渲染 %1</translation>
     </message>
+    <message>
+        <source>Log scale (both distributions)</source>
+        <translation>对数刻度（两个分布图）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ConfigPanel</name>
@@ -1087,6 +1099,10 @@ time %5 s</source>
     <message>
         <source>Quantization error = dequantized - original, for every weight. Rounding to the nearest level keeps each error within half a step (scale / 2), so with evenly spaced levels the errors spread almost evenly over [-scale/2, scale/2], and each extra bit halves that width. Values clipped at the ends of the range add tails. Unevenly spaced levels (NF4, FP8, FP4) give small weights small errors and large weights large ones, so their errors pile up at 0; HQQ&apos;s solver moves the zero point to make most errors small at the cost of a few larger ones.</source>
         <translation>量化误差 = 反量化值 - 原始值，对每个权重计算。舍入到最近的量化级使每个误差不超过半个步长（scale / 2），因此量化级均匀分布时，误差几乎均匀地分布在 [-scale/2, scale/2] 上，每多一位宽度减半。在范围两端被截断的值形成拖尾。量化级分布不均匀的格式（NF4、FP8、FP4）让小权重误差小、大权重误差大，所以误差集中在 0 附近；HQQ 的求解器移动零点，使大多数误差变小，代价是少数误差变大。</translation>
+    </message>
+    <message>
+        <source>Probability density (log)</source>
+        <translation>概率密度（对数）</translation>
     </message>
 </context>
 <context>
@@ -2666,10 +2682,6 @@ Tensor: %1</source>
         <source>Dequantized: %1</source>
         <translation>反量化：%1</translation>
     </message>
-    <message>
-        <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;.</source>
-        <translation>灰色直方图是原始权重；每个配置的轮廓线是其反量化后的权重，使用相同的分箱（概率密度）。量化把每个权重映射到至多 2^bits 个量化级之一，因此平滑的形状变成量化级处的尖峰：位数越少，尖峰越少越高。虚线是所选配置的量化级；若按组或按块缩放，则是在“前几个权重”中鼠标悬停的权重所在块的量化级。</translation>
-    </message>
     <message numerus="yes">
         <source>The %n levels of %1 in the block of weight %2 of row %3</source>
         <translation>
@@ -2681,6 +2693,14 @@ Tensor: %1</source>
         <translation>
             <numerusform>%1 的 %n 个量化级别</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The grey histogram is the original weights; each configuration&apos;s outline is its dequantized weights, on the same bins (probability density). Quantization maps every weight to one of at most 2^bits levels, so the smooth shape collapses into spikes at the levels: the fewer the bits, the fewer and taller the spikes. The dashed lines are the levels of the chosen configuration; with a scale per group or block, those of the block under the weight you hover in &quot;First weights&quot;. On a log scale (the chart&apos;s right-click menu, or Setup &gt; Charts) rare weights show too: an outlier stretches the range, and levels sit unused between it and the bulk.</source>
+        <translation>灰色直方图是原始权重；每个配置的轮廓线是其反量化后的权重，使用相同的分箱（概率密度）。量化把每个权重映射到至多 2^bits 个量化级之一，因此平滑的形状变成量化级处的尖峰：位数越少，尖峰越少越高。虚线是所选配置的量化级；若按组或按块缩放，则是在“前几个权重”中鼠标悬停的权重所在块的量化级。使用对数刻度（图表的右键菜单，或“设置 &gt; 图表”）时，罕见的权重也会显示出来：一个离群值会拉长范围，在它与主体之间的量化级则无人使用。</translation>
+    </message>
+    <message>
+        <source>Probability density (log)</source>
+        <translation>概率密度（对数）</translation>
     </message>
 </context>
 </TS>

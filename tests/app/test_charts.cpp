@@ -374,6 +374,49 @@ private slots:
         QCOMPARE(chart->graph(1)->pen().color(), okabeItoPalette()[1]);
     }
 
+    // "Distributions on a log scale": the density axis logarithmic, an empty bin a gap (NaN) in the steps
+    // rather than a drop to log(0), the axis from a power of ten at or below half the smallest nonzero
+    // density (and two decades below twice the largest) to twice the largest; the levels grid still
+    // drawn. Linear: from 0, empty bins at 0.
+    void logDistributions_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<bool>("log");
+        QTest::addColumn<int>("graph");         // a graph with an empty bin (INT4's dequantized, INT8's errors)
+        QTest::addColumn<double>("smallest");   // the chart's smallest and largest nonzero density
+        QTest::addColumn<double>("largest");
+        for (bool log : {true, false}) {
+            const char* scale = log ? "log" : "linear";
+            QTest::newRow(qPrintable(QStringLiteral("weights, %1").arg(QLatin1String(scale)))) << QStringLiteral("weight_distribution") << log << 2 << 0.2 << 1.0;
+            QTest::newRow(qPrintable(QStringLiteral("errors, %1").arg(QLatin1String(scale)))) << QStringLiteral("error_distribution") << log << 0 << 2.0 << 5.0;
+        }
+    }
+    void logDistributions() {
+        QFETCH(QString, id);
+        QFETCH(bool, log);
+        QFETCH(int, graph);
+        QFETCH(double, smallest);
+        QFETCH(double, largest);
+        auto chart = makeChart(id);
+        ChartInputs in = handInputs();
+        in.logHistograms = log;
+        chart->setInputs(in);
+        QCOMPARE(chart->yAxis->scaleType(), log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        QVERIFY(chart->yAxis->label().contains(QStringLiteral("(log)")) == log);
+        const QList<double> v = values(chart->graph(graph));
+        QVERIFY(std::any_of(v.begin(), v.end(), [&](double y) { return log ? std::isnan(y) : y == 0.0; }));
+        for (double y : v) QVERIFY(std::isnan(y) ? log : (y > 0 || !log));
+        const QCPRange r = chart->yAxis->range();
+        if (log) {
+            const double lo = std::min(smallest / 2, 2 * largest / 100);
+            QVERIFY2(r.lower <= lo && r.lower > lo / 10.0, qPrintable(QStringLiteral("lower %1 for %2").arg(r.lower).arg(lo)));
+            QCOMPARE(std::log10(r.lower), std::round(std::log10(r.lower)));
+            QVERIFY(std::fabs(r.upper - 2 * largest) <= kRoundoff * largest);
+        } else {
+            QCOMPARE(r.lower, 0.0);
+        }
+        if (id == QStringLiteral("weight_distribution")) QCOMPARE(countItems<QCPItemStraightLine>(chart.get()), 2);
+    }
+
     void sampleValues() {
         auto chart = makeChart("sample_values");
         chart->setInputs(handInputs());

@@ -328,6 +328,8 @@ private slots:
         s.fit.headroom = 0.2;
         s.view.showLevels = false;
         s.view.levelsConfig = 2;
+        s.view.logHistograms = !Session::defaults().view.logHistograms;
+        s.view.paretoMse = !Session::defaults().view.paretoMse;
         const QString path = dir_.filePath("roundtrip.json");
         QString error;
         QVERIFY2(saveSession(path, s, &error), qPrintable(error));

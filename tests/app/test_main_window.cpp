@@ -356,6 +356,35 @@ private slots:
         QCOMPARE(points, int(w_->session().configs.size()));
     }
 
+    // The distributions' log scale, asked from either chart's menu or the Charts checkbox: both charts go
+    // logarithmic at once (a view choice: the report shown stays the same object, no new analysis), the
+    // checkbox and the session follow, and back.
+    void logDistributionsFromMenuOrPanel() {
+        ChartView* weights = w_->chart(QStringLiteral("weight_distribution"));
+        ChartView* errors = w_->chart(QStringLiteral("error_distribution"));
+        auto* box = w_->findChild<QCheckBox*>(QStringLiteral("logHistograms"));
+        QVERIFY(weights && errors && box);
+        QVERIFY(weights->drawsDistributions() && errors->drawsDistributions());
+        QVERIFY(!w_->chart(QStringLiteral("memory"))->drawsDistributions());
+        QVERIFY(!w_->session().view.logHistograms);
+        const auto report = w_->lastReport();
+        emit errors->logHistogramsRequested(true);
+        QVERIFY(w_->session().view.logHistograms);
+        QVERIFY(box->isChecked());
+        for (ChartView* c : {weights, errors}) {
+            c->ensureCurrent();
+            QCOMPARE(c->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        }
+        QCOMPARE(w_->lastReport(), report);
+        box->setChecked(false);  // the panel: back to linear
+        QVERIFY(!w_->session().view.logHistograms);
+        for (ChartView* c : {weights, errors}) {
+            c->ensureCurrent();
+            QCOMPARE(c->yAxis->scaleType(), QCPAxis::stLinear);
+        }
+        QCOMPARE(w_->lastReport(), report);
+    }
+
     // Save, change, reopen: the window returns to the saved setup and recomputes it.
     void saveAndReopenSession() {
         const QString path = dir_.filePath("class.json");
