@@ -206,8 +206,32 @@ void ChartView::resetPlot() {
     // the format is the one it has.
     for (QCPAxis* ax : {xAxis, yAxis})
         if (ax->numberFormat() != QLatin1String("gb")) ax->setNumberFormat(QStringLiteral("gb"));
+    placeLegend(false);  // back in the plot's corner, where each chart may choose its corner
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     applyFrameStyle();
+}
+
+void ChartView::placeLegend(bool below) {
+    if (below == legendBelow_) return;
+    if (below) {
+        axisRect()->insetLayout()->take(legend);
+        const int row = plotLayout()->rowCount();
+        plotLayout()->addElement(row, 0, legend);
+        plotLayout()->setRowStretchFactor(row, 0.001);  // its own height, the plot the rest
+        legend->setBorderPen(Qt::NoPen);               // under the axis title, as a key without a box
+        legend->setBrush(Qt::NoBrush);
+    } else {
+        plotLayout()->take(legend);
+        plotLayout()->simplify();
+        axisRect()->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
+        legend->setWrap(0);
+        legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);  // one column again
+        QColor lb = style_.background;
+        lb.setAlpha(215);
+        legend->setBrush(QBrush(lb));
+        legend->setBorderPen(QPen(style_.grid));
+    }
+    legendBelow_ = below;
 }
 
 void ChartView::setAxisTitles(const QString& x, const QString& y) {
@@ -263,22 +287,105 @@ void ChartView::fitLegend() {
     if (narrow)
         for (int i = 0; i < legend->itemCount(); ++i)
             if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) names += item->plottable()->name() + QLatin1Char('\n');
+    // the legend's width as one column (its entries measured alone: it may stand in a row under the plot)
+    auto columnWidth = [this] {
+        int w = 0;
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (QCPAbstractLegendItem* item = legend->item(i)) w = std::max(w, item->minimumOuterSizeHint().width());
+        return w + legend->margins().left() + legend->margins().right();
+    };
     if (narrow && names == legendFitNames_ && availX == legendFitWidth_ && base == legendFitBase_) {
-        if (legend->font() != legendFitFont_) legend->setFont(legendFitFont_);
-        return;
-    }
-    if (narrow) {
+        f = legendFitFont_;
+    } else if (narrow) {
         for (double k : {1.0, 0.85, 0.75}) {
             f.setPointSizeF(base.pointSizeF() * k);
             legend->setFont(f);
-            if (legend->minimumOuterSizeHint().width() <= availX * 55 / 100) break;
+            if (columnWidth() <= availX * 55 / 100) break;
         }
         legendFitNames_ = names;
         legendFitWidth_ = availX;
         legendFitBase_ = base;
         legendFitFont_ = f;
     }
-    if (legend->font() != f) legend->setFont(f);
+
+    // Inside the plot the legend is one column in a corner. Where that box would take more than
+    // kLegendInsideShare of the plot (the weight chart's four entries in a small dock or in presentation
+    // type), the entries go under the plot, side by side in as many columns as fit, unless that would
+    // take more than kLegendBelowShare of the height (many entries: they stay in the corner).
+    constexpr double kLegendInsideShare = 0.12, kLegendBelowShare = 0.3;
+    // The plot's room estimated from the widget's size (the last layout's margins may be stale: an
+    // export resizes a chart that was never laid out): tick labels and axis titles take about 75 px
+    // across and 55 px down at normal type, the title its line.
+    const bool any = legend->visible() && legend->itemCount() > 0;
+    const int titleH = titleElement_ && titleElement_->visible() ? QFontMetrics(titleElement_->font()).height() + 8 : 0;
+    const int plotX = width() - static_cast<int>(75 * style_.scale);
+    const int availY = height() - titleH - static_cast<int>(55 * style_.scale);
+    if (!narrow) {
+        names.clear();
+        if (any)
+            for (int i = 0; i < legend->itemCount(); ++i)
+                if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) names += item->plottable()->name() + QLatin1Char('\n');
+    }
+    LegendPlace want{names, base, plotX, availY, false, 1, f};
+    if (!any) {
+        legendPlace_ = want;
+    } else if (!(legendPlace_.names == names && legendPlace_.font == base && legendPlace_.availX == plotX && legendPlace_.availY == availY)) {
+        // the entries' sizes in font `font`
+        std::vector<int> widths;
+        int itemH = 0;
+        auto measure = [&](const QFont& font) {
+            if (legend->font() != font) legend->setFont(font);
+            widths.clear();
+            itemH = 0;
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                QCPAbstractLegendItem* item = legend->item(i);
+                if (!item) continue;
+                const QSize sz = item->minimumOuterSizeHint();
+                widths.push_back(sz.width());
+                itemH = std::max(itemH, sz.height());
+            }
+        };
+        const QMargins m = legend->margins();
+        const int gapX = legend->columnSpacing(), gapY = legend->rowSpacing();
+        measure(f);
+        const int n = static_cast<int>(widths.size());
+        const int colW = (widths.empty() ? 0 : *std::max_element(widths.begin(), widths.end())) + m.left() + m.right();
+        const int colH = n * itemH + (n - 1) * gapY + m.top() + m.bottom();
+        const bool crowded = plotX > 0 && availY > 0 && double(colW) * colH > kLegendInsideShare * plotX * availY;
+        // under the plot: the most columns that fit across the chart (the row spans its width), each as wide
+        // as its widest entry (entries fill rows), in the largest type down to three quarters that keeps
+        // the rows within kLegendBelowShare of the height
+        for (double k : {1.0, 0.85, 0.75}) {
+            if (!crowded) break;
+            QFont fb = base;
+            fb.setPointSizeF(base.pointSizeF() * k);
+            measure(fb);
+            int cols = std::max(n, 1);
+            for (; cols > 1; --cols) {
+                int across = m.left() + m.right() + (cols - 1) * gapX;
+                for (int c = 0; c < cols; ++c) {
+                    int w = 0;
+                    for (int i = c; i < n; i += cols) w = std::max(w, widths[static_cast<std::size_t>(i)]);
+                    across += w;
+                }
+                if (across <= width() - 10) break;
+            }
+            const int rows = (n + cols - 1) / cols;
+            if (rows * itemH + (rows - 1) * gapY + m.top() + m.bottom() <= kLegendBelowShare * availY) {
+                want.below = true;
+                want.columns = cols;
+                want.chosen = fb;
+                break;
+            }
+        }
+        legendPlace_ = want;
+    }
+    if (legend->font() != legendPlace_.chosen) legend->setFont(legendPlace_.chosen);
+    placeLegend(legendPlace_.below);
+    if (legendPlace_.below && (legend->wrap() != legendPlace_.columns || legend->fillOrder() != QCPLayoutGrid::foColumnsFirst)) {
+        legend->setWrap(legendPlace_.columns);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    }
 }
 
 void ChartView::resizeEvent(QResizeEvent* event) {

@@ -115,7 +115,10 @@ private:
     // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
     void fitAxisTitles();
     static QString fitLine(const QString& text, const QFont& font, int avail);
-    void fitLegend();  // the legend's type smaller in a narrow chart, where it would cover the data
+    // The legend's type smaller in a narrow chart, and the legend below the plot, its entries side by side,
+    // where inside it would cover too much of the data (a small chart, presentation type).
+    void fitLegend();
+    void placeLegend(bool below);  // moves the legend between the plot's corner and a row under it
     QPair<QString, QString> axisTitles_;
     struct FitKey {  // what the axis titles were last fitted for
         QPair<QString, QString> titles;
@@ -127,6 +130,19 @@ private:
     QString legendFitNames_;  // the legend entries, room and base type its type was last chosen for
     int legendFitWidth_ = -1;
     QFont legendFitBase_, legendFitFont_;
+    bool legendBelow_ = false;
+    struct LegendPlace {  // what the legend's place was last chosen for (entries, base type, room), and the choice
+        QString names;
+        QFont font;
+        int availX = -1, availY = -1;
+        bool below = false;
+        int columns = 1;
+        QFont chosen;  // the legend's type: in the corner fitLegend's narrow-chart type, under the plot its own
+    };
+    LegendPlace legendPlace_;
+public:
+    bool legendBelowPlot() const { return legendBelow_; }
+private:
     ChartInputs inputs_;
     ChartStyle style_;
     QCPRange homeX_, homeY_;

@@ -289,11 +289,59 @@ private slots:
         const int room = chart->width() - chart->axisRect()->margins().left();
         for (const QString& line : narrow.split(QLatin1Char('\n')))
             QVERIFY2(QFontMetrics(chart->xAxis->labelFont()).horizontalAdvance(line) <= room, qPrintable(line));
-        QVERIFY2(chart->legend->font().pointSizeF() < wideLegend.pointSizeF(), "the legend keeps its type");
+        // the legend off the data: in smaller type in its corner, or under the plot
+        QVERIFY2(chart->legendBelowPlot() || chart->legend->font().pointSizeF() < wideLegend.pointSizeF(), "the legend keeps its type");
         chart->resize(1400, 800);
         chart->replot();
         QCOMPARE(chart->xAxis->label(), full);
+        QVERIFY(!chart->legendBelowPlot());
         QCOMPARE(chart->legend->font().pointSizeF(), wideLegend.pointSizeF());
+    }
+
+    // A legend that would cover more than about an eighth of a small plot goes under it, its entries side by
+    // side (the weight chart's four in a chart of the default window's size: two columns), and back into
+    // the plot's corner in a large one. Under the plot it overlaps neither the plot nor its axis titles;
+    // a new rebuild in either place draws without layout warnings.
+    void crowdedLegendGoesBelow_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QSize>("small");
+        QTest::addColumn<int>("columns");
+        QTest::addColumn<bool>("presentation");
+        QTest::newRow("weights in a 600x330 dock") << "weight_distribution" << QSize(600, 330) << 2 << false;
+        QTest::newRow("errors at 320x420, presentation type") << "error_distribution" << QSize(320, 420) << 1 << true;
+    }
+    void crowdedLegendGoesBelow() {
+        QFETCH(QString, id);
+        QFETCH(QSize, small);
+        QFETCH(int, columns);
+        QFETCH(bool, presentation);
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".+")));
+        auto chart = makeChart(id);
+        chart->setChartStyle(makeChartStyle(false, presentation));
+        chart->show();
+        chart->resize(1200, 750);
+        chart->setInputs(handInputs());
+        chart->replot();
+        QVERIFY(!chart->legendBelowPlot());
+        QCOMPARE(chart->legend->layout(), static_cast<QCPLayout*>(chart->axisRect()->insetLayout()));
+        chart->resize(small);
+        chart->replot();
+        QVERIFY(chart->legendBelowPlot());
+        QCOMPARE(chart->legend->layout(), static_cast<QCPLayout*>(chart->plotLayout()));
+        QCOMPARE(chart->legend->columnCount(), columns);
+        const QRect plot = chart->axisRect()->outerRect();  // the plot with its tick labels and axis titles
+        QVERIFY2(chart->legend->outerRect().top() >= plot.bottom(),
+                 qPrintable(QStringLiteral("legend at %1, plot to %2").arg(chart->legend->outerRect().top()).arg(plot.bottom())));
+        QVERIFY(chart->legend->outerRect().bottom() <= chart->height());
+        chart->setInputs(handInputs());  // rebuilt: back in the corner, then under the plot again
+        chart->replot();
+        QVERIFY(chart->legendBelowPlot());
+        QCOMPARE(chart->legend->itemCount(), chart->legend->elementCount());
+        chart->resize(1200, 750);
+        chart->replot();
+        QVERIFY(!chart->legendBelowPlot());
+        QCOMPARE(chart->legend->columnCount(), 1);
+        QVERIFY(chart->legend->outerRect().intersects(chart->axisRect()->rect()));  // in its corner
     }
 
     // Title, axis titles (with a unit or a "log"/"dB" marker where the quantity has one), zoom/pan.
