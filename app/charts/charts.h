@@ -121,6 +121,10 @@ public:
 
 protected:
     void rebuild() override;
+    void resizeEvent(QResizeEvent* event) override;  // re-wraps the format names for the new width
+
+private:
+    int laidOutWidth_ = 0;  // widget width the names were wrapped for
 };
 
 // 7. SNR against bit width, with the 6.02 dB-per-bit line.

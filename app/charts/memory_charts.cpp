@@ -203,6 +203,22 @@ void GpuFitChart::rebuild() {
     const GpuFitReport& f = *in.gpuFit;
     const QColor fitsAll(0x00, 0x9E, 0x73), fitsSome(0xE6, 0x9F, 0x00), fitsNone(0xD5, 0x5E, 0x00);
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    // Format names wrapped at spaces as narrowly as it takes for neighbours not to run into each other
+    // (as the memory chart's): a bar's slot is the plot's width (the last layout's) over the bars.
+    const QMargins am = axisRect()->margins();
+    const int plotWidth = am.left() + am.right() > 0 ? width() - am.left() - am.right() : width() - 80;
+    const int slot = std::max(plotWidth, 40) / static_cast<int>(f.formats.size());
+    const QFontMetrics tickMetrics(xAxis->tickLabelFont());
+    auto widest = [&](int wrap) {
+        int w = 0;
+        for (const auto& fm : f.formats)
+            for (const QString& line : wrapName(QString::fromStdString(fm.name), wrap).split(QLatin1Char('\n')))
+                w = std::max(w, tickMetrics.horizontalAdvance(line));
+        return w;
+    };
+    int wrap = 64;  // one line where there is room
+    while (wrap > 4 && widest(wrap) + 6 > slot) --wrap;
+    laidOutWidth_ = width();
     double ymax = 0;
     QCPBars* legendAll = nullptr;
     QCPBars* legendSome = nullptr;
@@ -226,7 +242,8 @@ void GpuFitChart::rebuild() {
         } else {
             bar->removeFromLegend();
         }
-        ticker->addTick(static_cast<double>(i), QStringLiteral("%1\n%2").arg(QString::fromStdString(f.formats[i].name)).arg(f.formats[i].bits_per_weight, 0, 'g', 5));
+        ticker->addTick(static_cast<double>(i),
+                        QStringLiteral("%1\n%2").arg(wrapName(QString::fromStdString(f.formats[i].name), wrap)).arg(f.formats[i].bits_per_weight, 0, 'g', 5));
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), gb);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
@@ -263,6 +280,11 @@ void GpuFitChart::rebuild() {
     xAxis->setRange(-0.6, static_cast<double>(f.formats.size()) - 0.4);
     yAxis->setRange(0, ymax * 1.2);
     finish(false);
+}
+
+void GpuFitChart::resizeEvent(QResizeEvent* event) {
+    ChartView::resizeEvent(event);
+    if (inputs().gpuFit && std::abs(width() - laidOutWidth_) > laidOutWidth_ / 10) rebuild();
 }
 
 QString GpuFitChart::tooltipAt(const QPoint& pos) const {

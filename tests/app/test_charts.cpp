@@ -844,6 +844,46 @@ private slots:
         QVERIFY(chart->title().contains(QLatin1String("7")));
     }
 
+    // Long format names under the GPU-fit bars are wrapped at spaces so that neighbours do not run into
+    // each other in a chart of a dock's width (they did at 600 px: "INT4INT8 asym per-tensor"), and kept
+    // on one line where there is room.
+    void gpuFitNamesWrap_data() {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<bool>("wrapped");
+        QTest::newRow("600 px") << 600 << true;
+        QTest::newRow("1600 px") << 1600 << false;
+    }
+    void gpuFitNamesWrap() {
+        QFETCH(int, width);
+        QFETCH(bool, wrapped);
+        auto chart = makeChart("gpu_fit");
+        chart->show();
+        chart->resize(width, 360);
+        ChartInputs in = handInputs();
+        auto fit = std::make_shared<GpuFitReport>(*in.gpuFit);
+        const std::vector<std::string> names = {"FP32", "FP16", "INT8", "INT4", "INT8 asym per-tensor", "INT4 asym per-tensor g128"};
+        fit->formats.clear();
+        fit->estimates.resize(names.size(), fit->estimates.front());
+        fit->fits.resize(names.size(), fit->fits.front());
+        for (const auto& n : names) fit->formats.push_back({n, 8});
+        in.gpuFit = fit;
+        chart->setInputs(in);
+        chart->replot();  // the layout the names are wrapped for
+        chart->setInputs(in);
+        chart->replot();
+        auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(chart->xAxis->ticker());
+        QVERIFY(ticker);
+        const double slot = chart->axisRect()->width() / static_cast<double>(names.size());
+        const QFontMetrics fm(chart->xAxis->tickLabelFont());
+        bool anyWrapped = false;
+        for (auto it = ticker->ticks().constBegin(); it != ticker->ticks().constEnd(); ++it) {
+            const QStringList lines = it.value().split(QLatin1Char('\n'));
+            anyWrapped = anyWrapped || lines.size() > 2;  // name on more than one line, then the bits
+            for (const QString& line : lines) QVERIFY2(fm.horizontalAdvance(line) <= slot, qPrintable(line));
+        }
+        QCOMPARE(anyWrapped, wrapped);
+    }
+
     // A failed configuration is left out of every chart; the others still draw.
     void failedConfigSkipped() {
         ChartInputs in = handInputs();
