@@ -1,8 +1,11 @@
 // Subcommand table and dispatch for the quantlens binary.
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "cli/args.h"
 #include "gui_main.h"
@@ -71,7 +74,25 @@ int main(int argc, char** argv) {
                 }
             }
         }
+        // a word that names no command and no file (a mistyped command): said here, where the window
+        // would have opened to say it cannot load the file
+        if (first[0] != '-' && std::strchr(first, '.') == nullptr && std::strchr(first, '/') == nullptr && !std::filesystem::exists(first)) {
+            std::fprintf(stderr, "quantlens: '%s' is neither a command nor a file (quantlens --help lists the commands)\n", first);
+            return 2;
+        }
     }
+#if defined(__linux__)
+    // Without a display Qt aborts with a message about platform plugins; say what to do instead.
+    const bool platformGiven = std::getenv("QT_QPA_PLATFORM") != nullptr ||
+                               std::any_of(argv + 1, argv + argc, [](const char* a) { return std::strcmp(a, "-platform") == 0; });
+    if (!platformGiven && std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr) {
+        std::fprintf(stderr,
+                     "quantlens: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                     "Headless, the same charts: quantlens export --demo --out DIR, or export --session FILE --out DIR;\n"
+                     "quantlens --help lists every command.\n");
+        return 1;
+    }
+#endif
     return ql::run_gui(argc, argv);
 }
 

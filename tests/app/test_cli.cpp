@@ -114,6 +114,7 @@ private slots:
         QTest::newRow("missing file") << QStringList{"stats", "/nonexistent/w.npy"} << 1 << "cannot open";
         QTest::newRow("unknown GPU") << QStringList{"memory", "--params", "7e9", "--gpu", "Voodoo2"} << 2 << "unknown --gpu";
         QTest::newRow("axis out of range") << QStringList{"stats", "--generate", "--granularity", "channel", "--axis", "3"} << 2 << "axis 3 out of range";
+        QTest::newRow("unknown command") << QStringList{"models", "--help"} << 2 << "'models' is neither a command nor a file";
     }
     void badArguments() {
         QFETCH(QStringList, args);
@@ -122,6 +123,21 @@ private slots:
         Run r = run(args);
         QCOMPARE(r.code, code);
         QVERIFY2(QString(r.err).contains(message), r.err.constData());
+    }
+
+    // The window without a display: a message that names the headless way instead of Qt's abort about
+    // platform plugins (exit 1).
+    void windowWithoutDisplay() {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(QString::fromLatin1(v));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(QL_QUANTLENS_BIN), QStringList{});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("no display") && err.contains("quantlens export --demo"), err.constData());
     }
 
     void notAnNpyFile() {
