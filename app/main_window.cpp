@@ -685,6 +685,13 @@ void MainWindow::fitSetupColumn() {
 bool MainWindow::showDock(const QString& name) {
     auto* dock = findChild<QDockWidget*>(name + QStringLiteral("Dock"));
     if (!dock) return false;
+    // The calibration view floats over most of the window, as its menu item shows it (it opened at the
+    // dock's small default size when asked for by name)
+    if (name == QLatin1String("calibration"))
+        if (auto* cv = findChild<CalibrationView*>()) {
+            cv->showDock();
+            return true;
+        }
     // The Speed view (settings, a table and three charts) is unreadable in the chart column's tab area:
     // asked for, it floats over most of the window; double-clicking its title docks it again.
     if (name == QLatin1String("speed") && !dock->isFloating()) {
