@@ -276,6 +276,7 @@ void ChartView::fitAxisTitles() {
 }
 
 void ChartView::fitLegend() {
+    if (legend->visible() && legend->itemCount() == 0) legend->setVisible(false);  // no empty box over a note
     // A legend wider than about half the plot covers the data: in a narrow chart its type shrinks, to
     // three quarters at most. Wide charts (most) skip the measuring.
     const QFont base = style_.font(9.5);

@@ -380,6 +380,9 @@ private slots:
         chart->setInputs(in);
         QCOMPARE(chart->plottableCount(), 0);
         QVERIFY(countItems<QCPItemText>(chart.get()) >= 1);
+        QVERIFY2(!chart->legend->visible(), "an empty legend box over the note");
+        chart->setInputs(handInputs());  // with data the legend is back
+        QVERIFY(chart->legend->visible() || chart->legend->itemCount() == 0);
     }
 
     void weightDistribution() {
