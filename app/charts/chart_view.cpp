@@ -285,9 +285,8 @@ void ChartView::fitLegend() {
     const bool narrow = legend->visible() && legend->itemCount() > 0 && width() < 640 * style_.scale;
     // the same entries in the same room as last time (a slider move renames none): the same type
     QString names;
-    if (narrow)
-        for (int i = 0; i < legend->itemCount(); ++i)
-            if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) names += item->plottable()->name() + QLatin1Char('\n');
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) names += item->plottable()->name() + QLatin1Char('\n');
     // the legend's width as one column (its entries measured alone: it may stand in a row under the plot)
     auto columnWidth = [this] {
         int w = 0;
@@ -321,16 +320,11 @@ void ChartView::fitLegend() {
     const int titleH = titleElement_ && titleElement_->visible() ? QFontMetrics(titleElement_->font()).height() + 8 : 0;
     const int plotX = width() - static_cast<int>(75 * style_.scale);
     const int availY = height() - titleH - static_cast<int>(55 * style_.scale);
-    if (!narrow) {
-        names.clear();
-        if (any)
-            for (int i = 0; i < legend->itemCount(); ++i)
-                if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) names += item->plottable()->name() + QLatin1Char('\n');
-    }
-    LegendPlace want{names, base, plotX, availY, false, 1, f};
+    LegendPlace want{names, base, f, plotX, availY, false, 1, f};
     if (!any) {
         legendPlace_ = want;
-    } else if (!(legendPlace_.names == names && legendPlace_.font == base && legendPlace_.availX == plotX && legendPlace_.availY == availY)) {
+    } else if (!(legendPlace_.names == names && legendPlace_.font == base && legendPlace_.inside == f && legendPlace_.availX == plotX &&
+                 legendPlace_.availY == availY)) {
         // the entries' sizes in font `font`
         std::vector<int> widths;
         int itemH = 0;

@@ -134,6 +134,7 @@ private:
     struct LegendPlace {  // what the legend's place was last chosen for (entries, base type, room), and the choice
         QString names;
         QFont font;
+        QFont inside;  // the corner's type (smaller in a narrow chart)
         int availX = -1, availY = -1;
         bool below = false;
         int columns = 1;
