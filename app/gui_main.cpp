@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "examples.h"
 #include "main_window.h"
 
 namespace ql {
@@ -67,18 +68,30 @@ int run_gui(int argc, char** argv) {
     QCommandLineOption viewOpt(QStringList{QStringLiteral("view")},
                                QStringLiteral("Bring a panel to the front at start: speed, calibration, metrics, setup, modelBrowser."),
                                QStringLiteral("NAME"));
+    QCommandLineOption exampleOpt(QStringList{QStringLiteral("example")},
+                                  QStringLiteral("Open a classroom example (File > Examples): int8-vs-int4, outlier-rows, heavy-tails-clipping, "
+                                                 "nf4-vs-int4, scales-cost-bits, gguf-blocks."),
+                                  QStringLiteral("ID"));
     p.addOption(session);
     p.addOption(language);
     p.addOption(viewOpt);
+    p.addOption(exampleOpt);
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A weights file to analyse."));
     QStringList args = QCoreApplication::arguments();  // without the options Qt took
     for (const std::string& a : split.own) args << QString::fromLocal8Bit(a.c_str());
     p.process(args);
     const QByteArray langArg = p.value(language).toLatin1();
     ui::setupApplication(app, p.isSet(language) ? langArg.constData() : lang);
+    if (p.isSet(exampleOpt) && !ui::findExample(p.value(exampleOpt))) {
+        QString error;
+        (void)ui::loadExample(p.value(exampleOpt), &error);
+        std::fprintf(stderr, "quantlens: %s\n", qPrintable(error));
+        return 2;
+    }
     ui::MainWindow w;
     w.show();
     if (p.isSet(session)) w.openSession(p.value(session));
+    else if (p.isSet(exampleOpt)) w.openExample(p.value(exampleOpt));
     else if (!p.positionalArguments().isEmpty()) w.loadTensorFile(p.positionalArguments().first());
     if (p.isSet(viewOpt) && !w.showDock(p.value(viewOpt))) {
         std::fprintf(stderr, "quantlens: no panel named '%s' (speed, calibration, metrics, setup, modelBrowser)\n", qPrintable(p.value(viewOpt)));

@@ -16,6 +16,8 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHeaderView>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -37,6 +39,7 @@
 #include <omp.h>
 
 #include "calibration_view.h"
+#include "examples.h"
 #include "scrollable.h"
 #include "charts/charts.h"
 #include "column_fit.h"
@@ -235,6 +238,27 @@ void MainWindow::buildPanels() {
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);  // only where the column cannot grow enough
     auto* content = new QWidget(scroll);
     auto* v = new QVBoxLayout(content);
+    // An open example's title and what to look at, over the settings it made; closed with its button or by
+    // opening another session.
+    lessonNote_ = new QFrame(content);
+    lessonNote_->setObjectName(QStringLiteral("lessonNote"));
+    static_cast<QFrame*>(lessonNote_)->setFrameShape(QFrame::StyledPanel);
+    {
+        auto* h = new QHBoxLayout(lessonNote_);
+        lessonText_ = new QLabel(lessonNote_);
+        lessonText_->setWordWrap(true);
+        lessonText_->setTextFormat(Qt::RichText);
+        lessonText_->setObjectName(QStringLiteral("lessonText"));
+        auto* close = new QToolButton(lessonNote_);
+        close->setText(QStringLiteral("\u00D7"));
+        close->setAutoRaise(true);
+        close->setToolTip(tr("Close the example's note"));
+        connect(close, &QToolButton::clicked, lessonNote_, &QWidget::hide);
+        h->addWidget(lessonText_, 1);
+        h->addWidget(close, 0, Qt::AlignTop);
+    }
+    lessonNote_->hide();
+    v->addWidget(lessonNote_);
     auto group = [&](const QString& title, QWidget* w) {
         auto* box = new QGroupBox(title, content);
         auto* l = new QVBoxLayout(box);
@@ -355,6 +379,14 @@ void MainWindow::buildActions() {
     auto* saveAs = file->addAction(tr("Save session &as..."), this, &MainWindow::saveSessionAs);
     saveAs->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+S")));
     recentMenu_ = file->addMenu(tr("Recent sessions"));
+    QMenu* examplesMenu = file->addMenu(tr("E&xamples"));
+    examplesMenu->setToolTipsVisible(true);
+    for (const Example& e : examples()) {
+        QAction* a = examplesMenu->addAction(e.title, this, [this, id = e.id] { openExample(id); });
+        a->setObjectName(QStringLiteral("example_") + e.id);
+        a->setToolTip(e.lookAt);
+        a->setStatusTip(e.lookAt);
+    }
     file->addSeparator();
     auto* loadT = browser_->openAction();
     file->addAction(loadT);
@@ -788,6 +820,21 @@ void MainWindow::openSessionDialog() {
     if (!path.isEmpty()) openSession(path);
 }
 
+bool MainWindow::openExample(const QString& id) {
+    QString error;
+    const auto example = findExample(id);
+    auto s = loadExample(id, &error);
+    if (!s || !example) {
+        showError(tr("Cannot open the example"), error);
+        return false;
+    }
+    sessionPath_.clear();  // Save asks where: the example itself stays as it is
+    setSession(*s);
+    lessonText_->setText(QStringLiteral("<b>%1</b><br>%2").arg(example->title.toHtmlEscaped(), example->lookAt.toHtmlEscaped()));
+    lessonNote_->show();
+    return true;
+}
+
 bool MainWindow::openSession(const QString& path) {
     QString error;
     auto s = loadSession(path, &error);
@@ -795,6 +842,7 @@ bool MainWindow::openSession(const QString& path) {
         showError(tr("Cannot open the session"), error);
         return false;
     }
+    lessonNote_->hide();
     sessionPath_ = path;
     addRecent(path);
     setSession(*s);

@@ -38,6 +38,9 @@ public:
     void setSession(const Session& s);
     const Session& session() const { return session_; }
     bool openSession(const QString& path);            // shows a dialog on failure; keeps the last good state
+    // Opens a classroom example (examples.h) and shows what to look at above the setup; false, with a
+    // dialog, for an unknown id.
+    bool openExample(const QString& id);
     bool loadTensorFile(const QString& path);         // a weights file as the tensor source
     const std::vector<ChartView*>& charts() const { return charts_; }
     ChartView* chart(const QString& id) const;
@@ -127,6 +130,8 @@ private:
     QTimer* progressDelay_ = nullptr;  // the progress bar and Cancel appear only for work that lasts
     QToolButton* cancelButton_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    QWidget* lessonNote_ = nullptr;   // the open example's title and what to look at (hidden otherwise)
+    QLabel* lessonText_ = nullptr;
     ModelBrowser* browser_ = nullptr;
     QAction* presentationAction_ = nullptr;
     QAction* darkAction_ = nullptr;

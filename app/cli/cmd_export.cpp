@@ -10,6 +10,7 @@
 #include "analysis_runner.h"
 #include "charts/charts.h"
 #include "cli/args.h"
+#include "examples.h"
 #include "export_all.h"
 #include "gpu/gpu_backend.h"
 #include "gui_main.h"
@@ -22,14 +23,16 @@
 namespace ql::cli {
 
 int cmd_export(const std::vector<std::string>& argv) {
-    Args a(argv, {"session", "out", "format", "size", "dpi", "tensor", "lang", "block-size"}, {"help", "demo", "dark", "presentation", "compare-all", "log-histograms"});
+    Args a(argv, {"session", "example", "out", "format", "size", "dpi", "tensor", "lang", "block-size"}, {"help", "demo", "dark", "presentation", "compare-all", "log-histograms"});
     if (a.flag("help")) {
-        std::printf("usage: quantlens export (--session FILE | --demo | WEIGHTS [--tensor NAME]) --out DIR\n"
+        std::printf("usage: quantlens export (--session FILE | --example ID | --demo | WEIGHTS [--tensor NAME]) --out DIR\n"
                     "                        [--format png|jpg|pdf|svg|QUANT-FORMAT[,...]] [--block-size N] [--size WxH] [--dpi N]\n"
                     "                        [--compare-all] [--log-histograms] [--dark] [--presentation]\n\n"
                     "Renders every chart of the session without a window, and writes metrics.csv and session.json.\n"
                     "--demo: the seed notebook's setup (1000x1000 normal(0, 2), INT8 vs INT4 per tensor, 5 layers),\n"
                     "with every format compared on the Pareto chart.\n"
+                    "--example ID: a classroom example of File > Examples (int8-vs-int4, outlier-rows,\n"
+                    "heavy-tails-clipping, nf4-vs-int4, scales-cost-bits, gguf-blocks).\n"
                     "--format takes image formats and quantization formats (int, nf4, nf4_dq, fp8_e4m3, fp8_e5m2,\n"
                     "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl, hqq): quantization formats\n"
                     "replace the session's configurations, one each at its common settings (--block-size for\n"
@@ -49,12 +52,17 @@ int cmd_export(const std::vector<std::string>& argv) {
             return 1;
         }
         session = *loaded;
+    } else if (auto e = a.get("example")) {
+        QString error;
+        auto loaded = ui::loadExample(QString::fromStdString(*e), &error);
+        if (!loaded) throw UsageError(error.toStdString());
+        session = *loaded;
     } else if (!a.positional().empty()) {
         session.tensor.fromFile = true;
         session.tensor.file = QFileInfo(QString::fromStdString(a.positional()[0])).absoluteFilePath().toStdString();
         session.tensor.tensor = a.get_or("tensor", "");
     } else if (!a.flag("demo")) {
-        throw UsageError("give --session FILE, --demo, or a weights file");
+        throw UsageError("give --session FILE, --example ID, --demo, or a weights file");
     } else {
         session.view.compareAll = true;
     }

@@ -13,6 +13,61 @@
     </message>
 </context>
 <context>
+    <name>Examples</name>
+    <message>
+        <source>INT8 vs INT4 (the seed notebooks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>INT8 has 256 levels, INT4 16: the weight histogram collapses into 16 spikes (the dashed lines), the error spreads over plus or minus half a step, 16 times wider than INT8&apos;s, and the SNR falls by about 6 dB per bit (SNR vs bits). Move the bit slider and watch the spikes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier rows: per-tensor vs per-channel vs per-group scales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8 of the 1024 rows have weights 10-100 times larger, as in LLM layers. With one scale for the tensor their range sets the step, and nearly every weight of the other rows rounds to 0 (First weights: the per-tensor line is flat; weight chart, log scale): SQNR about 9 dB. A scale per row (per-channel) or per group of 128 follows each row&apos;s own range: about 17 and 18 dB, for 0.03 and 0.125 more bits per weight (table, Per channel chart).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Heavy tails: clipping the range (percentile, MSE-optimal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student-t weights (3 degrees of freedom) have rare, very large values. Min-max spends INT4&apos;s 16 levels on them, and the bulk gets a step so wide that the SNR is about 1 dB. Clipping at the 99.9th percentile or at the MSE-optimal ratio gives the bulk fine steps: SNR about 9.6 dB, while the clipped few get large errors (Max error). The clip values are the solid lines on the weight chart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NF4 vs INT4 at 4 bits, blocks of 64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NF4&apos;s 16 levels (dashed) are quantiles of a normal distribution: dense near 0, where most weights are. With the same absmax scale per 64 weights it beats symmetric INT4 by about 1.4 dB; asymmetric INT4, whose zero point per group costs bits, comes out level with it. MXFP4&apos;s power-of-two scales cost accuracy for speed. Hover a weight in &quot;First weights&quot; to see the levels of its block.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What scales cost: true bits per weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smaller groups follow the weights more closely (SQNR up about 2 dB from per-channel to groups of 128, and again to 32), but every group stores its scale and zero point: 4.04, 4.16 and 4.63 bits per weight. &quot;Bits vs error&quot; puts them next to every other format on the same tensor, with the Pareto front; the Memory chart shows the bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF blocks: Q8_0, Q6_K, Q4_K, Q4_0 (llama.cpp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp&apos;s formats, exactly as llama-quantize makes them. Q4_K and Q4_0 both store 4.5 bits per weight, but Q4_K searches each sub-block of 32 for its scale and minimum (kept in 6 bits under fp16 super-block scales) and gains about 1.6 dB; Q6_K and Q8_0 buy accuracy with bits (Bits vs error). The dashed lines are the levels of Q4_K&apos;s block under the weight you hover.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no example named &apos;%1&apos; (examples: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <source>cannot write %1: %2</source>
@@ -1629,6 +1684,18 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>What does this chart show? (click a chart)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the example&apos;s note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xamples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the example</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -13,6 +13,61 @@
     </message>
 </context>
 <context>
+    <name>Examples</name>
+    <message>
+        <source>INT8 vs INT4 (the seed notebooks)</source>
+        <translation>INT8 与 INT4（种子笔记本）</translation>
+    </message>
+    <message>
+        <source>INT8 has 256 levels, INT4 16: the weight histogram collapses into 16 spikes (the dashed lines), the error spreads over plus or minus half a step, 16 times wider than INT8&apos;s, and the SNR falls by about 6 dB per bit (SNR vs bits). Move the bit slider and watch the spikes.</source>
+        <translation>INT8 有 256 个量化级，INT4 只有 16 个：权重直方图塌缩成 16 个尖峰（虚线），误差分布在正负半个步长之内，比 INT8 宽 16 倍，而且每少一位信噪比下降约 6 dB（“信噪比与位数”）。拖动位宽滑块，观察尖峰的变化。</translation>
+    </message>
+    <message>
+        <source>Outlier rows: per-tensor vs per-channel vs per-group scales</source>
+        <translation>离群行：按张量、按通道与按组缩放</translation>
+    </message>
+    <message>
+        <source>8 of the 1024 rows have weights 10-100 times larger, as in LLM layers. With one scale for the tensor their range sets the step, and nearly every weight of the other rows rounds to 0 (First weights: the per-tensor line is flat; weight chart, log scale): SQNR about 9 dB. A scale per row (per-channel) or per group of 128 follows each row&apos;s own range: about 17 and 18 dB, for 0.03 and 0.125 more bits per weight (table, Per channel chart).</source>
+        <translation>1024 行中有 8 行的权重大 10-100 倍，就像大语言模型的层那样。整个张量只用一个缩放因子时，这些行的范围决定了步长，其余各行的权重几乎全部舍入为 0（“前几个权重”：按张量的那条线是平的；权重图，对数刻度）：SQNR 约 9 dB。每行一个缩放因子（逐通道）或每 128 个一组，都能跟随每行自己的范围：约 17 和 18 dB，每个权重只多用 0.03 和 0.125 位（表格、“逐通道”图）。</translation>
+    </message>
+    <message>
+        <source>Heavy tails: clipping the range (percentile, MSE-optimal)</source>
+        <translation>重尾分布：截断范围（百分位数、MSE 最优）</translation>
+    </message>
+    <message>
+        <source>Student-t weights (3 degrees of freedom) have rare, very large values. Min-max spends INT4&apos;s 16 levels on them, and the bulk gets a step so wide that the SNR is about 1 dB. Clipping at the 99.9th percentile or at the MSE-optimal ratio gives the bulk fine steps: SNR about 9.6 dB, while the clipped few get large errors (Max error). The clip values are the solid lines on the weight chart.</source>
+        <translation>Student-t 权重（3 个自由度）偶尔会有非常大的值。最小-最大法把 INT4 的 16 个量化级花在这些值上，主体部分的步长宽得使信噪比只有约 1 dB。在第 99.9 百分位数或 MSE 最优比例处截断，主体就能得到细密的步长：信噪比约 9.6 dB，而被截断的少数值误差很大（最大误差）。截断值是权重图上的实线。</translation>
+    </message>
+    <message>
+        <source>NF4 vs INT4 at 4 bits, blocks of 64</source>
+        <translation>4 位下的 NF4 与 INT4，每块 64 个</translation>
+    </message>
+    <message>
+        <source>NF4&apos;s 16 levels (dashed) are quantiles of a normal distribution: dense near 0, where most weights are. With the same absmax scale per 64 weights it beats symmetric INT4 by about 1.4 dB; asymmetric INT4, whose zero point per group costs bits, comes out level with it. MXFP4&apos;s power-of-two scales cost accuracy for speed. Hover a weight in &quot;First weights&quot; to see the levels of its block.</source>
+        <translation>NF4 的 16 个量化级（虚线）是正态分布的分位数：在 0 附近密集，而大多数权重正位于那里。每 64 个权重使用相同的 absmax 缩放因子时，它比对称 INT4 高约 1.4 dB；非对称 INT4 每组的零点要占用位数，结果与它持平。MXFP4 的 2 的幂缩放因子以精度换取速度。在“前几个权重”中悬停某个权重，可查看其所在块的量化级。</translation>
+    </message>
+    <message>
+        <source>What scales cost: true bits per weight</source>
+        <translation>缩放因子的代价：每个权重的真实位数</translation>
+    </message>
+    <message>
+        <source>Smaller groups follow the weights more closely (SQNR up about 2 dB from per-channel to groups of 128, and again to 32), but every group stores its scale and zero point: 4.04, 4.16 and 4.63 bits per weight. &quot;Bits vs error&quot; puts them next to every other format on the same tensor, with the Pareto front; the Memory chart shows the bytes.</source>
+        <translation>组越小，越能贴合权重（从逐通道到每组 128 个，SQNR 约提高 2 dB，到每组 32 个再提高约 2 dB），但每组都要存储自己的缩放因子和零点：每个权重 4.04、4.16 和 4.63 位。“位数与误差”图把它们与同一张量上的其他所有格式放在一起，并画出帕累托前沿；“内存”图显示字节数。</translation>
+    </message>
+    <message>
+        <source>GGUF blocks: Q8_0, Q6_K, Q4_K, Q4_0 (llama.cpp)</source>
+        <translation>GGUF 块：Q8_0、Q6_K、Q4_K、Q4_0（llama.cpp）</translation>
+    </message>
+    <message>
+        <source>llama.cpp&apos;s formats, exactly as llama-quantize makes them. Q4_K and Q4_0 both store 4.5 bits per weight, but Q4_K searches each sub-block of 32 for its scale and minimum (kept in 6 bits under fp16 super-block scales) and gains about 1.6 dB; Q6_K and Q8_0 buy accuracy with bits (Bits vs error). The dashed lines are the levels of Q4_K&apos;s block under the weight you hover.</source>
+        <translation>llama.cpp 的格式，与 llama-quantize 生成的完全一致。Q4_K 和 Q4_0 每个权重都存储 4.5 位，但 Q4_K 为每个 32 个值的子块搜索缩放因子和最小值（以 6 位存储，外加 fp16 超级块缩放因子），因而高出约 1.6 dB；Q6_K 和 Q8_0 用更多位数换取精度（“位数与误差”）。虚线是鼠标悬停的权重所在 Q4_K 块的量化级。</translation>
+    </message>
+    <message>
+        <source>no example named &apos;%1&apos; (examples: %2)</source>
+        <translation>没有名为“%1”的示例（示例：%2）</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <source>cannot write %1: %2</source>
@@ -1644,6 +1699,18 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>What does this chart show? (click a chart)</source>
         <translation>这个图表显示什么？（点击一个图表）</translation>
+    </message>
+    <message>
+        <source>Close the example&apos;s note</source>
+        <translation>关闭示例说明</translation>
+    </message>
+    <message>
+        <source>E&amp;xamples</source>
+        <translation>示例(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Cannot open the example</source>
+        <translation>无法打开示例</translation>
     </message>
 </context>
 <context>

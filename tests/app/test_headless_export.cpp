@@ -121,6 +121,24 @@ private slots:
         QTest::newRow("bad size") << QStringList{"export", "--demo", "--out", "x", "--size", "big"} << 2 << "--size";
         QTest::newRow("missing session") << QStringList{"export", "--session", "no_such_session.json", "--out", "x"} << 1
                                          << "no_such_session.json";
+        QTest::newRow("unknown example") << QStringList{"export", "--example", "no-such-lesson", "--out", "x"} << 2 << "outlier-rows";
+    }
+
+    // A classroom example rendered headless: its session (the embedded file's) and its configurations'
+    // rows in metrics.csv.
+    void example() {
+        const QString out = dir_.filePath("example");
+        const Run r = quantlens({"export", "--example", "gguf-blocks", "--out", out, "--format", "png", "--size", "800x500"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(QFile::exists(QDir(out).filePath("weight_distribution.png")));
+        QString error;
+        auto s = loadSession(QDir(out).filePath("session.json"), &error);
+        QVERIFY2(s.has_value(), qPrintable(error));
+        QCOMPARE(s->configs.size(), std::size_t(4));
+        QFile csv(QDir(out).filePath("metrics.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QByteArray text = csv.readAll();
+        for (const char* name : {"Q8_0", "Q6_K", "Q4_K", "Q4_0"}) QVERIFY2(text.contains(name), name);
     }
     void badInput() {
         QFETCH(QStringList, args);

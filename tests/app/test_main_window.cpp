@@ -24,6 +24,7 @@
 #include "core/analysis.h"
 #include "core/generators.h"
 #include "core/npy.h"
+#include "examples.h"
 #include "gui_main.h"
 #include "main_window.h"
 #include "metrics_model.h"
@@ -383,6 +384,45 @@ private slots:
             QCOMPARE(c->yAxis->scaleType(), QCPAxis::stLinear);
         }
         QCOMPARE(w_->lastReport(), report);
+    }
+
+    // File > Examples: one action per example, each opening its session (every configuration valid for its
+    // tensor and analysed without an error) with its title and note above the setup; opening a session file
+    // closes the note. The embedded files are exactly the listed examples.
+    void examplesMenu() {
+        const std::vector<Example> all = examples();
+        QVERIFY(all.size() >= 5);
+        QVERIFY(loadExample(all.front().id, nullptr));  // registers the embedded files
+        QStringList files = QDir(QStringLiteral(":/examples")).entryList(QDir::Files);
+        for (const Example& e : all) QVERIFY2(files.removeOne(e.id + QStringLiteral(".json")), qPrintable(e.id));
+        QVERIFY2(files.isEmpty(), qPrintable(files.join(QLatin1Char(' '))));  // no file without an entry
+        auto* note = w_->findChild<QWidget*>(QStringLiteral("lessonNote"));
+        auto* text = w_->findChild<QLabel*>(QStringLiteral("lessonText"));
+        QVERIFY(note && text);
+        for (const Example& e : all) {
+            auto* action = w_->findChild<QAction*>(QStringLiteral("example_") + e.id);
+            QVERIFY2(action, qPrintable(e.id));
+            QCOMPARE(action->text(), e.title);
+            QString error;
+            const auto want = loadExample(e.id, &error);
+            QVERIFY2(want, qPrintable(error));
+            QVERIFY(waitShown([&] { action->trigger(); }));
+            QVERIFY(w_->session().configs == want->configs);
+            QVERIFY(w_->session().tensor == want->tensor);
+            QVERIFY(!note->isHidden());
+            QVERIFY(text->text().contains(e.title.toHtmlEscaped()));
+            const auto shown = w_->lastReport();
+            QVERIFY(shown);
+            QCOMPARE(shown->configs.size(), want->configs.size());
+            for (const auto& c : shown->configs) QVERIFY2(c.error.empty(), c.error.c_str());
+        }
+        QString error;
+        QVERIFY(!loadExample(QStringLiteral("no-such-example"), &error));
+        QVERIFY(error.contains(QStringLiteral("outlier-rows")));  // the message lists the examples
+        const QString path = dir_.filePath(QStringLiteral("after_example.json"));
+        QVERIFY(saveSession(path, smallSession(), &error));
+        QVERIFY(waitShown([&] { QVERIFY(w_->openSession(path)); }));
+        QVERIFY(note->isHidden());
     }
 
     // Save, change, reopen: the window returns to the saved setup and recomputes it.
