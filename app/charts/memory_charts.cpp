@@ -11,10 +11,10 @@ namespace {
 
 // Decimal unit for an axis whose largest value is maxBytes: (divisor, axis unit text).
 std::pair<double, QString> axisUnit(double maxBytes) {
-    if (maxBytes >= 1e9) return {1e9, QStringLiteral("GB, 10^9 bytes")};
-    if (maxBytes >= 1e6) return {1e6, QStringLiteral("MB, 10^6 bytes")};
-    if (maxBytes >= 1e3) return {1e3, QStringLiteral("kB, 10^3 bytes")};
-    return {1.0, QStringLiteral("bytes")};
+    if (maxBytes >= 1e9) return {1e9, MemoryChart::tr("GB, 10^9 bytes")};
+    if (maxBytes >= 1e6) return {1e6, MemoryChart::tr("MB, 10^6 bytes")};
+    if (maxBytes >= 1e3) return {1e3, MemoryChart::tr("kB, 10^3 bytes")};
+    return {1.0, MemoryChart::tr("bytes")};
 }
 
 QCPBars* addBar(QCustomPlot* plot, double key, double value, const QColor& c, double width) {

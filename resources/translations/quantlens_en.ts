@@ -1735,6 +1735,22 @@ min %1, max %2, mean %3, std %4</source>
         <source>The bytes this tensor takes in FP32, FP16, INT8 and INT4, and in each configuration with its scales and zero points included: an fp16 scale per group of 128 weights adds 16 / 128 = 0.125 bits per weight, so INT4 with groups of 128 takes 4.125 bits per weight, not 4. MB = 10^6 bytes; the tooltip also gives MiB = 2^20 bytes.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>GB, 10^9 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MB, 10^6 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kB, 10^3 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MetricsModel</name>

@@ -1751,6 +1751,22 @@ min %1, max %2, mean %3, std %4</source>
         <source>The bytes this tensor takes in FP32, FP16, INT8 and INT4, and in each configuration with its scales and zero points included: an fp16 scale per group of 128 weights adds 16 / 128 = 0.125 bits per weight, so INT4 with groups of 128 takes 4.125 bits per weight, not 4. MB = 10^6 bytes; the tooltip also gives MiB = 2^20 bytes.</source>
         <translation>此张量在 FP32、FP16、INT8 和 INT4 下占用的字节数，以及每个配置包含缩放因子和零点在内的大小：每 128 个权重一个 fp16 缩放因子，每个权重多 16 / 128 = 0.125 位，所以按 128 分组的 INT4 每个权重占 4.125 位，而不是 4 位。MB = 10^6 字节；提示中也给出 MiB = 2^20 字节。</translation>
     </message>
+    <message>
+        <source>GB, 10^9 bytes</source>
+        <translation>GB，10^9 字节</translation>
+    </message>
+    <message>
+        <source>MB, 10^6 bytes</source>
+        <translation>MB，10^6 字节</translation>
+    </message>
+    <message>
+        <source>kB, 10^3 bytes</source>
+        <translation>kB，10^3 字节</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>字节</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MetricsModel</name>

@@ -659,6 +659,23 @@ private slots:
             others.emplace_back(new ModelSqnrChart(nullptr));
             for (const auto& c : others) QVERIFY2(hasCjk(c->explanation()), qPrintable(c->explanation()));
             for (Format f : all_formats()) QVERIFY2(hasCjk(ConfigPanel::formatDescription(f)), qPrintable(ConfigPanel::formatDescription(f)));
+            for (const Example& e : examples()) {  // the classroom examples' titles and notes
+                QVERIFY2(hasCjk(e.title), qPrintable(e.title));
+                QVERIFY2(hasCjk(e.lookAt), qPrintable(e.lookAt));
+            }
+            // the memory chart's unit (it was left in English: "内存（MB, 10^6 bytes）")
+            auto memory = std::unique_ptr<ChartView>(new MemoryChart(nullptr));
+            ChartInputs in;
+            auto report = std::make_shared<AnalysisReport>();
+            report->tensor.numel = 1000;
+            MemoryBar bar;
+            bar.label = "FP32";
+            bar.bits_per_weight = 32;
+            bar.bytes = 4000000;
+            report->memory = {bar};
+            in.report = report;
+            memory->setInputs(in);
+            QVERIFY2(memory->yAxis->label().contains(QStringLiteral("字节")), qPrintable(memory->yAxis->label()));
             QVERIFY(cn.runner());
             cn.runner()->cancel();
         }
