@@ -300,8 +300,9 @@ QString GpuFitChart::tooltipAt(const QPoint& pos) const {
                     .arg(formatBytes(e.total_bytes));
     for (std::size_t k = 0; k < f.gpus.size(); ++k) {
         const auto& g = f.fits[static_cast<std::size_t>(i)][k];
-        t += QStringLiteral("\n%1: %2 (%3% of usable memory)").arg(QString::fromStdString(f.gpus[k].name), g.fits ? tr("fits") : tr("does not fit"))
-                 .arg(g.used_fraction * 100, 0, 'f', 0);
+        t += QLatin1Char('\n') + tr("%1: %2 (%3% of usable memory)")
+                                       .arg(QString::fromStdString(f.gpus[k].name), g.fits ? tr("fits") : tr("does not fit"))
+                                       .arg(g.used_fraction * 100, 0, 'f', 0);
     }
     return t;
 }

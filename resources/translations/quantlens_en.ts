@@ -1325,6 +1325,10 @@ time %5 s</source>
         <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1: %2 (%3% of usable memory)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GpuFitPanel</name>

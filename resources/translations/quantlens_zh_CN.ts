@@ -1339,6 +1339,10 @@ time %5 s</source>
         <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
         <translation>所选规模的模型在各格式下所需的内存（权重，设置了 KV 缓存时再加上它），与每块所选 GPU 的可用内存（横线：显存减去预留空间）对比。柱子低于某条横线，即可放入该 GPU。GB = 10^9 字节，GiB = 2^30 字节：7B 模型在 FP16 下需要 14.0 GB = 13.04 GiB。</translation>
     </message>
+    <message>
+        <source>%1: %2 (%3% of usable memory)</source>
+        <translation>%1：%2（占可用内存的 %3%）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GpuFitPanel</name>
