@@ -107,8 +107,10 @@ void WeightDistributionChart::rebuild() {
     for (std::size_t i = 0; i < r.configs.size(); ++i) {
         const ConfigReport& c = r.configs[i];
         if (!c.error.empty() || c.dequantized.counts.empty()) continue;
-        addDensity(this, c.dequantized, tr("Dequantized: %1").arg(QString::fromStdString(c.config.display_name())),
-                   in.colors.at(i), style().lineWidth(1.8), 40, log, positive);
+        // named as in the other charts: the title says these are the dequantized weights, and a shorter
+        // legend covers less of the data (or fits under the plot)
+        addDensity(this, c.dequantized, QString::fromStdString(c.config.display_name()), in.colors.at(i), style().lineWidth(1.8), 40, log,
+                   positive);
     }
     if (log) useLogY(this);
     finish();

@@ -2741,10 +2741,6 @@ Tensor: %1</source>
         <source>Original (FP32)</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Dequantized: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>The %n levels of %1 in the block of weight %2 of row %3</source>
         <translation>

@@ -2765,10 +2765,6 @@ Tensor: %1</source>
         <source>Original (FP32)</source>
         <translation>原始值 (FP32)</translation>
     </message>
-    <message>
-        <source>Dequantized: %1</source>
-        <translation>反量化：%1</translation>
-    </message>
     <message numerus="yes">
         <source>The %n levels of %1 in the block of weight %2 of row %3</source>
         <translation>
