@@ -258,20 +258,55 @@ void GpuFitChart::rebuild() {
     }
     // Each GPU's usable memory (with the headroom kept free) as a dashed line across the chart.
     static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine, Qt::DashDotDotLine};
+    std::vector<double> caps;
     for (std::size_t k = 0; k < f.gpus.size(); ++k) {
         const auto& g = f.gpus[k];
         const double cap = f.fits.empty() || f.fits[0].empty() ? g.memory_gb() : f.fits[0][k].capacity_bytes / 1e9;
+        caps.push_back(cap);
         ymax = std::max(ymax, cap);
         QCPGraph* line = addGraph();
         line->setData(QVector<double>{-0.5, static_cast<double>(f.formats.size()) - 0.5}, QVector<double>{cap, cap});
         line->setPen(QPen(style().foreground, style().lineWidth(1.5), dashes[k % 4]));
         line->setName(tr("%1: %2 GiB, %3 GB usable").arg(QString::fromStdString(g.name)).arg(g.memory_gib(), 0, 'g', 4).arg(cap, 0, 'f', 1));
+    }
+    // Each line's GPU name over its right end, else over its left end where a bar's value label (or another
+    // name) would be under it there, else none (the legend names every line). Boxes in bar slots across and
+    // GB up, from the plot's size (the last layout's, or the chart's less its margins).
+    const int n = static_cast<int>(f.formats.size());
+    const double top = std::max(ymax * 1.2, 1e-9);
+    const int plotH = axisRect()->height() > 0 ? axisRect()->height() : std::max(height() - 140, 60);
+    const double gbPerPx = top / plotH, slotsPerPx = static_cast<double>(n) / std::max(plotWidth, 40);
+    const QFont nameFont = style().font(8.5, true), valueFont = style().font(8.5);
+    const QFontMetrics nameMetrics(nameFont), valueMetrics(valueFont);
+    struct Box {
+        double x0, x1, y0, y1;
+        bool meets(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+    };
+    std::vector<Box> taken;
+    for (int i = 0; i < n; ++i) {  // the value labels: two lines centred over each bar
+        const double w = valueMetrics.horizontalAdvance(QStringLiteral("00.00 GiB")) * slotsPerPx / 2;
+        const double gb = f.estimates[static_cast<std::size_t>(i)].total_bytes / 1e9;
+        taken.push_back({i - w, i + w, gb, gb + (2 * valueMetrics.height() + 2) * gbPerPx});
+    }
+    for (std::size_t k = 0; k < f.gpus.size(); ++k) {
+        const QString name = QString::fromStdString(f.gpus[k].name);
+        const double w = (nameMetrics.horizontalAdvance(name) + 4) * slotsPerPx, h = nameMetrics.height() * gbPerPx;
+        const Box right{n - 0.5 - w, n - 0.5, caps[k], caps[k] + h}, left{-0.5, -0.5 + w, caps[k], caps[k] + h};
+        const auto clear = [&](const Box& b) { return std::none_of(taken.begin(), taken.end(), [&](const Box& t) { return t.meets(b); }); };
+        const bool atRight = clear(right);
+        if (!atRight && !clear(left)) continue;
+        taken.push_back(atRight ? right : left);
         auto* label = new QCPItemText(this);
-        label->position->setCoords(static_cast<double>(f.formats.size()) - 0.5, cap);
-        label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        label->setText(QString::fromStdString(g.name));
-        label->setFont(style().font(8.5, true));
+        label->setObjectName(QStringLiteral("gpuName"));
+        label->position->setCoords(atRight ? n - 0.5 : -0.5, caps[k]);
+        label->setPositionAlignment((atRight ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+        label->setText(name);
+        label->setFont(nameFont);
         label->setColor(style().foreground);
+        QColor lb = style().background;
+        lb.setAlpha(180);
+        label->setBrush(QBrush(lb));  // readable over a bar at the left end
+        label->setLayer(QStringLiteral("axes"));
     }
     xAxis->setTicker(ticker);
     xAxis->grid()->setVisible(false);

@@ -847,6 +847,70 @@ private slots:
         QVERIFY(chart->title().contains(QLatin1String("7")));
     }
 
+    // A GPU's name sits over its line's right end, or its left end where a bar's value label would be
+    // under it, or is left out (the legend names every line): no name box overlaps a value label. Six
+    // bars, the last one's top `last` GB under the small GPU's line (12 GB): at 10.5 GB its label covers
+    // the line's right end (the name goes left), at 3.5 GB in a large chart it does not.
+    void gpuNamesClearOfValueLabels_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("last");
+        QTest::addColumn<int>("atRight");
+        QTest::newRow("600x330, last bar 10.5 GB") << QSize(600, 330) << 10.5 << 1;
+        QTest::newRow("1600x1000, last bar 3.5 GB") << QSize(1600, 1000) << 3.5 << 2;
+    }
+    void gpuNamesClearOfValueLabels() {
+        QFETCH(QSize, size);
+        QFETCH(double, last);
+        QFETCH(int, atRight);
+        auto chart = makeChart("gpu_fit");
+        chart->show();
+        chart->resize(size);
+        ChartInputs in = handInputs();
+        auto fit = std::make_shared<GpuFitReport>(*in.gpuFit);
+        const std::vector<double> gb = {28, 14, 7, 3.5, 7, last};
+        fit->formats.clear();
+        fit->estimates.clear();
+        fit->fits.resize(gb.size(), fit->fits.front());
+        for (std::size_t i = 0; i < gb.size(); ++i) {
+            fit->formats.push_back({std::string(1, static_cast<char>('A' + i)), 8});
+            MemoryEstimate e;
+            e.weight_bytes = e.total_bytes = gb[i] * 1e9;
+            fit->estimates.push_back(e);
+        }
+        in.gpuFit = fit;
+        chart->setInputs(in);
+        chart->replot();
+        chart->setInputs(in);  // laid out for this size
+        chart->replot();
+        auto box = [&](QCPItemText* t) {
+            const QFontMetrics fm(t->font());
+            QRectF r(QPointF(0, 0), QSizeF(fm.boundingRect(QRect(0, 0, 1000, 1000), 0, t->text()).size()));
+            r.adjust(-t->padding().left(), -t->padding().top(), t->padding().right(), t->padding().bottom());
+            const QPointF p = t->position->pixelPosition();
+            const Qt::Alignment a = t->positionAlignment();
+            const double x = a & Qt::AlignRight ? p.x() - r.width() : a & Qt::AlignHCenter ? p.x() - r.width() / 2 : p.x();
+            const double y = a & Qt::AlignBottom ? p.y() - r.height() : p.y();
+            return QRectF(x, y, r.width(), r.height());
+        };
+        QList<QRectF> names, values;
+        int right = 0;
+        for (int i = 0; i < chart->itemCount(); ++i) {
+            auto* t = qobject_cast<QCPItemText*>(chart->item(i));
+            if (!t) continue;
+            if (t->objectName() == QLatin1String("gpuName")) {
+                names << box(t);
+                right += (t->positionAlignment() & Qt::AlignRight) ? 1 : 0;
+            } else {
+                values << box(t);
+            }
+        }
+        QCOMPARE(values.size(), 6);
+        for (const QRectF& nr : names)
+            for (const QRectF& vr : values)
+                QVERIFY2(!nr.intersects(vr), qPrintable(QStringLiteral("name at %1,%2 over a value label").arg(nr.x()).arg(nr.y())));
+        QCOMPARE(right, atRight);
+    }
+
     // Long format names under the GPU-fit bars are wrapped at spaces so that neighbours do not run into
     // each other in a chart of a dock's width (they did at 600 px: "INT4INT8 asym per-tensor"), and kept
     // on one line where there is room.
