@@ -425,6 +425,65 @@ private slots:
         QVERIFY(note->isHidden());
     }
 
+    // The figures each example's note quotes are those its seeded session gives: the note says "about"
+    // (kNoteDb) or gives bits per weight to two decimals (kNoteBits). Each row: a quantity of the core
+    // report of the example's session and the value the note states.
+    void exampleNotesHoldTheirFigures_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QString>("what");  // sqnr a | sqnr a-b | bits a | bits a-b | db-per-bit a,b
+        QTest::addColumn<int>("a");
+        QTest::addColumn<int>("b");
+        QTest::addColumn<double>("stated");
+        QTest::addColumn<double>("tolerance");
+        constexpr double kNoteDb = 0.5;     // "about N dB"
+        constexpr double kNoteBits = 0.005; // bits per weight quoted to two decimals
+        QTest::newRow("int8-vs-int4: about 6 dB per bit") << "int8-vs-int4" << "db-per-bit" << 0 << 1 << 6.02 << kNoteDb;
+        QTest::newRow("outlier-rows: per-tensor about 9 dB") << "outlier-rows" << "sqnr" << 0 << -1 << 9.0 << kNoteDb;
+        QTest::newRow("outlier-rows: per-channel about 17 dB") << "outlier-rows" << "sqnr" << 1 << -1 << 17.0 << kNoteDb;
+        QTest::newRow("outlier-rows: g128 about 18 dB") << "outlier-rows" << "sqnr" << 2 << -1 << 18.0 << kNoteDb;
+        QTest::newRow("outlier-rows: per-channel 0.03 more bits") << "outlier-rows" << "bits a-b" << 1 << 0 << 0.03 << kNoteBits;
+        QTest::newRow("outlier-rows: g128 0.125 more bits") << "outlier-rows" << "bits a-b" << 2 << 0 << 0.125 << kNoteBits;
+        QTest::newRow("heavy tails: min-max about 1 dB") << "heavy-tails-clipping" << "sqnr" << 0 << -1 << 1.0 << kNoteDb;
+        QTest::newRow("heavy tails: percentile about 9.6 dB") << "heavy-tails-clipping" << "sqnr" << 1 << -1 << 9.6 << kNoteDb;
+        QTest::newRow("heavy tails: MSE-optimal about 9.6 dB") << "heavy-tails-clipping" << "sqnr" << 2 << -1 << 9.6 << kNoteDb;
+        QTest::newRow("nf4: about 1.4 dB over symmetric INT4") << "nf4-vs-int4" << "sqnr a-b" << 2 << 0 << 1.4 << kNoteDb;
+        QTest::newRow("nf4: level with asymmetric INT4") << "nf4-vs-int4" << "sqnr a-b" << 2 << 1 << 0.0 << kNoteDb;
+        QTest::newRow("scales: g128 about 2 dB over per-channel") << "scales-cost-bits" << "sqnr a-b" << 1 << 0 << 2.0 << kNoteDb;
+        QTest::newRow("scales: g32 about 2 dB over g128") << "scales-cost-bits" << "sqnr a-b" << 2 << 1 << 2.0 << kNoteDb;
+        QTest::newRow("scales: per-channel 4.04 bits") << "scales-cost-bits" << "bits" << 0 << -1 << 4.04 << kNoteBits;
+        QTest::newRow("scales: g128 4.16 bits") << "scales-cost-bits" << "bits" << 1 << -1 << 4.16 << kNoteBits;
+        QTest::newRow("scales: g32 4.63 bits") << "scales-cost-bits" << "bits" << 2 << -1 << 4.63 << kNoteBits;
+        QTest::newRow("gguf: Q4_K about 1.6 dB over Q4_0") << "gguf-blocks" << "sqnr a-b" << 2 << 3 << 1.6 << kNoteDb;
+        QTest::newRow("gguf: Q4_K 4.5 bits") << "gguf-blocks" << "bits" << 2 << -1 << 4.5 << kNoteBits;
+        QTest::newRow("gguf: Q4_0 4.5 bits") << "gguf-blocks" << "bits" << 3 << -1 << 4.5 << kNoteBits;
+    }
+    void exampleNotesHoldTheirFigures() {
+        QFETCH(QString, id);
+        QFETCH(QString, what);
+        QFETCH(int, a);
+        QFETCH(int, b);
+        QFETCH(double, stated);
+        QFETCH(double, tolerance);
+        QString error;
+        auto s = loadExample(id, &error);
+        QVERIFY2(s, qPrintable(error));
+        s->analysis.layer_sim.enabled = false;  // the figures are of the tensor
+        s->analysis.forward_diff = false;
+        s->analysis.snr_sweep = false;
+        const AnalysisReport r = coreReport(*s);
+        const auto& ca = r.configs.at(std::size_t(a)).metrics;
+        double got = 0;
+        if (what == QLatin1String("sqnr")) got = ca.sqnr_db;
+        else if (what == QLatin1String("sqnr a-b")) got = ca.sqnr_db - r.configs.at(std::size_t(b)).metrics.sqnr_db;
+        else if (what == QLatin1String("bits")) got = r.configs.at(std::size_t(a)).storage.bits_per_weight;
+        else if (what == QLatin1String("bits a-b"))
+            got = r.configs.at(std::size_t(a)).storage.bits_per_weight - r.configs.at(std::size_t(b)).storage.bits_per_weight;
+        else if (what == QLatin1String("db-per-bit"))
+            got = (ca.snr_db - r.configs.at(std::size_t(b)).metrics.snr_db) / (r.configs.at(std::size_t(a)).config.bits - r.configs.at(std::size_t(b)).config.bits);
+        else QFAIL("unknown quantity");
+        QVERIFY2(std::fabs(got - stated) <= tolerance, qPrintable(QStringLiteral("%1: %2, the note says %3").arg(what).arg(got).arg(stated)));
+    }
+
     // Save, change, reopen: the window returns to the saved setup and recomputes it.
     void saveAndReopenSession() {
         const QString path = dir_.filePath("class.json");
