@@ -532,6 +532,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::setSession(const Session& s) {
     applying_ = true;
     session_ = s;
+    // the session's lesson over the setup (an example's, or a teacher's own in a saved session)
+    lessonText_->setText(QStringLiteral("<b>%1</b><br>%2")
+                             .arg(QString::fromStdString(s.lesson.title).toHtmlEscaped(), QString::fromStdString(s.lesson.note).toHtmlEscaped()));
+    lessonNote_->setVisible(!s.lesson.empty());
     tensorPanel_->show(s.tensor);
     browser_->showSource(s.tensor);
     configPanel_->setConfigs(s.configs);
@@ -829,9 +833,8 @@ bool MainWindow::openExample(const QString& id) {
         return false;
     }
     sessionPath_.clear();  // Save asks where: the example itself stays as it is
+    s->lesson = Lesson{example->title.toStdString(), example->lookAt.toStdString()};  // saved with the session
     setSession(*s);
-    lessonText_->setText(QStringLiteral("<b>%1</b><br>%2").arg(example->title.toHtmlEscaped(), example->lookAt.toHtmlEscaped()));
-    lessonNote_->show();
     return true;
 }
 
@@ -842,7 +845,6 @@ bool MainWindow::openSession(const QString& path) {
         showError(tr("Cannot open the session"), error);
         return false;
     }
-    lessonNote_->hide();
     sessionPath_ = path;
     addRecent(path);
     setSession(*s);

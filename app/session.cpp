@@ -43,6 +43,7 @@ nlohmann::json sessionToJson(const Session& s) {
                     {"kv_context", s.fit.kvContext}};
     j["view"] = {{"levels_config", s.view.levelsConfig}, {"show_levels", s.view.showLevels}, {"log_channel_error", s.view.logChannelError},
                  {"log_histograms", s.view.logHistograms}, {"compare_all", s.view.compareAll}, {"pareto_mse", s.view.paretoMse}};
+    if (!s.lesson.empty()) j["lesson"] = {{"title", s.lesson.title}, {"note", s.lesson.note}};
     return j;
 }
 
@@ -139,6 +140,15 @@ Session sessionFromJson(const nlohmann::json& j) {
         s.view.logHistograms = field<bool>(v, "log_histograms", s.view.logHistograms, "view");
         s.view.compareAll = field<bool>(v, "compare_all", s.view.compareAll, "view");
         s.view.paretoMse = field<bool>(v, "pareto_mse", s.view.paretoMse, "view");
+    }
+    if (j.contains("lesson")) {
+        const auto& l = j["lesson"];
+        if (!l.is_object()) throw std::invalid_argument("lesson must be an object");
+        s.lesson.title = field<std::string>(l, "title", "", "lesson");
+        s.lesson.note = field<std::string>(l, "note", "", "lesson");
+        constexpr std::size_t kMaxLessonChars = 8000;
+        if (s.lesson.title.size() > kMaxLessonChars || s.lesson.note.size() > kMaxLessonChars)
+            throw std::invalid_argument("lesson.title and lesson.note must be at most 8000 bytes");
     }
     return s;
 }

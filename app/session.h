@@ -42,12 +42,22 @@ struct ViewSettings {
     bool operator==(const ViewSettings&) const = default;
 };
 
+// A teacher's note carried by a session: shown over the setup when the session opens (the classroom
+// examples carry theirs; any saved session may have one).
+struct Lesson {
+    std::string title;
+    std::string note;  // plain text
+    bool empty() const { return title.empty() && note.empty(); }
+    bool operator==(const Lesson&) const = default;
+};
+
 struct Session {
     TensorSource tensor;
     std::vector<QuantConfig> configs;
     AnalysisOptions analysis;
     FitSettings fit;
     ViewSettings view;
+    Lesson lesson;
 
     // The seed notebooks' setup: 1000x1000 normal(0, 2) seed 42; INT8 and INT4 asymmetric per tensor;
     // 5 layers of 1000x1000 normal(0, 0.1), batch 32.

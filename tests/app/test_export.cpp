@@ -329,6 +329,7 @@ private slots:
         s.view.showLevels = false;
         s.view.levelsConfig = 2;
         s.view.logHistograms = !Session::defaults().view.logHistograms;
+        s.lesson = Lesson{"Outliers, my way", "Look at row 7 <b>first</b>, then the table."};
         s.view.paretoMse = !Session::defaults().view.paretoMse;
         const QString path = dir_.filePath("roundtrip.json");
         QString error;
@@ -343,6 +344,7 @@ private slots:
         QCOMPARE(back->analysis.layer_sim.activation, Activation::GELU);
         QVERIFY(back->fit == s.fit);
         QVERIFY(back->view == s.view);
+        QVERIFY(back->lesson == s.lesson);
         QVERIFY(sessionToJson(*back) == sessionToJson(s));
     }
 
@@ -360,6 +362,8 @@ private slots:
         QTest::newRow("negative params") << QByteArray(R"({"quantlens_session": 1, "gpu_fit": {"params": -5}})") << "gpu_fit.params";
         QTest::newRow("file source without file") << QByteArray(R"({"quantlens_session": 1, "tensor": {"source": "file"}})") << "tensor.file";
         QTest::newRow("wrong type") << QByteArray(R"({"quantlens_session": 1, "view": {"show_levels": "yes"}})") << "view.show_levels";
+        QTest::newRow("lesson not an object") << QByteArray(R"({"quantlens_session": 1, "lesson": "read this"})") << "lesson must be an object";
+        QTest::newRow("lesson title not text") << QByteArray(R"({"quantlens_session": 1, "lesson": {"title": 3}})") << "lesson.title";
     }
     void badSession() {
         QFETCH(QByteArray, content);

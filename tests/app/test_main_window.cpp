@@ -419,9 +419,18 @@ private slots:
         QString error;
         QVERIFY(!loadExample(QStringLiteral("no-such-example"), &error));
         QVERIFY(error.contains(QStringLiteral("outlier-rows")));  // the message lists the examples
+        // the open example's note is part of its session: saved, it opens with the note again
+        QCOMPARE(QString::fromStdString(w_->session().lesson.title), all.back().title);
+        const QString withNote = dir_.filePath(QStringLiteral("example_saved.json"));
+        QVERIFY(saveSession(withNote, w_->session(), &error));
         const QString path = dir_.filePath(QStringLiteral("after_example.json"));
         QVERIFY(saveSession(path, smallSession(), &error));
         QVERIFY(waitShown([&] { QVERIFY(w_->openSession(path)); }));
+        QVERIFY(note->isHidden());  // a session without a lesson
+        QVERIFY(waitShown([&] { QVERIFY(w_->openSession(withNote)); }));
+        QVERIFY(!note->isHidden());
+        QVERIFY(text->text().contains(all.back().title.toHtmlEscaped()));
+        QVERIFY(waitShown([&] { QVERIFY(w_->openSession(path)); }));  // back to the plain session for the next tests
         QVERIFY(note->isHidden());
     }
 
