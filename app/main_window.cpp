@@ -19,6 +19,8 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -379,6 +381,9 @@ void MainWindow::buildActions() {
     auto* saveAs = file->addAction(tr("Save session &as..."), this, &MainWindow::saveSessionAs);
     saveAs->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+S")));
     recentMenu_ = file->addMenu(tr("Recent sessions"));
+    auto* lessonAction = file->addAction(tr("&Lesson note..."), this, &MainWindow::editLessonDialog);
+    lessonAction->setObjectName(QStringLiteral("lessonNoteAction"));
+    lessonAction->setStatusTip(tr("Write what the class should look at in this session; it is saved with the session"));
     QMenu* examplesMenu = file->addMenu(tr("E&xamples"));
     examplesMenu->setToolTipsVisible(true);
     for (const Example& e : examples()) {
@@ -532,10 +537,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::setSession(const Session& s) {
     applying_ = true;
     session_ = s;
-    // the session's lesson over the setup (an example's, or a teacher's own in a saved session)
-    lessonText_->setText(QStringLiteral("<b>%1</b><br>%2")
-                             .arg(QString::fromStdString(s.lesson.title).toHtmlEscaped(), QString::fromStdString(s.lesson.note).toHtmlEscaped()));
-    lessonNote_->setVisible(!s.lesson.empty());
+    setLesson(s.lesson);  // an example's, or a teacher's own in a saved session
     tensorPanel_->show(s.tensor);
     browser_->showSource(s.tensor);
     configPanel_->setConfigs(s.configs);
@@ -609,6 +611,36 @@ void MainWindow::setLogHistograms(bool on) {
     analysisPanel_->show(session_.analysis, session_.view, static_cast<int>(session_.configs.size()));
     applying_ = false;
     pushInputsToCharts();  // a view choice: no new analysis
+}
+
+void MainWindow::setLesson(const Lesson& lesson) {
+    session_.lesson = lesson;
+    // plain text: escaped, line breaks kept
+    QString note = QString::fromStdString(lesson.note).toHtmlEscaped();
+    note.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    lessonText_->setText(QStringLiteral("<b>%1</b><br>%2").arg(QString::fromStdString(lesson.title).toHtmlEscaped(), note));
+    lessonNote_->setVisible(!lesson.empty());
+}
+
+void MainWindow::editLessonDialog() {
+    QDialog d(this);
+    d.setWindowTitle(tr("Lesson note"));
+    auto* form = new QFormLayout(&d);
+    auto* title = new QLineEdit(QString::fromStdString(session_.lesson.title), &d);
+    title->setObjectName(QStringLiteral("lessonTitleEdit"));
+    auto* note = new QPlainTextEdit(QString::fromStdString(session_.lesson.note), &d);
+    note->setObjectName(QStringLiteral("lessonNoteEdit"));
+    note->setPlaceholderText(tr("What to look at, e.g. \"Compare the SQNR of per-tensor and per-channel in the table\""));
+    form->addRow(tr("Title"), title);
+    form->addRow(tr("Note"), note);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &d);
+    connect(buttons, &QDialogButtonBox::accepted, &d, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &d, &QDialog::reject);
+    form->addRow(buttons);
+    d.resize(520, 320);
+    if (d.exec() != QDialog::Accepted) return;
+    constexpr int kMaxLessonChars = 2000;  // well within a session file's 8000 bytes of UTF-8
+    setLesson(Lesson{title->text().left(kMaxLessonChars).toStdString(), note->toPlainText().left(kMaxLessonChars).toStdString()});
 }
 
 void MainWindow::onFinished(const AnalysisResult& r) {

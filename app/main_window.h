@@ -87,6 +87,10 @@ private:
     void setCompareAll(bool on);
     // The weight and error distributions on a log density axis (the Charts setting, also in their menu).
     void setLogHistograms(bool on);
+    // Sets the session's lesson (shown over the setup, saved with the session; empty hides it).
+    void setLesson(const Lesson& lesson);
+    // File > Lesson note...: a dialog to write or change the session's lesson title and note.
+    void editLessonDialog();
     void exportChart(ChartView* chart, ExportFormat format);
     void exportAllDialog();
     void saveSessionAs();

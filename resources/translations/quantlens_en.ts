@@ -1702,6 +1702,30 @@ min %1, max %2, mean %3, std %4</source>
         <source>Cannot open the example</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Lesson note...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write what the class should look at in this session; it is saved with the session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lesson note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What to look at, e.g. &quot;Compare the SQNR of per-tensor and per-channel in the table&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

@@ -1716,6 +1716,30 @@ min %1, max %2, mean %3, std %4</source>
         <source>Cannot open the example</source>
         <translation>无法打开示例</translation>
     </message>
+    <message>
+        <source>&amp;Lesson note...</source>
+        <translation>课堂说明(&amp;L)...</translation>
+    </message>
+    <message>
+        <source>Write what the class should look at in this session; it is saved with the session</source>
+        <translation>写下本会话中学生应当观察什么；它随会话一起保存</translation>
+    </message>
+    <message>
+        <source>Lesson note</source>
+        <translation>课堂说明</translation>
+    </message>
+    <message>
+        <source>What to look at, e.g. &quot;Compare the SQNR of per-tensor and per-channel in the table&quot;</source>
+        <translation>要观察什么，例如“在表格中比较按张量与逐通道的 SQNR”</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

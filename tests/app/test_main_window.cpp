@@ -9,6 +9,9 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
+#include <QDialog>
+#include <QPlainTextEdit>
+#include <QLineEdit>
 #include <QStatusBar>
 #include <QSlider>
 #include <QStandardPaths>
@@ -431,6 +434,39 @@ private slots:
         QVERIFY(!note->isHidden());
         QVERIFY(text->text().contains(all.back().title.toHtmlEscaped()));
         QVERIFY(waitShown([&] { QVERIFY(w_->openSession(path)); }));  // back to the plain session for the next tests
+        QVERIFY(note->isHidden());
+    }
+
+    // File > Lesson note...: the dialog's title and note become the session's lesson, shown over the setup
+    // (line breaks kept, markup shown as text) and saved with it; emptied, the note hides.
+    void lessonNoteDialog() {
+        auto* action = w_->findChild<QAction*>(QStringLiteral("lessonNoteAction"));
+        auto* note = w_->findChild<QWidget*>(QStringLiteral("lessonNote"));
+        auto* text = w_->findChild<QLabel*>(QStringLiteral("lessonText"));
+        QVERIFY(action && note && text);
+        auto fill = [](const QString& title, const QString& body) {
+            QTimer::singleShot(0, [=] {
+                auto* d = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+                QVERIFY(d);
+                d->findChild<QLineEdit*>(QStringLiteral("lessonTitleEdit"))->setText(title);
+                d->findChild<QPlainTextEdit*>(QStringLiteral("lessonNoteEdit"))->setPlainText(body);
+                d->accept();
+            });
+        };
+        fill(QStringLiteral("Row 7"), QStringLiteral("Look at <b>row 7</b>\nthen the table."));
+        action->trigger();
+        QCOMPARE(QString::fromStdString(w_->session().lesson.title), QStringLiteral("Row 7"));
+        QVERIFY(!note->isHidden());
+        QVERIFY(text->text().contains(QStringLiteral("&lt;b&gt;row 7&lt;/b&gt;<br>then")));
+        QString error;
+        const QString path = dir_.filePath(QStringLiteral("with_lesson.json"));
+        QVERIFY(saveSession(path, w_->session(), &error));
+        auto back = loadSession(path, &error);
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(QString::fromStdString(back->lesson.note), QStringLiteral("Look at <b>row 7</b>\nthen the table."));
+        fill(QString(), QString());
+        action->trigger();
+        QVERIFY(w_->session().lesson.empty());
         QVERIFY(note->isHidden());
     }
 
