@@ -240,11 +240,11 @@ void MainWindow::buildPanels() {
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);  // only where the column cannot grow enough
     auto* content = new QWidget(scroll);
     auto* v = new QVBoxLayout(content);
-    // An open example's title and what to look at, over the settings it made; closed with its button or by
-    // opening another session.
+    // The session's lesson (an example's title and what to look at, or a teacher's own note) over the
+    // settings it made; closed with its button, back with the next session that has one.
     lessonNote_ = new QFrame(content);
     lessonNote_->setObjectName(QStringLiteral("lessonNote"));
-    static_cast<QFrame*>(lessonNote_)->setFrameShape(QFrame::StyledPanel);
+    lessonNote_->setFrameShape(QFrame::StyledPanel);
     {
         auto* h = new QHBoxLayout(lessonNote_);
         lessonText_ = new QLabel(lessonNote_);
@@ -254,7 +254,7 @@ void MainWindow::buildPanels() {
         auto* close = new QToolButton(lessonNote_);
         close->setText(QStringLiteral("\u00D7"));
         close->setAutoRaise(true);
-        close->setToolTip(tr("Close the example's note"));
+        close->setToolTip(tr("Close the lesson note"));
         connect(close, &QToolButton::clicked, lessonNote_, &QWidget::hide);
         h->addWidget(lessonText_, 1);
         h->addWidget(close, 0, Qt::AlignTop);

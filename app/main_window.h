@@ -12,6 +12,7 @@
 #include "session.h"
 
 class QDockWidget;
+class QFrame;
 class QLabel;
 class QProgressBar;
 class QTableView;
@@ -134,7 +135,7 @@ private:
     QTimer* progressDelay_ = nullptr;  // the progress bar and Cancel appear only for work that lasts
     QToolButton* cancelButton_ = nullptr;
     QMenu* recentMenu_ = nullptr;
-    QWidget* lessonNote_ = nullptr;   // the open example's title and what to look at (hidden otherwise)
+    QFrame* lessonNote_ = nullptr;    // the session's lesson: title and note (hidden without one)
     QLabel* lessonText_ = nullptr;
     ModelBrowser* browser_ = nullptr;
     QAction* presentationAction_ = nullptr;

@@ -1691,10 +1691,6 @@ min %1, max %2, mean %3, std %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Close the example&apos;s note</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>E&amp;xamples</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1724,6 +1720,10 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the lesson note</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1705,10 +1705,6 @@ min %1, max %2, mean %3, std %4</source>
         <translation>这个图表显示什么？（点击一个图表）</translation>
     </message>
     <message>
-        <source>Close the example&apos;s note</source>
-        <translation>关闭示例说明</translation>
-    </message>
-    <message>
         <source>E&amp;xamples</source>
         <translation>示例(&amp;X)</translation>
     </message>
@@ -1739,6 +1735,10 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>Note</source>
         <translation>说明</translation>
+    </message>
+    <message>
+        <source>Close the lesson note</source>
+        <translation>关闭课堂说明</translation>
     </message>
 </context>
 <context>
