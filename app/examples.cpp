@@ -49,6 +49,12 @@ std::vector<Example> examples() {
     };
 }
 
+QString exampleIds() {
+    QStringList ids;
+    for (const Example& e : examples()) ids << e.id;
+    return ids.join(QStringLiteral(", "));
+}
+
 std::optional<Example> findExample(const QString& id) {
     for (const Example& e : examples())
         if (e.id == id) return e;
@@ -57,11 +63,7 @@ std::optional<Example> findExample(const QString& id) {
 
 std::optional<Session> loadExample(const QString& id, QString* error) {
     if (!findExample(id)) {
-        if (error) {
-            QStringList ids;
-            for (const Example& e : examples()) ids << e.id;
-            *error = QCoreApplication::translate("Examples", "no example named '%1' (examples: %2)").arg(id, ids.join(QStringLiteral(", ")));
-        }
+        if (error) *error = QCoreApplication::translate("Examples", "no example named '%1' (examples: %2)").arg(id, exampleIds());
         return std::nullopt;
     }
     registerExampleResources();

@@ -21,6 +21,8 @@ struct Example {
 
 // Every example, in teaching order.
 std::vector<Example> examples();
+// Every example's id, comma-separated, for help texts.
+QString exampleIds();
 // The example with this id, or nullopt.
 std::optional<Example> findExample(const QString& id);
 // Its session, read from the embedded file; nullopt with a message when the id is unknown or the file

@@ -69,8 +69,7 @@ int run_gui(int argc, char** argv) {
                                QStringLiteral("Bring a panel to the front at start: speed, calibration, metrics, setup, modelBrowser."),
                                QStringLiteral("NAME"));
     QCommandLineOption exampleOpt(QStringList{QStringLiteral("example")},
-                                  QStringLiteral("Open a classroom example (File > Examples): int8-vs-int4, outlier-rows, heavy-tails-clipping, "
-                                                 "nf4-vs-int4, scales-cost-bits, gguf-blocks."),
+                                  QStringLiteral("Open a classroom example (File > Examples): %1.").arg(ui::exampleIds()),
                                   QStringLiteral("ID"));
     p.addOption(session);
     p.addOption(language);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "cli/args.h"
+#include "examples.h"
 #include "gui_main.h"
 
 namespace ql::cli {
@@ -43,9 +44,10 @@ const std::vector<CommandInfo>& commands() {
 
 static void print_help() {
     std::printf("QuantLens %s: see what quantization does to neural-network weights.\n\n", QL_VERSION);
-    std::printf("usage: quantlens [FILE | --session FILE]      open the window\n");
-    std::printf("       quantlens COMMAND [options]            run headless\n\ncommands:\n");
+    std::printf("usage: quantlens [FILE | --session FILE | --example ID]   open the window\n");
+    std::printf("       quantlens COMMAND [options]                        run headless\n\ncommands:\n");
     for (const auto& c : commands()) std::printf("  %-10s %s\n", c.name, c.summary);
+    std::printf("\nexamples (File > Examples; --example ID, or export --example ID headless):\n  %s\n", qPrintable(ui::exampleIds()));
     std::printf("\n`quantlens COMMAND --help` describes a command's options.\n");
 }
 

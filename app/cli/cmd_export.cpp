@@ -31,15 +31,15 @@ int cmd_export(const std::vector<std::string>& argv) {
                     "Renders every chart of the session without a window, and writes metrics.csv and session.json.\n"
                     "--demo: the seed notebook's setup (1000x1000 normal(0, 2), INT8 vs INT4 per tensor, 5 layers),\n"
                     "with every format compared on the Pareto chart.\n"
-                    "--example ID: a classroom example of File > Examples (int8-vs-int4, outlier-rows,\n"
-                    "heavy-tails-clipping, nf4-vs-int4, scales-cost-bits, gguf-blocks).\n"
+                    "--example ID: a classroom example of File > Examples (%s).\n"
                     "--format takes image formats and quantization formats (int, nf4, nf4_dq, fp8_e4m3, fp8_e5m2,\n"
                     "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q4_k, q6_k, iq4_nl, hqq): quantization formats\n"
                     "replace the session's configurations, one each at its common settings (--block-size for\n"
                     "nf4/nf4_dq/fp4 and hqq's group).\n"
                     "--compare-all: also every format at its common settings (Pareto and SNR charts).\n"
                     "--log-histograms: the weight and error distributions on a log density axis (outliers show).\n"
-                    "Default images: png,svg,pdf at 1200x750 (150 dpi).\n");
+                    "Default images: png,svg,pdf at 1200x750 (150 dpi).\n",
+                    qPrintable(ui::exampleIds()));
         return 0;
     }
     const std::string out = a.require("out");

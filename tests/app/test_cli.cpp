@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "cli_run.h"
+#include "examples.h"
 
 namespace {
 
@@ -138,6 +139,15 @@ private slots:
         QCOMPARE(p.exitCode(), 1);
         const QByteArray err = p.readAllStandardError();
         QVERIFY2(err.contains("no display") && err.contains("quantlens export --demo"), err.constData());
+    }
+
+    // The help texts list every classroom example by its id (from the examples' table, so they cannot drift).
+    void helpListsTheExamples() {
+        for (const QStringList& args : {QStringList{"--help"}, QStringList{"export", "--help"}}) {
+            const Run r = run(args);
+            QCOMPARE(r.code, 0);
+            for (const ql::ui::Example& e : ql::ui::examples()) QVERIFY2(r.out.contains(e.id.toUtf8()), qPrintable(e.id));
+        }
     }
 
     void notAnNpyFile() {
