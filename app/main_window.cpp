@@ -25,6 +25,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -246,7 +247,8 @@ void MainWindow::buildPanels() {
     lessonNote_->setObjectName(QStringLiteral("lessonNote"));
     lessonNote_->setFrameShape(QFrame::StyledPanel);
     {
-        auto* h = new QHBoxLayout(lessonNote_);
+        auto* outer = new QVBoxLayout(lessonNote_);
+        auto* h = new QHBoxLayout;
         lessonText_ = new QLabel(lessonNote_);
         lessonText_->setWordWrap(true);
         lessonText_->setTextFormat(Qt::RichText);
@@ -258,6 +260,19 @@ void MainWindow::buildPanels() {
         connect(close, &QToolButton::clicked, lessonNote_, &QWidget::hide);
         h->addWidget(lessonText_, 1);
         h->addWidget(close, 0, Qt::AlignTop);
+        outer->addLayout(h);
+        // an example steps to its neighbours, for a class that goes through them in order
+        auto* steps = new QHBoxLayout;
+        lessonPrev_ = new QPushButton(tr("\u2039 Previous example"), lessonNote_);
+        lessonPrev_->setObjectName(QStringLiteral("lessonPrevious"));
+        lessonNext_ = new QPushButton(tr("Next example \u203A"), lessonNote_);
+        lessonNext_->setObjectName(QStringLiteral("lessonNext"));
+        connect(lessonPrev_, &QPushButton::clicked, this, [this] { stepExample(-1); });
+        connect(lessonNext_, &QPushButton::clicked, this, [this] { stepExample(+1); });
+        steps->addWidget(lessonPrev_);
+        steps->addStretch(1);
+        steps->addWidget(lessonNext_);
+        outer->addLayout(steps);
     }
     lessonNote_->hide();
     v->addWidget(lessonNote_);
@@ -538,6 +553,8 @@ void MainWindow::setSession(const Session& s) {
     applying_ = true;
     session_ = s;
     setLesson(s.lesson);  // an example's, or a teacher's own in a saved session
+    exampleIndex_ = -1;   // openExample() sets it after this
+    updateExampleSteps();
     tensorPanel_->show(s.tensor);
     browser_->showSource(s.tensor);
     configPanel_->setConfigs(s.configs);
@@ -611,6 +628,21 @@ void MainWindow::setLogHistograms(bool on) {
     analysisPanel_->show(session_.analysis, session_.view, static_cast<int>(session_.configs.size()));
     applying_ = false;
     pushInputsToCharts();  // a view choice: no new analysis
+}
+
+void MainWindow::stepExample(int by) {
+    const auto all = examples();
+    const int next = exampleIndex_ + by;
+    if (exampleIndex_ < 0 || next < 0 || next >= static_cast<int>(all.size())) return;
+    openExample(all[static_cast<std::size_t>(next)].id);
+}
+
+void MainWindow::updateExampleSteps() {
+    const int n = static_cast<int>(examples().size());
+    lessonPrev_->setVisible(exampleIndex_ >= 0);
+    lessonNext_->setVisible(exampleIndex_ >= 0);
+    lessonPrev_->setEnabled(exampleIndex_ > 0);
+    lessonNext_->setEnabled(exampleIndex_ >= 0 && exampleIndex_ + 1 < n);
 }
 
 void MainWindow::setLesson(const Lesson& lesson) {
@@ -867,6 +899,10 @@ bool MainWindow::openExample(const QString& id) {
     sessionPath_.clear();  // Save asks where: the example itself stays as it is
     s->lesson = Lesson{example->title.toStdString(), example->lookAt.toStdString()};  // saved with the session
     setSession(*s);
+    const auto all = examples();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i].id == id) exampleIndex_ = static_cast<int>(i);
+    updateExampleSteps();
     return true;
 }
 

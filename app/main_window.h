@@ -14,6 +14,7 @@
 class QDockWidget;
 class QFrame;
 class QLabel;
+class QPushButton;
 class QProgressBar;
 class QTableView;
 class QToolButton;
@@ -137,6 +138,11 @@ private:
     QMenu* recentMenu_ = nullptr;
     QFrame* lessonNote_ = nullptr;    // the session's lesson: title and note (hidden without one)
     QLabel* lessonText_ = nullptr;
+    QPushButton* lessonPrev_ = nullptr;  // step to the neighbouring examples (shown for an example)
+    QPushButton* lessonNext_ = nullptr;
+    int exampleIndex_ = -1;              // the open example in examples(), -1 for any other session
+    void stepExample(int by);
+    void updateExampleSteps();
     ModelBrowser* browser_ = nullptr;
     QAction* presentationAction_ = nullptr;
     QAction* darkAction_ = nullptr;

@@ -1726,6 +1726,14 @@ min %1, max %2, mean %3, std %4</source>
         <source>Close the lesson note</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>‹ Previous example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next example ›</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

@@ -1740,6 +1740,14 @@ min %1, max %2, mean %3, std %4</source>
         <source>Close the lesson note</source>
         <translation>关闭课堂说明</translation>
     </message>
+    <message>
+        <source>‹ Previous example</source>
+        <translation>‹ 上一个示例</translation>
+    </message>
+    <message>
+        <source>Next example ›</source>
+        <translation>下一个示例 ›</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

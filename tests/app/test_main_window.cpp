@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
+#include <QPushButton>
 #include <QDialog>
 #include <QPlainTextEdit>
 #include <QLineEdit>
@@ -435,6 +436,30 @@ private slots:
         QVERIFY(text->text().contains(all.back().title.toHtmlEscaped()));
         QVERIFY(waitShown([&] { QVERIFY(w_->openSession(path)); }));  // back to the plain session for the next tests
         QVERIFY(note->isHidden());
+    }
+
+    // An open example's note steps to its neighbours ("Previous example", "Next example"), disabled at the
+    // ends and hidden for other sessions, so a class goes through the lessons in order.
+    void examplesStepInOrder() {
+        const std::vector<Example> all = examples();
+        auto* prev = w_->findChild<QPushButton*>(QStringLiteral("lessonPrevious"));
+        auto* next = w_->findChild<QPushButton*>(QStringLiteral("lessonNext"));
+        QVERIFY(prev && next);
+        QVERIFY(waitShown([&] { QVERIFY(w_->openExample(all.front().id)); }));
+        QVERIFY(!prev->isHidden() && !next->isHidden());
+        QVERIFY(!prev->isEnabled() && next->isEnabled());
+        QVERIFY(waitShown([&] { next->click(); }));
+        QCOMPARE(QString::fromStdString(w_->session().lesson.title), all[1].title);
+        QVERIFY(prev->isEnabled());
+        QVERIFY(waitShown([&] { prev->click(); }));
+        QCOMPARE(QString::fromStdString(w_->session().lesson.title), all[0].title);
+        QVERIFY(waitShown([&] { QVERIFY(w_->openExample(all.back().id)); }));
+        QVERIFY(prev->isEnabled() && !next->isEnabled());
+        QString error;
+        const QString path = dir_.filePath(QStringLiteral("plain_after_steps.json"));
+        QVERIFY(saveSession(path, smallSession(), &error));
+        QVERIFY(waitShown([&] { QVERIFY(w_->openSession(path)); }));
+        QVERIFY(prev->isHidden() && next->isHidden());
     }
 
     // File > Lesson note...: the dialog's title and note become the session's lesson, shown over the setup
