@@ -81,6 +81,13 @@ Session sessionFromJson(const nlohmann::json& j) {
             } catch (const std::invalid_argument& e) {
                 throw std::invalid_argument(std::string("tensor.generator: ") + e.what());
             }
+            // a session file asks for a tensor to be made: no larger than the window makes (16384 x 16384,
+            // 1 GiB of float32), whatever the file claims
+            constexpr double kMaxGeneratedValues = 268435456.0;  // 2^28
+            double n = 1;
+            for (std::int64_t d : s.tensor.generator.shape) n *= static_cast<double>(d);
+            if (n > kMaxGeneratedValues)
+                throw std::invalid_argument("tensor.generator.shape: at most 2^28 values (16384 x 16384, 1 GiB as float32)");
         }
         if (s.tensor.fromFile && s.tensor.file.empty()) throw std::invalid_argument("tensor.source is \"file\" but tensor.file is empty");
     }

@@ -9,10 +9,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <random>
 
 #include "analysis_runner.h"
 #include "charts/charts.h"
+#include "examples.h"
 #include "export_all.h"
 #include "metrics_model.h"
 #include "session.h"
@@ -362,6 +365,8 @@ private slots:
         QTest::newRow("negative params") << QByteArray(R"({"quantlens_session": 1, "gpu_fit": {"params": -5}})") << "gpu_fit.params";
         QTest::newRow("file source without file") << QByteArray(R"({"quantlens_session": 1, "tensor": {"source": "file"}})") << "tensor.file";
         QTest::newRow("wrong type") << QByteArray(R"({"quantlens_session": 1, "view": {"show_levels": "yes"}})") << "view.show_levels";
+        QTest::newRow("tensor too large") << QByteArray(R"({"quantlens_session": 1, "tensor": {"generator": {"shape": [65536, 65536]}}})")
+                                          << "at most 2^28 values";
         QTest::newRow("lesson not an object") << QByteArray(R"({"quantlens_session": 1, "lesson": "read this"})") << "lesson must be an object";
         QTest::newRow("lesson title not text") << QByteArray(R"({"quantlens_session": 1, "lesson": {"title": 3}})") << "lesson.title";
     }
@@ -378,6 +383,69 @@ private slots:
         QVERIFY(!s.has_value());
         QVERIFY2(error.contains(mentions), qPrintable(error));
         QVERIFY2(error.contains(QFileInfo(path).fileName()), qPrintable(error));
+    }
+
+    // The session loader on damaged files: seeded mutations of every example's file (a byte changed, a
+    // span cut out or repeated, a value anywhere replaced by another JSON type) each either load within
+    // the rules the loader states, or fail with a message naming the file; none crashes.
+    void sessionLoaderOnDamagedFiles() {
+        constexpr int kByteMutations = 150, kValueMutations = 150;
+        std::mt19937 rng(20261206);
+        const QString path = dir_.filePath(QStringLiteral("damaged.json"));
+        auto tryLoad = [&](const QByteArray& bytes) {
+            QFile f(path);
+            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+            f.write(bytes);
+            f.close();
+            QString error;
+            const auto s = loadSession(path, &error);
+            if (!s) return error.contains(QStringLiteral("damaged.json"));
+            double n = 1;
+            for (auto d : s->tensor.generator.shape) n *= static_cast<double>(d);
+            return s->configs.size() <= 32 && s->analysis.histogram_bins >= 2 && s->analysis.histogram_bins <= 2000 &&
+                   n <= 268435456.0 && s->lesson.title.size() <= 8000 && s->lesson.note.size() <= 8000;
+        };
+        // every value's location in a JSON document, as pointers
+        std::function<void(const nlohmann::json&, const nlohmann::json::json_pointer&, std::vector<nlohmann::json::json_pointer>&)> walk =
+            [&](const nlohmann::json& j, const nlohmann::json::json_pointer& at, std::vector<nlohmann::json::json_pointer>& out) {
+                out.push_back(at);
+                if (j.is_object())
+                    for (auto it = j.begin(); it != j.end(); ++it) walk(it.value(), at / it.key(), out);
+                else if (j.is_array())
+                    for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], at / i, out);
+            };
+        const std::vector<nlohmann::json> others = {nullptr, true, -1, 1e308, "x", nlohmann::json::array(), nlohmann::json::object(), 3.5};
+        int loaded = 0, refused = 0;
+        for (const Example& e : examples()) {
+            (void)loadExample(e.id, nullptr);  // registers the embedded files
+            QFile src(QStringLiteral(":/examples/%1.json").arg(e.id));
+            QVERIFY(src.open(QIODevice::ReadOnly));
+            const QByteArray original = src.readAll();
+            for (int k = 0; k < kByteMutations; ++k) {
+                QByteArray b = original;
+                const int at = static_cast<int>(rng() % static_cast<unsigned>(b.size()));
+                switch (rng() % 3) {
+                case 0: b[at] = static_cast<char>(rng() % 256); break;
+                case 1: b.remove(at, static_cast<int>(rng() % 40)); break;
+                default: b.insert(at, b.mid(at, static_cast<int>(rng() % 40))); break;
+                }
+                QVERIFY2(tryLoad(b), qPrintable(QStringLiteral("%1, byte mutation %2").arg(e.id).arg(k)));
+            }
+            const nlohmann::json doc = nlohmann::json::parse(original.constData(), original.constData() + original.size());
+            std::vector<nlohmann::json::json_pointer> places;
+            walk(doc, nlohmann::json::json_pointer(), places);
+            for (int k = 0; k < kValueMutations; ++k) {
+                nlohmann::json j = doc;
+                const auto& place = places[rng() % places.size()];
+                j[place] = others[rng() % others.size()];
+                const std::string text = j.dump();
+                const bool ok = tryLoad(QByteArray::fromStdString(text));
+                QVERIFY2(ok, qPrintable(QStringLiteral("%1, %2 replaced").arg(e.id, QString::fromStdString(place.to_string()))));
+                QString error;
+                (loadSession(path, &error) ? loaded : refused) += 1;
+            }
+        }
+        QVERIFY(loaded > 0 && refused > 0);  // both outcomes were exercised
     }
 
     void missingSession() {
