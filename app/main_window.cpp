@@ -492,6 +492,14 @@ void MainWindow::buildActions() {
     tb->addAction(openSess);
     tb->addAction(saveSess);
     tb->addAction(loadT);
+    // the classroom examples one click away: the File menu's list as a drop-down
+    auto* examplesButton = new QToolButton(tb);
+    examplesButton->setObjectName(QStringLiteral("examplesButton"));
+    examplesButton->setText(tr("Examples"));
+    examplesButton->setToolTip(tr("Classroom examples: ready-made lessons with a note on what to look at"));
+    examplesButton->setMenu(examplesMenu);
+    examplesButton->setPopupMode(QToolButton::InstantPopup);
+    tb->addWidget(examplesButton);
     tb->addSeparator();
     tb->addAction(add);
     tb->addAction(compareAction_);

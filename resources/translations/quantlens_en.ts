@@ -1734,6 +1734,14 @@ min %1, max %2, mean %3, std %4</source>
         <source>Next example ›</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Examples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classroom examples: ready-made lessons with a note on what to look at</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

@@ -1748,6 +1748,14 @@ min %1, max %2, mean %3, std %4</source>
         <source>Next example ›</source>
         <translation>下一个示例 ›</translation>
     </message>
+    <message>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Classroom examples: ready-made lessons with a note on what to look at</source>
+        <translation>课堂示例：现成的课程，附有观察要点说明</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

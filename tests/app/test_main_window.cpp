@@ -16,6 +16,7 @@
 #include <QStatusBar>
 #include <QSlider>
 #include <QStandardPaths>
+#include <QToolButton>
 #include <QTranslator>
 
 #include <algorithm>
@@ -403,6 +404,10 @@ private slots:
         auto* note = w_->findChild<QWidget*>(QStringLiteral("lessonNote"));
         auto* text = w_->findChild<QLabel*>(QStringLiteral("lessonText"));
         QVERIFY(note && text);
+        // the toolbar's Examples button drops down the same list
+        auto* button = w_->findChild<QToolButton*>(QStringLiteral("examplesButton"));
+        QVERIFY(button && button->menu());
+        QCOMPARE(button->menu()->actions().size(), static_cast<qsizetype>(all.size()));
         for (const Example& e : all) {
             auto* action = w_->findChild<QAction*>(QStringLiteral("example_") + e.id);
             QVERIFY2(action, qPrintable(e.id));
