@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <utility>
 
 namespace ql {
@@ -103,7 +104,18 @@ std::string QuantConfig::describe() const {
     case Granularity::PerChannel: s += "per-channel"; if (axis != 0) s += " axis " + std::to_string(axis); break;
     case Granularity::PerGroup: s += "g" + std::to_string(group_size); break;
     }
-    if (range != RangeMethod::MinMax) s += " " + std::string(range_method_name(range));
+    // the range method as a reader of a legend or table wants it: which percentile, or what chose the clip
+    switch (range) {
+    case RangeMethod::MinMax: break;
+    case RangeMethod::Percentile: {
+        char p[32];
+        std::snprintf(p, sizeof p, " p%g", percentile);
+        s += p;
+        break;
+    }
+    case RangeMethod::MseOptimal: s += " MSE-clip"; break;
+    case RangeMethod::KlDivergence: s += " KL-clip"; break;
+    }
     return s;
 }
 

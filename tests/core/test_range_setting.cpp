@@ -47,6 +47,29 @@ Tensor normal_with_outlier() {  // 20000 values of normal(0, 1) and one value 50
 class TestRangeSetting : public QObject {
     Q_OBJECT
 private slots:
+    // A configuration's name says how its range was set: which percentile, or what chose the clip
+    // (legends and the metrics table showed "percentile" and "mse").
+    void namesTheRangeMethod_data() {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<double>("percentile");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("min-max") << int(RangeMethod::MinMax) << 99.9 << "INT4 asym per-tensor";
+        QTest::newRow("percentile 99.9") << int(RangeMethod::Percentile) << 99.9 << "INT4 asym per-tensor p99.9";
+        QTest::newRow("percentile 99.99") << int(RangeMethod::Percentile) << 99.99 << "INT4 asym per-tensor p99.99";
+        QTest::newRow("MSE-optimal") << int(RangeMethod::MseOptimal) << 99.9 << "INT4 asym per-tensor MSE-clip";
+        QTest::newRow("KL divergence") << int(RangeMethod::KlDivergence) << 99.9 << "INT4 asym per-tensor KL-clip";
+    }
+    void namesTheRangeMethod() {
+        QFETCH(int, method);
+        QFETCH(double, percentile);
+        QFETCH(QString, name);
+        QuantConfig c;
+        c.bits = 4;
+        c.range = static_cast<RangeMethod>(method);
+        c.percentile = percentile;
+        QCOMPARE(QString::fromStdString(c.describe()), name);
+    }
+
     void percentileNearestRank_data() {
         QTest::addColumn<double>("p");
         QTest::addColumn<float>("expected");
