@@ -134,8 +134,8 @@ void WeightDistributionChart::rebuild() {
         const QString name = QString::fromStdString(c.config.display_name());
         const int nl = static_cast<int>(levels.size());
         key->setName(hovered && in.levelsSample >= 0
-                         ? tr("The %n levels of %1 in the block of weight %2 of row %3", "", nl).arg(name).arg(in.levelsSample).arg(r.sample_row)
-                         : tr("The %n levels of %1", "", nl).arg(name));
+                         ? tr("%n levels of %1 in the block of weight %2 of row %3", "", nl).arg(name).arg(in.levelsSample).arg(r.sample_row)
+                         : tr("%n levels of %1", "", nl).arg(name));
     }
     densityAxis(this, log, positive);
     finish(false);

@@ -2782,17 +2782,17 @@ Tensor: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <source>The %n levels of %1 in the block of weight %2 of row %3</source>
+        <source>%n levels of %1 in the block of weight %2 of row %3</source>
         <translation>
-            <numerusform>The %n level of %1 in the block of weight %2 of row %3</numerusform>
-            <numerusform>The %n levels of %1 in the block of weight %2 of row %3</numerusform>
+            <numerusform>%n level of %1 in the block of weight %2 of row %3</numerusform>
+            <numerusform>%n levels of %1 in the block of weight %2 of row %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>The %n levels of %1</source>
+        <source>%n levels of %1</source>
         <translation>
-            <numerusform>The %n level of %1</numerusform>
-            <numerusform>The %n levels of %1</numerusform>
+            <numerusform>%n level of %1</numerusform>
+            <numerusform>%n levels of %1</numerusform>
         </translation>
     </message>
     <message>

@@ -2806,13 +2806,13 @@ Tensor: %1</source>
         <translation>原始值 (FP32)</translation>
     </message>
     <message numerus="yes">
-        <source>The %n levels of %1 in the block of weight %2 of row %3</source>
+        <source>%n levels of %1 in the block of weight %2 of row %3</source>
         <translation>
             <numerusform>%1 在第 %3 行第 %2 个权重所在块中的 %n 个量化级别</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>The %n levels of %1</source>
+        <source>%n levels of %1</source>
         <translation>
             <numerusform>%1 的 %n 个量化级别</numerusform>
         </translation>

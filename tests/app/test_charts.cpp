@@ -403,7 +403,7 @@ private slots:
         QCOMPARE(at, (QList<double>{-1.0, 1.0}));
         // named in the legend with a dashed icon in the configuration's colour, no note over the plot
         QCPGraph* key = chart->graph(3);
-        QCOMPARE(key->name(), QStringLiteral("The 2 levels of %1").arg(QString::fromStdString(in.report->configs[1].config.display_name())));
+        QCOMPARE(key->name(), QStringLiteral("2 levels of %1").arg(QString::fromStdString(in.report->configs[1].config.display_name())));
         QCOMPARE(key->pen().style(), Qt::DashLine);
         QCOMPARE(key->pen().color().rgb(), in.colors.at(1).rgb());
         QVERIFY(chart->legend->hasItemWithPlottable(key));
