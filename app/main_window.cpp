@@ -561,6 +561,8 @@ void MainWindow::setSession(const Session& s) {
     applying_ = true;
     session_ = s;
     setLesson(s.lesson);  // an example's, or a teacher's own in a saved session
+    for (const std::string& id : s.view.front)  // the charts the session wants seen (unknown ids: none)
+        if (auto* d = findChild<QDockWidget*>(QStringLiteral("chart_") + QString::fromStdString(id))) d->raise();
     exampleIndex_ = -1;   // openExample() sets it after this
     updateExampleSteps();
     tensorPanel_->show(s.tensor);

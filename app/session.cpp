@@ -43,6 +43,7 @@ nlohmann::json sessionToJson(const Session& s) {
                     {"kv_context", s.fit.kvContext}};
     j["view"] = {{"levels_config", s.view.levelsConfig}, {"show_levels", s.view.showLevels}, {"log_channel_error", s.view.logChannelError},
                  {"log_histograms", s.view.logHistograms}, {"compare_all", s.view.compareAll}, {"pareto_mse", s.view.paretoMse}};
+    if (!s.view.front.empty()) j["view"]["front"] = s.view.front;
     if (!s.lesson.empty()) j["lesson"] = {{"title", s.lesson.title}, {"note", s.lesson.note}};
     return j;
 }
@@ -147,6 +148,8 @@ Session sessionFromJson(const nlohmann::json& j) {
         s.view.logHistograms = field<bool>(v, "log_histograms", s.view.logHistograms, "view");
         s.view.compareAll = field<bool>(v, "compare_all", s.view.compareAll, "view");
         s.view.paretoMse = field<bool>(v, "pareto_mse", s.view.paretoMse, "view");
+        s.view.front = field<std::vector<std::string>>(v, "front", s.view.front, "view");
+        if (s.view.front.size() > 16) throw std::invalid_argument("view.front: at most 16 charts");
     }
     if (j.contains("lesson")) {
         const auto& l = j["lesson"];

@@ -39,6 +39,7 @@ struct ViewSettings {
     bool logHistograms = false;     // weight and error distributions on a log density axis (rare values show)
     bool compareAll = false;        // also analyse every format at its common settings (Pareto, SNR charts)
     bool paretoMse = false;         // Pareto chart y axis: MSE (log) instead of SQNR (dB)
+    std::vector<std::string> front; // charts (ids) brought to the front of their tab group when the session opens
     bool operator==(const ViewSettings&) const = default;
 };
 

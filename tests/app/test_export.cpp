@@ -334,6 +334,7 @@ private slots:
         s.view.logHistograms = !Session::defaults().view.logHistograms;
         s.lesson = Lesson{"Outliers, my way", "Look at row 7 <b>first</b>, then the table."};
         s.view.paretoMse = !Session::defaults().view.paretoMse;
+        s.view.front = {"pareto", "channel_error"};
         const QString path = dir_.filePath("roundtrip.json");
         QString error;
         QVERIFY2(saveSession(path, s, &error), qPrintable(error));

@@ -424,6 +424,12 @@ private slots:
             QVERIFY(shown);
             QCOMPARE(shown->configs.size(), want->configs.size());
             for (const auto& c : shown->configs) QVERIFY2(c.error.empty(), c.error.c_str());
+            // the charts its note points to are in front of their tab groups
+            for (const std::string& id : want->view.front) {
+                ChartView* chart = w_->chart(QString::fromStdString(id));
+                QVERIFY2(chart, id.c_str());
+                QTRY_VERIFY2(chart->onScreen(), id.c_str());
+            }
         }
         QString error;
         QVERIFY(!loadExample(QStringLiteral("no-such-example"), &error));
