@@ -547,6 +547,62 @@ template <> struct SmallBlock<Small::Q4_0> { using type = BlockQ4_0; };
 template <> struct SmallBlock<Small::Q4_1> { using type = BlockQ4_1; };
 template <> struct SmallBlock<Small::Q5_0> { using type = BlockQ5_0; };
 
+// The reference's scale d, its inverse id = d != 0 ? 1 / d : 0 and (Q4_1) minimum of 16 blocks, one per
+// lane, from each block's min and max (pmin, pmax): Q8_0 amax / 127; Q4_0, Q5_0 the first value of largest
+// magnitude over -8 or -16 (where both signs reach it, the block's values at xg + 32 b decide); Q4_1
+// (max - min) / 15 and the min, a zero carrying the sign of the block's first zero. Shared by the quantizer
+// and the bounds from block ranges, so that both take the same float operations. Only the lanes of
+// `valid` are blocks whose values may be read.
+template <Small K>
+inline void block_scales(const float* xg, __m512 pmin, __m512 pmax, __m512& d, __m512& id, __m512& mins,
+                         __mmask16 valid = 0xFFFF) {
+    const __m512 zero = _mm512_setzero_ps();
+    mins = zero;
+    if constexpr (K == Small::Q4_1) {
+        // min and max: exact, but a zero's sign is the first zero's
+        __m512 lo = pmin, hi = pmax;
+        const __mmask16 zeros = static_cast<__mmask16>((QL_CMP(lo, zero, _CMP_EQ_OQ) | QL_CMP(hi, zero, _CMP_EQ_OQ)) & valid);
+        if (zeros) {
+            alignas(64) float la[16], ha[16];
+            _mm512_store_ps(la, lo);
+            _mm512_store_ps(ha, hi);
+            for (unsigned z = zeros; z; z &= z - 1) {
+                const int b = __builtin_ctz(z);
+                const float f = first_zero(xg + 32 * b);
+                if (la[b] == 0.0f) la[b] = f;
+                if (ha[b] == 0.0f) ha[b] = f;
+            }
+            lo = _mm512_load_ps(la);
+            hi = _mm512_load_ps(ha);
+        }
+        mins = lo;
+        d = _mm512_div_ps(_mm512_sub_ps(hi, lo), set1(15.0f));
+    } else {
+        const __m512 nmin = _mm512_sub_ps(zero, pmin);  // -min (exact; the sign of a zero does not matter here)
+        const __m512 amax = _mm512_max_ps(pmax, nmin);
+        if constexpr (K == Small::Q8_0) {
+            d = _mm512_div_ps(amax, set1(127.0f));
+        } else {
+            // the first value of largest magnitude: the max, the min, or, when both reach it, the first
+            const __mmask16 pos = QL_CMP(pmax, nmin, _CMP_GT_OQ), neg = QL_CMP(pmax, nmin, _CMP_LT_OQ);
+            const __mmask16 tie = static_cast<__mmask16>(~(pos | neg) & ~QL_CMP(amax, zero, _CMP_EQ_OQ) & valid);
+            __m512 m = _mm512_mask_blend_ps(neg, _mm512_maskz_mov_ps(pos, pmax), pmin);  // all zero: +0
+            if (tie) {
+                alignas(64) float tmp[16], aa[16];
+                _mm512_store_ps(tmp, m);
+                _mm512_store_ps(aa, amax);
+                for (unsigned t = tie; t; t &= t - 1) {
+                    const int b = __builtin_ctz(t);
+                    tmp[b] = first_of_magnitude(xg + 32 * b, aa[b]);
+                }
+                m = _mm512_load_ps(tmp);
+            }
+            d = _mm512_div_ps(m, set1(K == Small::Q4_0 ? -8.0f : -16.0f));
+        }
+    }
+    id = _mm512_maskz_div_ps(QL_CMP(d, zero, _CMP_NEQ_UQ), set1(1.0f), d);
+}
+
 // Groups of 16 whole blocks; stops before a group holding a non-finite value (left to the next path) and,
 // with bounds, before one whose fp16 scale or minimum is not finite (whose levels the analysis' scalar
 // path works out). Returns the blocks done. Decode (with Bounds): no blocks are stored; the values are
@@ -559,7 +615,7 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
     const std::int64_t groups = nblocks / 16;
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
     __m512 vlo = set1(__builtin_inff()), vhi = set1(-__builtin_inff()), verr = _mm512_setzero_ps();
-    alignas(64) float ida[16], dfa[16], mina[16], mfa[16], eloa[16], ehia[16], tmp[16];
+    alignas(64) float ida[16], dfa[16], mina[16], mfa[16], eloa[16], ehia[16];
     alignas(32) std::uint16_t dh[16], mh[16];
     std::int64_t g = 0;
     for (; g < groups; ++g) {
@@ -580,50 +636,8 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
         if (bad) break;
         const __m512 pmax = reduce16(mx, vmax), pmin = reduce16(mn, vmin);  // lane b: block b's max and min
         const __m512 zero = _mm512_setzero_ps();
-        __m512 d, id, mins = zero;
-        if constexpr (K == Small::Q4_1) {
-            // min and max: exact, but a zero's sign is the first zero's
-            __m512 lo = pmin, hi = pmax;
-            const __mmask16 zeros = static_cast<__mmask16>(QL_CMP(lo, zero, _CMP_EQ_OQ) | QL_CMP(hi, zero, _CMP_EQ_OQ));
-            if (zeros) {
-                alignas(64) float la[16], ha[16];
-                _mm512_store_ps(la, lo);
-                _mm512_store_ps(ha, hi);
-                for (unsigned z = zeros; z; z &= z - 1) {
-                    const int b = __builtin_ctz(z);
-                    const float f = first_zero(xg + 32 * b);
-                    if (la[b] == 0.0f) la[b] = f;
-                    if (ha[b] == 0.0f) ha[b] = f;
-                }
-                lo = _mm512_load_ps(la);
-                hi = _mm512_load_ps(ha);
-            }
-            mins = lo;
-            d = _mm512_div_ps(_mm512_sub_ps(hi, lo), set1(15.0f));
-        } else {
-            const __m512 nmin = _mm512_sub_ps(zero, pmin);  // -min (exact; the sign of a zero does not matter here)
-            const __m512 amax = _mm512_max_ps(pmax, nmin);
-            if constexpr (K == Small::Q8_0) {
-                d = _mm512_div_ps(amax, set1(127.0f));
-            } else {
-                // the first value of largest magnitude: the max, the min, or, when both reach it, the first
-                const __mmask16 pos = QL_CMP(pmax, nmin, _CMP_GT_OQ), neg = QL_CMP(pmax, nmin, _CMP_LT_OQ);
-                const __mmask16 tie = static_cast<__mmask16>(~(pos | neg) & ~QL_CMP(amax, zero, _CMP_EQ_OQ));
-                __m512 m = _mm512_mask_blend_ps(neg, _mm512_maskz_mov_ps(pos, pmax), pmin);  // all zero: +0
-                if (tie) {
-                    _mm512_store_ps(tmp, m);
-                    alignas(64) float aa[16];
-                    _mm512_store_ps(aa, amax);
-                    for (unsigned t = tie; t; t &= t - 1) {
-                        const int b = __builtin_ctz(t);
-                        tmp[b] = first_of_magnitude(xg + 32 * b, aa[b]);
-                    }
-                    m = _mm512_load_ps(tmp);
-                }
-                d = _mm512_div_ps(m, set1(K == Small::Q4_0 ? -8.0f : -16.0f));
-            }
-        }
-        id = _mm512_maskz_div_ps(QL_CMP(d, zero, _CMP_NEQ_UQ), set1(1.0f), d);
+        __m512 d, id, mins;
+        block_scales<K>(xg, pmin, pmax, d, id, mins);
         const __m256i dhv = _mm512_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
         const __m512 df = _mm512_cvtph_ps(dhv);
         __m256i mhv = _mm256_setzero_si256();
@@ -1117,29 +1131,8 @@ bool small_bounds_avx512(const float* x, const float* lo, const float* hi, std::
     for (std::int64_t g = 0; g < nblocks; g += 16) {
         const __mmask16 m = nblocks - g >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (nblocks - g)) - 1u);
         const __m512 pmin = _mm512_maskz_loadu_ps(m, lo + g), pmax = _mm512_maskz_loadu_ps(m, hi + g);
-        __m512 d, mins = zero;
-        if constexpr (K == Small::Q4_1) {
-            mins = pmin;  // the sign of a zero minimum changes no value below
-            d = _mm512_div_ps(_mm512_sub_ps(pmax, pmin), set1(15.0f));
-        } else {
-            const __m512 nmin = _mm512_sub_ps(zero, pmin);
-            const __m512 amax = _mm512_max_ps(pmax, nmin);
-            const __mmask16 pos = QL_CMP(pmax, nmin, _CMP_GT_OQ), neg = QL_CMP(pmax, nmin, _CMP_LT_OQ);
-            const __mmask16 tie = static_cast<__mmask16>(~(pos | neg) & ~QL_CMP(amax, zero, _CMP_EQ_OQ) & m);
-            __m512 e = _mm512_mask_blend_ps(neg, _mm512_maskz_mov_ps(pos, pmax), pmin);
-            if (tie) {  // both signs reach the largest magnitude: the block's first such value decides
-                alignas(64) float ea[16], aa[16];
-                _mm512_store_ps(ea, e);
-                _mm512_store_ps(aa, amax);
-                for (unsigned t = tie; t; t &= t - 1) {
-                    const int b = __builtin_ctz(t);
-                    ea[b] = first_of_magnitude(x + (g + b) * 32, aa[b]);
-                }
-                e = _mm512_load_ps(ea);
-            }
-            d = _mm512_div_ps(e, set1(K == Small::Q4_0 ? -8.0f : -16.0f));
-        }
-        const __m512 id = _mm512_maskz_div_ps(QL_CMP(d, zero, _CMP_NEQ_UQ), set1(1.0f), d);
+        __m512 d, id, mins;  // as the quantizer works them out (lanes past the end: zero blocks, never read)
+        block_scales<K>(x + g * 32, pmin, pmax, d, id, mins, m);
         const __m512 df = _mm512_cvtph_ps(_mm512_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
         const __m512 mf = K == Small::Q4_1 ? _mm512_cvtph_ps(_mm512_cvtps_ph(mins, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)) : zero;
         // an infinite inverse scale (subnormal scales) gives codes out of range, a non-finite fp16 scale

@@ -283,8 +283,9 @@ void GpuFitChart::rebuild() {
         bool meets(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
     };
     std::vector<Box> taken;
+    const double valueHalfWidth = valueMetrics.horizontalAdvance(QStringLiteral("00.00 GiB")) * slotsPerPx / 2;
     for (int i = 0; i < n; ++i) {  // the value labels: two lines centred over each bar
-        const double w = valueMetrics.horizontalAdvance(QStringLiteral("00.00 GiB")) * slotsPerPx / 2;
+        const double w = valueHalfWidth;
         const double gb = f.estimates[static_cast<std::size_t>(i)].total_bytes / 1e9;
         taken.push_back({i - w, i + w, gb, gb + (2 * valueMetrics.height() + 2) * gbPerPx});
     }
