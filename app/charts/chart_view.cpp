@@ -208,6 +208,7 @@ void ChartView::resetPlot() {
         if (ax->numberFormat() != QLatin1String("gb")) ax->setNumberFormat(QStringLiteral("gb"));
     placeLegend(false);  // back in the plot's corner, where each chart may choose its corner
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    legendAvoids_ = false;
     applyFrameStyle();
 }
 
@@ -320,7 +321,7 @@ void ChartView::fitLegend() {
     const int titleH = titleElement_ && titleElement_->visible() ? QFontMetrics(titleElement_->font()).height() + 8 : 0;
     const int plotX = width() - static_cast<int>(75 * style_.scale);
     const int availY = height() - titleH - static_cast<int>(55 * style_.scale);
-    LegendPlace want{names, base, f, plotX, availY, false, 1, f};
+    LegendPlace want{names, base, f, plotX, availY, false, 1, f, false, 1, f};
     if (!any) {
         legendPlace_ = want;
     } else if (!(legendPlace_.names == names && legendPlace_.font == base && legendPlace_.inside == f && legendPlace_.availX == plotX &&
@@ -351,7 +352,7 @@ void ChartView::fitLegend() {
         // as its widest entry (entries fill rows), in the largest type down to three quarters that keeps
         // the rows within kLegendBelowShare of the height
         for (double k : {1.0, 0.85, 0.75}) {
-            if (!crowded) break;
+            if (!crowded || want.below) break;
             QFont fb = base;
             fb.setPointSizeF(base.pointSizeF() * k);
             measure(fb);
@@ -366,11 +367,17 @@ void ChartView::fitLegend() {
                 if (across <= width() - 10) break;
             }
             const int rows = (n + cols - 1) / cols;
-            if (rows * itemH + (rows - 1) * gapY + m.top() + m.bottom() <= kLegendBelowShare * availY) {
+            const double share = double(rows * itemH + (rows - 1) * gapY + m.top() + m.bottom()) / availY;
+            if (share <= kLegendBelowShare) {
                 want.below = true;
                 want.columns = cols;
                 want.chosen = fb;
-                break;
+            } else if (share <= kLegendBelowShareCovering && !want.belowIfCovering) {
+                // too tall to go under the plot by default; chooseLegendCorner() takes it where every corner
+                // covers the data
+                want.belowIfCovering = true;
+                want.columnsBelow = cols;
+                want.fontBelow = fb;
             }
         }
         legendPlace_ = want;
@@ -387,6 +394,7 @@ void ChartView::resizeEvent(QResizeEvent* event) {
     QCustomPlot::resizeEvent(event);
     fitAxisTitles();
     fitLegend();
+    chooseLegendCorner();
 }
 
 void ChartView::styleGraph(QCPGraph* g, const QColor& c, double width, bool markers) {
@@ -458,10 +466,180 @@ void ChartView::paintEvent(QPaintEvent* event) {
 // right-above, right-below, left-above, left-below, then the same one to five label heights further up
 // or down, joined to the point by a thin line. Where every spot is taken, the one that
 // overlaps least. Labels are placed in the order given.
-void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {
-    // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
+void ChartView::layOutNow() {
     plotLayout()->setOuterRect(QRect(0, 0, std::max(width(), 320), std::max(height(), 220)));
     for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) plotLayout()->update(phase);
+}
+
+std::vector<QLineF> ChartView::graphSegments(const QCPGraph* gr) {
+    std::vector<QLineF> lines;
+    const auto ls = gr->lineStyle();
+    if (ls == QCPGraph::lsNone || !gr->visible()) return lines;
+    QPointF prev;
+    bool have = false;
+    for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
+        if (!std::isfinite(it->key) || !std::isfinite(it->value)) {
+            have = false;
+            continue;
+        }
+        const QPointF q(gr->keyAxis()->coordToPixel(it->key), gr->valueAxis()->coordToPixel(it->value));
+        if (have) {
+            if (ls == QCPGraph::lsStepLeft || ls == QCPGraph::lsStepRight) {
+                const QPointF corner = ls == QCPGraph::lsStepLeft ? QPointF(q.x(), prev.y()) : QPointF(prev.x(), q.y());
+                lines.emplace_back(prev, corner);
+                lines.emplace_back(corner, q);
+            } else if (ls == QCPGraph::lsStepCenter) {
+                const double mid = 0.5 * (prev.x() + q.x());
+                lines.emplace_back(prev, QPointF(mid, prev.y()));
+                lines.emplace_back(QPointF(mid, prev.y()), QPointF(mid, q.y()));
+                lines.emplace_back(QPointF(mid, q.y()), q);
+            } else {
+                lines.emplace_back(prev, q);
+            }
+        }
+        prev = q;
+        have = true;
+    }
+    return lines;
+}
+
+namespace {
+// The length of segment l inside rectangle r (Liang-Barsky clipping).
+double lengthInside(const QLineF& l, const QRectF& r) {
+    double t0 = 0.0, t1 = 1.0;
+    const double dx = l.dx(), dy = l.dy();
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {l.x1() - r.left(), r.right() - l.x1(), l.y1() - r.top(), r.bottom() - l.y1()};
+    for (int k = 0; k < 4; ++k) {
+        if (p[k] == 0.0) {
+            if (q[k] < 0.0) return 0.0;
+        } else {
+            const double t = q[k] / p[k];
+            if (p[k] < 0.0) t0 = std::max(t0, t);
+            else t1 = std::min(t1, t);
+        }
+    }
+    return t1 > t0 ? (t1 - t0) * l.length() : 0.0;
+}
+double areaOf(const QRectF& a, const QRectF& b) {
+    const QRectF i = a.intersected(b);
+    return i.isEmpty() ? 0.0 : i.width() * i.height();
+}
+} // namespace
+
+double ChartView::inkIn(const QRectF& box) {
+    const double lineW = 2.0 * style_.scale;  // a line counts as a strip about this wide
+    double ink = 0.0;
+    const QRectF area = axisRect()->rect();
+    for (int g = 0; g < graphCount(); ++g) {
+        const QCPGraph* gr = graph(g);
+        if (!gr->visible()) continue;
+        for (const QLineF& l : graphSegments(gr)) ink += lineW * lengthInside(l, box);
+        // a filled graph (the histograms): the area between its line and the value axis' zero, column by column
+        if (gr->brush().style() != Qt::NoBrush && gr->lineStyle() != QCPGraph::lsNone) {
+            const QCPAxis* va = gr->valueAxis();
+            const double base = va->scaleType() == QCPAxis::stLogarithmic ? (va->rangeReversed() ? area.top() : area.bottom())
+                                                                          : va->coordToPixel(0.0);
+            double prevX = 0.0, prevY = 0.0;
+            bool have = false;
+            for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
+                if (!std::isfinite(it->key) || !std::isfinite(it->value)) {
+                    have = false;
+                    continue;
+                }
+                const double x = gr->keyAxis()->coordToPixel(it->key), y = va->coordToPixel(it->value);
+                if (have) {
+                    const double top = std::max(area.top(), std::min(base, 0.5 * (y + prevY)));
+                    const double bottom = std::min(area.bottom(), std::max(base, 0.5 * (y + prevY)));
+                    ink += areaOf(QRectF(QPointF(std::min(x, prevX), top), QPointF(std::max(x, prevX), bottom)), box);
+                }
+                prevX = x;
+                prevY = y;
+                have = true;
+            }
+        }
+        if (gr->scatterStyle().shape() != QCPScatterStyle::ssNone) {
+            const double d = std::max(6.0, gr->scatterStyle().size());
+            for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
+                const QPointF q(gr->keyAxis()->coordToPixel(it->key), gr->valueAxis()->coordToPixel(it->value));
+                ink += 2.0 * areaOf(QRectF(q.x() - d / 2, q.y() - d / 2, d, d), box);  // a point matters more than its size
+            }
+        }
+    }
+    for (int b = 0; b < plottableCount(); ++b)
+        if (auto* bars = qobject_cast<QCPBars*>(plottable(b)); bars && bars->visible())
+            for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
+                const double w = bars->width();
+                const double x0 = bars->keyAxis()->coordToPixel(it->key - w / 2), x1 = bars->keyAxis()->coordToPixel(it->key + w / 2);
+                const double y0 = bars->valueAxis()->coordToPixel(bars->baseValue()), y1 = bars->valueAxis()->coordToPixel(it->value);
+                ink += areaOf(QRectF(QPointF(std::min(x0, x1), std::min(y0, y1)), QPointF(std::max(x0, x1), std::max(y0, y1))), box);
+            }
+    for (int i = 0; i < itemCount(); ++i)
+        if (auto* t = qobject_cast<QCPItemText*>(item(i)); t && t->visible() && !t->text().isEmpty()) {
+            const QPointF p = t->position->pixelPosition();
+            const QFontMetricsF fm(t->font());
+            QSizeF sz;
+            for (const QString& line : t->text().split(QLatin1Char('\n')))
+                sz = QSizeF(std::max(sz.width(), fm.horizontalAdvance(line)), sz.height() + fm.height());
+            const Qt::Alignment al = t->positionAlignment();
+            const double x0 = al & Qt::AlignLeft ? p.x() : al & Qt::AlignRight ? p.x() - sz.width() : p.x() - sz.width() / 2;
+            const double y0 = al & Qt::AlignTop ? p.y() : al & Qt::AlignBottom ? p.y() - sz.height() : p.y() - sz.height() / 2;
+            ink += 2.0 * areaOf(QRectF(x0, y0, sz.width(), sz.height()), box);  // a label hidden is a point unnamed
+        }
+    return ink;
+}
+
+void ChartView::legendAwayFromData() {
+    legendAvoids_ = true;
+    legendHome_ = axisRect()->insetLayout()->insetAlignment(0);
+    chooseLegendCorner();
+}
+
+void ChartView::chooseLegendCorner() {
+    if (!legendAvoids_ || legendBelow_ || !legend->visible() || legend->itemCount() == 0) return;
+    QCPLayoutInset* inset = axisRect()->insetLayout();
+    inset->setInsetAlignment(0, legendHome_);
+    layOutNow();
+    const QRectF area = axisRect()->rect();
+    const QSizeF box = legend->outerRect().size();
+    if (box.isEmpty() || area.isEmpty()) return;
+    auto boxAt = [&](Qt::Alignment a) {
+        const double x = a & Qt::AlignLeft ? area.left() : area.right() - box.width();
+        const double y = a & Qt::AlignTop ? area.top() : area.bottom() - box.height();
+        return QRectF(QPointF(x, y), box);
+    };
+    // the chart's own corner unless another covers clearly less: a legend that jumps between corners
+    // as a slider moves is harder to follow than one that covers a little
+    const double home = inkIn(boxAt(legendHome_));
+    if (home <= kLegendInkSlack * box.width() * box.height()) return;
+    Qt::Alignment best = legendHome_;
+    double least = home;
+    for (Qt::Alignment a : {Qt::AlignTop | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft, Qt::AlignBottom | Qt::AlignRight,
+                            Qt::AlignBottom | Qt::AlignLeft}) {
+        if (a == legendHome_) continue;
+        const double ink = inkIn(boxAt(a));
+        if (ink < least) {
+            least = ink;
+            best = a;
+        }
+    }
+    if (least < 0.5 * home) inset->setInsetAlignment(0, best);
+    // every corner covers the data (the weight chart's spikes with four configurations in a small dock):
+    // under the plot after all, where its rows take at most kLegendBelowShareCovering of the height
+    if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height()) {
+        legendPlace_.below = true;
+        legendPlace_.columns = legendPlace_.columnsBelow;
+        legendPlace_.chosen = legendPlace_.fontBelow;
+        legend->setFont(legendPlace_.chosen);
+        placeLegend(true);
+        legend->setWrap(legendPlace_.columns);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    }
+}
+
+void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {
+    // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
+    layOutNow();
     std::vector<QRectF> placed, dots;  // labels placed so far; every labelled point's disc
     const double pad = 5 * style().scale, dot = 6 * style().scale, gap = 4 * style().scale;
     for (QCPItemText* t : labels) {
@@ -476,29 +654,8 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
     // that crosses one is hard to read, so it goes elsewhere when there is room
     std::vector<QLineF> lines;
     for (int g = 0; g < graphCount(); ++g) {
-        const QCPGraph* gr = graph(g);
-        const auto ls = gr->lineStyle();
-        if (ls == QCPGraph::lsNone || !gr->visible()) continue;
-        QPointF prev;
-        bool have = false;
-        for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
-            if (!std::isfinite(it->key) || !std::isfinite(it->value)) {
-                have = false;
-                continue;
-            }
-            const QPointF q(gr->keyAxis()->coordToPixel(it->key), gr->valueAxis()->coordToPixel(it->value));
-            if (have) {
-                if (ls == QCPGraph::lsStepLeft || ls == QCPGraph::lsStepRight) {
-                    const QPointF corner = ls == QCPGraph::lsStepLeft ? QPointF(q.x(), prev.y()) : QPointF(prev.x(), q.y());
-                    lines.emplace_back(prev, corner);
-                    lines.emplace_back(corner, q);
-                } else {
-                    lines.emplace_back(prev, q);
-                }
-            }
-            prev = q;
-            have = true;
-        }
+        const std::vector<QLineF> segs = graphSegments(graph(g));
+        lines.insert(lines.end(), segs.begin(), segs.end());
     }
     auto crosses = [](const QRectF& r, const QLineF& l) {
         if (r.contains(l.p1()) || r.contains(l.p2())) return true;

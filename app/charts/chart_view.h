@@ -88,6 +88,13 @@ protected:
     // keep clear (plot coordinates). Call with the axes' ranges set and the graphs added.
     void placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {});
     void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
+    // A legend inside the plot goes to the corner where it covers the least of what is drawn (lines, the
+    // histograms' fills, bars, points, labels): the chart's own corner (its inset alignment now) unless
+    // another covers less than half as much. Chosen again when the chart is resized. Call after the
+    // final ranges are set and the labels placed.
+    void legendAwayFromData();
+    // How much of a point or line the drawn things put inside `box` (pixels, after layOutNow()).
+    double inkIn(const QRectF& box);
     // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown
     // (exports render on their own), so a changed setting redraws only what the user sees.
     void queueReplot();
@@ -111,6 +118,17 @@ protected:
 
 private:
     void applyFrameStyle();
+    void layOutNow();  // lays the plot out as replot would, so pixel positions are those of the drawn chart
+    static std::vector<QLineF> graphSegments(const QCPGraph* g);  // a graph's line as drawn, in pixels
+    void chooseLegendCorner();
+    // A corner whose ink is at most this share of the legend's box counts as free: the legend stays there.
+    static constexpr double kLegendInkSlack = 0.01;
+    // Where the emptiest corner's ink is more than this share of the box, the legend goes under the plot
+    // if its rows take at most kLegendBelowShareCovering of the plot's height (else it stays in the corner).
+    static constexpr double kLegendInkCovering = 0.03;
+    static constexpr double kLegendBelowShareCovering = 0.45;
+    bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
+    Qt::Alignment legendHome_ = Qt::AlignTop | Qt::AlignRight;
     // The axis titles as setAxisTitles() gave them, set on the axes broken onto two lines and cut with an
     // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
     void fitAxisTitles();
@@ -139,6 +157,10 @@ private:
         bool below = false;
         int columns = 1;
         QFont chosen;  // the legend's type: in the corner fitLegend's narrow-chart type, under the plot its own
+        // in the corner, but under the plot in columnsBelow and fontBelow if every corner covers the data
+        bool belowIfCovering = false;
+        int columnsBelow = 1;
+        QFont fontBelow;
     };
     LegendPlace legendPlace_;
 public:

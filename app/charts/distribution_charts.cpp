@@ -139,6 +139,7 @@ void WeightDistributionChart::rebuild() {
     }
     densityAxis(this, log, positive);
     finish(false);
+    legendAwayFromData();
 }
 
 void ErrorDistributionChart::rebuild() {
@@ -162,6 +163,7 @@ void ErrorDistributionChart::rebuild() {
     finish();
     densityAxis(this, log, positive);
     finish(false);
+    legendAwayFromData();
 }
 
 } // namespace ql::ui

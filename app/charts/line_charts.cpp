@@ -105,6 +105,7 @@ void SampleChart::rebuild() {
         yAxis->setRange(yLo - m, yHi + m);
         finish(false);
     }
+    legendAwayFromData();
     titleElement_->setText(title());
 }
 
@@ -168,6 +169,7 @@ void LayerErrorChart::rebuild() {
     xAxis->setRange(xAxis->range().lower - 0.3, xAxis->range().upper + 0.3);
     yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 2);
     finish(false);
+    legendAwayFromData();
 }
 
 void SnrBitsChart::rebuild() {
@@ -304,6 +306,7 @@ void SnrBitsChart::rebuild() {
     yAxis->setRange(yr.lower - 0.06 * yr.size(), yr.upper + 0.04 * yr.size());
     if (!labels.empty()) placeLabelsApart(labels, marks);
     finish(false);
+    legendAwayFromData();
 }
 
 void ChannelErrorChart::rebuild() {
@@ -339,6 +342,7 @@ void ChannelErrorChart::rebuild() {
         yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 4);
         finish(false);
     }
+    legendAwayFromData();
 }
 
 std::vector<ChartView*> createAllCharts(QWidget* parent) {

@@ -64,7 +64,7 @@ void ParetoChart::rebuild() {
     const std::vector<std::size_t> front = pareto_front(bits, quality, !mse);
     if (front.size() > 1) {
         QCPGraph* f = addGraph();
-        f->setName(tr("Pareto front: no other point has fewer bits and less error"));
+        f->setName(tr("Pareto front"));  // what it means: the chart's explanation
         QVector<double> fx, fy;
         for (std::size_t k : front) {
             fx.push_back(bits[k]);
@@ -83,7 +83,10 @@ void ParetoChart::rebuild() {
         g->setLineStyle(QCPGraph::lsNone);
         const bool onFront = std::find(front.begin(), front.end(), k) != front.end();
         if (s.own) {
+            // its label names it in its colour: a legend entry would say it again, and the legend of four
+            // configurations covered a third of the plot in a small dock
             g->setName(points_[k].name);
+            g->removeFromLegend();
             g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, s.colour, s.colour, 13 * style().scale));
         } else {
             g->setName(tr("All formats at their common settings"));
@@ -117,6 +120,7 @@ void ParetoChart::rebuild() {
     }
     placeLabelsApart(labels);
     finish(false);
+    legendAwayFromData();
 }
 
 QString ParetoChart::tooltipAt(const QPoint& pos) const {

@@ -20,6 +20,9 @@ namespace {
 
 constexpr double kExact = 0.0;       // values copied through unchanged
 constexpr double kRoundoff = 1e-12;  // values divided once (density, bytes to GB)
+// A chart (in presentation type) where the weight chart's three entries fill more than an eighth of the
+// plot in its corner but would take more than 30% of the height under it (and less than 45%).
+const QSize kCoveringSize(520, 280);
 
 Histogram hist(double lo, double hi, std::vector<std::uint64_t> counts) {
     Histogram h;
@@ -348,11 +351,13 @@ private slots:
     void frame_data() {
         QTest::addColumn<QString>("id");
         QTest::addColumn<bool>("legend");
-        for (const QString& id : kAllCharts) QTest::newRow(qPrintable(id)) << id << (id != "memory");
+        QTest::addColumn<int>("entries");  // at least; the Pareto chart's points are named by their labels
+        for (const QString& id : kAllCharts) QTest::newRow(qPrintable(id)) << id << (id != "memory") << (id == "pareto" ? 1 : 2);
     }
     void frame() {
         QFETCH(QString, id);
         QFETCH(bool, legend);
+        QFETCH(int, entries);
         auto chart = makeChart(id);
         chart->resize(900, 600);
         chart->setInputs(handInputs());
@@ -362,7 +367,43 @@ private slots:
         QVERIFY(chart->interactions().testFlag(QCP::iRangeDrag));
         QVERIFY(chart->interactions().testFlag(QCP::iRangeZoom));
         QCOMPARE(chart->legend->visible(), legend);
-        if (legend) QVERIFY(chart->legend->itemCount() >= 2);
+        if (legend) QVERIFY(chart->legend->itemCount() >= entries);
+    }
+
+    // A legend inside the plot stands in the corner where it covers the least of the data: the chart's own
+    // (the weight chart's top right) unless another covers clearly less. Here the histograms rise to the
+    // right, to the left, or at both ends; where every corner covers the data and the rows fit in under
+    // half the height, the legend goes under the plot.
+    void legendAwayFromData_data() {
+        QTest::addColumn<QVector<int>>("counts");
+        QTest::addColumn<int>("corner");  // Qt::Alignment; 0: under the plot
+        QTest::newRow("rising to the right") << QVector<int>{1, 1, 2, 8} << int(Qt::AlignTop | Qt::AlignLeft);
+        QTest::newRow("rising to the left") << QVector<int>{8, 2, 1, 1} << int(Qt::AlignTop | Qt::AlignRight);
+        QTest::newRow("flat") << QVector<int>{1, 1, 1, 1} << int(Qt::AlignTop | Qt::AlignRight);
+        QTest::newRow("high at both ends") << QVector<int>{8, 3, 3, 8} << 0;
+    }
+    void legendAwayFromData() {
+        QFETCH(QVector<int>, counts);
+        QFETCH(int, corner);
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        std::vector<std::uint64_t> c(counts.begin(), counts.end());
+        r->original = hist(-1.0, 1.0, c);
+        for (auto& cfg : r->configs) cfg.dequantized = hist(-1.0, 1.0, c);
+        in.report = r;
+        in.showLevels = false;
+        auto chart = makeChart(QStringLiteral("weight_distribution"));
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->resize(kCoveringSize);
+        chart->setInputs(in);
+        chart->replot();
+        if (corner == 0) {
+            QVERIFY(chart->legendBelowPlot());
+            return;
+        }
+        QVERIFY(!chart->legendBelowPlot());
+        QCOMPARE(int(chart->axisRect()->insetLayout()->insetAlignment(0)), corner);
+        QVERIFY(chart->legend->outerRect().intersects(chart->axisRect()->rect()));
     }
 
     // An empty report draws a note and no data; nothing crashes.
@@ -587,6 +628,10 @@ private slots:
         // one point per configuration and per compared format, each labelled
         QCOMPARE(chart->graphCount(), 1 + 2 + 2);
         QCOMPARE(countItems<QCPItemText>(chart.get()), 4);
+        // the legend keys the front and the compared formats; the window's configurations are named by
+        // their labels, in their colours
+        QCOMPARE(chart->legend->itemCount(), 2);
+        QVERIFY(chart->legend->hasItemWithPlottable(front));
         QVERIFY(chart->tooltipAt(QPoint(int(chart->xAxis->coordToPixel(4.5)), int(chart->yAxis->coordToPixel(mse ? 3e-3 : 25.0))))
                     .contains(QLatin1String("4.5 bits")));
     }
