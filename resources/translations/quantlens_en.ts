@@ -2081,10 +2081,6 @@ min %1, max %2, mean %3, std %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Pareto front: no other point has fewer bits and less error</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>All formats at their common settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2097,6 +2093,10 @@ MSE %4</source>
     </message>
     <message>
         <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

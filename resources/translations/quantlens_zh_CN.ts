@@ -2098,10 +2098,6 @@ min %1, max %2, mean %3, std %4</source>
         <translation>添加配置，或点击“比较所有格式”</translation>
     </message>
     <message>
-        <source>Pareto front: no other point has fewer bits and less error</source>
-        <translation>帕累托前沿：没有其他点位数更少且误差更小</translation>
-    </message>
-    <message>
         <source>All formats at their common settings</source>
         <translation>所有格式（常用设置）</translation>
     </message>
@@ -2118,6 +2114,10 @@ MSE %4</translation>
     <message>
         <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it.</source>
         <translation>每个配置（开启“比较所有格式”时，还有各格式的常用设置）按其真实的每权重位数与误差画出。虚线前沿连接那些没有任何其他点能以更少的位数和更小的误差同时胜过的点；不在前沿上的点会被前沿上的某个点胜过。</translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation>帕累托前沿</translation>
     </message>
 </context>
 <context>
