@@ -151,7 +151,17 @@ void MemoryChart::rebuild() {
         if (wrap == 0) {
             const double left = (am.left() + (static_cast<double>(i) + 0.6) * slot - 4) / std::cos(35.0 * M_PI / 180.0);
             const int room = static_cast<int>(std::min(down, left));
-            if (advance(text) > room) text = tickMetrics.elidedText(text, Qt::ElideMiddle, std::max(room, 1));
+            if (advance(text) > room) {
+                // the name cut at its end (its format stays, the bar's colour tells the configurations
+                // apart), its bits per weight kept whole: "INT4 sym…4.25 b/w" hid the figure; the whole
+                // text cut where not even the name's first four letters fit
+                const QString bits = QStringLiteral(", %1 b/w").arg(mem[i].bits_per_weight, 0, 'g', 5);
+                const int nameRoom = room - advance(bits);
+                const QString name = QString::fromStdString(mem[i].label);
+                const QString shortName = nameRoom > 0 ? tickMetrics.elidedText(name, Qt::ElideRight, nameRoom) : QString();
+                text = shortName.size() >= std::min<qsizetype>(5, name.size()) ? shortName + bits  // "INT8…" at least
+                                                                               : tickMetrics.elidedText(text, Qt::ElideMiddle, std::max(room, 1));
+            }
         }
         ticker->addTick(static_cast<double>(i), text);
     }

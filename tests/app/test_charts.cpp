@@ -859,11 +859,19 @@ private slots:
         const QFontMetrics fm(chart->xAxis->tickLabelFont());
         const double limit = 0.30 * chart->height() / std::sin(35.0 * M_PI / 180.0) + 1;
         bool cut = false;
+        int cutKeepingBits = 0;
+        const auto report = handReport();
+        const auto& mem = report->memory;
         for (auto it = ticker->ticks().cbegin(); it != ticker->ticks().cend(); ++it) {
             QVERIFY2(fm.horizontalAdvance(it.value()) <= limit, qPrintable(it.value()));
-            cut = cut || it.value().contains(QChar(0x2026));
+            const bool thisCut = it.value().contains(QChar(0x2026));
+            cut = cut || thisCut;
+            // a name cut in its middle keeps its bits per weight whole
+            const QString bits = QStringLiteral(", %1 b/w").arg(mem.at(std::size_t(it.key())).bits_per_weight, 0, 'g', 5);
+            if (thisCut && it.value().endsWith(bits)) ++cutKeepingBits;
         }
         QVERIFY2(cut, "no name needed cutting: the chart is not small enough for this test");
+        QVERIFY2(cutKeepingBits > 0, "every cut name lost its bits per weight");
         QVERIFY(chart->axisRect()->height() > 20);  // the bars keep room
     }
 
