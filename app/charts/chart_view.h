@@ -88,6 +88,7 @@ protected:
     // keep clear (plot coordinates). Call with the axes' ranges set and the graphs added.
     void placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {});
     void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
+    void layOutNow();  // lays the plot out as replot would, so pixel positions are those of the drawn chart
     // A legend inside the plot goes to the corner where it covers the least of what is drawn (lines, the
     // histograms' fills, bars, points, labels): the chart's own corner (its inset alignment now) unless
     // another covers less than half as much. Chosen again when the chart is resized. Call after the
@@ -118,7 +119,6 @@ protected:
 
 private:
     void applyFrameStyle();
-    void layOutNow();  // lays the plot out as replot would, so pixel positions are those of the drawn chart
     static std::vector<QLineF> graphSegments(const QCPGraph* g);  // a graph's line as drawn, in pixels
     void chooseLegendCorner();
     // A corner whose ink is at most this share of the legend's box counts as free: the legend stays there.

@@ -171,7 +171,16 @@ void MemoryChart::rebuild() {
     legend->setVisible(false);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(mem.size()) - 0.4);
-    yAxis->setRange(0, maxb / div * 1.25);
+    // room above the tallest bar for its value label (two lines in a short chart took more than a quarter
+    // of the plot, and the label's top ran under the title)
+    double headroom = 1.25;
+    if (valueLabels) {
+        layOutNow();
+        const double plotH = axisRect()->height();
+        const double labelH = QFontMetricsF(valueFont).height() * (twoLines ? 2 : 1) + 2 + 6;
+        if (plotH > 2 * labelH) headroom = std::max(headroom, plotH / (plotH - labelH));
+    }
+    yAxis->setRange(0, maxb / div * headroom);
     finish(false);
 }
 

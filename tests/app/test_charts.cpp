@@ -816,18 +816,22 @@ private slots:
     }
 
     // The value labels over the bars never run into each other: both units on two lines where a bar's
-    // slot holds them, the decimal one alone (smaller if need be) where the chart is narrow.
+    // slot holds them, the decimal one alone (smaller if need be) where the chart is narrow; and the
+    // tallest bar's label stays inside the plot, under the title, in a short chart too.
     void memoryLabelsFit_data() {
         QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
         QTest::addColumn<bool>("binary");  // the MiB line shown
-        QTest::newRow("wide") << 1200 << true;
-        QTest::newRow("a narrow dock") << 300 << false;
+        QTest::newRow("wide") << 1200 << 380 << true;
+        QTest::newRow("a narrow dock") << 300 << 380 << false;
+        QTest::newRow("a short dock") << 560 << 240 << true;
     }
     void memoryLabelsFit() {
         QFETCH(int, width);
+        QFETCH(int, height);
         QFETCH(bool, binary);
         auto chart = makeChart("memory");
-        chart->resize(width, 380);
+        chart->resize(width, height);
         chart->show();  // a shown widget gets its size, and its plot is laid out for it
         QCoreApplication::processEvents();
         chart->setInputs(handInputs());
@@ -840,6 +844,10 @@ private slots:
         for (std::size_t a = 0; a < boxes.size(); ++a)
             for (std::size_t b = a + 1; b < boxes.size(); ++b)
                 QVERIFY2(boxes[a].intersected(boxes[b]).isEmpty(), qPrintable(QStringLiteral("%1 and %2 overlap").arg(texts[int(a)], texts[int(b)])));
+        const QRect plot = chart->axisRect()->rect();
+        for (std::size_t a = 0; a < boxes.size(); ++a)
+            QVERIFY2(boxes[a].top() >= plot.top(),
+                     qPrintable(QStringLiteral("%1 starts at %2, above the plot's top %3").arg(texts[int(a)]).arg(boxes[a].top()).arg(plot.top())));
     }
 
     // In a small chart with presentation type the bar names are slanted and cut with an ellipsis where
