@@ -208,6 +208,7 @@ void ChartView::resetPlot() {
         if (ax->numberFormat() != QLatin1String("gb")) ax->setNumberFormat(QStringLiteral("gb"));
     placeLegend(false);  // back in the plot's corner, where each chart may choose its corner
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    legendCorner_ = Qt::AlignTop | Qt::AlignRight;
     legendAvoids_ = false;
     applyFrameStyle();
 }
@@ -215,7 +216,10 @@ void ChartView::resetPlot() {
 void ChartView::placeLegend(bool below) {
     if (below == legendBelow_) return;
     if (below) {
-        axisRect()->insetLayout()->take(legend);
+        QCPLayoutInset* inset = axisRect()->insetLayout();
+        for (int i = 0; i < inset->elementCount(); ++i)
+            if (inset->elementAt(i) == legend) legendCorner_ = inset->insetAlignment(i);  // for its way back
+        inset->take(legend);
         const int row = plotLayout()->rowCount();
         plotLayout()->addElement(row, 0, legend);
         plotLayout()->setRowStretchFactor(row, 0.001);  // its own height, the plot the rest
@@ -224,7 +228,7 @@ void ChartView::placeLegend(bool below) {
     } else {
         plotLayout()->take(legend);
         plotLayout()->simplify();
-        axisRect()->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
+        axisRect()->insetLayout()->addElement(legend, legendCorner_);
         legend->setWrap(0);
         legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);  // one column again
         QColor lb = style_.background;
@@ -321,7 +325,7 @@ void ChartView::fitLegend() {
     const int titleH = titleElement_ && titleElement_->visible() ? QFontMetrics(titleElement_->font()).height() + 8 : 0;
     const int plotX = width() - static_cast<int>(75 * style_.scale);
     const int availY = height() - titleH - static_cast<int>(55 * style_.scale);
-    LegendPlace want{names, base, f, plotX, availY, false, 1, f, false, 1, f};
+    LegendPlace want{names, base, f, plotX, availY, false, 1, f, false, 1, f, 0};
     if (!any) {
         legendPlace_ = want;
     } else if (!(legendPlace_.names == names && legendPlace_.font == base && legendPlace_.inside == f && legendPlace_.availX == plotX &&
@@ -372,12 +376,13 @@ void ChartView::fitLegend() {
                 want.below = true;
                 want.columns = cols;
                 want.chosen = fb;
-            } else if (share <= kLegendBelowShareCovering && !want.belowIfCovering) {
-                // too tall to go under the plot by default; chooseLegendCorner() takes it where every corner
-                // covers the data
+            } else if (const int h = rows * itemH + (rows - 1) * gapY + m.top() + m.bottom(); !want.belowIfCovering || h < want.heightBelow) {
+                // too tall to go under the plot by default; chooseLegendCorner() takes it there (in its
+                // lowest form) where every corner covers the data and the plot, as laid out, keeps room
                 want.belowIfCovering = true;
                 want.columnsBelow = cols;
                 want.fontBelow = fb;
+                want.heightBelow = h;
             }
         }
         legendPlace_ = want;
@@ -388,6 +393,7 @@ void ChartView::fitLegend() {
         legend->setWrap(legendPlace_.columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     }
+    keepPlotRoom();
 }
 
 void ChartView::resizeEvent(QResizeEvent* event) {
@@ -595,6 +601,18 @@ void ChartView::legendAwayFromData() {
     chooseLegendCorner();
 }
 
+bool ChartView::keepPlotRoom() {
+    if (!legendBelow_) return false;
+    layOutNow();
+    if (axisRect()->height() >= kPlotKeptBelow * style_.scale) return false;
+    legendPlace_.below = false;
+    legendPlace_.belowIfCovering = false;
+    legendPlace_.chosen = legendPlace_.inside;
+    legend->setFont(legendPlace_.chosen);
+    placeLegend(false);
+    return true;
+}
+
 void ChartView::chooseLegendCorner() {
     if (!legendAvoids_ || legendBelow_ || !legend->visible() || legend->itemCount() == 0) return;
     QCPLayoutInset* inset = axisRect()->insetLayout();
@@ -626,7 +644,9 @@ void ChartView::chooseLegendCorner() {
     if (least < 0.5 * home) inset->setInsetAlignment(0, best);
     // every corner covers the data (the weight chart's spikes with four configurations in a small dock):
     // under the plot after all, where its rows take at most kLegendBelowShareCovering of the height
-    if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height()) {
+    if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height() &&
+        legendPlace_.heightBelow <= kLegendBelowShareCovering * area.height() &&
+        area.height() - legendPlace_.heightBelow - plotLayout()->rowSpacing() - 4 >= kPlotKeptBelow * style_.scale) {
         legendPlace_.below = true;
         legendPlace_.columns = legendPlace_.columnsBelow;
         legendPlace_.chosen = legendPlace_.fontBelow;
@@ -634,6 +654,7 @@ void ChartView::chooseLegendCorner() {
         placeLegend(true);
         legend->setWrap(legendPlace_.columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+        if (keepPlotRoom()) chooseLegendCorner();
     }
 }
 

@@ -121,14 +121,21 @@ private:
     void applyFrameStyle();
     static std::vector<QLineF> graphSegments(const QCPGraph* g);  // a graph's line as drawn, in pixels
     void chooseLegendCorner();
+    // fitLegend() estimates the plot's height; as laid out (tick labels on several lines, slanted names)
+    // a legend under the plot may leave it less than kPlotKeptBelow: then the legend goes back into its
+    // corner (and stays there for the same entries and room). True when it moved.
+    bool keepPlotRoom();
     // A corner whose ink is at most this share of the legend's box counts as free: the legend stays there.
     static constexpr double kLegendInkSlack = 0.01;
     // Where the emptiest corner's ink is more than this share of the box, the legend goes under the plot
-    // if its rows take at most kLegendBelowShareCovering of the plot's height (else it stays in the corner).
+    // if its rows take at most kLegendBelowShareCovering of the plot's height as laid out (tick labels on
+    // several lines leave less than the estimate); else it stays in the corner.
     static constexpr double kLegendInkCovering = 0.03;
-    static constexpr double kLegendBelowShareCovering = 0.45;
+    static constexpr double kLegendBelowShareCovering = 0.5;
+    static constexpr double kPlotKeptBelow = 110;  // pixels (at normal type) the plot keeps with the legend under it
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
     Qt::Alignment legendHome_ = Qt::AlignTop | Qt::AlignRight;
+    Qt::Alignment legendCorner_ = Qt::AlignTop | Qt::AlignRight;  // the corner the legend left to go under the plot
     // The axis titles as setAxisTitles() gave them, set on the axes broken onto two lines and cut with an
     // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
     void fitAxisTitles();
@@ -161,6 +168,7 @@ private:
         bool belowIfCovering = false;
         int columnsBelow = 1;
         QFont fontBelow;
+        int heightBelow = 0;  // pixels
     };
     LegendPlace legendPlace_;
 public:

@@ -125,6 +125,16 @@ protected:
 
 private:
     int laidOutWidth_ = 0;  // widget width the names were wrapped for
+    std::vector<std::pair<double, QString>> lineTips_;  // each GPU line's GB and its description
+    // How much higher the value axis must reach for the bars under the legend to keep their value labels
+    // (labelH pixels) clear of it; 1 when they are, or when that would flatten the bars.
+    double legendHeadroom(double labelH);
+    double headroom_ = 1.0;       // the value axis' reach over the default (the tallest thing x 1.2)
+    bool headroomPass_ = false;   // rebuilding with headroom_, legendCornerKept_ and legendKeep_
+    Qt::Alignment legendCornerKept_ = Qt::AlignTop | Qt::AlignLeft;
+    static constexpr int kTwoLinePlotHeight = 180;  // pixels (normal type): shorter plots label GB alone
+    static constexpr int kShortLegendPlotHeight = 320;  // pixels: shorter plots leave GPUs named on the plot out of the legend
+    QRectF legendKeep_;           // the legend's box in the second pass (bar slots across, GB up), else null
 };
 
 // 7. SNR against bit width, with the 6.02 dB-per-bit line.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "charts/charts.h"
 
@@ -40,6 +41,79 @@ QString wrapName(const QString& name, int width) {
         line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + w;
     }
     return out + line;
+}
+
+// A bar's name under it and its bits per weight.
+struct BarName {
+    QString name;
+    double bits = 0;
+};
+
+// A configuration's name as the Pareto chart labels its points: "INT4 sym" for per-tensor, "INT4 sym
+// ch" for per-channel.
+QString compactName(const QString& name) {
+    QString s = name;
+    s.replace(QLatin1String(" per-tensor"), QString());
+    s.replace(QLatin1String(" per-channel"), QLatin1String(" ch"));
+    return s;
+}
+
+// The bar names as tick labels (bars at keys 0, 1, ...; `slot` pixels each, the first starting
+// `plotLeft` pixels from the chart's left edge): each name wrapped at spaces as narrowly as it takes
+// (from `maxWrap` characters a line down to 4) for neighbours not to touch, over its bits per weight
+// ("4.125 b/w", else the figure alone, else with the names compacted as on the Pareto chart). When a
+// single word is still wider than a slot, one line per bar, "name, bits b/w", slanted so that it
+// ends under its bar: at most 30% of the chart's height down and no further left than the chart's
+// edge (QCustomPlot leaves out a tick label that would cross it), the name cut at its end where
+// longer, its bits kept whole. Returns the axis' tick label rotation.
+double setBarTicks(QCPAxisTickerText& ticker, const std::vector<BarName>& bars, double slot, int plotLeft, int chartHeight,
+                   int maxWrap, const QFontMetrics& fm, const std::function<int(const QString&)>& advance) {
+    const auto bitsOf = [](const BarName& b, bool unit) {
+        return unit ? QStringLiteral("%1 b/w").arg(b.bits, 0, 'g', 5) : QString::number(b.bits, 'g', 5);
+    };
+    enum Form { Full, Figure, Compact, Slanted };
+    auto tickText = [&](const BarName& b, Form form, int wrap) {
+        if (form == Slanted) return QStringLiteral("%1, %2").arg(b.name, bitsOf(b, true));
+        return QStringLiteral("%1\n%2").arg(wrapName(form == Compact ? compactName(b.name) : b.name, wrap), bitsOf(b, form == Full));
+    };
+    // neighbours, each centred under its bar, keep 5 px between them
+    auto fits = [&](Form form, int wrap) {
+        int prev = -1;
+        for (const auto& b : bars) {
+            int w = 0;
+            for (const QString& line : tickText(b, form, wrap).split(QLatin1Char('\n'))) w = std::max(w, advance(line));
+            if (prev >= 0 && (prev + w) / 2.0 + 5 > slot) return false;
+            prev = w;
+        }
+        return true;
+    };
+    Form form = Slanted;
+    int wrap = maxWrap;
+    for (Form f : {Full, Figure, Compact}) {
+        for (wrap = maxWrap; wrap > 4 && !fits(f, wrap);) --wrap;
+        if (fits(f, wrap)) {
+            form = f;
+            break;
+        }
+    }
+    const double down = 0.30 * chartHeight / std::sin(35.0 * M_PI / 180.0);
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        QString text = tickText(bars[i], form, wrap);
+        if (form == Slanted) {
+            const double left = (plotLeft + (static_cast<double>(i) + 0.6) * slot - 4) / std::cos(35.0 * M_PI / 180.0);
+            const int room = static_cast<int>(std::min(down, left));
+            if (advance(text) > room) {
+                // "INT4 sym…4.25 b/w" (cut in the middle of the whole text) hid the figure
+                const QString bits = QStringLiteral(", ") + bitsOf(bars[i], true);
+                const int nameRoom = room - advance(bits);
+                const QString shortName = nameRoom > 0 ? fm.elidedText(bars[i].name, Qt::ElideRight, nameRoom) : QString();
+                text = shortName.size() >= std::min<qsizetype>(5, bars[i].name.size()) ? shortName + bits  // "INT8…" at least
+                                                                                       : fm.elidedText(text, Qt::ElideMiddle, std::max(room, 1));
+            }
+        }
+        ticker.addTick(static_cast<double>(i), text);
+    }
+    return form == Slanted ? -35.0 : 0.0;
 }
 
 } // namespace
@@ -124,49 +198,13 @@ void MemoryChart::rebuild() {
         label->setBrush(QBrush(lb));
         label->setLayer(QStringLiteral("axes"));  // above the GPU lines
     }
-    // Names wrapped at spaces as narrowly as it takes for neighbours not to touch; when a single word
-    // is still wider than a bar's slot, one line per bar, slanted so that it ends under its bar.
-    auto tickText = [&](const MemoryBar& m, int wrap) {
-        const QString name = QString::fromStdString(m.label);
-        const QString bits = QStringLiteral("%1 b/w").arg(m.bits_per_weight, 0, 'g', 5);
-        return wrap > 0 ? QStringLiteral("%1\n%2").arg(wrapName(name, wrap), bits) : QStringLiteral("%1, %2").arg(name, bits);
-    };
-    auto widest = [&](int wrap) {
-        int w = 0;
-        for (const auto& m : mem)
-            for (const QString& line : tickText(m, wrap).split(QLatin1Char('\n'))) w = std::max(w, advance(line));
-        return w;
-    };
     laidOutWidth_ = width();
-    int wrap = 10;
-    while (wrap > 4 && widest(wrap) + 6 > slot) --wrap;
-    if (widest(wrap) + 6 > slot) wrap = 0;
-    // A slanted name (35 degrees) reaches down by length x sin and left by length x cos: at most 30% of
-    // the chart's height down, and no further left than the chart's edge (QCustomPlot leaves out a tick
-    // label that would cross it), so a long name is cut with an ellipsis in a small chart.
-    const QFontMetrics tickMetrics(xAxis->tickLabelFont());
-    const double down = 0.30 * height() / std::sin(35.0 * M_PI / 180.0);
-    for (std::size_t i = 0; i < mem.size(); ++i) {
-        QString text = tickText(mem[i], wrap);
-        if (wrap == 0) {
-            const double left = (am.left() + (static_cast<double>(i) + 0.6) * slot - 4) / std::cos(35.0 * M_PI / 180.0);
-            const int room = static_cast<int>(std::min(down, left));
-            if (advance(text) > room) {
-                // the name cut at its end (its format stays, the bar's colour tells the configurations
-                // apart), its bits per weight kept whole: "INT4 sym…4.25 b/w" hid the figure; the whole
-                // text cut where not even the name's first four letters fit
-                const QString bits = QStringLiteral(", %1 b/w").arg(mem[i].bits_per_weight, 0, 'g', 5);
-                const int nameRoom = room - advance(bits);
-                const QString name = QString::fromStdString(mem[i].label);
-                const QString shortName = nameRoom > 0 ? tickMetrics.elidedText(name, Qt::ElideRight, nameRoom) : QString();
-                text = shortName.size() >= std::min<qsizetype>(5, name.size()) ? shortName + bits  // "INT8…" at least
-                                                                               : tickMetrics.elidedText(text, Qt::ElideMiddle, std::max(room, 1));
-            }
-        }
-        ticker->addTick(static_cast<double>(i), text);
-    }
+    std::vector<BarName> names;
+    for (const auto& m : mem) names.push_back({QString::fromStdString(m.label), m.bits_per_weight});
+    const double rotation = setBarTicks(*ticker, names, slot, am.left(), height(), 10, QFontMetrics(xAxis->tickLabelFont()),
+                                        [this](const QString& line) { return advance(line); });
     xAxis->setTicker(ticker);
-    xAxis->setTickLabelRotation(wrap == 0 ? -35 : 0);
+    xAxis->setTickLabelRotation(rotation);
     xAxis->grid()->setVisible(false);
     legend->setVisible(false);
     finish(false);
@@ -222,22 +260,21 @@ void GpuFitChart::rebuild() {
     const GpuFitReport& f = *in.gpuFit;
     const QColor fitsAll(0x00, 0x9E, 0x73), fitsSome(0xE6, 0x9F, 0x00), fitsNone(0xD5, 0x5E, 0x00);
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    // Format names wrapped at spaces as narrowly as it takes for neighbours not to run into each other
-    // (as the memory chart's): a bar's slot is the plot's width (the last layout's) over the bars.
+    // Format names as the memory chart's (setBarTicks): a bar's slot is the plot's width (the last
+    // layout's) over the bars; on one line where there is room.
     const QMargins am = axisRect()->margins();
     const int plotWidth = am.left() + am.right() > 0 ? width() - am.left() - am.right() : width() - 80;
-    const int slot = std::max(plotWidth, 40) / static_cast<int>(f.formats.size());
+    const double slot = static_cast<double>(std::max(plotWidth, 40)) / static_cast<double>(f.formats.size());
     const QFontMetrics tickMetrics(xAxis->tickLabelFont());
-    auto widest = [&](int wrap) {
-        int w = 0;
-        for (const auto& fm : f.formats)
-            for (const QString& line : wrapName(QString::fromStdString(fm.name), wrap).split(QLatin1Char('\n')))
-                w = std::max(w, tickMetrics.horizontalAdvance(line));
-        return w;
-    };
-    int wrap = 64;  // one line where there is room
-    while (wrap > 4 && widest(wrap) + 6 > slot) --wrap;
+    std::vector<BarName> names;
+    for (const auto& fm : f.formats) names.push_back({QString::fromStdString(fm.name), fm.bits_per_weight});
+    const double rotation = setBarTicks(*ticker, names, slot, am.left(), height(), 64, tickMetrics,
+                                        [&](const QString& line) { return tickMetrics.horizontalAdvance(line); });
     laidOutWidth_ = width();
+    // The plot's height (the last layout's, or the chart's less its margins). In a short plot the value
+    // labels give GB alone (the tooltip has GiB too): two lines left no room for the GPU names.
+    const int plotH = axisRect()->height() > 0 ? axisRect()->height() : std::max(height() - 140, 60);
+    const int valueLines = plotH >= kTwoLinePlotHeight * style().scale ? 2 : 1;
     double ymax = 0;
     QCPBars* legendAll = nullptr;
     QCPBars* legendSome = nullptr;
@@ -261,12 +298,12 @@ void GpuFitChart::rebuild() {
         } else {
             bar->removeFromLegend();
         }
-        ticker->addTick(static_cast<double>(i),
-                        QStringLiteral("%1\n%2").arg(wrapName(QString::fromStdString(f.formats[i].name), wrap)).arg(f.formats[i].bits_per_weight, 0, 'g', 5));
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), gb);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        label->setText(QStringLiteral("%1 GB\n%2 GiB").arg(gb, 0, 'f', gb < 10 ? 2 : 1).arg(f.estimates[i].total_gib(), 0, 'f', f.estimates[i].total_gib() < 10 ? 2 : 1));
+        const QString decimal = QStringLiteral("%1 GB").arg(gb, 0, 'f', gb < 10 ? 2 : 1);
+        label->setText(valueLines == 2 ? decimal + QStringLiteral("\n%1 GiB").arg(f.estimates[i].total_gib(), 0, 'f', f.estimates[i].total_gib() < 10 ? 2 : 1)
+                                       : decimal);
         label->setFont(style().font(8.5));
         label->setColor(style().foreground);
         label->setPadding(QMargins(2, 1, 2, 1));
@@ -278,6 +315,8 @@ void GpuFitChart::rebuild() {
     // Each GPU's usable memory (with the headroom kept free) as a dashed line across the chart.
     static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine, Qt::DashDotDotLine};
     std::vector<double> caps;
+    std::vector<QCPGraph*> lines;
+    lineTips_.clear();
     for (std::size_t k = 0; k < f.gpus.size(); ++k) {
         const auto& g = f.gpus[k];
         const double cap = f.fits.empty() || f.fits[0].empty() ? g.memory_gb() : f.fits[0][k].capacity_bytes / 1e9;
@@ -287,13 +326,14 @@ void GpuFitChart::rebuild() {
         line->setData(QVector<double>{-0.5, static_cast<double>(f.formats.size()) - 0.5}, QVector<double>{cap, cap});
         line->setPen(QPen(style().foreground, style().lineWidth(1.5), dashes[k % 4]));
         line->setName(tr("%1: %2 GiB, %3 GB usable").arg(QString::fromStdString(g.name)).arg(g.memory_gib(), 0, 'g', 4).arg(cap, 0, 'f', 1));
+        lines.push_back(line);
+        lineTips_.emplace_back(cap, line->name());
     }
     // Each line's GPU name over its right end, else over its left end where a bar's value label (or another
     // name) would be under it there, else none (the legend names every line). Boxes in bar slots across and
     // GB up, from the plot's size (the last layout's, or the chart's less its margins).
     const int n = static_cast<int>(f.formats.size());
-    const double top = std::max(ymax * 1.2, 1e-9);
-    const int plotH = axisRect()->height() > 0 ? axisRect()->height() : std::max(height() - 140, 60);
+    const double top = std::max(ymax * 1.2 * headroom_, 1e-9);
     const double gbPerPx = top / plotH, slotsPerPx = static_cast<double>(n) / std::max(plotWidth, 40);
     const QFont nameFont = style().font(8.5, true), valueFont = style().font(8.5);
     const QFontMetrics nameMetrics(nameFont), valueMetrics(valueFont);
@@ -302,11 +342,13 @@ void GpuFitChart::rebuild() {
         bool meets(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
     };
     std::vector<Box> taken;
-    const double valueHalfWidth = valueMetrics.horizontalAdvance(QStringLiteral("00.00 GiB")) * slotsPerPx / 2;
+    if (legendKeep_.isValid())  // the legend's box (the second pass): names stay off it
+        taken.push_back({legendKeep_.left(), legendKeep_.right(), legendKeep_.top(), legendKeep_.bottom()});
+    const double valueHalfWidth = valueMetrics.horizontalAdvance(valueLines == 2 ? QStringLiteral("00.00 GiB") : QStringLiteral("00.00 GB")) * slotsPerPx / 2;
     for (int i = 0; i < n; ++i) {  // the value labels: two lines centred over each bar
         const double w = valueHalfWidth;
         const double gb = f.estimates[static_cast<std::size_t>(i)].total_bytes / 1e9;
-        taken.push_back({i - w, i + w, gb, gb + (2 * valueMetrics.height() + 2) * gbPerPx});
+        taken.push_back({i - w, i + w, gb, gb + (valueLines * valueMetrics.height() + 2) * gbPerPx});
     }
     for (std::size_t k = 0; k < f.gpus.size(); ++k) {
         const QString name = QString::fromStdString(f.gpus[k].name);
@@ -316,6 +358,10 @@ void GpuFitChart::rebuild() {
         const bool atRight = clear(right);
         if (!atRight && !clear(left)) continue;
         taken.push_back(atRight ? right : left);
+        // named on the plot: in a short plot its legend entry would say it again (five entries covered
+        // the bars in a dock at 1280x800); its memory and usable GB are in the tooltip on the line. A
+        // taller plot keeps the entry, which gives them on a slide.
+        if (plotH < kShortLegendPlotHeight * style().scale) lines[k]->removeFromLegend();
         auto* label = new QCPItemText(this);
         label->setObjectName(QStringLiteral("gpuName"));
         label->position->setCoords(atRight ? n - 0.5 : -0.5, caps[k]);
@@ -329,12 +375,51 @@ void GpuFitChart::rebuild() {
         label->setLayer(QStringLiteral("axes"));
     }
     xAxis->setTicker(ticker);
+    xAxis->setTickLabelRotation(rotation);
     xAxis->grid()->setVisible(false);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    axisRect()->insetLayout()->setInsetAlignment(0, legendKeep_.isValid() ? legendCornerKept_ : Qt::AlignTop | Qt::AlignLeft);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(f.formats.size()) - 0.4);
-    yAxis->setRange(0, ymax * 1.2);
+    yAxis->setRange(0, top);
     finish(false);
+    // The legend in the top corner where it covers less (bars are tallest on the left, GPU names sit at
+    // the right), with room above the bars under it for their value labels where the plot has it (in a
+    // dock at 1280x800 it covered the tallest bars' labels): once more with that corner kept, the value
+    // axis that much higher and the GPU names off the legend's box.
+    if (!headroomPass_ && legend->visible() && !legendBelowPlot() && legend->itemCount() > 0) {
+        legendCornerKept_ = Qt::AlignTop | Qt::AlignLeft;
+        layOutNow();
+        const QRectF left = legend->outerRect();
+        const QRectF right = left.translated(axisRect()->rect().right() - left.right(), 0);
+        if (inkIn(right) < 0.5 * inkIn(left)) legendCornerKept_ = Qt::AlignTop | Qt::AlignRight;
+        axisRect()->insetLayout()->setInsetAlignment(0, legendCornerKept_);
+        headroom_ = legendHeadroom(valueMetrics.height() * valueLines + 2 + 4);
+        layOutNow();
+        const QRectF box = legend->outerRect();
+        const double scale = yAxis->range().upper * headroom_ / yAxis->range().upper;
+        legendKeep_ = QRectF(QPointF(xAxis->pixelToCoord(box.left()), yAxis->pixelToCoord(box.bottom()) * scale),
+                             QPointF(xAxis->pixelToCoord(box.right()), yAxis->range().upper * scale));
+        headroomPass_ = true;
+        rebuild();
+        headroom_ = 1.0;
+        headroomPass_ = false;
+        legendKeep_ = QRectF();
+    }
+}
+
+double GpuFitChart::legendHeadroom(double labelH) {
+    const QRectF plot = axisRect()->rect(), box = legend->outerRect();
+    const double room = plot.height() - box.height() - 4 - labelH;  // pixels up to a label's top under the box
+    if (room < 0.25 * plot.height()) return 1.0;                     // the bars would be flattened: leave it
+    const double top = yAxis->range().upper;
+    double need = top;
+    const auto& est = inputs().gpuFit->estimates;
+    for (std::size_t i = 0; i < est.size(); ++i) {
+        const double x0 = xAxis->coordToPixel(static_cast<double>(i) - 0.5), x1 = xAxis->coordToPixel(static_cast<double>(i) + 0.5);
+        if (x1 < box.left() || x0 > box.right()) continue;
+        need = std::max(need, est[i].total_bytes / 1e9 * plot.height() / room);
+    }
+    return std::min(need / top, 2.0);
 }
 
 void GpuFitChart::resizeEvent(QResizeEvent* event) {
@@ -346,6 +431,8 @@ QString GpuFitChart::tooltipAt(const QPoint& pos) const {
     const auto& in = inputs();
     if (!in.gpuFit) return {};
     const GpuFitReport& f = *in.gpuFit;
+    for (const auto& [cap, text] : lineTips_)  // on a GPU's line: its memory and what is usable
+        if (std::fabs(yAxis->coordToPixel(cap) - pos.y()) <= 5 * style().scale) return text;
     const double key = xAxis->pixelToCoord(pos.x());
     const long i = std::lround(key);
     if (i < 0 || i >= static_cast<long>(f.formats.size()) || std::fabs(key - static_cast<double>(i)) > 0.35) return {};

@@ -20,9 +20,9 @@ namespace {
 
 constexpr double kExact = 0.0;       // values copied through unchanged
 constexpr double kRoundoff = 1e-12;  // values divided once (density, bytes to GB)
-// A chart (in presentation type) where the weight chart's three entries fill more than an eighth of the
-// plot in its corner but would take more than 30% of the height under it (and less than 45%).
-const QSize kCoveringSize(520, 280);
+// A chart where the weight chart's seven entries fill more than an eighth of the plot in its corner but
+// would take more than 30% of the height under it (and less than 50%), leaving the plot 110 px.
+const QSize kCoveringSize(420, 300);
 
 Histogram hist(double lo, double hi, std::vector<std::uint64_t> counts) {
     Histogram h;
@@ -389,11 +389,13 @@ private slots:
         auto r = std::make_shared<AnalysisReport>(*in.report);
         std::vector<std::uint64_t> c(counts.begin(), counts.end());
         r->original = hist(-1.0, 1.0, c);
+        for (int k = 0; k < 4; ++k) r->configs.push_back(r->configs[std::size_t(k % 2)]);  // six: seven entries, four rows below
         for (auto& cfg : r->configs) cfg.dequantized = hist(-1.0, 1.0, c);
         in.report = r;
+        in.colors.clear();
+        for (int k = 0; k < 6; ++k) in.colors.push_back(okabeItoPalette()[std::size_t(k)]);
         in.showLevels = false;
         auto chart = makeChart(QStringLiteral("weight_distribution"));
-        chart->setChartStyle(makeChartStyle(false, true));
         chart->resize(kCoveringSize);
         chart->setInputs(in);
         chart->replot();
@@ -909,20 +911,25 @@ private slots:
     }
 
     // A GPU's name sits over its line's right end, or its left end where a bar's value label would be
-    // under it, or is left out (the legend names every line): no name box overlaps a value label. Six
-    // bars, the last one's top `last` GB under the small GPU's line (12 GB): at 10.5 GB its label covers
-    // the line's right end (the name goes left), at 3.5 GB in a large chart it does not.
+    // under it, or is left out and named in the legend (a line named on the plot is not named again
+    // there): no name box overlaps a value label, and the legend covers neither. Six bars, the last
+    // one's top `last` GB under the small GPU's line (12 GB): at 10.5 GB its label covers the line's
+    // right end (the name goes left), at 3.5 GB in a large chart it does not. In a dock's size at
+    // 1280x800 the value labels give GB alone (one line), so that the names find room.
     void gpuNamesClearOfValueLabels_data() {
         QTest::addColumn<QSize>("size");
         QTest::addColumn<double>("last");
-        QTest::addColumn<int>("atRight");
-        QTest::newRow("600x330, last bar 10.5 GB") << QSize(600, 330) << 10.5 << 1;
-        QTest::newRow("1600x1000, last bar 3.5 GB") << QSize(1600, 1000) << 3.5 << 2;
+        QTest::addColumn<int>("atRight");  // -1: not checked
+        QTest::addColumn<int>("valueLines");
+        QTest::newRow("600x330, last bar 10.5 GB") << QSize(600, 330) << 10.5 << 1 << 2;
+        QTest::newRow("1600x1000, last bar 3.5 GB") << QSize(1600, 1000) << 3.5 << 2 << 2;
+        QTest::newRow("440x240, last bar 10.5 GB") << QSize(440, 240) << 10.5 << -1 << 1;
     }
     void gpuNamesClearOfValueLabels() {
         QFETCH(QSize, size);
         QFETCH(double, last);
         QFETCH(int, atRight);
+        QFETCH(int, valueLines);
         auto chart = makeChart("gpu_fit");
         chart->show();
         chart->resize(size);
@@ -954,36 +961,60 @@ private slots:
             return QRectF(x, y, r.width(), r.height());
         };
         QList<QRectF> names, values;
+        QStringList named;
         int right = 0;
         for (int i = 0; i < chart->itemCount(); ++i) {
             auto* t = qobject_cast<QCPItemText*>(chart->item(i));
             if (!t) continue;
             if (t->objectName() == QLatin1String("gpuName")) {
                 names << box(t);
+                named << t->text();
                 right += (t->positionAlignment() & Qt::AlignRight) ? 1 : 0;
             } else {
                 values << box(t);
+                QCOMPARE(int(t->text().count(QLatin1Char('\n'))) + 1, valueLines);
             }
         }
         QCOMPARE(values.size(), 6);
         for (const QRectF& nr : names)
             for (const QRectF& vr : values)
                 QVERIFY2(!nr.intersects(vr), qPrintable(QStringLiteral("name at %1,%2 over a value label").arg(nr.x()).arg(nr.y())));
-        QCOMPARE(right, atRight);
+        if (atRight >= 0) QCOMPARE(right, atRight);
+        // each GPU named on the plot or in the legend; in a short plot not in both
+        for (const char* gpu : {"Big", "Small"}) {
+            int inLegend = 0;
+            for (int i = 0; i < chart->legend->itemCount(); ++i)
+                if (auto* item = qobject_cast<QCPPlottableLegendItem*>(chart->legend->item(i)))
+                    inLegend += item->plottable()->name().startsWith(QLatin1String(gpu)) ? 1 : 0;
+            QVERIFY(inLegend + int(named.contains(QLatin1String(gpu))) >= 1);
+            if (valueLines == 1) QCOMPARE(inLegend + int(named.contains(QLatin1String(gpu))), 1);
+        }
+        // on a line, its tooltip says what the legend said: the GPU, its memory and what is usable
+        const QString tip = chart->tooltipAt(QPoint(int(chart->xAxis->coordToPixel(2.5)), int(chart->yAxis->coordToPixel(12.0))));
+        QVERIFY2(tip.startsWith(QLatin1String("Small")) && tip.contains(QLatin1String("12.0 GB usable")), qPrintable(tip));
+        if (!chart->legendBelowPlot()) {
+            const QRectF lg = chart->legend->outerRect();
+            for (const QRectF& r : values + names)
+                QVERIFY2(!lg.intersects(r), qPrintable(QStringLiteral("the legend covers a label at %1,%2").arg(r.x()).arg(r.y())));
+        }
     }
 
     // Long format names under the GPU-fit bars are wrapped at spaces so that neighbours do not run into
     // each other in a chart of a dock's width (they did at 600 px: "INT4INT8 asym per-tensor"), and kept
-    // on one line where there is room.
+    // on one line where there is room. Narrower, the names are compacted as on the Pareto chart ("INT8
+    // asym" for per-tensor) before they would be slanted.
     void gpuFitNamesWrap_data() {
         QTest::addColumn<int>("width");
         QTest::addColumn<bool>("wrapped");
-        QTest::newRow("600 px") << 600 << true;
-        QTest::newRow("1600 px") << 1600 << false;
+        QTest::addColumn<bool>("compact");
+        QTest::newRow("600 px") << 600 << true << false;
+        QTest::newRow("1600 px") << 1600 << false << false;
+        QTest::newRow("400 px") << 400 << true << true;
     }
     void gpuFitNamesWrap() {
         QFETCH(int, width);
         QFETCH(bool, wrapped);
+        QFETCH(bool, compact);
         auto chart = makeChart("gpu_fit");
         chart->show();
         chart->resize(width, 360);
@@ -1003,13 +1034,16 @@ private slots:
         QVERIFY(ticker);
         const double slot = chart->axisRect()->width() / static_cast<double>(names.size());
         const QFontMetrics fm(chart->xAxis->tickLabelFont());
-        bool anyWrapped = false;
+        bool anyWrapped = false, full = false;
         for (auto it = ticker->ticks().constBegin(); it != ticker->ticks().constEnd(); ++it) {
             const QStringList lines = it.value().split(QLatin1Char('\n'));
             anyWrapped = anyWrapped || lines.size() > 2;  // name on more than one line, then the bits
             for (const QString& line : lines) QVERIFY2(fm.horizontalAdvance(line) <= slot, qPrintable(line));
+            full = full || it.value().contains(QLatin1String("per-tensor"));
         }
         QCOMPARE(anyWrapped, wrapped);
+        QCOMPARE(full, !compact);
+        QCOMPARE(chart->xAxis->tickLabelRotation(), 0.0);
     }
 
     // A failed configuration is left out of every chart; the others still draw.
