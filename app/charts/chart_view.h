@@ -132,7 +132,7 @@ private:
     // several lines leave less than the estimate); else it stays in the corner.
     static constexpr double kLegendInkCovering = 0.03;
     static constexpr double kLegendBelowShareCovering = 0.5;
-    static constexpr double kPlotKeptBelow = 110;  // pixels (at normal type) the plot keeps with the legend under it
+    static constexpr double kPlotKeptBelow = 80;  // pixels (at normal type) the plot keeps with the legend under it
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
     Qt::Alignment legendHome_ = Qt::AlignTop | Qt::AlignRight;
     Qt::Alignment legendCorner_ = Qt::AlignTop | Qt::AlignRight;  // the corner the legend left to go under the plot

@@ -21,7 +21,7 @@ namespace {
 constexpr double kExact = 0.0;       // values copied through unchanged
 constexpr double kRoundoff = 1e-12;  // values divided once (density, bytes to GB)
 // A chart where the weight chart's seven entries fill more than an eighth of the plot in its corner but
-// would take more than 30% of the height under it (and less than 50%), leaving the plot 110 px.
+// would take more than 30% of the height under it (and less than 50%), leaving the plot at least 80 px.
 const QSize kCoveringSize(420, 300);
 
 Histogram hist(double lo, double hi, std::vector<std::uint64_t> counts) {
