@@ -41,6 +41,9 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "calibration_view.h"
 #include "examples.h"
 #include "scrollable.h"
@@ -824,9 +827,57 @@ void MainWindow::setPresentationMode(bool on) {
         QSignalBlocker b(presentationAction_);
         presentationAction_->setChecked(on);
     }
-    if (on) showFullScreen();
-    else showNormal();
+    if (on) {
+        normalState_ = saveState(kStateVersion);
+        showFullScreen();
+        const QScreen* sc = screen();
+        const QSize room = sc ? sc->geometry().size() : size();
+        if (room.width() < kProjectorGridWidth || room.height() < kProjectorGridHeight) chartsInTwoColumns();
+    } else {
+        showNormal();
+        if (!normalState_.isEmpty()) restoreState(normalState_, kStateVersion);  // the arrangement before
+        normalState_.clear();
+    }
     applyStyle();
+}
+
+void MainWindow::chartsInTwoColumns() {
+    // The tab groups of docks around the charts (every dock in the window but the setup and the metrics),
+    // each seen through its front dock, left and right of the middle of their span; each side becomes one
+    // tab group whose front is the front that was at the top of that side.
+    std::vector<std::vector<QDockWidget*>> groups;
+    std::vector<QDockWidget*> fronts;
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        if (d->isFloating() || d->isHidden() || dockWidgetArea(d) != Qt::RightDockWidgetArea) continue;
+        if (std::any_of(groups.begin(), groups.end(), [d](const auto& g) { return std::find(g.begin(), g.end(), d) != g.end(); })) continue;
+        std::vector<QDockWidget*> g{d};
+        for (QDockWidget* t : tabifiedDockWidgets(d))
+            if (!t->isFloating() && !t->isHidden()) g.push_back(t);
+        QDockWidget* front = nullptr;
+        for (QDockWidget* t : g)
+            if (!t->visibleRegion().isEmpty()) front = t;
+        groups.push_back(g);
+        fronts.push_back(front ? front : d);
+    }
+    if (groups.size() < 3) return;  // two columns (or fewer) already
+    int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
+    for (QDockWidget* f : fronts) {
+        lo = std::min(lo, f->geometry().left());
+        hi = std::max(hi, f->geometry().right());
+    }
+    const int mid = (lo + hi) / 2;
+    for (bool right : {false, true}) {
+        std::size_t target = groups.size();
+        for (std::size_t k = 0; k < groups.size(); ++k)
+            if ((fronts[k]->geometry().center().x() > mid) == right &&
+                (target == groups.size() || fronts[k]->geometry().top() < fronts[target]->geometry().top()))
+                target = k;
+        if (target == groups.size()) continue;
+        for (std::size_t k = 0; k < groups.size(); ++k)
+            if (k != target && (fronts[k]->geometry().center().x() > mid) == right)
+                for (QDockWidget* d : groups[k]) tabifyDockWidget(fronts[target], d);
+        fronts[target]->raise();
+    }
 }
 
 void MainWindow::setDarkTheme(bool on) {

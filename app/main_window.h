@@ -147,6 +147,12 @@ private:
     QAction* presentationAction_ = nullptr;
     QAction* darkAction_ = nullptr;
     bool presentation_ = false;
+    // Presentation mode on a screen smaller than this (a 1280x800 projector) shows the charts in two
+    // tab groups side by side, two large charts instead of four small ones under projector type; the
+    // arrangement before comes back when it ends.
+    static constexpr int kProjectorGridWidth = 1800, kProjectorGridHeight = 1050;
+    QByteArray normalState_;
+    void chartsInTwoColumns();
     bool dark_ = false;
     bool applying_ = false;
     bool restoredLayout_ = false;  // a saved dock layout was restored: keep its sizes

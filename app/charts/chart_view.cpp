@@ -432,7 +432,27 @@ void ChartView::finish(bool rescale) {
     homeX_ = xAxis->range();
     homeY_ = yAxis->range();
     haveHome_ = true;
+    fitXTicks();
     queueReplot();
+}
+
+void ChartView::fitXTicks() {
+    const QSharedPointer<QCPAxisTicker> t = xAxis->ticker();
+    if (!t || t.dynamicCast<QCPAxisTickerText>() || t.dynamicCast<QCPAxisTickerFixed>() || xAxis->tickLabelRotation() != 0.0) return;
+    const QFontMetricsF fm(xAxis->tickLabelFont());
+    const double gap = 8 * style_.scale;
+    for (int attempt = 0; attempt < 3 && t->tickCount() > 2; ++attempt) {
+        layOutNow();  // the axis' tick vector for its range and width
+        const QVector<double> ticks = xAxis->tickVector();
+        const QVector<QString> labels = xAxis->tickVectorLabels();
+        bool overlap = false;
+        for (int i = 1; i < ticks.size() && i < labels.size() && !overlap; ++i) {
+            const double apart = std::fabs(xAxis->coordToPixel(ticks[i]) - xAxis->coordToPixel(ticks[i - 1]));
+            overlap = (fm.horizontalAdvance(labels[i - 1]) + fm.horizontalAdvance(labels[i])) / 2 + gap > apart;
+        }
+        if (!overlap) return;
+        t->setTickCount(t->tickCount() - 1);
+    }
 }
 
 void ChartView::queueReplot() {
@@ -580,6 +600,17 @@ double ChartView::inkIn(const QRectF& box) {
                 const double y0 = bars->valueAxis()->coordToPixel(bars->baseValue()), y1 = bars->valueAxis()->coordToPixel(it->value);
                 ink += areaOf(QRectF(QPointF(std::min(x0, x1), std::min(y0, y1)), QPointF(std::max(x0, x1), std::max(y0, y1))), box);
             }
+    // straight lines across the plot (the weight chart's levels grid): a thin strip each, cut to the plot
+    for (int i = 0; i < itemCount(); ++i)
+        if (auto* s = qobject_cast<QCPItemStraightLine*>(item(i)); s && s->visible()) {
+            const QPointF a = s->point1->pixelPosition(), b = s->point2->pixelPosition();
+            const QLineF dir(a, b);
+            if (dir.length() <= 0) continue;
+            // the line through a and b, long enough to cross the plot
+            const double reach = 2.0 * (area.width() + area.height()) / dir.length();
+            const QLineF across(a - reach * (b - a), a + reach * (b - a));
+            ink += lineW * lengthInside(across, box);
+        }
     for (int i = 0; i < itemCount(); ++i)
         if (auto* t = qobject_cast<QCPItemText*>(item(i)); t && t->visible() && !t->text().isEmpty()) {
             const QPointF p = t->position->pixelPosition();

@@ -121,6 +121,9 @@ private:
     void applyFrameStyle();
     static std::vector<QLineF> graphSegments(const QCPGraph* g);  // a graph's line as drawn, in pixels
     void chooseLegendCorner();
+    // Fewer ticks on the x axis (a plain or log ticker) where neighbouring tick labels would run into
+    // each other: "-0.005-0.0025" in a narrow chart in projector type.
+    void fitXTicks();
     // fitLegend() estimates the plot's height; as laid out (tick labels on several lines, slanted names)
     // a legend under the plot may leave it less than kPlotKeptBelow: then the legend goes back into its
     // corner (and stays there for the same entries and room). True when it moved.

@@ -347,6 +347,36 @@ private slots:
         QVERIFY(chart->legend->outerRect().intersects(chart->axisRect()->rect()));  // in its corner
     }
 
+    // Neighbouring x tick labels never run into each other: in a narrow chart in projector type the error
+    // axis ("-0.0025") takes fewer ticks. Checked on the laid-out axis, label widths measured.
+    void xTickLabelsApart_data() {
+        QTest::addColumn<int>("width");
+        QTest::newRow("a 330 px dock") << 330;
+        QTest::newRow("a 480 px dock") << 480;
+        QTest::newRow("wide") << 1200;
+    }
+    void xTickLabelsApart() {
+        QFETCH(int, width);
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        for (auto& c : r->configs) c.errors = hist(-0.0056, 0.0056, {1, 3, 4, 2});
+        in.report = r;
+        auto chart = makeChart(QStringLiteral("error_distribution"));
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->resize(width, 420);
+        chart->setInputs(in);
+        chart->replot();
+        const QVector<double> ticks = chart->xAxis->tickVector();
+        const QVector<QString> labels = chart->xAxis->tickVectorLabels();
+        QVERIFY(ticks.size() >= 2);
+        const QFontMetricsF fm(chart->xAxis->tickLabelFont());
+        for (int i = 1; i < ticks.size(); ++i) {
+            const double apart = std::fabs(chart->xAxis->coordToPixel(ticks[i]) - chart->xAxis->coordToPixel(ticks[i - 1]));
+            QVERIFY2((fm.horizontalAdvance(labels[i - 1]) + fm.horizontalAdvance(labels[i])) / 2 < apart,
+                     qPrintable(QStringLiteral("'%1' and '%2' %3 px apart").arg(labels[i - 1], labels[i]).arg(apart)));
+        }
+    }
+
     // Title, axis titles (with a unit or a "log"/"dB" marker where the quantity has one), zoom/pan.
     void frame_data() {
         QTest::addColumn<QString>("id");

@@ -3,6 +3,7 @@
 // and presentation mode. After each change the test waits for the analysis and checks the charts and
 // the table against core's own report for the same setup (ql::analyze called directly).
 #include <QtTest>
+#include <QScreen>
 #include <QThread>
 #include <QThreadPool>
 
@@ -721,6 +722,34 @@ private slots:
         QVERIFY(fits());
         QVERIFY(waitShown([this] { w_->setSession(smallSession()); }));
     }
+    // On a screen smaller than a large monitor (the offscreen screen here, a 1280x800 projector) presentation
+    // mode shows the charts in two tab groups side by side, two large charts instead of four small ones
+    // under projector type; leaving it brings back the arrangement the user had.
+    void presentationGroupsChartsOnASmallScreen() {
+        auto groupsOfCharts = [this] {
+            QSet<QString> groups;
+            for (auto* d : w_->findChildren<QDockWidget*>()) {
+                if (!d->objectName().startsWith(QLatin1String("chart_")) || d->isFloating() || d->isHidden()) continue;
+                QStringList members{d->objectName()};
+                for (auto* t : w_->tabifiedDockWidgets(d)) members << t->objectName();
+                members.sort();
+                groups.insert(members.join(QLatin1Char(',')));
+            }
+            return groups;
+        };
+        const QScreen* sc = w_->screen();
+        QVERIFY(sc && sc->geometry().width() < 1800);  // the offscreen screen counts as small
+        const QSet<QString> before = groupsOfCharts();
+        QVERIFY2(before.size() >= 4, qPrintable(QStringList(before.values()).join(QStringLiteral(" | "))));
+        w_->setPresentationMode(true);
+        QCoreApplication::processEvents();
+        const QSet<QString> during = groupsOfCharts();
+        QCOMPARE(during.size(), 2);
+        w_->setPresentationMode(false);
+        QCoreApplication::processEvents();
+        QCOMPARE(groupsOfCharts(), before);
+    }
+
     void presentationAndTheme() {
         ChartView* c = w_->chart("error_distribution");
         const double font = c->xAxis->labelFont().pointSizeF();
