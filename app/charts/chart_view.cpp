@@ -401,6 +401,7 @@ void ChartView::resizeEvent(QResizeEvent* event) {
     fitAxisTitles();
     fitLegend();
     chooseLegendCorner();
+    fitXTicks();  // narrower: fewer ticks (wider, the count comes back with the next rebuild)
 }
 
 void ChartView::styleGraph(QCPGraph* g, const QColor& c, double width, bool markers) {
@@ -441,6 +442,9 @@ void ChartView::fitXTicks() {
     if (!t || t.dynamicCast<QCPAxisTickerText>() || t.dynamicCast<QCPAxisTickerFixed>() || xAxis->tickLabelRotation() != 0.0) return;
     const QFontMetricsF fm(xAxis->tickLabelFont());
     const double gap = 8 * style_.scale;
+    // room for a long label ("-0.000125") between every two ticks on the last layout's axis: no need to
+    // lay out and measure (most charts, most rebuilds)
+    if (axisRect()->width() > 0 && axisRect()->width() / (t->tickCount() + 2.0) > fm.horizontalAdvance(QStringLiteral("-0.000125")) + gap) return;
     for (int attempt = 0; attempt < 3 && t->tickCount() > 2; ++attempt) {
         layOutNow();  // the axis' tick vector for its range and width
         const QVector<double> ticks = xAxis->tickVector();
