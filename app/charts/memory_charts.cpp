@@ -69,7 +69,8 @@ QString compactName(const QString& name) {
 double setBarTicks(QCPAxisTickerText& ticker, const std::vector<BarName>& bars, double slot, int plotLeft, int chartHeight,
                    int maxWrap, const QFontMetrics& fm, const std::function<int(const QString&)>& advance) {
     const auto bitsOf = [](const BarName& b, bool unit) {
-        return unit ? QStringLiteral("%1 b/w").arg(b.bits, 0, 'g', 5) : QString::number(b.bits, 'g', 5);
+        // "b/w": bits per weight, as the axis title says
+        return unit ? MemoryChart::tr("%1 b/w").arg(b.bits, 0, 'g', 5) : QString::number(b.bits, 'g', 5);
     };
     enum Form { Full, Figure, Compact, Slanted };
     auto tickText = [&](const BarName& b, Form form, int wrap) {

@@ -1795,6 +1795,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>bytes</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 b/w</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MetricsModel</name>

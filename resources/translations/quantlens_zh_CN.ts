@@ -1811,6 +1811,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>bytes</source>
         <translation>字节</translation>
     </message>
+    <message>
+        <source>%1 b/w</source>
+        <translation>%1 位/权重</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MetricsModel</name>
