@@ -790,8 +790,10 @@ void MainWindow::fitSetupColumn() {
     auto* scroll = findChild<QScrollArea*>(QStringLiteral("setupScroll"));
     if (!scroll || !scroll->widget()) return;
     const int need = scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 2 * scroll->frameWidth();
-    // at most a third of the window: on a small screen the charts keep their room and the fields scroll
-    const int cap = std::max(340, width() / 3);
+    // at most a third of the window: on a small screen the charts keep their room and the fields scroll.
+    // In presentation mode up to two fifths: the projector's type made the column's content 511 px wide
+    // at 1280 px, and the lesson note, laid out that wide, was cut at the column's edge.
+    const int cap = std::max(340, presentation_ ? width() * 2 / 5 : width() / 3);
     scroll->setMinimumWidth(std::clamp(need, 340, cap));
 }
 

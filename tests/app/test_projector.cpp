@@ -1,0 +1,93 @@
+// The window on a 1280x800 projector (an offscreen screen of that size, tests/CMakeLists.txt): a
+// classroom example in presentation mode shows two large charts side by side, each wide enough to
+// read, and the setup column with its lesson note whole (no sideways scrolling); leaving presentation
+// mode brings back the four-chart arrangement.
+#include <QtTest>
+#include <QDockWidget>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QStandardPaths>
+
+#include "charts/chart_view.h"
+#include "examples.h"
+#include "main_window.h"
+
+using namespace ql;
+using namespace ql::ui;
+
+namespace {
+constexpr int kAnalysisTimeoutMs = 60000;
+constexpr int kReadableChartWidth = 350;  // pixels: a chart narrower than this in projector type is cramped
+}
+
+class TestProjector : public QObject {
+    Q_OBJECT
+    std::unique_ptr<MainWindow> w_;
+
+    // The chart docks' tab groups, each as its sorted member names.
+    QSet<QString> chartGroups() const {
+        QSet<QString> groups;
+        for (auto* d : w_->findChildren<QDockWidget*>()) {
+            if (!d->objectName().startsWith(QLatin1String("chart_")) || d->isFloating() || d->isHidden()) continue;
+            QStringList members{d->objectName()};
+            for (auto* t : w_->tabifiedDockWidgets(d)) members << t->objectName();
+            members.sort();
+            groups.insert(members.join(QLatin1Char(',')));
+        }
+        return groups;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_projector"));
+        QSettings().clear();
+        w_ = std::make_unique<MainWindow>();
+        w_->show();
+        const QScreen* sc = w_->screen();
+        QVERIFY(sc);
+        QVERIFY2(sc->geometry().size() == QSize(1280, 800),
+                 qPrintable(QStringLiteral("the offscreen screen is %1x%2, not the projector's 1280x800 (configfile not read)")
+                                .arg(sc->geometry().width())
+                                .arg(sc->geometry().height())));
+        QString error;
+        const auto s = loadExample(QStringLiteral("scales-cost-bits"), &error);
+        QVERIFY2(s, qPrintable(error));
+        QSignalSpy shown(w_.get(), &MainWindow::analysisShown);
+        w_->setSession(*s);
+        QVERIFY(shown.wait(kAnalysisTimeoutMs));
+    }
+    void cleanupTestCase() {
+        w_.reset();
+        QSettings().clear();
+    }
+
+    void presentationOnAProjector() {
+        const QSet<QString> before = chartGroups();
+        QCOMPARE(before.size(), 4);
+        w_->setPresentationMode(true);
+        QTest::qWait(100);  // full screen, the projector's type and the column's width arrive as events
+        QCOMPARE(chartGroups().size(), 2);
+        // the two charts in front: side by side, each readable
+        int front = 0;
+        for (ChartView* c : w_->charts())
+            if (c->onScreen()) {
+                ++front;
+                QVERIFY2(c->width() >= kReadableChartWidth, qPrintable(QStringLiteral("%1 is %2 px wide").arg(c->chartId()).arg(c->width())));
+            }
+        QCOMPARE(front, 2);
+        // the setup column holds its content's width: the lesson note is not cut at its edge
+        auto* scroll = w_->findChild<QScrollArea*>(QStringLiteral("setupScroll"));
+        QVERIFY(scroll && scroll->widget());
+        QVERIFY2(scroll->horizontalScrollBar()->maximum() == 0,
+                 qPrintable(QStringLiteral("content %1 px in a %2 px column").arg(scroll->widget()->width()).arg(scroll->viewport()->width())));
+        w_->setPresentationMode(false);
+        QTest::qWait(100);
+        QCOMPARE(chartGroups(), before);
+    }
+};
+
+QTEST_MAIN(TestProjector)
+#include "test_projector.moc"
