@@ -846,7 +846,8 @@ void MainWindow::setPresentationMode(bool on) {
 void MainWindow::chartsInTwoColumns() {
     // The tab groups of docks around the charts (every dock in the window but the setup and the metrics),
     // each seen through its front dock, left and right of the middle of their span; each side becomes one
-    // tab group whose front is the front that was at the top of that side.
+    // tab group whose front is a chart the session brings to the front (an example's note points to it:
+    // "Bits vs error"), else the front that was at the top of that side.
     std::vector<std::vector<QDockWidget*>> groups;
     std::vector<QDockWidget*> fronts;
     for (QDockWidget* d : findChildren<QDockWidget*>()) {
@@ -875,10 +876,17 @@ void MainWindow::chartsInTwoColumns() {
                 (target == groups.size() || fronts[k]->geometry().top() < fronts[target]->geometry().top()))
                 target = k;
         if (target == groups.size()) continue;
+        QDockWidget* show = fronts[target];
         for (std::size_t k = 0; k < groups.size(); ++k)
-            if (k != target && (fronts[k]->geometry().center().x() > mid) == right)
-                for (QDockWidget* d : groups[k]) tabifyDockWidget(fronts[target], d);
-        fronts[target]->raise();
+            if ((fronts[k]->geometry().center().x() > mid) == right)
+                for (QDockWidget* d : groups[k]) {
+                    if (k != target) tabifyDockWidget(fronts[target], d);
+                    auto* c = qobject_cast<ChartView*>(d->widget());
+                    if (c && std::find(session_.view.front.begin(), session_.view.front.end(), c->chartId().toStdString()) !=
+                                 session_.view.front.end())
+                        show = d;
+                }
+        show->raise();
     }
 }
 

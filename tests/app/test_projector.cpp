@@ -1,7 +1,7 @@
 // The window on a 1280x800 projector (an offscreen screen of that size, tests/CMakeLists.txt): a
 // classroom example in presentation mode shows two large charts side by side, each wide enough to
-// read, and the setup column with its lesson note whole (no sideways scrolling); leaving presentation
-// mode brings back the four-chart arrangement.
+// read, one of them the chart its note points to, and the setup column with its lesson note whole (no
+// sideways scrolling); leaving presentation mode brings back the four-chart arrangement.
 #include <QtTest>
 #include <QDockWidget>
 #include <QScreen>
@@ -70,14 +70,18 @@ private slots:
         w_->setPresentationMode(true);
         QTest::qWait(100);  // full screen, the projector's type and the column's width arrive as events
         QCOMPARE(chartGroups().size(), 2);
-        // the two charts in front: side by side, each readable
+        // the two charts in front: side by side, each readable; one of them the chart the lesson's note
+        // points to ("Bits vs error", the session's view.front)
         int front = 0;
+        QStringList shown;
         for (ChartView* c : w_->charts())
             if (c->onScreen()) {
                 ++front;
+                shown << c->chartId();
                 QVERIFY2(c->width() >= kReadableChartWidth, qPrintable(QStringLiteral("%1 is %2 px wide").arg(c->chartId()).arg(c->width())));
             }
         QCOMPARE(front, 2);
+        QVERIFY2(shown.contains(QStringLiteral("pareto")), qPrintable(shown.join(QStringLiteral(", "))));
         // the setup column holds its content's width: the lesson note is not cut at its edge
         auto* scroll = w_->findChild<QScrollArea*>(QStringLiteral("setupScroll"));
         QVERIFY(scroll && scroll->widget());
