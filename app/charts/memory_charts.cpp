@@ -397,9 +397,9 @@ void GpuFitChart::rebuild() {
         headroom_ = legendHeadroom(valueMetrics.height() * valueLines + 2 + 4);
         layOutNow();
         const QRectF box = legend->outerRect();
-        const double scale = yAxis->range().upper * headroom_ / yAxis->range().upper;
-        legendKeep_ = QRectF(QPointF(xAxis->pixelToCoord(box.left()), yAxis->pixelToCoord(box.bottom()) * scale),
-                             QPointF(xAxis->pixelToCoord(box.right()), yAxis->range().upper * scale));
+        // the box in GB on the second pass's axis, which reaches headroom_ times as high
+        legendKeep_ = QRectF(QPointF(xAxis->pixelToCoord(box.left()), yAxis->pixelToCoord(box.bottom()) * headroom_),
+                             QPointF(xAxis->pixelToCoord(box.right()), yAxis->range().upper * headroom_));
         headroomPass_ = true;
         rebuild();
         headroom_ = 1.0;

@@ -4,6 +4,8 @@
 // the table against core's own report for the same setup (ql::analyze called directly).
 #include <QtTest>
 #include <QScreen>
+
+#include "dock_groups.h"
 #include <QThread>
 #include <QThreadPool>
 
@@ -726,17 +728,7 @@ private slots:
     // mode shows the charts in two tab groups side by side, two large charts instead of four small ones
     // under projector type; leaving it brings back the arrangement the user had.
     void presentationGroupsChartsOnASmallScreen() {
-        auto groupsOfCharts = [this] {
-            QSet<QString> groups;
-            for (auto* d : w_->findChildren<QDockWidget*>()) {
-                if (!d->objectName().startsWith(QLatin1String("chart_")) || d->isFloating() || d->isHidden()) continue;
-                QStringList members{d->objectName()};
-                for (auto* t : w_->tabifiedDockWidgets(d)) members << t->objectName();
-                members.sort();
-                groups.insert(members.join(QLatin1Char(',')));
-            }
-            return groups;
-        };
+        auto groupsOfCharts = [this] { return chartDockGroups(*w_); };
         const QScreen* sc = w_->screen();
         QVERIFY(sc && sc->geometry().width() < 1800);  // the offscreen screen counts as small
         const QSet<QString> before = groupsOfCharts();

@@ -9,6 +9,7 @@
 #include <QScrollBar>
 #include <QStandardPaths>
 
+#include "dock_groups.h"
 #include "charts/chart_view.h"
 #include "examples.h"
 #include "main_window.h"
@@ -25,18 +26,7 @@ class TestProjector : public QObject {
     Q_OBJECT
     std::unique_ptr<MainWindow> w_;
 
-    // The chart docks' tab groups, each as its sorted member names.
-    QSet<QString> chartGroups() const {
-        QSet<QString> groups;
-        for (auto* d : w_->findChildren<QDockWidget*>()) {
-            if (!d->objectName().startsWith(QLatin1String("chart_")) || d->isFloating() || d->isHidden()) continue;
-            QStringList members{d->objectName()};
-            for (auto* t : w_->tabifiedDockWidgets(d)) members << t->objectName();
-            members.sort();
-            groups.insert(members.join(QLatin1Char(',')));
-        }
-        return groups;
-    }
+    QSet<QString> chartGroups() const { return chartDockGroups(*w_); }
 
 private slots:
     void initTestCase() {
