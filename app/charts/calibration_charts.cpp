@@ -237,7 +237,7 @@ void GptqColumnErrorChart::rebuild() {
     cum->setName(tr("Cumulative loss (right axis), total %1").arg(g.loss, 0, 'g', 5));
     cum->setData(x, toVector(g.cumulative_loss), true);
     styleGraph(cum, okabeItoPalette()[2], 2.2);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    setLegendCorner(Qt::AlignTop | Qt::AlignLeft);
     finish();
     yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
     yAxis2->setRange(0, yAxis2->range().upper * 1.3);
@@ -273,7 +273,7 @@ void GptqWeightErrorChart::rebuild() {
     gp->setName(tr("GPTQ, total %1 (yet the lower output error)").arg(total(g.column_weight_sq_error), 0, 'g', 4));
     gp->setData(x, positiveOrGap(toVector(g.column_weight_sq_error)), true);
     styleGraph(gp, okabeItoPalette()[1], 1.0);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    setLegendCorner(Qt::AlignTop | Qt::AlignLeft);
     finish();
     yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
     finish(false);
@@ -336,7 +336,7 @@ void AwqLossChart::rebuild() {
     label->setText(tr(" ratio %1").arg(a.ratio, 0, 'g', 3));
     label->setFont(style().font(10, true));
     label->setColor(c);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    setLegendCorner(Qt::AlignTop | Qt::AlignRight);
     finish();
     xAxis->setRange(-0.03, std::max(1.0, xAxis->range().upper + 0.03));
     finish(false);

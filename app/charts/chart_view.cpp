@@ -207,19 +207,23 @@ void ChartView::resetPlot() {
     for (QCPAxis* ax : {xAxis, yAxis})
         if (ax->numberFormat() != QLatin1String("gb")) ax->setNumberFormat(QStringLiteral("gb"));
     placeLegend(false);  // back in the plot's corner, where each chart may choose its corner
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    legendCorner_ = Qt::AlignTop | Qt::AlignRight;
+    setLegendCorner(Qt::AlignTop | Qt::AlignRight);
     legendAvoids_ = false;
     applyFrameStyle();
+}
+
+void ChartView::setLegendCorner(Qt::Alignment corner) {
+    legendCorner_ = corner;
+    if (legendBelow_) return;  // it goes there when it comes back into the plot
+    QCPLayoutInset* inset = axisRect()->insetLayout();
+    for (int i = 0; i < inset->elementCount(); ++i)
+        if (inset->elementAt(i) == legend) inset->setInsetAlignment(i, corner);
 }
 
 void ChartView::placeLegend(bool below) {
     if (below == legendBelow_) return;
     if (below) {
-        QCPLayoutInset* inset = axisRect()->insetLayout();
-        for (int i = 0; i < inset->elementCount(); ++i)
-            if (inset->elementAt(i) == legend) legendCorner_ = inset->insetAlignment(i);  // for its way back
-        inset->take(legend);
+        axisRect()->insetLayout()->take(legend);  // legendCorner_ keeps its corner for the way back
         const int row = plotLayout()->rowCount();
         plotLayout()->addElement(row, 0, legend);
         plotLayout()->setRowStretchFactor(row, 0.001);  // its own height, the plot the rest
@@ -632,7 +636,7 @@ double ChartView::inkIn(const QRectF& box) {
 
 void ChartView::legendAwayFromData() {
     legendAvoids_ = true;
-    legendHome_ = axisRect()->insetLayout()->insetAlignment(0);
+    legendHome_ = legendCorner_;  // the legend may stand under the plot already (fitLegend in finish())
     chooseLegendCorner();
 }
 
@@ -650,8 +654,7 @@ bool ChartView::keepPlotRoom() {
 
 void ChartView::chooseLegendCorner() {
     if (!legendAvoids_ || legendBelow_ || !legend->visible() || legend->itemCount() == 0) return;
-    QCPLayoutInset* inset = axisRect()->insetLayout();
-    inset->setInsetAlignment(0, legendHome_);
+    setLegendCorner(legendHome_);
     layOutNow();
     const QRectF area = axisRect()->rect();
     const QSizeF box = legend->outerRect().size();
@@ -676,7 +679,7 @@ void ChartView::chooseLegendCorner() {
             best = a;
         }
     }
-    if (least < 0.5 * home) inset->setInsetAlignment(0, best);
+    if (least < 0.5 * home) setLegendCorner(best);
     // every corner covers the data (the weight chart's spikes with four configurations in a small dock):
     // under the plot after all, where its rows take at most kLegendBelowShareCovering of the height
     if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height() &&

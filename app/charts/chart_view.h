@@ -94,6 +94,9 @@ protected:
     // another covers less than half as much. Chosen again when the chart is resized. Call after the
     // final ranges are set and the labels placed.
     void legendAwayFromData();
+    // The plot corner the legend stands in, or goes back to from under the plot (charts set it rather
+    // than the inset layout's alignment: under the plot the legend is not in that layout).
+    void setLegendCorner(Qt::Alignment corner);
     // How much of a point or line the drawn things put inside `box` (pixels, after layOutNow()).
     double inkIn(const QRectF& box);
     // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown
@@ -138,7 +141,7 @@ private:
     static constexpr double kPlotKeptBelow = 80;  // pixels (at normal type) the plot keeps with the legend under it
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
     Qt::Alignment legendHome_ = Qt::AlignTop | Qt::AlignRight;
-    Qt::Alignment legendCorner_ = Qt::AlignTop | Qt::AlignRight;  // the corner the legend left to go under the plot
+    Qt::Alignment legendCorner_ = Qt::AlignTop | Qt::AlignRight;  // its corner in the plot, also while under it
     // The axis titles as setAxisTitles() gave them, set on the axes broken onto two lines and cut with an
     // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
     void fitAxisTitles();

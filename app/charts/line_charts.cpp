@@ -164,7 +164,7 @@ void LayerErrorChart::rebuild() {
     xt->setTickStep(1.0);
     xt->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     xAxis->setTicker(xt);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     finish();
     xAxis->setRange(xAxis->range().lower - 0.3, xAxis->range().upper + 0.3);
     yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 2);
@@ -299,7 +299,7 @@ void SnrBitsChart::rebuild() {
     QSharedPointer<QCPAxisTickerFixed> xt(new QCPAxisTickerFixed);
     xt->setTickStep(1.0);
     xAxis->setTicker(xt);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    setLegendCorner(Qt::AlignTop | Qt::AlignLeft);
     finish();
     xAxis->setRange(1.7, xmax);
     const QCPRange yr = yAxis->range();  // room for the labels of the highest and lowest points

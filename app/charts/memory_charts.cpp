@@ -378,7 +378,7 @@ void GpuFitChart::rebuild() {
     xAxis->setTicker(ticker);
     xAxis->setTickLabelRotation(rotation);
     xAxis->grid()->setVisible(false);
-    axisRect()->insetLayout()->setInsetAlignment(0, legendKeep_.isValid() ? legendCornerKept_ : Qt::AlignTop | Qt::AlignLeft);
+    setLegendCorner(legendKeep_.isValid() ? legendCornerKept_ : Qt::AlignTop | Qt::AlignLeft);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(f.formats.size()) - 0.4);
     yAxis->setRange(0, top);
@@ -393,7 +393,7 @@ void GpuFitChart::rebuild() {
         const QRectF left = legend->outerRect();
         const QRectF right = left.translated(axisRect()->rect().right() - left.right(), 0);
         if (inkIn(right) < 0.5 * inkIn(left)) legendCornerKept_ = Qt::AlignTop | Qt::AlignRight;
-        axisRect()->insetLayout()->setInsetAlignment(0, legendCornerKept_);
+        setLegendCorner(legendCornerKept_);
         headroom_ = legendHeadroom(valueMetrics.height() * valueLines + 2 + 4);
         layOutNow();
         const QRectF box = legend->outerRect();

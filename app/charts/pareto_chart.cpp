@@ -109,7 +109,7 @@ void ParetoChart::rebuild() {
         t->setColor(s.own ? s.colour.darker(s.colour.lightness() > 160 ? 140 : 100) : style().foreground);
         labels.push_back(t);
     }
-    axisRect()->insetLayout()->setInsetAlignment(0, mse ? (Qt::AlignTop | Qt::AlignRight) : (Qt::AlignBottom | Qt::AlignRight));
+    setLegendCorner(mse ? (Qt::AlignTop | Qt::AlignRight) : (Qt::AlignBottom | Qt::AlignRight));
     finish();
     // Room around the points: on the right for the labels of the widest formats, and above and below.
     const QCPRange xr = xAxis->range();

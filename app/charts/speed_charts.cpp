@@ -316,7 +316,7 @@ void RooflineChart::rebuild() {
     xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     legend->setVisible(true);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     finish(false);
     xAxis->setRange(imin, imax);
     yAxis->setRange(pmin / 2, top * 2);

@@ -16,6 +16,7 @@
 
 #include <cmath>
 
+#include "qcp_complaints.h"
 #include "calibration_view.h"
 #include "core/calibration/calibration.h"
 #include "core/npy.h"
@@ -117,7 +118,13 @@ class TestCalibrationView : public QObject {
     }
 
 private slots:
+    // a chart that made QCustomPlot complain (qcp_complaints.h) fails the test that drew it
+    void cleanup() {
+        const QStringList heard = takeQcpComplaints();
+        QVERIFY2(heard.isEmpty(), qPrintable(heard.join(QLatin1Char('\n'))));
+    }
     void initTestCase() {
+        listenForQcpComplaints();
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("test_calibration_view"));

@@ -5,6 +5,7 @@
 #include <QtTest>
 #include <QScreen>
 
+#include "qcp_complaints.h"
 #include "dock_groups.h"
 #include <QThread>
 #include <QThreadPool>
@@ -143,7 +144,13 @@ class TestMainWindow : public QObject {
     }
 
 private slots:
+    // a chart that made QCustomPlot complain (qcp_complaints.h) fails the test that drew it
+    void cleanup() {
+        const QStringList heard = takeQcpComplaints();
+        QVERIFY2(heard.isEmpty(), qPrintable(heard.join(QLatin1Char('\n'))));
+    }
     void initTestCase() {
+        listenForQcpComplaints();
         QStandardPaths::setTestModeEnabled(true);  // own QSettings: never the user's
         QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));

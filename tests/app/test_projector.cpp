@@ -9,6 +9,7 @@
 #include <QScrollBar>
 #include <QStandardPaths>
 
+#include "qcp_complaints.h"
 #include "dock_groups.h"
 #include "charts/chart_view.h"
 #include "examples.h"
@@ -29,7 +30,13 @@ class TestProjector : public QObject {
     QSet<QString> chartGroups() const { return chartDockGroups(*w_); }
 
 private slots:
+    // a chart that made QCustomPlot complain (qcp_complaints.h) fails the test that drew it
+    void cleanup() {
+        const QStringList heard = takeQcpComplaints();
+        QVERIFY2(heard.isEmpty(), qPrintable(heard.join(QLatin1Char('\n'))));
+    }
     void initTestCase() {
+        listenForQcpComplaints();
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("test_projector"));

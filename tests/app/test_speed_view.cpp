@@ -14,6 +14,7 @@
 #include <QTableWidget>
 #include <QThread>
 
+#include "qcp_complaints.h"
 #include "gpu/gpu_backend.h"
 #include "speed_view.h"
 
@@ -88,6 +89,12 @@ speed::SpeedReport fakeReport(bool withGpu) {
 class TestSpeedView : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() { listenForQcpComplaints(); }
+    // a chart that made QCustomPlot complain (qcp_complaints.h) fails the test that drew it
+    void cleanup() {
+        const QStringList heard = takeQcpComplaints();
+        QVERIFY2(heard.isEmpty(), qPrintable(heard.join(QLatin1Char('\n'))));
+    }
     void tinyRunFillsTheCharts() {
         SpeedView v;
         v.resize(1200, 700);
