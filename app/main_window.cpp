@@ -4,6 +4,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QChildEvent>
 #include <QClipboard>
 #include <QComboBox>
 #include <QCloseEvent>
@@ -33,6 +34,9 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QScreen>
+#include <QProxyStyle>
+#include <QStyleFactory>
+#include <QTabBar>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -59,6 +63,18 @@
 
 namespace ql::ui {
 namespace {
+
+// Dock tabs with half the padding beside their names (the base style's metric): a group's names then
+// fit its tab bar whole in presentation mode on a 1280x800 projector, where with the full padding each
+// was cut ('Er...', 'GP...', 'Mem...').
+class CompactTabStyle : public QProxyStyle {
+public:
+    explicit CompactTabStyle(QObject* owner) : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))) { setParent(owner); }
+    int pixelMetric(PixelMetric metric, const QStyleOption* option, const QWidget* widget) const override {
+        const int m = QProxyStyle::pixelMetric(metric, option, widget);
+        return metric == PM_TabBarTabHSpace ? m / 2 : m;
+    }
+};
 
 // A label as wide as its widest text, so that a new value repaints the label alone (a label that
 // grows or shrinks relays out the whole window); the size follows its font (presentation mode).
@@ -778,6 +794,20 @@ void MainWindow::pushInputsToCharts() {
     if (columnFit_) columnFit_->update();
 }
 
+bool MainWindow::event(QEvent* event) {
+    // The dock groups' tabs are the teacher's controls, not what the class reads: they keep the normal
+    // type in presentation mode, so that a group's names fit its tab bar on a projector (at 1280x800,
+    // in the projector's type, they read 'W...', 'M...', 'T...'). QMainWindow makes its tab bars as
+    // docks are tabbed together; each is set up when first polished.
+    if (event->type() == QEvent::ChildPolished)
+        if (auto* bar = qobject_cast<QTabBar*>(static_cast<QChildEvent*>(event)->child())) {
+            bar->setFont(uiFont(false));
+            if (!tabStyle_) tabStyle_ = new CompactTabStyle(this);
+            bar->setStyle(tabStyle_);
+        }
+    return QMainWindow::event(event);
+}
+
 void MainWindow::applyStyle() {
     applyApplicationTheme(*qApp, dark_, presentation_);
     const ChartStyle st = makeChartStyle(dark_, presentation_);
@@ -848,6 +878,12 @@ void MainWindow::chartsInTwoColumns() {
     // each seen through its front dock, left and right of the middle of their span; each side becomes one
     // tab group whose front is a chart the session brings to the front (an example's note points to it:
     // "Bits vs error"), else the front that was at the top of that side.
+    // Tabs a teacher can read in two groups: the Speed view floats over the window when asked for
+    // (View > Speed) and the model survey has nothing to show without a model file, so neither takes a
+    // tab there (leaving presentation mode restores them with the arrangement before).
+    if (auto* speed = findChild<QDockWidget*>(QStringLiteral("speedDock")); speed && !speed->isFloating()) speed->hide();
+    if (auto* survey = findChild<QDockWidget*>(QStringLiteral("modelSurveyDock")); survey && !survey->isFloating() && !(browser_ && browser_->model()))
+        survey->hide();
     std::vector<std::vector<QDockWidget*>> groups;
     std::vector<QDockWidget*> fronts;
     for (QDockWidget* d : findChildren<QDockWidget*>()) {

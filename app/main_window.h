@@ -16,6 +16,7 @@ class QFrame;
 class QLabel;
 class QPushButton;
 class QProgressBar;
+class QStyle;
 class QTableView;
 class QToolButton;
 class QMenu;
@@ -70,6 +71,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    bool event(QEvent* event) override;  // the dock groups' tab bars keep the normal type
     void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -144,6 +146,7 @@ private:
     void stepExample(int by);
     void updateExampleSteps();
     ModelBrowser* browser_ = nullptr;
+    QStyle* tabStyle_ = nullptr;  // the dock tab bars' style (fewer pixels beside each name), owned by the window
     QAction* presentationAction_ = nullptr;
     QAction* darkAction_ = nullptr;
     bool presentation_ = false;

@@ -54,6 +54,12 @@ QColor configColor(std::uint32_t own, int index) {
     return p[static_cast<std::size_t>(index) % p.size()];
 }
 
+QFont uiFont(bool presentation) {
+    QFont f(QStringLiteral("DejaVu Sans"));
+    f.setPointSizeF(presentation ? kPresentationPointSize : kUiPointSize);
+    return f;
+}
+
 void applyApplicationTheme(QApplication& app, bool dark, bool presentation) {
     app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QPalette pal = app.style()->standardPalette();
@@ -74,9 +80,7 @@ void applyApplicationTheme(QApplication& app, bool dark, bool presentation) {
         pal.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
     }
     app.setPalette(pal);
-    QFont f(QStringLiteral("DejaVu Sans"));
-    f.setPointSizeF(presentation ? 14.0 : 9.5);
-    app.setFont(f);
+    app.setFont(uiFont(presentation));
 }
 
 } // namespace ql::ui

@@ -26,6 +26,13 @@ const std::vector<QColor>& okabeItoPalette();
 // The colour of configuration i: its own colour when set (0xRRGGBB, non-zero), else the palette's.
 QColor configColor(std::uint32_t own, int index);
 
+// The application's type in points: normal, and in presentation mode (projectors).
+constexpr double kUiPointSize = 9.5;
+constexpr double kPresentationPointSize = 14.0;
+
+// The application's type (DejaVu Sans at kUiPointSize, or kPresentationPointSize).
+QFont uiFont(bool presentation);
+
 // Applies the theme to the whole application (Fusion style with a matching QPalette).
 void applyApplicationTheme(QApplication& app, bool dark, bool presentation);
 

@@ -1,13 +1,16 @@
 // The window on a 1280x800 projector (an offscreen screen of that size, tests/CMakeLists.txt): a
 // classroom example in presentation mode shows two large charts side by side, each wide enough to
 // read, one of them the chart its note points to, and the setup column with its lesson note whole (no
-// sideways scrolling); leaving presentation mode brings back the four-chart arrangement.
+// sideways scrolling), every tab of the two groups named whole; leaving presentation mode brings back the
+// four-chart arrangement.
 #include <QtTest>
 #include <QDockWidget>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStandardPaths>
+#include <QStyle>
+#include <QTabBar>
 
 #include "qcp_complaints.h"
 #include "dock_groups.h"
@@ -84,9 +87,27 @@ private slots:
         QVERIFY(scroll && scroll->widget());
         QVERIFY2(scroll->horizontalScrollBar()->maximum() == 0,
                  qPrintable(QStringLiteral("content %1 px in a %2 px column").arg(scroll->widget()->width()).arg(scroll->viewport()->width())));
+        // every tab of the two groups names its chart whole (in the projector's type, and with the Speed and
+        // survey docks as tabs, they read 'W...', 'M...', 'Er...')
+        int tabs = 0;
+        for (QTabBar* bar : w_->findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly)) {
+            if (!bar->isVisible()) continue;
+            const int space = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar);
+            for (int i = 0; i < bar->count(); ++i, ++tabs)
+                QVERIFY2(bar->tabRect(i).width() >= bar->fontMetrics().horizontalAdvance(bar->tabText(i)) + space,
+                         qPrintable(QStringLiteral("tab '%1' is %2 px wide").arg(bar->tabText(i)).arg(bar->tabRect(i).width())));
+        }
+        QVERIFY(tabs >= 9);  // the nine charts at least (and the setup column's tabs)
+        for (const char* name : {"speedDock", "modelSurveyDock"}) {  // no model file is open
+            auto* dock = w_->findChild<QDockWidget*>(QLatin1String(name));
+            QVERIFY(dock);
+            QVERIFY2(dock->isHidden(), name);
+        }
         w_->setPresentationMode(false);
         QTest::qWait(100);
         QCOMPARE(chartGroups(), before);
+        for (const char* name : {"speedDock", "modelSurveyDock"})
+            QVERIFY2(!w_->findChild<QDockWidget*>(QLatin1String(name))->isHidden(), name);
     }
 };
 
