@@ -1,6 +1,7 @@
 // The calibration charts: method comparison, GPTQ column by column and its Hessian diagonal, AWQ's
 // ratio search and scales, SmoothQuant's per-channel maxima and activation histograms.
 #include "charts/calibration_charts.h"
+#include "charts/log_ticker.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void useLog(QCPAxis* axis) {
     axis->setScaleType(QCPAxis::stLogarithmic);
-    QSharedPointer<QCPAxisTickerLog> t(new QCPAxisTickerLog);
+    QSharedPointer<LogTicker> t(new LogTicker);
     axis->setTicker(t);
     axis->setNumberFormat(QStringLiteral("eb"));
     axis->setNumberPrecision(0);

@@ -209,6 +209,7 @@ void ChartView::resetPlot() {
     placeLegend(false);  // back in the plot's corner, where each chart may choose its corner
     setLegendCorner(Qt::AlignTop | Qt::AlignRight);
     legendAvoids_ = false;
+    legendRaises_ = false;
     applyFrameStyle();
 }
 
@@ -657,11 +658,12 @@ void ChartView::chooseLegendCorner() {
     setLegendCorner(legendHome_);
     layOutNow();
     const QRectF area = axisRect()->rect();
+    const QRectF inner = axisRect()->insetLayout()->rect();  // where the legend stands: inside the inset's margins
     const QSizeF box = legend->outerRect().size();
     if (box.isEmpty() || area.isEmpty()) return;
     auto boxAt = [&](Qt::Alignment a) {
-        const double x = a & Qt::AlignLeft ? area.left() : area.right() - box.width();
-        const double y = a & Qt::AlignTop ? area.top() : area.bottom() - box.height();
+        const double x = a & Qt::AlignLeft ? inner.left() : inner.right() - box.width();
+        const double y = a & Qt::AlignTop ? inner.top() : inner.bottom() - box.height();
         return QRectF(QPointF(x, y), box);
     };
     // the chart's own corner unless another covers clearly less: a legend that jumps between corners
@@ -680,6 +682,7 @@ void ChartView::chooseLegendCorner() {
         }
     }
     if (least < 0.5 * home) setLegendCorner(best);
+    if (legendRaises_ && least > kLegendInkSlack * box.width() * box.height() && raiseForLegend(box, area)) return;
     // every corner covers the data (the weight chart's spikes with four configurations in a small dock):
     // under the plot after all, where its rows take at most kLegendBelowShareCovering of the height
     if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height() &&
@@ -694,6 +697,64 @@ void ChartView::chooseLegendCorner() {
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
         if (keepPlotRoom()) chooseLegendCorner();
     }
+}
+
+bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
+    // The share f of the plot's height the box (and a gap) takes from the top: the highest value v under
+    // the box must map below it, which for the range [L, U] means (U - v) / (U - L) >= f on a linear axis
+    // and the same in logarithms on a log axis: U = (v - f L) / (1 - f).
+    // the legend stands inside the inset layout's margins
+    const QRectF inner = axisRect()->insetLayout()->rect();
+    const double f = (inner.top() - area.top() + box.height() + kLegendRaiseGap * style_.scale) / area.height();
+    const bool log = yAxis->scaleType() == QCPAxis::stLogarithmic;
+    const QCPRange r = yAxis->range();
+    if (!(f > 0 && f < kLegendRaiseShare) || (log && !(r.lower > 0))) return false;
+    auto toAxis = [log](double v) { return log ? std::log(v) : v; };
+    double bestUpper = std::numeric_limits<double>::infinity();
+    Qt::Alignment bestCorner = legendHome_;
+    for (Qt::Alignment a : {Qt::AlignTop | Qt::AlignLeft, Qt::AlignTop | Qt::AlignRight}) {
+        const double px0 = a & Qt::AlignLeft ? inner.left() : inner.right() - box.width();
+        const double k0 = xAxis->pixelToCoord(px0), k1 = xAxis->pixelToCoord(px0 + box.width());
+        double top = -std::numeric_limits<double>::infinity();  // the highest value under the box (axis units)
+        for (int gi = 0; gi < graphCount(); ++gi) {
+            const QCPGraph* g = graph(gi);
+            if (!g->visible()) continue;
+            const bool line = g->lineStyle() != QCPGraph::lsNone;
+            bool havePrev = false;
+            double pk = 0, pv = 0;
+            for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
+                if (!std::isfinite(it->value) || (log && !(it->value > 0))) {
+                    havePrev = false;
+                    continue;
+                }
+                const double k = it->key, v = toAxis(it->value);
+                if (k >= k0 && k <= k1) top = std::max(top, v);
+                if (line && havePrev)  // a segment that crosses an edge of the box's span: its value there
+                    for (double edge : {k0, k1})
+                        if ((pk < edge && edge < k) || (k < edge && edge < pk)) top = std::max(top, pv + (v - pv) * (edge - pk) / (k - pk));
+                havePrev = true;
+                pk = k;
+                pv = v;
+            }
+        }
+        if (!std::isfinite(top)) {  // nothing drawn under this corner
+            bestUpper = r.upper;
+            bestCorner = a;
+            break;
+        }
+        double upper = (top - f * toAxis(r.lower)) / (1 - f);
+        upper = log ? std::exp(upper) : upper;
+        upper = std::max(upper, r.upper);
+        if (upper < bestUpper) {
+            bestUpper = upper;
+            bestCorner = a;
+        }
+    }
+    if (!std::isfinite(bestUpper)) return false;
+    yAxis->setRange(r.lower, bestUpper);
+    if (haveHome_) homeY_ = yAxis->range();  // double-click brings back this view
+    setLegendCorner(bestCorner);
+    return true;
 }
 
 void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {

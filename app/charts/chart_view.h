@@ -94,6 +94,10 @@ protected:
     // another covers less than half as much. Chosen again when the chart is resized. Call after the
     // final ranges are set and the labels placed.
     void legendAwayFromData();
+    // Before legendAwayFromData(): where the legend's corner would cover the data, the value axis may grow at its top
+    // (the legend's height, at most kLegendRaiseShare of the plot) so that a top corner clears the graphs'
+    // lines and points (the layer chart's rising curves, which a bottom corner crossed).
+    void legendMayRaiseRange() { legendRaises_ = true; }
     // The plot corner the legend stands in, or goes back to from under the plot (charts set it rather
     // than the inset layout's alignment: under the plot the legend is not in that layout).
     void setLegendCorner(Qt::Alignment corner);
@@ -140,6 +144,12 @@ private:
     static constexpr double kLegendBelowShareCovering = 0.5;
     static constexpr double kPlotKeptBelow = 80;  // pixels (at normal type) the plot keeps with the legend under it
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
+    bool legendRaises_ = false;  // legendMayRaiseRange() was called since the last resetPlot()
+    // The value range raised so that a top corner of `area` (pixels) holds a legend box of `box` clear of
+    // the graphs; false where that would take more than kLegendRaiseShare of the plot.
+    bool raiseForLegend(const QSizeF& box, const QRectF& area);
+    static constexpr double kLegendRaiseShare = 0.5;  // as much as a legend under the plot may take (kLegendBelowShareCovering)
+    static constexpr double kLegendRaiseGap = 6;  // pixels (at normal type) between the legend and the data under it
     Qt::Alignment legendHome_ = Qt::AlignTop | Qt::AlignRight;
     Qt::Alignment legendCorner_ = Qt::AlignTop | Qt::AlignRight;  // its corner in the plot, also while under it
     // The axis titles as setAxisTitles() gave them, set on the axes broken onto two lines and cut with an

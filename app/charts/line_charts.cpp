@@ -5,13 +5,14 @@
 #include <cmath>
 #include <limits>
 
+#include "charts/log_ticker.h"
 #include "charts/charts.h"
 
 namespace ql::ui {
 
 void useLogY(ChartView* plot) {
     plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    QSharedPointer<QCPAxisTickerLog> t(new QCPAxisTickerLog);
+    QSharedPointer<LogTicker> t(new LogTicker);
     plot->yAxis->setTicker(t);
     plot->yAxis->setNumberFormat(QStringLiteral("eb"));
     plot->yAxis->setNumberPrecision(0);
@@ -169,6 +170,7 @@ void LayerErrorChart::rebuild() {
     xAxis->setRange(xAxis->range().lower - 0.3, xAxis->range().upper + 0.3);
     yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 2);
     finish(false);
+    legendMayRaiseRange();  // rising curves: a top corner cleared rather than a bottom one crossed
     legendAwayFromData();
 }
 

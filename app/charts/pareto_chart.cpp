@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "charts/log_ticker.h"
 #include "charts/charts.h"
 
 namespace ql::ui {
@@ -55,7 +56,7 @@ void ParetoChart::rebuild() {
     }
     if (mse) {
         yAxis->setScaleType(QCPAxis::stLogarithmic);
-        QSharedPointer<QCPAxisTickerLog> t(new QCPAxisTickerLog);
+        QSharedPointer<LogTicker> t(new LogTicker);
         yAxis->setTicker(t);
         yAxis->setNumberFormat(QStringLiteral("eb"));
         yAxis->setNumberPrecision(0);

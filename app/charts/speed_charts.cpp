@@ -1,6 +1,7 @@
 // Speed charts (issue 7): time vs floor, decode tokens/s per device, roofline. Each draws the report
 // it is given and computes nothing beyond placing bars and lines.
 #include "charts/speed_charts.h"
+#include "charts/log_ticker.h"
 
 #include <algorithm>
 #include <cmath>
@@ -121,7 +122,7 @@ void SpeedTimeChart::rebuild() {
     kernel->setBaseValue(lo / 4);
     floor->setBaseValue(lo / 4);
     yAxis->setScaleType(QCPAxis::stLogarithmic);
-    yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    yAxis->setTicker(QSharedPointer<LogTicker>(new LogTicker));
     xAxis->setTicker(ticker);
     xAxis->grid()->setVisible(false);
     legend->setVisible(true);
@@ -214,7 +215,7 @@ void DecodeTokensChart::rebuild() {
         hi = std::max(hi, ref.tokens_per_s);
     }
     yAxis->setScaleType(QCPAxis::stLogarithmic);
-    yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    yAxis->setTicker(QSharedPointer<LogTicker>(new LogTicker));
     xAxis->setTicker(ticker);
     xAxis->setTickLabelRotation(d->devices.size() > 8 ? 40 : 0);
     xAxis->grid()->setVisible(false);
@@ -313,8 +314,8 @@ void RooflineChart::rebuild() {
         }
     xAxis->setScaleType(QCPAxis::stLogarithmic);
     yAxis->setScaleType(QCPAxis::stLogarithmic);
-    xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    xAxis->setTicker(QSharedPointer<LogTicker>(new LogTicker));
+    yAxis->setTicker(QSharedPointer<LogTicker>(new LogTicker));
     legend->setVisible(true);
     setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     finish(false);

@@ -10,6 +10,7 @@
 #include "qcp_complaints.h"
 #include "charts/calibration_charts.h"
 #include "charts/charts.h"
+#include "charts/log_ticker.h"
 #include "charts/speed_charts.h"
 #include "charts/survey_charts.h"
 #include "theme.h"
@@ -450,6 +451,78 @@ private slots:
         QVERIFY(!chart->legendBelowPlot());
         QCOMPARE(int(chart->axisRect()->insetLayout()->insetAlignment(0)), corner);
         QVERIFY(chart->legend->outerRect().intersects(chart->axisRect()->rect()));
+    }
+
+    // A log axis over a short range labels 1-2-5 steps (or every mantissa), not QCustomPlot's linear
+    // fallback (0.2 0.4 0.6 0.8 bunched at the top of 0.05..0.9) or a lone power of ten; three powers of
+    // ten or more keep the powers.
+    void logTicksReadable_data() {
+        QTest::addColumn<double>("lower");
+        QTest::addColumn<double>("upper");
+        QTest::addColumn<QVector<double>>("ticks");  // the ticks inside the range
+        QTest::newRow("0.05 to 0.9") << 0.05 << 0.9 << QVector<double>{0.05, 0.1, 0.2, 0.5};
+        QTest::newRow("1.5e-6 to 3e-5") << 1.5e-6 << 3e-5 << QVector<double>{2e-6, 5e-6, 1e-5, 2e-5};
+        QTest::newRow("0.3 to 0.9: every mantissa") << 0.3 << 0.9 << QVector<double>{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+        QTest::newRow("0.005 to 0.9") << 0.005 << 0.9 << QVector<double>{0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5};
+        QTest::newRow("1e-3 to 2: powers") << 1e-3 << 2.0 << QVector<double>{1e-3, 1e-2, 1e-1, 1.0};
+    }
+    void logTicksReadable() {
+        QFETCH(double, lower);
+        QFETCH(double, upper);
+        QFETCH(QVector<double>, ticks);
+        QCustomPlot plot;
+        plot.resize(600, 500);
+        plot.yAxis->setScaleType(QCPAxis::stLogarithmic);
+        plot.yAxis->setTicker(QSharedPointer<LogTicker>(new LogTicker));
+        plot.yAxis->setRange(lower, upper);
+        plot.replot();
+        QVector<double> inside;
+        for (double t : plot.yAxis->tickVector())
+            if (t >= lower && t <= upper) inside.push_back(t);
+        QCOMPARE(inside.size(), ticks.size());
+        for (int i = 0; i < ticks.size(); ++i)
+            QVERIFY2(std::fabs(inside[i] - ticks[i]) <= kRoundoff * ticks[i], qPrintable(QStringLiteral("tick %1: %2, not %3").arg(i).arg(inside[i]).arg(ticks[i])));
+    }
+
+    // Rising curves in a small presentation chart cross every corner: the layer chart raises its value
+    // range so that the legend stands in a top corner clear of every line and point, and every point
+    // stays inside the range. (Its corner at the bottom right crossed the lowest curve.)
+    void layerLegendClearOfCurves() {
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        r->configs.resize(4, r->configs[0]);
+        const double base[] = {0.005, 0.017, 0.07, 0.085};  // GGUF Q8_0, Q6_K, Q4_K, Q4_0 on 5 layers
+        for (std::size_t k = 0; k < 4; ++k) {
+            r->configs[k].config.label = "config " + std::to_string(k);
+            r->configs[k].layers.clear();
+            for (int l = 1; l <= 5; ++l) r->configs[k].layers.push_back({l, 0.0, base[k] * (1.0 + 0.6 * std::log(double(l)))});
+        }
+        in.report = r;
+        in.colors.clear();
+        for (int k = 0; k < 4; ++k) in.colors.push_back(okabeItoPalette()[std::size_t(k)]);
+        auto chart = makeChart(QStringLiteral("layer_accumulation"));
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->resize(640, 400);
+        chart->setInputs(in);
+        chart->replot();
+        QVERIFY(!chart->legendBelowPlot());
+        const QRectF box = chart->legend->outerRect();
+        for (int g = 0; g < chart->graphCount(); ++g) {  // each curve walked pixel by pixel, its points with their markers
+            const QCPGraph* gr = chart->graph(g);
+            const double r = gr->scatterStyle().size() / 2;
+            QPointF prev;
+            for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
+                const QPointF p(chart->xAxis->coordToPixel(it->key), chart->yAxis->coordToPixel(it->value));
+                QVERIFY2(!box.intersects(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r)), qPrintable(gr->name()));
+                if (it != gr->data()->constBegin())
+                    for (double t = 0; t <= 1; t += 1.0 / std::max(1.0, QLineF(prev, p).length()))
+                        QVERIFY2(!box.contains(prev + t * (p - prev)), qPrintable(gr->name()));
+                prev = p;
+            }
+        }
+        QVERIFY(box.top() < chart->axisRect()->rect().center().y());  // a top corner
+        for (const auto& c : r->configs)
+            for (const auto& l : c.layers) QVERIFY(chart->yAxis->range().contains(l.relative));
     }
 
     // An empty report draws a note and no data; nothing crashes.
