@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QSvgGenerator>
 #include <QToolTip>
 
@@ -939,7 +940,26 @@ bool ChartView::exportTo(const QString& path, ExportFormat format, QSize size, i
         if (error) *error = tr("image size %1x%2 is too large (at most 20000 pixels a side)").arg(size.width()).arg(size.height());
         return false;
     }
-    // Draw at the requested size: resize the layout temporarily so text and margins stay in proportion.
+    // Legends, tick counts, bar names and label places are fitted to the chart's room: drawn at another
+    // size than on screen (a small dock exported for a slide), the chart is laid out for the export's size
+    // and afterwards for its own again, the view kept where the user zoomed or panned. (Drawn at its
+    // on-screen layout, a 420x260 dock exported at 1600x1000 had its legend under the plot in small type
+    // and its bar names compacted.)
+    const QSize own = QWidget::size();
+    const QCPRange viewX = xAxis->range(), viewY = yAxis->range();
+    const bool moved = haveHome_ && (viewX != homeX_ || viewY != homeY_);
+    auto layOutAt = [&](QSize s) {
+        resize(s);
+        rebuild();
+        if (moved) {
+            xAxis->setRange(viewX);
+            yAxis->setRange(viewY);
+        }
+    };
+    if (size != own) layOutAt(size);
+    const auto back = qScopeGuard([&] {
+        if (size != own) layOutAt(own);
+    });
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());

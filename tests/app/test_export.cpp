@@ -176,6 +176,66 @@ private slots:
         QCOMPARE(c->size(), widgetBefore);  // exporting does not resize the chart on screen
     }
 
+    // A chart exported at another size than it has on screen is laid out for the export's size: a 420x260
+    // chart (a small dock) exported at 1600x1000 gives the very image a 1600x1000 chart gives (drawn at
+    // its small layout, its legend stood under the plot in small type and its bar names were compacted),
+    // and stays as it was on screen.
+    void exportLaidOutForItsSize_data() {
+        QTest::addColumn<QString>("id");
+        for (const char* id : {"weight_distribution", "memory", "gpu_fit", "snr_vs_bits", "layer_accumulation", "error_distribution"})
+            QTest::newRow(id) << QString::fromLatin1(id);
+    }
+    void exportLaidOutForItsSize() {
+        QFETCH(QString, id);
+        const QSize slide(1600, 1000), dock(420, 260);
+        auto make = [&](QSize onScreen) {
+            std::unique_ptr<ChartView> chart;
+            for (ChartView* c : createAllCharts(nullptr)) {
+                if (c->chartId() == id) chart.reset(c);
+                else delete c;
+            }
+            chart->show();
+            chart->resize(onScreen);
+            // twice: a first build lays out without the axes' margins known (the memory chart's headroom
+            // follows from them), as a window's charts have them from their last drawing
+            for (int pass = 0; pass < 2; ++pass) {
+                chart->setInputs(fx_->chart(id)->inputs());
+                chart->replot();
+            }
+            return chart;
+        };
+        auto small = make(dock), large = make(slide);
+        const bool belowBefore = small->legendBelowPlot();
+        const QCPRange xBefore = small->xAxis->range(), yBefore = small->yAxis->range();
+        QString error;
+        const QString fromSmall = dir_.filePath(id + QStringLiteral("_from_dock.png")), fromLarge = dir_.filePath(id + QStringLiteral("_from_slide.png"));
+        QVERIFY2(small->exportTo(fromSmall, ExportFormat::Png, slide, 96, &error), qPrintable(error));
+        QVERIFY2(large->exportTo(fromLarge, ExportFormat::Png, slide, 96, &error), qPrintable(error));
+        const QImage a(fromSmall), b(fromLarge);
+        QCOMPARE(a.size(), slide);
+        QVERIFY2(a == b, "the dock's export differs from the slide-sized chart's");
+        QCOMPARE(small->size(), dock);  // on screen as before
+        QCOMPARE(small->legendBelowPlot(), belowBefore);
+        QCOMPARE(small->xAxis->range(), xBefore);
+        QCOMPARE(small->yAxis->range(), yBefore);
+    }
+
+    // A zoomed view exports as zoomed, at any size.
+    void exportKeepsTheZoom() {
+        ChartView* c = fx_->chart(QStringLiteral("weight_distribution"));
+        c->show();
+        c->resize(420, 260);
+        c->replot();
+        const QCPRange zoomX(-0.5, 0.5);
+        c->xAxis->setRange(zoomX);
+        QString error;
+        QVERIFY2(c->exportTo(dir_.filePath(QStringLiteral("zoomed.png")), ExportFormat::Png, QSize(1600, 1000), 96, &error), qPrintable(error));
+        QCOMPARE(c->xAxis->range(), zoomX);
+        c->hide();
+        c->resize(900, 560);
+        c->setInputs(c->inputs());  // the fixture's chart as it was
+    }
+
     // Overwriting an existing file replaces it whole; a failed export leaves the old file untouched.
     void atomicWrites() {
         ChartView* c = fx_->chart("memory");
