@@ -226,10 +226,12 @@ private slots:
         c->show();
         c->resize(420, 260);
         c->replot();
+        QString error;
+        QVERIFY2(c->exportTo(dir_.filePath(QStringLiteral("whole.png")), ExportFormat::Png, QSize(1600, 1000), 96, &error), qPrintable(error));
         const QCPRange zoomX(-0.5, 0.5);
         c->xAxis->setRange(zoomX);
-        QString error;
         QVERIFY2(c->exportTo(dir_.filePath(QStringLiteral("zoomed.png")), ExportFormat::Png, QSize(1600, 1000), 96, &error), qPrintable(error));
+        QVERIFY(QImage(dir_.filePath(QStringLiteral("zoomed.png"))) != QImage(dir_.filePath(QStringLiteral("whole.png"))));
         QCOMPARE(c->xAxis->range(), zoomX);
         c->hide();
         c->resize(900, 560);
