@@ -250,7 +250,7 @@ void ChartView::setAxisTitles(const QString& x, const QString& y) {
     fitAxisTitles();
 }
 
-QString ChartView::fitLine(const QString& text, const QFont& font, int avail) {
+QString ChartView::fitLine(const QString& text, const QFont& font, int avail, int maxLines) {
     if (text.contains(QLatin1Char('\n'))) {  // already on lines of its own: each one cut where too long
         QStringList lines = text.split(QLatin1Char('\n'));
         for (QString& l : lines) l = QFontMetrics(font).elidedText(l, Qt::ElideRight, avail);
@@ -262,6 +262,22 @@ QString ChartView::fitLine(const QString& text, const QFont& font, int avail) {
     int best = -1;
     for (int i = 0; i < text.size(); ++i)
         if (text.at(i) == QLatin1Char(' ') && (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2))) best = i;
+    if (best >= 0 && maxLines >= 3 && (fm.horizontalAdvance(text.left(best)) > avail || fm.horizontalAdvance(text.mid(best + 1)) > avail)) {
+        // two lines would be cut: three whole ones where they fit (the break pair whose longest line is shortest)
+        int a = -1, b = -1, widest = std::numeric_limits<int>::max();
+        for (int i = 0; i < text.size(); ++i)
+            for (int j = i + 1; text.at(i) == QLatin1Char(' ') && j < text.size(); ++j) {
+                if (text.at(j) != QLatin1Char(' ')) continue;
+                const int w = std::max({fm.horizontalAdvance(text.left(i)), fm.horizontalAdvance(text.mid(i + 1, j - i - 1)),
+                                        fm.horizontalAdvance(text.mid(j + 1))});
+                if (w < widest) {
+                    widest = w;
+                    a = i;
+                    b = j;
+                }
+            }
+        if (a >= 0 && widest <= avail) return text.left(a) + QLatin1Char('\n') + text.mid(a + 1, b - a - 1) + QLatin1Char('\n') + text.mid(b + 1);
+    }
     const QString fitted = best < 0 ? fm.elidedText(text, Qt::ElideRight, avail)
                                     : fm.elidedText(text.left(best), Qt::ElideRight, avail) + QLatin1Char('\n') +
                                           fm.elidedText(text.mid(best + 1), Qt::ElideRight, avail);
@@ -275,13 +291,17 @@ void ChartView::fitAxisTitles() {
     const QMargins m = axisRect()->margins();
     const int titleH = titleElement_->outerRect().height();
     const int availX = width() - m.left() - 8;
-    const int availY = height() - titleH - m.top() - m.bottom() - 4;
+    int availY = height() - titleH - m.top() - m.bottom() - 4;
+    // a legend under the plot takes its rows from the plot's height (the weight chart's log density title
+    // ran past the plot's top into the chart's title at 640x400 in projector type)
+    if (legendBelow_) availY -= legend->minimumOuterSizeHint().height() + plotLayout()->rowSpacing();
     // the same titles, type and room as last time (most rebuilds): nothing to measure
     const FitKey key{axisTitles_, xAxis->labelFont(), yAxis->labelFont(), availX, availY};
     if (key == axisFit_) return;
     axisFit_ = key;
-    const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX);
-    const QString y = fitLine(axisTitles_.second, yAxis->labelFont(), availY);
+    const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX, 2);
+    // a third line costs the y title's column a line's width, where the x title's would cost the plot height
+    const QString y = fitLine(axisTitles_.second, yAxis->labelFont(), availY, 3);
     if (xAxis->label() != x) xAxis->setLabel(x);
     if (yAxis->label() != y) yAxis->setLabel(y);
 }
@@ -400,6 +420,7 @@ void ChartView::fitLegend() {
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     }
     keepPlotRoom();
+    fitAxisTitles();  // the room along the y axis follows the legend's place
 }
 
 void ChartView::resizeEvent(QResizeEvent* event) {
@@ -651,6 +672,7 @@ bool ChartView::keepPlotRoom() {
     legendPlace_.chosen = legendPlace_.inside;
     legend->setFont(legendPlace_.chosen);
     placeLegend(false);
+    fitAxisTitles();
     return true;
 }
 
@@ -697,6 +719,7 @@ void ChartView::chooseLegendCorner() {
         legend->setWrap(legendPlace_.columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
         if (keepPlotRoom()) chooseLegendCorner();
+        fitAxisTitles();
     }
 }
 

@@ -155,7 +155,9 @@ private:
     // The axis titles as setAxisTitles() gave them, set on the axes broken onto two lines and cut with an
     // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
     void fitAxisTitles();
-    static QString fitLine(const QString& text, const QFont& font, int avail);
+    // `text` within `avail` pixels: whole, on two lines, on three (maxLines 3) where two would be cut, else
+    // two lines cut with an ellipsis; empty where only a few letters would be left.
+    static QString fitLine(const QString& text, const QFont& font, int avail, int maxLines);
     // The legend's type smaller in a narrow chart, and the legend below the plot, its entries side by side,
     // where inside it would cover too much of the data (a small chart, presentation type).
     void fitLegend();

@@ -310,6 +310,38 @@ private slots:
         QCOMPARE(chart->legend->font().pointSizeF(), wideLegend.pointSizeF());
     }
 
+    // The y axis title stays within the plot's height, whole: a legend under the plot takes its rows from
+    // that height (the weight chart's log density title ran past the plot into the chart's title at
+    // 640x400 in projector type), and a long title takes a third line rather than being cut.
+    void yTitleWithinThePlot_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("below");  // the legend under the plot
+        QTest::newRow("log weights, 640x400") << "weight_distribution" << QSize(640, 400) << true;
+        QTest::newRow("log errors, 420x360") << "error_distribution" << QSize(420, 360) << true;
+        QTest::newRow("layers, 420x300") << "layer_accumulation" << QSize(420, 300) << false;
+    }
+    void yTitleWithinThePlot() {
+        QFETCH(QString, id);
+        QFETCH(QSize, size);
+        QFETCH(bool, below);
+        ChartInputs in = handInputs();
+        in.logHistograms = true;
+        auto chart = makeChart(id);
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->show();
+        chart->resize(size);
+        chart->setInputs(in);
+        chart->replot();
+        QCOMPARE(chart->legendBelowPlot(), below);
+        const QString title = chart->yAxis->label();
+        QVERIFY2(!title.isEmpty() && !title.contains(QChar(0x2026)), qPrintable(title));  // whole, no ellipsis
+        const QFontMetrics fm(chart->yAxis->labelFont());
+        for (const QString& line : title.split(QLatin1Char('\n')))
+            QVERIFY2(fm.horizontalAdvance(line) <= chart->axisRect()->height(),
+                     qPrintable(QStringLiteral("'%1' %2 px along a %3 px plot").arg(line).arg(fm.horizontalAdvance(line)).arg(chart->axisRect()->height())));
+    }
+
     // A legend that would cover more than about an eighth of a small plot goes under it, its entries side by
     // side (the weight chart's four in a chart of the default window's size: two columns), and back into
     // the plot's corner in a large one. Under the plot it overlaps neither the plot nor its axis titles;
