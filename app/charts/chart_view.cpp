@@ -592,28 +592,39 @@ double ChartView::inkIn(const QRectF& box) {
         const QCPGraph* gr = graph(g);
         if (!gr->visible()) continue;
         for (const QLineF& l : graphSegments(gr)) ink += lineW * lengthInside(l, box);
-        // a filled graph (the histograms): the area between its line and the value axis' zero, column by column
+        // a filled graph (the histograms): the area between its line and the value axis' zero, column by
+        // column: a step graph's bin at its own height (averaging a spike with its neighbours halved it, and a
+        // legend over the INT8 error spike counted it as free), a line's between two points at their mean
         if (gr->brush().style() != Qt::NoBrush && gr->lineStyle() != QCPGraph::lsNone) {
             const QCPAxis* va = gr->valueAxis();
             const double base = va->scaleType() == QCPAxis::stLogarithmic ? (va->rangeReversed() ? area.top() : area.bottom())
                                                                           : va->coordToPixel(0.0);
-            double prevX = 0.0, prevY = 0.0;
-            bool have = false;
+            auto column = [&](double x0, double x1, double y) {
+                const double top = std::max(area.top(), std::min(base, y)), bottom = std::min(area.bottom(), std::max(base, y));
+                ink += areaOf(QRectF(QPointF(std::min(x0, x1), top), QPointF(std::max(x0, x1), bottom)), box);
+            };
+            std::vector<QPointF> run;  // the finite points of one stretch, in pixels
+            auto flush = [&] {
+                const bool step = gr->lineStyle() == QCPGraph::lsStepCenter;
+                for (std::size_t i = 0; i < run.size(); ++i) {
+                    if (step) {
+                        const double half0 = i > 0 ? 0.5 * (run[i].x() - run[i - 1].x()) : (i + 1 < run.size() ? 0.5 * (run[i + 1].x() - run[i].x()) : 0.0);
+                        const double half1 = i + 1 < run.size() ? 0.5 * (run[i + 1].x() - run[i].x()) : half0;
+                        column(run[i].x() - half0, run[i].x() + half1, run[i].y());
+                    } else if (i > 0) {
+                        column(run[i - 1].x(), run[i].x(), 0.5 * (run[i - 1].y() + run[i].y()));
+                    }
+                }
+                run.clear();
+            };
             for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
                 if (!std::isfinite(it->key) || !std::isfinite(it->value)) {
-                    have = false;
+                    flush();
                     continue;
                 }
-                const double x = gr->keyAxis()->coordToPixel(it->key), y = va->coordToPixel(it->value);
-                if (have) {
-                    const double top = std::max(area.top(), std::min(base, 0.5 * (y + prevY)));
-                    const double bottom = std::min(area.bottom(), std::max(base, 0.5 * (y + prevY)));
-                    ink += areaOf(QRectF(QPointF(std::min(x, prevX), top), QPointF(std::max(x, prevX), bottom)), box);
-                }
-                prevX = x;
-                prevY = y;
-                have = true;
+                run.emplace_back(gr->keyAxis()->coordToPixel(it->key), va->coordToPixel(it->value));
             }
+            flush();
         }
         if (gr->scatterStyle().shape() != QCPScatterStyle::ssNone) {
             const double d = std::max(6.0, gr->scatterStyle().size());
@@ -736,7 +747,10 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
     auto toAxis = [log](double v) { return log ? std::log(v) : v; };
     double bestUpper = std::numeric_limits<double>::infinity();
     Qt::Alignment bestCorner = legendHome_;
-    for (Qt::Alignment a : {Qt::AlignTop | Qt::AlignLeft, Qt::AlignTop | Qt::AlignRight}) {
+    // the chart's own corner first where it is a top one: it keeps the legend unless the other needs clearly less
+    const bool homeRight = (legendHome_ & Qt::AlignTop) && (legendHome_ & Qt::AlignRight);
+    for (Qt::Alignment a : {homeRight ? Qt::AlignTop | Qt::AlignRight : Qt::AlignTop | Qt::AlignLeft,
+                            homeRight ? Qt::AlignTop | Qt::AlignLeft : Qt::AlignTop | Qt::AlignRight}) {
         const double px0 = a & Qt::AlignLeft ? inner.left() : inner.right() - box.width();
         const double k0 = xAxis->pixelToCoord(px0), k1 = xAxis->pixelToCoord(px0 + box.width());
         double top = -std::numeric_limits<double>::infinity();  // the highest value under the box (axis units)
@@ -761,14 +775,16 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
                 pv = v;
             }
         }
-        if (!std::isfinite(top)) {  // nothing drawn under this corner
-            bestUpper = r.upper;
+        double upper = r.upper;  // nothing drawn under this corner: the range as it is
+        if (std::isfinite(top)) {
+            upper = (top - f * toAxis(r.lower)) / (1 - f);
+            upper = std::max(log ? std::exp(upper) : upper, r.upper);
+        }
+        if (upper == r.upper) {  // clear already (what it covers is not the graphs': the levels grid)
+            bestUpper = upper;
             bestCorner = a;
             break;
         }
-        double upper = (top - f * toAxis(r.lower)) / (1 - f);
-        upper = log ? std::exp(upper) : upper;
-        upper = std::max(upper, r.upper);
         if (upper < bestUpper) {
             bestUpper = upper;
             bestCorner = a;

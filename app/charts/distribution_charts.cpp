@@ -139,6 +139,7 @@ void WeightDistributionChart::rebuild() {
     }
     densityAxis(this, log, positive);
     finish(false);
+    legendMayRaiseRange();  // headroom above the peaks rather than a legend over them
     legendAwayFromData();
 }
 
@@ -163,6 +164,7 @@ void ErrorDistributionChart::rebuild() {
     finish();
     densityAxis(this, log, positive);
     finish(false);
+    legendMayRaiseRange();  // headroom above the peaks rather than a legend over them
     legendAwayFromData();
 }
 

@@ -516,45 +516,76 @@ private slots:
             QVERIFY2(std::fabs(inside[i] - ticks[i]) <= kRoundoff * ticks[i], qPrintable(QStringLiteral("tick %1: %2, not %3").arg(i).arg(inside[i]).arg(ticks[i])));
     }
 
-    // Rising curves in a small presentation chart cross every corner: the layer chart raises its value
-    // range so that the legend stands in a top corner clear of every line and point, and every point
-    // stays inside the range. (Its corner at the bottom right crossed the lowest curve.)
-    void layerLegendClearOfCurves() {
+    // Where every corner would cover the data, a chart that may raise its value range stands its legend in a
+    // top corner clear of every line, step and point, with every value still inside the range: the layer
+    // chart's rising curves (its bottom-right corner crossed the lowest), and the INT8 error spike of a
+    // tiny tensor in a narrow chart (both top corners reached it; its fill was counted at half height).
+    void legendClearOfTheData_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("layers: rising curves, 640x400") << "layer_accumulation" << QSize(640, 400);
+        QTest::newRow("errors: a central spike, 378x555") << "error_distribution" << QSize(378, 555);
+    }
+    void legendClearOfTheData() {
+        QFETCH(QString, id);
+        QFETCH(QSize, size);
         ChartInputs in = handInputs();
         auto r = std::make_shared<AnalysisReport>(*in.report);
-        r->configs.resize(4, r->configs[0]);
-        const double base[] = {0.005, 0.017, 0.07, 0.085};  // GGUF Q8_0, Q6_K, Q4_K, Q4_0 on 5 layers
-        for (std::size_t k = 0; k < 4; ++k) {
-            r->configs[k].config.label = "config " + std::to_string(k);
-            r->configs[k].layers.clear();
-            for (int l = 1; l <= 5; ++l) r->configs[k].layers.push_back({l, 0.0, base[k] * (1.0 + 0.6 * std::log(double(l)))});
+        std::vector<double> values;  // every value drawn, for the range check
+        if (id == QLatin1String("layer_accumulation")) {
+            r->configs.resize(4, r->configs[0]);
+            const double base[] = {0.005, 0.017, 0.07, 0.085};  // GGUF Q8_0, Q6_K, Q4_K, Q4_0 on 5 layers
+            for (std::size_t k = 0; k < 4; ++k) {
+                r->configs[k].config.label = "config " + std::to_string(k);
+                r->configs[k].layers.clear();
+                for (int l = 1; l <= 5; ++l) {
+                    r->configs[k].layers.push_back({l, 0.0, base[k] * (1.0 + 0.6 * std::log(double(l)))});
+                    values.push_back(r->configs[k].layers.back().relative);
+                }
+            }
+        } else {  // INT8: a spike of two bins in the middle; INT4: low and flat across
+            std::vector<std::uint64_t> spike(40, 0), flat(40, 1);
+            spike[19] = 60;
+            spike[20] = 33;
+            r->configs[0].errors = hist(-0.09, 0.09, spike);
+            r->configs[1].errors = hist(-0.09, 0.09, flat);
         }
         in.report = r;
         in.colors.clear();
-        for (int k = 0; k < 4; ++k) in.colors.push_back(okabeItoPalette()[std::size_t(k)]);
-        auto chart = makeChart(QStringLiteral("layer_accumulation"));
+        for (std::size_t k = 0; k < r->configs.size(); ++k) in.colors.push_back(okabeItoPalette()[k]);
+        auto chart = makeChart(id);
         chart->setChartStyle(makeChartStyle(false, true));
-        chart->resize(640, 400);
+        chart->resize(size);
         chart->setInputs(in);
         chart->replot();
         QVERIFY(!chart->legendBelowPlot());
         const QRectF box = chart->legend->outerRect();
-        for (int g = 0; g < chart->graphCount(); ++g) {  // each curve walked pixel by pixel, its points with their markers
+        for (int g = 0; g < chart->graphCount(); ++g) {  // each graph walked pixel by pixel as drawn, its points with their markers
             const QCPGraph* gr = chart->graph(g);
-            const double r = gr->scatterStyle().size() / 2;
+            const double radius = gr->scatterStyle().size() / 2;
+            auto walk = [&](QPointF a, QPointF b) {
+                for (double t = 0; t <= 1; t += 1.0 / std::max(1.0, QLineF(a, b).length()))
+                    if (box.contains(a + t * (b - a))) return false;
+                return true;
+            };
             QPointF prev;
             for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
                 const QPointF p(chart->xAxis->coordToPixel(it->key), chart->yAxis->coordToPixel(it->value));
-                QVERIFY2(!box.intersects(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r)), qPrintable(gr->name()));
-                if (it != gr->data()->constBegin())
-                    for (double t = 0; t <= 1; t += 1.0 / std::max(1.0, QLineF(prev, p).length()))
-                        QVERIFY2(!box.contains(prev + t * (p - prev)), qPrintable(gr->name()));
+                QVERIFY2(!box.intersects(QRectF(p.x() - radius, p.y() - radius, 2 * radius, 2 * radius)), qPrintable(gr->name()));
+                if (it != gr->data()->constBegin()) {
+                    if (gr->lineStyle() == QCPGraph::lsStepCenter) {
+                        const double mid = 0.5 * (prev.x() + p.x());
+                        QVERIFY2(walk(prev, {mid, prev.y()}) && walk({mid, prev.y()}, {mid, p.y()}) && walk({mid, p.y()}, p), qPrintable(gr->name()));
+                    } else {
+                        QVERIFY2(walk(prev, p), qPrintable(gr->name()));
+                    }
+                }
                 prev = p;
             }
+            for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) values.push_back(it->value);
         }
         QVERIFY(box.top() < chart->axisRect()->rect().center().y());  // a top corner
-        for (const auto& c : r->configs)
-            for (const auto& l : c.layers) QVERIFY(chart->yAxis->range().contains(l.relative));
+        for (double v : values) QVERIFY2(v <= chart->yAxis->range().upper && (v <= 0 || v >= chart->yAxis->range().lower), qPrintable(QString::number(v)));
     }
 
     // An empty report draws a note and no data; nothing crashes.
