@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+#include <QTest>
 #include <QStringList>
 #include <QtGlobal>
 
@@ -33,4 +34,10 @@ inline QStringList takeQcpComplaints() {
     QStringList lines;
     lines.swap(qcp_complaints_detail::heard());
     return lines;
+}
+
+// For a suite's cleanup(): fails the test function whose charts made QCustomPlot complain, quoting it.
+inline void failOnQcpComplaints() {
+    const QStringList heard = takeQcpComplaints();
+    if (!heard.isEmpty()) QTest::qFail(qPrintable(heard.join(QLatin1Char('\n'))), __FILE__, __LINE__);
 }
