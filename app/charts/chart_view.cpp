@@ -735,10 +735,10 @@ void ChartView::chooseLegendCorner() {
 }
 
 bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
-    // The share f of the plot's height the box (and a gap) takes from the top: the highest value v under
-    // the box must map below it, which for the range [L, U] means (U - v) / (U - L) >= f on a linear axis
-    // and the same in logarithms on a log axis: U = (v - f L) / (1 - f).
-    // the legend stands inside the inset layout's margins
+    // The share f of the plot's height the box (and a gap) takes from the top, the box standing inside the
+    // inset layout's margins: the highest value v under the box must map below it, which for the range
+    // [L, U] means (U - v) / (U - L) >= f on a linear axis and the same in logarithms on a log axis:
+    // U = (v - f L) / (1 - f).
     const QRectF inner = axisRect()->insetLayout()->rect();
     const double f = (inner.top() - area.top() + box.height() + kLegendRaiseGap * style_.scale) / area.height();
     const bool log = yAxis->scaleType() == QCPAxis::stLogarithmic;
@@ -757,7 +757,7 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
         for (int gi = 0; gi < graphCount(); ++gi) {
             const QCPGraph* g = graph(gi);
             if (!g->visible()) continue;
-            const bool line = g->lineStyle() != QCPGraph::lsNone;
+            const bool line = g->lineStyle() != QCPGraph::lsNone, step = g->lineStyle() != QCPGraph::lsLine;
             bool havePrev = false;
             double pk = 0, pv = 0;
             for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
@@ -767,9 +767,10 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
                 }
                 const double k = it->key, v = toAxis(it->value);
                 if (k >= k0 && k <= k1) top = std::max(top, v);
-                if (line && havePrev)  // a segment that crosses an edge of the box's span: its value there
+                if (line && havePrev)  // a segment that crosses an edge of the box's span: its value there (a step's higher one)
                     for (double edge : {k0, k1})
-                        if ((pk < edge && edge < k) || (k < edge && edge < pk)) top = std::max(top, pv + (v - pv) * (edge - pk) / (k - pk));
+                        if ((pk < edge && edge < k) || (k < edge && edge < pk))
+                            top = std::max(top, step ? std::max(pv, v) : pv + (v - pv) * (edge - pk) / (k - pk));
                 havePrev = true;
                 pk = k;
                 pv = v;
