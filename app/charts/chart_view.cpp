@@ -396,6 +396,10 @@ void ChartView::fitLegend() {
                 }
                 if (across <= width() - 10) break;
             }
+            // one column still wider than the chart (a GPU's "A100 80GB: 80 GiB, 77.3 GB usable" in a 380 px
+            // chart in projector type ran off its edge): the next smaller type
+            if (cols == 1 && k > 0.75 && (widths.empty() ? 0 : *std::max_element(widths.begin(), widths.end())) + m.left() + m.right() > width() - 10)
+                continue;
             const int rows = (n + cols - 1) / cols;
             const double share = double(rows * itemH + (rows - 1) * gapY + m.top() + m.bottom()) / availY;
             if (share <= kLegendBelowShare) {
@@ -720,7 +724,8 @@ void ChartView::chooseLegendCorner() {
     // every corner covers the data (the weight chart's spikes with four configurations in a small dock):
     // under the plot after all, where its rows take at most kLegendBelowShareCovering of the height
     if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height() &&
-        legendPlace_.heightBelow <= kLegendBelowShareCovering * area.height() &&
+        (legendPlace_.heightBelow <= kLegendBelowShareCovering * area.height() ||
+         box.width() * box.height() > kLegendBoxShareBelow * area.width() * area.height()) &&
         area.height() - legendPlace_.heightBelow - plotLayout()->rowSpacing() - 4 >= kPlotKeptBelow * style_.scale) {
         legendPlace_.below = true;
         legendPlace_.columns = legendPlace_.columnsBelow;
@@ -858,7 +863,11 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
             }
             for (const QLineF& l : lines)  // across a line: less bad than on another label
                 if (crosses(r, l)) a += 0.15 * r.width() * r.height();
-            if (!area.contains(r)) a += 0.25 * r.width() * r.height();  // out of the plot: only when nothing better
+            // out of the plot: only when nothing better, and past its left or bottom edge (over the tick labels
+            // and the axis titles) as bad as over another label; past the chart's edge it is cut off ("sym
+            // per-channel" of a Pareto label at 380 px in projector type, over the SQNR axis title)
+            if (!area.contains(r)) a += (r.left() < area.left() || r.bottom() > area.bottom() ? 1.0 : 0.25) * r.width() * r.height();
+            if (!QRectF(rect()).contains(r)) a += 10.0 * r.width() * r.height();
             return a;
         };
         std::size_t chosen = 0;
@@ -872,7 +881,15 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
             if (a == 0.0) break;
         }
         const Spot& sp = spots[chosen];
-        const QRectF box = boxOf(sp);
+        QRectF box = boxOf(sp);
+        if (!QRectF(rect()).contains(box)) {
+            // past the chart's edge on either side (a long name beside a point in a narrow chart): cut in its
+            // middle to the room there, which keeps the end that tells configurations apart ("INT4 a…channel")
+            const double room = sp.right ? rect().right() - (p.x() + pad) - 2 : (p.x() - pad) - rect().left() - 2;
+            t->setText(fm.elidedText(t->text(), Qt::ElideMiddle, std::max(room, 0.0)));
+            box.setWidth(fm.horizontalAdvance(t->text()) + 2);
+            if (!sp.right) box.moveRight(p.x() - pad);
+        }
         // later labels keep a gap to this one, so two labels side by side do not read as one
         placed.push_back(box.adjusted(-gap, -1, gap, 1));
         // anchor the label at its near corner, in pixels from the point

@@ -142,6 +142,9 @@ private:
     // several lines leave less than the estimate); else it stays in the corner.
     static constexpr double kLegendInkCovering = 0.03;
     static constexpr double kLegendBelowShareCovering = 0.5;
+    // ... or more, where the box in its corner would take more than this share of the plot's area (the SNR
+    // chart's seven entries, 282x206 px over a 293x407 px plot in a 380 px chart in projector type)
+    static constexpr double kLegendBoxShareBelow = 0.25;
     static constexpr double kPlotKeptBelow = 80;  // pixels (at normal type) the plot keeps with the legend under it
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
     bool legendRaises_ = false;  // legendMayRaiseRange() was called since the last resetPlot()

@@ -11,6 +11,10 @@
 
 namespace ql::ui {
 
+// Degrees the memory and GPU-fit charts slant bar names that do not fit under their bars side by side
+// (tick label rotation -kBarNameSlant).
+constexpr double kBarNameSlant = 35.0;
+
 // Short label of a compared point (Pareto, SNR vs bits): the format's name in capitals; an integer
 // configuration also names bits, scheme and granularity ("INT4 asym g128"), as several may be compared.
 QString shortLabel(const QuantConfig& c);

@@ -49,6 +49,38 @@ struct BarName {
     double bits = 0;
 };
 
+// How the bars' value labels fit their slots (`slot` pixels each): two lines ("1.00 MB" over "(977 KiB)")
+// where both are allowed and the wider line leaves 8 px, else the first line alone, in 7 pt where 8.5 pt
+// is too wide; none where even that would run into its neighbours (the tooltip gives both units).
+// `lines` holds each bar's two lines; `width` measures a line in a font.
+struct ValueLabels {
+    QFont font;
+    int lines = 0;  // 0: no value labels
+};
+ValueLabels fitValueLabels(const ChartStyle& style, const std::vector<std::pair<QString, QString>>& lines, double slot, bool twoAllowed,
+                           const std::function<int(const QFont&, const QString&)>& width) {
+    ValueLabels fit{style.font(8.5), 0};
+    int widestLine = 0, widestFirst = 0;
+    auto measure = [&] {
+        widestLine = widestFirst = 0;
+        for (const auto& [first, second] : lines) {
+            widestFirst = std::max(widestFirst, width(fit.font, first));
+            widestLine = std::max({widestLine, widestFirst, width(fit.font, second)});
+        }
+    };
+    measure();
+    if (twoAllowed && widestLine + 8 <= slot) {
+        fit.lines = 2;
+        return fit;
+    }
+    if (widestFirst + 4 > slot) {
+        fit.font = style.font(7);
+        measure();
+    }
+    fit.lines = widestFirst + 4 <= slot ? 1 : 0;
+    return fit;
+}
+
 // A configuration's name as the Pareto chart labels its points: "INT4 sym" for per-tensor, "INT4 sym
 // ch" for per-channel.
 QString compactName(const QString& name) {
@@ -64,17 +96,21 @@ QString compactName(const QString& name) {
 // ("4.125 b/w", else the figure alone, else with the names compacted as on the Pareto chart). When a
 // single word is still wider than a slot, one line per bar, "name, bits b/w", slanted so that it
 // ends under its bar: at most 30% of the chart's height down and no further left than the chart's
-// edge (QCustomPlot leaves out a tick label that would cross it), the name cut at its end where
-// longer, its bits kept whole. Returns the axis' tick label rotation.
+// edge (QCustomPlot leaves out a tick label that would cross it), the name compacted and cut in its middle where
+// longer, its bits kept whole. The first bar's slanted name has the room the plot's left margin gives:
+// *firstLeft is the margin (pixels) it needs whole, at most kFirstNameLeftShare of the chart's width
+// (0 unslanted), which the caller sets as the plot's least left margin. Returns the axis' tick label
+// rotation.
 double setBarTicks(QCPAxisTickerText& ticker, const std::vector<BarName>& bars, double slot, int plotLeft, int chartHeight,
-                   int maxWrap, const QFontMetrics& fm, const std::function<int(const QString&)>& advance) {
+                   int maxWrap, const QFontMetrics& fm, const std::function<int(const QString&)>& advance, int* firstLeft) {
+    constexpr double kFirstNameLeftShare = 0.3;
     const auto bitsOf = [](const BarName& b, bool unit) {
         // "b/w": bits per weight, as the axis title says
         return unit ? MemoryChart::tr("%1 b/w").arg(b.bits, 0, 'g', 5) : QString::number(b.bits, 'g', 5);
     };
     enum Form { Full, Figure, Compact, Slanted };
     auto tickText = [&](const BarName& b, Form form, int wrap) {
-        if (form == Slanted) return QStringLiteral("%1, %2").arg(b.name, bitsOf(b, true));
+        if (form == Slanted) return QStringLiteral("%1, %2").arg(compactName(b.name), bitsOf(b, true));
         return QStringLiteral("%1\n%2").arg(wrapName(form == Compact ? compactName(b.name) : b.name, wrap), bitsOf(b, form == Full));
     };
     // neighbours, each centred under its bar, keep 5 px between them
@@ -97,24 +133,44 @@ double setBarTicks(QCPAxisTickerText& ticker, const std::vector<BarName>& bars, 
             break;
         }
     }
-    const double down = 0.30 * chartHeight / std::sin(35.0 * M_PI / 180.0);
+    const double a = kBarNameSlant * M_PI / 180.0;
+    const double down = 0.30 * chartHeight / std::sin(a);
+    *firstLeft = 0;
+    if (form == Slanted && !bars.empty()) {
+        // the slanted text's box reaches left of its bar's centre by its length x cos and its height x sin
+        const double need = std::min<double>(advance(tickText(bars[0], form, wrap)), down) * std::cos(a) + fm.height() * std::sin(a) + 4 - 0.5 * slot;
+        const double chartWidth = plotLeft + slot * static_cast<double>(bars.size());
+        *firstLeft = static_cast<int>(std::ceil(std::min(need, kFirstNameLeftShare * chartWidth)));
+        plotLeft = std::max(plotLeft, *firstLeft);
+    }
     for (std::size_t i = 0; i < bars.size(); ++i) {
         QString text = tickText(bars[i], form, wrap);
         if (form == Slanted) {
-            const double left = (plotLeft + (static_cast<double>(i) + 0.6) * slot - 4) / std::cos(35.0 * M_PI / 180.0);
+            // QCustomPlot leaves out a tick label the widget's edge would cut (the first bar's vanished)
+            const double left = (plotLeft + (static_cast<double>(i) + 0.5) * slot - fm.height() * std::sin(a) - 4) / std::cos(a);
             const int room = static_cast<int>(std::min(down, left));
             if (advance(text) > room) {
-                // "INT4 sym…4.25 b/w" (cut in the middle of the whole text) hid the figure
+                // "INT4 sym…4.25 b/w" (cut in the middle of the whole text) hid the figure, and a name cut at
+                // its end ("INT4 asy…" three times) what tells the configurations apart: the name is cut in its
+                // middle ("INT4…g128"), the bits kept whole
                 const QString bits = QStringLiteral(", ") + bitsOf(bars[i], true);
                 const int nameRoom = room - advance(bits);
-                const QString shortName = nameRoom > 0 ? fm.elidedText(bars[i].name, Qt::ElideRight, nameRoom) : QString();
-                text = shortName.size() >= std::min<qsizetype>(5, bars[i].name.size()) ? shortName + bits  // "INT8…" at least
+                const QString name = compactName(bars[i].name);
+                // whole words where they fit: its first and last ("INT4…g128"), else cut in the middle
+                const QStringList words = name.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+                const QString ends = words.size() >= 3 ? words.first() + QChar(0x2026) + words.last() : QString();
+                // (a name of one or two words keeps its start: "INT8…")
+                const QString shortName = nameRoom <= 0 ? QString()
+                                          : !ends.isEmpty() && advance(ends) <= nameRoom
+                                              ? ends
+                                              : fm.elidedText(name, words.size() >= 3 ? Qt::ElideMiddle : Qt::ElideRight, nameRoom);
+                text = shortName.size() >= std::min<qsizetype>(5, name.size()) ? shortName + bits  // "IN…8" at least
                                                                                        : fm.elidedText(text, Qt::ElideMiddle, std::max(room, 1));
             }
         }
         ticker.addTick(static_cast<double>(i), text);
     }
-    return form == Slanted ? -35.0 : 0.0;
+    return form == Slanted ? -kBarNameSlant : 0.0;
 }
 
 } // namespace
@@ -157,41 +213,26 @@ void MemoryChart::rebuild() {
     const QMargins am = axisRect()->margins();
     const int plotWidth = am.left() + am.right() > 0 ? width() - am.left() - am.right() : width() - 80;
     const double slot = static_cast<double>(std::max(plotWidth, 40)) / static_cast<double>(mem.size());
-    // Value labels as wide as the slot allows, so that neighbouring labels do not run into each other:
-    // "1.00 MB" over "(977 KiB)"; else "1.00 MB" alone (the axis names the unit, the tooltip has both),
-    // in a smaller font where the slot is narrower still.
-    QFont valueFont = style().font(8.5);
-    int widestLine = 0, widestDecimal = 0;
-    auto measure = [&] {
-        widestLine = widestDecimal = 0;
-        for (const auto& m : mem) {
-            const QString text = formatBytes(static_cast<double>(m.bytes));
-            const QString decimal = text.section(QStringLiteral(" ("), 0, 0);
-            widestDecimal = std::max(widestDecimal, valueWidths_.of(valueFont, decimal));
-            widestLine = std::max({widestLine, widestDecimal, valueWidths_.of(valueFont, text.mid(decimal.size() + 1))});
-        }
-    };
-    measure();
-    const bool twoLines = widestLine + 8 <= slot;
-    if (!twoLines && widestDecimal + 4 > slot) {
-        valueFont = style().font(7);
-        measure();
+    // Value labels as wide as the slot allows, so that neighbouring labels do not run into each other.
+    std::vector<std::pair<QString, QString>> valueTexts;
+    for (const auto& m : mem) {
+        const QString text = formatBytes(static_cast<double>(m.bytes));
+        const QString decimal = text.section(QStringLiteral(" ("), 0, 0);
+        valueTexts.emplace_back(decimal, text.mid(decimal.size() + 1));
     }
-    // narrower still: no value labels rather than labels over each other (the tooltip gives both units)
-    const bool valueLabels = twoLines || widestDecimal + 4 <= slot;
+    const ValueLabels values = fitValueLabels(style(), valueTexts, slot, true, [this](const QFont& f, const QString& t) { return valueWidths_.of(f, t); });
     for (std::size_t i = 0; i < mem.size(); ++i) {
         const auto& m = mem[i];
         const QColor c = m.config_index >= 0 ? in.colors.at(static_cast<std::size_t>(m.config_index)) : style().original;
         auto* bar = addBar(this, static_cast<double>(i), static_cast<double>(m.bytes) / div, c, 0.65);
         bar->setName(QString::fromStdString(m.label));
         bar->removeFromLegend();
-        if (!valueLabels) continue;
+        if (values.lines == 0) continue;
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        const QString text = formatBytes(static_cast<double>(m.bytes));
-        label->setText(twoLines ? QString(text).replace(QStringLiteral(" ("), QStringLiteral("\n(")) : text.section(QStringLiteral(" ("), 0, 0));
-        label->setFont(valueFont);
+        label->setText(values.lines == 2 ? valueTexts[i].first + QLatin1Char('\n') + valueTexts[i].second : valueTexts[i].first);
+        label->setFont(values.font);
         label->setColor(style().foreground);
         label->setPadding(QMargins(2, 1, 2, 1));
         QColor lb = style().background;
@@ -202,8 +243,10 @@ void MemoryChart::rebuild() {
     laidOutWidth_ = width();
     std::vector<BarName> names;
     for (const auto& m : mem) names.push_back({QString::fromStdString(m.label), m.bits_per_weight});
+    int firstLeft = 0;
     const double rotation = setBarTicks(*ticker, names, slot, am.left(), height(), 10, QFontMetrics(xAxis->tickLabelFont()),
-                                        [this](const QString& line) { return advance(line); });
+                                        [this](const QString& line) { return advance(line); }, &firstLeft);
+    axisRect()->setMinimumMargins(QMargins(firstLeft, 0, 0, 0));
     xAxis->setTicker(ticker);
     xAxis->setTickLabelRotation(rotation);
     xAxis->grid()->setVisible(false);
@@ -213,10 +256,10 @@ void MemoryChart::rebuild() {
     // room above the tallest bar for its value label (two lines in a short chart took more than a quarter
     // of the plot, and the label's top ran under the title)
     double headroom = 1.25;
-    if (valueLabels) {
+    if (values.lines > 0) {
         layOutNow();
         const double plotH = axisRect()->height();
-        const double labelH = QFontMetricsF(valueFont).height() * (twoLines ? 2 : 1) + 2 + 6;
+        const double labelH = QFontMetricsF(values.font).height() * values.lines + 2 + 6;
         if (plotH > 2 * labelH) headroom = std::max(headroom, plotH / (plotH - labelH));
     }
     yAxis->setRange(0, maxb / div * headroom);
@@ -269,13 +312,24 @@ void GpuFitChart::rebuild() {
     const QFontMetrics tickMetrics(xAxis->tickLabelFont());
     std::vector<BarName> names;
     for (const auto& fm : f.formats) names.push_back({QString::fromStdString(fm.name), fm.bits_per_weight});
+    int firstLeft = 0;
     const double rotation = setBarTicks(*ticker, names, slot, am.left(), height(), 64, tickMetrics,
-                                        [&](const QString& line) { return tickMetrics.horizontalAdvance(line); });
+                                        [&](const QString& line) { return tickMetrics.horizontalAdvance(line); }, &firstLeft);
+    axisRect()->setMinimumMargins(QMargins(firstLeft, 0, 0, 0));
     laidOutWidth_ = width();
     // The plot's height (the last layout's, or the chart's less its margins). In a short plot the value
     // labels give GB alone (the tooltip has GiB too): two lines left no room for the GPU names.
     const int plotH = axisRect()->height() > 0 ? axisRect()->height() : std::max(height() - 140, 60);
-    const int valueLines = plotH >= kTwoLinePlotHeight * style().scale ? 2 : 1;
+    // value labels as the memory chart's, as wide as the bar's slot allows (in a 380 px chart in projector
+    // type "3.50 GB" over "3.26 GiB" ran into its neighbours)
+    std::vector<std::pair<QString, QString>> valueTexts;
+    for (const auto& e : f.estimates) {
+        const double gb = e.total_bytes / 1e9, gib = e.total_gib();
+        valueTexts.emplace_back(QStringLiteral("%1 GB").arg(gb, 0, 'f', gb < 10 ? 2 : 1), QStringLiteral("%1 GiB").arg(gib, 0, 'f', gib < 10 ? 2 : 1));
+    }
+    const ValueLabels values = fitValueLabels(style(), valueTexts, slot, plotH >= kTwoLinePlotHeight * style().scale,
+                                              [](const QFont& font, const QString& t) { return QFontMetrics(font).horizontalAdvance(t); });
+    const int valueLines = values.lines;
     double ymax = 0;
     QCPBars* legendAll = nullptr;
     QCPBars* legendSome = nullptr;
@@ -299,13 +353,12 @@ void GpuFitChart::rebuild() {
         } else {
             bar->removeFromLegend();
         }
+        if (valueLines == 0) continue;
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), gb);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        const QString decimal = QStringLiteral("%1 GB").arg(gb, 0, 'f', gb < 10 ? 2 : 1);
-        label->setText(valueLines == 2 ? decimal + QStringLiteral("\n%1 GiB").arg(f.estimates[i].total_gib(), 0, 'f', f.estimates[i].total_gib() < 10 ? 2 : 1)
-                                       : decimal);
-        label->setFont(style().font(8.5));
+        label->setText(valueLines == 2 ? valueTexts[i].first + QLatin1Char('\n') + valueTexts[i].second : valueTexts[i].first);
+        label->setFont(values.font);
         label->setColor(style().foreground);
         label->setPadding(QMargins(2, 1, 2, 1));
         QColor lb = style().background;
@@ -336,8 +389,8 @@ void GpuFitChart::rebuild() {
     const int n = static_cast<int>(f.formats.size());
     const double top = std::max(ymax * 1.2 * headroom_, 1e-9);
     const double gbPerPx = top / plotH, slotsPerPx = static_cast<double>(n) / std::max(plotWidth, 40);
-    const QFont nameFont = style().font(8.5, true), valueFont = style().font(8.5);
-    const QFontMetrics nameMetrics(nameFont), valueMetrics(valueFont);
+    const QFont nameFont = style().font(8.5, true);
+    const QFontMetrics nameMetrics(nameFont), valueMetrics(values.font);
     struct Box {
         double x0, x1, y0, y1;
         bool meets(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
@@ -346,7 +399,7 @@ void GpuFitChart::rebuild() {
     if (legendKeep_.isValid())  // the legend's box (the second pass): names stay off it
         taken.push_back({legendKeep_.left(), legendKeep_.right(), legendKeep_.top(), legendKeep_.bottom()});
     const double valueHalfWidth = valueMetrics.horizontalAdvance(valueLines == 2 ? QStringLiteral("00.00 GiB") : QStringLiteral("00.00 GB")) * slotsPerPx / 2;
-    for (int i = 0; i < n; ++i) {  // the value labels: two lines centred over each bar
+    for (int i = 0; i < n && valueLines > 0; ++i) {  // the value labels centred over each bar
         const double w = valueHalfWidth;
         const double gb = f.estimates[static_cast<std::size_t>(i)].total_bytes / 1e9;
         taken.push_back({i - w, i + w, gb, gb + (valueLines * valueMetrics.height() + 2) * gbPerPx});
