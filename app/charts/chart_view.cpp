@@ -8,6 +8,7 @@
 #include <QSaveFile>
 #include <QScopeGuard>
 #include <QSvgGenerator>
+#include <QTimer>
 #include <QToolTip>
 
 #include <cmath>
@@ -211,6 +212,8 @@ void ChartView::resetPlot() {
     setLegendCorner(Qt::AlignTop | Qt::AlignRight);
     legendAvoids_ = false;
     legendRaises_ = false;
+    raisedY_ = false;
+    labelsPlacedAt_ = QSize();
     applyFrameStyle();
 }
 
@@ -433,6 +436,20 @@ void ChartView::resizeEvent(QResizeEvent* event) {
     fitLegend();
     chooseLegendCorner();
     fitXTicks();  // narrower: fewer ticks (wider, the count comes back with the next rebuild)
+    // Point labels were placed in pixels for the last size: placed again (a rebuild, once the resizing
+    // has settled within this event-loop pass), or entering presentation mode left the Pareto chart's
+    // labels far from their points on long lines.
+    if (!labelsPlacedAt_.isEmpty() && !relabelQueued_ &&
+        (std::abs(width() - labelsPlacedAt_.width()) > kRelabelPx || std::abs(height() - labelsPlacedAt_.height()) > kRelabelPx)) {
+        relabelQueued_ = true;
+        QTimer::singleShot(0, this, [this] {
+            relabelQueued_ = false;
+            if (labelsPlacedAt_.isEmpty() || QWidget::size() == labelsPlacedAt_) return;
+            rebuildPending_ = true;
+            if (!behindTab_) ensureCurrent();
+            queueReplot();
+        });
+    }
 }
 
 void ChartView::styleGraph(QCPGraph* g, const QColor& c, double width, bool markers) {
@@ -692,6 +709,13 @@ bool ChartView::keepPlotRoom() {
 }
 
 void ChartView::chooseLegendCorner() {
+    // a range raised for the legend at another size comes down first (unless the user zoomed since): the
+    // choice is made again, and a legend that went under the plot leaves no empty headroom behind
+    if (raisedY_ && yAxis->range() == raisedTo_) {
+        yAxis->setRange(unraisedY_);
+        if (haveHome_) homeY_ = unraisedY_;
+    }
+    raisedY_ = false;
     if (!legendAvoids_ || legendBelow_ || !legend->visible() || legend->itemCount() == 0) return;
     setLegendCorner(legendHome_);
     layOutNow();
@@ -720,12 +744,17 @@ void ChartView::chooseLegendCorner() {
         }
     }
     if (least < 0.5 * home) setLegendCorner(best);
-    if (legendRaises_ && least > kLegendInkSlack * box.width() * box.height() && raiseForLegend(box, area)) return;
+    // a box over more than kLegendBoxShareBelow of the plot goes under it where it may, rather than push
+    // the data into the lower half (the weight chart's five entries in a presentation column)
+    const bool bigBox = box.width() * box.height() > kLegendBoxShareBelow * area.width() * area.height();
+    if (legendRaises_ && !(bigBox && legendPlace_.belowIfCovering) && least > kLegendInkSlack * box.width() * box.height() &&
+        raiseForLegend(box, area))
+        return;
     // every corner covers the data (the weight chart's spikes with four configurations in a small dock):
     // under the plot after all, where its rows take at most kLegendBelowShareCovering of the height
     if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height() &&
         (legendPlace_.heightBelow <= kLegendBelowShareCovering * area.height() ||
-         box.width() * box.height() > kLegendBoxShareBelow * area.width() * area.height()) &&
+         bigBox) &&
         area.height() - legendPlace_.heightBelow - plotLayout()->rowSpacing() - 4 >= kPlotKeptBelow * style_.scale) {
         legendPlace_.below = true;
         legendPlace_.columns = legendPlace_.columnsBelow;
@@ -799,6 +828,11 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
     if (!std::isfinite(bestUpper)) return false;
     yAxis->setRange(r.lower, bestUpper);
     if (haveHome_) homeY_ = yAxis->range();  // double-click brings back this view
+    if (bestUpper != r.upper) {
+        raisedY_ = true;
+        unraisedY_ = r;
+        raisedTo_ = yAxis->range();
+    }
     setLegendCorner(bestCorner);
     return true;
 }
@@ -806,6 +840,7 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
 void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {
     // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
     layOutNow();
+    labelsPlacedAt_ = QWidget::size();
     std::vector<QRectF> placed, dots;  // labels placed so far; every labelled point's disc
     const double pad = 5 * style().scale, dot = 6 * style().scale, gap = 4 * style().scale;
     for (QCPItemText* t : labels) {

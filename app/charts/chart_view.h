@@ -148,6 +148,11 @@ private:
     static constexpr double kPlotKeptBelow = 80;  // pixels (at normal type) the plot keeps with the legend under it
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
     bool legendRaises_ = false;  // legendMayRaiseRange() was called since the last resetPlot()
+    bool raisedY_ = false;       // raiseForLegend() raised the value range from unraisedY_ to raisedTo_
+    QCPRange unraisedY_, raisedTo_;
+    QSize labelsPlacedAt_;       // the chart's size when placeLabelsApart() last ran since resetPlot(), else empty
+    bool relabelQueued_ = false;
+    static constexpr int kRelabelPx = 8;  // a resize by more than this (pixels, either way) places the labels again
     // The value range raised so that a top corner of `area` (pixels) holds a legend box of `box` clear of
     // the graphs; false where that would take more than kLegendRaiseShare of the plot.
     bool raiseForLegend(const QSizeF& box, const QRectF& area);

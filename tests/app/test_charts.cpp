@@ -209,7 +209,21 @@ const QStringList kAllCharts = {"weight_distribution", "error_distribution", "me
 
 class TestCharts : public QObject {
     Q_OBJECT
-    ChartInputs lesson_;  // the "What scales cost" lesson's analysis (projectorColumnReadable)
+    ChartInputs lesson_;  // the "What scales cost" lesson's analysis, with every format compared (loadLesson())
+    void loadLesson() {
+        if (lesson_.report) return;  // one analysis for every test that draws it
+        QString error;
+        const auto session = loadExample(QStringLiteral("scales-cost-bits"), &error);
+        QVERIFY2(session, qPrintable(error));
+        const AnalysisResult r = runAnalysisJob(*session, nullptr, nullptr, [](int) { return true; });
+        QVERIFY2(r.report && r.error.isEmpty(), qPrintable(r.error));
+        lesson_.report = r.report;
+        lesson_.gpuFit = r.gpuFit;
+        lesson_.compare = r.compare;
+        lesson_.levelsConfig = session->view.levelsConfig;  // the levels grid over the weights, as the lesson shows it
+        lesson_.showLevels = session->view.showLevels;
+        for (std::size_t i = 0; i < r.report->configs.size(); ++i) lesson_.colors.push_back(configColor(r.report->configs[i].config.color, int(i)));
+    }
 
 private slots:
     void initTestCase() { listenForQcpComplaints(); }
@@ -598,18 +612,8 @@ private slots:
     }
     void projectorColumnReadable() {
         QFETCH(QString, id);
-        if (!lesson_.report) {  // one analysis of "What scales cost" for every row
-            QString error;
-            const auto session = loadExample(QStringLiteral("scales-cost-bits"), &error);
-            QVERIFY2(session, qPrintable(error));
-            const AnalysisResult r = runAnalysisJob(*session, nullptr, nullptr, [](int) { return true; });
-            QVERIFY2(r.report && r.error.isEmpty(), qPrintable(r.error));
-            lesson_.report = r.report;
-            lesson_.gpuFit = r.gpuFit;
-            lesson_.compare = r.compare;
-            for (std::size_t i = 0; i < r.report->configs.size(); ++i)
-                lesson_.colors.push_back(configColor(r.report->configs[i].config.color, int(i)));
-        }
+        loadLesson();
+        QVERIFY(lesson_.report);
         auto chart = makeChart(id);
         chart->setChartStyle(makeChartStyle(false, true));
         chart->show();
@@ -637,6 +641,46 @@ private slots:
             QVERIFY2(double(box.width()) * box.height() <= 0.25 * plot.width() * plot.height(),
                      qPrintable(QStringLiteral("a %1x%2 legend over a %3x%4 plot").arg(box.width()).arg(box.height()).arg(plot.width()).arg(plot.height())));
         }
+    }
+
+    // A chart resized from a window's dock into a presentation column looks as if built at its new size:
+    // the Pareto chart's labels placed again (entering presentation mode left them far from their points
+    // on long lines), the weight chart's range raised for a legend in its corner brought down when the
+    // legend goes under the plot.
+    void resizedAsIfBuiltThere_data() {
+        QTest::addColumn<QString>("id");
+        QTest::newRow("pareto") << "pareto";
+        QTest::newRow("weight_distribution") << "weight_distribution";
+    }
+    void resizedAsIfBuiltThere() {
+        QFETCH(QString, id);
+        loadLesson();
+        QVERIFY(lesson_.report);
+        const QSize column(380, 550);
+        auto make = [&](QSize size) {
+            auto chart = makeChart(id);
+            chart->setChartStyle(makeChartStyle(false, true));
+            chart->show();
+            chart->resize(size);
+            for (int pass = 0; pass < 2; ++pass) {
+                chart->setInputs(lesson_);
+                chart->replot();
+            }
+            return chart;
+        };
+        auto resized = make(QSize(480, 560));  // the weight chart's legend in its corner over a raised range
+        resized->resize(column);
+        QCoreApplication::processEvents();  // the queued placing of the labels
+        resized->replot();
+        auto built = make(column);
+        QCOMPARE(resized->yAxis->range(), built->yAxis->range());
+        QCOMPARE(resized->legendBelowPlot(), built->legendBelowPlot());
+        QStringList a, b;
+        const std::vector<QRectF> ra = textBoxes(resized.get(), &a), rb = textBoxes(built.get(), &b);
+        QCOMPARE(a, b);
+        for (std::size_t i = 0; i < ra.size(); ++i)
+            QVERIFY2((ra[i].center() - rb[i].center()).manhattanLength() <= 2.0,
+                     qPrintable(QStringLiteral("'%1' at %2,%3, not %4,%5").arg(a[int(i)]).arg(ra[i].center().x()).arg(ra[i].center().y()).arg(rb[i].center().x()).arg(rb[i].center().y())));
     }
 
     // An empty report draws a note and no data; nothing crashes.
