@@ -1,6 +1,7 @@
 // The calibration charts: method comparison, GPTQ column by column and its Hessian diagonal, AWQ's
 // ratio search and scales, SmoothQuant's per-channel maxima and activation histograms.
 #include "charts/calibration_charts.h"
+#include "charts/bar_names.h"
 #include "charts/log_ticker.h"
 
 #include <algorithm>
@@ -152,10 +153,27 @@ void CalibMethodErrorChart::rebuild() {
     if (!(hi > 0)) hi = 1;
     if (!std::isfinite(lo)) lo = hi;
     if (log) useLog(yAxis);
-    // Three-line labels side by side; with presentation fonts they no longer fit, and one-line labels
-    // at 45 degrees do.
-    const bool slant = methods.size() > 6 && style().scale > 1.2;
+    // Names and value labels fitted to the bars' slots as the memory chart's (bar_names.h): wrapped side by
+    // side, else slanted and cut within 30% of the height; at a fixed 45 degrees in projector type the
+    // names took the whole height from the bars, and "1.01e-02" ran into its neighbours.
+    const QMargins am = axisRect()->margins();
+    const int plotWidth = am.left() + am.right() > 0 ? width() - am.left() - am.right() : width() - 80;
+    const double slot = static_cast<double>(std::max(plotWidth, 40)) / static_cast<double>(std::max<std::size_t>(methods.size(), 1));
+    std::vector<BarName> names;
+    std::vector<std::pair<QString, QString>> valueTexts;
+    for (const auto& m : methods) {
+        names.push_back({methodLabel(m.method, bits).replace(QLatin1Char('\n'), QLatin1Char(' '))});
+        valueTexts.emplace_back(QString::number(m.error.relative_output_error, 'e', 2), QString());
+    }
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    const QFontMetrics tickMetrics(xAxis->tickLabelFont());
+    int firstLeft = 0;
+    const double rotation = setBarTicks(*ticker, names, slot, am.left(), height(), 16, tickMetrics,
+                                        [&](const QString& line) { return tickMetrics.horizontalAdvance(line); }, &firstLeft);
+    axisRect()->setMinimumMargins(QMargins(firstLeft, 0, 0, 0));
+    const ValueLabels values = fitValueLabels(style(), valueTexts, slot, false,
+                                              [](const QFont& font, const QString& t) { return QFontMetrics(font).horizontalAdvance(t); });
+    rebuildWhenResized();
     for (std::size_t i = 0; i < methods.size(); ++i) {
         const auto& m = methods[i];
         const double v = m.error.relative_output_error;
@@ -173,18 +191,17 @@ void CalibMethodErrorChart::rebuild() {
         f.setAlpha(225);
         bar->setBrush(f);
         bar->removeFromLegend();
-        QString tick = methodLabel(m.method, bits);
-        ticker->addTick(static_cast<double>(i), slant ? tick.replace(QLatin1Char('\n'), QLatin1Char(' ')) : tick);
+        if (values.lines == 0) continue;  // the tooltip gives the value
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), v);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        label->setText(QString::number(v, 'e', 2));
-        label->setFont(style().font(9));
+        label->setText(valueTexts[i].first);
+        label->setFont(values.font);
         label->setColor(style().foreground);
         label->setPadding(QMargins(2, 1, 2, 2));
     }
     xAxis->setTicker(ticker);
-    xAxis->setTickLabelRotation(slant ? 45 : 0);
+    xAxis->setTickLabelRotation(rotation);
     xAxis->grid()->setVisible(false);
     legend->setVisible(false);
     finish(false);
@@ -233,7 +250,7 @@ void GptqColumnErrorChart::rebuild() {
     styleGraph(per, okabeItoPalette()[1], 1.0);
     yAxis2->setVisible(true);
     yAxis2->setTickLabels(true);
-    yAxis2->setLabel(tr("Cumulative loss (GPTQ's Losses summed)"));
+    setRightAxisTitle(tr("Cumulative loss (GPTQ's Losses summed)"));
     QCPGraph* cum = addGraph(xAxis, yAxis2);
     cum->setName(tr("Cumulative loss (right axis), total %1").arg(g.loss, 0, 'g', 5));
     cum->setData(x, toVector(g.cumulative_loss), true);
@@ -364,7 +381,7 @@ void AwqScalesChart::rebuild() {
     useLog(yAxis2);
     yAxis2->setVisible(true);
     yAxis2->setTickLabels(true);
-    yAxis2->setLabel(tr("Mean |x_j| over tokens (log)"));
+    setRightAxisTitle(tr("Mean |x_j| over tokens (log)"));
     QCPGraph* xm = addGraph(xAxis, yAxis2);
     xm->setName(tr("Mean |x_j| (right axis)"));
     xm->setData(indices(a.x_mean.size()), positiveOrGap(toVector(a.x_mean)), true);

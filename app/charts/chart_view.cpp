@@ -213,8 +213,14 @@ void ChartView::resetPlot() {
     legendAvoids_ = false;
     legendRaises_ = false;
     raisedY_ = false;
+    rightTitle_.clear();
     labelsPlacedAt_ = QSize();
     applyFrameStyle();
+}
+
+void ChartView::setRightAxisTitle(const QString& title) {
+    rightTitle_ = title;
+    fitAxisTitles();
 }
 
 void ChartView::setLegendCorner(Qt::Alignment corner) {
@@ -299,9 +305,11 @@ void ChartView::fitAxisTitles() {
     // ran past the plot's top into the chart's title at 640x400 in projector type)
     if (legendBelow_) availY -= legend->minimumOuterSizeHint().height() + plotLayout()->rowSpacing();
     // the same titles, type and room as last time (most rebuilds): nothing to measure
-    const FitKey key{axisTitles_, xAxis->labelFont(), yAxis->labelFont(), availX, availY};
+    const FitKey key{axisTitles_, rightTitle_, xAxis->labelFont(), yAxis->labelFont(), yAxis2->labelFont(), availX, availY};
     if (key == axisFit_) return;
     axisFit_ = key;
+    // the right axis' title as the left one's (GPTQ's cumulative loss ran past the plot in projector type)
+    if (!rightTitle_.isEmpty()) yAxis2->setLabel(fitLine(rightTitle_, yAxis2->labelFont(), availY, 3));
     const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX, 2);
     // a third line costs the y title's column a line's width, where the x title's would cost the plot height
     const QString y = fitLine(axisTitles_.second, yAxis->labelFont(), availY, 3);
@@ -840,7 +848,7 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
 void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {
     // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
     layOutNow();
-    labelsPlacedAt_ = QWidget::size();
+    rebuildWhenResized();
     std::vector<QRectF> placed, dots;  // labels placed so far; every labelled point's disc
     const double pad = 5 * style().scale, dot = 6 * style().scale, gap = 4 * style().scale;
     for (QCPItemText* t : labels) {

@@ -81,12 +81,16 @@ protected:
     const ChartStyle& style() const { return style_; }
     void resetPlot();                                  // clears plottables/items, styles axes and legend
     void setAxisTitles(const QString& x, const QString& y);
+    void setRightAxisTitle(const QString& title);  // yAxis2's, fitted along the plot as the left one
     void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
     // Moves point labels (each positioned at its point) apart so that none overlaps another label or a
     // point, and keeps them off the chart's lines where there is room; `others` are unlabelled points to
     // keep clear (plot coordinates). Call with the axes' ranges set and the graphs added.
     void placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {});
+    // The last rebuild fitted texts to the chart's pixel size (point labels, bar names): a resize by more
+    // than kRelabelPx rebuilds it, once the resizing settles (placeLabelsApart() calls it).
+    void rebuildWhenResized() { labelsPlacedAt_ = QWidget::size(); }
     void finish(bool rescale = true);                  // rescale, remember the home view, queued replot
     void layOutNow();  // lays the plot out as replot would, so pixel positions are those of the drawn chart
     // A legend inside the plot goes to the corner where it covers the least of what is drawn (lines, the
@@ -171,9 +175,11 @@ private:
     void fitLegend();
     void placeLegend(bool below);  // moves the legend between the plot's corner and a row under it
     QPair<QString, QString> axisTitles_;
+    QString rightTitle_;  // setRightAxisTitle()'s, since the last resetPlot()
     struct FitKey {  // what the axis titles were last fitted for
         QPair<QString, QString> titles;
-        QFont xFont, yFont;
+        QString right;
+        QFont xFont, yFont, y2Font;
         int availX = -1, availY = -1;
         bool operator==(const FitKey&) const = default;
     };

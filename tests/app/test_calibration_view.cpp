@@ -18,9 +18,11 @@
 
 #include "qcp_complaints.h"
 #include "calibration_view.h"
+#include "charts/calibration_charts.h"
 #include "core/calibration/calibration.h"
 #include "core/npy.h"
 #include "main_window.h"
+#include "theme.h"
 
 using namespace ql;
 using namespace ql::ui;
@@ -187,6 +189,34 @@ private slots:
         QCOMPARE(c->yAxis->scaleType(), logScale ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
         // Every bar inside the visible range.
         for (const auto& m : want.methods) QVERIFY(c->yAxis->range().contains(m.error.relative_output_error));
+    }
+
+    // The method chart in projector type in a 380 px column (the calibration view in presentation mode on
+    // a 1280x800 projector): the eight names slanted within 30% of the height, so the bars keep most of
+    // it (at a fixed 45 degrees the names took all but 10 px), and the value labels apart ("1.01e-02"
+    // ran into its neighbours) or left to the tooltip.
+    void methodChartInAProjectorColumn() {
+        std::vector<calib::CalibMethod> ms;
+        QVERIFY(calib::parse_calib_methods("all", ms));
+        QVERIFY(runShown(smallSetup(4, 128, ms)));
+        auto* shown = qobject_cast<CalibMethodErrorChart*>(view_->chart(QStringLiteral("calibration_output_error")));
+        QVERIFY(shown);
+        CalibMethodErrorChart chart;  // the same inputs in a chart of its own, shown at the column's size
+        auto* c = &chart;
+        c->setChartStyle(makeChartStyle(false, true));
+        c->show();
+        c->resize(380, 330);
+        for (int pass = 0; pass < 2; ++pass) {  // the second from a laid-out plot, as in the window
+            c->setCalibration(shown->calib());
+            c->replot();
+        }
+        QCOMPARE(barsOf(c).size(), std::size_t(8));
+        QVERIFY2(c->axisRect()->height() >= 0.35 * c->height(), qPrintable(QStringLiteral("a %1 px plot in a %2 px chart").arg(c->axisRect()->height()).arg(c->height())));
+        std::vector<QRectF> boxes;
+        for (int i = 0; i < c->itemCount(); ++i)
+            if (auto* t = qobject_cast<QCPItemText*>(c->item(i))) boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition()));
+        for (std::size_t a = 0; a < boxes.size(); ++a)
+            for (std::size_t b = a + 1; b < boxes.size(); ++b) QVERIFY2(boxes[a].intersected(boxes[b]).isEmpty(), "value labels overlap");
     }
 
     // Every layer source reaches core: the layer has the given shapes and the bars equal core's report.
