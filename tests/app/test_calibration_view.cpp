@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "qcp_complaints.h"
+#include "test_settings.h"
 #include "calibration_view.h"
 #include "charts/calibration_charts.h"
 #include "core/calibration/calibration.h"
@@ -123,10 +124,7 @@ private slots:
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
     void initTestCase() {
         listenForQcpComplaints();
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_calibration_view"));
-        QSettings().clear();
+        useEmptyTestSettings(QStringLiteral("test_calibration_view"));
         QVERIFY(dir_.isValid());
         view_ = std::make_unique<CalibrationView>();
         view_->resize(1300, 850);

@@ -6,6 +6,7 @@
 #include <QScreen>
 
 #include "qcp_complaints.h"
+#include "test_settings.h"
 #include "dock_groups.h"
 #include <QThread>
 #include <QThreadPool>
@@ -147,10 +148,7 @@ private slots:
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
     void initTestCase() {
         listenForQcpComplaints();
-        QStandardPaths::setTestModeEnabled(true);  // own QSettings: never the user's
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
-        QSettings().clear();
+        useEmptyTestSettings(QStringLiteral("test_main_window"));
         QVERIFY(dir_.isValid());
         w_ = std::make_unique<MainWindow>();
         w_->resize(1400, 900);

@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "qcp_complaints.h"
+#include "test_settings.h"
 #include "charts/survey_charts.h"
 #include "core/model_file.h"
 #include "core/model_survey.h"
@@ -95,10 +96,7 @@ private slots:
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
     void initTestCase() {
         listenForQcpComplaints();
-        QStandardPaths::setTestModeEnabled(true);  // own QSettings: never the user's
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_model_browser"));
-        QSettings().clear();
+        useEmptyTestSettings(QStringLiteral("test_model_browser"));
         QVERIFY(dir_.isValid());
         w_ = std::make_unique<MainWindow>();
         w_->resize(1400, 900);

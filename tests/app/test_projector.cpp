@@ -13,6 +13,7 @@
 #include <QTabBar>
 
 #include "qcp_complaints.h"
+#include "test_settings.h"
 #include "dock_groups.h"
 #include "charts/chart_view.h"
 #include "examples.h"
@@ -36,10 +37,7 @@ private slots:
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
     void initTestCase() {
         listenForQcpComplaints();
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_projector"));
-        QSettings().clear();
+        useEmptyTestSettings(QStringLiteral("test_projector"));
         w_ = std::make_unique<MainWindow>();
         w_->show();
         const QScreen* sc = w_->screen();
