@@ -139,8 +139,9 @@ void CalibMethodErrorChart::rebuild() {
     resetPlot();
     const auto& in = calib();
     const bool log = in.logScale;
-    setAxisTitles(tr("Method"), log ? tr("Relative output error (log)\n||XWᵀ - XWqᵀ||² / ||XWᵀ||²")
-                                    : tr("Relative output error\n||XWᵀ - XWqᵀ||² / ||XWᵀ||²"));
+    setAxisTitles(tr("Method"),
+                  log ? tr("Relative output error (log)\n||XWᵀ - XWqᵀ||² / ||XWᵀ||²") : tr("Relative output error\n||XWᵀ - XWqᵀ||² / ||XWᵀ||²"),
+                  log ? tr("Relative error (log)") : tr("Relative error"));
     if (!haveReport(in.report && in.report->error.empty() && in.report->methods.empty() ? tr("No method ran") : QString())) return;
     const auto& methods = in.report->methods;
     const int bits = in.report->settings.bits;
@@ -233,7 +234,7 @@ void GptqColumnErrorChart::rebuild() {
     const auto& r = calib().report;
     const bool act = r && r->settings.act_order;
     setAxisTitles(act ? tr("Column, in quantization order (act-order: largest H_jj first)") : tr("Column, in quantization order"),
-                  tr("Column loss Σ (w − q)² / U_jj² / 2 (log)"));
+                  tr("Column loss Σ (w − q)² / U_jj² / 2 (log)"), tr("Column loss"));
     QString empty;
     if (r && r->error.empty()) {
         if (!r->gptq) empty = tr("Tick GPTQ among the methods to see this chart");
@@ -250,7 +251,7 @@ void GptqColumnErrorChart::rebuild() {
     styleGraph(per, okabeItoPalette()[1], 1.0);
     yAxis2->setVisible(true);
     yAxis2->setTickLabels(true);
-    setRightAxisTitle(tr("Cumulative loss (GPTQ's Losses summed)"));
+    setRightAxisTitle(tr("Cumulative loss (GPTQ's Losses summed)"), tr("Cumulative loss"));
     QCPGraph* cum = addGraph(xAxis, yAxis2);
     cum->setName(tr("Cumulative loss (right axis), total %1").arg(g.loss, 0, 'g', 5));
     cum->setData(x, toVector(g.cumulative_loss), true);
@@ -293,8 +294,10 @@ void GptqWeightErrorChart::rebuild() {
     styleGraph(gp, okabeItoPalette()[1], 1.0);
     setLegendCorner(Qt::AlignTop | Qt::AlignLeft);
     finish();
-    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 2);
     finish(false);
+    legendMayRaiseRange();  // room above the peaks as the legend needs it, else the legend under the plot
+    legendAwayFromData();
 }
 
 void GptqHessianChart::rebuild() {
@@ -315,14 +318,16 @@ void GptqHessianChart::rebuild() {
     styleGraph(h, okabeItoPalette()[1], 1.2);
     markOutlierChannels(g.hessian_diag, tr("Outlier input channels (x20-100)"));
     finish();
-    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 2);
     finish(false);
+    legendMayRaiseRange();  // room above the peaks as the legend needs it, else the legend under the plot
+    legendAwayFromData();
 }
 
 void AwqLossChart::rebuild() {
     resetPlot();
     const auto& r = calib().report;
-    setAxisTitles(tr("Ratio (s = mean|x|^ratio; 0 = plain RTN)"), tr("Loss: mean (XWᵀ − XW'ᵀ)² (output units²)"));
+    setAxisTitles(tr("Ratio (s = mean|x|^ratio; 0 = plain RTN)"), tr("Loss: mean (XWᵀ − XW'ᵀ)² (output units²)"), tr("Loss (output units²)"));
     QString empty;
     if (r && r->error.empty()) {
         if (!r->awq) empty = tr("Tick AWQ among the methods to see this chart");
@@ -381,7 +386,7 @@ void AwqScalesChart::rebuild() {
     useLog(yAxis2);
     yAxis2->setVisible(true);
     yAxis2->setTickLabels(true);
-    setRightAxisTitle(tr("Mean |x_j| over tokens (log)"));
+    setRightAxisTitle(tr("Mean |x_j| over tokens (log)"), tr("Mean |x_j| (log)"));
     QCPGraph* xm = addGraph(xAxis, yAxis2);
     xm->setName(tr("Mean |x_j| (right axis)"));
     xm->setData(indices(a.x_mean.size()), positiveOrGap(toVector(a.x_mean)), true);
@@ -410,7 +415,7 @@ QString SmoothQuantMaxChart::title() const {
 void SmoothQuantMaxChart::rebuild() {
     resetPlot();
     const auto& r = calib().report;
-    setAxisTitles(tr("Input channel j"), tr("Max |value| over tokens (X) or output rows (W) (log)"));
+    setAxisTitles(tr("Input channel j"), tr("Max |value| over tokens (X) or output rows (W) (log)"), tr("Max |value| (log)"));
     QString empty;
     if (r && r->error.empty()) {
         if (!r->smoothquant) empty = tr("Tick SmoothQuant among the methods to see this chart");
@@ -430,9 +435,9 @@ void SmoothQuantMaxChart::rebuild() {
     const Line lines[] = {
         {&q.act_absmax_before, tr("max |X_j| before"), p[2], Qt::SolidLine, 1.3},
         {&q.weight_absmax_before, tr("max |W_j| before"), p[1], Qt::SolidLine, 1.3},
-        {&q.weight_absmax_after, tr("max |W_j s_j| after"), p[5], Qt::SolidLine, 2.4},
+        {&q.weight_absmax_after, tr("max |W_j·s_j| after"), p[5], Qt::SolidLine, 2.4},
         // dashed and on top: at alpha = 0.5 it equals max |W_j s_j| exactly
-        {&q.act_absmax_after, tr("max |X_j / s_j| after"), p[0], Qt::DashLine, 2.4},
+        {&q.act_absmax_after, tr("max |X_j/s_j| after"), p[0], Qt::DashLine, 2.4},
     };
     for (const Line& l : lines) {
         QCPGraph* g = addGraph();
@@ -444,10 +449,12 @@ void SmoothQuantMaxChart::rebuild() {
         g->setPen(pen);
     }
     std::vector<double> before(q.act_absmax_before.begin(), q.act_absmax_before.end());
-    markOutlierChannels(before, tr("Outlier input channels"));
+    markOutlierChannels(before, tr("Outlier channels"));
     finish();
-    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 40);  // room for the legend above the peaks
+    yAxis->setRange(yAxis->range().lower / 2, yAxis->range().upper * 2);
     finish(false);
+    legendMayRaiseRange();  // room above the peaks as the legend needs it, else the legend under the plot
+    legendAwayFromData();
 }
 
 void SmoothQuantHistogramChart::rebuild() {

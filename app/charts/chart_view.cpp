@@ -72,51 +72,88 @@ class TitleElement : public QCPTextElement {
 public:
     explicit TitleElement(QCustomPlot* plot) : QCPTextElement(plot, QString(), QFont()) {}
     QSize minimumOuterSizeHint() const override {
-        QSize result = textSize();
+        QSize result = fitted().size;
         result.rwidth() += mMargins.left() + mMargins.right();
         result.rheight() += mMargins.top() + mMargins.bottom();
         return result;
     }
     QSize maximumOuterSizeHint() const override {
-        QSize result = textSize();
+        QSize result = fitted().size;
         result.setWidth(QWIDGETSIZE_MAX);
         result.rheight() += mMargins.top() + mMargins.bottom();
         return result;
     }
-
-    // A title wider than the chart (a narrow dock, presentation type) is drawn in a font up to a fifth
-    // smaller, and cut with an ellipsis where even that does not fit; the title's tooltip names the chart.
+    QString shownText(QFont* font) const {
+        if (font) *font = fitted().font;
+        return fitted().text;
+    }
     void draw(QCPPainter* painter) override {
-        QFont f = mainFont();
-        QString text = mText;
-        const int avail = mRect.width();
-        if (avail > 0 && textSize().width() > avail) {
-            const double pt = f.pointSizeF();
-            for (double k : {0.9, 0.8}) {
-                if (pt > 0) f.setPointSizeF(pt * k);
-                if (QFontMetrics(f).horizontalAdvance(text) <= avail) break;
-            }
-            text = QFontMetrics(f).elidedText(text, Qt::ElideRight, avail);
-        }
-        painter->setFont(f);
+        const Fit& f = fitted();
+        painter->setFont(f.font);
         painter->setPen(QPen(mainTextColor()));
-        painter->drawText(mRect, mTextFlags, text, &mTextBoundingRect);
+        painter->drawText(mRect, mTextFlags, f.text, &mTextBoundingRect);
     }
 
 private:
-    QSize textSize() const {
-        if (!measured_ || mText != measuredText_ || mFont != measuredFont_) {
-            measuredText_ = mText;
-            measuredFont_ = mFont;
-            measuredSize_ = QFontMetrics(mFont).boundingRect(0, 0, 0, 0, Qt::TextDontClip, mText).size();
-            measured_ = true;
+    // A title wider than the chart (a narrow dock, presentation type) is set in a type up to a fifth
+    // smaller, else on two lines broken near the middle (a projector column cut "GPTQ: error per column
+    // as q..." to a guess), each cut with an ellipsis where even that does not fit; the title's tooltip
+    // names the chart. Worked out once per text, font and width, as QCPTextElement measures its text.
+    struct Fit {
+        QString text;
+        QFont font;
+        QSize size;
+    };
+    const Fit& fitted() const {
+        const int avail = mParentPlot ? mParentPlot->viewport().width() - mMargins.left() - mMargins.right() : 0;
+        if (measured_ && mText == measuredText_ && mFont == measuredFont_ && avail == measuredAvail_) return fit_;
+        measured_ = true;
+        measuredText_ = mText;
+        measuredFont_ = mFont;
+        measuredAvail_ = avail;
+        auto scaled = [this](double k) {
+            QFont f = mFont;
+            if (f.pointSizeF() > 0) f.setPointSizeF(f.pointSizeF() * k);
+            return f;
+        };
+        fit_ = {mText, mFont, {}};
+        const bool tight = avail > 0 && QFontMetrics(mFont).horizontalAdvance(mText) > avail && !mText.contains(QLatin1Char('\n'));
+        if (tight) {
+            // the space nearest the middle
+            int mid = -1;
+            for (int i = 0; i < mText.size(); ++i)
+                if (mText.at(i) == QLatin1Char(' ') && (mid < 0 || std::abs(i - mText.size() / 2) < std::abs(mid - mText.size() / 2))) mid = i;
+            const QString first = mid < 0 ? mText : mText.left(mid), second = mid < 0 ? QString() : mText.mid(mid + 1);
+            bool done = false;
+            for (double k : {0.9, 0.8}) {
+                if (QFontMetrics(scaled(k)).horizontalAdvance(mText) <= avail) {
+                    fit_.font = scaled(k);
+                    done = true;
+                    break;
+                }
+            }
+            for (double k : {0.9, 0.8}) {
+                const QFontMetrics fm(scaled(k));
+                if (done || mid < 0) break;
+                if (std::max(fm.horizontalAdvance(first), fm.horizontalAdvance(second)) <= avail || k == 0.8) {
+                    fit_.font = scaled(k);
+                    fit_.text = fm.elidedText(first, Qt::ElideRight, avail) + QLatin1Char('\n') + fm.elidedText(second, Qt::ElideRight, avail);
+                    done = true;
+                }
+            }
+            if (!done) {
+                fit_.font = scaled(0.8);
+                fit_.text = QFontMetrics(fit_.font).elidedText(mText, Qt::ElideRight, avail);
+            }
         }
-        return measuredSize_;
+        fit_.size = QFontMetrics(fit_.font).boundingRect(0, 0, 0, 0, Qt::TextDontClip, fit_.text).size();
+        return fit_;
     }
     mutable bool measured_ = false;
     mutable QString measuredText_;
     mutable QFont measuredFont_;
-    mutable QSize measuredSize_;
+    mutable int measuredAvail_ = -1;
+    mutable Fit fit_;
 };
 
 } // namespace
@@ -214,12 +251,14 @@ void ChartView::resetPlot() {
     legendRaises_ = false;
     raisedY_ = false;
     rightTitle_.clear();
+    rightShort_.clear();
     labelsPlacedAt_ = QSize();
     applyFrameStyle();
 }
 
-void ChartView::setRightAxisTitle(const QString& title) {
+void ChartView::setRightAxisTitle(const QString& title, const QString& shorter) {
     rightTitle_ = title;
+    rightShort_ = shorter;
     fitAxisTitles();
 }
 
@@ -254,19 +293,25 @@ void ChartView::placeLegend(bool below) {
     legendBelow_ = below;
 }
 
-void ChartView::setAxisTitles(const QString& x, const QString& y) {
+void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yShort) {
     axisTitles_ = {x, y};
+    yShort_ = yShort;
     fitAxisTitles();
 }
 
 QString ChartView::fitLine(const QString& text, const QFont& font, int avail, int maxLines) {
-    if (text.contains(QLatin1Char('\n'))) {  // already on lines of its own: each one cut where too long
+    if (text.contains(QLatin1Char('\n'))) {  // already on lines of its own: each one cut where too long, the first maxLines
         QStringList lines = text.split(QLatin1Char('\n'));
+        if (maxLines >= 1 && lines.size() > maxLines) lines = lines.mid(0, maxLines);
         for (QString& l : lines) l = QFontMetrics(font).elidedText(l, Qt::ElideRight, avail);
         return lines.join(QLatin1Char('\n'));
     }
     const QFontMetrics fm(font);
     if (avail <= 0 || fm.horizontalAdvance(text) <= avail) return text;
+    if (maxLines <= 1) {
+        const QString fitted = fm.elidedText(text, Qt::ElideRight, avail);
+        return 3 * (fitted.size() - 1) < text.size() ? QString() : fitted;
+    }
     // two lines, broken at the space nearest the middle; each cut where still too long
     int best = -1;
     for (int i = 0; i < text.size(); ++i)
@@ -305,20 +350,53 @@ void ChartView::fitAxisTitles() {
     // ran past the plot's top into the chart's title at 640x400 in projector type)
     if (legendBelow_) availY -= legend->minimumOuterSizeHint().height() + plotLayout()->rowSpacing();
     // the same titles, type and room as last time (most rebuilds): nothing to measure
-    const FitKey key{axisTitles_, rightTitle_, xAxis->labelFont(), yAxis->labelFont(), yAxis2->labelFont(), availX, availY};
+    const FitKey key{axisTitles_, yShort_, rightTitle_, rightShort_, xAxis->labelFont(), yAxis->labelFont(), yAxis2->labelFont(),
+                     availX, availY, width()};
     if (key == axisFit_) return;
     axisFit_ = key;
+    // Each line of a y title is a column the plot's width gives up: the lines of both y titles take at
+    // most kYTitlesWidthShare of the chart's width (a 380 px GPTQ chart in projector type, three lines
+    // either side, kept a plot of 70 px), one each at least. Where the title would be cut to them, its
+    // short form.
+    const int lineH = std::max(1, QFontMetrics(yAxis->labelFont()).height());
+    const int lines = std::max(1, static_cast<int>(kYTitlesWidthShare * width() / lineH));
+    const int sideLines = rightTitle_.isEmpty() ? std::min(3, lines) : std::clamp(lines / 2, 1, 3);
+    auto fitY = [&](const QString& title, const QString& shorter, const QFont& font) {
+        const QString whole = fitLine(title, font, availY, sideLines);
+        if (shorter.isEmpty() || QString(whole).replace(QLatin1Char('\n'), QLatin1Char(' ')) == QString(title).replace(QLatin1Char('\n'), QLatin1Char(' ')))
+            return whole;
+        return fitLine(shorter, font, availY, sideLines);
+    };
     // the right axis' title as the left one's (GPTQ's cumulative loss ran past the plot in projector type)
-    if (!rightTitle_.isEmpty()) yAxis2->setLabel(fitLine(rightTitle_, yAxis2->labelFont(), availY, 3));
+    if (!rightTitle_.isEmpty()) yAxis2->setLabel(fitY(rightTitle_, rightShort_, yAxis2->labelFont()));
     const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX, 2);
     // a third line costs the y title's column a line's width, where the x title's would cost the plot height
-    const QString y = fitLine(axisTitles_.second, yAxis->labelFont(), availY, 3);
+    const QString y = fitY(axisTitles_.second, yShort_, yAxis->labelFont());
     if (xAxis->label() != x) xAxis->setLabel(x);
     if (yAxis->label() != y) yAxis->setLabel(y);
 }
 
+namespace {
+const char* const kFullNameProperty = "qlFullName";
+}
+
+QString ChartView::titleAsDrawn(QFont* font) const { return static_cast<const TitleElement*>(titleElement_)->shownText(font); }
+
+QFont ChartView::titleFont() const { return titleElement_->font(); }
+
+QString ChartView::fullName(const QCPAbstractPlottable* p) {
+    const QVariant full = p->property(kFullNameProperty);
+    return full.isValid() ? full.toString() : p->name();
+}
+
 void ChartView::fitLegend() {
     if (legend->visible() && legend->itemCount() == 0) legend->setVisible(false);  // no empty box over a note
+    // the entries as named (elideLegendEntries() cut some for the last size)
+    for (int i = 0; i < plottableCount(); ++i)
+        if (QCPAbstractPlottable* p = plottable(i); p->property(kFullNameProperty).isValid()) {
+            p->setName(p->property(kFullNameProperty).toString());
+            p->setProperty(kFullNameProperty, QVariant());
+        }
     // A legend wider than about half the plot covers the data: in a narrow chart its type shrinks, to
     // three quarters at most. Wide charts (most) skip the measuring.
     const QFont base = style_.font(9.5);
@@ -341,7 +419,7 @@ void ChartView::fitLegend() {
     } else if (narrow) {
         for (double k : {1.0, 0.85, 0.75}) {
             f.setPointSizeF(base.pointSizeF() * k);
-            legend->setFont(f);
+            setLegendType(f);
             if (columnWidth() <= availX * 55 / 100) break;
         }
         legendFitNames_ = names;
@@ -359,7 +437,7 @@ void ChartView::fitLegend() {
     // export resizes a chart that was never laid out): tick labels and axis titles take about 75 px
     // across and 55 px down at normal type, the title its line.
     const bool any = legend->visible() && legend->itemCount() > 0;
-    const int titleH = titleElement_ && titleElement_->visible() ? QFontMetrics(titleElement_->font()).height() + 8 : 0;
+    const int titleH = titleElement_ && titleElement_->visible() ? static_cast<QCPLayoutElement*>(titleElement_)->minimumOuterSizeHint().height() + 4 : 0;  // one line or two
     const int plotX = width() - static_cast<int>(75 * style_.scale);
     const int availY = height() - titleH - static_cast<int>(55 * style_.scale);
     LegendPlace want{names, base, f, plotX, availY, false, 1, f, false, 1, f, 0};
@@ -371,7 +449,7 @@ void ChartView::fitLegend() {
         std::vector<int> widths;
         int itemH = 0;
         auto measure = [&](const QFont& font) {
-            if (legend->font() != font) legend->setFont(font);
+            if (legend->font() != font) setLegendType(font);
             widths.clear();
             itemH = 0;
             for (int i = 0; i < legend->itemCount(); ++i) {
@@ -428,14 +506,50 @@ void ChartView::fitLegend() {
         }
         legendPlace_ = want;
     }
-    if (legend->font() != legendPlace_.chosen) legend->setFont(legendPlace_.chosen);
+    if (legend->font() != legendPlace_.chosen) setLegendType(legendPlace_.chosen);
     placeLegend(legendPlace_.below);
     if (legendPlace_.below && (legend->wrap() != legendPlace_.columns || legend->fillOrder() != QCPLayoutGrid::foColumnsFirst)) {
         legend->setWrap(legendPlace_.columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     }
     keepPlotRoom();
+    elideLegendEntries();
     fitAxisTitles();  // the room along the y axis follows the legend's place
+}
+
+void ChartView::setLegendType(const QFont& font) {
+    legend->setFont(font);
+    // the line or box sample shrinks with the type: a row of a smaller legend is lower (five entries
+    // under a 380 px SmoothQuant chart in projector type left it a plot under 116 px, icon-high rows)
+    const double base = style_.font(9.5).pointSizeF();
+    const double k = base > 0 && font.pointSizeF() > 0 ? std::min(1.0, font.pointSizeF() / base) : 1.0;
+    // (a row a pixel higher than the text: QCustomPlot clips an entry to its row, which took the underscores
+    // of "max |X_j| before")
+    const int h = static_cast<int>(std::lround(14 * style_.scale * k));
+    legend->setIconSize(static_cast<int>(std::lround(28 * style_.scale * k)), k < 1 ? std::max(h, QFontMetrics(font).height() + 1) : h);
+}
+
+void ChartView::elideLegendEntries() {
+    if (!legend->visible()) return;
+    // An entry wider than its room even in the smallest type ("X before smoothing: range [-331.5, 295.2]"
+    // ran past a 370 px chart's edge in projector type) is cut with an ellipsis; hover the line for it.
+    const QMargins lm = legend->margins();
+    const QMargins am = axisRect()->margins();
+    const int room = (legendBelow_ ? width() - 10 : width() - am.left() - am.right()) - lm.left() - lm.right();
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i));
+        if (!item) continue;
+        const int w = static_cast<QCPLayoutElement*>(item)->minimumOuterSizeHint().width();
+        if (w <= room) continue;
+        QCPAbstractPlottable* p = item->plottable();
+        const QFontMetrics fm(legend->font());
+        const QString name = p->name();
+        const int textRoom = room - (w - fm.size(Qt::TextSingleLine, name).width());
+        const QString cut = fm.elidedText(name, Qt::ElideRight, textRoom);
+        if (textRoom <= 0 || 3 * cut.size() < name.size()) continue;  // a few letters would say nothing: whole
+        p->setProperty(kFullNameProperty, name);
+        p->setName(cut);
+    }
 }
 
 void ChartView::resizeEvent(QResizeEvent* event) {
@@ -706,11 +820,11 @@ void ChartView::legendAwayFromData() {
 bool ChartView::keepPlotRoom() {
     if (!legendBelow_) return false;
     layOutNow();
-    if (axisRect()->height() >= kPlotKeptBelow * style_.scale) return false;
+    if (axisRect()->height() >= plotKeptBelow()) return false;
     legendPlace_.below = false;
     legendPlace_.belowIfCovering = false;
     legendPlace_.chosen = legendPlace_.inside;
-    legend->setFont(legendPlace_.chosen);
+    setLegendType(legendPlace_.chosen);
     placeLegend(false);
     fitAxisTitles();
     return true;
@@ -763,11 +877,11 @@ void ChartView::chooseLegendCorner() {
     if (legendPlace_.belowIfCovering && least > kLegendInkCovering * box.width() * box.height() &&
         (legendPlace_.heightBelow <= kLegendBelowShareCovering * area.height() ||
          bigBox) &&
-        area.height() - legendPlace_.heightBelow - plotLayout()->rowSpacing() - 4 >= kPlotKeptBelow * style_.scale) {
+        area.height() - legendPlace_.heightBelow - plotLayout()->rowSpacing() - 4 >= plotKeptBelow()) {
         legendPlace_.below = true;
         legendPlace_.columns = legendPlace_.columnsBelow;
         legendPlace_.chosen = legendPlace_.fontBelow;
-        legend->setFont(legendPlace_.chosen);
+        setLegendType(legendPlace_.chosen);
         placeLegend(true);
         legend->setWrap(legendPlace_.columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
@@ -798,7 +912,7 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
         double top = -std::numeric_limits<double>::infinity();  // the highest value under the box (axis units)
         for (int gi = 0; gi < graphCount(); ++gi) {
             const QCPGraph* g = graph(gi);
-            if (!g->visible()) continue;
+            if (!g->visible() || g->valueAxis() != yAxis) continue;  // a right axis' graph is not raised
             const bool line = g->lineStyle() != QCPGraph::lsNone, step = g->lineStyle() != QCPGraph::lsLine;
             bool havePrev = false;
             double pk = 0, pv = 0;
@@ -958,7 +1072,7 @@ QString ChartView::tooltipAt(const QPoint& pos) const {
     QString text;
     for (int i = 0; i < graphCount(); ++i) {
         QCPGraph* g = graph(i);
-        if (!g->visible() || g->name().isEmpty()) continue;
+        if (!g->visible() || fullName(g).isEmpty()) continue;
         const double key = xAxis->pixelToCoord(pos.x());
         auto it = g->data()->findBegin(key, true);
         for (int k = 0; k < 2 && it != g->data()->constEnd(); ++k, ++it) {
@@ -967,7 +1081,7 @@ QString ChartView::tooltipAt(const QPoint& pos) const {
             if (d < best && std::isfinite(it->value)) {
                 best = d;
                 text = QStringLiteral("%1\n%2 = %3\n%4 = %5")
-                           .arg(g->name(), xAxis->label(), QString::number(it->key, 'g', 6), yAxis->label(), QString::number(it->value, 'g', 6));
+                           .arg(fullName(g), xAxis->label(), QString::number(it->key, 'g', 6), yAxis->label(), QString::number(it->value, 'g', 6));
             }
         }
     }

@@ -4,6 +4,8 @@
 // a context menu to export PNG/JPG/PDF/SVG, and the theme / presentation style.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -69,6 +71,12 @@ public:
     // menu then offers the log scale.
     virtual bool drawsDistributions() const { return false; }
 
+    // The title as the chart's width lets it be drawn: one line or two, in `font` (a narrow chart's smaller type)
+    QString titleAsDrawn(QFont* font = nullptr) const;
+    QFont titleFont() const;  // the title's type before fitting
+    // A plottable's name as the chart gave it: a legend entry too wide for a narrow chart is cut
+    static QString fullName(const QCPAbstractPlottable* p);
+
 signals:
     void exportRequested(ChartView* chart, ExportFormat format);
     // The user asked for the distributions on a log (true) or linear scale from the context menu.
@@ -80,8 +88,9 @@ protected:
 
     const ChartStyle& style() const { return style_; }
     void resetPlot();                                  // clears plottables/items, styles axes and legend
-    void setAxisTitles(const QString& x, const QString& y);
-    void setRightAxisTitle(const QString& title);  // yAxis2's, fitted along the plot as the left one
+    // yShort: the y title where the room beside a narrow chart's plot would cut `y` ("Column loss (log)")
+    void setAxisTitles(const QString& x, const QString& y, const QString& yShort = QString());
+    void setRightAxisTitle(const QString& title, const QString& shorter = QString());  // yAxis2's, fitted as the left one
     void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
     // Moves point labels (each positioned at its point) apart so that none overlaps another label or a
@@ -150,6 +159,10 @@ private:
     // chart's seven entries, 282x206 px over a 293x407 px plot in a 380 px chart in projector type)
     static constexpr double kLegendBoxShareBelow = 0.25;
     static constexpr double kPlotKeptBelow = 80;  // pixels (at normal type) the plot keeps with the legend under it
+    // ... in larger type by the square root of its scale: the plot's lines and marks are the data, the type
+    // only names them (a 380 px SmoothQuant chart in projector type kept its five-entry legend over the
+    // outlier peaks for want of 116 px)
+    double plotKeptBelow() const { return kPlotKeptBelow * std::sqrt(std::max(1.0, style_.scale)); }
     bool legendAvoids_ = false;  // legendAwayFromData() was called since the last resetPlot()
     bool legendRaises_ = false;  // legendMayRaiseRange() was called since the last resetPlot()
     bool raisedY_ = false;       // raiseForLegend() raised the value range from unraisedY_ to raisedTo_
@@ -168,19 +181,23 @@ private:
     // ellipsis where longer than the room along their axis (a narrow dock, presentation type).
     void fitAxisTitles();
     // `text` within `avail` pixels: whole, on two lines, on three (maxLines 3) where two would be cut, else
-    // two lines cut with an ellipsis; empty where only a few letters would be left.
+    // two lines cut with an ellipsis (one, maxLines 1); empty where only a few letters would be left.
     static QString fitLine(const QString& text, const QFont& font, int avail, int maxLines);
     // The legend's type smaller in a narrow chart, and the legend below the plot, its entries side by side,
     // where inside it would cover too much of the data (a small chart, presentation type).
     void fitLegend();
     void placeLegend(bool below);  // moves the legend between the plot's corner and a row under it
+    void setLegendType(const QFont& font);  // the legend's font, its samples sized to it
+    void elideLegendEntries();     // entries wider than the legend's room cut with an ellipsis (fullName())
     QPair<QString, QString> axisTitles_;
-    QString rightTitle_;  // setRightAxisTitle()'s, since the last resetPlot()
+    QString yShort_;
+    QString rightTitle_, rightShort_;  // setRightAxisTitle()'s, since the last resetPlot()
+    static constexpr double kYTitlesWidthShare = 0.18;
     struct FitKey {  // what the axis titles were last fitted for
         QPair<QString, QString> titles;
-        QString right;
+        QString yShort, right, rightShort;
         QFont xFont, yFont, y2Font;
-        int availX = -1, availY = -1;
+        int availX = -1, availY = -1, width = -1;
         bool operator==(const FitKey&) const = default;
     };
     FitKey axisFit_;

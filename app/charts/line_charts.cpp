@@ -135,7 +135,7 @@ void SampleChart::leaveEvent(QEvent* event) {
 void LayerErrorChart::rebuild() {
     resetPlot();
     const auto& in = inputs();
-    setAxisTitles(tr("Layer"), tr("Relative output error ||h - h_q|| / ||h|| (log)"));
+    setAxisTitles(tr("Layer"), tr("Relative output error ||h - h_q|| / ||h|| (log)"), tr("Relative output error (log)"));
     bool any = false;
     if (in.report) {
         for (std::size_t i = 0; i < in.report->configs.size(); ++i) {

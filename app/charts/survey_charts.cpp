@@ -88,7 +88,7 @@ QString ModelSqnrChart::tooltipAt(const QPoint& pos) const {
             if (d < best && i < survey_->tensors.size()) {
                 best = d;
                 const auto& t = survey_->tensors[i];
-                text = tr("%1\n%2: SQNR %3 dB\n%4 parameters").arg(QString::fromStdString(t.name), g->name())
+                text = tr("%1\n%2: SQNR %3 dB\n%4 parameters").arg(QString::fromStdString(t.name), fullName(g))
                            .arg(it->value, 0, 'f', 2).arg(t.params);
             }
         }

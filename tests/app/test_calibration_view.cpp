@@ -217,6 +217,65 @@ private slots:
             for (std::size_t b = a + 1; b < boxes.size(); ++b) QVERIFY2(boxes[a].intersected(boxes[b]).isEmpty(), "value labels overlap");
     }
 
+    // The detail charts in the dock's tabs in presentation mode on a 1280x800 projector, two charts of
+    // about 372x383 px in projector type: the y titles leave the plot at least kPlotWidthShare of the
+    // chart's width (the GPTQ chart's three-line titles either side left it 70 px), every legend entry
+    // lies within the chart ("X before smoothing: range [-331.5, 295.2]" ran past its edge), and a
+    // legend in the plot's corner covers none of the outlier channels' marks (SmoothQuant's five entries
+    // covered the peaks).
+    void detailChartsInAProjectorColumn_data() {
+        QTest::addColumn<QString>("id");
+        for (const char* id : {"calibration_gptq_columns", "calibration_gptq_hessian", "calibration_gptq_weight_error", "calibration_awq_loss",
+                               "calibration_awq_scales", "calibration_smoothquant_channels", "calibration_smoothquant_histogram"})
+            QTest::newRow(id) << QString::fromLatin1(id);
+    }
+    void detailChartsInAProjectorColumn() {
+        QFETCH(QString, id);
+        constexpr double kPlotWidthShare = 0.4;
+        if (!view_->report() || !view_->report()->gptq || !view_->report()->smoothquant) QVERIFY(runShown(smallSetup(4, 128, calib::all_calib_methods())));
+        auto* shown = qobject_cast<CalibrationChart*>(view_->chart(id));
+        QVERIFY(shown);
+        std::unique_ptr<CalibrationChart> chart;
+        for (CalibrationChart* c : createCalibrationCharts(nullptr)) {
+            if (c->chartId() == id && !chart) chart.reset(c);
+            else delete c;
+        }
+        QVERIFY(chart);
+        CalibrationChart* c = chart.get();
+        c->setChartStyle(makeChartStyle(false, true));
+        c->show();
+        c->resize(372, 383);
+        for (int pass = 0; pass < 2; ++pass) {  // the second from a laid-out plot, as in the window
+            c->setCalibration(shown->calib());
+            c->replot();
+        }
+        QVERIFY2(c->axisRect()->width() >= kPlotWidthShare * c->width(),
+                 qPrintable(QStringLiteral("a %1 px plot in a %2 px chart").arg(c->axisRect()->width()).arg(c->width())));
+        QVERIFY(c->legend->visible() && c->legend->itemCount() > 0);
+        QRectF legendBox;
+        for (int i = 0; i < c->legend->itemCount(); ++i) {
+            QCPAbstractLegendItem* item = c->legend->item(i);
+            if (!item) continue;  // an empty cell of the grid under the plot
+            const QRect r = item->outerRect();
+            // where its text ends as drawn (QCustomPlot squeezes an entry's box to the legend's, not its text)
+            int right = r.right();
+            if (auto* p = qobject_cast<QCPPlottableLegendItem*>(item))
+                right = item->rect().left() + c->legend->iconSize().width() + c->legend->iconTextPadding() +
+                        QFontMetrics(c->legend->font()).horizontalAdvance(p->plottable()->name());
+            QVERIFY2(r.left() >= 0 && right <= c->width(), qPrintable(QStringLiteral("entry %1 at %2..%3 in a %4 px chart").arg(i).arg(r.left()).arg(right).arg(c->width())));
+            legendBox |= QRectF(r);
+        }
+        if (!c->legendBelowPlot())
+            for (int g = 0; g < c->graphCount(); ++g) {
+                const QCPGraph* gr = c->graph(g);
+                if (gr->lineStyle() != QCPGraph::lsNone || gr->scatterStyle().isNone()) continue;  // marks alone
+                for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it) {
+                    const QPointF p(c->xAxis->coordToPixel(it->key), gr->valueAxis()->coordToPixel(it->value));
+                    QVERIFY2(!legendBox.contains(p), qPrintable(QStringLiteral("%1's mark at channel %2 under the legend").arg(gr->name()).arg(it->key)));
+                }
+            }
+    }
+
     // Every layer source reaches core: the layer has the given shapes and the bars equal core's report.
     void layerSources_data() {
         QTest::addColumn<int>("source");

@@ -332,7 +332,8 @@ private slots:
         QTest::addColumn<bool>("below");  // the legend under the plot
         QTest::newRow("log weights, 640x400") << "weight_distribution" << QSize(640, 400) << true;
         QTest::newRow("log errors, 420x360") << "error_distribution" << QSize(420, 360) << true;
-        QTest::newRow("layers, 420x300") << "layer_accumulation" << QSize(420, 300) << false;
+        QTest::newRow("layers, 420x300") << "layer_accumulation" << QSize(420, 300) << true;
+        QTest::newRow("layers, 640x480") << "layer_accumulation" << QSize(640, 480) << false;
     }
     void yTitleWithinThePlot() {
         QFETCH(QString, id);
@@ -1385,7 +1386,8 @@ private slots:
     // The title's box follows its text and font (the title measures its text once per text and font).
     void titleBoxFollowsText() {
         auto chart = makeChart("sample_values");
-        chart->resize(800, 500);
+        chart->show();  // the title's room is the chart's width as laid out
+        chart->resize(1400, 500);
         ChartInputs in = handInputs();
         chart->setInputs(in);
         chart->replot();
@@ -1412,6 +1414,92 @@ private slots:
         QCOMPARE(box->minimumOuterSizeHint(), expected());
         QCOMPARE(box->maximumOuterSizeHint().height(), expected().height());
         QVERIFY(title->outerRect().height() > normalHeight);
+    }
+
+    // A title too wide for the chart even in a fifth smaller type goes onto two lines, each whole within
+    // the chart (a 380 px calibration chart in projector type read "GPTQ: error per column as q..."), and
+    // back onto one in a wide chart.
+    void titleOnTwoLines_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("lines");
+        QTest::newRow("first weights, 1400 px") << "sample_values" << 1400 << 1;
+        QTest::newRow("first weights, 380 px") << "sample_values" << 380 << 2;
+        QTest::newRow("weights, 380 px") << "weight_distribution" << 380 << 2;
+        QTest::newRow("SNR vs bits, 380 px") << "snr_vs_bits" << 380 << 1;
+    }
+    void titleOnTwoLines() {
+        QFETCH(QString, id);
+        QFETCH(int, width);
+        QFETCH(int, lines);
+        auto chart = makeChart(id);
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->show();
+        chart->resize(width, 550);
+        chart->setInputs(handInputs());
+        chart->replot();
+        QFont font;
+        const QString shown = chart->titleAsDrawn(&font);
+        QCOMPARE(shown.count(QLatin1Char('\n')) + 1, lines);
+        QCOMPARE(QString(shown).replace(QLatin1Char('\n'), QLatin1Char(' ')), chart->title());  // whole
+        auto* title = static_cast<QCPLayoutElement*>(chart->plotLayout()->element(0, 0));
+        const QFontMetrics fm(font);
+        for (const QString& line : shown.split(QLatin1Char('\n')))
+            QVERIFY2(fm.horizontalAdvance(line) <= title->rect().width(),
+                     qPrintable(QStringLiteral("'%1': %2 px in %3 px").arg(line).arg(fm.horizontalAdvance(line)).arg(title->rect().width())));
+        QVERIFY(title->rect().height() >= lines * fm.height());  // the layout gave it its lines
+        QVERIFY(font.pointSizeF() >= 0.8 * chart->titleFont().pointSizeF() - 1e-9);
+        chart->resize(1400, 550);
+        chart->replot();
+        QCOMPARE(chart->titleAsDrawn(&font), chart->title());
+        QCOMPARE(font, chart->titleFont());
+    }
+
+    // A legend entry wider than the chart even in the legend's smallest type is cut with an ellipsis to
+    // lie within the chart (an activation range ran past a 370 px chart's edge in projector type); the
+    // plottable keeps its whole name (fullName(), the tooltip's), and a wider chart shows it whole.
+    void longLegendEntryCut_data() {
+        QTest::addColumn<QString>("id");
+        QTest::newRow("layers") << "layer_accumulation";
+        QTest::newRow("errors") << "error_distribution";
+        QTest::newRow("per channel") << "channel_error";
+    }
+    void longLegendEntryCut() {
+        QFETCH(QString, id);
+        const std::string label = "INT4 as the teacher named it for this class, with every setting spelt out";
+        ChartInputs in = handInputs();
+        auto named = std::make_shared<AnalysisReport>(*in.report);
+        named->configs[1].config.label = label;
+        in.report = named;
+        auto chart = makeChart(id);
+        chart->setChartStyle(makeChartStyle(false, true));
+        chart->show();
+        chart->resize(380, 550);
+        chart->setInputs(in);
+        chart->replot();
+        const QString whole = QString::fromStdString(label);
+        auto entry = [&]() -> QCPPlottableLegendItem* {
+            for (int i = 0; i < chart->legend->itemCount(); ++i)
+                if (auto* item = qobject_cast<QCPPlottableLegendItem*>(chart->legend->item(i)); item && ChartView::fullName(item->plottable()) == whole)
+                    return item;
+            return nullptr;
+        };
+        // where the entry's text ends as drawn (QCustomPlot squeezes the entry's box to the legend's, not its text)
+        auto textRight = [&](QCPPlottableLegendItem* it) {
+            return it->rect().left() + chart->legend->iconSize().width() + chart->legend->iconTextPadding() +
+                   QFontMetrics(chart->legend->font()).horizontalAdvance(it->plottable()->name());
+        };
+        QCPPlottableLegendItem* item = entry();
+        QVERIFY(item);
+        QVERIFY2(textRight(item) <= chart->width(), qPrintable(QStringLiteral("text to %1 in a %2 px chart").arg(textRight(item)).arg(chart->width())));
+        QVERIFY(item->plottable()->name().endsWith(QChar(0x2026)));
+        QVERIFY(whole.startsWith(item->plottable()->name().chopped(1)));
+        chart->resize(1600, 550);
+        chart->replot();
+        item = entry();
+        QVERIFY(item);
+        QCOMPARE(item->plottable()->name(), whole);
+        QVERIFY(textRight(item) <= chart->width());
     }
 
     // Hover: a point under the cursor gives a tooltip with its value.
