@@ -94,7 +94,8 @@ QString formatBytes(double bytes) {
 void WeightDistributionChart::rebuild() {
     resetPlot();
     const auto& in = inputs();
-    setAxisTitles(tr("Weight value"), in.logHistograms ? tr("Probability density (log)") : tr("Probability density"));
+    setAxisTitles(tr("Weight value"), in.logHistograms ? tr("Probability density (log)") : tr("Probability density"),
+                  in.logHistograms ? tr("Density (log)") : tr("Density"));
     if (!in.report || in.report->tensor.numel == 0) {
         addNote(tr("No tensor yet"));
         finish();
@@ -146,7 +147,8 @@ void WeightDistributionChart::rebuild() {
 void ErrorDistributionChart::rebuild() {
     resetPlot();
     const auto& in = inputs();
-    setAxisTitles(tr("Quantization error (dequantized - original)"), in.logHistograms ? tr("Probability density (log)") : tr("Probability density"));
+    setAxisTitles(tr("Quantization error (dequantized - original)"), in.logHistograms ? tr("Probability density (log)") : tr("Probability density"),
+                  in.logHistograms ? tr("Density (log)") : tr("Density"));
     if (!in.report || in.report->configs.empty()) {
         addNote(tr("Add a configuration to see its error"));
         finish();
