@@ -36,6 +36,7 @@
 #include <QScreen>
 #include <QProxyStyle>
 #include <QStyleFactory>
+#include <QStyle>
 #include <QTabBar>
 #include <QTimer>
 #include <QToolBar>
@@ -814,6 +815,7 @@ void MainWindow::applyStyle() {
     for (ChartView* c : charts_) c->setChartStyle(st);
     // after the font change has reached every widget (it arrives as events)
     QTimer::singleShot(0, this, &MainWindow::fitSetupColumn);
+    QTimer::singleShot(0, this, &MainWindow::fitTabNames);  // once the groups have their widths
 }
 
 void MainWindow::fitSetupColumn() {
@@ -871,6 +873,51 @@ void MainWindow::setPresentationMode(bool on) {
         normalState_.clear();
     }
     applyStyle();
+}
+
+void MainWindow::fitTabNames() {
+    // Presentation mode's two tab groups on a projector: a group whose names do not fit its tab bar whole
+    // takes the short names of its docks that have one (with a model file open, the left group's five tabs
+    // read 'Wei...', 'Model s...', 'Through la...' at 1280x800). The names the lessons refer to ("First
+    // weights", "Per channel", "Bits vs error") stay. Out of presentation mode every dock has its name.
+    const std::pair<const char*, QString> briefNames[] = {{"chart_layer_accumulation", tr("Layers")}, {"modelSurveyDock", tr("Survey")}};
+    constexpr const char* kFullTitle = "qlFullTitle";  // the dock's own name, kept while it shows the short one
+    auto fullName = [&](QDockWidget* d) {
+        const QVariant full = d->property(kFullTitle);
+        return full.isValid() ? full.toString() : d->windowTitle();
+    };
+    auto briefName = [&](QDockWidget* d) {
+        for (const auto& [dock, brief] : briefNames)
+            if (d->objectName() == QLatin1String(dock)) return brief;
+        return fullName(d);
+    };
+    std::vector<QDockWidget*> done;
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        if (std::find(done.begin(), done.end(), d) != done.end()) continue;
+        std::vector<QDockWidget*> group{d};
+        if (!d->isFloating() && !d->isHidden())
+            for (QDockWidget* t : tabifiedDockWidgets(d))
+                if (!t->isFloating() && !t->isHidden()) group.push_back(t);
+        done.insert(done.end(), group.begin(), group.end());
+        bool brief = false;
+        if (presentation_ && group.size() > 1) {
+            // the tabs' width with the whole names: each name, and the tab's padding as the bar draws it
+            const QFontMetrics fm(uiFont(false));
+            int pad = 24;
+            for (QTabBar* bar : findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly))
+                if (bar->count() > 0) pad = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar) + 4;
+            int need = 0;
+            for (QDockWidget* t : group) need += fm.horizontalAdvance(fullName(t)) + pad;
+            int room = 0;
+            for (QDockWidget* t : group) room = std::max(room, t->width());
+            brief = room > 0 && need > room;
+        }
+        for (QDockWidget* t : group) {
+            const QString full = fullName(t), want = brief ? briefName(t) : full;
+            t->setProperty(kFullTitle, want == full ? QVariant() : QVariant(full));
+            if (t->windowTitle() != want) t->setWindowTitle(want);
+        }
+    }
 }
 
 void MainWindow::chartsInTwoColumns() {

@@ -110,6 +110,9 @@ private:
     // The setup column as wide as its fields need in the current fonts (presentation mode's larger type
     // clipped them), up to a third of the window; beyond that the fields scroll.
     void fitSetupColumn();
+    // In presentation mode a tab group whose names would be cut takes the short names of its docks that
+    // have one ("Layers", "Survey"); out of it, every dock its name.
+    void fitTabNames();
     void showError(const QString& title, const QString& message);
 
     Session session_;

@@ -33,6 +33,21 @@ class TestProjector : public QObject {
 
     QSet<QString> chartGroups() const { return chartDockGroups(*w_); }
 
+    // Fails the test where a visible tab cuts its name; the tabs counted.
+    int tabsNamedWhole() const {
+        int tabs = 0;
+        for (QTabBar* bar : w_->findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly)) {
+            if (!bar->isVisible()) continue;
+            const int space = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar);
+            for (int i = 0; i < bar->count(); ++i, ++tabs)
+                if (bar->tabRect(i).width() < bar->fontMetrics().horizontalAdvance(bar->tabText(i)) + space) {
+                    QTest::qFail(qPrintable(QStringLiteral("tab '%1' is %2 px wide").arg(bar->tabText(i)).arg(bar->tabRect(i).width())), __FILE__, __LINE__);
+                    return -1;
+                }
+        }
+        return tabs;
+    }
+
 private slots:
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
     void initTestCase() {
@@ -83,15 +98,7 @@ private slots:
                  qPrintable(QStringLiteral("content %1 px in a %2 px column").arg(scroll->widget()->width()).arg(scroll->viewport()->width())));
         // every tab of the two groups names its chart whole (in the projector's type, and with the Speed and
         // survey docks as tabs, they read 'W...', 'M...', 'Er...')
-        int tabs = 0;
-        for (QTabBar* bar : w_->findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly)) {
-            if (!bar->isVisible()) continue;
-            const int space = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar);
-            for (int i = 0; i < bar->count(); ++i, ++tabs)
-                QVERIFY2(bar->tabRect(i).width() >= bar->fontMetrics().horizontalAdvance(bar->tabText(i)) + space,
-                         qPrintable(QStringLiteral("tab '%1' is %2 px wide").arg(bar->tabText(i)).arg(bar->tabRect(i).width())));
-        }
-        QVERIFY(tabs >= 9);  // the nine charts at least (and the setup column's tabs)
+        QVERIFY(tabsNamedWhole() >= 9);  // the nine charts at least (and the setup column's tabs)
         for (const char* name : {"speedDock", "modelSurveyDock"}) {  // no model file is open
             auto* dock = w_->findChild<QDockWidget*>(QLatin1String(name));
             QVERIFY(dock);
@@ -102,6 +109,30 @@ private slots:
         QCOMPARE(chartGroups(), before);
         for (const char* name : {"speedDock", "modelSurveyDock"})
             QVERIFY2(!w_->findChild<QDockWidget*>(QLatin1String(name))->isHidden(), name);
+    }
+
+    // With a model file open the model survey keeps its tab, so a group holds five: a group whose names
+    // would be cut takes the short ones its docks have ("Layers", "Survey"; at 1280x800 the left group
+    // read 'Wei...', 'Model s...', 'Through la...'), and leaving presentation mode gives every dock its name.
+    void presentationWithAModel() {
+        QSignalSpy shown(w_.get(), &MainWindow::analysisShown);
+        QVERIFY(w_->loadTensorFile(QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_model.safetensors")));
+        QVERIFY(shown.wait(kAnalysisTimeoutMs));
+        auto* survey = w_->findChild<QDockWidget*>(QStringLiteral("modelSurveyDock"));
+        auto* layers = w_->findChild<QDockWidget*>(QStringLiteral("chart_layer_accumulation"));
+        QVERIFY(survey && layers);
+        const QString surveyName = survey->windowTitle(), layersName = layers->windowTitle();
+        w_->setPresentationMode(true);
+        QTest::qWait(100);
+        QCOMPARE(chartGroups().size(), 2);
+        QVERIFY(!survey->isHidden());
+        const int tabs = tabsNamedWhole();
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(tabs >= 10);  // the nine charts and the survey
+        w_->setPresentationMode(false);
+        QTest::qWait(100);
+        QCOMPARE(survey->windowTitle(), surveyName);
+        QCOMPARE(layers->windowTitle(), layersName);
     }
 };
 
