@@ -346,7 +346,7 @@ void AwqLossChart::rebuild() {
     chosen->setData(QVector<double>{a.ratio}, QVector<double>{a.loss}, true);
     chosen->setLineStyle(QCPGraph::lsNone);
     const QColor c = okabeItoPalette()[2];
-    chosen->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(c, 2.5 * style().scale), Qt::NoBrush, 16 * style().scale));
+    chosen->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(c, 2.5 * style().scale), Qt::NoBrush, 12 * style().scale));  // within the legend's sample
     auto* line = new QCPItemStraightLine(this);
     line->point1->setCoords(a.ratio, 0);
     line->point2->setCoords(a.ratio, 1);
