@@ -594,10 +594,14 @@ void ChartView::finish(bool rescale) {
     fitLegend();
     if (rescale) {
         rescaleAxes(true);
-        // a little air above the highest point so nothing touches the frame
+        // a little air above the highest point so nothing touches the frame, and below the lowest where
+        // the values do not start at 0 (bars, histograms): a point on the axis was half hidden (the model
+        // survey's INT4 line ran along the x axis); values that are all at least 0 keep a range from 0 up
         if (yAxis->scaleType() == QCPAxis::stLinear) {
             const QCPRange r = yAxis->range();
-            yAxis->setRange(r.lower, r.upper + 0.06 * (r.upper - r.lower));
+            const double air = 0.06 * (r.upper - r.lower);
+            const double lower = r.lower == 0 ? 0.0 : r.lower >= 0 ? std::max(0.0, r.lower - air) : r.lower - air;
+            yAxis->setRange(lower, r.upper + air);
         }
     }
     homeX_ = xAxis->range();

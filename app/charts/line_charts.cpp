@@ -64,11 +64,19 @@ void SampleChart::rebuild() {
     // over the block's weights (for at most 64 levels; finer grids would only grey the plot).
     double yLo = 0, yHi = 0;
     bool haveRange = false;
-    for (float v : r.sample_original) {
-        yLo = haveRange ? std::min(yLo, double(v)) : v;
-        yHi = haveRange ? std::max(yHi, double(v)) : v;
-        haveRange = true;
-    }
+    // the range the drawn values take (a dequantized value may lie beyond the originals: a point drawn
+    // past the plot's frame was lost)
+    auto widen = [&](const std::vector<float>& values) {
+        for (float v : values) {
+            if (!std::isfinite(v)) continue;
+            yLo = haveRange ? std::min(yLo, double(v)) : v;
+            yHi = haveRange ? std::max(yHi, double(v)) : v;
+            haveRange = true;
+        }
+    };
+    widen(r.sample_original);
+    for (const auto& c : r.configs)
+        if (c.error.empty()) widen(c.sample_dequantized);
     const int lc = in.levelsConfig;
     if (in.showLevels && lc >= 0 && lc < static_cast<int>(r.configs.size())) {
         const ConfigReport& c = r.configs[static_cast<std::size_t>(lc)];

@@ -1455,6 +1455,53 @@ private slots:
         QCOMPARE(font, chart->titleFont());
     }
 
+    // Every marked point of a linear chart stands clear of the plot's frame, by its marker's radius at
+    // least: the range has air below the lowest value as above the highest, unless the values start at 0
+    // (a point on the x axis was half hidden: the model survey's INT4 line).
+    void pointsClearOfTheFrame_data() {
+        QTest::addColumn<QString>("id");
+        QTest::newRow("first weights") << "sample_values";
+        QTest::newRow("SNR vs bits") << "snr_vs_bits";
+        QTest::newRow("model survey") << "model_sqnr";
+    }
+    void pointsClearOfTheFrame() {
+        QFETCH(QString, id);
+        std::unique_ptr<ChartView> chart;
+        if (id == QLatin1String("model_sqnr")) {  // two configurations over seven tensors, about 48 and 23.5 dB
+            auto survey = std::make_shared<ModelSurvey>();
+            survey->configs.resize(2);
+            for (int i = 0; i < 7; ++i) {
+                SurveyTensor t;
+                t.name = "model.layers." + std::to_string(i / 2) + ".w" + std::to_string(i);
+                t.sqnr_db = {48.0 + 0.1 * (i % 3), 23.5 + 0.1 * (i % 2)};
+                survey->tensors.push_back(t);
+            }
+            auto* survey_chart = new ModelSqnrChart;
+            survey_chart->setSurvey(survey, {okabeItoPalette()[0], okabeItoPalette()[1]});
+            chart.reset(survey_chart);
+        } else {
+            chart = makeChart(id);
+            chart->setInputs(handInputs());
+        }
+        chart->show();
+        chart->resize(800, 500);
+        chart->replot();
+        const QRect plot = chart->axisRect()->rect();
+        int marked = 0;
+        for (int g = 0; g < chart->graphCount(); ++g) {
+            const QCPGraph* gr = chart->graph(g);
+            if (gr->scatterStyle().isNone() || gr->valueAxis()->scaleType() != QCPAxis::stLinear) continue;
+            const double r = gr->scatterStyle().size() / 2;
+            for (auto it = gr->data()->constBegin(); it != gr->data()->constEnd(); ++it, ++marked) {
+                if (!std::isfinite(it->value) || it->value == 0) continue;  // a value of 0 may sit on a 0 axis
+                const double y = gr->valueAxis()->coordToPixel(it->value);
+                QVERIFY2(y - r >= plot.top() && y + r <= plot.bottom(),
+                         qPrintable(QStringLiteral("%1 at %2: %3 px in a plot from %4 to %5").arg(gr->name()).arg(it->key).arg(y).arg(plot.top()).arg(plot.bottom())));
+            }
+        }
+        QVERIFY(marked > 0);
+    }
+
     // A legend entry wider than the chart even in the legend's smallest type is cut with an ellipsis to
     // lie within the chart (an activation range ran past a 370 px chart's edge in projector type); the
     // plottable keeps its whole name (fullName(), the tooltip's), and a wider chart shows it whole.
