@@ -124,24 +124,23 @@ private:
             for (int i = 0; i < mText.size(); ++i)
                 if (mText.at(i) == QLatin1Char(' ') && (mid < 0 || std::abs(i - mText.size() / 2) < std::abs(mid - mText.size() / 2))) mid = i;
             const QString first = mid < 0 ? mText : mText.left(mid), second = mid < 0 ? QString() : mText.mid(mid + 1);
+            // one line in a smaller type; else two lines (the larger type that holds both); else cut
             bool done = false;
             for (double k : {0.9, 0.8}) {
-                if (QFontMetrics(scaled(k)).horizontalAdvance(mText) <= avail) {
+                if (!done && QFontMetrics(scaled(k)).horizontalAdvance(mText) <= avail) {
                     fit_.font = scaled(k);
                     done = true;
-                    break;
                 }
             }
             for (double k : {0.9, 0.8}) {
-                const QFontMetrics fm(scaled(k));
                 if (done || mid < 0) break;
-                if (std::max(fm.horizontalAdvance(first), fm.horizontalAdvance(second)) <= avail || k == 0.8) {
-                    fit_.font = scaled(k);
-                    fit_.text = fm.elidedText(first, Qt::ElideRight, avail) + QLatin1Char('\n') + fm.elidedText(second, Qt::ElideRight, avail);
-                    done = true;
-                }
+                const QFontMetrics fm(scaled(k));
+                if (std::max(fm.horizontalAdvance(first), fm.horizontalAdvance(second)) > avail && k > 0.8) continue;
+                fit_.font = scaled(k);
+                fit_.text = fm.elidedText(first, Qt::ElideRight, avail) + QLatin1Char('\n') + fm.elidedText(second, Qt::ElideRight, avail);
+                done = true;
             }
-            if (!done) {
+            if (!done) {  // one word
                 fit_.font = scaled(0.8);
                 fit_.text = QFontMetrics(fit_.font).elidedText(mText, Qt::ElideRight, avail);
             }
