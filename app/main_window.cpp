@@ -904,8 +904,10 @@ void MainWindow::fitTabNames() {
             // the tabs' width with the whole names: each name, and the tab's padding as the bar draws it
             const QFontMetrics fm(uiFont(false));
             int pad = 24;
-            for (QTabBar* bar : findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly))
-                if (bar->count() > 0) pad = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar) + 4;
+            for (QTabBar* bar : findChildren<QTabBar*>(QString(), Qt::FindDirectChildrenOnly)) {  // one style for all
+                pad = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar) + 4;
+                break;
+            }
             int need = 0;
             for (QDockWidget* t : group) need += fm.horizontalAdvance(fullName(t)) + pad;
             int room = 0;
