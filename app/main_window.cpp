@@ -166,6 +166,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildMetrics();
     browser_ = installModelBrowser(this);  // model tree and whole-model survey docks (app/model_browser.*)
     buildActions();
+    // a dock shown or hidden in presentation mode (the model survey when asked for) changes what its
+    // group's tabs hold: their names are fitted again
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        connect(d, &QDockWidget::visibilityChanged, this, [this] {
+            if (presentation_ && !tabFitQueued_) {
+                tabFitQueued_ = true;
+                QTimer::singleShot(0, this, [this] {
+                    tabFitQueued_ = false;
+                    fitTabNames();
+                });
+            }
+        });
 
     sizeLabel_ = new QLabel(this);
     // the analysis time changes with every update: room for five digits

@@ -113,6 +113,7 @@ private:
     // In presentation mode a tab group whose names would be cut takes the short names of its docks that
     // have one ("Layers", "Survey"); out of it, every dock its name.
     void fitTabNames();
+    bool tabFitQueued_ = false;
     void showError(const QString& title, const QString& message);
 
     Session session_;

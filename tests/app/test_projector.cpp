@@ -133,6 +133,22 @@ private slots:
         QTest::qWait(100);
         QCOMPARE(survey->windowTitle(), surveyName);
         QCOMPARE(layers->windowTitle(), layersName);
+        // the survey closed, then asked for in presentation mode (Survey whole model): its group fits its
+        // names again (they read 'Wei...', 'Model s...')
+        survey->hide();
+        w_->setPresentationMode(true);
+        QTest::qWait(100);
+        QVERIFY(survey->isHidden());
+        if (tabsNamedWhole() < 0) return;
+        QVERIFY(w_->showDock(QStringLiteral("modelSurvey")));
+        QTest::qWait(100);
+        QVERIFY(!survey->isHidden());
+        QCOMPARE(chartGroups().size(), 2);
+        tabsNamedWhole();
+        if (QTest::currentTestFailed()) return;
+        w_->setPresentationMode(false);
+        QTest::qWait(100);
+        QCOMPARE(survey->windowTitle(), surveyName);
     }
 };
 
