@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTimer>
 #include <QSpinBox>
 #include <QHeaderView>
 #include <QTabWidget>
@@ -90,11 +91,16 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
     prefillBatch_ = new QSpinBox(controls);
     prefillBatch_->setRange(2, 4096);
     prefillBatch_->setValue(512);
-    auto* batchRow = new QHBoxLayout;
-    batchRow->addWidget(decode1_);
-    batchRow->addWidget(prefill_);
-    batchRow->addWidget(prefillBatch_);
-    form->addRow(tr("Batch"), batchRow);
+    // decode on a line of its own, prefill and its batch on the next: in projector type one line cut
+    // them to "Decod" and "Prefill,"
+    auto* batchRows = new QVBoxLayout;
+    auto* prefillRow = new QHBoxLayout;
+    prefillRow->addWidget(prefill_);
+    prefillRow->addWidget(prefillBatch_);
+    prefillRow->addStretch(1);
+    batchRows->addWidget(decode1_);
+    batchRows->addLayout(prefillRow);
+    form->addRow(tr("Batch"), batchRows);
 
     fp32_ = new QCheckBox(tr("FP32"), controls);
     int8_ = new QCheckBox(tr("INT8 (per-row scales)"), controls);
@@ -174,14 +180,13 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
 
     auto* layout = new QHBoxLayout(this);
     // The controls scroll up and down when the dock is short rather than squeeze their rows together.
-    controls->setMaximumWidth(470);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(controls);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFixedWidth(std::min(470, std::max(controls->minimumSizeHint().width(), 300)) + scroll->verticalScrollBar()->sizeHint().width());
-    layout->addWidget(scroll);
+    controlsScroll_ = new QScrollArea(this);
+    controlsScroll_->setWidget(controls);
+    controlsScroll_->setWidgetResizable(true);
+    controlsScroll_->setFrameShape(QFrame::NoFrame);
+    controlsScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    fitControls();
+    layout->addWidget(controlsScroll_);
     layout->addWidget(tabs_, 1);
 
     connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &SpeedView::onFinished);
@@ -376,19 +381,32 @@ void SpeedView::fillTable() {
 void SpeedView::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyChartStyle();
+    // the controls' width follows their type (presentation mode's cut "Decode (batch 1)" and the shape
+    // fields in a column fitted to the normal type), once the new font has reached every field
+    if (event->type() == QEvent::FontChange) QTimer::singleShot(0, this, &SpeedView::fitControls);
 }
 
-// Follows the application theme: dark when the window background is dark.
+void SpeedView::fitControls() {
+    QWidget* controls = controlsScroll_->widget();
+    const int need = std::max(controls->minimumSizeHint().width(), 300);
+    const int cap = std::max(470, width() / 2);  // the charts keep at least half
+    controls->setMaximumWidth(cap);
+    controlsScroll_->setFixedWidth(std::min(cap, need) + controlsScroll_->verticalScrollBar()->sizeHint().width());
+}
+
+// The window's style once it gave one (theme and presentation mode: the font change that entering
+// presentation mode sends afterwards set the charts back to normal type), else the application theme's:
+// dark when the window background is dark.
 void SpeedView::applyChartStyle() {
     const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
-    const ChartStyle st = makeChartStyle(dark, false);
+    const ChartStyle st = windowStyle_ ? *windowStyle_ : makeChartStyle(dark, false);
     for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
         if (c) c->setChartStyle(st);
 }
 
 void SpeedView::setChartStyle(const ChartStyle& style) {
-    for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
-        c->setChartStyle(style);
+    windowStyle_ = style;
+    applyChartStyle();
 }
 
 void SpeedView::exportChart(ChartView* chart, ExportFormat format) {

@@ -11,9 +11,12 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <QFutureWatcher>
 #include <QWidget>
+
+class QScrollArea;
 
 #include "charts/speed_charts.h"
 #include "core/speed/speed_bench.h"
@@ -78,6 +81,9 @@ private:
     void fillTable();
     void showGpuLine();
     void applyChartStyle();
+    std::optional<ChartStyle> windowStyle_;  // setChartStyle()'s
+    void fitControls();  // the controls' column as wide as their fields need, up to half the view
+    QScrollArea* controlsScroll_ = nullptr;
     void exportChart(ChartView* chart, ExportFormat format);
 
     QComboBox* preset_ = nullptr;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <atomic>
 
+#include <QCheckBox>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QThread>
@@ -17,6 +19,7 @@
 #include "qcp_complaints.h"
 #include "gpu/gpu_backend.h"
 #include "speed_view.h"
+#include "theme.h"
 
 using namespace ql;
 using namespace ql::ui;
@@ -158,6 +161,30 @@ private slots:
     }
 
     // Before any run, the GPU line describes this machine's device or why there is none.
+    // Presentation mode on a projector: the charts keep the window's style through the font change that
+    // follows it (they went back to normal type), and the controls' column widens with its type so that
+    // no field is cut ("Decod", "Prefill, bat", "INT8 (per-row scale").
+    void presentationTypeAndControls() {
+        SpeedView v;
+        v.resize(1150, 700);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        auto* chart = v.findChild<ChartView*>(QStringLiteral("speedTimeChart"));
+        QVERIFY(chart);
+        const double normal = chart->titleFont().pointSizeF();
+        v.setChartStyle(makeChartStyle(false, true));
+        v.setFont(uiFont(true));  // as the window's presentation mode sends it, after the style
+        QTest::qWait(50);
+        QVERIFY2(chart->titleFont().pointSizeF() > normal, "the charts went back to normal type");
+        auto* scroll = v.findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        for (QCheckBox* box : v.findChildren<QCheckBox*>()) {  // its text ends within the column, as drawn
+            const int right = box->mapTo(scroll->viewport(), QPoint(box->sizeHint().width(), 0)).x();
+            QVERIFY2(right <= scroll->viewport()->width(),
+                     qPrintable(QStringLiteral("'%1' ends at %2 px in a %3 px column").arg(box->text()).arg(right).arg(scroll->viewport()->width())));
+        }
+    }
+
     void gpuLineBeforeARun() {
         SpeedView v;
         const auto& d = gpu::device_info();
