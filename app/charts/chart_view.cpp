@@ -224,13 +224,12 @@ void ChartView::applyFrameStyle() {
         ax->grid()->setZeroLinePen(QPen(style_.grid, 1));
     }
     legend->setVisible(true);
-    legend->setFont(style_.font(9.5));
+    setLegendType(style_.font(9.5));
     legend->setTextColor(style_.foreground);
     QColor lb = style_.background;
     lb.setAlpha(215);
     legend->setBrush(QBrush(lb));
     legend->setBorderPen(QPen(style_.grid));
-    legend->setIconSize(static_cast<int>(28 * style_.scale), static_cast<int>(14 * style_.scale));
 }
 
 void ChartView::resetPlot() {
@@ -523,9 +522,9 @@ void ChartView::setLegendType(const QFont& font) {
     const double base = style_.font(9.5).pointSizeF();
     const double k = base > 0 && font.pointSizeF() > 0 ? std::min(1.0, font.pointSizeF() / base) : 1.0;
     // (a row a pixel higher than the text: QCustomPlot clips an entry to its row, which took the underscores
-    // of "max |X_j| before")
+    // of "max |X_j| before" and "Hessian diagonal H_jj")
     const int h = static_cast<int>(std::lround(14 * style_.scale * k));
-    legend->setIconSize(static_cast<int>(std::lround(28 * style_.scale * k)), k < 1 ? std::max(h, QFontMetrics(font).height() + 1) : h);
+    legend->setIconSize(static_cast<int>(std::lround(28 * style_.scale * k)), std::max(h, QFontMetrics(font).height() + 1));
 }
 
 void ChartView::elideLegendEntries() {

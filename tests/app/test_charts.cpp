@@ -537,7 +537,7 @@ private slots:
     void legendClearOfTheData_data() {
         QTest::addColumn<QString>("id");
         QTest::addColumn<QSize>("size");
-        QTest::newRow("layers: rising curves, 640x400") << "layer_accumulation" << QSize(640, 400);
+        QTest::newRow("layers: rising curves, 640x420") << "layer_accumulation" << QSize(640, 420);
         QTest::newRow("errors: a central spike, 378x555") << "error_distribution" << QSize(378, 555);
     }
     void legendClearOfTheData() {
@@ -1500,6 +1500,35 @@ private slots:
             }
         }
         QVERIFY(marked > 0);
+    }
+
+    // QCustomPlot clips a legend entry to its row: every row is a pixel higher than its text's line, in
+    // every type the legend takes, so that descenders and underscores stay ("Hessian diagonal H_jj" read
+    // "H jj" in normal type, "max |X_j| before" in the smaller type under a narrow chart).
+    void legendRowsHoldTheirText_data() {
+        QTest::addColumn<bool>("presentation");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("normal, 900x600") << false << QSize(900, 600);
+        QTest::newRow("normal, 380x300") << false << QSize(380, 300);
+        QTest::newRow("projector, 1200x700") << true << QSize(1200, 700);
+        QTest::newRow("projector, 380x550") << true << QSize(380, 550);
+    }
+    void legendRowsHoldTheirText() {
+        QFETCH(bool, presentation);
+        QFETCH(QSize, size);
+        for (const QString& id : {QStringLiteral("weight_distribution"), QStringLiteral("sample_values"), QStringLiteral("snr_vs_bits")}) {
+            auto chart = makeChart(id);
+            chart->setChartStyle(makeChartStyle(false, presentation));
+            chart->show();
+            chart->resize(size);
+            chart->setInputs(handInputs());
+            chart->replot();
+            const int line = QFontMetrics(chart->legend->font()).height();
+            for (int i = 0; i < chart->legend->itemCount(); ++i)
+                if (QCPAbstractLegendItem* item = chart->legend->item(i))
+                    QVERIFY2(item->rect().height() >= line + 1,
+                             qPrintable(QStringLiteral("%1: a %2 px row for %3 px text").arg(id).arg(item->rect().height()).arg(line)));
+        }
     }
 
     // A legend entry wider than the chart even in the legend's smallest type is cut with an ellipsis to
