@@ -216,9 +216,11 @@ int cmd_memory(const std::vector<std::string>& argv) {
 
     if (gpus.size() == 1) {
         const GpuSpec& g = *gpus[0];
-        std::printf("\n%s: %s = %.2f GiB %s%s, %.0f%% kept free\n", g.name.c_str(), g.marketed_memory.c_str(), g.memory_gib(),
-                    g.memory_type.c_str(), g.unified ? (", " + fmt("%.0f", g.usable_fraction * 100) + "% usable by the GPU").c_str() : "",
-                    headroom * 100);
+        // both units, and the maker's figure as sold: an RTX 4090's "24 GB" is 24 GiB = 25.77 GB ("24 GB =
+        // 24.00 GiB" read as a contradiction)
+        std::printf("\n%s: %.2f GiB = %.2f GB %s (sold as \"%s\")%s, %.0f%% kept free\n", g.name.c_str(), g.memory_gib(),
+                    g.memory_gb(), g.memory_type.c_str(), g.marketed_memory.c_str(),
+                    g.unified ? (", " + fmt("%.0f", g.usable_fraction * 100) + "% usable by the GPU").c_str() : "", headroom * 100);
         std::printf("%-15s %5s %8s %12s %12s\n", "format", "fits", "used", "free GB", "free GiB");
         for (const auto& fj : j["formats"]) {
             const auto& r = fj["gpus"][0];

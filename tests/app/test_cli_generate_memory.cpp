@@ -98,6 +98,9 @@ private slots:
         QVERIFY(t.out.contains("13.04"));  // FP16 in GiB
         QVERIFY(t.out.contains("14.00"));  // FP16 in GB
         QVERIFY(t.out.contains("GiB") && t.out.contains("GB"));
+        // the card in both units, 24 GiB = 24 x 2^30 bytes = 25.77 GB, and as sold ("24 GB" = 24.00 GiB read
+        // as a contradiction)
+        QVERIFY2(t.out.contains("RTX 4090: 24.00 GiB = 25.77 GB GDDR6X (sold as \"24 GB\")"), qPrintable(t.out));
         Run l = run({"memory", "--list"});
         QCOMPARE(l.code, 0);
         QVERIFY(l.out.contains("H200") && l.out.contains("Phi-3-mini") && l.out.contains("Q4_K"));
