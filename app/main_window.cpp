@@ -805,6 +805,7 @@ void MainWindow::pushInputsToCharts() {
         if (!layersPending || c->chartId() != QLatin1String("layer_accumulation")) c->setInputs(in);
     metrics_->setReport(lastReport_, in.colors);
     if (columnFit_) columnFit_->update();
+    if (presentation_) fitMetricsRows();  // a configuration added or removed
 }
 
 bool MainWindow::event(QEvent* event) {
@@ -828,6 +829,23 @@ void MainWindow::applyStyle() {
     // after the font change has reached every widget (it arrives as events)
     QTimer::singleShot(0, this, &MainWindow::fitSetupColumn);
     QTimer::singleShot(0, this, &MainWindow::fitTabNames);  // once the groups have their widths
+    QTimer::singleShot(0, this, &MainWindow::fitMetricsRows);  // in the new type's row height
+}
+
+void MainWindow::fitMetricsRows() {
+    // Presentation mode: the table at least as high as its header and every configuration's row (up to
+    // kPresentedRows), with the sideways scroll bar where the projector's type makes the columns wider
+    // than the window (at 1280x800 the lesson "What scales cost" showed one of its three rows); the
+    // charts above give up the room. Out of it, the height the user gave the dock.
+    constexpr int kPresentedRows = 4;
+    int need = 0;
+    if (presentation_) {
+        const int rows = std::clamp(metrics_->rowCount(), 1, kPresentedRows);
+        need = table_->horizontalHeader()->sizeHint().height() + 2 * table_->frameWidth();
+        for (int r = 0; r < rows; ++r) need += r < metrics_->rowCount() ? table_->rowHeight(r) : table_->verticalHeader()->defaultSectionSize();
+        if (table_->horizontalHeader()->length() > table_->viewport()->width()) need += table_->horizontalScrollBar()->sizeHint().height();
+    }
+    if (table_->minimumHeight() != need) table_->setMinimumHeight(need);
 }
 
 void MainWindow::fitSetupColumn() {

@@ -113,6 +113,9 @@ private:
     // In presentation mode a tab group whose names would be cut takes the short names of its docks that
     // have one ("Layers", "Survey"); out of it, every dock its name.
     void fitTabNames();
+    // In presentation mode the metrics table at least as high as its header and every configuration's row
+    // (up to four); out of it, no minimum.
+    void fitMetricsRows();
     bool tabFitQueued_ = false;
     void showError(const QString& title, const QString& message);
 

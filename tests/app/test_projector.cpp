@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTabBar>
+#include <QTableView>
 
 #include "qcp_complaints.h"
 #include "test_settings.h"
@@ -99,6 +100,17 @@ private slots:
         // every tab of the two groups names its chart whole (in the projector's type, and with the Speed and
         // survey docks as tabs, they read 'W...', 'M...', 'Er...')
         QVERIFY(tabsNamedWhole() >= 9);  // the nine charts at least (and the setup column's tabs)
+        // the metrics table shows every configuration's row (the lesson's three: one showed)
+        auto* metrics = w_->findChild<QDockWidget*>(QStringLiteral("metricsDock"));
+        QVERIFY(metrics);
+        auto* table = metrics->findChild<QTableView*>();
+        QVERIFY(table && table->model());
+        QCOMPARE(table->model()->rowCount(), 3);
+        for (int r = 0; r < table->model()->rowCount(); ++r) {
+            const QRect cell = table->visualRect(table->model()->index(r, 0));
+            QVERIFY2(cell.top() >= 0 && cell.bottom() < table->viewport()->height(),
+                     qPrintable(QStringLiteral("row %1 at %2..%3 in a %4 px table").arg(r).arg(cell.top()).arg(cell.bottom()).arg(table->viewport()->height())));
+        }
         for (const char* name : {"speedDock", "modelSurveyDock"}) {  // no model file is open
             auto* dock = w_->findChild<QDockWidget*>(QLatin1String(name));
             QVERIFY(dock);
