@@ -834,8 +834,8 @@ void MainWindow::applyStyle() {
 
 void MainWindow::fitMetricsRows() {
     // Presentation mode: the table at least as high as its header and every configuration's row (up to
-    // kPresentedRows), with the sideways scroll bar where the projector's type makes the columns wider
-    // than the window (at 1280x800 the lesson "What scales cost" showed one of its three rows); the
+    // kPresentedRows) and the sideways scroll bar (the projector's type makes the columns wider than the
+    // window; at 1280x800 the lesson "What scales cost" showed one of its three rows); the
     // charts above give up the room. Out of it, the height the user gave the dock.
     constexpr int kPresentedRows = 4;
     int need = 0;
@@ -843,7 +843,9 @@ void MainWindow::fitMetricsRows() {
         const int rows = std::clamp(metrics_->rowCount(), 1, kPresentedRows);
         need = table_->horizontalHeader()->sizeHint().height() + 2 * table_->frameWidth();
         for (int r = 0; r < rows; ++r) need += r < metrics_->rowCount() ? table_->rowHeight(r) : table_->verticalHeader()->defaultSectionSize();
-        if (table_->horizontalHeader()->length() > table_->viewport()->width()) need += table_->horizontalScrollBar()->sizeHint().height();
+        // room for the sideways scroll bar whether or not it shows: the columns follow the values, and a
+        // table whose height came and went with it would resize the charts during a slider's move
+        need += table_->horizontalScrollBar()->sizeHint().height();
     }
     if (table_->minimumHeight() != need) table_->setMinimumHeight(need);
 }
