@@ -901,8 +901,16 @@ void MainWindow::setPresentationMode(bool on) {
         if (room.width() < kProjectorGridWidth || room.height() < kProjectorGridHeight) chartsInTwoColumns();
     } else {
         showNormal();
+        // the normal type and no presentation minimum for the table first (the events the style posts
+        // sent now), then the arrangement before: restored with the table's minimum it came back 71 px
+        // higher, and in the projector's type 11 px (the status bar keeps its projector height until the
+        // window lays it out again, a few pixels the table then takes)
+        applyStyle();
+        fitMetricsRows();
+        QCoreApplication::sendPostedEvents();
         if (!normalState_.isEmpty()) restoreState(normalState_, kStateVersion);  // the arrangement before
         normalState_.clear();
+        return;
     }
     applyStyle();
 }
