@@ -97,6 +97,18 @@ QString validate(const QString& path, ExportFormat format, QSize size, int dpi) 
     return {};
 }
 
+// `chart` shown at `size` in projector type with the inputs of the view's `shown` chart, drawn twice: the
+// second time from a laid-out plot, as in the window.
+void showInProjectorType(CalibrationChart& chart, const CalibrationChart& shown, QSize size) {
+    chart.setChartStyle(makeChartStyle(false, true));
+    chart.show();
+    chart.resize(size);
+    for (int pass = 0; pass < 2; ++pass) {
+        chart.setCalibration(shown.calib());
+        chart.replot();
+    }
+}
+
 Tensor toTensor(const calib::MatrixRF& m, const char* name) {
     Tensor t(name, {m.rows(), m.cols()});
     std::copy(m.data(), m.data() + m.size(), t.values.begin());
@@ -201,13 +213,7 @@ private slots:
         QVERIFY(shown);
         CalibMethodErrorChart chart;  // the same inputs in a chart of its own, shown at the column's size
         auto* c = &chart;
-        c->setChartStyle(makeChartStyle(false, true));
-        c->show();
-        c->resize(380, 330);
-        for (int pass = 0; pass < 2; ++pass) {  // the second from a laid-out plot, as in the window
-            c->setCalibration(shown->calib());
-            c->replot();
-        }
+        showInProjectorType(*c, *shown, QSize(380, 330));
         QCOMPARE(barsOf(c).size(), std::size_t(8));
         QVERIFY2(c->axisRect()->height() >= 0.35 * c->height(), qPrintable(QStringLiteral("a %1 px plot in a %2 px chart").arg(c->axisRect()->height()).arg(c->height())));
         std::vector<QRectF> boxes;
@@ -242,13 +248,7 @@ private slots:
         }
         QVERIFY(chart);
         CalibrationChart* c = chart.get();
-        c->setChartStyle(makeChartStyle(false, true));
-        c->show();
-        c->resize(372, 383);
-        for (int pass = 0; pass < 2; ++pass) {  // the second from a laid-out plot, as in the window
-            c->setCalibration(shown->calib());
-            c->replot();
-        }
+        showInProjectorType(*c, *shown, QSize(372, 383));
         QVERIFY2(c->axisRect()->width() >= kPlotWidthShare * c->width(),
                  qPrintable(QStringLiteral("a %1 px plot in a %2 px chart").arg(c->axisRect()->width()).arg(c->width())));
         QVERIFY(c->legend->visible() && c->legend->itemCount() > 0);
