@@ -30,6 +30,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSizeGrip>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
@@ -97,6 +98,40 @@ private:
     QString widest_;
 };
 
+// A status bar label whose text is cut with an ellipsis where the bar is too narrow for it (a projector's
+// larger type), never mid-word without a sign: "as FP3" for "as FP32" would misstate the tensor. The
+// whole text is its tooltip.
+class ElidedLabel : public QLabel {
+public:
+    explicit ElidedLabel(QWidget* parent) : QLabel(parent) {}
+    void setFullText(const QString& text) {
+        full_ = text;
+        setToolTip(text);
+        refit();
+    }
+    QString fullText() const { return full_; }
+    // any width: the status bar gives the label the room its permanent widgets leave
+    QSize minimumSizeHint() const override { return {0, QLabel::minimumSizeHint().height()}; }
+    QSize sizeHint() const override { return {fontMetrics().horizontalAdvance(full_), QLabel::sizeHint().height()}; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QLabel::resizeEvent(event);
+        refit();
+    }
+    void changeEvent(QEvent* event) override {
+        QLabel::changeEvent(event);
+        if (event->type() == QEvent::FontChange) refit();
+    }
+
+private:
+    void refit() {
+        const QString shown = fontMetrics().elidedText(full_, Qt::ElideRight, std::max(0, contentsRect().width()));
+        if (shown != text()) setText(shown);
+    }
+    QString full_;
+};
+
 constexpr int kStateVersion = 4;  // bump when the dock layout changes
 
 // Pixel size and resolution for PNG/JPG export.
@@ -137,7 +172,34 @@ QString tensorSizeText(const TensorSummary& t) {
     return QObject::tr("Tensor %1 = %2 weights, %3 as FP32").arg(shape, count, formatBytes(n * 4));
 }
 
+// The values every metric and histogram leaves out, or empty when all are finite.
+QString nonFiniteText(const TensorSummary& t) {
+    if (t.nan_count == 0 && t.inf_count == 0) return {};
+    return QObject::tr("%1 NaN and %2 infinite values left out of every metric and chart")
+        .arg(static_cast<qulonglong>(t.nan_count))
+        .arg(static_cast<qulonglong>(t.inf_count));
+}
+
 } // namespace
+
+// A status message cut with an ellipsis in its middle (a path keeps its start and end) where it would
+// run under the permanent labels; the whole message is the status bar's tooltip while it shows.
+void MainWindow::showStatusMessage(const QString& message, int timeoutMs) {
+    QStatusBar* bar = statusBar();
+    // QStatusBar draws the message from x = 6 to 2 px before its first visible permanent widget (or 12 px
+    // before its end) and before the size grip
+    int right = bar->width() - 12;
+    if (const auto* grip = bar->findChild<QSizeGrip*>(); grip && grip->isVisible()) right = std::min(right, grip->x());
+    for (const QWidget* w : {static_cast<QWidget*>(progress_), static_cast<QWidget*>(cancelButton_), static_cast<QWidget*>(timeLabel_),
+                             static_cast<QWidget*>(backendLabel_)})
+        if (w->isVisible()) {
+            right = std::min(right, w->x() - 2);
+            break;
+        }
+    const QString shown = bar->fontMetrics().elidedText(message, Qt::ElideMiddle, std::max(0, right - 6));
+    bar->setToolTip(shown == message ? QString() : message);
+    bar->showMessage(shown, timeoutMs);
+}
 
 // Dock and tab titles: short, so tabbed charts stay readable (each chart draws its full title itself).
 QString MainWindow::shortChartTitle(const QString& id) {
@@ -179,7 +241,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             }
         });
 
-    sizeLabel_ = new QLabel(this);
+    sizeLabel_ = new ElidedLabel(this);
+    sizeLabel_->setObjectName(QStringLiteral("tensorSizeLabel"));
     // the analysis time changes with every update: room for five digits
     timeLabel_ = new FixedWidthLabel(tr("Analysis: %1 ms").arg(88888.8, 0, 'f', 1), this);
     backendLabel_ = new QLabel(this);
@@ -200,6 +263,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         w->setSizePolicy(p);
     }
     statusBar()->addWidget(sizeLabel_, 1);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& m) {
+        if (m.isEmpty()) statusBar()->setToolTip(QString());
+    });
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancelButton_);
     statusBar()->addPermanentWidget(timeLabel_);
@@ -735,7 +801,7 @@ void MainWindow::onFinished(const AnalysisResult& r) {
         return;
     }
     if (r.cancelled || !r.report) {
-        statusBar()->showMessage(tr("Analysis cancelled"), 3000);
+        showStatusMessage(tr("Analysis cancelled"), 3000);
         return;
     }
     lastTensor_ = r.tensor;
@@ -743,13 +809,21 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     lastFit_ = r.gpuFit;
     lastCompare_ = r.compare;
     pushInputsToCharts();
-    sizeLabel_->setText(tensorSizeText(r.report->tensor));
-    tensorPanel_->setTensorInfo(tensorSizeText(r.report->tensor) +
+    // Non-finite values stay in view as long as their tensor: in the status line and the tensor's box
+    // (the report's warning says it once, and a status message goes after a few seconds).
+    const QString size = tensorSizeText(r.report->tensor);
+    const QString nonFinite = nonFiniteText(r.report->tensor);
+    static_cast<ElidedLabel*>(sizeLabel_)->setFullText(nonFinite.isEmpty() ? size : size + QStringLiteral("; ") + nonFinite);
+    tensorPanel_->setTensorInfo(size +
                                 tr("\nmin %1, max %2, mean %3, std %4").arg(r.report->tensor.min, 0, 'g', 4).arg(r.report->tensor.max, 0, 'g', 4)
-                                    .arg(r.report->tensor.mean, 0, 'g', 4).arg(r.report->tensor.std, 0, 'g', 4));
+                                    .arg(r.report->tensor.mean, 0, 'g', 4).arg(r.report->tensor.std, 0, 'g', 4) +
+                                (nonFinite.isEmpty() ? QString() : QStringLiteral("\n") + nonFinite));
     timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
     backendLabel_->setText(tr("Backend: %1").arg(QString::fromStdString(r.report->backend)));
-    for (const auto& w : r.report->warnings) statusBar()->showMessage(QString::fromStdString(w), 8000);
+    // every warning, not the last one alone
+    QStringList warnings;
+    for (const auto& w : r.report->warnings) warnings << QString::fromStdString(w);
+    if (!warnings.isEmpty()) showStatusMessage(warnings.join(QStringLiteral("; ")), 10000);
     emit analysisShown();
 }
 
@@ -1029,7 +1103,7 @@ void MainWindow::showError(const QString& title, const QString& message) {
     // Dialogs wait for a click; under the offscreen platform (tests, headless runs) they only log.
     if (QGuiApplication::platformName() == QLatin1String("offscreen")) {
         qWarning("%s: %s", qPrintable(title), qPrintable(message));
-        statusBar()->showMessage(message, 10000);
+        showStatusMessage(message, 10000);
         return;
     }
     QMessageBox::warning(this, title, message);
@@ -1046,7 +1120,7 @@ void MainWindow::exportChart(ChartView* chart, ExportFormat format) {
     if (format == ExportFormat::Pdf || format == ExportFormat::Svg) size = QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
     QString error;
     if (!chart->exportTo(path, format, size, dpi, &error)) showError(tr("Export failed"), error);
-    else statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    else showStatusMessage(tr("Wrote %1").arg(path), 5000);
 }
 
 void MainWindow::exportAllDialog() {
@@ -1059,7 +1133,7 @@ void MainWindow::exportAllDialog() {
     for (ChartView* c : findChildren<ChartView*>())
         if (std::find(all.begin(), all.end(), c) == all.end() && c->plottableCount() > 0) all.push_back(c);
     if (!exportAll(all, *metrics_, session_, dir, ExportOptions{}, &written, &error)) showError(tr("Export failed"), error);
-    else statusBar()->showMessage(tr("Wrote %n file(s) to %1", "", written.size()).arg(dir), 8000);
+    else showStatusMessage(tr("Wrote %n file(s) to %1", "", written.size()).arg(dir), 8000);
 }
 
 void MainWindow::saveSessionAs() {
@@ -1076,7 +1150,7 @@ void MainWindow::saveSessionTo(const QString& path) {
     }
     sessionPath_ = path;
     addRecent(path);
-    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+    showStatusMessage(tr("Saved %1").arg(path), 4000);
 }
 
 void MainWindow::openSessionDialog() {

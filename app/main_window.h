@@ -59,6 +59,10 @@ public:
     // modelSurvey); false when there is none of that name.
     bool showDock(const QString& name);
 
+    // A status bar message, cut in its middle with an ellipsis where it would not fit (the whole
+    // message is then the status bar's tooltip).
+    void showStatusMessage(const QString& message, int timeoutMs);
+
 public slots:
     void setPresentationMode(bool on);
     void setDarkTheme(bool on);

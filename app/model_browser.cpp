@@ -546,13 +546,13 @@ ModelBrowser* installModelBrowser(MainWindow* w, SurveyPanel** surveyOut) {
         const QSize size = raster ? QSize(1600, 1000) : QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
         QString error;
         if (!chart->exportTo(path, format, size, 150, &error)) showError(w, QObject::tr("Export failed"), error);
-        else w->statusBar()->showMessage(QObject::tr("Wrote %1").arg(path), 5000);
+        else w->showStatusMessage(QObject::tr("Wrote %1").arg(path), 5000);
     };
     QObject::connect(survey->sqnrChart(), &ChartView::exportRequested, w, exportChart);
     QObject::connect(survey->fitChart(), &ChartView::exportRequested, w, exportChart);
     QObject::connect(survey, &SurveyPanel::finished, w, [w, survey] {
         if (const auto s = survey->survey(); s && !s->cancelled)
-            w->statusBar()->showMessage(QObject::tr("Survey finished: %n weight tensor(s)", "", static_cast<int>(s->tensors.size())), 5000);
+            w->showStatusMessage(QObject::tr("Survey finished: %n weight tensor(s)", "", static_cast<int>(s->tensors.size())), 5000);
     });
     return browser;
 }

@@ -159,6 +159,7 @@ void TensorPanel::read(TensorSource& t) const {
 }
 
 void TensorPanel::setTensorInfo(const QString& text) { info_->setText(text); }
+QString TensorPanel::tensorInfo() const { return info_->text(); }
 
 AnalysisPanel::AnalysisPanel(QWidget* parent) : QWidget(parent) {
     auto* v = new QVBoxLayout(this);

@@ -25,6 +25,7 @@ public:
     void show(const TensorSource& t);
     void read(TensorSource& t) const;
     void setTensorInfo(const QString& text);  // "1000x1000 = 1.0 M weights"
+    QString tensorInfo() const;
 
 signals:
     void changed();

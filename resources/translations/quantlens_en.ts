@@ -214,6 +214,10 @@
         <source>decode</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 NaN and %2 infinite values left out of every metric and chart</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Session</name>
@@ -374,6 +378,10 @@
         <source>AWQ gives every input channel a scale s = (mean |x|)^ratio: the weights are multiplied by s before quantizing and the inputs divided by s, so channels with large activations get finer weight steps. The curve is the layer&apos;s output error for each ratio from 0 (plain rounding) to 0.95; AWQ keeps the lowest (marked).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Loss (output units²)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::AwqScalesChart</name>
@@ -419,6 +427,10 @@
     </message>
     <message>
         <source>The scale s_j of each input channel at the chosen ratio, next to the channel&apos;s mean |x_j|. The weights of channel j are multiplied by s_j before quantization and its inputs divided by s_j: the exact product stays the same, but channels with large inputs get a smaller rounding error relative to their size.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean |x_j| (log)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -510,6 +522,14 @@ time %5 s</source>
     </message>
     <message>
         <source>The error each method leaves in the layer&apos;s output on the calibration inputs X: ||X W^T - X Wq^T||^2 / ||X W^T||^2, lower is better. RTN rounds every weight on its own; GPTQ and AWQ use the inputs to decide how to round or scale, so at the same bits they usually leave less output error. The W8A8 bars quantize the activations too, with and without SmoothQuant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative error (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative error</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1145,6 +1165,14 @@ time %5 s</source>
         <source>Probability density (log)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Density (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Density</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GptqColumnErrorChart</name>
@@ -1190,6 +1218,14 @@ time %5 s</source>
     </message>
     <message>
         <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. The thin line is each column&apos;s loss, the thick one the running total (right axis): jumps mark the columns whose inputs are large.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Column loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative loss</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1389,6 +1425,10 @@ time %5 s</source>
     </message>
     <message>
         <source>A random input passes through a stack of random layers (Setup: layers, width, activation) once with FP32 weights and once with each configuration&apos;s quantized weights. The chart shows the relative difference of the outputs, ||h - h_q|| / ||h||, after each layer, on a log scale: each layer&apos;s error feeds the next, so the gap grows with depth.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative output error (log)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1740,6 +1780,14 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Classroom examples: ready-made lessons with a note on what to look at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Survey</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2240,19 +2288,23 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>max |W_j s_j| after</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>max |X_j / s_j| after</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Outlier input channels</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>SmoothQuant divides each input channel of the activations by s_j = max|X_j|^alpha / max|W_j|^(1-alpha) and multiplies that channel of the weights by s_j, which leaves X W^T unchanged. Before, a few activation channels have outliers far above the rest, which makes INT8 activations coarse for every other channel; after, the largest activations and weights meet in between, and both quantize well to INT8 (W8A8).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max |value| (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max |W_j·s_j| after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max |X_j/s_j| after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outlier channels</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2805,6 +2857,14 @@ Tensor: %1</source>
     </message>
     <message>
         <source>Probability density (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Density (log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Density</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -212,6 +212,10 @@
         <source>decode</source>
         <translation>解码</translation>
     </message>
+    <message>
+        <source>%1 NaN and %2 infinite values left out of every metric and chart</source>
+        <translation>%1 个 NaN 和 %2 个无穷值未计入任何指标和图表</translation>
+    </message>
 </context>
 <context>
     <name>Session</name>
@@ -372,6 +376,10 @@
         <source>AWQ gives every input channel a scale s = (mean |x|)^ratio: the weights are multiplied by s before quantizing and the inputs divided by s, so channels with large activations get finer weight steps. The curve is the layer&apos;s output error for each ratio from 0 (plain rounding) to 0.95; AWQ keeps the lowest (marked).</source>
         <translation>AWQ 给每个输入通道一个缩放因子 s = (mean |x|)^ratio：量化前权重乘以 s，输入除以 s，于是激活值大的通道得到更细的权重步长。曲线是比例从 0（普通舍入）到 0.95 时该层的输出误差；AWQ 取最低处（已标出）。</translation>
     </message>
+    <message>
+        <source>Loss (output units²)</source>
+        <translation>损失（输出单位²）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::AwqScalesChart</name>
@@ -418,6 +426,10 @@
     <message>
         <source>The scale s_j of each input channel at the chosen ratio, next to the channel&apos;s mean |x_j|. The weights of channel j are multiplied by s_j before quantization and its inputs divided by s_j: the exact product stays the same, but channels with large inputs get a smaller rounding error relative to their size.</source>
         <translation>所选比例下每个输入通道的缩放因子 s_j，旁边是该通道的 mean |x_j|。通道 j 的权重在量化前乘以 s_j，其输入除以 s_j：精确乘积不变，但输入大的通道相对于自身大小的舍入误差更小。</translation>
+    </message>
+    <message>
+        <source>Mean |x_j| (log)</source>
+        <translation>|x_j| 均值（对数）</translation>
     </message>
 </context>
 <context>
@@ -525,6 +537,14 @@ time %5 s</source>
     <message>
         <source>The error each method leaves in the layer&apos;s output on the calibration inputs X: ||X W^T - X Wq^T||^2 / ||X W^T||^2, lower is better. RTN rounds every weight on its own; GPTQ and AWQ use the inputs to decide how to round or scale, so at the same bits they usually leave less output error. The W8A8 bars quantize the activations too, with and without SmoothQuant.</source>
         <translation>各方法在校准输入 X 上给该层输出留下的误差：||X W^T - X Wq^T||^2 / ||X W^T||^2，越低越好。RTN 对每个权重单独舍入；GPTQ 和 AWQ 利用输入来决定如何舍入或缩放，因此在相同位数下通常留下更小的输出误差。W8A8 柱同时量化激活值，分别有无 SmoothQuant。</translation>
+    </message>
+    <message>
+        <source>Relative error (log)</source>
+        <translation>相对误差（对数）</translation>
+    </message>
+    <message>
+        <source>Relative error</source>
+        <translation>相对误差</translation>
     </message>
 </context>
 <context>
@@ -1159,6 +1179,14 @@ time %5 s</source>
         <source>Probability density (log)</source>
         <translation>概率密度（对数）</translation>
     </message>
+    <message>
+        <source>Density (log)</source>
+        <translation>密度（对数）</translation>
+    </message>
+    <message>
+        <source>Density</source>
+        <translation>密度</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::GptqColumnErrorChart</name>
@@ -1205,6 +1233,14 @@ time %5 s</source>
     <message>
         <source>GPTQ quantizes the weight matrix one column (input channel) at a time, in the order shown (with act-order, the inputs with the largest H_jj first). After each column it spreads that column&apos;s rounding error over the columns not yet quantized, through the inverse Hessian, so the later columns make up for it. The thin line is each column&apos;s loss, the thick one the running total (right axis): jumps mark the columns whose inputs are large.</source>
         <translation>GPTQ 按所示顺序一次量化权重矩阵的一列（一个输入通道）（启用 act-order 时，H_jj 最大的输入先量化）。每量化一列，它就通过逆 Hessian 把该列的舍入误差分摊到尚未量化的列上，由后面的列来弥补。细线是每列的损失，粗线是累计总和（右轴）：跳变处是输入较大的列。</translation>
+    </message>
+    <message>
+        <source>Column loss</source>
+        <translation>列损失</translation>
+    </message>
+    <message>
+        <source>Cumulative loss</source>
+        <translation>累计损失</translation>
     </message>
 </context>
 <context>
@@ -1404,6 +1440,10 @@ time %5 s</source>
     <message>
         <source>A random input passes through a stack of random layers (Setup: layers, width, activation) once with FP32 weights and once with each configuration&apos;s quantized weights. The chart shows the relative difference of the outputs, ||h - h_q|| / ||h||, after each layer, on a log scale: each layer&apos;s error feeds the next, so the gap grows with depth.</source>
         <translation>一个随机输入依次通过一叠随机层（设置：层数、宽度、激活函数），一次使用 FP32 权重，一次使用各配置的量化权重。图中显示每层之后两者输出的相对差异 ||h - h_q|| / ||h||（对数刻度）：每层的误差传入下一层，所以差距随深度增大。</translation>
+    </message>
+    <message>
+        <source>Relative output error (log)</source>
+        <translation>相对输出误差（对数）</translation>
     </message>
 </context>
 <context>
@@ -1755,6 +1795,14 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>Classroom examples: ready-made lessons with a note on what to look at</source>
         <translation>课堂示例：现成的课程，附有观察要点说明</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished">层数</translation>
+    </message>
+    <message>
+        <source>Survey</source>
+        <translation>概览</translation>
     </message>
 </context>
 <context>
@@ -2260,20 +2308,24 @@ MSE %4</translation>
         <translation>平滑前 max |W_j|</translation>
     </message>
     <message>
-        <source>max |W_j s_j| after</source>
-        <translation>平滑后 max |W_j s_j|</translation>
-    </message>
-    <message>
-        <source>max |X_j / s_j| after</source>
-        <translation>平滑后 max |X_j / s_j|</translation>
-    </message>
-    <message>
-        <source>Outlier input channels</source>
-        <translation>离群输入通道</translation>
-    </message>
-    <message>
         <source>SmoothQuant divides each input channel of the activations by s_j = max|X_j|^alpha / max|W_j|^(1-alpha) and multiplies that channel of the weights by s_j, which leaves X W^T unchanged. Before, a few activation channels have outliers far above the rest, which makes INT8 activations coarse for every other channel; after, the largest activations and weights meet in between, and both quantize well to INT8 (W8A8).</source>
         <translation>SmoothQuant 把激活值的每个输入通道除以 s_j = max|X_j|^alpha / max|W_j|^(1-alpha)，并把权重的对应通道乘以 s_j，X W^T 保持不变。平滑前，少数激活通道的离群值远高于其余通道，使其他所有通道的 INT8 激活值都很粗糙；平滑后，最大的激活值与权重在中间相遇，两者都能很好地量化为 INT8（W8A8）。</translation>
+    </message>
+    <message>
+        <source>Max |value| (log)</source>
+        <translation>最大 |值|（对数）</translation>
+    </message>
+    <message>
+        <source>max |W_j·s_j| after</source>
+        <translation>平滑后 max |W_j·s_j|</translation>
+    </message>
+    <message>
+        <source>max |X_j/s_j| after</source>
+        <translation>平滑后 max |X_j/s_j|</translation>
+    </message>
+    <message>
+        <source>Outlier channels</source>
+        <translation type="unfinished">离群通道数</translation>
     </message>
 </context>
 <context>
@@ -2828,6 +2880,14 @@ Tensor: %1</source>
     <message>
         <source>Probability density (log)</source>
         <translation>概率密度（对数）</translation>
+    </message>
+    <message>
+        <source>Density (log)</source>
+        <translation>密度（对数）</translation>
+    </message>
+    <message>
+        <source>Density</source>
+        <translation>密度</translation>
     </message>
 </context>
 </TS>

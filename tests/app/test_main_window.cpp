@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "charts/calibration_charts.h"
 #include "charts/charts.h"
@@ -670,6 +671,59 @@ private slots:
         QCOMPARE(w_->lastReport()->tensor.shape, (std::vector<std::int64_t>{40, 70}));
         // Back to the generator for the tests that follow.
         QVERIFY(waitShown([&] { w_->setSession(smallSession()); }));
+    }
+
+    // A tensor with NaN and infinite values: the count stays in view with the tensor (the setup's tensor
+    // box and the status line), and the report's warning shows in the status bar.
+    void nonFiniteValuesStayInView() {
+        GeneratorSpec g;
+        g.shape = {30, 50};
+        Tensor t = generate(g);
+        t.values[3] = std::numeric_limits<float>::quiet_NaN();
+        t.values[700] = std::numeric_limits<float>::quiet_NaN();
+        t.values[1200] = -std::numeric_limits<float>::infinity();
+        const QString path = dir_.filePath("nonfinite.npy");
+        QVERIFY(write_npy(path.toStdString(), t).ok());
+        QVERIFY(waitShown([&] { w_->loadTensorFile(path); }));
+        QCOMPARE(w_->lastReport()->tensor.nan_count, std::uint64_t(2));
+        const QString said = QStringLiteral("2 NaN and 1 infinite values left out");
+        auto* panel = w_->findChild<TensorPanel*>();
+        QVERIFY(panel);
+        QVERIFY2(panel->tensorInfo().contains(said), qPrintable(panel->tensorInfo()));
+        auto* line = w_->findChild<QLabel*>(QStringLiteral("tensorSizeLabel"));
+        QVERIFY(line);
+        QVERIFY2(line->toolTip().contains(said), qPrintable(line->toolTip()));
+        const QString message = w_->statusBar()->currentMessage() + w_->statusBar()->toolTip();
+        QVERIFY2(message.contains(QStringLiteral("NaN")), qPrintable(message));
+        // a finite tensor says nothing of them
+        QVERIFY(waitShown([&] { w_->setSession(smallSession()); }));
+        QVERIFY(!panel->tensorInfo().contains(QStringLiteral("NaN")));
+        QVERIFY(!line->toolTip().contains(QStringLiteral("NaN")));
+    }
+
+    // A status message longer than the bar's room is cut in its middle, within that room (before the
+    // permanent labels), and the whole message is the bar's tooltip while it shows; one that fits shows whole.
+    void statusMessagesFitTheBar() {
+        QStatusBar* bar = w_->statusBar();
+        const QString path = QStringLiteral("/exports/") + QString(12, QLatin1Char('x')).repeated(20) + QStringLiteral("/lesson-3");
+        const QString longMessage = QStringLiteral("Wrote 9 files to ") + path;
+        w_->showStatusMessage(longMessage, 60000);
+        const QString shown = bar->currentMessage();
+        QVERIFY2(shown != longMessage && shown.contains(QChar(0x2026)), qPrintable(shown));
+        QVERIFY2(shown.startsWith(QStringLiteral("Wrote 9 files")) && shown.endsWith(QStringLiteral("lesson-3")), qPrintable(shown));
+        // the message's room ends 2 px before the first permanent widget the bar shows beside it
+        int room = bar->width();
+        for (QWidget* child : bar->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly))
+            if (child->isVisible() && child->x() > 0) room = std::min(room, child->x() - 2);
+        QVERIFY2(6 + bar->fontMetrics().horizontalAdvance(shown) <= room,
+                 qPrintable(QStringLiteral("%1 px of text from x = 6, room to %2 px").arg(bar->fontMetrics().horizontalAdvance(shown)).arg(room)));
+        QCOMPARE(bar->toolTip(), longMessage);
+        w_->showStatusMessage(QStringLiteral("Saved"), 60000);
+        QCOMPARE(bar->currentMessage(), QStringLiteral("Saved"));
+        QVERIFY(bar->toolTip().isEmpty());
+        w_->showStatusMessage(longMessage, 60000);
+        bar->clearMessage();
+        QVERIFY(bar->toolTip().isEmpty());
     }
 
     // Presentation mode: larger fonts and thicker lines on every chart; the theme switches colours.

@@ -5,6 +5,7 @@
 // four-chart arrangement.
 #include <QtTest>
 #include <QDockWidget>
+#include <QLabel>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -103,6 +104,13 @@ private slots:
         // every tab of the two groups names its chart whole (in the projector's type, and with the Speed and
         // survey docks as tabs, they read 'W...', 'M...', 'Er...')
         QVERIFY(tabsNamedWhole() >= 9);  // the nine charts at least (and the setup column's tabs)
+        // the status line is whole or cut with an ellipsis, within its label: cut at the bar's edge it
+        // read '... 4.00 MB (3.81 MiB) as FP3'
+        auto* line = w_->findChild<QLabel*>(QStringLiteral("tensorSizeLabel"));
+        QVERIFY(line);
+        QVERIFY2(line->text() == line->toolTip() || line->text().endsWith(QChar(0x2026)), qPrintable(line->text()));
+        QVERIFY2(line->fontMetrics().horizontalAdvance(line->text()) <= line->contentsRect().width(),
+                 qPrintable(QStringLiteral("'%1' in %2 px").arg(line->text()).arg(line->contentsRect().width())));
         // the metrics table shows every configuration's row (the lesson's three: one showed)
         auto* metrics = w_->findChild<QDockWidget*>(QStringLiteral("metricsDock"));
         QVERIFY(metrics);
@@ -122,6 +130,7 @@ private slots:
         w_->setPresentationMode(false);
         QTest::qWait(100);
         QCOMPARE(chartGroups(), before);
+        QCOMPARE(line->text(), line->toolTip());  // whole again in the normal type
         // the table about as high as before: it came back with presentation mode's minimum, 71 px higher,
         // taking the charts' room (the status bar keeps its projector height, 7 px more, until the window
         // lays it out after the arrangement is restored: the table takes those)
