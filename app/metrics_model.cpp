@@ -120,7 +120,9 @@ QString MetricsModel::cell(int row, int col, bool full) const {
         if (full) return QString::number(c.storage.bytes);
         if (b >= 1e9) return tr("%1 GB / %2 GiB").arg(b / 1e9, 0, 'f', 2).arg(b / 1073741824.0, 0, 'f', 2);
         if (b >= 1e6) return tr("%1 MB / %2 MiB").arg(b / 1e6, 0, 'f', 2).arg(b / 1048576.0, 0, 'f', 2);
-        return tr("%1 kB / %2 KiB").arg(b / 1e3, 0, 'f', 1).arg(b / 1024.0, 0, 'f', 1);
+        if (b >= 1e3) return tr("%1 kB / %2 KiB").arg(b / 1e3, 0, 'f', 1).arg(b / 1024.0, 0, 'f', 1);
+        // a small tensor's bytes whole: 69 B and 133 B both read "0.1 kB"
+        return tr("%1 B").arg(c.storage.bytes);
     }
     case OutputErr:
         if (report_->forward_pending) return QStringLiteral("\u2026");  // computing, after the charts

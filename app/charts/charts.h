@@ -192,7 +192,8 @@ private:
 // Every chart of the window, in display order (the caller owns them).
 std::vector<ChartView*> createAllCharts(QWidget* parent);
 
-// Human-readable bytes in decimal and binary units: "14.00 GB (13.04 GiB)".
+// Human-readable bytes in decimal and binary units, three significant digits: "14.0 GB (13.0 GiB)",
+// "4.00 MB (3.81 MiB)"; below 1000 bytes once: "512 B".
 QString formatBytes(double bytes);
 
 } // namespace ql::ui

@@ -78,6 +78,11 @@ void addVerticalLine(ChartView* plot, double v, const QPen& pen) {
 } // namespace
 
 QString formatBytes(double bytes) {
+    // below 1000 bytes both units are bytes: say it once ("512 B", not "512 B (512 B)" or "64.0 B")
+    if (bytes < 1000.0) {
+        const bool whole = bytes == std::floor(bytes);
+        return QStringLiteral("%1 B").arg(bytes, 0, 'f', whole ? 0 : 1);
+    }
     auto unit = [](double b, double base, const char* const names[]) {
         int k = 0;
         while (b >= base && k < 4) {

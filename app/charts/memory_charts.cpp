@@ -88,7 +88,8 @@ void MemoryChart::rebuild() {
         auto* label = new QCPItemText(this);
         label->position->setCoords(static_cast<double>(i), static_cast<double>(m.bytes) / div);
         label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        label->setText(values.lines == 2 ? valueTexts[i].first + QLatin1Char('\n') + valueTexts[i].second : valueTexts[i].first);
+        label->setText(values.lines == 2 && !valueTexts[i].second.isEmpty() ? valueTexts[i].first + QLatin1Char('\n') + valueTexts[i].second
+                                                                             : valueTexts[i].first);
         label->setFont(values.font);
         label->setColor(style().foreground);
         label->setPadding(QMargins(2, 1, 2, 1));

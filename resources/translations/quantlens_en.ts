@@ -1954,6 +1954,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>%1 kB / %2 KiB</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 B</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

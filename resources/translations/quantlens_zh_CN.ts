@@ -1798,7 +1798,7 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Layers</source>
-        <translation type="unfinished">层数</translation>
+        <translation>逐层</translation>
     </message>
     <message>
         <source>Survey</source>
@@ -1969,6 +1969,10 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>%1 kB / %2 KiB</source>
         <translation>%1 kB / %2 KiB</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 B</translation>
     </message>
 </context>
 <context>
@@ -2325,7 +2329,7 @@ MSE %4</translation>
     </message>
     <message>
         <source>Outlier channels</source>
-        <translation type="unfinished">离群通道数</translation>
+        <translation>离群通道</translation>
     </message>
 </context>
 <context>

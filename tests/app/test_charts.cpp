@@ -1093,6 +1093,25 @@ private slots:
         QVERIFY2(labels.join('|').contains(QLatin1String("MiB")), qPrintable(labels.join('|')));
     }
 
+    // Bytes in decimal and binary units, three significant digits; below 1000 bytes, where both are
+    // bytes, once (the memory chart of a 16x8 tensor read '512 B (512 B)' and '64.0 B (64.0 B)').
+    void formatBytesUnits_data() {
+        QTest::addColumn<double>("bytes");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("0") << 0.0 << QStringLiteral("0 B");
+        QTest::newRow("INT4 of 128 weights") << 64.0 << QStringLiteral("64 B");
+        QTest::newRow("half a byte") << 68.5 << QStringLiteral("68.5 B");
+        QTest::newRow("999") << 999.0 << QStringLiteral("999 B");
+        QTest::newRow("1000") << 1000.0 << QStringLiteral("1.00 kB (1000 B)");
+        QTest::newRow("1000x1000 FP32") << 4e6 << QStringLiteral("4.00 MB (3.81 MiB)");
+        QTest::newRow("7B at FP16") << 14e9 << QStringLiteral("14.0 GB (13.0 GiB)");
+    }
+    void formatBytesUnits() {
+        QFETCH(double, bytes);
+        QFETCH(QString, text);
+        QCOMPARE(formatBytes(bytes), text);
+    }
+
     // The value labels over the bars never run into each other: both units on two lines where a bar's
     // slot holds them, the decimal one alone (smaller if need be) where the chart is narrow; and the
     // tallest bar's label stays inside the plot, under the title, in a short chart too.

@@ -373,6 +373,28 @@ private slots:
                     QCOMPARE(m.index(r, c).data(role), fresh.index(r, c).data(role));
     }
 
+    // The Size column in decimal and binary units, and a small tensor's bytes whole (69 B and 133 B,
+    // INT4 and INT8 of a 16x8 tensor, read '0.1 kB / 0.1 KiB' alike).
+    void metricsSizeText_data() {
+        QTest::addColumn<qulonglong>("bytes");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("69 B") << qulonglong(69) << QStringLiteral("69 B");
+        QTest::newRow("999 B") << qulonglong(999) << QStringLiteral("999 B");
+        QTest::newRow("1000 B") << qulonglong(1000) << QStringLiteral("1.0 kB / 1.0 KiB");
+        QTest::newRow("500 kB") << qulonglong(500000) << QStringLiteral("500.0 kB / 488.3 KiB");
+        QTest::newRow("1 MB") << qulonglong(1000000) << QStringLiteral("1.00 MB / 0.95 MiB");
+        QTest::newRow("7B at INT4") << qulonglong(3500000000) << QStringLiteral("3.50 GB / 3.26 GiB");
+    }
+    void metricsSizeText() {
+        QFETCH(qulonglong, bytes);
+        QFETCH(QString, text);
+        auto next = std::make_shared<AnalysisReport>(*fx_->result.report);
+        next->configs[0].storage.bytes = bytes;
+        MetricsModel m;
+        m.setReport(next, {configColor(fx_->session.configs[0].color, 0), configColor(fx_->session.configs[1].color, 1)});
+        QCOMPARE(m.index(0, MetricsModel::Size).data().toString(), text);
+    }
+
     // Save, reopen, compare: every part of the session survives.
     void sessionRoundTrip() {
         Session s = Session::defaults();
