@@ -521,10 +521,12 @@ void ChartView::setLegendType(const QFont& font) {
     // under a 380 px SmoothQuant chart in projector type left it a plot under 116 px, icon-high rows)
     const double base = style_.font(9.5).pointSizeF();
     const double k = base > 0 && font.pointSizeF() > 0 ? std::min(1.0, font.pointSizeF() / base) : 1.0;
-    // (a row a pixel higher than the text: QCustomPlot clips an entry to its row, which took the underscores
-    // of "max |X_j| before" and "Hessian diagonal H_jj")
+    // (a row a pixel higher than the text's box as QCustomPlot measures it: it clips an entry to its row,
+    // and the text's lowest pixels, the underscores of "max |X_j| before" and "Hessian diagonal H_jj",
+    // fell just below a row as high as the font's line, or that plus one pixel in three-quarter type)
     const int h = static_cast<int>(std::lround(14 * style_.scale * k));
-    legend->setIconSize(static_cast<int>(std::lround(28 * style_.scale * k)), std::max(h, QFontMetrics(font).height() + 1));
+    const int text = QFontMetrics(font).boundingRect(0, 0, 0, 0, Qt::TextDontClip, QStringLiteral("Hg_|")).height();
+    legend->setIconSize(static_cast<int>(std::lround(28 * style_.scale * k)), std::max(h, text + 1));
 }
 
 void ChartView::elideLegendEntries() {

@@ -276,6 +276,63 @@ private slots:
             }
     }
 
+    // A legend entry's underscore is drawn: QCustomPlot clips an entry to its row, and a row as high as
+    // the font's line plus one pixel took the underscore of "Hessian diagonal H_jj" in the window's
+    // narrow column (the legend in three-quarter type). Pixels of the chart as drawn, normal and
+    // projector type.
+    void legendUnderscoreDrawn_data() {
+        QTest::addColumn<bool>("presentation");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("normal, the window's column") << false << QSize(415, 390);
+        QTest::newRow("normal, wide") << false << QSize(900, 500);
+        QTest::newRow("projector column") << true << QSize(372, 383);
+    }
+    void legendUnderscoreDrawn() {
+        QFETCH(bool, presentation);
+        QFETCH(QSize, size);
+        if (!view_->report() || !view_->report()->gptq) QVERIFY(runShown(smallSetup(4, 128, calib::all_calib_methods())));
+        auto* shown = qobject_cast<CalibrationChart*>(view_->chart(QStringLiteral("calibration_gptq_hessian")));
+        QVERIFY(shown);
+        std::unique_ptr<CalibrationChart> chart;
+        for (CalibrationChart* c : createCalibrationCharts(nullptr)) {
+            if (c->chartId() == QLatin1String("calibration_gptq_hessian") && !chart) chart.reset(c);
+            else delete c;
+        }
+        QVERIFY(chart);
+        CalibrationChart* c = chart.get();
+        c->setChartStyle(makeChartStyle(false, presentation));
+        c->show();
+        c->resize(size);
+        for (int pass = 0; pass < 2; ++pass) {
+            c->setCalibration(shown->calib());
+            c->replot();
+        }
+        const QImage img = c->toPixmap(c->width(), c->height()).toImage();
+        const QString prefix = QStringLiteral("Hessian diagonal H");
+        bool found = false;
+        for (int i = 0; i < c->legend->itemCount(); ++i) {
+            auto* item = qobject_cast<QCPPlottableLegendItem*>(c->legend->item(i));
+            if (!item || !item->plottable()->name().startsWith(prefix + QLatin1Char('_'))) continue;
+            found = true;
+            const QFontMetrics fm(item->font());
+            const int x0 = item->rect().left() + c->legend->iconSize().width() + c->legend->iconTextPadding() + fm.horizontalAdvance(prefix);
+            const int x1 = x0 + fm.horizontalAdvance(QStringLiteral("_"));
+            // the underscore's middle columns, in the entry's lower half: some pixel as dark as text
+            int darkest = 255;
+            for (int x = x0 + 1; x < x1 - 1; ++x)
+                for (int y = item->rect().center().y(); y <= item->rect().bottom(); ++y) darkest = std::min(darkest, qGray(img.pixel(x, y)));
+            QVERIFY2(darkest < 160, qPrintable(QStringLiteral("no ink under '%1' at x %2..%3, rows %4..%5 (darkest grey %6), font %7 pt")
+                                                   .arg(item->plottable()->name())
+                                                   .arg(x0)
+                                                   .arg(x1)
+                                                   .arg(item->rect().center().y())
+                                                   .arg(item->rect().bottom())
+                                                   .arg(darkest)
+                                                   .arg(item->font().pointSizeF())));
+        }
+        QVERIFY(found);
+    }
+
     // Every layer source reaches core: the layer has the given shapes and the bars equal core's report.
     void layerSources_data() {
         QTest::addColumn<int>("source");
