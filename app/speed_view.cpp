@@ -178,7 +178,7 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
     for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
         connect(c, &ChartView::exportRequested, this, &SpeedView::exportChart);
 
-    auto* layout = new QHBoxLayout(this);
+    auto* layout = sideLayout_ = new QHBoxLayout(this);
     // The controls scroll up and down when the dock is short rather than squeeze their rows together.
     controlsScroll_ = new QScrollArea(this);
     controlsScroll_->setWidget(controls);
@@ -292,6 +292,7 @@ void SpeedView::onFinished() {
         showGpuLine();
         fillTable();
         updateDecode();
+        if (tabs_->currentWidget() == controlsScroll_) tabs_->setCurrentWidget(timeChart_);  // the result, in a narrow view
     }
     emit finished();
 }
@@ -386,8 +387,56 @@ void SpeedView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange) QTimer::singleShot(0, this, &SpeedView::fitControls);
 }
 
+namespace {
+// The least width a chart beside the controls keeps; below it the controls become a tab.
+constexpr int kChartBesideControlsPx = 480;
+} // namespace
+
+bool SpeedView::controlsInTabs() const { return tabs_->indexOf(controlsScroll_) >= 0; }
+
+void SpeedView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    // after the resize has been laid out (moving a widget between layouts inside a resize re-enters it)
+    if (!arrangeQueued_) {
+        arrangeQueued_ = true;
+        QTimer::singleShot(0, this, [this] {
+            arrangeQueued_ = false;
+            arrange();
+        });
+    }
+}
+
+// In a small dock (the Speed tab of the window's default arrangement, about 440x260) the controls beside
+// the charts left the charts a sliver, scrolled out of view. There the controls become the first tab,
+// "Settings", of the charts' tab widget, so that each part has the whole view; a run then shows the time
+// chart. A view wide enough for the controls and a chart of kChartBesideControlsPx has them side by side.
+void SpeedView::arrange() {
+    QWidget* controls = controlsScroll_->widget();
+    const int controlsWidth = std::max(controls->minimumSizeHint().width(), 300) + controlsScroll_->verticalScrollBar()->sizeHint().width();
+    const bool narrow = width() < controlsWidth + kChartBesideControlsPx;
+    if (narrow == controlsInTabs()) return;
+    if (narrow) {
+        sideLayout_->removeWidget(controlsScroll_);
+        tabs_->insertTab(0, controlsScroll_, tr("Settings"));
+        tabs_->setCurrentIndex(0);
+    } else {
+        const bool onSettings = tabs_->currentWidget() == controlsScroll_;
+        tabs_->removeTab(tabs_->indexOf(controlsScroll_));
+        sideLayout_->insertWidget(0, controlsScroll_);
+        controlsScroll_->show();
+        if (onSettings) tabs_->setCurrentIndex(0);
+    }
+    fitControls();
+}
+
 void SpeedView::fitControls() {
     QWidget* controls = controlsScroll_->widget();
+    if (controlsInTabs()) {  // the tab's whole width
+        controls->setMaximumWidth(QWIDGETSIZE_MAX);
+        controlsScroll_->setMinimumWidth(0);
+        controlsScroll_->setMaximumWidth(QWIDGETSIZE_MAX);
+        return;
+    }
     const int need = std::max(controls->minimumSizeHint().width(), 300);
     const int cap = std::max(470, width() / 2);  // the charts keep at least half
     controls->setMaximumWidth(cap);

@@ -23,6 +23,7 @@ class QScrollArea;
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -60,6 +61,9 @@ public:
     QTableWidget* table() const { return table_; }
     QString gpuLine() const;              // "GPU: <name> ..." or "GPU: none (<reason>)", as shown
     QString statusText() const;
+    // True when the controls are the first tab ("Settings") of the charts' tabs: a view too narrow for
+    // them and a chart side by side (a tab in the window's default arrangement).
+    bool controlsInTabs() const;
 
 public slots:
     void run();
@@ -70,6 +74,7 @@ signals:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     struct Outcome {
@@ -84,6 +89,9 @@ private:
     std::optional<ChartStyle> windowStyle_;  // setChartStyle()'s
     void fitControls();  // the controls' column as wide as their fields need, up to half the view
     QScrollArea* controlsScroll_ = nullptr;
+    void arrange();      // controls beside the charts, or as their first tab when the view is narrow
+    QHBoxLayout* sideLayout_ = nullptr;
+    bool arrangeQueued_ = false;
     void exportChart(ChartView* chart, ExportFormat format);
 
     QComboBox* preset_ = nullptr;

@@ -2617,6 +2617,10 @@ floor %8 ms: %9x the floor
         <source>%1 - %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SurveyPanel</name>

@@ -2642,6 +2642,10 @@ floor %8 ms: %9x the floor
         <source>%1 - %2</source>
         <translation>%1 - %2</translation>
     </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::SurveyPanel</name>

@@ -5,6 +5,8 @@
 // chart and the roofline (with the GPU's roof) without a device; the GPU line names the device or
 // says why there is none.
 #include <QtTest>
+#include <QTabWidget>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +20,7 @@
 
 #include "qcp_complaints.h"
 #include "gpu/gpu_backend.h"
+#include "scrollable.h"
 #include "speed_view.h"
 #include "theme.h"
 
@@ -183,6 +186,54 @@ private slots:
             QVERIFY2(right <= scroll->viewport()->width(),
                      qPrintable(QStringLiteral("'%1' ends at %2 px in a %3 px column").arg(box->text()).arg(right).arg(scroll->viewport()->width())));
         }
+    }
+
+    // In a small dock (the Speed tab of the window's default arrangement) the controls become the
+    // first tab of the charts' tabs and each part has the whole view (beside the controls a chart kept
+    // a sliver, scrolled out of sight); a run from there shows the time chart; a wide view puts the
+    // controls back beside the charts, which keep at least half its width.
+    void narrowViewTabsItsControls_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("tabbed");
+        QTest::newRow("the default window's tab, 440x260") << QSize(440, 260) << true;
+        QTest::newRow("a column, 700x600") << QSize(700, 600) << true;
+        QTest::newRow("floating, 1000x650") << QSize(1000, 650) << false;
+    }
+    void narrowViewTabsItsControls() {
+        QFETCH(QSize, size);
+        QFETCH(bool, tabbed);
+        QWidget dock;  // the dock's scroll area, as the window holds the view
+        auto* layout = new QVBoxLayout(&dock);
+        layout->setContentsMargins(0, 0, 0, 0);
+        auto* view = new SpeedView;
+        layout->addWidget(scrollable(view, &dock));
+        dock.resize(size);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        QTRY_COMPARE(view->controlsInTabs(), tabbed);
+        auto* tabs = view->findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        auto* chart = view->timeChart();
+        if (tabbed) {
+            QCOMPARE(tabs->tabText(0), QStringLiteral("Settings"));
+            QTRY_VERIFY2(view->width() <= size.width(), qPrintable(QStringLiteral("a %1 px view in a %2 px dock").arg(view->width()).arg(size.width())));
+            tabs->setCurrentWidget(chart);
+            QTest::qWait(20);
+            QVERIFY2(chart->width() >= view->width() * 9 / 10, qPrintable(QStringLiteral("a %1 px chart in a %2 px view").arg(chart->width()).arg(view->width())));
+            // a run started from the settings shows its result
+            tabs->setCurrentIndex(0);
+            view->setMeasurement([](const speed::SpeedRequest&, const ProgressFn&) { return fakeReport(false); });
+            QSignalSpy done(view, &SpeedView::finished);
+            view->run();
+            QVERIFY(done.count() == 1 || done.wait(30000));
+            QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(chart));
+        } else {
+            QVERIFY(tabs->tabText(0) != QStringLiteral("Settings"));
+            QVERIFY2(chart->width() >= view->width() / 2, qPrintable(QStringLiteral("a %1 px chart in a %2 px view").arg(chart->width()).arg(view->width())));
+        }
+        // and back the other way when the dock is resized
+        dock.resize(tabbed ? QSize(1100, 650) : QSize(440, 260));
+        QTRY_COMPARE(view->controlsInTabs(), !tabbed);
     }
 
     void gpuLineBeforeARun() {
