@@ -390,6 +390,8 @@ void SpeedView::changeEvent(QEvent* event) {
 namespace {
 // The least width a chart beside the controls keeps; below it the controls become a tab.
 constexpr int kChartBesideControlsPx = 480;
+// A chart's least height as a tab: what a 260 px dock leaves under the tab bar.
+constexpr int kNarrowChartHeightPx = 180;
 } // namespace
 
 bool SpeedView::controlsInTabs() const { return tabs_->indexOf(controlsScroll_) >= 0; }
@@ -415,6 +417,9 @@ void SpeedView::arrange() {
     const int controlsWidth = std::max(controls->minimumSizeHint().width(), 300) + controlsScroll_->verticalScrollBar()->sizeHint().width();
     const bool narrow = width() < controlsWidth + kChartBesideControlsPx;
     if (narrow == controlsInTabs()) return;
+    // as tabs of a short dock the charts may be lower than a chart's usual least height
+    for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
+        c->setMinimumHeight(narrow ? kNarrowChartHeightPx : ChartView::kMinimumHeightPx);
     if (narrow) {
         sideLayout_->removeWidget(controlsScroll_);
         tabs_->insertTab(0, controlsScroll_, tr("Settings"));

@@ -12,6 +12,7 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -52,14 +53,41 @@ QTableWidget* makeTable(QWidget* parent, const QStringList& headers) {
     return t;
 }
 
+// A wrapped label that is as high as its lines at its width without asking its layout for height for
+// width: a layout with such an item makes the dock's scroll area hold the panel at its preferred
+// height (the tables' and charts' preferred heights), which left a 260 px dock scrolling.
+class WrappedLine : public QLabel {
+public:
+    WrappedLine(const QString& text, QWidget* parent) : QLabel(text, parent) {
+        setWordWrap(true);
+        setMinimumHeight(heightForWidth(sizeHint().width()));
+    }
+    bool hasHeightForWidth() const override { return false; }
+    void setLine(const QString& text) {
+        setText(text);
+        refit();
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QLabel::resizeEvent(event);
+        refit();
+    }
+
+private:
+    void refit() {
+        const int h = QLabel::heightForWidth(std::max(width(), 1));
+        if (h > 0 && h != minimumHeight()) setMinimumHeight(h);
+    }
+};
+
 QString dbText(double v) { return std::isfinite(v) ? QCoreApplication::translate("SurveyPanel", "%1 dB").arg(v, 0, 'f', 2) : QStringLiteral("-"); }
 
 } // namespace
 
 SurveyPanel::SurveyPanel(QWidget* parent) : QWidget(parent) {
     auto* v = new QVBoxLayout(this);
-    header_ = new QLabel(tr("Open a model file and choose \"Survey whole model\" to quantize every weight tensor with the current configurations."), this);
-    header_->setWordWrap(true);
+    header_ = new WrappedLine(tr("Open a model file and choose \"Survey whole model\" to quantize every weight tensor with the current configurations."), this);
     header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     v->addWidget(header_);
     auto* row = new QHBoxLayout;
@@ -73,14 +101,14 @@ SurveyPanel::SurveyPanel(QWidget* parent) : QWidget(parent) {
     row->addWidget(cancel_);
     v->addLayout(row);
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    auto* tables = new QTabWidget(split);
+    auto* split = split_ = new QSplitter(Qt::Vertical, this);
+    auto* tables = tables_ = new QTabWidget(split);
     summary_ = makeTable(tables, {tr("Configuration"), tr("Tensors"), tr("Mean SQNR (dB, parameter-weighted)"), tr("Worst SQNR (dB)"),
                                   tr("Bits per weight"), tr("Worst tensor")});
     memory_ = makeTable(tables, {tr("Format"), tr("Bits per weight"), tr("Memory (GB, 10^9 bytes)"), tr("Memory (GiB, 2^30 bytes)")});
     tables->addTab(summary_, tr("SQNR per configuration"));
     tables->addTab(memory_, tr("Memory of the whole model"));
-    auto* charts = new QTabWidget(split);
+    auto* charts = charts_ = new QTabWidget(split);
     sqnrChart_ = new ModelSqnrChart(charts);
     fitChart_ = new ModelGpuFitChart(charts);
     charts->addTab(sqnrChart_, tr("SQNR along the model"));
@@ -100,6 +128,59 @@ SurveyPanel::SurveyPanel(QWidget* parent) : QWidget(parent) {
 SurveyPanel::~SurveyPanel() {
     cancel();
     watcher_.waitForFinished();
+}
+
+namespace {
+// The least height of a panel that shows the tables with the charts under them.
+constexpr int kTablesAndChartsHeightPx = 480;
+// A chart's least height as a tab of a short panel: what a 260 px dock leaves under the header and tabs.
+constexpr int kShortPanelChartHeightPx = 150;
+} // namespace
+
+bool SurveyPanel::chartsBesideTables() const { return tables_->indexOf(sqnrChart_) >= 0; }
+
+void SurveyPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (!arrangeQueued_) {  // after the resize is laid out: moving tabs inside it re-enters the layout
+        arrangeQueued_ = true;
+        QTimer::singleShot(0, this, [this] {
+            arrangeQueued_ = false;
+            arrange();
+        });
+    }
+}
+
+// In a short panel (the survey's tab in the window's default arrangement, about 440x260) the charts
+// under the tables were scrolled out of sight. There they become more tabs beside the tables, each
+// with the whole panel; a panel of kTablesAndChartsHeightPx or more shows the charts under the tables.
+void SurveyPanel::arrange() {
+    const bool shortPanel = height() < kTablesAndChartsHeightPx;
+    if (shortPanel == chartsBesideTables()) return;
+    // in one row of four tabs the names are short, the whole ones their tooltips
+    struct Part {
+        QWidget* widget;
+        QString name, brief;
+    };
+    const Part parts[] = {{summary_, tr("SQNR per configuration"), tr("SQNR")},
+                          {memory_, tr("Memory of the whole model"), tr("Memory")},
+                          {sqnrChart_, tr("SQNR along the model"), tr("Along the model")},
+                          {fitChart_, tr("GPU fit of this model"), tr("GPU fit")}};
+    QWidget* current = tables_->currentWidget();
+    for (const Part& p : parts) {
+        auto* chart = qobject_cast<ChartView*>(p.widget);
+        if (chart) {  // the charts move between the two tab widgets
+            QTabWidget* from = shortPanel ? charts_ : tables_;
+            from->removeTab(from->indexOf(chart));
+            (shortPanel ? tables_ : charts_)->addTab(chart, p.name);
+            chart->setMinimumHeight(shortPanel ? kShortPanelChartHeightPx : ChartView::kMinimumHeightPx);  // under the header and tabs
+        }
+        QTabWidget* in = shortPanel || !chart ? tables_ : charts_;
+        const int i = in->indexOf(p.widget);
+        in->setTabText(i, shortPanel ? p.brief : p.name);
+        in->setTabToolTip(i, shortPanel ? p.name : QString());
+    }
+    charts_->setVisible(!shortPanel);
+    if (!shortPanel && (current == sqnrChart_ || current == fitChart_)) charts_->setCurrentWidget(current);
 }
 
 void SurveyPanel::setChartStyle(const ChartStyle& style) {
@@ -124,7 +205,7 @@ void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vecto
     progress_->setValue(0);
     progress_->show();
     cancel_->show();
-    header_->setText(tr("Surveying %1: %2 weight tensors x %n configuration(s)...", "", static_cast<int>(configs.size()))
+    static_cast<WrappedLine*>(header_)->setLine(tr("Surveying %1: %2 weight tensors x %n configuration(s)...", "", static_cast<int>(configs.size()))
                          .arg(QFileInfo(QString::fromStdString(model_->path())).fileName())
                          .arg(std::count_if(model_->tensors().begin(), model_->tensors().end(), [](const TensorInfo& t) { return is_weight_tensor(t); })));
     auto file = model_;
@@ -155,10 +236,10 @@ void SurveyPanel::onFinished() {
     const QFuture<ModelSurvey> f = watcher_.future();
     if (f.resultCount() > 0) {
         auto s = std::make_shared<const ModelSurvey>(f.result());
-        if (s->cancelled) header_->setText(tr("Survey cancelled after %n weight tensor(s); the tables show those.", "", static_cast<int>(s->tensors.size())));
+        if (s->cancelled) static_cast<WrappedLine*>(header_)->setLine(tr("Survey cancelled after %n weight tensor(s); the tables show those.", "", static_cast<int>(s->tensors.size())));
         showSurvey(s);
     } else {
-        header_->setText(tr("Survey cancelled."));
+        static_cast<WrappedLine*>(header_)->setLine(tr("Survey cancelled."));
     }
     emit finished();
 }
@@ -167,7 +248,7 @@ void SurveyPanel::showSurvey(const std::shared_ptr<const ModelSurvey>& s) {
     survey_ = s;
     fit_ = surveyGpuFit(*s, fitSettings_);
     if (!s->cancelled)
-        header_->setText(tr("<b>%1</b> (%2): %3 parameters in all (%4 in %5 weight tensors), stored in %6.")
+        static_cast<WrappedLine*>(header_)->setLine(tr("<b>%1</b> (%2): %3 parameters in all (%4 in %5 weight tensors), stored in %6.")
                              .arg(QFileInfo(QString::fromStdString(s->file)).fileName().toHtmlEscaped(), QString::fromStdString(s->format))
                              .arg(QLocale().toString(static_cast<qlonglong>(s->total_params)))
                              .arg(QLocale().toString(static_cast<qlonglong>(s->weight_params)))

@@ -16,6 +16,8 @@
 #include "theme.h"
 
 class QLabel;
+class QSplitter;
+class QTabWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
@@ -47,6 +49,9 @@ public:
     QTableWidget* summaryTable() const { return summary_; }
     QTableWidget* memoryTable() const { return memory_; }
     void setChartStyle(const ChartStyle& style);
+    // True when the charts are tabs beside the tables (a short panel: the survey's tab in the window's
+    // default arrangement) rather than under them.
+    bool chartsBesideTables() const;
 
 signals:
     void finished();                                  // a survey ended (done or cancelled)
@@ -54,7 +59,15 @@ signals:
     // cancel (weights surveyed so far, of all). A Qt::BlockingQueuedConnection acts at an exact point.
     void workerProgress(qulonglong done, qulonglong total);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void arrange();  // the charts under the tables, or as more tabs beside them in a short panel
+    QSplitter* split_ = nullptr;
+    QTabWidget* tables_ = nullptr;
+    QTabWidget* charts_ = nullptr;
+    bool arrangeQueued_ = false;
     void onFinished();
     void showSurvey(const std::shared_ptr<const ModelSurvey>& s);
 

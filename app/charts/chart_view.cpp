@@ -174,7 +174,7 @@ ChartView::ChartView(QWidget* parent) : QCustomPlot(parent) {
     // finds in place and makes its own only when there is none.
     mPaintBuffers.clear();
     mPaintBuffers.append(QSharedPointer<QCPAbstractPaintBuffer>(new BackgroundPaintBuffer(viewport().size(), bufferDevicePixelRatio())));
-    setMinimumSize(320, 220);
+    setMinimumSize(kMinimumWidthPx, kMinimumHeightPx);
     plotLayout()->insertRow(0);
     titleElement_ = new TitleElement(this);
     plotLayout()->addElement(0, 0, titleElement_);

@@ -43,6 +43,8 @@ class ChartView : public QCustomPlot {
     Q_OBJECT
 public:
     explicit ChartView(QWidget* parent = nullptr);
+    // A chart's least size in a layout (a tab of a short dock may lower the height)
+    static constexpr int kMinimumWidthPx = 320, kMinimumHeightPx = 220;
 
     virtual QString chartId() const = 0;   // file-name stem, e.g. "weight_distribution"
     virtual QString title() const = 0;     // translated title

@@ -2718,6 +2718,22 @@ floor %8 ms: %9x the floor
         <source>Weight tensors at this configuration&apos;s bits per weight, every other tensor at FP16</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>SQNR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Along the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU fit</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::TensorPanel</name>

@@ -2741,6 +2741,22 @@ floor %8 ms: %9x the floor
         <source>Weight tensors at this configuration&apos;s bits per weight, every other tensor at FP16</source>
         <translation>权重张量按此配置的每权重位数计算，其他张量按 FP16 计算</translation>
     </message>
+    <message>
+        <source>SQNR</source>
+        <translation>SQNR</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>Along the model</source>
+        <translation>沿模型</translation>
+    </message>
+    <message>
+        <source>GPU fit</source>
+        <translation>GPU 容量</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::TensorPanel</name>

@@ -11,6 +11,10 @@
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTabWidget>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QVBoxLayout>
 #include <QTreeView>
 
 #include <cmath>
@@ -24,6 +28,7 @@
 #include "main_window.h"
 #include "model_browser.h"
 #include "session.h"
+#include "scrollable.h"
 #include "survey_panel.h"
 
 using namespace ql;
@@ -314,6 +319,46 @@ private slots:
         QString error;
         QVERIFY2(chart->exportTo(png, ExportFormat::Png, QSize(800, 500), 96, &error), qPrintable(error));
         QVERIFY(QImage(png).size() == QSize(800, 500));
+    }
+
+    // In a short panel (the survey's tab in the default arrangement, about 440x260) the charts are tabs
+    // beside the tables, each with the whole panel (under the tables they were scrolled out of sight); a
+    // tall panel shows them under the tables, and a chart chosen in the short one stays chosen.
+    void surveyPartsInAShortPanel_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("beside");
+        QTest::newRow("the default window's tab, 440x260") << QSize(440, 260) << true;
+        QTest::newRow("a tall column, 440x700") << QSize(440, 700) << false;
+    }
+    void surveyPartsInAShortPanel() {
+        QFETCH(QSize, size);
+        QFETCH(bool, beside);
+        QWidget dock;  // the dock's scroll area, as the window holds the panel
+        auto* layout = new QVBoxLayout(&dock);
+        layout->setContentsMargins(0, 0, 0, 0);
+        auto* panel = new SurveyPanel;
+        layout->addWidget(scrollable(panel, &dock));
+        dock.resize(size);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        QTRY_COMPARE(panel->chartsBesideTables(), beside);
+        ChartView* chart = panel->sqnrChart();
+        auto* tabs = qobject_cast<QTabWidget*>(chart->parentWidget() ? chart->parentWidget()->parentWidget() : nullptr);
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(chart);
+        QTest::qWait(20);
+        // the chart lies within the dock's view, and is high enough to read
+        const QRect inDock(chart->mapTo(&dock, QPoint(0, 0)), chart->size());
+        QVERIFY2(dock.rect().contains(inDock), qPrintable(QStringLiteral("chart at %1,%2 %3x%4 in a %5x%6 dock").arg(inDock.x()).arg(inDock.y())
+                                                              .arg(inDock.width()).arg(inDock.height()).arg(size.width()).arg(size.height())));
+        auto* scroll = dock.findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);  // nothing scrolled out of sight
+        QVERIFY2(chart->height() >= size.height() / 2, qPrintable(QStringLiteral("a %1 px chart in a %2 px dock").arg(chart->height()).arg(size.height())));
+        dock.resize(beside ? QSize(440, 700) : QSize(440, 260));
+        QTRY_COMPARE(panel->chartsBesideTables(), !beside);
+        if (beside)  // the chart the short panel showed is the one shown under the tables
+            QVERIFY(chart->parentWidget() && qobject_cast<QTabWidget*>(chart->parentWidget()->parentWidget())->currentWidget() == chart);
     }
 
     // Cancel stops a running survey between (or inside) tensors; the panel then surveys again normally.

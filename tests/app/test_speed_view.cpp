@@ -14,6 +14,7 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QThread>
@@ -220,6 +221,10 @@ private slots:
             tabs->setCurrentWidget(chart);
             QTest::qWait(20);
             QVERIFY2(chart->width() >= view->width() * 9 / 10, qPrintable(QStringLiteral("a %1 px chart in a %2 px view").arg(chart->width()).arg(view->width())));
+            QCOMPARE(qobject_cast<QScrollArea*>(view->parentWidget()->parentWidget())->verticalScrollBar()->maximum(), 0);
+            const QRect inDock(chart->mapTo(&dock, QPoint(0, 0)), chart->size());  // in sight, not scrolled away
+            QVERIFY2(dock.rect().contains(inDock), qPrintable(QStringLiteral("chart at %1,%2 %3x%4 in a %5x%6 dock").arg(inDock.x()).arg(inDock.y())
+                                                                  .arg(inDock.width()).arg(inDock.height()).arg(size.width()).arg(size.height())));
             // a run started from the settings shows its result
             tabs->setCurrentIndex(0);
             view->setMeasurement([](const speed::SpeedRequest&, const ProgressFn&) { return fakeReport(false); });
