@@ -189,6 +189,7 @@ void GpuFitChart::rebuild() {
                                               [](const QFont& font, const QString& t) { return QFontMetrics(font).horizontalAdvance(t); });
     const int valueLines = values.lines;
     double ymax = 0;
+    constexpr double kBarWidth = 0.6;  // of a slot
     QCPBars* legendAll = nullptr;
     QCPBars* legendSome = nullptr;
     QCPBars* legendNone = nullptr;
@@ -199,7 +200,7 @@ void GpuFitChart::rebuild() {
         for (const auto& g : f.fits[i]) fits += g.fits ? 1 : 0;
         const bool all = !f.gpus.empty() && fits == static_cast<int>(f.gpus.size());
         const QColor c = f.gpus.empty() ? style().original : all ? fitsAll : (fits > 0 ? fitsSome : fitsNone);
-        auto* bar = addBar(this, static_cast<double>(i), gb, c, 0.6);
+        auto* bar = addBar(this, static_cast<double>(i), gb, c, kBarWidth);
         if (!f.gpus.empty()) {
             QCPBars*& slot = all ? legendAll : (fits > 0 ? legendSome : legendNone);
             if (!slot) {
@@ -249,10 +250,14 @@ void GpuFitChart::rebuild() {
     const double gbPerPx = top / plotH, slotsPerPx = static_cast<double>(n) / std::max(plotWidth, 40);
     const QFont nameFont = style().font(8.5, true);
     const QFontMetrics nameMetrics(nameFont), valueMetrics(values.font);
+    // Boxes that overlap by under kTouchPx only touch (a name over the line at 9.7 GB and the top of
+    // INT4's "3.50 GB" 0.2 px above it are side by side on screen).
+    constexpr double kTouchPx = 1.5;
+    const double ex = kTouchPx * slotsPerPx, ey = kTouchPx * gbPerPx;
     struct Box {
         double x0, x1, y0, y1;
-        bool meets(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
     };
+    const auto meet = [ex, ey](const Box& a, const Box& b) { return a.x0 < b.x1 - ex && b.x0 < a.x1 - ex && a.y0 < b.y1 - ey && b.y0 < a.y1 - ey; };
     std::vector<Box> taken;
     if (legendKeep_.isValid())  // the legend's box (the second pass): names stay off it
         taken.push_back({legendKeep_.left(), legendKeep_.right(), legendKeep_.top(), legendKeep_.bottom()});
@@ -262,22 +267,50 @@ void GpuFitChart::rebuild() {
         const double gb = f.estimates[static_cast<std::size_t>(i)].total_bytes / 1e9;
         taken.push_back({i - w, i + w, gb, gb + (valueLines * valueMetrics.height() + 2) * gbPerPx});
     }
+    std::vector<Box> barBoxes;  // the bars as drawn (width kBarWidth slots)
+    for (int i = 0; i < n; ++i)
+        barBoxes.push_back({i - kBarWidth / 2, i + kBarWidth / 2, 0.0, f.estimates[static_cast<std::size_t>(i)].total_bytes / 1e9});
     for (std::size_t k = 0; k < f.gpus.size(); ++k) {
         const QString name = QString::fromStdString(f.gpus[k].name);
         const double w = (nameMetrics.horizontalAdvance(name) + 4) * slotsPerPx, h = nameMetrics.height() * gbPerPx;
-        const Box right{n - 0.5 - w, n - 0.5, caps[k], caps[k] + h}, left{-0.5, -0.5 + w, caps[k], caps[k] + h};
-        const auto clear = [&](const Box& b) { return std::none_of(taken.begin(), taken.end(), [&](const Box& t) { return t.meets(b); }); };
-        const bool atRight = clear(right);
-        if (!atRight && !clear(left)) continue;
-        taken.push_back(atRight ? right : left);
+        const double cap = caps[k];
+        const auto clear = [&](const Box& b, bool ofBars) {
+            const auto meets = [&](const Box& t) { return meet(t, b); };
+            return std::none_of(taken.begin(), taken.end(), meets) && (!ofBars || std::none_of(barBoxes.begin(), barBoxes.end(), meets));
+        };
+        // Where the name goes: over the line's right end; else over the line centred on a bar lower than
+        // it or on the gap between two, from the right; else over its left end. A name on a bar hid part
+        // of it ("RTX 3080" over the FP32 bar while the INT4 slot was free); only where every place on
+        // the line is on a bar or a value label does it sit on a bar, at an end, on its background.
+        struct Place {
+            Box box;
+            double x;
+            Qt::Alignment align;
+        };
+        std::vector<Place> places{{{n - 0.5 - w, n - 0.5, cap, cap + h}, n - 0.5, Qt::AlignRight}};
+        for (int s = 2 * n - 2; s >= 0; --s) {
+            const double cx = 0.5 * s;
+            if (cx - w / 2 >= -0.5 && cx + w / 2 <= n - 0.5) places.push_back({{cx - w / 2, cx + w / 2, cap, cap + h}, cx, Qt::AlignHCenter});
+        }
+        places.push_back({{-0.5, -0.5 + w, cap, cap + h}, -0.5, Qt::AlignLeft});
+        const Place* chosen = nullptr;
+        for (const Place& p : places)
+            if (clear(p.box, true)) {
+                chosen = &p;
+                break;
+            }
+        for (const Place* end : {&places.front(), &places.back()})
+            if (!chosen && clear(end->box, false)) chosen = end;
+        if (!chosen) continue;
+        taken.push_back(chosen->box);
         // named on the plot: in a short plot its legend entry would say it again (five entries covered
         // the bars in a dock at 1280x800); its memory and usable GB are in the tooltip on the line. A
         // taller plot keeps the entry, which gives them on a slide.
         if (plotH < kShortLegendPlotHeight * style().scale) lines[k]->removeFromLegend();
         auto* label = new QCPItemText(this);
         label->setObjectName(QStringLiteral("gpuName"));
-        label->position->setCoords(atRight ? n - 0.5 : -0.5, caps[k]);
-        label->setPositionAlignment((atRight ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+        label->position->setCoords(chosen->x, cap);
+        label->setPositionAlignment(chosen->align | Qt::AlignBottom);
         label->setText(name);
         label->setFont(nameFont);
         label->setColor(style().foreground);

@@ -1216,15 +1216,18 @@ private slots:
         QTest::addColumn<double>("last");
         QTest::addColumn<int>("atRight");  // -1: not checked
         QTest::addColumn<int>("valueLines");
-        QTest::newRow("600x330, last bar 10.5 GB") << QSize(600, 330) << 10.5 << 1 << 2;
-        QTest::newRow("1600x1000, last bar 3.5 GB") << QSize(1600, 1000) << 3.5 << 2 << 2;
-        QTest::newRow("440x240, last bar 10.5 GB") << QSize(440, 240) << 10.5 << -1 << 1;
+        QTest::addColumn<bool>("offBars");  // every name off the bars (a place on its line is free)
+        QTest::newRow("600x330, last bar 10.5 GB") << QSize(600, 330) << 10.5 << 1 << 2 << false;
+        QTest::newRow("900x700, last bar 12.5 GB (a free slot on the line)") << QSize(900, 700) << 12.5 << 1 << 2 << true;
+        QTest::newRow("1600x1000, last bar 3.5 GB") << QSize(1600, 1000) << 3.5 << 2 << 2 << true;
+        QTest::newRow("440x240, last bar 10.5 GB") << QSize(440, 240) << 10.5 << -1 << 1 << false;
     }
     void gpuNamesClearOfValueLabels() {
         QFETCH(QSize, size);
         QFETCH(double, last);
         QFETCH(int, atRight);
         QFETCH(int, valueLines);
+        QFETCH(bool, offBars);
         auto chart = makeChart("gpu_fit");
         chart->show();
         chart->resize(size);
@@ -1271,10 +1274,25 @@ private slots:
             }
         }
         QCOMPARE(values.size(), 6);
+        // boxes overlapping by under 1.5 px only touch (the chart's kTouchPx)
+        constexpr double kTouchPx = 1.5;
+        const auto overlap = [](const QRectF& a, const QRectF& b) {
+            const QRectF i = a.intersected(b);
+            return i.width() >= kTouchPx && i.height() >= kTouchPx;
+        };
         for (const QRectF& nr : names)
             for (const QRectF& vr : values)
-                QVERIFY2(!nr.intersects(vr), qPrintable(QStringLiteral("name at %1,%2 over a value label").arg(nr.x()).arg(nr.y())));
+                QVERIFY2(!overlap(nr, vr), qPrintable(QStringLiteral("name at %1,%2 over a value label").arg(nr.x()).arg(nr.y())));
         if (atRight >= 0) QCOMPARE(right, atRight);
+        if (offBars)  // a name on a bar hid it ("RTX 3080" over the FP32 bar with the INT4 slot free)
+            for (int i = 0; i < chart->plottableCount(); ++i)
+                if (auto* b = qobject_cast<QCPBars*>(chart->plottable(i)); b && !b->data()->isEmpty()) {
+                    const double key = b->data()->at(0)->key, value = b->data()->at(0)->value, half = b->width() / 2;
+                    const QRectF bar(QPointF(chart->xAxis->coordToPixel(key - half), chart->yAxis->coordToPixel(value)),
+                                     QPointF(chart->xAxis->coordToPixel(key + half), chart->yAxis->coordToPixel(0)));
+                    for (int k = 0; k < names.size(); ++k)
+                        QVERIFY2(!overlap(names[k], bar.normalized()), qPrintable(QStringLiteral("%1 on bar %2").arg(named[k]).arg(key)));
+                }
         // each GPU named on the plot or in the legend; in a short plot not in both
         for (const char* gpu : {"Big", "Small"}) {
             int inLegend = 0;
