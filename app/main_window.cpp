@@ -232,13 +232,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // group's tabs hold: their names are fitted again
     for (QDockWidget* d : findChildren<QDockWidget*>())
         connect(d, &QDockWidget::visibilityChanged, this, [this] {
-            if (presentation_ && !tabFitQueued_) {
-                tabFitQueued_ = true;
-                QTimer::singleShot(0, this, [this] {
-                    tabFitQueued_ = false;
-                    fitTabNames();
-                });
-            }
+            if (presentation_) tabFitSoon_.request();
         });
 
     sizeLabel_ = new ElidedLabel(this);

@@ -9,6 +9,7 @@
 
 #include "analysis_runner.h"
 #include "charts/chart_view.h"
+#include "next_turn.h"
 #include "session.h"
 
 class QDockWidget;
@@ -120,7 +121,7 @@ private:
     // In presentation mode the metrics table at least as high as its header and every configuration's row
     // (up to four); out of it, no minimum.
     void fitMetricsRows();
-    bool tabFitQueued_ = false;
+    NextTurn tabFitSoon_{this, [this] { fitTabNames(); }};
     void showError(const QString& title, const QString& message);
 
     Session session_;

@@ -398,14 +398,7 @@ bool SpeedView::controlsInTabs() const { return tabs_->indexOf(controlsScroll_) 
 
 void SpeedView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    // after the resize has been laid out (moving a widget between layouts inside a resize re-enters it)
-    if (!arrangeQueued_) {
-        arrangeQueued_ = true;
-        QTimer::singleShot(0, this, [this] {
-            arrangeQueued_ = false;
-            arrange();
-        });
-    }
+    arrangeSoon_.request();  // after the resize has been laid out
 }
 
 // In a small dock (the Speed tab of the window's default arrangement, about 440x260) the controls beside

@@ -19,6 +19,7 @@
 class QScrollArea;
 
 #include "charts/speed_charts.h"
+#include "next_turn.h"
 #include "core/speed/speed_bench.h"
 
 class QCheckBox;
@@ -91,7 +92,7 @@ private:
     QScrollArea* controlsScroll_ = nullptr;
     void arrange();      // controls beside the charts, or as their first tab when the view is narrow
     QHBoxLayout* sideLayout_ = nullptr;
-    bool arrangeQueued_ = false;
+    NextTurn arrangeSoon_{this, [this] { arrange(); }};
     void exportChart(ChartView* chart, ExportFormat format);
 
     QComboBox* preset_ = nullptr;

@@ -12,7 +12,6 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTabWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -141,13 +140,7 @@ bool SurveyPanel::chartsBesideTables() const { return tables_->indexOf(sqnrChart
 
 void SurveyPanel::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    if (!arrangeQueued_) {  // after the resize is laid out: moving tabs inside it re-enters the layout
-        arrangeQueued_ = true;
-        QTimer::singleShot(0, this, [this] {
-            arrangeQueued_ = false;
-            arrange();
-        });
-    }
+    arrangeSoon_.request();  // after the resize has been laid out
 }
 
 // In a short panel (the survey's tab in the window's default arrangement, about 440x260) the charts

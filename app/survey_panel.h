@@ -12,6 +12,7 @@
 
 #include "core/memory.h"
 #include "core/model_survey.h"
+#include "next_turn.h"
 #include "session.h"
 #include "theme.h"
 
@@ -67,7 +68,7 @@ private:
     QSplitter* split_ = nullptr;
     QTabWidget* tables_ = nullptr;
     QTabWidget* charts_ = nullptr;
-    bool arrangeQueued_ = false;
+    NextTurn arrangeSoon_{this, [this] { arrange(); }};
     void onFinished();
     void showSurvey(const std::shared_ptr<const ModelSurvey>& s);
 

@@ -561,17 +561,16 @@ void ChartView::resizeEvent(QResizeEvent* event) {
     // Point labels were placed in pixels for the last size: placed again (a rebuild, once the resizing
     // has settled within this event-loop pass), or entering presentation mode left the Pareto chart's
     // labels far from their points on long lines.
-    if (!labelsPlacedAt_.isEmpty() && !relabelQueued_ &&
-        (std::abs(width() - labelsPlacedAt_.width()) > kRelabelPx || std::abs(height() - labelsPlacedAt_.height()) > kRelabelPx)) {
-        relabelQueued_ = true;
-        QTimer::singleShot(0, this, [this] {
-            relabelQueued_ = false;
-            if (labelsPlacedAt_.isEmpty() || QWidget::size() == labelsPlacedAt_) return;
-            rebuildPending_ = true;
-            if (!behindTab_) ensureCurrent();
-            queueReplot();
-        });
-    }
+    if (!labelsPlacedAt_.isEmpty() &&
+        (std::abs(width() - labelsPlacedAt_.width()) > kRelabelPx || std::abs(height() - labelsPlacedAt_.height()) > kRelabelPx))
+        relabelSoon_.request();
+}
+
+void ChartView::relabel() {
+    if (labelsPlacedAt_.isEmpty() || QWidget::size() == labelsPlacedAt_) return;
+    rebuildPending_ = true;
+    if (!behindTab_) ensureCurrent();
+    queueReplot();
 }
 
 void ChartView::styleGraph(QCPGraph* g, const QColor& c, double width, bool markers) {

@@ -16,6 +16,7 @@
 
 #include "core/analysis.h"
 #include "core/memory.h"
+#include "next_turn.h"
 #include "theme.h"
 
 namespace ql::ui {
@@ -170,7 +171,8 @@ private:
     bool raisedY_ = false;       // raiseForLegend() raised the value range from unraisedY_ to raisedTo_
     QCPRange unraisedY_, raisedTo_;
     QSize labelsPlacedAt_;       // the chart's size when placeLabelsApart() last ran since resetPlot(), else empty
-    bool relabelQueued_ = false;
+    NextTurn relabelSoon_{this, [this] { relabel(); }};
+    void relabel();  // point labels placed again for the settled size
     static constexpr int kRelabelPx = 8;  // a resize by more than this (pixels, either way) places the labels again
     // The value range raised so that a top corner of `area` (pixels) holds a legend box of `box` clear of
     // the graphs; false where that would take more than kLegendRaiseShare of the plot.

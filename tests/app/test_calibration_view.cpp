@@ -97,6 +97,16 @@ QString validate(const QString& path, ExportFormat format, QSize size, int dpi) 
     return {};
 }
 
+// A new chart of the calibration view's, by id (null for an unknown id).
+std::unique_ptr<CalibrationChart> newCalibrationChart(const QString& id) {
+    std::unique_ptr<CalibrationChart> chart;
+    for (CalibrationChart* c : createCalibrationCharts(nullptr)) {
+        if (c->chartId() == id && !chart) chart.reset(c);
+        else delete c;
+    }
+    return chart;
+}
+
 // `chart` shown at `size` in projector type with the inputs of the view's `shown` chart, drawn twice: the
 // second time from a laid-out plot, as in the window.
 void showInProjectorType(CalibrationChart& chart, const CalibrationChart& shown, QSize size) {
@@ -241,11 +251,7 @@ private slots:
         if (!view_->report() || !view_->report()->gptq || !view_->report()->smoothquant) QVERIFY(runShown(smallSetup(4, 128, calib::all_calib_methods())));
         auto* shown = qobject_cast<CalibrationChart*>(view_->chart(id));
         QVERIFY(shown);
-        std::unique_ptr<CalibrationChart> chart;
-        for (CalibrationChart* c : createCalibrationCharts(nullptr)) {
-            if (c->chartId() == id && !chart) chart.reset(c);
-            else delete c;
-        }
+        std::unique_ptr<CalibrationChart> chart = newCalibrationChart(id);
         QVERIFY(chart);
         CalibrationChart* c = chart.get();
         showInProjectorType(*c, *shown, QSize(372, 383));
@@ -293,11 +299,7 @@ private slots:
         if (!view_->report() || !view_->report()->gptq) QVERIFY(runShown(smallSetup(4, 128, calib::all_calib_methods())));
         auto* shown = qobject_cast<CalibrationChart*>(view_->chart(QStringLiteral("calibration_gptq_hessian")));
         QVERIFY(shown);
-        std::unique_ptr<CalibrationChart> chart;
-        for (CalibrationChart* c : createCalibrationCharts(nullptr)) {
-            if (c->chartId() == QLatin1String("calibration_gptq_hessian") && !chart) chart.reset(c);
-            else delete c;
-        }
+        std::unique_ptr<CalibrationChart> chart = newCalibrationChart(QStringLiteral("calibration_gptq_hessian"));
         QVERIFY(chart);
         CalibrationChart* c = chart.get();
         c->setChartStyle(makeChartStyle(false, presentation));

@@ -12,9 +12,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTabWidget>
-#include <QScrollArea>
 #include <QScrollBar>
-#include <QVBoxLayout>
 #include <QTreeView>
 
 #include <cmath>
@@ -28,7 +26,7 @@
 #include "main_window.h"
 #include "model_browser.h"
 #include "session.h"
-#include "scrollable.h"
+#include "in_a_dock.h"
 #include "survey_panel.h"
 
 using namespace ql;
@@ -333,13 +331,8 @@ private slots:
     void surveyPartsInAShortPanel() {
         QFETCH(QSize, size);
         QFETCH(bool, beside);
-        QWidget dock;  // the dock's scroll area, as the window holds the panel
-        auto* layout = new QVBoxLayout(&dock);
-        layout->setContentsMargins(0, 0, 0, 0);
         auto* panel = new SurveyPanel;
-        layout->addWidget(scrollable(panel, &dock));
-        dock.resize(size);
-        dock.show();
+        InADock dock(panel, size);
         QVERIFY(QTest::qWaitForWindowExposed(&dock));
         QTRY_COMPARE(panel->chartsBesideTables(), beside);
         ChartView* chart = panel->sqnrChart();
@@ -351,9 +344,7 @@ private slots:
         const QRect inDock(chart->mapTo(&dock, QPoint(0, 0)), chart->size());
         QVERIFY2(dock.rect().contains(inDock), qPrintable(QStringLiteral("chart at %1,%2 %3x%4 in a %5x%6 dock").arg(inDock.x()).arg(inDock.y())
                                                               .arg(inDock.width()).arg(inDock.height()).arg(size.width()).arg(size.height())));
-        auto* scroll = dock.findChild<QScrollArea*>();
-        QVERIFY(scroll);
-        QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);  // nothing scrolled out of sight
+        QCOMPARE(dock.scroll()->verticalScrollBar()->maximum(), 0);  // nothing scrolled out of sight
         QVERIFY2(chart->height() >= size.height() / 2, qPrintable(QStringLiteral("a %1 px chart in a %2 px dock").arg(chart->height()).arg(size.height())));
         dock.resize(beside ? QSize(440, 700) : QSize(440, 260));
         QTRY_COMPARE(panel->chartsBesideTables(), !beside);

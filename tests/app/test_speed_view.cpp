@@ -6,7 +6,6 @@
 // says why there is none.
 #include <QtTest>
 #include <QTabWidget>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <atomic>
@@ -21,7 +20,7 @@
 
 #include "qcp_complaints.h"
 #include "gpu/gpu_backend.h"
-#include "scrollable.h"
+#include "in_a_dock.h"
 #include "speed_view.h"
 #include "theme.h"
 
@@ -203,13 +202,8 @@ private slots:
     void narrowViewTabsItsControls() {
         QFETCH(QSize, size);
         QFETCH(bool, tabbed);
-        QWidget dock;  // the dock's scroll area, as the window holds the view
-        auto* layout = new QVBoxLayout(&dock);
-        layout->setContentsMargins(0, 0, 0, 0);
         auto* view = new SpeedView;
-        layout->addWidget(scrollable(view, &dock));
-        dock.resize(size);
-        dock.show();
+        InADock dock(view, size);
         QVERIFY(QTest::qWaitForWindowExposed(&dock));
         QTRY_COMPARE(view->controlsInTabs(), tabbed);
         auto* tabs = view->findChild<QTabWidget*>();
@@ -221,7 +215,7 @@ private slots:
             tabs->setCurrentWidget(chart);
             QTest::qWait(20);
             QVERIFY2(chart->width() >= view->width() * 9 / 10, qPrintable(QStringLiteral("a %1 px chart in a %2 px view").arg(chart->width()).arg(view->width())));
-            QCOMPARE(qobject_cast<QScrollArea*>(view->parentWidget()->parentWidget())->verticalScrollBar()->maximum(), 0);
+            QCOMPARE(dock.scroll()->verticalScrollBar()->maximum(), 0);  // nothing scrolled out of sight
             const QRect inDock(chart->mapTo(&dock, QPoint(0, 0)), chart->size());  // in sight, not scrolled away
             QVERIFY2(dock.rect().contains(inDock), qPrintable(QStringLiteral("chart at %1,%2 %3x%4 in a %5x%6 dock").arg(inDock.x()).arg(inDock.y())
                                                                   .arg(inDock.width()).arg(inDock.height()).arg(size.width()).arg(size.height())));
