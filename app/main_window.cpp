@@ -976,6 +976,8 @@ void MainWindow::setPresentationMode(bool on) {
         applyStyle();
         fitMetricsRows();
         QCoreApplication::sendPostedEvents();
+        statusBar()->adjustSize();  // its normal height now: 3 px of the table's drift per round trip
+        if (layout()) layout()->activate();
         if (!normalState_.isEmpty()) restoreState(normalState_, kStateVersion);  // the arrangement before
         normalState_.clear();
         return;
