@@ -27,6 +27,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -169,7 +170,10 @@ QString tensorSizeText(const TensorSummary& t) {
     for (std::size_t i = 0; i < t.shape.size(); ++i) shape += (i ? QStringLiteral("x") : QString()) + QString::number(t.shape[i]);
     const double n = static_cast<double>(t.numel);
     const QString count = n >= 1e6 ? QObject::tr("%1 M").arg(n / 1e6, 0, 'f', 2) : (n >= 1e3 ? QObject::tr("%1 k").arg(n / 1e3, 0, 'f', 1) : QString::number(t.numel));
-    return QObject::tr("Tensor %1 = %2 weights, %3 as FP32").arg(shape, count, formatBytes(n * 4));
+    // a number and its unit stay on one line where the text wraps ("(3.81" / "MiB)" in the setup column)
+    QString text = QObject::tr("Tensor %1 = %2 weights, %3 as FP32").arg(shape, count, formatBytes(n * 4));
+    static const QRegularExpression numberUnit(QStringLiteral("(\\d) (B|kB|MB|GB|TB|KiB|MiB|GiB|TiB|k|M)\\b"));
+    return text.replace(numberUnit, QStringLiteral("\\1\u00A0\\2"));
 }
 
 // The values every metric and histogram leaves out, or empty when all are finite.

@@ -699,6 +699,10 @@ private slots:
         QVERIFY(waitShown([&] { w_->setSession(smallSession()); }));
         QVERIFY(!panel->tensorInfo().contains(QStringLiteral("NaN")));
         QVERIFY(!line->toolTip().contains(QStringLiteral("NaN")));
+        // a number and its unit are not split where the box wraps its text ("(3.81" / "MiB)")
+        const QRegularExpression split(QStringLiteral("\\d (B|kB|MB|KiB|MiB|k|M)\\b"));
+        QVERIFY2(!split.match(panel->tensorInfo()).hasMatch(), qPrintable(panel->tensorInfo()));
+        QVERIFY(panel->tensorInfo().contains(QStringLiteral("\u00A0KiB")));
     }
 
     // A status message longer than the bar's room is cut in its middle, within that room (before the
