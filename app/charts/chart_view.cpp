@@ -235,6 +235,7 @@ void ChartView::applyFrameStyle() {
 void ChartView::resetPlot() {
     clearPlottables();
     clearItems();
+    for (QCPAxis* ax : {xAxis, yAxis, yAxis2}) ax->setTickLabels(true);  // addNote() hides them
     xAxis->setScaleType(QCPAxis::stLinear);
     yAxis->setScaleType(QCPAxis::stLinear);
     xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
@@ -579,6 +580,8 @@ void ChartView::styleGraph(QCPGraph* g, const QColor& c, double width, bool mark
 }
 
 QCPItemText* ChartView::addNote(const QString& text) {
+    // a chart with a note has no data: no tick labels either (QCustomPlot's default 0..5 read as values)
+    for (QCPAxis* ax : {xAxis, yAxis, yAxis2}) ax->setTickLabels(false);
     auto* t = new QCPItemText(this);
     t->setPositionAlignment(Qt::AlignCenter);
     t->position->setType(QCPItemPosition::ptAxisRectRatio);

@@ -700,8 +700,11 @@ private slots:
         QCOMPARE(chart->plottableCount(), 0);
         QVERIFY(countItems<QCPItemText>(chart.get()) >= 1);
         QVERIFY2(!chart->legend->visible(), "an empty legend box over the note");
-        chart->setInputs(handInputs());  // with data the legend is back
+        // nor tick labels: QCustomPlot's default range 0..5 read as values ("Time per product: 0-5 ms")
+        for (QCPAxis* ax : {chart->xAxis, chart->yAxis}) QVERIFY(!ax->tickLabels());
+        chart->setInputs(handInputs());  // with data the legend is back, and the tick labels
         QVERIFY(chart->legend->visible() || chart->legend->itemCount() == 0);
+        for (QCPAxis* ax : {chart->xAxis, chart->yAxis}) QVERIFY(ax->tickLabels());
     }
 
     void weightDistribution() {
