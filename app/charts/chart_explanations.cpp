@@ -69,7 +69,8 @@ QString ChannelErrorChart::explanation() const {
 QString ParetoChart::explanation() const {
     return tr("Each configuration (and with \"Compare all formats\", each format at its common settings) at its true bits "
               "per weight against its error. The dashed front joins the points that no other point beats with both "
-              "fewer bits and less error; a point off the front is beaten by one on it.");
+              "fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared "
+              "format whose name would only cover its neighbours is left unnamed: hover a point for its name.");
 }
 
 // ---- calibration (one layer with its calibration inputs X) ----

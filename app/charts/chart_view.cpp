@@ -802,19 +802,19 @@ double ChartView::inkIn(const QRectF& box) {
             const QLineF across(a - reach * (b - a), a + reach * (b - a));
             ink += lineW * lengthInside(across, box);
         }
+    for (const QRectF& r : textBoxes()) ink += 2.0 * areaOf(r, box);  // a label hidden is a point unnamed
+    return ink;
+}
+
+std::vector<QRectF> ChartView::textBoxes() const {
+    std::vector<QRectF> boxes;
     for (int i = 0; i < itemCount(); ++i)
         if (auto* t = qobject_cast<QCPItemText*>(item(i)); t && t->visible() && !t->text().isEmpty()) {
-            const QPointF p = t->position->pixelPosition();
-            const QFontMetricsF fm(t->font());
-            QSizeF sz;
-            for (const QString& line : t->text().split(QLatin1Char('\n')))
-                sz = QSizeF(std::max(sz.width(), fm.horizontalAdvance(line)), sz.height() + fm.height());
-            const Qt::Alignment al = t->positionAlignment();
-            const double x0 = al & Qt::AlignLeft ? p.x() : al & Qt::AlignRight ? p.x() - sz.width() : p.x() - sz.width() / 2;
-            const double y0 = al & Qt::AlignTop ? p.y() : al & Qt::AlignBottom ? p.y() - sz.height() : p.y() - sz.height() / 2;
-            ink += 2.0 * areaOf(QRectF(x0, y0, sz.width(), sz.height()), box);  // a label hidden is a point unnamed
+            const QMargins pad = t->padding();  // the text stands inside its padding
+            boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
+                                .adjusted(pad.left(), pad.top(), -pad.right(), -pad.bottom()));
         }
-    return ink;
+    return boxes;
 }
 
 void ChartView::legendAwayFromData() {
@@ -856,16 +856,17 @@ void ChartView::chooseLegendCorner() {
         const double y = a & Qt::AlignTop ? inner.top() : inner.bottom() - box.height();
         return QRectF(QPointF(x, y), box);
     };
+    auto inkAt = [&](Qt::Alignment a) { return inkIn(boxAt(a)); };
     // the chart's own corner unless another covers clearly less: a legend that jumps between corners
     // as a slider moves is harder to follow than one that covers a little
-    const double home = inkIn(boxAt(legendHome_));
+    const double home = inkAt(legendHome_);
     if (home <= kLegendInkSlack * box.width() * box.height()) return;
     Qt::Alignment best = legendHome_;
     double least = home;
     for (Qt::Alignment a : {Qt::AlignTop | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft, Qt::AlignBottom | Qt::AlignRight,
                             Qt::AlignBottom | Qt::AlignLeft}) {
         if (a == legendHome_) continue;
-        const double ink = inkIn(boxAt(a));
+        const double ink = inkAt(a);
         if (ink < least) {
             least = ink;
             best = a;
@@ -965,7 +966,8 @@ bool ChartView::raiseForLegend(const QSizeF& box, const QRectF& area) {
     return true;
 }
 
-void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others) {
+int ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others,
+                                const std::vector<bool>& droppable) {
     // Lay the plot out now (as replot would) so pixel positions are those of the drawn chart.
     layOutNow();
     rebuildWhenResized();
@@ -979,6 +981,8 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
         const QPointF p(xAxis->coordToPixel(o.x()), yAxis->coordToPixel(o.y()));
         placed.emplace_back(p.x() - dot, p.y() - dot, 2 * dot, 2 * dot);
     }
+    // a legend in the plot hides the labels under it (a Pareto name read '8 sym ch'): they keep off it
+    if (legend->visible() && legend->itemCount() > 0 && !legendBelow_) placed.push_back(legend->outerRect());
     // the chart's lines (a graph with a line style: curves, the Pareto front's steps), in pixels: a label
     // that crosses one is hard to read, so it goes elsewhere when there is room
     std::vector<QLineF> lines;
@@ -995,6 +999,10 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
         return false;
     };
     const QRectF area = axisRect()->rect();
+    // A droppable label may cover this share of its box with other labels and points (a corner of a
+    // neighbouring disc) and still be placed.
+    constexpr double kDropShare = 0.12, kDropTextShare = 0.03;  // of its box over points and text; over text alone
+    int dropped = 0;
     for (std::size_t li = 0; li < labels.size(); ++li) {
         QCPItemText* t = labels[li];
         const QPointF p(xAxis->coordToPixel(t->position->coords().x()), yAxis->coordToPixel(t->position->coords().y()));
@@ -1006,7 +1014,8 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
             bool above;   // the label's bottom edge at the offset (else its top edge)
         };
         std::vector<Spot> spots;
-        for (int step = 0; step <= 5; ++step)
+        constexpr int kMaxSteps = 8;  // rows above or below the point a label may move (each costs kStepCost)
+        for (int step = 0; step <= kMaxSteps; ++step)
             for (bool right : {true, false})
                 for (bool above : {true, false}) spots.push_back({right, (above ? -1.0 : 1.0) * (1.0 + step * 1.15 * sz.height()), above});
         auto boxOf = [&](const Spot& sp) {
@@ -1014,15 +1023,26 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
             const double y0 = sp.above ? p.y() + sp.dy - sz.height() : p.y() + sp.dy;
             return QRectF(x0, y0, sz.width(), sz.height());
         };
-        auto overlap = [&](const QRectF& r) {
+        // the area of r over other labels and points (a label starts beside its own)
+        auto covered = [&](const QRectF& r) {
             double a = 0.0;
             for (const QRectF& o : placed) {
                 const QRectF i = o.intersected(r);
                 if (!i.isEmpty()) a += i.width() * i.height();
             }
-            for (std::size_t d = 0; d < dots.size(); ++d) {  // other points (a label starts beside its own)
+            for (std::size_t d = 0; d < dots.size(); ++d) {
                 const QRectF i = dots[d].intersected(r);
                 if (d != li && !i.isEmpty()) a += i.width() * i.height();
+            }
+            return a;
+        };
+        auto overlap = [&](const QRectF& r) {
+            // text over text reads as neither: worse than a label over a point's disc or across a line
+            constexpr double kTextOverText = 10.0;
+            double a = covered(r);
+            for (const QRectF& o : placed) {
+                const QRectF i = o.intersected(r);
+                if (!i.isEmpty()) a += (kTextOverText - 1.0) * i.width() * i.height();
             }
             for (const QLineF& l : lines)  // across a line: less bad than on another label
                 if (crosses(r, l)) a += 0.15 * r.width() * r.height();
@@ -1035,8 +1055,11 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
         };
         std::size_t chosen = 0;
         double least = -1.0;
+        // each step further from the point costs a little: a label a row off the plot's edge or across a
+        // line reads better than one at the end of a long leader ("Q8_0" five rows under its point)
+        constexpr double kStepCost = 0.05;
         for (std::size_t i = 0; i < spots.size(); ++i) {
-            const double a = overlap(boxOf(spots[i]));
+            const double a = overlap(boxOf(spots[i])) + static_cast<double>(i / 4) * kStepCost * sz.width() * sz.height();
             if (least < 0.0 || a < least) {
                 least = a;
                 chosen = i;
@@ -1045,6 +1068,26 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
         }
         const Spot& sp = spots[chosen];
         QRectF box = boxOf(sp);
+        double overText = 0.0;  // over the labels placed so far (and the legend): letters over letters
+        for (const QRectF& o : placed) {
+            const QRectF i = o.intersected(box);
+            if (!i.isEmpty()) overText += i.width() * i.height();
+        }
+        const double boxArea = box.width() * box.height();
+        // past the plot's left or bottom edge a label lies over the tick labels, above the title's bottom over
+        // the title; past the plot's top or right edge short of those it stands in the margin (the highest
+        // point's name, above the plot)
+        const double ceiling = titleElement_ && titleElement_->visible() ? titleElement_->outerRect().bottom() : rect().top();
+        const bool overTicks = box.left() < area.left() || box.bottom() > area.bottom() || box.top() < ceiling || !QRectF(rect()).contains(box);
+        // a compared format's name at the end of a long leader, across the cluster, names nothing clearly
+        constexpr std::size_t kDroppableSteps = 3;
+        const bool far = chosen / 4 > kDroppableSteps;
+        if (li < droppable.size() && droppable[li] &&
+            (overText > kDropTextShare * boxArea || covered(box) > kDropShare * boxArea || overTicks || far)) {
+            removeItem(t);  // unreadable over its neighbours: the point stays, named by its tooltip
+            ++dropped;
+            continue;
+        }
         if (!QRectF(rect()).contains(box)) {
             // past the chart's edge on either side (a long name beside a point in a narrow chart): cut in its
             // middle to the room there, which keeps the end that tells configurations apart ("INT4 a…channel")
@@ -1071,6 +1114,7 @@ void ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const 
             line->setLayer(QStringLiteral("grid"));
         }
     }
+    return dropped;
 }
 
 QString ChartView::tooltipAt(const QPoint& pos) const {

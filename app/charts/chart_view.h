@@ -98,8 +98,12 @@ protected:
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
     // Moves point labels (each positioned at its point) apart so that none overlaps another label or a
     // point, and keeps them off the chart's lines where there is room; `others` are unlabelled points to
-    // keep clear (plot coordinates). Call with the axes' ranges set and the graphs added.
-    void placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {});
+    // keep clear (plot coordinates). Call with the axes' ranges set and the graphs added. Labels are
+    // placed in their order; a label marked in `droppable` that no spot keeps off the labels placed
+    // before it and off other points (by more than a sliver) is removed from the chart instead, its point
+    // left for the tooltip. Returns the number removed.
+    int placeLabelsApart(const std::vector<QCPItemText*>& labels, const std::vector<QPointF>& others = {},
+                         const std::vector<bool>& droppable = {});
     // The last rebuild fitted texts to the chart's pixel size (point labels, bar names): a resize by more
     // than kRelabelPx rebuilds it, once the resizing settles (placeLabelsApart() calls it).
     void rebuildWhenResized() { labelsPlacedAt_ = QWidget::size(); }
@@ -119,6 +123,7 @@ protected:
     void setLegendCorner(Qt::Alignment corner);
     // How much of a point or line the drawn things put inside `box` (pixels, after layOutNow()).
     double inkIn(const QRectF& box);
+    std::vector<QRectF> textBoxes() const;  // the drawn boxes of the chart's text items (point labels, notes), in pixels
     // A queued replot when the chart is on screen; a chart in a hidden tab replots when it is shown
     // (exports render on their own), so a changed setting redraws only what the user sees.
     void queueReplot();

@@ -314,7 +314,9 @@ void SnrBitsChart::rebuild() {
     xAxis->setRange(1.7, xmax);
     const QCPRange yr = yAxis->range();  // room for the labels of the highest and lowest points
     yAxis->setRange(yr.lower - 0.06 * yr.size(), yr.upper + 0.04 * yr.size());
-    if (!labels.empty()) placeLabelsApart(labels, marks);
+    // the compared formats' names (one that would only cover its neighbours or leave the plot is left
+    // out: the mark's tooltip names it), then the legend's place, away from curves, marks and names
+    if (!labels.empty()) placeLabelsApart(labels, marks, std::vector<bool>(labels.size(), true));
     finish(false);
     legendAwayFromData();
 }

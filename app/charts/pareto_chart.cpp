@@ -76,7 +76,14 @@ void ParetoChart::rebuild() {
         f->setPen(QPen(style().foreground, style().lineWidth(1.5), Qt::DashLine));
     }
     bool compareLegend = false;
-    std::vector<QCPItemText*> labels;
+    // labels by rank: the window's configurations, then formats on the front, then the others; a
+    // compared format is left unnamed (its tooltip names it) where its label would only cover its
+    // neighbours or leave the plot, so the front's names come before the others'
+    struct Label {
+        QCPItemText* item;
+        int rank;
+    };
+    std::vector<Label> ranked;
     for (std::size_t k = 0; k < used.size(); ++k) {
         const Src& s = *used[k];
         QCPGraph* g = addGraph();
@@ -108,7 +115,14 @@ void ParetoChart::rebuild() {
         t->setText(s.own ? points_[k].name : shortLabel(s.c->config));
         t->setFont(style().font(s.own ? 9 : 8));
         t->setColor(s.own ? s.colour.darker(s.colour.lightness() > 160 ? 140 : 100) : style().foreground);
-        labels.push_back(t);
+        ranked.push_back({t, s.own ? 0 : onFront ? 1 : 2});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Label& a, const Label& b) { return a.rank < b.rank; });
+    std::vector<QCPItemText*> labels;
+    std::vector<bool> droppable;
+    for (const Label& l : ranked) {
+        labels.push_back(l.item);
+        droppable.push_back(l.rank > 0);
     }
     setLegendCorner(mse ? (Qt::AlignTop | Qt::AlignRight) : (Qt::AlignBottom | Qt::AlignRight));
     finish();
@@ -119,9 +133,10 @@ void ParetoChart::rebuild() {
         const QCPRange yr = yAxis->range();
         yAxis->setRange(yr.lower - 0.06 * yr.size(), yr.upper + 0.04 * yr.size());
     }
-    placeLabelsApart(labels);
-    finish(false);
+    // the legend's place first (away from the points), then the labels around it
     legendAwayFromData();
+    placeLabelsApart(labels, {}, droppable);  // the explanation says where the unnamed points' names are
+    finish(false);
 }
 
 QString ParetoChart::tooltipAt(const QPoint& pos) const {

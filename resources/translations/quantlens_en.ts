@@ -2148,11 +2148,11 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it.</source>
+        <source>Pareto front</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Pareto front</source>
+        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

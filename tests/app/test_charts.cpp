@@ -644,6 +644,53 @@ private slots:
         }
     }
 
+    // The lesson's Pareto chart with every format compared: no point label over another or under the
+    // legend (in a presentation column the names of the 4-bit cluster ran into each other, and at 440x300 the
+    // legend hid part of 'INT8 sym ch'); the window's configurations are always named, a format off the
+    // front may be left unnamed where its name would only cover its neighbours.
+    void paretoLabelsApart_data() {
+        QTest::addColumn<bool>("presentation");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("projector column 380x550") << true << QSize(380, 550);
+        QTest::newRow("projector column 440x420") << true << QSize(440, 420);
+        QTest::newRow("a dock 440x300") << false << QSize(440, 300);
+        QTest::newRow("wide 900x560") << false << QSize(900, 560);
+    }
+    void paretoLabelsApart() {
+        QFETCH(bool, presentation);
+        QFETCH(QSize, size);
+        loadLesson();
+        QVERIFY(lesson_.report && lesson_.compare);
+        auto chart = makeChart(QStringLiteral("pareto"));
+        chart->setChartStyle(makeChartStyle(false, presentation));
+        chart->show();
+        chart->resize(size);
+        for (int pass = 0; pass < 2; ++pass) {
+            chart->setInputs(lesson_);
+            chart->replot();
+        }
+        QStringList texts;
+        const std::vector<QRectF> boxes = textBoxes(chart.get(), &texts);
+        constexpr double kTouchPx = 1.5;  // boxes that overlap by less only touch
+        for (std::size_t a = 0; a < boxes.size(); ++a)
+            for (std::size_t b = a + 1; b < boxes.size(); ++b) {
+                const QRectF i = boxes[a].intersected(boxes[b]);
+                QVERIFY2(i.width() < kTouchPx || i.height() < kTouchPx, qPrintable(QStringLiteral("'%1' and '%2' overlap by %3x%4 px").arg(texts[int(a)], texts[int(b)]).arg(i.width()).arg(i.height())));
+            }
+        if (!chart->legendBelowPlot() && chart->legend->visible())
+            for (std::size_t a = 0; a < boxes.size(); ++a)
+                QVERIFY2(!boxes[a].intersects(QRectF(chart->legend->outerRect())), qPrintable(QStringLiteral("'%1' under the legend").arg(texts[int(a)])));
+        for (const auto& c : lesson_.report->configs) {  // named, whole or cut in its middle at the chart's edge
+            const QString name = QString::fromStdString(c.config.display_name());
+            const bool named = std::any_of(texts.begin(), texts.end(), [&](const QString& t) {
+                const int cut = t.indexOf(QChar(0x2026));
+                return t == name || (cut > 0 && name.startsWith(t.left(cut)) && name.endsWith(t.mid(cut + 1)));
+            });
+            QVERIFY2(named, qPrintable(name + QStringLiteral(" not in: ") + texts.join(QStringLiteral(" | "))));
+        }
+        QVERIFY2(texts.size() >= int(lesson_.report->configs.size()) + 6, qPrintable(texts.join(QStringLiteral(" | "))));  // most formats named
+    }
+
     // A chart resized from a window's dock into a presentation column looks as if built at its new size:
     // the Pareto chart's labels placed again (entering presentation mode left them far from their points
     // on long lines), the weight chart's range raised for a legend in its corner brought down when the
