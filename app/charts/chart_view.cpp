@@ -1038,11 +1038,16 @@ int ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const s
         };
         auto overlap = [&](const QRectF& r) {
             // text over text reads as neither: worse than a label over a point's disc or across a line
-            constexpr double kTextOverText = 10.0;
-            double a = covered(r);
+            // and a label over a point hides the point: worse than crossing a line
+            constexpr double kTextOverText = 10.0, kTextOverPoint = 6.0;
+            double a = 0.0;
             for (const QRectF& o : placed) {
                 const QRectF i = o.intersected(r);
-                if (!i.isEmpty()) a += (kTextOverText - 1.0) * i.width() * i.height();
+                if (!i.isEmpty()) a += kTextOverText * i.width() * i.height();
+            }
+            for (std::size_t d = 0; d < dots.size(); ++d) {
+                const QRectF i = dots[d].intersected(r);
+                if (d != li && !i.isEmpty()) a += kTextOverPoint * i.width() * i.height();
             }
             for (const QLineF& l : lines)  // across a line: less bad than on another label
                 if (crosses(r, l)) a += 0.15 * r.width() * r.height();
