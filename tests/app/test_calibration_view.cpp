@@ -107,10 +107,10 @@ std::unique_ptr<CalibrationChart> newCalibrationChart(const QString& id) {
     return chart;
 }
 
-// `chart` shown at `size` in projector type with the inputs of the view's `shown` chart, drawn twice: the
-// second time from a laid-out plot, as in the window.
-void showInProjectorType(CalibrationChart& chart, const CalibrationChart& shown, QSize size) {
-    chart.setChartStyle(makeChartStyle(false, true));
+// `chart` shown at `size` (in projector type, or normal) with the inputs of the view's `shown` chart, drawn
+// twice: the second time from a laid-out plot, as in the window.
+void showInProjectorType(CalibrationChart& chart, const CalibrationChart& shown, QSize size, bool presentation = true) {
+    chart.setChartStyle(makeChartStyle(false, presentation));
     chart.show();
     chart.resize(size);
     for (int pass = 0; pass < 2; ++pass) {
@@ -302,13 +302,7 @@ private slots:
         std::unique_ptr<CalibrationChart> chart = newCalibrationChart(QStringLiteral("calibration_gptq_hessian"));
         QVERIFY(chart);
         CalibrationChart* c = chart.get();
-        c->setChartStyle(makeChartStyle(false, presentation));
-        c->show();
-        c->resize(size);
-        for (int pass = 0; pass < 2; ++pass) {
-            c->setCalibration(shown->calib());
-            c->replot();
-        }
+        showInProjectorType(*c, *shown, size, presentation);
         const QImage img = c->toPixmap(c->width(), c->height()).toImage();
         const QString prefix = QStringLiteral("Hessian diagonal H");
         bool found = false;

@@ -146,6 +146,18 @@ std::vector<QRectF> textBoxes(QCustomPlot* chart, QStringList* texts = nullptr) 
     return boxes;
 }
 
+// `chart` shown at `size` in the normal or projector type with `in`, drawn twice: the second time from a
+// laid-out plot, as in the window.
+void showWith(ChartView& chart, const ChartInputs& in, QSize size, bool presentation) {
+    chart.setChartStyle(makeChartStyle(false, presentation));
+    chart.show();
+    chart.resize(size);
+    for (int pass = 0; pass < 2; ++pass) {
+        chart.setInputs(in);
+        chart.replot();
+    }
+}
+
 // A point of "compare all" (or one of the window's configurations) at (true bits, SNR = SQNR).
 ConfigReport comparedPoint(Format f, double bits_per_weight, double snr, int bits = 4, Scheme s = Scheme::Asymmetric,
                            Granularity g = Granularity::PerTensor) {
@@ -616,13 +628,7 @@ private slots:
         loadLesson();
         QVERIFY(lesson_.report);
         auto chart = makeChart(id);
-        chart->setChartStyle(makeChartStyle(false, true));
-        chart->show();
-        chart->resize(380, 550);
-        for (int pass = 0; pass < 2; ++pass) {  // the second from a laid-out plot, as in the window
-            chart->setInputs(lesson_);
-            chart->replot();
-        }
+        showWith(*chart, lesson_, QSize(380, 550), true);
         QStringList texts;
         const std::vector<QRectF> boxes = textBoxes(chart.get(), &texts);
         QVERIFY(!boxes.empty() || id == QLatin1String("memory"));  // (its value labels left out at this width)
@@ -662,13 +668,7 @@ private slots:
         loadLesson();
         QVERIFY(lesson_.report && lesson_.compare);
         auto chart = makeChart(QStringLiteral("pareto"));
-        chart->setChartStyle(makeChartStyle(false, presentation));
-        chart->show();
-        chart->resize(size);
-        for (int pass = 0; pass < 2; ++pass) {
-            chart->setInputs(lesson_);
-            chart->replot();
-        }
+        showWith(*chart, lesson_, size, presentation);
         QStringList texts;
         const std::vector<QRectF> boxes = textBoxes(chart.get(), &texts);
         constexpr double kTouchPx = 1.5;  // boxes that overlap by less only touch
