@@ -292,9 +292,10 @@ void ChartView::placeLegend(bool below) {
     legendBelow_ = below;
 }
 
-void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yShort) {
+void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yShort, const QString& xShort) {
     axisTitles_ = {x, y};
     yShort_ = yShort;
+    xShort_ = xShort;
     fitAxisTitles();
 }
 
@@ -349,7 +350,7 @@ void ChartView::fitAxisTitles() {
     // ran past the plot's top into the chart's title at 640x400 in projector type)
     if (legendBelow_) availY -= legend->minimumOuterSizeHint().height() + plotLayout()->rowSpacing();
     // the same titles, type and room as last time (most rebuilds): nothing to measure
-    const FitKey key{axisTitles_, yShort_, rightTitle_, rightShort_, xAxis->labelFont(), yAxis->labelFont(), yAxis2->labelFont(),
+    const FitKey key{axisTitles_, yShort_, xShort_, rightTitle_, rightShort_, xAxis->labelFont(), yAxis->labelFont(), yAxis2->labelFont(),
                      availX, availY, width()};
     if (key == axisFit_) return;
     axisFit_ = key;
@@ -360,15 +361,17 @@ void ChartView::fitAxisTitles() {
     const int lineH = std::max(1, QFontMetrics(yAxis->labelFont()).height());
     const int lines = std::max(1, static_cast<int>(kYTitlesWidthShare * width() / lineH));
     const int sideLines = rightTitle_.isEmpty() ? std::min(3, lines) : std::clamp(lines / 2, 1, 3);
-    auto fitY = [&](const QString& title, const QString& shorter, const QFont& font) {
-        const QString whole = fitLine(title, font, availY, sideLines);
+    // a title cut to its room (two lines across, up to three up) gives way to its short form where it has one
+    auto fitTitle = [&](const QString& title, const QString& shorter, const QFont& font, int room, int maxLines) {
+        const QString whole = fitLine(title, font, room, maxLines);
         if (shorter.isEmpty() || QString(whole).replace(QLatin1Char('\n'), QLatin1Char(' ')) == QString(title).replace(QLatin1Char('\n'), QLatin1Char(' ')))
             return whole;
-        return fitLine(shorter, font, availY, sideLines);
+        return fitLine(shorter, font, room, maxLines);
     };
+    auto fitY = [&](const QString& title, const QString& shorter, const QFont& font) { return fitTitle(title, shorter, font, availY, sideLines); };
     // the right axis' title as the left one's (GPTQ's cumulative loss ran past the plot in projector type)
     if (!rightTitle_.isEmpty()) yAxis2->setLabel(fitY(rightTitle_, rightShort_, yAxis2->labelFont()));
-    const QString x = fitLine(axisTitles_.first, xAxis->labelFont(), availX, 2);
+    const QString x = fitTitle(axisTitles_.first, xShort_, xAxis->labelFont(), availX, 2);
     // a third line costs the y title's column a line's width, where the x title's would cost the plot height
     const QString y = fitY(axisTitles_.second, yShort_, yAxis->labelFont());
     if (xAxis->label() != x) xAxis->setLabel(x);

@@ -92,7 +92,7 @@ protected:
     const ChartStyle& style() const { return style_; }
     void resetPlot();                                  // clears plottables/items, styles axes and legend
     // yShort: the y title where the room beside a narrow chart's plot would cut `y` ("Column loss (log)")
-    void setAxisTitles(const QString& x, const QString& y, const QString& yShort = QString());
+    void setAxisTitles(const QString& x, const QString& y, const QString& yShort = QString(), const QString& xShort = QString());
     void setRightAxisTitle(const QString& title, const QString& shorter = QString());  // yAxis2's, fitted as the left one
     void styleGraph(QCPGraph* g, const QColor& c, double width, bool markers = false);
     QCPItemText* addNote(const QString& text);         // a grey note centred in the plot (e.g. "no data")
@@ -199,12 +199,12 @@ private:
     void setLegendType(const QFont& font);  // the legend's font, its samples sized to it
     void elideLegendEntries();     // entries wider than the legend's room cut with an ellipsis (fullName())
     QPair<QString, QString> axisTitles_;
-    QString yShort_;
+    QString yShort_, xShort_;
     QString rightTitle_, rightShort_;  // setRightAxisTitle()'s, since the last resetPlot()
     static constexpr double kYTitlesWidthShare = 0.18;
     struct FitKey {  // what the axis titles were last fitted for
         QPair<QString, QString> titles;
-        QString yShort, right, rightShort;
+        QString yShort, xShort, right, rightShort;
         QFont xFont, yFont, y2Font;
         int availX = -1, availY = -1, width = -1;
         bool operator==(const FitKey&) const = default;

@@ -185,7 +185,7 @@ void LayerErrorChart::rebuild() {
 void SnrBitsChart::rebuild() {
     resetPlot();
     const auto& in = inputs();
-    setAxisTitles(tr("Bits per weight (scales and zero points included)"), tr("SNR (dB)"));
+    setAxisTitles(tr("Bits per weight (scales and zero points included)"), tr("SNR (dB)"), QString(), tr("Bits per weight, scales included"));
     bool any = false, reference = false;
     double xmax = 8.3;
     std::vector<QPointF> marks;  // the configurations' own points, which the compared formats' labels keep clear of

@@ -22,7 +22,8 @@ void ParetoChart::rebuild() {
     const auto& in = inputs();
     const bool mse = in.paretoMse;
     setAxisTitles(tr("Bits per weight (scales and zero points included)"),
-                  mse ? tr("MSE (log, lower is better)") : tr("SQNR (dB, higher is better)"));
+                  mse ? tr("MSE (log, lower is better)") : tr("SQNR (dB, higher is better)"), QString(),
+                  tr("Bits per weight, scales included"));
     struct Src {
         const ConfigReport* c;
         QColor colour;

@@ -2155,6 +2155,10 @@ MSE %4</source>
         <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Bits per weight, scales included</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::RooflineChart</name>
@@ -2344,6 +2348,10 @@ MSE %4</source>
     </message>
     <message>
         <source>Solving %1 at 2-8 bits for its curve...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits per weight, scales included</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2175,6 +2175,10 @@ MSE %4</translation>
         <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name.</source>
         <translation>每个配置（开启“比较所有格式”时，还有各格式的常用设置）按其真实的每权重位数与误差画出。虚线前沿连接那些没有任何其他点能以更少的位数和更小的误差同时胜过的点；不在前沿上的点会被前沿上的某个点胜过。点很密集时，名称只会遮住相邻标签的比较格式不标名称：将鼠标悬停在点上即可看到其名称。</translation>
     </message>
+    <message>
+        <source>Bits per weight, scales included</source>
+        <translation>每个权重的位数（含缩放因子）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::RooflineChart</name>
@@ -2365,6 +2369,10 @@ MSE %4</translation>
     <message>
         <source>Solving %1 at 2-8 bits for its curve...</source>
         <translation>正在以 2-8 位求解 %1，以绘制其曲线...</translation>
+    </message>
+    <message>
+        <source>Bits per weight, scales included</source>
+        <translation>每个权重的位数（含缩放因子）</translation>
     </message>
 </context>
 <context>

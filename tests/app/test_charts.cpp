@@ -658,6 +658,7 @@ private slots:
         QTest::addColumn<bool>("presentation");
         QTest::addColumn<QSize>("size");
         QTest::newRow("projector column 380x550") << true << QSize(380, 550);
+        QTest::newRow("narrow projector column 330x500") << true << QSize(330, 500);
         QTest::newRow("projector column 440x420") << true << QSize(440, 420);
         QTest::newRow("a dock 440x300") << false << QSize(440, 300);
         QTest::newRow("wide 900x560") << false << QSize(900, 560);
@@ -689,6 +690,8 @@ private slots:
             QVERIFY2(named, qPrintable(name + QStringLiteral(" not in: ") + texts.join(QStringLiteral(" | "))));
         }
         QVERIFY2(texts.size() >= int(lesson_.report->configs.size()) + 6, qPrintable(texts.join(QStringLiteral(" | "))));  // most formats named
+        // the x title whole, or its short form whole where the long one would be cut ('...zero points includ...')
+        QVERIFY2(!chart->xAxis->label().contains(QChar(0x2026)), qPrintable(chart->xAxis->label()));
     }
 
     // A chart resized from a window's dock into a presentation column looks as if built at its new size:
