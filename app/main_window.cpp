@@ -896,6 +896,9 @@ bool MainWindow::event(QEvent* event) {
 
 void MainWindow::applyStyle() {
     applyApplicationTheme(*qApp, dark_, presentation_);
+    // the toolbar's overflow button takes its icon once, when made: again in this theme's colour
+    for (auto* more : findChildren<QToolButton*>(QStringLiteral("qt_toolbar_ext_button")))
+        more->setIcon(style()->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton, nullptr, more));
     const ChartStyle st = makeChartStyle(dark_, presentation_);
     for (ChartView* c : charts_) c->setChartStyle(st);
     // after the font change has reached every widget (it arrives as events)

@@ -2,11 +2,48 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QPainter>
 #include <QPalette>
+#include <QPixmap>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
 
 namespace ql::ui {
+
+namespace {
+
+// Fusion with one change: the toolbar's overflow button ('>>', where the buttons that do not fit are, among
+// them Presentation mode and Dark theme on a projector) drawn in the palette's button text colour.
+// Fusion's own is a fixed grey that all but vanished on the dark theme's toolbar.
+class QuantLensStyle : public QProxyStyle {
+public:
+    QuantLensStyle() : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))) {}
+    QIcon standardIcon(StandardPixmap sp, const QStyleOption* option, const QWidget* widget) const override {
+        if (sp != SP_ToolBarHorizontalExtensionButton && sp != SP_ToolBarVerticalExtensionButton)
+            return QProxyStyle::standardIcon(sp, option, widget);
+        const QColor c = QApplication::palette().color(QPalette::ButtonText);
+        QIcon icon;
+        for (int size : {16, 32}) {
+            QPixmap pm(size, size);
+            pm.fill(Qt::transparent);
+            QPainter p(&pm);
+            p.setRenderHint(QPainter::Antialiasing);
+            p.setPen(QPen(c, size / 10.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            if (sp == SP_ToolBarVerticalExtensionButton) {  // two chevrons down
+                p.translate(size, 0);
+                p.rotate(90);
+            }
+            const double s = size / 16.0;
+            for (double x0 : {4.0, 8.5}) p.drawPolyline(QPolygonF{{x0 * s, 4.0 * s}, {(x0 + 3.5) * s, 8.0 * s}, {x0 * s, 12.0 * s}});
+            p.end();
+            icon.addPixmap(pm);
+        }
+        return icon;
+    }
+};
+
+} // namespace
 
 QFont ChartStyle::font(double points, bool bold) const {
     QFont f(QStringLiteral("DejaVu Sans"));
@@ -61,7 +98,7 @@ QFont uiFont(bool presentation) {
 }
 
 void applyApplicationTheme(QApplication& app, bool dark, bool presentation) {
-    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    app.setStyle(new QuantLensStyle);
     QPalette pal = app.style()->standardPalette();
     if (dark) {
         pal.setColor(QPalette::Window, QColor(0x2B, 0x2D, 0x31));

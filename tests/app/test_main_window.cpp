@@ -849,6 +849,36 @@ private slots:
         QVERIFY2(least.width() <= 1280 && least.height() <= 800, qPrintable(QStringLiteral("%1 x %2").arg(least.width()).arg(least.height())));
     }
 
+    // The toolbar's overflow button ('>>', where Presentation mode and Dark theme go on a projector) stands
+    // out from the toolbar in both themes: Fusion's fixed grey arrow all but vanished on the dark one.
+    void overflowButtonVisible_data() {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+    void overflowButtonVisible() {
+        QFETCH(bool, dark);
+        w_->setDarkTheme(dark);
+        auto* more = w_->findChild<QToolButton*>(QStringLiteral("qt_toolbar_ext_button"));
+        QVERIFY(more);
+        const QImage icon = more->icon().pixmap(16, 16).toImage();
+        QVERIFY(!icon.isNull());
+        // the icon's ink (its opaque pixels' mean lightness) against the toolbar's background
+        double ink = 0, weight = 0;
+        for (int y = 0; y < icon.height(); ++y)
+            for (int x = 0; x < icon.width(); ++x) {
+                const QColor c = icon.pixelColor(x, y);
+                ink += c.alphaF() * c.lightnessF();
+                weight += c.alphaF();
+            }
+        QVERIFY(weight > 0);
+        const double background = QApplication::palette().color(QPalette::Window).lightnessF();  // the toolbar's
+        constexpr double kLeastLightnessGap = 0.4;
+        QVERIFY2(std::abs(ink / weight - background) >= kLeastLightnessGap,
+                 qPrintable(QStringLiteral("ink lightness %1 on %2").arg(ink / weight).arg(background)));
+        w_->setDarkTheme(false);
+    }
+
     // Every visible string of the window goes through tr(): with the zh_CN translation installed, a new
     // window's title, menus and chart titles are Chinese.
     void chineseTranslation() {
