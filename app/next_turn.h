@@ -26,7 +26,6 @@ public:
             fn_();
         });
     }
-    bool pending() const { return queued_; }
 
 private:
     QObject* owner_;

@@ -1026,32 +1026,25 @@ int ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const s
             const double y0 = sp.above ? p.y() + sp.dy - sz.height() : p.y() + sp.dy;
             return QRectF(x0, y0, sz.width(), sz.height());
         };
-        // the area of r over other labels and points (a label starts beside its own)
-        auto covered = [&](const QRectF& r) {
+        // the area of r over the labels placed so far (and the legend), and over other points (a label
+        // starts beside its own)
+        auto overText = [&](const QRectF& r) {
             double a = 0.0;
-            for (const QRectF& o : placed) {
-                const QRectF i = o.intersected(r);
-                if (!i.isEmpty()) a += i.width() * i.height();
-            }
-            for (std::size_t d = 0; d < dots.size(); ++d) {
-                const QRectF i = dots[d].intersected(r);
-                if (d != li && !i.isEmpty()) a += i.width() * i.height();
-            }
+            for (const QRectF& o : placed)
+                if (const QRectF i = o.intersected(r); !i.isEmpty()) a += i.width() * i.height();
+            return a;
+        };
+        auto overPoints = [&](const QRectF& r) {
+            double a = 0.0;
+            for (std::size_t d = 0; d < dots.size(); ++d)
+                if (const QRectF i = dots[d].intersected(r); d != li && !i.isEmpty()) a += i.width() * i.height();
             return a;
         };
         auto overlap = [&](const QRectF& r) {
             // text over text reads as neither: worse than a label over a point's disc or across a line
             // and a label over a point hides the point: worse than crossing a line
             constexpr double kTextOverText = 10.0, kTextOverPoint = 6.0;
-            double a = 0.0;
-            for (const QRectF& o : placed) {
-                const QRectF i = o.intersected(r);
-                if (!i.isEmpty()) a += kTextOverText * i.width() * i.height();
-            }
-            for (std::size_t d = 0; d < dots.size(); ++d) {
-                const QRectF i = dots[d].intersected(r);
-                if (d != li && !i.isEmpty()) a += kTextOverPoint * i.width() * i.height();
-            }
+            double a = kTextOverText * overText(r) + kTextOverPoint * overPoints(r);
             for (const QLineF& l : lines)  // across a line: less bad than on another label
                 if (crosses(r, l)) a += 0.15 * r.width() * r.height();
             // out of the plot: only when nothing better, and past its left or bottom edge (over the tick labels
@@ -1076,11 +1069,6 @@ int ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const s
         }
         const Spot& sp = spots[chosen];
         QRectF box = boxOf(sp);
-        double overText = 0.0;  // over the labels placed so far (and the legend): letters over letters
-        for (const QRectF& o : placed) {
-            const QRectF i = o.intersected(box);
-            if (!i.isEmpty()) overText += i.width() * i.height();
-        }
         const double boxArea = box.width() * box.height();
         // past the plot's left or bottom edge a label lies over the tick labels, above the title's bottom over
         // the title; past the plot's top or right edge short of those it stands in the margin (the highest
@@ -1091,7 +1079,7 @@ int ChartView::placeLabelsApart(const std::vector<QCPItemText*>& labels, const s
         constexpr std::size_t kDroppableSteps = 3;
         const bool far = chosen / 4 > kDroppableSteps;
         if (li < droppable.size() && droppable[li] &&
-            (overText > kDropTextShare * boxArea || covered(box) > kDropShare * boxArea || overTicks || far)) {
+            (overText(box) > kDropTextShare * boxArea || overText(box) + overPoints(box) > kDropShare * boxArea || overTicks || far)) {
             removeItem(t);  // unreadable over its neighbours: the point stays, named by its tooltip
             ++dropped;
             continue;
