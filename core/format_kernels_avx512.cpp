@@ -45,14 +45,23 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
     const __m512 signmask = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
     const __m512 vmax = _mm512_set1_ps(f.max);
     const __m512 inf = _mm512_set1_ps(__builtin_inff());
-    const __m512i emin = _mm512_set1_epi32(f.emin), mbits = _mm512_set1_epi32(f.mbits), b127 = _mm512_set1_epi32(127);
-    // subnormal code = r * 2^(mbits - emin)
-    const __m512 sub_scale = _mm512_castsi512_ps(_mm512_set1_epi32((f.mbits - f.emin + 127) << 23));
-    const __m512i mmask = _mm512_set1_epi32((1 << f.mbits) - 1);
+    // Rounding |v| to the grid: C = 2^(e + 23 - mbits) with e = max(floor(log2 |v|), emin) has a unit in
+    // the last place of 2^(e - mbits), the grid's step at |v|, and |v| < 2C, so (|v| + C) - C is |v|
+    // rounded to nearest even on the grid, exactly (the sum stays in C's binade; the difference is exact).
+    // C's exponent is |v|'s exponent field plus 23 - mbits, at least emin + 23 - mbits: one and, one add and
+    // one integer max. |v| is capped at 2^100 first (the exponent then stays a float's; anything that large
+    // saturates, as Inf does; NaN lanes take the cap too and are replaced below).
+    const __m512i expmask = _mm512_set1_epi32(0x7F800000);
+    const __m512i c_shift = _mm512_set1_epi32((23 - f.mbits) << 23);
+    const __m512i c_min = _mm512_set1_epi32((f.emin + 23 - f.mbits + 127) << 23);
+    const __m512 cap = _mm512_set1_ps(0x1p100f);
+    // The code of r on the grid (r >= 0): r * 2^(-126 - emin) has the format's exponent field in the float's
+    // exponent field and its mantissa in the top mbits of the float's (a subnormal of the format becomes a
+    // float subnormal with its mantissa in the same bits), so the code is that float's bits >> (23 - mbits).
+    const __m512 to_code = _mm512_castsi512_ps(_mm512_set1_epi32((1 - f.emin) << 23));
     const __m512i nan_code = _mm512_set1_epi32(f.nan_code);
-    const __m512i one = _mm512_set1_epi32(1);
-    const __m512i mshift = _mm512_set1_epi32(23 - f.mbits);
-    const int sign_at = f.ebits + f.mbits;
+    const __m512i code_sign = _mm512_set1_epi32(1 << (f.ebits + f.mbits));
+    const __m128i code_shift = _mm_cvtsi32_si128(23 - f.mbits), sign_shift = _mm_cvtsi32_si128(31 - f.ebits - f.mbits);
     std::uint64_t clip = 0;
     std::int64_t k = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
@@ -64,34 +73,23 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
             const __mmask16 m = lanes(b1 - i);
             const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
             const __m512 v = pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
-            const __m512 a = _mm512_and_ps(v, absmask);
-            __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_castps_si512(a), 23), b127);
-            e = _mm512_min_epi32(_mm512_max_epi32(e, emin), b127);  // Inf/NaN: keep 2^-k a normal float
-            const __m512i kk = _mm512_sub_epi32(e, mbits);
-            const __m512 p = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(kk, b127), 23));
-            const __m512 pinv = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_sub_epi32(b127, kk), 23));
-            __m512 r = _mm512_mul_ps(_mm512_roundscale_ps(_mm512_mul_ps(a, pinv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), p);
+            const __m512 a = _mm512_min_ps(_mm512_and_ps(v, absmask), cap);  // NaN: the cap (min gives its second operand)
+            const __m512 c = _mm512_castsi512_ps(
+                _mm512_max_epi32(_mm512_add_epi32(_mm512_and_si512(_mm512_castps_si512(a), expmask), c_shift), c_min));
+            __m512 r = _mm512_sub_ps(_mm512_add_ps(a, c), c);
             const __mmask16 over = _mm512_cmp_ps_mask(r, vmax, _CMP_GT_OQ);
             r = _mm512_mask_blend_ps(over, r, vmax);
             const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
             clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
             const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
             if constexpr (!HasNan) r = _mm512_mask_blend_ps(isnan, r, _mm512_setzero_ps());  // a NaN input is stored as +0
-            __m512 q = _mm512_or_ps(r, _mm512_and_ps(v, signmask));
+            __m512 q = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(r), _mm512_castps_si512(v), _mm512_castps_si512(signmask), 0xF8));  // r | (v & sign)
             q = _mm512_mask_blend_ps(isnan, q, HasNan ? v : _mm512_setzero_ps());
             _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
             if constexpr (Codes) {
-                // normal r: exponent field e_r - emin + 1 and the top mantissa bits; else r * 2^(mbits - emin)
-                const __m512i rb = _mm512_castps_si512(r);
-                const __m512i er = _mm512_sub_epi32(_mm512_srli_epi32(rb, 23), b127);
-                const __mmask16 normal = _mm512_cmpgt_epi32_mask(er, _mm512_sub_epi32(emin, one));
-                const __m512i field = _mm512_add_epi32(_mm512_sub_epi32(er, emin), one);
-                const __m512i mant_n = _mm512_and_si512(_mm512_srlv_epi32(rb, mshift), mmask);
-                const __m512i code_n = _mm512_or_si512(_mm512_sllv_epi32(field, mbits), mant_n);
-                const __m512i code_s = _mm512_cvttps_epi32(_mm512_mul_ps(r, sub_scale));
-                __m512i code = _mm512_mask_blend_epi32(normal, code_s, code_n);
-                const __m512i sign = _mm512_srli_epi32(_mm512_castps_si512(_mm512_and_ps(q, signmask)), 31);
-                code = _mm512_or_si512(code, _mm512_sll_epi32(sign, _mm_cvtsi32_si128(sign_at)));
+                __m512i code = _mm512_srl_epi32(_mm512_castps_si512(_mm512_mul_ps(r, to_code)), code_shift);
+                // q's sign bit moved to the code's sign bit
+                code = _mm512_ternarylogic_epi32(code, _mm512_srl_epi32(_mm512_castps_si512(q), sign_shift), code_sign, 0xF8);
                 if constexpr (HasNan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);
                 _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
             }
