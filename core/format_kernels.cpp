@@ -37,6 +37,7 @@ std::uint64_t minifloat_avx512(const float* x, std::int64_t n, std::int64_t bloc
     a.max = f.max;
     a.has_nan = minifloat_has_nan(f);
     a.nan_code = minifloat_nan_code(f);
+    a.max_code = minifloat_encode(f.max, f);
     return detail::minifloat_fake_quant_blocks_avx512(x, n, block, scales, a, y, codes);
 }
 

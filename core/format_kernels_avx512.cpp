@@ -55,10 +55,15 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
     const __m512i c_shift = _mm512_set1_epi32((23 - f.mbits) << 23);
     const __m512i c_min = _mm512_set1_epi32((f.emin + 23 - f.mbits + 127) << 23);
     const __m512 cap = _mm512_set1_ps(0x1p100f);
-    // The code of r on the grid (r >= 0): r * 2^(-126 - emin) has the format's exponent field in the float's
-    // exponent field and its mantissa in the top mbits of the float's (a subnormal of the format becomes a
-    // float subnormal with its mantissa in the same bits), so the code is that float's bits >> (23 - mbits).
-    const __m512 to_code = _mm512_castsi512_ps(_mm512_set1_epi32((1 - f.emin) << 23));
+    // The code of r on the grid (r >= 0) from the sum s = |v| + C: s - C = r is a whole number of C's last
+    // place, 2^(e - mbits), so bits(s) - bits(C) = r / 2^(e - mbits): the significand (1 << mbits) + mantissa
+    // for e >= emin, the mantissa alone for a subnormal of the format (e = emin, C at its floor); adding
+    // (e - emin) << mbits, which is bits(C) >> (23 - mbits) less a constant (C's mantissa bits are 0), gives
+    // the exponent field and mantissa (a round up to the next binade carries into the field). Integer
+    // operations only: r * 2^(-126 - emin) would give the same bits but make float subnormals, which these
+    // processors finish in microcode. Saturated lanes take max's code.
+    const __m512i code_base = _mm512_set1_epi32((f.emin + 23 - f.mbits + 127) << f.mbits);
+    const __m512i max_code = _mm512_set1_epi32(f.max_code);
     const __m512i nan_code = _mm512_set1_epi32(f.nan_code);
     const __m512i code_sign = _mm512_set1_epi32(1 << (f.ebits + f.mbits));
     const __m128i code_shift = _mm_cvtsi32_si128(23 - f.mbits), sign_shift = _mm_cvtsi32_si128(31 - f.ebits - f.mbits);
@@ -76,7 +81,8 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
             const __m512 a = _mm512_min_ps(_mm512_and_ps(v, absmask), cap);  // NaN: the cap (min gives its second operand)
             const __m512 c = _mm512_castsi512_ps(
                 _mm512_max_epi32(_mm512_add_epi32(_mm512_and_si512(_mm512_castps_si512(a), expmask), c_shift), c_min));
-            __m512 r = _mm512_sub_ps(_mm512_add_ps(a, c), c);
+            const __m512 sum = _mm512_add_ps(a, c);
+            __m512 r = _mm512_sub_ps(sum, c);
             const __mmask16 over = _mm512_cmp_ps_mask(r, vmax, _CMP_GT_OQ);
             r = _mm512_mask_blend_ps(over, r, vmax);
             const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
@@ -87,7 +93,11 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
             q = _mm512_mask_blend_ps(isnan, q, HasNan ? v : _mm512_setzero_ps());
             _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
             if constexpr (Codes) {
-                __m512i code = _mm512_srl_epi32(_mm512_castps_si512(_mm512_mul_ps(r, to_code)), code_shift);
+                const __m512i cb = _mm512_castps_si512(c);
+                __m512i code = _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(sum), cb),
+                                                _mm512_sub_epi32(_mm512_srl_epi32(cb, code_shift), code_base));
+                code = _mm512_mask_mov_epi32(code, over, max_code);
+                if constexpr (!HasNan) code = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~isnan), code);
                 // q's sign bit moved to the code's sign bit
                 code = _mm512_ternarylogic_epi32(code, _mm512_srl_epi32(_mm512_castps_si512(q), sign_shift), code_sign, 0xF8);
                 if constexpr (HasNan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);

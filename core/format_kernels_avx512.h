@@ -13,6 +13,7 @@ struct MiniFloatArgs {
     float max = 0;
     bool has_nan = false;        // the format stores NaN (FP8); else a NaN input is stored as +0
     std::uint8_t nan_code = 0;   // the code stored for a NaN input
+    std::uint8_t max_code = 0;   // the code of +max
 };
 
 // As minifloat_fake_quant_blocks / nf4_fake_quant_blocks (core/format_kernels.h), lane for lane the
