@@ -92,6 +92,7 @@ private:
     void onFinished(const AnalysisResult& r);
     void onRefined(const AnalysisResult& r);
     void pushInputsToCharts();
+    void updateTimeTip();
     ChartInputs chartInputs() const;
     void setCompareAll(bool on);
     // The weight and error distributions on a log density axis (the Charts setting, also in their menu).

@@ -1790,6 +1790,14 @@ min %1, max %2, mean %3, std %4</source>
         <source>Survey</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Time of the last analysis of the configurations on this machine: quantize, dequantize, metrics and histograms. A configuration analysed before on this tensor is taken from memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare all formats (%1 formats): %2 ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

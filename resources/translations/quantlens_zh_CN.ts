@@ -1804,6 +1804,14 @@ min %1, max %2, mean %3, std %4</source>
         <source>Survey</source>
         <translation>概览</translation>
     </message>
+    <message>
+        <source>Time of the last analysis of the configurations on this machine: quantize, dequantize, metrics and histograms. A configuration analysed before on this tensor is taken from memory.</source>
+        <translation>本机上对各配置最近一次分析的用时：量化、反量化、指标和直方图。此张量上分析过的配置直接取自内存。</translation>
+    </message>
+    <message>
+        <source>Compare all formats (%1 formats): %2 ms.</source>
+        <translation>比较所有格式（%1 种格式）：%2 ms。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

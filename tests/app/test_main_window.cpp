@@ -360,8 +360,17 @@ private slots:
             QVERIFY2(c.error.empty(), c.error.c_str());
             QVERIFY2(shown.contains({c.storage.bits_per_weight, c.metrics.sqnr_db}), c.config.describe().c_str());
         }
+        // the analysis time says what it measured, and how long the comparison took
+        QLabel* time = nullptr;
+        for (auto* label : w_->statusBar()->findChildren<QLabel*>())
+            if (label->text().startsWith(QStringLiteral("Analysis:"))) time = label;
+        QVERIFY(time);
+        const QString compareTip = QStringLiteral("Compare all formats (%1 formats):").arg(compareAllConfigs().size());
+        QVERIFY2(time->toolTip().contains(QStringLiteral("taken from memory")), qPrintable(time->toolTip()));
+        QVERIFY2(time->toolTip().contains(compareTip), qPrintable(time->toolTip()));
         action->trigger();  // off: a view change, the charts redraw at once without a new analysis
         QVERIFY(!w_->session().view.compareAll);
+        QVERIFY2(!time->toolTip().contains(compareTip), qPrintable(time->toolTip()));
         int points = 0;
         for (int g = 0; g < pareto->graphCount(); ++g) points += pareto->graph(g)->data()->size() == 1 ? 1 : 0;
         QCOMPARE(points, int(w_->session().configs.size()));
