@@ -39,7 +39,8 @@ struct AlignedAllocator {
     template <typename U>
     AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
     T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
-    void deallocate(T* p, std::size_t n) noexcept { ::operator delete(p, n * sizeof(T), kAlign); }
+    // the unsized form: clang before 19 leaves sized deallocation out unless asked (-fsized-deallocation)
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, kAlign); }
     template <typename U>
     bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
 };
