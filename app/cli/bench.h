@@ -37,6 +37,15 @@ struct Timing {
 };
 Timing time_it(int repeats, const std::function<void()>& fn);
 
+// fn and its floor timed in turn, `repeats` pairs after one warm-up of each: a busy spell of the machine
+// (other jobs, a neighbour's memory traffic) then weighs on both sides of a ratio. ratio is the median of
+// the pairs' fn / floor.
+struct PairedTiming {
+    Timing fn, floor;
+    double ratio = 0;
+};
+PairedTiming time_paired(int repeats, const std::function<void()>& floor, const std::function<void()>& fn);
+
 // One plain read of `bytes` bytes of floats (a vectorised sum on all threads), the floor every
 // tensor pass is compared with.
 Timing plain_read(const float* data, std::int64_t count, int repeats);
