@@ -297,7 +297,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     applyStyle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // QWidget's destructor hides and deletes the children after this object is no longer a MainWindow:
+    // their signals (a dock's visibilityChanged as it hides) must not reach the lambdas and slots that use
+    // its members
+    for (QObject* child : findChildren<QObject*>()) disconnect(child, nullptr, this, nullptr);
+}
 
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);

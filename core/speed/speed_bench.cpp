@@ -84,8 +84,10 @@ QL_TARGET("avx2") std::uint64_t read_words_avx2(const unsigned char* p, std::int
     }
     for (std::int64_t i = w0 + 4 * len; i < w1; ++i) s0 = _mm256_add_epi64(s0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p) + i));
     const __m256i t = _mm256_add_epi64(_mm256_add_epi64(s0, s1), _mm256_add_epi64(s2, s3));
-    return static_cast<std::uint64_t>(_mm256_extract_epi64(t, 0) + _mm256_extract_epi64(t, 1) + _mm256_extract_epi64(t, 2) +
-                                      _mm256_extract_epi64(t, 3));
+    // the lanes added as unsigned: the sum of the bytes read is a checksum that wraps (a signed sum would
+    // overflow, which is undefined)
+    return static_cast<std::uint64_t>(_mm256_extract_epi64(t, 0)) + static_cast<std::uint64_t>(_mm256_extract_epi64(t, 1)) +
+           static_cast<std::uint64_t>(_mm256_extract_epi64(t, 2)) + static_cast<std::uint64_t>(_mm256_extract_epi64(t, 3));
 }
 #endif
 
@@ -196,7 +198,13 @@ QL_TARGET("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni") std::int64_t int8_pea
         }
         const __m512i t = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)),
                                            _mm512_add_epi32(_mm512_add_epi32(a4, a5), _mm512_add_epi32(a6, a7)));
-        total += _mm512_reduce_add_epi32(t);
+        // the lanes wrap as the instruction does (GCC's _mm512_reduce_add_epi32 adds them as signed ints,
+        // which overflows here, undefined behaviour); only a result the compiler must keep
+        alignas(64) std::uint32_t lane[16];
+        _mm512_store_si512(lane, t);
+        std::uint32_t sum = 0;
+        for (std::uint32_t v : lane) sum += v;
+        total += static_cast<std::int32_t>(sum);
     }
     return total;
 }
