@@ -156,9 +156,15 @@ void CalibMethodErrorChart::rebuild() {
     if (log) useLog(yAxis);
     // Names and value labels fitted to the bars' slots as the memory chart's (bar_names.h): wrapped side by
     // side, else slanted and cut within 30% of the height; at a fixed 45 degrees in projector type the
-    // names took the whole height from the bars, and "1.01e-02" ran into its neighbours.
+    // names took the whole height from the bars, and "1.01e-02" ran into its neighbours. The slot comes from
+    // this style's layout (the value axis' labels and title set the plot's left edge): the last layout's
+    // margins, from before presentation mode, made the slots of a projector's type 10 px too wide, and
+    // "1.33e-03" ran into "1.21e-03".
+    if (log) yAxis->setRange(lo / 3, hi * 4);
+    else yAxis->setRange(0, hi * 1.15);
+    layOutNow();
     const QMargins am = axisRect()->margins();
-    const int plotWidth = am.left() + am.right() > 0 ? width() - am.left() - am.right() : width() - 80;
+    const int plotWidth = axisRect()->width();
     const double slot = static_cast<double>(std::max(plotWidth, 40)) / static_cast<double>(std::max<std::size_t>(methods.size(), 1));
     std::vector<BarName> names;
     std::vector<std::pair<QString, QString>> valueTexts;
@@ -207,8 +213,20 @@ void CalibMethodErrorChart::rebuild() {
     legend->setVisible(false);
     finish(false);
     xAxis->setRange(-0.6, static_cast<double>(methods.size()) - 0.4);
-    if (log) yAxis->setRange(lo / 3, hi * 4);
-    else yAxis->setRange(0, hi * 1.15);
+    // room above the highest bar for its value label (in projector type "1.01e-02" lost its top to the
+    // plot's edge): the label's height on the plot's scale
+    double top = log ? hi * 4 : hi * 1.15;
+    if (values.lines > 0) {
+        layOutNow();
+        const double plotH = axisRect()->height();
+        const double labelH = QFontMetricsF(values.font).height() + 3 + 4;  // padding and air
+        if (plotH > 2 * labelH) {
+            const double share = labelH / (plotH - labelH);  // of the range below the highest bar
+            if (log) top = std::max(top, hi * std::pow(hi / (lo / 3), share));
+            else top = std::max(top, hi * (1 + share));
+        }
+    }
+    yAxis->setRange(log ? lo / 3 : 0.0, top);
     finish(false);
 }
 

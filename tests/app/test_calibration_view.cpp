@@ -32,6 +32,7 @@ namespace {
 
 constexpr int kRunTimeoutMs = 120000;
 constexpr double kExact = 0.0;  // the charts copy the report's doubles unchanged
+constexpr double kEdgePx = 0.5;  // a text box may round to half a pixel past the plot's edge
 
 // A layer that answers in well under a second: 48 outputs, 128 inputs, 128 tokens, 2 outlier channels.
 CalibrationSetup smallSetup(int bits, int groupSize, std::vector<calib::CalibMethod> methods) {
@@ -212,10 +213,23 @@ private slots:
     }
 
     // The method chart in projector type in a 380 px column (the calibration view in presentation mode on
-    // a 1280x800 projector): the eight names slanted within 30% of the height, so the bars keep most of
-    // it (at a fixed 45 degrees the names took all but 10 px), and the value labels apart ("1.01e-02"
-    // ran into its neighbours) or left to the tooltip.
+    // a 1280x800 projector) and in the floating view's 750 px: the eight names slanted within 30% of the
+    // height, so the bars keep most of it (at a fixed 45 degrees the names took all but 10 px), and the
+    // value labels apart ("1.01e-02" ran into its neighbours) or left to the tooltip, and inside the plot
+    // ("1.01e-02" lost its top to the plot's edge). Drawn once after the switch from normal type, as
+    // entering presentation mode does: the slots came from the normal type's layout, and "1.33e-03" ran
+    // into "1.21e-03" at 750 px.
+    void methodChartInAProjectorColumn_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("fromNormal");
+        QTest::newRow("380x330") << QSize(380, 330) << false;
+        QTest::newRow("380x330 entering presentation mode") << QSize(380, 330) << true;
+        QTest::newRow("750x330") << QSize(750, 330) << false;
+        QTest::newRow("750x330 entering presentation mode") << QSize(750, 330) << true;
+    }
     void methodChartInAProjectorColumn() {
+        QFETCH(QSize, size);
+        QFETCH(bool, fromNormal);
         std::vector<calib::CalibMethod> ms;
         QVERIFY(calib::parse_calib_methods("all", ms));
         QVERIFY(runShown(smallSetup(4, 128, ms)));
@@ -223,14 +237,27 @@ private slots:
         QVERIFY(shown);
         CalibMethodErrorChart chart;  // the same inputs in a chart of its own, shown at the column's size
         auto* c = &chart;
-        showInProjectorType(*c, *shown, QSize(380, 330));
+        if (fromNormal) {
+            showInProjectorType(*c, *shown, size, false);
+            c->setChartStyle(makeChartStyle(false, true));
+            c->setCalibration(shown->calib());
+            c->replot();
+        } else {
+            showInProjectorType(*c, *shown, size);
+        }
         QCOMPARE(barsOf(c).size(), std::size_t(8));
-        QVERIFY2(c->axisRect()->height() >= 0.35 * c->height(), qPrintable(QStringLiteral("a %1 px plot in a %2 px chart").arg(c->axisRect()->height()).arg(c->height())));
+        if (size.width() < 500)  // the column: the names take at most 30% (a wider chart's title takes two lines)
+            QVERIFY2(c->axisRect()->height() >= 0.35 * c->height(),
+                     qPrintable(QStringLiteral("a %1 px plot in a %2 px chart").arg(c->axisRect()->height()).arg(c->height())));
         std::vector<QRectF> boxes;
         for (int i = 0; i < c->itemCount(); ++i)
             if (auto* t = qobject_cast<QCPItemText*>(c->item(i))) boxes.push_back(QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition()));
-        for (std::size_t a = 0; a < boxes.size(); ++a)
+        if (size.width() >= 750) QCOMPARE(boxes.size(), std::size_t(8));  // room for every value
+        const QRect plot = c->axisRect()->rect();
+        for (std::size_t a = 0; a < boxes.size(); ++a) {
+            QVERIFY2(boxes[a].top() >= plot.top() - kEdgePx, qPrintable(QStringLiteral("a value label's top at %1, the plot's at %2").arg(boxes[a].top()).arg(plot.top())));
             for (std::size_t b = a + 1; b < boxes.size(); ++b) QVERIFY2(boxes[a].intersected(boxes[b]).isEmpty(), "value labels overlap");
+        }
     }
 
     // The detail charts in the dock's tabs in presentation mode on a 1280x800 projector, two charts of
