@@ -106,8 +106,9 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
     }
     if (!opt.json)
         std::printf("  Each analysis is timed right after a plain read of the tensor; reads = the median of those pairs'\n"
-                    "  ratios (target <= 4), read ms = the median of their reads. 'first' includes the per-tensor summary,\n"
-                    "  original histogram and per-group min/max, which later analyses of the same tensor reuse.\n");
+                    "  ratios (target <= 4), read ms = the median of their reads (mostly slower than the reads back to back\n"
+                    "  above: an analysis leaves less of the tensor in the last-level cache). 'first' includes the per-tensor\n"
+                    "  summary, original histogram and per-group min/max, which later analyses of the same tensor reuse.\n");
 }
 
 } // namespace
