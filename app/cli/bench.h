@@ -37,9 +37,9 @@ struct Timing {
 };
 Timing time_it(int repeats, const std::function<void()>& fn);
 
-// fn and its floor timed in turn, `repeats` pairs after one warm-up of each: a busy spell of the machine
-// (other jobs, a neighbour's memory traffic) then weighs on both sides of a ratio. ratio is the median of
-// the pairs' fn / floor.
+// fn and its floor timed in turn, `repeats` pairs, each side right after an untimed run of itself (the
+// caches as when timed back to back): a busy spell of the machine (other jobs, a neighbour's memory
+// traffic) then weighs on both sides of a ratio. ratio is the median of the pairs' fn / floor.
 struct PairedTiming {
     Timing fn, floor;
     double ratio = 0;

@@ -26,16 +26,19 @@ Timing time_it(int repeats, const std::function<void()>& fn) {
 }
 
 PairedTiming time_paired(int repeats, const std::function<void()>& floor, const std::function<void()>& fn) {
-    floor();  // warm-up
-    fn();
     std::vector<double> tf, tn, ratio;
     const auto ms = [](const std::function<void()>& f) {
         const auto a = std::chrono::steady_clock::now();
         f();
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
     };
+    // Each side is timed right after an untimed run of itself, as when timed back to back: a read right
+    // after an analysis finds less of the tensor in the last-level cache than after a read, and an analysis
+    // right after a read more, which would flatter the ratio.
     for (int r = 0; r < std::max(repeats, 1); ++r) {
+        floor();
         tf.push_back(ms(floor));
+        fn();
         tn.push_back(ms(fn));
         ratio.push_back(tn.back() / tf.back());
     }
@@ -105,10 +108,10 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
         }
     }
     if (!opt.json)
-        std::printf("  Each analysis is timed right after a plain read of the tensor; reads = the median of those pairs'\n"
-                    "  ratios (target <= 4), read ms = the median of their reads (mostly slower than the reads back to back\n"
-                    "  above: an analysis leaves less of the tensor in the last-level cache). 'first' includes the per-tensor\n"
-                    "  summary, original histogram and per-group min/max, which later analyses of the same tensor reuse.\n");
+        std::printf("  Each analysis is timed next to a plain read of the tensor (each right after an untimed run of\n"
+                    "  itself); reads = the median of those pairs' ratios (target <= 4), read ms = the median of their reads.\n"
+                    "  'first' includes the per-tensor summary, original histogram and per-group min/max, which later\n"
+                    "  analyses of the same tensor reuse.\n");
 }
 
 } // namespace
