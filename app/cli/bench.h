@@ -37,14 +37,15 @@ struct Timing {
 };
 Timing time_it(int repeats, const std::function<void()>& fn);
 
-// fn and its floor timed in turn, `repeats` pairs, each side right after an untimed run of itself (the
-// caches as when timed back to back): a busy spell of the machine (other jobs, a neighbour's memory
-// traffic) then weighs on both sides of a ratio. ratio is the median of the pairs' fn / floor.
+// fn's runs back to back (`repeats`, after a warm-up) between two such runs of its floor (`floor_repeats`
+// each): each side timed as when benchmarked alone, and close in time to the other, so that a busy spell
+// of the machine (other jobs, a neighbour's memory traffic) weighs on both sides of the ratio, the median
+// of fn over the median of the floor.
 struct PairedTiming {
     Timing fn, floor;
     double ratio = 0;
 };
-PairedTiming time_paired(int repeats, const std::function<void()>& floor, const std::function<void()>& fn);
+PairedTiming time_paired(int repeats, int floor_repeats, const std::function<void()>& floor, const std::function<void()>& fn);
 
 // One plain read of `bytes` bytes of floats (a vectorised sum on all threads), the floor every
 // tensor pass is compared with.

@@ -73,17 +73,17 @@ void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
     std::vector<Format> only;
     for (const std::string& name : opt.formats) only.push_back(*parse_format(name));
     for (const QuantConfig& c : common_format_configs(int_cfg, only)) {
-        // each format's analysis next to the INT path's: x INT path is the median of those pairs' ratios
+        // each format's analyses between two runs of the INT path's: x INT path is the ratio of their medians
         double cpu_sum = 0;
         const PairedTiming pt = time_paired(
-            reps, [&] { first_visit(lean_request(t, {int_cfg})); },
+            reps, reps, [&] { first_visit(lean_request(t, {int_cfg})); },
             [&] {
                 const double c0 = cpu_ms();
                 first_visit(lean_request(t, {c}));
                 cpu_sum += cpu_ms() - c0;
             });
         const Timing& tm = pt.fn;
-        const double cpu = cpu_sum / (2 * reps);  // time_paired runs fn twice per pair
+        const double cpu = cpu_sum / (reps + 1);  // time_paired runs fn reps + 1 times (warm-up)
         const double first = first_ms(*t, c);
         const double vs_int = pt.ratio, reads = tm.median_ms / read.median_ms;
         if (opt.json)
@@ -106,8 +106,8 @@ void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
     } else {
         std::printf("  compare all %zu formats: median %.1f ms, min %.1f ms, %.1f ms CPU over all threads (target < 2000 ms)\n",
                     all.size(), cmp.median_ms, cmp.min_ms, cmp_cpu);
-        std::printf("  target: block and codebook formats within 2x of the INT path; each format's analysis is timed next\n"
-                    "  to one of the INT path, and x INT path is the median of those pairs' ratios. CPU ms/run is process CPU time of\n"
+        std::printf("  target: block and codebook formats within 2x of the INT path; each format's analyses run between two\n"
+                    "  runs of the INT path's, x INT path = the ratio of their medians. CPU ms/run is process CPU time of\n"
                     "  one analysis (all threads): on a busy machine it shows the work where wall times show the load.\n"
                     "  'first' is one analysis of a fresh copy of the tensor: it includes the per-tensor summary, original\n"
                     "  histogram, NF4's block absmax and the 32-value blocks' min and max (Q4_0, Q4_1, Q5_0's bounds),\n"

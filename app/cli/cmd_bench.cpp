@@ -25,28 +25,28 @@ Timing time_it(int repeats, const std::function<void()>& fn) {
     return Timing{t[t.size() / 2], t.front()};
 }
 
-PairedTiming time_paired(int repeats, const std::function<void()>& floor, const std::function<void()>& fn) {
-    std::vector<double> tf, tn, ratio;
-    const auto ms = [](const std::function<void()>& f) {
-        const auto a = std::chrono::steady_clock::now();
-        f();
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
+PairedTiming time_paired(int repeats, int floor_repeats, const std::function<void()>& floor, const std::function<void()>& fn) {
+    // the floor back to back before and after fn's runs back to back: each side timed as when benchmarked
+    // alone (interleaving them one by one left the reads 30% slower, the last-level cache and the cores'
+    // state then being an analysis's, which flattered the ratio), and close in time to the other
+    std::vector<double> tf, tn;
+    const auto block = [](int n, const std::function<void()>& f, std::vector<double>& out) {
+        f();  // warm-up
+        for (int r = 0; r < std::max(n, 1); ++r) {
+            const auto a = std::chrono::steady_clock::now();
+            f();
+            out.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+        }
     };
-    // Each side is timed right after an untimed run of itself, as when timed back to back: a read right
-    // after an analysis finds less of the tensor in the last-level cache than after a read, and an analysis
-    // right after a read more, which would flatter the ratio.
-    for (int r = 0; r < std::max(repeats, 1); ++r) {
-        floor();
-        tf.push_back(ms(floor));
-        fn();
-        tn.push_back(ms(fn));
-        ratio.push_back(tn.back() / tf.back());
-    }
+    block(floor_repeats, floor, tf);
+    block(repeats, fn, tn);
+    block(floor_repeats, floor, tf);
     const auto median = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());
         return Timing{v[v.size() / 2], v.front()};
     };
-    return PairedTiming{median(tn), median(tf), median(ratio).median_ms};
+    const Timing f = median(tf), n = median(tn);
+    return PairedTiming{n, f, n.median_ms / f.median_ms};
 }
 
 Timing plain_read(const float* x, std::int64_t n, int repeats) {
@@ -90,10 +90,10 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
         (void)analyze(req);
         const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
         // every repeat a first visit of the configuration (analyze() memoises its prepared quantizer and
-        // pass), each next to a plain read of the same tensor
+        // pass), between two runs of plain reads of the same tensor
         volatile float sink = 0;
         const PairedTiming pt = time_paired(
-            std::max(opt.repeats, 9), [&] { sink = simd::read_sum(t->data(), t->numel()); },
+            opt.repeats, opt.repeats, [&] { sink = simd::read_sum(t->data(), t->numel()); },
             [&] {
                 forget_configuration_memos(q);
                 (void)analyze(req);
@@ -108,10 +108,9 @@ void bench_analysis(const BenchOptions& opt, nlohmann::json& out) {
         }
     }
     if (!opt.json)
-        std::printf("  Each analysis is timed next to a plain read of the tensor (each right after an untimed run of\n"
-                    "  itself); reads = the median of those pairs' ratios (target <= 4), read ms = the median of their reads.\n"
-                    "  'first' includes the per-tensor summary, original histogram and per-group min/max, which later\n"
-                    "  analyses of the same tensor reuse.\n");
+        std::printf("  Each configuration's analyses run back to back between two runs of plain reads of the tensor;\n"
+                    "  reads = median analysis / median of those reads (target <= 4). 'first' includes the per-tensor\n"
+                    "  summary, original histogram and per-group min/max, which later analyses of the same tensor reuse.\n");
 }
 
 } // namespace
