@@ -243,6 +243,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     sizeLabel_->setObjectName(QStringLiteral("tensorSizeLabel"));
     // the analysis time changes with every update: room for five digits
     timeLabel_ = new FixedWidthLabel(tr("Analysis: %1 ms").arg(88888.8, 0, 'f', 1), this);
+    timeLabel_->setObjectName(QStringLiteral("analysisTimeLabel"));
     backendLabel_ = new QLabel(this);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1000);

@@ -361,9 +361,7 @@ private slots:
             QVERIFY2(shown.contains({c.storage.bits_per_weight, c.metrics.sqnr_db}), c.config.describe().c_str());
         }
         // the analysis time says what it measured, and how long the comparison took
-        QLabel* time = nullptr;
-        for (auto* label : w_->statusBar()->findChildren<QLabel*>())
-            if (label->text().startsWith(QStringLiteral("Analysis:"))) time = label;
+        auto* time = w_->findChild<QLabel*>(QStringLiteral("analysisTimeLabel"));
         QVERIFY(time);
         const QString compareTip = QStringLiteral("Compare all formats (%1 formats):").arg(compareAllConfigs().size());
         QVERIFY2(time->toolTip().contains(QStringLiteral("taken from memory")), qPrintable(time->toolTip()));
