@@ -178,6 +178,12 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
                                    : L.granularity == Granularity::PerChannel ? L.inner
                                                                               : n;
     const std::int64_t restart = L.granularity == Granularity::PerGroup ? L.cols : ch.len;
+    // each slice's range (per channel and per group), from which the pass takes the dequantized range
+    const std::shared_ptr<const SliceRanges> ranges = q.slice_ranges();
+    const bool have_ranges = ranges && ranges->lo.size() == static_cast<std::size_t>(L.slices) &&
+                             ranges->hi.size() == static_cast<std::size_t>(L.slices);
+    const float* slo = have_ranges ? ranges->lo.data() : nullptr;
+    const float* shi = have_ranges ? ranges->hi.data() : nullptr;
     out.chunks.assign(static_cast<std::size_t>(nchunks), ChunkResult{});
     out.code_counts.assign(256, 0);
     out.dq.assign(static_cast<std::size_t>(setup.weights.total()), 0);
@@ -198,7 +204,9 @@ bool int_fused_pass(const Tensor& t, const IntQuantizer& q, const kernels::IntPa
                 kernels::ErrorSums s;
                 for (std::int64_t j = i; j < seg_end;) {
                     const std::int64_t piece_end = std::min(seg_end, (j / restart + 1) * restart);
-                    pass.add(x + j, piece_end - j, params + L.slice_of(j), L.run_length(j), slice_len, s, cr.clipped);
+                    const std::int64_t k = L.slice_of(j);
+                    pass.add(x + j, piece_end - j, params + k, slo ? slo + k : nullptr, shi ? shi + k : nullptr, L.run_length(j),
+                             slice_len, s, cr.clipped);
                     j = piece_end;
                 }
                 cr.channel_sse.emplace_back(chn, s.sum_e2);

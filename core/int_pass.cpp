@@ -34,6 +34,7 @@ struct IntPassTables {
     std::vector<std::uint16_t> dq16;        // Direct, GroupCodes
     std::vector<std::uint32_t> dq_wide;
     std::vector<std::uint32_t> moves;               // Correction: one call's moves (IntPassArgs::moves_packed)
+    std::vector<std::uint8_t> fast;                 // Correction: one call's slice flags (int_slice_bounds_avx512)
     std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: counts added and taken away
     bool errors_outside = false;            // some error fell outside the error grid (counted in an edge bin)
     std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
@@ -96,26 +97,39 @@ void IntPass::flush() {
     t.pending = 0;
 }
 
-void IntPass::add(const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len, std::int64_t slice_len,
-                  ErrorSums& sums, std::uint64_t& clipped) {
+void IntPass::add(const float* x, std::int64_t n, const IntParams* params, const float* slice_lo, const float* slice_hi,
+                  std::int64_t first_len, std::int64_t slice_len, ErrorSums& sums, std::uint64_t& clipped) {
     IntPassTables& t = *t_;
     detail::IntPassSums s;
     float max_abs = 0;
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    const bool slice_range = slice_lo != nullptr && slice_hi != nullptr && t.args.dq_sums;
+    t.args.dq_range = !slice_range;
     std::int64_t done = 0;
     while (done < n) {
         const std::int64_t len = std::min(kPiece, n - done);
         if (t.pending + len > kFlushAt) flush();
         // the slices of x[done, done + len)
-        const IntParams* p = params;
+        std::int64_t k = 0;
         std::int64_t first = first_len - done;
         if (first <= 0) {
-            const std::int64_t k = 1 + (-first) / slice_len;
-            p = params + k;
+            k = 1 + (-first) / slice_len;
             first = first_len + k * slice_len - done;
         }
+        const IntParams* p = params + k;
+        const std::uint8_t* fast = nullptr;
+        if (slice_range) {
+            const std::int64_t count = first >= len ? 1 : 1 + (len - first + slice_len - 1) / slice_len;
+            const bool correction = setup_.dq_mode == DqHistogram::Correction;
+            if (correction && t.fast.size() < static_cast<std::size_t>(count)) t.fast.resize(static_cast<std::size_t>(count));
+            float dlo = 0, dhi = 0;
+            detail::int_slice_bounds_avx512(t.args, p, slice_lo + k, slice_hi + k, count, correction ? t.fast.data() : nullptr, dlo, dhi);
+            lo = std::min(lo, dlo);
+            hi = std::max(hi, dhi);
+            if (correction) fast = t.fast.data();
+        }
         t.args.moves = 0;
-        detail::int_pass_avx512(t.args, x + done, len, p, first, slice_len, s);
+        detail::int_pass_avx512(t.args, x + done, len, p, fast, first, slice_len, s);
         max_abs = std::max(max_abs, s.max_abs);
         // the kernel counts an error outside [elo, ehi] in an edge bin: |e| within both ends rules that out
         if (!(s.max_abs <= std::min(-t.args.elo, t.args.ehi))) t.errors_outside = true;

@@ -55,9 +55,12 @@ public:
 
     // x[0, n): finite values of one output channel's segment. Slice 0 (parameters params[0]) covers the
     // first first_len values, slice k >= 1 the next slice_len values each (the last may be shorter).
-    // Adds the segment's sums to `sums` and its clipped values to `clipped`.
-    void add(const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len, std::int64_t slice_len,
-             ErrorSums& sums, std::uint64_t& clipped);
+    // Adds the segment's sums to `sums` and its clipped values to `clipped`. slice_lo / slice_hi (null,
+    // or indexed as params): each slice's lowest and highest value, from which the dequantized range is
+    // taken per slice rather than per value, and Correction's bins skip their edge rules in slices that
+    // stay clear of the grid's ends.
+    void add(const float* x, std::int64_t n, const IntParams* params, const float* slice_lo, const float* slice_hi,
+             std::int64_t first_len, std::int64_t slice_len, ErrorSums& sums, std::uint64_t& clipped);
 
     // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for
     // Correction / Direct / GroupCodes the dequantized counts to dq (weights.total(); Correction adds only the moves,

@@ -25,10 +25,11 @@ namespace ql::kernels::detail {
 
 namespace {
 
-template <int kMode, bool kDqSums>
-void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
-         std::int64_t slice_len, IntPassSums& out) {
-    const __m512 qminf = _mm512_set1_ps(a.qminf), qmaxf = _mm512_set1_ps(a.qmaxf);
+template <int kMode, bool kDqSums, bool kRange>
+void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, const std::uint8_t* fast,
+         std::int64_t first_len, std::int64_t slice_len, IntPassSums& out) {
+    const int qmin = static_cast<int>(a.qminf);
+    const __m512 zero = _mm512_setzero_ps(), span = _mm512_set1_ps(a.qmaxf - a.qminf);
     const __m512 elo = _mm512_set1_ps(a.elo), einv = _mm512_set1_ps(a.einv);
     const __m512i elast = _mm512_set1_epi32(a.ebins - 1);
     const __m512i stride = _mm512_set1_epi32(a.stride);
@@ -41,6 +42,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     const __m512 to_lo = _mm512_set1_ps(static_cast<float>(-a.w.below - 1));
     const __m512 to_hi = _mm512_set1_ps(static_cast<float>(a.w.total - a.w.below));
     const __m512 to_shift = _mm512_set1_ps(static_cast<float>(a.w.below + 1));
+    const __m512i to_shift_i = _mm512_set1_epi32(a.w.below + 1);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
     std::uint16_t* joint = a.joint;
@@ -98,7 +100,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
         // bytes [a0 a1 b0 b1] in code order, one count per lane
         const __m128i order = _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
         const __m512i counts = _mm512_cvtepu8_epi32(_mm_shuffle_epi8(t1, order));
-        const __m512 levels = _mm512_add_ps(qminf, _mm512_cvtepi32_ps(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
+        const __m512 levels = _mm512_cvtepi32_ps(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
         const __m512 dq = _mm512_mul_ps(_mm512_sub_ps(levels, zf), sf);  // each code's dequantized value
         const __m512i bins = weight_bin(dq, weight_grid(a.w));
         // the slice's sum of dq^2 (count x the float square each value would add) and dequantized range
@@ -116,20 +118,19 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
         counted = 0;
     };
 
-    std::int64_t i = 0;
-    for (std::int64_t k = 0; i < n; ++k) {
-        const std::int64_t len = (k == 0 ? first_len : slice_len) < n - i ? (k == 0 ? first_len : slice_len) : n - i;
-        const IntParams& p = params[k];
-        const __m512 sf = _mm512_set1_ps(p.scale), inv = _mm512_set1_ps(p.inv_scale);
-        const __m512 zf = _mm512_set1_ps(static_cast<float>(p.zero_point));
-        const std::int64_t end = i + len;
+    // One slice's vectors. kFast (Correction, a slice whose values and dequantized values all lie in
+    // [lo, hi] with bins below base_bins, as the caller checked from the slice's range): both bins are
+    // the truncation of a non-negative float, with no edge rule and no clamp.
+    const auto slice_loop = [&]<bool kFast>(std::int64_t& i, std::int64_t end, __m512 sf, __m512 inv, __m512 zf)
+                                __attribute__((always_inline)) {
         for (; i < end; i += 16) {
             const std::int64_t left = end - i;
             const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
             _mm_prefetch(reinterpret_cast<const char*>(x + i) + 1024, _MM_HINT_T0);
             const __m512 xv = left >= 16 ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
+            // codes shifted by -qmin (zf is z - qmin): c is the joint table's row, and c - zf = q - z exactly
             const __m512 v = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
-            const __m512 c = _mm512_min_ps(_mm512_max_ps(v, qminf), qmaxf);
+            const __m512 c = _mm512_min_ps(_mm512_max_ps(v, zero), span);
             const __mmask16 clip = _mm512_mask_cmp_ps_mask(m, v, c, _CMP_NEQ_OQ);
             clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(clip)));
             const __m512 dq = _mm512_mul_ps(_mm512_sub_ps(c, zf), sf);
@@ -139,18 +140,18 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             pab = _mm512_add_ps(pab, ae);
             if constexpr (kDqSums) pdq = _mm512_add_ps(pdq, _mm512_mul_ps(dq, dq));
             vmax = _mm512_max_ps(vmax, ae);
-            if constexpr (kDqSums) {
+            if constexpr (kDqSums && kRange) {
                 vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
                 vhi = _mm512_mask_max_ps(vhi, m, vhi, dq);
             }
 
-            // error bin: floor((e - elo) * einv), the top edge in the last bin. An error outside [elo, ehi]
-            // lands in an edge bin (negative bins pass as large unsigned ones); the caller sees it from the
-            // largest |e| and throws these counts away.
-            const __m512i ei = _mm512_cvttps_epi32(
-                _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+            // error bin: (e - elo) * einv truncated, the top edge in the last bin. An error inside [elo, ehi]
+            // gives a non-negative product, whose truncation is its floor; one outside lands in an edge bin
+            // (negative bins pass as large unsigned ones), and the caller, seeing it from the largest |e|,
+            // throws these counts away.
+            const __m512i ei = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv));
             const __m512i eb = _mm512_min_epu32(ei, elast);
-            const __m512i row = _mm512_cvttps_epi32(_mm512_sub_ps(c, qminf));
+            const __m512i row = _mm512_cvttps_epi32(c);
             const __m512i j = _mm512_mask_blend_epi32(m, jdump, _mm512_add_epi32(_mm512_mullo_epi32(row, stride), eb));
             if constexpr (kMode == 3) {
                 const __m512i sh = _mm512_slli_epi32(row, 2);
@@ -172,7 +173,14 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             }
             _mm512_store_si512(jring[slot], j);
             slot = slot + 1 == kLag ? 0 : slot + 1;
-            if constexpr (kMode == 1) {
+            if constexpr (kMode == 1 && kFast) {
+                const __m512i tx = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(xv, wg.lo), wg.inv));
+                const __m512i td = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv));
+                const __mmask16 moved = _mm512_mask_cmpneq_epi32_mask(m, tx, td);
+                const __m512i word = _mm512_or_si512(_mm512_slli_epi32(_mm512_add_epi32(td, to_shift_i), 16), tx);
+                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                moves += __builtin_popcount(static_cast<unsigned>(moved));
+            } else if constexpr (kMode == 1) {
                 // the base-grid bins as floats (bin_index() before the shift by `below`): x lies in the
                 // base range, so only its top edge needs the rule; dq may lie beyond either edge
                 const __m512 tx = _mm512_min_ps(
@@ -199,6 +207,17 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 in_block = 0;
             }
         }
+    };
+
+    std::int64_t i = 0;
+    for (std::int64_t k = 0; i < n; ++k) {
+        const std::int64_t len = (k == 0 ? first_len : slice_len) < n - i ? (k == 0 ? first_len : slice_len) : n - i;
+        const IntParams& p = params[k];
+        const __m512 sf = _mm512_set1_ps(p.scale), inv = _mm512_set1_ps(p.inv_scale);
+        const __m512 zf = _mm512_set1_ps(static_cast<float>(p.zero_point - qmin));
+        const std::int64_t end = i + len;
+        if (kMode == 1 && fast != nullptr && fast[k]) slice_loop.template operator()<true>(i, end, sf, inv, zf);
+        else slice_loop.template operator()<false>(i, end, sf, inv, zf);
         if constexpr (kMode == 3) {
             if (counted > 0) add_group_counts(sf, zf);
         }
@@ -226,15 +245,66 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
 
 } // namespace
 
-void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
-                     std::int64_t slice_len, IntPassSums& out) {
+void int_slice_bounds_avx512(const IntPassArgs& a, const IntParams* params, const float* lo, const float* hi, std::int64_t count,
+                             std::uint8_t* fast, float& dq_lo, float& dq_hi) {
+    const float qmin = a.qminf;
+    const __m512 zero = _mm512_setzero_ps(), span = _mm512_set1_ps(a.qmaxf - a.qminf);
+    const __m512 wlo = _mm512_set1_ps(a.w.lo), whi = _mm512_set1_ps(a.w.hi), winv = _mm512_set1_ps(a.w.inv_width);
+    const __m512 base = _mm512_set1_ps(static_cast<float>(a.w.base_bins));
+    const __m512i three = _mm512_set1_epi32(3);
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m512 vlo = _mm512_set1_ps(__builtin_inff()), vhi = _mm512_set1_ps(-__builtin_inff());
+    static_assert(sizeof(IntParams) == 12, "IntParams: three 32-bit fields");
+    const float* pf = reinterpret_cast<const float*>(params);
+    for (std::int64_t k = 0; k < count; k += 16) {
+        const std::int64_t left = count - k;
+        const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+        const __m512i idx = _mm512_mullo_epi32(_mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(k))), three);
+        const __m512 sf = _mm512_mask_i32gather_ps(zero, m, idx, pf, 4);
+        const __m512 inv = _mm512_mask_i32gather_ps(zero, m, idx, pf + 1, 4);
+        const __m512i zi = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, idx, pf + 2, 4);
+        const __m512 zf = _mm512_sub_ps(_mm512_cvtepi32_ps(zi), _mm512_set1_ps(qmin));
+        const __m512 xa = _mm512_maskz_loadu_ps(m, lo + k), xb = _mm512_maskz_loadu_ps(m, hi + k);
+        // the kernel's codes and dequantized values of each slice's lowest and highest value: both are
+        // monotone in x, so these are the slice's extremes
+        const auto dq_of = [&](__m512 v) {
+            const __m512 q = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(v, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
+            return _mm512_mul_ps(_mm512_sub_ps(_mm512_min_ps(_mm512_max_ps(q, zero), span), zf), sf);
+        };
+        const __m512 da = dq_of(xa), db = dq_of(xb);
+        vlo = _mm512_mask_min_ps(vlo, m, vlo, da);
+        vhi = _mm512_mask_max_ps(vhi, m, vhi, db);
+        if (fast) {
+            // x and dq inside [lo, hi] with (v - lo) * inv below base_bins at the slice's top: the bins of
+            // every value and dequantized value are then the truncations of non-negative floats below
+            // base_bins, which bin_index() gives without its edge rule
+            __mmask16 f = m & _mm512_cmp_ps_mask(da, wlo, _CMP_GE_OQ) & _mm512_cmp_ps_mask(db, whi, _CMP_LE_OQ);
+            f &= _mm512_cmp_ps_mask(_mm512_mul_ps(_mm512_sub_ps(xb, wlo), winv), base, _CMP_LT_OQ);
+            f &= _mm512_cmp_ps_mask(_mm512_mul_ps(_mm512_sub_ps(db, wlo), winv), base, _CMP_LT_OQ);
+            _mm_mask_storeu_epi8(fast + k, m, _mm512_cvtepi32_epi8(_mm512_maskz_mov_epi32(f, _mm512_set1_epi32(1))));
+        }
+    }
+    dq_lo = _mm512_reduce_min_ps(vlo);
+    dq_hi = _mm512_reduce_max_ps(vhi);
+}
+
+void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, const std::uint8_t* fast,
+                     std::int64_t first_len, std::int64_t slice_len, IntPassSums& out) {
+    const bool range = a.dq_range;
     switch (a.mode) {
-    case 1: run<1, true>(a, x, n, params, first_len, slice_len, out); break;
-    case 2: run<2, true>(a, x, n, params, first_len, slice_len, out); break;
-    case 3: run<3, false>(a, x, n, params, first_len, slice_len, out); break;  // dq sums from each slice's codes
+    case 1:
+        if (range) run<1, true, true>(a, x, n, params, fast, first_len, slice_len, out);
+        else run<1, true, false>(a, x, n, params, fast, first_len, slice_len, out);
+        break;
+    case 2:
+        if (range) run<2, true, true>(a, x, n, params, fast, first_len, slice_len, out);
+        else run<2, true, false>(a, x, n, params, fast, first_len, slice_len, out);
+        break;
+    case 3: run<3, false, false>(a, x, n, params, fast, first_len, slice_len, out); break;  // dq sums from each slice's codes
     default:
-        if (a.dq_sums) run<0, true>(a, x, n, params, first_len, slice_len, out);
-        else run<0, false>(a, x, n, params, first_len, slice_len, out);
+        if (!a.dq_sums) run<0, false, false>(a, x, n, params, fast, first_len, slice_len, out);
+        else if (range) run<0, true, true>(a, x, n, params, fast, first_len, slice_len, out);
+        else run<0, true, false>(a, x, n, params, fast, first_len, slice_len, out);
         break;
     }
 }
@@ -246,7 +316,10 @@ bool int_pass_avx512_compiled() { return true; }
 #else
 
 namespace ql::kernels::detail {
-void int_pass_avx512(IntPassArgs&, const float*, std::int64_t, const IntParams*, std::int64_t, std::int64_t, IntPassSums&) {}
+void int_pass_avx512(IntPassArgs&, const float*, std::int64_t, const IntParams*, const std::uint8_t*, std::int64_t, std::int64_t,
+                     IntPassSums&) {}
+void int_slice_bounds_avx512(const IntPassArgs&, const IntParams*, const float*, const float*, std::int64_t, std::uint8_t*, float&,
+                             float&) {}
 bool int_pass_avx512_compiled() { return false; }
 } // namespace ql::kernels::detail
 

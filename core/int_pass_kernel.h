@@ -16,6 +16,7 @@ struct IntPassArgs {
     float elo = 0, ehi = 0, einv = 1; // error grid: [elo, ehi] in ebins bins, einv = ebins / (ehi - elo)
     BinParams w;                    // grid of the dequantized (and original) values
     bool dq_sums = true;            // false (FromCodes only): no sums of dq^2 and x dq, no dequantized range
+    bool dq_range = true;           // false: no per-value dequantized range (the caller has it from the slices')
     int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct, 3 GroupCodes (<= 16 codes)
     std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
     std::uint16_t* dq16 = nullptr;  // Direct, GroupCodes: [w.total + 2]: bins, outside, masked lanes
@@ -34,9 +35,16 @@ struct IntPassSums {
     std::uint64_t clipped = 0;
 };
 
-// The vector kernel over x[0, n) (n <= 65535 - cells already counted), slices as IntPass::add.
-void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, std::int64_t first_len,
-                     std::int64_t slice_len, IntPassSums& out);
+// The vector kernel over x[0, n) (n <= 65535 - cells already counted), slices as IntPass::add. fast
+// (null, or one flag per slice, indexed as params): Correction's slices whose values and dequantized
+// values all lie in [w.lo, w.hi] with both bins at most w.base_bins - 1, which skip the edge rules.
+void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, const std::uint8_t* fast,
+                     std::int64_t first_len, std::int64_t slice_len, IntPassSums& out);
+// Slices [0, count) whose finite values span [lo[k], hi[k]]: the lowest and highest dequantized value
+// over all of them, and when fast is not null, each slice's flag for int_pass_avx512 (1: the kernel may
+// skip the edge rules of Correction's bins).
+void int_slice_bounds_avx512(const IntPassArgs& a, const IntParams* params, const float* lo, const float* hi, std::int64_t count,
+                             std::uint8_t* fast, float& dq_lo, float& dq_hi);
 bool int_pass_avx512_compiled();
 
 } // namespace ql::kernels::detail

@@ -87,14 +87,20 @@ struct IntPassCounts {
     std::vector<std::uint64_t> codes, dq, err;
     std::uint64_t dq_outside = 0, err_outside = 0;
 };
-IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std::vector<float>& x, const ql::IntParams& p) {
+// slice_range: the pass is given x's range as the slice's (so it takes the dequantized range per slice
+// and Correction may skip its edge rules where the slice stays clear of the grid's ends).
+// dq_range (when not null): the pass's dequantized range.
+IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std::vector<float>& x, const ql::IntParams& p,
+                              bool slice_range = false, std::pair<float, float>* dq_range = nullptr) {
     ql::kernels::IntPass pass(setup);
     ql::kernels::ErrorSums sums;
     std::uint64_t clipped = 0;
     const auto n = static_cast<std::int64_t>(x.size());
-    pass.add(x.data(), n, &p, n, n, sums, clipped);
+    const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+    pass.add(x.data(), n, &p, slice_range ? &*lo : nullptr, slice_range ? &*hi : nullptr, n, n, sums, clipped);
     IntPassCounts c;
     pass.merge_into(c.codes, c.dq, c.err, c.dq_outside, c.err_outside);
+    if (dq_range) *dq_range = {sums.dq_lo, sums.dq_hi};
     return c;
 }
 
@@ -118,9 +124,10 @@ std::vector<std::tuple<int, const char*, int>> int_pass_modes() {
 struct GridPass {
     IntPassCounts counts;
     ql::kernels::BinGrid errors;
+    std::pair<float, float> dq_range;  // the pass's dequantized range
 };
 std::optional<GridPass> int_pass_on_grid(const std::vector<float>& x, const ql::IntParams& p, const ql::IntRange& rg,
-                                         const ql::kernels::BinGrid& wg, int mode) {
+                                         const ql::kernels::BinGrid& wg, int mode, bool slice_range) {
     float emax = 0;
     for (float v : x) emax = std::max(emax, std::fabs(ql::int_dequantize(ql::int_quantize(v, p, rg), p) - v));
     GridPass g;
@@ -134,7 +141,7 @@ std::optional<GridPass> int_pass_on_grid(const std::vector<float>& x, const ql::
     setup.errors = g.errors;
     setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
     if (!ql::kernels::IntPass::available(setup)) return std::nullopt;
-    g.counts = int_pass_counts(setup, x, p);
+    g.counts = int_pass_counts(setup, x, p, slice_range, &g.dq_range);
     if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
         for (float v : x) ++g.counts.dq[static_cast<std::size_t>(wg.bin_of(v))];
     return g;
@@ -812,15 +819,22 @@ private slots:
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("mode");
         QTest::addColumn<bool>("above");
+        QTest::addColumn<bool>("slice_range");
         for (const auto& [bits, name, mode] : int_pass_modes())
             for (bool above : {false, true})
-                QTest::newRow(qPrintable(QString("int%1 %2, %3").arg(bits).arg(name).arg(above ? "dequantized above the top" : "value on the top edge")))
-                    << bits << mode << above;
+                for (bool ranged : {false, true})
+                    QTest::newRow(qPrintable(QString("int%1 %2, %3%4")
+                                                 .arg(bits)
+                                                 .arg(name)
+                                                 .arg(above ? "dequantized above the top" : "value on the top edge")
+                                                 .arg(ranged ? ", slice range given" : "")))
+                        << bits << mode << above << ranged;
     }
     void intPassBinEdges() {
         QFETCH(int, bits);
         QFETCH(int, mode);
         QFETCH(bool, above);
+        QFETCH(bool, slice_range);
         constexpr int kBins = 100;
         float lo = 0.0f, hi = 1.0f, top = 1.0f;  // top: the dequantized value of hi
         ql::kernels::BinGrid wg;
@@ -858,7 +872,7 @@ private slots:
         x.push_back(hi);
         auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
         QCOMPARE(dq_of(hi), top);
-        const auto run = int_pass_on_grid(x, p, rg, wg, mode);
+        const auto run = int_pass_on_grid(x, p, rg, wg, mode, slice_range);
         if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
         const auto& [codes, dq, err, dq_out, err_out] = run->counts;
         const ql::kernels::BinGrid& eg = run->errors;
@@ -884,12 +898,16 @@ private slots:
     void intPassDequantizedOutsideTheGrid_data() {
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("slice_range");
         for (const auto& [bits, name, mode] : int_pass_modes())
-            QTest::newRow(qPrintable(QString("int%1 %2").arg(bits).arg(name))) << bits << mode;
+            for (bool ranged : {false, true})
+                QTest::newRow(qPrintable(QString("int%1 %2%3").arg(bits).arg(name).arg(ranged ? ", slice range given" : "")))
+                    << bits << mode << ranged;
     }
     void intPassDequantizedOutsideTheGrid() {
         QFETCH(int, bits);
         QFETCH(int, mode);
+        QFETCH(bool, slice_range);
         constexpr int kBins = 100;
         ql::kernels::BinGrid wg;
         wg.base_lo = -1.0f;
@@ -902,7 +920,7 @@ private slots:
         ql::Rng rng(11);
         while (x.size() < 3000) x.push_back(static_cast<float>(2.0 * rng.uniform() - 1.0));
         auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
-        const auto run = int_pass_on_grid(x, p, rg, wg, mode);
+        const auto run = int_pass_on_grid(x, p, rg, wg, mode, slice_range);
         if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
         const auto& [codes, dq, err, dq_out, err_out] = run->counts;
 
@@ -917,6 +935,10 @@ private slots:
         }
         QVERIFY2(below > 0 && above > 0, "dequantized values beyond both ends");
         QCOMPARE(dq, want_dq);
+        std::vector<float> dqs;
+        for (float v : x) dqs.push_back(dq_of(v));
+        QVERIFY2(run->dq_range.first == *std::min_element(dqs.begin(), dqs.end()), "the pass's lowest dequantized value, exactly");
+        QVERIFY2(run->dq_range.second == *std::max_element(dqs.begin(), dqs.end()), "the pass's highest dequantized value, exactly");
         QCOMPARE(dq_out, below + above);
         QCOMPARE(err_out, std::uint64_t(0));
     }
