@@ -119,8 +119,9 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     };
 
     // One slice's vectors. kFast (Correction, a slice whose values and dequantized values all lie in
-    // [lo, hi] with bins below base_bins, as the caller checked from the slice's range): both bins are
-    // the truncation of a non-negative float, with no edge rule and no clamp.
+    // [lo, hi] with bins below base_bins and whose codes do not clip, as int_slice_bounds_avx512 found
+    // from the slice's range): no clamp, no clipped count, and both bins are the truncations of
+    // non-negative floats, without bin_index()'s edge rules.
     const auto slice_loop = [&]<bool kFast>(std::int64_t& i, std::int64_t end, __m512 sf, __m512 inv, __m512 zf)
                                 __attribute__((always_inline)) {
         for (; i < end; i += 16) {
@@ -130,9 +131,12 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             const __m512 xv = left >= 16 ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
             // codes shifted by -qmin (zf is z - qmin): c is the joint table's row, and c - zf = q - z exactly
             const __m512 v = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
-            const __m512 c = _mm512_min_ps(_mm512_max_ps(v, zero), span);
-            const __mmask16 clip = _mm512_mask_cmp_ps_mask(m, v, c, _CMP_NEQ_OQ);
-            clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(clip)));
+            // a fast slice's lowest and highest values round inside the code range: no value clips
+            const __m512 c = kFast ? v : _mm512_min_ps(_mm512_max_ps(v, zero), span);
+            if constexpr (!kFast) {
+                const __mmask16 clip = _mm512_mask_cmp_ps_mask(m, v, c, _CMP_NEQ_OQ);
+                clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(clip)));
+            }
             const __m512 dq = _mm512_mul_ps(_mm512_sub_ps(c, zf), sf);
             const __m512 e = _mm512_sub_ps(dq, xv);
             const __m512 ae = _mm512_and_ps(e, absmask);
@@ -267,18 +271,20 @@ void int_slice_bounds_avx512(const IntPassArgs& a, const IntParams* params, cons
         const __m512 xa = _mm512_maskz_loadu_ps(m, lo + k), xb = _mm512_maskz_loadu_ps(m, hi + k);
         // the kernel's codes and dequantized values of each slice's lowest and highest value: both are
         // monotone in x, so these are the slice's extremes
-        const auto dq_of = [&](__m512 v) {
-            const __m512 q = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(v, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
-            return _mm512_mul_ps(_mm512_sub_ps(_mm512_min_ps(_mm512_max_ps(q, zero), span), zf), sf);
+        const auto code_of = [&](__m512 v) {
+            return _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(v, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
         };
-        const __m512 da = dq_of(xa), db = dq_of(xb);
+        const auto dq_of = [&](__m512 q) { return _mm512_mul_ps(_mm512_sub_ps(_mm512_min_ps(_mm512_max_ps(q, zero), span), zf), sf); };
+        const __m512 qa = code_of(xa), qb = code_of(xb);
+        const __m512 da = dq_of(qa), db = dq_of(qb);
         vlo = _mm512_mask_min_ps(vlo, m, vlo, da);
         vhi = _mm512_mask_max_ps(vhi, m, vhi, db);
         if (fast) {
             // x and dq inside [lo, hi] with (v - lo) * inv below base_bins at the slice's top: the bins of
             // every value and dequantized value are then the truncations of non-negative floats below
-            // base_bins, which bin_index() gives without its edge rule
+            // base_bins, which bin_index() gives without its edge rule. And no code clips.
             __mmask16 f = m & _mm512_cmp_ps_mask(da, wlo, _CMP_GE_OQ) & _mm512_cmp_ps_mask(db, whi, _CMP_LE_OQ);
+            f &= _mm512_cmp_ps_mask(qa, zero, _CMP_GE_OQ) & _mm512_cmp_ps_mask(qb, span, _CMP_LE_OQ);  // nothing clips
             f &= _mm512_cmp_ps_mask(_mm512_mul_ps(_mm512_sub_ps(xb, wlo), winv), base, _CMP_LT_OQ);
             f &= _mm512_cmp_ps_mask(_mm512_mul_ps(_mm512_sub_ps(db, wlo), winv), base, _CMP_LT_OQ);
             _mm_mask_storeu_epi8(fast + k, m, _mm512_cvtepi32_epi8(_mm512_maskz_mov_epi32(f, _mm512_set1_epi32(1))));

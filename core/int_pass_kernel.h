@@ -37,7 +37,8 @@ struct IntPassSums {
 
 // The vector kernel over x[0, n) (n <= 65535 - cells already counted), slices as IntPass::add. fast
 // (null, or one flag per slice, indexed as params): Correction's slices whose values and dequantized
-// values all lie in [w.lo, w.hi] with both bins at most w.base_bins - 1, which skip the edge rules.
+// values all lie in [w.lo, w.hi] with both bins at most w.base_bins - 1 and whose codes do not clip,
+// which skip the clamp and the edge rules.
 void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, const std::uint8_t* fast,
                      std::int64_t first_len, std::int64_t slice_len, IntPassSums& out);
 // Slices [0, count) whose finite values span [lo[k], hi[k]]: the lowest and highest dequantized value

@@ -89,9 +89,10 @@ struct IntPassCounts {
 };
 // slice_range: the pass is given x's range as the slice's (so it takes the dequantized range per slice
 // and Correction may skip its edge rules where the slice stays clear of the grid's ends).
-// dq_range (when not null): the pass's dequantized range.
+// dq_range, clipped_out (when not null): the pass's dequantized range and clipped count.
 IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std::vector<float>& x, const ql::IntParams& p,
-                              bool slice_range = false, std::pair<float, float>* dq_range = nullptr) {
+                              bool slice_range = false, std::pair<float, float>* dq_range = nullptr,
+                              std::uint64_t* clipped_out = nullptr) {
     ql::kernels::IntPass pass(setup);
     ql::kernels::ErrorSums sums;
     std::uint64_t clipped = 0;
@@ -101,6 +102,7 @@ IntPassCounts int_pass_counts(const ql::kernels::IntPassSetup& setup, const std:
     IntPassCounts c;
     pass.merge_into(c.codes, c.dq, c.err, c.dq_outside, c.err_outside);
     if (dq_range) *dq_range = {sums.dq_lo, sums.dq_hi};
+    if (clipped_out) *clipped_out = clipped;
     return c;
 }
 
@@ -125,6 +127,7 @@ struct GridPass {
     IntPassCounts counts;
     ql::kernels::BinGrid errors;
     std::pair<float, float> dq_range;  // the pass's dequantized range
+    std::uint64_t clipped = 0;
 };
 std::optional<GridPass> int_pass_on_grid(const std::vector<float>& x, const ql::IntParams& p, const ql::IntRange& rg,
                                          const ql::kernels::BinGrid& wg, int mode, bool slice_range) {
@@ -141,7 +144,7 @@ std::optional<GridPass> int_pass_on_grid(const std::vector<float>& x, const ql::
     setup.errors = g.errors;
     setup.dq_mode = static_cast<ql::kernels::DqHistogram>(mode);
     if (!ql::kernels::IntPass::available(setup)) return std::nullopt;
-    g.counts = int_pass_counts(setup, x, p, slice_range, &g.dq_range);
+    g.counts = int_pass_counts(setup, x, p, slice_range, &g.dq_range, &g.clipped);
     if (setup.dq_mode == ql::kernels::DqHistogram::Correction)  // moves only: add the original's histogram
         for (float v : x) ++g.counts.dq[static_cast<std::size_t>(wg.bin_of(v))];
     return g;
@@ -940,6 +943,58 @@ private slots:
         QVERIFY2(run->dq_range.first == *std::min_element(dqs.begin(), dqs.end()), "the pass's lowest dequantized value, exactly");
         QVERIFY2(run->dq_range.second == *std::max_element(dqs.begin(), dqs.end()), "the pass's highest dequantized value, exactly");
         QCOMPARE(dq_out, below + above);
+        QCOMPARE(err_out, std::uint64_t(0));
+    }
+
+    // Codes that clip in a slice well inside the grid: x in [-0.5, 0.5] on the grid [-1, 1], a scale of
+    // 0.05 that sends |x| > 0.375 past INT4's 7 (and, at 4x the scale's inverse, nothing past INT8's
+    // range: the unclipped control). Given the slice's range, the pass must still clamp and count the
+    // clipped values, and every histogram must equal the scalar definitions'.
+    void intPassClippedInsideTheGrid_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("slice_range");
+        for (const auto& [bits, name, mode] : int_pass_modes())
+            for (bool ranged : {false, true})
+                QTest::newRow(qPrintable(QString("int%1 %2%3").arg(bits).arg(name).arg(ranged ? ", slice range given" : "")))
+                    << bits << mode << ranged;
+    }
+    void intPassClippedInsideTheGrid() {
+        QFETCH(int, bits);
+        QFETCH(int, mode);
+        QFETCH(bool, slice_range);
+        ql::kernels::BinGrid wg;
+        wg.base_lo = -1.0f;
+        wg.base_hi = 1.0f;
+        wg.base_bins = 100;
+        ql::IntParams p{bits == 4 ? 0.05f : 0.05f / 4.0f, 0.0f, 0};
+        p.inv_scale = 1.0f / p.scale;
+        const ql::IntRange rg = ql::int_code_range(bits, true);
+        std::vector<float> x{-0.5f, 0.5f};
+        ql::Rng rng(5);
+        while (x.size() < 2000) x.push_back(static_cast<float>(rng.uniform() - 0.5));
+        const auto run = int_pass_on_grid(x, p, rg, wg, mode, slice_range);
+        if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        const auto& [codes, dq, err, dq_out, err_out] = run->counts;
+        std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0), want_codes(256, 0);
+        std::vector<std::uint64_t> want_err(static_cast<std::size_t>(run->errors.total()), 0);
+        std::uint64_t clipped = 0;
+        for (float v : x) {
+            const int q = ql::int_quantize(v, p, rg);
+            const float d = ql::int_dequantize(q, p);
+            ++want_codes[static_cast<std::size_t>(q + 128)];
+            ++want_dq[static_cast<std::size_t>(wg.bin_of(d))];
+            ++want_err[static_cast<std::size_t>(run->errors.bin_of(d - v))];
+            const float r = ql::ql_rint(v * p.inv_scale);
+            if (r < static_cast<float>(rg.qmin) || r > static_cast<float>(rg.qmax)) ++clipped;
+        }
+        if (bits == 4) QVERIFY2(clipped > 0, "INT4's codes clip");
+        else QCOMPARE(clipped, std::uint64_t(0));
+        QCOMPARE(run->clipped, clipped);
+        QCOMPARE(codes, want_codes);
+        QCOMPARE(dq, want_dq);
+        QCOMPARE(err, want_err);
+        QCOMPARE(dq_out, std::uint64_t(0));
         QCOMPARE(err_out, std::uint64_t(0));
     }
 
