@@ -3,8 +3,8 @@
 // and the dequantized / error histograms, with every per-element value kept in registers.
 //
 // The histograms cost one counter increment per value, not three:
-//   codes x error bins   one 16-bit table [code][error bin] whose marginals are the code counts and the
-//                        error histogram (flushed into 32-bit counters before a cell could wrap)
+//   codes x error bins   one 32-bit table [code][error bin] whose marginals are the code counts and the
+//                        error histogram
 //   dequantized values   FromCodes: one scale for the whole tensor, so the caller maps each code's
 //                        count to its level's bin; Correction: the original values' histogram (already
 //                        known) plus a move for each value whose dequantized bin differs from its own

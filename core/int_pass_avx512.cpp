@@ -45,7 +45,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     const __m512i to_shift_i = _mm512_set1_epi32(a.w.below + 1);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
 
-    std::uint16_t* joint = a.joint;
+    std::uint32_t* joint = a.joint;
     std::uint16_t* dq16 = a.dq16;
     std::int64_t moves = a.moves;
 
@@ -130,14 +130,15 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             _mm_prefetch(reinterpret_cast<const char*>(x + i) + 1024, _MM_HINT_T0);
             const __m512 xv = left >= 16 ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
             // codes shifted by -qmin (zf is z - qmin): c is the joint table's row, and c - zf = q - z exactly
-            const __m512 v = _mm512_add_ps(_mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zf);
+            const __m512 r = _mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            const __m512 v = _mm512_add_ps(r, zf);
             // a fast slice's lowest and highest values round inside the code range: no value clips
             const __m512 c = kFast ? v : _mm512_min_ps(_mm512_max_ps(v, zero), span);
             if constexpr (!kFast) {
                 const __mmask16 clip = _mm512_mask_cmp_ps_mask(m, v, c, _CMP_NEQ_OQ);
                 clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(clip)));
             }
-            const __m512 dq = _mm512_mul_ps(_mm512_sub_ps(c, zf), sf);
+            const __m512 dq = kFast ? _mm512_mul_ps(r, sf) : _mm512_mul_ps(_mm512_sub_ps(c, zf), sf);
             const __m512 e = _mm512_sub_ps(dq, xv);
             const __m512 ae = _mm512_and_ps(e, absmask);
             pe2 = _mm512_add_ps(pe2, _mm512_mul_ps(e, e));

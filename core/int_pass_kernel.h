@@ -18,7 +18,7 @@ struct IntPassArgs {
     bool dq_sums = true;            // false (FromCodes only): no sums of dq^2 and x dq, no dequantized range
     bool dq_range = true;           // false: no per-value dequantized range (the caller has it from the slices')
     int mode = 0;                   // DqHistogram: 0 FromCodes, 1 Correction, 2 Direct, 3 GroupCodes (<= 16 codes)
-    std::uint16_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
+    std::uint32_t* joint = nullptr; // [rows * stride + 1]: [code - qmin][error bin]; the extra cell takes masked lanes
     std::uint16_t* dq16 = nullptr;  // Direct, GroupCodes: [w.total + 2]: bins, outside, masked lanes
     // Correction (every x in the base range [w.lo, w.hi], w.total < 65535): for each value that moves,
     // (its dequantized value's bin + 1) << 16 | its own bin, where the dequantized bin is 0 below the
