@@ -142,7 +142,8 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, const
         const std::uint32_t* mv = t.moves.data();
         const std::int64_t nm = t.args.moves;
         std::int64_t m = 0;
-        for (; m + kMoveCopies <= nm; m += kMoveCopies)
+        constexpr auto kCopies = static_cast<std::int64_t>(kMoveCopies);
+        for (; m + kCopies <= nm; m += kCopies)
             for (std::size_t c = 0; c < kMoveCopies; ++c) {
                 const std::uint32_t w = mv[m + static_cast<std::int64_t>(c)];
                 ++plus[c * cells + (w >> 16)];
