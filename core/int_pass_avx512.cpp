@@ -264,10 +264,22 @@ void int_slice_bounds_avx512(const IntPassArgs& a, const IntParams* params, cons
     for (std::int64_t k = 0; k < count; k += 16) {
         const std::int64_t left = count - k;
         const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
-        const __m512i idx = _mm512_mullo_epi32(_mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(k))), three);
-        const __m512 sf = _mm512_mask_i32gather_ps(zero, m, idx, pf, 4);
-        const __m512 inv = _mm512_mask_i32gather_ps(zero, m, idx, pf + 1, 4);
-        const __m512i zi = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, idx, pf + 2, 4);
+        // 16 parameter triples (48 floats) in three loads, each field picked out by two permutes (lanes
+        // 11-15, and lane 10 of the zero points, come from the third vector)
+        const float* trip = pf + 3 * k;
+        const std::int64_t nf = 3 * (left >= 16 ? 16 : left);
+        const auto part = [&](std::int64_t from) {
+            const std::int64_t c = nf - from;
+            return c >= 16 ? _mm512_loadu_ps(trip + from)
+                           : _mm512_maskz_loadu_ps(c <= 0 ? static_cast<__mmask16>(0) : static_cast<__mmask16>((1u << c) - 1u), trip + from);
+        };
+        const __m512 v0 = part(0), v1 = part(16), v2 = part(32);
+        const auto field = [&](int f, __mmask16 third) {
+            const __m512i i = _mm512_add_epi32(_mm512_mullo_epi32(lanes, three), _mm512_set1_epi32(f));
+            return _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(v0, i, v1), third, _mm512_sub_epi32(i, _mm512_set1_epi32(32)), v2);
+        };
+        const __m512 sf = field(0, 0xF800), inv = field(1, 0xF800);
+        const __m512i zi = _mm512_castps_si512(field(2, 0xFC00));
         const __m512 zf = _mm512_sub_ps(_mm512_cvtepi32_ps(zi), _mm512_set1_ps(qmin));
         const __m512 xa = _mm512_maskz_loadu_ps(m, lo + k), xb = _mm512_maskz_loadu_ps(m, hi + k);
         // the kernel's codes and dequantized values of each slice's lowest and highest value: both are

@@ -185,6 +185,60 @@ void int_slice_params(const float* lo, const float* hi, std::int64_t n, int bits
     }
 }
 
+namespace {
+// One slice of int_output_bounds(), as the vector path computes it lane by lane.
+void output_bound_of(const IntParams& p, float rl, float rh, int qmin, int qmax, float& dq_lo, float& dq_hi, float& err_abs) {
+    const float lo = int_dequantize(qmin, p), hi = int_dequantize(qmax, p);
+    dq_lo = std::min(dq_lo, lo);
+    dq_hi = std::max(dq_hi, hi);
+    float clip = 0.0f;
+    if (rl <= rh) clip = std::max({clip, rh - hi, lo - rl});
+    const float mag = std::max({std::fabs(lo), std::fabs(hi), rl <= rh ? std::max(std::fabs(rl), std::fabs(rh)) : 0.0f});
+    err_abs = std::max(err_abs, std::max(p.scale * 0.5f * (1.0f + 0x1p-20f), clip) + mag * 0x1p-21f);
+}
+} // namespace
+
+void int_output_bounds(const IntParams* p, const float* reach_lo, const float* reach_hi, std::int64_t n, int qmin, int qmax,
+                       float& dq_lo, float& dq_hi, float& err_abs) {
+    std::int64_t k = 0;
+#if defined(__AVX2__)
+    // Eight slices at a time. Every value is finite except an empty slice's reach (+inf, -inf), which
+    // the reach test masks out; max / min of two finite floats equal std::max / std::min's values.
+    static_assert(sizeof(IntParams) == 12, "IntParams: three 32-bit fields");
+    const float* pf = reinterpret_cast<const float*>(p);
+    const __m256i idx = _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21);
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF)), zero = _mm256_setzero_ps();
+    const __m256 half = _mm256_set1_ps(0.5f), widen = _mm256_set1_ps(1.0f + 0x1p-20f), ulp = _mm256_set1_ps(0x1p-21f);
+    __m256 vlo = _mm256_set1_ps(dq_lo), vhi = _mm256_set1_ps(dq_hi), verr = _mm256_set1_ps(err_abs);
+    for (; k + 8 <= n; k += 8) {
+        const __m256 s = _mm256_i32gather_ps(pf + 3 * k, idx, 4);
+        const __m256i zi = _mm256_i32gather_epi32(reinterpret_cast<const int*>(pf + 3 * k + 2), idx, 4);
+        // (q - z) as int_dequantize() computes it: the integer difference, then its float
+        const __m256 lo = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(qmin), zi)), s);
+        const __m256 hi = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(qmax), zi)), s);
+        vlo = _mm256_min_ps(vlo, lo);
+        vhi = _mm256_max_ps(vhi, hi);
+        const __m256 rl = _mm256_loadu_ps(reach_lo + k), rh = _mm256_loadu_ps(reach_hi + k);
+        const __m256 has = _mm256_cmp_ps(rl, rh, _CMP_LE_OQ);
+        const __m256 clip = _mm256_and_ps(has, _mm256_max_ps(zero, _mm256_max_ps(_mm256_sub_ps(rh, hi), _mm256_sub_ps(lo, rl))));
+        const __m256 reach = _mm256_and_ps(has, _mm256_max_ps(_mm256_and_ps(rl, absmask), _mm256_and_ps(rh, absmask)));
+        const __m256 mag = _mm256_max_ps(_mm256_max_ps(_mm256_and_ps(lo, absmask), _mm256_and_ps(hi, absmask)), reach);
+        const __m256 bound = _mm256_add_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_mul_ps(s, half), widen), clip), _mm256_mul_ps(mag, ulp));
+        verr = _mm256_max_ps(verr, bound);
+    }
+    alignas(32) float a[8], b[8], c[8];
+    _mm256_store_ps(a, vlo);
+    _mm256_store_ps(b, vhi);
+    _mm256_store_ps(c, verr);
+    for (int l = 0; l < 8; ++l) {
+        dq_lo = std::min(dq_lo, a[l]);
+        dq_hi = std::max(dq_hi, b[l]);
+        err_abs = std::max(err_abs, c[l]);
+    }
+#endif
+    for (; k < n; ++k) output_bound_of(p[k], reach_lo[k], reach_hi[k], qmin, qmax, dq_lo, dq_hi, err_abs);
+}
+
 float read_sum(const float* x, std::int64_t n) {
     float total = 0;
 #pragma omp parallel reduction(+ : total)

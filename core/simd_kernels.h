@@ -30,6 +30,13 @@ std::uint64_t int_fake_quant_vec(const float* x, std::int64_t n, const float* sc
 void int_slice_params(const float* lo, const float* hi, std::int64_t n, int bits, bool symmetric, bool f16_scale,
                       IntParams* out);
 
+// IntQuantizer::output_bounds() over n slices with parameters p[k] whose finite values span
+// [reach_lo[k], reach_hi[k]] (reach_lo > reach_hi: none), the same float operations: the lowest and
+// highest level over all slices into dq_lo / dq_hi (min / max with their values on entry) and the
+// largest error bound into err_abs.
+void int_output_bounds(const IntParams* p, const float* reach_lo, const float* reach_hi, std::int64_t n, int qmin, int qmax,
+                       float& dq_lo, float& dq_hi, float& err_abs);
+
 // Sum of x[0, n) with every thread, vectorised: one plain read of the data, the floor that benchmarks
 // compare tensor passes with.
 float read_sum(const float* x, std::int64_t n);

@@ -19,7 +19,9 @@
 #include "core/format_pass.h"
 #include "core/format_quantizers.h"
 #include "core/generators.h"
+#include "core/cpu_features.h"
 #include "core/int_pass.h"
+#include "core/int_pass_kernel.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
 
@@ -998,6 +1000,77 @@ private slots:
         QCOMPARE(err_out, std::uint64_t(0));
     }
 
+    // The per-slice bounds of the vector integer pass (int_slice_bounds_avx512) against their definition,
+    // slice by slice: the lowest and highest dequantized value over the slices, and the flag that lets a
+    // slice skip the clamp and the bins' edge rules (its values and dequantized values inside the grid
+    // with (v - lo) * inv below base_bins, and no code that clips). Slices that may not take the flag
+    // (the grid's top value, codes that clip, a dequantized top above the grid) sit in every lane of
+    // the three loads the parameters come from and in the tail.
+    void intSliceBounds_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("count");
+        for (int bits : {8, 4})
+            for (int count : {16, 37})
+                QTest::newRow(qPrintable(QString("int%1, %2 slices").arg(bits).arg(count))) << bits << count;
+    }
+    void intSliceBounds() {
+        QFETCH(int, bits);
+        QFETCH(int, count);
+        if (!ql::kernels::detail::int_pass_avx512_compiled() || !ql::cpu_has_avx512())
+            QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        ql::kernels::BinGrid wg;
+        wg.base_lo = -1.0f;
+        wg.base_hi = 1.0f;
+        wg.base_bins = 100;
+        wg.below = wg.above = 3;
+        const ql::IntRange rg = ql::int_code_range(bits, false);
+        ql::kernels::detail::IntPassArgs a;
+        a.qminf = static_cast<float>(rg.qmin);
+        a.qmaxf = static_cast<float>(rg.qmax);
+        a.w = wg.params();
+        std::vector<float> lo, hi;
+        std::vector<ql::IntParams> p;
+        ql::Rng rng(23);
+        for (int k = 0; k < count; ++k) {
+            float l = static_cast<float>(rng.uniform() * 1.6 - 0.9), h = static_cast<float>(rng.uniform() * 1.6 - 0.9);
+            if (l > h) std::swap(l, h);
+            ql::IntParams q = ql::int_params(l, h, bits, false);
+            switch (k % 6) {
+            case 1: h = 1.0f; q = ql::int_params(l, h, bits, false); break;        // the grid's top value
+            case 3: q = ql::int_params(l * 0.5f, h * 0.5f, bits, false); break;   // codes clip
+            case 5: q = ql::int_params(l, 1.1f, bits, false); h = 0.999f; break;  // may dequantize above the top
+            default: break;
+            }
+            lo.push_back(l);
+            hi.push_back(h);
+            p.push_back(q);
+        }
+        std::vector<std::uint8_t> fast(static_cast<std::size_t>(count), 2);
+        float dlo = 0, dhi = 0;
+        ql::kernels::detail::int_slice_bounds_avx512(a, p.data(), lo.data(), hi.data(), count, fast.data(), dlo, dhi);
+        const ql::BinParams w = wg.params();
+        const float base = static_cast<float>(w.base_bins);
+        float want_lo = std::numeric_limits<float>::infinity(), want_hi = -want_lo;
+        int fast_n = 0;
+        for (int k = 0; k < count; ++k) {
+            const auto K = static_cast<std::size_t>(k);
+            const float da = ql::int_dequantize(ql::int_quantize(lo[K], p[K], rg), p[K]);
+            const float db = ql::int_dequantize(ql::int_quantize(hi[K], p[K], rg), p[K]);
+            want_lo = std::min(want_lo, da);
+            want_hi = std::max(want_hi, db);
+            const float ra = ql::ql_rint(lo[K] * p[K].inv_scale) + static_cast<float>(p[K].zero_point);
+            const float rb = ql::ql_rint(hi[K] * p[K].inv_scale) + static_cast<float>(p[K].zero_point);
+            const bool want = da >= w.lo && db <= w.hi && (hi[K] - w.lo) * w.inv_width < base && (db - w.lo) * w.inv_width < base &&
+                              ra >= static_cast<float>(rg.qmin) && rb <= static_cast<float>(rg.qmax);
+            fast_n += want ? 1 : 0;
+            QVERIFY2(fast[K] == (want ? 1 : 0), qPrintable(QString("slice %1 [%2, %3]: flag %4, want %5")
+                                                                .arg(k).arg(lo[K], 0, 'g', 9).arg(hi[K], 0, 'g', 9).arg(fast[K]).arg(want)));
+        }
+        QVERIFY2(fast_n > 0 && fast_n < count, "slices of both kinds");
+        QVERIFY2(dlo == want_lo && dhi == want_hi, qPrintable(QString("dequantized range [%1, %2], want [%3, %4]")
+                                                                   .arg(dlo, 0, 'g', 9).arg(dhi, 0, 'g', 9).arg(want_lo, 0, 'g', 9).arg(want_hi, 0, 'g', 9)));
+    }
+
     // An error grid narrower than the errors (a broken bound): the vector integer pass must say so through
     // err_outside (the analysis then re-bins with the measured range), whichever side is too narrow, and
     // still count the codes and the dequantized values exactly.
@@ -1061,6 +1134,8 @@ private slots:
         QTest::newRow("int4 sym tensor") << cfg(4, Scheme::Symmetric) << std::vector<std::int64_t>{96, 517};
         QTest::newRow("int8 asym group 128 (moves from the original)") << cfg(8, Scheme::Asymmetric, Granularity::PerGroup, 128)
                                                                       << std::vector<std::int64_t>{64, 1024};
+        QTest::newRow("int8 sym group 32 (moves, 32 slices per row: every lane of the slice bounds)")
+            << cfg(8, Scheme::Symmetric, Granularity::PerGroup, 32) << std::vector<std::int64_t>{16, 1024};
         QTest::newRow("int4 asym group 128 (counted)") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 128)
                                                       << std::vector<std::int64_t>{64, 1024};
         QTest::newRow("int4 asym group 512 (codes counted in pieces of 240)") << cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 512)

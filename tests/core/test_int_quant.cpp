@@ -233,6 +233,57 @@ private slots:
         }
     }
 
+    // The vectorised output bounds (simd::int_output_bounds, which IntQuantizer::output_bounds() takes by
+    // slice) against its scalar path slice by slice, exactly: slices whose values reach past their levels
+    // (parameters from a range 0.7 times as wide: clipped values), empty slices, one-signed and random
+    // ranges; 45 slices, so the last few take the scalar tail in the vector call too.
+    void outputBoundsVectorised_data() {
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("symmetric");
+        for (int bits : {2, 4, 8})
+            for (bool sym : {false, true})
+                QTest::newRow(qPrintable(QString("int%1 %2").arg(bits).arg(sym ? "sym" : "asym"))) << bits << sym;
+    }
+    void outputBoundsVectorised() {
+        QFETCH(int, bits);
+        QFETCH(bool, symmetric);
+        const float inf = std::numeric_limits<float>::infinity();
+        std::vector<float> lo{inf, 0.0f, 3.0f, -1e-9f, -1e6f, 0.5f, -4.0f, -7.0e4f}, hi{-inf, 0.0f, 3.0f, 1e-9f, 1e6f, 9.0f, -0.5f, 7.0e4f};
+        ql::Rng rng(17);
+        while (lo.size() < 45) {
+            const float a = static_cast<float>(rng.normal()) * 3.0f, b = static_cast<float>(rng.normal()) * 3.0f;
+            lo.push_back(std::min(a, b));
+            hi.push_back(std::max(a, b));
+        }
+        const ql::IntRange rg = ql::int_code_range(bits, symmetric);
+        std::vector<ql::IntParams> p;
+        for (std::size_t k = 0; k < lo.size(); ++k) {
+            const bool some = lo[k] <= hi[k];
+            const float scale = (k % 3 == 0) ? 0.7f : 1.0f;  // every third slice reaches past its levels
+            p.push_back(ql::int_slice_params(some ? lo[k] * scale : 0.0f, some ? hi[k] * scale : 0.0f, bits, symmetric, ql::ScaleType::F16));
+        }
+        // blocks of 8 slices (one vector, or the tail), so a block's largest bound is not always the
+        // 1e6-wide slice's
+        const auto n = static_cast<std::int64_t>(lo.size());
+        bool clip_decides = false;
+        for (std::int64_t b = 0; b < n; b += 8) {
+            const std::int64_t len = std::min<std::int64_t>(8, n - b);
+            float vlo = inf, vhi = -inf, verr = 0.0f;
+            ql::simd::int_output_bounds(p.data() + b, lo.data() + b, hi.data() + b, len, rg.qmin, rg.qmax, vlo, vhi, verr);
+            float slo = inf, shi = -inf, serr = 0.0f, half_step = 0.0f;
+            for (std::int64_t k = b; k < b + len; ++k) {
+                ql::simd::int_output_bounds(p.data() + k, lo.data() + k, hi.data() + k, 1, rg.qmin, rg.qmax, slo, shi, serr);
+                half_step = std::max(half_step, 0.5f * p[static_cast<std::size_t>(k)].scale);
+            }
+            const QString at = QString("slices %1-%2: ").arg(b).arg(b + len - 1);
+            QVERIFY2(same_bits(vlo, slo), qPrintable(at + QString("lowest level %1 vs %2").arg(vlo, 0, 'g', 9).arg(slo, 0, 'g', 9)));
+            QVERIFY2(same_bits(vhi, shi), qPrintable(at + QString("highest level %1 vs %2").arg(vhi, 0, 'g', 9).arg(shi, 0, 'g', 9)));
+            QVERIFY2(same_bits(verr, serr), qPrintable(at + QString("error bound %1 vs %2").arg(verr, 0, 'g', 9).arg(serr, 0, 'g', 9)));
+            if (serr > 1.5f * half_step) clip_decides = true;
+        }
+        QVERIFY2(clip_decides, "in some block a clipped slice's reach, not a half step, gives the bound");
+    }
+
     // Slice ranges handed over from an earlier scan of the same tensor and slicing give the same
     // parameters as a scan; ranges that do not match the slicing are ignored, and handed-over ranges
     // are really used (doctored ones change the scales).
