@@ -127,7 +127,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
         for (; i < end; i += 16) {
             const std::int64_t left = end - i;
             const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
-            _mm_prefetch(reinterpret_cast<const char*>(x + i) + 1024, _MM_HINT_T0);
+            _mm_prefetch(reinterpret_cast<const char*>(x + i) + 2048, _MM_HINT_T0);
             const __m512 xv = left >= 16 ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
             // codes shifted by -qmin (zf is z - qmin): c is the joint table's row, and c - zf = q - z exactly
             const __m512 r = _mm512_roundscale_ps(_mm512_mul_ps(xv, inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
