@@ -103,7 +103,8 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, const
     detail::IntPassSums s;
     float max_abs = 0;
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-    const bool slice_range = slice_lo != nullptr && slice_hi != nullptr && t.args.dq_sums;
+    // GroupCodes takes the dequantized range from each slice's code counts already
+    const bool slice_range = slice_lo != nullptr && slice_hi != nullptr && t.args.dq_sums && setup_.dq_mode != DqHistogram::GroupCodes;
     t.args.dq_range = !slice_range;
     std::int64_t done = 0;
     while (done < n) {
