@@ -1,4 +1,4 @@
-// The fused statistics of a non-Int format (see format_pass.h): per-thread tables, their flushes, and the
+// The fused statistics of a non-Int format (see format_pass.h): per-thread tables and the
 // run-time choice of the vector kernel (core/format_pass_avx512.cpp).
 #include "core/cpu_features.h"
 #include "core/format_pass.h"
@@ -13,11 +13,10 @@ namespace ql::kernels {
 
 namespace {
 
-// Values per kernel call, and the most values counted into the 16-bit tables between two flushes (a cell
-// can then hold at most this many).
+// Values per kernel call.
 constexpr std::int64_t kPiece = 16384;
-constexpr std::int64_t kFlushAt = 65535;
-// The joint table must stay near the first-level cache.
+// The joint table (32-bit cells, never flushed: 16-bit cells flushed every 65535 values moved 256 x 101
+// cells each time, as in the integer pass) must stay in the second-level cache.
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
 
 bool use_avx512() {
@@ -57,12 +56,10 @@ bool rule_range(const BinParams& w, float& lo, float& hi) {
 
 struct FormatPassTables {
     detail::FormatPassArgs args;
-    std::vector<std::uint16_t> joint;       // [rows * stride + 1]
-    std::vector<std::uint32_t> joint_wide;  // flushed counts of joint
+    std::vector<std::uint32_t> joint;       // [rows * stride + 1]
     std::vector<std::uint64_t> codes;       // CountedCodes: [code_n]
     std::vector<std::uint32_t> moves;               // Correction: one call's moves (FormatPassArgs::moves_packed)
     std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: by slot, [w.total + 2]: 0 and the last outside
-    std::int64_t pending = 0;               // values counted into the 16-bit tables since the last flush
     float within = 0;                       // every |e| up to this lies inside the error grid
 };
 
@@ -95,7 +92,6 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
     a.mode = static_cast<int>(s.dq_mode);
     a.rows = static_cast<int>(joint_rows(s));
     t.joint.assign(static_cast<std::size_t>(a.rows) * static_cast<std::size_t>(a.stride) + 1, 0);
-    t.joint_wide.assign(t.joint.size(), 0);
     a.joint = t.joint.data();
     if (s.dq_mode == FormatDqHistogram::Correction) {
         t.moves.assign(static_cast<std::size_t>(kPiece + 16), 0);
@@ -112,15 +108,6 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
 
 FormatPass::~FormatPass() = default;
 
-void FormatPass::flush() {
-    FormatPassTables& t = *t_;
-    for (std::size_t k = 0; k < t.joint.size(); ++k) {
-        t.joint_wide[k] += t.joint[k];
-        t.joint[k] = 0;
-    }
-    t.pending = 0;
-}
-
 void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums, const float* ahead,
                      std::int64_t ahead_n) {
     FormatPassTables& t = *t_;
@@ -130,7 +117,6 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
     std::int64_t done = 0;
     while (done < n) {
         const std::int64_t len = std::min(kPiece, n - done);
-        if (t.pending + len > kFlushAt) flush();
         t.args.ahead = ahead ? ahead + done : nullptr;
         t.args.ahead_n = ahead ? std::max<std::int64_t>(0, std::min(len, ahead_n - done)) : 0;
         t.args.moves = 0;
@@ -151,7 +137,6 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
         max_abs = std::max(max_abs, s.max_abs);
         lo = std::min(lo, s.dq_lo);
         hi = std::max(hi, s.dq_hi);
-        t.pending += len;
         done += len;
     }
     if (n > 0) {
@@ -167,7 +152,6 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
 
 void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,
                             std::uint64_t& dq_outside, std::uint64_t& err_outside) {
-    flush();
     FormatPassTables& t = *t_;
     const auto stride = static_cast<std::size_t>(t.args.stride);
     const auto ebins = static_cast<std::size_t>(t.args.ebins);
@@ -179,11 +163,11 @@ void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector
     for (std::size_t r = 0; r < static_cast<std::size_t>(t.args.rows); ++r) {
         std::uint64_t row = 0;
         for (std::size_t b = 0; b < ebins; ++b) {
-            const std::uint64_t v = t.joint_wide[r * stride + b];
+            const std::uint64_t v = t.joint[r * stride + b];
             row += v;
             err[b] += v;
         }
-        const std::uint64_t out = t.joint_wide[r * stride + ebins];
+        const std::uint64_t out = t.joint[r * stride + ebins];
         err_outside += out;
         if (!by_dq) code_counts[r] += row + out;
         else if (r < wtotal) dq[r] += row + out;

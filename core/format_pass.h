@@ -3,8 +3,8 @@
 // where the integer pass (core/int_pass.h) has one, from the dequantized values and codes of a chunk that
 // is still in cache.
 //
-//   codes x error bins     FromCodes, Correction: one 16-bit table [code][error bin] whose marginals are
-//                          the code counts and the error histogram (flushed into 32-bit counters in time)
+//   codes x error bins     FromCodes, Correction: one 32-bit table [code][error bin] whose marginals are
+//                          the code counts and the error histogram
 //   dequantized values     FromCodes: one scale for the whole tensor, so the caller maps each code's count
 //                          to its value's bin (Quantizer::code_values())
 //   dequantized x error    CountedCodes (formats of at most 32 codes with block scales): the table is
@@ -62,7 +62,6 @@ public:
                     std::uint64_t& dq_outside, std::uint64_t& err_outside);
 
 private:
-    void flush();
     FormatPassSetup setup_;
     bool by_dq_ = false;  // CountedCodes
     std::unique_ptr<FormatPassTables> t_;

@@ -153,7 +153,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         return _mm512_cvttps_epi32(_mm512_add_ps(_mm512_min_ps(_mm512_max_ps(t, slot_lo), slot_hi), slot_shift));
     };
 
-    std::uint16_t* joint = a.joint;
+    std::uint32_t* joint = a.joint;
     std::int64_t moves = a.moves;
 
     __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2;
@@ -183,12 +183,11 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         vlo = _mm512_mask_min_ps(vlo, m, vlo, dq);
         vhi = _mm512_mask_max_ps(vhi, m, vhi, dq);
 
-        // error bin: floor((e - elo) * einv), the top edge in the last bin. An error outside [elo, ehi] lands
-        // in an edge bin (negative bins pass as large unsigned ones); the caller sees it from the largest
-        // |e| and has format_pass_fix_avx512 move it to the outside column.
-        const __m512i eb = _mm512_min_epu32(
-            _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)),
-            elast);
+        // error bin: (e - elo) * einv truncated, the top edge in the last bin. An error inside [elo, ehi] gives
+        // a non-negative product, whose truncation is its floor; one outside lands in an edge bin (negative
+        // bins pass as large unsigned ones), and the caller, seeing it from the largest |e|, has
+        // format_pass_fix_avx512 move it to the outside column.
+        const __m512i eb = _mm512_min_epu32(_mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv)), elast);
         __m512i row;
         if constexpr (kMode == 1) {
             row = plain_bin(dq, wg);  // the caller has the lanes the rule would change counted again
@@ -256,13 +255,15 @@ void format_pass_fix_avx512(const FormatPassArgs& a, const float* x, const float
         const __m512 dq = _mm512_maskz_loadu_ps(m, dqp + i);
         const __m512 e = _mm512_sub_ps(dq, _mm512_maskz_loadu_ps(m, x + i));
         // inside: e <= ehi and floor((e - elo) * einv) >= 0, as bin_index() has it
-        const __m512 et = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(e, elo), einv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        const __m512 ep = _mm512_mul_ps(_mm512_sub_ps(e, elo), einv);
+        const __m512 et = _mm512_roundscale_ps(ep, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
         const __mmask16 in = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(e, ehi, _CMP_LE_OQ), et, _mm512_setzero_ps(), _CMP_GE_OQ);
         __mmask16 fix = m & static_cast<__mmask16>(~in);
         if (a.mode == 1) fix |= _mm512_mask_cmp_ps_mask(_mm512_mask_cmp_ps_mask(m, dq, rlo, _CMP_NLT_UQ), dq, rhi, _CMP_NGT_UQ);
         if (!fix) continue;
-        // the kernel's cell and the right one
-        const __m512i eb = _mm512_min_epu32(_mm512_cvttps_epi32(et), elast);
+        // the kernel's cell (its truncated error bin) and the right one (for an error inside the grid the
+        // truncation is the floor)
+        const __m512i eb = _mm512_min_epu32(_mm512_cvttps_epi32(ep), elast);
         __m512i row = _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, codes + i)), _mm512_set1_epi32(128)), good_row = row;
         if (a.mode == 1) {
             row = plain_bin(dq, wg);

@@ -16,7 +16,7 @@ struct FormatPassArgs {
     float rule_lo = 0, rule_hi = 0;   // the values whose bin the upper-edge rule changes lie in [rule_lo, rule_hi]
     int mode = 0;                     // FormatDqHistogram: 0 FromCodes, 1 CountedCodes, 2 Correction
     int rows = 256;                   // rows of the joint table: codes (modes 0, 2) or dequantized bins + 1 (mode 1)
-    std::uint16_t* joint = nullptr;   // [rows * stride + 1]: modes 0, 2 [code + 128][error bin], mode 1
+    std::uint32_t* joint = nullptr;   // [rows * stride + 1]: modes 0, 2 [code + 128][error bin], mode 1
                                       // [dequantized bin (w.total = outside)][error bin]; the extra cell takes masked lanes
     int code_lo = 0, code_n = 0;      // mode 1: the codes counted, code_lo .. code_lo + code_n - 1 (code_n 16 or 32)
     std::uint64_t* code_counts = nullptr; // mode 1: [code_n], added to
@@ -35,7 +35,7 @@ struct FormatPassSums {
     float dq_lo = 0, dq_hi = 0;       // valid when n > 0
 };
 
-// The vector kernel over x[0, n), dq[0, n), codes[0, n) (n <= 65535 - cells already counted).
+// The vector kernel over x[0, n), dq[0, n), codes[0, n).
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out);
 // After format_pass_avx512 over the same values: moves each value it counted in a cell other than
