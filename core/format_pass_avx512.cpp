@@ -105,7 +105,7 @@ void count_16_codes(const std::int8_t* codes, std::int64_t n, int lo, std::uint6
 // lie above `outside`, so one unsigned min sends every out-of-grid lane there.
 struct FastGrid {
     __m512 lo, hi, inv, last, base_bins, below;
-    __m512i outside;
+    __m512i outside, below_i;
 };
 
 inline FastGrid fast_grid(const BinParams& w) {
@@ -117,6 +117,7 @@ inline FastGrid fast_grid(const BinParams& w) {
     g.base_bins = _mm512_set1_ps(static_cast<float>(w.base_bins));
     g.below = _mm512_set1_ps(static_cast<float>(w.below));
     g.outside = _mm512_set1_epi32(w.total);
+    g.below_i = _mm512_set1_epi32(w.below);
     return g;
 }
 
@@ -130,9 +131,11 @@ inline __m512i fast_bin(__m512 v, const FastGrid& g) {
 
 // fast_bin() without the upper-edge rule: the same bin but for v in [rule_lo, rule_hi] (a few floats around
 // the grid's top, FormatPassArgs) and NaN.
+// The floor comes with the conversion (rounding toward -inf); a float beyond int32 (or NaN) converts to
+// 0x80000000, which stays above `outside` as unsigned after adding `below`, as does any negative bin.
 inline __m512i plain_bin(__m512 v, const FastGrid& g) {
-    const __m512 t = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(v, g.lo), g.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    return _mm512_min_epu32(_mm512_cvttps_epi32(_mm512_add_ps(t, g.below)), g.outside);
+    const __m512i t = _mm512_cvt_roundps_epi32(_mm512_mul_ps(_mm512_sub_ps(v, g.lo), g.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    return _mm512_min_epu32(_mm512_add_epi32(t, g.below_i), g.outside);
 }
 
 template <int kMode>
