@@ -88,7 +88,11 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
     t.within = std::min(-a.elo, a.ehi);
     by_dq_ = s.dq_mode == FormatDqHistogram::CountedCodes;
     a.w = s.weights.params();
-    if (s.dq_mode == FormatDqHistogram::CountedCodes) rule_range(a.w, a.rule_lo, a.rule_hi);
+    // CountedCodes: the values whose bin the upper-edge rule changes; Correction: below rule_lo a vector
+    // skips the rules (-inf: never, when the range is not found)
+    if (s.dq_mode == FormatDqHistogram::CountedCodes || s.dq_mode == FormatDqHistogram::Correction) {
+        if (!rule_range(a.w, a.rule_lo, a.rule_hi)) a.rule_lo = a.rule_hi = -std::numeric_limits<float>::infinity();
+    }
     a.mode = static_cast<int>(s.dq_mode);
     a.rows = static_cast<int>(joint_rows(s));
     t.joint.assign(static_cast<std::size_t>(a.rows) * static_cast<std::size_t>(a.stride) + 1, 0);

@@ -152,6 +152,8 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
     const __m512 slot_lo = _mm512_set1_ps(static_cast<float>(-a.w.below - 1));
     const __m512 slot_hi = _mm512_set1_ps(static_cast<float>(a.w.total - a.w.below));
     const __m512 slot_shift = _mm512_set1_ps(static_cast<float>(a.w.below + 1));
+    const __m512 rule_lo = _mm512_set1_ps(a.rule_lo);
+    const __m512i slot_pair = _mm512_set1_epi32(((a.w.below + 1) << 16) + a.w.below + 1);
     const auto slot_of = [&](__m512 t) {
         return _mm512_cvttps_epi32(_mm512_add_ps(_mm512_min_ps(_mm512_max_ps(t, slot_lo), slot_hi), slot_shift));
     };
@@ -206,19 +208,34 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         _mm512_store_si512(jring[slot], j);
         slot = slot + 1 == kLag ? 0 : slot + 1;
         if constexpr (kMode == 2) {
-            // the base-grid bins as floats (bin_index() before the shift), the integer pass's way: x lies in
-            // the base range, so only its top edge needs the rule; dq may lie beyond either edge. Two bins
-            // that differ outside the grid make a move from outside to outside, which cancels.
-            const __m512 tx = _mm512_min_ps(
-                _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(xv, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), wg.last);
-            const __m512 td0 = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-            const __m512 td = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(dq, wg.hi, _CMP_LE_OQ), _mm512_max_ps(td0, wg.base_bins),
-                                                   _mm512_min_ps(td0, wg.last));
-            const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
-            // one word per move (FormatPassArgs::moves_packed): one compress and one store
-            const __m512i word = _mm512_or_si512(_mm512_slli_epi32(slot_of(td), 16), slot_of(tx));
-            _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
-            moves += __builtin_popcount(static_cast<unsigned>(moved));
+            // A vector whose values and dequantized values lie in [lo, rule_lo) (nearly all: rule_lo is a
+            // few floats below the grid's top, or -inf when not found) has both bins as truncations of
+            // non-negative floats below base_bins: no edge rule and no clamp, as the integer pass's fast
+            // slices; each slot is its bin + below + 1, added to both halves of the word at once.
+            const __mmask16 safe = _mm512_mask_cmp_ps_mask(_mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(dq, wg.lo, _CMP_GE_OQ), dq, rule_lo, _CMP_LT_OQ),
+                                                           xv, rule_lo, _CMP_LT_OQ);
+            if (static_cast<__mmask16>(safe | static_cast<__mmask16>(~m)) == static_cast<__mmask16>(0xFFFF)) {
+                const __m512i tx = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(xv, wg.lo), wg.inv));
+                const __m512i td = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv));
+                const __mmask16 moved = _mm512_mask_cmpneq_epi32_mask(m, tx, td);
+                const __m512i word = _mm512_add_epi32(_mm512_or_si512(_mm512_slli_epi32(td, 16), tx), slot_pair);
+                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                moves += __builtin_popcount(static_cast<unsigned>(moved));
+            } else {
+                // the base-grid bins as floats (bin_index() before the shift), the integer pass's way: x lies in
+                // the base range, so only its top edge needs the rule; dq may lie beyond either edge. Two bins
+                // that differ outside the grid make a move from outside to outside, which cancels.
+                const __m512 tx = _mm512_min_ps(
+                    _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(xv, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), wg.last);
+                const __m512 td0 = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+                const __m512 td = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(dq, wg.hi, _CMP_LE_OQ), _mm512_max_ps(td0, wg.base_bins),
+                                                       _mm512_min_ps(td0, wg.last));
+                const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
+                // one word per move (FormatPassArgs::moves_packed): one compress and one store
+                const __m512i word = _mm512_or_si512(_mm512_slli_epi32(slot_of(td), 16), slot_of(tx));
+                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                moves += __builtin_popcount(static_cast<unsigned>(moved));
+            }
         }
         if (++in_block == 4) {
             widen_add(se2l, se2h, pe2);
