@@ -2,6 +2,7 @@
 #include "core/cpu_features.h"
 #include "core/format_kernels.h"
 #include "core/format_kernels_avx512.h"
+#include "core/simd_fold.h"
 #include "core/simd_kernels.h"
 
 #include <algorithm>
@@ -72,22 +73,11 @@ inline std::uint64_t scalar_minifloat(const float* x, std::int64_t n, float s, c
 
 #if defined(__AVX2__)
 namespace {
-// The 8 lanes of the running minimum, maximum and largest error folded into the scalar ones.
+using simd::detail::fold_lanes;
 // The 8 lanes of c (each 0..255) as 8 bytes at p: the low byte of each lane, as the scalar cast keeps.
 inline void store_codes8(std::int8_t* p, __m256i c) {
     const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(w, w));
-}
-inline void fold_lanes(__m256 vlo, __m256 vhi, __m256 verr, float& lo, float& hi, float& err) {
-    alignas(32) float a[8], b[8], c[8];
-    _mm256_store_ps(a, vlo);
-    _mm256_store_ps(b, vhi);
-    _mm256_store_ps(c, verr);
-    for (int k = 0; k < 8; ++k) {
-        lo = std::min(lo, a[k]);
-        hi = std::max(hi, b[k]);
-        err = std::max(err, c[k]);
-    }
 }
 } // namespace
 

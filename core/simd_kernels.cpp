@@ -2,6 +2,7 @@
 // core/int_quant_math.h exactly: _mm256_round_ps with _MM_FROUND_TO_NEAREST_INT is rint (ties to
 // even), products and differences are the same single float operations, no contraction.
 #include "core/simd_kernels.h"
+#include "core/simd_fold.h"
 
 #include <cfloat>
 #include <cmath>
@@ -226,15 +227,7 @@ void int_output_bounds(const IntParams* p, const float* reach_lo, const float* r
         const __m256 bound = _mm256_add_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_mul_ps(s, half), widen), clip), _mm256_mul_ps(mag, ulp));
         verr = _mm256_max_ps(verr, bound);
     }
-    alignas(32) float a[8], b[8], c[8];
-    _mm256_store_ps(a, vlo);
-    _mm256_store_ps(b, vhi);
-    _mm256_store_ps(c, verr);
-    for (int l = 0; l < 8; ++l) {
-        dq_lo = std::min(dq_lo, a[l]);
-        dq_hi = std::max(dq_hi, b[l]);
-        err_abs = std::max(err_abs, c[l]);
-    }
+    detail::fold_lanes(vlo, vhi, verr, dq_lo, dq_hi, err_abs);
 #endif
     for (; k < n; ++k) output_bound_of(p[k], reach_lo[k], reach_hi[k], qmin, qmax, dq_lo, dq_hi, err_abs);
 }

@@ -121,6 +121,18 @@ std::vector<std::tuple<int, const char*, int>> int_pass_modes() {
     return rows;
 }
 
+// Data rows (bits, mode, slice_range): each histogram mode of int_pass_modes(), without and with the
+// slice's range given to the pass.
+void int_pass_mode_rows() {
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<bool>("slice_range");
+    for (const auto& [bits, name, mode] : int_pass_modes())
+        for (bool ranged : {false, true})
+            QTest::newRow(qPrintable(QString("int%1 %2%3").arg(bits).arg(name).arg(ranged ? ", slice range given" : "")))
+                << bits << mode << ranged;
+}
+
 // The vector integer pass over x (one parameter set p, code range rg) on weight grid wg in histogram
 // mode `mode`, with the error grid [-emax, emax] in 40 bins (emax the largest |dq - x|); Correction's
 // counts get the original's histogram added, so dq holds every dequantized count. Empty when this CPU
@@ -901,13 +913,7 @@ private slots:
     // them as outside, each side on its own, and every other value in its bin, for each histogram mode.
     // The values fill [-1, 1] = the grid; the scale 1 / 3.6 sends |x| >= 0.9722 to |dq| = 4 / 3.6 > 1.
     void intPassDequantizedOutsideTheGrid_data() {
-        QTest::addColumn<int>("bits");
-        QTest::addColumn<int>("mode");
-        QTest::addColumn<bool>("slice_range");
-        for (const auto& [bits, name, mode] : int_pass_modes())
-            for (bool ranged : {false, true})
-                QTest::newRow(qPrintable(QString("int%1 %2%3").arg(bits).arg(name).arg(ranged ? ", slice range given" : "")))
-                    << bits << mode << ranged;
+        int_pass_mode_rows();
     }
     void intPassDequantizedOutsideTheGrid() {
         QFETCH(int, bits);
@@ -953,13 +959,7 @@ private slots:
     // range: the unclipped control). Given the slice's range, the pass must still clamp and count the
     // clipped values, and every histogram must equal the scalar definitions'.
     void intPassClippedInsideTheGrid_data() {
-        QTest::addColumn<int>("bits");
-        QTest::addColumn<int>("mode");
-        QTest::addColumn<bool>("slice_range");
-        for (const auto& [bits, name, mode] : int_pass_modes())
-            for (bool ranged : {false, true})
-                QTest::newRow(qPrintable(QString("int%1 %2%3").arg(bits).arg(name).arg(ranged ? ", slice range given" : "")))
-                    << bits << mode << ranged;
+        int_pass_mode_rows();
     }
     void intPassClippedInsideTheGrid() {
         QFETCH(int, bits);
