@@ -7,6 +7,7 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "core/int_quant_math.h"
 #include "core/int_quantizer.h"
@@ -230,6 +231,61 @@ void int_output_bounds(const IntParams* p, const float* reach_lo, const float* r
     detail::fold_lanes(vlo, vhi, verr, dq_lo, dq_hi, err_abs);
 #endif
     for (; k < n; ++k) output_bound_of(p[k], reach_lo[k], reach_hi[k], qmin, qmax, dq_lo, dq_hi, err_abs);
+}
+
+namespace {
+// histogram_floor()'s bin of v: (v - lo) * inv truncated into [0, bins - 1]; NaN in bin 0.
+std::size_t floor_bin(float v, float lo, float inv, int bins) {
+    const float b = (v - lo) * inv;
+    if (!(b >= 0.0f)) return 0;
+    return b >= static_cast<float>(bins - 1) ? static_cast<std::size_t>(bins - 1) : static_cast<std::size_t>(b);
+}
+} // namespace
+
+std::int64_t histogram_floor(const float* x, std::int64_t n, float lo, float hi, int bins) {
+    if (bins < 1) bins = 1;
+    const float inv = static_cast<float>(bins) / (hi - lo);
+    std::int64_t total = 0;
+#pragma omp parallel reduction(+ : total)
+    {
+        // four interleaved copies (value l of a step counts in copy l % 4): consecutive increments of one
+        // bin would otherwise wait on each other, which the analysis' larger tables rarely do
+        std::vector<std::uint32_t> table(4 * static_cast<std::size_t>(bins), 0);
+        std::uint32_t* t = table.data();
+        const std::size_t nb = static_cast<std::size_t>(bins);
+        constexpr std::int64_t kStep = 8;
+#if defined(__AVX2__)
+        const __m256 vlo = _mm256_set1_ps(lo), vinv = _mm256_set1_ps(inv), zero = _mm256_setzero_ps();
+        const __m256 last = _mm256_set1_ps(static_cast<float>(bins - 1));
+        alignas(32) std::int32_t ring[4][kStep] = {};
+        int slot = 0;
+        bool primed[4] = {false, false, false, false};
+#endif
+#pragma omp for schedule(static) nowait
+        for (std::int64_t i = 0; i < n / kStep; ++i) {
+            const float* p = x + i * kStep;
+#if defined(__AVX2__)
+            const __m256 b = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(p), vlo), vinv), zero), last);
+            if (primed[slot])
+                for (int l = 0; l < kStep; ++l) ++t[static_cast<std::size_t>(l & 3) * nb + static_cast<std::size_t>(ring[slot][l])];
+            _mm256_store_si256(reinterpret_cast<__m256i*>(ring[slot]), _mm256_cvttps_epi32(b));
+            primed[slot] = true;
+            slot = (slot + 1) & 3;
+#else
+            for (int l = 0; l < kStep; ++l) ++t[static_cast<std::size_t>(l & 3) * nb + floor_bin(p[l], lo, inv, bins)];
+#endif
+        }
+#if defined(__AVX2__)
+        for (int r = 0; r < 4; ++r)
+            if (primed[r])
+                for (int l = 0; l < kStep; ++l) ++t[static_cast<std::size_t>(l & 3) * nb + static_cast<std::size_t>(ring[r][l])];
+#endif
+        for (std::uint32_t c : table) total += c;
+    }
+    std::vector<std::uint32_t> tail(static_cast<std::size_t>(bins), 0);
+    for (std::int64_t i = n / 8 * 8; i < n; ++i) ++tail[floor_bin(x[i], lo, inv, bins)];
+    for (std::uint32_t c : tail) total += c;
+    return total;
 }
 
 float read_sum(const float* x, std::int64_t n) {

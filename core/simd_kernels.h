@@ -41,4 +41,11 @@ void int_output_bounds(const IntParams* p, const float* reach_lo, const float* r
 // compare tensor passes with.
 float read_sum(const float* x, std::int64_t n);
 
+// One table increment per value and nothing else: the histogram of x[0, n) on [lo, hi] in `bins` equal
+// bins (values beyond either end counted in the edge bins), with every thread, each on its own table, the
+// indices stored eight at a time and read back for the increments as the analysis passes do (NaN in the
+// first bin). Returns the number of values counted, n. A floor for benchmarks: an exact per-value
+// histogram cannot cost much less than this on the machine at hand.
+std::int64_t histogram_floor(const float* x, std::int64_t n, float lo, float hi, int bins);
+
 } // namespace ql::simd

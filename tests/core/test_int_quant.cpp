@@ -284,6 +284,33 @@ private slots:
         QVERIFY2(clip_decides, "in some block a clipped slice's reach, not a half step, gives the bound");
     }
 
+    // The benchmarks' floors (core/simd_kernels.h): read_sum adds every value (against a double sum, up to
+    // float rounding) and histogram_floor counts every value once, NaN and values beyond the range
+    // included, for lengths around the vector width and the threads' shares.
+    void benchFloorsCountEveryValue_data() {
+        QTest::addColumn<qint64>("n");
+        for (qint64 n : {0, 1, 7, 8, 9, 31, 1000, 4097, 100003}) QTest::newRow(qPrintable(QString("n = %1").arg(n))) << n;
+    }
+    void benchFloorsCountEveryValue() {
+        QFETCH(qint64, n);
+        constexpr double kSumTolerance = 1e-4;  // relative to the sum of |x|: float partial sums
+        std::vector<float> x(static_cast<std::size_t>(n));
+        ql::Rng rng(5);
+        double sum = 0, abs_sum = 0;
+        for (auto& v : x) {
+            v = static_cast<float>(rng.normal()) * 3.0f;
+            sum += v;
+            abs_sum += std::fabs(v);
+        }
+        QVERIFY(std::fabs(ql::simd::read_sum(x.data(), n) - sum) <= kSumTolerance * std::max(abs_sum, 1.0));
+        if (n > 3) {
+            x[1] = std::numeric_limits<float>::quiet_NaN();
+            x[2] = 1e30f;
+            x[3] = -1e30f;
+        }
+        QCOMPARE(ql::simd::histogram_floor(x.data(), n, -2.0f, 2.0f, 10), static_cast<std::int64_t>(n));
+    }
+
     // Slice ranges handed over from an earlier scan of the same tensor and slicing give the same
     // parameters as a scan; ranges that do not match the slicing are ignored, and handed-over ranges
     // are really used (doctored ones change the scales).
