@@ -20,8 +20,6 @@ constexpr std::int64_t kFlushAt = 65535;
 // cells flushed into 32-bit counters every 65535 values took 3% of the INT8 g128 analysis: 256 x 100
 // cells per flush, and the table left the first-level cache anyway.)
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
-// Copies of Correction's move counters (IntPassTables::dq_plus).
-constexpr std::size_t kMoveCopies = 4;
 
 bool use_avx512() {
     static const bool ok = detail::int_pass_avx512_compiled() && ql::cpu_has_avx512();
@@ -38,9 +36,7 @@ struct IntPassTables {
     std::vector<std::uint32_t> dq_wide;
     std::vector<std::uint32_t> moves;               // Correction: one call's moves (IntPassArgs::moves_packed)
     std::vector<std::uint8_t> fast;                 // Correction: one call's slice flags (int_slice_bounds_avx512)
-    // Correction: counts added and taken away, in kMoveCopies interleaved copies (move m counts in copy
-    // m % kMoveCopies): moves cluster on a few bin edges, and increments of one cell wait on each other
-    std::vector<std::uint64_t> dq_plus, dq_minus;
+    std::vector<std::uint64_t> dq_plus, dq_minus;   // Correction: counts added and taken away
     bool errors_outside = false;            // some error fell outside the error grid (counted in an edge bin)
     std::int64_t pending = 0;               // values counted into dq16 since the last flush
 };
@@ -80,8 +76,8 @@ IntPass::IntPass(const IntPassSetup& s) : setup_(s), t_(std::make_unique<IntPass
         a.dq16 = t.dq16.data();
     } else if (s.dq_mode == DqHistogram::Correction) {
         t.moves.assign(static_cast<std::size_t>(kPiece + 16), 0);
-        t.dq_plus.assign(kMoveCopies * wcells, 0);   // [0] below the grid, [1, total] its bins, [total + 1] above it
-        t.dq_minus.assign(kMoveCopies * wcells, 0);  // the grid's bins: no value starts outside it
+        t.dq_plus.assign(wcells, 0);   // [0] below the grid, [1, total] its bins, [total + 1] above it
+        t.dq_minus.assign(wcells - 2, 0);  // the grid's bins: no value starts outside it
         a.moves_packed = t.moves.data();
     }
 }
@@ -137,23 +133,10 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, const
         lo = std::min(lo, s.dq_lo);
         hi = std::max(hi, s.dq_hi);
         const auto below = static_cast<std::size_t>(t.args.w.below);
-        const std::size_t cells = t.dq_plus.size() / kMoveCopies;
-        std::uint64_t* plus = t.dq_plus.data();
-        std::uint64_t* minus = t.dq_minus.data();
-        const std::uint32_t* mv = t.moves.data();
-        const std::int64_t nm = t.args.moves;
-        std::int64_t m = 0;
-        constexpr auto kCopies = static_cast<std::int64_t>(kMoveCopies);
-        for (; m + kCopies <= nm; m += kCopies)
-            for (std::size_t c = 0; c < kMoveCopies; ++c) {
-                const std::uint32_t w = mv[m + static_cast<std::int64_t>(c)];
-                ++plus[c * cells + (w >> 16)];
-                ++minus[c * cells + (w & 0xFFFFu) + below];
-            }
-        for (; m < nm; ++m) {
-            const std::uint32_t w = mv[m];
-            ++plus[w >> 16];
-            ++minus[(w & 0xFFFFu) + below];
+        for (std::int64_t m = 0; m < t.args.moves; ++m) {
+            const std::uint32_t w = t.moves[static_cast<std::size_t>(m)];
+            ++t.dq_plus[w >> 16];
+            ++t.dq_minus[(w & 0xFFFFu) + below];
         }
         t.pending += len;
         done += len;
@@ -196,13 +179,8 @@ void IntPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<st
         dq_outside += t.dq_wide[wtotal];
     } else if (setup_.dq_mode == DqHistogram::Correction) {
         dq.resize(wtotal, 0);
-        const std::size_t cells = t.dq_plus.size() / kMoveCopies;
-        for (std::size_t c = 0; c < kMoveCopies; ++c) {
-            const std::uint64_t* plus = t.dq_plus.data() + c * cells;
-            const std::uint64_t* minus = t.dq_minus.data() + c * cells;
-            for (std::size_t b = 0; b < wtotal; ++b) dq[b] += plus[b + 1] - minus[b];  // modulo 2^64
-            dq_outside += plus[0] + plus[wtotal + 1];
-        }
+        for (std::size_t b = 0; b < wtotal; ++b) dq[b] += t.dq_plus[b + 1] - t.dq_minus[b];  // modulo 2^64
+        dq_outside += t.dq_plus[0] + t.dq_plus[wtotal + 1];
     }
 }
 
