@@ -114,6 +114,8 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
 // The thresholds are whole numbers of quarters, and 4 |v| is exact: |v| > T / 4 exactly when
 // ceil(4 |v|) > T, |v| >= T / 4 exactly when floor(4 |v|) >= T, so the count is two table lookups, by the
 // ceiling (strict thresholds) and by the floor (the others), of 4 |v| capped at 31 (past every threshold).
+// x / s is a division even where s is a power of two: in this loop it measured no slower than the
+// multiplication by the exact inverse, which would need that inverse per block.
 template <bool Codes>
 std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, float* y, std::int8_t* codes) {
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
@@ -130,35 +132,44 @@ std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, co
     const __m512i strict_lo = _mm512_load_si512(strict), strict_hi = _mm512_load_si512(strict + 16);
     const __m512i reach_lo = _mm512_load_si512(reach), reach_hi = _mm512_load_si512(reach + 16);
     std::uint64_t clip = 0;
+    // 16 values x[i, i + 16) (the lanes of m) of the block scaled by s
+    const auto step = [&](std::int64_t i, __mmask16 m, __m512 vs) {
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
+        const __m512 v = _mm512_div_ps(xv, vs);
+        const __m512 a = _mm512_and_ps(v, absmask);  // NaN passes no threshold: code 0
+        const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        const __m512 q4 = _mm512_min_ps(_mm512_mul_ps(a, four), cap);  // NaN lanes: code 0 below
+        const __m512i up = _mm512_cvt_roundps_epi32(q4, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC), down = _mm512_cvttps_epi32(q4);
+        const __m512i c = _mm512_maskz_add_epi32(static_cast<__mmask16>(~isnan), _mm512_permutex2var_epi32(strict_lo, up, strict_hi),
+                                                 _mm512_permutex2var_epi32(reach_lo, down, reach_hi));
+        const unsigned over = _mm512_mask_cmp_ps_mask(m, a, t7, _CMP_GE_OQ);
+        if (over) {  // rare: only a finite x counts as clipped
+            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+            clip += static_cast<std::uint64_t>(__builtin_popcount(over & finite_x));
+        }
+        const __m512 sign = _mm512_maskz_and_ps(static_cast<__mmask16>(~isnan), v, signmask);
+        const __m512 q = _mm512_or_ps(_mm512_permutexvar_ps(c, levels), sign);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
+        if constexpr (Codes) {
+            const __m512i code = _mm512_or_si512(c, _mm512_srli_epi32(_mm512_castps_si512(sign), 28));  // sign in bit 3
+            _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
+        }
+    };
+    if (block % 16 == 0 && n % block == 0) {
+        // whole blocks of whole vectors (MXFP4's 32, NVFP4's 16): no masks, and nothing per block but the
+        // scale's broadcast (the general loop below cost 0.07-0.08 ns more per value on blocks of 16 and 32)
+        const std::int64_t per = block / 16;
+        for (std::int64_t k = 0, i = 0; i < n; ++k) {
+            const __m512 vs = _mm512_set1_ps(scales[k]);
+            for (std::int64_t v = 0; v < per; ++v, i += 16) step(i, static_cast<__mmask16>(0xFFFF), vs);
+        }
+        return clip;
+    }
     std::int64_t k = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
         const std::int64_t b1 = b0 + block < n ? b0 + block : n;
-        const BlockScale bs = block_scale(scales[k]);
-        const bool pow2 = bs.pow2;
-        const __m512 vs = bs.vs, vinv = bs.vinv;
-        for (std::int64_t i = b0; i < b1; i += 16) {
-            const __mmask16 m = lanes(b1 - i);
-            const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
-            const __m512 v = pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
-            const __m512 a = _mm512_and_ps(v, absmask);  // NaN passes no threshold: code 0
-            const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-            const __m512 q4 = _mm512_min_ps(_mm512_mul_ps(a, four), cap);  // NaN lanes: code 0 below
-            const __m512i up = _mm512_cvt_roundps_epi32(q4, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC), down = _mm512_cvttps_epi32(q4);
-            const __m512i c = _mm512_maskz_add_epi32(static_cast<__mmask16>(~isnan), _mm512_permutex2var_epi32(strict_lo, up, strict_hi),
-                                                     _mm512_permutex2var_epi32(reach_lo, down, reach_hi));
-            const unsigned over = _mm512_mask_cmp_ps_mask(m, a, t7, _CMP_GE_OQ);
-            if (over) {  // rare: only a finite x counts as clipped
-                const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
-                clip += static_cast<std::uint64_t>(__builtin_popcount(over & finite_x));
-            }
-            const __m512 sign = _mm512_maskz_and_ps(static_cast<__mmask16>(~isnan), v, signmask);
-            const __m512 q = _mm512_or_ps(_mm512_permutexvar_ps(c, levels), sign);
-            _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
-            if constexpr (Codes) {
-                const __m512i code = _mm512_or_si512(c, _mm512_srli_epi32(_mm512_castps_si512(sign), 28));  // sign in bit 3
-                _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
-            }
-        }
+        const __m512 vs = _mm512_set1_ps(scales[k]);
+        for (std::int64_t i = b0; i < b1; i += 16) step(i, lanes(b1 - i), vs);
     }
     return clip;
 }

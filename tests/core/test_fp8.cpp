@@ -107,24 +107,32 @@ private slots:
     // The vectorised loop (AVX-512 or AVX2 where the CPU has it, scalar otherwise) against the scalar
     // definition, value for value: every code's value, the midpoints between neighbours (ties to even) and
     // the floats next to both, values beyond the largest, +-0, +-Inf and NaN, times the scale, in blocks
-    // whose length is no multiple of the vector width.
+    // whose length is no multiple of the vector width, and in whole blocks of 16 and 32 values (MXFP4's
+    // and NVFP4's, which the AVX-512 E2M1 loop takes without masks), every other block scaled by 1.5 times
+    // the row's scale so that a value taking its neighbour's scale shows.
     void kernelMatchesScalar_data() {
         QTest::addColumn<int>("format");  // 0 E4M3, 1 E5M2, 2 E2M1
         QTest::addColumn<float>("scale");
-        QTest::newRow("e4m3 scale 1") << 0 << 1.0f;
-        QTest::newRow("e4m3 scale 0.37") << 0 << 0.37f;
-        QTest::newRow("e5m2 scale 1") << 1 << 1.0f;
-        QTest::newRow("e5m2 scale 3e-3") << 1 << 3e-3f;
-        QTest::newRow("e2m1 scale 1") << 2 << 1.0f;
-        QTest::newRow("e2m1 scale 0.5") << 2 << 0.5f;
+        QTest::addColumn<qint64>("block");
+        QTest::newRow("e4m3 scale 1") << 0 << 1.0f << qint64(37);
+        QTest::newRow("e4m3 scale 0.37") << 0 << 0.37f << qint64(37);
+        QTest::newRow("e5m2 scale 1") << 1 << 1.0f << qint64(37);
+        QTest::newRow("e5m2 scale 3e-3") << 1 << 3e-3f << qint64(37);
+        QTest::newRow("e2m1 scale 1") << 2 << 1.0f << qint64(37);
+        QTest::newRow("e2m1 scale 0.5") << 2 << 0.5f << qint64(37);
         // powers of two (divided by multiplying with the exact inverse where it is a normal float) and not
-        QTest::newRow("e2m1 scale 0.75") << 2 << 0.75f;
-        QTest::newRow("e2m1 scale 2^-126") << 2 << 0x1p-126f;
-        QTest::newRow("e2m1 scale 2^-127 (subnormal)") << 2 << 0x1p-127f;
-        QTest::newRow("e2m1 scale 2^126") << 2 << 0x1p126f;
-        QTest::newRow("e2m1 scale 2^127") << 2 << 0x1p127f;
-        QTest::newRow("e4m3 scale 2^-20") << 0 << 0x1p-20f;
-        QTest::newRow("e5m2 scale 2^100") << 1 << 0x1p100f;
+        QTest::newRow("e2m1 scale 0.75") << 2 << 0.75f << qint64(37);
+        QTest::newRow("e2m1 scale 2^-126") << 2 << 0x1p-126f << qint64(37);
+        QTest::newRow("e2m1 scale 2^-127 (subnormal)") << 2 << 0x1p-127f << qint64(37);
+        QTest::newRow("e2m1 scale 2^126") << 2 << 0x1p126f << qint64(37);
+        QTest::newRow("e2m1 scale 2^127") << 2 << 0x1p127f << qint64(37);
+        QTest::newRow("e4m3 scale 2^-20") << 0 << 0x1p-20f << qint64(37);
+        QTest::newRow("e5m2 scale 2^100") << 1 << 0x1p100f << qint64(37);
+        QTest::newRow("e2m1 scale 0.75, blocks of 16") << 2 << 0.75f << qint64(16);
+        QTest::newRow("e2m1 scale 2^-127, blocks of 16") << 2 << 0x1p-127f << qint64(16);
+        QTest::newRow("e2m1 scale 2^-3, blocks of 32") << 2 << 0.125f << qint64(32);
+        QTest::newRow("e2m1 scale 2^126, blocks of 32") << 2 << 0x1p126f << qint64(32);
+        QTest::newRow("e4m3 scale 0.37, blocks of 32") << 0 << 0.37f << qint64(32);
     }
     void kernelMatchesScalar() {
         QFETCH(int, format);
@@ -150,19 +158,23 @@ private slots:
                         1.0e-30f, -1.0e-30f})
             x.push_back(v);
         for (float& v : x) v *= scale;
-        constexpr std::int64_t kBlock = 37;
+        QFETCH(qint64, block);
+        if (block % 16 == 0)  // whole blocks: the values again from the start up to the next block's end
+            for (std::size_t k = 0; x.size() % static_cast<std::size_t>(block) != 0; ++k) x.push_back(x[k]);
         const auto n = static_cast<std::int64_t>(x.size());
-        std::vector<float> scales(static_cast<std::size_t>((n + kBlock - 1) / kBlock), scale);
+        std::vector<float> scales(static_cast<std::size_t>((n + block - 1) / block), scale);
+        for (std::size_t k = 1; k < scales.size(); k += 2) scales[k] = scale * 1.5f;
         std::vector<float> y(x.size());
         std::vector<std::int8_t> codes(x.size());
-        const std::uint64_t clipped = ql::kernels::minifloat_fake_quant_blocks(x.data(), n, kBlock, scales.data(), f, y.data(), codes.data());
+        const std::uint64_t clipped = ql::kernels::minifloat_fake_quant_blocks(x.data(), n, block, scales.data(), f, y.data(), codes.data());
         std::uint64_t want_clipped = 0;
         for (std::size_t i = 0; i < x.size(); ++i) {
+            const float s = scales[i / static_cast<std::size_t>(block)];
             bool c = false;
-            float q = ql::minifloat_round(x[i] / scale, f, c);
+            float q = ql::minifloat_round(x[i] / s, f, c);
             if (q != q && !ql::minifloat_has_nan(f)) q = 0.0f;
             want_clipped += c && std::isfinite(x[i]) ? 1 : 0;
-            const float want = q * scale;
+            const float want = q * s;
             const auto code = static_cast<std::int8_t>(q != q ? ql::minifloat_nan_code(f) : ql::minifloat_encode(q, f));
             QVERIFY2((std::isnan(want) && std::isnan(y[i])) || (want == y[i] && std::signbit(want) == std::signbit(y[i])),
                      qPrintable(QString("x = %1: %2, want %3").arg(double(x[i])).arg(double(y[i])).arg(double(want))));
