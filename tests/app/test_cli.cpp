@@ -165,6 +165,43 @@ private slots:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("analysis"));
     }
+
+    // bench formats --json: a row per chosen format, and for the searched ggml formats (q4_k, q6_k, iq4_nl)
+    // a second row timing ggml's quantization alone next to the INT path; none for the others.
+    void benchFormatsTimesTheSearchAlone_data() {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<bool>("searched");
+        QTest::newRow("q4_k") << "q4_k" << true;
+        QTest::newRow("q6_k") << "q6_k" << true;
+        QTest::newRow("iq4_nl") << "iq4_nl" << true;
+        QTest::newRow("nf4") << "nf4" << false;
+        QTest::newRow("q4_0") << "q4_0" << false;
+    }
+    void benchFormatsTimesTheSearchAlone() {
+        QFETCH(QString, format);
+        QFETCH(bool, searched);
+        const Run r = run({"bench", "--only", "formats", "--size", "256", "--repeats", "1", "--formats", format, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonArray rows = QJsonDocument::fromJson(r.out).array();
+        int analyses = 0, alone = 0;
+        for (const auto& v : rows) {
+            const QJsonObject o = v.toObject();
+            QCOMPARE(o["section"].toString(), QStringLiteral("formats"));
+            QCOMPARE(o["format"].toString(), format);
+            if (o["config"].toString() == QStringLiteral("ggml quantization alone")) {
+                ++alone;
+                QVERIFY(o["median_ms"].toDouble() > 0.0);
+                QVERIFY(o["int_path_ms"].toDouble() > 0.0);
+                QVERIFY(o["vs_int_path"].toDouble() > 0.0);
+                QVERIFY(o["share_of_analysis"].toDouble() > 0.0);
+            } else {
+                ++analyses;
+                QVERIFY(o["median_ms"].toDouble() > 0.0);
+            }
+        }
+        QCOMPARE(analyses, 1);
+        QCOMPARE(alone, searched ? 1 : 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
