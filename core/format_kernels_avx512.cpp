@@ -21,11 +21,12 @@ inline __mmask16 lanes(std::int64_t left) {
 
 // v = x / s rounded to nearest even on the grid: e = max(floor(log2 |v|), emin) from the exponent bits,
 // r = rint(|v| * 2^-(e - mbits)) * 2^(e - mbits), saturated to max; the code from r's bits.
-// Where s is a power of two whose inverse is a normal float (MXFP4's scales always are), x / s is x times
-// that exact inverse: both are the exact quotient rounded once, and the product is several times cheaper.
+// Where s is a power of two whose inverse is a normal float, x / s is x times that exact inverse: both are
+// the exact quotient rounded once, and the product is the cheaper instruction (E2M1's loop below, MXFP4's
+// and NVFP4's, divides anyway: there the division measured no slower).
 namespace {
-// A block's scale s and, when s is a power of two whose inverse is a normal float (every MXFP4 scale),
-// that exact inverse: x * (1 / s) then equals x / s bit for bit and costs a multiplication.
+// A block's scale s and, when s is a power of two whose inverse is a normal float, that exact inverse:
+// x * (1 / s) then equals x / s bit for bit and costs a multiplication.
 struct BlockScale {
     __m512 vs, vinv;
     bool pow2;
