@@ -120,7 +120,8 @@ private slots:
         QTest::newRow("e5m2 scale 3e-3") << 1 << 3e-3f << qint64(37);
         QTest::newRow("e2m1 scale 1") << 2 << 1.0f << qint64(37);
         QTest::newRow("e2m1 scale 0.5") << 2 << 0.5f << qint64(37);
-        // powers of two (the E4M3/E5M2 loop multiplies by the exact inverse where it is a normal float) and not
+        // scales that are powers of two and not, subnormal to 2^127 (the E4M3/E5M2 loop multiplies by a normal
+        // exact inverse, the E2M1 loop divides)
         QTest::newRow("e2m1 scale 0.75") << 2 << 0.75f << qint64(37);
         QTest::newRow("e2m1 scale 2^-126") << 2 << 0x1p-126f << qint64(37);
         QTest::newRow("e2m1 scale 2^-127 (subnormal)") << 2 << 0x1p-127f << qint64(37);
