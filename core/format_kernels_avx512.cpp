@@ -190,26 +190,44 @@ std::uint64_t minifloat_fake_quant_blocks_avx512(const float* x, std::int64_t n,
 
 // v = x * inv; the code counts the thresholds below v (v > t; NaN: none), found by a binary search over
 // the sorted thresholds in four steps (compare with t[c + 7], t[c + 3], t[c + 1], t[c]); y = level * stored.
-void nf4_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored,
-                                  const float* levels, const float* thresholds, float* y, std::int8_t* codes) {
+namespace {
+template <bool Codes>
+void nf4_blocks(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored, const float* levels,
+                const float* thresholds, float* y, std::int8_t* codes) {
     const __m512 lut = _mm512_loadu_ps(levels), th = _mm512_loadu_ps(thresholds);
     const __m512i i8 = _mm512_set1_epi32(8), i4 = _mm512_set1_epi32(4), i3 = _mm512_set1_epi32(3), i2 = _mm512_set1_epi32(2),
                   i1 = _mm512_set1_epi32(1);
     const __m512 t7 = _mm512_set1_ps(thresholds[7]);
-    for (std::int64_t b0 = 0; b0 < n; b0 += block) {
+    // 16 values x[i, i + 16) (the lanes of m) of a block with inverse vinv and stored absmax vs
+    const auto step = [&](std::int64_t i, __mmask16 m, __m512 vinv, __m512 vs) __attribute__((always_inline)) {
+        const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), vinv);
+        __m512i c = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(v, t7, _CMP_GT_OQ), i8);
+        c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(_mm512_add_epi32(c, i3), th), _CMP_GT_OQ), c, i4);
+        c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(_mm512_add_epi32(c, i1), th), _CMP_GT_OQ), c, i2);
+        c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(c, th), _CMP_GT_OQ), c, i1);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_permutexvar_ps(c, lut), vs));
+        if constexpr (Codes) _mm_mask_storeu_epi8(codes + i, m, _mm512_cvtepi32_epi8(c));
+    };
+    // whole blocks of whole vectors (any block size that is a multiple of 16, all but a short last block):
+    // no masks, and nothing per block but the two broadcasts. In cache, on blocks of 64, this loop takes
+    // 0.25 ns per value where the general loop below takes 0.30.
+    const std::int64_t whole = block % 16 == 0 ? n / block * block : 0;
+    for (std::int64_t b0 = 0; b0 < whole; b0 += block) {
+        const __m512 vinv = _mm512_set1_ps(invs[b0 / block]), vs = _mm512_set1_ps(stored[b0 / block]);
+        for (std::int64_t i = b0; i < b0 + block; i += 16) step(i, static_cast<__mmask16>(0xFFFF), vinv, vs);
+    }
+    for (std::int64_t b0 = whole; b0 < n; b0 += block) {
         const std::int64_t b1 = b0 + block < n ? b0 + block : n;
         const __m512 vinv = _mm512_set1_ps(invs[b0 / block]), vs = _mm512_set1_ps(stored[b0 / block]);
-        for (std::int64_t i = b0; i < b1; i += 16) {
-            const __mmask16 m = lanes(b1 - i);
-            const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), vinv);
-            __m512i c = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(v, t7, _CMP_GT_OQ), i8);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(_mm512_add_epi32(c, i3), th), _CMP_GT_OQ), c, i4);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(_mm512_add_epi32(c, i1), th), _CMP_GT_OQ), c, i2);
-            c = _mm512_mask_add_epi32(c, _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(c, th), _CMP_GT_OQ), c, i1);
-            _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_permutexvar_ps(c, lut), vs));
-            if (codes) _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, c);
-        }
+        for (std::int64_t i = b0; i < b1; i += 16) step(i, lanes(b1 - i), vinv, vs);
     }
+}
+} // namespace
+
+void nf4_fake_quant_blocks_avx512(const float* x, std::int64_t n, std::int64_t block, const float* invs, const float* stored,
+                                  const float* levels, const float* thresholds, float* y, std::int8_t* codes) {
+    if (codes) nf4_blocks<true>(x, n, block, invs, stored, levels, thresholds, y, codes);
+    else nf4_blocks<false>(x, n, block, invs, stored, levels, thresholds, y, codes);
 }
 
 // Per block: the scale broadcast from fp16 (exact, as half_to_float), the 32 codes as bytes (Q4 layouts:

@@ -211,6 +211,44 @@ private slots:
             QCOMPARE(y[i], ql::nf4_value(ql::nf4_code(x[i])) * 2.0f);
         }
     }
+    // The blocked NF4 loop against the definition block by block: each block has its own inverse and
+    // stored absmax (every other one 1.5 times its neighbour's, so a vector that takes a neighbouring
+    // block's scale picks other codes), in whole blocks of whole vectors, block sizes that are not a
+    // multiple of 16, and a short last block; with and without the codes.
+    void blocksMatchTree_data() {
+        QTest::addColumn<int>("block");
+        QTest::addColumn<int>("n");
+        QTest::newRow("blocks of 64") << 64 << 64 * 9;
+        QTest::newRow("blocks of 16") << 16 << 16 * 11;
+        QTest::newRow("blocks of 32, short last block") << 32 << 32 * 6 + 21;
+        QTest::newRow("blocks of 48, short last block of 16") << 48 << 48 * 4 + 16;
+        QTest::newRow("blocks of 40 (not whole vectors)") << 40 << 40 * 5 + 7;
+    }
+    void blocksMatchTree() {
+        QFETCH(int, block);
+        QFETCH(int, n);
+        ql::Rng rng(11);
+        std::vector<float> x(static_cast<std::size_t>(n));
+        for (auto& v : x) v = static_cast<float>(rng.normal() * 0.6);
+        const int blocks = (n + block - 1) / block;
+        std::vector<float> invs, stored;
+        for (int b = 0; b < blocks; ++b) {
+            const float absmax = b % 2 == 0 ? 1.0f : 1.5f;
+            invs.push_back(1.0f / absmax);
+            stored.push_back(absmax);
+        }
+        std::vector<float> y(x.size()), y_only(x.size());
+        std::vector<std::int8_t> codes(x.size());
+        ql::kernels::nf4_fake_quant_blocks(x.data(), n, block, invs.data(), stored.data(), y.data(), codes.data());
+        ql::kernels::nf4_fake_quant_blocks(x.data(), n, block, invs.data(), stored.data(), y_only.data(), nullptr);
+        for (int i = 0; i < n; ++i) {
+            const auto k = static_cast<std::size_t>(i), b = static_cast<std::size_t>(i / block);
+            const int code = ql::nf4_code(x[k] * invs[b]);
+            QCOMPARE(int(codes[k]), code);
+            QCOMPARE(y[k], ql::nf4_value(code) * stored[b]);
+            QCOMPARE(y_only[k], y[k]);
+        }
+    }
     // bnb_dynamic_code against a plain scan for the nearest entry (ties to the lower), on the entries,
     // their midpoints and the floats around both; and nf4_double_quantize (vectorised) against the
     // formula with that code, on absmax values that land on entries and midpoints.
