@@ -69,42 +69,50 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
     const __m512i code_sign = _mm512_set1_epi32(1 << (f.ebits + f.mbits));
     const __m128i code_shift = _mm_cvtsi32_si128(23 - f.mbits), sign_shift = _mm_cvtsi32_si128(31 - f.ebits - f.mbits);
     std::uint64_t clip = 0;
+    // 16 values x[i, i + 16) (the lanes of m) of a block with scale vs (inverse vinv where Pow2)
+    const auto step = [&]<bool Pow2>(std::int64_t i, __mmask16 m, __m512 vs, __m512 vinv) __attribute__((always_inline)) {
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
+        const __m512 v = Pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
+        const __m512 a = _mm512_min_ps(_mm512_and_ps(v, absmask), cap);  // NaN: the cap (min gives its second operand)
+        const __m512 c = _mm512_castsi512_ps(
+            _mm512_max_epi32(_mm512_add_epi32(_mm512_and_si512(_mm512_castps_si512(a), expmask), c_shift), c_min));
+        const __m512 sum = _mm512_add_ps(a, c);
+        __m512 r = _mm512_sub_ps(sum, c);
+        const __mmask16 over = _mm512_cmp_ps_mask(r, vmax, _CMP_GT_OQ);
+        r = _mm512_mask_blend_ps(over, r, vmax);
+        const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
+        clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
+        const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        if constexpr (!HasNan) r = _mm512_mask_blend_ps(isnan, r, _mm512_setzero_ps());  // a NaN input is stored as +0
+        __m512 q = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(r), _mm512_castps_si512(v), _mm512_castps_si512(signmask), 0xF8));  // r | (v & sign)
+        q = _mm512_mask_blend_ps(isnan, q, HasNan ? v : _mm512_setzero_ps());
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
+        if constexpr (Codes) {
+            const __m512i cb = _mm512_castps_si512(c);
+            __m512i code = _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(sum), cb),
+                                            _mm512_sub_epi32(_mm512_srl_epi32(cb, code_shift), code_base));
+            code = _mm512_mask_mov_epi32(code, over, max_code);
+            if constexpr (!HasNan) code = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~isnan), code);
+            // q's sign bit moved to the code's sign bit
+            code = _mm512_ternarylogic_epi32(code, _mm512_srl_epi32(_mm512_castps_si512(q), sign_shift), code_sign, 0xF8);
+            if constexpr (HasNan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);
+            _mm_mask_storeu_epi8(codes + i, m, _mm512_cvtepi32_epi8(code));
+        }
+    };
+    // one block's values: whole vectors unmasked, then the masked tail, with the scale's kind decided once
+    // per block (in cache, per tensor, this took FP8 from 0.39 to 0.33 ns per value where every vector
+    // had its own mask and the test of the scale's kind)
+    const auto run_block = [&]<bool Pow2>(std::int64_t b0, std::int64_t b1, const BlockScale& bs) __attribute__((always_inline)) {
+        std::int64_t i = b0;
+        for (; i + 16 <= b1; i += 16) step.template operator()<Pow2>(i, static_cast<__mmask16>(0xFFFF), bs.vs, bs.vinv);
+        if (i < b1) step.template operator()<Pow2>(i, lanes(b1 - i), bs.vs, bs.vinv);
+    };
     std::int64_t k = 0;
     for (std::int64_t b0 = 0; b0 < n; b0 += block, ++k) {
         const std::int64_t b1 = b0 + block < n ? b0 + block : n;
         const BlockScale bs = block_scale(scales[k]);
-        const bool pow2 = bs.pow2;
-        const __m512 vs = bs.vs, vinv = bs.vinv;
-        for (std::int64_t i = b0; i < b1; i += 16) {
-            const __mmask16 m = lanes(b1 - i);
-            const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
-            const __m512 v = pow2 ? _mm512_mul_ps(xv, vinv) : _mm512_div_ps(xv, vs);
-            const __m512 a = _mm512_min_ps(_mm512_and_ps(v, absmask), cap);  // NaN: the cap (min gives its second operand)
-            const __m512 c = _mm512_castsi512_ps(
-                _mm512_max_epi32(_mm512_add_epi32(_mm512_and_si512(_mm512_castps_si512(a), expmask), c_shift), c_min));
-            const __m512 sum = _mm512_add_ps(a, c);
-            __m512 r = _mm512_sub_ps(sum, c);
-            const __mmask16 over = _mm512_cmp_ps_mask(r, vmax, _CMP_GT_OQ);
-            r = _mm512_mask_blend_ps(over, r, vmax);
-            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
-            clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x & m)));
-            const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-            if constexpr (!HasNan) r = _mm512_mask_blend_ps(isnan, r, _mm512_setzero_ps());  // a NaN input is stored as +0
-            __m512 q = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(r), _mm512_castps_si512(v), _mm512_castps_si512(signmask), 0xF8));  // r | (v & sign)
-            q = _mm512_mask_blend_ps(isnan, q, HasNan ? v : _mm512_setzero_ps());
-            _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
-            if constexpr (Codes) {
-                const __m512i cb = _mm512_castps_si512(c);
-                __m512i code = _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(sum), cb),
-                                                _mm512_sub_epi32(_mm512_srl_epi32(cb, code_shift), code_base));
-                code = _mm512_mask_mov_epi32(code, over, max_code);
-                if constexpr (!HasNan) code = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~isnan), code);
-                // q's sign bit moved to the code's sign bit
-                code = _mm512_ternarylogic_epi32(code, _mm512_srl_epi32(_mm512_castps_si512(q), sign_shift), code_sign, 0xF8);
-                if constexpr (HasNan) code = _mm512_mask_blend_epi32(isnan, code, nan_code);
-                _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
-            }
-        }
+        if (bs.pow2) run_block.template operator()<true>(b0, b1, bs);
+        else run_block.template operator()<false>(b0, b1, bs);
     }
     return clip;
 }

@@ -134,6 +134,9 @@ private slots:
         QTest::newRow("e2m1 scale 2^-3, blocks of 32") << 2 << 0.125f << qint64(32);
         QTest::newRow("e2m1 scale 2^126, blocks of 32") << 2 << 0x1p126f << qint64(32);
         QTest::newRow("e4m3 scale 0.37, blocks of 32") << 0 << 0.37f << qint64(32);
+        // one block longer than the values (a per-tensor scale): its whole vectors, then a tail
+        QTest::newRow("e5m2 scale 0.37, one block") << 1 << 0.37f << qint64(4097);
+        QTest::newRow("e4m3 scale 2^-4, one block") << 0 << 0.0625f << qint64(4097);
     }
     void kernelMatchesScalar() {
         QFETCH(int, format);
