@@ -460,12 +460,15 @@ public:
         if (begin % block_ == 0) {
             const std::int64_t whole = (end - begin) / block_ * block_;
             if (lazy_) {
-                // up to kRunValues values (at least one block) at a time: their absmax, then their codes
+                // up to kRunValues values (at least one block) at a time: their absmax (those given to
+                // prepare(), else from the values), then their codes
                 const std::int64_t step = std::max<std::int64_t>(1, kRunValues / block_) * block_;
-                float amax[kRunValues / 32], inv[kRunValues / 32];
+                float own[kRunValues / 32], inv[kRunValues / 32];
                 for (std::int64_t p = 0; p < whole; p += step) {
                     const std::int64_t len = std::min(whole - p, step), nb = len / block_;
-                    kernels::block_absmax(x + begin + p, len, block_, amax, false);
+                    const float* amax = own;
+                    if (absmax_) amax = absmax_->data() + (begin + p) / block_;
+                    else kernels::block_absmax(x + begin + p, len, block_, own, false);
                     for (std::int64_t k = 0; k < nb; ++k) inv[k] = 1.0f / amax[k];
                     kernels::nf4_fake_quant_blocks(x + begin + p, len, block_, inv, amax, dq + p, codes ? codes + p : nullptr);
                 }
