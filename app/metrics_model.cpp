@@ -105,15 +105,17 @@ QString MetricsModel::cell(int row, int col, bool full) const {
     if (!c.error.empty()) return col == Mse ? QString::fromStdString(c.error) : QString();
     const auto& m = c.metrics;
     const int p = full ? 17 : 4;
-    auto num = [&](double v) { return std::isfinite(v) ? QString::number(v, 'g', p) : (v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf")); };
-    auto db = [&](double v) { return std::isfinite(v) ? QString::number(v, 'f', full ? 6 : 2) : QStringLiteral("inf"); };
+    // +-inf and NaN spelled out (an exact configuration's SNR is +inf; one whose values overflow has -inf)
+    auto special = [](double v) { return std::isnan(v) ? QStringLiteral("nan") : v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf"); };
+    auto num = [&](double v) { return std::isfinite(v) ? QString::number(v, 'g', p) : special(v); };
+    auto db = [&](double v) { return std::isfinite(v) ? QString::number(v, 'f', full ? 6 : 2) : special(v); };
     switch (col) {
     case Mse: return num(m.mse);
     case Mae: return num(m.mae);
     case MaxErr: return num(m.max_abs);
     case Snr: return db(m.snr_db);
     case Sqnr: return db(m.sqnr_db);
-    case Cosine: return QString::number(m.cosine, 'f', full ? 12 : 6);
+    case Cosine: return std::isfinite(m.cosine) ? QString::number(m.cosine, 'f', full ? 12 : 6) : special(m.cosine);
     case Bits: return QString::number(c.storage.bits_per_weight, 'g', full ? 12 : 5);
     case Size: {
         const double b = static_cast<double>(c.storage.bytes);

@@ -349,7 +349,8 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                     const std::int64_t seg_end = ch.len > 0 ? std::min(e, (chn + 1) * ch.len) : e;
                     kernels::ErrorSums s;
                     kernels::error_sums(x + i, buf.data() + (i - b), seg_end - i, s);
-                    cr->channel_sse.emplace_back(chn, s.sum_e2);
+                    // a channel with a non-finite dequantized value has an infinite squared error
+                    cr->channel_sse.emplace_back(chn, s.nonfinite_dq ? std::numeric_limits<double>::infinity() : s.sum_e2);
                     cr->sums.merge(s);
                     i = seg_end;
                 }
@@ -420,6 +421,26 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
         }
     }
     return !tracker.cancelled();
+}
+
+// The warning for a configuration some of whose finite inputs dequantize to +-inf or NaN.
+std::string nonfinite_dq_warning(const QuantConfig& c, std::uint64_t bad, std::uint64_t finite) {
+    std::string why;
+    switch (c.format) {
+    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q4_K: case Format::Q6_K:
+    case Format::IQ4_NL:
+        why = ": their block's scale (or minimum) is stored as fp16, which holds at most 65504, and overflows";
+        break;
+    default: why = ": their scale or level overflows float"; break;
+    }
+    return c.display_name() + ": " + std::to_string(bad) + " of " + std::to_string(finite) + " values dequantize to +-inf or NaN" + why +
+           ". MSE, MAE, max error and the layer output error are infinite; the histograms show the finite values only";
+}
+
+// Y - Yq when Wq holds +-inf or NaN: unbounded.
+ForwardDiff infinite_forward_diff() {
+    const double inf = std::numeric_limits<double>::infinity();
+    return ForwardDiff{inf, inf, inf};
 }
 
 Histogram make_hist(double lo, double hi, std::vector<std::uint64_t> counts) {
@@ -1176,10 +1197,13 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
 
         std::vector<PassOutput> outs(ncfg);
         std::vector<bool> from_memo(ncfg, false);
+        // configurations whose dequantized values are not all finite (their vector pass's sums come out
+        // +-inf or NaN): the general loops, which leave those values out of the sums and histograms
+        std::vector<bool> general(ncfg, false);
         auto run_pass = [&](std::size_t i, bool metrics, bool hist) {
             const auto t0 = Clock::now();
             const kernels::BinGrid& egrid = egrids[i];
-            if (metrics && hist) {
+            if (metrics && hist && !general[i]) {
                 if (auto memo = memoised_pass(req.tensor, rep.configs[i].config, o.accelerator, wgrid, egrid)) {
                     outs[i] = *memo;
                     from_memo[i] = true;
@@ -1197,7 +1221,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             r.derive_dq_from_codes = hist && metrics && iq && iq->layout().granularity == Granularity::PerTensor;
             PassOutput& po = outs[i];
             bool ok = false;
-            if (o.accelerator && metrics && hist) {
+            if (o.accelerator && metrics && hist && !general[i]) {
                 FusedPassSpec spec{wgrid, egrid, ch.len, ch.channels};
                 FusedPassResult fr;
                 if (o.accelerator->fused_pass(t, *qs[i], spec, fr)) {
@@ -1224,7 +1248,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     fresh.code_counts = std::move(po.code_counts);
                     fresh.xdq_from_norms = po.xdq_from_norms;
                 }
-                ok = fused_pass(t, *qs[i], metrics, r, ch, nonfinite, fresh, tracker);
+                ok = fused_pass(t, *qs[i], metrics, r, ch, nonfinite || general[i], fresh, tracker);
                 po = std::move(fresh);
             }
             if (ok && r.derive_dq_from_codes) {
@@ -1251,6 +1275,22 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             if (!run_pass(i, true, bounded)) {
                 rep.cancelled = true;
                 break;
+            }
+            {
+                kernels::ErrorSums es;
+                for (auto& c : outs[i].chunks) es.merge(c.sums);
+                if (es.nonfinite_dq > 0 || !std::isfinite(es.sum_e2) || !std::isfinite(es.sum_abs) || !std::isfinite(es.max_abs)) {
+                    // some dequantized values are +-inf or NaN: the metrics again over the finite ones (counting
+                    // the others), then the histograms on grids of the finite ranges
+                    general[i] = true;
+                    outs[i] = PassOutput{};
+                    if (!run_pass(i, true, false)) {
+                        rep.cancelled = true;
+                        break;
+                    }
+                    need_rebin = true;
+                    continue;
+                }
             }
             // a bound that did not hold: re-bin with the measured ranges
             if (bounded && (outs[i].dq_outside > 0 || outs[i].err_outside > 0)) need_rebin = true;
@@ -1310,10 +1350,18 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                 for (auto& v : cr.channel_mse) v /= static_cast<double>(ch.len);
             if (!o.per_channel_error) cr.channel_mse.clear();
             ErrorMetrics& m = cr.metrics;
-            m.count = s.count;
+            m.count = s.count + s.nonfinite_dq;
             m.nonfinite = nonfinite_n;
+            m.nonfinite_dq = s.nonfinite_dq;
             m.clipped = clipped;
-            if (s.count) {
+            if (s.nonfinite_dq) {
+                // the format cannot store these values' scale: an infinite error, whatever the others'
+                const double inf = std::numeric_limits<double>::infinity();
+                m.mse = m.rmse = m.mae = m.max_abs = inf;
+                m.snr_db = m.sqnr_db = -inf;
+                m.cosine = std::numeric_limits<double>::quiet_NaN();
+                rep.warnings.push_back(nonfinite_dq_warning(cr.config, s.nonfinite_dq, s.count + s.nonfinite_dq));
+            } else if (s.count) {
                 const double cnt = static_cast<double>(s.count);
                 m.mse = s.sum_e2 / cnt;
                 m.rmse = std::sqrt(m.mse);
@@ -1357,7 +1405,7 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                     cr.sample_level_of.push_back(static_cast<int>(cr.sample_levels.size()) - 1);
                 }
             }
-            if (want_forward) cr.forward = forward_of(req.tensor, q, cr.config, ch, o, fwd);
+            if (want_forward) cr.forward = m.nonfinite_dq ? infinite_forward_diff() : forward_of(req.tensor, q, cr.config, ch, o, fwd);
             tracker.add(1);
             cfg_ms[i] += ms_since(t0);
             if (o.layer_sim.enabled) layer_sim_into(cr, o.layer_sim, rep);
@@ -1430,6 +1478,10 @@ bool add_forward_diffs(const AnalysisRequest& req, AnalysisReport& rep, const Pr
         if (!report_progress(progress, i, n)) return false;
         ConfigReport& cr = rep.configs[i];
         if (!cr.error.empty()) continue;
+        if (cr.metrics.nonfinite_dq) {
+            cr.forward = infinite_forward_diff();
+            continue;
+        }
         if (auto memo = memoised_forward_diff(req.tensor, cr.config, req.options)) {
             cr.forward = *memo;
             continue;

@@ -91,6 +91,10 @@ struct ErrorMetrics {
     std::uint64_t levels_used = 0;  // distinct codes that occur
     std::uint64_t count = 0;        // finite values compared
     std::uint64_t nonfinite = 0;    // NaN/Inf inputs, counted and left out of every mean
+    // finite inputs whose dequantized value is +-inf or NaN (a ggml block whose fp16 scale or minimum
+    // overflows, as llama.cpp stores it): mse, rmse, mae and max_abs are then +inf, snr_db and sqnr_db
+    // -inf, cosine NaN, and the histograms hold the finite values only
+    std::uint64_t nonfinite_dq = 0;
 };
 
 struct ForwardDiff {                // Y = X W^T against Yq = X Wq^T

@@ -19,6 +19,7 @@ void ErrorSums::merge(const ErrorSums& o) {
     dq_lo = std::min(dq_lo, o.dq_lo);
     dq_hi = std::max(dq_hi, o.dq_hi);
     count += o.count;
+    nonfinite_dq += o.nonfinite_dq;
 }
 
 #if defined(__AVX2__)
@@ -59,7 +60,7 @@ void error_sums(const float* x, const float* dq, std::int64_t n, ErrorSums& acc)
     __m256 vmax = _mm256_setzero_ps();
     __m256 vlo = _mm256_set1_ps(INFINITY), vhi = _mm256_set1_ps(-INFINITY);
     const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
-    std::uint64_t cnt = 0;
+    std::uint64_t cnt = 0, bad = 0;
     auto widen_add = [](__m256d acc2, __m256 v) {
         return _mm256_add_pd(acc2, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)),
                                                  _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))));
@@ -69,9 +70,12 @@ void error_sums(const float* x, const float* dq, std::int64_t n, ErrorSums& acc)
         const std::int64_t stop = std::min(n - (n - i) % 8, i + 64);
         for (; i < stop; i += 8) {
             const __m256 xv = _mm256_loadu_ps(x + i);
-            const __m256 fin = finite_mask(xv);
-            const __m256 xz = _mm256_and_ps(xv, fin);                     // non-finite x -> 0
-            const __m256 d = _mm256_and_ps(_mm256_loadu_ps(dq + i), fin);  // ... and its dq -> 0
+            const __m256 dv = _mm256_loadu_ps(dq + i);
+            const __m256 xfin = finite_mask(xv);
+            const __m256 fin = _mm256_and_ps(xfin, finite_mask(dv));     // both finite
+            bad += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(_mm256_andnot_ps(fin, xfin)))));
+            const __m256 xz = _mm256_and_ps(xv, fin);                     // a pair not both finite -> 0, 0
+            const __m256 d = _mm256_and_ps(dv, fin);
             const __m256 e = _mm256_sub_ps(d, xz);
             const __m256 ae = _mm256_and_ps(e, absmask);
             vmax = _mm256_max_ps(vmax, ae);
@@ -97,12 +101,17 @@ void error_sums(const float* x, const float* dq, std::int64_t n, ErrorSums& acc)
         acc.dq_lo = std::min(acc.dq_lo, hmin(vlo));
         acc.dq_hi = std::max(acc.dq_hi, hmax(vhi));
         acc.count += cnt;
+        acc.nonfinite_dq += bad;
     }
 #endif
     for (; i < n; ++i) {
         const float xv = x[i];
         if (!std::isfinite(xv)) continue;
         const float d = dq[i];
+        if (!std::isfinite(d)) {
+            ++acc.nonfinite_dq;
+            continue;
+        }
         const float e = d - xv;
         acc.sum_e2 += static_cast<double>(e * e);
         acc.sum_abs += std::fabs(static_cast<double>(e));
@@ -241,14 +250,16 @@ struct GridVec {
         nonfinite = _mm256_set1_epi32(nonfinite_bin);
     }
     // v - base_lo has the sign of v - base_lo exactly, so floor() already sends v < base_lo below bin 0
-    // and v >= base_lo to bin >= 0; only the upper edge needs the base_hi rule. NaN and +-inf convert to
-    // INT_MIN (or leave the grid) and land in `outside`.
+    // and v >= base_lo to bin >= 0; only the upper edge needs the base_hi rule. NaN and +-inf land in
+    // `outside` as bin_of() leaves them out (the upper-edge rule alone would put them in the first bin
+    // above base_hi of a grid extended above).
     __m256i bins(__m256 v, __m256 x_finite) const {
         __m256i i = _mm256_cvttps_epi32(_mm256_floor_ps(_mm256_mul_ps(_mm256_sub_ps(v, lo), inv_w)));
         const __m256i le_hi = _mm256_castps_si256(_mm256_cmp_ps(v, hi, _CMP_LE_OQ));
         i = _mm256_blendv_epi8(_mm256_max_epi32(i, base_bins), _mm256_min_epi32(i, last_base), le_hi);
         i = _mm256_add_epi32(i, below);
-        const __m256i ok = _mm256_and_si256(_mm256_cmpgt_epi32(i, minus1), _mm256_cmpgt_epi32(total, i));
+        const __m256i ok = _mm256_and_si256(_mm256_and_si256(_mm256_cmpgt_epi32(i, minus1), _mm256_cmpgt_epi32(total, i)),
+                                            _mm256_castps_si256(finite_mask(v)));
         i = _mm256_blendv_epi8(outside, i, ok);
         return _mm256_blendv_epi8(nonfinite, i, _mm256_castps_si256(x_finite));
     }

@@ -18,9 +18,15 @@ struct ErrorSums {
     double sum_xdq = 0;   // sum x * dq
     float max_abs = 0;    // max |dq - x|
     float dq_lo = std::numeric_limits<float>::infinity(), dq_hi = -std::numeric_limits<float>::infinity();
-    std::uint64_t count = 0; // finite x
+    std::uint64_t count = 0; // finite x (error_sums: with a finite dq)
+    // error_sums: finite x whose dq is +-inf or NaN (a format whose stored scale overflows), left out of
+    // every sum above; the vector passes do not count these (the analysis takes such a configuration
+    // through error_sums when its sums come out non-finite)
+    std::uint64_t nonfinite_dq = 0;
     void merge(const ErrorSums& o);
 };
+// Sums over the pairs whose x and dq are both finite; a finite x with a non-finite dq is counted in
+// nonfinite_dq and left out of the rest.
 void error_sums(const float* x, const float* dq, std::int64_t n, ErrorSums& acc);
 
 // Moments of the finite values of a chunk (Welford/Chan merge for the variance).

@@ -163,7 +163,8 @@ json to_json(const TensorSummary& s) {
 json to_json(const ErrorMetrics& m) {
     return json{{"mse", m.mse}, {"rmse", m.rmse}, {"mae", m.mae}, {"max_abs_error", m.max_abs},
                 {"snr_db", number_or_null(m.snr_db)}, {"sqnr_db", number_or_null(m.sqnr_db)}, {"cosine", m.cosine},
-                {"clipped", m.clipped}, {"levels_used", m.levels_used}, {"count", m.count}, {"nonfinite", m.nonfinite}};
+                {"clipped", m.clipped}, {"levels_used", m.levels_used}, {"count", m.count}, {"nonfinite", m.nonfinite},
+                {"nonfinite_dq", m.nonfinite_dq}};
 }
 
 json to_json(const StorageSize& s) {

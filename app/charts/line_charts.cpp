@@ -56,7 +56,10 @@ void SampleChart::rebuild() {
         if (!c.error.empty() || c.sample_dequantized.empty()) continue;
         QCPGraph* g = addGraph();
         g->setName(QString::fromStdString(c.config.display_name()));
-        g->setData(x, QVector<double>(c.sample_dequantized.begin(), c.sample_dequantized.end()), true);
+        QVector<double> y(c.sample_dequantized.begin(), c.sample_dequantized.end());
+        for (double& v : y)
+            if (!std::isfinite(v)) v = qQNaN();  // a value that dequantizes to +-inf: a gap in the line
+        g->setData(x, y, true);
         styleGraph(g, in.colors.at(i), 1.5, true);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, in.colors.at(i), in.colors.at(i), 5 * style().scale));
     }
@@ -326,12 +329,18 @@ void ChannelErrorChart::rebuild() {
     const auto& in = inputs();
     setAxisTitles(tr("Output channel (row)"), in.logScale ? tr("MSE of the row (log)") : tr("MSE of the row"));
     bool any = false;
+    QStringList unbounded;  // configurations with rows of infinite error (values that dequantize to +-inf)
     if (in.report) {
         for (std::size_t i = 0; i < in.report->configs.size(); ++i) {
             const auto& c = in.report->configs[i];
             if (!c.error.empty() || c.channel_mse.empty()) continue;
             QVector<double> x, y;
+            int infinite = 0;
             for (std::size_t k = 0; k < c.channel_mse.size(); ++k) {
+                if (!std::isfinite(c.channel_mse[k])) {
+                    ++infinite;
+                    continue;
+                }
                 if (in.logScale && !(c.channel_mse[k] > 0)) continue;
                 x.push_back(static_cast<double>(k));
                 y.push_back(c.channel_mse[k]);
@@ -341,12 +350,24 @@ void ChannelErrorChart::rebuild() {
             g->setData(x, y, true);
             styleGraph(g, in.colors.at(i), c.channel_mse.size() > 200 ? 1.0 : 1.6, c.channel_mse.size() <= 64);
             any = true;
+            const QString name = QString::fromStdString(c.config.display_name());
+            if (infinite == 1) unbounded << tr("%1: 1 row with infinite error, not drawn").arg(name);
+            else if (infinite > 1) unbounded << tr("%1: %2 rows with infinite error, not drawn").arg(name).arg(infinite);
         }
     }
     if (!any) {
         addNote(tr("No per-channel error yet"));
         finish();
         return;
+    }
+    if (!unbounded.isEmpty()) {
+        auto* note = new QCPItemText(this);
+        note->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        note->position->setType(QCPItemPosition::ptAxisRectRatio);
+        note->position->setCoords(0.99, 0.98);
+        note->setText(unbounded.join(QLatin1Char('\n')));
+        note->setFont(style().font(8.5));
+        note->setColor(muted(style()));
     }
     if (in.logScale) useLogY(this);
     finish();

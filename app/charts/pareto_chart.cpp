@@ -51,7 +51,9 @@ void ParetoChart::rebuild() {
                            c.metrics.sqnr_db, c.metrics.mse});
     }
     if (used.empty()) {
-        addNote(tr("Add configurations, or press \"Compare all formats\""));
+        // configurations that are all exact or infinitely wrong have no place either
+        addNote(src.empty() ? tr("Add configurations, or press \"Compare all formats\"")
+                            : tr("No configuration with a finite, nonzero error to place"));
         finish();
         return;
     }

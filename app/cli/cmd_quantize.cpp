@@ -72,6 +72,9 @@ int cmd_stats(const std::vector<std::string>& argv) {
                 req.tensor->shape_string().c_str(), r.tensor.min, r.tensor.max, r.tensor.mean, r.tensor.std);
     if (m.nonfinite) std::printf("         %llu non-finite values left out\n", static_cast<unsigned long long>(m.nonfinite));
     std::printf("config   %s\n", c.describe().c_str());
+    if (m.nonfinite_dq)
+        std::printf("         %llu values dequantize to +-inf or NaN\n", static_cast<unsigned long long>(m.nonfinite_dq));
+    for (const auto& w : r.warnings) std::fprintf(stderr, "quantlens stats: warning: %s\n", w.c_str());
     std::printf("MSE      %.6g\nRMSE     %.6g\nMAE      %.6g\nmax err  %.6g\n", m.mse, m.rmse, m.mae, m.max_abs);
     std::printf("SNR      %.2f dB\nSQNR     %.2f dB\ncosine   %.8f\n", m.snr_db, m.sqnr_db, m.cosine);
     std::printf("levels   %llu used, %llu values clipped\n", static_cast<unsigned long long>(m.levels_used), static_cast<unsigned long long>(m.clipped));

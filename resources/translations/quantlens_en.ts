@@ -845,6 +845,14 @@ time %5 s</source>
         <source>The mean squared error of each output channel (row). With one scale for the whole tensor, a few rows of large weights (LLM-like rows) set the range and every other row gets a coarse grid; a scale per channel or per group gives each row its own range, and the errors level out.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1: 1 row with infinite error, not drawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 rows with infinite error, not drawn</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ChartView</name>
@@ -2165,6 +2173,10 @@ MSE %4</source>
     </message>
     <message>
         <source>Bits per weight, scales included</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No configuration with a finite, nonzero error to place</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

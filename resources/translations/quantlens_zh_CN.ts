@@ -859,6 +859,14 @@ time %5 s</source>
         <source>The mean squared error of each output channel (row). With one scale for the whole tensor, a few rows of large weights (LLM-like rows) set the range and every other row gets a coarse grid; a scale per channel or per group gives each row its own range, and the errors level out.</source>
         <translation>每个输出通道（行）的均方误差。整个张量只用一个缩放因子时，少数权重较大的行（类 LLM 行）决定了范围，其他各行只得到很粗的网格；按通道或按组的缩放因子让每行有自己的范围，误差随之变得均匀。</translation>
     </message>
+    <message>
+        <source>%1: 1 row with infinite error, not drawn</source>
+        <translation>%1：1 行误差为无穷大，未绘出</translation>
+    </message>
+    <message>
+        <source>%1: %2 rows with infinite error, not drawn</source>
+        <translation>%1：%2 行误差为无穷大，未绘出</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ChartView</name>
@@ -2186,6 +2194,10 @@ MSE %4</translation>
     <message>
         <source>Bits per weight, scales included</source>
         <translation>每个权重的位数（含缩放因子）</translation>
+    </message>
+    <message>
+        <source>No configuration with a finite, nonzero error to place</source>
+        <translation>没有误差有限且非零的配置可以标出</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "qcp_complaints.h"
@@ -1120,6 +1121,49 @@ private slots:
         QCOMPARE(values(chart->graph(0)).size(), points);
         QCOMPARE(values(chart->graph(0)).first(), 1e-4);
         QCOMPARE(values(chart->graph(1)).last(), 2e-4 * 5);
+    }
+
+    // A row with an infinite MSE (values that dequantize to +-inf) is left out of the line, so the axis
+    // keeps the finite rows' range, and a note names the configuration and how many rows are not drawn.
+    void channelErrorInfiniteRows_data() {
+        QTest::addColumn<bool>("log");
+        QTest::addColumn<int>("points");
+        QTest::newRow("log scale") << true << 2;    // zero and +inf left out
+        QTest::newRow("linear") << false << 3;      // +inf left out
+    }
+    void channelErrorInfiniteRows() {
+        QFETCH(bool, log);
+        QFETCH(int, points);
+        auto chart = makeChart("channel_error");
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        r->configs[0].channel_mse[2] = std::numeric_limits<double>::infinity();
+        in.report = r;
+        in.logScale = log;
+        chart->setInputs(in);
+        QCOMPARE(values(chart->graph(0)).size(), points);
+        QVERIFY(std::isfinite(chart->yAxis->range().upper) && std::isfinite(chart->yAxis->range().lower));
+        QVERIFY(chart->yAxis->range().upper < 1.0);  // the finite rows' MSE are at most 1.6e-3
+        QStringList notes;
+        for (int i = 0; i < chart->itemCount(); ++i)
+            if (auto* t = qobject_cast<QCPItemText*>(chart->item(i))) notes << t->text();
+        const QString name = QString::fromStdString(r->configs[0].config.display_name());
+        QVERIFY2(notes.filter(name + QStringLiteral(": 1 row with infinite error")).size() == 1, qPrintable(notes.join(QLatin1Char('|'))));
+    }
+
+    // A sample value that dequantizes to +-inf is a gap in its line (NaN), not a point at infinity.
+    void sampleValuesInfinite() {
+        auto chart = makeChart("sample_values");
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        r->configs[1].sample_dequantized[1] = -std::numeric_limits<float>::infinity();
+        in.report = r;
+        chart->setInputs(in);
+        const auto v = values(chart->graph(2));
+        QCOMPARE(v.size(), 3);
+        QVERIFY(std::isnan(v[1]));
+        QCOMPARE(v[2], double(1.2f));
+        QVERIFY(std::isfinite(chart->yAxis->range().lower));
     }
 
     // One bar per memory entry, in MB (the largest is 4e6 bytes), labelled with decimal and binary units.

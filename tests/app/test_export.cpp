@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <functional>
 #include <memory>
 #include <random>
@@ -393,6 +394,40 @@ private slots:
         MetricsModel m;
         m.setReport(next, {configColor(fx_->session.configs[0].color, 0), configColor(fx_->session.configs[1].color, 1)});
         QCOMPARE(m.index(0, MetricsModel::Size).data().toString(), text);
+    }
+
+    // Metrics that are not finite, spelled with their sign: an exact configuration's SNR is +inf, one whose
+    // values dequantize to +-inf (an fp16 block scale that overflows) has -inf dB and a NaN cosine.
+    void metricsSpecialValues_data() {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("text");
+        const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("SNR +inf (exact)") << int(MetricsModel::Snr) << inf << QStringLiteral("inf");
+        QTest::newRow("SNR -inf (overflow)") << int(MetricsModel::Snr) << -inf << QStringLiteral("-inf");
+        QTest::newRow("SQNR -inf") << int(MetricsModel::Sqnr) << -inf << QStringLiteral("-inf");
+        QTest::newRow("MSE +inf") << int(MetricsModel::Mse) << inf << QStringLiteral("inf");
+        QTest::newRow("max error NaN") << int(MetricsModel::MaxErr) << nan << QStringLiteral("nan");
+        QTest::newRow("cosine NaN") << int(MetricsModel::Cosine) << nan << QStringLiteral("nan");
+        QTest::newRow("cosine finite") << int(MetricsModel::Cosine) << 0.5 << QStringLiteral("0.500000");
+    }
+    void metricsSpecialValues() {
+        QFETCH(int, column);
+        QFETCH(double, value);
+        QFETCH(QString, text);
+        auto next = std::make_shared<AnalysisReport>(*fx_->result.report);
+        auto& m = next->configs[0].metrics;
+        switch (column) {
+        case MetricsModel::Snr: m.snr_db = value; break;
+        case MetricsModel::Sqnr: m.sqnr_db = value; break;
+        case MetricsModel::Mse: m.mse = value; break;
+        case MetricsModel::MaxErr: m.max_abs = value; break;
+        case MetricsModel::Cosine: m.cosine = value; break;
+        default: QFAIL("no such column in this test");
+        }
+        MetricsModel model;
+        model.setReport(next, {configColor(fx_->session.configs[0].color, 0), configColor(fx_->session.configs[1].color, 1)});
+        QCOMPARE(model.index(0, column).data().toString(), text);
     }
 
     // Save, reopen, compare: every part of the session survives.

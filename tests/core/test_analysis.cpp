@@ -33,6 +33,7 @@ using ql::Tensor;
 
 Q_DECLARE_METATYPE(ql::QuantConfig)
 Q_DECLARE_METATYPE(std::vector<std::int64_t>)
+Q_DECLARE_METATYPE(ql::Format)
 
 namespace {
 
@@ -56,6 +57,25 @@ std::pair<ql::kernels::BinGrid, ql::kernels::BinGrid> report_grids(const ql::Ana
     eg.base_hi = c.errors.hi;
     eg.base_bins = static_cast<int>(c.errors.counts.size());
     return {wg, eg};
+}
+
+// A report's dequantized and error histograms against the reference's finite dequantized values, bin
+// for bin on the report's grids (which must be finite and hold every finite value).
+void compareFiniteHistograms(const ql::AnalysisReport& r, const ql::ConfigReport& cr, const Tensor& t, const std::vector<float>& dq,
+                             int bins) {
+    QVERIFY(std::isfinite(cr.dequantized.lo) && std::isfinite(cr.dequantized.hi) && std::isfinite(cr.errors.lo) &&
+            std::isfinite(cr.errors.hi));
+    const auto [wg, eg] = report_grids(r, cr, bins);
+    std::vector<std::uint64_t> want_dq(cr.dequantized.counts.size(), 0), want_err(cr.errors.counts.size(), 0);
+    for (std::size_t k = 0; k < dq.size(); ++k) {
+        if (!std::isfinite(dq[k])) continue;
+        const int db = wg.bin_of(dq[k]), eb = eg.bin_of(dq[k] - t.values[k]);
+        QVERIFY2(db >= 0 && eb >= 0, "every finite value inside the report's grids");
+        ++want_dq[static_cast<std::size_t>(db)];
+        ++want_err[static_cast<std::size_t>(eb)];
+    }
+    QCOMPARE(cr.dequantized.counts, want_dq);
+    QCOMPARE(cr.errors.counts, want_err);
 }
 
 QuantConfig cfg(int bits, Scheme s, Granularity g = Granularity::PerTensor, int group = 128) {
@@ -1525,6 +1545,116 @@ private slots:
         QCOMPARE(cc, want_cc);
         QCOMPARE(err, want_err);
         QCOMPARE(err_out, want_out);
+    }
+
+    // Finite inputs whose ggml block cannot store its scale: the fp16 scale (or Q4_1's minimum) overflows
+    // past 65504 and the block dequantizes to +-inf or NaN, as llama.cpp's own bytes would. One block of
+    // row 1 is scaled up so far; the rest stay small. The report counts those values, states +inf errors,
+    // -inf dB and a NaN cosine, says why in a warning, gives row 1 an infinite MSE and the other rows
+    // their own, and builds both histograms from the finite values on finite grids, bin for bin as the
+    // scalar reference gives them (whichever pass ran first: a NaN sum or an infinite one sends the
+    // configuration through the general loops).
+    void nonfiniteDequantized_data() {
+        QTest::addColumn<ql::Format>("format");
+        QTest::addColumn<double>("blockScale");  // the overflowing block's values are normal(0, 1) times this
+        QTest::newRow("q4_1: the block minimum overflows") << ql::Format::Q4_1 << 3e5;
+        QTest::newRow("q4_0: d = max / -8 overflows") << ql::Format::Q4_0 << 3e6;
+        QTest::newRow("q8_0: d = amax / 127 overflows") << ql::Format::Q8_0 << 1e8;
+        QTest::newRow("q5_0: d = max / -16 overflows") << ql::Format::Q5_0 << 3e6;
+        QTest::newRow("iq4_nl: d overflows") << ql::Format::IQ4_NL << 1e8;
+        QTest::newRow("q4_k: the super-block scale overflows") << ql::Format::Q4_K << 1e8;
+    }
+    void nonfiniteDequantized() {
+        QFETCH(ql::Format, format);
+        QFETCH(double, blockScale);
+        const std::int64_t rows = 4, cols = 512;
+        ql::GeneratorSpec g;
+        g.shape = {rows, cols};
+        g.std = 1.0;
+        Tensor base = ql::generate(g);
+        for (std::int64_t k = 0; k < 256; ++k) base.values[static_cast<std::size_t>(cols + k)] *= static_cast<float>(blockScale);
+        auto t = std::make_shared<const Tensor>(std::move(base));
+        QuantConfig c;
+        c.format = format;
+        auto req = request(t, {c});
+        req.options.histogram_bins = 64;
+        const auto r = ql::analyze(req);
+        const auto& cr = r.configs.at(0);
+        QVERIFY2(cr.error.empty(), cr.error.c_str());
+
+        std::vector<std::int8_t> codes;
+        const std::vector<float> dq = ql::quantize_format_ref(*t, c, &codes, nullptr);
+        std::uint64_t bad = 0;
+        std::vector<double> row_sse(static_cast<std::size_t>(rows), 0.0);
+        std::vector<bool> row_bad(static_cast<std::size_t>(rows), false);
+        for (std::size_t k = 0; k < dq.size(); ++k) {
+            const std::size_t row = k / static_cast<std::size_t>(cols);
+            if (!std::isfinite(dq[k])) {
+                ++bad;
+                row_bad[row] = true;
+                continue;
+            }
+            const float e = dq[k] - t->values[k];
+            row_sse[row] += static_cast<double>(e * e);
+        }
+        QVERIFY2(bad > 0, "the row's premise: the reference dequantizes some values to +-inf or NaN");
+        QVERIFY(row_bad[1] && !row_bad[0] && !row_bad[2] && !row_bad[3]);
+        const auto& m = cr.metrics;
+        const double inf = std::numeric_limits<double>::infinity();
+        QCOMPARE(m.nonfinite_dq, bad);
+        QCOMPARE(m.count, static_cast<std::uint64_t>(rows * cols));
+        QCOMPARE(m.mse, inf);
+        QCOMPARE(m.mae, inf);
+        QCOMPARE(m.max_abs, inf);
+        QCOMPARE(m.snr_db, -inf);
+        QCOMPARE(m.sqnr_db, -inf);
+        QVERIFY(std::isnan(m.cosine));
+        QCOMPARE(cr.forward.mean_rel_pct, inf);
+        const std::string name = c.display_name();
+        QVERIFY2(std::any_of(r.warnings.begin(), r.warnings.end(),
+                             [&](const std::string& w) { return w.find(name + ": " + std::to_string(bad) + " of") == 0 && w.find("fp16") != std::string::npos; }),
+                 "a warning names the configuration, the count and fp16");
+        QCOMPARE(cr.channel_mse.size(), static_cast<std::size_t>(rows));
+        QCOMPARE(cr.channel_mse[1], inf);
+        for (std::size_t row : {std::size_t(0), std::size_t(2), std::size_t(3)})
+            QVERIFY(near(cr.channel_mse[row], row_sse[row] / static_cast<double>(cols), kSumTol));
+
+        compareFiniteHistograms(r, cr, *t, dq, req.options.histogram_bins);
+        QCOMPARE(cr.errors.total, static_cast<std::uint64_t>(rows * cols) - bad);
+    }
+
+    // The same where the shared weight grid reaches above the tensor's max: NaN and +inf stay out of the
+    // bins above base_hi too. Row 1's first block runs from -10^6 to -10^4: Q4_1's d = 990000 / 15 and
+    // Q4_0's d = -10^6 / -8 both overflow fp16, and its values dequantize to NaN (Q4_1: inf * q - inf)
+    // or +-inf and NaN (Q4_0: (q - 8) * inf). Row 0's first block holds -10 and 8.7 (the tensor's max):
+    // Q4_0's d = -10 / -8 = 1.25, and 8.7 / 1.25 rounds to level 7, 8.75, above the max.
+    void nonfiniteDequantizedAboveTheGrid() {
+        const std::int64_t cols = 256;
+        std::vector<float> v(static_cast<std::size_t>(2 * cols));
+        ql::Rng rng(11);
+        for (auto& x : v) x = static_cast<float>(std::clamp(rng.normal(), -4.0, 4.0));
+        v[3] = -10.0f;
+        v[7] = 8.7f;
+        for (std::int64_t k = 0; k < 32; ++k) v[static_cast<std::size_t>(cols + k)] = -1e4f - static_cast<float>(k) * (990000.0f / 31.0f);
+        auto t = make({2, cols}, v);
+        QuantConfig q41, q40;
+        q41.format = ql::Format::Q4_1;
+        q40.format = ql::Format::Q4_0;
+        auto req = request(t, {q41, q40});
+        req.options.histogram_bins = 50;
+        const auto r = ql::analyze(req);
+        QCOMPARE(r.tensor.max, 8.7f);
+        QVERIFY2(r.configs[1].dequantized.hi > r.tensor.max, "the premise: Q4_0's levels reach above the tensor's max");
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto& cr = r.configs[i];
+            QVERIFY2(cr.error.empty(), cr.error.c_str());
+            const std::vector<float> dq = ql::quantize_format_ref(*t, cr.config, nullptr, nullptr);
+            const auto bad = static_cast<std::uint64_t>(std::count_if(dq.begin(), dq.end(), [](float d) { return !std::isfinite(d); }));
+            QCOMPARE(cr.metrics.nonfinite_dq, bad);
+            QCOMPARE(bad, std::uint64_t(32));
+            QVERIFY(std::any_of(dq.begin(), dq.end(), [](float d) { return std::isnan(d); }));
+            compareFiniteHistograms(r, cr, *t, dq, req.options.histogram_bins);
+        }
     }
 
     void levelsOfChosenGroup() {
