@@ -423,6 +423,33 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
     return !tracker.cancelled();
 }
 
+// sum x dq over the finite pairs, in double: for a pass that left the products out when the identity
+// x dq = (x^2 + dq^2 - e^2) / 2 would cancel most of its digits (dq far smaller than x, or nearly
+// orthogonal to it).
+double exact_sum_xdq(const Tensor& t, const Quantizer& q) {
+    const std::int64_t n = t.numel();
+    const std::int64_t chunk = chunk_size_for(q.granule());
+    const std::int64_t nchunks = (n + chunk - 1) / chunk;
+    const float* x = t.data();
+    std::vector<double> part(static_cast<std::size_t>(nchunks), 0.0);
+#pragma omp parallel
+    {
+        std::vector<float> buf(static_cast<std::size_t>(chunk));
+#pragma omp for schedule(dynamic, 2)
+        for (std::int64_t c = 0; c < nchunks; ++c) {
+            const std::int64_t b = c * chunk, e = std::min(n, b + chunk);
+            q.run(b, e, buf.data(), nullptr, nullptr);
+            double acc = 0;
+            for (std::int64_t i = b; i < e; ++i) {
+                const float d = buf[static_cast<std::size_t>(i - b)];
+                if (std::isfinite(x[i]) && std::isfinite(d)) acc += static_cast<double>(x[i]) * static_cast<double>(d);
+            }
+            part[static_cast<std::size_t>(c)] = acc;
+        }
+    }
+    return std::accumulate(part.begin(), part.end(), 0.0);  // chunk order: the same on any thread count
+}
+
 // The warning for a configuration some of whose finite inputs dequantize to +-inf or NaN.
 std::string nonfinite_dq_warning(const QuantConfig& c, std::uint64_t bad, std::uint64_t finite) {
     std::string why;
@@ -1371,8 +1398,13 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                 m.snr_db = s.sum_e2 > 0 ? 10.0 * std::log10(sum_x2 / s.sum_e2) : inf;
                 const double var = rep.tensor.std * rep.tensor.std;
                 m.sqnr_db = m.mse > 0 ? 10.0 * std::log10(var / m.mse) : inf;
-                // x dq = (x^2 + dq^2 - (dq - x)^2) / 2, when the pass left the products out
-                if (po.xdq_from_norms) s.sum_xdq = 0.5 * (sum_x2 + s.sum_dq2 - s.sum_e2);
+                // x dq = (x^2 + dq^2 - (dq - x)^2) / 2, when the pass left the products out; where that would
+                // lose more than a factor kMaxCancellation of the sums' precision, summed again directly
+                if (po.xdq_from_norms) {
+                    constexpr double kMaxCancellation = 10.0;
+                    const double twice = sum_x2 + s.sum_dq2 - s.sum_e2;
+                    s.sum_xdq = sum_x2 + s.sum_dq2 + s.sum_e2 > kMaxCancellation * std::fabs(twice) ? exact_sum_xdq(t, q) : 0.5 * twice;
+                }
                 const double denom = std::sqrt(sum_x2) * std::sqrt(s.sum_dq2);
                 m.cosine = denom > 0 ? s.sum_xdq / denom : (sum_x2 == 0 && s.sum_dq2 == 0 ? 1.0 : 0.0);
             }

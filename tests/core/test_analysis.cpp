@@ -1657,6 +1657,56 @@ private slots:
         }
     }
 
+    // The cosine where the passes' identity x dq = (x^2 + dq^2 - e^2) / 2 would cancel most digits: a clip
+    // range far inside the data (dq much smaller than x), and data far from zero at a few bits (dq nearly
+    // unrelated to x). The cosine must match the plain double sums of the reference to float precision.
+    void cosineWithoutCancellation_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<double>("mean");
+        QTest::addColumn<double>("std");
+        QTest::addColumn<double>("outliers");  // fraction of values at +-40 std
+        QuantConfig p01 = cfg(8, Scheme::Symmetric);
+        p01.range = ql::RangeMethod::Percentile;
+        p01.percentile = 0.1;
+        QTest::newRow("int8 sym, clipped at the 0.1th percentile of |x|") << p01 << 0.0 << 1.0 << 0.0;
+        // five outliers set the step; the bulk, all near 1.5e7, rounds to the zero point's level 0
+        QTest::newRow("int2 asym per tensor, the bulk dequantized to 0") << cfg(2, Scheme::Asymmetric) << 1.5e7 << 7.7e6 << 2e-5;
+        QuantConfig nf4;
+        nf4.format = ql::Format::NF4;
+        nf4.block_size = 256;
+        QTest::newRow("nf4 block 256 (control: little cancellation)") << nf4 << 0.0 << 1.0 << 0.003;
+    }
+    void cosineWithoutCancellation() {
+        QFETCH(QuantConfig, config);
+        QFETCH(double, mean);
+        QFETCH(double, std);
+        QFETCH(double, outliers);
+        ql::GeneratorSpec g;
+        g.shape = {64, 4096};
+        g.mean = mean;
+        g.std = std;
+        g.outlier_fraction = outliers;
+        g.outlier_magnitude = 40;
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        const auto r = ql::analyze(request(t, {config}));
+        const auto& c = r.configs.at(0);
+        QVERIFY2(c.error.empty(), c.error.c_str());
+        const std::vector<float> dq = config.format == ql::Format::Int ? ql::quantize_int_ref(*t, config, nullptr, nullptr)
+                                                                       : ql::quantize_format_ref(*t, config, nullptr, nullptr);
+        double sx2 = 0, sd2 = 0, sxd = 0, se2 = 0;
+        for (std::size_t k = 0; k < dq.size(); ++k) {
+            const double x = t->values[k], d = dq[k];
+            sx2 += x * x;
+            sd2 += d * d;
+            sxd += x * d;
+            const float e = dq[k] - t->values[k];
+            se2 += static_cast<double>(e) * e;
+        }
+        const double want = sxd / (std::sqrt(sx2) * std::sqrt(sd2));
+        qInfo("cancellation factor %.3g: cosine %.12g, reference %.12g", (sx2 + sd2 + se2) / std::fabs(2 * sxd), c.metrics.cosine, want);
+        QVERIFY(near(c.metrics.cosine, want, kSumTol));
+    }
+
     void levelsOfChosenGroup() {
         std::vector<float> v(8);
         for (int i = 0; i < 8; ++i) v[static_cast<std::size_t>(i)] = i < 4 ? 0.1f * (i + 1) : 10.0f * (i + 1);
