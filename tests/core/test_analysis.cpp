@@ -36,6 +36,19 @@ Q_DECLARE_METATYPE(std::vector<std::int64_t>)
 Q_DECLARE_METATYPE(ql::Format)
 
 namespace {
+// One randomised case of randomisedAgainstReference: a generated tensor (with a special touch), the
+// configurations analysed together, the histogram bins and the thread count.
+struct RandomCase {
+    ql::GeneratorSpec gen;
+    int special = 0;  // 0 none, 1 an all-zero first row, 2 a NaN and a -inf, 3 values rounded to a coarse grid (ties)
+    std::vector<ql::QuantConfig> configs;
+    int bins = 100;
+    int threads = 2;
+};
+} // namespace
+Q_DECLARE_METATYPE(RandomCase)
+
+namespace {
 
 constexpr double kRelTol = 1e-9;            // double sums of a few exact values
 constexpr double kSumTol = 1e-6;            // float-block partial sums over many values
@@ -59,8 +72,8 @@ std::pair<ql::kernels::BinGrid, ql::kernels::BinGrid> report_grids(const ql::Ana
     return {wg, eg};
 }
 
-// A report's dequantized and error histograms against the reference's finite dequantized values, bin
-// for bin on the report's grids (which must be finite and hold every finite value).
+// A report's dequantized and error histograms against the reference's dequantized values, bin for bin on
+// the report's grids (which must be finite and hold every finite value), over the finite pairs.
 void compareFiniteHistograms(const ql::AnalysisReport& r, const ql::ConfigReport& cr, const Tensor& t, const std::vector<float>& dq,
                              int bins) {
     QVERIFY(std::isfinite(cr.dequantized.lo) && std::isfinite(cr.dequantized.hi) && std::isfinite(cr.errors.lo) &&
@@ -68,7 +81,7 @@ void compareFiniteHistograms(const ql::AnalysisReport& r, const ql::ConfigReport
     const auto [wg, eg] = report_grids(r, cr, bins);
     std::vector<std::uint64_t> want_dq(cr.dequantized.counts.size(), 0), want_err(cr.errors.counts.size(), 0);
     for (std::size_t k = 0; k < dq.size(); ++k) {
-        if (!std::isfinite(dq[k])) continue;
+        if (!std::isfinite(t.values[k]) || !std::isfinite(dq[k])) continue;
         const int db = wg.bin_of(dq[k]), eb = eg.bin_of(dq[k] - t.values[k]);
         QVERIFY2(db >= 0 && eb >= 0, "every finite value inside the report's grids");
         ++want_dq[static_cast<std::size_t>(db)];
@@ -1705,6 +1718,146 @@ private slots:
         const double want = sxd / (std::sqrt(sx2) * std::sqrt(sd2));
         qInfo("cancellation factor %.3g: cosine %.12g, reference %.12g", (sx2 + sd2 + se2) / std::fabs(2 * sxd), c.metrics.cosine, want);
         QVERIFY(near(c.metrics.cosine, want, kSumTol));
+    }
+
+    // analyze() against the scalar references on seeded random cases: tensors of every distribution,
+    // 1-3 axes, odd sizes, scales from 1e-3 to 1e3, outliers, LLM-like rows, an all-zero row, NaN and
+    // -inf, ties; integer configurations of every bit width, scheme, granularity, axis, group size,
+    // scale type and range method, and every storage format with its block sizes; one to three
+    // configurations per request (sharing the weight grid), any bin count, one or two threads. Counts
+    // and the maximum error exactly, the sums to float precision, as intPassMatchesScalar does.
+    void randomisedAgainstReference_data() {
+        QTest::addColumn<RandomCase>("rc");
+        const std::vector<ql::Format> formats = {ql::Format::NF4,  ql::Format::NF4_DQ, ql::Format::FP8_E4M3, ql::Format::FP8_E5M2,
+                                                 ql::Format::FP4_E2M1, ql::Format::MXFP4, ql::Format::NVFP4,  ql::Format::Q8_0,
+                                                 ql::Format::Q4_0, ql::Format::Q4_1,  ql::Format::Q5_0,   ql::Format::Q4_K,
+                                                 ql::Format::Q6_K, ql::Format::IQ4_NL};
+        for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+            ql::Rng rng(seed * 7919);
+            auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))); };
+            RandomCase rc;
+            rc.gen.distribution = static_cast<ql::Distribution>(pick(0, 3));
+            const int nd = pick(1, 3);
+            std::int64_t total = 1;
+            rc.gen.shape.clear();
+            for (int d = 0; d < nd; ++d) {
+                const std::int64_t len = pick(0, 9) < 2 ? pick(1, 8) : pick(1, d == nd - 1 ? 1500 : 60);
+                rc.gen.shape.push_back(len);
+                total *= len;
+            }
+            if (total > 200000) rc.gen.shape.back() = std::max<std::int64_t>(1, rc.gen.shape.back() * 200000 / total);
+            rc.gen.std = std::pow(10.0, rng.uniform() * 6.0 - 3.0);
+            rc.gen.mean = pick(0, 3) == 0 ? (rng.uniform() * 6.0 - 3.0) * rc.gen.std : 0.0;
+            rc.gen.seed = rng.next_u64();
+            rc.gen.outlier_fraction = pick(0, 2) == 0 ? rng.uniform() * 0.01 : 0.0;
+            rc.gen.outlier_magnitude = 2.0 + rng.uniform() * 30.0;
+            rc.gen.llm_channels = pick(0, 3) == 0 ? pick(1, static_cast<int>(std::min<std::int64_t>(4, rc.gen.shape[0]))) : 0;
+            rc.special = pick(0, 5) < 3 ? pick(0, 3) : 0;
+            rc.bins = pick(0, 3) == 0 ? pick(2, 400) : pick(20, 120);
+            rc.threads = pick(1, 2);
+            QStringList names;
+            const int ncfg = pick(1, 3);
+            for (int k = 0; k < ncfg; ++k) {
+                QuantConfig q;
+                if (pick(0, 1) == 0) {
+                    q.bits = pick(2, 8);
+                    q.scheme = pick(0, 1) ? Scheme::Symmetric : Scheme::Asymmetric;
+                    q.granularity = static_cast<Granularity>(pick(0, 2));
+                    q.axis = pick(0, nd - 1);
+                    q.group_size = pick(0, 2) == 0 ? pick(1, 300) : (1 << pick(4, 8));
+                    q.scale_type = static_cast<ql::ScaleType>(pick(0, 2));
+                    if (q.granularity == Granularity::PerTensor && pick(0, 2) == 0) {
+                        q.range = static_cast<ql::RangeMethod>(pick(1, 3));
+                        q.percentile = 90.0 + rng.uniform() * 10.0;
+                    }
+                } else {
+                    q.format = formats[rng.below(formats.size())];
+                    if (q.format == ql::Format::NF4 || q.format == ql::Format::NF4_DQ || q.format == ql::Format::FP4_E2M1)
+                        q.block_size = pick(0, 2) == 0 ? pick(1, 300) : (pick(0, 1) ? 0 : (1 << pick(4, 8)));
+                    if (q.format == ql::Format::FP8_E4M3 || q.format == ql::Format::FP8_E5M2 || q.format == ql::Format::FP4_E2M1) {
+                        q.granularity = static_cast<Granularity>(pick(0, 2));
+                        q.axis = pick(0, nd - 1);
+                        q.group_size = pick(0, 2) == 0 ? pick(1, 300) : (1 << pick(4, 8));
+                    }
+                }
+                if (!ql::validate(q, rc.gen.shape).empty()) continue;
+                rc.configs.push_back(q);
+                names << QString::fromStdString(q.describe());
+            }
+            if (rc.configs.empty()) continue;
+            QStringList dims;
+            for (auto d : rc.gen.shape) dims << QString::number(d);
+            QTest::newRow(qPrintable(QStringLiteral("seed %1: %2 on %3").arg(seed).arg(names.join(QStringLiteral(" + "))).arg(dims.join(QLatin1Char('x')))))
+                << rc;
+        }
+    }
+    void randomisedAgainstReference() {
+        QFETCH(RandomCase, rc);
+        Tensor base = ql::generate(rc.gen);
+        const std::size_t n = base.values.size();
+        const auto row = static_cast<std::size_t>(rc.gen.shape.back());
+        if (rc.special == 1) std::fill(base.values.begin(), base.values.begin() + static_cast<std::ptrdiff_t>(row), 0.0f);
+        if (rc.special == 2 && n > 2) {
+            base.values[n / 3] = std::numeric_limits<float>::quiet_NaN();
+            base.values[n - 1] = -std::numeric_limits<float>::infinity();
+        }
+        if (rc.special == 3) {
+            const double step = rc.gen.std / 4;
+            for (auto& v : base.values) v = static_cast<float>(std::round(v / step) * step);
+        }
+        auto t = std::make_shared<const Tensor>(std::move(base));
+        auto req = request(t, rc.configs);
+        req.options.histogram_bins = rc.bins;
+        const int before = omp_get_max_threads();
+        omp_set_num_threads(rc.threads);
+        const auto r = ql::analyze(req);
+        omp_set_num_threads(before);
+        QCOMPARE(r.configs.size(), rc.configs.size());
+        const bool constant = !(r.tensor.min < r.tensor.max);
+        for (std::size_t i = 0; i < rc.configs.size(); ++i) {
+            const auto& c = r.configs[i];
+            const QuantConfig& q = rc.configs[i];
+            QVERIFY2(c.error.empty(), c.error.c_str());
+            std::vector<std::int8_t> codes;
+            const std::vector<float> dq = q.format == ql::Format::Int ? ql::quantize_int_ref(*t, q, &codes, nullptr)
+                                                                    : ql::quantize_format_ref(*t, q, &codes, nullptr);
+            std::vector<std::uint64_t> cc(256, 0);
+            double sum_e2 = 0, sum_abs = 0, max_abs = 0, sum_x2 = 0, sum_dq2 = 0, sum_xdq = 0;
+            std::uint64_t finite = 0, overflowed = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                const float x = t->values[k];
+                if (!std::isfinite(x)) continue;
+                ++finite;
+                ++cc[static_cast<std::size_t>(codes[k] + 128)];
+                if (!std::isfinite(dq[k])) {  // an fp16 block scale beyond 65504 (LLM-like rows of a wide tensor)
+                    ++overflowed;
+                    continue;
+                }
+                const float e = dq[k] - x;
+                sum_e2 += static_cast<double>(e * e);
+                sum_abs += std::fabs(static_cast<double>(e));
+                max_abs = std::max(max_abs, static_cast<double>(std::fabs(e)));
+                sum_x2 += static_cast<double>(x) * x;
+                sum_dq2 += static_cast<double>(dq[k]) * dq[k];
+                sum_xdq += static_cast<double>(x) * dq[k];
+            }
+            const auto first = cc.begin() + (c.lowest_code + 128);
+            QCOMPARE(c.code_counts, std::vector<std::uint64_t>(first, first + static_cast<std::ptrdiff_t>(c.code_counts.size())));
+            QCOMPARE(std::accumulate(c.code_counts.begin(), c.code_counts.end(), std::uint64_t(0)), finite);
+            if (!constant) compareFiniteHistograms(r, c, *t, dq, rc.bins);  // a constant tensor's grid is a sliver of its own
+            if (QTest::currentTestFailed()) return;
+            QCOMPARE(c.metrics.nonfinite_dq, overflowed);
+            QCOMPARE(c.metrics.count, finite);
+            if (overflowed) {
+                QCOMPARE(c.metrics.max_abs, std::numeric_limits<double>::infinity());
+                continue;
+            }
+            QCOMPARE(c.metrics.max_abs, max_abs);
+            if (finite == 0) continue;
+            QVERIFY(near(c.metrics.mse, sum_e2 / static_cast<double>(finite), kSumTol));
+            QVERIFY(near(c.metrics.mae, sum_abs / static_cast<double>(finite), kSumTol));
+            if (sum_x2 > 0 && sum_dq2 > 0) QVERIFY(near(c.metrics.cosine, sum_xdq / (std::sqrt(sum_x2) * std::sqrt(sum_dq2)), kSumTol));
+        }
     }
 
     void levelsOfChosenGroup() {
