@@ -264,6 +264,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addWidget(sizeLabel_, 1);
     connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& m) {
         if (m.isEmpty()) statusBar()->setToolTip(QString());
+        // the tensor's line gives way to a message and comes back after it: QStatusBar hides it only when
+        // it is visible at that moment, so a message shown before the window (a file or session opened
+        // at start with a warning) would be drawn over it
+        sizeLabel_->setVisible(m.isEmpty());
     });
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancelButton_);

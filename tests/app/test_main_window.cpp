@@ -737,6 +737,21 @@ private slots:
         QVERIFY(bar->toolTip().isEmpty());
     }
 
+    // A message shown before the window is (a file or session opened at start whose analysis warns) hides
+    // the tensor's line under it once the window shows, and the line comes back when the message goes.
+    void statusMessageBeforeTheWindowShows() {
+        MainWindow w;
+        w.resize(1000, 700);
+        auto* line = w.findChild<QLabel*>(QStringLiteral("tensorSizeLabel"));
+        QVERIFY(line);
+        w.showStatusMessage(QStringLiteral("Q4_1: 3 of 9 values dequantize to +-inf or NaN"), 60000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY2(!line->isVisible(), "the tensor's line is drawn under the message");
+        w.statusBar()->clearMessage();
+        QVERIFY(line->isVisible());
+    }
+
     // Presentation mode: larger fonts and thicker lines on every chart; the theme switches colours.
     // `quantlens --view NAME` brings a dock to the front by name; an unknown name is refused.
     void showDockByName_data() {
