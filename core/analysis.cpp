@@ -48,6 +48,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::int64_t kChunk = 16384;
+// The weight grid extends past the data's [min, max] by at most this many times its range on each side.
+constexpr double kMaxGridExtension = 8.0;
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
@@ -1117,8 +1119,9 @@ TensorStats tensor_stats(const std::shared_ptr<const Tensor>& tp, int bins) {
 // The base grid extended by whole bins to cover [lo, hi] (at most 8 times the base bins each way).
 kernels::BinGrid extend_grid(kernels::BinGrid g, double lo, double hi) {
     const double w = g.width();
-    g.below = lo < g.base_lo ? static_cast<int>(std::min(std::ceil((g.base_lo - lo) / w), 8.0 * g.base_bins)) : 0;
-    g.above = hi > g.base_hi ? static_cast<int>(std::min(std::ceil((hi - g.base_hi) / w), 8.0 * g.base_bins)) : 0;
+    const double most = kMaxGridExtension * g.base_bins;
+    g.below = lo < g.base_lo ? static_cast<int>(std::min(std::ceil((g.base_lo - lo) / w), most)) : 0;
+    g.above = hi > g.base_hi ? static_cast<int>(std::min(std::ceil((hi - g.base_hi) / w), most)) : 0;
     return g;
 }
 
@@ -1419,6 +1422,13 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
             m.levels_used = static_cast<std::uint64_t>(std::count_if(cr.code_counts.begin(), cr.code_counts.end(),
                                                                      [](std::uint64_t c) { return c > 0; }));
             cr.dequantized = make_hist(wgrid.lo(), wgrid.hi(), po.dq);
+            // finite dequantized values beyond the grid, which reaches at most kMaxGridExtension ranges of the
+            // data past either end (an fp16 scale held at 65504 can put clipped levels far outside): said,
+            // since the histogram cannot show them
+            if (const std::uint64_t beyond = po.dq_outside > m.nonfinite_dq ? po.dq_outside - m.nonfinite_dq : 0; beyond > 0)
+                rep.warnings.push_back(cr.config.display_name() + ": " + std::to_string(beyond) +
+                                       " dequantized values lie more than " + std::to_string(static_cast<int>(kMaxGridExtension)) +
+                                       " ranges of the data beyond it and are left out of the weight histogram");
             cr.errors = make_hist(egrids[i].lo(), egrids[i].hi(), po.err);
             cr.storage = q.storage();
             cr.clip = q.clip_range();

@@ -1860,6 +1860,26 @@ private slots:
         }
     }
 
+    // Dequantized values further from the data than the weight grid reaches (8 times the data's range past
+    // either end) are said in a warning, and the histogram holds the rest. Two values near -2.3e6, 79110
+    // apart, in a group of INT4 with an fp16 scale: (max - min) / 15 would be 157989, fp16 holds at most
+    // 65504, so both clip to the lowest level, (0 - 15) * 65504 = -982560, 1.3e6 above the data.
+    void dequantizedBeyondTheGrid() {
+        auto t = make({2}, {-2369828.0f, -2290717.25f});
+        const QuantConfig c = cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 32);
+        const std::vector<float> dq = ql::quantize_int_ref(*t, c, nullptr, nullptr);
+        QCOMPARE(dq, (std::vector<float>{-982560.0f, -982560.0f}));  // the premise
+        const auto r = ql::analyze(request(t, {c}));
+        const auto& cr = r.configs.at(0);
+        QCOMPARE(cr.metrics.clipped, std::uint64_t(2));
+        QCOMPARE(cr.dequantized.total, std::uint64_t(0));
+        QVERIFY2(r.warnings.size() == 1 && r.warnings[0].find("2 dequantized values lie more than 8 ranges") != std::string::npos,
+                 r.warnings.empty() ? "no warning" : r.warnings[0].c_str());
+        // within reach: no warning (the same config on data whose range covers its levels)
+        auto near_data = make({2}, {-982560.0f, 100.0f});
+        QVERIFY(ql::analyze(request(near_data, {c})).warnings.empty());
+    }
+
     void levelsOfChosenGroup() {
         std::vector<float> v(8);
         for (int i = 0; i < 8; ++i) v[static_cast<std::size_t>(i)] = i < 4 ? 0.1f * (i + 1) : 10.0f * (i + 1);
