@@ -259,7 +259,15 @@ void SurveyPanel::showSurvey(const std::shared_ptr<const ModelSurvey>& s) {
         summary_->setItem(r, 1, cell(QString::number(m.tensors)));
         summary_->setItem(r, 2, cell(dbText(m.mean_sqnr_db), QString::number(m.mean_sqnr_db, 'g', 17)));
         summary_->setItem(r, 3, cell(dbText(m.min_sqnr_db), QString::number(m.min_sqnr_db, 'g', 17)));
-        summary_->setItem(r, 4, cell(std::isfinite(m.bits_per_weight) ? QString::number(m.bits_per_weight, 'f', 3) : QStringLiteral("-")));
+        // rows that are not whole blocks: the padding is stored, and said (a model of short conv kernels)
+        const bool padded = m.padding_fraction >= 0.01;
+        summary_->setItem(r, 4, cell(std::isfinite(m.bits_per_weight) ? QString::number(m.bits_per_weight, 'f', 3) + (padded ? QStringLiteral(" *") : QString())
+                                                                       : QStringLiteral("-"),
+                                     padded ? tr("Its blocks run along each row: %1 tensors' rows are not whole blocks, so %2% of the codes "
+                                                 "stored are padding, counted in these bits per weight")
+                                                  .arg(m.padded_tensors)
+                                                  .arg(100.0 * m.padding_fraction, 0, 'f', 0)
+                                            : QString()));
         summary_->setItem(r, 5, cell(QString::fromStdString(m.worst_tensor)));
     }
     memory_->setRowCount(static_cast<int>(s->memory.size()));

@@ -292,7 +292,9 @@ public:
         const auto n = static_cast<std::uint64_t>(blocks_.numel);
         const auto nb = static_cast<std::uint64_t>(blocks_.count());
         const std::uint64_t stored = nb * static_cast<std::uint64_t>(blocks_.block);  // partial blocks stored whole
-        return storage_of(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
+        StorageSize s = storage_of(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
+        s.padding = stored - n;
+        return s;
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};
@@ -850,7 +852,9 @@ public:
     StorageSize storage() const override {
         const auto nb = static_cast<std::uint64_t>(blocks_.count());
         const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
-        return storage_of(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
+        StorageSize s = storage_of(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
+        s.padding = nb * static_cast<std::uint64_t>(T::qk) - static_cast<std::uint64_t>(blocks_.numel);
+        return s;
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};

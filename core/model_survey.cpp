@@ -63,7 +63,7 @@ ModelSurvey survey_model(const ModelFile& file, const std::vector<QuantConfig>& 
         if (is_weight_tensor(t)) s.weight_params += t.numel();
     const auto nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t nc = configs.size();
-    std::vector<double> weighted_sqnr(nc, 0), weighted_bits(nc, 0), applied_params(nc, 0);
+    std::vector<double> weighted_sqnr(nc, 0), weighted_bits(nc, 0), applied_params(nc, 0), padding(nc, 0);
     s.summary.assign(nc, SurveyConfigSummary{});
     for (auto& sm : s.summary) sm.min_sqnr_db = std::numeric_limits<double>::infinity();
     std::size_t done = 0;
@@ -115,6 +115,8 @@ ModelSurvey survey_model(const ModelFile& file, const std::vector<QuantConfig>& 
                 weighted_bits[c] += p * cr.storage.bits_per_weight;
                 applied_params[c] += p;
                 ++sm.tensors;
+                padding[c] += static_cast<double>(cr.storage.padding);
+                if (cr.storage.padding > 0) ++sm.padded_tensors;
                 if (cr.metrics.sqnr_db < sm.min_sqnr_db) {
                     sm.min_sqnr_db = cr.metrics.sqnr_db;
                     sm.worst_tensor = st.name;
@@ -130,6 +132,7 @@ ModelSurvey survey_model(const ModelFile& file, const std::vector<QuantConfig>& 
         if (applied_params[c] > 0) {
             sm.mean_sqnr_db = weighted_sqnr[c] / applied_params[c];
             sm.bits_per_weight = weighted_bits[c] / applied_params[c];
+            sm.padding_fraction = padding[c] / (applied_params[c] + padding[c]);
         } else {
             sm.mean_sqnr_db = sm.min_sqnr_db = sm.bits_per_weight = nan;
         }

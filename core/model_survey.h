@@ -36,6 +36,10 @@ struct SurveyConfigSummary {
     std::string worst_tensor;
     double bits_per_weight = 0;        // parameter-weighted mean over the surveyed tensors
     int tensors = 0;                   // tensors the configuration applied to
+    // blocks along rows: of the code slots stored, the fraction that pads rows that are not whole blocks,
+    // and the tensors with such rows (their bits per weight count the padding)
+    double padding_fraction = 0;
+    int padded_tensors = 0;
 };
 
 struct SurveyMemory {

@@ -24,6 +24,9 @@ struct StorageSize {
     std::uint64_t bytes = 0;      // total bytes, rounded up to whole bytes
     std::uint64_t code_bytes = 0; // bytes of the element codes alone
     std::uint64_t meta_bytes = 0; // bytes of scales, zero points, block headers
+    // code slots that hold no weight: formats whose blocks run along each row (the last axis) store a
+    // row's last block whole, so rows that are not whole blocks pad it (counted in code_bytes and bits)
+    std::uint64_t padding = 0;
 };
 
 // The storage of n weights taking code_bits for their codes and meta_bits for scales, zero points and

@@ -2762,6 +2762,10 @@ floor %8 ms: %9x the floor
         <source>GPU fit</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Its blocks run along each row: %1 tensors&apos; rows are not whole blocks, so %2% of the codes stored are padding, counted in these bits per weight</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::TensorPanel</name>

@@ -2785,6 +2785,10 @@ floor %8 ms: %9x the floor
         <source>GPU fit</source>
         <translation>GPU 容量</translation>
     </message>
+    <message>
+        <source>Its blocks run along each row: %1 tensors&apos; rows are not whole blocks, so %2% of the codes stored are padding, counted in these bits per weight</source>
+        <translation>它的块沿每一行排列：%1 个张量的行长度不是块的整数倍，因此存储的编码中有 %2% 是填充，已计入这里的每权重位数</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::TensorPanel</name>

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 
 #include "core/model_survey.h"
 #include "loader_test_util.h"
@@ -10,6 +11,7 @@
 using namespace qltest;
 
 Q_DECLARE_METATYPE(ql::DType)
+Q_DECLARE_METATYPE(ql::Format)
 
 class TestModelSurvey : public QObject {
     Q_OBJECT
@@ -79,6 +81,45 @@ private slots:
         const ql::ModelSurvey c = ql::survey_model(**f, {int8}, [](std::size_t d, std::size_t) { return d == 0; });
         QVERIFY(c.cancelled);
         QCOMPARE(c.tensors.size(), std::size_t{1});
+    }
+
+    // Formats whose blocks run along each row store a row's last block whole: w1's rows of 40 values and
+    // w2's row of 64, in blocks of 32 (Q4_0, MXFP4), 16 (NVFP4) or 256 (Q4_K). The summary gives the
+    // fraction of stored code slots that are padding and the tensors that have some; NF4 (blocks over the
+    // flattened tensor) and INT8 per channel pad nothing.
+    void paddedRows_data() {
+        QTest::addColumn<ql::Format>("format");
+        QTest::addColumn<double>("fraction");
+        QTest::addColumn<int>("tensors");
+        // 144 weights; padding: Q4_0 2 x (64 - 40), NVFP4 2 x (48 - 40), Q4_K 2 x 216 + 192
+        QTest::newRow("q4_0: 48 of 192 slots") << ql::Format::Q4_0 << 48.0 / 192 << 1;
+        QTest::newRow("mxfp4: 48 of 192") << ql::Format::MXFP4 << 48.0 / 192 << 1;
+        QTest::newRow("nvfp4: 16 of 160") << ql::Format::NVFP4 << 16.0 / 160 << 1;
+        QTest::newRow("q4_k: 624 of 768") << ql::Format::Q4_K << 624.0 / 768 << 2;
+        QTest::newRow("nf4: none (flattened blocks)") << ql::Format::NF4 << 0.0 << 0;
+        QTest::newRow("int: none") << ql::Format::Int << 0.0 << 0;
+    }
+    void paddedRows() {
+        QFETCH(ql::Format, format);
+        QFETCH(double, fraction);
+        QFETCH(int, tensors);
+        QTemporaryDir dir;
+        const std::string header = "{\"w1\":{\"dtype\":\"F32\",\"shape\":[2,40],\"data_offsets\":[0,320]},"
+                                   "\"w2\":{\"dtype\":\"F32\",\"shape\":[1,64],\"data_offsets\":[320,576]}}";
+        std::vector<float> v(144);
+        for (std::size_t k = 0; k < v.size(); ++k) v[k] = std::sin(0.37f * static_cast<float>(k)) * 2.0f;
+        std::string data(v.size() * sizeof(float), '\0');
+        std::memcpy(data.data(), v.data(), data.size());
+        auto f = open_bytes(dir, "m.safetensors", safetensors(header, data));
+        QVERIFY(f.ok());
+        ql::QuantConfig c;
+        c.format = format;
+        if (format == ql::Format::Int) c.granularity = ql::Granularity::PerChannel;
+        const ql::ModelSurvey s = ql::survey_model(**f, {c});
+        QCOMPARE(s.summary.at(0).tensors, 2);
+        constexpr double kExact = 1e-12;  // a ratio of small integers
+        QVERIFY2(std::fabs(s.summary[0].padding_fraction - fraction) < kExact, qPrintable(QString::number(s.summary[0].padding_fraction)));
+        QCOMPARE(s.summary[0].padded_tensors, tensors);
     }
 };
 
