@@ -260,7 +260,7 @@ void SurveyPanel::showSurvey(const std::shared_ptr<const ModelSurvey>& s) {
         summary_->setItem(r, 2, cell(dbText(m.mean_sqnr_db), QString::number(m.mean_sqnr_db, 'g', 17)));
         summary_->setItem(r, 3, cell(dbText(m.min_sqnr_db), QString::number(m.min_sqnr_db, 'g', 17)));
         // rows that are not whole blocks: the padding is stored, and said (a model of short conv kernels)
-        const bool padded = m.padding_fraction >= 0.01;
+        const bool padded = m.padding_fraction >= kPaddingWorthSaying;
         summary_->setItem(r, 4, cell(std::isfinite(m.bits_per_weight) ? QString::number(m.bits_per_weight, 'f', 3) + (padded ? QStringLiteral(" *") : QString())
                                                                        : QStringLiteral("-"),
                                      padded ? tr("Its blocks run along each row: %1 tensors' rows are not whole blocks, so %2% of the codes "

@@ -42,6 +42,9 @@ struct SurveyConfigSummary {
     int padded_tensors = 0;
 };
 
+// A padding fraction from which the survey's readers say it (the headless summary's note, the window's '*').
+inline constexpr double kPaddingWorthSaying = 0.01;
+
 struct SurveyMemory {
     std::string label;                 // "FP32", "FP16", ..., or a configuration's name
     double bits_per_weight = 0;        // of the weight tensors; other tensors count at 16 bits for configs

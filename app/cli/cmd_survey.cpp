@@ -15,9 +15,6 @@ namespace ql::cli {
 
 namespace {
 
-// A configuration whose stored codes are at least this fraction padding gets a line saying so.
-constexpr double kPaddingNote = 0.01;
-
 // "int8:sym:channel,int4:group:128,nf4,q4_k,hqq3:b128": per item a format ("intN" for the integer path,
 // "hqqN" for HQQ at N bits, "hqq" at 4) then options in any order: sym|asym, tensor|channel|group, a
 // number (group size, implies group), bN (block size; HQQ's group), f16|f32 (scale storage).
@@ -164,7 +161,7 @@ int cmd_survey(const std::vector<std::string>& argv) {
         std::printf("  %-30s mean %s dB (parameter-weighted), worst %s dB in %s, %s bits/weight\n", s.configs[c].display_name().c_str(),
                     fmt(sm.mean_sqnr_db).c_str(), fmt(sm.min_sqnr_db).c_str(), sm.worst_tensor.empty() ? "-" : sm.worst_tensor.c_str(),
                     fmt(sm.bits_per_weight, "%.3f").c_str());
-        if (sm.padding_fraction >= kPaddingNote)
+        if (sm.padding_fraction >= kPaddingWorthSaying)
             std::printf("  %-30s (its blocks run along each row: %d tensors' rows are not whole blocks, so %.0f%% of the codes stored\n"
                         "  %-30s  are padding, counted in its bits/weight)\n",
                         "", sm.padded_tensors, 100.0 * sm.padding_fraction, "");
