@@ -65,6 +65,7 @@ int cmd_compare(const std::vector<std::string>& argv) {
         nlohmann::json out;
         out["tensor"] = {{"name", r.tensor.name}, {"shape", r.tensor.shape}, {"numel", r.tensor.numel}};
         out["compute_ms"] = r.compute_ms;
+        out["warnings"] = r.warnings;
         out["formats"] = nlohmann::json::array();
         for (const auto& cr : r.configs) {
             nlohmann::json j = {{"format", std::string(format_name(cr.config.format))}, {"config", cr.config.describe()}};
@@ -74,7 +75,8 @@ int cmd_compare(const std::vector<std::string>& argv) {
                 const auto& m = cr.metrics;
                 j.update({{"bits_per_weight", cr.storage.bits_per_weight}, {"bytes", cr.storage.bytes}, {"mse", m.mse},
                           {"sqnr_db", m.sqnr_db}, {"snr_db", m.snr_db}, {"cosine", m.cosine}, {"max_abs_error", m.max_abs},
-                          {"clipped", m.clipped}, {"levels_used", m.levels_used}, {"compute_ms", cr.compute_ms}});
+                          {"clipped", m.clipped}, {"levels_used", m.levels_used}, {"nonfinite_dq", m.nonfinite_dq},
+                          {"compute_ms", cr.compute_ms}});
             }
             out["formats"].push_back(j);
         }
@@ -94,6 +96,8 @@ int cmd_compare(const std::vector<std::string>& argv) {
                     m.mse, m.sqnr_db, m.cosine, m.max_abs, cr.compute_ms);
     }
     std::printf("bits/wt: true storage incl. scales and zero points; SQNR = 10 log10(var(x) / MSE); total %.1f ms\n", r.compute_ms);
+    // a format whose values overflow (inf above) says why here
+    for (const auto& w : r.warnings) std::printf("note: %s\n", w.c_str());
     return 0;
 }
 

@@ -56,6 +56,29 @@ private slots:
         QVERIFY(r.out.contains("INT4 asym g128"));
         QVERIFY(!r.out.contains("FP8"));
     }
+    // A format whose fp16 block scales overflow (rows scaled to about 1e5: Q4_1's minimum passes 65504)
+    // reads inf, and the table and the JSON say why; Q4_0 on the same tensor stays finite.
+    void compareSaysWhyAFormatOverflows() {
+        const QStringList args{"compare", "--generate", "--shape", "40x1514", "--std", "1000", "--llm-channels", "3", "--formats", "q4_1,q4_0"};
+        Run t = run(args);
+        QCOMPARE(t.code, 0);
+        QVERIFY2(t.out.contains("note: Q4_1: ") && t.out.contains("values dequantize to +-inf or NaN") && t.out.contains("fp16"),
+                 t.out.constData());
+        QVERIFY(!t.out.contains("note: Q4_0"));
+        Run j = run(args + QStringList{"--json"});
+        QCOMPARE(j.code, 0);
+        const auto o = QJsonDocument::fromJson(j.out).object();
+        const auto f = o["formats"].toArray();
+        QVERIFY(by_format(f, "q4_1")["nonfinite_dq"].toInt() > 0);
+        QCOMPARE(by_format(f, "q4_0")["nonfinite_dq"].toInt(), 0);
+        QVERIFY(by_format(f, "q4_1")["sqnr_db"].isNull());  // -inf has no JSON number
+        QCOMPARE(o["warnings"].toArray().size(), 1);
+        // stats: the count under the configuration, the warning on stderr
+        Run s = run({"stats", "--generate", "--shape", "40x1514", "--std", "1000", "--llm-channels", "3", "--format", "q4_1"});
+        QCOMPARE(s.code, 0);
+        QVERIFY2(s.out.contains("values dequantize to +-inf or NaN") && s.out.contains("SNR      -inf dB"), s.out.constData());
+        QVERIFY2(s.err.contains("quantlens stats: warning: Q4_1: "), s.err.constData());
+    }
     void unknownFormat() {
         Run r = run({"compare", "--generate", "--formats", "nf5"});
         QCOMPARE(r.code, 2);
