@@ -80,7 +80,13 @@ private:
     }
 };
 
-QString dbText(double v) { return std::isfinite(v) ? QCoreApplication::translate("SurveyPanel", "%1 dB").arg(v, 0, 'f', 2) : QStringLiteral("-"); }
+// dB with its sign at infinity: +inf for a configuration exact on every tensor, -inf for one whose values
+// overflow (an fp16 block scale beyond 65504); "-" where there is none
+QString dbText(double v) {
+    if (std::isnan(v)) return QStringLiteral("-");
+    if (std::isinf(v)) return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QCoreApplication::translate("SurveyPanel", "%1 dB").arg(v, 0, 'f', 2);
+}
 
 } // namespace
 

@@ -44,6 +44,8 @@ public:
     void waitForIdle();  // tests
 
     std::shared_ptr<const ModelSurvey> survey() const { return survey_; }
+    // Shows a finished survey: tables, charts and GPU fit (a survey's end calls it; tests give their own).
+    void showSurvey(const std::shared_ptr<const ModelSurvey>& s);
     std::shared_ptr<const GpuFitReport> gpuFit() const { return fit_; }
     ModelSqnrChart* sqnrChart() const { return sqnrChart_; }
     ModelGpuFitChart* fitChart() const { return fitChart_; }
@@ -70,7 +72,6 @@ private:
     QTabWidget* charts_ = nullptr;
     NextTurn arrangeSoon_{this, [this] { arrange(); }};
     void onFinished();
-    void showSurvey(const std::shared_ptr<const ModelSurvey>& s);
 
     QFutureWatcher<ModelSurvey> watcher_;
     std::shared_ptr<std::atomic<bool>> stop_;

@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "qcp_complaints.h"
 #include "test_settings.h"
@@ -277,6 +278,53 @@ private slots:
     }
 
     // The survey of the whole model equals core's survey of the same file with the same configurations.
+    // The summary table's cells for values a chart cannot draw: SQNR at +-infinity with its sign (-inf: a
+    // format whose fp16 block scales overflow on some tensor), none as "-", and a configuration whose rows
+    // pad its blocks marked '*' with the reason in the tooltip.
+    void surveySummaryCells_data() {
+        QTest::addColumn<double>("mean");
+        QTest::addColumn<double>("worst");
+        QTest::addColumn<double>("padding");
+        QTest::addColumn<QString>("meanText");
+        QTest::addColumn<QString>("worstText");
+        QTest::addColumn<QString>("bitsText");
+        const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("finite") << 31.5 << 20.25 << 0.0 << QStringLiteral("31.50 dB") << QStringLiteral("20.25 dB") << QStringLiteral("4.500");
+        QTest::newRow("a tensor overflows") << 30.0 << -inf << 0.0 << QStringLiteral("30.00 dB") << QStringLiteral("-inf") << QStringLiteral("4.500");
+        QTest::newRow("exact everywhere") << inf << inf << 0.0 << QStringLiteral("inf") << QStringLiteral("inf") << QStringLiteral("4.500");
+        QTest::newRow("no tensor") << nan << nan << 0.0 << QStringLiteral("-") << QStringLiteral("-") << QStringLiteral("4.500");
+        QTest::newRow("padded rows") << 31.5 << 20.25 << 0.97 << QStringLiteral("31.50 dB") << QStringLiteral("20.25 dB") << QStringLiteral("4.500 *");
+    }
+    void surveySummaryCells() {
+        QFETCH(double, mean);
+        QFETCH(double, worst);
+        QFETCH(double, padding);
+        QFETCH(QString, meanText);
+        QFETCH(QString, worstText);
+        QFETCH(QString, bitsText);
+        auto s = std::make_shared<ModelSurvey>();
+        s->file = "hand.safetensors";
+        s->format = "safetensors";
+        ql::QuantConfig c;
+        c.format = ql::Format::Q4_0;
+        s->configs = {c};
+        ql::SurveyConfigSummary sm;
+        sm.mean_sqnr_db = mean;
+        sm.min_sqnr_db = worst;
+        sm.bits_per_weight = 4.5;
+        sm.tensors = 3;
+        sm.padding_fraction = padding;
+        sm.padded_tensors = padding > 0 ? 2 : 0;
+        s->summary = {sm};
+        SurveyPanel panel;
+        panel.showSurvey(s);
+        QCOMPARE(panel.summaryTable()->item(0, 2)->text(), meanText);
+        QCOMPARE(panel.summaryTable()->item(0, 3)->text(), worstText);
+        QCOMPARE(panel.summaryTable()->item(0, 4)->text(), bitsText);
+        const QString tip = panel.summaryTable()->item(0, 4)->toolTip();
+        QCOMPARE(tip.contains(QStringLiteral("2 tensors' rows are not whole blocks, so 97% of the codes stored are padding")), padding > 0);
+    }
+
     void surveyMatchesCore() {
         QVERIFY(waitShown([&] { QVERIFY(w_->loadTensorFile(kModel)); }));
         auto* survey = w_->findChild<SurveyPanel*>();
