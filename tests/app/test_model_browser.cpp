@@ -277,7 +277,6 @@ private slots:
         QVERIFY(note->isHidden());
     }
 
-    // The survey of the whole model equals core's survey of the same file with the same configurations.
     // The summary table's cells for values a chart cannot draw: SQNR at +-infinity with its sign (-inf: a
     // format whose fp16 block scales overflow on some tensor), none as "-", and a configuration whose rows
     // pad its blocks marked '*' with the reason in the tooltip.
@@ -325,6 +324,7 @@ private slots:
         QCOMPARE(tip.contains(QStringLiteral("2 tensors' rows are not whole blocks, so 97% of the codes stored are padding")), padding > 0);
     }
 
+    // The survey of the whole model equals core's survey of the same file with the same configurations.
     void surveyMatchesCore() {
         QVERIFY(waitShown([&] { QVERIFY(w_->loadTensorFile(kModel)); }));
         auto* survey = w_->findChild<SurveyPanel*>();
