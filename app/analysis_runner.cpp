@@ -287,9 +287,11 @@ void AnalysisRunner::request(const Session& s) {
 }
 
 void AnalysisRunner::cancel() {
+    const bool dropped = pending_.has_value() || watcher_.isRunning();
     pending_.reset();
     coalesce_.stop();
     if (watcher_.isRunning()) watcher_.cancel();
+    if (dropped) emit cancelled();
 }
 
 void AnalysisRunner::startPending() {

@@ -64,6 +64,8 @@ public:
     // Queues s; requests made in the same pass of the event loop (several panels changing at once) are
     // coalesced into the newest, which starts as soon as control returns to the loop.
     void request(const Session& s);
+    // Drops the queued request and stops the running job; cancelled() says so when there was either
+    // (a stopped job's result never arrives).
     void cancel();
     bool busy() const { return watcher_.isRunning(); }
     QString backendName() const;
@@ -82,6 +84,8 @@ signals:
     // The complete result of the job whose partial result finished() gave: only the layer simulation,
     // the sweeps and the forward differences were added (the charts drawn from the partial stay valid).
     void completed(const ql::ui::AnalysisResult& result);
+    // cancel() dropped a queued request or stopped a job: no result follows for it.
+    void cancelled();
 
 private:
     void startPending();

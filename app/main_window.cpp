@@ -296,6 +296,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(runner_, &AnalysisRunner::finished, this, &MainWindow::onFinished);
     connect(runner_, &AnalysisRunner::refined, this, &MainWindow::onRefined);
     connect(runner_, &AnalysisRunner::completed, this, &MainWindow::onRefined);
+    connect(runner_, &AnalysisRunner::cancelled, this, &MainWindow::onCancelled);
     connect(cancelButton_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
 
     restoreSettings();
@@ -810,9 +811,11 @@ void MainWindow::onFinished(const AnalysisResult& r) {
         return;
     }
     if (r.cancelled || !r.report) {
-        showStatusMessage(tr("Analysis cancelled"), 3000);
+        onCancelled();
         return;
     }
+    if (cancelled_) statusBar()->clearMessage();  // the note that the charts lag the settings
+    cancelled_ = false;
     lastTensor_ = r.tensor;
     lastReport_ = r.report;
     lastFit_ = r.gpuFit;
@@ -835,6 +838,17 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     for (const auto& w : r.report->warnings) warnings << QString::fromStdString(w);
     if (!warnings.isEmpty()) showStatusMessage(warnings.join(QStringLiteral("; ")), 10000);
     emit analysisShown();
+}
+
+// Nothing follows a cancelled analysis: the progress goes, and the window says until the next analysis
+// that the charts and the table still show an earlier one (or none), not the settings beside them.
+void MainWindow::onCancelled() {
+    progressDelay_->stop();
+    progress_->hide();
+    cancelButton_->hide();
+    cancelled_ = true;
+    timeLabel_->setText(tr("Analysis: cancelled"));
+    showStatusMessage(tr("Analysis cancelled: the charts and the table do not show these settings. Recompute (F5) updates them."), 0);
 }
 
 // A later part of the report on screen: the layer simulation or the solver formats' SNR sweeps (their

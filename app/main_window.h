@@ -53,6 +53,9 @@ public:
     AnalysisRunner* runner() const { return runner_; }
     ModelBrowser* modelBrowser() const { return browser_; }  // app/model_browser.*
     std::shared_ptr<const AnalysisReport> lastReport() const { return lastReport_; }
+    // The last analysis asked for was cancelled: the charts and the table lag the settings (the status
+    // bar says so) until the next analysis is shown.
+    bool analysisCancelled() const { return cancelled_; }
     bool presentationMode() const { return presentation_; }
     bool darkTheme() const { return dark_; }
     static QString shortChartTitle(const QString& chartId);  // translated dock/tab title
@@ -91,6 +94,7 @@ private:
     void onPanelsChanged();
     void onFinished(const AnalysisResult& r);
     void onRefined(const AnalysisResult& r);
+    void onCancelled();
     void pushInputsToCharts();
     void updateTimeTip();
     ChartInputs chartInputs() const;
@@ -171,6 +175,7 @@ private:
     void chartsInTwoColumns();
     bool dark_ = false;
     bool applying_ = false;
+    bool cancelled_ = false;
     bool restoredLayout_ = false;  // a saved dock layout was restored: keep its sizes
     bool defaultSized_ = false;
 };

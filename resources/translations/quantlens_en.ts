@@ -1591,10 +1591,6 @@ time %5 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Analysis cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>
 min %1, max %2, mean %3, std %4</source>
         <translation type="unfinished"></translation>
@@ -1804,6 +1800,14 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Compare all formats (%1 formats): %2 ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis: cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis cancelled: the charts and the table do not show these settings. Recompute (F5) updates them.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

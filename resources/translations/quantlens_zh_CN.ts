@@ -1605,10 +1605,6 @@ time %5 s</source>
         <translation>无法使用此张量</translation>
     </message>
     <message>
-        <source>Analysis cancelled</source>
-        <translation>分析已取消</translation>
-    </message>
-    <message>
         <source>
 min %1, max %2, mean %3, std %4</source>
         <translation>
@@ -1819,6 +1815,14 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>Compare all formats (%1 formats): %2 ms.</source>
         <translation>比较所有格式（%1 种格式）：%2 ms。</translation>
+    </message>
+    <message>
+        <source>Analysis: cancelled</source>
+        <translation>分析：已取消</translation>
+    </message>
+    <message>
+        <source>Analysis cancelled: the charts and the table do not show these settings. Recompute (F5) updates them.</source>
+        <translation>分析已取消：图表和表格未显示这些设置。重新计算（F5）可更新它们。</translation>
     </message>
 </context>
 <context>

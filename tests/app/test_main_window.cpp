@@ -14,6 +14,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QDialog>
 #include <QPlainTextEdit>
@@ -646,6 +647,60 @@ private slots:
         panel.show(src);
         QVERIFY(label() && label()->text().startsWith(QLatin1String("File: w.npy")));
         QCOMPARE(label()->textInteractionFlags(), Qt::TextInteractionFlags(Qt::TextSelectableByMouse));
+    }
+
+    // Cancel (Esc, or the status bar's button) stops the analysis: the progress and the button go, and
+    // until the next analysis the window says that its charts and table do not show the settings beside
+    // them. Both a queued request (cancelled before it starts) and a running job end so; before, either
+    // left no word, and a running job's progress bar and Cancel button stayed.
+    void cancelSaysTheChartsLag_data() {
+        QTest::addColumn<bool>("running");
+        QTest::newRow("queued") << false;
+        QTest::newRow("running") << true;
+    }
+    void cancelSaysTheChartsLag() {
+        QFETCH(bool, running);
+        auto* progress = w_->statusBar()->findChild<QProgressBar*>();
+        QToolButton* cancel = nullptr;
+        for (QToolButton* b : w_->statusBar()->findChildren<QToolButton*>())
+            if (b->text() == QLatin1String("Cancel")) cancel = b;
+        QVERIFY(progress && cancel);
+        const auto before = w_->lastReport();
+        Session s = w_->session();
+        s.configs.pop_back();
+        if (running) {
+            // large enough to run for seconds: the progress bar and Cancel show after a quarter second
+            s.tensor.generator.shape = {8192, 8192};
+            s.view.compareAll = true;
+            w_->setSession(s);
+            QTRY_VERIFY_WITH_TIMEOUT(cancel->isVisible(), kAnalysisTimeoutMs);
+            QVERIFY(w_->runner()->busy());
+            cancel->click();
+        } else {
+            w_->setSession(s);  // queued; it starts when control returns to the event loop
+            QVERIFY(!w_->runner()->busy());
+            w_->runner()->cancel();
+        }
+        w_->runner()->waitForIdle();
+        QTest::qWait(50);
+        QVERIFY(!progress->isVisible());
+        QVERIFY(!cancel->isVisible());
+        QVERIFY(w_->analysisCancelled());
+        QCOMPARE(w_->lastReport(), before);  // nothing of the cancelled job reached the charts
+        QVERIFY(w_->statusBar()->currentMessage().contains(QLatin1String("cancelled")));
+        auto* time = w_->findChild<QLabel*>(QStringLiteral("analysisTimeLabel"));
+        QVERIFY(time && time->text().contains(QLatin1String("cancelled")));
+        // Recompute brings the charts to the settings again, and the note goes
+        QVERIFY(waitShown([&] {
+            Session small = smallSession();
+            small.configs = s.configs;
+            w_->setSession(small);
+        }));
+        QVERIFY(!w_->analysisCancelled());
+        QVERIFY(!w_->statusBar()->currentMessage().contains(QLatin1String("cancelled")));
+        QVERIFY(!time->text().contains(QLatin1String("cancelled")));
+        CHECK_AGAINST_CORE();
+        QVERIFY(waitShown([&] { w_->setSession(smallSession()); }));
     }
 
     // A damaged session file: an error, and the window keeps its last good setup and charts.

@@ -1,0 +1,308 @@
+// The whole window driven by a seeded random walk through its controls: every visible, enabled combo
+// box, spin box, check box, button, slider, tab and menu action is a possible step, as a curious learner
+// would click through them. Dialogs that open are closed again (as a learner pressing Escape). After a
+// run of steps the test waits for the analysis and checks that the window shows core's report for the
+// session it holds (ql::analyze called directly), so a late result from an earlier setting, or a
+// setting the window shows but did not apply, fails. Run under the sanitizers it finds crashes and
+// undefined behaviour on paths no scripted test takes. QL_RANDOM_WALK_SEEDS and QL_RANDOM_WALK_STEPS set
+// the number of walks and their steps; QL_RANDOM_WALK_VERBOSE prints each step.
+#include <QtTest>
+
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QRadioButton>
+#include <QScrollBar>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTabBar>
+#include <QTimer>
+#include <QToolButton>
+
+#include <QAbstractItemView>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <optional>
+#include <random>
+
+#include "core/analysis.h"
+#include "core/generators.h"
+#include "core/model_file.h"
+#include "core/npy.h"
+#include "main_window.h"
+#include "metrics_model.h"
+#include "qcp_complaints.h"
+#include "session.h"
+#include "test_settings.h"
+
+using namespace ql;
+using namespace ql::ui;
+
+// QVERIFY that first prints the walk's steps when it fails.
+#define WALK_VERIFY(cond)               \
+    do {                                \
+        if (!(cond)) printSteps();      \
+        QVERIFY(cond);                  \
+    } while (false)
+
+namespace {
+
+constexpr int kDefaultSeeds = 3;
+constexpr int kDefaultSteps = 60;
+constexpr int kStepsBetweenChecks = 6;
+constexpr double kFileChance = 0.04;
+constexpr double kEndChance = 0.15;  // a spin box set to either end of its range
+constexpr int kCheapTop = 4096;      // spin boxes up to this reach their top (larger ones are tensor sizes)
+
+Session smallSession() {
+    Session s = Session::defaults();
+    s.tensor.generator.shape = {96, 128};
+    s.analysis.layer_sim.width = 64;
+    s.analysis.layer_sim.batch = 8;
+    return s;
+}
+
+// Core's report for the session: its tensor generated, or read from its file (the named tensor, or the
+// file's first), without the window. Empty when the file does not load.
+std::optional<AnalysisReport> coreReport(const Session& s) {
+    AnalysisRequest req;
+    if (s.tensor.fromFile) {
+        auto f = open_model_file(s.tensor.file);
+        if (!f || f.value()->tensors().empty()) return std::nullopt;
+        auto t = f.value()->load(s.tensor.tensor.empty() ? f.value()->tensors().front().name : s.tensor.tensor);
+        if (!t) return std::nullopt;
+        req.tensor = std::make_shared<const Tensor>(std::move(t).value());
+    } else {
+        req.tensor = std::make_shared<const Tensor>(generate(s.tensor.generator));
+    }
+    req.configs = s.configs;
+    req.options = s.analysis;
+    return analyze(req);
+}
+
+// Closes whatever modal dialog or popup menu a step opened, as Escape would.
+class DialogCloser : public QObject {
+public:
+    explicit DialogCloser(QObject* parent) : QObject(parent) {
+        timer_.setInterval(20);
+        connect(&timer_, &QTimer::timeout, this, [] {
+            if (QWidget* p = QApplication::activePopupWidget()) p->close();
+            if (QWidget* m = QApplication::activeModalWidget()) {
+                if (auto* d = qobject_cast<QDialog*>(m)) d->reject();
+                else m->close();
+            }
+        });
+        timer_.start();
+    }
+
+private:
+    QTimer timer_;
+};
+
+} // namespace
+
+class TestRandomWalk : public QObject {
+    Q_OBJECT
+    std::unique_ptr<MainWindow> w_;
+    std::mt19937 rng_;
+    QStringList log_;  // the steps taken, printed when a check fails
+    QTemporaryDir dir_;
+    std::vector<QString> files_;  // what the walk opens: tensors, models, a broken archive, a missing file
+    const bool verbose_ = qEnvironmentVariableIsSet("QL_RANDOM_WALK_VERBOSE");  // print each step as it is taken
+
+    int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+    bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+
+    static QString nameOf(const QObject* o) {
+        QString n = o->objectName();
+        if (const auto* b = qobject_cast<const QAbstractButton*>(o); b && n.isEmpty()) n = b->text();
+        if (const auto* a = qobject_cast<const QAction*>(o); a && n.isEmpty()) n = a->text();
+        if (n.isEmpty() && o->parent()) n = QStringLiteral("child of ") + o->parent()->metaObject()->className() + QLatin1Char(' ') +
+                                           o->parent()->objectName();
+        return QString::fromLatin1(o->metaObject()->className()) + QLatin1Char(' ') + n;
+    }
+
+    // Actions a random walk leaves alone: quitting ends the walk.
+    static bool skipAction(const QAction* a) {
+        if (a->isSeparator() || a->menu()) return true;
+        const QKeySequence k = a->shortcut();
+        return k == QKeySequence::Quit || k == QKeySequence::Close || a->text().contains(QLatin1String("Quit")) ||
+               a->text().contains(QLatin1String("Exit"));
+    }
+
+    void step() {
+        std::vector<QObject*> targets;
+        for (QWidget* c : w_->findChildren<QWidget*>()) {
+            if (!c->isVisible() || !c->isEnabled()) continue;
+            if (qobject_cast<QComboBox*>(c) || qobject_cast<QAbstractSpinBox*>(c) || qobject_cast<QAbstractButton*>(c) ||
+                qobject_cast<QSlider*>(c) || qobject_cast<QTabBar*>(c) || qobject_cast<QAbstractItemView*>(c))
+                targets.push_back(c);
+        }
+        // now and then a file, as a learner opening one (some of them broken)
+        if (chance(kFileChance)) {
+            const QString f = files_[std::size_t(pick(int(files_.size())))];
+            log_ << QStringLiteral("open file ") + QFileInfo(f).fileName();
+            w_->loadTensorFile(f);
+            return;
+        }
+        for (QAction* a : w_->findChildren<QAction*>())
+            if (a->isEnabled() && !skipAction(a)) targets.push_back(a);
+        QVERIFY(!targets.empty());
+        QObject* t = targets[std::size_t(pick(int(targets.size())))];
+        QString what = nameOf(t);
+        if (auto* cb = qobject_cast<QComboBox*>(t)) {
+            if (cb->count() == 0) return;
+            const int i = pick(cb->count());
+            what += QStringLiteral(" -> %1").arg(cb->itemText(i));
+            log_ << what;
+            cb->setCurrentIndex(i);
+            emit cb->activated(i);
+        } else if (auto* sb = qobject_cast<QSpinBox*>(t)) {
+            // a few steps, or now and then either end of a range that costs little at its top
+            const int steps = (pick(7) - 3) * std::max(1, sb->singleStep());
+            int v = std::clamp(sb->value() + steps, sb->minimum(), sb->maximum());
+            if (sb->maximum() <= kCheapTop && chance(kEndChance)) v = chance(0.5) ? sb->minimum() : sb->maximum();
+            what += QStringLiteral(" %1 -> %2").arg(sb->value()).arg(v);
+            log_ << what;
+            sb->setValue(v);
+            emit sb->editingFinished();
+        } else if (auto* ds = qobject_cast<QDoubleSpinBox*>(t)) {
+            double v = std::clamp(ds->value() + (pick(7) - 3) * ds->singleStep(), ds->minimum(), ds->maximum());
+            if (chance(kEndChance)) v = chance(0.5) ? ds->minimum() : ds->maximum();
+            what += QStringLiteral(" %1 -> %2").arg(ds->value()).arg(v);
+            log_ << what;
+            ds->setValue(v);
+            emit ds->editingFinished();
+        } else if (auto* b = qobject_cast<QAbstractButton*>(t)) {
+            log_ << what + QStringLiteral(" click");
+            b->click();
+        } else if (auto* sl = qobject_cast<QSlider*>(t)) {
+            const QAbstractSlider::SliderAction act =
+                chance(0.5) ? QAbstractSlider::SliderSingleStepAdd : QAbstractSlider::SliderSingleStepSub;
+            log_ << what + (act == QAbstractSlider::SliderSingleStepAdd ? QStringLiteral(" +1") : QStringLiteral(" -1"));
+            sl->triggerAction(act);
+        } else if (auto* tb = qobject_cast<QTabBar*>(t)) {
+            if (tb->count() == 0) return;
+            const int i = pick(tb->count());
+            log_ << what + QStringLiteral(" tab %1").arg(tb->tabText(i));
+            tb->setCurrentIndex(i);
+        } else if (auto* v = qobject_cast<QAbstractItemView*>(t)) {
+            // a row, or a row's child (a tensor under its group), as a click would choose it
+            QAbstractItemModel* m = v->model();
+            if (m == nullptr || m->rowCount(v->rootIndex()) == 0) return;
+            QModelIndex i = m->index(pick(m->rowCount(v->rootIndex())), 0, v->rootIndex());
+            while (m->rowCount(i) > 0 && chance(0.7)) i = m->index(pick(m->rowCount(i)), 0, i);
+            log_ << what + QStringLiteral(" row '%1'").arg(i.data().toString());
+            v->setCurrentIndex(i);
+            emit v->clicked(i);
+        } else if (auto* a = qobject_cast<QAction*>(t)) {
+            log_ << what + QStringLiteral(" trigger");
+            a->trigger();
+        }
+        // sometimes the next step comes before the last one's analysis is shown
+        if (verbose_) qInfo("step %lld: %s", static_cast<long long>(log_.size()), qPrintable(log_.isEmpty() ? what : log_.last()));
+        QTest::qWait(pick(3) == 0 ? 0 : pick(40));
+    }
+
+    void settle() {
+        for (int i = 0; i < 3; ++i) {
+            w_->runner()->waitForIdle();
+            QTest::qWait(30);
+        }
+    }
+
+    // Prints the steps so far, one per line: a check is about to fail.
+    void printSteps() const {
+        for (int i = 0; i < log_.size(); ++i) qInfo("step %d: %s", i + 1, qPrintable(log_[i]));
+    }
+
+    void checkAgainstCore() {
+        settle();
+        const Session s = w_->session();
+        if (w_->analysisCancelled()) {
+            // a cancelled analysis leaves the charts behind the settings, and the window says so
+            WALK_VERIFY(w_->statusBar()->currentMessage().contains(QLatin1String("cancelled")));
+            return;
+        }
+        const auto shown = w_->lastReport();
+        WALK_VERIFY(shown);
+        const std::optional<AnalysisReport> core = coreReport(s);
+        WALK_VERIFY(core);  // the window keeps a file as its source only when it loads
+        const AnalysisReport& want = *core;
+        if (shown->configs.size() != want.configs.size()) {
+            printSteps();
+            QFAIL(qPrintable(QStringLiteral("the window shows %1 configurations, its session has %2")
+                                 .arg(shown->configs.size())
+                                 .arg(want.configs.size())));
+        }
+        WALK_VERIFY(shown->tensor.numel == want.tensor.numel);
+        for (std::size_t i = 0; i < want.configs.size(); ++i) {
+            WALK_VERIFY(shown->configs[i].config == want.configs[i].config);
+            const double a = shown->configs[i].metrics.mse, b = want.configs[i].metrics.mse;
+            WALK_VERIFY(a == b || (std::isnan(a) && std::isnan(b)));
+            WALK_VERIFY(shown->configs[i].dequantized.counts == want.configs[i].dequantized.counts);
+        }
+        WALK_VERIFY(w_->metricsModel()->rowCount() == int(want.configs.size()));
+    }
+
+private slots:
+    void cleanup() { failOnQcpComplaints(); }
+    void initTestCase() {
+        listenForQcpComplaints();
+        useEmptyTestSettings(QStringLiteral("test_random_walk"));
+        new DialogCloser(this);
+        QVERIFY(dir_.isValid());
+        GeneratorSpec g;
+        g.shape = {48, 64};
+        const QString npy = dir_.filePath(QStringLiteral("walk.npy"));
+        QVERIFY(write_npy(npy.toStdString(), generate(g)).ok());
+        files_ = {npy, QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_model.safetensors"),
+                  QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_q8_0.gguf"), QStringLiteral(QL_TEST_DATA_DIR "/npz/mixed.npz"),
+                  QStringLiteral(QL_TEST_DATA_DIR "/npz/bad_member_header.npz"), dir_.filePath(QStringLiteral("missing.npy"))};
+        // a real model where the test models were fetched (scripts/fetch-test-models.sh)
+        const QString onnx = QStringLiteral(QL_TEST_CACHE_DIR "/silero-vad/weights/silero_vad_op18_ifless.onnx");
+        if (QFileInfo::exists(onnx)) files_.push_back(onnx);
+    }
+    void cleanupTestCase() { QSettings().clear(); }
+
+    void walk_data() {
+        QTest::addColumn<unsigned>("seed");
+        const int seeds = qEnvironmentVariableIsSet("QL_RANDOM_WALK_SEEDS") ? qEnvironmentVariableIntValue("QL_RANDOM_WALK_SEEDS") : kDefaultSeeds;
+        for (unsigned seed = 1; seed <= unsigned(seeds); ++seed) QTest::addRow("seed %u", seed) << seed;
+    }
+    void walk() {
+        QFETCH(unsigned, seed);
+        rng_.seed(seed);
+        log_.clear();
+        w_ = std::make_unique<MainWindow>();
+        w_->resize(1400, 900);
+        w_->show();
+        w_->setSession(smallSession());
+        const int steps = qEnvironmentVariableIsSet("QL_RANDOM_WALK_STEPS") ? qEnvironmentVariableIntValue("QL_RANDOM_WALK_STEPS")
+                                                                             : kDefaultSteps;
+        for (int i = 0; i < steps; ++i) {
+            step();
+            if (QTest::currentTestFailed()) return;
+            if ((i + 1) % kStepsBetweenChecks == 0) {
+                checkAgainstCore();
+                if (QTest::currentTestFailed()) return;
+            }
+        }
+        checkAgainstCore();
+        w_.reset();
+    }
+};
+
+QTEST_MAIN(TestRandomWalk)
+#include "test_random_walk.moc"
