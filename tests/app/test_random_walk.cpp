@@ -17,6 +17,7 @@
 #include <QDialog>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
@@ -40,6 +41,7 @@
 #include "core/generators.h"
 #include "core/model_file.h"
 #include "core/npy.h"
+#include "calibration_view.h"
 #include "main_window.h"
 #include "metrics_model.h"
 #include "qcp_complaints.h"
@@ -240,6 +242,7 @@ class TestRandomWalk : public QObject {
         const std::optional<AnalysisReport> core = coreReport(s);
         WALK_VERIFY(core);  // the window keeps a file as its source only when it loads
         const AnalysisReport& want = *core;
+        if (verbose_) qInfo("report checked: %zu configurations, %s", want.configs.size(), s.tensor.fromFile ? "a file" : "generated");
         if (shown->configs.size() != want.configs.size()) {
             printSteps();
             QFAIL(qPrintable(QStringLiteral("the window shows %1 configurations, its session has %2")
@@ -254,6 +257,35 @@ class TestRandomWalk : public QObject {
             WALK_VERIFY(shown->configs[i].dequantized.counts == want.configs[i].dequantized.counts);
         }
         WALK_VERIFY(w_->metricsModel()->rowCount() == int(want.configs.size()));
+    }
+
+    // The calibration dock, once it has run: its charts come from a run of the settings its panel shows
+    // (a generated layer: its sizes, the bits, group, GPTQ and SmoothQuant settings and the methods).
+    void checkCalibration() {
+        auto* v = w_->findChild<CalibrationView*>();
+        if (v == nullptr) return;
+        v->waitForIdle();
+        const auto r = v->report();
+        const CalibrationSetup s = v->setup();
+        auto* status = v->findChild<QLabel*>(QStringLiteral("calibrationStatus"));
+        WALK_VERIFY(status);
+        // no run yet, or none for these settings, and the dock says why
+        if (!r || s.source != CalibrationSetup::Source::Generated || s.methods.empty() ||
+            status->text().startsWith(QLatin1String("Cancelled")) || status->text().startsWith(QLatin1String("Cannot")))
+            return;
+        if (verbose_) qInfo("calibration report checked: %zu methods", r->methods.size());
+        WALK_VERIFY(r->layer.out == s.spec.out && r->layer.in == s.spec.in && r->layer.tokens == s.spec.tokens);
+        WALK_VERIFY(r->settings.bits == s.settings.bits && r->settings.group_size == s.settings.group_size);
+        WALK_VERIFY(r->settings.act_order == s.settings.act_order && r->settings.percdamp == s.settings.percdamp);
+        WALK_VERIFY(r->settings.alpha == s.settings.alpha);
+        for (calib::CalibMethod m : s.methods) {
+            const std::string name = calib::calib_method_name(m);
+            bool found = std::find(r->failed.begin(), r->failed.end(), name) != r->failed.end();
+            for (const auto& mr : r->methods)
+                found = found || mr.method == name || (m == calib::CalibMethod::SmoothQuant && mr.method.rfind("smoothquant", 0) == 0);
+            if (!found) qInfo("the calibration report has no result for %s", name.c_str());
+            WALK_VERIFY(found);
+        }
     }
 
 private slots:
@@ -296,6 +328,8 @@ private slots:
             if (QTest::currentTestFailed()) return;
             if ((i + 1) % kStepsBetweenChecks == 0) {
                 checkAgainstCore();
+                if (QTest::currentTestFailed()) return;
+                checkCalibration();
                 if (QTest::currentTestFailed()) return;
             }
         }
