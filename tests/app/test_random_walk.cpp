@@ -66,6 +66,7 @@ constexpr int kDefaultSeeds = 3;
 constexpr int kDefaultSteps = 60;
 constexpr int kStepsBetweenChecks = 6;
 constexpr double kFileChance = 0.04;
+constexpr double kResizeChance = 0.03;
 constexpr double kEndChance = 0.15;  // a spin box set to either end of its range
 constexpr int kCheapTop = 4096;      // spin boxes up to this reach their top (larger ones are tensor sizes)
 
@@ -153,6 +154,13 @@ class TestRandomWalk : public QObject {
                 qobject_cast<QSlider*>(c) || qobject_cast<QTabBar*>(c) || qobject_cast<QAbstractItemView*>(c))
                 targets.push_back(c);
         }
+        // now and then another window size (a projector, a laptop, a narrow half screen)
+        if (chance(kResizeChance)) {
+            const QSize size(std::uniform_int_distribution<int>(500, 1920)(rng_), std::uniform_int_distribution<int>(400, 1200)(rng_));
+            log_ << QStringLiteral("resize to %1x%2").arg(size.width()).arg(size.height());
+            w_->resize(size);
+            return;
+        }
         // now and then a file, as a learner opening one (some of them broken)
         if (chance(kFileChance)) {
             const QString f = files_[std::size_t(pick(int(files_.size())))];
@@ -177,6 +185,8 @@ class TestRandomWalk : public QObject {
             const int steps = (pick(7) - 3) * std::max(1, sb->singleStep());
             int v = std::clamp(sb->value() + steps, sb->minimum(), sb->maximum());
             if (sb->maximum() <= kCheapTop && chance(kEndChance)) v = chance(0.5) ? sb->minimum() : sb->maximum();
+            // a larger value in a size's range, so later steps supersede a job that runs a while
+            else if (sb->maximum() > kCheapTop && chance(kEndChance)) v = std::clamp(1 << (5 + pick(7)), sb->minimum(), sb->maximum());
             what += QStringLiteral(" %1 -> %2").arg(sb->value()).arg(v);
             log_ << what;
             sb->setValue(v);
@@ -325,9 +335,11 @@ private slots:
         files_ = {npy, QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_model.safetensors"),
                   QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_q8_0.gguf"), QStringLiteral(QL_TEST_DATA_DIR "/npz/mixed.npz"),
                   QStringLiteral(QL_TEST_DATA_DIR "/npz/bad_member_header.npz"), dir_.filePath(QStringLiteral("missing.npy"))};
-        // a real model where the test models were fetched (scripts/fetch-test-models.sh)
+        // real models where the test models were fetched (scripts/fetch-test-models.sh)
         const QString onnx = QStringLiteral(QL_TEST_CACHE_DIR "/silero-vad/weights/silero_vad_op18_ifless.onnx");
         if (QFileInfo::exists(onnx)) files_.push_back(onnx);
+        const QString tfjs = QStringLiteral(QL_TEST_CACHE_DIR "/face-api/model/face_expression_model-weights_manifest.json");
+        if (QFileInfo::exists(tfjs)) files_.push_back(tfjs);
     }
     void cleanupTestCase() { QSettings().clear(); }
 
