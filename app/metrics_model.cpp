@@ -1,6 +1,8 @@
 // Metrics table model and its CSV form.
 #include "metrics_model.h"
 
+#include "core/quantizer.h"
+
 #include <QBrush>
 #include <QFont>
 #include <cmath>
@@ -99,6 +101,14 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation o, int role) cons
     return {};
 }
 
+double MetricsModel::paddingFraction(int row) const {
+    const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
+    if (!c.error.empty() || c.storage.padding == 0) return 0.0;
+    const double stored = static_cast<double>(report_->tensor.numel) + static_cast<double>(c.storage.padding);
+    const double f = static_cast<double>(c.storage.padding) / stored;
+    return f >= kPaddingWorthSaying ? f : 0.0;
+}
+
 QString MetricsModel::cell(int row, int col, bool full) const {
     const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
     if (col == Name) return QString::fromStdString(c.config.display_name());
@@ -138,8 +148,15 @@ QString MetricsModel::cell(int row, int col, bool full) const {
 QVariant MetricsModel::data(const QModelIndex& index, int role) const {
     if (!report_ || !index.isValid()) return {};
     const int row = index.row(), col = index.column();
-    if (role == Qt::DisplayRole) return cell(row, col, false);
-    if (role == Qt::ToolTipRole) return cell(row, col, true);
+    // bits per weight that count padding (rows that are not whole blocks) carry a '*', said in the tooltip
+    const double padding = col == Bits ? paddingFraction(row) : 0.0;
+    if (role == Qt::DisplayRole) return padding > 0 ? cell(row, col, false) + QStringLiteral(" *") : cell(row, col, false);
+    if (role == Qt::ToolTipRole)
+        return padding > 0 ? cell(row, col, true) + QStringLiteral("\n") +
+                                 tr("* %1% of the codes stored are padding: this tensor's rows are not whole blocks, and each "
+                                    "row's last block is stored whole")
+                                     .arg(100.0 * padding, 0, 'f', 0)
+                           : cell(row, col, true);
     if (role == Qt::DecorationRole && col == Name && static_cast<std::size_t>(row) < colors_.size()) return colors_[static_cast<std::size_t>(row)];
     if (role == Qt::TextAlignmentRole) return col == Name ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && !report_->configs[static_cast<std::size_t>(row)].error.empty()) return QBrush(QColor(0xD5, 0x5E, 0x00));

@@ -466,6 +466,29 @@ std::string nonfinite_dq_warning(const QuantConfig& c, std::uint64_t bad, std::u
            ". MSE, MAE, max error and the layer output error are infinite; the histograms show the finite values only";
 }
 
+// The note for a configuration whose stored blocks pad the tensor's rows (formats whose blocks run
+// along the last axis store a row's last block whole), or "" when the padding is below
+// kPaddingWorthSaying of the code slots: its bits per weight then count the padding.
+std::string padding_note(const QuantConfig& c, const StorageSize& st, const std::vector<std::int64_t>& shape, std::int64_t n) {
+    if (st.padding == 0 || n <= 0) return {};
+    const double slots = static_cast<double>(n) + static_cast<double>(st.padding);
+    const double fraction = static_cast<double>(st.padding) / slots;
+    if (fraction < kPaddingWorthSaying) return {};
+    char pct[32], bits[32];
+    std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * fraction);
+    std::snprintf(bits, sizeof bits, "%.2f", st.bits_per_weight);
+    const std::int64_t cols = shape.empty() ? n : std::max<std::int64_t>(shape.back(), 1);
+    const std::uint64_t rows = static_cast<std::uint64_t>(n / cols);
+    std::string where;
+    if (rows > 0 && st.padding % rows == 0)
+        where = (rows == 1 ? "its " + std::to_string(cols) + " values take " : "each row of " + std::to_string(cols) + " values takes ") +
+                std::to_string(static_cast<std::uint64_t>(cols) + st.padding / rows) + " code slots (whole blocks)";
+    else
+        where = "its last block of each run is stored whole";
+    return c.display_name() + ": " + where + ", so " + pct + " of the codes stored are padding, counted in its " + bits +
+           " bits per weight";
+}
+
 // Y - Yq when Wq holds +-inf or NaN: unbounded.
 ForwardDiff infinite_forward_diff() {
     const double inf = std::numeric_limits<double>::infinity();
@@ -1431,6 +1454,8 @@ AnalysisReport analyze(const AnalysisRequest& req, const ProgressFn& progress) {
                                        " ranges of the data beyond it and are left out of the weight histogram");
             cr.errors = make_hist(egrids[i].lo(), egrids[i].hi(), po.err);
             cr.storage = q.storage();
+            if (std::string note = padding_note(cr.config, cr.storage, rep.tensor.shape, n); !note.empty())
+                rep.warnings.push_back(std::move(note));
             cr.clip = q.clip_range();
             if (n > 0) cr.levels = q.levels_at(std::clamp<std::int64_t>(o.levels_index, 0, n - 1));
             if (scount > 0) {

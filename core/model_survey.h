@@ -10,6 +10,7 @@
 #include "core/model_file.h"
 #include "core/progress.h"
 #include "core/quant_config.h"
+#include "core/quantizer.h"
 
 namespace ql {
 
@@ -41,9 +42,6 @@ struct SurveyConfigSummary {
     double padding_fraction = 0;
     int padded_tensors = 0;
 };
-
-// A padding fraction from which the survey's readers say it (the headless summary's note, the window's '*').
-inline constexpr double kPaddingWorthSaying = 0.01;
 
 struct SurveyMemory {
     std::string label;                 // "FP32", "FP16", ..., or a configuration's name

@@ -29,6 +29,10 @@ struct StorageSize {
     std::uint64_t padding = 0;
 };
 
+// A padding fraction (of the code slots stored) from which the analysis, the survey and their readers say
+// it: there the bits per weight are no longer the format's own.
+inline constexpr double kPaddingWorthSaying = 0.01;
+
 // The storage of n weights taking code_bits for their codes and meta_bits for scales, zero points and
 // block headers (bytes rounded up to whole bytes).
 StorageSize storage_of(std::uint64_t n, std::uint64_t code_bits, std::uint64_t meta_bits);

@@ -169,7 +169,7 @@ json to_json(const ErrorMetrics& m) {
 
 json to_json(const StorageSize& s) {
     return json{{"bits_per_weight", s.bits_per_weight}, {"bytes", s.bytes}, {"code_bytes", s.code_bytes},
-                {"meta_bytes", s.meta_bytes}, {"gb", static_cast<double>(s.bytes) / 1e9},
+                {"meta_bytes", s.meta_bytes}, {"padding", s.padding}, {"gb", static_cast<double>(s.bytes) / 1e9},
                 {"gib", static_cast<double>(s.bytes) / 1073741824.0}};
 }
 

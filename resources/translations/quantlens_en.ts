@@ -1978,6 +1978,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>%1 B</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>* %1% of the codes stored are padding: this tensor&apos;s rows are not whole blocks, and each row&apos;s last block is stored whole</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

@@ -1994,6 +1994,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>%1 B</source>
         <translation>%1 B</translation>
     </message>
+    <message>
+        <source>* %1% of the codes stored are padding: this tensor&apos;s rows are not whole blocks, and each row&apos;s last block is stored whole</source>
+        <translation>* 存储的编码中有 %1% 是填充：此张量的行不是整数个块，每行的最后一个块按整块存储</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

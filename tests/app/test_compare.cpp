@@ -64,7 +64,7 @@ private slots:
         QCOMPARE(t.code, 0);
         QVERIFY2(t.out.contains("note: Q4_1: ") && t.out.contains("values dequantize to +-inf or NaN") && t.out.contains("fp16"),
                  t.out.constData());
-        QVERIFY(!t.out.contains("note: Q4_0"));
+        QVERIFY(!t.out.contains("note: Q4_0: 0 of") && !t.out.contains("note: Q4_0: 1"));  // Q4_0 stays finite
         Run j = run(args + QStringList{"--json"});
         QCOMPARE(j.code, 0);
         const auto o = QJsonDocument::fromJson(j.out).object();
@@ -72,12 +72,39 @@ private slots:
         QVERIFY(by_format(f, "q4_1")["nonfinite_dq"].toInt() > 0);
         QCOMPARE(by_format(f, "q4_0")["nonfinite_dq"].toInt(), 0);
         QVERIFY(by_format(f, "q4_1")["sqnr_db"].isNull());  // -inf has no JSON number
-        QCOMPARE(o["warnings"].toArray().size(), 1);
+        // the overflow's warning; rows of 1514 values also pad their last blocks (the notes on padding)
+        int overflow = 0;
+        for (const auto& w : o["warnings"].toArray()) overflow += w.toString().contains("+-inf or NaN") ? 1 : 0;
+        QCOMPARE(overflow, 1);
         // stats: the count under the configuration, the warning on stderr
         Run s = run({"stats", "--generate", "--shape", "40x1514", "--std", "1000", "--llm-channels", "3", "--format", "q4_1"});
         QCOMPARE(s.code, 0);
         QVERIFY2(s.out.contains("values dequantize to +-inf or NaN") && s.out.contains("SNR      -inf dB"), s.out.constData());
         QVERIFY2(s.err.contains("quantlens stats: warning: Q4_1: "), s.err.constData());
+    }
+    // Rows that are not whole blocks: compare notes the padding under its table, stats under its storage
+    // line, and both JSON reports count it (storage.padding); whole-block rows say nothing.
+    void paddingIsSaid() {
+        Run t = run({"compare", "--generate", "--shape", "64x96", "--formats", "q4_k,q6_k,q8_0"});
+        QCOMPARE(t.code, 0);
+        QVERIFY2(t.out.contains("note: Q4_K: each row of 96 values takes 256 code slots (whole blocks), so 62% of the codes stored are "
+                                "padding, counted in its 12.00 bits per weight"),
+                 t.out.constData());
+        QVERIFY(t.out.contains("note: Q6_K: each row of 96 values takes 256 code slots"));
+        QVERIFY(!t.out.contains("note: Q8_0"));  // 96 = 3 blocks of 32
+        Run s = run({"stats", "--generate", "--shape", "64x96", "--format", "q4_k"});
+        QCOMPARE(s.code, 0);
+        QVERIFY2(s.out.contains("storage  12.0000 bits per weight") &&
+                     s.out.contains("         62% of the codes stored are padding (each row's last block is stored whole)"),
+                 s.out.constData());
+        Run j = run({"stats", "--generate", "--shape", "64x96", "--format", "q4_k", "--json"});
+        QCOMPARE(j.code, 0);
+        const auto storage = QJsonDocument::fromJson(j.out).object()["configs"].toArray().at(0).toObject()["storage"].toObject();
+        QCOMPARE(storage["padding"].toInteger(), qint64(64 * 160));
+        Run whole = run({"stats", "--generate", "--shape", "64x512", "--format", "q4_k"});
+        QCOMPARE(whole.code, 0);
+        QVERIFY(!whole.out.contains("padding"));
+        QVERIFY(!whole.err.contains("padding"));
     }
     void unknownFormat() {
         Run r = run({"compare", "--generate", "--formats", "nf5"});

@@ -430,6 +430,28 @@ private slots:
         QCOMPARE(model.index(0, column).data().toString(), text);
     }
 
+    // Bits per weight that count padding (rows that are not whole blocks) carry a '*' and say why in the
+    // tooltip; the copied and CSV values stay plain numbers.
+    void metricsPaddedBits() {
+        auto next = std::make_shared<AnalysisReport>(*fx_->result.report);
+        auto& st = next->configs[0].storage;
+        st.bits_per_weight = 12.0;
+        st.padding = static_cast<std::uint64_t>(next->tensor.numel) * 3;  // 3 padded slots per value: 75%
+        MetricsModel model;
+        model.setReport(next, {configColor(fx_->session.configs[0].color, 0), configColor(fx_->session.configs[1].color, 1)});
+        QCOMPARE(model.index(0, MetricsModel::Bits).data().toString(), QStringLiteral("12 *"));
+        const QString tip = model.index(0, MetricsModel::Bits).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.startsWith(QLatin1String("12\n* 75% of the codes stored are padding")), qPrintable(tip));
+        QVERIFY(!model.toCsv().contains(QLatin1Char('*')));
+        QVERIFY(!model.toTsv({}).contains(QLatin1Char('*')));
+        // the second configuration has no padding: its cell is the number alone
+        QVERIFY(!model.index(1, MetricsModel::Bits).data().toString().contains(QLatin1Char('*')));
+        // below 1% of the codes stored: not said
+        st.padding = static_cast<std::uint64_t>(next->tensor.numel) / 200;
+        model.setReport(next, {configColor(fx_->session.configs[0].color, 0), configColor(fx_->session.configs[1].color, 1)});
+        QCOMPARE(model.index(0, MetricsModel::Bits).data().toString(), QStringLiteral("12"));
+    }
+
     // Save, reopen, compare: every part of the session survives.
     void sessionRoundTrip() {
         Session s = Session::defaults();

@@ -1880,6 +1880,52 @@ private slots:
         QVERIFY(ql::analyze(request(near_data, {c})).warnings.empty());
     }
 
+    // Formats whose blocks run along rows store a row's last block whole: on rows that are not whole
+    // blocks the bits per weight count that padding, and the report says so (from 1% of the codes
+    // stored); whole-block rows, and formats without blocks along rows, say nothing.
+    void paddingIsSaid_data() {
+        QTest::addColumn<ql::Format>("format");
+        QTest::addColumn<QVector<qint64>>("shape");
+        QTest::addColumn<quint64>("padding");  // code slots: rows x (whole blocks per row x block - row length)
+        QTest::addColumn<QString>("says");     // "" = no note
+        QTest::newRow("q4_k, rows of 96 in 256") << ql::Format::Q4_K << QVector<qint64>{64, 96} << quint64(64 * 160)
+                                                 << "Q4_K: each row of 96 values takes 256 code slots (whole blocks), so 62% of the "
+                                                    "codes stored are padding, counted in its 12.00 bits per weight";
+        QTest::newRow("q4_0, rows of 5 in 32") << ql::Format::Q4_0 << QVector<qint64>{3, 5} << quint64(3 * 27)
+                                               << "each row of 5 values takes 32 code slots (whole blocks), so 84%";
+        QTest::newRow("mxfp4, 17 values in 32") << ql::Format::MXFP4 << QVector<qint64>{17} << quint64(15)
+                                                << "MXFP4: its 17 values take 32 code slots (whole blocks), so 47%";
+        QTest::newRow("nvfp4, rows of 40 in 48") << ql::Format::NVFP4 << QVector<qint64>{8, 40} << quint64(8 * 8) << "17%";
+        QTest::newRow("q4_k, whole super-blocks") << ql::Format::Q4_K << QVector<qint64>{4, 512} << quint64(0) << "";
+        // 1 slot in 3201: below the 1% worth saying
+        QTest::newRow("q8_0, a sliver") << ql::Format::Q8_0 << QVector<qint64>{1, 3200 - 31} << quint64(31) << "";
+        QTest::newRow("int4 g128 (no blocks stored whole)") << ql::Format::Int << QVector<qint64>{64, 96} << quint64(0) << "";
+    }
+    void paddingIsSaid() {
+        QFETCH(ql::Format, format);
+        QFETCH(QVector<qint64>, shape);
+        QFETCH(quint64, padding);
+        QFETCH(QString, says);
+        ql::GeneratorSpec g;
+        g.shape.assign(shape.begin(), shape.end());
+        auto t = std::make_shared<const Tensor>(ql::generate(g));
+        QuantConfig c = format == ql::Format::Int ? cfg(4, Scheme::Asymmetric, Granularity::PerGroup, 128) : QuantConfig{};
+        c.format = format;
+        const auto r = ql::analyze(request(t, {c}));
+        const auto& cr = r.configs.at(0);
+        QVERIFY2(cr.error.empty(), cr.error.c_str());
+        QCOMPARE(quint64(cr.storage.padding), padding);
+        std::vector<std::string> notes;
+        for (const auto& w : r.warnings)
+            if (w.find("padding") != std::string::npos) notes.push_back(w);
+        if (says.isEmpty()) {
+            QVERIFY2(notes.empty(), notes.empty() ? "" : notes[0].c_str());
+            return;
+        }
+        QCOMPARE(int(notes.size()), 1);
+        QVERIFY2(notes[0].find(says.toStdString()) != std::string::npos, notes[0].c_str());
+    }
+
     void levelsOfChosenGroup() {
         std::vector<float> v(8);
         for (int i = 0; i < 8; ++i) v[static_cast<std::size_t>(i)] = i < 4 ? 0.1f * (i + 1) : 10.0f * (i + 1);
