@@ -101,14 +101,6 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation o, int role) cons
     return {};
 }
 
-double MetricsModel::paddingFraction(int row) const {
-    const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
-    if (!c.error.empty() || c.storage.padding == 0) return 0.0;
-    const double stored = static_cast<double>(report_->tensor.numel) + static_cast<double>(c.storage.padding);
-    const double f = static_cast<double>(c.storage.padding) / stored;
-    return f >= kPaddingWorthSaying ? f : 0.0;
-}
-
 QString MetricsModel::cell(int row, int col, bool full) const {
     const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
     if (col == Name) return QString::fromStdString(c.config.display_name());
@@ -149,7 +141,8 @@ QVariant MetricsModel::data(const QModelIndex& index, int role) const {
     if (!report_ || !index.isValid()) return {};
     const int row = index.row(), col = index.column();
     // bits per weight that count padding (rows that are not whole blocks) carry a '*', said in the tooltip
-    const double padding = col == Bits ? paddingFraction(row) : 0.0;
+    const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
+    const double padding = col == Bits && c.error.empty() ? padding_worth_saying(c.storage, report_->tensor.numel) : 0.0;
     if (role == Qt::DisplayRole) return padding > 0 ? cell(row, col, false) + QStringLiteral(" *") : cell(row, col, false);
     if (role == Qt::ToolTipRole)
         return padding > 0 ? cell(row, col, true) + QStringLiteral("\n") +
@@ -159,7 +152,7 @@ QVariant MetricsModel::data(const QModelIndex& index, int role) const {
                            : cell(row, col, true);
     if (role == Qt::DecorationRole && col == Name && static_cast<std::size_t>(row) < colors_.size()) return colors_[static_cast<std::size_t>(row)];
     if (role == Qt::TextAlignmentRole) return col == Name ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::ForegroundRole && !report_->configs[static_cast<std::size_t>(row)].error.empty()) return QBrush(QColor(0xD5, 0x5E, 0x00));
+    if (role == Qt::ForegroundRole && !c.error.empty()) return QBrush(QColor(0xD5, 0x5E, 0x00));
     return {};
 }
 

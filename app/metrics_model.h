@@ -35,9 +35,6 @@ public:
 
 private:
     QString cell(int row, int col, bool full) const;
-    // The share of a row's stored code slots that pads rows that are not whole blocks, when worth saying
-    // (core's kPaddingWorthSaying), else 0.
-    double paddingFraction(int row) const;
     std::shared_ptr<const AnalysisReport> report_;
     std::vector<QColor> colors_;
 };

@@ -470,10 +470,8 @@ std::string nonfinite_dq_warning(const QuantConfig& c, std::uint64_t bad, std::u
 // along the last axis store a row's last block whole), or "" when the padding is below
 // kPaddingWorthSaying of the code slots: its bits per weight then count the padding.
 std::string padding_note(const QuantConfig& c, const StorageSize& st, const std::vector<std::int64_t>& shape, std::int64_t n) {
-    if (st.padding == 0 || n <= 0) return {};
-    const double slots = static_cast<double>(n) + static_cast<double>(st.padding);
-    const double fraction = static_cast<double>(st.padding) / slots;
-    if (fraction < kPaddingWorthSaying) return {};
+    const double fraction = padding_worth_saying(st, n);
+    if (fraction == 0) return {};
     char pct[32], bits[32];
     std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * fraction);
     std::snprintf(bits, sizeof bits, "%.2f", st.bits_per_weight);

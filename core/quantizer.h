@@ -33,6 +33,14 @@ struct StorageSize {
 // it: there the bits per weight are no longer the format's own.
 inline constexpr double kPaddingWorthSaying = 0.01;
 
+// The fraction of the code slots stored for n weights that is padding when it reaches kPaddingWorthSaying,
+// else 0 (what the reports say; the survey weighs whole models itself).
+inline double padding_worth_saying(const StorageSize& s, std::int64_t n) {
+    if (s.padding == 0 || n <= 0) return 0.0;
+    const double f = static_cast<double>(s.padding) / (static_cast<double>(n) + static_cast<double>(s.padding));
+    return f >= kPaddingWorthSaying ? f : 0.0;
+}
+
 // The storage of n weights taking code_bits for their codes and meta_bits for scales, zero points and
 // block headers (bytes rounded up to whole bytes).
 StorageSize storage_of(std::uint64_t n, std::uint64_t code_bits, std::uint64_t meta_bits);

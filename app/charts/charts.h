@@ -185,6 +185,7 @@ private:
     struct Point {
         QString name;
         double bits = 0, sqnr = 0, mse = 0;
+        double padding = 0;  // share of the codes stored that pads rows (core's padding_worth_saying), else 0
     };
     std::vector<Point> points_;
 };

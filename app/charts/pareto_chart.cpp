@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "charts/log_ticker.h"
+#include "core/quantizer.h"
 #include "charts/charts.h"
 
 namespace ql::ui {
@@ -48,7 +49,7 @@ void ParetoChart::rebuild() {
         quality.push_back(q);
         used.push_back(&s);
         points_.push_back({QString::fromStdString(s.own ? c.config.display_name() : c.config.describe()), c.storage.bits_per_weight,
-                           c.metrics.sqnr_db, c.metrics.mse});
+                           c.metrics.sqnr_db, c.metrics.mse, in.report ? padding_worth_saying(c.storage, in.report->tensor.numel) : 0.0});
     }
     if (used.empty()) {
         // configurations that are all exact or infinitely wrong have no place either
@@ -89,6 +90,13 @@ void ParetoChart::rebuild() {
     std::vector<Label> ranked;
     for (std::size_t k = 0; k < used.size(); ++k) {
         const Src& s = *used[k];
+        // a compared format that is one of the window's own configurations is that point: drawn over it,
+        // its smaller circle hollowed the own point's disc; the own point's label names it
+        const bool duplicate = !s.own && std::any_of(used.begin(), used.begin() + static_cast<std::ptrdiff_t>(k), [&](const Src* o) {
+            return o->own && o->c->config.format == s.c->config.format && o->c->storage.bits_per_weight == s.c->storage.bits_per_weight &&
+                   (mse ? o->c->metrics.mse : o->c->metrics.sqnr_db) == quality[k];
+        });
+        if (duplicate) continue;
         QCPGraph* g = addGraph();
         g->setData(QVector<double>{bits[k]}, QVector<double>{quality[k]}, true);
         g->setLineStyle(QCPGraph::lsNone);
@@ -106,16 +114,11 @@ void ParetoChart::rebuild() {
             g->setScatterStyle(QCPScatterStyle(onFront ? QCPScatterStyle::ssDisc : QCPScatterStyle::ssCircle, s.colour,
                                                onFront ? s.colour : style().background, 9 * style().scale));
         }
-        // a compared format that is one of the window's own configurations sits under its point: the
-        // own point's label names it
-        const bool duplicate = !s.own && std::any_of(used.begin(), used.begin() + static_cast<std::ptrdiff_t>(k), [&](const Src* o) {
-            return o->own && o->c->config.format == s.c->config.format && o->c->storage.bits_per_weight == s.c->storage.bits_per_weight &&
-                   (mse ? o->c->metrics.mse : o->c->metrics.sqnr_db) == quality[k];
-        });
-        if (duplicate) continue;
         auto* t = new QCPItemText(this);
         t->position->setCoords(bits[k], quality[k]);
-        t->setText(s.own ? points_[k].name : shortLabel(s.c->config));
+        // bits that count padding (rows that are not whole blocks) are marked, and the note below says so
+        const QString mark = points_[k].padding > 0 ? QStringLiteral(" *") : QString();
+        t->setText((s.own ? points_[k].name : shortLabel(s.c->config)) + mark);
         t->setFont(style().font(s.own ? 9 : 8));
         t->setColor(s.own ? s.colour.darker(s.colour.lightness() > 160 ? 140 : 100) : style().foreground);
         ranked.push_back({t, s.own ? 0 : onFront ? 1 : 2});
@@ -128,6 +131,17 @@ void ParetoChart::rebuild() {
         droppable.push_back(l.rank > 0);
     }
     setLegendCorner(mse ? (Qt::AlignTop | Qt::AlignRight) : (Qt::AlignBottom | Qt::AlignRight));
+    // in the corner the front leaves empty (few bits and little error): top left for SQNR, bottom left for MSE
+    if (std::any_of(points_.begin(), points_.end(), [](const Point& p) { return p.padding > 0; })) {
+        auto* note = new QCPItemText(this);
+        note->setPositionAlignment(Qt::AlignLeft | (mse ? Qt::AlignBottom : Qt::AlignTop));
+        note->position->setType(QCPItemPosition::ptAxisRectRatio);
+        note->position->setCoords(0.01, mse ? 0.98 : 0.02);
+        note->setText(tr("* these bits count padding: the rows are not whole blocks,\nand each row's last block is stored whole"));
+        note->setTextAlignment(Qt::AlignLeft);
+        note->setFont(style().font(8.5));
+        note->setColor(style().foreground);
+    }
     finish();
     // Room around the points: on the right for the labels of the widest formats, and above and below.
     const QCPRange xr = xAxis->range();
@@ -155,7 +169,10 @@ QString ParetoChart::tooltipAt(const QPoint& pos) const {
         }
     }
     if (!best || bestD > 14.0 * 14.0 * style().scale * style().scale) return {};
-    return tr("%1\n%2 bits per weight\nSQNR %3 dB\nMSE %4").arg(best->name).arg(best->bits, 0, 'g', 5).arg(best->sqnr, 0, 'f', 2).arg(best->mse, 0, 'g', 4);
+    QString tip =
+        tr("%1\n%2 bits per weight\nSQNR %3 dB\nMSE %4").arg(best->name).arg(best->bits, 0, 'g', 5).arg(best->sqnr, 0, 'f', 2).arg(best->mse, 0, 'g', 4);
+    if (best->padding > 0) tip += QStringLiteral("\n") + tr("%1% of the codes stored are padding").arg(100.0 * best->padding, 0, 'f', 0);
+    return tip;
 }
 
 } // namespace ql::ui

@@ -81,10 +81,8 @@ int cmd_stats(const std::vector<std::string>& argv) {
     std::printf("storage  %.4f bits per weight, %llu bytes = %.6f GB = %.6f GiB\n", cr.storage.bits_per_weight,
                 static_cast<unsigned long long>(cr.storage.bytes), static_cast<double>(cr.storage.bytes) / 1e9,
                 static_cast<double>(cr.storage.bytes) / 1073741824.0);
-    if (const double stored = static_cast<double>(r.tensor.numel) + static_cast<double>(cr.storage.padding);
-        cr.storage.padding > 0 && static_cast<double>(cr.storage.padding) >= kPaddingWorthSaying * stored)
-        std::printf("         %.0f%% of the codes stored are padding (each row's last block is stored whole)\n",
-                    100.0 * static_cast<double>(cr.storage.padding) / stored);
+    if (const double padding = padding_worth_saying(cr.storage, r.tensor.numel); padding > 0)
+        std::printf("         %.0f%% of the codes stored are padding (each row's last block is stored whole)\n", 100.0 * padding);
     std::printf("layer    output error (X W^T, batch %d): mean |dY| %.6g, max %.6g, %.3f%% of mean |Y|\n",
                 req.options.forward_batch, cr.forward.mean_abs, cr.forward.max_abs, cr.forward.mean_rel_pct);
     return 0;

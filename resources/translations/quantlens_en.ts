@@ -2187,6 +2187,15 @@ MSE %4</source>
         <source>No configuration with a finite, nonzero error to place</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>* these bits count padding: the rows are not whole blocks,
+and each row&apos;s last block is stored whole</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1% of the codes stored are padding</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::RooflineChart</name>

@@ -968,6 +968,47 @@ private slots:
                     .contains(QLatin1String("4.5 bits")));
     }
 
+    // Bits that count padding (rows that are not whole blocks): the point's label carries a '*', its
+    // tooltip the share, and a note in the corner the front leaves empty says what the '*' means; without
+    // padding worth saying there is neither.
+    void paretoMarksPadding_data() {
+        QTest::addColumn<bool>("mse");
+        QTest::newRow("SQNR") << false;
+        QTest::newRow("MSE log") << true;
+    }
+    void paretoMarksPadding() {
+        QFETCH(bool, mse);
+        ChartInputs in = handInputs();
+        const std::int64_t n = in.report->tensor.numel;
+        QVERIFY(n > 0);
+        auto cmp = std::make_shared<AnalysisReport>();
+        ConfigReport padded = comparedPoint(Format::Q4_K, 12.0, 22.9);
+        padded.storage.padding = static_cast<std::uint64_t>(n) * 3;  // 75% of the codes stored
+        ConfigReport sliver = comparedPoint(Format::Q8_0, 8.5, 45.0);
+        sliver.storage.padding = static_cast<std::uint64_t>(n) / 200;  // under 1%: not said
+        cmp->configs = {padded, sliver};
+        in.compare = cmp;
+        in.paretoMse = mse;
+        auto chart = makeChart("pareto");
+        chart->resize(900, 600);
+        chart->setInputs(in);
+        chart->replot();
+        QStringList texts;
+        textBoxes(chart.get(), &texts);
+        QVERIFY2(texts.contains(QStringLiteral("Q4_K *")), qPrintable(texts.join(QLatin1Char('|'))));
+        QVERIFY2(texts.contains(QStringLiteral("Q8_0")), qPrintable(texts.join(QLatin1Char('|'))));
+        QCOMPARE(int(std::count_if(texts.begin(), texts.end(), [](const QString& t) { return t.startsWith(QLatin1String("* these bits count padding")); })), 1);
+        const QPoint at(int(chart->xAxis->coordToPixel(12.0)), int(chart->yAxis->coordToPixel(mse ? padded.metrics.mse : 22.9)));
+        QVERIFY2(chart->tooltipAt(at).contains(QLatin1String("75% of the codes stored are padding")), qPrintable(chart->tooltipAt(at)));
+        // no padding worth saying anywhere: no mark, no note
+        cmp->configs = {sliver};
+        chart->setInputs(in);
+        chart->replot();
+        texts.clear();
+        textBoxes(chart.get(), &texts);
+        QVERIFY(std::none_of(texts.begin(), texts.end(), [](const QString& t) { return t.contains(QLatin1Char('*')); }));
+    }
+
     // Crowded points (every 4-bit format lands near 4.5 bits and 21 dB), on the Pareto and the SNR
     // charts: no two labels overlap, and a compared format that is one of the window's configurations
     // is not labelled again (its own point or mark names it).
