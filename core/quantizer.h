@@ -35,6 +35,15 @@ inline constexpr double kPaddingWorthSaying = 0.01;
 
 // The fraction of the code slots stored for n weights that is padding when it reaches kPaddingWorthSaying,
 // else 0 (what the reports say; the survey weighs whole models itself).
+// The format's bits per weight on rows of whole blocks, from the storage of n weights whose rows pad
+// their last block: the padded blocks hold n + padding code slots at the same bits each. What a model
+// of whole-block rows (every preset: rows of 4096, 11008 ... values) pays, where this tensor's padding
+// would not carry over.
+inline double whole_block_bits(const StorageSize& s, std::int64_t n) {
+    if (s.padding == 0 || n <= 0) return s.bits_per_weight;
+    return s.bits_per_weight * static_cast<double>(n) / (static_cast<double>(n) + static_cast<double>(s.padding));
+}
+
 inline double padding_worth_saying(const StorageSize& s, std::int64_t n) {
     if (s.padding == 0 || n <= 0) return 0.0;
     const double f = static_cast<double>(s.padding) / (static_cast<double>(n) + static_cast<double>(s.padding));

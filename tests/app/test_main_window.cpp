@@ -649,6 +649,25 @@ private slots:
         QCOMPARE(label()->textInteractionFlags(), Qt::TextInteractionFlags(Qt::TextSelectableByMouse));
     }
 
+    // The GPU-fit chart sizes a model (7B by default) at each configuration's bits per weight; a model's
+    // rows are whole blocks, so the padding of this tensor's rows does not carry over: Q4_K on rows of
+    // 96 values stores 12 bits per weight here, and the 7B model 4.5.
+    void gpuFitTakesWholeBlockBits() {
+        Session s = smallSession();
+        s.tensor.generator.shape = {64, 96};
+        QuantConfig q4k;
+        q4k.format = Format::Q4_K;
+        s.configs = {q4k};
+        const AnalysisReport r = coreReport(s);
+        QCOMPARE(r.configs.at(0).storage.bits_per_weight, 12.0);  // the premise: this tensor's own storage
+        const auto fit = makeGpuFit(s.fit, &r);
+        const auto it = std::find_if(fit->formats.begin(), fit->formats.end(), [](const MemoryFormat& f) { return f.name == "Q4_K"; });
+        QVERIFY(it != fit->formats.end());
+        QCOMPARE(it->bits_per_weight, 4.5);
+        const std::size_t k = static_cast<std::size_t>(it - fit->formats.begin());
+        QCOMPARE(fit->estimates[k].weight_bytes, fit->params * 4.5 / 8.0);
+    }
+
     // Cancel (Esc, or the status bar's button) stops the analysis: the progress and the button go, and
     // until the next analysis the window says that its charts and table do not show the settings beside
     // them. Both a queued request (cancelled before it starts) and a running job end so; before, either

@@ -1888,24 +1888,27 @@ private slots:
         QTest::addColumn<QVector<qint64>>("shape");
         QTest::addColumn<quint64>("padding");  // code slots: rows x (whole blocks per row x block - row length)
         QTest::addColumn<QString>("says");     // "" = no note
+        QTest::addColumn<double>("wholeBits"); // the format's bits per weight on rows of whole blocks (-1: its own, unpadded)
         QTest::newRow("q4_k, rows of 96 in 256") << ql::Format::Q4_K << QVector<qint64>{64, 96} << quint64(64 * 160)
                                                  << "Q4_K: each row of 96 values takes 256 code slots (whole blocks), so 62% of the "
-                                                    "codes stored are padding, counted in its 12.00 bits per weight";
+                                                    "codes stored are padding, counted in its 12.00 bits per weight" << 4.5;
         QTest::newRow("q4_0, rows of 5 in 32") << ql::Format::Q4_0 << QVector<qint64>{3, 5} << quint64(3 * 27)
-                                               << "each row of 5 values takes 32 code slots (whole blocks), so 84%";
+                                               << "each row of 5 values takes 32 code slots (whole blocks), so 84%" << 4.5;
         QTest::newRow("mxfp4, 17 values in 32") << ql::Format::MXFP4 << QVector<qint64>{17} << quint64(15)
-                                                << "MXFP4: its 17 values take 32 code slots (whole blocks), so 47%";
-        QTest::newRow("nvfp4, rows of 40 in 48") << ql::Format::NVFP4 << QVector<qint64>{8, 40} << quint64(8 * 8) << "17%";
-        QTest::newRow("q4_k, whole super-blocks") << ql::Format::Q4_K << QVector<qint64>{4, 512} << quint64(0) << "";
-        // 1 slot in 3201: below the 1% worth saying
-        QTest::newRow("q8_0, a sliver") << ql::Format::Q8_0 << QVector<qint64>{1, 3200 - 31} << quint64(31) << "";
-        QTest::newRow("int4 g128 (no blocks stored whole)") << ql::Format::Int << QVector<qint64>{64, 96} << quint64(0) << "";
+                                                << "MXFP4: its 17 values take 32 code slots (whole blocks), so 47%" << 4.25;
+        QTest::newRow("nvfp4, rows of 40 in 48") << ql::Format::NVFP4 << QVector<qint64>{8, 40} << quint64(8 * 8) << "17%"
+                                               << (384 * 4 + 24 * 8 + 32) / 384.0;  // 24 E4M3 block scales, the fp32 tensor scale
+        QTest::newRow("q4_k, whole super-blocks") << ql::Format::Q4_K << QVector<qint64>{4, 512} << quint64(0) << "" << 4.5;
+        // 31 slots in 3200: below the 1% worth saying
+        QTest::newRow("q8_0, a sliver") << ql::Format::Q8_0 << QVector<qint64>{1, 3200 - 31} << quint64(31) << "" << 8.5;
+        QTest::newRow("int4 g128 (no blocks stored whole)") << ql::Format::Int << QVector<qint64>{64, 96} << quint64(0) << "" << -1.0;
     }
     void paddingIsSaid() {
         QFETCH(ql::Format, format);
         QFETCH(QVector<qint64>, shape);
         QFETCH(quint64, padding);
         QFETCH(QString, says);
+        QFETCH(double, wholeBits);
         ql::GeneratorSpec g;
         g.shape.assign(shape.begin(), shape.end());
         auto t = std::make_shared<const Tensor>(ql::generate(g));
@@ -1915,6 +1918,10 @@ private slots:
         const auto& cr = r.configs.at(0);
         QVERIFY2(cr.error.empty(), cr.error.c_str());
         QCOMPARE(quint64(cr.storage.padding), padding);
+        constexpr double kBitsRoundoff = 1e-12;  // bits per weight are one division of whole counts
+        if (wholeBits < 0) wholeBits = cr.storage.bits_per_weight;
+        QVERIFY2(std::fabs(ql::whole_block_bits(cr.storage, t->numel()) - wholeBits) < kBitsRoundoff,
+                 qPrintable(QString::number(ql::whole_block_bits(cr.storage, t->numel()), 'g', 17)));
         std::vector<std::string> notes;
         for (const auto& w : r.warnings)
             if (w.find("padding") != std::string::npos) notes.push_back(w);
