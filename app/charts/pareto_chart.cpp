@@ -137,7 +137,7 @@ void ParetoChart::rebuild() {
         note->setPositionAlignment(Qt::AlignLeft | (mse ? Qt::AlignBottom : Qt::AlignTop));
         note->position->setType(QCPItemPosition::ptAxisRectRatio);
         note->position->setCoords(0.01, mse ? 0.98 : 0.02);
-        note->setText(tr("* these bits count padding: the rows are not whole blocks,\nand each row's last block is stored whole"));
+        note->setText(tr("* these bits count padding: rows are not whole blocks"));
         note->setTextAlignment(Qt::AlignLeft);
         note->setFont(style().font(8.5));
         note->setColor(style().foreground);

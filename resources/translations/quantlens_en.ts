@@ -2188,12 +2188,11 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>* these bits count padding: the rows are not whole blocks,
-and each row&apos;s last block is stored whole</source>
+        <source>%1% of the codes stored are padding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1% of the codes stored are padding</source>
+        <source>* these bits count padding: rows are not whole blocks</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

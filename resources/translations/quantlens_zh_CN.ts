@@ -2208,10 +2208,8 @@ MSE %4</translation>
         <translation>没有误差有限且非零的配置可以标出</translation>
     </message>
     <message>
-        <source>* these bits count padding: the rows are not whole blocks,
-and each row&apos;s last block is stored whole</source>
-        <translation>* 这些比特数包含填充：各行不是整数个块，
-每行的最后一个块按整块存储</translation>
+        <source>* these bits count padding: rows are not whole blocks</source>
+        <translation>* 这些比特数包含填充：各行不是整数个块</translation>
     </message>
     <message>
         <source>%1% of the codes stored are padding</source>
