@@ -1,5 +1,5 @@
 // The whole window driven by a seeded random walk through its controls: every visible, enabled combo
-// box, spin box, check box, button, slider, tab, list row and menu action is a possible step, as a
+// box, spin box, check box, button, slider, tab, list row, text field and menu action is a possible step, as a
 // curious learner would click through them, and now and then a file is opened (some do not load).
 // Dialogs that open are closed again (as a learner pressing Escape). Every few steps the test waits for
 // the analysis and checks that the window shows core's report for the session it holds (ql::analyze
@@ -151,7 +151,8 @@ class TestRandomWalk : public QObject {
         for (QWidget* c : w_->findChildren<QWidget*>()) {
             if (!c->isVisible() || !c->isEnabled()) continue;
             if (qobject_cast<QComboBox*>(c) || qobject_cast<QAbstractSpinBox*>(c) || qobject_cast<QAbstractButton*>(c) ||
-                qobject_cast<QSlider*>(c) || qobject_cast<QTabBar*>(c) || qobject_cast<QAbstractItemView*>(c))
+                qobject_cast<QSlider*>(c) || qobject_cast<QTabBar*>(c) || qobject_cast<QAbstractItemView*>(c) ||
+                (qobject_cast<QLineEdit*>(c) && !qobject_cast<QAbstractSpinBox*>(c->parentWidget()) && !qobject_cast<QComboBox*>(c->parentWidget())))
                 targets.push_back(c);
         }
         // now and then another window size (a projector, a laptop, a narrow half screen)
@@ -220,6 +221,16 @@ class TestRandomWalk : public QObject {
             log_ << what + QStringLiteral(" row '%1'").arg(i.data().toString());
             v->setCurrentIndex(i);
             emit v->clicked(i);
+        } else if (auto* le = qobject_cast<QLineEdit*>(t)) {
+            // typed text (a filter, a name): words that match, that match nothing, and odd characters
+            static const QStringList words = {QString(), QStringLiteral("weight"), QStringLiteral("conv"), QStringLiteral("zzz"),
+                                              QStringLiteral("0"), QStringLiteral("*"), QStringLiteral("(["), QStringLiteral("\u4e2d")};
+            const QString text = words[pick(int(words.size()))];
+            log_ << what + QStringLiteral(" type '%1'").arg(text);
+            le->setText(text);
+            emit le->textEdited(text);
+            emit le->editingFinished();
+            emit le->returnPressed();
         } else if (auto* a = qobject_cast<QAction*>(t)) {
             log_ << what + QStringLiteral(" trigger");
             a->trigger();
