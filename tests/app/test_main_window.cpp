@@ -46,6 +46,7 @@
 #include "panels/config_panel.h"
 #include "panels/setup_panels.h"
 #include "session.h"
+#include "small_session.h"
 #include "worker_pool.h"
 
 using namespace ql;
@@ -55,15 +56,6 @@ namespace {
 
 constexpr int kAnalysisTimeoutMs = 60000;
 constexpr double kRoundoff = 1e-12;  // a density is one division away from the counts
-
-// A small setup so each analysis takes milliseconds.
-Session smallSession() {
-    Session s = Session::defaults();
-    s.tensor.generator.shape = {96, 128};
-    s.analysis.layer_sim.width = 64;
-    s.analysis.layer_sim.batch = 8;
-    return s;
-}
 
 // Core's report for the window's current session, computed here without the window.
 AnalysisReport coreReport(const Session& s) {

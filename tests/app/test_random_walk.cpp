@@ -48,6 +48,7 @@
 #include "metrics_model.h"
 #include "qcp_complaints.h"
 #include "session.h"
+#include "small_session.h"
 #include "test_settings.h"
 
 using namespace ql;
@@ -69,14 +70,6 @@ constexpr double kFileChance = 0.04;
 constexpr double kResizeChance = 0.03;
 constexpr double kEndChance = 0.15;  // a spin box set to either end of its range
 constexpr int kCheapTop = 4096;      // spin boxes up to this reach their top (larger ones are tensor sizes)
-
-Session smallSession() {
-    Session s = Session::defaults();
-    s.tensor.generator.shape = {96, 128};
-    s.analysis.layer_sim.width = 64;
-    s.analysis.layer_sim.batch = 8;
-    return s;
-}
 
 // Core's report for the session: its tensor generated, or read from its file (the named tensor, or the
 // file's first), without the window. Empty when the file does not load.
