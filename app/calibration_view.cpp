@@ -326,7 +326,6 @@ QWidget* CalibrationView::buildPanel() {
     v->addWidget(progress_);
     status_ = new QLabel(content);
     status_->setObjectName(QStringLiteral("calibrationStatus"));
-    status_->setObjectName(QStringLiteral("calibrationStatus"));
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     v->addWidget(status_);

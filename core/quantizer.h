@@ -33,8 +33,6 @@ struct StorageSize {
 // it: there the bits per weight are no longer the format's own.
 inline constexpr double kPaddingWorthSaying = 0.01;
 
-// The fraction of the code slots stored for n weights that is padding when it reaches kPaddingWorthSaying,
-// else 0 (what the reports say; the survey weighs whole models itself).
 // The format's bits per weight on rows of whole blocks, from the storage of n weights whose rows pad
 // their last block: the padded blocks hold n + padding code slots at the same bits each. What a model
 // of whole-block rows (every preset: rows of 4096, 11008 ... values) pays, where this tensor's padding
@@ -44,6 +42,8 @@ inline double whole_block_bits(const StorageSize& s, std::int64_t n) {
     return s.bits_per_weight * static_cast<double>(n) / (static_cast<double>(n) + static_cast<double>(s.padding));
 }
 
+// The fraction of the code slots stored for n weights that is padding when it reaches kPaddingWorthSaying,
+// else 0 (what the reports say; the survey weighs whole models itself).
 inline double padding_worth_saying(const StorageSize& s, std::int64_t n) {
     if (s.padding == 0 || n <= 0) return 0.0;
     const double f = static_cast<double>(s.padding) / (static_cast<double>(n) + static_cast<double>(s.padding));
