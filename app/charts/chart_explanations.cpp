@@ -70,7 +70,9 @@ QString ParetoChart::explanation() const {
     return tr("Each configuration (and with \"Compare all formats\", each format at its common settings) at its true bits "
               "per weight against its error. The dashed front joins the points that no other point beats with both "
               "fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared "
-              "format whose name would only cover its neighbours is left unnamed: hover a point for its name.");
+              "format whose name would only cover its neighbours is left unnamed: hover a point for its name. A * marks bits "
+              "that count padding: formats whose blocks run along each row store a row's last block whole, so on rows "
+              "that are not whole blocks they pay for empty slots (a model's rows of 4096 values would not).");
 }
 
 // ---- calibration (one layer with its calibration inputs X) ----

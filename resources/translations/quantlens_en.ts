@@ -2176,10 +2176,6 @@ MSE %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Bits per weight, scales included</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2193,6 +2189,10 @@ MSE %4</source>
     </message>
     <message>
         <source>* these bits count padding: rows are not whole blocks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name. A * marks bits that count padding: formats whose blocks run along each row store a row&apos;s last block whole, so on rows that are not whole blocks they pay for empty slots (a model&apos;s rows of 4096 values would not).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

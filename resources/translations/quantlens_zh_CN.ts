@@ -2196,8 +2196,8 @@ MSE %4</translation>
         <translation>帕累托前沿</translation>
     </message>
     <message>
-        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name.</source>
-        <translation>每个配置（开启“比较所有格式”时，还有各格式的常用设置）按其真实的每权重位数与误差画出。虚线前沿连接那些没有任何其他点能以更少的位数和更小的误差同时胜过的点；不在前沿上的点会被前沿上的某个点胜过。点很密集时，名称只会遮住相邻标签的比较格式不标名称：将鼠标悬停在点上即可看到其名称。</translation>
+        <source>Each configuration (and with &quot;Compare all formats&quot;, each format at its common settings) at its true bits per weight against its error. The dashed front joins the points that no other point beats with both fewer bits and less error; a point off the front is beaten by one on it. Where the points crowd, a compared format whose name would only cover its neighbours is left unnamed: hover a point for its name. A * marks bits that count padding: formats whose blocks run along each row store a row&apos;s last block whole, so on rows that are not whole blocks they pay for empty slots (a model&apos;s rows of 4096 values would not).</source>
+        <translation>每个配置（开启“比较所有格式”时，还有各格式的常用设置）按其真实的每权重位数与误差画出。虚线前沿连接那些没有任何其他点能以更少的位数和更小的误差同时胜过的点；不在前沿上的点会被前沿上的某个点胜过。点很密集时，名称只会遮住相邻标签的比较格式不标名称：将鼠标悬停在点上即可看到其名称。* 表示该位数包含填充：块沿每行排列的格式会将每行的最后一个块按整块存储，因此在行长不是整数个块时要为空位付出代价（模型中 4096 个值的行则不会）。</translation>
     </message>
     <message>
         <source>Bits per weight, scales included</source>
