@@ -701,6 +701,12 @@ private slots:
         QVERIFY(w_->statusBar()->currentMessage().contains(QLatin1String("cancelled")));
         auto* time = w_->findChild<QLabel*>(QStringLiteral("analysisTimeLabel"));
         QVERIFY(time && time->text().contains(QLatin1String("cancelled")));
+        // a later message (a file that does not open) replaces the note; the time field still says it
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("nowhere\\.npy")));
+        QVERIFY(!w_->loadTensorFile(dir_.filePath(QStringLiteral("nowhere.npy"))));
+        QVERIFY(!w_->statusBar()->currentMessage().contains(QLatin1String("cancelled")));
+        QVERIFY(w_->analysisCancelled());
+        QVERIFY(time->text().contains(QLatin1String("cancelled")));
         // Recompute brings the charts to the settings again, and the note goes
         QVERIFY(waitShown([&] {
             Session small = smallSession();
