@@ -159,10 +159,9 @@ public:
         }
         if (clipped) *clipped += clip;
     }
-    StorageSize storage() const override {
-        const auto n = static_cast<std::uint64_t>(layout_.numel);
-        return storage_of(n, n * static_cast<std::uint64_t>(1 + fmt_.ebits + fmt_.mbits),
-                            static_cast<std::uint64_t>(scale_.size()) * 32);
+    StorageSize storage() const override { return sized(layout_); }
+    StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
+        return sized(SliceLayout::make(slices_cfg_, shape));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (scale_.empty() || layout_.numel == 0) return {};
@@ -196,6 +195,11 @@ public:
     }
 
 private:
+    // 1 + ebits + mbits bits per code and an fp32 scale per slice
+    StorageSize sized(const SliceLayout& L) const {
+        const auto n = static_cast<std::uint64_t>(L.numel);
+        return storage_of(n, n * static_cast<std::uint64_t>(1 + fmt_.ebits + fmt_.mbits), static_cast<std::uint64_t>(L.slices) * 32);
+    }
     MiniFloat fmt_;
     QuantConfig slices_cfg_;
     const Tensor* tensor_ = nullptr;
@@ -288,13 +292,11 @@ public:
         }
         if (clipped) *clipped += clip;
     }
-    StorageSize storage() const override {
-        const auto n = static_cast<std::uint64_t>(blocks_.numel);
-        const auto nb = static_cast<std::uint64_t>(blocks_.count());
-        const std::uint64_t stored = nb * static_cast<std::uint64_t>(blocks_.block);  // partial blocks stored whole
-        StorageSize s = storage_of(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
-        s.padding = stored - n;
-        return s;
+    StorageSize storage() const override { return sized(blocks_); }
+    StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
+        std::int64_t n = 0;
+        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
+        return sized(RowBlocks::make(shape, n, config_.format == Format::NVFP4 ? kNvfp4Block : kMxfp4Block));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};
@@ -321,6 +323,16 @@ public:
     float tensor_scale() const { return s2_; }
 
 private:
+    // E2M1 codes of whole blocks (a row's last block stored whole), an 8-bit scale each, and NVFP4's
+    // fp32 tensor scale
+    StorageSize sized(const RowBlocks& b) const {
+        const auto n = static_cast<std::uint64_t>(b.numel);
+        const auto nb = static_cast<std::uint64_t>(b.count());
+        const std::uint64_t stored = nb * static_cast<std::uint64_t>(b.block);
+        StorageSize s = storage_of(n, stored * 4, nb * 8 + (config_.format == Format::NVFP4 ? 32 : 0));
+        s.padding = stored - n;
+        return s;
+    }
     static constexpr std::int64_t kRunBlocks = 256;  // scales per step of run()
     // Scales of blocks with absmax amax[0, nb), nb at most kRunBlocks (MXFP4: X = 2^e; NVFP4: max(amax / (6 s2), 2^-9) on the
     // E4M3 grid, times s2, rounded to E4M3 by the vector loop as nvfp4_block_scale does).
@@ -490,12 +502,11 @@ public:
         }
         if (clipped) *clipped += clip;
     }
-    StorageSize storage() const override {
-        const auto n = static_cast<std::uint64_t>(n_);
-        const auto nb = static_cast<std::uint64_t>(nb_);
-        std::uint64_t meta = nb * 32;
-        if (config_.format == Format::NF4_DQ) meta = nb * 8 + static_cast<std::uint64_t>(scales2_.size()) * 32 + 32;
-        return storage_of(n, n * 4, meta);
+    StorageSize storage() const override { return sized(n_); }
+    StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
+        std::int64_t n = 0;
+        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
+        return sized(n);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || nb_ == 0) return {};
@@ -517,6 +528,14 @@ public:
     }
 
 private:
+    // 4-bit codes, and per block an fp32 absmax (NF4) or an 8-bit one with an fp32 scale per 256 of
+    // them and the fp32 mean (NF4 with double quantization)
+    StorageSize sized(std::int64_t n) const {
+        const auto nb = static_cast<std::uint64_t>((n + block_ - 1) / block_);
+        std::uint64_t meta = nb * 32;
+        if (config_.format == Format::NF4_DQ) meta = nb * 8 + (nb + kNf4DqBlock - 1) / kNf4DqBlock * 32 + 32;
+        return storage_of(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(n) * 4, meta);
+    }
     static constexpr std::int64_t kRunValues = 8192;  // values per step of run(): kRunValues / 32 blocks at most
     // The stored absmax of block b (NF4: the block's absmax, worked out from its values).
     float stored_of_block(std::int64_t b) const {
@@ -849,12 +868,11 @@ public:
         }
         if (clipped) *clipped += clip;
     }
-    StorageSize storage() const override {
-        const auto nb = static_cast<std::uint64_t>(blocks_.count());
-        const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
-        StorageSize s = storage_of(static_cast<std::uint64_t>(blocks_.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
-        s.padding = nb * static_cast<std::uint64_t>(T::qk) - static_cast<std::uint64_t>(blocks_.numel);
-        return s;
+    StorageSize storage() const override { return sized(blocks_); }
+    StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
+        std::int64_t n = 0;
+        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
+        return sized(RowBlocks::make(shape, n, T::qk));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};
@@ -905,6 +923,14 @@ public:
     std::shared_ptr<const SliceRanges> block_ranges() const { return ranges_; }
 
 private:
+    // codes of whole blocks (a row's last block stored whole) and each block's header
+    StorageSize sized(const RowBlocks& b) const {
+        const auto nb = static_cast<std::uint64_t>(b.count());
+        const std::uint64_t code_bits = nb * static_cast<std::uint64_t>(T::qk) * static_cast<std::uint64_t>(bits_per_code());
+        StorageSize s = storage_of(static_cast<std::uint64_t>(b.numel), code_bits, nb * sizeof(B) * 8 - code_bits);
+        s.padding = nb * static_cast<std::uint64_t>(T::qk) - static_cast<std::uint64_t>(b.numel);
+        return s;
+    }
     static constexpr std::int64_t kRunBlocks = 64;  // blocks per step of run() on the lazy path
     // Q4_0, Q4_1, Q5_0 (whole blocks): the bounds from every block's min and max (given, or a scan of the
     // tensor) and the lazy path; false, nothing kept, where a value or a block's scale is not finite.

@@ -281,9 +281,11 @@ public:
     void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes, std::uint64_t* clipped) const override {
         hqq_apply(sol_, tensor_->data(), begin, end, dq, codes, clipped);
     }
-    StorageSize storage() const override {
-        const auto n = static_cast<std::uint64_t>(sol_.n);
-        return storage_of(n, n * static_cast<std::uint64_t>(config_.bits), static_cast<std::uint64_t>(sol_.scale.size()) * 32);
+    StorageSize storage() const override { return sized(sol_.n); }
+    StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
+        std::int64_t n = 0;
+        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
+        return sized(n);
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || sol_.scale.empty()) return {};
@@ -306,6 +308,11 @@ public:
     }
 
 private:
+    // bits-wide codes and per group of the flattened tensor an fp16 scale and an fp16 zero point
+    StorageSize sized(std::int64_t n) const {
+        const std::uint64_t groups = n > 0 ? static_cast<std::uint64_t>((n + group_ - 1) / group_) : 0;
+        return storage_of(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(config_.bits), groups * 32);
+    }
     const Tensor* tensor_ = nullptr;
     std::int64_t group_ = kHqqDefaultGroup;
     HqqSolution sol_;

@@ -323,11 +323,22 @@ void IntQuantizer::run(std::int64_t begin, std::int64_t end, float* dq, std::int
     if (clipped) *clipped += clip;
 }
 
-StorageSize IntQuantizer::storage() const {
-    const auto n = static_cast<std::uint64_t>(layout_.numel);
-    const std::uint64_t scale_bits = resolved_scale_type(config_) == ScaleType::F16 ? 16 : 32;
-    const std::uint64_t zp_bits = config_.scheme == Scheme::Asymmetric ? static_cast<std::uint64_t>(config_.bits) : 0;
-    return storage_of(n, n * static_cast<std::uint64_t>(config_.bits), static_cast<std::uint64_t>(layout_.slices) * (scale_bits + zp_bits));
+namespace {
+
+// codes of `bits` bits, and a scale (plus a zero point when asymmetric) per slice of the layout
+StorageSize int_storage(const QuantConfig& c, const SliceLayout& layout) {
+    const auto n = static_cast<std::uint64_t>(layout.numel);
+    const std::uint64_t scale_bits = resolved_scale_type(c) == ScaleType::F16 ? 16 : 32;
+    const std::uint64_t zp_bits = c.scheme == Scheme::Asymmetric ? static_cast<std::uint64_t>(c.bits) : 0;
+    return storage_of(n, n * static_cast<std::uint64_t>(c.bits), static_cast<std::uint64_t>(layout.slices) * (scale_bits + zp_bits));
+}
+
+} // namespace
+
+StorageSize IntQuantizer::storage() const { return int_storage(config_, layout_); }
+
+StorageSize IntQuantizer::storage_for(const std::vector<std::int64_t>& shape) const {
+    return int_storage(config_, SliceLayout::make(config_, shape));
 }
 
 std::vector<float> IntQuantizer::levels_at(std::int64_t i) const {

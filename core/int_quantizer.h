@@ -60,6 +60,7 @@ public:
     void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes,
              std::uint64_t* clipped = nullptr) const override;
     StorageSize storage() const override;
+    StorageSize storage_for(const std::vector<std::int64_t>& shape) const override;
     std::vector<float> levels_at(std::int64_t i) const override;
     int code_count() const override { return range_.qmax - range_.qmin + 1; }
     std::pair<int, int> code_range() const override { return {range_.qmin, range_.qmax}; }

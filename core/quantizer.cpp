@@ -27,6 +27,12 @@ std::unique_ptr<Quantizer> make_quantizer(const QuantConfig& config) {
     }
 }
 
+StorageSize storage_for_shape(const QuantConfig& config, const std::vector<std::int64_t>& shape) {
+    const std::string why = validate(config, shape);
+    if (!why.empty()) throw std::invalid_argument(why);
+    return make_quantizer(config)->storage_for(shape);
+}
+
 QuantizedTensor quantize(const Tensor& t, const QuantConfig& config, const ProgressFn& progress) {
     QuantizedTensor out;
     out.config = config;

@@ -88,6 +88,9 @@ public:
     virtual void run(std::int64_t begin, std::int64_t end, float* dq, std::int8_t* codes,
                      std::uint64_t* clipped = nullptr) const = 0;
     virtual StorageSize storage() const = 0;
+    // The storage of a tensor of `shape` in this configuration, from the shape alone (no prepare(), no
+    // values): storage() of a prepared quantizer equals it for its tensor's shape.
+    virtual StorageSize storage_for(const std::vector<std::int64_t>& shape) const = 0;
     // Representable dequantized values of the slice or block holding flat index i, ascending.
     virtual std::vector<float> levels_at(std::int64_t i) const = 0;
     // How many distinct codes an element can take (2^bits for Int, 16 for NF4, 256 for FP8 ...).
@@ -116,6 +119,12 @@ protected:
 // The quantizer for a configuration. Throws std::invalid_argument with validate()'s message when the
 // configuration is invalid for the format.
 std::unique_ptr<Quantizer> make_quantizer(const QuantConfig& config);
+
+// The storage of a tensor of `shape` quantized with `config`, worked out from the shape alone: what a
+// model's matrices take (the GPU fit sizes a model preset on its hidden x hidden matrices, whose rows
+// are whole blocks and whose per-row scales spread over `hidden` weights, not over this tensor's rows).
+// Throws std::invalid_argument with validate()'s message when the configuration does not fit the shape.
+StorageSize storage_for_shape(const QuantConfig& config, const std::vector<std::int64_t>& shape);
 
 // Whole-tensor quantization (the quantize CLI, tests): codes, parameters and the dequantized tensor.
 struct QuantizedTensor {

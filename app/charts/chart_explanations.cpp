@@ -50,7 +50,10 @@ QString LayerErrorChart::explanation() const {
 QString GpuFitChart::explanation() const {
     return tr("The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), "
               "against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a "
-              "line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.");
+              "line fits that GPU. Each configuration counts its bits per weight on the model's own matrices (hidden x "
+              "hidden for a preset): there the rows are whole blocks and a scale per row spreads over the hidden size, "
+              "so INT4 per channel costs 4.009 bits on a 7B model's rows of 4096 even where this tensor's short rows "
+              "make it 4.375. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.");
 }
 
 QString SnrBitsChart::explanation() const {

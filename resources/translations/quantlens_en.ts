@@ -1366,11 +1366,11 @@ time %5 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
+        <source>%1: %2 (%3% of usable memory)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: %2 (%3% of usable memory)</source>
+        <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. Each configuration counts its bits per weight on the model&apos;s own matrices (hidden x hidden for a preset): there the rows are whole blocks and a scale per row spreads over the hidden size, so INT4 per channel costs 4.009 bits on a 7B model&apos;s rows of 4096 even where this tensor&apos;s short rows make it 4.375. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

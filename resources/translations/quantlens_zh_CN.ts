@@ -1380,12 +1380,12 @@ time %5 s</source>
         <translation>装不下</translation>
     </message>
     <message>
-        <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
-        <translation>所选规模的模型在各格式下所需的内存（权重，设置了 KV 缓存时再加上它），与每块所选 GPU 的可用内存（横线：显存减去预留空间）对比。柱子低于某条横线，即可放入该 GPU。GB = 10^9 字节，GiB = 2^30 字节：7B 模型在 FP16 下需要 14.0 GB = 13.04 GiB。</translation>
-    </message>
-    <message>
         <source>%1: %2 (%3% of usable memory)</source>
         <translation>%1：%2（占可用内存的 %3%）</translation>
+    </message>
+    <message>
+        <source>The memory a model of the chosen size needs in each format (its weights, and the KV cache when set), against the usable memory of each chosen GPU (the lines: its memory less the headroom). A bar below a line fits that GPU. Each configuration counts its bits per weight on the model&apos;s own matrices (hidden x hidden for a preset): there the rows are whole blocks and a scale per row spreads over the hidden size, so INT4 per channel costs 4.009 bits on a 7B model&apos;s rows of 4096 even where this tensor&apos;s short rows make it 4.375. GB = 10^9 bytes and GiB = 2^30 bytes: a 7B model in FP16 needs 14.0 GB = 13.04 GiB.</source>
+        <translation>所选规模的模型在各格式下所需的内存（权重，设置了 KV 缓存时再加上它），与每块所选 GPU 的可用内存（横线：显存减去预留空间）对比。柱子低于某条横线，即可放入该 GPU。每个配置按模型自身矩阵上的每权重比特数计算（预设模型取 hidden x hidden）：那里的行都是整块，每行一个的缩放分摊到 hidden 个权重上，所以逐通道 INT4 在 7B 模型 4096 长的行上只需 4.009 比特，即使当前张量的短行让它达到 4.375。GB = 10^9 字节，GiB = 2^30 字节：7B 模型在 FP16 下需要 14.0 GB = 13.04 GiB。</translation>
     </message>
 </context>
 <context>

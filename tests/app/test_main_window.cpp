@@ -641,23 +641,67 @@ private slots:
         QCOMPARE(label()->textInteractionFlags(), Qt::TextInteractionFlags(Qt::TextSelectableByMouse));
     }
 
-    // The GPU-fit chart sizes a model (7B by default) at each configuration's bits per weight; a model's
-    // rows are whole blocks, so the padding of this tensor's rows does not carry over: Q4_K on rows of
-    // 96 values stores 12 bits per weight here, and the 7B model 4.5.
-    void gpuFitTakesWholeBlockBits() {
+    // The GPU-fit chart sizes a model at each configuration's bits per weight on the model's matrices,
+    // not on this tensor: a preset's hidden x hidden matrices have rows of whole blocks, and a per-row
+    // scale spreads over `hidden` weights. On rows of 96 values Q4_K stores 12 bits per weight and INT4
+    // per channel 4.375; the 7B preset (hidden 4096) takes 4.5 and 4 + 36/4096. Without a preset the
+    // tensor's own bits stand, less the padding of its rows.
+    void gpuFitTakesModelBits_data() {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("granularity");
+        QTest::addColumn<int>("scheme");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<double>("tensorBits");  // the premise: this 64 x 96 tensor's own storage
+        QTest::addColumn<double>("modelBits");
+        const int q4k = static_cast<int>(Format::Q4_K), in = static_cast<int>(Format::Int);
+        const int pt = static_cast<int>(Granularity::PerTensor), pc = static_cast<int>(Granularity::PerChannel),
+                  pg = static_cast<int>(Granularity::PerGroup);
+        const int asym = static_cast<int>(Scheme::Asymmetric), sym = static_cast<int>(Scheme::Symmetric);
+        // Q4_K: 144-byte super-blocks of 256 values; a row of 96 is one block, 256 code slots
+        QTest::newRow("Q4_K, 7B") << q4k << 4 << pt << asym << "7B" << 144.0 * 8 / 96 << 4.5;
+        QTest::newRow("Q4_K, no preset") << q4k << 4 << pt << asym << "" << 144.0 * 8 / 96 << 4.5;
+        // INT4 per channel: an fp32 scale and a 4-bit zero point per row
+        QTest::newRow("INT4 per channel, 7B") << in << 4 << pc << asym << "7B" << 4 + 36.0 / 96 << 4 + 36.0 / 4096;
+        QTest::newRow("INT4 per channel, 70B") << in << 4 << pc << asym << "70B" << 4 + 36.0 / 96 << 4 + 36.0 / 8192;
+        QTest::newRow("INT8 sym per channel, 13B") << in << 8 << pc << sym << "13B" << 8 + 32.0 / 96 << 8 + 32.0 / 5120;
+        QTest::newRow("INT4 per channel, no preset") << in << 4 << pc << asym << "" << 4 + 36.0 / 96 << 4 + 36.0 / 96;
+        // INT4 g128: an fp16 scale and a 4-bit zero point per group; a row of 96 is one (short) group
+        QTest::newRow("INT4 g128, 7B") << in << 4 << pg << asym << "7B" << 4 + 20.0 / 96 << 4 + 20.0 / 128;
+        // per tensor: one scale and zero point for 4096^2 weights
+        QTest::newRow("INT8 per tensor, 7B") << in << 8 << pt << asym << "7B" << 8 + 40.0 / (64 * 96) << 8 + 40.0 / (4096.0 * 4096);
+    }
+    void gpuFitTakesModelBits() {
+        QFETCH(int, format);
+        QFETCH(int, bits);
+        QFETCH(int, granularity);
+        QFETCH(int, scheme);
+        QFETCH(QString, model);
+        QFETCH(double, tensorBits);
+        QFETCH(double, modelBits);
+        constexpr double kBitsTolerance = 1e-12;
         Session s = smallSession();
         s.tensor.generator.shape = {64, 96};
-        QuantConfig q4k;
-        q4k.format = Format::Q4_K;
-        s.configs = {q4k};
+        QuantConfig c;
+        c.format = static_cast<Format>(format);
+        c.bits = bits;
+        c.granularity = static_cast<Granularity>(granularity);
+        c.scheme = static_cast<Scheme>(scheme);
+        c.group_size = 128;
+        s.configs = {c};
+        s.fit.model = model.toStdString();
+        s.fit.params = 7e9;
         const AnalysisReport r = coreReport(s);
-        QCOMPARE(r.configs.at(0).storage.bits_per_weight, 12.0);  // the premise: this tensor's own storage
+        QVERIFY2(r.configs.at(0).error.empty(), r.configs.at(0).error.c_str());
+        QVERIFY(std::fabs(r.configs.at(0).storage.bits_per_weight - tensorBits) < kBitsTolerance);
         const auto fit = makeGpuFit(s.fit, &r);
-        const auto it = std::find_if(fit->formats.begin(), fit->formats.end(), [](const MemoryFormat& f) { return f.name == "Q4_K"; });
+        const std::string name = c.display_name();
+        const auto it = std::find_if(fit->formats.begin(), fit->formats.end(), [&](const MemoryFormat& f) { return f.name == name; });
         QVERIFY(it != fit->formats.end());
-        QCOMPARE(it->bits_per_weight, 4.5);
+        QVERIFY2(std::fabs(it->bits_per_weight - modelBits) < kBitsTolerance,
+                 qPrintable(QStringLiteral("%1 bits per weight, expected %2").arg(it->bits_per_weight, 0, 'g', 17).arg(modelBits, 0, 'g', 17)));
         const std::size_t k = static_cast<std::size_t>(it - fit->formats.begin());
-        QCOMPARE(fit->estimates[k].weight_bytes, fit->params * 4.5 / 8.0);
+        QCOMPARE(fit->estimates[k].weight_bytes, fit->params * it->bits_per_weight / 8.0);
     }
 
     // Cancel (Esc, or the status bar's button) stops the analysis: the progress and the button go, and

@@ -201,6 +201,60 @@ private slots:
         QVERIFY(q->prepare(t));
         QCOMPARE(q->storage().bits_per_weight, bpw);
         QCOMPARE(q->storage().bytes, static_cast<std::uint64_t>(std::ceil(bpw * 256 * 1024 / 8 - 1e-9)));
+        QCOMPARE(ql::storage_for_shape(config, t.shape).bits_per_weight, bpw);
+    }
+    // The storage worked out from a shape alone (what the GPU fit sizes a model's matrices with) is the
+    // storage of a quantizer prepared on a tensor of that shape, field for field: every format, the INT
+    // path's granularities and HQQ, on shapes whose rows are and are not whole blocks, 1-D and 3-D.
+    void storageFromShapeAlone_data() {
+        QTest::addColumn<QuantConfig>("config");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        std::vector<QuantConfig> configs = all_configs();
+        for (int bits : {4, 8})
+            for (auto g : {ql::Granularity::PerTensor, ql::Granularity::PerChannel, ql::Granularity::PerGroup})
+                for (auto sch : {ql::Scheme::Symmetric, ql::Scheme::Asymmetric}) {
+                    QuantConfig c;
+                    c.bits = bits;
+                    c.granularity = g;
+                    c.scheme = sch;
+                    c.group_size = 64;
+                    configs.push_back(c);
+                }
+        QuantConfig hqq;
+        hqq.format = Format::HQQ;
+        hqq.bits = 4;
+        hqq.block_size = 64;
+        configs.push_back(hqq);
+        const std::vector<std::vector<std::int64_t>> shapes = {{64, 96}, {9, 300}, {512, 256}, {1000}, {3, 5, 70}};
+        for (const auto& c : configs)
+            for (const auto& sh : shapes) {
+                if (!ql::validate(c, sh).empty()) continue;
+                std::string name = c.describe() + " on";
+                for (auto d : sh) name += " " + std::to_string(d);
+                QTest::newRow(name.c_str()) << c << sh;
+            }
+    }
+    void storageFromShapeAlone() {
+        QFETCH(QuantConfig, config);
+        QFETCH(std::vector<std::int64_t>, shape);
+        const Tensor t = make_tensor(shape, 0, 3);
+        auto q = ql::make_quantizer(config);
+        QVERIFY(q->prepare(t));
+        const ql::StorageSize want = q->storage(), got = ql::storage_for_shape(config, shape);
+        QCOMPARE(got.bits_per_weight, want.bits_per_weight);
+        QCOMPARE(got.bytes, want.bytes);
+        QCOMPARE(got.code_bytes, want.code_bytes);
+        QCOMPARE(got.meta_bytes, want.meta_bytes);
+        QCOMPARE(got.padding, want.padding);
+    }
+    // A configuration that does not fit the shape is refused with validate()'s reason.
+    void storageFromShapeRefusesBadConfig() {
+        QuantConfig c;
+        c.granularity = ql::Granularity::PerChannel;
+        c.axis = 2;
+        const std::vector<std::int64_t> shape = {64, 96};
+        QVERIFY(!ql::validate(c, shape).empty());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ql::storage_for_shape(c, shape));
     }
     // A partial block is stored whole: 300 values of Q4_K take 2 super-blocks.
     void partialBlockStorage() {
@@ -208,6 +262,14 @@ private slots:
         auto q = ql::make_quantizer(cfg(Format::Q4_K));
         QVERIFY(q->prepare(t));
         QCOMPARE(q->storage().bytes, std::uint64_t(288));
+    }
+    // NF4 with double quantization on 1000 values: 16 blocks of 64 (the last partial), one block of 256
+    // absmax codes for them with its fp32 scale, and the fp32 mean: 4 + (16 x 8 + 32 + 32) / 1000 bits.
+    void nf4DoubleQuantPartialStorage() {
+        const Tensor t = make_tensor({1000}, 0, 2);
+        auto q = ql::make_quantizer(cfg(Format::NF4_DQ));
+        QVERIFY(q->prepare(t));
+        QCOMPARE(q->storage().bits_per_weight, (4000.0 + 16 * 8 + 32 + 32) / 1000);
     }
 
     // Levels of the block holding i contain that element's dequantized value; bounds hold for every value.

@@ -153,6 +153,7 @@ private slots:
             std::int64_t granule() const override { return 1; }
             void run(std::int64_t, std::int64_t, float*, std::int8_t*, std::uint64_t*) const override {}
             ql::StorageSize storage() const override { return {}; }
+            ql::StorageSize storage_for(const std::vector<std::int64_t>&) const override { return {}; }
             std::vector<float> levels_at(std::int64_t) const override { return {}; }
             int code_count() const override { return 1; }
             ql::QuantParams params() const override { return {}; }
