@@ -137,6 +137,51 @@ QString MetricsModel::cell(int row, int col, bool full) const {
     return {};
 }
 
+QString MetricsModel::clippingReason(const QuantConfig& c) {
+    switch (c.format) {
+    case Format::Int:
+        if (c.range != RangeMethod::MinMax) {
+            const QString method = c.range == RangeMethod::Percentile ? tr("percentile %1").arg(c.percentile)
+                                   : c.range == RangeMethod::MseOptimal ? tr("MSE-optimal clipping")
+                                                                         : tr("KL divergence");
+            return tr("The range setting (%1) chose a clip range inside the data: values beyond it saturate on purpose, "
+                      "which buys a finer step for all the others.")
+                .arg(method);
+        }
+        break;
+    case Format::MXFP4:
+        return tr("MXFP4's shared scale is a power of two, 2^(floor(log2 amax) - 2) (OCP MX v1.0): a block's largest "
+                  "value lands between 4 and 8 in units of the scale, on an E2M1 grid whose top is 6, so values from 7 "
+                  "up round past 6 and saturate at 6.");
+    case Format::NVFP4:
+        return tr("NVFP4 stores each block's scale in FP8 (E4M3). For a block far smaller than the tensor's largest "
+                  "values that scale falls among E4M3's coarse subnormals; rounded down, it puts the block's largest "
+                  "values past 6, the top of the E2M1 grid, where they saturate.");
+    case Format::Q4_0:
+        return tr("Q4_0 puts each block's largest-magnitude value on code -8; on the other side the codes stop at +7, "
+                  "so a value there beyond 7.5/8 of that magnitude saturates at +7.");
+    case Format::Q5_0:
+        return tr("Q5_0 puts each block's largest-magnitude value on code -16; on the other side the codes stop at +15, "
+                  "so a value there beyond 15.5/16 of that magnitude saturates at +15.");
+    case Format::Q4_K:
+        return tr("Q4_K searches each sub-block's scale and minimum for the least weighted error, and stores them in 6 "
+                  "bits: the chosen levels need not reach a sub-block's extreme values, which then saturate.");
+    case Format::Q6_K:
+        return tr("Q6_K's codes run from -32 to 31: each sub-block's largest-magnitude value goes to the -32 end and "
+                  "the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. "
+                  "Those saturate.");
+    case Format::IQ4_NL:
+        return tr("IQ4_NL's table runs from -127 to 113: the search over 15 scales can leave a block's values past an "
+                  "end of the table, where they take the end level.");
+    case Format::HQQ:
+        return tr("HQQ's solver moves each group's zero point away from min-max to lower the error of most values, so "
+                  "values at a group's ends can fall outside its codes and saturate.");
+    default:
+        break;
+    }
+    return tr("Values more than half a step past the grid's end levels saturate at the end level.");
+}
+
 QVariant MetricsModel::data(const QModelIndex& index, int role) const {
     if (!report_ || !index.isValid()) return {};
     const int row = index.row(), col = index.column();
@@ -144,6 +189,12 @@ QVariant MetricsModel::data(const QModelIndex& index, int role) const {
     const ConfigReport& c = report_->configs[static_cast<std::size_t>(row)];
     const double padding = col == Bits && c.error.empty() ? padding_worth_saying(c.storage, report_->tensor.numel) : 0.0;
     if (role == Qt::DisplayRole) return padding > 0 ? cell(row, col, false) + QStringLiteral(" *") : cell(row, col, false);
+    if (role == Qt::ToolTipRole && col == Clipped && c.error.empty() && c.metrics.clipped > 0) {
+        const double n = static_cast<double>(report_->tensor.numel);
+        const double share = n > 0 ? 100.0 * static_cast<double>(c.metrics.clipped) / n : 0.0;
+        return tr("%1 of %2 values (%3%) saturated.").arg(c.metrics.clipped).arg(report_->tensor.numel).arg(share, 0, 'g', 3) +
+               QStringLiteral("\n") + clippingReason(c.config);
+    }
     if (role == Qt::ToolTipRole)
         return padding > 0 ? cell(row, col, true) + QStringLiteral("\n") +
                                  tr("* %1% of the codes stored are padding: this tensor's rows are not whole blocks, and each "

@@ -32,6 +32,9 @@ public:
     QString toCsv() const;
     // Rows as tab-separated text for the clipboard (what spreadsheets paste).
     QString toTsv(const QModelIndexList& selection) const;
+    // Why a configuration saturates values (the Clipped cell's tooltip): MXFP4's power-of-two scales,
+    // Q4_0's codes -8..7, a range setting's clip range ... in the learner's words.
+    static QString clippingReason(const QuantConfig& c);
 
 private:
     QString cell(int row, int col, bool full) const;

@@ -1982,6 +1982,62 @@ min %1, max %2, mean %3, std %4</source>
         <source>* %1% of the codes stored are padding: this tensor&apos;s rows are not whole blocks, and each row&apos;s last block is stored whole</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>percentile %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE-optimal clipping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KL divergence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The range setting (%1) chose a clip range inside the data: values beyond it saturate on purpose, which buys a finer step for all the others.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MXFP4&apos;s shared scale is a power of two, 2^(floor(log2 amax) - 2) (OCP MX v1.0): a block&apos;s largest value lands between 4 and 8 in units of the scale, on an E2M1 grid whose top is 6, so values from 7 up round past 6 and saturate at 6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NVFP4 stores each block&apos;s scale in FP8 (E4M3). For a block far smaller than the tensor&apos;s largest values that scale falls among E4M3&apos;s coarse subnormals; rounded down, it puts the block&apos;s largest values past 6, the top of the E2M1 grid, where they saturate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q4_0 puts each block&apos;s largest-magnitude value on code -8; on the other side the codes stop at +7, so a value there beyond 7.5/8 of that magnitude saturates at +7.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q5_0 puts each block&apos;s largest-magnitude value on code -16; on the other side the codes stop at +15, so a value there beyond 15.5/16 of that magnitude saturates at +15.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q4_K searches each sub-block&apos;s scale and minimum for the least weighted error, and stores them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q6_K&apos;s codes run from -32 to 31: each sub-block&apos;s largest-magnitude value goes to the -32 end and the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. Those saturate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IQ4_NL&apos;s table runs from -127 to 113: the search over 15 scales can leave a block&apos;s values past an end of the table, where they take the end level.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HQQ&apos;s solver moves each group&apos;s zero point away from min-max to lower the error of most values, so values at a group&apos;s ends can fall outside its codes and saturate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values more than half a step past the grid&apos;s end levels saturate at the end level.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 values (%3%) saturated.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

@@ -1998,6 +1998,62 @@ min %1, max %2, mean %3, std %4</source>
         <source>* %1% of the codes stored are padding: this tensor&apos;s rows are not whole blocks, and each row&apos;s last block is stored whole</source>
         <translation>* 存储的编码中有 %1% 是填充：此张量的行不是整数个块，每行的最后一个块按整块存储</translation>
     </message>
+    <message>
+        <source>percentile %1</source>
+        <translation>百分位 %1</translation>
+    </message>
+    <message>
+        <source>MSE-optimal clipping</source>
+        <translation>MSE 最优截断</translation>
+    </message>
+    <message>
+        <source>KL divergence</source>
+        <translation>KL 散度</translation>
+    </message>
+    <message>
+        <source>The range setting (%1) chose a clip range inside the data: values beyond it saturate on purpose, which buys a finer step for all the others.</source>
+        <translation>范围设定（%1）在数据内部选了截断范围：超出它的值被有意饱和，换来其余所有值更细的步长。</translation>
+    </message>
+    <message>
+        <source>MXFP4&apos;s shared scale is a power of two, 2^(floor(log2 amax) - 2) (OCP MX v1.0): a block&apos;s largest value lands between 4 and 8 in units of the scale, on an E2M1 grid whose top is 6, so values from 7 up round past 6 and saturate at 6.</source>
+        <translation>MXFP4 的共享缩放是 2 的幂，2^(floor(log2 amax) - 2)（OCP MX v1.0）：块中最大的值以缩放为单位落在 4 到 8 之间，而 E2M1 网格的顶端是 6，所以 7 及以上的值会舍入到 6 之外，被饱和为 6。</translation>
+    </message>
+    <message>
+        <source>NVFP4 stores each block&apos;s scale in FP8 (E4M3). For a block far smaller than the tensor&apos;s largest values that scale falls among E4M3&apos;s coarse subnormals; rounded down, it puts the block&apos;s largest values past 6, the top of the E2M1 grid, where they saturate.</source>
+        <translation>NVFP4 把每个块的缩放存为 FP8（E4M3）。对于比张量最大值小得多的块，这个缩放落在 E4M3 稀疏的次正规数中；向下舍入后，块中最大的值会超过 E2M1 网格的顶端 6，在那里被饱和。</translation>
+    </message>
+    <message>
+        <source>Q4_0 puts each block&apos;s largest-magnitude value on code -8; on the other side the codes stop at +7, so a value there beyond 7.5/8 of that magnitude saturates at +7.</source>
+        <translation>Q4_0 把每个块中绝对值最大的值放在编码 -8 上；另一侧的编码止于 +7，所以那一侧超过该幅度 7.5/8 的值被饱和为 +7。</translation>
+    </message>
+    <message>
+        <source>Q5_0 puts each block&apos;s largest-magnitude value on code -16; on the other side the codes stop at +15, so a value there beyond 15.5/16 of that magnitude saturates at +15.</source>
+        <translation>Q5_0 把每个块中绝对值最大的值放在编码 -16 上；另一侧的编码止于 +15，所以那一侧超过该幅度 15.5/16 的值被饱和为 +15。</translation>
+    </message>
+    <message>
+        <source>Q4_K searches each sub-block&apos;s scale and minimum for the least weighted error, and stores them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
+        <translation>Q4_K 为每个子块搜索加权误差最小的缩放和最小值，并以 6 位存储：选出的级别不一定能覆盖子块的极端值，这些值于是被饱和。</translation>
+    </message>
+    <message>
+        <source>Q6_K&apos;s codes run from -32 to 31: each sub-block&apos;s largest-magnitude value goes to the -32 end and the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. Those saturate.</source>
+        <translation>Q6_K 的编码范围是 -32 到 31：每个子块中绝对值最大的值放在 -32 一端，另一侧止于 +31；搜索出的、以 8 位存储的缩放也可能让一些值超出两端。这些值被饱和。</translation>
+    </message>
+    <message>
+        <source>IQ4_NL&apos;s table runs from -127 to 113: the search over 15 scales can leave a block&apos;s values past an end of the table, where they take the end level.</source>
+        <translation>IQ4_NL 的码表范围是 -127 到 113：对 15 个缩放的搜索可能让块中一些值超出码表两端，它们取端点的级别。</translation>
+    </message>
+    <message>
+        <source>HQQ&apos;s solver moves each group&apos;s zero point away from min-max to lower the error of most values, so values at a group&apos;s ends can fall outside its codes and saturate.</source>
+        <translation>HQQ 的求解器把每组的零点从最小-最大值处移开，以降低大多数值的误差，所以组两端的值可能落在编码之外而被饱和。</translation>
+    </message>
+    <message>
+        <source>Values more than half a step past the grid&apos;s end levels saturate at the end level.</source>
+        <translation>超出网格端点级别半个步长以上的值被饱和为端点级别。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 values (%3%) saturated.</source>
+        <translation>%2 个值中有 %1 个（%3%）被饱和。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

@@ -452,6 +452,62 @@ private slots:
         QCOMPARE(model.index(0, MetricsModel::Bits).data().toString(), QStringLiteral("12"));
     }
 
+    // The Clipped cell's tooltip says how many values saturated, what share, and why, in the format's own
+    // terms: MXFP4's power-of-two scales, Q4_0's codes -8..7, a range setting's clip range. A configuration
+    // that clips nothing shows its number alone. Each row's premise (it clips, or does not) is checked on
+    // a real analysis of a normal tensor.
+    void clippedTooltipSaysWhy_data() {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("range");
+        QTest::addColumn<QString>("phrase");  // empty: nothing clips
+        const int minmax = static_cast<int>(RangeMethod::MinMax);
+        QTest::newRow("MXFP4") << static_cast<int>(Format::MXFP4) << 4 << minmax << "power of two";
+        QTest::newRow("Q4_0") << static_cast<int>(Format::Q4_0) << 4 << minmax << "stop at +7";
+        QTest::newRow("Q5_0") << static_cast<int>(Format::Q5_0) << 5 << minmax << "stop at +15";
+        QTest::newRow("Q4_K") << static_cast<int>(Format::Q4_K) << 4 << minmax << "6 bits";
+        QTest::newRow("INT4 percentile") << static_cast<int>(Format::Int) << 4 << static_cast<int>(RangeMethod::Percentile)
+                                         << "percentile 99";
+        QTest::newRow("INT8 min-max") << static_cast<int>(Format::Int) << 8 << minmax << "";
+        QTest::newRow("NF4") << static_cast<int>(Format::NF4) << 4 << minmax << "";
+    }
+    void clippedTooltipSaysWhy() {
+        QFETCH(int, format);
+        QFETCH(int, bits);
+        QFETCH(int, range);
+        QFETCH(QString, phrase);
+        GeneratorSpec g;
+        g.shape = {64, 256};
+        g.std = 1.0;
+        g.seed = 7;
+        QuantConfig c;
+        c.format = static_cast<Format>(format);
+        c.bits = bits;
+        c.range = static_cast<RangeMethod>(range);
+        c.percentile = 99.0;
+        AnalysisRequest req;
+        req.tensor = std::make_shared<const Tensor>(generate(g));
+        req.configs = {c};
+        req.options.layer_sim.enabled = false;
+        req.options.forward_diff = false;
+        req.options.snr_sweep = false;
+        auto rep = std::make_shared<const AnalysisReport>(analyze(req));
+        QVERIFY(rep->configs.at(0).error.empty());
+        const std::uint64_t clipped = rep->configs[0].metrics.clipped;
+        MetricsModel model;
+        model.setReport(rep, {QColor(Qt::black)});
+        const QString tip = model.index(0, MetricsModel::Clipped).data(Qt::ToolTipRole).toString();
+        if (phrase.isEmpty()) {
+            QCOMPARE(clipped, std::uint64_t(0));
+            QCOMPARE(tip, QStringLiteral("0"));
+            return;
+        }
+        QVERIFY(clipped > 0);
+        const QString share = QString::number(100.0 * static_cast<double>(clipped) / (64 * 256), 'g', 3);
+        QVERIFY2(tip.startsWith(QStringLiteral("%1 of 16384 values (%2%) saturated.\n").arg(clipped).arg(share)), qPrintable(tip));
+        QVERIFY2(tip.contains(phrase), qPrintable(tip));
+    }
+
     // Save, reopen, compare: every part of the session survives.
     void sessionRoundTrip() {
         Session s = Session::defaults();
