@@ -1,5 +1,6 @@
 // quantlens quantize and quantlens stats: one configuration applied to one tensor, headless.
 #include <cstdio>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -8,6 +9,7 @@
 #include "core/npy.h"
 #include "core/quantizer.h"
 #include "core/report_json.h"
+#include "metrics_model.h"
 
 namespace ql::cli {
 
@@ -78,6 +80,18 @@ int cmd_stats(const std::vector<std::string>& argv) {
     std::printf("MSE      %.6g\nRMSE     %.6g\nMAE      %.6g\nmax err  %.6g\n", m.mse, m.rmse, m.mae, m.max_abs);
     std::printf("SNR      %.2f dB\nSQNR     %.2f dB\ncosine   %.8f\n", m.snr_db, m.sqnr_db, m.cosine);
     std::printf("levels   %llu used, %llu values clipped\n", static_cast<unsigned long long>(m.levels_used), static_cast<unsigned long long>(m.clipped));
+    if (m.clipped > 0) {
+        // why, in the format's own terms (the metrics table's tooltip), wrapped under the line above
+        std::string line = "        ";
+        for (const QString& word : ui::MetricsModel::clippingReason(c).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (line.size() > 9 && line.size() + 1 + static_cast<std::size_t>(word.size()) > 100) {
+                std::printf("%s\n", line.c_str());
+                line = "        ";
+            }
+            line += " " + word.toStdString();
+        }
+        std::printf("%s\n", line.c_str());
+    }
     std::printf("storage  %.4f bits per weight, %llu bytes = %.6f GB = %.6f GiB\n", cr.storage.bits_per_weight,
                 static_cast<unsigned long long>(cr.storage.bytes), static_cast<double>(cr.storage.bytes) / 1e9,
                 static_cast<double>(cr.storage.bytes) / 1073741824.0);

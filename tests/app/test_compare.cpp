@@ -106,6 +106,19 @@ private slots:
         QVERIFY(!whole.out.contains("padding"));
         QVERIFY(!whole.err.contains("padding"));
     }
+    // stats says why values clipped, under the count, in the format's own terms; nothing when none did.
+    void statsSaysWhyValuesClip() {
+        Run q = run({"stats", "--generate", "--shape", "64x256", "--std", "1", "--seed", "7", "--format", "q4_0"});
+        QCOMPARE(q.code, 0);
+        const int at = q.out.indexOf("values clipped\n");
+        QVERIFY2(at > 0 && !q.out.contains(" 0 values clipped"), q.out.constData());
+        const QByteArray why = q.out.mid(at + 15, q.out.indexOf("storage  ") - at - 15);
+        QVERIFY2(why.startsWith("         Q4_0 puts each block's largest-magnitude value on code -8;"), why.constData());
+        for (const QByteArray& line : why.trimmed().split('\n')) QVERIFY2(line.size() <= 100, line.constData());
+        Run n = run({"stats", "--generate", "--shape", "64x256", "--std", "1", "--seed", "7", "--format", "nf4"});
+        QCOMPARE(n.code, 0);
+        QVERIFY2(n.out.contains(" 0 values clipped\nstorage  "), n.out.constData());
+    }
     void unknownFormat() {
         Run r = run({"compare", "--generate", "--formats", "nf5"});
         QCOMPARE(r.code, 2);
