@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/memory.h"
+#include "core/quantizer.h"
 
 namespace {
 constexpr double GiB = 1073741824.0;
@@ -22,6 +23,67 @@ ql::GpuSpec card(double gib, double usable = 1.0) {
 class TestMemory : public QObject {
     Q_OBJECT
 private slots:
+    // The named formats' bits per weight (memory --format, a hand-written table) are the storage the
+    // quantizers themselves give a large matrix, 4096 x 4096, worked out from its shape alone: the two
+    // cannot drift apart. The table leaves a per-tensor scale out (FP8's, NVFP4's), at most 64 bits
+    // over 4096^2 weights.
+    void namedFormatsMatchTheQuantizers_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("format");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("granularity");
+        QTest::addColumn<int>("scheme");
+        QTest::addColumn<int>("group");  // group size (INT), block size (NF4, FP4, HQQ)
+        const int in = static_cast<int>(ql::Format::Int), pt = static_cast<int>(ql::Granularity::PerTensor),
+                  pg = static_cast<int>(ql::Granularity::PerGroup);
+        const int sym = static_cast<int>(ql::Scheme::Symmetric), asym = static_cast<int>(ql::Scheme::Asymmetric);
+        QTest::newRow("INT8_G128") << "INT8_G128" << in << 8 << pg << sym << 128;
+        QTest::newRow("INT4_G128") << "INT4_G128" << in << 4 << pg << sym << 128;
+        QTest::newRow("INT4_G128_ASYM") << "INT4_G128_ASYM" << in << 4 << pg << asym << 128;
+        QTest::newRow("INT4_G64") << "INT4_G64" << in << 4 << pg << sym << 64;
+        QTest::newRow("INT4_G32") << "INT4_G32" << in << 4 << pg << sym << 32;
+        QTest::newRow("INT3_G128") << "INT3_G128" << in << 3 << pg << sym << 128;
+        QTest::newRow("INT2_G64") << "INT2_G64" << in << 2 << pg << sym << 64;
+        auto fmt = [&](const char* name, ql::Format f, int block) {
+            QTest::newRow(name) << name << static_cast<int>(f) << 4 << pt << asym << block;
+        };
+        fmt("FP8_E4M3", ql::Format::FP8_E4M3, 0);
+        fmt("FP8_E5M2", ql::Format::FP8_E5M2, 0);
+        fmt("NF4", ql::Format::NF4, 64);
+        fmt("NF4_DQ", ql::Format::NF4_DQ, 64);
+        fmt("HQQ_G64", ql::Format::HQQ, 64);
+        fmt("FP4_E2M1", ql::Format::FP4_E2M1, 64);
+        fmt("MXFP4", ql::Format::MXFP4, 0);
+        fmt("NVFP4", ql::Format::NVFP4, 0);
+        fmt("Q8_0", ql::Format::Q8_0, 0);
+        fmt("Q6_K", ql::Format::Q6_K, 0);
+        fmt("Q5_0", ql::Format::Q5_0, 0);
+        fmt("Q4_K", ql::Format::Q4_K, 0);
+        fmt("Q4_1", ql::Format::Q4_1, 0);
+        fmt("Q4_0", ql::Format::Q4_0, 0);
+        fmt("IQ4_NL", ql::Format::IQ4_NL, 0);
+    }
+    void namedFormatsMatchTheQuantizers() {
+        QFETCH(QString, name);
+        QFETCH(int, format);
+        QFETCH(int, bits);
+        QFETCH(int, granularity);
+        QFETCH(int, scheme);
+        QFETCH(int, group);
+        constexpr double kPerTensorScaleBits = 64.0 / (4096.0 * 4096.0);
+        const auto named = ql::find_memory_format(name.toStdString());
+        QVERIFY(named.has_value());
+        ql::QuantConfig c;
+        c.format = static_cast<ql::Format>(format);
+        c.bits = bits;
+        c.granularity = static_cast<ql::Granularity>(granularity);
+        c.scheme = static_cast<ql::Scheme>(scheme);
+        if (c.format == ql::Format::Int) c.group_size = group;
+        else c.block_size = group;
+        const double quantizer = ql::storage_for_shape(c, {4096, 4096}).bits_per_weight;
+        QVERIFY2(std::fabs(named->bits_per_weight - quantizer) <= kPerTensorScaleBits,
+                 qPrintable(QStringLiteral("%1: the table says %2 bits, the quantizer %3").arg(name).arg(named->bits_per_weight, 0, 'g', 12).arg(quantizer, 0, 'g', 12)));
+    }
     // The seed notebooks' exercise: 7B parameters in FP16 = 14.0 GB (they also say 13.04 "GB", which
     // is GiB), INT8 = 7.0 GB, INT4 = 3.5 GB.
     void seedExercise_data() {
