@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -92,14 +93,28 @@ std::shared_ptr<const GpuFitReport> makeGpuFit(const FitSettings& fit, const Ana
         for (const auto& c : report->configs) {
             if (!c.error.empty() || c.storage.bits_per_weight <= 0) continue;
             double bits = whole_block_bits(c.storage, report->tensor.numel);
+            bool onModel = false;
             if (model && model->hidden > 0) {
                 try {
                     bits = storage_for_shape(c.config, {model->hidden, model->hidden}).bits_per_weight;
+                    onModel = true;
                 } catch (const std::invalid_argument&) {
                     // a configuration that does not fit the model's shape keeps this tensor's bits
                 }
             }
-            formats.push_back({c.config.display_name(), bits});
+            // where the bits differ from the metrics table's, the chart's tooltip says why
+            QString note;
+            if (std::fabs(bits - c.storage.bits_per_weight) > 5e-5 * c.storage.bits_per_weight)
+                note = onModel ? QCoreApplication::translate("AnalysisRunner", "%1 bits per weight on the model's %2 x %2 matrices; "
+                                                                               "%3 on this tensor (its rows are shorter or pad their blocks)")
+                                     .arg(bits, 0, 'g', 6)
+                                     .arg(model->hidden)
+                                     .arg(c.storage.bits_per_weight, 0, 'g', 6)
+                               : QCoreApplication::translate("AnalysisRunner", "%1 bits per weight without the padding of this "
+                                                                               "tensor's rows (%2 with it): a model's rows are whole blocks")
+                                     .arg(bits, 0, 'g', 6)
+                                     .arg(c.storage.bits_per_weight, 0, 'g', 6);
+            formats.push_back({c.config.display_name(), bits, note.toStdString()});
         }
     KvCacheOptions kv;
     kv.context = model ? fit.kvContext : 0;

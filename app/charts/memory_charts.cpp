@@ -385,6 +385,8 @@ QString GpuFitChart::tooltipAt(const QPoint& pos) const {
     QString t = tr("%1 at %2 bits per weight: %3").arg(QString::fromStdString(f.formats[static_cast<std::size_t>(i)].name))
                     .arg(f.formats[static_cast<std::size_t>(i)].bits_per_weight, 0, 'g', 5)
                     .arg(formatBytes(e.total_bytes));
+    if (const std::string& note = f.formats[static_cast<std::size_t>(i)].note; !note.empty())
+        t += QLatin1Char('\n') + QString::fromStdString(note);
     for (std::size_t k = 0; k < f.gpus.size(); ++k) {
         const auto& g = f.fits[static_cast<std::size_t>(i)][k];
         t += QLatin1Char('\n') + tr("%1: %2 (%3% of usable memory)")

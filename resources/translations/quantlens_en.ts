@@ -11,6 +11,14 @@
         <source>%1 holds no tensors</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 bits per weight on the model&apos;s %2 x %2 matrices; %3 on this tensor (its rows are shorter or pad their blocks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bits per weight without the padding of this tensor&apos;s rows (%2 with it): a model&apos;s rows are whole blocks</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Examples</name>

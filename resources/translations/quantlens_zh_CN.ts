@@ -11,6 +11,14 @@
         <source>%1 holds no tensors</source>
         <translation>%1 中没有张量</translation>
     </message>
+    <message>
+        <source>%1 bits per weight on the model&apos;s %2 x %2 matrices; %3 on this tensor (its rows are shorter or pad their blocks)</source>
+        <translation>在模型的 %2 x %2 矩阵上为每权重 %1 比特；在当前张量上为 %3（它的行更短或需要填充块）</translation>
+    </message>
+    <message>
+        <source>%1 bits per weight without the padding of this tensor&apos;s rows (%2 with it): a model&apos;s rows are whole blocks</source>
+        <translation>不计当前张量各行的填充时为每权重 %1 比特（计入时为 %2）：模型的行都是整块</translation>
+    </message>
 </context>
 <context>
     <name>Examples</name>

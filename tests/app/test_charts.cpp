@@ -1771,6 +1771,22 @@ private slots:
         mem->replot();
         const QString memTip = mem->tooltipAt(QPoint(int(mem->xAxis->coordToPixel(0)), int(mem->yAxis->coordToPixel(1))));
         QVERIFY2(memTip.contains(QLatin1String("4000000 bytes")), qPrintable(memTip));
+        // a GPU-fit bar: its format's bits, size, each GPU, and the format's note where it has one
+        auto fit = makeChart("gpu_fit");
+        fit->resize(800, 500);
+        ChartInputs in = handInputs();
+        auto f = std::make_shared<GpuFitReport>(*in.gpuFit);
+        f->formats[1].note = "4.00879 bits per weight on the model's 4096 x 4096 matrices";
+        in.gpuFit = f;
+        fit->setInputs(in);
+        fit->replot();
+        const QString fitTip = fit->tooltipAt(QPoint(int(fit->xAxis->coordToPixel(1)), int(fit->yAxis->coordToPixel(1))));
+        QVERIFY2(fitTip.startsWith(QLatin1String("INT4 at 4 bits per weight")) &&
+                     fitTip.contains(QLatin1String("\n4.00879 bits per weight on the model's 4096 x 4096 matrices\n")),
+                 qPrintable(fitTip));
+        const QString fp16Tip = fit->tooltipAt(QPoint(int(fit->xAxis->coordToPixel(0)), int(fit->yAxis->coordToPixel(1))));
+        QVERIFY2(fp16Tip.startsWith(QLatin1String("FP16 at 16 bits per weight")) && !fp16Tip.contains(QLatin1String("matrices")),
+                 qPrintable(fp16Tip));
     }
 };
 

@@ -702,6 +702,11 @@ private slots:
                  qPrintable(QStringLiteral("%1 bits per weight, expected %2").arg(it->bits_per_weight, 0, 'g', 17).arg(modelBits, 0, 'g', 17)));
         const std::size_t k = static_cast<std::size_t>(it - fit->formats.begin());
         QCOMPARE(fit->estimates[k].weight_bytes, fit->params * it->bits_per_weight / 8.0);
+        // the chart's tooltip note says where bits that differ from the table's come from
+        const QString note = QString::fromStdString(it->note);
+        if (std::fabs(modelBits - tensorBits) < kBitsTolerance) QVERIFY2(note.isEmpty(), qPrintable(note));
+        else if (model.isEmpty()) QVERIFY2(note.contains(QLatin1String("without the padding of this tensor's rows")), qPrintable(note));
+        else QVERIFY2(note.contains(QLatin1String("on the model's")) && note.contains(QLatin1String(" matrices; ")), qPrintable(note));
     }
 
     // Cancel (Esc, or the status bar's button) stops the analysis: the progress and the button go, and
