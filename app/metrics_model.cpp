@@ -195,6 +195,15 @@ QVariant MetricsModel::data(const QModelIndex& index, int role) const {
         return tr("%1 of %2 values (%3%) saturated.").arg(c.metrics.clipped).arg(report_->tensor.numel).arg(share, 0, 'g', 3) +
                QStringLiteral("\n") + clippingReason(c.config);
     }
+    if (role == Qt::ToolTipRole && col == Levels && c.error.empty()) {
+        // how many of the format's codes occur (INT8 per tensor on a normal tensor: not all 256)
+        int codes = 0;
+        try {
+            codes = make_quantizer(c.config)->code_count();
+        } catch (const std::invalid_argument&) {
+        }
+        if (codes > 0) return tr("%1 of the %2 codes occur").arg(c.metrics.levels_used).arg(codes);
+    }
     if (role == Qt::ToolTipRole)
         return padding > 0 ? cell(row, col, true) + QStringLiteral("\n") +
                                  tr("* %1% of the codes stored are padding: this tensor's rows are not whole blocks, and each "

@@ -2046,6 +2046,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>%1 of %2 values (%3%) saturated.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 of the %2 codes occur</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

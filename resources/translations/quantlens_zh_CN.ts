@@ -2062,6 +2062,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>%1 of %2 values (%3%) saturated.</source>
         <translation>%2 个值中有 %1 个（%3%）被饱和。</translation>
     </message>
+    <message>
+        <source>%1 of the %2 codes occur</source>
+        <translation>%2 个编码中出现了 %1 个</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelBrowser</name>

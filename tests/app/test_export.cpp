@@ -461,21 +461,23 @@ private slots:
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("range");
         QTest::addColumn<QString>("phrase");  // empty: nothing clips
+        QTest::addColumn<int>("codes");       // the format's codes (the Levels cell's tooltip)
         const int minmax = static_cast<int>(RangeMethod::MinMax);
-        QTest::newRow("MXFP4") << static_cast<int>(Format::MXFP4) << 4 << minmax << "power of two";
-        QTest::newRow("Q4_0") << static_cast<int>(Format::Q4_0) << 4 << minmax << "stop at +7";
-        QTest::newRow("Q5_0") << static_cast<int>(Format::Q5_0) << 5 << minmax << "stop at +15";
-        QTest::newRow("Q4_K") << static_cast<int>(Format::Q4_K) << 4 << minmax << "6 bits";
+        QTest::newRow("MXFP4") << static_cast<int>(Format::MXFP4) << 4 << minmax << "power of two" << 16;
+        QTest::newRow("Q4_0") << static_cast<int>(Format::Q4_0) << 4 << minmax << "stop at +7" << 16;
+        QTest::newRow("Q5_0") << static_cast<int>(Format::Q5_0) << 5 << minmax << "stop at +15" << 32;
+        QTest::newRow("Q4_K") << static_cast<int>(Format::Q4_K) << 4 << minmax << "6 bits" << 16;
         QTest::newRow("INT4 percentile") << static_cast<int>(Format::Int) << 4 << static_cast<int>(RangeMethod::Percentile)
-                                         << "percentile 99";
-        QTest::newRow("INT8 min-max") << static_cast<int>(Format::Int) << 8 << minmax << "";
-        QTest::newRow("NF4") << static_cast<int>(Format::NF4) << 4 << minmax << "";
+                                         << "percentile 99" << 16;
+        QTest::newRow("INT8 min-max") << static_cast<int>(Format::Int) << 8 << minmax << "" << 256;
+        QTest::newRow("NF4") << static_cast<int>(Format::NF4) << 4 << minmax << "" << 16;
     }
     void clippedTooltipSaysWhy() {
         QFETCH(int, format);
         QFETCH(int, bits);
         QFETCH(int, range);
         QFETCH(QString, phrase);
+        QFETCH(int, codes);
         GeneratorSpec g;
         g.shape = {64, 256};
         g.std = 1.0;
@@ -498,11 +500,16 @@ private slots:
         model.setReport(rep, {QColor(Qt::black)});
         const QString tip = model.index(0, MetricsModel::Clipped).data(Qt::ToolTipRole).toString();
         if (phrase.isEmpty()) {
+            QCOMPARE(model.index(0, MetricsModel::Levels).data(Qt::ToolTipRole).toString(),
+                     QStringLiteral("%1 of the %2 codes occur").arg(rep->configs[0].metrics.levels_used).arg(codes));
             QCOMPARE(clipped, std::uint64_t(0));
             QCOMPARE(tip, QStringLiteral("0"));
             return;
         }
         QVERIFY(clipped > 0);
+        // the Levels cell says how many of the format's codes occur
+        const QString levels = model.index(0, MetricsModel::Levels).data(Qt::ToolTipRole).toString();
+        QCOMPARE(levels, QStringLiteral("%1 of the %2 codes occur").arg(rep->configs[0].metrics.levels_used).arg(codes));
         const QString share = QString::number(100.0 * static_cast<double>(clipped) / (64 * 256), 'g', 3);
         QVERIFY2(tip.startsWith(QStringLiteral("%1 of 16384 values (%2%) saturated.\n").arg(clipped).arg(share)), qPrintable(tip));
         QVERIFY2(tip.contains(phrase), qPrintable(tip));
