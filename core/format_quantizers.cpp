@@ -294,9 +294,7 @@ public:
     }
     StorageSize storage() const override { return sized(blocks_); }
     StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
-        std::int64_t n = 0;
-        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
-        return sized(RowBlocks::make(shape, n, config_.format == Format::NVFP4 ? kNvfp4Block : kMxfp4Block));
+        return sized(RowBlocks::make(shape, numel_of(shape), config_.format == Format::NVFP4 ? kNvfp4Block : kMxfp4Block));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};
@@ -504,9 +502,7 @@ public:
     }
     StorageSize storage() const override { return sized(n_); }
     StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
-        std::int64_t n = 0;
-        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
-        return sized(n);
+        return sized(numel_of(shape));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || nb_ == 0) return {};
@@ -870,9 +866,7 @@ public:
     }
     StorageSize storage() const override { return sized(blocks_); }
     StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
-        std::int64_t n = 0;
-        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
-        return sized(RowBlocks::make(shape, n, T::qk));
+        return sized(RowBlocks::make(shape, numel_of(shape), T::qk));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || blocks_.count() == 0) return {};

@@ -283,9 +283,7 @@ public:
     }
     StorageSize storage() const override { return sized(sol_.n); }
     StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
-        std::int64_t n = 0;
-        if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
-        return sized(n);
+        return sized(numel_of(shape));
     }
     std::vector<float> levels_at(std::int64_t i) const override {
         if (!tensor_ || sol_.scale.empty()) return {};

@@ -23,8 +23,7 @@ ScaleType resolved_scale_type(const QuantConfig& c) {
 SliceLayout SliceLayout::make(const QuantConfig& c, const std::vector<std::int64_t>& shape) {
     SliceLayout L;
     L.granularity = c.granularity;
-    std::int64_t n = 0;
-    if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
+    const std::int64_t n = numel_of(shape);
     L.numel = n;
     switch (c.granularity) {
     case Granularity::PerTensor:

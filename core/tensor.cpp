@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <limits>
+#include <stdexcept>
 
 namespace ql {
 
@@ -82,6 +83,12 @@ bool checked_numel(const std::vector<std::int64_t>& shape, std::int64_t& out) {
     }
     out = n;
     return true;
+}
+
+std::int64_t numel_of(const std::vector<std::int64_t>& shape) {
+    std::int64_t n = 0;
+    if (!checked_numel(shape, n)) throw std::invalid_argument("tensor shape overflows");
+    return n;
 }
 
 std::int64_t Tensor::numel() const {

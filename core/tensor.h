@@ -51,6 +51,8 @@ struct Tensor {
 
 // Product of dims with overflow and sign checks; returns false if negative or it overflows int64.
 bool checked_numel(const std::vector<std::int64_t>& shape, std::int64_t& out);
+// The same product; throws std::invalid_argument ("tensor shape overflows") where checked_numel fails.
+std::int64_t numel_of(const std::vector<std::int64_t>& shape);
 
 // Parse "1000x1000" or "4,1024" into a shape; false on malformed text.
 bool parse_shape(std::string_view text, std::vector<std::int64_t>& out);
