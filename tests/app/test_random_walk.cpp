@@ -8,7 +8,9 @@
 // save and an open. Run under the sanitizers it finds crashes and undefined behaviour on paths no
 // scripted test takes. QL_RANDOM_WALK_SEEDS and QL_RANDOM_WALK_STEPS set the number of walks and their
 // steps; QL_RANDOM_WALK_VERBOSE prints each step. Long runs want -maxwarnings 0: Qt Test stops printing
-// after 2000 messages per test function, and a failing walk prints its steps as messages.
+// after 2000 messages per test function, and a failing walk prints its steps as messages; long runs in the
+// sanitizer build want QTEST_FUNCTION_TIMEOUT too (Qt Test's watchdog stops a run after 5 minutes, and a
+// walk that starts the Speed tab's or the calibration dock's runs takes about 2 minutes there).
 #include <QtTest>
 
 #include <QAbstractButton>
