@@ -5,6 +5,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "core/host_memory.h"
 #include "core/npy.h"
 
 namespace ql::calib {
@@ -98,6 +99,33 @@ Result<CalibLayer> build_layer(const LayerSource& s) {
     return make_error("calibration layer", "unknown layer source");
 }
 
+double calibration_extra_bytes(std::int64_t out, std::int64_t in, std::int64_t tokens, const std::vector<CalibMethod>& methods) {
+    const double O = static_cast<double>(out), I = static_cast<double>(in), T = static_cast<double>(tokens);
+    double floats = 2 * T * O + 2 * O * I;  // Y and X (W - Wq)^T; Wq and W - Wq
+    if (std::find(methods.begin(), methods.end(), CalibMethod::Gptq) != methods.end()) floats += I * I;
+    if (std::find(methods.begin(), methods.end(), CalibMethod::SmoothQuant) != methods.end()) floats += O * I + T * I;
+    return 4 * floats;
+}
+
+namespace {
+
+// The layer's own W and X and what the methods add, against the available memory; the reason, or "".
+std::string memory_refusal(std::int64_t out, std::int64_t in, std::int64_t tokens, const std::vector<CalibMethod>& methods,
+                           bool layer_allocated) {
+    const double layer = layer_allocated ? 0.0 : 4.0 * (static_cast<double>(out) * static_cast<double>(in) +
+                                                        static_cast<double>(tokens) * static_cast<double>(in));
+    try {
+        require_memory(layer + calibration_extra_bytes(out, in, tokens, methods),
+                       "calibration: a layer of " + std::to_string(out) + " x " + std::to_string(in) + " with " +
+                           std::to_string(tokens) + " tokens");
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
 CalibrationReport run_calibration(const CalibrationRequest& request, const ProgressFn& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     CalibrationReport rep;
@@ -105,6 +133,17 @@ CalibrationReport run_calibration(const CalibrationRequest& request, const Progr
     if (auto e = check_settings(request.settings); !e.empty()) {
         rep.error = e;
         return rep;
+    }
+    // a generated layer's sizes are known before it is built: refuse one that cannot fit
+    const LayerSource& src = request.source;
+    if (src.kind == LayerSource::Kind::Generated || (src.kind == LayerSource::Kind::WeightTensor && src.weights && src.weights->rank() >= 2)) {
+        const bool generated = src.kind == LayerSource::Kind::Generated;
+        const std::int64_t out = generated ? src.spec.out : src.weights->rows(), in = generated ? src.spec.in : src.weights->cols();
+        if (out > 0 && in > 0 && src.spec.tokens > 0)
+            if (std::string why = memory_refusal(out, in, src.spec.tokens, request.methods, false); !why.empty()) {
+                rep.error = why;
+                return rep;
+            }
     }
     auto layer = build_layer(request.source);
     if (!layer) {
@@ -131,6 +170,10 @@ CalibrationReport run_calibration_on(const CalibLayer& layer, const std::vector<
     rep.settings = s;
     if (auto e = check_settings(s); !e.empty()) {
         rep.error = e;
+        return rep;
+    }
+    if (std::string why = memory_refusal(layer.out(), layer.in(), layer.tokens(), methods, true); !why.empty()) {
+        rep.error = why;
         return rep;
     }
     rep.layer.name = layer.name;

@@ -94,6 +94,13 @@ struct CalibrationReport {
     double compute_seconds = 0;
 };
 
+// The memory the methods need at least besides the layer's W (out x in) and X (tokens x in), in bytes:
+// the reference output Y = X W^T every method is judged against, one quantized W and its difference to
+// W, and the product X (W - Wq)^T; GPTQ adds its Hessian X^T X (in x in), SmoothQuant its smoothed
+// copies of W and X. run_calibration() refuses a layer whose W, X and this exceed the machine's
+// available memory (core/host_memory.h), with the reason in report.error, before allocating it.
+double calibration_extra_bytes(std::int64_t out, std::int64_t in, std::int64_t tokens, const std::vector<CalibMethod>& methods);
+
 // Builds the layer (errors as values in report.error) and runs the methods in the order given.
 // progress counts 1000 units per stage (layer, then each method); returning false cancels.
 CalibrationReport run_calibration(const CalibrationRequest& request, const ProgressFn& progress = {});

@@ -10,6 +10,7 @@
 
 #include <omp.h>
 
+#include "core/host_memory.h"
 #include "core/rng.h"
 
 // GCC 12's 512-bit intrinsics pass _mm512_undefined_*(), a self-initialised variable, and warn about
@@ -302,6 +303,18 @@ double measure_int8_peak_gops() {
 #endif
 }
 
+double speed_memory_bytes(const SpeedRequest& req) {
+    const double R = static_cast<double>(req.rows), C = static_cast<double>(req.cols);
+    const double max_batch = req.batches.empty() ? 0.0 : static_cast<double>(*std::max_element(req.batches.begin(), req.batches.end()));
+    double copies = 0;
+    for (SpeedFormat f : req.formats) {
+        if (!cpu_has_kernel(f)) continue;
+        const double bytes = f == SpeedFormat::F32 ? 4 * R * C : f == SpeedFormat::Int8 ? R * C : R * C / 2;
+        copies = std::max(copies, std::max(1.0, std::ceil(req.rotate_bytes / bytes)) * bytes);
+    }
+    return 4 * R * C + 4 * max_batch * (R + C) + copies;
+}
+
 SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
     if (req.rows <= 0 || req.cols <= 0) throw std::invalid_argument("speed: the shape must be positive (out x in)");
     if (req.formats.empty()) throw std::invalid_argument("speed: no format to measure");
@@ -309,6 +322,7 @@ SpeedReport run_speed(const SpeedRequest& req, const ProgressFn& progress) {
     for (auto b : req.batches)
         if (b <= 0) throw std::invalid_argument("speed: batch " + std::to_string(b) + " is not positive");
     if (req.repeats <= 0 || req.warmup < 0) throw std::invalid_argument("speed: repeats must be positive, warm-up not negative");
+    require_memory(speed_memory_bytes(req), "speed: a " + std::to_string(req.rows) + " x " + std::to_string(req.cols) + " layer");
 
     SpeedReport rep;
     rep.rows = req.rows;

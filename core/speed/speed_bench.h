@@ -89,6 +89,12 @@ struct SpeedReport {
     bool cancelled = false;
 };
 
+// The memory run_speed() needs at least for a request, in bytes: the fp32 weight matrix, the input and
+// output batches, and the largest format's weight copies (copies totalling rotate_bytes, at least one;
+// their codes only). run_speed() refuses a request above the machine's available memory with a clear
+// error (core/host_memory.h) instead of allocating it.
+double speed_memory_bytes(const SpeedRequest& req);
+
 // Times the request's formats that have a CPU kernel (the others are skipped: no CPU rows for them).
 // Throws std::invalid_argument for non-positive shapes, batches or repeats, or no formats.
 // progress(done, total) counts timed and untimed products and reads; returning false cancels.

@@ -19,6 +19,7 @@
 #include "qcp_complaints.h"
 #include "test_settings.h"
 #include "calibration_view.h"
+#include "core/host_memory.h"
 #include "charts/calibration_charts.h"
 #include "core/calibration/calibration.h"
 #include "core/npy.h"
@@ -524,6 +525,28 @@ private slots:
         auto* status = view_->findChild<QLabel*>(QStringLiteral("calibrationStatus"));
         QVERIFY(status);
         QVERIFY2(status->text().contains(QStringLiteral("missing_W.npy")), qPrintable(status->text()));
+    }
+
+    // A generated layer larger than the machine's free memory is refused with the reason in the status
+    // line, before it is built; the last charts stay.
+    void layerThatCannotFitKeepsTheLastCharts() {
+        QVERIFY(runShown(smallSetup(4, 128, {calib::CalibMethod::Rtn})));
+        const auto before = view_->report();
+        CalibrationSetup s = smallSetup(4, 128, {calib::CalibMethod::Rtn});
+        s.spec.out = s.spec.in = s.spec.tokens = 65536;
+        const double need = 4.0 * 2 * 65536.0 * 65536.0 + calib::calibration_extra_bytes(65536, 65536, 65536, s.methods);
+        const auto avail = available_memory_bytes();
+        QVERIFY(avail.has_value());
+        if (*avail >= need) QSKIP("this machine has the memory for a 65536 x 65536 layer with 65536 tokens");
+        QSignalSpy shown(view_.get(), &CalibrationView::reportShown);
+        view_->setSetup(s);
+        view_->run();
+        view_->waitForIdle();
+        QCOMPARE(shown.size(), 0);
+        QCOMPARE(view_->report(), before);
+        auto* status = view_->findChild<QLabel*>(QStringLiteral("calibrationStatus"));
+        QVERIFY(status);
+        QVERIFY2(status->text().contains(QStringLiteral("needs at least")), qPrintable(status->text()));
     }
 
     void exportChart_data() {

@@ -9,6 +9,8 @@
 #include <QProcess>
 
 #include "cli/cmd_speed.h"
+#include "core/host_memory.h"
+#include "core/speed/speed_bench.h"
 #include "cli_run.h"
 #include "gpu/gpu_backend.h"
 #include "gpu/gpu_speed.h"
@@ -141,6 +143,18 @@ private slots:
         const Run r = run(QStringList{"speed"} + args);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+    }
+    // A layer beyond the machine's free memory: a clear error and exit 1, nothing allocated (before, the
+    // out-of-memory killer ended the process part way).
+    void layerThatCannotFit() {
+        ql::speed::SpeedRequest req;
+        req.rows = req.cols = 65536;
+        const auto avail = ql::available_memory_bytes();
+        QVERIFY(avail.has_value());
+        if (*avail >= ql::speed::speed_memory_bytes(req)) QSKIP("this machine has the memory for a 65536 x 65536 layer");
+        const Run r = run({"speed", "--shape", "65536x65536"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("speed: a 65536 x 65536 layer needs at least") && r.err.contains("Choose a smaller size."), r.err.constData());
     }
 };
 

@@ -21,6 +21,7 @@
 #include "qcp_complaints.h"
 #include "gpu/gpu_backend.h"
 #include "in_a_dock.h"
+#include "core/host_memory.h"
 #include "speed_view.h"
 #include "theme.h"
 
@@ -97,6 +98,31 @@ class TestSpeedView : public QObject {
 private slots:
     void initTestCase() { listenForQcpComplaints(); }
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
+    // A layer larger than the machine's free memory (65536 x 65536 fp32 and a copy: 34 GB) is refused
+    // with the reason in the status line, before anything is allocated; the view stays usable.
+    void refusesALayerThatCannotFit() {
+        SpeedView v;
+        v.setShape(65536, 65536);
+        v.setFormats(true, false, false);
+        speed::SpeedRequest req = v.request();
+        const auto avail = available_memory_bytes();
+        QVERIFY(avail.has_value());
+        if (*avail >= speed::speed_memory_bytes(req)) QSKIP("this machine has the memory for a 65536 x 65536 layer");
+        QSignalSpy done(&v, &SpeedView::finished);
+        v.run();
+        QVERIFY(done.count() == 1 || done.wait(30000));
+        QVERIFY2(v.statusText().contains(QLatin1String("needs at least")) && v.statusText().contains(QLatin1String("Choose a smaller size")),
+                 qPrintable(v.statusText()));
+        QVERIFY(!v.isRunning());
+        // a size that fits runs afterwards
+        v.setShape(64, 96);
+        v.setBatches(true, false, 2);
+        v.setRepeats(1);
+        v.setRotateBytes(1e5);
+        v.run();
+        QVERIFY(done.count() == 2 || done.wait(120000));
+        QVERIFY(v.report());
+    }
     void tinyRunFillsTheCharts() {
         SpeedView v;
         v.resize(1200, 700);

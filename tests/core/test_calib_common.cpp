@@ -12,6 +12,7 @@
 #include "core/calibration/calibration.h"
 #include "core/calibration/calibration_json.h"
 #include "core/calibration/group_quant.h"
+#include "core/host_memory.h"
 #include "core/npy.h"
 #include "core/rng.h"
 
@@ -316,6 +317,41 @@ private slots:
         QCOMPARE(std::string(calib_method_name(m[0])), std::string("gptq"));
         QVERIFY(!parse_calib_methods("gptq,bogus", m));
         QCOMPARE(m.size(), std::size_t{2});
+    }
+
+    // The memory the methods add to W and X, by hand on 1024 x 1024 with 1024 tokens (4 MiB a matrix):
+    // Y, X (W - Wq)^T, Wq and W - Wq for any method (16 MiB); GPTQ's Hessian (4 MiB more); SmoothQuant's
+    // smoothed W and X (8 MiB more).
+    void memoryNeeded_data() {
+        QTest::addColumn<QString>("methods");
+        QTest::addColumn<double>("mib");
+        QTest::newRow("rtn") << "rtn" << 16.0;
+        QTest::newRow("gptq") << "gptq" << 20.0;
+        QTest::newRow("smoothquant") << "smoothquant" << 24.0;
+        QTest::newRow("all") << "all" << 28.0;
+    }
+    void memoryNeeded() {
+        QFETCH(QString, methods);
+        QFETCH(double, mib);
+        std::vector<CalibMethod> m;
+        QVERIFY(parse_calib_methods(methods.toStdString(), m));
+        QCOMPARE(calibration_extra_bytes(1024, 1024, 1024, m), mib * 1048576.0);
+    }
+    // A generated layer that cannot fit is refused with the reason in report.error before it is built
+    // (65536 x 65536 with 65536 tokens: W, X and what the methods add, 155 GB), instead of the
+    // out-of-memory killer ending the application.
+    void refusesWhatCannotFit() {
+        CalibrationRequest req;
+        req.source.spec.out = req.source.spec.in = req.source.spec.tokens = 65536;
+        const double need = 4.0 * 2 * 65536.0 * 65536.0 + calibration_extra_bytes(65536, 65536, 65536, req.methods);
+        const auto avail = ql::available_memory_bytes();
+        QVERIFY(avail.has_value());
+        if (*avail >= need) QSKIP("this machine has the memory for the layer; TestSpeedBench::requireMemory checks the refusal");
+        const CalibrationReport rep = run_calibration(req);
+        QVERIFY2(rep.error.rfind("calibration: a layer of 65536 x 65536 with 65536 tokens needs at least 154.6 GB (144.0 GiB) of memory; "
+                                 "this machine has ", 0) == 0,
+                 rep.error.c_str());
+        QVERIFY(rep.methods.empty());
     }
 
     // The whole run on a small generated layer: every method present in the JSON with its own values.

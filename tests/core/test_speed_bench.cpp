@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/host_memory.h"
 #include "core/speed/speed_bench.h"
 
 using namespace ql::speed;
@@ -154,6 +155,61 @@ private slots:
         req.batches = {1};
         req.formats.clear();
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, run_speed(req));
+    }
+
+    // The memory a request needs at least, by hand: 4096 x 4096 fp32 weights (67108864 B), batches up to
+    // 512 in and out (4 x 512 x 8192 = 16777216 B), and 1 GiB of weight copies to rotate over (16 of
+    // 67108864 B; int8: 64 of its 16777216 code bytes; w4: 128 of 8388608). A 65536 x 65536 layer is
+    // 17179869184 B of fp32, and one copy already passes 1 GiB.
+    void memoryNeeded_data() {
+        QTest::addColumn<qint64>("side");
+        QTest::addColumn<int>("format");
+        QTest::addColumn<double>("bytes");
+        QTest::newRow("4096 fp32") << qint64(4096) << int(SpeedFormat::F32) << 67108864.0 + 16777216.0 + 1073741824.0;
+        QTest::newRow("4096 int8") << qint64(4096) << int(SpeedFormat::Int8) << 67108864.0 + 16777216.0 + 64 * 16777216.0;
+        QTest::newRow("4096 w4") << qint64(4096) << int(SpeedFormat::W4) << 67108864.0 + 16777216.0 + 128 * 8388608.0;
+        QTest::newRow("65536 fp32: one copy") << qint64(65536) << int(SpeedFormat::F32)
+                                              << 2 * 17179869184.0 + 4.0 * 512 * 131072;
+    }
+    void memoryNeeded() {
+        QFETCH(qint64, side);
+        QFETCH(int, format);
+        QFETCH(double, bytes);
+        SpeedRequest req;
+        req.rows = req.cols = side;
+        req.formats = {static_cast<SpeedFormat>(format)};
+        QCOMPARE(speed_memory_bytes(req), bytes);
+    }
+    // A layer that cannot fit is refused with the reason before anything is allocated (a 65536 x 65536
+    // fp32 layer and its copy: 34.4 GB), instead of the out-of-memory killer ending the application.
+    void refusesWhatCannotFit() {
+        SpeedRequest req;
+        req.rows = req.cols = 65536;
+        const double need = speed_memory_bytes(req);
+        const auto avail = ql::available_memory_bytes();
+        QVERIFY(avail.has_value());
+        if (*avail >= need) QSKIP("this machine has the memory for a 65536 x 65536 layer; requireMemory checks the refusal");
+        try {
+            (void)run_speed(req);
+            QFAIL("run_speed accepted a layer larger than the available memory");
+        } catch (const std::invalid_argument& e) {
+            const QString what = QString::fromUtf8(e.what());
+            QVERIFY2(what.startsWith(QLatin1String("speed: a 65536 x 65536 layer needs at least 34.6 GB (32.2 GiB) of memory; this machine has ")) &&
+                         what.endsWith(QLatin1String(" available. Choose a smaller size.")),
+                     qPrintable(what));
+        }
+    }
+    // require_memory: the message names the job, both sizes in GB and GiB; what fits passes.
+    void requireMemory() {
+        try {
+            ql::require_memory(3e9, "a job", 2e9);
+            QFAIL("3 GB passed with 2 GB available");
+        } catch (const std::invalid_argument& e) {
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     QStringLiteral("a job needs at least 3.0 GB (2.8 GiB) of memory; this machine has 2.0 GB (1.9 GiB) available. Choose a smaller size."));
+        }
+        ql::require_memory(2e9, "a job", 2e9);  // exactly what is there: allowed
+        ql::require_memory(1e6, "a small job");  // the machine's own figure
     }
 
     // tokens/s = bandwidth / (params x bits / 8 + KV cache): RTX 4090 (1008 GB/s), 7B at FP16 = 14 GB
