@@ -38,6 +38,7 @@
 
 #include "core/calibration/calibration_json.h"
 #include "export_all.h"
+#include "export_dialog.h"
 
 namespace ql::ui {
 namespace {
@@ -637,7 +638,8 @@ void CalibrationView::fitDockToWindow() {
 void CalibrationView::exportAllCharts() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export every calibration chart and the report into"));
     if (dir.isEmpty()) return;
-    const ExportOptions opt;
+    ExportOptions opt;
+    if (!askExportOptions(this, true, opt)) return;
     QStringList written;
     QString error;
     bool ok = true;

@@ -57,6 +57,7 @@
 #include "charts/charts.h"
 #include "column_fit.h"
 #include "export_all.h"
+#include "export_dialog.h"
 #include "gpu/gpu_backend.h"
 #include "metrics_model.h"
 #include "model_browser.h"
@@ -134,36 +135,6 @@ private:
 };
 
 constexpr int kStateVersion = 4;  // bump when the dock layout changes
-
-// Pixel size and resolution for PNG/JPG export.
-bool askImageSize(QWidget* parent, QSize& size, int& dpi) {
-    QDialog d(parent);
-    d.setWindowTitle(QObject::tr("Image size"));
-    auto* form = new QFormLayout(&d);
-    auto* w = new QSpinBox(&d);
-    auto* h = new QSpinBox(&d);
-    auto* r = new QSpinBox(&d);
-    w->setRange(200, 20000);
-    h->setRange(150, 20000);
-    r->setRange(36, 1200);
-    w->setValue(size.width());
-    h->setValue(size.height());
-    r->setValue(dpi);
-    w->setSuffix(QObject::tr(" px"));
-    h->setSuffix(QObject::tr(" px"));
-    r->setSuffix(QObject::tr(" dpi"));
-    form->addRow(QObject::tr("Width"), w);
-    form->addRow(QObject::tr("Height"), h);
-    form->addRow(QObject::tr("Resolution"), r);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &d);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, &d, &QDialog::accept);
-    QObject::connect(buttons, &QDialogButtonBox::rejected, &d, &QDialog::reject);
-    form->addRow(buttons);
-    if (d.exec() != QDialog::Accepted) return false;
-    size = QSize(w->value(), h->value());
-    dpi = r->value();
-    return true;
-}
 
 QString tensorSizeText(const TensorSummary& t) {
     QString shape;
@@ -521,6 +492,7 @@ void MainWindow::buildActions() {
     file->addAction(browser_->surveyAction());
     file->addSeparator();
     auto* expAll = file->addAction(tr("&Export all charts..."), this, &MainWindow::exportAllDialog);
+    expAll->setObjectName(QStringLiteral("exportAllAction"));
     expAll->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     auto* expCsv = file->addAction(tr("Export metrics as CSV..."), this, &MainWindow::exportMetricsCsv);
     (void)expCsv;
@@ -578,6 +550,7 @@ void MainWindow::buildActions() {
         auto* speedDock = new QDockWidget(tr("Speed"), this);
         speedDock->setObjectName(QStringLiteral("speedDock"));
         auto* speedView = new SpeedView(speedDock);
+        connect(speedView, &SpeedView::exportRequested, this, &MainWindow::exportChart);
         speedDock->setWidget(scrollable(speedView, speedDock));
         addDockWidget(Qt::RightDockWidgetArea, speedDock);
         tabifyDockWidget(chartDocks_[3], speedDock);
@@ -1156,25 +1129,29 @@ void MainWindow::exportChart(ChartView* chart, ExportFormat format) {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(chart->title()), chart->chartId() + QLatin1Char('.') + suffix,
                                                       tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
     if (path.isEmpty()) return;
-    QSize size(1600, 1000);
-    int dpi = 150;
-    if ((format == ExportFormat::Png || format == ExportFormat::Jpg) && !askImageSize(this, size, dpi)) return;
-    if (format == ExportFormat::Pdf || format == ExportFormat::Svg) size = QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
+    ExportOptions opt = rememberedExportOptions();
+    if (format == ExportFormat::Png || format == ExportFormat::Jpg) {
+        if (!askExportOptions(this, false, opt)) return;
+    } else {
+        opt.size = QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));  // a vector page as on screen
+    }
     QString error;
-    if (!chart->exportTo(path, format, size, dpi, &error)) showError(tr("Export failed"), error);
+    if (!chart->exportTo(path, format, opt.size, opt.dpi, &error)) showError(tr("Export failed"), error);
     else showStatusMessage(tr("Wrote %1").arg(path), 5000);
 }
 
 void MainWindow::exportAllDialog() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export every chart, the metrics and the session into"));
     if (dir.isEmpty()) return;
+    ExportOptions opt;
+    if (!askExportOptions(this, true, opt)) return;
     QStringList written;
     QString error;
     // The window's charts, plus the other views' charts (calibration, model survey) that hold data.
     std::vector<ChartView*> all = charts_;
     for (ChartView* c : findChildren<ChartView*>())
         if (std::find(all.begin(), all.end(), c) == all.end() && c->plottableCount() > 0) all.push_back(c);
-    if (!exportAll(all, *metrics_, session_, dir, ExportOptions{}, &written, &error)) showError(tr("Export failed"), error);
+    if (!exportAll(all, *metrics_, session_, dir, opt, &written, &error)) showError(tr("Export failed"), error);
     else showStatusMessage(tr("Wrote %n file(s) to %1", "", written.size()).arg(dir), 8000);
 }
 

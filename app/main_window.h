@@ -67,6 +67,10 @@ public:
     // message is then the status bar's tooltip).
     void showStatusMessage(const QString& message, int timeoutMs);
 
+    // A chart's Export menu, whichever view holds the chart: asks where, and for PNG/JPG the size and
+    // resolution (remembered, export_dialog.h); PDF/SVG take the chart's size on screen.
+    void exportChart(ChartView* chart, ExportFormat format);
+
 public slots:
     void setPresentationMode(bool on);
     void setDarkTheme(bool on);
@@ -105,7 +109,6 @@ private:
     void setLesson(const Lesson& lesson);
     // File > Lesson note...: a dialog to write or change the session's lesson title and note.
     void editLessonDialog();
-    void exportChart(ChartView* chart, ExportFormat format);
     void exportAllDialog();
     void saveSessionAs();
     void saveSessionTo(const QString& path);

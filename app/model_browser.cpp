@@ -537,19 +537,8 @@ ModelBrowser* installModelBrowser(MainWindow* w, SurveyPanel** surveyOut) {
         surveyDock->raise();
         survey->start(browser->model(), w->session().configs, w->session().fit);
     });
-    auto exportChart = [w](ChartView* chart, ExportFormat format) {
-        const QString suffix = exportFormatSuffix(format);
-        const QString path = QFileDialog::getSaveFileName(w, QObject::tr("Export %1").arg(chart->title()), chart->chartId() + QLatin1Char('.') + suffix,
-                                                          QObject::tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
-        if (path.isEmpty()) return;
-        const bool raster = format == ExportFormat::Png || format == ExportFormat::Jpg;
-        const QSize size = raster ? QSize(1600, 1000) : QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
-        QString error;
-        if (!chart->exportTo(path, format, size, 150, &error)) showError(w, QObject::tr("Export failed"), error);
-        else w->showStatusMessage(QObject::tr("Wrote %1").arg(path), 5000);
-    };
-    QObject::connect(survey->sqnrChart(), &ChartView::exportRequested, w, exportChart);
-    QObject::connect(survey->fitChart(), &ChartView::exportRequested, w, exportChart);
+    QObject::connect(survey->sqnrChart(), &ChartView::exportRequested, w, &MainWindow::exportChart);
+    QObject::connect(survey->fitChart(), &ChartView::exportRequested, w, &MainWindow::exportChart);
     QObject::connect(survey, &SurveyPanel::finished, w, [w, survey] {
         if (const auto s = survey->survey(); s && !s->cancelled)
             w->showStatusMessage(QObject::tr("Survey finished: %n weight tensor(s)", "", static_cast<int>(s->tensors.size())), 5000);

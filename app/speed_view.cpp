@@ -9,11 +9,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -176,7 +174,7 @@ SpeedView::SpeedView(QWidget* parent) : QWidget(parent), measure_(&gpu::run_spee
     table_->verticalHeader()->setVisible(false);
     tabs_->addTab(table_, tr("Table"));
     for (ChartView* c : {static_cast<ChartView*>(timeChart_), static_cast<ChartView*>(decodeChart_), static_cast<ChartView*>(rooflineChart_)})
-        connect(c, &ChartView::exportRequested, this, &SpeedView::exportChart);
+        connect(c, &ChartView::exportRequested, this, &SpeedView::exportRequested);
 
     auto* layout = sideLayout_ = new QHBoxLayout(this);
     // The controls scroll up and down when the dock is short rather than squeeze their rows together.
@@ -456,16 +454,5 @@ void SpeedView::setChartStyle(const ChartStyle& style) {
     applyChartStyle();
 }
 
-void SpeedView::exportChart(ChartView* chart, ExportFormat format) {
-    const QString suffix = exportFormatSuffix(format);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(chart->title()), chart->chartId() + QLatin1Char('.') + suffix,
-                                                      tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
-    if (path.isEmpty()) return;
-    QSize size(1600, 1000);
-    if (format == ExportFormat::Pdf || format == ExportFormat::Svg) size = QSize(std::max(chart->width(), 800), std::max(chart->height(), 500));
-    QString error;
-    if (!chart->exportTo(path, format, size, 150, &error)) QMessageBox::warning(this, tr("Export failed"), error);
-    else status_->setText(tr("Wrote %1").arg(path));
-}
 
 } // namespace ql::ui

@@ -72,6 +72,8 @@ public slots:
 
 signals:
     void finished();                      // after a run ends (done, cancelled or failed)
+    // A chart's Export menu (the window asks where and at what size: MainWindow::exportChart).
+    void exportRequested(ql::ui::ChartView* chart, ql::ui::ExportFormat format);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -93,7 +95,6 @@ private:
     void arrange();      // controls beside the charts, or as their first tab when the view is narrow
     QHBoxLayout* sideLayout_ = nullptr;
     NextTurn arrangeSoon_{this, [this] { arrange(); }};
-    void exportChart(ChartView* chart, ExportFormat format);
 
     QComboBox* preset_ = nullptr;
     QSpinBox* rows_ = nullptr;

@@ -89,30 +89,6 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>Image size</source>
-        <translation>图像尺寸</translation>
-    </message>
-    <message>
-        <source> px</source>
-        <translation> 像素</translation>
-    </message>
-    <message>
-        <source> dpi</source>
-        <translation> dpi</translation>
-    </message>
-    <message>
-        <source>Width</source>
-        <translation>宽度</translation>
-    </message>
-    <message>
-        <source>Height</source>
-        <translation>高度</translation>
-    </message>
-    <message>
-        <source>Resolution</source>
-        <translation>分辨率</translation>
-    </message>
-    <message>
         <source>%1 M</source>
         <translation>%1 M</translation>
     </message>
@@ -185,22 +161,6 @@
     <message>
         <source>%1 (as stored)</source>
         <translation>%1（按存储格式）</translation>
-    </message>
-    <message>
-        <source>Export %1</source>
-        <translation>导出 %1</translation>
-    </message>
-    <message>
-        <source>%1 files (*.%2)</source>
-        <translation>%1 文件 (*.%2)</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>Wrote %1</source>
-        <translation>已写入 %1</translation>
     </message>
     <message numerus="yes">
         <source>Survey finished: %n weight tensor(s)</source>
@@ -1202,6 +1162,49 @@ time %5 s</source>
     <message>
         <source>Density</source>
         <translation>密度</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ui::ExportOptionsDialog</name>
+    <message>
+        <source>Export every chart</source>
+        <translation>导出所有图表</translation>
+    </message>
+    <message>
+        <source>Image size</source>
+        <translation>图像尺寸</translation>
+    </message>
+    <message>
+        <source> px / pt</source>
+        <translation> 像素 / 点</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>PNG and JPG: pixels, with the resolution recorded for slides and print. PDF and SVG: vector pages of that many points.</source>
+        <translation>PNG 与 JPG：像素，并记录分辨率，供幻灯片和打印使用。PDF 与 SVG：相同点数的矢量页面。</translation>
     </message>
 </context>
 <context>
@@ -2657,22 +2660,6 @@ floor %8 ms: %9x the floor
     <message>
         <source>This CPU</source>
         <translation>此 CPU</translation>
-    </message>
-    <message>
-        <source>Export %1</source>
-        <translation>导出 %1</translation>
-    </message>
-    <message>
-        <source>%1 files (*.%2)</source>
-        <translation>%1 文件 (*.%2)</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>Wrote %1</source>
-        <translation>已写入 %1</translation>
     </message>
     <message>
         <source>Times y = x W^T on this CPU, and on the GPU when there is one, next to a plain read of the same bytes.</source>

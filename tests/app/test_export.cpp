@@ -3,7 +3,11 @@
 // PDF is a complete PDF file; sessions round-trip and bad files give an error naming the problem.
 #include <QtTest>
 
+#include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QImageReader>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QSvgRenderer>
 #include <QXmlStreamReader>
 
@@ -15,10 +19,12 @@
 #include <random>
 
 #include "qcp_complaints.h"
+#include "test_settings.h"
 #include "analysis_runner.h"
 #include "charts/charts.h"
 #include "examples.h"
 #include "export_all.h"
+#include "export_dialog.h"
 #include "metrics_model.h"
 #include "session.h"
 #include "theme.h"
@@ -134,6 +140,7 @@ private slots:
     void cleanup() { failOnQcpComplaints(); }  // qcp_complaints.h
     void initTestCase() {
         listenForQcpComplaints();
+        useEmptyTestSettings(QStringLiteral("test_export"));
         QVERIFY(dir_.isValid());
         fx_ = std::make_unique<Fixture>();
         QVERIFY(fx_->result.report);
@@ -141,6 +148,107 @@ private slots:
         QCOMPARE(fx_->result.report->configs.size(), std::size_t(2));
     }
     void cleanupTestCase() { fx_.reset(); }
+
+    // The export options come back as the user last chose them (export_dialog.h); a value outside the
+    // dialog's range, text where a number belongs, or a format name this version does not know falls
+    // back to the default (a hand-edited settings file). An invalid QVariant: not stored.
+    void rememberedExportOptions_data() {
+        QTest::addColumn<QVariant>("width");
+        QTest::addColumn<QVariant>("height");
+        QTest::addColumn<QVariant>("dpi");
+        QTest::addColumn<QVariant>("formats");
+        QTest::addColumn<QSize>("wantSize");
+        QTest::addColumn<int>("wantDpi");
+        QTest::addColumn<QStringList>("wantFormats");
+        const ExportOptions d;
+        QStringList def;
+        for (ExportFormat f : d.formats) def << exportFormatSuffix(f);
+        const QVariant none;
+        QTest::newRow("nothing stored") << none << none << none << none << d.size << d.dpi << def;
+        QTest::newRow("a choice") << QVariant(800) << QVariant(500) << QVariant(300) << QVariant(QStringList{"jpg", "svg"})
+                                  << QSize(800, 500) << 300 << QStringList{"jpg", "svg"};
+        QTest::newRow("dpi 0") << QVariant(800) << QVariant(500) << QVariant(0) << none << QSize(800, 500) << d.dpi << def;
+        QTest::newRow("width as text") << QVariant(QStringLiteral("wide")) << QVariant(500) << QVariant(300) << none
+                                       << QSize(d.size.width(), 500) << 300 << def;
+        QTest::newRow("height over the limit") << QVariant(800) << QVariant(kExportMaxHeight + 1) << QVariant(kExportMaxDpi) << none
+                                               << QSize(800, d.size.height()) << kExportMaxDpi << def;
+        QTest::newRow("width at the lower limit") << QVariant(kExportMinWidth) << QVariant(kExportMinHeight) << QVariant(kExportMinDpi - 1)
+                                                  << none << QSize(kExportMinWidth, kExportMinHeight) << d.dpi << def;
+        QTest::newRow("unknown format") << none << none << none << QVariant(QStringList{"png", "bmp"}) << d.size << d.dpi << def;
+        QTest::newRow("repeated format") << none << none << none << QVariant(QStringList{"svg", "svg", "png"}) << d.size << d.dpi
+                                         << QStringList{"svg", "png"};
+        QTest::newRow("no format") << none << none << none << QVariant(QStringList{}) << d.size << d.dpi << def;
+    }
+    void rememberedExportOptions() {
+        QFETCH(QVariant, width);
+        QFETCH(QVariant, height);
+        QFETCH(QVariant, dpi);
+        QFETCH(QVariant, formats);
+        QFETCH(QSize, wantSize);
+        QFETCH(int, wantDpi);
+        QFETCH(QStringList, wantFormats);
+        QSettings s;
+        s.remove(QStringLiteral("export"));
+        const std::pair<const char*, QVariant> stored[] = {{"export/width", width}, {"export/height", height}, {"export/dpi", dpi}, {"export/formats", formats}};
+        for (const auto& [key, v] : stored)
+            if (v.isValid()) s.setValue(QLatin1String(key), v);
+        const ExportOptions got = ql::ui::rememberedExportOptions();
+        QCOMPARE(got.size, wantSize);
+        QCOMPARE(got.dpi, wantDpi);
+        QStringList names;
+        for (ExportFormat f : got.formats) names << exportFormatSuffix(f);
+        QCOMPARE(names, wantFormats);
+        // what is remembered comes back as it was
+        rememberExportOptions(got);
+        const ExportOptions again = ql::ui::rememberedExportOptions();
+        QCOMPARE(again.size, got.size);
+        QCOMPARE(again.dpi, got.dpi);
+        QVERIFY(again.formats == got.formats);
+        s.remove(QStringLiteral("export"));
+    }
+
+    // The options dialog returns its fields; a single image's dialog (no format boxes) keeps the start's
+    // formats, and "Export all"'s returns the ticked ones in PNG, JPG, PDF, SVG order, OK disabled with none.
+    void exportOptionsDialogReturnsItsFields_data() {
+        QTest::addColumn<bool>("chooseFormats");
+        QTest::addColumn<QStringList>("ticked");
+        QTest::addColumn<QStringList>("want");
+        QTest::addColumn<bool>("okEnabled");
+        QTest::newRow("one image") << false << QStringList{} << QStringList{"pdf", "jpg"} << true;
+        QTest::newRow("all: jpg and svg") << true << QStringList{"svg", "jpg"} << QStringList{"jpg", "svg"} << true;
+        QTest::newRow("all: every format") << true << QStringList{"png", "jpg", "pdf", "svg"} << QStringList{"png", "jpg", "pdf", "svg"} << true;
+        QTest::newRow("all: none") << true << QStringList{} << QStringList{} << false;
+    }
+    void exportOptionsDialogReturnsItsFields() {
+        QFETCH(bool, chooseFormats);
+        QFETCH(QStringList, ticked);
+        QFETCH(QStringList, want);
+        QFETCH(bool, okEnabled);
+        ExportOptions start;
+        start.formats = {ExportFormat::Pdf, ExportFormat::Jpg};
+        start.size = QSize(1000, 600);
+        start.dpi = 96;
+        ExportOptionsDialog d(start, chooseFormats);
+        auto* w = d.findChild<QSpinBox*>(QStringLiteral("exportWidth"));
+        auto* h = d.findChild<QSpinBox*>(QStringLiteral("exportHeight"));
+        auto* r = d.findChild<QSpinBox*>(QStringLiteral("exportDpi"));
+        QVERIFY(w && h && r);
+        QCOMPARE(w->value(), 1000);
+        QCOMPARE(r->value(), 96);
+        QCOMPARE(d.findChildren<QCheckBox*>().size(), chooseFormats ? 4 : 0);
+        for (QCheckBox* box : d.findChildren<QCheckBox*>())
+            box->setChecked(ticked.contains(box->objectName().section(QLatin1Char('_'), 1)));
+        w->setValue(2400);
+        h->setValue(kExportMaxHeight + 100);  // the box stops at its limit
+        r->setValue(300);
+        const ExportOptions got = d.options();
+        QCOMPARE(got.size, QSize(2400, kExportMaxHeight));
+        QCOMPARE(got.dpi, 300);
+        QStringList names;
+        for (ExportFormat f : got.formats) names << exportFormatSuffix(f);
+        QCOMPARE(names, want);
+        QCOMPARE(d.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled(), okEnabled);
+    }
 
     void exportChart_data() {
         QTest::addColumn<QString>("id");

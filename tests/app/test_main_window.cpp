@@ -17,6 +17,10 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QDialog>
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QSpinBox>
 #include <QPlainTextEdit>
 #include <QLineEdit>
 #include <QStatusBar>
@@ -36,7 +40,9 @@
 #include "core/analysis.h"
 #include "core/generators.h"
 #include "core/npy.h"
+#include "calibration_view.h"
 #include "examples.h"
+#include "export_dialog.h"
 #include "gui_main.h"
 #include "main_window.h"
 #include "metrics_model.h"
@@ -46,6 +52,8 @@
 #include "panels/config_panel.h"
 #include "panels/setup_panels.h"
 #include "session.h"
+#include "speed_view.h"
+#include "survey_panel.h"
 #include "small_session.h"
 #include "worker_pool.h"
 
@@ -80,6 +88,46 @@ QVector<double> values(QCPGraph* g) {
         checkAgainstCore();                       \
         if (QTest::currentTestFailed()) return;   \
     } while (false)
+
+namespace {
+
+// Answers an export's dialogs as a user would, while trigger() runs: the file dialog with `target`
+// (a file, or a folder for "Export all"), and the options dialog: what it showed first is recorded,
+// then `set` changes it (null: accepted as it opened). Returns false when a dialog did not come.
+struct ExportAnswers {
+    QString target;
+    std::function<void(ExportOptionsDialog*)> set;
+    int fileDialogs = 0, optionDialogs = 0;
+    ExportOptions shown;
+};
+bool answerExportDialogs(ExportAnswers& a, const std::function<void()>& trigger) {
+    QTimer t;
+    t.setInterval(10);
+    QObject::connect(&t, &QTimer::timeout, [&a] {
+        QWidget* m = QApplication::activeModalWidget();
+        if (auto* fd = qobject_cast<QFileDialog*>(m)) {
+            ++a.fileDialogs;
+            if (fd->fileMode() == QFileDialog::Directory) fd->setDirectory(a.target);  // the folder opened, as Choose takes it
+            else fd->selectFile(a.target);
+            static_cast<QDialog*>(fd)->accept();  // QFileDialog::accept, as its Save button
+        } else if (auto* od = qobject_cast<ExportOptionsDialog*>(m)) {
+            ++a.optionDialogs;
+            a.shown = od->options();
+            if (a.set) a.set(od);
+            od->accept();
+        } else if (m) {
+            qWarning("unexpected modal widget %s", m->metaObject()->className());
+            m->close();
+        }
+    });
+    t.start();
+    trigger();
+    t.stop();
+    return a.fileDialogs == 1;
+}
+int pngDpi(const QImage& img) { return int(std::lround(img.dotsPerMeterX() * 0.0254)); }
+
+} // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -509,6 +557,112 @@ private slots:
         action->trigger();
         QVERIFY(w_->session().lesson.empty());
         QVERIFY(note->isHidden());
+    }
+
+    // A chart's Export as PNG/JPG, whichever view holds it (a window dock, the Speed view, the model
+    // survey, the calibration dock), asks where and at what size and resolution, writes that, and the
+    // next export starts from the choice (the Speed view and the survey used to write 1600x1000 at
+    // 150 dpi without asking). PDF/SVG ask no size.
+    void chartExportAsksSizeAndRemembers_data() {
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("dpi");
+        QTest::newRow("window memory png 800x500 300 dpi") << "window" << int(ExportFormat::Png) << QSize(800, 500) << 300;
+        QTest::newRow("speed time png 640x400 200 dpi") << "speed" << int(ExportFormat::Png) << QSize(640, 400) << 200;
+        QTest::newRow("survey sqnr jpg 900x560 120 dpi") << "survey" << int(ExportFormat::Jpg) << QSize(900, 560) << 120;
+        QTest::newRow("calibration png 700x450 600 dpi") << "calibration" << int(ExportFormat::Png) << QSize(700, 450) << 600;
+        QTest::newRow("speed roofline svg: no size asked") << "speed" << int(ExportFormat::Svg) << QSize() << 0;
+    }
+    void chartExportAsksSizeAndRemembers() {
+        QFETCH(QString, where);
+        QFETCH(int, format);
+        QFETCH(QSize, size);
+        QFETCH(int, dpi);
+        const auto f = ExportFormat(format);
+        ChartView* chart = nullptr;
+        if (where == QLatin1String("window")) chart = w_->chart(QStringLiteral("memory"));
+        else if (where == QLatin1String("speed")) {
+            auto* v = w_->findChild<SpeedView*>();
+            chart = v ? (f == ExportFormat::Svg ? static_cast<ChartView*>(v->rooflineChart()) : v->timeChart()) : nullptr;
+        } else if (where == QLatin1String("survey")) {
+            auto* p = w_->findChild<SurveyPanel*>();
+            chart = p ? p->sqnrChart() : nullptr;
+        } else if (where == QLatin1String("calibration")) {
+            auto* v = w_->findChild<CalibrationView*>();
+            chart = v ? v->chart(QStringLiteral("calibration_output_error")) : nullptr;
+        }
+        QVERIFY2(chart, qPrintable(where));
+        QSettings().remove(QStringLiteral("export"));
+        const ExportOptions defaults;
+        const QString suffix = exportFormatSuffix(f);
+
+        ExportAnswers first{dir_.filePath(where + QStringLiteral("_first.") + suffix), [&](ExportOptionsDialog* d) {
+                                d->findChild<QSpinBox*>(QStringLiteral("exportWidth"))->setValue(size.width());
+                                d->findChild<QSpinBox*>(QStringLiteral("exportHeight"))->setValue(size.height());
+                                d->findChild<QSpinBox*>(QStringLiteral("exportDpi"))->setValue(dpi);
+                            }};
+        QVERIFY(answerExportDialogs(first, [&] { emit chart->exportRequested(chart, f); }));
+        QVERIFY2(QFileInfo::exists(first.target), qPrintable(first.target));
+        if (f == ExportFormat::Svg || f == ExportFormat::Pdf) {
+            QCOMPARE(first.optionDialogs, 0);
+            return;
+        }
+        QCOMPARE(first.optionDialogs, 1);
+        QCOMPARE(first.shown.size, defaults.size);  // nothing remembered yet
+        QCOMPARE(first.shown.dpi, defaults.dpi);
+        const QImage a(first.target);
+        QCOMPARE(a.size(), size);
+        QCOMPARE(pngDpi(a), dpi);
+
+        ExportAnswers second{dir_.filePath(where + QStringLiteral("_second.") + suffix), nullptr};
+        QVERIFY(answerExportDialogs(second, [&] { emit chart->exportRequested(chart, f); }));
+        QCOMPARE(second.optionDialogs, 1);
+        QCOMPARE(second.shown.size, size);  // the last choice
+        QCOMPARE(second.shown.dpi, dpi);
+        const QImage b(second.target);
+        QCOMPARE(b.size(), size);
+        QCOMPARE(pngDpi(b), dpi);
+    }
+
+    // File > Export all charts asks which formats, the size and the resolution, writes just those into
+    // the folder (with metrics.csv and session.json) and remembers them; with no format ticked OK stays
+    // disabled.
+    void exportAllAsksFormatsAndSize() {
+        auto* action = w_->findChild<QAction*>(QStringLiteral("exportAllAction"));
+        QVERIFY(action);
+        QSettings().remove(QStringLiteral("export"));
+        const QString dir = dir_.filePath(QStringLiteral("export_all_jpg"));
+        QVERIFY(QDir().mkpath(dir));
+        bool okWithNone = true;
+        ExportAnswers a{dir, [&](ExportOptionsDialog* d) {
+                            for (const char* name : {"png", "jpg", "pdf", "svg"})
+                                d->findChild<QCheckBox*>(QStringLiteral("exportFormat_") + QLatin1String(name))->setChecked(false);
+                            okWithNone = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled();
+                            d->findChild<QCheckBox*>(QStringLiteral("exportFormat_jpg"))->setChecked(true);
+                            d->findChild<QSpinBox*>(QStringLiteral("exportWidth"))->setValue(640);
+                            d->findChild<QSpinBox*>(QStringLiteral("exportHeight"))->setValue(400);
+                            d->findChild<QSpinBox*>(QStringLiteral("exportDpi"))->setValue(240);
+                        }};
+        QVERIFY(answerExportDialogs(a, [&] { action->trigger(); }));
+        QCOMPARE(a.optionDialogs, 1);
+        QVERIFY(!okWithNone);
+        const QStringList files = QDir(dir).entryList(QDir::Files);
+        QVERIFY2(files.contains(QStringLiteral("metrics.csv")) && files.contains(QStringLiteral("session.json")), qPrintable(files.join(' ')));
+        int jpgs = 0;
+        for (const QString& name : files) {
+            if (name == QLatin1String("metrics.csv") || name == QLatin1String("session.json")) continue;
+            QVERIFY2(name.endsWith(QLatin1String(".jpg")), qPrintable(name));
+            const QImage img(QDir(dir).filePath(name));
+            QCOMPARE(img.size(), QSize(640, 400));
+            QCOMPARE(pngDpi(img), 240);
+            ++jpgs;
+        }
+        QVERIFY(jpgs >= int(w_->charts().size()));
+        const ExportOptions kept = rememberedExportOptions();
+        QCOMPARE(kept.size, QSize(640, 400));
+        QCOMPARE(kept.dpi, 240);
+        QVERIFY(kept.formats == std::vector<ExportFormat>{ExportFormat::Jpg});
     }
 
     // The figures each example's note quotes are those its seeded session gives: the note says "about"
