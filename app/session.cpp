@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QSaveFile>
 
+#include "core/json_strict.h"
 #include "core/report_json.h"
 
 namespace ql::ui {
@@ -189,13 +190,15 @@ std::optional<Session> loadSession(const QString& path, QString* error) {
         return std::nullopt;
     }
     const QByteArray bytes = f.readAll();
-    nlohmann::json j = nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
-    if (j.is_discarded()) {
-        if (error) *error = QCoreApplication::translate("Session", "%1 is not valid JSON").arg(path);
+    // strict JSON (core/json_strict.h): a syntax error gives its byte, line and column, and a key written
+    // twice is refused instead of the last one silently winning
+    auto j = parse_json_strict(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())), path.toStdString(), 0);
+    if (!j) {
+        if (error) *error = QString::fromStdString(j.error().message());
         return std::nullopt;
     }
     try {
-        return sessionFromJson(j);
+        return sessionFromJson(*j);
     } catch (const std::exception& e) {
         if (error) *error = QStringLiteral("%1: %2").arg(path, QString::fromStdString(e.what()));
         return std::nullopt;

@@ -201,10 +201,6 @@
         <source>%1 is larger than 16 MiB: not a session file</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>%1 is not valid JSON</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>SurveyPanel</name>

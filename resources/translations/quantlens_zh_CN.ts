@@ -199,10 +199,6 @@
         <source>%1 is larger than 16 MiB: not a session file</source>
         <translation>%1 大于 16 MiB：不是会话文件</translation>
     </message>
-    <message>
-        <source>%1 is not valid JSON</source>
-        <translation>%1 不是有效的 JSON</translation>
-    </message>
 </context>
 <context>
     <name>SurveyPanel</name>

@@ -671,8 +671,12 @@ private slots:
     void badSession_data() {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("not json") << QByteArray("{ this is not json") << "not valid JSON";
-        QTest::newRow("empty file") << QByteArray() << "not valid JSON";
+        QTest::newRow("not json") << QByteArray("{ this is not json") << "at byte 3: invalid JSON";  // "{ th": no literal starts so
+        QTest::newRow("empty file") << QByteArray() << "at byte 0: invalid JSON";
+        QTest::newRow("syntax error on line 3") << QByteArray("{\n  \"quantlens_session\": 1,\n  \"configs\": [,]\n}") << "line 3, column 15";
+        QTest::newRow("key written twice") << QByteArray(R"({"quantlens_session": 1, "configs": [], "configs": [{"bits": 4}]})")
+                                           << "at byte 40: duplicate key 'configs'";
+        QTest::newRow("not UTF-8") << QByteArray("{\"quantlens_session\": 1, \"lesson\": {\"title\": \"\xff\"}}") << "at byte 46: invalid UTF-8";
         QTest::newRow("other json") << QByteArray(R"({"hello": 1})") << "quantlens_session";
         QTest::newRow("future version") << QByteArray(R"({"quantlens_session": 2})") << "version";
         QTest::newRow("configs not array") << QByteArray(R"({"quantlens_session": 1, "configs": 3})") << "configs must be an array";
