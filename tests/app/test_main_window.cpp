@@ -98,6 +98,7 @@ struct ExportAnswers {
     QString target;
     std::function<void(ExportOptionsDialog*)> set;
     int fileDialogs = 0, optionDialogs = 0;
+    QString chosen;  // what the file dialog returned
     ExportOptions shown;
 };
 bool answerExportDialogs(ExportAnswers& a, const std::function<void()>& trigger) {
@@ -107,8 +108,15 @@ bool answerExportDialogs(ExportAnswers& a, const std::function<void()>& trigger)
         QWidget* m = QApplication::activeModalWidget();
         if (auto* fd = qobject_cast<QFileDialog*>(m)) {
             ++a.fileDialogs;
-            if (fd->fileMode() == QFileDialog::Directory) fd->setDirectory(a.target);  // the folder opened, as Choose takes it
-            else fd->selectFile(a.target);
+            QObject::connect(fd, &QFileDialog::fileSelected, [&a](const QString& f) { a.chosen = f; });
+            if (fd->fileMode() == QFileDialog::Directory) {
+                fd->setDirectory(a.target);  // the folder opened, as Choose takes it
+            } else {  // the folder, and the name typed into the dialog's name field
+                fd->setDirectory(QFileInfo(a.target).absolutePath());
+                auto* name = fd->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+                if (name) name->setText(QFileInfo(a.target).fileName());
+                else fd->selectFile(a.target);
+            }
             static_cast<QDialog*>(fd)->accept();  // QFileDialog::accept, as its Save button
         } else if (auto* od = qobject_cast<ExportOptionsDialog*>(m)) {
             ++a.optionDialogs;
@@ -123,7 +131,9 @@ bool answerExportDialogs(ExportAnswers& a, const std::function<void()>& trigger)
     t.start();
     trigger();
     t.stop();
-    return a.fileDialogs == 1;
+    if (a.fileDialogs != 1) qWarning("%d file dialogs came", a.fileDialogs);
+    else if (QFileInfo(a.chosen) != QFileInfo(a.target)) qWarning("the file dialog returned '%s'", qPrintable(a.chosen));
+    return a.fileDialogs == 1 && QFileInfo(a.chosen) == QFileInfo(a.target);
 }
 int pngDpi(const QImage& img) { return int(std::lround(img.dotsPerMeterX() * 0.0254)); }
 
