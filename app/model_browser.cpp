@@ -432,7 +432,7 @@ void ModelBrowser::updateStoredFormat(const TensorInfo* t) {
         return;
     }
     const QString dtype = QString::fromStdString(std::string(dtype_name(t->dtype)));
-    if (t->dtype >= DType::GGML_Q4_0 && t->dtype <= DType::GGML_IQ4_NL) {
+    if (t->dtype >= DType::GGML_Q4_0 && t->dtype <= DType::GGML_MXFP4) {
         stored_->setText(tr("<b>%1 is stored already quantized</b> as ggml %2 (%3 bits per weight, block scales included). "
                             "The analysis starts from its dequantized values: quantizing them again shows what a second rounding adds.")
                              .arg(QString::fromStdString(t->name).toHtmlEscaped(), dtype)

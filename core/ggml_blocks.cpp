@@ -39,6 +39,8 @@ std::optional<BlockLayout> block_layout(DType type) {
     case DType::GGML_Q5_K: return BlockLayout{kQK_K, sizeof(BlockQ5_K)};
     case DType::GGML_Q6_K: return BlockLayout{kQK_K, sizeof(BlockQ6_K)};
     case DType::GGML_IQ4_NL: return BlockLayout{kQK4_NL, sizeof(BlockIQ4_NL)};
+    case DType::GGML_IQ4_XS: return BlockLayout{kQK_K, sizeof(BlockIQ4_XS)};
+    case DType::GGML_MXFP4: return BlockLayout{kQK_MXFP4, sizeof(BlockMXFP4)};
     default: return std::nullopt;
     }
 }
@@ -84,6 +86,8 @@ Status dequantize(DType type, std::span<const std::uint8_t> bytes, std::int64_t 
     case DType::GGML_Q5_K: decode<BlockQ5_K, kQK_K>(p, count, y); break;
     case DType::GGML_Q6_K: decode<BlockQ6_K, kQK_K>(p, count, y); break;
     case DType::GGML_IQ4_NL: decode<BlockIQ4_NL, kQK4_NL>(p, count, y); break;
+    case DType::GGML_IQ4_XS: decode<BlockIQ4_XS, kQK_K>(p, count, y); break;
+    case DType::GGML_MXFP4: decode<BlockMXFP4, kQK_MXFP4>(p, count, y); break;
     default: break;
     }
     return Ok{};

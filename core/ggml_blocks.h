@@ -124,6 +124,39 @@ struct BlockIQ4_NL {
 };
 static_assert(sizeof(BlockIQ4_NL) == 18, "block_iq4_nl is 18 bytes");
 
+// IQ4_XS: the IQ4_NL codebook in super-blocks of 256 with a 6-bit scale per 32 values:
+// x = d * (ls - 32) * kvalues_iq4nl[q], ls = 4 low bits from scales_l, 2 high bits from scales_h.
+// 136 bytes per 256 values = 4.25 bits per weight. Decoded only (files made by llama-quantize).
+struct BlockIQ4_XS {
+    std::uint16_t d;                  // fp16 super-block scale
+    std::uint16_t scales_h;           // 2 high bits of each sub-block's scale, sub-block ib at bits 2ib
+    std::uint8_t scales_l[kQK_K / 64];// 4 low bits of each scale, sub-block ib in nibble ib % 2 of byte ib / 2
+    std::uint8_t qs[kQK_K / 2];       // codebook indices, per sub-block of 32 the nibbles as in Q4_0
+};
+static_assert(sizeof(BlockIQ4_XS) == 136, "block_iq4_xs is 136 bytes");
+
+// MXFP4 as GGUF stores it (OCP MX v1.0 with ggml's layout): per 32 values one E8M0 exponent byte e
+// (X = 2^(e - 127)) and 16 bytes of E2M1 codes, value j in the low and j + 16 in the high nibble.
+// 17 bytes per 32 values = 4.25 bits per weight. Decoded only (gpt-oss and other MXFP4 files).
+constexpr int kQK_MXFP4 = 32;
+struct BlockMXFP4 {
+    std::uint8_t e;                   // E8M0 shared exponent
+    std::uint8_t qs[kQK_MXFP4 / 2];   // E2M1 codes: bit 3 sign, bits 0-2 magnitude
+};
+static_assert(sizeof(BlockMXFP4) == 17, "block_mxfp4 is 17 bytes");
+
+// E2M1 code -> twice its value (0, 0.5, 1, 1.5, 2, 3, 4, 6 doubled, then the negatives): integers, as
+// ggml's kvalues_mxfp4, so the block scale carries the factor 1/2.
+QL_HD int mxfp4_doubled_value(int i) {
+    constexpr std::int8_t v[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
+    return v[i & 15];
+}
+// Half the E8M0 scale, 2^(e - 128), exactly (e = 0 and 1 give the subnormals 2^-128 and 2^-127; 255 gives
+// 2^127: GGUF files carry no NaN scale).
+QL_HD float e8m0_half_scale(std::uint8_t e) {
+    return bits_float(e < 2 ? (0x00200000u << e) : static_cast<std::uint32_t>(e - 1) << 23);
+}
+
 // The IQ4_NL codebook (ggml's kvalues_iq4nl), ascending.
 QL_HD int iq4nl_value(int i) {
     constexpr std::int8_t v[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
@@ -309,6 +342,27 @@ QL_HD void dequantize_block(const BlockIQ4_NL& b, float* y) {
     for (int j = 0; j < kQK4_NL / 2; ++j) {
         y[j] = d * static_cast<float>(iq4nl_value(b.qs[j] & 0xF));
         y[j + kQK4_NL / 2] = d * static_cast<float>(iq4nl_value(b.qs[j] >> 4));
+    }
+}
+
+QL_HD void dequantize_block(const BlockIQ4_XS& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int ib = 0; ib < kQK_K / 32; ++ib) {
+        const int ls = ((b.scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((b.scales_h >> (2 * ib)) & 3) << 4);
+        const float dl = d * static_cast<float>(ls - 32);
+        const std::uint8_t* qs = b.qs + 16 * ib;
+        for (int j = 0; j < 16; ++j) {
+            y[32 * ib + j] = dl * static_cast<float>(iq4nl_value(qs[j] & 0xF));
+            y[32 * ib + j + 16] = dl * static_cast<float>(iq4nl_value(qs[j] >> 4));
+        }
+    }
+}
+
+QL_HD void dequantize_block(const BlockMXFP4& b, float* y) {
+    const float d = e8m0_half_scale(b.e);
+    for (int j = 0; j < kQK_MXFP4 / 2; ++j) {
+        y[j] = static_cast<float>(mxfp4_doubled_value(b.qs[j] & 0xF)) * d;
+        y[j + kQK_MXFP4 / 2] = static_cast<float>(mxfp4_doubled_value(b.qs[j] >> 4)) * d;
     }
 }
 

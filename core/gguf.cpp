@@ -59,7 +59,7 @@ GgmlType ggml_type(std::uint32_t id, bool& known) {
     case 20: return {"IQ4_NL", 32, 18, DType::GGML_IQ4_NL};
     case 21: return {"IQ3_S", 256, 110, DType::Unknown};
     case 22: return {"IQ2_S", 256, 82, DType::Unknown};
-    case 23: return {"IQ4_XS", 256, 136, DType::Unknown};
+    case 23: return {"IQ4_XS", 256, 136, DType::GGML_IQ4_XS};
     case 24: return {"I8", 1, 1, DType::I8};
     case 25: return {"I16", 1, 2, DType::I16};
     case 26: return {"I32", 1, 4, DType::I32};
@@ -69,7 +69,7 @@ GgmlType ggml_type(std::uint32_t id, bool& known) {
     case 30: return {"BF16", 1, 2, DType::BF16};
     case 34: return {"TQ1_0", 256, 54, DType::Unknown};
     case 35: return {"TQ2_0", 256, 66, DType::Unknown};
-    case 39: return {"MXFP4", 32, 17, DType::Unknown};
+    case 39: return {"MXFP4", 32, 17, DType::GGML_MXFP4};
     default: known = false; return {"?", 1, 1, DType::Unknown};
     }
 }

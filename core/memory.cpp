@@ -182,6 +182,7 @@ std::vector<MemoryFormat> named_memory_formats() {
              {"Q4_1", DType::GGML_Q4_1, "ggml: 20 bytes per 32"},
              {"Q4_0", DType::GGML_Q4_0, "ggml: 18 bytes per 32 (fp16 scale + 32 nibbles)"},
              {"IQ4_NL", DType::GGML_IQ4_NL, "ggml: 18 bytes per 32, non-linear grid"},
+             {"IQ4_XS", DType::GGML_IQ4_XS, "ggml: 136 bytes per 256, the IQ4_NL grid with a 6-bit scale per 32"},
              {"Q3_K", DType::GGML_Q3_K, "ggml: 110 bytes per 256"},
              {"Q2_K", DType::GGML_Q2_K, "ggml: 84 bytes per 256"}})
         add(n, dtype_bits(t), note);

@@ -37,6 +37,8 @@ std::string_view dtype_name(DType t) {
     case DType::GGML_Q6_K: return "Q6_K";
     case DType::GGML_Q8_K: return "Q8_K";
     case DType::GGML_IQ4_NL: return "IQ4_NL";
+    case DType::GGML_IQ4_XS: return "IQ4_XS";
+    case DType::GGML_MXFP4: return "MXFP4";
     case DType::Unknown: break;
     }
     return "unknown";
@@ -62,6 +64,8 @@ double dtype_bits(DType t) {
     case DType::GGML_Q6_K: return 210.0 * 8 / 256;
     case DType::GGML_Q8_K: return 292.0 * 8 / 256;
     case DType::GGML_IQ4_NL: return 18.0 * 8 / 32;
+    case DType::GGML_IQ4_XS: return 136.0 * 8 / 256;
+    case DType::GGML_MXFP4: return 17.0 * 8 / 32;
     case DType::Unknown: break;
     }
     return 0;

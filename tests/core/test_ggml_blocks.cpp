@@ -62,6 +62,9 @@ private slots:
         QTest::newRow("Q5_K") << DType::GGML_Q5_K << 256 << 176;
         QTest::newRow("Q6_K") << DType::GGML_Q6_K << 256 << 210;
         QTest::newRow("IQ4_NL") << DType::GGML_IQ4_NL << 32 << 18;
+        // block_iq4_xs = half + uint16 + 4 + 128; block_mxfp4 = uint8 e + 16
+        QTest::newRow("IQ4_XS") << DType::GGML_IQ4_XS << 256 << 136;
+        QTest::newRow("MXFP4") << DType::GGML_MXFP4 << 32 << 17;
     }
     void blockSizes() {
         QFETCH(DType, type);
@@ -256,6 +259,41 @@ private slots:
             QTest::newRow("IQ4_NL q 8 -> 1 * 0.5") << DType::GGML_IQ4_NL << v << 3 << 0.5f;
             QTest::newRow("IQ4_NL q 7 -> -10 * 0.5") << DType::GGML_IQ4_NL << v << 19 << -5.0f;
         }
+        {   // IQ4_XS, d = 0.5: x = d * (ls - 32) * kvalues_iq4nl[q]; ls = low nibble | 2 high bits << 4.
+            auto b = zero_block<gg::BlockIQ4_XS>();
+            b.d = 0x3800;
+            b.scales_h = (2 << 0) | (1 << 6);  // sub-block 0: high bits 2; sub-block 3: high bits 1
+            b.scales_l[0] = 0x01;              // sub-block 0: low nibble 1 -> ls 33 (scale +1)
+            b.scales_l[1] = 0xE0;              // sub-block 3: high nibble 14 -> ls 30 (scale -2)
+            b.qs[0] = 0x0F;                    // value 0: q 15; value 16: q 0
+            b.qs[48 + 5] = 0x08;               // sub-block 3 (qs 48..63), value 96 + 5: q 8
+            b.qs[48 + 2] = 0xC0;               // value 96 + 16 + 2: q 12
+            const auto v = bytes_of(b);        // sub-block 7: ls 0 (scale -32), every q 0
+            QTest::newRow("IQ4_XS 0.5 * 1 * 113") << DType::GGML_IQ4_XS << v << 0 << 56.5f;
+            QTest::newRow("IQ4_XS 0.5 * 1 * -127") << DType::GGML_IQ4_XS << v << 16 << -63.5f;
+            QTest::newRow("IQ4_XS 0.5 * -2 * 1") << DType::GGML_IQ4_XS << v << 101 << -1.0f;
+            QTest::newRow("IQ4_XS 0.5 * -2 * 53") << DType::GGML_IQ4_XS << v << 114 << -53.0f;
+            QTest::newRow("IQ4_XS 0.5 * -32 * -127") << DType::GGML_IQ4_XS << v << 224 << 2032.0f;
+        }
+        {   // MXFP4: x = E2M1(code) * 2^(e - 127); code bit 3 is the sign.
+            auto b = zero_block<gg::BlockMXFP4>();
+            b.e = 127;                         // X = 1
+            b.qs[0] = 0xD7;                    // value 0: code 7 (6); value 16: code 13 (-3)
+            b.qs[4] = 0x01;                    // value 4: code 1 (0.5)
+            const auto v = bytes_of(b);
+            QTest::newRow("MXFP4 X 1: 6") << DType::GGML_MXFP4 << v << 0 << 6.0f;
+            QTest::newRow("MXFP4 X 1: -3") << DType::GGML_MXFP4 << v << 16 << -3.0f;
+            QTest::newRow("MXFP4 X 1: 0.5") << DType::GGML_MXFP4 << v << 4 << 0.5f;
+            b.e = 130;                         // X = 8
+            QTest::newRow("MXFP4 X 8: 48") << DType::GGML_MXFP4 << bytes_of(b) << 0 << 48.0f;
+            b.e = 0;                           // X = 2^-127: 0.5 X is the subnormal 2^-128
+            QTest::newRow("MXFP4 X 2^-127: 0.5 X") << DType::GGML_MXFP4 << bytes_of(b) << 4 << std::ldexp(1.0f, -128);
+            b.e = 1;                           // X = 2^-126: 6 X = 3 * 2^-125
+            QTest::newRow("MXFP4 X 2^-126: 6 X") << DType::GGML_MXFP4 << bytes_of(b) << 0 << std::ldexp(3.0f, -125);
+            b.e = 254;                         // X = 2^127: 6 X overflows float32 to +inf, 0.5 X = 2^126
+            QTest::newRow("MXFP4 X 2^127: 6 X is inf") << DType::GGML_MXFP4 << bytes_of(b) << 0 << std::numeric_limits<float>::infinity();
+            QTest::newRow("MXFP4 X 2^127: 0.5 X") << DType::GGML_MXFP4 << bytes_of(b) << 4 << std::ldexp(1.0f, 126);
+        }
     }
     void handWorked() {
         QFETCH(DType, type);
@@ -354,7 +392,7 @@ private slots:
         ql::Rng rng(1234);
         for (DType t : {DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q5_1, DType::GGML_Q8_0,
                         DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K,
-                        DType::GGML_IQ4_NL}) {
+                        DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4}) {
             const int n = gg::block_layout(t)->values * 3 - 5;
             std::vector<std::uint8_t> bytes(gg::bytes_for(t, n).value());
             for (auto& c : bytes) c = static_cast<std::uint8_t>(rng.next_u64() & 0xFF);

@@ -66,6 +66,8 @@ TypeNames names(DType t) {
     case DType::GGML_Q5_K: return {nullptr, "dequantize_row_q5_K"};
     case DType::GGML_Q6_K: return {"quantize_q6_K", "dequantize_row_q6_K"};
     case DType::GGML_IQ4_NL: return {"quantize_iq4_nl", "dequantize_row_iq4_nl"};
+    case DType::GGML_IQ4_XS: return {nullptr, "dequantize_row_iq4_xs"};
+    case DType::GGML_MXFP4: return {nullptr, "dequantize_row_mxfp4"};
     default: return {nullptr, nullptr};
     }
 }
@@ -155,7 +157,7 @@ private slots:
         QTest::addColumn<DType>("type");
         for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q5_1,
                         DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K,
-                        DType::GGML_IQ4_NL})
+                        DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4})
             QTest::newRow(ql::dtype_name(t).data()) << t;
     }
     void dequantizeMatchesGgml() {
@@ -167,12 +169,15 @@ private slots:
         std::vector<std::uint8_t> bytes(static_cast<std::size_t>(nblocks * L.bytes));
         ql::Rng rng(77);
         for (auto& b : bytes) b = static_cast<std::uint8_t>(rng.next_u64());
-        // fp16 fields: the block's first 2 or 4 bytes, or the last 2 (Q2_K: last 4; Q3_K, Q6_K: last 2)
+        // fp16 fields: the block's first 2 or 4 bytes, or the last 2 (Q2_K: last 4; Q3_K, Q6_K: last 2).
+        // MXFP4 has none: every E8M0 byte is taken as it comes (254 and 255 overflow to +-inf on the codes
+        // 8 and 12, in both).
         for (std::int64_t i = 0; i < nblocks; ++i) {
             std::uint8_t* p = bytes.data() + i * L.bytes;
             auto finite = [&](std::uint8_t* h) { h[1] = static_cast<std::uint8_t>(h[1] & 0x3F); };  // exponent < 16
             if (type == DType::GGML_Q2_K) { finite(p + L.bytes - 4); finite(p + L.bytes - 2); }
             else if (type == DType::GGML_Q3_K || type == DType::GGML_Q6_K) finite(p + L.bytes - 2);
+            else if (type == DType::GGML_MXFP4) continue;
             else {
                 finite(p);
                 if (type == DType::GGML_Q4_1 || type == DType::GGML_Q5_1 || type == DType::GGML_Q4_K || type == DType::GGML_Q5_K)

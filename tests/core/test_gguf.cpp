@@ -15,7 +15,7 @@ namespace {
 
 enum : std::uint32_t { U8 = 0, I8 = 1, U16 = 2, I16 = 3, U32 = 4, I32 = 5, F32 = 6, BOOL = 7, STR = 8, ARR = 9, U64 = 10, I64 = 11, F64 = 12 };
 enum : std::uint32_t { T_F32 = 0, T_F16 = 1, T_Q4_0 = 2, T_Q4_1 = 3, T_Q5_0 = 6, T_Q5_1 = 7, T_Q8_0 = 8, T_Q4_K = 12, T_Q5_K = 13, T_Q6_K = 14,
-                       T_IQ2_XXS = 16, T_BF16 = 30 };
+                       T_IQ2_XXS = 16, T_IQ4_XS = 23, T_BF16 = 30, T_MXFP4 = 39 };
 
 struct TensorSpec {
     std::string name;
@@ -209,6 +209,30 @@ private slots:
             for (int j = 0; j < 16; ++j) b.u8(2);
             b.u16(0x3400);
             row("Q6_K", T_Q6_K, {256}, b.b, std::vector<float>(256, -16.0f), "Q6_K");
+        }
+        // IQ4_XS: d = 0.25 (0x3400); every scale ls = 36 (low nibbles 4, high bits 2: scales_h 0xAAAA),
+        // so x = 0.25 * 4 * kvalues_iq4nl[q]; every qs byte 0xF0: per 32 values the first 16 take q 0
+        // (-127), the next 16 q 15 (113).
+        {
+            Bytes b;
+            b.u16(0x3400).u16(0xAAAA);
+            for (int j = 0; j < 4; ++j) b.u8(0x44);
+            for (int j = 0; j < 128; ++j) b.u8(0xF0);
+            std::vector<float> v(256);
+            for (int j = 0; j < 256; ++j) v[static_cast<std::size_t>(j)] = (j % 32) < 16 ? -127.0f : 113.0f;
+            row("IQ4_XS", T_IQ4_XS, {256}, b.b, v, "IQ4_XS");
+        }
+        // MXFP4, two blocks of 32 (a row of 64): e = 128 (X = 2) and e = 125 (X = 1/4); qs bytes 0x9F:
+        // values j < 16 code 15 (-6), values j >= 16 code 9 (-0.5).
+        {
+            Bytes b;
+            for (std::uint8_t e : {std::uint8_t(128), std::uint8_t(125)}) {
+                b.u8(e);
+                for (int j = 0; j < 16; ++j) b.u8(0x9F);
+            }
+            std::vector<float> v(64);
+            for (int j = 0; j < 64; ++j) v[static_cast<std::size_t>(j)] = ((j % 32) < 16 ? -6.0f : -0.5f) * (j < 32 ? 2.0f : 0.25f);
+            row("MXFP4", T_MXFP4, {64}, b.b, v, "MXFP4");
         }
     }
     void tensorTypes() {

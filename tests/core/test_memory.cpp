@@ -133,6 +133,7 @@ private slots:
         QTest::newRow("Q3_K: (32 + 64 + 12 + 2) x 8 / 256") << "q3_k" << 3.4375;
         QTest::newRow("Q4_K: (2 + 2 + 12 + 128) x 8 / 256") << "Q4_K" << 4.5;
         QTest::newRow("Q5_K: (2 + 2 + 12 + 32 + 128) x 8 / 256") << "q5-k" << 5.5;
+        QTest::newRow("IQ4_XS: (2 + 2 + 4 + 128) x 8 / 256") << "iq4_xs" << 4.25;
         QTest::newRow("Q6_K: (128 + 64 + 16 + 2) x 8 / 256") << "q6_k" << 6.5625;
     }
     void namedFormatBits() {

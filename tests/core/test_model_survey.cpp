@@ -24,6 +24,8 @@ private slots:
         QTest::newRow("F32 matrix") << ql::DType::F32 << std::vector<std::int64_t>{4, 4} << "" << true;
         QTest::newRow("BF16 conv kernel") << ql::DType::BF16 << std::vector<std::int64_t>{8, 3, 3, 3} << "" << true;
         QTest::newRow("Q4_K matrix") << ql::DType::GGML_Q4_K << std::vector<std::int64_t>{2, 256} << "" << true;
+        QTest::newRow("IQ4_XS matrix") << ql::DType::GGML_IQ4_XS << std::vector<std::int64_t>{2, 256} << "" << true;
+        QTest::newRow("MXFP4 expert matrix") << ql::DType::GGML_MXFP4 << std::vector<std::int64_t>{4, 2, 64} << "" << true;
         QTest::newRow("F32 bias") << ql::DType::F32 << std::vector<std::int64_t>{4} << "" << false;
         QTest::newRow("I64 index table") << ql::DType::I64 << std::vector<std::int64_t>{4, 4} << "" << false;
         QTest::newRow("plain U8 matrix") << ql::DType::U8 << std::vector<std::int64_t>{4, 4} << "" << false;
