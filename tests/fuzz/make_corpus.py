@@ -104,6 +104,11 @@ def main():
                                         [("t.f16", 1, [2, 2], fx.f16(1) + fx.f16(2) + fx.f16(3) + fx.f16(4)),
                                          ("t.q4_0", 2, [32], q4_0),
                                          ("t.f32", 0, [3], struct.pack("<3f", 1, 2, 3))], alignment=16))
+    # gguf: the super-block and E8M0 types (IQ4_XS: one block of 256; MXFP4: two blocks of 32)
+    iq4_xs = fx.f16(0.5) + struct.pack("<H", 0xAAAA) + bytes([0x44] * 4) + bytes(range(128))
+    mxfp4 = bytes([127]) + bytes(range(16)) + bytes([1]) + bytes(range(16, 32))
+    write("gguf", "iq4_xs_mxfp4.gguf", fx.gguf([("general.architecture", 8, fx.gguf_str("gpt-oss"))],
+                                               [("t.iq4_xs", 23, [256], iq4_xs), ("t.mxfp4", 39, [32, 2], mxfp4)]))
     # onnx: raw float, float_data, float16 (int32_data), int8 raw, an external-data reference
     write("onnx", "initializers.onnx", onnx_model([
         onnx_tensor("w_raw", [2, 2], 1, raw=struct.pack("<4f", 1, -2, 3, -4)),
