@@ -368,7 +368,7 @@ QL_HD void dequantize_block(const BlockMXFP4& b, float* y) {
 
 // ---- one block -> the stored code of each value (c[0, QK)) --------------------------------------------
 // The quant each value keeps, in value order: Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL 0..15, Q5_0 0..31, Q4_K
-// 0..15, Q6_K 0..63 (the analysis' code histogram; the CPU and CUDA passes both read them from here).
+// 0..15, Q5_K 0..31, Q6_K 0..63 (the analysis' code histogram; the CPU and CUDA passes both read them from here).
 
 QL_HD void block_codes(const BlockQ8_0& b, std::int8_t* c) {
     for (int j = 0; j < kQK8_0; ++j) c[j] = b.qs[j];
@@ -398,6 +398,15 @@ QL_HD void block_codes(const BlockQ4_K& b, std::int8_t* c) {
         for (int l = 0; l < 32; ++l) {
             c[ch * 64 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] & 15);
             c[ch * 64 + 32 + l] = static_cast<std::int8_t>(b.qs[ch * 32 + l] >> 4);
+        }
+}
+
+QL_HD void block_codes(const BlockQ5_K& b, std::int8_t* c) {
+    for (int ch = 0; ch < 4; ++ch)
+        for (int l = 0; l < 32; ++l) {
+            const int hi_lo = (b.qh[l] >> (2 * ch)) & 1, hi_hi = (b.qh[l] >> (2 * ch + 1)) & 1;
+            c[ch * 64 + l] = static_cast<std::int8_t>((b.qs[ch * 32 + l] & 15) | (hi_lo << 4));
+            c[ch * 64 + 32 + l] = static_cast<std::int8_t>((b.qs[ch * 32 + l] >> 4) | (hi_hi << 4));
         }
 }
 

@@ -277,24 +277,31 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
     detail::finish_q4_k(x, scales, mins, L, y);
 }
 
-namespace detail {
-
-// The part of quantize_row_q4_K_ref after the sub-block search: 6-bit scales and mins, fp16 d and dmin,
-// requantization with the stored values, packing.
-void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y) {
-    float d[kQK_K / 32], dm[kQK_K / 32];
-    q4_k_scales(scales, mins, y, d, dm);
+// Q5_K: Q4_K's scheme with 5-bit codes: make_qkx2_quants(nmax 31, rmin -0.5, 15 steps), the same 6-bit
+// scales and mins, q = clamp(nearest_int((x + dm) / d), 0, 31), the 5th bits in qh.
+void quantize_block_ref(const float* x, BlockQ5_K& y) {
+    std::uint8_t L[kQK_K];
+    std::uint8_t Laux[32];
+    float weights[32];
+    float mins[kQK_K / 32];
+    float scales[kQK_K / 32];
     for (int j = 0; j < kQK_K / 32; ++j) {
-        if (d[j] == 0.0f) continue;
-        for (int ii = 0; ii < 32; ++ii) {
-            const int l = nearest_int((x[32 * j + ii] + dm[j]) / d[j]);
-            L[32 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(15, l)));
-        }
+        float sum_x2 = 0;
+        for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
+        const float av_x = std::sqrt(sum_x2 / 32);
+        for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
+        scales[j] = make_qkx2_quants(32, 31, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -0.5f, 0.1f, 15);
     }
-    q4_k_pack(L, y);
+    detail::finish_q5_k(x, scales, mins, L, y);
 }
 
-void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm) {
+namespace detail {
+
+namespace {
+
+// Q4_K's and Q5_K's shared scale step: 6-bit multiples of d = max scale / 63 and dmin = max min / 63.
+template <class B>
+void k_scales_mins(const float* scales, const float* mins, B& y, float* d, float* dm) {
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < kQK_K / 32; ++j) {
         if (scales[j] > max_scale) max_scale = scales[j];
@@ -325,6 +332,64 @@ void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d,
         dm[j] = from_half(y.dmin) * static_cast<float>(m);
     }
 }
+
+// Requantization with the stored scales and mins: q = clamp(nearest_int((x + dm) / d), 0, nmax).
+void k_requantize(const float* x, const float* d, const float* dm, int nmax, std::uint8_t* L) {
+    for (int j = 0; j < kQK_K / 32; ++j) {
+        if (d[j] == 0.0f) continue;
+        for (int ii = 0; ii < 32; ++ii) {
+            const int l = nearest_int((x[32 * j + ii] + dm[j]) / d[j]);
+            L[32 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(nmax, l)));
+        }
+    }
+}
+
+} // namespace
+
+void finish_q5_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ5_K& y) {
+    float d[kQK_K / 32], dm[kQK_K / 32];
+    q5_k_scales(scales, mins, y, d, dm);
+    k_requantize(x, d, dm, 31, L);
+    q5_k_pack(L, y);
+}
+
+void q5_k_scales(const float* scales, const float* mins, BlockQ5_K& y, float* d, float* dm) { k_scales_mins(scales, mins, y, d, dm); }
+
+// Per 64 values: the low 4 bits of values l and l + 32 in the nibbles of qs[l], their 5th bits at bits
+// 2p and 2p + 1 of qh[l] (p: the pair of sub-blocks, 0..3).
+void q5_k_pack(const std::uint8_t* L, BlockQ5_K& y) {
+    std::uint8_t* ql = y.qs;
+    std::memset(y.qh, 0, sizeof y.qh);
+    std::uint8_t m1 = 1, m2 = 2;
+    for (int n = 0; n < kQK_K; n += 64) {
+        for (int j = 0; j < 32; ++j) {
+            int l1 = L[n + j], l2 = L[n + j + 32];
+            if (l1 > 15) {
+                l1 -= 16;
+                y.qh[j] = static_cast<std::uint8_t>(y.qh[j] | m1);
+            }
+            if (l2 > 15) {
+                l2 -= 16;
+                y.qh[j] = static_cast<std::uint8_t>(y.qh[j] | m2);
+            }
+            ql[j] = static_cast<std::uint8_t>(l1 | (l2 << 4));
+        }
+        m1 = static_cast<std::uint8_t>(m1 << 2);
+        m2 = static_cast<std::uint8_t>(m2 << 2);
+        ql += 32;
+    }
+}
+
+// The part of quantize_row_q4_K_ref after the sub-block search: 6-bit scales and mins, fp16 d and dmin,
+// requantization with the stored values, packing.
+void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y) {
+    float d[kQK_K / 32], dm[kQK_K / 32];
+    q4_k_scales(scales, mins, y, d, dm);
+    k_requantize(x, d, dm, 15, L);
+    q4_k_pack(L, y);
+}
+
+void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm) { k_scales_mins(scales, mins, y, d, dm); }
 
 void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y) {
     std::uint8_t* q = y.qs;
@@ -473,7 +538,7 @@ float iq4_nl_scale(float scale, BlockIQ4_NL& y) {
 bool can_quantize(DType type) {
     switch (type) {
     case DType::GGML_Q8_0: case DType::GGML_Q4_0: case DType::GGML_Q4_1: case DType::GGML_Q5_0:
-    case DType::GGML_Q4_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
+    case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
         return true;
     default:
         return false;
@@ -569,6 +634,7 @@ void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8
     case DType::GGML_Q4_1: quantize_blocks_scalar<BlockQ4_1, kQK4_1>(x, count, out, 0); break;
     case DType::GGML_Q5_0: quantize_blocks_scalar<BlockQ5_0, kQK5_0>(x, count, out, 0); break;
     case DType::GGML_Q4_K: quantize_blocks_scalar<BlockQ4_K, kQK_K>(x, count, out, 0); break;
+    case DType::GGML_Q5_K: quantize_blocks_scalar<BlockQ5_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q6_K: quantize_blocks_scalar<BlockQ6_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_IQ4_NL: quantize_blocks_scalar<BlockIQ4_NL, kQK4_NL>(x, count, out, 0); break;
     default: break;
@@ -580,6 +646,10 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     switch (type) {
     case DType::GGML_Q4_K:
         quantize_blocks_fast<BlockQ4_K, kQK_K>(x, count, out, detail::quantize_q4_k_blocks_simd, detail::quantize_q4_k_blocks_avx512);
+        break;
+    case DType::GGML_Q5_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
+        quantize_blocks_fast<BlockQ5_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ5_K*) { return std::int64_t{0}; },
+                                               detail::quantize_q5_k_blocks_avx512);
         break;
     case DType::GGML_Q6_K:
         quantize_blocks_fast<BlockQ6_K, kQK_K>(x, count, out, detail::quantize_q6_k_blocks_simd, detail::quantize_q6_k_blocks_avx512);

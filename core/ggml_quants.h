@@ -5,7 +5,7 @@
 // uses each. Together with core/ggml_blocks.h (the decoders) a block quantized here dequantizes to the
 // float32 values llama.cpp's own quantize-then-dequantize gives, value for value, provided the core is
 // built without floating-point contraction (-ffp-contract=off): an FMA changes the chosen scales of
-// Q4_K, Q6_K and IQ4_NL.
+// Q4_K, Q5_K, Q6_K and IQ4_NL.
 //
 // Reference version: ggml 0.5 (llama.cpp, 2026). IQ4_NL's nearest codebook entry is the upper of two
 // neighbours when 2x >= v[i-1] + v[i]; older ggml compared the rounded differences x - v[i-1] < v[i] - x,
@@ -43,11 +43,12 @@ void quantize_block_ref(const float* x, BlockQ4_1& y);   // quantize_row_q4_1_re
 void quantize_block_ref(const float* x, BlockQ5_0& y);   // quantize_row_q5_0_ref
 void quantize_block_ref(const float* x, BlockQ8_0& y);   // quantize_row_q8_0_ref
 void quantize_block_ref(const float* x, BlockQ4_K& y);   // quantize_row_q4_K_ref (make_qkx2_quants)
+void quantize_block_ref(const float* x, BlockQ5_K& y);   // quantize_row_q5_K_ref (make_qkx2_quants, nmax 31)
 void quantize_block_ref(const float* x, BlockQ6_K& y);   // quantize_row_q6_K_ref (make_qx_quants)
 void quantize_block_ref(const float* x, BlockIQ4_NL& y); // quantize_iq4_nl: quantize_row_iq4_nl_impl, ntry 7
 
 // The formats QuantLens quantizes into (a subset of block_layout's): Q8_0, Q4_0, Q4_1, Q5_0, Q4_K,
-// Q6_K, IQ4_NL.
+// Q5_K, Q6_K, IQ4_NL.
 bool can_quantize(DType type);
 
 // Quantizes `count` values of x into ceil(count / QK) blocks at out (bytes_for(type, count) bytes), with

@@ -116,16 +116,18 @@ inline void transpose_in(const float* x, __m512* out) {
 // 0 gives code 0 here. (A NaN iscale is a lane that returns early.)
 inline __m512 code_scale(__m512 iscale) { return _mm512_maskz_mov_ps(QL_CMP(iscale, set1(__builtin_inff()), _CMP_NEQ_UQ), iscale); }
 
-// make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in G groups of 16 lanes,
+// make_qkx2_quants(32, nmax, x, weights, L, &the_min, Laux, rmin, 0.1, nstep, false) in G groups of 16 lanes
+// (Q4_K: nmax 15, rmin -1, 20 steps; Q5_K: nmax 31, rmin -0.5, 15 steps),
 // the groups interleaved so that their running sums (each a chain of dependent additions) overlap.
 // Lf: the codes as floats.
 // A trial's codes are round(clamp(iscale (x - min))) for the trial's iscale and the min it started from,
 // so a lane that takes a trial only notes those two; the chosen codes are worked out once at the end
 // from them, with the same operations (copying 32 codes per taken trial cost more than the trial's sums).
-template <int G>
-void make_qkx2_q4k_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[32], __m512* scale_out, __m512* the_min_out) {
-    constexpr int n = 32, nmax = 15, nstep = 20;
-    const float rmin = -1.f, rdelta = 0.1f;
+template <int G, int nmax, int nstep>
+void make_qkx2_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[32], __m512* scale_out, __m512* the_min_out,
+                     float rmin) {
+    constexpr int n = 32;
+    const float rdelta = 0.1f;
     const __m512 zero = _mm512_setzero_ps();
     __m512 min[G], max[G], sum_w[G], sum_x[G], scale[G], best_error[G];
     __m512 code_iscale[G], code_min[G];  // the iscale and min that gave the lane's chosen codes
@@ -880,8 +882,25 @@ inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, st
     return true;
 }
 
-template <bool Bounds>
-std::int64_t q4_k_blocks(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs* bb) {
+// Q4_K and Q5_K: the same search and scale steps with 4- and 5-bit codes (ggml_quants.cpp's references).
+struct Q4kSearch {
+    using Block = BlockQ4_K;
+    static constexpr int nmax = 15, nstep = 20;
+    static constexpr float rmin = -1.f;
+    static void scales(const float* s, const float* m, Block& y, float* d, float* dm) { q4_k_scales(s, m, y, d, dm); }
+    static void pack(const std::uint8_t* L, Block& y) { q4_k_pack(L, y); }
+};
+struct Q5kSearch {
+    using Block = BlockQ5_K;
+    static constexpr int nmax = 31, nstep = 15;
+    static constexpr float rmin = -0.5f;
+    static void scales(const float* s, const float* m, Block& y, float* d, float* dm) { q5_k_scales(s, m, y, d, dm); }
+    static void pack(const std::uint8_t* L, Block& y) { q5_k_pack(L, y); }
+};
+
+template <class K, bool Bounds>
+std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y, BlockBoundsArgs* bb) {
+    static_assert(!Bounds || std::is_same_v<K, Q4kSearch>, "bounds: Q4_K only");
     Figures fig;
     constexpr int G = kQ4kGroups;
     constexpr int per = 2 * G;  // super-blocks per step: two per group of 16 lanes
@@ -900,7 +919,7 @@ std::int64_t q4_k_blocks(const float* x, std::int64_t nblocks, BlockQ4_K* y, Blo
             const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
             for (int l = 0; l < 32; ++l) W[g][l] = _mm512_add_ps(av_x, vabs(X[g][l]));
         }
-        make_qkx2_q4k_lanes<G>(X, W, Lf, sc, mn);
+        make_qkx2_lanes<G, K::nmax, K::nstep>(X, W, Lf, sc, mn, K::rmin);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales[g], sc[g]);
             _mm512_store_ps(mins[g], mn[g]);
@@ -908,10 +927,10 @@ std::int64_t q4_k_blocks(const float* x, std::int64_t nblocks, BlockQ4_K* y, Blo
         }
         for (int h = 0; h < per; ++h) {
             const int g = h / 2, lane0 = 8 * (h % 2);
-            BlockQ4_K& blk = y[p * per + h];
+            auto& blk = y[p * per + h];
             const float* xb = xp + h * kQK_K;
             float d[kQK_K / 32], dm[kQK_K / 32];
-            q4_k_scales(scales[g] + lane0, mins[g] + lane0, blk, d, dm);
+            K::scales(scales[g] + lane0, mins[g] + lane0, blk, d, dm);
             for (int j = 0; j < kQK_K / 32; ++j) {
                 if (d[j] == 0.0f) {  // the search's codes stay
                     for (int l = 0; l < 32; ++l) L[32 * j + l] = Lb[g][l][lane0 + j];
@@ -920,10 +939,10 @@ std::int64_t q4_k_blocks(const float* x, std::int64_t nblocks, BlockQ4_K* y, Blo
                 const __m512 vdm = set1(dm[j]), vd = set1(d[j]);
                 for (int k = 0; k < 2; ++k) {
                     const __m512 v = _mm512_div_ps(_mm512_add_ps(_mm512_loadu_ps(xb + 32 * j + 16 * k), vdm), vd);
-                    _mm_store_si128(reinterpret_cast<__m128i*>(L + 32 * j + 16 * k), bytes_of(nearest_int_clamped(v, 0, 15)));
+                    _mm_store_si128(reinterpret_cast<__m128i*>(L + 32 * j + 16 * k), bytes_of(nearest_int_clamped(v, 0, K::nmax)));
                 }
             }
-            q4_k_pack(L, blk);
+            K::pack(L, blk);
             if constexpr (Bounds) {
                 if (!q4_k_figures(blk, xb, fig, bb->clipped[p * per + h])) {
                     fig.fold(*bb);
@@ -1025,11 +1044,12 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
 
 } // namespace
 
-std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return q4_k_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return k_blocks<Q4kSearch, false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y) { return k_blocks<Q5kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) { return q6_k_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) { return iq4_nl_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds) {
-    return q4_k_blocks<true>(x, nblocks, y, &bounds);
+    return k_blocks<Q4kSearch, true>(x, nblocks, y, &bounds);
 }
 std::int64_t quantize_q6_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs& bounds) {
     return q6_k_blocks<true>(x, nblocks, y, &bounds);
@@ -1184,6 +1204,7 @@ bool small_block_bounds_avx512(DType type, const float* x, const float* lo, cons
 namespace ql::ggml::detail {
 bool ggml_quants_avx512_compiled() { return false; }
 std::int64_t quantize_q4_k_blocks_avx512(const float*, std::int64_t, BlockQ4_K*) { return 0; }
+std::int64_t quantize_q5_k_blocks_avx512(const float*, std::int64_t, BlockQ5_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_avx512(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ4_K*, BlockBoundsArgs&) { return 0; }

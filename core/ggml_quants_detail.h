@@ -38,6 +38,7 @@ bool block_ranges_32_avx512(const float* x, std::int64_t nblocks, float* lo, flo
 bool small_block_bounds_avx512(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi,
                                float& err);
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
+std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
 // The same, folding the blocks' figures into `bounds` (see quantize_blocks_with_bounds); they stop before a
@@ -57,10 +58,13 @@ void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y
 // (The AVX-512 file calls these rather than the inline helpers of ggml_blocks.h and half.h, so that
 // no inline function compiled for AVX-512 can stand in for the plain one elsewhere.)
 void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
+void finish_q5_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ5_K& y);
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
 void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm);
 void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y);
+void q5_k_scales(const float* scales, const float* mins, BlockQ5_K& y, float* d, float* dm);
+void q5_k_pack(const std::uint8_t* L, BlockQ5_K& y);
 bool q6_k_scales(const float* scales, BlockQ6_K& y, float* d);
 void q6_k_pack(const std::int8_t* L, BlockQ6_K& y);
 float iq4_nl_scale(float scale, BlockIQ4_NL& y);

@@ -88,6 +88,10 @@ QString ConfigPanel::formatDescription(Format f) {
     case Format::Q4_K:
         return tr("GGUF Q4_K (llama.cpp k-quant): super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit "
                   "scale and minimum found by a search, under an fp16 scale and minimum: 4.5 bits per weight.");
+    case Format::Q5_K:
+        return tr("GGUF Q5_K (llama.cpp k-quant): Q4_K with 5-bit codes: super-blocks of 256 values in 8 sub-blocks of "
+                  "32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 5.5 bits "
+                  "per weight.");
     case Format::Q6_K:
         return tr("GGUF Q6_K (llama.cpp k-quant): 6-bit integers, 16 sub-blocks of 16 with 8-bit scales under an fp16 "
                   "scale per super-block of 256: 6.5625 bits per weight.");

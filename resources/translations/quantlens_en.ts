@@ -1058,6 +1058,10 @@ time %5 s</source>
         <source>Half-quadratic quantization (HQQ): integer codes with an fp16 scale and zero point per group of 64, the zero point optimised by a solver without calibration data: 4.5 bits per weight at 4 bits.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>GGUF Q5_K (llama.cpp k-quant): Q4_K with 5-bit codes: super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 5.5 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2022,10 +2026,6 @@ min %1, max %2, mean %3, std %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Q4_K searches each sub-block&apos;s scale and minimum for the least weighted error, and stores them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Q6_K&apos;s codes run from -32 to 31: each sub-block&apos;s largest-magnitude value goes to the -32 end and the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. Those saturate.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2047,6 +2047,10 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>%1 of the %2 codes occur</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1071,6 +1071,10 @@ time %5 s</source>
         <source>Half-quadratic quantization (HQQ): integer codes with an fp16 scale and zero point per group of 64, the zero point optimised by a solver without calibration data: 4.5 bits per weight at 4 bits.</source>
         <translation>半二次量化（HQQ）：整数代码，每组 64 个一个 fp16 缩放因子和零点，零点由求解器优化，无需校准数据：4 位时每权重 4.5 位。</translation>
     </message>
+    <message>
+        <source>GGUF Q5_K (llama.cpp k-quant): Q4_K with 5-bit codes: super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 5.5 bits per weight.</source>
+        <translation>GGUF Q5_K（llama.cpp k-quant）：使用 5 位编码的 Q4_K：每个超级块 256 个值，分为 8 个 32 值子块，每个子块有通过搜索得到的 6 位缩放因子和最小值，其上还有 fp16 缩放因子和最小值：每权重 5.5 位。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2038,10 +2042,6 @@ min %1, max %2, mean %3, std %4</source>
         <translation>Q5_0 把每个块中绝对值最大的值放在编码 -16 上；另一侧的编码止于 +15，所以那一侧超过该幅度 15.5/16 的值被饱和为 +15。</translation>
     </message>
     <message>
-        <source>Q4_K searches each sub-block&apos;s scale and minimum for the least weighted error, and stores them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
-        <translation>Q4_K 为每个子块搜索加权误差最小的缩放和最小值，并以 6 位存储：选出的级别不一定能覆盖子块的极端值，这些值于是被饱和。</translation>
-    </message>
-    <message>
         <source>Q6_K&apos;s codes run from -32 to 31: each sub-block&apos;s largest-magnitude value goes to the -32 end and the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. Those saturate.</source>
         <translation>Q6_K 的编码范围是 -32 到 31：每个子块中绝对值最大的值放在 -32 一端，另一侧止于 +31；搜索出的、以 8 位存储的缩放也可能让一些值超出两端。这些值被饱和。</translation>
     </message>
@@ -2064,6 +2064,10 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>%1 of the %2 codes occur</source>
         <translation>%2 个编码中出现了 %1 个</translation>
+    </message>
+    <message>
+        <source>Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
+        <translation>Q4_K 和 Q5_K 为每个子块搜索加权误差最小的缩放因子和最小值，并以 6 位存储：所选的量化级不一定覆盖子块的极值，超出的值会饱和。</translation>
     </message>
 </context>
 <context>
