@@ -163,10 +163,11 @@ QString MetricsModel::clippingReason(const QuantConfig& c) {
     case Format::Q5_0:
         return tr("Q5_0 puts each block's largest-magnitude value on code -16; on the other side the codes stop at +15, "
                   "so a value there beyond 15.5/16 of that magnitude saturates at +15.");
+    case Format::Q2_K:
     case Format::Q4_K:
     case Format::Q5_K:
-        return tr("Q4_K and Q5_K search each sub-block's scale and minimum for the least weighted error, and store them "
-                  "in 6 bits: the chosen levels need not reach a sub-block's extreme values, which then saturate.");
+        return tr("Q2_K, Q4_K and Q5_K search each sub-block's scale and minimum for the least weighted error, and store them "
+                  "in 4 or 6 bits: the chosen levels need not reach a sub-block's extreme values, which then saturate.");
     case Format::Q6_K:
         return tr("Q6_K's codes run from -32 to 31: each sub-block's largest-magnitude value goes to the -32 end and "
                   "the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. "

@@ -34,8 +34,8 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 
 bool is_ggml(Format f) {
     switch (f) {
-    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q4_K: case Format::Q5_K:
-    case Format::Q6_K: case Format::IQ4_NL:
+    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q2_K: case Format::Q4_K:
+    case Format::Q5_K: case Format::Q6_K: case Format::IQ4_NL:
         return true;
     default:
         return false;
@@ -48,6 +48,7 @@ DType ggml_type(Format f) {
     case Format::Q4_0: return DType::GGML_Q4_0;
     case Format::Q4_1: return DType::GGML_Q4_1;
     case Format::Q5_0: return DType::GGML_Q5_0;
+    case Format::Q2_K: return DType::GGML_Q2_K;
     case Format::Q4_K: return DType::GGML_Q4_K;
     case Format::Q5_K: return DType::GGML_Q5_K;
     case Format::Q6_K: return DType::GGML_Q6_K;
@@ -622,6 +623,16 @@ struct Ggml<ggml::BlockQ4_K> {
     static void codes(const ggml::BlockQ4_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
+struct Ggml<ggml::BlockQ2_K> {
+    static constexpr int qk = 256, sub = 16, qmin = 0, qmax = 3, ncodes = 4;
+    static float level(const ggml::BlockQ2_K& b, int j, int q) {
+        const float dl = half_to_float(b.d) * static_cast<float>(b.scales[j] & 0xF);
+        const float ml = half_to_float(b.dmin) * static_cast<float>(b.scales[j] >> 4);
+        return dl * static_cast<float>(q) - ml;
+    }
+    static void codes(const ggml::BlockQ2_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
+};
+template <>
 struct Ggml<ggml::BlockQ5_K> {
     static constexpr int qk = 256, sub = 32, qmin = 0, qmax = 31, ncodes = 32;
     static float level(const ggml::BlockQ5_K& b, int j, int q) {
@@ -1025,10 +1036,10 @@ private:
         static const auto layout = decode_layout<B>();
         // The formats quantized with their bounds in one go spend about as long per block as the values
         // take to come from memory: each thread takes one long run of tasks, which the prefetchers follow.
-        // (Not the formats with a scale search, Q4_K, Q5_K, Q6_K and IQ4_NL: they spend far longer per block
+        // (Not the formats with a scale search, Q2_K, Q4_K, Q5_K, Q6_K and IQ4_NL: they spend far longer per block
         // than that, and small grabs keep the threads evenly loaded.)
-        const bool searched = type_ == DType::GGML_Q4_K || type_ == DType::GGML_Q5_K || type_ == DType::GGML_Q6_K ||
-                              type_ == DType::GGML_IQ4_NL;
+        const bool searched = type_ == DType::GGML_Q2_K || type_ == DType::GGML_Q4_K || type_ == DType::GGML_Q5_K ||
+                              type_ == DType::GGML_Q6_K || type_ == DType::GGML_IQ4_NL;
         const bool streaming = whole && ggml::has_bounds_path(type_) && !searched;
         const int threads = omp_get_max_threads();
         const std::int64_t grab = streaming ? std::max<std::int64_t>(1, (ntasks + threads - 1) / threads) : 4;
@@ -1155,6 +1166,7 @@ GgmlBlocksView ggml_blocks_view(const Quantizer& q) {
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_0>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_1>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_0>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ2_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ6_K>*>(&q)) return g->view();
@@ -1194,7 +1206,7 @@ int default_block_size(Format f) {
     case Format::MXFP4: return kMxfp4Block;
     case Format::NVFP4: return kNvfp4Block;
     case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::IQ4_NL: return 32;
-    case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: return 256;
+    case Format::Q2_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: return 256;
     case Format::HQQ: return kHqqDefaultGroup;
     default: return 0;
     }
@@ -1248,6 +1260,7 @@ std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c) {
     case Format::Q4_0: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_0>>(c);
     case Format::Q4_1: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_1>>(c);
     case Format::Q5_0: return std::make_unique<GgmlQuantizer<ggml::BlockQ5_0>>(c);
+    case Format::Q2_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ2_K>>(c);
     case Format::Q4_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_K>>(c);
     case Format::Q5_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ5_K>>(c);
     case Format::Q6_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ6_K>>(c);
@@ -1289,6 +1302,7 @@ std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, st
     case Format::Q4_0: return ggml_ref<ggml::BlockQ4_0>(t, DType::GGML_Q4_0, codes, params);
     case Format::Q4_1: return ggml_ref<ggml::BlockQ4_1>(t, DType::GGML_Q4_1, codes, params);
     case Format::Q5_0: return ggml_ref<ggml::BlockQ5_0>(t, DType::GGML_Q5_0, codes, params);
+    case Format::Q2_K: return ggml_ref<ggml::BlockQ2_K>(t, DType::GGML_Q2_K, codes, params);
     case Format::Q4_K: return ggml_ref<ggml::BlockQ4_K>(t, DType::GGML_Q4_K, codes, params);
     case Format::Q5_K: return ggml_ref<ggml::BlockQ5_K>(t, DType::GGML_Q5_K, codes, params);
     case Format::Q6_K: return ggml_ref<ggml::BlockQ6_K>(t, DType::GGML_Q6_K, codes, params);

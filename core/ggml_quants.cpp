@@ -102,9 +102,10 @@ float make_qx_quants_rmse1(int n, int nmax, const float* x, std::int8_t* L) {
 // make_qkx2_quants(n, nmax, x, weights, L, &the_min, Laux, rmin, rdelta, nstep, use_mad = false):
 // asymmetric x ~ scale * l + min (min <= 0), starting from the min-max fit and trying nstep + 1 scales
 // (rmin + rdelta * is + nmax) / (max - min), each solved by weighted least squares for scale and min;
-// keeps the one with the smallest weighted squared error. Returns scale; the_min = -min.
+// keeps the one with the smallest weighted squared error (use_mad: absolute error, as Q2_K asks). Returns
+// scale; the_min = -min.
 float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, std::uint8_t* L, float* the_min,
-                       std::uint8_t* Laux, float rmin, float rdelta, int nstep) {
+                       std::uint8_t* Laux, float rmin, float rdelta, int nstep, bool use_mad = false) {
     float min = x[0], max = x[0];
     float sum_w = weights[0];
     float sum_x = sum_w * x[0];
@@ -128,7 +129,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, st
         const int l = nearest_int(iscale * (x[i] - min));
         L[i] = static_cast<std::uint8_t>(gmax(0, gmin(nmax, l)));
         float diff = scale * static_cast<float>(L[i]) + min - x[i];
-        diff = diff * diff;
+        diff = use_mad ? std::fabs(diff) : diff * diff;
         best_error += weights[i] * diff;
     }
     if (nstep < 1) {
@@ -159,7 +160,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, st
             float cur_error = 0;
             for (int i = 0; i < n; ++i) {
                 float diff = this_scale * static_cast<float>(Laux[i]) + this_min - x[i];
-                diff = diff * diff;
+                diff = use_mad ? std::fabs(diff) : diff * diff;
                 cur_error += weights[i] * diff;
             }
             if (cur_error < best_error) {
@@ -275,6 +276,53 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
         scales[j] = make_qkx2_quants(32, 15, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -1.f, 0.1f, 20);
     }
     detail::finish_q4_k(x, scales, mins, L, y);
+}
+
+// Q2_K: per sub-block of 16, make_qkx2_quants(nmax 3, weights |x|, rmin -0.5, 15 steps, absolute error)
+// gives scale and min; both are stored as 4-bit multiples of d = max scale / 15 and dmin = max min / 15
+// (fp16), and every value is requantized: q = clamp(nearest_int((x + dm) / d), 0, 3). 2.625 bits per weight.
+void quantize_block_ref(const float* x, BlockQ2_K& y) {
+    constexpr float q4scale = 15.f;
+    std::uint8_t L[kQK_K];
+    std::uint8_t Laux[16];
+    float weights[16];
+    float mins[kQK_K / 16];
+    float scales[kQK_K / 16];
+    float max_scale = 0, max_min = 0;
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        for (int l = 0; l < 16; ++l) weights[l] = std::fabs(x[16 * j + l]);
+        scales[j] = make_qkx2_quants(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, true);
+        if (scales[j] > max_scale) max_scale = scales[j];
+        if (mins[j] > max_min) max_min = mins[j];
+    }
+    if (max_scale > 0) {
+        const float iscale = q4scale / max_scale;
+        for (int j = 0; j < kQK_K / 16; ++j) y.scales[j] = static_cast<std::uint8_t>(nearest_int(iscale * scales[j]));
+        y.d = to_half(max_scale / q4scale);
+    } else {
+        for (int j = 0; j < kQK_K / 16; ++j) y.scales[j] = 0;
+        y.d = to_half(0.f);
+    }
+    if (max_min > 0) {
+        const float iscale = q4scale / max_min;
+        for (int j = 0; j < kQK_K / 16; ++j)
+            y.scales[j] = static_cast<std::uint8_t>(y.scales[j] | (nearest_int(iscale * mins[j]) << 4));
+        y.dmin = to_half(max_min / q4scale);
+    } else {
+        y.dmin = to_half(0.f);
+    }
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        const float d = from_half(y.d) * static_cast<float>(y.scales[j] & 0xF);
+        if (d == 0.0f) continue;
+        const float dm = from_half(y.dmin) * static_cast<float>(y.scales[j] >> 4);
+        for (int ii = 0; ii < 16; ++ii) {
+            const int l = nearest_int((x[16 * j + ii] + dm) / d);
+            L[16 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(3, l)));
+        }
+    }
+    for (int j = 0; j < kQK_K; j += 128)
+        for (int l = 0; l < 32; ++l)
+            y.qs[j / 4 + l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
 }
 
 // Q5_K: Q4_K's scheme with 5-bit codes: make_qkx2_quants(nmax 31, rmin -0.5, 15 steps), the same 6-bit
@@ -538,7 +586,7 @@ float iq4_nl_scale(float scale, BlockIQ4_NL& y) {
 bool can_quantize(DType type) {
     switch (type) {
     case DType::GGML_Q8_0: case DType::GGML_Q4_0: case DType::GGML_Q4_1: case DType::GGML_Q5_0:
-    case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
+    case DType::GGML_Q2_K: case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
         return true;
     default:
         return false;
@@ -633,6 +681,7 @@ void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8
     case DType::GGML_Q4_0: quantize_blocks_scalar<BlockQ4_0, kQK4_0>(x, count, out, 0); break;
     case DType::GGML_Q4_1: quantize_blocks_scalar<BlockQ4_1, kQK4_1>(x, count, out, 0); break;
     case DType::GGML_Q5_0: quantize_blocks_scalar<BlockQ5_0, kQK5_0>(x, count, out, 0); break;
+    case DType::GGML_Q2_K: quantize_blocks_scalar<BlockQ2_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q4_K: quantize_blocks_scalar<BlockQ4_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q5_K: quantize_blocks_scalar<BlockQ5_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q6_K: quantize_blocks_scalar<BlockQ6_K, kQK_K>(x, count, out, 0); break;

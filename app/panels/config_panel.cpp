@@ -85,6 +85,10 @@ QString ConfigPanel::formatDescription(Format f) {
                   "5 bits per weight.");
     case Format::Q5_0:
         return tr("GGUF Q5_0 (llama.cpp): 5-bit integers with an fp16 scale per block of 32: 5.5 bits per weight.");
+    case Format::Q2_K:
+        return tr("GGUF Q2_K (llama.cpp k-quant): 2-bit integers in 16 sub-blocks of 16, each with a 4-bit scale and "
+                  "minimum found by a search for the least absolute error, under an fp16 scale and minimum per super-block "
+                  "of 256: 2.625 bits per weight.");
     case Format::Q4_K:
         return tr("GGUF Q4_K (llama.cpp k-quant): super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit "
                   "scale and minimum found by a search, under an fp16 scale and minimum: 4.5 bits per weight.");

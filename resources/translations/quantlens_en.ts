@@ -1062,6 +1062,10 @@ time %5 s</source>
         <source>GGUF Q5_K (llama.cpp k-quant): Q4_K with 5-bit codes: super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 5.5 bits per weight.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>GGUF Q2_K (llama.cpp k-quant): 2-bit integers in 16 sub-blocks of 16, each with a 4-bit scale and minimum found by a search for the least absolute error, under an fp16 scale and minimum per super-block of 256: 2.625 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2050,7 +2054,7 @@ min %1, max %2, mean %3, std %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
+        <source>Q2_K, Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 4 or 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

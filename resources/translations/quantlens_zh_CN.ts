@@ -1075,6 +1075,10 @@ time %5 s</source>
         <source>GGUF Q5_K (llama.cpp k-quant): Q4_K with 5-bit codes: super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and minimum found by a search, under an fp16 scale and minimum: 5.5 bits per weight.</source>
         <translation>GGUF Q5_K（llama.cpp k-quant）：使用 5 位编码的 Q4_K：每个超级块 256 个值，分为 8 个 32 值子块，每个子块有通过搜索得到的 6 位缩放因子和最小值，其上还有 fp16 缩放因子和最小值：每权重 5.5 位。</translation>
     </message>
+    <message>
+        <source>GGUF Q2_K (llama.cpp k-quant): 2-bit integers in 16 sub-blocks of 16, each with a 4-bit scale and minimum found by a search for the least absolute error, under an fp16 scale and minimum per super-block of 256: 2.625 bits per weight.</source>
+        <translation>GGUF Q2_K（llama.cpp k-quant）：2 位整数，分为 16 个 16 值子块，每个子块有通过搜索（最小绝对误差）得到的 4 位缩放因子和最小值，每个 256 值超级块另有 fp16 缩放因子和最小值：每权重 2.625 位。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2066,8 +2070,8 @@ min %1, max %2, mean %3, std %4</source>
         <translation>%2 个编码中出现了 %1 个</translation>
     </message>
     <message>
-        <source>Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
-        <translation>Q4_K 和 Q5_K 为每个子块搜索加权误差最小的缩放因子和最小值，并以 6 位存储：所选的量化级不一定覆盖子块的极值，超出的值会饱和。</translation>
+        <source>Q2_K, Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 4 or 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
+        <translation>Q2_K、Q4_K 和 Q5_K 为每个子块搜索加权误差最小的缩放因子和最小值，并以 4 位或 6 位存储：所选的量化级不一定覆盖子块的极值，超出的值会饱和。</translation>
     </message>
 </context>
 <context>
