@@ -282,16 +282,25 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
 // gives scale and min; both are stored as 4-bit multiples of d = max scale / 15 and dmin = max min / 15
 // (fp16), and every value is requantized: q = clamp(nearest_int((x + dm) / d), 0, 3). 2.625 bits per weight.
 void quantize_block_ref(const float* x, BlockQ2_K& y) {
-    constexpr float q4scale = 15.f;
     std::uint8_t L[kQK_K];
     std::uint8_t Laux[16];
     float weights[16];
     float mins[kQK_K / 16];
     float scales[kQK_K / 16];
-    float max_scale = 0, max_min = 0;
     for (int j = 0; j < kQK_K / 16; ++j) {
         for (int l = 0; l < 16; ++l) weights[l] = std::fabs(x[16 * j + l]);
         scales[j] = make_qkx2_quants(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, true);
+    }
+    detail::finish_q2_k(x, scales, mins, L, y);
+}
+
+namespace detail {
+
+// The part of quantize_row_q2_K_ref after the sub-block search (L holds the search's codes).
+void finish_q2_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ2_K& y) {
+    constexpr float q4scale = 15.f;
+    float max_scale = 0, max_min = 0;
+    for (int j = 0; j < kQK_K / 16; ++j) {
         if (scales[j] > max_scale) max_scale = scales[j];
         if (mins[j] > max_min) max_min = mins[j];
     }
@@ -324,6 +333,8 @@ void quantize_block_ref(const float* x, BlockQ2_K& y) {
         for (int l = 0; l < 32; ++l)
             y.qs[j / 4 + l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
 }
+
+} // namespace detail
 
 // Q5_K: Q4_K's scheme with 5-bit codes: make_qkx2_quants(nmax 31, rmin -0.5, 15 steps), the same 6-bit
 // scales and mins, q = clamp(nearest_int((x + dm) / d), 0, 31), the 5th bits in qh.
@@ -695,6 +706,10 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     switch (type) {
     case DType::GGML_Q4_K:
         quantize_blocks_fast<BlockQ4_K, kQK_K>(x, count, out, detail::quantize_q4_k_blocks_simd, detail::quantize_q4_k_blocks_avx512);
+        break;
+    case DType::GGML_Q2_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
+        quantize_blocks_fast<BlockQ2_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ2_K*) { return std::int64_t{0}; },
+                                               detail::quantize_q2_k_blocks_avx512);
         break;
     case DType::GGML_Q5_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
         quantize_blocks_fast<BlockQ5_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ5_K*) { return std::int64_t{0}; },

@@ -116,18 +116,20 @@ inline void transpose_in(const float* x, __m512* out) {
 // 0 gives code 0 here. (A NaN iscale is a lane that returns early.)
 inline __m512 code_scale(__m512 iscale) { return _mm512_maskz_mov_ps(QL_CMP(iscale, set1(__builtin_inff()), _CMP_NEQ_UQ), iscale); }
 
-// make_qkx2_quants(32, nmax, x, weights, L, &the_min, Laux, rmin, 0.1, nstep, false) in G groups of 16 lanes
-// (Q4_K: nmax 15, rmin -1, 20 steps; Q5_K: nmax 31, rmin -0.5, 15 steps),
+// make_qkx2_quants(n, nmax, x, weights, L, &the_min, Laux, rmin, 0.1, nstep, mad) in G groups of 16 lanes
+// (Q4_K: 32 values, nmax 15, rmin -1, 20 steps; Q5_K: 32, nmax 31, rmin -0.5, 15 steps; Q2_K: 16, nmax 3,
+// rmin -0.5, 15 steps, absolute error),
 // the groups interleaved so that their running sums (each a chain of dependent additions) overlap.
 // Lf: the codes as floats.
 // A trial's codes are round(clamp(iscale (x - min))) for the trial's iscale and the min it started from,
 // so a lane that takes a trial only notes those two; the chosen codes are worked out once at the end
 // from them, with the same operations (copying 32 codes per taken trial cost more than the trial's sums).
-template <int G, int nmax, int nstep>
-void make_qkx2_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[32], __m512* scale_out, __m512* the_min_out,
+template <int G, int n, int nmax, int nstep, bool mad>
+void make_qkx2_lanes(const __m512 (*X)[n], const __m512 (*W)[n], __m512 (*Lf)[n], __m512* scale_out, __m512* the_min_out,
                      float rmin) {
-    constexpr int n = 32;
     const float rdelta = 0.1f;
+    // the error of one value: squared, or absolute (use_mad)
+    const auto err = [](__m512 diff) { return mad ? vabs(diff) : _mm512_mul_ps(diff, diff); };
     const __m512 zero = _mm512_setzero_ps();
     __m512 min[G], max[G], sum_w[G], sum_x[G], scale[G], best_error[G];
     __m512 code_iscale[G], code_min[G];  // the iscale and min that gave the lane's chosen codes
@@ -161,7 +163,7 @@ void make_qkx2_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[
         for (int g = 0; g < G; ++g) {
             const __m512 l = round_clamped(_mm512_mul_ps(iscale[g], _mm512_sub_ps(X[g][i], min[g])), 0.0f, static_cast<float>(nmax));
             __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(scale[g], l), min[g]), X[g][i]);
-            diff = _mm512_mul_ps(diff, diff);
+            diff = err(diff);
             best_error[g] = _mm512_add_ps(best_error[g], _mm512_mul_ps(W[g][i], diff));
         }
     __m512 Laux[G][n];
@@ -216,7 +218,7 @@ void make_qkx2_lanes(const __m512 (*X)[32], const __m512 (*W)[32], __m512 (*Lf)[
         for (int i = 0; i < n; ++i)
             for (int g = 0; g < G; ++g) {
                 __m512 diff = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(this_scale[g], Laux[g][i]), this_min[g]), X[g][i]);
-                diff = _mm512_mul_ps(diff, diff);
+                diff = err(diff);
                 cur_error[g] = _mm512_add_ps(cur_error[g], _mm512_mul_ps(W[g][i], diff));
             }
         for (int g = 0; g < G; ++g) {
@@ -919,7 +921,7 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
             const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
             for (int l = 0; l < 32; ++l) W[g][l] = _mm512_add_ps(av_x, vabs(X[g][l]));
         }
-        make_qkx2_lanes<G, K::nmax, K::nstep>(X, W, Lf, sc, mn, K::rmin);
+        make_qkx2_lanes<G, 32, K::nmax, K::nstep, false>(X, W, Lf, sc, mn, K::rmin);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales[g], sc[g]);
             _mm512_store_ps(mins[g], mn[g]);
@@ -953,6 +955,35 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
     }
     if constexpr (Bounds) fig.fold(*bb);
     return steps * per;
+}
+
+// Q2_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values), weights |x|; the
+// scale steps, requantization and packing in finish_q2_k (ggml_quants.cpp), which keeps the search's
+// codes of a sub-block whose stored scale is 0.
+std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
+    constexpr int G = kQ6kGroups;
+    const std::int64_t steps = nblocks / G;
+    __m512 X[G][16], W[G][16], Lf[G][16], sc[G], mn[G];
+    alignas(64) float scales[16], mins[16];
+    alignas(64) std::uint8_t Lb[16][16];  // the search's codes: Lb[l][lane]
+    alignas(64) std::uint8_t L[kQK_K];
+    for (std::int64_t p = 0; p < steps; ++p) {
+        prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
+        for (int g = 0; g < G; ++g) {
+            transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
+            for (int l = 0; l < 16; ++l) W[g][l] = vabs(X[g][l]);
+        }
+        make_qkx2_lanes<G, 16, 3, 15, true>(X, W, Lf, sc, mn, -0.5f);
+        for (int g = 0; g < G; ++g) {
+            _mm512_store_ps(scales, sc[g]);
+            _mm512_store_ps(mins, mn[g]);
+            for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
+            for (int j = 0; j < 16; ++j)
+                for (int l = 0; l < 16; ++l) L[16 * j + l] = Lb[l][j];
+            finish_q2_k(x + (p * G + g) * kQK_K, scales, mins, L, y[p * G + g]);
+        }
+    }
+    return steps * G;
 }
 
 template <bool Bounds>
@@ -1046,6 +1077,7 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
 
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return k_blocks<Q4kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y) { return k_blocks<Q5kSearch, false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y) { return q2_k_blocks(x, nblocks, y); }
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) { return q6_k_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) { return iq4_nl_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds) {
@@ -1205,6 +1237,7 @@ namespace ql::ggml::detail {
 bool ggml_quants_avx512_compiled() { return false; }
 std::int64_t quantize_q4_k_blocks_avx512(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q5_k_blocks_avx512(const float*, std::int64_t, BlockQ5_K*) { return 0; }
+std::int64_t quantize_q2_k_blocks_avx512(const float*, std::int64_t, BlockQ2_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_avx512(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ4_K*, BlockBoundsArgs&) { return 0; }

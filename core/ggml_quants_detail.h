@@ -39,6 +39,7 @@ bool small_block_bounds_avx512(DType type, const float* x, const float* lo, cons
                                float& err);
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y);
+std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y);
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
 // The same, folding the blocks' figures into `bounds` (see quantize_blocks_with_bounds); they stop before a
@@ -59,6 +60,7 @@ void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y
 // no inline function compiled for AVX-512 can stand in for the plain one elsewhere.)
 void finish_q4_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ4_K& y);
 void finish_q5_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ5_K& y);
+void finish_q2_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ2_K& y);
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
 void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm);
