@@ -611,15 +611,18 @@ struct Ggml<ggml::BlockIQ4_NL> {
     }
     static void codes(const ggml::BlockIQ4_NL& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
+// Q4_K's and Q5_K's level q of sub-block j: d1 q - m1 from the 6-bit scale and min.
+template <class B>
+float scale_min_level(const B& b, int j, int q) {
+    std::uint8_t sc, m;
+    ggml::scale_min_k4(j, b.scales, sc, m);
+    const float d1 = half_to_float(b.d) * static_cast<float>(sc), m1 = half_to_float(b.dmin) * static_cast<float>(m);
+    return d1 * static_cast<float>(q) - m1;
+}
 template <>
 struct Ggml<ggml::BlockQ4_K> {
     static constexpr int qk = 256, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
-    static float level(const ggml::BlockQ4_K& b, int j, int q) {
-        std::uint8_t sc, m;
-        ggml::scale_min_k4(j, b.scales, sc, m);
-        const float d1 = half_to_float(b.d) * static_cast<float>(sc), m1 = half_to_float(b.dmin) * static_cast<float>(m);
-        return d1 * static_cast<float>(q) - m1;
-    }
+    static float level(const ggml::BlockQ4_K& b, int j, int q) { return scale_min_level(b, j, q); }
     static void codes(const ggml::BlockQ4_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
@@ -635,12 +638,7 @@ struct Ggml<ggml::BlockQ2_K> {
 template <>
 struct Ggml<ggml::BlockQ5_K> {
     static constexpr int qk = 256, sub = 32, qmin = 0, qmax = 31, ncodes = 32;
-    static float level(const ggml::BlockQ5_K& b, int j, int q) {
-        std::uint8_t sc, m;
-        ggml::scale_min_k4(j, b.scales, sc, m);
-        const float d1 = half_to_float(b.d) * static_cast<float>(sc), m1 = half_to_float(b.dmin) * static_cast<float>(m);
-        return d1 * static_cast<float>(q) - m1;
-    }
+    static float level(const ggml::BlockQ5_K& b, int j, int q) { return scale_min_level(b, j, q); }
     static void codes(const ggml::BlockQ5_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>

@@ -262,19 +262,28 @@ void quantize_block_ref(const float* x, BlockQ8_0& y) {
 // Q4_K: per sub-block of 32, make_qkx2_quants with weights av_x + |x| (av_x = rms of the sub-block)
 // gives scale and min; they are stored as 6-bit multiples of d = max scale / 63 and dmin = max min / 63
 // (fp16), and every value is requantized with the stored ones: q = clamp(nearest_int((x + dm) / d), 0, 15).
-void quantize_block_ref(const float* x, BlockQ4_K& y) {
-    std::uint8_t L[kQK_K];
+namespace {
+
+// The sub-block search Q4_K and Q5_K share: per 32 values, weights av_x + |x| (av_x = the sub-block's rms)
+// and make_qkx2_quants with the format's top code, rmin and steps.
+void k_sub_block_search(const float* x, int nmax, float rmin, int nstep, std::uint8_t* L, float* scales, float* mins) {
     std::uint8_t Laux[32];
     float weights[32];
-    float mins[kQK_K / 32];
-    float scales[kQK_K / 32];
     for (int j = 0; j < kQK_K / 32; ++j) {
         float sum_x2 = 0;
         for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
         const float av_x = std::sqrt(sum_x2 / 32);
         for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
-        scales[j] = make_qkx2_quants(32, 15, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -1.f, 0.1f, 20);
+        scales[j] = make_qkx2_quants(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, rmin, 0.1f, nstep);
     }
+}
+
+} // namespace
+
+void quantize_block_ref(const float* x, BlockQ4_K& y) {
+    std::uint8_t L[kQK_K];
+    float mins[kQK_K / 32], scales[kQK_K / 32];
+    k_sub_block_search(x, 15, -1.f, 20, L, scales, mins);
     detail::finish_q4_k(x, scales, mins, L, y);
 }
 
@@ -340,17 +349,8 @@ void finish_q2_k(const float* x, const float* scales, const float* mins, std::ui
 // scales and mins, q = clamp(nearest_int((x + dm) / d), 0, 31), the 5th bits in qh.
 void quantize_block_ref(const float* x, BlockQ5_K& y) {
     std::uint8_t L[kQK_K];
-    std::uint8_t Laux[32];
-    float weights[32];
-    float mins[kQK_K / 32];
-    float scales[kQK_K / 32];
-    for (int j = 0; j < kQK_K / 32; ++j) {
-        float sum_x2 = 0;
-        for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
-        const float av_x = std::sqrt(sum_x2 / 32);
-        for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
-        scales[j] = make_qkx2_quants(32, 31, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -0.5f, 0.1f, 15);
-    }
+    float mins[kQK_K / 32], scales[kQK_K / 32];
+    k_sub_block_search(x, 31, -0.5f, 15, L, scales, mins);
     detail::finish_q5_k(x, scales, mins, L, y);
 }
 
