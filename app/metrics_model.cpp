@@ -168,6 +168,10 @@ QString MetricsModel::clippingReason(const QuantConfig& c) {
     case Format::Q5_K:
         return tr("Q2_K, Q4_K and Q5_K search each sub-block's scale and minimum for the least weighted error, and store them "
                   "in 4 or 6 bits: the chosen levels need not reach a sub-block's extreme values, which then saturate.");
+    case Format::Q3_K:
+        return tr("Q3_K's codes run from -4 to 3: each sub-block's largest-magnitude value goes to the -4 end and the "
+                  "other side stops at +3; the searched scale, stored in 6 bits, can also leave values past an end. "
+                  "Those saturate.");
     case Format::Q6_K:
         return tr("Q6_K's codes run from -32 to 31: each sub-block's largest-magnitude value goes to the -32 end and "
                   "the other side stops at +31; the searched scale, stored in 8 bits, can also leave values past an end. "

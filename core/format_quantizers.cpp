@@ -34,8 +34,8 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 
 bool is_ggml(Format f) {
     switch (f) {
-    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q2_K: case Format::Q4_K:
-    case Format::Q5_K: case Format::Q6_K: case Format::IQ4_NL:
+    case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q2_K: case Format::Q3_K:
+    case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: case Format::IQ4_NL:
         return true;
     default:
         return false;
@@ -49,6 +49,7 @@ DType ggml_type(Format f) {
     case Format::Q4_1: return DType::GGML_Q4_1;
     case Format::Q5_0: return DType::GGML_Q5_0;
     case Format::Q2_K: return DType::GGML_Q2_K;
+    case Format::Q3_K: return DType::GGML_Q3_K;
     case Format::Q4_K: return DType::GGML_Q4_K;
     case Format::Q5_K: return DType::GGML_Q5_K;
     case Format::Q6_K: return DType::GGML_Q6_K;
@@ -636,6 +637,14 @@ struct Ggml<ggml::BlockQ2_K> {
     static void codes(const ggml::BlockQ2_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
 template <>
+struct Ggml<ggml::BlockQ3_K> {
+    static constexpr int qk = 256, sub = 16, qmin = 0, qmax = 7, ncodes = 8;
+    static float level(const ggml::BlockQ3_K& b, int j, int q) {
+        return half_to_float(b.d) * static_cast<float>(ggml::q3k_scale(b.scales, j)) * static_cast<float>(q - 4);
+    }
+    static void codes(const ggml::BlockQ3_K& b, std::int8_t* c) { ggml::block_codes(b, c); }
+};
+template <>
 struct Ggml<ggml::BlockQ5_K> {
     static constexpr int qk = 256, sub = 32, qmin = 0, qmax = 31, ncodes = 32;
     static float level(const ggml::BlockQ5_K& b, int j, int q) { return scale_min_level(b, j, q); }
@@ -1034,10 +1043,10 @@ private:
         static const auto layout = decode_layout<B>();
         // The formats quantized with their bounds in one go spend about as long per block as the values
         // take to come from memory: each thread takes one long run of tasks, which the prefetchers follow.
-        // (Not the formats with a scale search, Q2_K, Q4_K, Q5_K, Q6_K and IQ4_NL: they spend far longer per block
+        // (Not the formats with a scale search, the K formats and IQ4_NL: they spend far longer per block
         // than that, and small grabs keep the threads evenly loaded.)
-        const bool searched = type_ == DType::GGML_Q2_K || type_ == DType::GGML_Q4_K || type_ == DType::GGML_Q5_K ||
-                              type_ == DType::GGML_Q6_K || type_ == DType::GGML_IQ4_NL;
+        const bool searched = type_ == DType::GGML_Q2_K || type_ == DType::GGML_Q3_K || type_ == DType::GGML_Q4_K ||
+                              type_ == DType::GGML_Q5_K || type_ == DType::GGML_Q6_K || type_ == DType::GGML_IQ4_NL;
         const bool streaming = whole && ggml::has_bounds_path(type_) && !searched;
         const int threads = omp_get_max_threads();
         const std::int64_t grab = streaming ? std::max<std::int64_t>(1, (ntasks + threads - 1) / threads) : 4;
@@ -1165,6 +1174,7 @@ GgmlBlocksView ggml_blocks_view(const Quantizer& q) {
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_1>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_0>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ2_K>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ3_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ6_K>*>(&q)) return g->view();
@@ -1204,7 +1214,7 @@ int default_block_size(Format f) {
     case Format::MXFP4: return kMxfp4Block;
     case Format::NVFP4: return kNvfp4Block;
     case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::IQ4_NL: return 32;
-    case Format::Q2_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: return 256;
+    case Format::Q2_K: case Format::Q3_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: return 256;
     case Format::HQQ: return kHqqDefaultGroup;
     default: return 0;
     }
@@ -1259,6 +1269,7 @@ std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c) {
     case Format::Q4_1: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_1>>(c);
     case Format::Q5_0: return std::make_unique<GgmlQuantizer<ggml::BlockQ5_0>>(c);
     case Format::Q2_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ2_K>>(c);
+    case Format::Q3_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ3_K>>(c);
     case Format::Q4_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_K>>(c);
     case Format::Q5_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ5_K>>(c);
     case Format::Q6_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ6_K>>(c);
@@ -1301,6 +1312,7 @@ std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, st
     case Format::Q4_1: return ggml_ref<ggml::BlockQ4_1>(t, DType::GGML_Q4_1, codes, params);
     case Format::Q5_0: return ggml_ref<ggml::BlockQ5_0>(t, DType::GGML_Q5_0, codes, params);
     case Format::Q2_K: return ggml_ref<ggml::BlockQ2_K>(t, DType::GGML_Q2_K, codes, params);
+    case Format::Q3_K: return ggml_ref<ggml::BlockQ3_K>(t, DType::GGML_Q3_K, codes, params);
     case Format::Q4_K: return ggml_ref<ggml::BlockQ4_K>(t, DType::GGML_Q4_K, codes, params);
     case Format::Q5_K: return ggml_ref<ggml::BlockQ5_K>(t, DType::GGML_Q5_K, codes, params);
     case Format::Q6_K: return ggml_ref<ggml::BlockQ6_K>(t, DType::GGML_Q6_K, codes, params);

@@ -368,7 +368,7 @@ QL_HD void dequantize_block(const BlockMXFP4& b, float* y) {
 
 // ---- one block -> the stored code of each value (c[0, QK)) --------------------------------------------
 // The quant each value keeps, in value order: Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL 0..15, Q5_0 0..31, Q4_K
-// 0..15, Q2_K 0..3, Q5_K 0..31, Q6_K 0..63 (the analysis' code histogram; the CPU and CUDA passes both read them from here).
+// 0..15, Q2_K 0..3, Q3_K 0..7, Q5_K 0..31, Q6_K 0..63 (the analysis' code histogram; the CPU and CUDA passes both read them from here).
 
 QL_HD void block_codes(const BlockQ8_0& b, std::int8_t* c) {
     for (int j = 0; j < kQK8_0; ++j) c[j] = b.qs[j];
@@ -405,6 +405,15 @@ QL_HD void block_codes(const BlockQ2_K& b, std::int8_t* c) {
     for (int n = 0; n < 2; ++n)
         for (int s = 0; s < 4; ++s)
             for (int l = 0; l < 32; ++l) c[128 * n + 32 * s + l] = static_cast<std::int8_t>((b.qs[32 * n + l] >> (2 * s)) & 3);
+}
+
+// Q3_K: 0..7 (value = d sc (code - 4)), the low 2 bits as Q2_K's, the 3rd from hmask.
+QL_HD void block_codes(const BlockQ3_K& b, std::int8_t* c) {
+    for (int n = 0; n < 2; ++n)
+        for (int s = 0; s < 4; ++s)
+            for (int l = 0; l < 32; ++l)
+                c[128 * n + 32 * s + l] = static_cast<std::int8_t>(((b.qs[32 * n + l] >> (2 * s)) & 3) |
+                                                                   (((b.hmask[l] >> (4 * n + s)) & 1) << 2));
 }
 
 QL_HD void block_codes(const BlockQ5_K& b, std::int8_t* c) {

@@ -99,6 +99,57 @@ float make_qx_quants_rmse1(int n, int nmax, const float* x, std::int8_t* L) {
     return scale;
 }
 
+// make_q3_quants(n, nmax, x, L, do_rmse = true): symmetric codes -nmax..nmax-1 from the value of largest
+// magnitude (iscale = -nmax / max), then up to 5 passes that move single codes while sum(w x l)^2 / sum(w l^2)
+// (w = x^2) grows. Returns sum(w x l) / sum(w l^2); L = code + nmax.
+float make_q3_quants(int n, int nmax, const float* x, std::int8_t* L) {
+    float max = 0, amax = 0;
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[i];
+        }
+    }
+    if (amax < kGroupMaxEps) {
+        for (int i = 0; i < n; ++i) L[i] = 0;
+        return 0.f;
+    }
+    const float iscale = static_cast<float>(-nmax) / max;
+    float sumlx = 0, suml2 = 0;
+    for (int i = 0; i < n; ++i) {
+        const int l = gmax(-nmax, gmin(nmax - 1, nearest_int(iscale * x[i])));
+        L[i] = static_cast<std::int8_t>(l);
+        const float w = x[i] * x[i];
+        sumlx += w * x[i] * static_cast<float>(l);
+        suml2 += w * static_cast<float>(l) * static_cast<float>(l);
+    }
+    for (int itry = 0; itry < 5; ++itry) {
+        int n_changed = 0;
+        for (int i = 0; i < n; ++i) {
+            const float w = x[i] * x[i];
+            float slx = sumlx - w * x[i] * static_cast<float>(L[i]);
+            if (slx > 0) {
+                float sl2 = suml2 - w * static_cast<float>(L[i]) * static_cast<float>(L[i]);
+                const int new_l = gmax(-nmax, gmin(nmax - 1, nearest_int(x[i] * sl2 / slx)));
+                if (new_l != L[i]) {
+                    slx += w * x[i] * static_cast<float>(new_l);
+                    sl2 += w * static_cast<float>(new_l) * static_cast<float>(new_l);
+                    if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
+                        L[i] = static_cast<std::int8_t>(new_l);
+                        sumlx = slx;
+                        suml2 = sl2;
+                        ++n_changed;
+                    }
+                }
+            }
+        }
+        if (!n_changed) break;
+    }
+    for (int i = 0; i < n; ++i) L[i] = static_cast<std::int8_t>(L[i] + nmax);
+    return sumlx / suml2;
+}
+
 // make_qkx2_quants(n, nmax, x, weights, L, &the_min, Laux, rmin, rdelta, nstep, use_mad = false):
 // asymmetric x ~ scale * l + min (min <= 0), starting from the min-max fit and trying nstep + 1 scales
 // (rmin + rdelta * is + nmax) / (max - min), each solved by weighted least squares for scale and min;
@@ -285,6 +336,61 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
     float mins[kQK_K / 32], scales[kQK_K / 32];
     k_sub_block_search(x, 15, -1.f, 20, L, scales, mins);
     detail::finish_q4_k(x, scales, mins, L, y);
+}
+
+// Q3_K: per sub-block of 16, make_q3_quants(nmax 4) gives a signed scale; the scales are stored as 6-bit
+// multiples (+32) of d = -max_scale / 32 (fp16) and every value requantized: q = clamp(nearest_int(x / (d sc)),
+// -4, 3) + 4, its 3rd bit in hmask. 3.4375 bits per weight.
+void quantize_block_ref(const float* x, BlockQ3_K& y) {
+    std::int8_t L[kQK_K];
+    float scales[kQK_K / 16];
+    float max_scale = 0, amax = 0;
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
+        const float scale = std::fabs(scales[j]);
+        if (scale > amax) {
+            amax = scale;
+            max_scale = scales[j];
+        }
+    }
+    std::memset(y.scales, 0, sizeof y.scales);
+    if (max_scale != 0.0f) {
+        const float iscale = -32.f / max_scale;
+        for (int j = 0; j < kQK_K / 16; ++j) {
+            int l = gmax(-32, gmin(31, static_cast<int>(static_cast<std::int8_t>(nearest_int(iscale * scales[j]))))) + 32;
+            if (j < 8) y.scales[j] = static_cast<std::uint8_t>(l & 0xF);
+            else y.scales[j - 8] = static_cast<std::uint8_t>(y.scales[j - 8] | ((l & 0xF) << 4));
+            l >>= 4;
+            y.scales[j % 4 + 8] = static_cast<std::uint8_t>(y.scales[j % 4 + 8] | (l << (2 * (j / 4))));
+        }
+        y.d = to_half(1 / iscale);
+    } else {
+        y.d = to_half(0.f);
+    }
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        const float d = from_half(y.d) * static_cast<float>(q3k_scale(y.scales, j));
+        if (d == 0.0f) continue;
+        for (int ii = 0; ii < 16; ++ii) {
+            const int l = gmax(-4, gmin(3, nearest_int(x[16 * j + ii] / d)));
+            L[16 * j + ii] = static_cast<std::int8_t>(l + 4);
+        }
+    }
+    std::memset(y.hmask, 0, sizeof y.hmask);
+    int m = 0;
+    std::uint8_t hm = 1;
+    for (int j = 0; j < kQK_K; ++j) {
+        if (L[j] > 3) {
+            y.hmask[m] = static_cast<std::uint8_t>(y.hmask[m] | hm);
+            L[j] = static_cast<std::int8_t>(L[j] - 4);
+        }
+        if (++m == kQK_K / 8) {
+            m = 0;
+            hm = static_cast<std::uint8_t>(hm << 1);
+        }
+    }
+    for (int j = 0; j < kQK_K; j += 128)
+        for (int l = 0; l < 32; ++l)
+            y.qs[j / 4 + l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
 }
 
 // Q2_K: per sub-block of 16, make_qkx2_quants(nmax 3, weights |x|, rmin -0.5, 15 steps, absolute error)
@@ -597,7 +703,7 @@ float iq4_nl_scale(float scale, BlockIQ4_NL& y) {
 bool can_quantize(DType type) {
     switch (type) {
     case DType::GGML_Q8_0: case DType::GGML_Q4_0: case DType::GGML_Q4_1: case DType::GGML_Q5_0:
-    case DType::GGML_Q2_K: case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
+    case DType::GGML_Q2_K: case DType::GGML_Q3_K: case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
         return true;
     default:
         return false;
@@ -693,6 +799,7 @@ void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8
     case DType::GGML_Q4_1: quantize_blocks_scalar<BlockQ4_1, kQK4_1>(x, count, out, 0); break;
     case DType::GGML_Q5_0: quantize_blocks_scalar<BlockQ5_0, kQK5_0>(x, count, out, 0); break;
     case DType::GGML_Q2_K: quantize_blocks_scalar<BlockQ2_K, kQK_K>(x, count, out, 0); break;
+    case DType::GGML_Q3_K: quantize_blocks_scalar<BlockQ3_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q4_K: quantize_blocks_scalar<BlockQ4_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q5_K: quantize_blocks_scalar<BlockQ5_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q6_K: quantize_blocks_scalar<BlockQ6_K, kQK_K>(x, count, out, 0); break;

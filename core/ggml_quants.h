@@ -43,13 +43,14 @@ void quantize_block_ref(const float* x, BlockQ4_1& y);   // quantize_row_q4_1_re
 void quantize_block_ref(const float* x, BlockQ5_0& y);   // quantize_row_q5_0_ref
 void quantize_block_ref(const float* x, BlockQ8_0& y);   // quantize_row_q8_0_ref
 void quantize_block_ref(const float* x, BlockQ2_K& y);   // quantize_row_q2_K_ref (make_qkx2_quants, nmax 3, abs. error)
+void quantize_block_ref(const float* x, BlockQ3_K& y);   // quantize_row_q3_K_ref (make_q3_quants)
 void quantize_block_ref(const float* x, BlockQ4_K& y);   // quantize_row_q4_K_ref (make_qkx2_quants)
 void quantize_block_ref(const float* x, BlockQ5_K& y);   // quantize_row_q5_K_ref (make_qkx2_quants, nmax 31)
 void quantize_block_ref(const float* x, BlockQ6_K& y);   // quantize_row_q6_K_ref (make_qx_quants)
 void quantize_block_ref(const float* x, BlockIQ4_NL& y); // quantize_iq4_nl: quantize_row_iq4_nl_impl, ntry 7
 
 // The formats QuantLens quantizes into (a subset of block_layout's): Q8_0, Q4_0, Q4_1, Q5_0, Q2_K,
-// Q4_K, Q5_K, Q6_K, IQ4_NL.
+// Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL.
 bool can_quantize(DType type);
 
 // Quantizes `count` values of x into ceil(count / QK) blocks at out (bytes_for(type, count) bytes), with

@@ -60,6 +60,7 @@ double first_ms(const Tensor& t, const QuantConfig& c) {
 std::optional<DType> searched_ggml_type(Format f) {
     switch (f) {
     case Format::Q2_K: return DType::GGML_Q2_K;
+    case Format::Q3_K: return DType::GGML_Q3_K;
     case Format::Q4_K: return DType::GGML_Q4_K;
     case Format::Q5_K: return DType::GGML_Q5_K;
     case Format::Q6_K: return DType::GGML_Q6_K;
@@ -154,7 +155,7 @@ void bench_formats(const BenchOptions& opt, nlohmann::json& out) {
                     "  histogram, NF4's block absmax and the 32-value blocks' min and max (Q4_0, Q4_1, Q5_0's bounds),\n"
                     "  which later analyses of the same tensor reuse. hqq is an optimiser, not a storage format's single\n"
                     "  pass: its solver sweeps the tensor up to 20 times (an iteration is about 18 ms here), so the 2x\n"
-                    "  target does not apply to it. q2_k, q4_k, q5_k, q6_k and iq4_nl search each block's scale as ggml does (Q4_K: 21\n"
+                    "  target does not apply to it. the k-quants and iq4_nl search each block's scale as ggml does (Q4_K: 21\n"
                     "  trials per 32 values, each a pass with running float sums); the line under each times that\n"
                     "  quantization alone, which every analysis exact to ggml's bytes has to do.\n");
     }

@@ -89,6 +89,9 @@ QString ConfigPanel::formatDescription(Format f) {
         return tr("GGUF Q2_K (llama.cpp k-quant): 2-bit integers in 16 sub-blocks of 16, each with a 4-bit scale and "
                   "minimum found by a search for the least absolute error, under an fp16 scale and minimum per super-block "
                   "of 256: 2.625 bits per weight.");
+    case Format::Q3_K:
+        return tr("GGUF Q3_K (llama.cpp k-quant): 3-bit integers -4..3 in 16 sub-blocks of 16, each with a signed 6-bit "
+                  "scale found by a search, under an fp16 scale per super-block of 256: 3.4375 bits per weight.");
     case Format::Q4_K:
         return tr("GGUF Q4_K (llama.cpp k-quant): super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit "
                   "scale and minimum found by a search, under an fp16 scale and minimum: 4.5 bits per weight.");

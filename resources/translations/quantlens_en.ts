@@ -1066,6 +1066,10 @@ time %5 s</source>
         <source>GGUF Q2_K (llama.cpp k-quant): 2-bit integers in 16 sub-blocks of 16, each with a 4-bit scale and minimum found by a search for the least absolute error, under an fp16 scale and minimum per super-block of 256: 2.625 bits per weight.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>GGUF Q3_K (llama.cpp k-quant): 3-bit integers -4..3 in 16 sub-blocks of 16, each with a signed 6-bit scale found by a search, under an fp16 scale per super-block of 256: 3.4375 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2055,6 +2059,10 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Q2_K, Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 4 or 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q3_K&apos;s codes run from -4 to 3: each sub-block&apos;s largest-magnitude value goes to the -4 end and the other side stops at +3; the searched scale, stored in 6 bits, can also leave values past an end. Those saturate.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

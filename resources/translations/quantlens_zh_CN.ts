@@ -1079,6 +1079,10 @@ time %5 s</source>
         <source>GGUF Q2_K (llama.cpp k-quant): 2-bit integers in 16 sub-blocks of 16, each with a 4-bit scale and minimum found by a search for the least absolute error, under an fp16 scale and minimum per super-block of 256: 2.625 bits per weight.</source>
         <translation>GGUF Q2_K（llama.cpp k-quant）：2 位整数，分为 16 个 16 值子块，每个子块有通过搜索（最小绝对误差）得到的 4 位缩放因子和最小值，每个 256 值超级块另有 fp16 缩放因子和最小值：每权重 2.625 位。</translation>
     </message>
+    <message>
+        <source>GGUF Q3_K (llama.cpp k-quant): 3-bit integers -4..3 in 16 sub-blocks of 16, each with a signed 6-bit scale found by a search, under an fp16 scale per super-block of 256: 3.4375 bits per weight.</source>
+        <translation>GGUF Q3_K（llama.cpp k-quant）：-4..3 的 3 位整数，分为 16 个 16 值子块，每个子块有通过搜索得到的带符号 6 位缩放因子，每个 256 值超级块另有 fp16 缩放因子：每权重 3.4375 位。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2072,6 +2076,10 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>Q2_K, Q4_K and Q5_K search each sub-block&apos;s scale and minimum for the least weighted error, and store them in 4 or 6 bits: the chosen levels need not reach a sub-block&apos;s extreme values, which then saturate.</source>
         <translation>Q2_K、Q4_K 和 Q5_K 为每个子块搜索加权误差最小的缩放因子和最小值，并以 4 位或 6 位存储：所选的量化级不一定覆盖子块的极值，超出的值会饱和。</translation>
+    </message>
+    <message>
+        <source>Q3_K&apos;s codes run from -4 to 3: each sub-block&apos;s largest-magnitude value goes to the -4 end and the other side stops at +3; the searched scale, stored in 6 bits, can also leave values past an end. Those saturate.</source>
+        <translation>Q3_K 的编码范围是 -4 到 3：每个子块中绝对值最大的值落在 -4 一端，另一侧止于 +3；搜索得到并以 6 位存储的缩放因子也可能让值超出两端。这些值会饱和。</translation>
     </message>
 </context>
 <context>

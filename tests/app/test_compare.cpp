@@ -32,11 +32,12 @@ private slots:
         const auto j = QJsonDocument::fromJson(r.out).object();
         const auto f = j["formats"].toArray();
         QCOMPARE(f.size(), int(ql::all_formats().size()));
-        QCOMPARE(f.size(), 18);
+        QCOMPARE(f.size(), 19);
         // true bits per weight from the formats' definitions (n = 32768 values)
         QCOMPARE(by_format(f, "q4_k")["bits_per_weight"].toDouble(), 4.5);
         QCOMPARE(by_format(f, "q5_k")["bits_per_weight"].toDouble(), 5.5);
         QCOMPARE(by_format(f, "q2_k")["bits_per_weight"].toDouble(), 2.625);
+        QCOMPARE(by_format(f, "q3_k")["bits_per_weight"].toDouble(), 3.4375);
         QCOMPARE(by_format(f, "q6_k")["bits_per_weight"].toDouble(), 6.5625);
         QCOMPARE(by_format(f, "mxfp4")["bits_per_weight"].toDouble(), 4.25);
         QCOMPARE(by_format(f, "nf4")["bits_per_weight"].toDouble(), 4.5);
@@ -44,7 +45,8 @@ private slots:
         QCOMPARE(by_format(f, "hqq")["bits_per_weight"].toDouble(), 4.5);  // INT4 + fp16 scale and zero per 64
         // more bits, less error: Q8_0 beats Q4_0, FP8 E4M3 (3 mantissa bits) beats E5M2 (2)
         QVERIFY(by_format(f, "q8_0")["mse"].toDouble() < by_format(f, "q4_0")["mse"].toDouble());
-        QVERIFY(by_format(f, "q4_k")["mse"].toDouble() < by_format(f, "q2_k")["mse"].toDouble());
+        QVERIFY(by_format(f, "q3_k")["mse"].toDouble() < by_format(f, "q2_k")["mse"].toDouble());
+        QVERIFY(by_format(f, "q4_k")["mse"].toDouble() < by_format(f, "q3_k")["mse"].toDouble());
         QVERIFY(by_format(f, "q5_k")["mse"].toDouble() < by_format(f, "q4_k")["mse"].toDouble());
         QVERIFY(by_format(f, "q6_k")["mse"].toDouble() < by_format(f, "q5_k")["mse"].toDouble());
         QVERIFY(by_format(f, "fp8_e4m3")["sqnr_db"].toDouble() > by_format(f, "fp8_e5m2")["sqnr_db"].toDouble());

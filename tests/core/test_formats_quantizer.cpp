@@ -88,7 +88,7 @@ std::vector<QuantConfig> all_configs() {
             cfg(Format::FP8_E4M3, 0, ql::Granularity::PerChannel, 1), cfg(Format::FP8_E5M2),
             cfg(Format::FP8_E5M2, 0, ql::Granularity::PerGroup, 0, 32), cfg(Format::FP4_E2M1), cfg(Format::FP4_E2M1, 32),
             cfg(Format::FP4_E2M1, 0, ql::Granularity::PerChannel), cfg(Format::MXFP4), cfg(Format::NVFP4),
-            cfg(Format::Q8_0), cfg(Format::Q4_0), cfg(Format::Q4_1), cfg(Format::Q5_0), cfg(Format::Q2_K), cfg(Format::Q4_K), cfg(Format::Q5_K),
+            cfg(Format::Q8_0), cfg(Format::Q4_0), cfg(Format::Q4_1), cfg(Format::Q5_0), cfg(Format::Q2_K), cfg(Format::Q3_K), cfg(Format::Q4_K), cfg(Format::Q5_K),
             cfg(Format::Q6_K), cfg(Format::IQ4_NL)};
 }
 
@@ -190,6 +190,7 @@ private slots:
         QTest::newRow("Q4_1: 20 bytes / 32") << cfg(Format::Q4_1) << 5.0;
         QTest::newRow("Q5_0: 22 bytes / 32") << cfg(Format::Q5_0) << 5.5;
         QTest::newRow("Q2_K: 84 bytes / 256") << cfg(Format::Q2_K) << 2.625;
+        QTest::newRow("Q3_K: 110 bytes / 256") << cfg(Format::Q3_K) << 3.4375;
         QTest::newRow("Q4_K: 144 bytes / 256") << cfg(Format::Q4_K) << 4.5;
         QTest::newRow("Q5_K: 176 bytes / 256") << cfg(Format::Q5_K) << 5.5;
         QTest::newRow("Q6_K: 210 bytes / 256") << cfg(Format::Q6_K) << 6.5625;

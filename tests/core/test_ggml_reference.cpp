@@ -61,7 +61,7 @@ TypeNames names(DType t) {
     case DType::GGML_Q5_0: return {"quantize_q5_0", "dequantize_row_q5_0"};
     case DType::GGML_Q5_1: return {nullptr, "dequantize_row_q5_1"};
     case DType::GGML_Q2_K: return {"quantize_q2_K", "dequantize_row_q2_K"};
-    case DType::GGML_Q3_K: return {nullptr, "dequantize_row_q3_K"};
+    case DType::GGML_Q3_K: return {"quantize_q3_K", "dequantize_row_q3_K"};
     case DType::GGML_Q4_K: return {"quantize_q4_K", "dequantize_row_q4_K"};
     case DType::GGML_Q5_K: return {"quantize_q5_K", "dequantize_row_q5_K"};
     case DType::GGML_Q6_K: return {"quantize_q6_K", "dequantize_row_q6_K"};
@@ -130,7 +130,7 @@ private slots:
         QTest::addColumn<DType>("type");
         QTest::addColumn<int>("kind");
         for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q2_K,
-                        DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL})
+                        DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL})
             for (int k = 0; k < kDatasets; ++k)
                 QTest::newRow(qPrintable(QString("%1 data %2").arg(QString::fromLatin1(ql::dtype_name(t).data(), int(ql::dtype_name(t).size()))).arg(k)))
                     << t << k;

@@ -59,6 +59,7 @@ private slots:
         fmt("Q6_K", ql::Format::Q6_K, 0);
         fmt("Q5_K", ql::Format::Q5_K, 0);
         fmt("Q2_K", ql::Format::Q2_K, 0);
+        fmt("Q3_K", ql::Format::Q3_K, 0);
         fmt("Q5_0", ql::Format::Q5_0, 0);
         fmt("Q4_K", ql::Format::Q4_K, 0);
         fmt("Q4_1", ql::Format::Q4_1, 0);

@@ -110,6 +110,7 @@ private slots:
         QTest::newRow("q4_k cols 300") << Case{fmt(Format::Q4_K), m, false};
         QTest::newRow("q4_k cols 512") << Case{fmt(Format::Q4_K), {20, 512}, false};
         QTest::newRow("q2_k cols 300") << Case{fmt(Format::Q2_K), m, false};
+        QTest::newRow("q3_k cols 300") << Case{fmt(Format::Q3_K), m, false};
         QTest::newRow("q5_k cols 300") << Case{fmt(Format::Q5_K), m, false};
         QTest::newRow("q6_k cols 300") << Case{fmt(Format::Q6_K), m, false};
     }
