@@ -338,6 +338,14 @@ void quantize_block_ref(const float* x, BlockQ4_K& y) {
     detail::finish_q4_k(x, scales, mins, L, y);
 }
 
+// Q2_K's and Q3_K's low 2 bits: per 128 values, byte l holds values l, l + 32, l + 64, l + 96 (bits 0-1 .. 6-7).
+template <class T>
+void pack_2bit(const T* L, std::uint8_t* qs) {
+    for (int j = 0; j < kQK_K; j += 128)
+        for (int l = 0; l < 32; ++l)
+            qs[j / 4 + l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+}
+
 // Q3_K: per sub-block of 16, make_q3_quants(nmax 4) gives a signed scale; the scales are stored as 6-bit
 // multiples (+32) of d = -max_scale / 32 (fp16) and every value requantized: q = clamp(nearest_int(x / (d sc)),
 // -4, 3) + 4, its 3rd bit in hmask. 3.4375 bits per weight.
@@ -388,9 +396,7 @@ void quantize_block_ref(const float* x, BlockQ3_K& y) {
             hm = static_cast<std::uint8_t>(hm << 1);
         }
     }
-    for (int j = 0; j < kQK_K; j += 128)
-        for (int l = 0; l < 32; ++l)
-            y.qs[j / 4 + l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+    pack_2bit(L, y.qs);
 }
 
 // Q2_K: per sub-block of 16, make_qkx2_quants(nmax 3, weights |x|, rmin -0.5, 15 steps, absolute error)
@@ -444,9 +450,7 @@ void finish_q2_k(const float* x, const float* scales, const float* mins, std::ui
             L[16 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(3, l)));
         }
     }
-    for (int j = 0; j < kQK_K; j += 128)
-        for (int l = 0; l < 32; ++l)
-            y.qs[j / 4 + l] = static_cast<std::uint8_t>(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+    pack_2bit(L, y.qs);
 }
 
 } // namespace detail
