@@ -184,7 +184,7 @@ public:
                 minifloat_decode(static_cast<std::uint32_t>(c), fmt_) * scale_[0];
         return v;
     }
-    QuantParams params() const override { return QuantParams{scale_, {}}; }
+    QuantParams params() const override { return QuantParams{scale_, {}, {}}; }
     std::optional<OutputBounds> output_bounds() const override {
         if (scale_.empty()) return std::nullopt;
         const float smax = *std::max_element(scale_.begin(), scale_.end());
@@ -311,7 +311,7 @@ public:
     QuantParams params() const override {
         if (!tensor_) return {};
         const LargeVector<float>& s = scales();
-        return QuantParams{std::vector<float>(s.begin(), s.end()), {}};
+        return QuantParams{std::vector<float>(s.begin(), s.end()), {}, {}};
     }
     std::optional<OutputBounds> output_bounds() const override {
         if (!tensor_ || blocks_.count() == 0) return std::nullopt;
@@ -519,7 +519,7 @@ public:
     QuantParams params() const override {
         if (!tensor_) return {};
         const LargeVector<float>& s = lazy_ ? absmax() : stored_;
-        return QuantParams{std::vector<float>(s.begin(), s.end()), {}};
+        return QuantParams{std::vector<float>(s.begin(), s.end()), {}, {}};
     }
     std::optional<OutputBounds> output_bounds() const override {
         if (!tensor_ || nb_ == 0) return std::nullopt;
@@ -711,6 +711,12 @@ template <>
 bool decode_k_blocks(const ggml::BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
 template <>
 bool decode_k_blocks(const ggml::BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
+template <>
+bool decode_k_blocks(const ggml::BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
+template <>
+bool decode_k_blocks(const ggml::BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
+template <>
+bool decode_k_blocks(const ggml::BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
 
 // The reach of sub-block j's grid: below the lowest level by half its gap, above the highest by half its.
 // A degenerate grid (all levels equal) has no reach limit.

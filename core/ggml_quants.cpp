@@ -352,9 +352,48 @@ void pack_2bit(const T* L, std::uint8_t* qs) {
 void quantize_block_ref(const float* x, BlockQ3_K& y) {
     std::int8_t L[kQK_K];
     float scales[kQK_K / 16];
+    for (int j = 0; j < kQK_K / 16; ++j) scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
+    detail::finish_q3_k(x, scales, L, y);
+}
+
+// Q2_K: per sub-block of 16, make_qkx2_quants(nmax 3, weights |x|, rmin -0.5, 15 steps, absolute error)
+// gives scale and min; both are stored as 4-bit multiples of d = max scale / 15 and dmin = max min / 15
+// (fp16), and every value is requantized: q = clamp(nearest_int((x + dm) / d), 0, 3). 2.625 bits per weight.
+void quantize_block_ref(const float* x, BlockQ2_K& y) {
+    std::uint8_t L[kQK_K];
+    std::uint8_t Laux[16];
+    float weights[16];
+    float mins[kQK_K / 16];
+    float scales[kQK_K / 16];
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        for (int l = 0; l < 16; ++l) weights[l] = std::fabs(x[16 * j + l]);
+        scales[j] = make_qkx2_quants(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, true);
+    }
+    detail::finish_q2_k(x, scales, mins, L, y);
+}
+
+namespace detail {
+
+// The part of quantize_row_q3_K_ref after the sub-block search (L holds the search's codes, 0..7).
+void finish_q3_k(const float* x, const float* scales, std::int8_t* L, BlockQ3_K& y) {
+    float d[kQK_K / 16];
+    q3_k_scales(scales, y, d);
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        if (d[j] == 0.0f) continue;  // the search's codes stay
+        for (int ii = 0; ii < 16; ++ii) {
+            const int l = gmax(-4, gmin(3, nearest_int(x[16 * j + ii] / d[j])));
+            L[16 * j + ii] = static_cast<std::int8_t>(l + 4);
+        }
+    }
+    q3_k_pack(L, y);
+}
+
+// The scales of quantize_row_q3_K_ref: the one of largest magnitude (the first) sets d = 1 / (-32 / max);
+// each is stored as clamp(nearest_int(-32 / max * scale), -32, 31) + 32 in 6 bits (low 4 in scales[0..7],
+// high 2 in scales[8..11]). d[j] = fp16 d times the stored scale - 32, as the requantization uses it.
+void q3_k_scales(const float* scales, BlockQ3_K& y, float* d) {
     float max_scale = 0, amax = 0;
     for (int j = 0; j < kQK_K / 16; ++j) {
-        scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
         const float scale = std::fabs(scales[j]);
         if (scale > amax) {
             amax = scale;
@@ -375,14 +414,11 @@ void quantize_block_ref(const float* x, BlockQ3_K& y) {
     } else {
         y.d = to_half(0.f);
     }
-    for (int j = 0; j < kQK_K / 16; ++j) {
-        const float d = from_half(y.d) * static_cast<float>(q3k_scale(y.scales, j));
-        if (d == 0.0f) continue;
-        for (int ii = 0; ii < 16; ++ii) {
-            const int l = gmax(-4, gmin(3, nearest_int(x[16 * j + ii] / d)));
-            L[16 * j + ii] = static_cast<std::int8_t>(l + 4);
-        }
-    }
+    for (int j = 0; j < kQK_K / 16; ++j) d[j] = from_half(y.d) * static_cast<float>(q3k_scale(y.scales, j));
+}
+
+// Q3_K's codes L (0..7): the 3rd bit of value j in bit j / 32 of hmask[j % 32], the low 2 bits packed.
+void q3_k_pack(std::int8_t* L, BlockQ3_K& y) {
     std::memset(y.hmask, 0, sizeof y.hmask);
     int m = 0;
     std::uint8_t hm = 1;
@@ -398,24 +434,6 @@ void quantize_block_ref(const float* x, BlockQ3_K& y) {
     }
     pack_2bit(L, y.qs);
 }
-
-// Q2_K: per sub-block of 16, make_qkx2_quants(nmax 3, weights |x|, rmin -0.5, 15 steps, absolute error)
-// gives scale and min; both are stored as 4-bit multiples of d = max scale / 15 and dmin = max min / 15
-// (fp16), and every value is requantized: q = clamp(nearest_int((x + dm) / d), 0, 3). 2.625 bits per weight.
-void quantize_block_ref(const float* x, BlockQ2_K& y) {
-    std::uint8_t L[kQK_K];
-    std::uint8_t Laux[16];
-    float weights[16];
-    float mins[kQK_K / 16];
-    float scales[kQK_K / 16];
-    for (int j = 0; j < kQK_K / 16; ++j) {
-        for (int l = 0; l < 16; ++l) weights[l] = std::fabs(x[16 * j + l]);
-        scales[j] = make_qkx2_quants(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, true);
-    }
-    detail::finish_q2_k(x, scales, mins, L, y);
-}
-
-namespace detail {
 
 // The part of quantize_row_q2_K_ref after the sub-block search (L holds the search's codes).
 void finish_q2_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ2_K& y) {
@@ -822,6 +840,10 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
         quantize_blocks_fast<BlockQ2_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ2_K*) { return std::int64_t{0}; },
                                                detail::quantize_q2_k_blocks_avx512);
         break;
+    case DType::GGML_Q3_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
+        quantize_blocks_fast<BlockQ3_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ3_K*) { return std::int64_t{0}; },
+                                               detail::quantize_q3_k_blocks_avx512);
+        break;
     case DType::GGML_Q5_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
         quantize_blocks_fast<BlockQ5_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ5_K*) { return std::int64_t{0}; },
                                                detail::quantize_q5_k_blocks_avx512);
@@ -878,6 +900,24 @@ bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::
 bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
     if (!use_avx512()) return false;
     detail::dequantize_q6_k_blocks_avx512(b, nb, y, codes);
+    return true;
+}
+
+bool dequantize_blocks_fast(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::dequantize_q2_k_blocks_avx512(b, nb, y, codes);
+    return true;
+}
+
+bool dequantize_blocks_fast(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::dequantize_q3_k_blocks_avx512(b, nb, y, codes);
+    return true;
+}
+
+bool dequantize_blocks_fast(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::dequantize_q5_k_blocks_avx512(b, nb, y, codes);
     return true;
 }
 

@@ -106,5 +106,8 @@ bool small_block_bounds(DType type, const float* x, const float* lo, const float
 // floats and codes); false, with nothing written, on a CPU without it.
 bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+bool dequantize_blocks_fast(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+bool dequantize_blocks_fast(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+bool dequantize_blocks_fast(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 
 } // namespace ql::ggml

@@ -1,16 +1,19 @@
-// AVX-512 forms of the ggml scale searches (Q4_K's make_qkx2_quants, Q6_K's make_qx_quants, IQ4_NL's
-// 15 scale tries) that give the scalar reference's bytes exactly. This file alone is compiled with
-// AVX-512 enabled (core/CMakeLists.txt); core/ggml_quants.cpp calls it only when the CPU has it.
+// AVX-512 forms of the ggml scale searches (Q4_K's, Q5_K's and Q2_K's make_qkx2_quants, Q3_K's
+// make_q3_quants, Q6_K's make_qx_quants, IQ4_NL's 15 scale tries) that give the scalar reference's bytes
+// exactly, and the K formats' decoders. This file alone is compiled with AVX-512 enabled
+// (core/CMakeLists.txt); core/ggml_quants.cpp calls it only when the CPU has it.
 //
 // As in the AVX2 forms (ggml_quants_simd.cpp), each of the 16 lanes runs one sub-block (Q4_K: the 8
-// sub-blocks of two super-blocks; Q6_K: the 16 sub-blocks of one super-block; IQ4_NL: 16 consecutive
-// blocks) through the reference's float32 operations in the reference's order, one IEEE operation per
-// lane and step, no contraction, nothing reassociated across lanes. nearest_int followed by a clamp to
-// an integer range is rounding (to nearest even) of the clamped value, the same integer for the values
-// a search sees (|v| <= 2^22). After the search the requantization with the stored scales runs along the
-// sub-block's values instead, with nearest_int reproduced bit for bit (add 1.5 * 2^23, read the
-// mantissa), which holds for every input. Scale packing and code packing are the scalar reference's own
-// (detail::q4_k_scales, q4_k_pack, q6_k_scales, q6_k_pack).
+// sub-blocks of two super-blocks; Q2_K, Q3_K, Q6_K: the 16 sub-blocks of one super-block; IQ4_NL: 16
+// consecutive blocks) through the reference's float32 operations in the reference's order, one IEEE
+// operation per lane and step, no contraction, nothing reassociated across lanes. nearest_int followed by a
+// clamp to an integer range is rounding (to nearest even) of the clamped value, the same integer for the
+// values a search sees (|v| <= 2^22; Q3_K's passes, whose x sl2 / slx can pass that, take the exact form).
+// After the search the requantization with the stored scales runs along the sub-block's values instead,
+// with nearest_int reproduced bit for bit (add 1.5 * 2^23, read the mantissa), which holds for every input.
+// Scale packing and code packing are the scalar reference's own (detail::q4_k_scales, q4_k_pack,
+// q6_k_scales, q6_k_pack, q3_k_scales), except Q3_K's codes, whose reference packing branches on every
+// value (q3_k_pack_vec gives its bytes).
 //
 // IQ4_NL's nearest codebook entry: the reference's binary search counts the midpoints
 // m_j = v[j-1] + v[j] (integers) that 2x reaches. Cut the range of 2x into buckets narrower than the
@@ -41,6 +44,7 @@ constexpr float kGroupMaxEps = 1e-15f;  // GROUP_MAX_EPS
 constexpr int kQ4kGroups = 2;
 constexpr int kQ6kGroups = 2;
 constexpr int kIq4nlGroups = 2;
+constexpr int kQ3kGroups = 4;
 
 inline __m512 set1(float v) { return _mm512_set1_ps(v); }
 inline __m512 vabs(__m512 v) { return _mm512_abs_ps(v); }
@@ -808,6 +812,63 @@ inline void q6_k_unpack(const BlockQ6_K& blk, std::uint8_t* c, float* f) {
     }
 }
 
+// Q2_K: the 256 codes (0..3; value = d1 code - m1) and each sub-block of 16's d1 = d (sc & 15), m1 = dmin (sc >> 4).
+// Per 128 values, byte l of qs holds values l, l + 32, l + 64, l + 96 in bits 0-1 .. 6-7.
+inline void q2_k_unpack(const BlockQ2_K& blk, std::uint8_t* c, float* d1, float* m1) {
+    const __m256i two = _mm256_set1_epi8(3);
+    for (int n = 0; n < 2; ++n) {
+        const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * n));
+        for (int s = 0; s < 4; ++s)  // a 16-bit shift, then the mask: no bit of the next byte stays
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 128 * n + 32 * s), _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), two));
+    }
+    const __m512i sc = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales)));
+    _mm512_storeu_ps(d1, _mm512_mul_ps(set1(half_of(blk.d)), _mm512_cvtepi32_ps(_mm512_and_si512(sc, _mm512_set1_epi32(15)))));
+    _mm512_storeu_ps(m1, _mm512_mul_ps(set1(half_of(blk.dmin)), _mm512_cvtepi32_ps(_mm512_srli_epi32(sc, 4))));
+}
+
+// Q3_K: the 256 codes (0..7; value = f (code - 4)): the low 2 bits as Q2_K's, the 3rd of value 128n + 32s + l
+// in bit 4n + s of hmask[l]; f = d * (6-bit scale - 32) per sub-block of 16.
+inline void q3_k_unpack(const BlockQ3_K& blk, std::uint8_t* c, float* f) {
+    const __m256i two = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1);
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.hmask));
+    for (int n = 0; n < 2; ++n) {
+        const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * n));
+        for (int s = 0; s < 4; ++s) {
+            const __m256i lo = _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), two);
+            const __m256i hi = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4 * n + s), one), 2);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 128 * n + 32 * s), _mm256_or_si256(lo, hi));
+        }
+    }
+    const float d = half_of(blk.d);
+    for (int j = 0; j < kQK_K / 16; ++j) {  // q3k_scale
+        const int lo = j < 8 ? (blk.scales[j] & 0xF) : (blk.scales[j - 8] >> 4);
+        const int hi = (blk.scales[8 + j % 4] >> (2 * (j / 4))) & 3;
+        f[j] = d * static_cast<float>((lo | (hi << 4)) - 32);
+    }
+}
+
+// Q5_K: the 256 codes (0..31; value = d1 code - m1 as Q4_K's): the low 4 bits as Q4_K's, the 5th of value
+// 64 ch + l in bit 2 ch of qh[l] and of value 64 ch + 32 + l in bit 2 ch + 1.
+inline void q5_k_unpack(const BlockQ5_K& blk, std::uint8_t* c, float* d1, float* m1) {
+    const __m256i low = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh));
+    for (int ch = 0; ch < 4; ++ch) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * ch));
+        const auto fifth = [&](int bit) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, bit), one), 4); };
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 64 * ch), _mm256_or_si256(_mm256_and_si256(v, low), fifth(2 * ch)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 64 * ch + 32),
+                            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 4), low), fifth(2 * ch + 1)));
+    }
+    const float d = half_of(blk.d), dmin = half_of(blk.dmin);
+    const std::uint8_t* q = blk.scales;
+    for (int j = 0; j < kQK_K / 32; ++j) {  // scale_min_k4, as Q4_K's
+        const int sc = j < 4 ? (q[j] & 63) : ((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        const int m = j < 4 ? (q[j + 4] & 63) : ((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+        d1[j] = d * static_cast<float>(sc);
+        m1[j] = dmin * static_cast<float>(m);
+    }
+}
+
 // Q6_K values of sub-block j (16 of them): f[j] (code - 32), code - 32 exact as a float.
 inline __m512 q6_k_values(const std::uint8_t* c, const float* f, int j) {
     return _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(32.0f)));
@@ -986,6 +1047,130 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
     return steps * G;
 }
 
+// make_q3_quants(16, 4, x, L, do_rmse = true) in G interleaved groups of 16 lanes (lane j = sub-block j of
+// one super-block); scale_out[g] = the scales, L[g] = the codes + 4 as floats. The passes move one code at
+// a time, each move depending on the sums the last one left, so a lane walks its 16 values in order; a
+// lane leaves the passes after one that moved nothing, as the reference breaks out of its loop.
+template <int G>
+void make_q3_lanes(const __m512 (*X)[16], __m512 (*L)[16], __m512* scale_out) {
+    constexpr int n = 16;
+    constexpr float nmax = 4.f;
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 max[G], amax[G], sumlx[G], suml2[G];
+    __mmask16 active[G];
+    for (int g = 0; g < G; ++g) max[g] = amax[g] = zero;
+    for (int i = 0; i < n; ++i)
+        for (int g = 0; g < G; ++g) {
+            const __m512 ax = vabs(X[g][i]);
+            const __mmask16 gt = QL_CMP(ax, amax[g], _CMP_GT_OQ);
+            amax[g] = sel(gt, ax, amax[g]);
+            max[g] = sel(gt, X[g][i], max[g]);
+        }
+    __m512 WX[G][n], W[G][n];  // w x and w, w = x^2
+    for (int g = 0; g < G; ++g) {
+        active[g] = static_cast<__mmask16>(~QL_CMP(amax[g], set1(kGroupMaxEps), _CMP_LT_OQ));
+        const __m512 iscale = _mm512_div_ps(set1(-nmax), max[g]);
+        sumlx[g] = suml2[g] = zero;
+        for (int i = 0; i < n; ++i) {
+            L[g][i] = round_clamped(_mm512_mul_ps(iscale, X[g][i]), -nmax, nmax - 1);
+            W[g][i] = _mm512_mul_ps(X[g][i], X[g][i]);
+            WX[g][i] = _mm512_mul_ps(W[g][i], X[g][i]);
+            sumlx[g] = _mm512_add_ps(sumlx[g], _mm512_mul_ps(WX[g][i], L[g][i]));
+            suml2[g] = _mm512_add_ps(suml2[g], _mm512_mul_ps(_mm512_mul_ps(W[g][i], L[g][i]), L[g][i]));
+        }
+    }
+    for (int itry = 0; itry < 5; ++itry) {
+        __mmask16 changed[G], any = 0;
+        for (int g = 0; g < G; ++g) changed[g] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int g = 0; g < G; ++g) {
+                const __m512 l = L[g][i];
+                const __m512 slx = _mm512_sub_ps(sumlx[g], _mm512_mul_ps(WX[g][i], l));
+                const __mmask16 positive = active[g] & QL_CMP(slx, zero, _CMP_GT_OQ);
+                const __m512 sl2 = _mm512_sub_ps(suml2[g], _mm512_mul_ps(_mm512_mul_ps(W[g][i], l), l));
+                // nearest_int bit for bit: x sl2 / slx may pass 2^22 when slx is tiny
+                const __m512 nl = _mm512_cvtepi32_ps(nearest_int_clamped(_mm512_div_ps(_mm512_mul_ps(X[g][i], sl2), slx), -4, 3));
+                const __mmask16 moved = positive & QL_CMP(nl, l, _CMP_NEQ_UQ);
+                const __m512 slx2 = _mm512_add_ps(slx, _mm512_mul_ps(WX[g][i], nl));
+                const __m512 sl22 = _mm512_add_ps(sl2, _mm512_mul_ps(_mm512_mul_ps(W[g][i], nl), nl));
+                const __mmask16 take = moved & QL_CMP(sl22, zero, _CMP_GT_OQ) &
+                                       QL_CMP(_mm512_mul_ps(_mm512_mul_ps(slx2, slx2), suml2[g]),
+                                              _mm512_mul_ps(_mm512_mul_ps(sumlx[g], sumlx[g]), sl22), _CMP_GT_OQ);
+                L[g][i] = sel(take, nl, l);
+                sumlx[g] = sel(take, slx2, sumlx[g]);
+                suml2[g] = sel(take, sl22, suml2[g]);
+                changed[g] |= take;
+            }
+        for (int g = 0; g < G; ++g) {
+            active[g] &= changed[g];
+            any |= active[g];
+        }
+        if (any == 0) break;
+    }
+    for (int g = 0; g < G; ++g) {
+        const __mmask16 keep = static_cast<__mmask16>(~QL_CMP(amax[g], set1(kGroupMaxEps), _CMP_LT_OQ));
+        for (int i = 0; i < n; ++i) L[g][i] = _mm512_maskz_add_ps(keep, L[g][i], set1(nmax));
+        scale_out[g] = _mm512_maskz_div_ps(keep, sumlx[g], suml2[g]);
+    }
+}
+
+// q3_k_pack's bytes without its branch per value: hmask[m] bit k = bit 2 of code 32k + m, and each qs byte
+// of a 128-value half holds the low 2 bits of codes l, l + 32, l + 64, l + 96 (bits 0-1 .. 6-7).
+inline void q3_k_pack_vec(const std::int8_t* L, BlockQ3_K& y) {
+    __m256i r[8];
+    for (int k = 0; k < 8; ++k) r[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(L + 32 * k));
+    __m256i h = _mm256_setzero_si256();
+    for (int k = 0; k < 8; ++k)
+        h = _mm256_or_si256(h, _mm256_maskz_mov_epi8(_mm256_test_epi8_mask(r[k], _mm256_set1_epi8(4)),
+                                                     _mm256_set1_epi8(static_cast<char>(1 << k))));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.hmask), h);
+    const __m256i low = _mm256_set1_epi8(3);
+    for (int half = 0; half < 2; ++half) {
+        const __m256i* q = r + 4 * half;
+        // masked to 2 bits first, so no 16-bit shift carries a bit into the next byte
+        const __m256i b = _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(q[0], low), _mm256_slli_epi16(_mm256_and_si256(q[1], low), 2)),
+                                          _mm256_or_si256(_mm256_slli_epi16(_mm256_and_si256(q[2], low), 4),
+                                                          _mm256_slli_epi16(_mm256_and_si256(q[3], low), 6)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.qs + 32 * half), b);
+    }
+}
+
+// Q3_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values); the requantization
+// with the stored scales runs along each sub-block's values, bit for bit (see the file comment), and
+// the packing gives the reference's bytes (q3_k_pack_vec).
+std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
+    constexpr int G = kQ3kGroups;
+    const std::int64_t steps = nblocks / G;
+    __m512 X[G][16], Lf[G][16], sc[G];
+    alignas(64) float scales[16];
+    alignas(64) std::uint8_t Lb[16][16];  // the search's codes: Lb[l][lane]
+    alignas(64) std::int8_t L[kQK_K];
+    for (std::int64_t p = 0; p < steps; ++p) {
+        prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
+        for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
+        make_q3_lanes<G>(X, Lf, sc);
+        for (int g = 0; g < G; ++g) {
+            const float* xb = x + (p * G + g) * kQK_K;
+            BlockQ3_K& blk = y[p * G + g];
+            _mm512_store_ps(scales, sc[g]);
+            float d[kQK_K / 16];
+            q3_k_scales(scales, blk, d);
+            for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
+            for (int j = 0; j < kQK_K / 16; ++j) {
+                if (d[j] == 0.0f) {  // the search's codes stay
+                    for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
+                    continue;
+                }
+                const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
+                const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -4, 3), _mm512_set1_epi32(4));
+                _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
+            }
+            q3_k_pack_vec(L, blk);
+        }
+    }
+    return steps * G;
+}
+
 template <bool Bounds>
 std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs* bb) {
     Figures fig;
@@ -1078,6 +1263,7 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return k_blocks<Q4kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y) { return k_blocks<Q5kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y) { return q2_k_blocks(x, nblocks, y); }
+std::int64_t quantize_q3_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y) { return q3_k_blocks(x, nblocks, y); }
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) { return q6_k_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) { return iq4_nl_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds) {
@@ -1095,6 +1281,40 @@ void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y
     alignas(64) float d1[kQK_K / 32], m1[kQK_K / 32];
     for (std::int64_t k = 0; k < nb; ++k) {
         q4_k_unpack(b[k], c, d1, m1);
+        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
+        float* yb = y + k * kQK_K;
+        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j / 2], m1[j / 2]));
+    }
+}
+
+void dequantize_q2_k_blocks_avx512(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float d1[kQK_K / 16], m1[kQK_K / 16];
+    for (std::int64_t k = 0; k < nb; ++k) {
+        q2_k_unpack(b[k], c, d1, m1);
+        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
+        float* yb = y + k * kQK_K;
+        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j], m1[j]));
+    }
+}
+
+void dequantize_q3_k_blocks_avx512(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float f[kQK_K / 16];
+    for (std::int64_t k = 0; k < nb; ++k) {
+        q3_k_unpack(b[k], c, f);
+        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
+        float* yb = y + k * kQK_K;
+        for (int j = 0; j < kQK_K / 16; ++j)
+            _mm512_storeu_ps(yb + 16 * j, _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(4.0f))));
+    }
+}
+
+void dequantize_q5_k_blocks_avx512(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float d1[kQK_K / 32], m1[kQK_K / 32];
+    for (std::int64_t k = 0; k < nb; ++k) {
+        q5_k_unpack(b[k], c, d1, m1);
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
         for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j / 2], m1[j / 2]));
@@ -1238,6 +1458,7 @@ bool ggml_quants_avx512_compiled() { return false; }
 std::int64_t quantize_q4_k_blocks_avx512(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q5_k_blocks_avx512(const float*, std::int64_t, BlockQ5_K*) { return 0; }
 std::int64_t quantize_q2_k_blocks_avx512(const float*, std::int64_t, BlockQ2_K*) { return 0; }
+std::int64_t quantize_q3_k_blocks_avx512(const float*, std::int64_t, BlockQ3_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_avx512(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ4_K*, BlockBoundsArgs&) { return 0; }
@@ -1252,6 +1473,9 @@ bool block_ranges_32_avx512(const float*, std::int64_t, float*, float*) { return
 bool small_block_bounds_avx512(DType, const float*, const float*, const float*, std::int64_t, float&, float&, float&) { return false; }
 void dequantize_q4_k_blocks_avx512(const BlockQ4_K*, std::int64_t, float*, std::int8_t*) {}
 void dequantize_q6_k_blocks_avx512(const BlockQ6_K*, std::int64_t, float*, std::int8_t*) {}
+void dequantize_q2_k_blocks_avx512(const BlockQ2_K*, std::int64_t, float*, std::int8_t*) {}
+void dequantize_q3_k_blocks_avx512(const BlockQ3_K*, std::int64_t, float*, std::int8_t*) {}
+void dequantize_q5_k_blocks_avx512(const BlockQ5_K*, std::int64_t, float*, std::int8_t*) {}
 } // namespace ql::ggml::detail
 
 #endif

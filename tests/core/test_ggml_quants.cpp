@@ -490,8 +490,8 @@ private slots:
     void fastMatchesReference_data() {
         QTest::addColumn<DType>("type");
         QTest::addColumn<double>("scale");
-        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL, DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1,
-                        DType::GGML_Q5_0}) {
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL,
+                        DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0}) {
             for (double s : {1e-5, 0.02, 1.0, 1000.0}) {
                 const QByteArray name = QByteArray(ql::dtype_name(t).data()) + " scale " + QByteArray::number(s);
                 QTest::newRow(name.constData()) << t << s;
@@ -525,7 +525,7 @@ private slots:
                                                            {BlockData::Integers, "integers"}};
         const std::pair<BlockData, const char*> more[] = {{BlockData::Huge, "huge"}, {BlockData::Subnormal, "subnormal"},
                                                           {BlockData::Signs, "zero signs and ties"}};
-        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL}) {
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL}) {
             for (const auto& [kind, name] : kinds) {
                 const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
                 QTest::newRow(row.constData()) << t << kind;
@@ -557,6 +557,15 @@ private slots:
         case DType::GGML_Q4_K:
             simd = check_path(gg::detail::quantize_q4_k_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_q4_k_blocks_avx512, x, gg::kQK_K);
+            break;
+        case DType::GGML_Q2_K:  // (no AVX2 form)
+            if (avx512) wide = check_path(gg::detail::quantize_q2_k_blocks_avx512, x, gg::kQK_K);
+            break;
+        case DType::GGML_Q3_K:
+            if (avx512) wide = check_path(gg::detail::quantize_q3_k_blocks_avx512, x, gg::kQK_K);
+            break;
+        case DType::GGML_Q5_K:
+            if (avx512) wide = check_path(gg::detail::quantize_q5_k_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q6_K:
             simd = check_path(gg::detail::quantize_q6_k_blocks_simd, x, gg::kQK_K);
@@ -661,9 +670,21 @@ private slots:
 
     // The AVX-512 K-quant decoders give dequantize_block's floats and block_codes' codes, for blocks of
     // any bytes (every fp16 scale, every packed code); skips without AVX-512.
+    void fastDecodeMatchesBlocks_data() {
+        QTest::addColumn<DType>("type");
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K})
+            QTest::newRow(std::string(ql::dtype_name(t)).c_str()) << t;
+    }
     void fastDecodeMatchesBlocks() {
-        checkFastDecode<gg::BlockQ4_K>();
-        checkFastDecode<gg::BlockQ6_K>();
+        QFETCH(DType, type);
+        switch (type) {
+        case DType::GGML_Q2_K: checkFastDecode<gg::BlockQ2_K>(); break;
+        case DType::GGML_Q3_K: checkFastDecode<gg::BlockQ3_K>(); break;
+        case DType::GGML_Q4_K: checkFastDecode<gg::BlockQ4_K>(); break;
+        case DType::GGML_Q5_K: checkFastDecode<gg::BlockQ5_K>(); break;
+        case DType::GGML_Q6_K: checkFastDecode<gg::BlockQ6_K>(); break;
+        default: QFAIL("no decoder for this type");
+        }
     }
 
     // Q4_K, Q6_K and IQ4_NL quantized with their figures (the analysis' entry point): the reference's
