@@ -179,6 +179,9 @@ QString MetricsModel::clippingReason(const QuantConfig& c) {
     case Format::IQ4_NL:
         return tr("IQ4_NL's table runs from -127 to 113: the search over 15 scales can leave a block's values past an "
                   "end of the table, where they take the end level.");
+    case Format::IQ4_XS:
+        return tr("IQ4_XS's table runs from -127 to 113: the search over 15 scales, and the scale's rounding to 6 bits, "
+                  "can leave a block's values past an end of the table, where they take the end level.");
     case Format::HQQ:
         return tr("HQQ's solver moves each group's zero point away from min-max to lower the error of most values, so "
                   "values at a group's ends can fall outside its codes and saturate.");

@@ -457,7 +457,7 @@ std::string nonfinite_dq_warning(const QuantConfig& c, std::uint64_t bad, std::u
     std::string why;
     switch (c.format) {
     case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q2_K: case Format::Q3_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K:
-    case Format::IQ4_NL:
+    case Format::IQ4_NL: case Format::IQ4_XS:
         why = ": their block's scale (or minimum) is stored as fp16, which holds at most 65504, and overflows";
         break;
     default: why = ": their scale or level overflows float"; break;

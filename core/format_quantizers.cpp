@@ -35,7 +35,7 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 bool is_ggml(Format f) {
     switch (f) {
     case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::Q2_K: case Format::Q3_K:
-    case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: case Format::IQ4_NL:
+    case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: case Format::IQ4_NL: case Format::IQ4_XS:
         return true;
     default:
         return false;
@@ -53,6 +53,7 @@ DType ggml_type(Format f) {
     case Format::Q4_K: return DType::GGML_Q4_K;
     case Format::Q5_K: return DType::GGML_Q5_K;
     case Format::Q6_K: return DType::GGML_Q6_K;
+    case Format::IQ4_XS: return DType::GGML_IQ4_XS;
     case Format::IQ4_NL: return DType::GGML_IQ4_NL;
     default: throw std::invalid_argument("not a ggml format");
     }
@@ -612,6 +613,15 @@ struct Ggml<ggml::BlockIQ4_NL> {
     }
     static void codes(const ggml::BlockIQ4_NL& b, std::int8_t* c) { ggml::block_codes(b, c); }
 };
+template <>
+struct Ggml<ggml::BlockIQ4_XS> {
+    static constexpr int qk = 256, sub = 32, qmin = 0, qmax = 15, ncodes = 16;
+    static float level(const ggml::BlockIQ4_XS& b, int j, int q) {
+        const int ls = ((b.scales_l[j / 2] >> (4 * (j % 2))) & 0xF) | (((b.scales_h >> (2 * j)) & 3) << 4);
+        return half_to_float(b.d) * static_cast<float>(ls - 32) * static_cast<float>(ggml::iq4nl_value(q));
+    }
+    static void codes(const ggml::BlockIQ4_XS& b, std::int8_t* c) { ggml::block_codes(b, c); }
+};
 // Q4_K's and Q5_K's level q of sub-block j: d1 q - m1 from the 6-bit scale and min.
 template <class B>
 float scale_min_level(const B& b, int j, int q) {
@@ -717,6 +727,8 @@ template <>
 bool decode_k_blocks(const ggml::BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
 template <>
 bool decode_k_blocks(const ggml::BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
+template <>
+bool decode_k_blocks(const ggml::BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes) { return ggml::dequantize_blocks_fast(b, nb, y, codes); }
 
 // The reach of sub-block j's grid: below the lowest level by half its gap, above the highest by half its.
 // A degenerate grid (all levels equal) has no reach limit.
@@ -1049,10 +1061,11 @@ private:
         static const auto layout = decode_layout<B>();
         // The formats quantized with their bounds in one go spend about as long per block as the values
         // take to come from memory: each thread takes one long run of tasks, which the prefetchers follow.
-        // (Not the formats with a scale search, the K formats and IQ4_NL: they spend far longer per block
+        // (Not the formats with a scale search, the K formats, IQ4_NL and IQ4_XS: they spend far longer per block
         // than that, and small grabs keep the threads evenly loaded.)
         const bool searched = type_ == DType::GGML_Q2_K || type_ == DType::GGML_Q3_K || type_ == DType::GGML_Q4_K ||
-                              type_ == DType::GGML_Q5_K || type_ == DType::GGML_Q6_K || type_ == DType::GGML_IQ4_NL;
+                              type_ == DType::GGML_Q5_K || type_ == DType::GGML_Q6_K || type_ == DType::GGML_IQ4_NL ||
+                              type_ == DType::GGML_IQ4_XS;
         const bool streaming = whole && ggml::has_bounds_path(type_) && !searched;
         const int threads = omp_get_max_threads();
         const std::int64_t grab = streaming ? std::max<std::int64_t>(1, (ntasks + threads - 1) / threads) : 4;
@@ -1184,6 +1197,7 @@ GgmlBlocksView ggml_blocks_view(const Quantizer& q) {
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ4_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ5_K>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockQ6_K>*>(&q)) return g->view();
+    if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockIQ4_XS>*>(&q)) return g->view();
     if (auto* g = dynamic_cast<const GgmlQuantizer<ggml::BlockIQ4_NL>*>(&q)) return g->view();
     return {};
 }
@@ -1220,7 +1234,7 @@ int default_block_size(Format f) {
     case Format::MXFP4: return kMxfp4Block;
     case Format::NVFP4: return kNvfp4Block;
     case Format::Q8_0: case Format::Q4_0: case Format::Q4_1: case Format::Q5_0: case Format::IQ4_NL: return 32;
-    case Format::Q2_K: case Format::Q3_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: return 256;
+    case Format::Q2_K: case Format::Q3_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: case Format::IQ4_XS: return 256;
     case Format::HQQ: return kHqqDefaultGroup;
     default: return 0;
     }
@@ -1279,6 +1293,7 @@ std::unique_ptr<Quantizer> make_format_quantizer(const QuantConfig& c) {
     case Format::Q4_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ4_K>>(c);
     case Format::Q5_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ5_K>>(c);
     case Format::Q6_K: return std::make_unique<GgmlQuantizer<ggml::BlockQ6_K>>(c);
+    case Format::IQ4_XS: return std::make_unique<GgmlQuantizer<ggml::BlockIQ4_XS>>(c);
     case Format::IQ4_NL: return std::make_unique<GgmlQuantizer<ggml::BlockIQ4_NL>>(c);
     case Format::HQQ: return make_hqq_quantizer(c);
     default: break;
@@ -1322,6 +1337,7 @@ std::vector<float> quantize_format_ref(const Tensor& t, const QuantConfig& c, st
     case Format::Q4_K: return ggml_ref<ggml::BlockQ4_K>(t, DType::GGML_Q4_K, codes, params);
     case Format::Q5_K: return ggml_ref<ggml::BlockQ5_K>(t, DType::GGML_Q5_K, codes, params);
     case Format::Q6_K: return ggml_ref<ggml::BlockQ6_K>(t, DType::GGML_Q6_K, codes, params);
+    case Format::IQ4_XS: return ggml_ref<ggml::BlockIQ4_XS>(t, DType::GGML_IQ4_XS, codes, params);
     case Format::IQ4_NL: return ggml_ref<ggml::BlockIQ4_NL>(t, DType::GGML_IQ4_NL, codes, params);
     case Format::HQQ: {  // the solver is its own reference (core/hqq.h; tests/core/test_hqq.cpp checks it independently)
         const std::int64_t group = c.block_size > 0 ? c.block_size : kHqqDefaultGroup;

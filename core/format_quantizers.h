@@ -1,12 +1,12 @@
 // Quantizers for every format other than Int (core/quantizer.h contract): FP8 E4M3/E5M2, FP4 E2M1, MXFP4,
 // NVFP4, NF4 (with and without double quantization) and the ggml block formats Q8_0, Q4_0, Q4_1, Q5_0,
-// Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL. Each gives, value for value, what its scalar reference (fp8.h, fp4.h, nf4.h,
+// Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS. Each gives, value for value, what its scalar reference (fp8.h, fp4.h, nf4.h,
 // ggml_quants.h + ggml_blocks.h) gives; prepare() computes the scales (and packs the ggml blocks) once,
 // run() dequantizes any range in parallel-safe chunks.
 //
 // Codes reported per element: FP8 the 8-bit pattern (as int8), FP4/MXFP4/NVFP4 the 4-bit E2M1 code
-// (sign in bit 3), NF4 the code 0..15, ggml formats the stored quant (Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL
-// 0..15, Q5_0 0..31, Q2_K 0..3, Q3_K 0..7, Q4_K 0..15, Q5_K 0..31, Q6_K 0..63).
+// (sign in bit 3), NF4 the code 0..15, ggml formats the stored quant (Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL/
+// IQ4_XS 0..15, Q5_0 0..31, Q2_K 0..3, Q3_K 0..7, Q4_K 0..15, Q5_K 0..31, Q6_K 0..63).
 //
 // "Clipped" (ErrorMetrics::clipped) for these formats: a finite value beyond the reach of its slice's
 // or block's grid, i.e. below the lowest level minus half the lowest gap or above the highest level plus

@@ -126,7 +126,7 @@ static_assert(sizeof(BlockIQ4_NL) == 18, "block_iq4_nl is 18 bytes");
 
 // IQ4_XS: the IQ4_NL codebook in super-blocks of 256 with a 6-bit scale per 32 values:
 // x = d * (ls - 32) * kvalues_iq4nl[q], ls = 4 low bits from scales_l, 2 high bits from scales_h.
-// 136 bytes per 256 values = 4.25 bits per weight. Decoded only (files made by llama-quantize).
+// 136 bytes per 256 values = 4.25 bits per weight.
 struct BlockIQ4_XS {
     std::uint16_t d;                  // fp16 super-block scale
     std::uint16_t scales_h;           // 2 high bits of each sub-block's scale, sub-block ib at bits 2ib
@@ -367,7 +367,7 @@ QL_HD void dequantize_block(const BlockMXFP4& b, float* y) {
 }
 
 // ---- one block -> the stored code of each value (c[0, QK)) --------------------------------------------
-// The quant each value keeps, in value order: Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL 0..15, Q5_0 0..31, Q4_K
+// The quant each value keeps, in value order: Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL/IQ4_XS 0..15, Q5_0 0..31, Q4_K
 // 0..15, Q2_K 0..3, Q3_K 0..7, Q5_K 0..31, Q6_K 0..63 (the analysis' code histogram; the CPU and CUDA passes both read them from here).
 
 QL_HD void block_codes(const BlockQ8_0& b, std::int8_t* c) {
@@ -384,6 +384,10 @@ QL_HD void nibble_codes(const std::uint8_t* qs, std::int8_t* c) {
 QL_HD void block_codes(const BlockQ4_0& b, std::int8_t* c) { nibble_codes(b.qs, c); }
 QL_HD void block_codes(const BlockQ4_1& b, std::int8_t* c) { nibble_codes(b.qs, c); }
 QL_HD void block_codes(const BlockIQ4_NL& b, std::int8_t* c) { nibble_codes(b.qs, c); }
+// IQ4_XS: 0..15 (value = d (ls - 32) kvalues_iq4nl[code]), each block of 32 in IQ4_NL's nibble layout.
+QL_HD void block_codes(const BlockIQ4_XS& b, std::int8_t* c) {
+    for (int ib = 0; ib < kQK_K / 32; ++ib) nibble_codes(b.qs + 16 * ib, c + 32 * ib);
+}
 
 QL_HD void block_codes(const BlockQ5_0& b, std::int8_t* c) {
     const std::uint32_t qh = load_le32(b.qh);

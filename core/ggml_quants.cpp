@@ -654,12 +654,13 @@ void q6_k_pack(const std::int8_t* L, BlockQ6_K& y) {
 
 } // namespace detail
 
-// IQ4_NL (quantize_row_iq4_nl_impl, block 32, ntry 7, no importance matrix): weights x^2; start from
-// d = max / 127 and its weighted least-squares refinement, then try id = (t - 127) / max for t = -7..7,
-// keeping the scale with the largest sumqx^2 / sumq2; store d in fp16 and pick each code with the
-// unrounded d.
-void quantize_block_ref(const float* x, BlockIQ4_NL& y) {
-    constexpr int n = kQK4_NL;
+// The scale search of quantize_row_iq4_nl_impl for one block of 32 (ntry 7, no importance matrix), which
+// IQ4_NL and IQ4_XS share: weights x^2; start from d = max / 127 and its weighted least-squares refinement,
+// then try id = (t - 127) / max for t = -7..7, keeping the scale with the largest sumqx^2 / sumq2. 0 for a
+// block below GROUP_MAX_EPS.
+namespace {
+float iq4_block_scale(const float* x) {
+    constexpr int n = 32;
     constexpr int ntry = 7;
     const std::int8_t* values = kIq4nlValues;
     float weight[n];
@@ -669,11 +670,23 @@ void quantize_block_ref(const float* x, BlockIQ4_NL& y) {
         const float ax = std::fabs(x[j]);
         if (ax > amax) { amax = ax; max = x[j]; }
     }
-    float scale = 0;
-    if (!(amax < kGroupMaxEps)) {
-        float d = -max / static_cast<float>(values[0]);
-        float id = 1 / d;
-        float sumqx = 0, sumq2 = 0;
+    if (amax < kGroupMaxEps) return 0.f;
+    float d = -max / static_cast<float>(values[0]);
+    float id = 1 / d;
+    float sumqx = 0, sumq2 = 0;
+    for (int j = 0; j < n; ++j) {
+        const float al = id * x[j];
+        const int l = best_index_int8(values, al);
+        const float q = static_cast<float>(values[l]);
+        const float w = weight[j];
+        sumqx += w * q * x[j];
+        sumq2 += w * q * q;
+    }
+    d = sumq2 > 0 ? sumqx / sumq2 : 0.f;
+    float best = d * sumqx;
+    for (int itry = -ntry; itry <= ntry; ++itry) {
+        id = static_cast<float>(itry + values[0]) / max;
+        sumqx = sumq2 = 0;
         for (int j = 0; j < n; ++j) {
             const float al = id * x[j];
             const int l = best_index_int8(values, al);
@@ -682,27 +695,27 @@ void quantize_block_ref(const float* x, BlockIQ4_NL& y) {
             sumqx += w * q * x[j];
             sumq2 += w * q * q;
         }
-        d = sumq2 > 0 ? sumqx / sumq2 : 0.f;
-        float best = d * sumqx;
-        for (int itry = -ntry; itry <= ntry; ++itry) {
-            id = static_cast<float>(itry + values[0]) / max;
-            sumqx = sumq2 = 0;
-            for (int j = 0; j < n; ++j) {
-                const float al = id * x[j];
-                const int l = best_index_int8(values, al);
-                const float q = static_cast<float>(values[l]);
-                const float w = weight[j];
-                sumqx += w * q * x[j];
-                sumq2 += w * q * q;
-            }
-            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-                d = sumqx / sumq2;
-                best = d * sumqx;
-            }
+        if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+            d = sumqx / sumq2;
+            best = d * sumqx;
         }
-        scale = d;
     }
-    detail::finish_iq4_nl(x, scale, y);
+    return d;
+}
+} // namespace
+
+// IQ4_NL (quantize_iq4_nl: quantize_row_iq4_nl_impl with super-block = block = 32): the block's searched
+// scale in fp16, each code picked with the unrounded scale.
+void quantize_block_ref(const float* x, BlockIQ4_NL& y) { detail::finish_iq4_nl(x, iq4_block_scale(x), y); }
+
+// IQ4_XS (quantize_iq4_xs: quantize_row_iq4_nl_impl with super-block 256, block 32): each block of 32's
+// searched scale, then d = -(the scale of largest magnitude) / 32 in fp16 and each scale as
+// clamp(nearest_int(scale / d), -32, 31) + 32 in 6 bits; the codes picked with the unrounded d times that.
+// 4.25 bits per weight.
+void quantize_block_ref(const float* x, BlockIQ4_XS& y) {
+    float scales[kQK_K / 32];
+    for (int ib = 0; ib < kQK_K / 32; ++ib) scales[ib] = iq4_block_scale(x + 32 * ib);
+    detail::finish_iq4_xs(x, scales, y);
 }
 
 namespace detail {
@@ -713,6 +726,45 @@ void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y) {
     const float id = iq4_nl_scale(scale, y);
     for (int j = 0; j < kQK4_NL; ++j) L[j] = static_cast<std::uint8_t>(best_index_int8(kIq4nlValues, id * x[j]));
     for (int j = 0; j < 16; ++j) y.qs[j] = static_cast<std::uint8_t>(L[j] | (L[16 + j] << 4));
+}
+
+// The end of quantize_row_iq4_nl_impl for an IQ4_XS super-block (scales: the 8 blocks' searched scales).
+void finish_iq4_xs(const float* x, const float* scales, BlockIQ4_XS& y) {
+    float idl[kQK_K / 32];
+    iq4_xs_scales(scales, y, idl);
+    for (int ib = 0; ib < kQK_K / 32; ++ib) {
+        std::uint8_t L[32];
+        for (int j = 0; j < 32; ++j) L[j] = static_cast<std::uint8_t>(best_index_int8(kIq4nlValues, idl[ib] * x[32 * ib + j]));
+        for (int j = 0; j < 16; ++j) y.qs[16 * ib + j] = static_cast<std::uint8_t>(L[j] | (L[16 + j] << 4));
+    }
+}
+
+// IQ4_XS's scales: d = -(the scale of largest magnitude, the first such) / 32 in fp16 (-0 when every block
+// is below GROUP_MAX_EPS, stored as such); block ib's l = clamp(nearest_int(scale / d), -32, 31), stored as
+// l + 32 (the low 4 bits in nibble ib % 2 of scales_l[ib / 2], the high 2 at bits 2 ib of scales_h); the
+// codes are picked with idl[ib] = 1 / (d l) from the unrounded d (0 where d l is 0).
+void iq4_xs_scales(const float* scales, BlockIQ4_XS& y, float* idl) {
+    float max_scale = 0, amax_scale = 0;
+    for (int ib = 0; ib < kQK_K / 32; ++ib) {
+        const float a = std::fabs(scales[ib]);
+        if (a > amax_scale) {
+            amax_scale = a;
+            max_scale = scales[ib];
+        }
+    }
+    const float d = -max_scale / 32;
+    y.d = to_half(d);
+    const float id = d != 0.0f ? 1 / d : 0.f;
+    y.scales_h = 0;
+    for (int ib = 0; ib < kQK_K / 32; ++ib) {
+        const int l = gmax(-32, gmin(31, nearest_int(id * scales[ib])));
+        const float dl = d * static_cast<float>(l);
+        idl[ib] = dl != 0.0f ? 1 / dl : 0.f;
+        const int ls = l + 32;
+        if (ib % 2 == 0) y.scales_l[ib / 2] = static_cast<std::uint8_t>(ls & 0xF);
+        else y.scales_l[ib / 2] = static_cast<std::uint8_t>(y.scales_l[ib / 2] | ((ls & 0xF) << 4));
+        y.scales_h = static_cast<std::uint16_t>(y.scales_h | ((ls >> 4) << (2 * ib)));
+    }
 }
 
 float iq4_nl_scale(float scale, BlockIQ4_NL& y) {
@@ -726,6 +778,7 @@ bool can_quantize(DType type) {
     switch (type) {
     case DType::GGML_Q8_0: case DType::GGML_Q4_0: case DType::GGML_Q4_1: case DType::GGML_Q5_0:
     case DType::GGML_Q2_K: case DType::GGML_Q3_K: case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K: case DType::GGML_IQ4_NL:
+    case DType::GGML_IQ4_XS:
         return true;
     default:
         return false;
@@ -826,6 +879,7 @@ void quantize_row_ref(DType type, const float* x, std::int64_t count, std::uint8
     case DType::GGML_Q5_K: quantize_blocks_scalar<BlockQ5_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_Q6_K: quantize_blocks_scalar<BlockQ6_K, kQK_K>(x, count, out, 0); break;
     case DType::GGML_IQ4_NL: quantize_blocks_scalar<BlockIQ4_NL, kQK4_NL>(x, count, out, 0); break;
+    case DType::GGML_IQ4_XS: quantize_blocks_scalar<BlockIQ4_XS, kQK_K>(x, count, out, 0); break;
     default: break;
     }
 }
@@ -854,6 +908,10 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     case DType::GGML_IQ4_NL:
         quantize_blocks_fast<BlockIQ4_NL, kQK4_NL>(x, count, out, detail::quantize_iq4_nl_blocks_simd,
                                                    detail::quantize_iq4_nl_blocks_avx512);
+        break;
+    case DType::GGML_IQ4_XS:  // no AVX2 form: the AVX-512 search, else the scalar reference
+        quantize_blocks_fast<BlockIQ4_XS, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockIQ4_XS*) { return std::int64_t{0}; },
+                                                 detail::quantize_iq4_xs_blocks_avx512);
         break;
     case DType::GGML_Q8_0:
         quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd, no_bounds(detail::quantize_q8_0_blocks_avx512));
@@ -918,6 +976,12 @@ bool dequantize_blocks_fast(const BlockQ3_K* b, std::int64_t nb, float* y, std::
 bool dequantize_blocks_fast(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
     if (!use_avx512()) return false;
     detail::dequantize_q5_k_blocks_avx512(b, nb, y, codes);
+    return true;
+}
+
+bool dequantize_blocks_fast(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    if (!use_avx512()) return false;
+    detail::dequantize_iq4_xs_blocks_avx512(b, nb, y, codes);
     return true;
 }
 

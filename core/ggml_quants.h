@@ -48,9 +48,10 @@ void quantize_block_ref(const float* x, BlockQ4_K& y);   // quantize_row_q4_K_re
 void quantize_block_ref(const float* x, BlockQ5_K& y);   // quantize_row_q5_K_ref (make_qkx2_quants, nmax 31)
 void quantize_block_ref(const float* x, BlockQ6_K& y);   // quantize_row_q6_K_ref (make_qx_quants)
 void quantize_block_ref(const float* x, BlockIQ4_NL& y); // quantize_iq4_nl: quantize_row_iq4_nl_impl, ntry 7
+void quantize_block_ref(const float* x, BlockIQ4_XS& y); // quantize_iq4_xs: the same search per 32, 6-bit scales per 256
 
 // The formats QuantLens quantizes into (a subset of block_layout's): Q8_0, Q4_0, Q4_1, Q5_0, Q2_K,
-// Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL.
+// Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS.
 bool can_quantize(DType type);
 
 // Quantizes `count` values of x into ceil(count / QK) blocks at out (bytes_for(type, count) bytes), with
@@ -109,5 +110,6 @@ bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::
 bool dequantize_blocks_fast(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 bool dequantize_blocks_fast(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 bool dequantize_blocks_fast(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+bool dequantize_blocks_fast(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes);
 
 } // namespace ql::ggml

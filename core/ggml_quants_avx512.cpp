@@ -1258,12 +1258,45 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
     return steps * 16 * G;
 }
 
+// IQ4_XS: one group of 16 lanes holds the 16 blocks of 32 of two super-blocks; the search is IQ4_NL's,
+// the 6-bit scales the reference's (iq4_xs_scales), the codes IQ4_NL's vector index with each block's
+// unrounded scale.
+std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y) {
+    constexpr int G = kIq4nlGroups;
+    constexpr int per = 2 * G;  // super-blocks per step
+    const Iq4Tables T = make_iq4_tables();
+    const std::int64_t steps = nblocks / per;
+    __m512 X[G][32], dv[G];
+    alignas(64) float d[G][16];
+    for (std::int64_t p = 0; p < steps; ++p) {
+        const float* xp = x + p * per * kQK_K;
+        prefetch_ahead(xp + per * kQK_K, per * kQK_K * 4);
+        for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 2 * kQK_K, X[g]);  // lane j = block j of 32
+        iq4nl_scale_lanes<G>(X, T, dv);
+        for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
+        for (int s = 0; s < per; ++s) {
+            BlockIQ4_XS& blk = y[p * per + s];
+            const float* xb = xp + s * kQK_K;
+            float idl[kQK_K / 32];
+            iq4_xs_scales(&d[s / 2][8 * (s % 2)], blk, idl);
+            for (int ib = 0; ib < kQK_K / 32; ++ib) {
+                const __m512 id2 = set1(idl[ib] + idl[ib]);
+                const __m512i lo = iq4_index_any(id2, _mm512_loadu_ps(xb + 32 * ib), T);
+                const __m512i hi = iq4_index_any(id2, _mm512_loadu_ps(xb + 32 * ib + 16), T);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs + 16 * ib), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
+            }
+        }
+    }
+    return steps * per;
+}
+
 } // namespace
 
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return k_blocks<Q4kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y) { return k_blocks<Q5kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y) { return q2_k_blocks(x, nblocks, y); }
 std::int64_t quantize_q3_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y) { return q3_k_blocks(x, nblocks, y); }
+std::int64_t quantize_iq4_xs_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_XS* y) { return iq4_xs_blocks(x, nblocks, y); }
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) { return q6_k_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) { return iq4_nl_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds) {
@@ -1318,6 +1351,28 @@ void dequantize_q5_k_blocks_avx512(const BlockQ5_K* b, std::int64_t nb, float* y
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
         for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j / 2], m1[j / 2]));
+    }
+}
+
+void dequantize_iq4_xs_blocks_avx512(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    const Iq4Tables T = make_iq4_tables();
+    const __m128i low = _mm_set1_epi8(0x0F);
+    for (std::int64_t k = 0; k < nb; ++k) {
+        const BlockIQ4_XS& blk = b[k];
+        const float d = half_of(blk.d);
+        float* yb = y + k * kQK_K;
+        for (int ib = 0; ib < kQK_K / 32; ++ib) {
+            const int ls = ((blk.scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((blk.scales_h >> (2 * ib)) & 3) << 4);
+            const __m512 dl = set1(d * static_cast<float>(ls - 32));
+            const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.qs + 16 * ib));
+            const __m128i c0 = _mm_and_si128(q, low), c1 = _mm_and_si128(_mm_srli_epi16(q, 4), low);
+            if (codes) {
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + k * kQK_K + 32 * ib), c0);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + k * kQK_K + 32 * ib + 16), c1);
+            }
+            _mm512_storeu_ps(yb + 32 * ib, _mm512_mul_ps(dl, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(c0), T.values)));
+            _mm512_storeu_ps(yb + 32 * ib + 16, _mm512_mul_ps(dl, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(c1), T.values)));
+        }
     }
 }
 
@@ -1460,6 +1515,8 @@ std::int64_t quantize_q5_k_blocks_avx512(const float*, std::int64_t, BlockQ5_K*)
 std::int64_t quantize_q2_k_blocks_avx512(const float*, std::int64_t, BlockQ2_K*) { return 0; }
 std::int64_t quantize_q3_k_blocks_avx512(const float*, std::int64_t, BlockQ3_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_avx512(const float*, std::int64_t, BlockQ6_K*) { return 0; }
+std::int64_t quantize_iq4_xs_blocks_avx512(const float*, std::int64_t, BlockIQ4_XS*) { return 0; }
+void dequantize_iq4_xs_blocks_avx512(const BlockIQ4_XS*, std::int64_t, float*, std::int8_t*) {}
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ4_K*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_q6_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ6_K*, BlockBoundsArgs&) { return 0; }

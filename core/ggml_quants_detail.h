@@ -43,6 +43,7 @@ std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, B
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y);
 std::int64_t quantize_q3_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y);
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
+std::int64_t quantize_iq4_xs_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_XS* y);
 // The same, folding the blocks' figures into `bounds` (see quantize_blocks_with_bounds); they stop before a
 // block whose fp16 scale (or min) is not finite and return the blocks done.
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds);
@@ -54,6 +55,7 @@ void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y
 void dequantize_q2_k_blocks_avx512(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 void dequantize_q3_k_blocks_avx512(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes);
 void dequantize_q5_k_blocks_avx512(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes);
+void dequantize_iq4_xs_blocks_avx512(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes);
 
 // The scalar tails of the reference (ggml_quants.cpp). finish_* = everything after the sub-block scale
 // search; the pieces: *_scales stores the block's scales and gives each sub-block's requantization
@@ -70,6 +72,8 @@ void finish_q3_k(const float* x, const float* scales, std::int8_t* L, BlockQ3_K&
 void q3_k_scales(const float* scales, BlockQ3_K& y, float* d);
 void q3_k_pack(std::int8_t* L, BlockQ3_K& y);
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
+void finish_iq4_xs(const float* x, const float* scales, BlockIQ4_XS& y);
+void iq4_xs_scales(const float* scales, BlockIQ4_XS& y, float* idl);
 void q4_k_scales(const float* scales, const float* mins, BlockQ4_K& y, float* d, float* dm);
 void q4_k_pack(const std::uint8_t* L, BlockQ4_K& y);
 void q5_k_scales(const float* scales, const float* mins, BlockQ5_K& y, float* d, float* dm);

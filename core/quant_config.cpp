@@ -18,14 +18,14 @@ std::string lower(std::string_view s) {
     return r;
 }
 
-constexpr std::array<std::pair<Format, std::string_view>, 19> kFormatNames{{
+constexpr std::array<std::pair<Format, std::string_view>, 20> kFormatNames{{
     {Format::Int, "int"},          {Format::NF4, "nf4"},        {Format::NF4_DQ, "nf4_dq"},
     {Format::FP8_E4M3, "fp8_e4m3"}, {Format::FP8_E5M2, "fp8_e5m2"}, {Format::FP4_E2M1, "fp4_e2m1"},
     {Format::MXFP4, "mxfp4"},      {Format::NVFP4, "nvfp4"},    {Format::Q8_0, "q8_0"},
     {Format::Q4_0, "q4_0"},        {Format::Q4_1, "q4_1"},      {Format::Q5_0, "q5_0"},
     {Format::Q2_K, "q2_k"},        {Format::Q3_K, "q3_k"},      {Format::Q4_K, "q4_k"},
     {Format::Q5_K, "q5_k"},        {Format::Q6_K, "q6_k"},
-    {Format::IQ4_NL, "iq4_nl"},
+    {Format::IQ4_NL, "iq4_nl"},    {Format::IQ4_XS, "iq4_xs"},
     {Format::HQQ, "hqq"},
 }};
 

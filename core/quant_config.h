@@ -20,7 +20,7 @@ enum class Format {
     FP4_E2M1,   // FP4 E2M1 with an fp32 scale per tensor or per block
     MXFP4,      // OCP MX v1.0: E2M1 values, E8M0 shared scale per 32
     NVFP4,      // NVIDIA: E2M1 values, E4M3 scale per 16, fp32 tensor scale
-    Q8_0, Q4_0, Q4_1, Q5_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, // ggml blocks, as ggml's quantize_row_*_ref
+    Q8_0, Q4_0, Q4_1, Q5_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS, // ggml blocks, as ggml's quantize_row_*_ref
     HQQ,        // half-quadratic quantization: INT codes per group, zero point optimised (core/hqq.h)
 };
 

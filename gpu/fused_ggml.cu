@@ -1,4 +1,4 @@
-// The fused analysis pass for the ggml block formats (Q8_0, Q4_0, Q4_1, Q5_0, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K): the
+// The fused analysis pass for the ggml block formats (Q8_0, Q4_0, Q4_1, Q5_0, IQ4_NL, IQ4_XS, Q2_K .. Q6_K): the
 // quantizer's packed blocks (prepared on the CPU by ggml's reference quantizers) are decoded on the GPU by
 // the very QL_HD decoders the CPU uses (core/ggml_blocks.h dequantize_block, block_codes), into shared
 // memory, and every value is compared with its original by the shared accumulator (fused_common.cuh).
@@ -78,6 +78,7 @@ bool ggml_pass(const float* x, long long n, const Quantizer& q, PassBuffers& pb,
     case Format::Q4_K: return run<ggml::BlockQ4_K, ggml::kQK_K>(v, x, pb);
     case Format::Q5_K: return run<ggml::BlockQ5_K, ggml::kQK_K>(v, x, pb);
     case Format::Q6_K: return run<ggml::BlockQ6_K, ggml::kQK_K>(v, x, pb);
+    case Format::IQ4_XS: return run<ggml::BlockIQ4_XS, ggml::kQK_K>(v, x, pb);
     default: handled = false; return false;
     }
 }

@@ -328,6 +328,7 @@ private:
         case Format::Int: case Format::FP8_E4M3: case Format::FP8_E5M2: case Format::FP4_E2M1: case Format::MXFP4:
         case Format::NVFP4: case Format::NF4: case Format::NF4_DQ: case Format::Q8_0: case Format::Q4_0: case Format::Q4_1:
         case Format::Q5_0: case Format::Q2_K: case Format::Q3_K: case Format::Q4_K: case Format::Q5_K: case Format::Q6_K: case Format::IQ4_NL:
+        case Format::IQ4_XS:
             return true;
         default:
             return false;

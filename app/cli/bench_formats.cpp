@@ -64,6 +64,7 @@ std::optional<DType> searched_ggml_type(Format f) {
     case Format::Q4_K: return DType::GGML_Q4_K;
     case Format::Q5_K: return DType::GGML_Q5_K;
     case Format::Q6_K: return DType::GGML_Q6_K;
+    case Format::IQ4_XS: return DType::GGML_IQ4_XS;
     case Format::IQ4_NL: return DType::GGML_IQ4_NL;
     default: return std::nullopt;
     }

@@ -10,7 +10,7 @@ namespace ql::cli {
 
 const char* const kConfigHelp =
     "  --format NAME        int (default), nf4, nf4_dq, fp8_e4m3, fp8_e5m2, fp4_e2m1, mxfp4, nvfp4,\n"
-    "                       q8_0, q4_0, q4_1, q5_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, hqq\n"
+    "                       q8_0, q4_0, q4_1, q5_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs, hqq\n"
     "  --bits B             2..8 (int, hqq)                    [8]\n"
     "  --scheme S           sym | asym                         [asym]\n"
     "  --granularity G      tensor | channel | group           [tensor]\n"

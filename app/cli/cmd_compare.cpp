@@ -22,7 +22,7 @@ std::vector<Format> parse_format_list(const std::string& text) {
         if (item.empty()) continue;
         const auto f = parse_format(item);
         if (!f) throw UsageError("unknown format '" + item + "' in --formats (names: int, nf4, nf4_dq, fp8_e4m3, fp8_e5m2, "
-                                 "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, or all)");
+                                 "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs, or all)");
         out.push_back(*f);
     }
     if (out.empty()) throw UsageError("--formats needs at least one format name or 'all'");

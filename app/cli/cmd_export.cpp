@@ -33,7 +33,7 @@ int cmd_export(const std::vector<std::string>& argv) {
                     "with every format compared on the Pareto chart.\n"
                     "--example ID: a classroom example of File > Examples (%s).\n"
                     "--format takes image formats and quantization formats (int, nf4, nf4_dq, fp8_e4m3, fp8_e5m2,\n"
-                    "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, hqq): quantization formats\n"
+                    "fp4_e2m1, mxfp4, nvfp4, q8_0, q4_0, q4_1, q5_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs, hqq): quantization formats\n"
                     "replace the session's configurations, one each at its common settings (--block-size for\n"
                     "nf4/nf4_dq/fp4 and hqq's group).\n"
                     "--compare-all: also every format at its common settings (Pareto and SNR charts).\n"

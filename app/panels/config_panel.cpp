@@ -105,6 +105,9 @@ QString ConfigPanel::formatDescription(Format f) {
     case Format::IQ4_NL:
         return tr("GGUF IQ4_NL (llama.cpp): 4-bit codes into a fixed non-linear table of 16 levels, with an fp16 scale "
                   "per block of 32 found by a search: 4.5 bits per weight.");
+    case Format::IQ4_XS:
+        return tr("GGUF IQ4_XS (llama.cpp): IQ4_NL's table of 16 levels, the scale of each block of 32 found by the same "
+                  "search and stored in 6 bits under an fp16 scale per super-block of 256: 4.25 bits per weight.");
     case Format::HQQ:
         return tr("Half-quadratic quantization (HQQ): integer codes with an fp16 scale and zero point per group of 64, "
                   "the zero point optimised by a solver without calibration data: 4.5 bits per weight at 4 bits.");

@@ -1070,6 +1070,10 @@ time %5 s</source>
         <source>GGUF Q3_K (llama.cpp k-quant): 3-bit integers -4..3 in 16 sub-blocks of 16, each with a signed 6-bit scale found by a search, under an fp16 scale per super-block of 256: 3.4375 bits per weight.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>GGUF IQ4_XS (llama.cpp): IQ4_NL&apos;s table of 16 levels, the scale of each block of 32 found by the same search and stored in 6 bits under an fp16 scale per super-block of 256: 4.25 bits per weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2063,6 +2067,10 @@ min %1, max %2, mean %3, std %4</source>
     </message>
     <message>
         <source>Q3_K&apos;s codes run from -4 to 3: each sub-block&apos;s largest-magnitude value goes to the -4 end and the other side stops at +3; the searched scale, stored in 6 bits, can also leave values past an end. Those saturate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IQ4_XS&apos;s table runs from -127 to 113: the search over 15 scales, and the scale&apos;s rounding to 6 bits, can leave a block&apos;s values past an end of the table, where they take the end level.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

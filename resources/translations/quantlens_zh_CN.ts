@@ -1083,6 +1083,10 @@ time %5 s</source>
         <source>GGUF Q3_K (llama.cpp k-quant): 3-bit integers -4..3 in 16 sub-blocks of 16, each with a signed 6-bit scale found by a search, under an fp16 scale per super-block of 256: 3.4375 bits per weight.</source>
         <translation>GGUF Q3_K（llama.cpp k-quant）：-4..3 的 3 位整数，分为 16 个 16 值子块，每个子块有通过搜索得到的带符号 6 位缩放因子，每个 256 值超级块另有 fp16 缩放因子：每权重 3.4375 位。</translation>
     </message>
+    <message>
+        <source>GGUF IQ4_XS (llama.cpp): IQ4_NL&apos;s table of 16 levels, the scale of each block of 32 found by the same search and stored in 6 bits under an fp16 scale per super-block of 256: 4.25 bits per weight.</source>
+        <translation>GGUF IQ4_XS（llama.cpp）：使用 IQ4_NL 的 16 级查找表，每个 32 值块的缩放因子由同样的搜索得到并以 6 位存储，每个 256 值超级块另有 fp16 缩放因子：每权重 4.25 位。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::DecodeTokensChart</name>
@@ -2080,6 +2084,10 @@ min %1, max %2, mean %3, std %4</source>
     <message>
         <source>Q3_K&apos;s codes run from -4 to 3: each sub-block&apos;s largest-magnitude value goes to the -4 end and the other side stops at +3; the searched scale, stored in 6 bits, can also leave values past an end. Those saturate.</source>
         <translation>Q3_K 的编码范围是 -4 到 3：每个子块中绝对值最大的值落在 -4 一端，另一侧止于 +3；搜索得到并以 6 位存储的缩放因子也可能让值超出两端。这些值会饱和。</translation>
+    </message>
+    <message>
+        <source>IQ4_XS&apos;s table runs from -127 to 113: the search over 15 scales, and the scale&apos;s rounding to 6 bits, can leave a block&apos;s values past an end of the table, where they take the end level.</source>
+        <translation>IQ4_XS 的查找表范围是 -127 到 113：对 15 个缩放因子的搜索以及缩放因子舍入到 6 位，都可能让块中的值超出表的两端，这些值取端点的级别。</translation>
     </message>
 </context>
 <context>

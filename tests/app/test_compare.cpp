@@ -32,7 +32,7 @@ private slots:
         const auto j = QJsonDocument::fromJson(r.out).object();
         const auto f = j["formats"].toArray();
         QCOMPARE(f.size(), int(ql::all_formats().size()));
-        QCOMPARE(f.size(), 19);
+        QCOMPARE(f.size(), 20);
         // true bits per weight from the formats' definitions (n = 32768 values)
         QCOMPARE(by_format(f, "q4_k")["bits_per_weight"].toDouble(), 4.5);
         QCOMPARE(by_format(f, "q5_k")["bits_per_weight"].toDouble(), 5.5);
@@ -40,6 +40,7 @@ private slots:
         QCOMPARE(by_format(f, "q3_k")["bits_per_weight"].toDouble(), 3.4375);
         QCOMPARE(by_format(f, "q6_k")["bits_per_weight"].toDouble(), 6.5625);
         QCOMPARE(by_format(f, "mxfp4")["bits_per_weight"].toDouble(), 4.25);
+        QCOMPARE(by_format(f, "iq4_xs")["bits_per_weight"].toDouble(), 4.25);
         QCOMPARE(by_format(f, "nf4")["bits_per_weight"].toDouble(), 4.5);
         QVERIFY(std::fabs(by_format(f, "nf4_dq")["bits_per_weight"].toDouble() - 4.127) < 0.002);
         QCOMPARE(by_format(f, "hqq")["bits_per_weight"].toDouble(), 4.5);  // INT4 + fp16 scale and zero per 64
@@ -49,6 +50,9 @@ private slots:
         QVERIFY(by_format(f, "q4_k")["mse"].toDouble() < by_format(f, "q3_k")["mse"].toDouble());
         QVERIFY(by_format(f, "q5_k")["mse"].toDouble() < by_format(f, "q4_k")["mse"].toDouble());
         QVERIFY(by_format(f, "q6_k")["mse"].toDouble() < by_format(f, "q5_k")["mse"].toDouble());
+        // IQ4_XS: IQ4_NL's search with its scales rounded to 6 bits, in 0.25 fewer bits per weight
+        QVERIFY(by_format(f, "iq4_xs")["mse"].toDouble() > by_format(f, "iq4_nl")["mse"].toDouble());
+        QVERIFY(by_format(f, "iq4_xs")["mse"].toDouble() < by_format(f, "q3_k")["mse"].toDouble());
         QVERIFY(by_format(f, "fp8_e4m3")["sqnr_db"].toDouble() > by_format(f, "fp8_e5m2")["sqnr_db"].toDouble());
         for (const auto& v : f) {
             const auto o = v.toObject();

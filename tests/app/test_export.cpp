@@ -578,6 +578,7 @@ private slots:
         QTest::newRow("Q2_K") << static_cast<int>(Format::Q2_K) << 2 << minmax << "4 or 6 bits" << 4;
         QTest::newRow("Q3_K") << static_cast<int>(Format::Q3_K) << 3 << minmax << "stops at +3" << 8;
         QTest::newRow("Q5_K") << static_cast<int>(Format::Q5_K) << 5 << minmax << "Q4_K and Q5_K" << 32;
+        QTest::newRow("IQ4_XS") << static_cast<int>(Format::IQ4_XS) << 4 << minmax << "rounding to 6 bits" << 16;
         QTest::newRow("INT4 percentile") << static_cast<int>(Format::Int) << 4 << static_cast<int>(RangeMethod::Percentile)
                                          << "percentile 99" << 16;
         QTest::newRow("INT8 min-max") << static_cast<int>(Format::Int) << 8 << minmax << "" << 256;

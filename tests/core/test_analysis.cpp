@@ -1579,6 +1579,7 @@ private slots:
         QTest::newRow("q5_k: the super-block scale overflows") << ql::Format::Q5_K << 1e8;
         QTest::newRow("q2_k: the super-block scale overflows") << ql::Format::Q2_K << 1e8;
         QTest::newRow("q3_k: the super-block scale overflows") << ql::Format::Q3_K << 1e8;
+        QTest::newRow("iq4_xs: the super-block scale overflows") << ql::Format::IQ4_XS << 1e8;
     }
     void nonfiniteDequantized() {
         QFETCH(ql::Format, format);
@@ -1735,7 +1736,7 @@ private slots:
                                                  ql::Format::FP4_E2M1, ql::Format::MXFP4, ql::Format::NVFP4,  ql::Format::Q8_0,
                                                  ql::Format::Q4_0, ql::Format::Q4_1,  ql::Format::Q5_0,   ql::Format::Q4_K,
                                                  ql::Format::Q2_K, ql::Format::Q3_K, ql::Format::Q5_K, ql::Format::Q6_K,
-                                                 ql::Format::IQ4_NL};
+                                                 ql::Format::IQ4_NL, ql::Format::IQ4_XS};
         for (std::uint64_t seed = 1; seed <= 400; ++seed) {
             ql::Rng rng(seed * 7919);
             auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))); };

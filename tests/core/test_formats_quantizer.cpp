@@ -89,7 +89,7 @@ std::vector<QuantConfig> all_configs() {
             cfg(Format::FP8_E5M2, 0, ql::Granularity::PerGroup, 0, 32), cfg(Format::FP4_E2M1), cfg(Format::FP4_E2M1, 32),
             cfg(Format::FP4_E2M1, 0, ql::Granularity::PerChannel), cfg(Format::MXFP4), cfg(Format::NVFP4),
             cfg(Format::Q8_0), cfg(Format::Q4_0), cfg(Format::Q4_1), cfg(Format::Q5_0), cfg(Format::Q2_K), cfg(Format::Q3_K), cfg(Format::Q4_K), cfg(Format::Q5_K),
-            cfg(Format::Q6_K), cfg(Format::IQ4_NL)};
+            cfg(Format::Q6_K), cfg(Format::IQ4_NL), cfg(Format::IQ4_XS)};
 }
 
 } // namespace
@@ -195,6 +195,7 @@ private slots:
         QTest::newRow("Q5_K: 176 bytes / 256") << cfg(Format::Q5_K) << 5.5;
         QTest::newRow("Q6_K: 210 bytes / 256") << cfg(Format::Q6_K) << 6.5625;
         QTest::newRow("IQ4_NL: 18 bytes / 32") << cfg(Format::IQ4_NL) << 4.5;
+        QTest::newRow("IQ4_XS: 136 bytes / 256") << cfg(Format::IQ4_XS) << 4.25;
     }
     void storage() {
         QFETCH(QuantConfig, config);

@@ -491,7 +491,7 @@ private slots:
         QTest::addColumn<DType>("type");
         QTest::addColumn<double>("scale");
         for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL,
-                        DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0}) {
+                        DType::GGML_IQ4_XS, DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0}) {
             for (double s : {1e-5, 0.02, 1.0, 1000.0}) {
                 const QByteArray name = QByteArray(ql::dtype_name(t).data()) + " scale " + QByteArray::number(s);
                 QTest::newRow(name.constData()) << t << s;
@@ -525,7 +525,8 @@ private slots:
                                                            {BlockData::Integers, "integers"}};
         const std::pair<BlockData, const char*> more[] = {{BlockData::Huge, "huge"}, {BlockData::Subnormal, "subnormal"},
                                                           {BlockData::Signs, "zero signs and ties"}};
-        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL}) {
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL,
+                        DType::GGML_IQ4_XS}) {
             for (const auto& [kind, name] : kinds) {
                 const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
                 QTest::newRow(row.constData()) << t << kind;
@@ -566,6 +567,9 @@ private slots:
             break;
         case DType::GGML_Q5_K:
             if (avx512) wide = check_path(gg::detail::quantize_q5_k_blocks_avx512, x, gg::kQK_K);
+            break;
+        case DType::GGML_IQ4_XS:
+            if (avx512) wide = check_path(gg::detail::quantize_iq4_xs_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q6_K:
             simd = check_path(gg::detail::quantize_q6_k_blocks_simd, x, gg::kQK_K);
@@ -672,7 +676,7 @@ private slots:
     // any bytes (every fp16 scale, every packed code); skips without AVX-512.
     void fastDecodeMatchesBlocks_data() {
         QTest::addColumn<DType>("type");
-        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K})
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_XS})
             QTest::newRow(std::string(ql::dtype_name(t)).c_str()) << t;
     }
     void fastDecodeMatchesBlocks() {
@@ -683,6 +687,7 @@ private slots:
         case DType::GGML_Q4_K: checkFastDecode<gg::BlockQ4_K>(); break;
         case DType::GGML_Q5_K: checkFastDecode<gg::BlockQ5_K>(); break;
         case DType::GGML_Q6_K: checkFastDecode<gg::BlockQ6_K>(); break;
+        case DType::GGML_IQ4_XS: checkFastDecode<gg::BlockIQ4_XS>(); break;
         default: QFAIL("no decoder for this type");
         }
     }

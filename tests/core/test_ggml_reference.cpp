@@ -66,7 +66,7 @@ TypeNames names(DType t) {
     case DType::GGML_Q5_K: return {"quantize_q5_K", "dequantize_row_q5_K"};
     case DType::GGML_Q6_K: return {"quantize_q6_K", "dequantize_row_q6_K"};
     case DType::GGML_IQ4_NL: return {"quantize_iq4_nl", "dequantize_row_iq4_nl"};
-    case DType::GGML_IQ4_XS: return {nullptr, "dequantize_row_iq4_xs"};
+    case DType::GGML_IQ4_XS: return {"quantize_iq4_xs", "dequantize_row_iq4_xs"};
     case DType::GGML_MXFP4: return {nullptr, "dequantize_row_mxfp4"};
     default: return {nullptr, nullptr};
     }
@@ -130,7 +130,7 @@ private slots:
         QTest::addColumn<DType>("type");
         QTest::addColumn<int>("kind");
         for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q2_K,
-                        DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL})
+                        DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL, DType::GGML_IQ4_XS})
             for (int k = 0; k < kDatasets; ++k)
                 QTest::newRow(qPrintable(QString("%1 data %2").arg(QString::fromLatin1(ql::dtype_name(t).data(), int(ql::dtype_name(t).size()))).arg(k)))
                     << t << k;

@@ -65,6 +65,7 @@ private slots:
         fmt("Q4_1", ql::Format::Q4_1, 0);
         fmt("Q4_0", ql::Format::Q4_0, 0);
         fmt("IQ4_NL", ql::Format::IQ4_NL, 0);
+        fmt("IQ4_XS", ql::Format::IQ4_XS, 0);
     }
     void namedFormatsMatchTheQuantizers() {
         QFETCH(QString, name);

@@ -113,6 +113,7 @@ private slots:
         QTest::newRow("q3_k cols 300") << Case{fmt(Format::Q3_K), m, false};
         QTest::newRow("q5_k cols 300") << Case{fmt(Format::Q5_K), m, false};
         QTest::newRow("q6_k cols 300") << Case{fmt(Format::Q6_K), m, false};
+        QTest::newRow("iq4_xs cols 300") << Case{fmt(Format::IQ4_XS), m, false};
     }
     void matchesCpu() {
         QFETCH(Case, c);
