@@ -74,6 +74,14 @@
         <source>no example named &apos;%1&apos; (examples: %2)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Which GGUF download? Q2_K to Q6_K and IQ4_XS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The files a GGUF model comes in, on LLM-like weights. Each step of the k-quant ladder keeps about one more bit per weight and gains about 6 dB, as INT does: 10.6, 16.4, 22.9, 28.9 and 35.0 dB SQNR at 2.625, 3.44, 4.5, 5.5 and 6.56 bits per weight (for an 8B model, that many GB). IQ4_XS, IQ4_NL&apos;s non-uniform levels with 6-bit block scales, comes within about 0.6 dB of Q4_K for 0.25 fewer bits (Bits vs error). The dashed lines are Q3_K&apos;s 8 levels in the block under the weight you hover.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Export</name>

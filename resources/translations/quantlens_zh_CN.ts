@@ -74,6 +74,14 @@
         <source>no example named &apos;%1&apos; (examples: %2)</source>
         <translation>没有名为“%1”的示例（示例：%2）</translation>
     </message>
+    <message>
+        <source>Which GGUF download? Q2_K to Q6_K and IQ4_XS</source>
+        <translation>该下载哪个 GGUF？从 Q2_K 到 Q6_K 以及 IQ4_XS</translation>
+    </message>
+    <message>
+        <source>The files a GGUF model comes in, on LLM-like weights. Each step of the k-quant ladder keeps about one more bit per weight and gains about 6 dB, as INT does: 10.6, 16.4, 22.9, 28.9 and 35.0 dB SQNR at 2.625, 3.44, 4.5, 5.5 and 6.56 bits per weight (for an 8B model, that many GB). IQ4_XS, IQ4_NL&apos;s non-uniform levels with 6-bit block scales, comes within about 0.6 dB of Q4_K for 0.25 fewer bits (Bits vs error). The dashed lines are Q3_K&apos;s 8 levels in the block under the weight you hover.</source>
+        <translation>GGUF 模型提供的各种文件，作用在类似 LLM 的权重上。k-quant 阶梯的每一级每个权重大约多保留 1 位，SQNR 约提高 6 dB，与 INT 相同：每权重 2.625、3.44、4.5、5.5 和 6.56 位时 SQNR 分别为 10.6、16.4、22.9、28.9 和 35.0 dB（对 8B 模型，正好是这么多 GB）。IQ4_XS 使用 IQ4_NL 的非均匀级别和 6 位块缩放因子，比 Q4_K 少 0.25 位，SQNR 只低约 0.6 dB（位数与误差）。虚线是鼠标所指权重所在块中 Q3_K 的 8 个级别。</translation>
+    </message>
 </context>
 <context>
     <name>Export</name>

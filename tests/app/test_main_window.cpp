@@ -706,6 +706,17 @@ private slots:
         QTest::newRow("gguf: Q4_K about 1.6 dB over Q4_0") << "gguf-blocks" << "sqnr a-b" << 2 << 3 << 1.6 << kNoteDb;
         QTest::newRow("gguf: Q4_K 4.5 bits") << "gguf-blocks" << "bits" << 2 << -1 << 4.5 << kNoteBits;
         QTest::newRow("gguf: Q4_0 4.5 bits") << "gguf-blocks" << "bits" << 3 << -1 << 4.5 << kNoteBits;
+        // gguf-ladder: Q2_K, Q3_K, Q4_K, IQ4_XS, Q5_K, Q6_K
+        QTest::newRow("ladder: Q2_K about 10.6 dB") << "gguf-ladder" << "sqnr" << 0 << -1 << 10.6 << kNoteDb;
+        QTest::newRow("ladder: Q3_K about 16.4 dB") << "gguf-ladder" << "sqnr" << 1 << -1 << 16.4 << kNoteDb;
+        QTest::newRow("ladder: Q4_K about 22.9 dB") << "gguf-ladder" << "sqnr" << 2 << -1 << 22.9 << kNoteDb;
+        QTest::newRow("ladder: Q5_K about 28.9 dB") << "gguf-ladder" << "sqnr" << 4 << -1 << 28.9 << kNoteDb;
+        QTest::newRow("ladder: Q6_K about 35.0 dB") << "gguf-ladder" << "sqnr" << 5 << -1 << 35.0 << kNoteDb;
+        QTest::newRow("ladder: IQ4_XS about 0.6 dB under Q4_K") << "gguf-ladder" << "sqnr a-b" << 3 << 2 << -0.6 << kNoteDb;
+        QTest::newRow("ladder: IQ4_XS 0.25 fewer bits") << "gguf-ladder" << "bits a-b" << 3 << 2 << -0.25 << kNoteBits;
+        QTest::newRow("ladder: Q2_K 2.625 bits") << "gguf-ladder" << "bits" << 0 << -1 << 2.625 << kNoteBits;
+        QTest::newRow("ladder: Q3_K 3.44 bits") << "gguf-ladder" << "bits" << 1 << -1 << 3.44 << kNoteBits;
+        QTest::newRow("ladder: Q6_K 6.56 bits") << "gguf-ladder" << "bits" << 5 << -1 << 6.56 << kNoteBits;
     }
     void exampleNotesHoldTheirFigures() {
         QFETCH(QString, id);
