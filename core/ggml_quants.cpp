@@ -437,6 +437,23 @@ void q3_k_pack(std::int8_t* L, BlockQ3_K& y) {
 
 // The part of quantize_row_q2_K_ref after the sub-block search (L holds the search's codes).
 void finish_q2_k(const float* x, const float* scales, const float* mins, std::uint8_t* L, BlockQ2_K& y) {
+    float d[kQK_K / 16], dm[kQK_K / 16];
+    q2_k_scales(scales, mins, y, d, dm);
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        if (d[j] == 0.0f) continue;  // the search's codes stay
+        for (int ii = 0; ii < 16; ++ii) {
+            const int l = nearest_int((x[16 * j + ii] + dm[j]) / d[j]);
+            L[16 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(3, l)));
+        }
+    }
+    pack_2bit(L, y.qs);
+}
+
+// Q2_K's scales and minimums as quantize_row_q2_K_ref stores them: each a 4-bit multiple (nearest_int) of
+// d = max scale / 15 and dmin = max min / 15 (fp16; 0 where the largest is not positive), the scale in the
+// low and the minimum in the high nibble of scales[j]. d[j], dm[j]: the requantization's fp16 d times the
+// stored scale and fp16 dmin times the stored minimum.
+void q2_k_scales(const float* scales, const float* mins, BlockQ2_K& y, float* d, float* dm) {
     constexpr float q4scale = 15.f;
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < kQK_K / 16; ++j) {
@@ -460,15 +477,9 @@ void finish_q2_k(const float* x, const float* scales, const float* mins, std::ui
         y.dmin = to_half(0.f);
     }
     for (int j = 0; j < kQK_K / 16; ++j) {
-        const float d = from_half(y.d) * static_cast<float>(y.scales[j] & 0xF);
-        if (d == 0.0f) continue;
-        const float dm = from_half(y.dmin) * static_cast<float>(y.scales[j] >> 4);
-        for (int ii = 0; ii < 16; ++ii) {
-            const int l = nearest_int((x[16 * j + ii] + dm) / d);
-            L[16 * j + ii] = static_cast<std::uint8_t>(gmax(0, gmin(3, l)));
-        }
+        d[j] = from_half(y.d) * static_cast<float>(y.scales[j] & 0xF);
+        dm[j] = from_half(y.dmin) * static_cast<float>(y.scales[j] >> 4);
     }
-    pack_2bit(L, y.qs);
 }
 
 } // namespace detail

@@ -1018,9 +1018,23 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
     return steps * per;
 }
 
+// The low 2 bits of 256 codes (r[k] = codes 32k .. 32k + 31) packed as Q2_K and Q3_K store them: per 128
+// values, byte l holds codes l, l + 32, l + 64, l + 96 in bits 0-1 .. 6-7.
+inline void pack_2bit_vec(const __m256i* r, std::uint8_t* qs) {
+    const __m256i low = _mm256_set1_epi8(3);
+    for (int half = 0; half < 2; ++half) {
+        const __m256i* q = r + 4 * half;
+        // masked to 2 bits first, so no 16-bit shift carries a bit into the next byte
+        const __m256i b = _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(q[0], low), _mm256_slli_epi16(_mm256_and_si256(q[1], low), 2)),
+                                          _mm256_or_si256(_mm256_slli_epi16(_mm256_and_si256(q[2], low), 4),
+                                                          _mm256_slli_epi16(_mm256_and_si256(q[3], low), 6)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs + 32 * half), b);
+    }
+}
+
 // Q2_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values), weights |x|; the
-// scale steps, requantization and packing in finish_q2_k (ggml_quants.cpp), which keeps the search's
-// codes of a sub-block whose stored scale is 0.
+// scales stored by the reference's q2_k_scales, the requantization along each sub-block's values (bit for
+// bit, see the file comment) and the packing by byte masks.
 std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
     constexpr int G = kQ6kGroups;
     const std::int64_t steps = nblocks / G;
@@ -1039,9 +1053,23 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
             _mm512_store_ps(scales, sc[g]);
             _mm512_store_ps(mins, mn[g]);
             for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
-            for (int j = 0; j < 16; ++j)
-                for (int l = 0; l < 16; ++l) L[16 * j + l] = Lb[l][j];
-            finish_q2_k(x + (p * G + g) * kQK_K, scales, mins, L, y[p * G + g]);
+            // finish_q2_k: the stored scales, then each sub-block requantized along its values (a sub-block
+            // whose stored scale is 0 keeps the search's codes), then packed
+            const float* xb = x + (p * G + g) * kQK_K;
+            BlockQ2_K& blk = y[p * G + g];
+            float d[kQK_K / 16], dm[kQK_K / 16];
+            q2_k_scales(scales, mins, blk, d, dm);
+            for (int j = 0; j < kQK_K / 16; ++j) {
+                if (d[j] == 0.0f) {
+                    for (int l = 0; l < 16; ++l) L[16 * j + l] = Lb[l][j];
+                    continue;
+                }
+                const __m512 v = _mm512_div_ps(_mm512_add_ps(_mm512_loadu_ps(xb + 16 * j), set1(dm[j])), set1(d[j]));
+                _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(nearest_int_clamped(v, 0, 3)));
+            }
+            __m256i r[8];
+            for (int k = 0; k < 8; ++k) r[k] = _mm256_load_si256(reinterpret_cast<const __m256i*>(L + 32 * k));
+            pack_2bit_vec(r, blk.qs);
         }
     }
     return steps * G;
@@ -1124,15 +1152,7 @@ inline void q3_k_pack_vec(const std::int8_t* L, BlockQ3_K& y) {
         h = _mm256_or_si256(h, _mm256_maskz_mov_epi8(_mm256_test_epi8_mask(r[k], _mm256_set1_epi8(4)),
                                                      _mm256_set1_epi8(static_cast<char>(1 << k))));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.hmask), h);
-    const __m256i low = _mm256_set1_epi8(3);
-    for (int half = 0; half < 2; ++half) {
-        const __m256i* q = r + 4 * half;
-        // masked to 2 bits first, so no 16-bit shift carries a bit into the next byte
-        const __m256i b = _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(q[0], low), _mm256_slli_epi16(_mm256_and_si256(q[1], low), 2)),
-                                          _mm256_or_si256(_mm256_slli_epi16(_mm256_and_si256(q[2], low), 4),
-                                                          _mm256_slli_epi16(_mm256_and_si256(q[3], low), 6)));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.qs + 32 * half), b);
-    }
+    pack_2bit_vec(r, y.qs);
 }
 
 // Q3_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values); the requantization

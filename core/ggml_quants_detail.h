@@ -70,6 +70,7 @@ void finish_q2_k(const float* x, const float* scales, const float* mins, std::ui
 void finish_q6_k(const float* x, const float* scales, std::int8_t* L, BlockQ6_K& y);
 void finish_q3_k(const float* x, const float* scales, std::int8_t* L, BlockQ3_K& y);
 void q3_k_scales(const float* scales, BlockQ3_K& y, float* d);
+void q2_k_scales(const float* scales, const float* mins, BlockQ2_K& y, float* d, float* dm);
 void q3_k_pack(std::int8_t* L, BlockQ3_K& y);
 void finish_iq4_nl(const float* x, float scale, BlockIQ4_NL& y);
 void finish_iq4_xs(const float* x, const float* scales, BlockIQ4_XS& y);
