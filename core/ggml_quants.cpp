@@ -849,16 +849,17 @@ bool use_avx512() {
 
 using Avx512Path = std::nullptr_t;
 
-// The clean leading blocks go to the AVX-512 path when the CPU has one, what it leaves to the AVX2
-// path, the rest (and every block that is partial or has a non-finite value) to the scalar reference.
+// The whole blocks go to the AVX-512 path when the CPU has one (it stops before a group of blocks that
+// holds a non-finite value); the clean blocks after those to the AVX2 path; the rest (and every block that
+// is partial or has a non-finite value) to the scalar reference.
 template <class Block, int QK, class Simd, class Wide = Avx512Path>
 void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out, Simd simd, Wide wide = nullptr) {
     std::int64_t done = 0;
     if (reinterpret_cast<std::uintptr_t>(out) % alignof(Block) == 0) {
-        const std::int64_t clean = clean_prefix_blocks(x, count, QK);
         Block* y = reinterpret_cast<Block*>(out);
         if constexpr (!std::is_same_v<Wide, Avx512Path>)
-            if (use_avx512()) done = wide(x, clean, y);
+            if (use_avx512()) done = wide(x, count / QK, y);
+        const std::int64_t clean = done + clean_prefix_blocks(x + done * QK, count - done * QK, QK);
         done += simd(x + done * QK, clean - done, y + done);
     }
     quantize_blocks_scalar<Block, QK>(x, count, out, done);
@@ -1006,14 +1007,10 @@ std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_
     case DType::GGML_Q4_0: return detail::quantize_q4_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ4_0*>(out), &bounds);
     case DType::GGML_Q4_1: return detail::quantize_q4_1_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ4_1*>(out), &bounds);
     case DType::GGML_Q5_0: return detail::quantize_q5_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ5_0*>(out), &bounds);
-    // the searched formats take the leading finite blocks (they do not look for non-finite values themselves)
-    case DType::GGML_Q4_K:
-        return detail::quantize_q4_k_blocks_bounds_avx512(x, clean_prefix_blocks(x, nblocks * kQK_K, kQK_K), reinterpret_cast<BlockQ4_K*>(out), bounds);
-    case DType::GGML_Q6_K:
-        return detail::quantize_q6_k_blocks_bounds_avx512(x, clean_prefix_blocks(x, nblocks * kQK_K, kQK_K), reinterpret_cast<BlockQ6_K*>(out), bounds);
-    case DType::GGML_IQ4_NL:
-        return detail::quantize_iq4_nl_blocks_bounds_avx512(x, clean_prefix_blocks(x, nblocks * kQK4_NL, kQK4_NL), reinterpret_cast<BlockIQ4_NL*>(out),
-                                                     bounds);
+    // the searched formats stop before a group of blocks that holds a non-finite value, as the others
+    case DType::GGML_Q4_K: return detail::quantize_q4_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ4_K*>(out), bounds);
+    case DType::GGML_Q6_K: return detail::quantize_q6_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ6_K*>(out), bounds);
+    case DType::GGML_IQ4_NL: return detail::quantize_iq4_nl_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockIQ4_NL*>(out), bounds);
     default: return 0;
     }
 }

@@ -114,6 +114,18 @@ inline void transpose_in(const float* x, __m512* out) {
     }
 }
 
+// True when one of the G x N vectors holds an infinity or a NaN. The searches assume finite values: they
+// stop before such a step, and their caller leaves its blocks to the scalar reference (this costs one
+// class test per vector of a search that does dozens of operations per vector, where a separate sweep
+// for non-finite values read the whole tensor once more).
+template <int G, int N>
+inline bool any_nonfinite(const __m512 (&X)[G][N]) {
+    __mmask16 bad = 0;
+    for (int g = 0; g < G; ++g)
+        for (int l = 0; l < N; ++l) bad |= _mm512_fpclass_ps_mask(X[g][l], 0x99);  // quiet NaN, +inf, -inf, signalling NaN
+    return bad != 0;
+}
+
 // The iscale the codes are worked out with: an infinite iscale (a sub-block whose range is below
 // nmax / FLT_MAX: float subnormals) makes every product iscale (x - min) +inf or NaN, which ggml's
 // nearest_int and clamp turn into code 0 where the processor's rounding and clamp give nmax (+inf); iscale
@@ -982,6 +994,10 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
             const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
             for (int l = 0; l < 32; ++l) W[g][l] = _mm512_add_ps(av_x, vabs(X[g][l]));
         }
+        if (any_nonfinite(X)) {
+            if constexpr (Bounds) fig.fold(*bb);
+            return p * per;
+        }
         make_qkx2_lanes<G, 32, K::nmax, K::nstep, false>(X, W, Lf, sc, mn, K::rmin);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales[g], sc[g]);
@@ -1048,6 +1064,7 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
             transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
             for (int l = 0; l < 16; ++l) W[g][l] = vabs(X[g][l]);
         }
+        if (any_nonfinite(X)) return p * G;
         make_qkx2_lanes<G, 16, 3, 15, true>(X, W, Lf, sc, mn, -0.5f);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales, sc[g]);
@@ -1168,6 +1185,7 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
     for (std::int64_t p = 0; p < steps; ++p) {
         prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
+        if (any_nonfinite(X)) return p * G;
         make_q3_lanes<G>(X, Lf, sc);
         for (int g = 0; g < G; ++g) {
             const float* xb = x + (p * G + g) * kQK_K;
@@ -1203,6 +1221,10 @@ std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, Blo
     for (std::int64_t p = 0; p < steps; ++p) {
         prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);  // lane j = sub-block j
+        if (any_nonfinite(X)) {
+            if constexpr (Bounds) fig.fold(*bb);
+            return p * G;
+        }
         make_qx_q6k_lanes<G>(X, Lf, sc);
         for (int g = 0; g < G; ++g) {
             const float* xb = x + (p * G + g) * kQK_K;
@@ -1247,6 +1269,10 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
         const float* xp = x + p * 16 * G * kQK4_NL;
         prefetch_ahead(xp + 16 * G * kQK4_NL, 16 * G * kQK4_NL * 4);
         for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 16 * kQK4_NL, X[g]);  // lane j = block 16 g + j
+        if (any_nonfinite(X)) {
+            if constexpr (Bounds) fig.fold(*bb);
+            return p * 16 * G;
+        }
         iq4nl_scale_lanes<G>(X, T, dv);
         for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         // finish_iq4_nl per block: fp16 d, every code from the unrounded scale, id = d ? 1 / d : 0
@@ -1292,6 +1318,7 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y)
         const float* xp = x + p * per * kQK_K;
         prefetch_ahead(xp + per * kQK_K, per * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 2 * kQK_K, X[g]);  // lane j = block j of 32
+        if (any_nonfinite(X)) return p * per;
         iq4nl_scale_lanes<G>(X, T, dv);
         for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         for (int s = 0; s < per; ++s) {

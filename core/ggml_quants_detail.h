@@ -37,6 +37,8 @@ std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, st
 bool block_ranges_32_avx512(const float* x, std::int64_t nblocks, float* lo, float* hi);
 bool small_block_bounds_avx512(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi,
                                float& err);
+// The searched formats: any blocks (finite or not); each stops before a step (group of lanes) that holds
+// a non-finite value, and so do the bounds forms below.
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y);
 std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y);
 std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y);

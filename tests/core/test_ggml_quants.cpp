@@ -722,6 +722,51 @@ private slots:
         if (kind == BlockData::Normal) QVERIFY(done > 0);
     }
 
+    // The searched formats' AVX-512 paths take any blocks and stop before a step holding an infinity or a
+    // NaN (the caller leaves those to the scalar reference): the blocks they did are the reference's and
+    // lie before the first non-finite value; on finite data they do every whole step; and the whole chain
+    // (quantize_row) gives the reference's bytes, non-finite blocks included.
+    void searchedPathsStopBeforeNonFinite_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<BlockData>("kind");
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL,
+                        DType::GGML_IQ4_XS})
+            for (const auto& [kind, name] : {std::pair{BlockData::NonFinite, "non-finite"}, std::pair{BlockData::Normal, "normal"}}) {
+                const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
+                QTest::newRow(row.constData()) << t << kind;
+            }
+    }
+    void searchedPathsStopBeforeNonFinite() {
+        QFETCH(DType, type);
+        QFETCH(BlockData, kind);
+        const std::vector<float> x = block_data(kind, 41, 31);
+        const int qk = type == DType::GGML_IQ4_NL ? gg::kQK4_NL : gg::kQK_K;
+        const std::int64_t whole = static_cast<std::int64_t>(x.size()) / qk;
+        std::int64_t first_bad = whole;  // the block of the first non-finite value
+        for (std::size_t i = 0; i < x.size() && first_bad == whole; ++i)
+            if (!std::isfinite(x[i])) first_bad = static_cast<std::int64_t>(i) / qk;
+        QCOMPARE(first_bad < whole, kind == BlockData::NonFinite);
+        std::vector<std::uint8_t> a(gg::bytes_for(type, static_cast<std::int64_t>(x.size())).value(), 1), b(a.size(), 2);
+        gg::quantize_row_ref(type, x.data(), static_cast<std::int64_t>(x.size()), a.data());
+        gg::quantize_row(type, x.data(), static_cast<std::int64_t>(x.size()), b.data());
+        QVERIFY(a == b);
+        if (!(gg::detail::ggml_quants_avx512_compiled() && ql::cpu_has_avx512())) QSKIP("no AVX-512 on this CPU: the chain alone was checked");
+        std::int64_t done = -1;
+        switch (type) {
+        case DType::GGML_Q2_K: done = check_path(gg::detail::quantize_q2_k_blocks_avx512, x, qk); break;
+        case DType::GGML_Q3_K: done = check_path(gg::detail::quantize_q3_k_blocks_avx512, x, qk); break;
+        case DType::GGML_Q4_K: done = check_path(gg::detail::quantize_q4_k_blocks_avx512, x, qk); break;
+        case DType::GGML_Q5_K: done = check_path(gg::detail::quantize_q5_k_blocks_avx512, x, qk); break;
+        case DType::GGML_Q6_K: done = check_path(gg::detail::quantize_q6_k_blocks_avx512, x, qk); break;
+        case DType::GGML_IQ4_NL: done = check_path(gg::detail::quantize_iq4_nl_blocks_avx512, x, qk); break;
+        default: done = check_path(gg::detail::quantize_iq4_xs_blocks_avx512, x, qk); break;
+        }
+        QVERIFY(done >= 0);
+        QVERIFY2(done <= first_bad, qPrintable(QString("did %1 blocks, the first non-finite value is in block %2").arg(done).arg(first_bad)));
+        constexpr std::int64_t kLargestStep = 32;  // IQ4_NL's two groups of 16 blocks; the K formats' steps are 2 or 4
+        QVERIFY2(first_bad - done < kLargestStep, qPrintable(QString("stopped at block %1 of %2").arg(done).arg(first_bad)));
+    }
+
     void rejectsOtherTypes() {
         QVERIFY(!gg::can_quantize(DType::GGML_Q5_1));
         float x[32] = {};
