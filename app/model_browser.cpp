@@ -432,13 +432,15 @@ void ModelBrowser::updateStoredFormat(const TensorInfo* t) {
         return;
     }
     const QString dtype = QString::fromStdString(std::string(dtype_name(t->dtype)));
-    if (t->dtype >= DType::GGML_Q4_0 && t->dtype <= DType::GGML_MXFP4) {
+    if (t->dtype >= DType::GGML_Q4_0 && t->dtype <= DType::GGML_TQ2_0) {
         stored_->setText(tr("<b>%1 is stored already quantized</b> as ggml %2 (%3 bits per weight, block scales included). "
                             "The analysis starts from its dequantized values: quantizing them again shows what a second rounding adds.")
                              .arg(QString::fromStdString(t->name).toHtmlEscaped(), dtype)
                              .arg(dtype_bits(t->dtype), 0, 'g', 4));
         stored_->show();
-        if (auto f = parse_format(dtype.toStdString())) {
+        // QuantLens' NVFP4 is ModelOpt's, with a per-tensor FP32 scale above the E4M3 ones; llama.cpp's
+        // keeps the E4M3 scales alone, so the names match but the formats do not
+        if (auto f = parse_format(dtype.toStdString()); f && t->dtype != DType::GGML_NVFP4) {
             storedFormat_ = static_cast<int>(*f);
             storedButton_->setText(tr("Compare with its stored format %1 (show its levels)").arg(dtype));
             storedButton_->show();

@@ -41,6 +41,9 @@ std::optional<BlockLayout> block_layout(DType type) {
     case DType::GGML_IQ4_NL: return BlockLayout{kQK4_NL, sizeof(BlockIQ4_NL)};
     case DType::GGML_IQ4_XS: return BlockLayout{kQK_K, sizeof(BlockIQ4_XS)};
     case DType::GGML_MXFP4: return BlockLayout{kQK_MXFP4, sizeof(BlockMXFP4)};
+    case DType::GGML_NVFP4: return BlockLayout{kQK_NVFP4, sizeof(BlockNVFP4)};
+    case DType::GGML_TQ1_0: return BlockLayout{kQK_K, sizeof(BlockTQ1_0)};
+    case DType::GGML_TQ2_0: return BlockLayout{kQK_K, sizeof(BlockTQ2_0)};
     default: return std::nullopt;
     }
 }
@@ -88,6 +91,9 @@ Status dequantize(DType type, std::span<const std::uint8_t> bytes, std::int64_t 
     case DType::GGML_IQ4_NL: decode<BlockIQ4_NL, kQK4_NL>(p, count, y); break;
     case DType::GGML_IQ4_XS: decode<BlockIQ4_XS, kQK_K>(p, count, y); break;
     case DType::GGML_MXFP4: decode<BlockMXFP4, kQK_MXFP4>(p, count, y); break;
+    case DType::GGML_NVFP4: decode<BlockNVFP4, kQK_NVFP4>(p, count, y); break;
+    case DType::GGML_TQ1_0: decode<BlockTQ1_0, kQK_K>(p, count, y); break;
+    case DType::GGML_TQ2_0: decode<BlockTQ2_0, kQK_K>(p, count, y); break;
     default: break;
     }
     return Ok{};

@@ -145,6 +145,52 @@ struct BlockMXFP4 {
 };
 static_assert(sizeof(BlockMXFP4) == 17, "block_mxfp4 is 17 bytes");
 
+// NVFP4 as GGUF stores it (llama.cpp's block_nvfp4): per 64 values four UE4M3 scale bytes, one per 16
+// values, and 32 bytes of E2M1 codes; within sub-block s (bytes 8s .. 8s + 7) value j sits in the low and
+// value j + 8 in the high nibble. No per-tensor scale (ModelOpt's second level is not stored). 36 bytes per
+// 64 values = 4.5 bits per weight. Decoded only.
+constexpr int kQK_NVFP4 = 64;
+struct BlockNVFP4 {
+    std::uint8_t d[kQK_NVFP4 / 16];   // UE4M3 scale of each sub-block of 16
+    std::uint8_t qs[kQK_NVFP4 / 2];   // E2M1 codes: bit 3 sign, bits 0-2 magnitude
+};
+static_assert(sizeof(BlockNVFP4) == 36, "block_nvfp4 is 36 bytes");
+
+// TQ1_0 and TQ2_0 (ternary weights, BitNet b1.58 and TriLM models): every value is d * t, t in {-1, 0, 1},
+// with one fp16 d per 256 values. TQ2_0 keeps t + 1 in 2 bits (per 128 values, byte m holds values m,
+// m + 32, m + 64, m + 96 in bits 0-1 .. 6-7): 66 bytes = 2.0625 bits per weight. TQ1_0 packs 5 trits per
+// byte as a base-3 fraction (byte b = ceil(256 * t0 t1 t2 t3 t4 (base 3) / 243)): 48 such bytes for
+// values 0-239 (bytes 0-31 give values 32n + m, bytes 32-47 values 160 + 16n + m, for trit n) and 4 bytes
+// of 4 trits for values 240 + 4n + j: 54 bytes = 1.6875 bits per weight. Decoded only.
+struct BlockTQ1_0 {
+    std::uint8_t qs[(kQK_K - 4 * kQK_K / 64) / 5]; // 48 bytes of 5 trits
+    std::uint8_t qh[kQK_K / 64];                   // 4 bytes of 4 trits
+    std::uint16_t d;                               // fp16 scale
+};
+static_assert(sizeof(BlockTQ1_0) == 54, "block_tq1_0 is 54 bytes");
+struct BlockTQ2_0 {
+    std::uint8_t qs[kQK_K / 4];       // 2 bits per value: t + 1
+    std::uint16_t d;                  // fp16 scale
+};
+static_assert(sizeof(BlockTQ2_0) == 66, "block_tq2_0 is 66 bytes");
+
+// Half a UE4M3 scale byte, as llama.cpp reads it (the E2M1 values below are doubled): 0x00 and 0x7F
+// (NaN) are 0; bit 7 is ignored; exponent bits 6-3 with bias 7, mantissa bits 2-0, subnormal below
+// exponent 1. Every result is exact in float.
+QL_HD float ue4m3_half_scale(std::uint8_t x) {
+    if (x == 0 || x == 0x7F) return 0.0f;
+    const int e = (x >> 3) & 0xF, m = x & 0x7;
+    // m 2^-9 or (1 + m / 8) 2^(e - 7), halved: m 2^-10 or (8 + m) 2^(e - 11)
+    const std::uint32_t p = e == 0 ? 127u - 10u : static_cast<std::uint32_t>(127 + e - 11);
+    return static_cast<float>(e == 0 ? m : 8 + m) * bits_float(p << 23);
+}
+// The trit (0, 1, 2 = t + 1) in the top of a base-3 fraction byte times 3^n, as TQ1_0 stores it.
+QL_HD int tq1_trit(std::uint8_t byte, int n) {
+    constexpr std::uint8_t pow3[5] = {1, 3, 9, 27, 81};
+    const auto q = static_cast<std::uint8_t>(byte * pow3[n]);  // modulo 256
+    return (q * 3) >> 8;
+}
+
 // E2M1 code -> twice its value (0, 0.5, 1, 1.5, 2, 3, 4, 6 doubled, then the negatives): integers, as
 // ggml's kvalues_mxfp4, so the block scale carries the factor 1/2.
 QL_HD int mxfp4_doubled_value(int i) {
@@ -364,6 +410,34 @@ QL_HD void dequantize_block(const BlockMXFP4& b, float* y) {
         y[j] = static_cast<float>(mxfp4_doubled_value(b.qs[j] & 0xF)) * d;
         y[j + kQK_MXFP4 / 2] = static_cast<float>(mxfp4_doubled_value(b.qs[j] >> 4)) * d;
     }
+}
+
+QL_HD void dequantize_block(const BlockNVFP4& b, float* y) {
+    for (int s = 0; s < kQK_NVFP4 / 16; ++s) {
+        const float d = ue4m3_half_scale(b.d[s]);
+        for (int j = 0; j < 8; ++j) {
+            const std::uint8_t q = b.qs[8 * s + j];
+            y[16 * s + j] = static_cast<float>(mxfp4_doubled_value(q & 0xF)) * d;
+            y[16 * s + j + 8] = static_cast<float>(mxfp4_doubled_value(q >> 4)) * d;
+        }
+    }
+}
+
+QL_HD void dequantize_block(const BlockTQ1_0& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int n = 0; n < 5; ++n)
+        for (int m = 0; m < 32; ++m) y[32 * n + m] = static_cast<float>(tq1_trit(b.qs[m], n) - 1) * d;
+    for (int n = 0; n < 5; ++n)
+        for (int m = 0; m < 16; ++m) y[160 + 16 * n + m] = static_cast<float>(tq1_trit(b.qs[32 + m], n) - 1) * d;
+    for (int n = 0; n < 4; ++n)
+        for (int j = 0; j < 4; ++j) y[240 + 4 * n + j] = static_cast<float>(tq1_trit(b.qh[j], n) - 1) * d;
+}
+
+QL_HD void dequantize_block(const BlockTQ2_0& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int h = 0; h < 2; ++h)
+        for (int l = 0; l < 4; ++l)
+            for (int m = 0; m < 32; ++m) y[128 * h + 32 * l + m] = static_cast<float>(((b.qs[32 * h + m] >> (2 * l)) & 3) - 1) * d;
 }
 
 // ---- one block -> the stored code of each value (c[0, QK)) --------------------------------------------

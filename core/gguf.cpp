@@ -67,9 +67,10 @@ GgmlType ggml_type(std::uint32_t id, bool& known) {
     case 28: return {"F64", 1, 8, DType::F64};
     case 29: return {"IQ1_M", 256, 56, DType::Unknown};
     case 30: return {"BF16", 1, 2, DType::BF16};
-    case 34: return {"TQ1_0", 256, 54, DType::Unknown};
-    case 35: return {"TQ2_0", 256, 66, DType::Unknown};
+    case 34: return {"TQ1_0", 256, 54, DType::GGML_TQ1_0};
+    case 35: return {"TQ2_0", 256, 66, DType::GGML_TQ2_0};
     case 39: return {"MXFP4", 32, 17, DType::GGML_MXFP4};
+    case 40: return {"NVFP4", 64, 36, DType::GGML_NVFP4};
     default: known = false; return {"?", 1, 1, DType::Unknown};
     }
 }

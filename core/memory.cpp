@@ -184,7 +184,9 @@ std::vector<MemoryFormat> named_memory_formats() {
              {"IQ4_NL", DType::GGML_IQ4_NL, "ggml: 18 bytes per 32, non-linear grid"},
              {"IQ4_XS", DType::GGML_IQ4_XS, "ggml: 136 bytes per 256, the IQ4_NL grid with a 6-bit scale per 32"},
              {"Q3_K", DType::GGML_Q3_K, "ggml: 110 bytes per 256"},
-             {"Q2_K", DType::GGML_Q2_K, "ggml: 84 bytes per 256"}})
+             {"Q2_K", DType::GGML_Q2_K, "ggml: 84 bytes per 256"},
+             {"TQ2_0", DType::GGML_TQ2_0, "ggml: 66 bytes per 256, ternary weights in 2 bits (BitNet b1.58, TriLM)"},
+             {"TQ1_0", DType::GGML_TQ1_0, "ggml: 54 bytes per 256, ternary weights 5 to a byte (BitNet b1.58, TriLM)"}})
         add(n, dtype_bits(t), note);
     return f;
 }

@@ -39,6 +39,9 @@ std::string_view dtype_name(DType t) {
     case DType::GGML_IQ4_NL: return "IQ4_NL";
     case DType::GGML_IQ4_XS: return "IQ4_XS";
     case DType::GGML_MXFP4: return "MXFP4";
+    case DType::GGML_NVFP4: return "NVFP4";
+    case DType::GGML_TQ1_0: return "TQ1_0";
+    case DType::GGML_TQ2_0: return "TQ2_0";
     case DType::Unknown: break;
     }
     return "unknown";
@@ -66,6 +69,9 @@ double dtype_bits(DType t) {
     case DType::GGML_IQ4_NL: return 18.0 * 8 / 32;
     case DType::GGML_IQ4_XS: return 136.0 * 8 / 256;
     case DType::GGML_MXFP4: return 17.0 * 8 / 32;
+    case DType::GGML_NVFP4: return 36.0 * 8 / 64;
+    case DType::GGML_TQ1_0: return 54.0 * 8 / 256;
+    case DType::GGML_TQ2_0: return 66.0 * 8 / 256;
     case DType::Unknown: break;
     }
     return 0;

@@ -23,6 +23,7 @@ enum class DType {
     // ggml block types (already quantized in a GGUF file)
     GGML_Q4_0, GGML_Q4_1, GGML_Q5_0, GGML_Q5_1, GGML_Q8_0, GGML_Q8_1,
     GGML_Q2_K, GGML_Q3_K, GGML_Q4_K, GGML_Q5_K, GGML_Q6_K, GGML_Q8_K, GGML_IQ4_NL, GGML_IQ4_XS, GGML_MXFP4,
+    GGML_NVFP4, GGML_TQ1_0, GGML_TQ2_0,
     Unknown
 };
 

@@ -65,6 +65,10 @@ private slots:
         // block_iq4_xs = half + uint16 + 4 + 128; block_mxfp4 = uint8 e + 16
         QTest::newRow("IQ4_XS") << DType::GGML_IQ4_XS << 256 << 136;
         QTest::newRow("MXFP4") << DType::GGML_MXFP4 << 32 << 17;
+        // block_nvfp4 = 4 UE4M3 bytes + 32; block_tq1_0 = 48 + 4 + half; block_tq2_0 = 64 + half
+        QTest::newRow("NVFP4") << DType::GGML_NVFP4 << 64 << 36;
+        QTest::newRow("TQ1_0") << DType::GGML_TQ1_0 << 256 << 54;
+        QTest::newRow("TQ2_0") << DType::GGML_TQ2_0 << 256 << 66;
     }
     void blockSizes() {
         QFETCH(DType, type);
@@ -294,6 +298,56 @@ private slots:
             QTest::newRow("MXFP4 X 2^127: 6 X is inf") << DType::GGML_MXFP4 << bytes_of(b) << 0 << std::numeric_limits<float>::infinity();
             QTest::newRow("MXFP4 X 2^127: 0.5 X") << DType::GGML_MXFP4 << bytes_of(b) << 4 << std::ldexp(1.0f, 126);
         }
+        {   // NVFP4 (llama.cpp): x = E2M1(code) * UE4M3(d[s]) per 16 values; byte 8s + j: value 16s + j low,
+            // 16s + j + 8 high nibble.
+            auto b = zero_block<gg::BlockNVFP4>();
+            b.d[0] = 0x38;                     // e 7, m 0: 1
+            b.d[1] = 0x01;                     // subnormal: 2^-9
+            b.d[2] = 0x7F;                     // the NaN pattern: 0
+            b.d[3] = 0xF8;                     // bit 7 ignored: e 15, m 0: 2^8
+            b.qs[0] = 0xD7;                    // value 0: code 7 (6); value 8: code 13 (-3)
+            b.qs[8] = 0x07;                    // value 16: 6
+            b.qs[16] = 0x07;                   // value 32: 6
+            b.qs[24 + 3] = 0x10;               // value 48 + 3 + 8: code 1 (0.5)
+            const auto v = bytes_of(b);
+            QTest::newRow("NVFP4 6 x 1") << DType::GGML_NVFP4 << v << 0 << 6.0f;
+            QTest::newRow("NVFP4 -3 x 1 (high nibble: value j + 8)") << DType::GGML_NVFP4 << v << 8 << -3.0f;
+            QTest::newRow("NVFP4 6 x 2^-9 (subnormal scale)") << DType::GGML_NVFP4 << v << 16 << std::ldexp(6.0f, -9);
+            QTest::newRow("NVFP4 scale 0x7F reads 0") << DType::GGML_NVFP4 << v << 32 << 0.0f;
+            QTest::newRow("NVFP4 0.5 x 256 (bit 7 ignored)") << DType::GGML_NVFP4 << v << 59 << 128.0f;
+        }
+        {   // TQ2_0, d = 0.5: x = d * (q - 1), 2 bits per value; per 128 values byte m holds values m, m + 32,
+            // m + 64, m + 96.
+            auto b = zero_block<gg::BlockTQ2_0>();
+            b.d = 0x3800;
+            b.qs[0] = 0x92;                    // 10 01 00 10: values 0, 32, 64, 96 take q 2, 0, 1, 2
+            b.qs[32 + 5] = 0x03;               // value 128 + 5: q 3 (decoded as +2 d, as llama.cpp does)
+            const auto v = bytes_of(b);
+            QTest::newRow("TQ2_0 q 2 -> +d") << DType::GGML_TQ2_0 << v << 0 << 0.5f;
+            QTest::newRow("TQ2_0 q 0 -> -d") << DType::GGML_TQ2_0 << v << 32 << -0.5f;
+            QTest::newRow("TQ2_0 q 1 -> 0") << DType::GGML_TQ2_0 << v << 64 << 0.0f;
+            QTest::newRow("TQ2_0 q 2 (bits 6-7)") << DType::GGML_TQ2_0 << v << 96 << 0.5f;
+            QTest::newRow("TQ2_0 q 3 -> +2d") << DType::GGML_TQ2_0 << v << 133 << 1.0f;
+            QTest::newRow("TQ2_0 q 0 elsewhere -> -d") << DType::GGML_TQ2_0 << v << 255 << -0.5f;
+        }
+        {   // TQ1_0, d = 0.5: trits (2, 0, 1, 1, 0) = 174 in base 3, stored as ceil(174 * 256 / 243) = 184;
+            // trit n of byte b is (((b 3^n) mod 256) * 3) >> 8, and x = d * (trit - 1).
+            auto b = zero_block<gg::BlockTQ1_0>();
+            b.d = 0x3800;
+            b.qs[0] = 184;                     // values 0, 32, 64, 96, 128
+            b.qs[32 + 3] = 184;                // values 160 + 3 + 16 n
+            b.qh[1] = 184;                     // values 240 + 4 n + 1, n < 4: trits 2, 0, 1, 1
+            const auto v = bytes_of(b);
+            QTest::newRow("TQ1_0 trit 0 of qs[0]: +d") << DType::GGML_TQ1_0 << v << 0 << 0.5f;
+            QTest::newRow("TQ1_0 trit 1: -d") << DType::GGML_TQ1_0 << v << 32 << -0.5f;
+            QTest::newRow("TQ1_0 trit 2: 0") << DType::GGML_TQ1_0 << v << 64 << 0.0f;
+            QTest::newRow("TQ1_0 trit 4: -d") << DType::GGML_TQ1_0 << v << 128 << -0.5f;
+            QTest::newRow("TQ1_0 qs[35] trit 0: value 163") << DType::GGML_TQ1_0 << v << 163 << 0.5f;
+            QTest::newRow("TQ1_0 qs[35] trit 1: value 179") << DType::GGML_TQ1_0 << v << 179 << -0.5f;
+            QTest::newRow("TQ1_0 qh[1] trit 0: value 241") << DType::GGML_TQ1_0 << v << 241 << 0.5f;
+            QTest::newRow("TQ1_0 qh[1] trit 1: value 245") << DType::GGML_TQ1_0 << v << 245 << -0.5f;
+            QTest::newRow("TQ1_0 byte 0: every trit 0 -> -d") << DType::GGML_TQ1_0 << v << 1 << -0.5f;
+        }
     }
     void handWorked() {
         QFETCH(DType, type);
@@ -392,7 +446,8 @@ private slots:
         ql::Rng rng(1234);
         for (DType t : {DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q5_1, DType::GGML_Q8_0,
                         DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K,
-                        DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4}) {
+                        DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4, DType::GGML_NVFP4, DType::GGML_TQ1_0,
+                        DType::GGML_TQ2_0}) {
             const int n = gg::block_layout(t)->values * 3 - 5;
             std::vector<std::uint8_t> bytes(gg::bytes_for(t, n).value());
             for (auto& c : bytes) c = static_cast<std::uint8_t>(rng.next_u64() & 0xFF);

@@ -68,6 +68,9 @@ TypeNames names(DType t) {
     case DType::GGML_IQ4_NL: return {"quantize_iq4_nl", "dequantize_row_iq4_nl"};
     case DType::GGML_IQ4_XS: return {"quantize_iq4_xs", "dequantize_row_iq4_xs"};
     case DType::GGML_MXFP4: return {nullptr, "dequantize_row_mxfp4"};
+    case DType::GGML_NVFP4: return {nullptr, "dequantize_row_nvfp4"};
+    case DType::GGML_TQ1_0: return {nullptr, "dequantize_row_tq1_0"};
+    case DType::GGML_TQ2_0: return {nullptr, "dequantize_row_tq2_0"};
     default: return {nullptr, nullptr};
     }
 }
@@ -157,7 +160,8 @@ private slots:
         QTest::addColumn<DType>("type");
         for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q5_1,
                         DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K,
-                        DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4})
+                        DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4, DType::GGML_NVFP4, DType::GGML_TQ1_0,
+                        DType::GGML_TQ2_0})
             QTest::newRow(ql::dtype_name(t).data()) << t;
     }
     void dequantizeMatchesGgml() {
@@ -169,15 +173,16 @@ private slots:
         std::vector<std::uint8_t> bytes(static_cast<std::size_t>(nblocks * L.bytes));
         ql::Rng rng(77);
         for (auto& b : bytes) b = static_cast<std::uint8_t>(rng.next_u64());
-        // fp16 fields: the block's first 2 or 4 bytes, or the last 2 (Q2_K: last 4; Q3_K, Q6_K: last 2).
-        // MXFP4 has none: every E8M0 byte is taken as it comes (254 and 255 overflow to +-inf on the codes
-        // 8 and 12, in both).
+        // fp16 fields: the block's first 2 or 4 bytes, or the last 2 (Q2_K: last 4; Q3_K, Q6_K, TQ1_0,
+        // TQ2_0: last 2). MXFP4 and NVFP4 have none: every E8M0 or UE4M3 byte is taken as it comes (E8M0 254
+        // and 255 overflow to +-inf on the codes 8 and 12, in both).
         for (std::int64_t i = 0; i < nblocks; ++i) {
             std::uint8_t* p = bytes.data() + i * L.bytes;
             auto finite = [&](std::uint8_t* h) { h[1] = static_cast<std::uint8_t>(h[1] & 0x3F); };  // exponent < 16
             if (type == DType::GGML_Q2_K) { finite(p + L.bytes - 4); finite(p + L.bytes - 2); }
-            else if (type == DType::GGML_Q3_K || type == DType::GGML_Q6_K) finite(p + L.bytes - 2);
-            else if (type == DType::GGML_MXFP4) continue;
+            else if (type == DType::GGML_Q3_K || type == DType::GGML_Q6_K || type == DType::GGML_TQ1_0 || type == DType::GGML_TQ2_0)
+                finite(p + L.bytes - 2);
+            else if (type == DType::GGML_MXFP4 || type == DType::GGML_NVFP4) continue;
             else {
                 finite(p);
                 if (type == DType::GGML_Q4_1 || type == DType::GGML_Q5_1 || type == DType::GGML_Q4_K || type == DType::GGML_Q5_K)

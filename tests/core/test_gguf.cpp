@@ -15,7 +15,7 @@ namespace {
 
 enum : std::uint32_t { U8 = 0, I8 = 1, U16 = 2, I16 = 3, U32 = 4, I32 = 5, F32 = 6, BOOL = 7, STR = 8, ARR = 9, U64 = 10, I64 = 11, F64 = 12 };
 enum : std::uint32_t { T_F32 = 0, T_F16 = 1, T_Q4_0 = 2, T_Q4_1 = 3, T_Q5_0 = 6, T_Q5_1 = 7, T_Q8_0 = 8, T_Q4_K = 12, T_Q5_K = 13, T_Q6_K = 14,
-                       T_IQ2_XXS = 16, T_IQ4_XS = 23, T_BF16 = 30, T_MXFP4 = 39 };
+                       T_IQ2_XXS = 16, T_IQ4_XS = 23, T_BF16 = 30, T_TQ1_0 = 34, T_TQ2_0 = 35, T_MXFP4 = 39, T_NVFP4 = 40 };
 
 struct TensorSpec {
     std::string name;
@@ -233,6 +233,38 @@ private slots:
             std::vector<float> v(64);
             for (int j = 0; j < 64; ++j) v[static_cast<std::size_t>(j)] = ((j % 32) < 16 ? -6.0f : -0.5f) * (j < 32 ? 2.0f : 0.25f);
             row("MXFP4", T_MXFP4, {64}, b.b, v, "MXFP4");
+        }
+        // NVFP4 (llama.cpp, one block of 64): UE4M3 scales 0x38 (1), 0x40 (2), 0x30 (0.5), 0x00 (0); every qs
+        // byte 0x9F: per 16 values the first 8 take code 15 (-6), the next 8 code 9 (-0.5).
+        {
+            Bytes b;
+            for (std::uint8_t d : {std::uint8_t(0x38), std::uint8_t(0x40), std::uint8_t(0x30), std::uint8_t(0x00)}) b.u8(d);
+            for (int j = 0; j < 32; ++j) b.u8(0x9F);
+            const float scale[4] = {1.0f, 2.0f, 0.5f, 0.0f};
+            std::vector<float> v(64);
+            for (int j = 0; j < 64; ++j) v[static_cast<std::size_t>(j)] = ((j % 16) < 8 ? -6.0f : -0.5f) * scale[j / 16];
+            row("NVFP4", T_NVFP4, {64}, b.b, v, "NVFP4");
+        }
+        // TQ2_0: every qs byte 0x24 (00 10 01 00: q 0, 1, 2, 0 for values m, m + 32, m + 64, m + 96), d = 2.
+        {
+            Bytes b;
+            for (int j = 0; j < 64; ++j) b.u8(0x24);
+            b.u16(0x4000);
+            std::vector<float> v(256);
+            const float t[4] = {-2.0f, 0.0f, 2.0f, -2.0f};
+            for (int j = 0; j < 256; ++j) v[static_cast<std::size_t>(j)] = t[(j % 128) / 32];
+            row("TQ2_0", T_TQ2_0, {256}, b.b, v, "TQ2_0");
+        }
+        // TQ1_0, d = 0.25: qs[0] = 255, whose five trits ((255 3^n mod 256) * 3) >> 8 are all 2 (+d: values
+        // 0, 32, 64, 96, 128); every other byte 0, all trits 0 (-d).
+        {
+            Bytes b;
+            b.u8(255);
+            for (int j = 1; j < 52; ++j) b.u8(0);
+            b.u16(0x3400);
+            std::vector<float> v(256, -0.25f);
+            for (int n = 0; n < 5; ++n) v[static_cast<std::size_t>(32 * n)] = 0.25f;
+            row("TQ1_0", T_TQ1_0, {256}, b.b, v, "TQ1_0");
         }
     }
     void tensorTypes() {

@@ -139,6 +139,8 @@ private slots:
         QTest::newRow("Q5_K: (2 + 2 + 12 + 32 + 128) x 8 / 256") << "q5-k" << 5.5;
         QTest::newRow("IQ4_XS: (2 + 2 + 4 + 128) x 8 / 256") << "iq4_xs" << 4.25;
         QTest::newRow("Q6_K: (128 + 64 + 16 + 2) x 8 / 256") << "q6_k" << 6.5625;
+        QTest::newRow("TQ2_0: (64 + 2) x 8 / 256") << "tq2_0" << 2.0625;
+        QTest::newRow("TQ1_0: (48 + 4 + 2) x 8 / 256, log2(3) = 1.585 at best") << "TQ1_0" << 1.6875;
     }
     void namedFormatBits() {
         QFETCH(QString, name);

@@ -26,6 +26,9 @@ private slots:
         QTest::newRow("Q4_K matrix") << ql::DType::GGML_Q4_K << std::vector<std::int64_t>{2, 256} << "" << true;
         QTest::newRow("IQ4_XS matrix") << ql::DType::GGML_IQ4_XS << std::vector<std::int64_t>{2, 256} << "" << true;
         QTest::newRow("MXFP4 expert matrix") << ql::DType::GGML_MXFP4 << std::vector<std::int64_t>{4, 2, 64} << "" << true;
+        QTest::newRow("NVFP4 matrix") << ql::DType::GGML_NVFP4 << std::vector<std::int64_t>{2, 64} << "" << true;
+        QTest::newRow("TQ1_0 ternary matrix") << ql::DType::GGML_TQ1_0 << std::vector<std::int64_t>{2, 256} << "" << true;
+        QTest::newRow("TQ2_0 ternary matrix") << ql::DType::GGML_TQ2_0 << std::vector<std::int64_t>{2, 256} << "" << true;
         QTest::newRow("F32 bias") << ql::DType::F32 << std::vector<std::int64_t>{4} << "" << false;
         QTest::newRow("I64 index table") << ql::DType::I64 << std::vector<std::int64_t>{4, 4} << "" << false;
         QTest::newRow("plain U8 matrix") << ql::DType::U8 << std::vector<std::int64_t>{4, 4} << "" << false;

@@ -109,6 +109,13 @@ def main():
     mxfp4 = bytes([127]) + bytes(range(16)) + bytes([1]) + bytes(range(16, 32))
     write("gguf", "iq4_xs_mxfp4.gguf", fx.gguf([("general.architecture", 8, fx.gguf_str("gpt-oss"))],
                                                [("t.iq4_xs", 23, [256], iq4_xs), ("t.mxfp4", 39, [32, 2], mxfp4)]))
+    # gguf: llama.cpp's NVFP4 (one block of 64: four UE4M3 scales) and the ternary TQ1_0 / TQ2_0 (256 each)
+    nvfp4 = bytes([0x38, 0x01, 0x7F, 0xF8]) + bytes(range(32))
+    tq1_0 = bytes(range(0, 208, 4)) + fx.f16(0.25)
+    tq2_0 = bytes(range(64)) + fx.f16(0.5)
+    write("gguf", "nvfp4_ternary.gguf", fx.gguf([("general.architecture", 8, fx.gguf_str("bitnet"))],
+                                                [("t.nvfp4", 40, [64], nvfp4), ("t.tq1_0", 34, [256], tq1_0),
+                                                 ("t.tq2_0", 35, [256], tq2_0)]))
     # onnx: raw float, float_data, float16 (int32_data), int8 raw, an external-data reference
     write("onnx", "initializers.onnx", onnx_model([
         onnx_tensor("w_raw", [2, 2], 1, raw=struct.pack("<4f", 1, -2, 3, -4)),
