@@ -277,6 +277,30 @@ private slots:
         QVERIFY(note->isHidden());
     }
 
+    // llama.cpp's NVFP4 keeps no tensor scale, QuantLens' NVFP4 (ModelOpt's) does: the browser says the
+    // tensor is stored quantized but offers no "compare with its stored format"; the MXFP4 tensor of the
+    // same file offers one.
+    void nvfp4GgufOffersNoStoredFormat() {
+        QString error;
+        QVERIFY2(browser()->openFile(QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_fp4.gguf"), &error), qPrintable(error));
+        const auto compareButton = [&](const QString& format) {
+            for (QPushButton* b : browser()->findChildren<QPushButton*>())
+                if (b->text().startsWith(QStringLiteral("Compare with its stored format")) && b->text().contains(format) && !b->isHidden())
+                    return b;
+            return static_cast<QPushButton*>(nullptr);
+        };
+        QLabel* note = browser()->storedFormatLabel();
+        QVERIFY(waitShown([&] { QVERIFY(browser()->selectTensor(QStringLiteral("blk.0.ffn_up.weight"))); }));
+        QVERIFY(!note->isHidden());
+        QVERIFY2(note->text().contains(QStringLiteral("NVFP4")), qPrintable(note->text()));
+        QVERIFY(!compareButton(QStringLiteral("NVFP4")));
+        QCOMPARE(w_->lastReport()->tensor.shape, (std::vector<std::int64_t>{2, 64}));
+        QCOMPARE(w_->lastReport()->tensor.max, 6.0 * 2.0);  // code 7 (6) under the scale 0x40 (2)
+        QVERIFY(waitShown([&] { QVERIFY(browser()->selectTensor(QStringLiteral("blk.0.ffn_down.weight"))); }));
+        QVERIFY2(note->text().contains(QStringLiteral("MXFP4")), qPrintable(note->text()));
+        QVERIFY(compareButton(QStringLiteral("MXFP4")));
+    }
+
     // The summary table's cells for values a chart cannot draw: SQNR at +-infinity with its sign (-inf: a
     // format whose fp16 block scales overflow on some tensor), none as "-", and a configuration whose rows
     // pad its blocks marked '*' with the reason in the tooltip.

@@ -51,6 +51,8 @@ def main():
         f.write(tiny_model())
     with open(os.path.join(HERE, "models", "tiny_q8_0.gguf"), "wb") as f:
         f.write(tiny_gguf())
+    with open(os.path.join(HERE, "models", "tiny_fp4.gguf"), "wb") as f:
+        f.write(tiny_fp4_gguf())
 
 
 def f16(v):
@@ -143,6 +145,15 @@ def tiny_gguf():
     kvs = [("general.architecture", 8, gguf_str("llama")), ("general.quantization_version", 4, struct.pack("<I", 2))]
     tensors = [("blk.0.attn_q.weight", 8, [32, 2], q8_0_row(vals)),
                ("blk.0.attn_norm.weight", 0, [32], struct.pack("<32f", *norm))]
+    return gguf(kvs, tensors)
+
+
+def tiny_fp4_gguf():
+    """blk.0.ffn_up.weight: llama.cpp NVFP4, numpy shape (2, 64); blk.0.ffn_down.weight: MXFP4, (2, 32)."""
+    nvfp4 = b"".join(bytes([0x38, 0x40, 0x30, 0x38]) + bytes((7 * j + r) % 256 for j in range(32)) for r in range(2))
+    mxfp4 = b"".join(bytes([126 + r]) + bytes(range(16 * r, 16 * r + 16)) for r in range(2))
+    kvs = [("general.architecture", 8, gguf_str("llama"))]
+    tensors = [("blk.0.ffn_up.weight", 40, [64, 2], nvfp4), ("blk.0.ffn_down.weight", 39, [32, 2], mxfp4)]
     return gguf(kvs, tensors)
 
 
