@@ -958,7 +958,8 @@ bool small_block_bounds(DType type, const float* x, const float* lo, const float
 
 bool has_bounds_path(DType type) {
     return use_avx512() && (type == DType::GGML_Q8_0 || type == DType::GGML_Q4_0 || type == DType::GGML_Q4_1 || type == DType::GGML_Q5_0 ||
-                            type == DType::GGML_Q4_K || type == DType::GGML_Q6_K || type == DType::GGML_IQ4_NL);
+                            type == DType::GGML_Q2_K || type == DType::GGML_Q3_K || type == DType::GGML_Q4_K || type == DType::GGML_Q5_K ||
+                            type == DType::GGML_Q6_K || type == DType::GGML_IQ4_NL || type == DType::GGML_IQ4_XS);
 }
 
 bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
@@ -1001,13 +1002,19 @@ std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_
     if (!use_avx512() || reinterpret_cast<std::uintptr_t>(out) % alignof(BlockQ4_0) != 0) return 0;  // all: 2-byte aligned
     static_assert(alignof(BlockQ8_0) == alignof(BlockQ4_0) && alignof(BlockQ4_1) == alignof(BlockQ4_0) &&
                   alignof(BlockQ5_0) == alignof(BlockQ4_0) && alignof(BlockQ4_K) == alignof(BlockQ4_0) &&
-                  alignof(BlockQ6_K) == alignof(BlockQ4_0) && alignof(BlockIQ4_NL) == alignof(BlockQ4_0));
+                  alignof(BlockQ6_K) == alignof(BlockQ4_0) && alignof(BlockIQ4_NL) == alignof(BlockQ4_0) &&
+                  alignof(BlockQ2_K) == alignof(BlockQ4_0) && alignof(BlockQ3_K) == alignof(BlockQ4_0) &&
+                  alignof(BlockQ5_K) == alignof(BlockQ4_0) && alignof(BlockIQ4_XS) == alignof(BlockQ4_0));
     switch (type) {
     case DType::GGML_Q8_0: return detail::quantize_q8_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ8_0*>(out), &bounds);
     case DType::GGML_Q4_0: return detail::quantize_q4_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ4_0*>(out), &bounds);
     case DType::GGML_Q4_1: return detail::quantize_q4_1_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ4_1*>(out), &bounds);
     case DType::GGML_Q5_0: return detail::quantize_q5_0_blocks_avx512(x, nblocks, reinterpret_cast<BlockQ5_0*>(out), &bounds);
     // the searched formats stop before a group of blocks that holds a non-finite value, as the others
+    case DType::GGML_Q2_K: return detail::quantize_q2_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ2_K*>(out), bounds);
+    case DType::GGML_Q3_K: return detail::quantize_q3_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ3_K*>(out), bounds);
+    case DType::GGML_Q5_K: return detail::quantize_q5_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ5_K*>(out), bounds);
+    case DType::GGML_IQ4_XS: return detail::quantize_iq4_xs_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockIQ4_XS*>(out), bounds);
     case DType::GGML_Q4_K: return detail::quantize_q4_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ4_K*>(out), bounds);
     case DType::GGML_Q6_K: return detail::quantize_q6_k_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockQ6_K*>(out), bounds);
     case DType::GGML_IQ4_NL: return detail::quantize_iq4_nl_blocks_bounds_avx512(x, nblocks, reinterpret_cast<BlockIQ4_NL*>(out), bounds);

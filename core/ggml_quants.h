@@ -75,9 +75,10 @@ struct BlockBoundsArgs {
 // Quantizes the leading whole blocks of x (nblocks of them) that the AVX-512 path takes, as quantize_row
 // does, and folds their figures into `bounds`; returns how many blocks it did. Q8_0, Q4_0, Q4_1, Q5_0: a
 // multiple of 16 (the path stops before 16 blocks holding a non-finite value or giving an fp16 scale or
-// minimum that is not finite); Q4_K, Q6_K, IQ4_NL: the path's leading blocks up to the first one holding a
-// non-finite value or giving a non-finite fp16 scale (or min), in its steps of 4, 2 and 32 blocks but for
-// such a stop; 0 for other types or without AVX-512. The caller does the rest.
+// minimum that is not finite); the searched formats (Q2_K .. Q6_K, IQ4_NL, IQ4_XS): the path's leading
+// blocks up to the first one holding a non-finite value or giving a non-finite fp16 scale (or min), in its
+// steps (2 blocks for Q2_K and Q6_K, 4 for Q3_K, Q4_K, Q5_K and IQ4_XS, 32 for IQ4_NL) but for such a
+// stop; 0 for other types or without AVX-512. The caller does the rest.
 std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_t nblocks, std::uint8_t* out, BlockBoundsArgs& bounds);
 // The same for Q8_0, Q4_0, Q4_1 and Q5_0 without storing the blocks: the leading whole blocks' dequantized
 // values go to y (as dequantize_block gives them, 32 per block), their codes to codes (as block_codes; may

@@ -957,6 +957,65 @@ inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, st
     return true;
 }
 
+// Q5_K: as Q4_K's, with 5-bit codes (levels 0, 1, 30, 31 at the ends).
+inline bool q5_k_figures(const BlockQ5_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    if (!finite(half_of(blk.d)) || !finite(half_of(blk.dmin))) return false;
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float d1[16] = {}, m1[16] = {}, elo[16], ehi[16];
+    q5_k_unpack(blk, c, d1, m1);
+    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);  // lanes 0-7: the sub-blocks
+    auto level = [&](float q) { return _mm512_sub_ps(_mm512_mul_ps(vd, set1(q)), vm); };  // d1 q - m1
+    __m512 lo, hi;
+    reach_of(level(0.0f), level(1.0f), level(30.0f), level(31.0f), lo, hi);
+    _mm512_store_ps(elo, lo);
+    _mm512_store_ps(ehi, hi);
+    unsigned clip = 0;
+    for (int j = 0; j < kQK_K / 32; ++j)
+        for (int k = 0; k < 2; ++k)
+            clip += fig.add(_mm512_loadu_ps(xb + 32 * j + 16 * k), q4_k_values(c + 32 * j + 16 * k, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
+    clipped = clip;
+    return true;
+}
+
+// Q2_K: 16 sub-blocks of 16, level d1 q - m1, q 0..3.
+inline bool q2_k_figures(const BlockQ2_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    if (!finite(half_of(blk.d)) || !finite(half_of(blk.dmin))) return false;
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float d1[16], m1[16], elo[16], ehi[16];
+    q2_k_unpack(blk, c, d1, m1);
+    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);
+    auto level = [&](float q) { return _mm512_sub_ps(_mm512_mul_ps(vd, set1(q)), vm); };
+    __m512 lo, hi;
+    reach_of(level(0.0f), level(1.0f), level(2.0f), level(3.0f), lo, hi);
+    _mm512_store_ps(elo, lo);
+    _mm512_store_ps(ehi, hi);
+    unsigned clip = 0;
+    for (int j = 0; j < kQK_K / 16; ++j)
+        clip += fig.add(_mm512_loadu_ps(xb + 16 * j), q4_k_values(c + 16 * j, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
+    clipped = clip;
+    return true;
+}
+
+// Q3_K: 16 sub-blocks of 16, level f (q - 4), q 0..7.
+inline bool q3_k_figures(const BlockQ3_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    if (!finite(half_of(blk.d))) return false;
+    alignas(64) std::uint8_t c[kQK_K];
+    alignas(64) float f[16], elo[16], ehi[16];
+    q3_k_unpack(blk, c, f);
+    const __m512 vf = _mm512_load_ps(f);
+    auto level = [&](float q) { return _mm512_mul_ps(vf, set1(q - 4.0f)); };
+    __m512 lo, hi;
+    reach_of(level(0.0f), level(1.0f), level(6.0f), level(7.0f), lo, hi);
+    _mm512_store_ps(elo, lo);
+    _mm512_store_ps(ehi, hi);
+    unsigned clip = 0;
+    for (int j = 0; j < kQK_K / 16; ++j)
+        clip += fig.add(_mm512_loadu_ps(xb + 16 * j), _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(4.0f))),
+                        set1(elo[j]), set1(ehi[j]));
+    clipped = clip;
+    return true;
+}
+
 // Q4_K and Q5_K: the same search and scale steps with 4- and 5-bit codes (ggml_quants.cpp's references).
 struct Q4kSearch {
     using Block = BlockQ4_K;
@@ -964,6 +1023,7 @@ struct Q4kSearch {
     static constexpr float rmin = -1.f;
     static void scales(const float* s, const float* m, Block& y, float* d, float* dm) { q4_k_scales(s, m, y, d, dm); }
     static void pack(const std::uint8_t* L, Block& y) { q4_k_pack(L, y); }
+    static bool figures(const Block& b, const float* xb, Figures& fig, std::uint32_t& clipped) { return q4_k_figures(b, xb, fig, clipped); }
 };
 struct Q5kSearch {
     using Block = BlockQ5_K;
@@ -971,11 +1031,11 @@ struct Q5kSearch {
     static constexpr float rmin = -0.5f;
     static void scales(const float* s, const float* m, Block& y, float* d, float* dm) { q5_k_scales(s, m, y, d, dm); }
     static void pack(const std::uint8_t* L, Block& y) { q5_k_pack(L, y); }
+    static bool figures(const Block& b, const float* xb, Figures& fig, std::uint32_t& clipped) { return q5_k_figures(b, xb, fig, clipped); }
 };
 
 template <class K, bool Bounds>
 std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y, BlockBoundsArgs* bb) {
-    static_assert(!Bounds || std::is_same_v<K, Q4kSearch>, "bounds: Q4_K only");
     Figures fig;
     constexpr int G = kQ4kGroups;
     constexpr int per = 2 * G;  // super-blocks per step: two per group of 16 lanes
@@ -1023,7 +1083,7 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
             }
             K::pack(L, blk);
             if constexpr (Bounds) {
-                if (!q4_k_figures(blk, xb, fig, bb->clipped[p * per + h])) {
+                if (!K::figures(blk, xb, fig, bb->clipped[p * per + h])) {
                     fig.fold(*bb);
                     return p * per + h;
                 }
@@ -1051,7 +1111,9 @@ inline void pack_2bit_vec(const __m256i* r, std::uint8_t* qs) {
 // Q2_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values), weights |x|; the
 // scales stored by the reference's q2_k_scales, the requantization along each sub-block's values (bit for
 // bit, see the file comment) and the packing by byte masks.
-std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
+template <bool Bounds>
+std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y, BlockBoundsArgs* bb) {
+    Figures fig;
     constexpr int G = kQ6kGroups;
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], W[G][16], Lf[G][16], sc[G], mn[G];
@@ -1064,7 +1126,10 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
             transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
             for (int l = 0; l < 16; ++l) W[g][l] = vabs(X[g][l]);
         }
-        if (any_nonfinite(X)) return p * G;
+        if (any_nonfinite(X)) {
+            if constexpr (Bounds) fig.fold(*bb);
+            return p * G;
+        }
         make_qkx2_lanes<G, 16, 3, 15, true>(X, W, Lf, sc, mn, -0.5f);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales, sc[g]);
@@ -1087,8 +1152,15 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
             __m256i r[8];
             for (int k = 0; k < 8; ++k) r[k] = _mm256_load_si256(reinterpret_cast<const __m256i*>(L + 32 * k));
             pack_2bit_vec(r, blk.qs);
+            if constexpr (Bounds) {
+                if (!q2_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
+                    fig.fold(*bb);
+                    return p * G + g;
+                }
+            }
         }
     }
+    if constexpr (Bounds) fig.fold(*bb);
     return steps * G;
 }
 
@@ -1175,7 +1247,9 @@ inline void q3_k_pack_vec(const std::int8_t* L, BlockQ3_K& y) {
 // Q3_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values); the requantization
 // with the stored scales runs along each sub-block's values, bit for bit (see the file comment), and
 // the packing gives the reference's bytes (q3_k_pack_vec).
-std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
+template <bool Bounds>
+std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, BlockBoundsArgs* bb) {
+    Figures fig;
     constexpr int G = kQ3kGroups;
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], Lf[G][16], sc[G];
@@ -1185,7 +1259,10 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
     for (std::int64_t p = 0; p < steps; ++p) {
         prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
-        if (any_nonfinite(X)) return p * G;
+        if (any_nonfinite(X)) {
+            if constexpr (Bounds) fig.fold(*bb);
+            return p * G;
+        }
         make_q3_lanes<G>(X, Lf, sc);
         for (int g = 0; g < G; ++g) {
             const float* xb = x + (p * G + g) * kQK_K;
@@ -1204,8 +1281,15 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
                 _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
             }
             q3_k_pack_vec(L, blk);
+            if constexpr (Bounds) {
+                if (!q3_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
+                    fig.fold(*bb);
+                    return p * G + g;
+                }
+            }
         }
     }
+    if constexpr (Bounds) fig.fold(*bb);
     return steps * G;
 }
 
@@ -1307,7 +1391,9 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
 // IQ4_XS: one group of 16 lanes holds the 16 blocks of 32 of two super-blocks; the search is IQ4_NL's,
 // the 6-bit scales the reference's (iq4_xs_scales), the codes IQ4_NL's vector index with each block's
 // unrounded scale.
-std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y) {
+template <bool Bounds>
+std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y, BlockBoundsArgs* bb) {
+    Figures fig;
     constexpr int G = kIq4nlGroups;
     constexpr int per = 2 * G;  // super-blocks per step
     const Iq4Tables T = make_iq4_tables();
@@ -1318,7 +1404,10 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y)
         const float* xp = x + p * per * kQK_K;
         prefetch_ahead(xp + per * kQK_K, per * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 2 * kQK_K, X[g]);  // lane j = block j of 32
-        if (any_nonfinite(X)) return p * per;
+        if (any_nonfinite(X)) {
+            if constexpr (Bounds) fig.fold(*bb);
+            return p * per;
+        }
         iq4nl_scale_lanes<G>(X, T, dv);
         for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         for (int s = 0; s < per; ++s) {
@@ -1326,14 +1415,34 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y)
             const float* xb = xp + s * kQK_K;
             float idl[kQK_K / 32];
             iq4_xs_scales(&d[s / 2][8 * (s % 2)], blk, idl);
+            const float dd = half_of(blk.d);  // value = d (ls - 32) level(code)
+            if constexpr (Bounds) {
+                if (!finite(dd)) {
+                    fig.fold(*bb);
+                    return p * per + s;
+                }
+            }
+            unsigned clip = 0;
             for (int ib = 0; ib < kQK_K / 32; ++ib) {
                 const __m512 id2 = set1(idl[ib] + idl[ib]);
-                const __m512i lo = iq4_index_any(id2, _mm512_loadu_ps(xb + 32 * ib), T);
-                const __m512i hi = iq4_index_any(id2, _mm512_loadu_ps(xb + 32 * ib + 16), T);
+                const __m512 x0 = _mm512_loadu_ps(xb + 32 * ib), x1 = _mm512_loadu_ps(xb + 32 * ib + 16);
+                const __m512i lo = iq4_index_any(id2, x0, T);
+                const __m512i hi = iq4_index_any(id2, x1, T);
                 _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs + 16 * ib), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
+                if constexpr (Bounds) {
+                    const int ls = ((blk.scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((blk.scales_h >> (2 * ib)) & 3) << 4);
+                    const __m512 vd = set1(dd * static_cast<float>(ls - 32));
+                    __m512 elo, ehi;
+                    reach_of(_mm512_mul_ps(vd, set1(-127.0f)), _mm512_mul_ps(vd, set1(-104.0f)), _mm512_mul_ps(vd, set1(89.0f)),
+                             _mm512_mul_ps(vd, set1(113.0f)), elo, ehi);
+                    clip += fig.add(x0, _mm512_mul_ps(vd, _mm512_permutexvar_ps(lo, T.values)), elo, ehi) +
+                            fig.add(x1, _mm512_mul_ps(vd, _mm512_permutexvar_ps(hi, T.values)), elo, ehi);
+                }
             }
+            if constexpr (Bounds) bb->clipped[p * per + s] = clip;
         }
     }
+    if constexpr (Bounds) fig.fold(*bb);
     return steps * per;
 }
 
@@ -1341,11 +1450,23 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y)
 
 std::int64_t quantize_q4_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y) { return k_blocks<Q4kSearch, false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q5_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y) { return k_blocks<Q5kSearch, false>(x, nblocks, y, nullptr); }
-std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y) { return q2_k_blocks(x, nblocks, y); }
-std::int64_t quantize_q3_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y) { return q3_k_blocks(x, nblocks, y); }
-std::int64_t quantize_iq4_xs_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_XS* y) { return iq4_xs_blocks(x, nblocks, y); }
+std::int64_t quantize_q2_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y) { return q2_k_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q3_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y) { return q3_k_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_iq4_xs_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_XS* y) { return iq4_xs_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_q6_k_blocks_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y) { return q6_k_blocks<false>(x, nblocks, y, nullptr); }
 std::int64_t quantize_iq4_nl_blocks_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) { return iq4_nl_blocks<false>(x, nblocks, y, nullptr); }
+std::int64_t quantize_q5_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y, BlockBoundsArgs& bounds) {
+    return k_blocks<Q5kSearch, true>(x, nblocks, y, &bounds);
+}
+std::int64_t quantize_q2_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y, BlockBoundsArgs& bounds) {
+    return q2_k_blocks<true>(x, nblocks, y, &bounds);
+}
+std::int64_t quantize_q3_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y, BlockBoundsArgs& bounds) {
+    return q3_k_blocks<true>(x, nblocks, y, &bounds);
+}
+std::int64_t quantize_iq4_xs_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockIQ4_XS* y, BlockBoundsArgs& bounds) {
+    return iq4_xs_blocks<true>(x, nblocks, y, &bounds);
+}
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds) {
     return k_blocks<Q4kSearch, true>(x, nblocks, y, &bounds);
 }
@@ -1566,6 +1687,10 @@ std::int64_t quantize_iq4_xs_blocks_avx512(const float*, std::int64_t, BlockIQ4_
 void dequantize_iq4_xs_blocks_avx512(const BlockIQ4_XS*, std::int64_t, float*, std::int8_t*) {}
 std::int64_t quantize_iq4_nl_blocks_avx512(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ4_K*, BlockBoundsArgs&) { return 0; }
+std::int64_t quantize_q5_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ5_K*, BlockBoundsArgs&) { return 0; }
+std::int64_t quantize_q2_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ2_K*, BlockBoundsArgs&) { return 0; }
+std::int64_t quantize_q3_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ3_K*, BlockBoundsArgs&) { return 0; }
+std::int64_t quantize_iq4_xs_blocks_bounds_avx512(const float*, std::int64_t, BlockIQ4_XS*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_q6_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ6_K*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float*, std::int64_t, BlockIQ4_NL*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_q8_0_blocks_avx512(const float*, std::int64_t, BlockQ8_0*, BlockBoundsArgs*) { return 0; }

@@ -49,6 +49,10 @@ std::int64_t quantize_iq4_xs_blocks_avx512(const float* x, std::int64_t nblocks,
 // The same, folding the blocks' figures into `bounds` (see quantize_blocks_with_bounds); they stop before a
 // block whose fp16 scale (or min) is not finite and return the blocks done.
 std::int64_t quantize_q4_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ4_K* y, BlockBoundsArgs& bounds);
+std::int64_t quantize_q5_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ5_K* y, BlockBoundsArgs& bounds);
+std::int64_t quantize_q2_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ2_K* y, BlockBoundsArgs& bounds);
+std::int64_t quantize_q3_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ3_K* y, BlockBoundsArgs& bounds);
+std::int64_t quantize_iq4_xs_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockIQ4_XS* y, BlockBoundsArgs& bounds);
 std::int64_t quantize_q6_k_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs& bounds);
 std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float* x, std::int64_t nblocks, BlockIQ4_NL* y, BlockBoundsArgs& bounds);
 // dequantize_block and block_codes (codes may be null) of nb blocks.

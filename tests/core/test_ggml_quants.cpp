@@ -213,11 +213,31 @@ float klevel(const gg::BlockQ4_K& b, int j, int q) {
 }
 float klevel(const gg::BlockQ6_K& b, int j, int q) { return ql::half_to_float(b.d) * static_cast<float>(b.scales[j]) * static_cast<float>(q - 32); }
 float klevel(const gg::BlockIQ4_NL& b, int, int q) { return ql::half_to_float(b.d) * static_cast<float>(gg::iq4nl_value(q)); }
+float klevel(const gg::BlockQ5_K& b, int j, int q) {
+    std::uint8_t sc, m;
+    gg::scale_min_k4(j, b.scales, sc, m);
+    return ql::half_to_float(b.d) * static_cast<float>(sc) * static_cast<float>(q) - ql::half_to_float(b.dmin) * static_cast<float>(m);
+}
+float klevel(const gg::BlockQ2_K& b, int j, int q) {
+    return ql::half_to_float(b.d) * static_cast<float>(b.scales[j] & 0xF) * static_cast<float>(q) -
+           ql::half_to_float(b.dmin) * static_cast<float>(b.scales[j] >> 4);
+}
+float klevel(const gg::BlockQ3_K& b, int j, int q) {
+    return ql::half_to_float(b.d) * static_cast<float>(gg::q3k_scale(b.scales, j)) * static_cast<float>(q - 4);
+}
+float klevel(const gg::BlockIQ4_XS& b, int j, int q) {
+    const int ls = ((b.scales_l[j / 2] >> (4 * (j % 2))) & 0xF) | (((b.scales_h >> (2 * j)) & 3) << 4);
+    return ql::half_to_float(b.d) * static_cast<float>(ls - 32) * static_cast<float>(gg::iq4nl_value(q));
+}
 bool kscales_finite(const gg::BlockQ4_K& b) { return std::isfinite(ql::half_to_float(b.d)) && std::isfinite(ql::half_to_float(b.dmin)); }
+bool kscales_finite(const gg::BlockQ5_K& b) { return std::isfinite(ql::half_to_float(b.d)) && std::isfinite(ql::half_to_float(b.dmin)); }
+bool kscales_finite(const gg::BlockQ2_K& b) { return std::isfinite(ql::half_to_float(b.d)) && std::isfinite(ql::half_to_float(b.dmin)); }
+bool kscales_finite(const gg::BlockQ3_K& b) { return std::isfinite(ql::half_to_float(b.d)); }
+bool kscales_finite(const gg::BlockIQ4_XS& b) { return std::isfinite(ql::half_to_float(b.d)); }
 bool kscales_finite(const gg::BlockQ6_K& b) { return std::isfinite(ql::half_to_float(b.d)); }
 bool kscales_finite(const gg::BlockIQ4_NL& b) { return std::isfinite(ql::half_to_float(b.d)); }
 
-// quantize_blocks_with_bounds for Q4_K, Q6_K or IQ4_NL against the reference's blocks and figures worked
+// quantize_blocks_with_bounds for a searched format against the reference's blocks and figures worked
 // out here from the dequantized values and each sub-block's sorted levels; returns the blocks it did, -1
 // on a mismatch.
 template <class Block, int QK, int Sub, int QMax, int Step>
@@ -692,7 +712,7 @@ private slots:
         }
     }
 
-    // Q4_K, Q6_K and IQ4_NL quantized with their figures (the analysis' entry point): the reference's
+    // The searched formats quantized with their figures (the analysis' entry point): the reference's
     // blocks, and the figures of their dequantized values and sub-block grids.
     void searchedBoundsMatchReference_data() {
         QTest::addColumn<DType>("type");
@@ -701,7 +721,8 @@ private slots:
             {BlockData::Normal, "normal"}, {BlockData::HeavyTails, "heavy tails"}, {BlockData::Constant, "constant"},
             {BlockData::AllZero, "all zero"}, {BlockData::Tiny, "tiny"}, {BlockData::Mixed, "mixed"}, {BlockData::Integers, "integers"},
             {BlockData::Huge, "huge"}, {BlockData::Subnormal, "subnormal"}, {BlockData::Signs, "signs"}, {BlockData::NonFinite, "non-finite"}};
-        for (DType t : {DType::GGML_Q4_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL})
+        for (DType t : {DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL,
+                        DType::GGML_IQ4_XS})
             for (const auto& [kind, name] : kinds) {
                 const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + name;
                 QTest::newRow(row.constData()) << t << kind;
@@ -714,6 +735,10 @@ private slots:
         const std::vector<float> x = block_data(kind, 41, 29);
         std::int64_t done = 0;
         switch (type) {
+        case DType::GGML_Q2_K: done = check_searched_bounds<gg::BlockQ2_K, 256, 16, 3, 2>(type, x); break;
+        case DType::GGML_Q3_K: done = check_searched_bounds<gg::BlockQ3_K, 256, 16, 7, 4>(type, x); break;
+        case DType::GGML_Q5_K: done = check_searched_bounds<gg::BlockQ5_K, 256, 32, 31, 4>(type, x); break;
+        case DType::GGML_IQ4_XS: done = check_searched_bounds<gg::BlockIQ4_XS, 256, 32, 15, 4>(type, x); break;
         case DType::GGML_Q4_K: done = check_searched_bounds<gg::BlockQ4_K, 256, 32, 15, 4>(type, x); break;
         case DType::GGML_Q6_K: done = check_searched_bounds<gg::BlockQ6_K, 256, 16, 63, 2>(type, x); break;
         default: done = check_searched_bounds<gg::BlockIQ4_NL, 32, 32, 15, 32>(type, x); break;
