@@ -962,41 +962,22 @@ bool has_bounds_path(DType type) {
                             type == DType::GGML_Q6_K || type == DType::GGML_IQ4_NL || type == DType::GGML_IQ4_XS);
 }
 
-bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+namespace {
+// A decoder of the AVX-512 file, where the CPU has it.
+template <class B>
+bool decode_fast(void (*fn)(const B*, std::int64_t, float*, std::int8_t*), const B* b, std::int64_t nb, float* y, std::int8_t* codes) {
     if (!use_avx512()) return false;
-    detail::dequantize_q4_k_blocks_avx512(b, nb, y, codes);
+    fn(b, nb, y, codes);
     return true;
 }
+} // namespace
 
-bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    if (!use_avx512()) return false;
-    detail::dequantize_q6_k_blocks_avx512(b, nb, y, codes);
-    return true;
-}
-
-bool dequantize_blocks_fast(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    if (!use_avx512()) return false;
-    detail::dequantize_q2_k_blocks_avx512(b, nb, y, codes);
-    return true;
-}
-
-bool dequantize_blocks_fast(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    if (!use_avx512()) return false;
-    detail::dequantize_q3_k_blocks_avx512(b, nb, y, codes);
-    return true;
-}
-
-bool dequantize_blocks_fast(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    if (!use_avx512()) return false;
-    detail::dequantize_q5_k_blocks_avx512(b, nb, y, codes);
-    return true;
-}
-
-bool dequantize_blocks_fast(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    if (!use_avx512()) return false;
-    detail::dequantize_iq4_xs_blocks_avx512(b, nb, y, codes);
-    return true;
-}
+bool dequantize_blocks_fast(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return decode_fast(detail::dequantize_q4_k_blocks_avx512, b, nb, y, codes); }
+bool dequantize_blocks_fast(const BlockQ6_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return decode_fast(detail::dequantize_q6_k_blocks_avx512, b, nb, y, codes); }
+bool dequantize_blocks_fast(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return decode_fast(detail::dequantize_q2_k_blocks_avx512, b, nb, y, codes); }
+bool dequantize_blocks_fast(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return decode_fast(detail::dequantize_q3_k_blocks_avx512, b, nb, y, codes); }
+bool dequantize_blocks_fast(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) { return decode_fast(detail::dequantize_q5_k_blocks_avx512, b, nb, y, codes); }
+bool dequantize_blocks_fast(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes) { return decode_fast(detail::dequantize_iq4_xs_blocks_avx512, b, nb, y, codes); }
 
 std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_t nblocks, std::uint8_t* out, BlockBoundsArgs& bounds) {
     if (!use_avx512() || reinterpret_cast<std::uintptr_t>(out) % alignof(BlockQ4_0) != 0) return 0;  // all: 2-byte aligned

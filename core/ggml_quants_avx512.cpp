@@ -920,24 +920,29 @@ struct Figures {
     }
 };
 
-// One stored block's figures; false (nothing folded) when its scales are not finite.
-inline bool q4_k_figures(const BlockQ4_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+// One stored block's figures; false (nothing folded) when its scales are not finite. Q2_K, Q4_K and Q5_K:
+// sub-blocks of Sub values whose level q is d1 q - m1, q = 0..Top (Unpack gives the codes, d1 and m1).
+template <class Block, int Sub, int Top, void (*Unpack)(const Block&, std::uint8_t*, float*, float*)>
+inline bool scale_min_figures(const Block& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
     if (!finite(half_of(blk.d)) || !finite(half_of(blk.dmin))) return false;
     alignas(64) std::uint8_t c[kQK_K];
     alignas(64) float d1[16] = {}, m1[16] = {}, elo[16], ehi[16];
-    q4_k_unpack(blk, c, d1, m1);
-    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);  // lanes 0-7: the sub-blocks
+    Unpack(blk, c, d1, m1);
+    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);  // lane j: sub-block j (kQK_K / Sub of them)
     auto level = [&](float q) { return _mm512_sub_ps(_mm512_mul_ps(vd, set1(q)), vm); };  // d1 q - m1
     __m512 lo, hi;
-    reach_of(level(0.0f), level(1.0f), level(14.0f), level(15.0f), lo, hi);
+    reach_of(level(0.0f), level(1.0f), level(Top - 1.0f), level(static_cast<float>(Top)), lo, hi);
     _mm512_store_ps(elo, lo);
     _mm512_store_ps(ehi, hi);
     unsigned clip = 0;
-    for (int j = 0; j < kQK_K / 32; ++j)
-        for (int k = 0; k < 2; ++k)
-            clip += fig.add(_mm512_loadu_ps(xb + 32 * j + 16 * k), q4_k_values(c + 32 * j + 16 * k, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
+    for (int j = 0; j < kQK_K / Sub; ++j)
+        for (int k = 0; k < Sub / 16; ++k)
+            clip += fig.add(_mm512_loadu_ps(xb + Sub * j + 16 * k), q4_k_values(c + Sub * j + 16 * k, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
     clipped = clip;
     return true;
+}
+inline bool q4_k_figures(const BlockQ4_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    return scale_min_figures<BlockQ4_K, 32, 15, q4_k_unpack>(blk, xb, fig, clipped);
 }
 
 inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
@@ -957,43 +962,11 @@ inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, st
     return true;
 }
 
-// Q5_K: as Q4_K's, with 5-bit codes (levels 0, 1, 30, 31 at the ends).
 inline bool q5_k_figures(const BlockQ5_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
-    if (!finite(half_of(blk.d)) || !finite(half_of(blk.dmin))) return false;
-    alignas(64) std::uint8_t c[kQK_K];
-    alignas(64) float d1[16] = {}, m1[16] = {}, elo[16], ehi[16];
-    q5_k_unpack(blk, c, d1, m1);
-    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);  // lanes 0-7: the sub-blocks
-    auto level = [&](float q) { return _mm512_sub_ps(_mm512_mul_ps(vd, set1(q)), vm); };  // d1 q - m1
-    __m512 lo, hi;
-    reach_of(level(0.0f), level(1.0f), level(30.0f), level(31.0f), lo, hi);
-    _mm512_store_ps(elo, lo);
-    _mm512_store_ps(ehi, hi);
-    unsigned clip = 0;
-    for (int j = 0; j < kQK_K / 32; ++j)
-        for (int k = 0; k < 2; ++k)
-            clip += fig.add(_mm512_loadu_ps(xb + 32 * j + 16 * k), q4_k_values(c + 32 * j + 16 * k, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
-    clipped = clip;
-    return true;
+    return scale_min_figures<BlockQ5_K, 32, 31, q5_k_unpack>(blk, xb, fig, clipped);
 }
-
-// Q2_K: 16 sub-blocks of 16, level d1 q - m1, q 0..3.
 inline bool q2_k_figures(const BlockQ2_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
-    if (!finite(half_of(blk.d)) || !finite(half_of(blk.dmin))) return false;
-    alignas(64) std::uint8_t c[kQK_K];
-    alignas(64) float d1[16], m1[16], elo[16], ehi[16];
-    q2_k_unpack(blk, c, d1, m1);
-    const __m512 vd = _mm512_load_ps(d1), vm = _mm512_load_ps(m1);
-    auto level = [&](float q) { return _mm512_sub_ps(_mm512_mul_ps(vd, set1(q)), vm); };
-    __m512 lo, hi;
-    reach_of(level(0.0f), level(1.0f), level(2.0f), level(3.0f), lo, hi);
-    _mm512_store_ps(elo, lo);
-    _mm512_store_ps(ehi, hi);
-    unsigned clip = 0;
-    for (int j = 0; j < kQK_K / 16; ++j)
-        clip += fig.add(_mm512_loadu_ps(xb + 16 * j), q4_k_values(c + 16 * j, d1[j], m1[j]), set1(elo[j]), set1(ehi[j]));
-    clipped = clip;
-    return true;
+    return scale_min_figures<BlockQ2_K, 16, 3, q2_k_unpack>(blk, xb, fig, clipped);
 }
 
 // Q3_K: 16 sub-blocks of 16, level f (q - 4), q 0..7.
