@@ -23,13 +23,17 @@ void setupApplication(QApplication& app, const char* lang) {
     QApplication::setApplicationName(QStringLiteral("QuantLens"));
     QApplication::setOrganizationName(QStringLiteral("QuantLens"));
     QApplication::setApplicationVersion(QStringLiteral(QL_VERSION));
-    const QString want = lang && *lang ? QString::fromLatin1(lang) : QLocale::system().name();
-    if (want.startsWith(QStringLiteral("zh"))) {
-        auto* own = new QTranslator(&app);
-        if (own->load(QStringLiteral(":/i18n/quantlens_zh_CN.qm"))) QApplication::installTranslator(own);
+    const QByteArray want = lang && *lang ? QByteArray(lang) : QLocale::system().name().toLatin1();
+    auto* own = new QTranslator(&app);
+    if (own->load(QString::fromLatin1(translationFile(want.constData())))) QApplication::installTranslator(own);
+    if (want.startsWith("zh")) {
         auto* qt = new QTranslator(&app);
         if (qt->load(QStringLiteral("qtbase_zh_CN"), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) QApplication::installTranslator(qt);
     }
+}
+
+const char* translationFile(const char* lang) {
+    return lang && std::strncmp(lang, "zh", 2) == 0 ? ":/i18n/quantlens_zh_CN.qm" : ":/i18n/quantlens_en.qm";
 }
 
 GuiArguments split_gui_arguments(int argc, char** argv) {

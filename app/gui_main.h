@@ -14,6 +14,9 @@ namespace ui {
 // Application name/organisation (QSettings), translations for the system or chosen language.
 // lang: "en", "zh_CN", or "" for the system locale.
 void setupApplication(QApplication& app, const char* lang);
+// The embedded translation for a language or locale name: Simplified Chinese for "zh...", else English,
+// whose file carries the plural forms ("%n warning(s)" -> "1 warning", "2 warnings").
+const char* translationFile(const char* lang);
 
 // QApplication takes "-session ID" (also spelt "--session", the X11 session manager's option) out of
 // argv before any parser of ours sees it, so `quantlens --session FILE` would open nothing. The session

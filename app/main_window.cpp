@@ -157,9 +157,9 @@ QString nonFiniteText(const TensorSummary& t) {
 
 } // namespace
 
-// A status message cut with an ellipsis in its middle (a path keeps its start and end) where it would
-// run under the permanent labels; the whole message is the status bar's tooltip while it shows.
-void MainWindow::showStatusMessage(const QString& message, int timeoutMs) {
+// A status message cut with an ellipsis (by default in its middle: a path keeps its start and end) where
+// it would run under the permanent labels; the whole message is the status bar's tooltip while it shows.
+void MainWindow::showStatusMessage(const QString& message, int timeoutMs, Qt::TextElideMode elide) {
     QStatusBar* bar = statusBar();
     // QStatusBar draws the message from x = 6 to 2 px before its first visible permanent widget (or 12 px
     // before its end) and before the size grip
@@ -171,7 +171,7 @@ void MainWindow::showStatusMessage(const QString& message, int timeoutMs) {
             right = std::min(right, w->x() - 2);
             break;
         }
-    const QString shown = bar->fontMetrics().elidedText(message, Qt::ElideMiddle, std::max(0, right - 6));
+    const QString shown = bar->fontMetrics().elidedText(message, elide, std::max(0, right - 6));
     bar->setToolTip(shown == message ? QString() : message);
     bar->showMessage(shown, timeoutMs);
 }
@@ -806,10 +806,13 @@ void MainWindow::onFinished(const AnalysisResult& r) {
     timeLabel_->setText(tr("Analysis: %1 ms").arg(r.report->compute_ms, 0, 'f', 1));
     updateTimeTip();
     backendLabel_->setText(tr("Backend: %1").arg(QString::fromStdString(r.report->backend)));
-    // every warning, not the last one alone
+    // every warning, not the last one alone: counted, and cut at the end where they run long (a cut in
+    // the middle spliced the end of one sentence to the start of another), all of them in the tooltip
     QStringList warnings;
     for (const auto& w : r.report->warnings) warnings << QString::fromStdString(w);
-    if (!warnings.isEmpty()) showStatusMessage(warnings.join(QStringLiteral("; ")), 10000);
+    if (warnings.size() == 1) showStatusMessage(warnings.front(), 10000, Qt::ElideRight);
+    else if (!warnings.isEmpty())
+        showStatusMessage(tr("%n warning(s): ", "", static_cast<int>(warnings.size())) + warnings.join(QStringLiteral("; ")), 10000, Qt::ElideRight);
     emit analysisShown();
 }
 

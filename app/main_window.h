@@ -63,9 +63,10 @@ public:
     // modelSurvey); false when there is none of that name.
     bool showDock(const QString& name);
 
-    // A status bar message, cut in its middle with an ellipsis where it would not fit (the whole
-    // message is then the status bar's tooltip).
-    void showStatusMessage(const QString& message, int timeoutMs);
+    // A status bar message, cut with an ellipsis where it would not fit (the whole message is then the
+    // status bar's tooltip): in its middle by default, so that a path keeps its start and end; at its end
+    // for sentences (Qt::ElideRight).
+    void showStatusMessage(const QString& message, int timeoutMs, Qt::TextElideMode elide = Qt::ElideMiddle);
 
     // A chart's Export menu, whichever view holds the chart: asks where, and for PNG/JPG the size and
     // resolution (remembered, export_dialog.h); PDF/SVG take the chart's size on screen.

@@ -1841,6 +1841,13 @@ min %1, max %2, mean %3, std %4</source>
         <source>Analysis cancelled: the charts and the table do not show these settings. Recompute (F5) updates them.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n warning(s): </source>
+        <translation>
+            <numerusform>%n warning: </numerusform>
+            <numerusform>%n warnings: </numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

@@ -1855,6 +1855,12 @@ min %1, max %2, mean %3, std %4</source>
         <source>Analysis cancelled: the charts and the table do not show these settings. Recompute (F5) updates them.</source>
         <translation>分析已取消：图表和表格未显示这些设置。重新计算（F5）可更新它们。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n warning(s): </source>
+        <translation>
+            <numerusform>%n 条警告：</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::MemoryChart</name>

@@ -1033,6 +1033,27 @@ private slots:
         QVERIFY(bar->toolTip().isEmpty());
     }
 
+    // Several analysis warnings: the bar says how many and starts with the first, cut at its end (a cut in
+    // the middle spliced one warning's end to another's start), every warning whole in the tooltip.
+    void analysisWarningsAreCountedAndCutAtTheEnd() {
+        Session s = smallSession();
+        s.tensor.generator.shape = {16, 1000};  // rows of 1000: IQ4_XS and IQ4_NL both pad their last block
+        QuantConfig xs = s.configs.at(0), nl = s.configs.at(0);
+        xs.format = Format::IQ4_XS;
+        nl.format = Format::IQ4_NL;
+        s.configs = {xs, nl};
+        QVERIFY(waitShown([&] { w_->setSession(s); }));
+        const auto& warnings = w_->lastReport()->warnings;
+        QCOMPARE(warnings.size(), std::size_t(2));
+        QStatusBar* bar = w_->statusBar();
+        const QString shown = bar->currentMessage();
+        // ("2 warnings" with the English plural forms installed, as the app does; "2 warning(s)" without them)
+        QVERIFY2(shown.startsWith(QStringLiteral("2 warning")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral(": ") + QString::fromStdString(warnings[0]).left(12)), qPrintable(shown));
+        QVERIFY2(shown.endsWith(QChar(0x2026)), qPrintable(shown));
+        for (const auto& w : warnings) QVERIFY2(bar->toolTip().contains(QString::fromStdString(w)), qPrintable(bar->toolTip()));
+    }
+
     // A message shown before the window is (a file or session opened at start whose analysis warns) hides
     // the tensor's line under it once the window shows, and the line comes back when the message goes.
     void statusMessageBeforeTheWindowShows() {
@@ -1199,6 +1220,31 @@ private slots:
 
     // Every visible string of the window goes through tr(): with the zh_CN translation installed, a new
     // window's title, menus and chart titles are Chinese.
+    // The English translation is installed too: it carries the plural forms, so a count reads "1 warning",
+    // "2 warnings" and not "2 warning(s)" (the sources' text); Chinese for a zh locale.
+    void translationFileForLocale_data() {
+        QTest::addColumn<QByteArray>("lang");
+        QTest::addColumn<QString>("file");
+        QTest::newRow("zh_CN") << QByteArray("zh_CN") << QStringLiteral(":/i18n/quantlens_zh_CN.qm");
+        QTest::newRow("zh_TW") << QByteArray("zh_TW") << QStringLiteral(":/i18n/quantlens_zh_CN.qm");
+        QTest::newRow("en_US") << QByteArray("en_US") << QStringLiteral(":/i18n/quantlens_en.qm");
+        QTest::newRow("C") << QByteArray("C") << QStringLiteral(":/i18n/quantlens_en.qm");
+        QTest::newRow("de_DE") << QByteArray("de_DE") << QStringLiteral(":/i18n/quantlens_en.qm");
+    }
+    void translationFileForLocale() {
+        QFETCH(QByteArray, lang);
+        QFETCH(QString, file);
+        QCOMPARE(QString::fromLatin1(ql::ui::translationFile(lang.constData())), file);
+    }
+    void englishPluralForms() {
+        QTranslator en;
+        QVERIFY(en.load(QString::fromLatin1(ql::ui::translationFile("en"))));
+        // (QTranslator gives the form; QCoreApplication::translate puts the number in for %n)
+        QCOMPARE(en.translate("ql::ui::MainWindow", "%n warning(s): ", nullptr, 1), QStringLiteral("%n warning: "));
+        QCOMPARE(en.translate("ql::ui::MainWindow", "%n warning(s): ", nullptr, 2), QStringLiteral("%n warnings: "));
+        QCOMPARE(en.translate("ql::ui::MainWindow", "Wrote %n file(s) to %1", nullptr, 3), QStringLiteral("Wrote %n files to %1"));
+    }
+
     void chineseTranslation() {
         QTranslator zh;
         QVERIFY(zh.load(QStringLiteral(":/i18n/quantlens_zh_CN.qm")));
