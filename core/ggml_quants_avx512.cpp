@@ -1217,6 +1217,21 @@ inline void q3_k_pack_vec(const std::int8_t* L, BlockQ3_K& y) {
     pack_2bit_vec(r, y.qs);
 }
 
+// Q3_K's and Q6_K's requantization of one super-block's 16 sub-blocks of 16 with their stored scales d[j]:
+// code = clamp(nearest_int(x / d), Lo, Hi) - Lo, bit for bit; a sub-block whose d is 0 keeps the search's
+// codes Lb[.][j].
+template <int Lo, int Hi>
+inline void requantize_16s(const float* xb, const float* d, const std::uint8_t (*Lb)[16], std::int8_t* L) {
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        if (d[j] == 0.0f) {
+            for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
+            continue;
+        }
+        const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
+        _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(_mm512_sub_epi32(nearest_int_clamped(v, Lo, Hi), _mm512_set1_epi32(Lo))));
+    }
+}
+
 // Q3_K: one super-block per group of 16 lanes (lane j = sub-block j of 16 values); the requantization
 // with the stored scales runs along each sub-block's values, bit for bit (see the file comment), and
 // the packing gives the reference's bytes (q3_k_pack_vec).
@@ -1244,15 +1259,7 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, Blo
             float d[kQK_K / 16];
             q3_k_scales(scales, blk, d);
             for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
-            for (int j = 0; j < kQK_K / 16; ++j) {
-                if (d[j] == 0.0f) {  // the search's codes stay
-                    for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
-                    continue;
-                }
-                const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
-                const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -4, 3), _mm512_set1_epi32(4));
-                _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
-            }
+            requantize_16s<-4, 3>(xb, d, Lb, L);
             q3_k_pack_vec(L, blk);
             if constexpr (Bounds) {
                 if (!q3_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
@@ -1291,15 +1298,7 @@ std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, Blo
             const bool scaled = q6_k_scales(scales, blk, d);
             if (scaled) {  // (else the block is all zero)
                 for (int l = 0; l < 16; ++l) _mm_store_si128(reinterpret_cast<__m128i*>(Lb[l]), bytes_of(_mm512_cvtps_epi32(Lf[g][l])));
-                for (int j = 0; j < kQK_K / 16; ++j) {
-                    if (d[j] == 0.0f) {  // the search's codes stay
-                        for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(Lb[l][j]);
-                        continue;
-                    }
-                    const __m512 v = _mm512_div_ps(_mm512_loadu_ps(xb + 16 * j), set1(d[j]));
-                    const __m512i q = _mm512_add_epi32(nearest_int_clamped(v, -32, 31), _mm512_set1_epi32(32));
-                    _mm_store_si128(reinterpret_cast<__m128i*>(L + 16 * j), bytes_of(q));
-                }
+                requantize_16s<-32, 31>(xb, d, Lb, L);
                 q6_k_pack(L, blk);
             }
             if constexpr (Bounds) {
