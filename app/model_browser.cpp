@@ -440,6 +440,10 @@ void ModelBrowser::updateStoredFormat(const TensorInfo* t) {
         stored_->show();
         // QuantLens' NVFP4 is ModelOpt's, with a per-tensor FP32 scale above the E4M3 ones; llama.cpp's
         // keeps the E4M3 scales alone, so the names match but the formats do not
+        if (t->dtype == DType::GGML_NVFP4)
+            stored_->setText(stored_->text() + QStringLiteral(" ") +
+                             tr("QuantLens' NVFP4 (NVIDIA ModelOpt's) adds a per-tensor FP32 scale that llama.cpp's lacks, "
+                                "so it is not offered as this tensor's stored format."));
         if (auto f = parse_format(dtype.toStdString()); f && t->dtype != DType::GGML_NVFP4) {
             storedFormat_ = static_cast<int>(*f);
             storedButton_->setText(tr("Compare with its stored format %1 (show its levels)").arg(dtype));

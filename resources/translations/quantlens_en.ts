@@ -2206,6 +2206,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>Cannot open the model file</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>QuantLens&apos; NVFP4 (NVIDIA ModelOpt&apos;s) adds a per-tensor FP32 scale that llama.cpp&apos;s lacks, so it is not offered as this tensor&apos;s stored format.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelSqnrChart</name>

@@ -2220,6 +2220,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>Cannot open the model file</source>
         <translation>无法打开模型文件</translation>
     </message>
+    <message>
+        <source>QuantLens&apos; NVFP4 (NVIDIA ModelOpt&apos;s) adds a per-tensor FP32 scale that llama.cpp&apos;s lacks, so it is not offered as this tensor&apos;s stored format.</source>
+        <translation>QuantLens 的 NVFP4（NVIDIA ModelOpt 的方案）多一个逐张量的 FP32 缩放因子，而 llama.cpp 的没有，因此不把它作为该张量的存储格式提供。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelSqnrChart</name>

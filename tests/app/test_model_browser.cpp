@@ -294,10 +294,12 @@ private slots:
         QVERIFY(!note->isHidden());
         QVERIFY2(note->text().contains(QStringLiteral("NVFP4")), qPrintable(note->text()));
         QVERIFY(!compareButton(QStringLiteral("NVFP4")));
+        QVERIFY2(note->text().contains(QStringLiteral("per-tensor FP32 scale")), qPrintable(note->text()));  // and says why
         QCOMPARE(w_->lastReport()->tensor.shape, (std::vector<std::int64_t>{2, 64}));
         QCOMPARE(w_->lastReport()->tensor.max, 6.0 * 2.0);  // code 7 (6) under the scale 0x40 (2)
         QVERIFY(waitShown([&] { QVERIFY(browser()->selectTensor(QStringLiteral("blk.0.ffn_down.weight"))); }));
         QVERIFY2(note->text().contains(QStringLiteral("MXFP4")), qPrintable(note->text()));
+        QVERIFY(!note->text().contains(QStringLiteral("per-tensor FP32 scale")));
         QVERIFY(compareButton(QStringLiteral("MXFP4")));
     }
 
