@@ -432,7 +432,7 @@ void ModelBrowser::updateStoredFormat(const TensorInfo* t) {
         return;
     }
     const QString dtype = QString::fromStdString(std::string(dtype_name(t->dtype)));
-    if (t->dtype >= DType::GGML_Q4_0 && t->dtype <= DType::GGML_TQ2_0) {
+    if (t->dtype >= DType::GGML_Q4_0 && t->dtype <= DType::GGML_IQ1_M) {
         stored_->setText(tr("<b>%1 is stored already quantized</b> as ggml %2 (%3 bits per weight, block scales included). "
                             "The analysis starts from its dequantized values: quantizing them again shows what a second rounding adds.")
                              .arg(QString::fromStdString(t->name).toHtmlEscaped(), dtype)
@@ -444,6 +444,14 @@ void ModelBrowser::updateStoredFormat(const TensorInfo* t) {
             stored_->setText(stored_->text() + QStringLiteral(" ") +
                              tr("QuantLens' NVFP4 (NVIDIA ModelOpt's) adds a per-tensor FP32 scale that llama.cpp's lacks, "
                                 "so it is not offered as this tensor's stored format."));
+        // the i-quants below 4 bits store indices into a codebook, which QuantLens decodes but does not search
+        if (t->dtype >= DType::GGML_IQ2_XXS && t->dtype <= DType::GGML_IQ1_M)
+            stored_->setText(stored_->text() + QStringLiteral(" ") +
+                             tr("%1 is an i-quant: each stored index picks a whole group of %2 weights from a fixed codebook "
+                                "of allowed patterns, with the signs and a small scale kept apart. QuantLens decodes it as "
+                                "llama.cpp does but does not quantize to it, so no stored format is offered.")
+                                 .arg(dtype)
+                                 .arg(t->dtype == DType::GGML_IQ3_XXS || t->dtype == DType::GGML_IQ3_S ? 4 : 8));
         if (auto f = parse_format(dtype.toStdString()); f && t->dtype != DType::GGML_NVFP4) {
             storedFormat_ = static_cast<int>(*f);
             storedButton_->setText(tr("Compare with its stored format %1 (show its levels)").arg(dtype));

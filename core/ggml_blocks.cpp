@@ -1,6 +1,8 @@
 // Bounds-checked decoding of ggml block rows (see ggml_blocks.h).
 #include "core/ggml_blocks.h"
 
+#include "core/ggml_iq_grids.h"
+
 #include <cstring>
 #include <limits>
 #include <string>
@@ -44,6 +46,13 @@ std::optional<BlockLayout> block_layout(DType type) {
     case DType::GGML_NVFP4: return BlockLayout{kQK_NVFP4, sizeof(BlockNVFP4)};
     case DType::GGML_TQ1_0: return BlockLayout{kQK_K, sizeof(BlockTQ1_0)};
     case DType::GGML_TQ2_0: return BlockLayout{kQK_K, sizeof(BlockTQ2_0)};
+    case DType::GGML_IQ2_XXS: return BlockLayout{kQK_K, sizeof(BlockIQ2_XXS)};
+    case DType::GGML_IQ2_XS: return BlockLayout{kQK_K, sizeof(BlockIQ2_XS)};
+    case DType::GGML_IQ2_S: return BlockLayout{kQK_K, sizeof(BlockIQ2_S)};
+    case DType::GGML_IQ3_XXS: return BlockLayout{kQK_K, sizeof(BlockIQ3_XXS)};
+    case DType::GGML_IQ3_S: return BlockLayout{kQK_K, sizeof(BlockIQ3_S)};
+    case DType::GGML_IQ1_S: return BlockLayout{kQK_K, sizeof(BlockIQ1_S)};
+    case DType::GGML_IQ1_M: return BlockLayout{kQK_K, sizeof(BlockIQ1_M)};
     default: return std::nullopt;
     }
 }
@@ -94,9 +103,134 @@ Status dequantize(DType type, std::span<const std::uint8_t> bytes, std::int64_t 
     case DType::GGML_NVFP4: decode<BlockNVFP4, kQK_NVFP4>(p, count, y); break;
     case DType::GGML_TQ1_0: decode<BlockTQ1_0, kQK_K>(p, count, y); break;
     case DType::GGML_TQ2_0: decode<BlockTQ2_0, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ2_XXS: decode<BlockIQ2_XXS, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ2_XS: decode<BlockIQ2_XS, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ2_S: decode<BlockIQ2_S, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ3_XXS: decode<BlockIQ3_XXS, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ3_S: decode<BlockIQ3_S, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ1_S: decode<BlockIQ1_S, kQK_K>(p, count, y); break;
+    case DType::GGML_IQ1_M: decode<BlockIQ1_M, kQK_K>(p, count, y); break;
     default: break;
     }
     return Ok{};
+}
+
+// ---- the i-quants below 4 bits ------------------------------------------------------------------------
+
+namespace {
+// v or -v as bit j of signs says (ggml multiplies by -1.f or 1.f, which is exact either way)
+float signed_value(float v, unsigned signs, int j) { return (signs >> j) & 1u ? -v : v; }
+std::uint32_t word32(const std::uint8_t* p) {
+    return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 | static_cast<std::uint32_t>(p[2]) << 16 |
+           static_cast<std::uint32_t>(p[3]) << 24;
+}
+} // namespace
+
+void dequantize_block(const BlockIQ2_XXS& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const std::uint32_t idx = b.qs[4 * ib] | static_cast<std::uint32_t>(b.qs[4 * ib + 1]) << 16;
+        const std::uint32_t aux = b.qs[4 * ib + 2] | static_cast<std::uint32_t>(b.qs[4 * ib + 3]) << 16;
+        const float db = d * (0.5f + static_cast<float>(aux >> 28)) * 0.25f;
+        for (int l = 0; l < 4; ++l) {
+            const std::uint16_t e = kIq2xxsGrid[(idx >> (8 * l)) & 255u];
+            const unsigned s = iq_signs(aux >> (7 * l));
+            for (int j = 0; j < 8; ++j) y[8 * l + j] = signed_value(db * static_cast<float>(iq2_grid_value(e, j)), s, j);
+        }
+    }
+}
+
+void dequantize_block(const BlockIQ2_XS& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const float db[2] = {d * (0.5f + static_cast<float>(b.scales[ib] & 0xF)) * 0.25f,
+                             d * (0.5f + static_cast<float>(b.scales[ib] >> 4)) * 0.25f};
+        for (int l = 0; l < 4; ++l) {
+            const std::uint16_t q = b.qs[4 * ib + l];
+            const std::uint16_t e = kIq2xsGrid[q & 511u];
+            const unsigned s = iq_signs(q >> 9);
+            for (int j = 0; j < 8; ++j) y[8 * l + j] = signed_value(db[l / 2] * static_cast<float>(iq2_grid_value(e, j)), s, j);
+        }
+    }
+}
+
+void dequantize_block(const BlockIQ2_S& b, float* y) {
+    const float d = half_to_float(b.d);
+    const std::uint8_t* signs = b.qs + kQK_K / 8;
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const float db[2] = {d * (0.5f + static_cast<float>(b.scales[ib] & 0xF)) * 0.25f,
+                             d * (0.5f + static_cast<float>(b.scales[ib] >> 4)) * 0.25f};
+        for (int l = 0; l < 4; ++l) {
+            const unsigned index = b.qs[4 * ib + l] | ((static_cast<unsigned>(b.qh[ib]) >> (2 * l) & 3u) << 8);
+            const std::uint16_t e = kIq2sGrid[index];
+            for (int j = 0; j < 8; ++j)
+                y[8 * l + j] = signed_value(db[l / 2] * static_cast<float>(iq2_grid_value(e, j)), signs[4 * ib + l], j);
+        }
+    }
+}
+
+void dequantize_block(const BlockIQ3_XXS& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const std::uint32_t aux = word32(b.qs + kQK_K / 4 + 4 * ib);
+        const float db = d * (0.5f + static_cast<float>(aux >> 28)) * 0.5f;
+        for (int l = 0; l < 4; ++l) {
+            const unsigned s = iq_signs(aux >> (7 * l));
+            const std::uint16_t e1 = kIq3xxsGrid[b.qs[8 * ib + 2 * l]], e2 = kIq3xxsGrid[b.qs[8 * ib + 2 * l + 1]];
+            for (int j = 0; j < 4; ++j) {
+                y[8 * l + j] = signed_value(db * static_cast<float>(iq3xxs_grid_value(e1, j)), s, j);
+                y[8 * l + j + 4] = signed_value(db * static_cast<float>(iq3xxs_grid_value(e2, j)), s, j + 4);
+            }
+        }
+    }
+}
+
+void dequantize_block(const BlockIQ3_S& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const float db = d * static_cast<float>(1 + 2 * ((b.scales[ib / 2] >> (4 * (ib % 2))) & 0xF));
+        for (int l = 0; l < 4; ++l) {
+            const unsigned s = b.signs[4 * ib + l];
+            for (int h = 0; h < 2; ++h) {
+                const unsigned index = b.qs[8 * ib + 2 * l + h] | ((static_cast<unsigned>(b.qh[ib]) >> (2 * l + h) & 1u) << 8);
+                const std::uint16_t e = kIq3sGrid[index];
+                for (int j = 0; j < 4; ++j)
+                    y[8 * l + 4 * h + j] = signed_value(db * static_cast<float>(iq3s_grid_value(e, j)), s, 4 * h + j);
+            }
+        }
+    }
+}
+
+void dequantize_block(const BlockIQ1_S& b, float* y) {
+    const float d = half_to_float(b.d);
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const unsigned qh = b.qh[ib];
+        const float dl = d * static_cast<float>(2 * ((qh >> 12) & 7u) + 1);
+        const float delta = qh & 0x8000u ? -kIq1Delta : kIq1Delta;
+        for (int l = 0; l < 4; ++l) {
+            const std::uint16_t e = kIq1sGrid[b.qs[4 * ib + l] | (((qh >> (3 * l)) & 7u) << 8)];
+            for (int j = 0; j < 8; ++j) y[8 * l + j] = dl * (static_cast<float>(iq1_grid_value(e, j)) + delta);
+        }
+    }
+}
+
+void dequantize_block(const BlockIQ1_M& b, float* y) {
+    std::uint16_t sc[4];
+    for (int k = 0; k < 4; ++k) sc[k] = static_cast<std::uint16_t>(b.scales[2 * k] | b.scales[2 * k + 1] << 8);
+    // d's four nibbles are the top nibbles of the four scale words, lowest first
+    const auto dbits = static_cast<std::uint16_t>((sc[0] >> 12) | ((sc[1] >> 8) & 0x00F0) | ((sc[2] >> 4) & 0x0F00) | (sc[3] & 0xF000));
+    const float d = half_to_float(dbits);
+    for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
+        const unsigned s = sc[ib / 2] >> (6 * (ib % 2));
+        const float dl[2] = {d * static_cast<float>(2 * (s & 7u) + 1), d * static_cast<float>(2 * ((s >> 3) & 7u) + 1)};
+        for (int l = 0; l < 4; ++l) {
+            // the group's high index bits and shift sign: the low (l even) or high (l odd) nibble of qh[2 ib + l / 2]
+            const unsigned nib = (b.qh[2 * ib + l / 2] >> (4 * (l % 2))) & 0xFu;
+            const std::uint16_t e = kIq1sGrid[b.qs[4 * ib + l] | ((nib & 7u) << 8)];
+            const float delta = nib & 8u ? -kIq1Delta : kIq1Delta;
+            for (int j = 0; j < 8; ++j) y[8 * l + j] = dl[l / 2] * (static_cast<float>(iq1_grid_value(e, j)) + delta);
+        }
+    }
 }
 
 } // namespace ql::ggml

@@ -174,6 +174,58 @@ struct BlockTQ2_0 {
 };
 static_assert(sizeof(BlockTQ2_0) == 66, "block_tq2_0 is 66 bytes");
 
+// The i-quants below 4 bits (llama.cpp's IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S): each
+// stored index picks 8 (IQ1, IQ2) or 4 (IQ3) values at once from a fixed codebook (core/ggml_iq_grids.h),
+// with signs stored apart (IQ2, IQ3: 7 bits per 8 values and an even count of minus signs, or 8 bits in
+// IQ2_S and IQ3_S) or a shift of +-1/8 (IQ1). One fp16 d per 256 values (IQ1_M spreads it over the top
+// nibbles of its scales) and a small scale per 32 or 16 values. Decoded only; the layouts are those of
+// ggml's block_iq*, read by the dequantize_block overloads below (core/ggml_blocks.cpp).
+struct BlockIQ2_XXS {
+    std::uint16_t d;
+    std::uint16_t qs[kQK_K / 8];      // per 32 values: 4 index bytes, then 4 x 7 sign bits and a 4-bit scale
+};
+static_assert(sizeof(BlockIQ2_XXS) == 66, "block_iq2_xxs is 66 bytes");
+struct BlockIQ2_XS {
+    std::uint16_t d;
+    std::uint16_t qs[kQK_K / 8];      // per 8 values: a 9-bit index and 7 sign bits
+    std::uint8_t scales[kQK_K / 32];  // two 4-bit scales per 32 values (16 each)
+};
+static_assert(sizeof(BlockIQ2_XS) == 74, "block_iq2_xs is 74 bytes");
+struct BlockIQ2_S {
+    std::uint16_t d;
+    std::uint8_t qs[kQK_K / 4];       // 32 low index bytes, then 32 sign bytes (one per 8 values)
+    std::uint8_t qh[kQK_K / 32];      // the indices' top 2 bits, 4 per byte
+    std::uint8_t scales[kQK_K / 32];
+};
+static_assert(sizeof(BlockIQ2_S) == 82, "block_iq2_s is 82 bytes");
+struct BlockIQ3_XXS {
+    std::uint16_t d;
+    std::uint8_t qs[3 * kQK_K / 8];   // 64 index bytes (4 values each), then per 32 values 4 x 7 sign bits and a 4-bit scale
+};
+static_assert(sizeof(BlockIQ3_XXS) == 98, "block_iq3_xxs is 98 bytes");
+struct BlockIQ3_S {
+    std::uint16_t d;
+    std::uint8_t qs[kQK_K / 4];       // low index bytes (4 values each)
+    std::uint8_t qh[kQK_K / 32];      // the indices' ninth bits, 8 per byte
+    std::uint8_t signs[kQK_K / 8];    // one sign bit per value
+    std::uint8_t scales[kQK_K / 64];  // two 4-bit scales per 64 values
+};
+static_assert(sizeof(BlockIQ3_S) == 110, "block_iq3_s is 110 bytes");
+struct BlockIQ1_S {
+    std::uint16_t d;
+    std::uint8_t qs[kQK_K / 8];       // low index bytes (8 values each)
+    std::uint16_t qh[kQK_K / 32];     // per 32 values: 4 x 3 high index bits, a 3-bit scale, the shift's sign
+};
+static_assert(sizeof(BlockIQ1_S) == 50, "block_iq1_s is 50 bytes");
+struct BlockIQ1_M {
+    std::uint8_t qs[kQK_K / 8];       // low index bytes (8 values each)
+    std::uint8_t qh[kQK_K / 16];      // per 8 values: 3 high index bits and the shift's sign, 2 to a byte
+    std::uint8_t scales[kQK_K / 32];  // 3-bit scales per 16 values; the top nibbles of the four 16-bit words hold d
+};
+static_assert(sizeof(BlockIQ1_M) == 56, "block_iq1_m is 56 bytes");
+// The shift of every IQ1 value from its codebook level, in units of the scale.
+constexpr float kIq1Delta = 0.125f;
+
 // Half a UE4M3 scale byte, as llama.cpp reads it (the E2M1 values below are doubled): 0x00 and 0x7F
 // (NaN) are 0; bit 7 is ignored; exponent bits 6-3 with bias 7, mantissa bits 2-0, subnormal below
 // exponent 1. Every result is exact in float.
@@ -439,6 +491,16 @@ QL_HD void dequantize_block(const BlockTQ2_0& b, float* y) {
         for (int l = 0; l < 4; ++l)
             for (int m = 0; m < 32; ++m) y[128 * h + 32 * l + m] = static_cast<float>(((b.qs[32 * h + m] >> (2 * l)) & 3) - 1) * d;
 }
+
+// The i-quants' blocks (CPU only: they read the codebooks of core/ggml_iq_grids.h), in ggml's own float
+// operations and order, so every value is the float dequantize_row_iq* gives.
+void dequantize_block(const BlockIQ2_XXS& b, float* y);
+void dequantize_block(const BlockIQ2_XS& b, float* y);
+void dequantize_block(const BlockIQ2_S& b, float* y);
+void dequantize_block(const BlockIQ3_XXS& b, float* y);
+void dequantize_block(const BlockIQ3_S& b, float* y);
+void dequantize_block(const BlockIQ1_S& b, float* y);
+void dequantize_block(const BlockIQ1_M& b, float* y);
 
 // ---- one block -> the stored code of each value (c[0, QK)) --------------------------------------------
 // The quant each value keeps, in value order: Q8_0 -128..127, Q4_0/Q4_1/IQ4_NL/IQ4_XS 0..15, Q5_0 0..31, Q4_K

@@ -184,9 +184,16 @@ std::vector<MemoryFormat> named_memory_formats() {
              {"IQ4_NL", DType::GGML_IQ4_NL, "ggml: 18 bytes per 32, non-linear grid"},
              {"IQ4_XS", DType::GGML_IQ4_XS, "ggml: 136 bytes per 256, the IQ4_NL grid with a 6-bit scale per 32"},
              {"Q3_K", DType::GGML_Q3_K, "ggml: 110 bytes per 256"},
+             {"IQ3_S", DType::GGML_IQ3_S, "ggml: 110 bytes per 256, 4 values per 9-bit codebook index"},
+             {"IQ3_XXS", DType::GGML_IQ3_XXS, "ggml: 98 bytes per 256, 4 values per 8-bit codebook index"},
              {"Q2_K", DType::GGML_Q2_K, "ggml: 84 bytes per 256"},
+             {"IQ2_S", DType::GGML_IQ2_S, "ggml: 82 bytes per 256, 8 values per 10-bit codebook index"},
+             {"IQ2_XS", DType::GGML_IQ2_XS, "ggml: 74 bytes per 256, 8 values per 9-bit codebook index"},
+             {"IQ2_XXS", DType::GGML_IQ2_XXS, "ggml: 66 bytes per 256, 8 values per 8-bit codebook index"},
              {"TQ2_0", DType::GGML_TQ2_0, "ggml: 66 bytes per 256, ternary weights in 2 bits (BitNet b1.58, TriLM)"},
-             {"TQ1_0", DType::GGML_TQ1_0, "ggml: 54 bytes per 256, ternary weights 5 to a byte (BitNet b1.58, TriLM)"}})
+             {"IQ1_M", DType::GGML_IQ1_M, "ggml: 56 bytes per 256, 8 values per 11-bit codebook index"},
+             {"TQ1_0", DType::GGML_TQ1_0, "ggml: 54 bytes per 256, ternary weights 5 to a byte (BitNet b1.58, TriLM)"},
+             {"IQ1_S", DType::GGML_IQ1_S, "ggml: 50 bytes per 256, 8 values per 11-bit codebook index"}})
         add(n, dtype_bits(t), note);
     return f;
 }

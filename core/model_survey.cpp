@@ -17,7 +17,8 @@ bool is_weight_tensor(const TensorInfo& t) {
     case DType::GGML_Q4_0: case DType::GGML_Q4_1: case DType::GGML_Q5_0: case DType::GGML_Q5_1: case DType::GGML_Q8_0:
     case DType::GGML_Q2_K: case DType::GGML_Q3_K: case DType::GGML_Q4_K: case DType::GGML_Q5_K: case DType::GGML_Q6_K:
     case DType::GGML_IQ4_NL: case DType::GGML_IQ4_XS: case DType::GGML_MXFP4: case DType::GGML_NVFP4:
-    case DType::GGML_TQ1_0: case DType::GGML_TQ2_0:
+    case DType::GGML_TQ1_0: case DType::GGML_TQ2_0: case DType::GGML_IQ2_XXS: case DType::GGML_IQ2_XS: case DType::GGML_IQ2_S:
+    case DType::GGML_IQ3_XXS: case DType::GGML_IQ3_S: case DType::GGML_IQ1_S: case DType::GGML_IQ1_M:
         return true;
     case DType::U8: case DType::U16:
         return t.encoding.find("affine") != std::string::npos;  // TF.js quantized float weights

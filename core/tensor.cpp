@@ -42,6 +42,13 @@ std::string_view dtype_name(DType t) {
     case DType::GGML_NVFP4: return "NVFP4";
     case DType::GGML_TQ1_0: return "TQ1_0";
     case DType::GGML_TQ2_0: return "TQ2_0";
+    case DType::GGML_IQ2_XXS: return "IQ2_XXS";
+    case DType::GGML_IQ2_XS: return "IQ2_XS";
+    case DType::GGML_IQ2_S: return "IQ2_S";
+    case DType::GGML_IQ3_XXS: return "IQ3_XXS";
+    case DType::GGML_IQ3_S: return "IQ3_S";
+    case DType::GGML_IQ1_S: return "IQ1_S";
+    case DType::GGML_IQ1_M: return "IQ1_M";
     case DType::Unknown: break;
     }
     return "unknown";
@@ -72,6 +79,13 @@ double dtype_bits(DType t) {
     case DType::GGML_NVFP4: return 36.0 * 8 / 64;
     case DType::GGML_TQ1_0: return 54.0 * 8 / 256;
     case DType::GGML_TQ2_0: return 66.0 * 8 / 256;
+    case DType::GGML_IQ2_XXS: return 66.0 * 8 / 256;
+    case DType::GGML_IQ2_XS: return 74.0 * 8 / 256;
+    case DType::GGML_IQ2_S: return 82.0 * 8 / 256;
+    case DType::GGML_IQ3_XXS: return 98.0 * 8 / 256;
+    case DType::GGML_IQ3_S: return 110.0 * 8 / 256;
+    case DType::GGML_IQ1_S: return 50.0 * 8 / 256;
+    case DType::GGML_IQ1_M: return 56.0 * 8 / 256;
     case DType::Unknown: break;
     }
     return 0;

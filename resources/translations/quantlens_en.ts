@@ -2210,6 +2210,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>QuantLens&apos; NVFP4 (NVIDIA ModelOpt&apos;s) adds a per-tensor FP32 scale that llama.cpp&apos;s lacks, so it is not offered as this tensor&apos;s stored format.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 is an i-quant: each stored index picks a whole group of %2 weights from a fixed codebook of allowed patterns, with the signs and a small scale kept apart. QuantLens decodes it as llama.cpp does but does not quantize to it, so no stored format is offered.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelSqnrChart</name>

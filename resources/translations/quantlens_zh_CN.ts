@@ -2224,6 +2224,10 @@ min %1, max %2, mean %3, std %4</source>
         <source>QuantLens&apos; NVFP4 (NVIDIA ModelOpt&apos;s) adds a per-tensor FP32 scale that llama.cpp&apos;s lacks, so it is not offered as this tensor&apos;s stored format.</source>
         <translation>QuantLens 的 NVFP4（NVIDIA ModelOpt 的方案）多一个逐张量的 FP32 缩放因子，而 llama.cpp 的没有，因此不把它作为该张量的存储格式提供。</translation>
     </message>
+    <message>
+        <source>%1 is an i-quant: each stored index picks a whole group of %2 weights from a fixed codebook of allowed patterns, with the signs and a small scale kept apart. QuantLens decodes it as llama.cpp does but does not quantize to it, so no stored format is offered.</source>
+        <translation>%1 是一种 i-quant：每个存储的索引从固定的码本（允许的模式）中一次选出一组 %2 个权重，符号和小缩放因子另行存储。QuantLens 按 llama.cpp 的方式解码它，但不会量化为该格式，因此不提供其存储格式。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ui::ModelSqnrChart</name>

@@ -303,6 +303,38 @@ private slots:
         QVERIFY(compareButton(QStringLiteral("MXFP4")));
     }
 
+    // llama.cpp's i-quants below 4 bits (codebook indices) decode, and the note says what they store and why
+    // no stored format is offered: 8 weights per index for IQ2_XXS, 4 for IQ3_S.
+    void iquantGgufDecodesWithoutStoredFormat_data() {
+        QTest::addColumn<QString>("tensor");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<double>("max");
+        QTest::addColumn<std::vector<std::int64_t>>("shape");
+        QTest::newRow("IQ2_XXS") << QStringLiteral("blk.0.ffn_up.weight") << QStringLiteral("IQ2_XXS") << QStringLiteral("group of 8")
+                                 << 14.0 << std::vector<std::int64_t>{2, 256};  // 2 x (1/2 + 3) / 4 x level 8
+        QTest::newRow("IQ3_S") << QStringLiteral("blk.0.ffn_down.weight") << QStringLiteral("IQ3_S") << QStringLiteral("group of 4")
+                               << 1.0 << std::vector<std::int64_t>{1, 256};  // 1 x (1 + 2 x 0) x level 1
+    }
+    void iquantGgufDecodesWithoutStoredFormat() {
+        QFETCH(QString, tensor);
+        QFETCH(QString, format);
+        QFETCH(QString, group);
+        QFETCH(double, max);
+        QFETCH(std::vector<std::int64_t>, shape);
+        QString error;
+        QVERIFY2(browser()->openFile(QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_iq.gguf"), &error), qPrintable(error));
+        QLabel* note = browser()->storedFormatLabel();
+        QVERIFY(waitShown([&] { QVERIFY(browser()->selectTensor(tensor)); }));
+        QVERIFY(!note->isHidden());
+        QVERIFY2(note->text().contains(format) && note->text().contains(QStringLiteral("codebook")) && note->text().contains(group),
+                 qPrintable(note->text()));
+        for (QPushButton* b : browser()->findChildren<QPushButton*>())
+            QVERIFY2(!(b->text().startsWith(QStringLiteral("Compare with its stored format")) && !b->isHidden()), qPrintable(b->text()));
+        QCOMPARE(w_->lastReport()->tensor.shape, shape);
+        QCOMPARE(w_->lastReport()->tensor.max, max);
+    }
+
     // The summary table's cells for values a chart cannot draw: SQNR at +-infinity with its sign (-inf: a
     // format whose fp16 block scales overflow on some tensor), none as "-", and a configuration whose rows
     // pad its blocks marked '*' with the reason in the tooltip.

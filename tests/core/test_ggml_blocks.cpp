@@ -69,6 +69,15 @@ private slots:
         QTest::newRow("NVFP4") << DType::GGML_NVFP4 << 64 << 36;
         QTest::newRow("TQ1_0") << DType::GGML_TQ1_0 << 256 << 54;
         QTest::newRow("TQ2_0") << DType::GGML_TQ2_0 << 256 << 66;
+        // block_iq2_xxs = half + 32 uint16; iq2_xs + 8 scales; iq2_s = half + 64 + 8 + 8; iq3_xxs = half + 96;
+        // iq3_s = half + 64 + 8 + 32 + 4; iq1_s = half + 32 + 8 uint16; iq1_m = 32 + 16 + 8 (d in the scales)
+        QTest::newRow("IQ2_XXS") << DType::GGML_IQ2_XXS << 256 << 66;
+        QTest::newRow("IQ2_XS") << DType::GGML_IQ2_XS << 256 << 74;
+        QTest::newRow("IQ2_S") << DType::GGML_IQ2_S << 256 << 82;
+        QTest::newRow("IQ3_XXS") << DType::GGML_IQ3_XXS << 256 << 98;
+        QTest::newRow("IQ3_S") << DType::GGML_IQ3_S << 256 << 110;
+        QTest::newRow("IQ1_S") << DType::GGML_IQ1_S << 256 << 50;
+        QTest::newRow("IQ1_M") << DType::GGML_IQ1_M << 256 << 56;
     }
     void blockSizes() {
         QFETCH(DType, type);
@@ -348,6 +357,53 @@ private slots:
             QTest::newRow("TQ1_0 qh[1] trit 1: value 245") << DType::GGML_TQ1_0 << v << 245 << -0.5f;
             QTest::newRow("TQ1_0 byte 0: every trit 0 -> -d") << DType::GGML_TQ1_0 << v << 1 << -0.5f;
         }
+        {   // IQ2_XXS, d = 1: per 32 values 4 codebook indices, then a word of 4 x 7 sign bits and a 4-bit
+            // scale s: x = d (1/2 + s) / 4 * level, level of entry 0 = 8 for all 8 values. Group 0's sign bits 1:
+            // value 0 negative and, for an even count of minus signs, value 7 too.
+            auto b = zero_block<gg::BlockIQ2_XXS>();
+            b.d = 0x3C00;
+            b.qs[2] = 0x0001;                  // group 0's signs: 0000001
+            b.qs[3] = 0x3000;                  // s = 3: (1/2 + 3) / 4 = 0.875
+            const auto v = bytes_of(b);
+            QTest::newRow("IQ2_XXS -0.875 x 8 (sign bit 0)") << DType::GGML_IQ2_XXS << v << 0 << -7.0f;
+            QTest::newRow("IQ2_XXS +0.875 x 8") << DType::GGML_IQ2_XXS << v << 1 << 7.0f;
+            QTest::newRow("IQ2_XXS parity sign on value 7") << DType::GGML_IQ2_XXS << v << 7 << -7.0f;
+            QTest::newRow("IQ2_XXS group 1: no signs") << DType::GGML_IQ2_XXS << v << 8 << 7.0f;
+            QTest::newRow("IQ2_XXS next 32: s = 0, 0.125 x 8") << DType::GGML_IQ2_XXS << v << 32 << 1.0f;
+        }
+        {   // IQ3_S, d = 0.5: per 32 values a 4-bit s, x = d (1 + 2 s) level, entry 0 all level 1; one sign bit
+            // per value (8 per byte, no parity).
+            auto b = zero_block<gg::BlockIQ3_S>();
+            b.d = 0x3800;
+            b.scales[0] = 0x21;                // values 0-31: s 1 (d 3); values 32-63: s 2 (d 5)
+            b.signs[0] = 0x81;                 // values 0 and 7 negative
+            const auto v = bytes_of(b);
+            QTest::newRow("IQ3_S -0.5 x 3 x 1") << DType::GGML_IQ3_S << v << 0 << -1.5f;
+            QTest::newRow("IQ3_S +0.5 x 3 x 1") << DType::GGML_IQ3_S << v << 1 << 1.5f;
+            QTest::newRow("IQ3_S sign bit 7 alone (no parity)") << DType::GGML_IQ3_S << v << 7 << -1.5f;
+            QTest::newRow("IQ3_S second 32: 0.5 x 5") << DType::GGML_IQ3_S << v << 32 << 2.5f;
+        }
+        {   // IQ1_S, d = 1: x = d (2 s + 1) (level + delta), entry 0 all level -1, delta +-1/8 by qh bit 15.
+            auto b = zero_block<gg::BlockIQ1_S>();
+            b.d = 0x3C00;
+            b.qh[0] = 0xF000;                  // s = 7 (15 x), delta -1/8
+            const auto v = bytes_of(b);
+            QTest::newRow("IQ1_S 15 x (-1 - 1/8)") << DType::GGML_IQ1_S << v << 0 << -16.875f;
+            QTest::newRow("IQ1_S next 32: 1 x (-1 + 1/8)") << DType::GGML_IQ1_S << v << 32 << -0.875f;
+        }
+        {   // IQ1_M: d is the four top nibbles of the 16-bit scale words (lowest first): 0x3C00 = 1 is
+            // nibble 3 in word 2 and nibble 3 in word 3; 3-bit scales per 16 values: x = d (2 s + 1) (level +
+            // delta), delta -1/8 where a group's qh nibble has bit 3.
+            auto b = zero_block<gg::BlockIQ1_M>();
+            b.scales[5] = 0xC0;                // word 2's top nibble: C (d bits 8-11)
+            b.scales[7] = 0x30;                // word 3's top nibble: 3 (d bits 12-15)
+            b.scales[0] = 0x0A;                // word 0: values 0-15 s = 2 (x 5), values 16-31 s = 1 (x 3)
+            b.qh[0] = 0x80;                    // group 1 (values 8-15): delta -1/8
+            const auto v = bytes_of(b);
+            QTest::newRow("IQ1_M 5 x (-1 + 1/8)") << DType::GGML_IQ1_M << v << 0 << -4.375f;
+            QTest::newRow("IQ1_M 5 x (-1 - 1/8)") << DType::GGML_IQ1_M << v << 8 << -5.625f;
+            QTest::newRow("IQ1_M values 16-31: 3 x (-1 + 1/8)") << DType::GGML_IQ1_M << v << 16 << -2.625f;
+        }
     }
     void handWorked() {
         QFETCH(DType, type);
@@ -447,7 +503,8 @@ private slots:
         for (DType t : {DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q5_1, DType::GGML_Q8_0,
                         DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K,
                         DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4, DType::GGML_NVFP4, DType::GGML_TQ1_0,
-                        DType::GGML_TQ2_0}) {
+                        DType::GGML_TQ2_0, DType::GGML_IQ2_XXS, DType::GGML_IQ2_XS, DType::GGML_IQ2_S, DType::GGML_IQ3_XXS,
+                        DType::GGML_IQ3_S, DType::GGML_IQ1_S, DType::GGML_IQ1_M}) {
             const int n = gg::block_layout(t)->values * 3 - 5;
             std::vector<std::uint8_t> bytes(gg::bytes_for(t, n).value());
             for (auto& c : bytes) c = static_cast<std::uint8_t>(rng.next_u64() & 0xFF);

@@ -71,6 +71,13 @@ TypeNames names(DType t) {
     case DType::GGML_NVFP4: return {nullptr, "dequantize_row_nvfp4"};
     case DType::GGML_TQ1_0: return {nullptr, "dequantize_row_tq1_0"};
     case DType::GGML_TQ2_0: return {nullptr, "dequantize_row_tq2_0"};
+    case DType::GGML_IQ2_XXS: return {nullptr, "dequantize_row_iq2_xxs"};
+    case DType::GGML_IQ2_XS: return {nullptr, "dequantize_row_iq2_xs"};
+    case DType::GGML_IQ2_S: return {nullptr, "dequantize_row_iq2_s"};
+    case DType::GGML_IQ3_XXS: return {nullptr, "dequantize_row_iq3_xxs"};
+    case DType::GGML_IQ3_S: return {nullptr, "dequantize_row_iq3_s"};
+    case DType::GGML_IQ1_S: return {nullptr, "dequantize_row_iq1_s"};
+    case DType::GGML_IQ1_M: return {nullptr, "dequantize_row_iq1_m"};
     default: return {nullptr, nullptr};
     }
 }
@@ -161,9 +168,12 @@ private slots:
         for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q5_1,
                         DType::GGML_Q2_K, DType::GGML_Q3_K, DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K,
                         DType::GGML_IQ4_NL, DType::GGML_IQ4_XS, DType::GGML_MXFP4, DType::GGML_NVFP4, DType::GGML_TQ1_0,
-                        DType::GGML_TQ2_0})
+                        DType::GGML_TQ2_0, DType::GGML_IQ2_XXS, DType::GGML_IQ2_XS, DType::GGML_IQ2_S, DType::GGML_IQ3_XXS,
+                        DType::GGML_IQ3_S, DType::GGML_IQ1_S, DType::GGML_IQ1_M})
             QTest::newRow(ql::dtype_name(t).data()) << t;
     }
+    // Every byte arbitrary, so every codebook entry, sign pattern and scale is met (4096 blocks hold
+    // 131072 IQ2 groups of 8: each of IQ1's 2048 entries about 64 times).
     void dequantizeMatchesGgml() {
         QFETCH(DType, type);
         auto fn = reinterpret_cast<DequantFn>(dlsym(library(), names(type).dequantize));
@@ -174,7 +184,8 @@ private slots:
         ql::Rng rng(77);
         for (auto& b : bytes) b = static_cast<std::uint8_t>(rng.next_u64());
         // fp16 fields: the block's first 2 or 4 bytes, or the last 2 (Q2_K: last 4; Q3_K, Q6_K, TQ1_0,
-        // TQ2_0: last 2). MXFP4 and NVFP4 have none: every E8M0 or UE4M3 byte is taken as it comes (E8M0 254
+        // TQ2_0: last 2; IQ1_M: the top nibbles of its last four 16-bit words, bit 6 of the last byte being
+        // the exponent's highest). MXFP4 and NVFP4 have none: every E8M0 or UE4M3 byte is taken as it comes (E8M0 254
         // and 255 overflow to +-inf on the codes 8 and 12, in both).
         for (std::int64_t i = 0; i < nblocks; ++i) {
             std::uint8_t* p = bytes.data() + i * L.bytes;
@@ -183,6 +194,7 @@ private slots:
             else if (type == DType::GGML_Q3_K || type == DType::GGML_Q6_K || type == DType::GGML_TQ1_0 || type == DType::GGML_TQ2_0)
                 finite(p + L.bytes - 2);
             else if (type == DType::GGML_MXFP4 || type == DType::GGML_NVFP4) continue;
+            else if (type == DType::GGML_IQ1_M) p[L.bytes - 1] = static_cast<std::uint8_t>(p[L.bytes - 1] & ~0x40);
             else {
                 finite(p);
                 if (type == DType::GGML_Q4_1 || type == DType::GGML_Q5_1 || type == DType::GGML_Q4_K || type == DType::GGML_Q5_K)

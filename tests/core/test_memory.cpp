@@ -141,6 +141,13 @@ private slots:
         QTest::newRow("Q6_K: (128 + 64 + 16 + 2) x 8 / 256") << "q6_k" << 6.5625;
         QTest::newRow("TQ2_0: (64 + 2) x 8 / 256") << "tq2_0" << 2.0625;
         QTest::newRow("TQ1_0: (48 + 4 + 2) x 8 / 256, log2(3) = 1.585 at best") << "TQ1_0" << 1.6875;
+        QTest::newRow("IQ3_S: (2 + 64 + 8 + 32 + 4) x 8 / 256") << "iq3_s" << 3.4375;
+        QTest::newRow("IQ3_XXS: (2 + 96) x 8 / 256") << "IQ3_XXS" << 3.0625;
+        QTest::newRow("IQ2_S: (2 + 64 + 8 + 8) x 8 / 256") << "iq2_s" << 2.5625;
+        QTest::newRow("IQ2_XS: (2 + 64 + 8) x 8 / 256") << "iq2_xs" << 2.3125;
+        QTest::newRow("IQ2_XXS: (2 + 64) x 8 / 256") << "iq2_xxs" << 2.0625;
+        QTest::newRow("IQ1_M: (32 + 16 + 8) x 8 / 256") << "iq1_m" << 1.75;
+        QTest::newRow("IQ1_S: (2 + 32 + 16) x 8 / 256") << "iq1_s" << 1.5625;
     }
     void namedFormatBits() {
         QFETCH(QString, name);

@@ -29,11 +29,13 @@ private slots:
         QTest::newRow("NVFP4 matrix") << ql::DType::GGML_NVFP4 << std::vector<std::int64_t>{2, 64} << "" << true;
         QTest::newRow("TQ1_0 ternary matrix") << ql::DType::GGML_TQ1_0 << std::vector<std::int64_t>{2, 256} << "" << true;
         QTest::newRow("TQ2_0 ternary matrix") << ql::DType::GGML_TQ2_0 << std::vector<std::int64_t>{2, 256} << "" << true;
+        QTest::newRow("IQ2_XXS matrix") << ql::DType::GGML_IQ2_XXS << std::vector<std::int64_t>{2, 256} << "" << true;
+        QTest::newRow("IQ1_M matrix") << ql::DType::GGML_IQ1_M << std::vector<std::int64_t>{2, 256} << "" << true;
         QTest::newRow("F32 bias") << ql::DType::F32 << std::vector<std::int64_t>{4} << "" << false;
         QTest::newRow("I64 index table") << ql::DType::I64 << std::vector<std::int64_t>{4, 4} << "" << false;
         QTest::newRow("plain U8 matrix") << ql::DType::U8 << std::vector<std::int64_t>{4, 4} << "" << false;
         QTest::newRow("TF.js affine U8") << ql::DType::U8 << std::vector<std::int64_t>{4, 4} << "uint8 affine: ..." << true;
-        QTest::newRow("undecodable ggml type") << ql::DType::Unknown << std::vector<std::int64_t>{2, 256} << "IQ2_XXS" << false;
+        QTest::newRow("undecodable type") << ql::DType::Unknown << std::vector<std::int64_t>{2, 256} << "Q4_0_4_4" << false;
         QTest::newRow("1x1") << ql::DType::F32 << std::vector<std::int64_t>{1, 1} << "" << false;
     }
     void weightTensors() {

@@ -53,6 +53,8 @@ def main():
         f.write(tiny_gguf())
     with open(os.path.join(HERE, "models", "tiny_fp4.gguf"), "wb") as f:
         f.write(tiny_fp4_gguf())
+    with open(os.path.join(HERE, "models", "tiny_iq.gguf"), "wb") as f:
+        f.write(tiny_iq_gguf())
 
 
 def f16(v):
@@ -154,6 +156,19 @@ def tiny_fp4_gguf():
     mxfp4 = b"".join(bytes([126 + r]) + bytes(range(16 * r, 16 * r + 16)) for r in range(2))
     kvs = [("general.architecture", 8, gguf_str("llama"))]
     tensors = [("blk.0.ffn_up.weight", 40, [64, 2], nvfp4), ("blk.0.ffn_down.weight", 39, [32, 2], mxfp4)]
+    return gguf(kvs, tensors)
+
+
+def tiny_iq_gguf():
+    """blk.0.ffn_up.weight: IQ2_XXS, numpy shape (2, 256): d = 2, every index codebook entry 0 (all level 8), no
+    signs, scale nibble 3 in row 0 (2 x 3.5 / 4 x 8 = 14) and 1 in row 1 (6). blk.0.ffn_down.weight: IQ3_S,
+    (1, 256): d = 1, entry 0 (all level 1), scale nibbles 0 (1 x 1 = 1)."""
+    def iq2_xxs_block(scale):
+        return f16(2.0) + b"".join(bytes(4) + struct.pack("<I", scale << 28) for _ in range(8))
+    iq2 = iq2_xxs_block(3) + iq2_xxs_block(1)
+    iq3 = f16(1.0) + bytes(64) + bytes(8) + bytes(32) + bytes(4)
+    kvs = [("general.architecture", 8, gguf_str("llama"))]
+    tensors = [("blk.0.ffn_up.weight", 16, [256, 2], iq2), ("blk.0.ffn_down.weight", 21, [256, 1], iq3)]
     return gguf(kvs, tensors)
 
 

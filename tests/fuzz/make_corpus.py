@@ -116,6 +116,15 @@ def main():
     write("gguf", "nvfp4_ternary.gguf", fx.gguf([("general.architecture", 8, fx.gguf_str("bitnet"))],
                                                 [("t.nvfp4", 40, [64], nvfp4), ("t.tq1_0", 34, [256], tq1_0),
                                                  ("t.tq2_0", 35, [256], tq2_0)]))
+    # gguf: the codebook i-quants, one block of 256 each, every index and sign byte arbitrary
+    def iq(size, d_first=True):
+        body = bytes((37 * j + 11) % 256 for j in range(size - (2 if d_first else 0)))
+        return fx.f16(0.5) + body if d_first else body
+    write("gguf", "iq_codebooks.gguf", fx.gguf([("general.architecture", 8, fx.gguf_str("llama"))],
+                                               [("t.iq2_xxs", 16, [256], iq(66)), ("t.iq2_xs", 17, [256], iq(74)),
+                                                ("t.iq3_xxs", 18, [256], iq(98)), ("t.iq1_s", 19, [256], iq(50)),
+                                                ("t.iq3_s", 21, [256], iq(110)), ("t.iq2_s", 22, [256], iq(82)),
+                                                ("t.iq1_m", 29, [256], iq(56, d_first=False))]))
     # onnx: raw float, float_data, float16 (int32_data), int8 raw, an external-data reference
     write("onnx", "initializers.onnx", onnx_model([
         onnx_tensor("w_raw", [2, 2], 1, raw=struct.pack("<4f", 1, -2, 3, -4)),
