@@ -113,7 +113,10 @@ void SampleChart::rebuild() {
     }
     finish();
     if (haveRange) {  // the data, not far-off levels, decide the view
-        const double m = 0.08 * std::max(yHi - yLo, 1e-12);
+        // A flat row (a norm weight of ones, a constant tensor) still gets a span the tick labels can tell
+        // apart: 5% of its size (or 1 around 0) each way, where 8% of a zero spread left every label '14'.
+        const double flat = yLo == 0 && yHi == 0 ? 1.0 : 0.05 * std::max(std::fabs(yLo), std::fabs(yHi));
+        const double m = yHi - yLo > 1e-6 * std::max(std::fabs(yLo), std::fabs(yHi)) ? 0.08 * (yHi - yLo) : flat;
         yAxis->setRange(yLo - m, yHi + m);
         finish(false);
     }

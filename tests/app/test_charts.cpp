@@ -4,6 +4,7 @@
 // with units, a legend, zoom/pan, and survives an empty report.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -1190,6 +1191,32 @@ private slots:
             if (auto* t = qobject_cast<QCPItemText*>(chart->item(i))) notes << t->text();
         const QString name = QString::fromStdString(r->configs[0].config.display_name());
         QVERIFY2(notes.filter(name + QStringLiteral(": 1 row with infinite error")).size() == 1, qPrintable(notes.join(QLatin1Char('|'))));
+    }
+
+    // A flat row (every sample 14, or 0) gets a span whose tick labels differ from each other and hold the
+    // value; a spread of 1e-12 around it left every label reading '14'.
+    void sampleValuesFlat_data() {
+        QTest::addColumn<float>("value");
+        QTest::newRow("14") << 14.0f;
+        QTest::newRow("0") << 0.0f;
+        QTest::newRow("-0.002") << -0.002f;
+    }
+    void sampleValuesFlat() {
+        QFETCH(float, value);
+        auto chart = makeChart("sample_values");
+        ChartInputs in = handInputs();
+        auto r = std::make_shared<AnalysisReport>(*in.report);
+        std::fill(r->sample_original.begin(), r->sample_original.end(), value);
+        for (auto& c : r->configs) std::fill(c.sample_dequantized.begin(), c.sample_dequantized.end(), value);
+        in.report = r;
+        chart->resize(480, 360);
+        chart->setInputs(in);
+        chart->replot();
+        const QCPRange y = chart->yAxis->range();
+        QVERIFY2(y.lower < value && value < y.upper, qPrintable(QStringLiteral("%1 .. %2").arg(y.lower).arg(y.upper)));
+        const QVector<QString> labels = chart->yAxis->tickVectorLabels();
+        QVERIFY(labels.size() >= 3);
+        QCOMPARE(QSet<QString>(labels.begin(), labels.end()).size(), labels.size());
     }
 
     // A sample value that dequantizes to +-inf is a gap in its line (NaN), not a point at infinity.
