@@ -120,6 +120,12 @@ Status dequantize(DType type, std::span<const std::uint8_t> bytes, std::int64_t 
 namespace {
 // v or -v as bit j of signs says (ggml multiplies by -1.f or 1.f, which is exact either way)
 float signed_value(float v, unsigned signs, int j) { return (signs >> j) & 1u ? -v : v; }
+// an IQ2 / IQ3_XXS sub-block scale: d (1/2 + s) unit, in ggml's order
+float iq_scale(float d, unsigned s, float unit) { return d * (0.5f + static_cast<float>(s)) * unit; }
+// 8 IQ1 values: dl (level + delta) for each level of the codebook entry
+void iq1_group(std::uint16_t entry, float dl, float delta, float* y) {
+    for (int j = 0; j < 8; ++j) y[j] = dl * (static_cast<float>(iq1_grid_value(entry, j)) + delta);
+}
 std::uint32_t word32(const std::uint8_t* p) {
     return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 | static_cast<std::uint32_t>(p[2]) << 16 |
            static_cast<std::uint32_t>(p[3]) << 24;
@@ -131,7 +137,7 @@ void dequantize_block(const BlockIQ2_XXS& b, float* y) {
     for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
         const std::uint32_t idx = b.qs[4 * ib] | static_cast<std::uint32_t>(b.qs[4 * ib + 1]) << 16;
         const std::uint32_t aux = b.qs[4 * ib + 2] | static_cast<std::uint32_t>(b.qs[4 * ib + 3]) << 16;
-        const float db = d * (0.5f + static_cast<float>(aux >> 28)) * 0.25f;
+        const float db = iq_scale(d, aux >> 28, 0.25f);
         for (int l = 0; l < 4; ++l) {
             const std::uint16_t e = kIq2xxsGrid[(idx >> (8 * l)) & 255u];
             const unsigned s = iq_signs(aux >> (7 * l));
@@ -143,8 +149,7 @@ void dequantize_block(const BlockIQ2_XXS& b, float* y) {
 void dequantize_block(const BlockIQ2_XS& b, float* y) {
     const float d = half_to_float(b.d);
     for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
-        const float db[2] = {d * (0.5f + static_cast<float>(b.scales[ib] & 0xF)) * 0.25f,
-                             d * (0.5f + static_cast<float>(b.scales[ib] >> 4)) * 0.25f};
+        const float db[2] = {iq_scale(d, b.scales[ib] & 0xFu, 0.25f), iq_scale(d, b.scales[ib] >> 4, 0.25f)};
         for (int l = 0; l < 4; ++l) {
             const std::uint16_t q = b.qs[4 * ib + l];
             const std::uint16_t e = kIq2xsGrid[q & 511u];
@@ -158,8 +163,7 @@ void dequantize_block(const BlockIQ2_S& b, float* y) {
     const float d = half_to_float(b.d);
     const std::uint8_t* signs = b.qs + kQK_K / 8;
     for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
-        const float db[2] = {d * (0.5f + static_cast<float>(b.scales[ib] & 0xF)) * 0.25f,
-                             d * (0.5f + static_cast<float>(b.scales[ib] >> 4)) * 0.25f};
+        const float db[2] = {iq_scale(d, b.scales[ib] & 0xFu, 0.25f), iq_scale(d, b.scales[ib] >> 4, 0.25f)};
         for (int l = 0; l < 4; ++l) {
             const unsigned index = b.qs[4 * ib + l] | ((static_cast<unsigned>(b.qh[ib]) >> (2 * l) & 3u) << 8);
             const std::uint16_t e = kIq2sGrid[index];
@@ -173,7 +177,7 @@ void dequantize_block(const BlockIQ3_XXS& b, float* y) {
     const float d = half_to_float(b.d);
     for (int ib = 0; ib < kQK_K / 32; ++ib, y += 32) {
         const std::uint32_t aux = word32(b.qs + kQK_K / 4 + 4 * ib);
-        const float db = d * (0.5f + static_cast<float>(aux >> 28)) * 0.5f;
+        const float db = iq_scale(d, aux >> 28, 0.5f);
         for (int l = 0; l < 4; ++l) {
             const unsigned s = iq_signs(aux >> (7 * l));
             const std::uint16_t e1 = kIq3xxsGrid[b.qs[8 * ib + 2 * l]], e2 = kIq3xxsGrid[b.qs[8 * ib + 2 * l + 1]];
@@ -208,8 +212,7 @@ void dequantize_block(const BlockIQ1_S& b, float* y) {
         const float dl = d * static_cast<float>(2 * ((qh >> 12) & 7u) + 1);
         const float delta = qh & 0x8000u ? -kIq1Delta : kIq1Delta;
         for (int l = 0; l < 4; ++l) {
-            const std::uint16_t e = kIq1sGrid[b.qs[4 * ib + l] | (((qh >> (3 * l)) & 7u) << 8)];
-            for (int j = 0; j < 8; ++j) y[8 * l + j] = dl * (static_cast<float>(iq1_grid_value(e, j)) + delta);
+            iq1_group(kIq1sGrid[b.qs[4 * ib + l] | (((qh >> (3 * l)) & 7u) << 8)], dl, delta, y + 8 * l);
         }
     }
 }
@@ -226,9 +229,7 @@ void dequantize_block(const BlockIQ1_M& b, float* y) {
         for (int l = 0; l < 4; ++l) {
             // the group's high index bits and shift sign: the low (l even) or high (l odd) nibble of qh[2 ib + l / 2]
             const unsigned nib = (b.qh[2 * ib + l / 2] >> (4 * (l % 2))) & 0xFu;
-            const std::uint16_t e = kIq1sGrid[b.qs[4 * ib + l] | ((nib & 7u) << 8)];
-            const float delta = nib & 8u ? -kIq1Delta : kIq1Delta;
-            for (int j = 0; j < 8; ++j) y[8 * l + j] = dl[l / 2] * (static_cast<float>(iq1_grid_value(e, j)) + delta);
+            iq1_group(kIq1sGrid[b.qs[4 * ib + l] | ((nib & 7u) << 8)], dl[l / 2], nib & 8u ? -kIq1Delta : kIq1Delta, y + 8 * l);
         }
     }
 }
