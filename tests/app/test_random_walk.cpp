@@ -343,7 +343,8 @@ private slots:
         const QString npy = dir_.filePath(QStringLiteral("walk.npy"));
         QVERIFY(write_npy(npy.toStdString(), generate(g)).ok());
         files_ = {npy, QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_model.safetensors"),
-                  QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_q8_0.gguf"), QStringLiteral(QL_TEST_DATA_DIR "/npz/mixed.npz"),
+                  QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_q8_0.gguf"), QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_fp4.gguf"),
+                  QStringLiteral(QL_TEST_DATA_DIR "/models/tiny_iq.gguf"), QStringLiteral(QL_TEST_DATA_DIR "/npz/mixed.npz"),
                   QStringLiteral(QL_TEST_DATA_DIR "/npz/bad_member_header.npz"), dir_.filePath(QStringLiteral("missing.npy"))};
         // real models where the test models were fetched (scripts/fetch-test-models.sh)
         const QString onnx = QStringLiteral(QL_TEST_CACHE_DIR "/silero-vad/weights/silero_vad_op18_ifless.onnx");
