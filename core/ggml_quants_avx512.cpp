@@ -920,6 +920,18 @@ struct Figures {
     }
 };
 
+// What a searched format's stored blocks give the analysis (Bounds): their figures, folded into bb on
+// every way out of the loop; stop(at) returns at, the count of blocks stored.
+template <bool Bounds>
+struct Tally {
+    BlockBoundsArgs* bb;
+    Figures fig;
+    std::int64_t stop(std::int64_t at) {
+        if constexpr (Bounds) fig.fold(*bb);
+        return at;
+    }
+};
+
 // One stored block's figures; false (nothing folded) when its scales are not finite. Q2_K, Q4_K and Q5_K:
 // sub-blocks of Sub values whose level q is d1 q - m1, q = 0..Top (Unpack gives the codes, d1 and m1).
 template <class Block, int Sub, int Top, void (*Unpack)(const Block&, std::uint8_t*, float*, float*)>
@@ -1009,7 +1021,7 @@ struct Q5kSearch {
 
 template <class K, bool Bounds>
 std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y, BlockBoundsArgs* bb) {
-    Figures fig;
+    Tally<Bounds> t{bb};
     constexpr int G = kQ4kGroups;
     constexpr int per = 2 * G;  // super-blocks per step: two per group of 16 lanes
     const std::int64_t steps = nblocks / per;
@@ -1027,10 +1039,7 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
             const __m512 av_x = _mm512_sqrt_ps(_mm512_div_ps(sum_x2, set1(32.0f)));
             for (int l = 0; l < 32; ++l) W[g][l] = _mm512_add_ps(av_x, vabs(X[g][l]));
         }
-        if (any_nonfinite(X)) {
-            if constexpr (Bounds) fig.fold(*bb);
-            return p * per;
-        }
+        if (any_nonfinite(X)) return t.stop(p * per);
         make_qkx2_lanes<G, 32, K::nmax, K::nstep, false>(X, W, Lf, sc, mn, K::rmin);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales[g], sc[g]);
@@ -1056,15 +1065,11 @@ std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y
             }
             K::pack(L, blk);
             if constexpr (Bounds) {
-                if (!K::figures(blk, xb, fig, bb->clipped[p * per + h])) {
-                    fig.fold(*bb);
-                    return p * per + h;
-                }
+                if (!K::figures(blk, xb, t.fig, bb->clipped[p * per + h])) return t.stop(p * per + h);
             }
         }
     }
-    if constexpr (Bounds) fig.fold(*bb);
-    return steps * per;
+    return t.stop(steps * per);
 }
 
 // The low 2 bits of 256 codes (r[k] = codes 32k .. 32k + 31) packed as Q2_K and Q3_K store them: per 128
@@ -1086,7 +1091,7 @@ inline void pack_2bit_vec(const __m256i* r, std::uint8_t* qs) {
 // bit, see the file comment) and the packing by byte masks.
 template <bool Bounds>
 std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y, BlockBoundsArgs* bb) {
-    Figures fig;
+    Tally<Bounds> t{bb};
     constexpr int G = kQ6kGroups;
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], W[G][16], Lf[G][16], sc[G], mn[G];
@@ -1099,10 +1104,7 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y, Blo
             transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
             for (int l = 0; l < 16; ++l) W[g][l] = vabs(X[g][l]);
         }
-        if (any_nonfinite(X)) {
-            if constexpr (Bounds) fig.fold(*bb);
-            return p * G;
-        }
+        if (any_nonfinite(X)) return t.stop(p * G);
         make_qkx2_lanes<G, 16, 3, 15, true>(X, W, Lf, sc, mn, -0.5f);
         for (int g = 0; g < G; ++g) {
             _mm512_store_ps(scales, sc[g]);
@@ -1126,15 +1128,11 @@ std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y, Blo
             for (int k = 0; k < 8; ++k) r[k] = _mm256_load_si256(reinterpret_cast<const __m256i*>(L + 32 * k));
             pack_2bit_vec(r, blk.qs);
             if constexpr (Bounds) {
-                if (!q2_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
-                    fig.fold(*bb);
-                    return p * G + g;
-                }
+                if (!q2_k_figures(blk, xb, t.fig, bb->clipped[p * G + g])) return t.stop(p * G + g);
             }
         }
     }
-    if constexpr (Bounds) fig.fold(*bb);
-    return steps * G;
+    return t.stop(steps * G);
 }
 
 // make_q3_quants(16, 4, x, L, do_rmse = true) in G interleaved groups of 16 lanes (lane j = sub-block j of
@@ -1237,7 +1235,7 @@ inline void requantize_16s(const float* xb, const float* d, const std::uint8_t (
 // the packing gives the reference's bytes (q3_k_pack_vec).
 template <bool Bounds>
 std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, BlockBoundsArgs* bb) {
-    Figures fig;
+    Tally<Bounds> t{bb};
     constexpr int G = kQ3kGroups;
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], Lf[G][16], sc[G];
@@ -1247,10 +1245,7 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, Blo
     for (std::int64_t p = 0; p < steps; ++p) {
         prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);
-        if (any_nonfinite(X)) {
-            if constexpr (Bounds) fig.fold(*bb);
-            return p * G;
-        }
+        if (any_nonfinite(X)) return t.stop(p * G);
         make_q3_lanes<G>(X, Lf, sc);
         for (int g = 0; g < G; ++g) {
             const float* xb = x + (p * G + g) * kQK_K;
@@ -1262,20 +1257,16 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, Blo
             requantize_16s<-4, 3>(xb, d, Lb, L);
             q3_k_pack_vec(L, blk);
             if constexpr (Bounds) {
-                if (!q3_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
-                    fig.fold(*bb);
-                    return p * G + g;
-                }
+                if (!q3_k_figures(blk, xb, t.fig, bb->clipped[p * G + g])) return t.stop(p * G + g);
             }
         }
     }
-    if constexpr (Bounds) fig.fold(*bb);
-    return steps * G;
+    return t.stop(steps * G);
 }
 
 template <bool Bounds>
 std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs* bb) {
-    Figures fig;
+    Tally<Bounds> t{bb};
     constexpr int G = kQ6kGroups;  // super-blocks per step, one per group of 16 lanes
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], Lf[G][16], sc[G];
@@ -1285,10 +1276,7 @@ std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, Blo
     for (std::int64_t p = 0; p < steps; ++p) {
         prefetch_ahead(x + (p + 1) * G * kQK_K, G * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<16>(x + (p * G + g) * kQK_K, X[g]);  // lane j = sub-block j
-        if (any_nonfinite(X)) {
-            if constexpr (Bounds) fig.fold(*bb);
-            return p * G;
-        }
+        if (any_nonfinite(X)) return t.stop(p * G);
         make_qx_q6k_lanes<G>(X, Lf, sc);
         for (int g = 0; g < G; ++g) {
             const float* xb = x + (p * G + g) * kQK_K;
@@ -1302,20 +1290,16 @@ std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, Blo
                 q6_k_pack(L, blk);
             }
             if constexpr (Bounds) {
-                if (!q6_k_figures(blk, xb, fig, bb->clipped[p * G + g])) {
-                    fig.fold(*bb);
-                    return p * G + g;
-                }
+                if (!q6_k_figures(blk, xb, t.fig, bb->clipped[p * G + g])) return t.stop(p * G + g);
             }
         }
     }
-    if constexpr (Bounds) fig.fold(*bb);
-    return steps * G;
+    return t.stop(steps * G);
 }
 
 template <bool Bounds>
 std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y, BlockBoundsArgs* bb) {
-    Figures fig;
+    Tally<Bounds> t{bb};
     constexpr int G = kIq4nlGroups;  // 16 blocks per group
     const Iq4Tables T = make_iq4_tables();
     const std::int64_t steps = nblocks / (16 * G);
@@ -1325,10 +1309,7 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
         const float* xp = x + p * 16 * G * kQK4_NL;
         prefetch_ahead(xp + 16 * G * kQK4_NL, 16 * G * kQK4_NL * 4);
         for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 16 * kQK4_NL, X[g]);  // lane j = block 16 g + j
-        if (any_nonfinite(X)) {
-            if constexpr (Bounds) fig.fold(*bb);
-            return p * 16 * G;
-        }
+        if (any_nonfinite(X)) return t.stop(p * 16 * G);
         iq4nl_scale_lanes<G>(X, T, dv);
         for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         // finish_iq4_nl per block: fp16 d, every code from the unrounded scale, id = d ? 1 / d : 0
@@ -1343,21 +1324,17 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
             _mm_storeu_si128(reinterpret_cast<__m128i*>(blk.qs), bytes_of(_mm512_or_si512(lo, _mm512_slli_epi32(hi, 4))));
             if constexpr (Bounds) {
                 const float dd = half_of(blk.d);  // value = d * level(code)
-                if (!finite(dd)) {
-                    fig.fold(*bb);
-                    return p * 16 * G + j;
-                }
+                if (!finite(dd)) return t.stop(p * 16 * G + j);
                 const __m512 vd = set1(dd);
                 __m512 elo, ehi;
                 reach_of(_mm512_mul_ps(vd, set1(-127.0f)), _mm512_mul_ps(vd, set1(-104.0f)), _mm512_mul_ps(vd, set1(89.0f)),
                          _mm512_mul_ps(vd, set1(113.0f)), elo, ehi);
-                bb->clipped[p * 16 * G + j] = fig.add(x0, _mm512_mul_ps(vd, _mm512_permutexvar_ps(lo, T.values)), elo, ehi) +
-                                              fig.add(x1, _mm512_mul_ps(vd, _mm512_permutexvar_ps(hi, T.values)), elo, ehi);
+                bb->clipped[p * 16 * G + j] = t.fig.add(x0, _mm512_mul_ps(vd, _mm512_permutexvar_ps(lo, T.values)), elo, ehi) +
+                                              t.fig.add(x1, _mm512_mul_ps(vd, _mm512_permutexvar_ps(hi, T.values)), elo, ehi);
             }
         }
     }
-    if constexpr (Bounds) fig.fold(*bb);
-    return steps * 16 * G;
+    return t.stop(steps * 16 * G);
 }
 
 // IQ4_XS: one group of 16 lanes holds the 16 blocks of 32 of two super-blocks; the search is IQ4_NL's,
@@ -1365,7 +1342,7 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
 // unrounded scale.
 template <bool Bounds>
 std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y, BlockBoundsArgs* bb) {
-    Figures fig;
+    Tally<Bounds> t{bb};
     constexpr int G = kIq4nlGroups;
     constexpr int per = 2 * G;  // super-blocks per step
     const Iq4Tables T = make_iq4_tables();
@@ -1376,10 +1353,7 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y,
         const float* xp = x + p * per * kQK_K;
         prefetch_ahead(xp + per * kQK_K, per * kQK_K * 4);
         for (int g = 0; g < G; ++g) transpose_in<32>(xp + g * 2 * kQK_K, X[g]);  // lane j = block j of 32
-        if (any_nonfinite(X)) {
-            if constexpr (Bounds) fig.fold(*bb);
-            return p * per;
-        }
+        if (any_nonfinite(X)) return t.stop(p * per);
         iq4nl_scale_lanes<G>(X, T, dv);
         for (int g = 0; g < G; ++g) _mm512_store_ps(d[g], dv[g]);
         for (int s = 0; s < per; ++s) {
@@ -1389,10 +1363,7 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y,
             iq4_xs_scales(&d[s / 2][8 * (s % 2)], blk, idl);
             const float dd = half_of(blk.d);  // value = d (ls - 32) level(code)
             if constexpr (Bounds) {
-                if (!finite(dd)) {
-                    fig.fold(*bb);
-                    return p * per + s;
-                }
+                if (!finite(dd)) return t.stop(p * per + s);
             }
             unsigned clip = 0;
             for (int ib = 0; ib < kQK_K / 32; ++ib) {
@@ -1407,15 +1378,14 @@ std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y,
                     __m512 elo, ehi;
                     reach_of(_mm512_mul_ps(vd, set1(-127.0f)), _mm512_mul_ps(vd, set1(-104.0f)), _mm512_mul_ps(vd, set1(89.0f)),
                              _mm512_mul_ps(vd, set1(113.0f)), elo, ehi);
-                    clip += fig.add(x0, _mm512_mul_ps(vd, _mm512_permutexvar_ps(lo, T.values)), elo, ehi) +
-                            fig.add(x1, _mm512_mul_ps(vd, _mm512_permutexvar_ps(hi, T.values)), elo, ehi);
+                    clip += t.fig.add(x0, _mm512_mul_ps(vd, _mm512_permutexvar_ps(lo, T.values)), elo, ehi) +
+                            t.fig.add(x1, _mm512_mul_ps(vd, _mm512_permutexvar_ps(hi, T.values)), elo, ehi);
                 }
             }
             if constexpr (Bounds) bb->clipped[p * per + s] = clip;
         }
     }
-    if constexpr (Bounds) fig.fold(*bb);
-    return steps * per;
+    return t.stop(steps * per);
 }
 
 } // namespace
