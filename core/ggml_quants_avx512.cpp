@@ -1419,26 +1419,28 @@ std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float* x, std::int64_t n
     return iq4_nl_blocks<true>(x, nblocks, y, &bounds);
 }
 
-void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+namespace {
+// Q2_K, Q4_K and Q5_K: value d1 q - m1 in each sub-block of Sub values (Unpack gives the codes, d1 and m1).
+template <class Block, int Sub, void (*Unpack)(const Block&, std::uint8_t*, float*, float*)>
+void scale_min_decode(const Block* b, std::int64_t nb, float* y, std::int8_t* codes) {
     alignas(64) std::uint8_t c[kQK_K];
-    alignas(64) float d1[kQK_K / 32], m1[kQK_K / 32];
+    alignas(64) float d1[kQK_K / Sub], m1[kQK_K / Sub];
     for (std::int64_t k = 0; k < nb; ++k) {
-        q4_k_unpack(b[k], c, d1, m1);
+        Unpack(b[k], c, d1, m1);
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
-        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j / 2], m1[j / 2]));
+        for (int j = 0; j < kQK_K / 16; ++j)
+            _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[16 * j / Sub], m1[16 * j / Sub]));
     }
+}
+} // namespace
+
+void dequantize_q4_k_blocks_avx512(const BlockQ4_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
+    scale_min_decode<BlockQ4_K, 32, q4_k_unpack>(b, nb, y, codes);
 }
 
 void dequantize_q2_k_blocks_avx512(const BlockQ2_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    alignas(64) std::uint8_t c[kQK_K];
-    alignas(64) float d1[kQK_K / 16], m1[kQK_K / 16];
-    for (std::int64_t k = 0; k < nb; ++k) {
-        q2_k_unpack(b[k], c, d1, m1);
-        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
-        float* yb = y + k * kQK_K;
-        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j], m1[j]));
-    }
+    scale_min_decode<BlockQ2_K, 16, q2_k_unpack>(b, nb, y, codes);
 }
 
 void dequantize_q3_k_blocks_avx512(const BlockQ3_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
@@ -1454,14 +1456,7 @@ void dequantize_q3_k_blocks_avx512(const BlockQ3_K* b, std::int64_t nb, float* y
 }
 
 void dequantize_q5_k_blocks_avx512(const BlockQ5_K* b, std::int64_t nb, float* y, std::int8_t* codes) {
-    alignas(64) std::uint8_t c[kQK_K];
-    alignas(64) float d1[kQK_K / 32], m1[kQK_K / 32];
-    for (std::int64_t k = 0; k < nb; ++k) {
-        q5_k_unpack(b[k], c, d1, m1);
-        if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
-        float* yb = y + k * kQK_K;
-        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q4_k_values(c + 16 * j, d1[j / 2], m1[j / 2]));
-    }
+    scale_min_decode<BlockQ5_K, 32, q5_k_unpack>(b, nb, y, codes);
 }
 
 void dequantize_iq4_xs_blocks_avx512(const BlockIQ4_XS* b, std::int64_t nb, float* y, std::int8_t* codes) {
