@@ -16,7 +16,10 @@ namespace {
 // Values per kernel call.
 constexpr std::int64_t kPiece = 16384;
 // The joint table (32-bit cells, never flushed: 16-bit cells flushed every 65535 values moved 256 x 101
-// cells each time, as in the integer pass) must stay in the second-level cache.
+// cells each time, as in the integer pass) must stay in the second-level cache. (16-bit cells for the
+// small tables only, MXFP4's 110 x 101 in 22 KiB, which would stay in the first-level cache, changed
+// nothing measurable on MXFP4, NF4, Q4_0 or NVFP4: 9.6-11.7 ms either way. Nor did pieces of 1024 or 4096
+// values instead of 2048, below.)
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
 
 bool use_avx512() {
