@@ -38,6 +38,21 @@ inline float round_half_away(float v) {
     return t + std::copysign(step, v);
 }
 
+// The first of x[0, n) with the largest magnitude, as the reference searches it (strictly greater, so
+// ties keep the first; NaN never wins); amax gets that magnitude. 0 and 0 when every value is 0.
+inline float first_largest(const float* x, int n, float& amax) {
+    float max = 0;
+    amax = 0;
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[i];
+        }
+    }
+    return max;
+}
+
 // Index of the codebook entry nearest to x in the ascending 16-entry table val: the upper of two
 // neighbours once 2x reaches their sum (ggml 0.5's best_index_int8; x + x and the integer sum are exact).
 inline int best_index_int8(const std::int8_t* val, float x) {
@@ -55,11 +70,8 @@ constexpr std::int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -
 // make_qx_quants(n, nmax, x, L, rmse_type = 1, qw = NULL): symmetric scale with the weighted
 // least-squares refinement over 18 trial scales; weights w = x^2. Returns the scale, L = l + nmax.
 float make_qx_quants_rmse1(int n, int nmax, const float* x, std::int8_t* L) {
-    float max = 0, amax = 0;
-    for (int i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > amax) { amax = ax; max = x[i]; }
-    }
+    float amax = 0;
+    const float max = first_largest(x, n, amax);
     if (amax < kGroupMaxEps) {
         for (int i = 0; i < n; ++i) L[i] = 0;
         return 0.0f;
@@ -103,14 +115,8 @@ float make_qx_quants_rmse1(int n, int nmax, const float* x, std::int8_t* L) {
 // magnitude (iscale = -nmax / max), then up to 5 passes that move single codes while sum(w x l)^2 / sum(w l^2)
 // (w = x^2) grows. Returns sum(w x l) / sum(w l^2); L = code + nmax.
 float make_q3_quants(int n, int nmax, const float* x, std::int8_t* L) {
-    float max = 0, amax = 0;
-    for (int i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > amax) {
-            amax = ax;
-            max = x[i];
-        }
-    }
+    float amax = 0;
+    const float max = first_largest(x, n, amax);
     if (amax < kGroupMaxEps) {
         for (int i = 0; i < n; ++i) L[i] = 0;
         return 0.f;
@@ -392,14 +398,8 @@ void finish_q3_k(const float* x, const float* scales, std::int8_t* L, BlockQ3_K&
 // each is stored as clamp(nearest_int(-32 / max * scale), -32, 31) + 32 in 6 bits (low 4 in scales[0..7],
 // high 2 in scales[8..11]). d[j] = fp16 d times the stored scale - 32, as the requantization uses it.
 void q3_k_scales(const float* scales, BlockQ3_K& y, float* d) {
-    float max_scale = 0, amax = 0;
-    for (int j = 0; j < kQK_K / 16; ++j) {
-        const float scale = std::fabs(scales[j]);
-        if (scale > amax) {
-            amax = scale;
-            max_scale = scales[j];
-        }
-    }
+    float amax = 0;
+    const float max_scale = first_largest(scales, kQK_K / 16, amax);
     std::memset(y.scales, 0, sizeof y.scales);
     if (max_scale != 0.0f) {
         const float iscale = -32.f / max_scale;
@@ -676,11 +676,8 @@ float iq4_block_scale(const float* x) {
     const std::int8_t* values = kIq4nlValues;
     float weight[n];
     for (int j = 0; j < n; ++j) weight[j] = x[j] * x[j];
-    float amax = 0, max = 0;
-    for (int j = 0; j < n; ++j) {
-        const float ax = std::fabs(x[j]);
-        if (ax > amax) { amax = ax; max = x[j]; }
-    }
+    float amax = 0;
+    const float max = first_largest(x, n, amax);
     if (amax < kGroupMaxEps) return 0.f;
     float d = -max / static_cast<float>(values[0]);
     float id = 1 / d;
@@ -755,14 +752,8 @@ void finish_iq4_xs(const float* x, const float* scales, BlockIQ4_XS& y) {
 // l + 32 (the low 4 bits in nibble ib % 2 of scales_l[ib / 2], the high 2 at bits 2 ib of scales_h); the
 // codes are picked with idl[ib] = 1 / (d l) from the unrounded d (0 where d l is 0).
 void iq4_xs_scales(const float* scales, BlockIQ4_XS& y, float* idl) {
-    float max_scale = 0, amax_scale = 0;
-    for (int ib = 0; ib < kQK_K / 32; ++ib) {
-        const float a = std::fabs(scales[ib]);
-        if (a > amax_scale) {
-            amax_scale = a;
-            max_scale = scales[ib];
-        }
-    }
+    float amax_scale = 0;
+    const float max_scale = first_largest(scales, kQK_K / 32, amax_scale);
     const float d = -max_scale / 32;
     y.d = to_half(d);
     const float id = d != 0.0f ? 1 / d : 0.f;

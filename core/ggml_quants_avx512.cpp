@@ -881,9 +881,10 @@ inline void q5_k_unpack(const BlockQ5_K& blk, std::uint8_t* c, float* d1, float*
     }
 }
 
-// Q6_K values of sub-block j (16 of them): f[j] (code - 32), code - 32 exact as a float.
-inline __m512 q6_k_values(const std::uint8_t* c, const float* f, int j) {
-    return _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(32.0f)));
+// Q3_K and Q6_K values of sub-block j (16 of them): f[j] (code - Bias), code - Bias exact as a float.
+template <int Bias>
+inline __m512 offset_values(const std::uint8_t* c, const float* f, int j) {
+    return _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(static_cast<float>(Bias))));
 }
 // Q4_K values of 16 codes at c with the sub-block's d1, m1.
 inline __m512 q4_k_values(const std::uint8_t* c, float d1, float m1) { return _mm512_sub_ps(_mm512_mul_ps(set1(d1), floats_of(c)), set1(m1)); }
@@ -957,21 +958,27 @@ inline bool q4_k_figures(const BlockQ4_K& blk, const float* xb, Figures& fig, st
     return scale_min_figures<BlockQ4_K, 32, 15, q4_k_unpack>(blk, xb, fig, clipped);
 }
 
-inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+// Q3_K and Q6_K: 16 sub-blocks of 16, level f (q - Bias), q 0..2 Bias - 1 (Unpack gives the codes and f).
+template <class Block, int Bias, void (*Unpack)(const Block&, std::uint8_t*, float*)>
+inline bool offset_figures(const Block& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
     if (!finite(half_of(blk.d))) return false;
     alignas(64) std::uint8_t c[kQK_K];
     alignas(64) float f[16], elo[16], ehi[16];
-    q6_k_unpack(blk, c, f);
+    Unpack(blk, c, f);
     const __m512 vf = _mm512_load_ps(f);
-    auto level = [&](float q) { return _mm512_mul_ps(vf, set1(q - 32.0f)); };  // f (q - 32)
+    auto level = [&](int q) { return _mm512_mul_ps(vf, set1(static_cast<float>(q - Bias))); };
     __m512 lo, hi;
-    reach_of(level(0.0f), level(1.0f), level(62.0f), level(63.0f), lo, hi);
+    reach_of(level(0), level(1), level(2 * Bias - 2), level(2 * Bias - 1), lo, hi);
     _mm512_store_ps(elo, lo);
     _mm512_store_ps(ehi, hi);
     unsigned clip = 0;
-    for (int j = 0; j < kQK_K / 16; ++j) clip += fig.add(_mm512_loadu_ps(xb + 16 * j), q6_k_values(c, f, j), set1(elo[j]), set1(ehi[j]));
+    for (int j = 0; j < kQK_K / 16; ++j)
+        clip += fig.add(_mm512_loadu_ps(xb + 16 * j), offset_values<Bias>(c, f, j), set1(elo[j]), set1(ehi[j]));
     clipped = clip;
     return true;
+}
+inline bool q6_k_figures(const BlockQ6_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
+    return offset_figures<BlockQ6_K, 32, q6_k_unpack>(blk, xb, fig, clipped);
 }
 
 inline bool q5_k_figures(const BlockQ5_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
@@ -981,24 +988,8 @@ inline bool q2_k_figures(const BlockQ2_K& blk, const float* xb, Figures& fig, st
     return scale_min_figures<BlockQ2_K, 16, 3, q2_k_unpack>(blk, xb, fig, clipped);
 }
 
-// Q3_K: 16 sub-blocks of 16, level f (q - 4), q 0..7.
 inline bool q3_k_figures(const BlockQ3_K& blk, const float* xb, Figures& fig, std::uint32_t& clipped) {
-    if (!finite(half_of(blk.d))) return false;
-    alignas(64) std::uint8_t c[kQK_K];
-    alignas(64) float f[16], elo[16], ehi[16];
-    q3_k_unpack(blk, c, f);
-    const __m512 vf = _mm512_load_ps(f);
-    auto level = [&](float q) { return _mm512_mul_ps(vf, set1(q - 4.0f)); };
-    __m512 lo, hi;
-    reach_of(level(0.0f), level(1.0f), level(6.0f), level(7.0f), lo, hi);
-    _mm512_store_ps(elo, lo);
-    _mm512_store_ps(ehi, hi);
-    unsigned clip = 0;
-    for (int j = 0; j < kQK_K / 16; ++j)
-        clip += fig.add(_mm512_loadu_ps(xb + 16 * j), _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(4.0f))),
-                        set1(elo[j]), set1(ehi[j]));
-    clipped = clip;
-    return true;
+    return offset_figures<BlockQ3_K, 4, q3_k_unpack>(blk, xb, fig, clipped);
 }
 
 // Q4_K and Q5_K: the same search and scale steps with 4- and 5-bit codes (ggml_quants.cpp's references).
@@ -1451,7 +1442,7 @@ void dequantize_q3_k_blocks_avx512(const BlockQ3_K* b, std::int64_t nb, float* y
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
         for (int j = 0; j < kQK_K / 16; ++j)
-            _mm512_storeu_ps(yb + 16 * j, _mm512_mul_ps(set1(f[j]), _mm512_sub_ps(floats_of(c + 16 * j), set1(4.0f))));
+            _mm512_storeu_ps(yb + 16 * j, offset_values<4>(c, f, j));
     }
 }
 
@@ -1488,7 +1479,7 @@ void dequantize_q6_k_blocks_avx512(const BlockQ6_K* b, std::int64_t nb, float* y
         q6_k_unpack(b[k], c, f);
         if (codes) std::memcpy(codes + k * kQK_K, c, kQK_K);
         float* yb = y + k * kQK_K;
-        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, q6_k_values(c, f, j));
+        for (int j = 0; j < kQK_K / 16; ++j) _mm512_storeu_ps(yb + 16 * j, offset_values<32>(c, f, j));
     }
 }
 

@@ -42,6 +42,20 @@ def entries(y, width, scale, offset=0.0):
     return out
 
 
+def split(first, groups, per, high_bits):
+    """Indices first, first + 1, ... as ggml's low index bytes (qs) and, per group of `per` indices, their
+    high bits packed high_bits apart into one word each (qh)."""
+    qs, qh = bytearray(), []
+    for g in range(groups):
+        h = 0
+        for l in range(per):
+            i = first + g * per + l
+            qs.append(i & 255)
+            h |= (i >> 8) << (high_bits * l)
+        qh.append(h)
+    return qs, qh
+
+
 def iq2xxs():  # 4 index bytes and a 32-bit sign/scale word per 32 values; scale 0: (0.5 + 0) / 4
     blocks = bytearray()
     for b in range(256 // 32):
@@ -61,15 +75,8 @@ def iq2xs():  # 16-bit words: 9-bit index, 7 sign bits; then 8 scale bytes
 def iq2s():  # 8 low index bits per byte, 2 high bits per index in qh, sign bytes, scales
     blocks = bytearray()
     for b in range(1024 // 32):
-        qs, qh = bytearray(), bytearray()
-        for ib in range(8):
-            h = 0
-            for l in range(4):
-                i = b * 32 + ib * 4 + l
-                qs.append(i & 255)
-                h |= (i >> 8) << (2 * l)
-            qh.append(h)
-        blocks += ONE + qs + bytes(32) + qh + bytes(8)
+        qs, qh = split(b * 32, 8, 4, 2)
+        blocks += ONE + qs + bytes(32) + bytes(qh) + bytes(8)
     return entries(dequantize('dequantize_row_iq2_s', blocks, 32), 8, 8)
 
 
@@ -83,28 +90,16 @@ def iq3xxs():  # 64 index bytes (4 values each), then scale/sign words; scale 0:
 def iq3s():  # 8 low index bits per byte, the 9th bit in qh; scale 0: 1 + 2 * 0
     blocks = bytearray()
     for b in range(512 // 64):
-        qs, qh = bytearray(), bytearray(8)
-        for ib in range(8):
-            for t in range(8):
-                i = b * 64 + ib * 8 + t
-                qs.append(i & 255)
-                qh[ib] |= (i >> 8) << t
-        blocks += ONE + qs + qh + bytes(32) + bytes(4)
+        qs, qh = split(b * 64, 8, 8, 1)
+        blocks += ONE + qs + bytes(qh) + bytes(32) + bytes(4)
     return entries(dequantize('dequantize_row_iq3_s', blocks, 8), 4, 1)
 
 
 def iq1s():  # 8 low index bits per byte, 3 high bits per index in the 16-bit qh; d (2 * 0 + 1) (g + 1/8)
     blocks = bytearray()
     for b in range(2048 // 32):
-        qs, qh = bytearray(), bytearray()
-        for ib in range(8):
-            h = 0
-            for l in range(4):
-                i = b * 32 + ib * 4 + l
-                qs.append(i & 255)
-                h |= (i >> 8) << (3 * l)
-            qh += struct.pack('<H', h)
-        blocks += ONE + qs + qh
+        qs, qh = split(b * 32, 8, 4, 3)
+        blocks += ONE + qs + b''.join(struct.pack('<H', h) for h in qh)
     return entries(dequantize('dequantize_row_iq1_s', blocks, 64), 8, 1, 0.125)
 
 
