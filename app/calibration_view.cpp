@@ -501,10 +501,10 @@ void CalibrationView::cancel() {
     if (watcher_.isRunning()) watcher_.cancel();
 }
 
-bool CalibrationView::busy() const { return watcher_.isRunning() || pending_.has_value(); }
+bool CalibrationView::busy() const { return running_ || pending_.has_value(); }
 
 void CalibrationView::startPending() {
-    if (!pending_ || watcher_.isRunning()) return;  // onFinished() starts it once the running job stops
+    if (!pending_ || running_) return;  // onFinished() starts it once the running job stops
     const calib::CalibrationRequest req = std::move(*pending_);
     pending_.reset();
     progress_->setValue(0);
@@ -512,6 +512,7 @@ void CalibrationView::startPending() {
     cancelButton_->setEnabled(true);
     status_->setText(tr("Running..."));
     emit started();
+    running_ = true;
     watcher_.setFuture(QtConcurrent::run(workerPool(), [req](QPromise<ReportPtr>& promise) {
         promise.setProgressRange(0, 1000);
         auto rep = std::make_shared<calib::CalibrationReport>(calib::run_calibration(req, [&promise](std::size_t done, std::size_t total) {
@@ -523,6 +524,8 @@ void CalibrationView::startPending() {
 }
 
 void CalibrationView::onFinished() {
+    if (watcher_.isRunning()) return;  // a finished() of the job before, should one arrive after the next began
+    running_ = false;
     const QFuture<ReportPtr> f = watcher_.future();
     ReportPtr r = f.resultCount() > 0 ? f.result() : nullptr;
     if (pending_) {  // superseded: the newer request runs now, this result is dropped
@@ -571,7 +574,7 @@ void CalibrationView::setChartStyle(const ChartStyle& style) {
 void CalibrationView::waitForIdle() {
     while (busy() || coalesce_.isActive()) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        if (coalesce_.isActive() && !watcher_.isRunning()) {
+        if (coalesce_.isActive() && !running_) {
             coalesce_.stop();
             startPending();
         }

@@ -115,6 +115,9 @@ private:
     std::vector<CalibrationChart*> charts_;
     ReportPtr report_;
     QFutureWatcher<ReportPtr> watcher_;
+    // a job started and its finished() not yet handled: the future reports finished a moment before the
+    // watcher's signal arrives, and until then the view still shows the last run
+    bool running_ = false;
     QTimer coalesce_;
     std::optional<calib::CalibrationRequest> pending_;
     QDockWidget* dock_ = nullptr;

@@ -209,6 +209,7 @@ void SurveyPanel::start(std::shared_ptr<const ModelFile> model, const std::vecto
                          .arg(std::count_if(model_->tensors().begin(), model_->tensors().end(), [](const TensorInfo& t) { return is_weight_tensor(t); })));
     auto file = model_;
     auto stop = stop_;
+    running_ = true;
     watcher_.setFuture(QtConcurrent::run(workerPool(), [this, file, configs, stop](QPromise<ModelSurvey>& promise) {
         promise.setProgressRange(0, 1000);
         promise.addResult(survey_model(*file, configs, [&](std::size_t done, std::size_t total) {
@@ -225,11 +226,13 @@ void SurveyPanel::cancel() {
 }
 
 void SurveyPanel::waitForIdle() {
-    while (watcher_.isRunning()) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    while (running_) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     QCoreApplication::processEvents();
 }
 
 void SurveyPanel::onFinished() {
+    if (watcher_.isRunning()) return;  // a finished() of the job before, should one arrive after the next began
+    running_ = false;
     progress_->hide();
     cancel_->hide();
     const QFuture<ModelSurvey> f = watcher_.future();

@@ -39,7 +39,7 @@ public:
     // headroom of the window's GPU-fit settings.
     void start(std::shared_ptr<const ModelFile> model, const std::vector<QuantConfig>& configs, const FitSettings& fit);
     void cancel();
-    bool busy() const { return watcher_.isRunning(); }
+    bool busy() const { return running_; }
     int progress() const { return watcher_.progressValue(); }  // per mille of the weights surveyed
     void waitForIdle();  // tests
 
@@ -74,6 +74,9 @@ private:
     void onFinished();
 
     QFutureWatcher<ModelSurvey> watcher_;
+    // a survey started and its finished() not yet handled (the future reports finished a moment before
+    // the watcher's signal arrives)
+    bool running_ = false;
     std::shared_ptr<std::atomic<bool>> stop_;
     std::shared_ptr<const ModelFile> model_;          // kept open while a survey reads it
     std::shared_ptr<const ModelSurvey> survey_;

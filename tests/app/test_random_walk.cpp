@@ -317,7 +317,18 @@ class TestRandomWalk : public QObject {
             status->text().startsWith(QLatin1String("Cancelled")) || status->text().startsWith(QLatin1String("Cannot")))
             return;
         if (verbose_) qInfo("calibration report checked: %zu methods", r->methods.size());
-        WALK_VERIFY(r->layer.out == s.spec.out && r->layer.in == s.spec.in && r->layer.tokens == s.spec.tokens);
+        if (!(r->layer.out == s.spec.out && r->layer.in == s.spec.in && r->layer.tokens == s.spec.tokens)) {
+            printSteps();
+            QFAIL(qPrintable(QStringLiteral("the calibration charts show a %1 x %2 layer with %3 tokens, the panel asks for %4 x %5 with %6; "
+                                            "status: %7")
+                                 .arg(r->layer.out)
+                                 .arg(r->layer.in)
+                                 .arg(r->layer.tokens)
+                                 .arg(s.spec.out)
+                                 .arg(s.spec.in)
+                                 .arg(s.spec.tokens)
+                                 .arg(status->text())));
+        }
         WALK_VERIFY(r->settings.bits == s.settings.bits && r->settings.group_size == s.settings.group_size);
         WALK_VERIFY(r->settings.act_order == s.settings.act_order && r->settings.percdamp == s.settings.percdamp);
         WALK_VERIFY(r->settings.alpha == s.settings.alpha);
