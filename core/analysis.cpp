@@ -303,6 +303,8 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
         if (fsetup) fpass = std::make_unique<kernels::FormatPass>(*fsetup);
         std::vector<float> buf(static_cast<std::size_t>(chunk));
         std::vector<std::int8_t> codes(metrics ? static_cast<std::size_t>(chunk) : 0);
+        // a piece's block parameters where the fused statistics work out run()'s rule themselves
+        std::vector<float> rule_a(fpass ? static_cast<std::size_t>(piece / 16 + 1) : 0), rule_b(rule_a.size());
         std::vector<std::uint64_t> cc(metrics ? 256 : 0, 0);
         std::uint32_t cc32[4][256] = {};
         kernels::BinCounter hdq, herr;
@@ -324,7 +326,8 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                 // one sweep per output-channel segment
                 for (std::int64_t pb = b; pb < e; pb += piece) {
                     const std::int64_t pe = std::min(e, pb + piece);
-                    q.run(pb, pe, buf.data(), codes.data(), &cr->clipped);
+                    const BlockRule rule = q.block_rule(pb, pe, rule_a.data(), rule_b.data());
+                    if (rule.kind == BlockRule::Kind::None) q.run(pb, pe, buf.data(), codes.data(), &cr->clipped);
                     std::int64_t i = pb;
                     while (i < pe) {
                         const std::int64_t chn = ch.len > 0 ? i / ch.len : 0;
@@ -332,7 +335,17 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                         kernels::ErrorSums s;
                         // the next piece's values come in from memory while this one is counted
                         const std::int64_t next = std::min(seg_end - i, n - (i + piece));
-                        fpass->add(x + i, buf.data() + (i - pb), codes.data() + (i - pb), seg_end - i, s, x + i + piece, next);
+                        if (rule.kind == BlockRule::Kind::None) {
+                            fpass->add(x + i, buf.data() + (i - pb), codes.data() + (i - pb), seg_end - i, s, x + i + piece, next);
+                        } else {
+                            kernels::FusedRule fr;
+                            fr.shift = rule.shift;
+                            fr.first = i - pb;
+                            fr.scales = rule_a.data();
+                            fr.inverses = rule.kind == BlockRule::Kind::E2M1Pow2 ? rule_b.data() : nullptr;
+                            fpass->add_fused(fr, x + i, buf.data() + (i - pb), codes.data() + (i - pb), seg_end - i, s, cr->clipped,
+                                             x + i + piece, next);
+                        }
                         if (!cr->channel_sse.empty() && cr->channel_sse.back().first == chn) cr->channel_sse.back().second += s.sum_e2;
                         else cr->channel_sse.emplace_back(chn, s.sum_e2);
                         cr->sums.merge(s);

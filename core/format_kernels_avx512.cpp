@@ -11,6 +11,8 @@
 #endif
 #include <immintrin.h>
 
+#include "core/format_vec_avx512_inl.h"
+
 namespace ql::kernels::detail {
 
 namespace {
@@ -118,53 +120,26 @@ std::uint64_t minifloat_blocks(const float* x, std::int64_t n, std::int64_t bloc
     }
     return clip;
 }
-// FP4 E2M1 (levels 0, 0.5, 1, 1.5, 2, 3, 4, 6; no NaN): the rounding above, to nearest with ties to the
-// even code, is the count of the thresholds |v| passes: strictly 0.25, 1.25, 2.5, 5 (ties go down to an
-// even code), or reaches 0.75, 1.75, 3.5 (ties go up to one); |v| >= 7 would round to 8 and saturates
-// (clipped when x is finite). NaN is stored as +0. Value and code as above, from the level table.
-// The thresholds are whole numbers of quarters, and 4 |v| is exact: |v| > T / 4 exactly when
-// ceil(4 |v|) > T, |v| >= T / 4 exactly when floor(4 |v|) >= T, so the count is two table lookups, by the
-// ceiling (strict thresholds) and by the floor (the others), of 4 |v| capped at 31 (past every threshold).
-// x / s is a division even where s is a power of two: in this loop it measured no slower than the
-// multiplication by the exact inverse, which would need that inverse per block.
+// FP4 E2M1: E2M1Vec's rule (core/format_vec_avx512_inl.h) over blocks of one scale each; only a finite x
+// whose rounding saturated counts as clipped.
 template <bool Codes>
 std::uint64_t e2m1_blocks(const float* x, std::int64_t n, std::int64_t block, const float* scales, float* y, std::int8_t* codes) {
-    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
-    const __m512 signmask = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
+    const E2M1Vec e2m1;
     const __m512 inf = _mm512_set1_ps(__builtin_inff());
-    const __m512 levels = _mm512_setr_ps(0.0f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f, 6.0f, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m512 t7 = _mm512_set1_ps(7.0f), four = _mm512_set1_ps(4.0f), cap = _mm512_set1_ps(31.0f);
-    // strict[k]: the strict thresholds (quarters 1, 5, 10, 20) below k; reach[k]: the others (3, 7, 14) at or below k
-    alignas(64) std::int32_t strict[32], reach[32];
-    for (int k = 0; k < 32; ++k) {
-        strict[k] = (k > 1) + (k > 5) + (k > 10) + (k > 20);
-        reach[k] = (k >= 3) + (k >= 7) + (k >= 14);
-    }
-    const __m512i strict_lo = _mm512_load_si512(strict), strict_hi = _mm512_load_si512(strict + 16);
-    const __m512i reach_lo = _mm512_load_si512(reach), reach_hi = _mm512_load_si512(reach + 16);
     std::uint64_t clip = 0;
     // 16 values x[i, i + 16) (the lanes of m) of the block scaled by s
     const auto step = [&](std::int64_t i, __mmask16 m, __m512 vs) {
         const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
-        const __m512 v = _mm512_div_ps(xv, vs);
-        const __m512 a = _mm512_and_ps(v, absmask);  // NaN passes no threshold: code 0
-        const __mmask16 isnan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-        const __m512 q4 = _mm512_min_ps(_mm512_mul_ps(a, four), cap);  // NaN lanes: code 0 below
-        const __m512i up = _mm512_cvt_roundps_epi32(q4, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC), down = _mm512_cvttps_epi32(q4);
-        const __m512i c = _mm512_maskz_add_epi32(static_cast<__mmask16>(~isnan), _mm512_permutex2var_epi32(strict_lo, up, strict_hi),
-                                                 _mm512_permutex2var_epi32(reach_lo, down, reach_hi));
-        const unsigned over = _mm512_mask_cmp_ps_mask(m, a, t7, _CMP_GE_OQ);
+        __m512i code;
+        __mmask16 over;
+        const __m512 yv = e2m1(xv, vs, code, over);
+        over &= m;
         if (over) {  // rare: only a finite x counts as clipped
-            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, absmask), inf, _CMP_LT_OQ);
-            clip += static_cast<std::uint64_t>(__builtin_popcount(over & finite_x));
+            const __mmask16 finite_x = _mm512_cmp_ps_mask(_mm512_and_ps(xv, e2m1.absmask), inf, _CMP_LT_OQ);
+            clip += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & finite_x)));
         }
-        const __m512 sign = _mm512_maskz_and_ps(static_cast<__mmask16>(~isnan), v, signmask);
-        const __m512 q = _mm512_or_ps(_mm512_permutexvar_ps(c, levels), sign);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(q, vs));
-        if constexpr (Codes) {
-            const __m512i code = _mm512_or_si512(c, _mm512_srli_epi32(_mm512_castps_si512(sign), 28));  // sign in bit 3
-            _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
-        }
+        _mm512_mask_storeu_ps(y + i, m, yv);
+        if constexpr (Codes) _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
     };
     if (block % 16 == 0 && n % block == 0) {
         // whole blocks of whole vectors (MXFP4's 32, NVFP4's 16): no masks, and nothing per block but the

@@ -118,8 +118,9 @@ FormatPass::FormatPass(const FormatPassSetup& s) : setup_(s), t_(std::make_uniqu
 
 FormatPass::~FormatPass() = default;
 
-void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums, const float* ahead,
-                     std::int64_t ahead_n) {
+template <class Kernel>
+void FormatPass::add_pieces(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums, const float* ahead,
+                            std::int64_t ahead_n, Kernel&& kernel) {
     FormatPassTables& t = *t_;
     detail::FormatPassSums s;
     float max_abs = 0;
@@ -130,7 +131,7 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
         t.args.ahead = ahead ? ahead + done : nullptr;
         t.args.ahead_n = ahead ? std::max<std::int64_t>(0, std::min(len, ahead_n - done)) : 0;
         t.args.moves = 0;
-        detail::format_pass_avx512(t.args, x + done, dq + done, codes + done, len, s);
+        kernel(done, len, s);
         // The kernel counts an error outside [elo, ehi] in an edge bin: |e| within both ends rules that
         // out (a NaN error shows in the sums, not always in the largest |e|); else those errors are found
         // and moved to the outside column, rarely (a broken bound, which sends the analysis to re-bin).
@@ -158,6 +159,33 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
         sums.dq_hi = std::max(sums.dq_hi, hi);
         sums.count += static_cast<std::uint64_t>(n);
     }
+}
+
+void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums, const float* ahead,
+                     std::int64_t ahead_n) {
+    add_pieces(x, dq, codes, n, sums, ahead, ahead_n, [&](std::int64_t done, std::int64_t len, detail::FormatPassSums& s) {
+        detail::format_pass_avx512(t_->args, x + done, dq + done, codes + done, len, s);
+    });
+}
+
+void FormatPass::add_fused(const FusedRule& rule, const float* x, float* dq, std::int8_t* codes, std::int64_t n, ErrorSums& sums,
+                           std::uint64_t& clipped, const float* ahead, std::int64_t ahead_n) {
+    detail::FusedRuleArgs r;
+    r.shift = rule.shift;
+    r.scales = rule.scales;
+    r.inverses = rule.inverses;
+    // The kernel takes one block's parameters for each vector of 16 values: a call that starts inside a
+    // vector of the blocks' grid (a channel segment that is not whole vectors) has its values up to the next
+    // vector's start counted by a call of their own.
+    const std::int64_t head = std::min(n, (16 - rule.first % 16) % 16);
+    const auto part = [&](std::int64_t from, std::int64_t len, const float* next, std::int64_t next_n) {
+        add_pieces(x + from, dq + from, codes + from, len, sums, next, next_n, [&](std::int64_t done, std::int64_t m, detail::FormatPassSums& s) {
+            r.first = rule.first + from + done;
+            detail::format_pass_fused_avx512(t_->args, r, x + from + done, dq + from + done, codes + from + done, m, s, clipped);
+        });
+    };
+    if (head > 0) part(0, head, nullptr, 0);
+    if (n > head) part(head, n - head, ahead, ahead_n);
 }
 
 void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,

@@ -34,6 +34,15 @@ struct FormatPassSetup {
     int code_lo = 0, code_n = 0;        // CountedCodes: every code lies in [code_lo, code_lo + code_n), code_n 16 or 32
 };
 
+// A quantizer's per-element rule that the pass works out itself from x (Quantizer::block_rule), instead of
+// reading run()'s output: FP4 E2M1 with one scale per 1 << shift consecutive values.
+struct FusedRule {
+    int shift = 0;
+    std::int64_t first = 0;            // x[0] of a call is value `first` counted from the start of scales[0]'s block
+    const float* scales = nullptr;     // y = e2m1(x / s) * s
+    const float* inverses = nullptr;   // null, or each scale's exact inverse (every scale a power of two)
+};
+
 struct FormatPassTables;  // per-thread counters (format_pass.cpp)
 
 // One thread's share of the pass. Not thread-safe: one object per thread.
@@ -54,6 +63,11 @@ public:
     void add(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums,
              const float* ahead = nullptr, std::int64_t ahead_n = 0);
 
+    // As add(), with dq and codes worked out from x by `rule` and written to dq[0, n) and codes[0, n); adds
+    // the values whose rounding saturated to `clipped`.
+    void add_fused(const FusedRule& rule, const float* x, float* dq, std::int8_t* codes, std::int64_t n, ErrorSums& sums,
+                   std::uint64_t& clipped, const float* ahead = nullptr, std::int64_t ahead_n = 0);
+
     // Adds this thread's counts: code_counts (256, index code + 128), err (errors.total()), and for
     // CountedCodes / Correction the dequantized counts to dq (weights.total(); Correction adds only the
     // moves, modulo 2^64, to which the caller adds the original histogram). Out-of-grid values go to the
@@ -62,6 +76,10 @@ public:
                     std::uint64_t& dq_outside, std::uint64_t& err_outside);
 
 private:
+    // add()'s loop, kernel(done, len, piece_sums) running the vector kernel over [done, done + len)
+    template <class Kernel>
+    void add_pieces(const float* x, const float* dq, const std::int8_t* codes, std::int64_t n, ErrorSums& sums, const float* ahead,
+                    std::int64_t ahead_n, Kernel&& kernel);
     FormatPassSetup setup_;
     bool by_dq_ = false;  // CountedCodes
     std::unique_ptr<FormatPassTables> t_;

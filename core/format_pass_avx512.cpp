@@ -17,6 +17,7 @@
 #endif
 #include <immintrin.h>
 
+#include "core/format_vec_avx512_inl.h"
 #include "core/stats_avx512_inl.h"
 
 namespace ql::kernels::detail {
@@ -138,8 +139,48 @@ inline __m512i plain_bin(__m512 v, const FastGrid& g) {
     return _mm512_min_epu32(_mm512_add_epi32(t, g.below_i), g.outside);
 }
 
-template <int kMode>
-void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t* codes, std::int64_t n, FormatPassSums& out) {
+// Where the kernel's dequantized values and codes come from: run()'s output in memory (Stored), or the
+// format's rule worked out here from x and its blocks' scales (E2M1Rule), which also writes them out
+// for the code count and the fix pass. src(i, m, xv, code) gives the dequantized values of x[i, i + 16)
+// (lanes m) and, where kCode, their codes as 32-bit lanes.
+struct Stored {
+    const float* dq;
+    const std::int8_t* codes;
+    template <bool kCode>
+    inline __attribute__((always_inline)) __m512 get(std::int64_t i, __mmask16 m, __m512, __m512i& code) {
+        if constexpr (kCode) code = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, codes + i));
+        return _mm512_maskz_loadu_ps(m, dq + i);
+    }
+};
+
+// Values i of the call lie in block (first + i) >> shift of the parameters.
+// kInverse: every scale a power of two, inverses[] their exact inverses (MXFP4), a multiplication
+// instead of a division.
+template <bool kInverse>
+struct E2M1Rule {
+    E2M1Vec f;
+    const float* scales;
+    const float* inverses;
+    std::int64_t first;
+    int shift;
+    float* dq;
+    std::int8_t* codes;
+    std::uint64_t clipped = 0;  // finite values only come here: every saturated lane is a clipped value
+    template <bool kCode>
+    inline __attribute__((always_inline)) __m512 get(std::int64_t i, __mmask16 m, __m512 xv, __m512i& code) {
+        const std::int64_t b = (first + i) >> shift;
+        const __m512 vs = _mm512_set1_ps(scales[b]);
+        __mmask16 over;
+        const __m512 y = kInverse ? f(xv, _mm512_set1_ps(inverses[b]), vs, code, over) : f(xv, vs, code, over);
+        clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & m)));
+        _mm512_mask_storeu_ps(dq + i, m, y);
+        _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
+        return y;
+    }
+};
+
+template <int kMode, class Src>
+void run(FormatPassArgs& a, const float* x, Src& src, const std::int8_t* codes, std::int64_t n, FormatPassSums& out) {
     const __m512 elo = _mm512_set1_ps(a.elo), einv = _mm512_set1_ps(a.einv);
     const __m512i elast = _mm512_set1_epi32(a.ebins - 1);
     const __m512i stride = _mm512_set1_epi32(a.stride);
@@ -178,7 +219,8 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
         if (i < a.ahead_n) _mm_prefetch(reinterpret_cast<const char*>(a.ahead + i), _MM_HINT_T0);
         const __m512 xv = _mm512_maskz_loadu_ps(m, x + i);
-        const __m512 dq = _mm512_maskz_loadu_ps(m, dqp + i);
+        __m512i code;
+        const __m512 dq = src.template get<kMode != 1>(i, m, xv, code);
         const __m512 e = _mm512_sub_ps(dq, xv);
         const __m512 ae = _mm512_and_ps(e, absmask);
         pe2 = _mm512_add_ps(pe2, _mm512_mul_ps(e, e));
@@ -197,8 +239,7 @@ void run(FormatPassArgs& a, const float* x, const float* dqp, const std::int8_t*
         if constexpr (kMode == 1) {
             row = plain_bin(dq, wg);  // the caller has the lanes the rule would change counted again
         } else {
-            const __m128i c8 = _mm_maskz_loadu_epi8(m, codes + i);
-            row = _mm512_add_epi32(_mm512_cvtepi8_epi32(c8), c128);
+            row = _mm512_add_epi32(code, c128);
         }
         const __m512i j = _mm512_mask_blend_epi32(m, jdump, _mm512_add_epi32(_mm512_mullo_epi32(row, stride), eb));
         // Count the indices stored kLag vectors ago, reading them back from memory: 16 scalar loads are
@@ -302,10 +343,31 @@ void format_pass_fix_avx512(const FormatPassArgs& a, const float* x, const float
 
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out) {
+    Stored src{dq, codes};
     switch (a.mode) {
-    case 1: run<1>(a, x, dq, codes, n, out); break;
-    case 2: run<2>(a, x, dq, codes, n, out); break;
-    default: run<0>(a, x, dq, codes, n, out); break;
+    case 1: run<1>(a, x, src, codes, n, out); break;
+    case 2: run<2>(a, x, src, codes, n, out); break;
+    default: run<0>(a, x, src, codes, n, out); break;
+    }
+}
+
+void format_pass_fused_avx512(FormatPassArgs& a, const FusedRuleArgs& r, const float* x, float* dq, std::int8_t* codes, std::int64_t n,
+                              FormatPassSums& out, std::uint64_t& clipped) {
+    const auto go = [&](auto& src) {
+        switch (a.mode) {
+        case 1: run<1>(a, x, src, codes, n, out); break;
+        case 2: run<2>(a, x, src, codes, n, out); break;
+        default: run<0>(a, x, src, codes, n, out); break;
+        }
+    };
+    if (r.inverses) {
+        E2M1Rule<true> src{E2M1Vec(), r.scales, r.inverses, r.first, r.shift, dq, codes};
+        go(src);
+        clipped += src.clipped;
+    } else {
+        E2M1Rule<false> src{E2M1Vec(), r.scales, nullptr, r.first, r.shift, dq, codes};
+        go(src);
+        clipped += src.clipped;
     }
 }
 
@@ -318,6 +380,8 @@ bool format_pass_avx512_compiled() { return true; }
 namespace ql::kernels::detail {
 void format_pass_avx512(FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t, FormatPassSums&) {}
 void format_pass_fix_avx512(const FormatPassArgs&, const float*, const float*, const std::int8_t*, std::int64_t) {}
+void format_pass_fused_avx512(FormatPassArgs&, const FusedRuleArgs&, const float*, float*, std::int8_t*, std::int64_t, FormatPassSums&,
+                              std::uint64_t&) {}
 bool format_pass_avx512_compiled() { return false; }
 } // namespace ql::kernels::detail
 

@@ -38,6 +38,20 @@ struct FormatPassSums {
 // The vector kernel over x[0, n), dq[0, n), codes[0, n).
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out);
+// FP4 E2M1 with one scale per 1 << shift consecutive values, worked out by the kernel itself: value i of a
+// call lies in block (first + i) >> shift, y = e2m1(x / s) * s with s = scales[block]
+// (core/format_vec_avx512_inl.h).
+struct FusedRuleArgs {
+    int shift = 0;
+    std::int64_t first = 0;
+    const float* scales = nullptr;
+    const float* inverses = nullptr;  // null, or the scales' exact inverses (every scale a power of two): x * inverse is x / s
+};
+// As format_pass_avx512 with dq and codes computed by the rule r from x, and written to dq[0, n) and
+// codes[0, n) for the code count and format_pass_fix_avx512; adds the values whose rounding saturated to
+// clipped (x finite).
+void format_pass_fused_avx512(FormatPassArgs& a, const FusedRuleArgs& r, const float* x, float* dq, std::int8_t* codes, std::int64_t n,
+                              FormatPassSums& out, std::uint64_t& clipped);
 // After format_pass_avx512 over the same values: moves each value it counted in a cell other than
 // bin_index() gives (an error outside [elo, ehi] in an edge bin; mode 1, a dequantized value in
 // [rule_lo, rule_hi] or NaN in the bin without the upper-edge rule) to its right cell.

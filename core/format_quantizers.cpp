@@ -296,6 +296,18 @@ public:
         }
         if (clipped) *clipped += clip;
     }
+    // run()'s whole-block path: every block's scale, then E2M1 on each value.
+    // MXFP4's scales are powers of two: b gets their exact inverses.
+    BlockRule block_rule(std::int64_t begin, std::int64_t end, float* a, float* b) const override {
+        const std::int64_t B = blocks_.block;
+        if (!tensor_ || blocks_.cols % B != 0 || begin % B != 0 || (end - begin) % B != 0) return {};
+        const float* x = tensor_->data();
+        for (std::int64_t p = 0; p < end - begin; p += kRunBlocks * B)
+            block_scales(x + begin + p, std::min(end - begin - p, kRunBlocks * B), a + p / B, false);
+        if (!nv_)
+            for (std::int64_t k = 0; k < (end - begin) / B; ++k) b[k] = 1.0f / a[k];
+        return {nv_ ? BlockRule::Kind::E2M1 : BlockRule::Kind::E2M1Pow2, B == 16 ? 4 : 5};
+    }
     StorageSize storage() const override { return sized(blocks_); }
     StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {
         return sized(RowBlocks::make(shape, numel_of(shape), config_.format == Format::NVFP4 ? kNvfp4Block : kMxfp4Block));
