@@ -273,6 +273,17 @@ std::optional<kernels::FormatPassSetup> format_pass_setup(const Quantizer& q, bo
     return s;
 }
 
+kernels::FusedRule::Kind fused_kind(BlockRule::Kind k) {
+    switch (k) {
+    case BlockRule::Kind::E2M1Pow2: return kernels::FusedRule::Kind::E2M1Pow2;
+    case BlockRule::Kind::Q8_0: return kernels::FusedRule::Kind::Q8_0;
+    case BlockRule::Kind::Q4_0: return kernels::FusedRule::Kind::Q4_0;
+    case BlockRule::Kind::Q4_1: return kernels::FusedRule::Kind::Q4_1;
+    case BlockRule::Kind::Q5_0: return kernels::FusedRule::Kind::Q5_0;
+    default: return kernels::FusedRule::Kind::E2M1;
+    }
+}
+
 // One pass over the tensor for quantizer q. metrics: error sums, channels, codes; ranges: histograms.
 bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRanges& r, const ChannelLayout& ch,
                 bool has_nonfinite, PassOutput& out, Tracker& tracker) {
@@ -304,7 +315,8 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
         std::vector<float> buf(static_cast<std::size_t>(chunk));
         std::vector<std::int8_t> codes(metrics ? static_cast<std::size_t>(chunk) : 0);
         // a piece's block parameters where the fused statistics work out run()'s rule themselves
-        std::vector<float> rule_a(fpass ? static_cast<std::size_t>(piece / 16 + 1) : 0), rule_b(rule_a.size());
+        const std::int64_t rule_stride = piece / 16 + 1;
+        std::vector<float> rule_params(fpass ? static_cast<std::size_t>(6 * rule_stride) : 0);
         std::vector<std::uint64_t> cc(metrics ? 256 : 0, 0);
         std::uint32_t cc32[4][256] = {};
         kernels::BinCounter hdq, herr;
@@ -326,7 +338,7 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                 // one sweep per output-channel segment
                 for (std::int64_t pb = b; pb < e; pb += piece) {
                     const std::int64_t pe = std::min(e, pb + piece);
-                    const BlockRule rule = q.block_rule(pb, pe, rule_a.data(), rule_b.data());
+                    const BlockRule rule = q.block_rule(pb, pe, rule_params.data(), rule_stride);
                     if (rule.kind == BlockRule::Kind::None) q.run(pb, pe, buf.data(), codes.data(), &cr->clipped);
                     std::int64_t i = pb;
                     while (i < pe) {
@@ -339,10 +351,11 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                             fpass->add(x + i, buf.data() + (i - pb), codes.data() + (i - pb), seg_end - i, s, x + i + piece, next);
                         } else {
                             kernels::FusedRule fr;
+                            fr.kind = fused_kind(rule.kind);
                             fr.shift = rule.shift;
                             fr.first = i - pb;
-                            fr.scales = rule_a.data();
-                            fr.inverses = rule.kind == BlockRule::Kind::E2M1Pow2 ? rule_b.data() : nullptr;
+                            fr.params = rule_params.data();
+                            fr.stride = rule_stride;
                             fpass->add_fused(fr, x + i, buf.data() + (i - pb), codes.data() + (i - pb), seg_end - i, s, cr->clipped,
                                              x + i + piece, next);
                         }

@@ -173,9 +173,12 @@ void FormatPass::add(const float* x, const float* dq, const std::int8_t* codes, 
 void FormatPass::add_fused(const FusedRule& rule, const float* x, float* dq, std::int8_t* codes, std::int64_t n, ErrorSums& sums,
                            std::uint64_t& clipped, const float* ahead, std::int64_t ahead_n) {
     detail::FusedRuleArgs r;
+    static_assert(static_cast<int>(FusedRule::Kind::E2M1Pow2) == detail::FusedRuleArgs::E2M1Pow2 &&
+                  static_cast<int>(FusedRule::Kind::Q5_0) == detail::FusedRuleArgs::Q5_0, "the same enumerators in the same order");
+    r.kind = static_cast<detail::FusedRuleArgs::Kind>(static_cast<int>(rule.kind));
     r.shift = rule.shift;
-    r.scales = rule.scales;
-    r.inverses = rule.inverses;
+    r.params = rule.params;
+    r.stride = rule.stride;
     // The kernel takes one block's parameters for each vector of 16 values: a call that starts inside a
     // vector of the blocks' grid (a channel segment that is not whole vectors) has its values up to the next
     // vector's start counted by a call of their own.

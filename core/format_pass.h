@@ -34,13 +34,15 @@ struct FormatPassSetup {
     int code_lo = 0, code_n = 0;        // CountedCodes: every code lies in [code_lo, code_lo + code_n), code_n 16 or 32
 };
 
-// A quantizer's per-element rule that the pass works out itself from x (Quantizer::block_rule), instead of
-// reading run()'s output: FP4 E2M1 with one scale per 1 << shift consecutive values.
+// A quantizer's per-element rule that the pass works out itself from x (Quantizer::block_rule, whose
+// BlockRule it follows), instead of reading run()'s output: one parameter set per 1 << shift consecutive
+// values, parameter j of block k at params[j * stride + k].
 struct FusedRule {
+    enum class Kind { E2M1, E2M1Pow2, Q8_0, Q4_0, Q4_1, Q5_0 } kind = Kind::E2M1;
     int shift = 0;
-    std::int64_t first = 0;            // x[0] of a call is value `first` counted from the start of scales[0]'s block
-    const float* scales = nullptr;     // y = e2m1(x / s) * s
-    const float* inverses = nullptr;   // null, or each scale's exact inverse (every scale a power of two)
+    std::int64_t first = 0;          // x[0] of a call is value `first` counted from the start of block 0
+    const float* params = nullptr;
+    std::int64_t stride = 0;
 };
 
 struct FormatPassTables;  // per-thread counters (format_pass.cpp)

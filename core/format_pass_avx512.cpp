@@ -18,6 +18,7 @@
 #include <immintrin.h>
 
 #include "core/format_vec_avx512_inl.h"
+#include "core/ggml_small_avx512_inl.h"
 #include "core/stats_avx512_inl.h"
 
 namespace ql::kernels::detail {
@@ -140,7 +141,7 @@ inline __m512i plain_bin(__m512 v, const FastGrid& g) {
 }
 
 // Where the kernel's dequantized values and codes come from: run()'s output in memory (Stored), or the
-// format's rule worked out here from x and its blocks' scales (E2M1Rule), which also writes them out
+// format's rule worked out here from x and its blocks' parameters (E2M1Rule, SmallRule), which also writes them out
 // for the code count and the fix pass. src(i, m, xv, code) gives the dequantized values of x[i, i + 16)
 // (lanes m) and, where kCode, their codes as 32-bit lanes.
 struct Stored {
@@ -154,14 +155,13 @@ struct Stored {
 };
 
 // Values i of the call lie in block (first + i) >> shift of the parameters.
-// kInverse: every scale a power of two, inverses[] their exact inverses (MXFP4), a multiplication
-// instead of a division.
+// kInverse: every scale a power of two, parameter 1 its exact inverse (MXFP4): a multiplication instead
+// of a division.
 template <bool kInverse>
 struct E2M1Rule {
     E2M1Vec f;
-    const float* scales;
-    const float* inverses;
-    std::int64_t first;
+    const float* params;
+    std::int64_t stride, first;
     int shift;
     float* dq;
     std::int8_t* codes;
@@ -169,10 +169,35 @@ struct E2M1Rule {
     template <bool kCode>
     inline __attribute__((always_inline)) __m512 get(std::int64_t i, __mmask16 m, __m512 xv, __m512i& code) {
         const std::int64_t b = (first + i) >> shift;
-        const __m512 vs = _mm512_set1_ps(scales[b]);
+        const __m512 vs = _mm512_set1_ps(params[b]);
         __mmask16 over;
-        const __m512 y = kInverse ? f(xv, _mm512_set1_ps(inverses[b]), vs, code, over) : f(xv, vs, code, over);
+        const __m512 y = kInverse ? f(xv, _mm512_set1_ps(params[stride + b]), vs, code, over) : f(xv, vs, code, over);
         clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(over & m)));
+        _mm512_mask_storeu_ps(dq + i, m, y);
+        _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
+        return y;
+    }
+};
+
+// ggml's Q8_0, Q4_0, Q4_1, Q5_0 (blocks of 32): the code and level of each value from its block's id, d,
+// min and m, and a value below the block's lo or above its hi counted as clipped.
+template <ggml::detail::Small K>
+struct SmallRule {
+    const float* params;
+    std::int64_t stride, first;
+    float* dq;
+    std::int8_t* codes;
+    std::uint64_t clipped = 0;
+    template <bool kCode>
+    inline __attribute__((always_inline)) __m512 get(std::int64_t i, __mmask16 m, __m512 xv, __m512i& code) {
+        const float* p = params + ((first + i) >> 5);
+        const __m512 min = K == ggml::detail::Small::Q4_1 ? _mm512_set1_ps(p[2 * stride]) : _mm512_setzero_ps();
+        const __m512 mf = K == ggml::detail::Small::Q4_1 ? _mm512_set1_ps(p[3 * stride]) : _mm512_setzero_ps();
+        code = ggml::detail::codes_of<K>(xv, _mm512_set1_ps(p[0]), min);
+        const __m512 y = ggml::detail::values_of<K>(code, _mm512_set1_ps(p[stride]), mf);
+        const __mmask16 out = _mm512_mask_cmp_ps_mask(m, xv, _mm512_set1_ps(p[4 * stride]), _CMP_LT_OQ) |
+                              _mm512_mask_cmp_ps_mask(m, xv, _mm512_set1_ps(p[5 * stride]), _CMP_GT_OQ);
+        clipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(out)));
         _mm512_mask_storeu_ps(dq + i, m, y);
         _mm512_mask_cvtepi32_storeu_epi8(codes + i, m, code);
         return y;
@@ -360,14 +385,28 @@ void format_pass_fused_avx512(FormatPassArgs& a, const FusedRuleArgs& r, const f
         default: run<0>(a, x, src, codes, n, out); break;
         }
     };
-    if (r.inverses) {
-        E2M1Rule<true> src{E2M1Vec(), r.scales, r.inverses, r.first, r.shift, dq, codes};
+    const auto small = [&]<ggml::detail::Small K>() {
+        SmallRule<K> src{r.params, r.stride, r.first, dq, codes};
         go(src);
         clipped += src.clipped;
-    } else {
-        E2M1Rule<false> src{E2M1Vec(), r.scales, nullptr, r.first, r.shift, dq, codes};
+    };
+    switch (r.kind) {
+    case FusedRuleArgs::E2M1Pow2: {
+        E2M1Rule<true> src{E2M1Vec(), r.params, r.stride, r.first, r.shift, dq, codes};
         go(src);
         clipped += src.clipped;
+        break;
+    }
+    case FusedRuleArgs::E2M1: {
+        E2M1Rule<false> src{E2M1Vec(), r.params, r.stride, r.first, r.shift, dq, codes};
+        go(src);
+        clipped += src.clipped;
+        break;
+    }
+    case FusedRuleArgs::Q8_0: small.template operator()<ggml::detail::Small::Q8_0>(); break;
+    case FusedRuleArgs::Q4_0: small.template operator()<ggml::detail::Small::Q4_0>(); break;
+    case FusedRuleArgs::Q4_1: small.template operator()<ggml::detail::Small::Q4_1>(); break;
+    case FusedRuleArgs::Q5_0: small.template operator()<ggml::detail::Small::Q5_0>(); break;
     }
 }
 

@@ -38,18 +38,21 @@ struct FormatPassSums {
 // The vector kernel over x[0, n), dq[0, n), codes[0, n).
 void format_pass_avx512(FormatPassArgs& a, const float* x, const float* dq, const std::int8_t* codes, std::int64_t n,
                         FormatPassSums& out);
-// FP4 E2M1 with one scale per 1 << shift consecutive values, worked out by the kernel itself: value i of a
-// call lies in block (first + i) >> shift, y = e2m1(x / s) * s with s = scales[block]
-// (core/format_vec_avx512_inl.h).
+// A quantizer's rule worked out by the kernel itself (format_pass.h's FusedRule, the same fields): value i
+// of a call lies in block (first + i) >> shift, whose parameter j is params[j * stride + block]. E2M1:
+// y = e2m1(x / s) * s, s parameter 0 (core/format_vec_avx512_inl.h); E2M1Pow2: x times parameter 1, s's
+// exact inverse, instead; Q8_0 .. Q5_0: ggml's rule (core/ggml_small_avx512_inl.h) with id, d, min, m and the
+// clipping range [lo, hi] as parameters 0-5.
 struct FusedRuleArgs {
+    enum Kind { E2M1, E2M1Pow2, Q8_0, Q4_0, Q4_1, Q5_0 } kind = E2M1;
     int shift = 0;
     std::int64_t first = 0;
-    const float* scales = nullptr;
-    const float* inverses = nullptr;  // null, or the scales' exact inverses (every scale a power of two): x * inverse is x / s
+    const float* params = nullptr;
+    std::int64_t stride = 0;
 };
 // As format_pass_avx512 with dq and codes computed by the rule r from x, and written to dq[0, n) and
-// codes[0, n) for the code count and format_pass_fix_avx512; adds the values whose rounding saturated to
-// clipped (x finite).
+// codes[0, n) for the code count and format_pass_fix_avx512; adds the values that clipped (E2M1: whose
+// rounding saturated; ggml: outside the block's range) to clipped (x finite).
 void format_pass_fused_avx512(FormatPassArgs& a, const FusedRuleArgs& r, const float* x, float* dq, std::int8_t* codes, std::int64_t n,
                               FormatPassSums& out, std::uint64_t& clipped);
 // After format_pass_avx512 over the same values: moves each value it counted in a cell other than

@@ -296,16 +296,16 @@ public:
         }
         if (clipped) *clipped += clip;
     }
-    // run()'s whole-block path: every block's scale, then E2M1 on each value.
-    // MXFP4's scales are powers of two: b gets their exact inverses.
-    BlockRule block_rule(std::int64_t begin, std::int64_t end, float* a, float* b) const override {
+    // run()'s whole-block path: every block's scale, then E2M1 on each value. MXFP4's scales are powers
+    // of two (at least 2^-127): their exact inverses go along.
+    BlockRule block_rule(std::int64_t begin, std::int64_t end, float* params, std::int64_t stride) const override {
         const std::int64_t B = blocks_.block;
         if (!tensor_ || blocks_.cols % B != 0 || begin % B != 0 || (end - begin) % B != 0) return {};
         const float* x = tensor_->data();
         for (std::int64_t p = 0; p < end - begin; p += kRunBlocks * B)
-            block_scales(x + begin + p, std::min(end - begin - p, kRunBlocks * B), a + p / B, false);
+            block_scales(x + begin + p, std::min(end - begin - p, kRunBlocks * B), params + p / B, false);
         if (!nv_)
-            for (std::int64_t k = 0; k < (end - begin) / B; ++k) b[k] = 1.0f / a[k];
+            for (std::int64_t k = 0; k < (end - begin) / B; ++k) params[stride + k] = 1.0f / params[k];
         return {nv_ ? BlockRule::Kind::E2M1 : BlockRule::Kind::E2M1Pow2, B == 16 ? 4 : 5};
     }
     StorageSize storage() const override { return sized(blocks_); }
@@ -923,6 +923,22 @@ public:
             ++b;
         }
         if (clipped) *clipped += clip;
+    }
+    // The lazy path's blocks (rows of whole blocks, groups of 16 of them): their scales as
+    // quantize_blocks_decoded() works them out, for the analysis to quantize the values itself.
+    BlockRule block_rule(std::int64_t begin, std::int64_t end, float* params, std::int64_t stride) const override {
+        if (!lazy_ || !tensor_ || blocks_.cols % T::qk != 0 || begin % T::qk != 0 || (end - begin) % (16 * T::qk) != 0) return {};
+        BlockRule::Kind kind = BlockRule::Kind::None;
+        switch (type_) {
+        case DType::GGML_Q8_0: kind = BlockRule::Kind::Q8_0; break;
+        case DType::GGML_Q4_0: kind = BlockRule::Kind::Q4_0; break;
+        case DType::GGML_Q4_1: kind = BlockRule::Kind::Q4_1; break;
+        case DType::GGML_Q5_0: kind = BlockRule::Kind::Q5_0; break;
+        default: return {};
+        }
+        const std::int64_t nb = (end - begin) / T::qk;
+        if (ggml::small_block_params(type_, tensor_->data() + begin, nb, params, stride) < nb) return {};
+        return {kind, 5};
     }
     StorageSize storage() const override { return sized(blocks_); }
     StorageSize storage_for(const std::vector<std::int64_t>& shape) const override {

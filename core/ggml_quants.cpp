@@ -939,6 +939,11 @@ std::int64_t quantize_blocks_decoded(DType type, const float* x, std::int64_t nb
     return detail::quantize_small_blocks_decoded_avx512(type, x, nblocks, y, codes, clipped);
 }
 
+std::int64_t small_block_params(DType type, const float* x, std::int64_t nblocks, float* params, std::int64_t stride) {
+    if (!use_avx512()) return 0;
+    return detail::small_block_params_avx512(type, x, nblocks, params, stride);
+}
+
 bool block_ranges_32(const float* x, std::int64_t nblocks, float* lo, float* hi) {
     return use_avx512() && detail::block_ranges_32_avx512(x, nblocks, lo, hi);
 }

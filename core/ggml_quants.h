@@ -85,6 +85,13 @@ std::int64_t quantize_blocks_with_bounds(DType type, const float* x, std::int64_
 // be null) and each block's clipped count to clipped[k]; returns the blocks done, a multiple of 16 that
 // stops where quantize_blocks_with_bounds() would (0 for other types or without AVX-512).
 std::int64_t quantize_blocks_decoded(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes, std::uint32_t* clipped);
+// Q8_0, Q4_0, Q4_1 and Q5_0: what the analysis' fused statistics need to quantize the leading whole blocks
+// of x themselves, as quantize_blocks_decoded() would (core/ggml_small_avx512_inl.h): per block k,
+// params[j * stride + k] for j = 0 its id, 1 its fp16 scale as a float, 2 Q4_1's minimum (0 otherwise),
+// 3 that minimum's fp16 value as a float (0 otherwise), 4 and 5 the lowest and highest value that does
+// not clip. Returns the blocks done, a multiple of 16 that stops where quantize_blocks_decoded() would, and
+// also before a group whose id is not finite (0 for other types or without AVX-512).
+std::int64_t small_block_params(DType type, const float* x, std::int64_t nblocks, float* params, std::int64_t stride);
 // Whether quantize_blocks_with_bounds() can take blocks of this type on this CPU.
 bool has_bounds_path(DType type);
 

@@ -34,6 +34,8 @@
 #endif
 #include <immintrin.h>
 
+#include "core/ggml_small_avx512_inl.h"
+
 namespace ql::ggml::detail {
 
 namespace {
@@ -467,7 +469,6 @@ inline __m128i bytes_of(__m512i v) { return _mm512_cvtepi32_epi8(v); }
 // when the exact remainder is at least one half). The fp16 scale is the processor's conversion, rounding
 // to nearest even as float_to_half does.
 
-enum class Small { Q8_0, Q4_0, Q4_1, Q5_0 };
 
 // How far ahead the values are fetched, in groups of 16 blocks (2 KiB each): the work per group is short
 // next to the time a line takes to come from memory.
@@ -510,13 +511,9 @@ inline float first_zero(const float* xb) {
 }
 
 // The analysis' figures of a block (see BlockBoundsArgs), lane by lane: level(q) is the dequantizer's
-// expression; the reach is [a0 - (a1 - a0) / 2, z0 + (z0 - z1) / 2] for ascending levels a0 = level(qmin),
-// a1, ..., z1, z0 = level(qmax) (mirrored for descending ones, unlimited when a0 == z0).
-template <Small K>
-inline __m512 level_of(__m512 q, __m512 d, __m512 m) {
-    if constexpr (K == Small::Q4_1) return _mm512_add_ps(_mm512_mul_ps(q, d), m);
-    else return _mm512_mul_ps(q, d);
-}
+// expression (level_of, core/ggml_small_avx512_inl.h); the reach is [a0 - (a1 - a0) / 2, z0 + (z0 - z1) / 2]
+// for ascending levels a0 = level(qmin), a1, ..., z1, z0 = level(qmax) (mirrored for descending ones,
+// unlimited when a0 == z0).
 template <Small K>
 inline void grid_reach(__m512 d, __m512 m, __m512& lo, __m512& hi) {
     constexpr float qmin = K == Small::Q8_0 ? -128.0f : K == Small::Q4_0 ? -8.0f : K == Small::Q5_0 ? -16.0f : 0.0f;
@@ -531,33 +528,6 @@ inline void grid_reach(__m512 d, __m512 m, __m512& lo, __m512& hi) {
     const __m512 hi_down = _mm512_add_ps(a0, _mm512_mul_ps(_mm512_sub_ps(a0, a1), half));
     lo = sel(flat, set1(-__builtin_inff()), sel(up, lo_up, lo_down));
     hi = sel(flat, set1(__builtin_inff()), sel(up, hi_up, hi_down));
-}
-
-// The codes of 16 values v of a block with the block's id (and min, Q4_1), as int32.
-template <Small K>
-inline __m512i codes_of(__m512 v, __m512 id, __m512 min) {
-    if constexpr (K == Small::Q8_0) {
-        const __m512 t = _mm512_mul_ps(v, id);
-        const __m512 tr = _mm512_roundscale_ps(t, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-        const __m512 rem = _mm512_sub_ps(t, tr);  // exact
-        __m512i q = _mm512_cvttps_epi32(tr);
-        q = _mm512_mask_add_epi32(q, QL_CMP(rem, set1(0.5f), _CMP_GE_OQ), q, _mm512_set1_epi32(1));
-        return _mm512_mask_sub_epi32(q, QL_CMP(rem, set1(-0.5f), _CMP_LE_OQ), q, _mm512_set1_epi32(1));
-    } else if constexpr (K == Small::Q4_1) {
-        const __m512 t = _mm512_add_ps(_mm512_mul_ps(_mm512_sub_ps(v, min), id), set1(0.5f));
-        return _mm512_min_epi32(_mm512_cvttps_epi32(t), _mm512_set1_epi32(15));
-    } else {
-        constexpr int half = K == Small::Q4_0 ? 8 : 16;
-        const __m512 t = _mm512_add_ps(_mm512_mul_ps(v, id), set1(static_cast<float>(half) + 0.5f));
-        return _mm512_min_epi32(_mm512_cvttps_epi32(t), _mm512_set1_epi32(2 * half - 1));
-    }
-}
-
-// The dequantized values of codes q (the dequantizer's expression: (q - 8) d, (q - 16) d, q d, q d + m).
-template <Small K>
-inline __m512 values_of(__m512i q, __m512 d, __m512 m) {
-    constexpr int bias = K == Small::Q4_0 ? 8 : K == Small::Q5_0 ? 16 : 0;
-    return level_of<K>(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, _mm512_set1_epi32(bias))), d, m);
 }
 
 template <Small K>
@@ -623,6 +593,38 @@ inline void block_scales(const float* xg, __m512 pmin, __m512 pmax, __m512& d, _
     id = _mm512_maskz_div_ps(QL_CMP(d, zero, _CMP_NEQ_UQ), set1(1.0f), d);
 }
 
+// One group of 16 blocks (one per lane): each block's min and max, the reference's d, id and (Q4_1)
+// minimum (block_scales), the fp16 scale and minimum and their floats.
+struct SmallGroup {
+    __m512 pmin, pmax, d, id, mins, df, mf;
+    __m256i dhv, mhv;
+};
+// false (sg unset) where the group's 512 values at xg hold a NaN or an infinity.
+template <Small K>
+inline bool small_group(const float* xg, SmallGroup& sg) {
+    __m512 mx[16], mn[16];
+    __mmask16 bad = 0;
+    for (int b = 0; b < 16; ++b) {
+        const __m512 v0 = _mm512_loadu_ps(xg + 32 * b), v1 = _mm512_loadu_ps(xg + 32 * b + 16);
+        bad |= static_cast<__mmask16>(_mm512_fpclass_ps_mask(v0, 0x99) | _mm512_fpclass_ps_mask(v1, 0x99));  // NaN, +-Inf
+        mx[b] = _mm512_max_ps(v0, v1);
+        mn[b] = _mm512_min_ps(v0, v1);
+    }
+    if (bad) return false;
+    sg.pmax = reduce16(mx, vmax);  // lane b: block b's max and min
+    sg.pmin = reduce16(mn, vmin);
+    block_scales<K>(xg, sg.pmin, sg.pmax, sg.d, sg.id, sg.mins);
+    sg.dhv = _mm512_cvtps_ph(sg.d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    sg.df = _mm512_cvtph_ps(sg.dhv);
+    sg.mhv = _mm256_setzero_si256();
+    sg.mf = _mm512_setzero_ps();
+    if constexpr (K == Small::Q4_1) {
+        sg.mhv = _mm512_cvtps_ph(sg.mins, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        sg.mf = _mm512_cvtph_ps(sg.mhv);
+    }
+    return true;
+}
+
 // Groups of 16 whole blocks; stops before a group holding a non-finite value (left to the next path) and,
 // with bounds, before one whose fp16 scale or minimum is not finite (whose levels the analysis' scalar
 // path works out). Returns the blocks done. Decode (with Bounds): no blocks are stored; the values are
@@ -645,27 +647,12 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
         // hands over values in cache and fetches its next ones itself
         if constexpr (!Decode)
             for (int l = 0; l < 16 * 32; l += 16) _mm_prefetch(reinterpret_cast<const char*>(xg + kPrefetchGroups * 16 * 32 + l), _MM_HINT_T0);
-        __m512 mx[16], mn[16];
-        __mmask16 bad = 0;
-        for (int b = 0; b < 16; ++b) {
-            const __m512 v0 = _mm512_loadu_ps(xg + 32 * b), v1 = _mm512_loadu_ps(xg + 32 * b + 16);
-            bad |= static_cast<__mmask16>(_mm512_fpclass_ps_mask(v0, 0x99) | _mm512_fpclass_ps_mask(v1, 0x99));  // NaN, +-Inf
-            mx[b] = _mm512_max_ps(v0, v1);
-            mn[b] = _mm512_min_ps(v0, v1);
-        }
-        if (bad) break;
-        const __m512 pmax = reduce16(mx, vmax), pmin = reduce16(mn, vmin);  // lane b: block b's max and min
-        const __m512 zero = _mm512_setzero_ps();
-        __m512 d, id, mins;
-        block_scales<K>(xg, pmin, pmax, d, id, mins);
-        const __m256i dhv = _mm512_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        const __m512 df = _mm512_cvtph_ps(dhv);
-        __m256i mhv = _mm256_setzero_si256();
-        __m512 mf = zero;
+        SmallGroup sg;
+        if (!small_group<K>(xg, sg)) break;
+        const __m512 pmax = sg.pmax, pmin = sg.pmin, id = sg.id, mins = sg.mins, df = sg.df, mf = sg.mf;
+        const __m256i dhv = sg.dhv;
         if constexpr (K == Small::Q4_1) {
-            mhv = _mm512_cvtps_ph(mins, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-            mf = _mm512_cvtph_ps(mhv);
-            _mm256_store_si256(reinterpret_cast<__m256i*>(mh), mhv);
+            _mm256_store_si256(reinterpret_cast<__m256i*>(mh), sg.mhv);
             _mm512_store_ps(mina, mins);
         }
         if constexpr (Bounds) {
@@ -696,7 +683,7 @@ std::int64_t quantize_small_avx512(const float* x, std::int64_t nblocks, typenam
         }
         for (int b = 0; b < 16; ++b) {
             const float* xb = xg + 32 * b;
-            const __m512 idb = set1(ida[b]), minb = K == Small::Q4_1 ? set1(mina[b]) : zero;
+            const __m512 idb = set1(ida[b]), minb = K == Small::Q4_1 ? set1(mina[b]) : _mm512_setzero_ps();
             const __m512 v0 = _mm512_loadu_ps(xb), v1 = _mm512_loadu_ps(xb + 16);
             const __m512i q0 = codes_of<K>(v0, idb, minb), q1 = codes_of<K>(v1, idb, minb);
             if constexpr (Decode) {
@@ -1509,6 +1496,40 @@ std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, st
     }
 }
 
+namespace {
+// small_block_params_avx512 for one type: small_group() and the grid's reach, stored per block.
+template <Small K>
+std::int64_t small_params(const float* x, std::int64_t nblocks, float* p, std::int64_t stride) {
+    const std::int64_t groups = nblocks / 16;
+    std::int64_t g = 0;
+    for (; g < groups; ++g) {
+        SmallGroup sg;
+        if (!small_group<K>(x + g * 16 * 32, sg)) break;
+        if (_mm512_fpclass_ps_mask(_mm512_add_ps(sg.df, sg.mf), 0x99) != 0 || _mm512_fpclass_ps_mask(sg.id, 0x99) != 0) break;
+        __m512 elo, ehi;
+        grid_reach<K>(sg.df, sg.mf, elo, ehi);
+        float* at = p + g * 16;
+        _mm512_storeu_ps(at, sg.id);
+        _mm512_storeu_ps(at + stride, sg.df);
+        _mm512_storeu_ps(at + 2 * stride, sg.mins);
+        _mm512_storeu_ps(at + 3 * stride, sg.mf);
+        _mm512_storeu_ps(at + 4 * stride, elo);
+        _mm512_storeu_ps(at + 5 * stride, ehi);
+    }
+    return g * 16;
+}
+} // namespace
+
+std::int64_t small_block_params_avx512(DType type, const float* x, std::int64_t nblocks, float* params, std::int64_t stride) {
+    switch (type) {
+    case DType::GGML_Q8_0: return small_params<Small::Q8_0>(x, nblocks, params, stride);
+    case DType::GGML_Q4_0: return small_params<Small::Q4_0>(x, nblocks, params, stride);
+    case DType::GGML_Q4_1: return small_params<Small::Q4_1>(x, nblocks, params, stride);
+    case DType::GGML_Q5_0: return small_params<Small::Q5_0>(x, nblocks, params, stride);
+    default: return 0;
+    }
+}
+
 bool block_ranges_32_avx512(const float* x, std::int64_t nblocks, float* lo, float* hi) {
     const std::int64_t groups = nblocks / 16;
     __mmask16 bad = 0;
@@ -1622,6 +1643,7 @@ std::int64_t quantize_iq4_xs_blocks_bounds_avx512(const float*, std::int64_t, Bl
 std::int64_t quantize_q6_k_blocks_bounds_avx512(const float*, std::int64_t, BlockQ6_K*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_bounds_avx512(const float*, std::int64_t, BlockIQ4_NL*, BlockBoundsArgs&) { return 0; }
 std::int64_t quantize_q8_0_blocks_avx512(const float*, std::int64_t, BlockQ8_0*, BlockBoundsArgs*) { return 0; }
+std::int64_t small_block_params_avx512(DType, const float*, std::int64_t, float*, std::int64_t) { return 0; }
 std::int64_t quantize_q4_0_blocks_avx512(const float*, std::int64_t, BlockQ4_0*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q4_1_blocks_avx512(const float*, std::int64_t, BlockQ4_1*, BlockBoundsArgs*) { return 0; }
 std::int64_t quantize_q5_0_blocks_avx512(const float*, std::int64_t, BlockQ5_0*, BlockBoundsArgs*) { return 0; }

@@ -33,6 +33,8 @@ std::int64_t quantize_q5_0_blocks_avx512(const float* x, std::int64_t nblocks, B
 // dequantized values (y), codes (codes, may be null) and clipped counts (see quantize_blocks_decoded).
 std::int64_t quantize_small_blocks_decoded_avx512(DType type, const float* x, std::int64_t nblocks, float* y, std::int8_t* codes,
                                                  std::uint32_t* clipped);
+// small_block_params (ggml_quants.h).
+std::int64_t small_block_params_avx512(DType type, const float* x, std::int64_t nblocks, float* params, std::int64_t stride);
 // block_ranges_32 and small_block_bounds (ggml_quants.h).
 bool block_ranges_32_avx512(const float* x, std::int64_t nblocks, float* lo, float* hi);
 bool small_block_bounds_avx512(DType type, const float* x, const float* lo, const float* hi, std::int64_t nblocks, float& dq_lo, float& dq_hi,

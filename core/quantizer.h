@@ -70,10 +70,12 @@ struct QuantParams {
 
 // run()'s per-element rule over a range, where it is one that the analysis' fused statistics
 // (core/format_pass.h) can work out itself from the values: one parameter set per 1 << shift consecutive
-// values from the range's start, in a (and b). E2M1: y = e2m1(x / a) * a (NVFP4); E2M1Pow2: the same with
-// every a a power of two and b = 1 / a exactly, so x * b is x / a (MXFP4).
+// values from the range's start, parameter j of block k at params[j * stride + k]. E2M1: y = e2m1(x / s) * s
+// with s = parameter 0 (NVFP4); E2M1Pow2: the same with every s a power of two and parameter 1 its exact
+// inverse, x * (1 / s) being x / s (MXFP4); Q8_0, Q4_0, Q4_1, Q5_0: ggml's rule with the parameters of
+// ggml::small_block_params (core/ggml_quants.h).
 struct BlockRule {
-    enum class Kind { None, E2M1, E2M1Pow2 } kind = Kind::None;
+    enum class Kind { None, E2M1, E2M1Pow2, Q8_0, Q4_0, Q4_1, Q5_0 } kind = Kind::None;
     int shift = 0;
 };
 
@@ -111,9 +113,11 @@ public:
     // The dequantized value of every code (index code + 128) when one scale serves the whole tensor, so
     // that a code's count is also its value's count; nullopt when scales differ by slice or block.
     virtual std::optional<std::vector<float>> code_values() const { return std::nullopt; }
-    // run()'s rule over [begin, end) (a chunk as run() gets) with its parameters in a and b (room for
-    // (end - begin) / 16 + 1 values each), where the format has one; Kind::None (nothing written) elsewhere.
-    virtual BlockRule block_rule(std::int64_t /*begin*/, std::int64_t /*end*/, float* /*a*/, float* /*b*/) const { return {}; }
+    // run()'s rule over [begin, end) (a chunk as run() gets) with its parameters in params (6 rows of
+    // stride >= (end - begin) / 16 + 1 values), where the format has one; Kind::None elsewhere.
+    virtual BlockRule block_rule(std::int64_t /*begin*/, std::int64_t /*end*/, float* /*params*/, std::int64_t /*stride*/) const {
+        return {};
+    }
     // Bounds known after prepare(), when the format can state them (see OutputBounds).
     virtual std::optional<OutputBounds> output_bounds() const { return std::nullopt; }
     // A finite [min, max] of the whole tensor the caller already knows; formats that need it may use it

@@ -1255,7 +1255,8 @@ private slots:
     // The fused statistics of the other formats (core/format_pass.h where the CPU has AVX-512, the general
     // loops elsewhere and for non-finite inputs) against each format's scalar reference, element by element:
     // codes and dequantized values from quantize_format_ref, bins from BinGrid::bin_of on the report's
-    // grids, plain double sums over the finite values. Counts and the maximum must match exactly, sums only
+    // grids, plain double sums over the finite values, the clipped count from the quantizer's run() over the
+    // whole tensor. Counts and the maximum must match exactly, sums only
     // up to their summation order. Rows cover each way of building the dequantized histogram (from the codes
     // of one scale, counted codes with a dequantized x error table, moves from the original's), partial blocks,
     // rows that are not whole blocks, all-zero blocks and non-finite inputs.
@@ -1347,6 +1348,16 @@ private slots:
         QCOMPARE(c.errors.counts, err_counts);
         QCOMPARE(c.metrics.max_abs, max_abs);
         QCOMPARE(c.metrics.count, finite);
+        // the clipped values as the quantizer's own run() counts them, prepared without the tensor's range
+        // (ggml formats: every block quantized in prepare(), none in the pass)
+        {
+            auto qz = ql::make_quantizer(config);
+            QVERIFY(qz->prepare(*t));
+            std::vector<float> out(static_cast<std::size_t>(n));
+            std::uint64_t clipped = 0;
+            qz->run(0, n, out.data(), nullptr, &clipped);
+            QCOMPARE(c.metrics.clipped, clipped);
+        }
         const double cnt = static_cast<double>(finite);
         QVERIFY(near(c.metrics.mse, sum_e2 / cnt, kSumTol));
         QVERIFY(near(c.metrics.mae, sum_abs / cnt, kSumTol));
