@@ -1,7 +1,9 @@
 // The statistics of a non-Int format's analysis pass in one sweep over what Quantizer::run() wrote: the
 // error sums, the code counts and the dequantized / error histograms, with one table increment per value
 // where the integer pass (core/int_pass.h) has one, from the dequantized values and codes of a chunk that
-// is still in cache.
+// is still in cache. Formats whose run() is one rule per block (MXFP4, NVFP4, and Q8_0, Q4_0, Q4_1, Q5_0
+// with the tensor's range known) hand over their blocks' parameters instead, and the sweep quantizes the
+// values itself (add_fused), as the integer pass does.
 //
 //   codes x error bins     FromCodes, Correction: one 32-bit table [code][error bin] whose marginals are
 //                          the code counts and the error histogram
