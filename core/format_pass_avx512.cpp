@@ -141,8 +141,8 @@ inline __m512i plain_bin(__m512 v, const FastGrid& g) {
 }
 
 // Where the kernel's dequantized values and codes come from: run()'s output in memory (Stored), or the
-// format's rule worked out here from x and its blocks' parameters (E2M1Rule, SmallRule), which also writes them out
-// for the code count and the fix pass. src(i, m, xv, code) gives the dequantized values of x[i, i + 16)
+// format's rule worked out here from x and its blocks' parameters (E2M1Rule, SmallRule), which also
+// writes them out for the code count and the fix pass. src(i, m, xv, code) gives the dequantized values of x[i, i + 16)
 // (lanes m) and, where kCode, their codes as 32-bit lanes.
 struct Stored {
     const float* dq;
@@ -154,9 +154,8 @@ struct Stored {
     }
 };
 
-// Values i of the call lie in block (first + i) >> shift of the parameters.
-// kInverse: every scale a power of two, parameter 1 its exact inverse (MXFP4): a multiplication instead
-// of a division.
+// FP4 E2M1, value i of the call in block (first + i) >> shift, parameter 0 its scale. kInverse: every
+// scale a power of two, parameter 1 its exact inverse (MXFP4): a multiplication instead of a division.
 template <bool kInverse>
 struct E2M1Rule {
     E2M1Vec f;
@@ -385,28 +384,18 @@ void format_pass_fused_avx512(FormatPassArgs& a, const FusedRuleArgs& r, const f
         default: run<0>(a, x, src, codes, n, out); break;
         }
     };
-    const auto small = [&]<ggml::detail::Small K>() {
-        SmallRule<K> src{r.params, r.stride, r.first, dq, codes};
+    const auto with = [&](auto src) {
         go(src);
         clipped += src.clipped;
     };
+    using ggml::detail::Small;
     switch (r.kind) {
-    case FusedRuleArgs::E2M1Pow2: {
-        E2M1Rule<true> src{E2M1Vec(), r.params, r.stride, r.first, r.shift, dq, codes};
-        go(src);
-        clipped += src.clipped;
-        break;
-    }
-    case FusedRuleArgs::E2M1: {
-        E2M1Rule<false> src{E2M1Vec(), r.params, r.stride, r.first, r.shift, dq, codes};
-        go(src);
-        clipped += src.clipped;
-        break;
-    }
-    case FusedRuleArgs::Q8_0: small.template operator()<ggml::detail::Small::Q8_0>(); break;
-    case FusedRuleArgs::Q4_0: small.template operator()<ggml::detail::Small::Q4_0>(); break;
-    case FusedRuleArgs::Q4_1: small.template operator()<ggml::detail::Small::Q4_1>(); break;
-    case FusedRuleArgs::Q5_0: small.template operator()<ggml::detail::Small::Q5_0>(); break;
+    case FusedRuleArgs::E2M1Pow2: with(E2M1Rule<true>{E2M1Vec(), r.params, r.stride, r.first, r.shift, dq, codes}); break;
+    case FusedRuleArgs::E2M1: with(E2M1Rule<false>{E2M1Vec(), r.params, r.stride, r.first, r.shift, dq, codes}); break;
+    case FusedRuleArgs::Q8_0: with(SmallRule<Small::Q8_0>{r.params, r.stride, r.first, dq, codes}); break;
+    case FusedRuleArgs::Q4_0: with(SmallRule<Small::Q4_0>{r.params, r.stride, r.first, dq, codes}); break;
+    case FusedRuleArgs::Q4_1: with(SmallRule<Small::Q4_1>{r.params, r.stride, r.first, dq, codes}); break;
+    case FusedRuleArgs::Q5_0: with(SmallRule<Small::Q5_0>{r.params, r.stride, r.first, dq, codes}); break;
     }
 }
 

@@ -469,7 +469,6 @@ inline __m128i bytes_of(__m512i v) { return _mm512_cvtepi32_epi8(v); }
 // when the exact remainder is at least one half). The fp16 scale is the processor's conversion, rounding
 // to nearest even as float_to_half does.
 
-
 // How far ahead the values are fetched, in groups of 16 blocks (2 KiB each): the work per group is short
 // next to the time a line takes to come from memory.
 constexpr int kPrefetchGroups = 4;
