@@ -142,8 +142,8 @@ inline __m512i plain_bin(__m512 v, const FastGrid& g) {
 
 // Where the kernel's dequantized values and codes come from: run()'s output in memory (Stored), or the
 // format's rule worked out here from x and its blocks' parameters (E2M1Rule, SmallRule), which also
-// writes them out for the code count and the fix pass. src(i, m, xv, code) gives the dequantized values of x[i, i + 16)
-// (lanes m) and, where kCode, their codes as 32-bit lanes.
+// writes them out for the code count and the fix pass. src(i, m, xv, code) gives the dequantized values
+// of x[i, i + 16) (lanes m) and, where kCode, their codes as 32-bit lanes.
 struct Stored {
     const float* dq;
     const std::int8_t* codes;
