@@ -338,7 +338,8 @@ bool fused_pass(const Tensor& t, const Quantizer& q, bool metrics, const PassRan
                 // one sweep per output-channel segment
                 for (std::int64_t pb = b; pb < e; pb += piece) {
                     const std::int64_t pe = std::min(e, pb + piece);
-                    const BlockRule rule = q.block_rule(pb, pe, rule_params.data(), rule_stride);
+                    // (the fused rules take one block per vector of 16: channel segments must start on one)
+                    const BlockRule rule = ch.len % 16 == 0 ? q.block_rule(pb, pe, rule_params.data(), rule_stride) : BlockRule{};
                     if (rule.kind == BlockRule::Kind::None) q.run(pb, pe, buf.data(), codes.data(), &cr->clipped);
                     std::int64_t i = pb;
                     while (i < pe) {

@@ -182,18 +182,10 @@ void FormatPass::add_fused(const FusedRule& rule, const float* x, float* dq, std
     r.shift = rule.shift;
     r.params = rule.params;
     r.stride = rule.stride;
-    // The kernel takes one block's parameters for each vector of 16 values: a call that starts inside a
-    // vector of the blocks' grid (a channel segment that is not whole vectors) has its values up to the next
-    // vector's start counted by a call of their own.
-    const std::int64_t head = std::min(n, (16 - rule.first % 16) % 16);
-    const auto part = [&](std::int64_t from, std::int64_t len, const float* next, std::int64_t next_n) {
-        add_pieces(x + from, dq + from, codes + from, len, sums, next, next_n, [&](std::int64_t done, std::int64_t m, detail::FormatPassSums& s) {
-            r.first = rule.first + from + done;
-            detail::format_pass_fused_avx512(t_->args, r, x + from + done, dq + from + done, codes + from + done, m, s, clipped);
-        });
-    };
-    if (head > 0) part(0, head, nullptr, 0);
-    if (n > head) part(head, n - head, ahead, ahead_n);
+    add_pieces(x, dq, codes, n, sums, ahead, ahead_n, [&](std::int64_t done, std::int64_t len, detail::FormatPassSums& s) {
+        r.first = rule.first + done;
+        detail::format_pass_fused_avx512(t_->args, r, x + done, dq + done, codes + done, len, s, clipped);
+    });
 }
 
 void FormatPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<std::uint64_t>& dq, std::vector<std::uint64_t>& err,

@@ -42,7 +42,8 @@ struct FormatPassSetup {
 struct FusedRule {
     enum class Kind { E2M1, E2M1Pow2, Q8_0, Q4_0, Q4_1, Q5_0 } kind = Kind::E2M1;
     int shift = 0;
-    std::int64_t first = 0;          // x[0] of a call is value `first` counted from the start of block 0
+    std::int64_t first = 0;          // x[0] of a call is value `first` counted from the start of block 0: a
+                                     // multiple of 16 (the kernel takes one block per vector of 16 values)
     const float* params = nullptr;
     std::int64_t stride = 0;
 };
