@@ -840,18 +840,49 @@ bool use_avx512() {
 
 using Avx512Path = std::nullptr_t;
 
+// Values of the padded tail: one whole step of every vector path (Q3_K, Q4_K, Q5_K, IQ4_XS: four
+// super-blocks; IQ4_NL: 32 blocks of 32; the others less).
+constexpr std::int64_t kTailValues = 1024;
+
+// The blocks from `done` on, when they hold at most kTailValues values (the whole blocks a vector path
+// leaves, fewer than one of its steps, and a partial last block), quantized by `path` from a copy that
+// block_input's rules make of them (non-finite values 0, the partial block padded with zeros), itself
+// padded with zeros to a whole number of steps: the reference's bytes, since each block's search is
+// its own. Returns the blocks done (0 when more are left or the path declines).
+template <class Block, int QK, class Path>
+std::int64_t quantize_padded_tail(const float* x, std::int64_t count, Block* y, std::int64_t done, Path path) {
+    static_assert(kTailValues % QK == 0);
+    const std::int64_t rest = count - done * QK;
+    if (rest <= 0 || rest > kTailValues) return 0;
+    float buf[kTailValues];
+    for (std::int64_t j = 0; j < rest; ++j) buf[j] = std::isfinite(x[done * QK + j]) ? x[done * QK + j] : 0.0f;
+    std::fill(buf + rest, buf + kTailValues, 0.0f);
+    Block tmp[kTailValues / QK];
+    const std::int64_t want = (rest + QK - 1) / QK;
+    if (path(buf, kTailValues / QK, tmp) < want) return 0;
+    std::copy(tmp, tmp + want, y + done);
+    return want;
+}
+
 // The whole blocks go to the AVX-512 path when the CPU has one (it stops before a group of blocks that
-// holds a non-finite value); the clean blocks after those to the AVX2 path; the rest (and every block that
-// is partial or has a non-finite value) to the scalar reference.
+// holds a non-finite value), and a short rest after them (the blocks fewer than one of its steps and a
+// partial block: a row of 1000 values) through a padded copy; what is left after a non-finite value: its
+// clean blocks to the AVX2 path, a short rest the same way; the others to the scalar reference.
 template <class Block, int QK, class Simd, class Wide = Avx512Path>
 void quantize_blocks_fast(const float* x, std::int64_t count, std::uint8_t* out, Simd simd, Wide wide = nullptr) {
     std::int64_t done = 0;
     if (reinterpret_cast<std::uintptr_t>(out) % alignof(Block) == 0) {
         Block* y = reinterpret_cast<Block*>(out);
         if constexpr (!std::is_same_v<Wide, Avx512Path>)
-            if (use_avx512()) done = wide(x, count / QK, y);
-        const std::int64_t clean = done + clean_prefix_blocks(x + done * QK, count - done * QK, QK);
-        done += simd(x + done * QK, clean - done, y + done);
+            if (use_avx512()) {
+                done = wide(x, count / QK, y);
+                done += quantize_padded_tail<Block, QK>(x, count, y, done, wide);
+            }
+        if (done * QK < count) {
+            const std::int64_t clean = done + clean_prefix_blocks(x + done * QK, count - done * QK, QK);
+            done += simd(x + done * QK, clean - done, y + done);
+            done += quantize_padded_tail<Block, QK>(x, count, y, done, simd);
+        }
     }
     quantize_blocks_scalar<Block, QK>(x, count, out, done);
 }

@@ -792,6 +792,37 @@ private slots:
         QVERIFY2(first_bad - done < kLargestStep, qPrintable(QString("stopped at block %1 of %2").arg(done).arg(first_bad)));
     }
 
+    // A row the vector paths cannot take in whole steps (the layer simulation's 1000-wide rows, a few
+    // blocks short of a step, a partial block, a non-finite value in the rest) gives the reference's
+    // bytes: the rest goes to the vector path through a padded copy.
+    void shortRestMatchesReference_data() {
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<int>("count");
+        QTest::addColumn<bool>("nonfinite");
+        for (DType t : {DType::GGML_Q8_0, DType::GGML_Q4_0, DType::GGML_Q4_1, DType::GGML_Q5_0, DType::GGML_Q2_K, DType::GGML_Q3_K,
+                        DType::GGML_Q4_K, DType::GGML_Q5_K, DType::GGML_Q6_K, DType::GGML_IQ4_NL, DType::GGML_IQ4_XS})
+            for (int count : {1000, 3 * 256, 5 * 256 + 17, 4 * 1024 + 1000, 1, 33 * 32 + 5})
+                for (bool nonfinite : {false, true}) {
+                    const QByteArray row = QByteArray(ql::dtype_name(t).data()) + " " + QByteArray::number(count) + (nonfinite ? " nan" : "");
+                    QTest::newRow(row.constData()) << t << count << nonfinite;
+                }
+    }
+    void shortRestMatchesReference() {
+        QFETCH(DType, type);
+        QFETCH(int, count);
+        QFETCH(bool, nonfinite);
+        std::vector<float> x = block_data(BlockData::Normal, (count + 255) / 256, 29);
+        x.resize(static_cast<std::size_t>(count));
+        if (nonfinite) {  // in the rest, past the whole steps
+            x[static_cast<std::size_t>(count - 1)] = std::numeric_limits<float>::quiet_NaN();
+            if (count > 40) x[static_cast<std::size_t>(count - 40)] = -std::numeric_limits<float>::infinity();
+        }
+        std::vector<std::uint8_t> a(gg::bytes_for(type, count).value(), 1), b(a.size(), 2);
+        gg::quantize_row_ref(type, x.data(), count, a.data());
+        gg::quantize_row(type, x.data(), count, b.data());
+        QVERIFY(a == b);
+    }
+
     void rejectsOtherTypes() {
         QVERIFY(!gg::can_quantize(DType::GGML_Q5_1));
         float x[32] = {};
