@@ -4,7 +4,8 @@
 
 namespace ql {
 
-// AVX-512 F, BW, VL and DQ (and POPCNT) on this CPU; false on other architectures and compilers.
+// AVX-512 F, BW, VL and DQ (and POPCNT) on this CPU; false on other architectures and compilers, and
+// when the environment sets QL_NO_AVX512 (to anything but 0): the test suite runs the other paths so.
 bool cpu_has_avx512();
 
 } // namespace ql
