@@ -924,17 +924,15 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     case DType::GGML_Q4_K:
         quantize_blocks_fast<BlockQ4_K, kQK_K>(x, count, out, detail::quantize_q4_k_blocks_simd, detail::quantize_q4_k_blocks_avx512);
         break;
-    case DType::GGML_Q2_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
-        quantize_blocks_fast<BlockQ2_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ2_K*) { return std::int64_t{0}; },
-                                               detail::quantize_q2_k_blocks_avx512);
+    case DType::GGML_Q2_K:
+        quantize_blocks_fast<BlockQ2_K, kQK_K>(x, count, out, detail::quantize_q2_k_blocks_simd, detail::quantize_q2_k_blocks_avx512);
         break;
     case DType::GGML_Q3_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
         quantize_blocks_fast<BlockQ3_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ3_K*) { return std::int64_t{0}; },
                                                detail::quantize_q3_k_blocks_avx512);
         break;
-    case DType::GGML_Q5_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
-        quantize_blocks_fast<BlockQ5_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ5_K*) { return std::int64_t{0}; },
-                                               detail::quantize_q5_k_blocks_avx512);
+    case DType::GGML_Q5_K:
+        quantize_blocks_fast<BlockQ5_K, kQK_K>(x, count, out, detail::quantize_q5_k_blocks_simd, detail::quantize_q5_k_blocks_avx512);
         break;
     case DType::GGML_Q6_K:
         quantize_blocks_fast<BlockQ6_K, kQK_K>(x, count, out, detail::quantize_q6_k_blocks_simd, detail::quantize_q6_k_blocks_avx512);
@@ -943,9 +941,8 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
         quantize_blocks_fast<BlockIQ4_NL, kQK4_NL>(x, count, out, detail::quantize_iq4_nl_blocks_simd,
                                                    detail::quantize_iq4_nl_blocks_avx512);
         break;
-    case DType::GGML_IQ4_XS:  // no AVX2 form: the AVX-512 search, else the scalar reference
-        quantize_blocks_fast<BlockIQ4_XS, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockIQ4_XS*) { return std::int64_t{0}; },
-                                                 detail::quantize_iq4_xs_blocks_avx512);
+    case DType::GGML_IQ4_XS:
+        quantize_blocks_fast<BlockIQ4_XS, kQK_K>(x, count, out, detail::quantize_iq4_xs_blocks_simd, detail::quantize_iq4_xs_blocks_avx512);
         break;
     case DType::GGML_Q8_0:
         quantize_blocks_fast<BlockQ8_0, kQK8_0>(x, count, out, detail::quantize_q8_0_blocks_simd, no_bounds(detail::quantize_q8_0_blocks_avx512));

@@ -998,7 +998,7 @@ struct Q5kSearch {
 
 template <class K, bool Bounds>
 std::int64_t k_blocks(const float* x, std::int64_t nblocks, typename K::Block* y, BlockBoundsArgs* bb) {
-    Tally<Bounds> t{bb};
+    Tally<Bounds> t{bb, {}};
     constexpr int G = kQ4kGroups;
     constexpr int per = 2 * G;  // super-blocks per step: two per group of 16 lanes
     const std::int64_t steps = nblocks / per;
@@ -1068,7 +1068,7 @@ inline void pack_2bit_vec(const __m256i* r, std::uint8_t* qs) {
 // bit, see the file comment) and the packing by byte masks.
 template <bool Bounds>
 std::int64_t q2_k_blocks(const float* x, std::int64_t nblocks, BlockQ2_K* y, BlockBoundsArgs* bb) {
-    Tally<Bounds> t{bb};
+    Tally<Bounds> t{bb, {}};
     constexpr int G = kQ6kGroups;
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], W[G][16], Lf[G][16], sc[G], mn[G];
@@ -1212,7 +1212,7 @@ inline void requantize_16s(const float* xb, const float* d, const std::uint8_t (
 // the packing gives the reference's bytes (q3_k_pack_vec).
 template <bool Bounds>
 std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, BlockBoundsArgs* bb) {
-    Tally<Bounds> t{bb};
+    Tally<Bounds> t{bb, {}};
     constexpr int G = kQ3kGroups;
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], Lf[G][16], sc[G];
@@ -1243,7 +1243,7 @@ std::int64_t q3_k_blocks(const float* x, std::int64_t nblocks, BlockQ3_K* y, Blo
 
 template <bool Bounds>
 std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, BlockBoundsArgs* bb) {
-    Tally<Bounds> t{bb};
+    Tally<Bounds> t{bb, {}};
     constexpr int G = kQ6kGroups;  // super-blocks per step, one per group of 16 lanes
     const std::int64_t steps = nblocks / G;
     __m512 X[G][16], Lf[G][16], sc[G];
@@ -1276,7 +1276,7 @@ std::int64_t q6_k_blocks(const float* x, std::int64_t nblocks, BlockQ6_K* y, Blo
 
 template <bool Bounds>
 std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y, BlockBoundsArgs* bb) {
-    Tally<Bounds> t{bb};
+    Tally<Bounds> t{bb, {}};
     constexpr int G = kIq4nlGroups;  // 16 blocks per group
     const Iq4Tables T = make_iq4_tables();
     const std::int64_t steps = nblocks / (16 * G);
@@ -1319,7 +1319,7 @@ std::int64_t iq4_nl_blocks(const float* x, std::int64_t nblocks, BlockIQ4_NL* y,
 // unrounded scale.
 template <bool Bounds>
 std::int64_t iq4_xs_blocks(const float* x, std::int64_t nblocks, BlockIQ4_XS* y, BlockBoundsArgs* bb) {
-    Tally<Bounds> t{bb};
+    Tally<Bounds> t{bb, {}};
     constexpr int G = kIq4nlGroups;
     constexpr int per = 2 * G;  // super-blocks per step
     const Iq4Tables T = make_iq4_tables();

@@ -1,6 +1,7 @@
-// Vectorised ggml scale searches (Q4_K's make_qkx2_quants, Q6_K's make_qx_quants, IQ4_NL's 15 scale
-// tries) that give the scalar reference's bytes exactly: each AVX2 lane runs one sub-block (Q4_K: the 8
-// sub-blocks of a super-block; Q6_K: 8 of its 16 sub-blocks; IQ4_NL: 8 consecutive blocks) through the
+// Vectorised ggml scale searches (Q2_K's, Q4_K's and Q5_K's make_qkx2_quants, Q6_K's make_qx_quants, IQ4_NL's
+// and IQ4_XS's 15 scale tries) that give the scalar reference's bytes exactly: each AVX2 lane runs one
+// sub-block (Q4_K, Q5_K, IQ4_XS: the 8 sub-blocks of a super-block; Q2_K, Q6_K: 8 of its 16 sub-blocks;
+// IQ4_NL: 8 consecutive blocks) through the
 // reference's operations in the reference's order. Every step is one IEEE single-precision operation
 // (add, mul, div, sqrt, compare, select) per lane, so a lane's float results equal the scalar loop's;
 // nothing is reassociated across lanes. nearest_int followed by the reference's clamp to an integer
@@ -61,10 +62,13 @@ inline __m256 code_scale(__m256 iscale) {
     return _mm256_and_ps(iscale, _mm256_cmp_ps(iscale, _mm256_set1_ps(__builtin_inff()), _CMP_NEQ_UQ));
 }
 
-// make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false) in 8 lanes.
-void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& scale_out, __m256& the_min_out) {
-    constexpr int n = 32, nmax = 15, nstep = 20;
-    const float rmin = -1.f, rdelta = 0.1f;
+// make_qkx2_quants(n, nmax, x, weights, L, &the_min, Laux, rmin, 0.1, nstep, mad) in 8 lanes (Q4_K: 32
+// values, nmax 15, rmin -1, 20 steps; Q5_K: 32, 31, -0.5, 15; Q2_K: 16, 3, -0.5, 15, absolute error).
+template <int n, int nmax, int nstep, bool mad>
+void make_qkx2_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& scale_out, __m256& the_min_out, float rmin) {
+    const float rdelta = 0.1f;
+    // the error of one value: squared, or absolute (use_mad)
+    const auto err = [](__m256 diff) { return mad ? vabs(diff) : _mm256_mul_ps(diff, diff); };
     __m256 min = X[0], max = X[0];
     __m256 sum_w = W[0];
     __m256 sum_x = _mm256_mul_ps(sum_w, X[0]);
@@ -86,7 +90,7 @@ void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& s
         const __m256 l = vround_clamped(_mm256_mul_ps(iscale, _mm256_sub_ps(X[i], min)), 0.0f, static_cast<float>(nmax));
         Lf[i] = l;
         __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(scale, l), min), X[i]);
-        diff = _mm256_mul_ps(diff, diff);
+        diff = err(diff);
         best_error = _mm256_add_ps(best_error, _mm256_mul_ps(W[i], diff));
     }
     __m256 Laux[n];
@@ -113,7 +117,7 @@ void make_qkx2_q4k_lanes(const __m256* X, const __m256* W, __m256i* L, __m256& s
         __m256 cur_error = zero;
         for (int i = 0; i < n; ++i) {
             __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(this_scale, Laux[i]), this_min), X[i]);
-            diff = _mm256_mul_ps(diff, diff);
+            diff = err(diff);
             cur_error = _mm256_add_ps(cur_error, _mm256_mul_ps(W[i], diff));
         }
         // (lanes that returned early take nothing: their sums are meaningless)
@@ -356,7 +360,13 @@ std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, Blo
     return nblocks;
 }
 
-std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y) {
+namespace {
+
+// Q4_K's and Q5_K's search (k_sub_block_search): per sub-block of 32 (lane j = sub-block j), weights
+// av_x + |x| with av_x = sqrt(sum x^2 / 32), then make_qkx2_quants; the rest is the reference's finish.
+template <int nmax, int nstep, class Block>
+std::int64_t k32_blocks(const float* x, std::int64_t nblocks, Block* y, float rmin,
+                        void (*finish)(const float*, const float*, const float*, std::uint8_t*, Block&)) {
     alignas(32) float scales[8], mins[8];
     alignas(32) std::int32_t Lt[32][8];
     std::uint8_t L[kQK_K];
@@ -370,13 +380,49 @@ std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
         const __m256 av_x = _mm256_sqrt_ps(_mm256_div_ps(sum_x2, _mm256_set1_ps(32.0f)));
         for (int l = 0; l < 32; ++l) W[l] = _mm256_add_ps(av_x, vabs(X[l]));
         __m256 sc, mn;
-        make_qkx2_q4k_lanes(X, W, Lv, sc, mn);
+        make_qkx2_lanes<32, nmax, nstep, false>(X, W, Lv, sc, mn, rmin);
         _mm256_store_ps(scales, sc);
         _mm256_store_ps(mins, mn);
         for (int l = 0; l < 32; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
         for (int j = 0; j < 8; ++j)
             for (int l = 0; l < 32; ++l) L[32 * j + l] = static_cast<std::uint8_t>(Lt[l][j]);
-        finish_q4_k(xb, scales, mins, L, y[b]);
+        finish(xb, scales, mins, L, y[b]);
+    }
+    return nblocks;
+}
+
+} // namespace
+
+std::int64_t quantize_q4_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_K* y) {
+    return k32_blocks<15, 20>(x, nblocks, y, -1.f, finish_q4_k);
+}
+
+std::int64_t quantize_q5_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_K* y) {
+    return k32_blocks<31, 15>(x, nblocks, y, -0.5f, finish_q5_k);
+}
+
+// Q2_K: per sub-block of 16 (lanes: 8 of the 16 at a time), weights |x|, make_qkx2_quants(nmax 3, rmin
+// -0.5, 15 steps, absolute error); the rest is the reference's finish.
+std::int64_t quantize_q2_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
+    alignas(32) float scales[16], mins[16];
+    alignas(32) std::int32_t Lt[16][8];
+    std::uint8_t L[kQK_K];
+    __m256 X[16], W[16];
+    __m256i Lv[16];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK_K;
+        for (int half = 0; half < 2; ++half) {  // sub-blocks 8 * half + lane
+            transpose_in<16>(xb + 128 * half, 16, X);
+            for (int l = 0; l < 16; ++l) W[l] = vabs(X[l]);
+            __m256 sc, mn;
+            make_qkx2_lanes<16, 3, 15, true>(X, W, Lv, sc, mn, -0.5f);
+            _mm256_store_ps(scales + 8 * half, sc);
+            _mm256_store_ps(mins + 8 * half, mn);
+            for (int l = 0; l < 16; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
+            for (int j = 0; j < 8; ++j)
+                for (int l = 0; l < 16; ++l) L[128 * half + 16 * j + l] = static_cast<std::uint8_t>(Lt[l][j]);
+        }
+        finish_q2_k(xb, scales, mins, L, y[b]);
     }
     return nblocks;
 }
@@ -401,7 +447,10 @@ std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
     return nblocks;
 }
 
-std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) {
+namespace {
+
+// The IQ4_NL codebook's values and the midpoint sums best_index_int8 compares 2x with.
+Iq4Tables iq4_tables() {
     static const std::int8_t kv[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
     alignas(32) float v[16], mid[16], even[8], odd[8];
     for (int j = 0; j < 16; ++j) {
@@ -412,8 +461,37 @@ std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, B
         even[k] = mid[2 * k];
         odd[k] = mid[2 * k + 1];
     }
-    Iq4Tables T{_mm256_load_ps(v),         _mm256_load_ps(v + 8),      _mm256_set1_ps(mid[4]), _mm256_set1_ps(mid[8]),
-                _mm256_set1_ps(mid[12]),   _mm256_load_ps(even),       _mm256_load_ps(odd)};
+    return Iq4Tables{_mm256_load_ps(v),       _mm256_load_ps(v + 8), _mm256_set1_ps(mid[4]), _mm256_set1_ps(mid[8]),
+                     _mm256_set1_ps(mid[12]), _mm256_load_ps(even),  _mm256_load_ps(odd)};
+}
+
+} // namespace
+
+// IQ4_XS: each block of 32's scale is IQ4_NL's search (lane j = block j of the super-block), the 6-bit
+// scales the reference's (iq4_xs_scales), and every code best_index_int8(idl x) as vbest_index gives it
+// for any float (the reference's comparisons, 8 values at a time).
+std::int64_t quantize_iq4_xs_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_XS* y) {
+    const Iq4Tables T = iq4_tables();
+    alignas(32) float scales[8];
+    float idl[kQK_K / 32];
+    __m256 X[32];
+    __m256i codes[4];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK_K;
+        transpose_in<32>(xb, 32, X);
+        _mm256_store_ps(scales, iq4nl_scale_lanes(X, T));
+        iq4_xs_scales(scales, y[b], idl);
+        for (int ib = 0; ib < kQK_K / 32; ++ib) {
+            const __m256 id = _mm256_set1_ps(idl[ib]);
+            for (int k = 0; k < 4; ++k) codes[k] = vbest_index(_mm256_mul_ps(id, _mm256_loadu_ps(xb + 32 * ib + 8 * k)), T);
+            pack_nibbles(codes, y[b].qs + 16 * ib);
+        }
+    }
+    return nblocks;
+}
+
+std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y) {
+    const Iq4Tables T = iq4_tables();
     alignas(32) float d[8];
     alignas(32) std::int32_t Lt[kQK4_NL][8];
     __m256 X[32];
@@ -481,6 +559,9 @@ std::int64_t quantize_q8_0_blocks_simd(const float*, std::int64_t, BlockQ8_0*) {
 std::int64_t quantize_q4_k_blocks_simd(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_simd(const float*, std::int64_t, BlockQ6_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_simd(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
+std::int64_t quantize_q5_k_blocks_simd(const float*, std::int64_t, BlockQ5_K*) { return 0; }
+std::int64_t quantize_q2_k_blocks_simd(const float*, std::int64_t, BlockQ2_K*) { return 0; }
+std::int64_t quantize_iq4_xs_blocks_simd(const float*, std::int64_t, BlockIQ4_XS*) { return 0; }
 
 #endif
 

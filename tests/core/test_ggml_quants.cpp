@@ -579,16 +579,19 @@ private slots:
             simd = check_path(gg::detail::quantize_q4_k_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_q4_k_blocks_avx512, x, gg::kQK_K);
             break;
-        case DType::GGML_Q2_K:  // (no AVX2 form)
+        case DType::GGML_Q2_K:
+            simd = check_path(gg::detail::quantize_q2_k_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_q2_k_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q3_K:
             if (avx512) wide = check_path(gg::detail::quantize_q3_k_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q5_K:
+            simd = check_path(gg::detail::quantize_q5_k_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_q5_k_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_IQ4_XS:
+            simd = check_path(gg::detail::quantize_iq4_xs_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_iq4_xs_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q6_K:
