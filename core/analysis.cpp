@@ -30,6 +30,7 @@
 #include "core/analysis_kernels.h"
 #include "core/format_pass.h"
 #include "core/format_quantizers.h"
+#include "core/generators.h"
 #include "core/int_pass.h"
 #include "core/int_quantizer.h"
 #include "core/rng.h"
@@ -676,7 +677,7 @@ constexpr double kMaxKeptLayerBytes = 256.0 * 1024 * 1024;
 Tensor layer_weight(const LayerSimOptions& o, int l) {
     Tensor w("layer", {o.width, o.width});
     Rng rng(o.seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(l + 1));
-    for (auto& v : w.values) v = static_cast<float>(o.weight_std * rng.normal());
+    fill_normal(rng, w.data(), w.numel(), o.weight_std);  // = weight_std x rng.normal() in turn
     return w;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/rng.h"
 
@@ -97,6 +98,24 @@ double gamma_variate(Rng& rng, double k) {
 }
 
 double chi_square_variate(Rng& rng, double dof) { return 2.0 * gamma_variate(rng, dof / 2.0); }
+
+void fill_normal(Rng& rng, float* out, std::int64_t n, double scale) {
+    // blocks of an even number of values, so that no pair straddles two blocks
+    constexpr std::int64_t kBlock = 1 << 15;
+    std::vector<std::uint64_t> bits(static_cast<std::size_t>(std::min(n + 1, kBlock)));
+    for (std::int64_t b = 0; b < n; b += kBlock) {
+        const std::int64_t m = std::min(kBlock, n - b), pairs = (m + 1) / 2;
+        for (std::int64_t k = 0; k < 2 * pairs; ++k) bits[static_cast<std::size_t>(k)] = rng.next_u64();
+        float* o = out + b;
+#pragma omp parallel for schedule(static) if (pairs >= 4096)
+        for (std::int64_t k = 0; k < pairs; ++k) {
+            double z0, z1;
+            Rng::normal_pair(bits[static_cast<std::size_t>(2 * k)], bits[static_cast<std::size_t>(2 * k + 1)], z0, z1);
+            o[2 * k] = static_cast<float>(scale * z0);
+            if (2 * k + 1 < m) o[2 * k + 1] = static_cast<float>(scale * z1);
+        }
+    }
+}
 
 const char* distribution_name(Distribution d) {
     switch (d) {

@@ -49,6 +49,11 @@ double gamma_variate(Rng& rng, double shape);
 // Chi-square with dof degrees of freedom (any real dof > 0): 2 x Gamma(dof / 2).
 double chi_square_variate(Rng& rng, double dof);
 
+// out[i] = float(scale x z_i) for the next n values z_i of rng.normal() from a fresh stream (no spare
+// pending), the same floats as that sequential loop; the draws are taken in order, the logarithms and
+// sines on every thread.
+void fill_normal(Rng& rng, float* out, std::int64_t n, double scale);
+
 // "normal(mean 0, std 2), 1000x1000, seed 42, 0.1% outliers at 10 std, 4 LLM-like rows x10-100"
 std::string describe(const GeneratorSpec& spec);
 

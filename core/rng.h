@@ -44,13 +44,22 @@ public:
             has_spare_ = false;
             return spare_;
         }
-        const double u1 = uniform_open();
-        const double u2 = uniform();
+        const std::uint64_t b1 = next_u64();
+        const std::uint64_t b2 = next_u64();
+        double z;
+        normal_pair(b1, b2, z, spare_);
+        has_spare_ = true;
+        return z;
+    }
+    // The pair normal() makes of two successive next_u64() draws b1, b2: u1 = uniform_open()'s value of
+    // b1, u2 = uniform()'s of b2; z0 = r cos(a) (returned first), z1 = r sin(a) (the spare).
+    static void normal_pair(std::uint64_t b1, std::uint64_t b2, double& z0, double& z1) {
+        const double u1 = (static_cast<double>(b1 >> 11) + 0.5) * 0x1.0p-53;
+        const double u2 = static_cast<double>(b2 >> 11) * 0x1.0p-53;
         const double r = std::sqrt(-2.0 * std::log(u1));
         const double a = 6.283185307179586476925286766559 * u2;
-        spare_ = r * std::sin(a);
-        has_spare_ = true;
-        return r * std::cos(a);
+        z1 = r * std::sin(a);
+        z0 = r * std::cos(a);
     }
 
     static std::uint64_t splitmix64(std::uint64_t& x) {
