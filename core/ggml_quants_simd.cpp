@@ -362,13 +362,21 @@ std::int64_t quantize_q4_1_blocks_simd(const float* x, std::int64_t nblocks, Blo
 
 namespace {
 
+// Codes of 8 sub-blocks of n values from lanes (Lv[l] lane j = value l of sub-block j) into L[n j + l].
+template <int n, class T>
+inline void codes_from_lanes(const __m256i* Lv, T* L) {
+    alignas(32) std::int32_t Lt[n][8];
+    for (int l = 0; l < n; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
+    for (int j = 0; j < 8; ++j)
+        for (int l = 0; l < n; ++l) L[n * j + l] = static_cast<T>(Lt[l][j]);
+}
+
 // Q4_K's and Q5_K's search (k_sub_block_search): per sub-block of 32 (lane j = sub-block j), weights
 // av_x + |x| with av_x = sqrt(sum x^2 / 32), then make_qkx2_quants; the rest is the reference's finish.
 template <int nmax, int nstep, class Block>
 std::int64_t k32_blocks(const float* x, std::int64_t nblocks, Block* y, float rmin,
                         void (*finish)(const float*, const float*, const float*, std::uint8_t*, Block&)) {
     alignas(32) float scales[8], mins[8];
-    alignas(32) std::int32_t Lt[32][8];
     std::uint8_t L[kQK_K];
     __m256 X[32], W[32];
     __m256i Lv[32];
@@ -383,9 +391,7 @@ std::int64_t k32_blocks(const float* x, std::int64_t nblocks, Block* y, float rm
         make_qkx2_lanes<32, nmax, nstep, false>(X, W, Lv, sc, mn, rmin);
         _mm256_store_ps(scales, sc);
         _mm256_store_ps(mins, mn);
-        for (int l = 0; l < 32; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
-        for (int j = 0; j < 8; ++j)
-            for (int l = 0; l < 32; ++l) L[32 * j + l] = static_cast<std::uint8_t>(Lt[l][j]);
+        codes_from_lanes<32>(Lv, L);
         finish(xb, scales, mins, L, y[b]);
     }
     return nblocks;
@@ -405,7 +411,6 @@ std::int64_t quantize_q5_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
 // -0.5, 15 steps, absolute error); the rest is the reference's finish.
 std::int64_t quantize_q2_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ2_K* y) {
     alignas(32) float scales[16], mins[16];
-    alignas(32) std::int32_t Lt[16][8];
     std::uint8_t L[kQK_K];
     __m256 X[16], W[16];
     __m256i Lv[16];
@@ -418,9 +423,7 @@ std::int64_t quantize_q2_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
             make_qkx2_lanes<16, 3, 15, true>(X, W, Lv, sc, mn, -0.5f);
             _mm256_store_ps(scales + 8 * half, sc);
             _mm256_store_ps(mins + 8 * half, mn);
-            for (int l = 0; l < 16; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
-            for (int j = 0; j < 8; ++j)
-                for (int l = 0; l < 16; ++l) L[128 * half + 16 * j + l] = static_cast<std::uint8_t>(Lt[l][j]);
+            codes_from_lanes<16>(Lv, L + 128 * half);
         }
         finish_q2_k(xb, scales, mins, L, y[b]);
     }
@@ -429,7 +432,6 @@ std::int64_t quantize_q2_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
 
 std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y) {
     alignas(32) float scales[16];
-    alignas(32) std::int32_t Lt[16][8];
     std::int8_t L[kQK_K];
     __m256 X[16];
     __m256i Lv[16];
@@ -438,9 +440,7 @@ std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
         for (int half = 0; half < 2; ++half) {  // sub-blocks 8 * half + lane
             transpose_in<16>(xb + 128 * half, 16, X);
             _mm256_store_ps(scales + 8 * half, make_qx_q6k_lanes(X, Lv));
-            for (int l = 0; l < 16; ++l) _mm256_store_si256(reinterpret_cast<__m256i*>(Lt[l]), Lv[l]);
-            for (int j = 0; j < 8; ++j)
-                for (int l = 0; l < 16; ++l) L[128 * half + 16 * j + l] = static_cast<std::int8_t>(Lt[l][j]);
+            codes_from_lanes<16>(Lv, L + 128 * half);
         }
         finish_q6_k(xb, scales, L, y[b]);
     }
