@@ -7,8 +7,9 @@
 //                        original / dequantized / error histograms, whose ranges are fixed beforehand from
 //                        the formats' output bounds. Formats without bounds (or a broken bound) get a
 //                        second, histogram-only pass with the measured ranges. With AVX-512 the
-//                        statistics take one sweep: Int quantizes in registers (core/int_pass.h), the
-//                        other formats read their run() output while it is in cache (core/format_pass.h).
+//                        statistics take one sweep: Int quantizes in registers (core/int_pass.h; also
+//                        with AVX2), the other formats read their run() output while it is in cache
+//                        (core/format_pass.h).
 // Sums are kept per chunk and merged in chunk order, so results do not depend on the thread count.
 #include "core/analysis.h"
 
@@ -165,6 +166,8 @@ std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool met
     }
     // one parameter set: the sum of dq^2 and the dequantized range follow from the code counts
     s.dq_sums = !(s.dq_mode == kernels::DqHistogram::FromCodes && L.granularity == Granularity::PerTensor);
+    // (the AVX2 kernel has no GroupCodes: it counts each dequantized value instead)
+    if (s.dq_mode == kernels::DqHistogram::GroupCodes && !kernels::IntPass::available(s)) s.dq_mode = kernels::DqHistogram::Direct;
     if (!kernels::IntPass::available(s)) return std::nullopt;
     return s;
 }

@@ -22,4 +22,13 @@ bool cpu_has_avx512() {
 #endif
 }
 
+bool cpu_has_avx2() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    return ok;
+#else
+    return false;
+#endif
+}
+
 } // namespace ql

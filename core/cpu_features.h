@@ -8,4 +8,7 @@ namespace ql {
 // when the environment sets QL_NO_AVX512 (to anything but 0): the test suite runs the other paths so.
 bool cpu_has_avx512();
 
+// AVX2 and POPCNT on this CPU (the AVX2 kernels); false on other architectures and compilers.
+bool cpu_has_avx2();
+
 } // namespace ql

@@ -225,6 +225,7 @@ void run(FormatPassArgs& a, const float* x, Src& src, const std::int8_t* codes, 
 
     std::uint32_t* joint = a.joint;
     std::int64_t moves = a.moves;
+    std::uint32_t* const moves_out = a.moves_packed;  // (a local: the loop's memory barriers reload a's fields)
 
     __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2;
     __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l;
@@ -284,7 +285,7 @@ void run(FormatPassArgs& a, const float* x, Src& src, const std::int8_t* codes, 
                 const __m512i td = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv));
                 const __mmask16 moved = _mm512_mask_cmpneq_epi32_mask(m, tx, td);
                 const __m512i word = _mm512_add_epi32(_mm512_or_si512(_mm512_slli_epi32(td, 16), tx), slot_pair);
-                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                _mm512_storeu_si512(moves_out + moves, _mm512_maskz_compress_epi32(moved, word));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             } else {
                 // the base-grid bins as floats (bin_index() before the shift), the integer pass's way: x lies in
@@ -298,7 +299,7 @@ void run(FormatPassArgs& a, const float* x, Src& src, const std::int8_t* codes, 
                 const __mmask16 moved = _mm512_cmp_ps_mask(tx, td, _CMP_NEQ_UQ) & m;
                 // one word per move (FormatPassArgs::moves_packed): one compress and one store
                 const __m512i word = _mm512_or_si512(_mm512_slli_epi32(slot_of(td), 16), slot_of(tx));
-                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                _mm512_storeu_si512(moves_out + moves, _mm512_maskz_compress_epi32(moved, word));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             }
         }

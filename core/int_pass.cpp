@@ -4,6 +4,7 @@
 #include "core/int_pass.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "core/int_pass_kernel.h"
@@ -24,10 +25,20 @@ constexpr std::int64_t kFlushAt = 65535;
 // counts but the same work, took 5.7 ms: what the second-level cache costs here, about 1.5 ms.)
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
 
-bool use_avx512() {
-    static const bool ok = detail::int_pass_avx512_compiled() && ql::cpu_has_avx512();
-    return ok;
+// The vector kernel this CPU runs: AVX-512, else AVX2 (every mode but GroupCodes), else none (the
+// analysis keeps its general loops).
+enum class Kernel { None, Avx2, Avx512 };
+Kernel kernel() {
+    static const Kernel k = detail::int_pass_avx512_compiled() && ql::cpu_has_avx512() ? Kernel::Avx512
+                            : detail::int_pass_avx2_compiled() && ql::cpu_has_avx2()    ? Kernel::Avx2
+                                                                                         : Kernel::None;
+    return k;
 }
+
+// max / min as the vector kernels take them (the second operand unless the first is greater / less:
+// the sign of a zero included).
+inline float vmax(float a, float b) { return a > b ? a : b; }
+inline float vmin(float a, float b) { return a < b ? a : b; }
 
 } // namespace
 
@@ -45,7 +56,8 @@ struct IntPassTables {
 };
 
 bool IntPass::available(const IntPassSetup& s) {
-    if (!use_avx512()) return false;
+    const Kernel k = kernel();
+    if (k == Kernel::None || (k == Kernel::Avx2 && s.dq_mode == DqHistogram::GroupCodes)) return false;
     if (s.qmin < -128 || s.qmax > 127 || s.qmin > s.qmax) return false;
     if (s.errors.below != 0 || s.errors.above != 0) return false;
     const std::int64_t rows = s.qmax - s.qmin + 1;
@@ -123,13 +135,17 @@ void IntPass::add(const float* x, std::int64_t n, const IntParams* params, const
             const bool correction = setup_.dq_mode == DqHistogram::Correction;
             if (correction && t.fast.size() < static_cast<std::size_t>(count)) t.fast.resize(static_cast<std::size_t>(count));
             float dlo = 0, dhi = 0;
-            detail::int_slice_bounds_avx512(t.args, p, slice_lo + k, slice_hi + k, count, correction ? t.fast.data() : nullptr, dlo, dhi);
+            if (kernel() == Kernel::Avx512)
+                detail::int_slice_bounds_avx512(t.args, p, slice_lo + k, slice_hi + k, count, correction ? t.fast.data() : nullptr, dlo, dhi);
+            else
+                detail::int_slice_bounds_scalar(t.args, p, slice_lo + k, slice_hi + k, count, correction ? t.fast.data() : nullptr, dlo, dhi);
             lo = std::min(lo, dlo);
             hi = std::max(hi, dhi);
             if (correction) fast = t.fast.data();
         }
         t.args.moves = 0;
-        detail::int_pass_avx512(t.args, x + done, len, p, fast, first, slice_len, s);
+        if (kernel() == Kernel::Avx512) detail::int_pass_avx512(t.args, x + done, len, p, fast, first, slice_len, s);
+        else detail::int_pass_avx2(t.args, x + done, len, p, fast, first, slice_len, s);
         max_abs = std::max(max_abs, s.max_abs);
         // the kernel counts an error outside [elo, ehi] in an edge bin: |e| within both ends rules that out
         if (!(s.max_abs <= std::min(-t.args.elo, t.args.ehi))) t.errors_outside = true;
@@ -186,5 +202,30 @@ void IntPass::merge_into(std::vector<std::uint64_t>& code_counts, std::vector<st
         dq_outside += t.dq_plus[0] + t.dq_plus[wtotal + 1];
     }
 }
+
+namespace detail {
+
+// int_slice_bounds_avx512 one slice at a time: the same float operations (rint to nearest even, the
+// vector max / min), so the AVX2 kernel's fast slices and dequantized range are the same.
+void int_slice_bounds_scalar(const IntPassArgs& a, const IntParams* params, const float* lo, const float* hi, std::int64_t count,
+                             std::uint8_t* fast, float& dq_lo, float& dq_hi) {
+    const float span = a.qmaxf - a.qminf, base = static_cast<float>(a.w.base_bins);
+    float vlo = std::numeric_limits<float>::infinity(), vhi = -vlo;
+    for (std::int64_t k = 0; k < count; ++k) {
+        const IntParams& p = params[k];
+        const float zf = static_cast<float>(p.zero_point) - a.qminf;
+        const float qa = std::nearbyint(lo[k] * p.inv_scale) + zf, qb = std::nearbyint(hi[k] * p.inv_scale) + zf;
+        const float da = (vmin(vmax(qa, 0.0f), span) - zf) * p.scale, db = (vmin(vmax(qb, 0.0f), span) - zf) * p.scale;
+        vlo = vmin(vlo, da);
+        vhi = vmax(vhi, db);
+        if (fast)
+            fast[k] = da >= a.w.lo && db <= a.w.hi && qa >= 0.0f && qb <= span && (hi[k] - a.w.lo) * a.w.inv_width < base &&
+                      (db - a.w.lo) * a.w.inv_width < base;
+    }
+    dq_lo = vlo;
+    dq_hi = vhi;
+}
+
+} // namespace detail
 
 } // namespace ql::kernels

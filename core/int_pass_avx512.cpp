@@ -48,6 +48,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     std::uint32_t* joint = a.joint;
     std::uint16_t* dq16 = a.dq16;
     std::int64_t moves = a.moves;
+    std::uint32_t* const moves_out = a.moves_packed;  // (a local: the loop's memory barriers reload a's fields)
 
     __m512 pe2 = _mm512_setzero_ps(), pab = pe2, pdq = pe2;
     __m512d se2l = _mm512_setzero_pd(), se2h = se2l, sabl = se2l, sabh = se2l, sdql = se2l, sdqh = se2l;
@@ -183,7 +184,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 const __m512i td = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_sub_ps(dq, wg.lo), wg.inv));
                 const __mmask16 moved = _mm512_mask_cmpneq_epi32_mask(m, tx, td);
                 const __m512i word = _mm512_or_si512(_mm512_slli_epi32(_mm512_add_epi32(td, to_shift_i), 16), tx);
-                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                _mm512_storeu_si512(moves_out + moves, _mm512_maskz_compress_epi32(moved, word));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             } else if constexpr (kMode == 1) {
                 // the base-grid bins as floats (bin_index() before the shift by `below`): x lies in the
@@ -199,7 +200,7 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
                 // the grid, as is td's far-out or NaN) above the own base bin; one compress and one store
                 const __m512i to = _mm512_cvttps_epi32(_mm512_add_ps(_mm512_min_ps(_mm512_max_ps(td, to_lo), to_hi), to_shift));
                 const __m512i word = _mm512_or_si512(_mm512_slli_epi32(to, 16), _mm512_cvttps_epi32(tx));
-                _mm512_storeu_si512(a.moves_packed + moves, _mm512_maskz_compress_epi32(moved, word));
+                _mm512_storeu_si512(moves_out + moves, _mm512_maskz_compress_epi32(moved, word));
                 moves += __builtin_popcount(static_cast<unsigned>(moved));
             }
             if (++in_block == 8) {

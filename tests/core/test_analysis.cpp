@@ -923,7 +923,7 @@ private slots:
         auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
         QCOMPARE(dq_of(hi), top);
         const auto run = int_pass_on_grid(x, p, rg, wg, mode, slice_range);
-        if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        if (!run) QSKIP("this CPU's vector integer pass has no such mode (AVX2 has all but group codes)");
         const auto& [codes, dq, err, dq_out, err_out] = run->counts;
         const ql::kernels::BinGrid& eg = run->errors;
 
@@ -965,7 +965,7 @@ private slots:
         while (x.size() < 3000) x.push_back(static_cast<float>(2.0 * rng.uniform() - 1.0));
         auto dq_of = [&](float v) { return ql::int_dequantize(ql::int_quantize(v, p, rg), p); };
         const auto run = int_pass_on_grid(x, p, rg, wg, mode, slice_range);
-        if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        if (!run) QSKIP("this CPU's vector integer pass has no such mode (AVX2 has all but group codes)");
         const auto& [codes, dq, err, dq_out, err_out] = run->counts;
 
         std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0);
@@ -1009,7 +1009,7 @@ private slots:
         ql::Rng rng(5);
         while (x.size() < 2000) x.push_back(static_cast<float>(rng.uniform() - 0.5));
         const auto run = int_pass_on_grid(x, p, rg, wg, mode, slice_range);
-        if (!run) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        if (!run) QSKIP("this CPU's vector integer pass has no such mode (AVX2 has all but group codes)");
         const auto& [codes, dq, err, dq_out, err_out] = run->counts;
         std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(wg.total()), 0), want_codes(256, 0);
         std::vector<std::uint64_t> want_err(static_cast<std::size_t>(run->errors.total()), 0);
@@ -1033,7 +1033,8 @@ private slots:
         QCOMPARE(err_out, std::uint64_t(0));
     }
 
-    // The per-slice bounds of the vector integer pass (int_slice_bounds_avx512) against their definition,
+    // The per-slice bounds of the vector integer pass (int_slice_bounds_avx512, and the scalar form the
+    // AVX2 kernel takes) against their definition,
     // slice by slice: the lowest and highest dequantized value over the slices, and the flag that lets a
     // slice skip the clamp and the bins' edge rules (its values and dequantized values inside the grid
     // with (v - lo) * inv below base_bins, and no code that clips). Slices that may not take the flag
@@ -1042,14 +1043,18 @@ private slots:
     void intSliceBounds_data() {
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("count");
-        for (int bits : {8, 4})
-            for (int count : {16, 37})
-                QTest::newRow(qPrintable(QString("int%1, %2 slices").arg(bits).arg(count))) << bits << count;
+        QTest::addColumn<bool>("avx512");
+        for (bool avx512 : {true, false})
+            for (int bits : {8, 4})
+                for (int count : {16, 37})
+                    QTest::newRow(qPrintable(QString("%3, int%1, %2 slices").arg(bits).arg(count).arg(avx512 ? "AVX-512" : "scalar")))
+                        << bits << count << avx512;
     }
     void intSliceBounds() {
         QFETCH(int, bits);
         QFETCH(int, count);
-        if (!ql::kernels::detail::int_pass_avx512_compiled() || !ql::cpu_has_avx512())
+        QFETCH(bool, avx512);
+        if (avx512 && (!ql::kernels::detail::int_pass_avx512_compiled() || !ql::cpu_has_avx512()))
             QSKIP("this CPU has no AVX-512 vector path for the integer pass");
         ql::kernels::BinGrid wg;
         wg.base_lo = -1.0f;
@@ -1080,7 +1085,8 @@ private slots:
         }
         std::vector<std::uint8_t> fast(static_cast<std::size_t>(count), 2);
         float dlo = 0, dhi = 0;
-        ql::kernels::detail::int_slice_bounds_avx512(a, p.data(), lo.data(), hi.data(), count, fast.data(), dlo, dhi);
+        if (avx512) ql::kernels::detail::int_slice_bounds_avx512(a, p.data(), lo.data(), hi.data(), count, fast.data(), dlo, dhi);
+        else ql::kernels::detail::int_slice_bounds_scalar(a, p.data(), lo.data(), hi.data(), count, fast.data(), dlo, dhi);
         const ql::BinParams w = wg.params();
         const float base = static_cast<float>(w.base_bins);
         float want_lo = std::numeric_limits<float>::infinity(), want_hi = -want_lo;
@@ -1143,7 +1149,9 @@ private slots:
         setup.errors.base_hi = emax * hi_part;
         setup.errors.base_bins = 30;
         setup.dq_mode = ql::kernels::DqHistogram::GroupCodes;
-        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no AVX-512 vector path for the integer pass");
+        // (the AVX2 kernel counts Direct where AVX-512's counts group codes, as the analysis does)
+        if (!ql::kernels::IntPass::available(setup)) setup.dq_mode = ql::kernels::DqHistogram::Direct;
+        if (!ql::kernels::IntPass::available(setup)) QSKIP("this CPU has no vector path for the integer pass");
         auto [codes, dq, err, dq_out, err_out] = int_pass_counts(setup, x, p);
         QVERIFY2(err_out > 0, "errors outside the grid are reported");
         std::vector<std::uint64_t> want_dq(static_cast<std::size_t>(setup.weights.total()), 0), want_codes(256, 0);
