@@ -1,6 +1,7 @@
 // The AVX2 kernel of the fused integer analysis pass (core/int_pass.h), for CPUs without AVX-512: the
 // AVX-512 kernel's loop (core/int_pass_avx512.cpp) on 8 lanes, in its FromCodes, Correction and Direct
-// modes (GroupCodes counts codes in 4-bit fields with rotates AVX2 lacks; such setups count Direct).
+// modes (not GroupCodes, whose 4-bit code fields would need a lane reduction of their own here: such
+// setups count Direct, one more increment per value).
 // This file alone is compiled with AVX2 enabled (core/CMakeLists.txt); core/int_pass.cpp calls it only
 // when the CPU has it.
 //
