@@ -166,8 +166,6 @@ std::optional<kernels::IntPassSetup> int_pass_setup(const Quantizer& q, bool met
     }
     // one parameter set: the sum of dq^2 and the dequantized range follow from the code counts
     s.dq_sums = !(s.dq_mode == kernels::DqHistogram::FromCodes && L.granularity == Granularity::PerTensor);
-    // (the AVX2 kernel has no GroupCodes: it counts each dequantized value instead)
-    if (s.dq_mode == kernels::DqHistogram::GroupCodes && !kernels::IntPass::available(s)) s.dq_mode = kernels::DqHistogram::Direct;
     if (!kernels::IntPass::available(s)) return std::nullopt;
     return s;
 }

@@ -25,8 +25,7 @@ constexpr std::int64_t kFlushAt = 65535;
 // counts but the same work, took 5.7 ms: what the second-level cache costs here, about 1.5 ms.)
 constexpr std::int64_t kMaxJointCells = 256 * 1024;
 
-// The vector kernel this CPU runs: AVX-512, else AVX2 (every mode but GroupCodes), else none (the
-// analysis keeps its general loops).
+// The vector kernel this CPU runs: AVX-512, else AVX2, else none (the analysis keeps its general loops).
 enum class Kernel { None, Avx2, Avx512 };
 Kernel kernel() {
     static const Kernel k = detail::int_pass_avx512_compiled() && ql::cpu_has_avx512() ? Kernel::Avx512
@@ -56,8 +55,7 @@ struct IntPassTables {
 };
 
 bool IntPass::available(const IntPassSetup& s) {
-    const Kernel k = kernel();
-    if (k == Kernel::None || (k == Kernel::Avx2 && s.dq_mode == DqHistogram::GroupCodes)) return false;
+    if (kernel() == Kernel::None) return false;
     if (s.qmin < -128 || s.qmax > 127 || s.qmin > s.qmax) return false;
     if (s.errors.below != 0 || s.errors.above != 0) return false;
     const std::int64_t rows = s.qmax - s.qmin + 1;

@@ -12,9 +12,8 @@
 //                        vector lane counts the codes of its slice in 4-bit fields of two registers, and
 //                        each slice adds its code counts to its levels' bins (16 increments per slice, or
 //                        per 240 values); Direct: one increment per value.
-// The vector path needs AVX-512 (F, BW, VL, DQ), or AVX2 for every mode but GroupCodes, and is chosen
-// at run time; without either available() is false and the analysis uses its general path. Only
-// finite inputs are handled here.
+// The vector path needs AVX-512 (F, BW, VL, DQ) or AVX2 and is chosen at run time; without either
+// available() is false and the analysis uses its general path. Only finite inputs are handled here.
 #pragma once
 
 #include <cstdint>

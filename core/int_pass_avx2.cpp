@@ -1,7 +1,5 @@
 // The AVX2 kernel of the fused integer analysis pass (core/int_pass.h), for CPUs without AVX-512: the
-// AVX-512 kernel's loop (core/int_pass_avx512.cpp) on 8 lanes, in its FromCodes, Correction and Direct
-// modes (not GroupCodes, whose 4-bit code fields would need a lane reduction of their own here: such
-// setups count Direct, one more increment per value).
+// AVX-512 kernel's loop (core/int_pass_avx512.cpp) on 8 lanes, in each of its modes.
 // This file alone is compiled with AVX2 enabled (core/CMakeLists.txt); core/int_pass.cpp calls it only
 // when the CPU has it.
 //
@@ -132,6 +130,68 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
     }
     int slot = 0;
 
+    // GroupCodes (at most 16 codes): each lane counts its codes in 4-bit fields, 1 << 4 (code - qmin) into
+    // ca (0 for codes 8-15, whose shift passes 31) and 1 << (4 (code - qmin) mod 32) into call, so codes
+    // 8-15 are call - ca. A field holds at most 15 values before the counts go to the slice's levels' bins.
+    // Two sets of fields take the vectors in turn, so a slice of 16 vectors (128 values) fills each
+    // field at most 8 times and goes to the bins once.
+    constexpr int kGroupVectors = 30;
+    const __m256i one = _mm256_set1_epi32(1), low5 = _mm256_set1_epi32(31);
+    __m256i ca[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()}, call[2] = {ca[0], ca[0]};
+    int counted = 0;
+    // The last slice's (count << 24 | level bin) per code, added to dq16 at the next slice's end, when
+    // the vector stores have long left for the cache.
+    alignas(32) std::uint32_t pending[16];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(pending), ddump);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(pending + 8), ddump);
+    const auto add_pending = [&] {
+        for (int r = 0; r < rows; ++r) {
+            const std::uint32_t v = pending[r];
+            dq16[v & 0xFFFFFFu] = static_cast<std::uint16_t>(dq16[v & 0xFFFFFFu] + (v >> 24));
+        }
+    };
+    // The lane counts as the slice's pending (count, level bin) pairs, levels (c - z) * scale.
+    const auto add_group_counts = [&](__m256 sf, __m256 zf) {
+        const __m256i nib = _mm256_set1_epi32(0x0F0F0F0F);
+        // byte k of a lane: the count of code 2k (even) or 2k + 1 (odd) in that lane, both sets added;
+        // summed over the 8 lanes (at most 8 x 2 x 15 = 240 a byte, so no byte carries into the next)
+        const auto even = [&](__m256i a, __m256i b) { return _mm256_add_epi32(_mm256_and_si256(a, nib), _mm256_and_si256(b, nib)); };
+        const auto odd = [&](__m256i a, __m256i b) {
+            return _mm256_add_epi32(_mm256_and_si256(_mm256_srli_epi32(a, 4), nib), _mm256_and_si256(_mm256_srli_epi32(b, 4), nib));
+        };
+        const auto lane_sum = [](__m256i v) {
+            __m128i t = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
+            return _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));  // every 32-bit lane holds the sum
+        };
+        const __m256i cb0 = _mm256_sub_epi32(call[0], ca[0]), cb1 = _mm256_sub_epi32(call[1], ca[1]);
+        const __m128i a0 = lane_sum(even(ca[0], ca[1])), a1 = lane_sum(odd(ca[0], ca[1]));
+        const __m128i b0 = lane_sum(even(cb0, cb1)), b1 = lane_sum(odd(cb0, cb1));
+        // bytes [a0 a1 b0 b1] (codes 0 2 4 6 | 1 3 5 7 | 8 10 12 14 | 9 11 13 15) in code order
+        const __m128i t1 = _mm_unpacklo_epi64(_mm_unpacklo_epi32(a0, a1), _mm_unpacklo_epi32(b0, b1));
+        const __m128i order = _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
+        const __m128i bytes = _mm_shuffle_epi8(t1, order);
+        const __m256i counts[2] = {_mm256_cvtepu8_epi32(bytes), _mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8))};
+        for (int h = 0; h < 2; ++h) {
+            const __m256 levels = _mm256_cvtepi32_ps(_mm256_add_epi32(iota, _mm256_set1_epi32(8 * h)));
+            const __m256 dq = _mm256_mul_ps(_mm256_sub_ps(levels, zf), sf);  // each code's dequantized value
+            const __m256i bins = weight_bin(dq, wg);
+            // the slice's sum of dq^2 (count x the float square each value would add) and dequantized range
+            const __m256 dq2 = _mm256_mul_ps(dq, dq);
+            sdql = _mm256_add_pd(sdql, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(dq2)),
+                                                     _mm256_cvtepi32_pd(_mm256_castsi256_si128(counts[h]))));
+            sdqh = _mm256_add_pd(sdqh, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(dq2, 1)),
+                                                     _mm256_cvtepi32_pd(_mm256_extracti128_si256(counts[h], 1))));
+            const __m256 used = _mm256_castsi256_ps(_mm256_cmpgt_epi32(counts[h], _mm256_setzero_si256()));
+            vlo = _mm256_min_ps(vlo, _mm256_blendv_ps(inf, dq, used));
+            vhi = _mm256_max_ps(vhi, _mm256_blendv_ps(ninf, dq, used));
+            if (h == 0) add_pending();
+            _mm256_store_si256(reinterpret_cast<__m256i*>(pending + 8 * h), _mm256_or_si256(bins, _mm256_slli_epi32(counts[h], 24)));
+        }
+        ca[0] = ca[1] = call[0] = call[1] = _mm256_setzero_si256();
+        counted = 0;
+    };
+
     const auto slice_loop = [&]<bool kFast>(std::int64_t& i, std::int64_t end, __m256 sf, __m256 inv, __m256 zf)
                                 __attribute__((always_inline)) {
         for (; i < end; i += 8) {
@@ -167,6 +227,13 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
             const __m256i eb = _mm256_min_epu32(ei, elast);
             const __m256i row = _mm256_cvttps_epi32(c);
             const __m256i j = _mm256_blendv_epi8(jdump, _mm256_add_epi32(_mm256_mullo_epi32(row, stride), eb), lane);
+            if constexpr (kMode == 3) {
+                const __m256i sh = _mm256_slli_epi32(row, 2);
+                const int set = counted & 1;
+                ca[set] = _mm256_add_epi32(ca[set], _mm256_and_si256(_mm256_sllv_epi32(one, sh), lane));
+                call[set] = _mm256_add_epi32(call[set], _mm256_and_si256(_mm256_sllv_epi32(one, _mm256_and_si256(sh, low5)), lane));
+                if (++counted == kGroupVectors) add_group_counts(sf, zf);
+            }
             asm volatile("" ::: "memory");
             if constexpr (kMode == 2) {
                 for (int l = 0; l < 8; ++l) {
@@ -218,8 +285,12 @@ void run(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params
         const std::int64_t end = i + len;
         if (kMode == 1 && fast != nullptr && fast[k]) slice_loop.template operator()<true>(i, end, sf, inv, zf);
         else slice_loop.template operator()<false>(i, end, sf, inv, zf);
+        if constexpr (kMode == 3) {
+            if (counted > 0) add_group_counts(sf, zf);
+        }
         i = end;
     }
+    if constexpr (kMode == 3) add_pending();
     asm volatile("" ::: "memory");
     for (int r = 0; r < kLag; ++r)
         for (int l = 0; l < 8; ++l) {
@@ -263,6 +334,7 @@ void int_pass_avx2(IntPassArgs& a, const float* x, std::int64_t n, const IntPara
         if (range) run<2, true, true>(a, x, n, params, fast, first_len, slice_len, out);
         else run<2, true, false>(a, x, n, params, fast, first_len, slice_len, out);
         break;
+    case 3: run<3, false, false>(a, x, n, params, fast, first_len, slice_len, out); break;  // dq sums from each slice's codes
     default:
         if (!a.dq_sums) run<0, false, false>(a, x, n, params, fast, first_len, slice_len, out);
         else if (range) run<0, true, true>(a, x, n, params, fast, first_len, slice_len, out);

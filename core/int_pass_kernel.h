@@ -48,8 +48,8 @@ void int_pass_avx512(IntPassArgs& a, const float* x, std::int64_t n, const IntPa
 void int_slice_bounds_avx512(const IntPassArgs& a, const IntParams* params, const float* lo, const float* hi, std::int64_t count,
                              std::uint8_t* fast, float& dq_lo, float& dq_hi);
 bool int_pass_avx512_compiled();
-// The same kernel on AVX2 (core/int_pass_avx2.cpp) for modes 0-2 (not GroupCodes), and the slices'
-// bounds worked out one slice at a time with the same float operations (core/int_pass.cpp).
+// The same kernel on AVX2 (core/int_pass_avx2.cpp), and the slices' bounds worked out one slice at a
+// time with the same float operations (core/int_pass.cpp).
 void int_pass_avx2(IntPassArgs& a, const float* x, std::int64_t n, const IntParams* params, const std::uint8_t* fast,
                    std::int64_t first_len, std::int64_t slice_len, IntPassSums& out);
 bool int_pass_avx2_compiled();
