@@ -927,9 +927,8 @@ void quantize_row(DType type, const float* x, std::int64_t count, std::uint8_t* 
     case DType::GGML_Q2_K:
         quantize_blocks_fast<BlockQ2_K, kQK_K>(x, count, out, detail::quantize_q2_k_blocks_simd, detail::quantize_q2_k_blocks_avx512);
         break;
-    case DType::GGML_Q3_K:  // no AVX2 form: the AVX-512 search, else the scalar reference
-        quantize_blocks_fast<BlockQ3_K, kQK_K>(x, count, out, [](const float*, std::int64_t, BlockQ3_K*) { return std::int64_t{0}; },
-                                               detail::quantize_q3_k_blocks_avx512);
+    case DType::GGML_Q3_K:
+        quantize_blocks_fast<BlockQ3_K, kQK_K>(x, count, out, detail::quantize_q3_k_blocks_simd, detail::quantize_q3_k_blocks_avx512);
         break;
     case DType::GGML_Q5_K:
         quantize_blocks_fast<BlockQ5_K, kQK_K>(x, count, out, detail::quantize_q5_k_blocks_simd, detail::quantize_q5_k_blocks_avx512);

@@ -18,6 +18,7 @@ std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
 std::int64_t quantize_iq4_nl_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_NL* y);
 std::int64_t quantize_q5_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ5_K* y);
 std::int64_t quantize_q2_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ2_K* y);
+std::int64_t quantize_q3_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ3_K* y);
 std::int64_t quantize_iq4_xs_blocks_simd(const float* x, std::int64_t nblocks, BlockIQ4_XS* y);
 std::int64_t quantize_q8_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ8_0* y);
 std::int64_t quantize_q4_0_blocks_simd(const float* x, std::int64_t nblocks, BlockQ4_0* y);

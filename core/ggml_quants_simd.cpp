@@ -1,6 +1,6 @@
-// Vectorised ggml scale searches (Q2_K's, Q4_K's and Q5_K's make_qkx2_quants, Q6_K's make_qx_quants, IQ4_NL's
-// and IQ4_XS's 15 scale tries) that give the scalar reference's bytes exactly: each AVX2 lane runs one
-// sub-block (Q4_K, Q5_K, IQ4_XS: the 8 sub-blocks of a super-block; Q2_K, Q6_K: 8 of its 16 sub-blocks;
+// Vectorised ggml scale searches (Q2_K's, Q4_K's and Q5_K's make_qkx2_quants, Q3_K's make_q3_quants, Q6_K's
+// make_qx_quants, IQ4_NL's and IQ4_XS's 15 scale tries) that give the scalar reference's bytes exactly: each AVX2 lane runs one
+// sub-block (Q4_K, Q5_K, IQ4_XS: the 8 sub-blocks of a super-block; Q2_K, Q3_K, Q6_K: 8 of its 16 sub-blocks;
 // IQ4_NL: 8 consecutive blocks) through the
 // reference's operations in the reference's order. Every step is one IEEE single-precision operation
 // (add, mul, div, sqrt, compare, select) per lane, so a lane's float results equal the scalar loop's;
@@ -430,6 +430,124 @@ std::int64_t quantize_q2_k_blocks_simd(const float* x, std::int64_t nblocks, Blo
     return nblocks;
 }
 
+namespace {
+
+// ggml's nearest_int bit for bit, then the clamp to [lo, hi]: (bits(v + 1.5 * 2^23) & 0x7fffff) - 0x400000
+// (Q3_K's x sl2 / slx may pass 2^22, where rounding would not give ggml's integer).
+inline __m256i nearest_int_clamped(__m256 v, int lo, int hi) {
+    const __m256i bits = _mm256_castps_si256(_mm256_add_ps(v, _mm256_set1_ps(12582912.0f)));
+    const __m256i i = _mm256_sub_epi32(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x00400000));
+    return _mm256_min_epi32(_mm256_max_epi32(i, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi));
+}
+
+// make_q3_quants(16, 4, x, L, do_rmse = true) in 8 lanes (lane j = sub-block j); returns the scales, L =
+// the codes + 4 (0 for a sub-block below GROUP_MAX_EPS). The passes move one code at a time, each move
+// depending on the sums the last one left, so a lane walks its 16 values in order; a lane leaves the
+// passes after one that moved nothing, as the reference breaks out of its loop.
+__m256 make_q3_lanes(const __m256* X, __m256i* Lout) {
+    constexpr int n = 16;
+    const __m256 zero = _mm256_setzero_ps(), nmax = _mm256_set1_ps(4.0f);
+    __m256 max = zero, amax = zero;
+    for (int i = 0; i < n; ++i) {  // the first value of largest magnitude
+        const __m256 ax = vabs(X[i]);
+        const __m256 gt = _mm256_cmp_ps(ax, amax, _CMP_GT_OQ);
+        amax = sel(gt, ax, amax);
+        max = sel(gt, X[i], max);
+    }
+    const __m256 keep = _mm256_cmp_ps(amax, _mm256_set1_ps(1e-15f), _CMP_NLT_UQ);  // not below GROUP_MAX_EPS
+    __m256 active = keep;
+    const __m256 iscale = _mm256_div_ps(_mm256_set1_ps(-4.0f), max);
+    __m256 L[n], W[n], WX[n];  // w = x^2, w x
+    __m256 sumlx = zero, suml2 = zero;
+    for (int i = 0; i < n; ++i) {
+        L[i] = vround_clamped(_mm256_mul_ps(iscale, X[i]), -4.0f, 3.0f);
+        W[i] = _mm256_mul_ps(X[i], X[i]);
+        WX[i] = _mm256_mul_ps(W[i], X[i]);
+        sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(WX[i], L[i]));
+        suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(W[i], L[i]), L[i]));
+    }
+    for (int itry = 0; itry < 5; ++itry) {
+        __m256 changed = zero;
+        for (int i = 0; i < n; ++i) {
+            const __m256 l = L[i];
+            const __m256 slx = _mm256_sub_ps(sumlx, _mm256_mul_ps(WX[i], l));
+            const __m256 positive = _mm256_and_ps(active, _mm256_cmp_ps(slx, zero, _CMP_GT_OQ));
+            const __m256 sl2 = _mm256_sub_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(W[i], l), l));
+            const __m256 nl = _mm256_cvtepi32_ps(nearest_int_clamped(_mm256_div_ps(_mm256_mul_ps(X[i], sl2), slx), -4, 3));
+            const __m256 moved = _mm256_and_ps(positive, _mm256_cmp_ps(nl, l, _CMP_NEQ_UQ));
+            const __m256 slx2 = _mm256_add_ps(slx, _mm256_mul_ps(WX[i], nl));
+            const __m256 sl22 = _mm256_add_ps(sl2, _mm256_mul_ps(_mm256_mul_ps(W[i], nl), nl));
+            const __m256 better = _mm256_cmp_ps(_mm256_mul_ps(_mm256_mul_ps(slx2, slx2), suml2),
+                                                _mm256_mul_ps(_mm256_mul_ps(sumlx, sumlx), sl22), _CMP_GT_OQ);
+            const __m256 take = _mm256_and_ps(_mm256_and_ps(moved, _mm256_cmp_ps(sl22, zero, _CMP_GT_OQ)), better);
+            L[i] = sel(take, nl, l);
+            sumlx = sel(take, slx2, sumlx);
+            suml2 = sel(take, sl22, suml2);
+            changed = _mm256_or_ps(changed, take);
+        }
+        active = _mm256_and_ps(active, changed);
+        if (_mm256_movemask_ps(active) == 0) break;
+    }
+    for (int i = 0; i < n; ++i) Lout[i] = _mm256_cvtps_epi32(_mm256_and_ps(keep, _mm256_add_ps(L[i], nmax)));
+    return _mm256_and_ps(keep, _mm256_div_ps(sumlx, suml2));
+}
+
+// finish_q3_k with its two loops over the values in vectors: every code of a sub-block whose stored scale
+// d[j] is not 0 requantized as clamp(nearest_int(x / d[j]), -4, 3) + 4, bit for bit (the search's codes
+// stay where d[j] is 0), then q3_k_pack's bytes without its branch per value: hmask[m] bit k = bit 2 of
+// code 32k + m, and each qs byte of a 128-value half holds the low 2 bits of codes l, l + 32, l + 64,
+// l + 96 (bits 0-1 .. 6-7).
+void finish_q3_k_vec(const float* xb, const float* scales, std::int8_t* L, BlockQ3_K& y) {
+    float d[kQK_K / 16];
+    q3_k_scales(scales, y, d);
+    alignas(32) std::int32_t c[16];
+    for (int j = 0; j < kQK_K / 16; ++j) {
+        if (d[j] == 0.0f) continue;
+        const __m256 dv = _mm256_set1_ps(d[j]);
+        for (int h = 0; h < 2; ++h) {
+            const __m256i q = nearest_int_clamped(_mm256_div_ps(_mm256_loadu_ps(xb + 16 * j + 8 * h), dv), -4, 3);
+            _mm256_store_si256(reinterpret_cast<__m256i*>(c + 8 * h), _mm256_add_epi32(q, _mm256_set1_epi32(4)));
+        }
+        for (int l = 0; l < 16; ++l) L[16 * j + l] = static_cast<std::int8_t>(c[l]);
+    }
+    __m256i r[8];
+    __m256i hmask = _mm256_setzero_si256();
+    const __m256i four = _mm256_set1_epi8(4), three = _mm256_set1_epi8(3);
+    for (int k = 0; k < 8; ++k) {
+        r[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(L + 32 * k));
+        const __m256i high = _mm256_cmpeq_epi8(_mm256_and_si256(r[k], four), four);
+        hmask = _mm256_or_si256(hmask, _mm256_and_si256(high, _mm256_set1_epi8(static_cast<char>(1 << k))));
+        r[k] = _mm256_and_si256(r[k], three);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.hmask), hmask);
+    for (int h = 0; h < 2; ++h) {  // 2-bit fields stay inside their byte under the 16-bit shifts
+        const __m256i q = _mm256_or_si256(_mm256_or_si256(r[4 * h], _mm256_slli_epi16(r[4 * h + 1], 2)),
+                                          _mm256_or_si256(_mm256_slli_epi16(r[4 * h + 2], 4), _mm256_slli_epi16(r[4 * h + 3], 6)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.qs + 32 * h), q);
+    }
+}
+
+} // namespace
+
+// Q3_K: per sub-block of 16 (lanes: 8 of the 16 at a time), make_q3_quants; then the reference's 6-bit
+// scales and the requantization and packing in vectors (finish_q3_k_vec).
+std::int64_t quantize_q3_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
+    alignas(32) float scales[16];
+    std::int8_t L[kQK_K];
+    __m256 X[16];
+    __m256i Lv[16];
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+        const float* xb = x + b * kQK_K;
+        for (int half = 0; half < 2; ++half) {  // sub-blocks 8 * half + lane
+            transpose_in<16>(xb + 128 * half, 16, X);
+            _mm256_store_ps(scales + 8 * half, make_q3_lanes(X, Lv));
+            codes_from_lanes<16>(Lv, L + 128 * half);
+        }
+        finish_q3_k_vec(xb, scales, L, y[b]);
+    }
+    return nblocks;
+}
+
 std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y) {
     alignas(32) float scales[16];
     std::int8_t L[kQK_K];
@@ -558,6 +676,7 @@ std::int64_t quantize_q5_0_blocks_simd(const float*, std::int64_t, BlockQ5_0*) {
 std::int64_t quantize_q8_0_blocks_simd(const float*, std::int64_t, BlockQ8_0*) { return 0; }
 std::int64_t quantize_q4_k_blocks_simd(const float*, std::int64_t, BlockQ4_K*) { return 0; }
 std::int64_t quantize_q6_k_blocks_simd(const float*, std::int64_t, BlockQ6_K*) { return 0; }
+std::int64_t quantize_q3_k_blocks_simd(const float*, std::int64_t, BlockQ3_K*) { return 0; }
 std::int64_t quantize_iq4_nl_blocks_simd(const float*, std::int64_t, BlockIQ4_NL*) { return 0; }
 std::int64_t quantize_q5_k_blocks_simd(const float*, std::int64_t, BlockQ5_K*) { return 0; }
 std::int64_t quantize_q2_k_blocks_simd(const float*, std::int64_t, BlockQ2_K*) { return 0; }

@@ -584,6 +584,7 @@ private slots:
             if (avx512) wide = check_path(gg::detail::quantize_q2_k_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q3_K:
+            simd = check_path(gg::detail::quantize_q3_k_blocks_simd, x, gg::kQK_K);
             if (avx512) wide = check_path(gg::detail::quantize_q3_k_blocks_avx512, x, gg::kQK_K);
             break;
         case DType::GGML_Q5_K:
