@@ -527,42 +527,36 @@ void finish_q3_k_vec(const float* xb, const float* scales, std::int8_t* L, Block
     }
 }
 
-} // namespace
-
-// Q3_K: per sub-block of 16 (lanes: 8 of the 16 at a time), make_q3_quants; then the reference's 6-bit
-// scales and the requantization and packing in vectors (finish_q3_k_vec).
-std::int64_t quantize_q3_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
+// Q3_K's and Q6_K's blocks: each super-block's 16 sub-blocks of 16 searched 8 at a time (lane j =
+// sub-block 8 half + j) with their scale out of Search, then Finish (scales, requantization, packing).
+template <class Block, __m256 (*Search)(const __m256*, __m256i*), void (*Finish)(const float*, const float*, std::int8_t*, Block&)>
+std::int64_t sub16_blocks(const float* x, std::int64_t nblocks, Block* y) {
     alignas(32) float scales[16];
     std::int8_t L[kQK_K];
     __m256 X[16];
     __m256i Lv[16];
     for (std::int64_t b = 0; b < nblocks; ++b) {
         const float* xb = x + b * kQK_K;
-        for (int half = 0; half < 2; ++half) {  // sub-blocks 8 * half + lane
+        for (int half = 0; half < 2; ++half) {
             transpose_in<16>(xb + 128 * half, 16, X);
-            _mm256_store_ps(scales + 8 * half, make_q3_lanes(X, Lv));
+            _mm256_store_ps(scales + 8 * half, Search(X, Lv));
             codes_from_lanes<16>(Lv, L + 128 * half);
         }
-        finish_q3_k_vec(xb, scales, L, y[b]);
+        Finish(xb, scales, L, y[b]);
     }
     return nblocks;
 }
 
+} // namespace
+
+// Q3_K: make_q3_quants per sub-block of 16, then the reference's 6-bit scales and the requantization
+// and packing in vectors (finish_q3_k_vec).
+std::int64_t quantize_q3_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ3_K* y) {
+    return sub16_blocks<BlockQ3_K, make_q3_lanes, finish_q3_k_vec>(x, nblocks, y);
+}
+
 std::int64_t quantize_q6_k_blocks_simd(const float* x, std::int64_t nblocks, BlockQ6_K* y) {
-    alignas(32) float scales[16];
-    std::int8_t L[kQK_K];
-    __m256 X[16];
-    __m256i Lv[16];
-    for (std::int64_t b = 0; b < nblocks; ++b) {
-        const float* xb = x + b * kQK_K;
-        for (int half = 0; half < 2; ++half) {  // sub-blocks 8 * half + lane
-            transpose_in<16>(xb + 128 * half, 16, X);
-            _mm256_store_ps(scales + 8 * half, make_qx_q6k_lanes(X, Lv));
-            codes_from_lanes<16>(Lv, L + 128 * half);
-        }
-        finish_q6_k(xb, scales, L, y[b]);
-    }
-    return nblocks;
+    return sub16_blocks<BlockQ6_K, make_qx_q6k_lanes, finish_q6_k>(x, nblocks, y);
 }
 
 namespace {
