@@ -148,6 +148,11 @@ QString MetricsModel::clippingReason(const QuantConfig& c) {
                       "which buys a finer step for all the others.")
                 .arg(method);
         }
+        if (c.scheme == Scheme::Asymmetric)
+            return tr("Min-max puts each slice's lowest and highest value on the end codes only up to rounding: the "
+                      "zero point is a whole code (as PyTorch rounds it) and a scale stored in fp16 (per group, as GPTQ "
+                      "and AWQ store it) is rounded too, so an extreme value can land more than half a step past the "
+                      "end code and saturate there, less than a step from its place.");
         break;
     case Format::MXFP4:
         return tr("MXFP4's shared scale is a power of two, 2^(floor(log2 amax) - 2) (OCP MX v1.0): a block's largest "

@@ -2080,6 +2080,10 @@ min %1, max %2, mean %3, std %4</source>
         <translation>HQQ 的求解器把每组的零点从最小-最大值处移开，以降低大多数值的误差，所以组两端的值可能落在编码之外而被饱和。</translation>
     </message>
     <message>
+        <source>Min-max puts each slice&apos;s lowest and highest value on the end codes only up to rounding: the zero point is a whole code (as PyTorch rounds it) and a scale stored in fp16 (per group, as GPTQ and AWQ store it) is rounded too, so an extreme value can land more than half a step past the end code and saturate there, less than a step from its place.</source>
+        <translation>最小-最大法只在舍入意义上把每个切片的最小值和最大值放在两端的编码上：零点是整数编码（与 PyTorch 的取整方式相同），以 fp16 存储的缩放因子（按组存储，与 GPTQ 和 AWQ 相同）也经过舍入，因此极端值可能落在端点编码之外超过半个步长，并在那里被饱和，离原位置不到一个步长。</translation>
+    </message>
+    <message>
         <source>Values more than half a step past the grid&apos;s end levels saturate at the end level.</source>
         <translation>超出网格端点级别半个步长以上的值被饱和为端点级别。</translation>
     </message>

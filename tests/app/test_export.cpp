@@ -570,19 +570,22 @@ private slots:
         QTest::addColumn<int>("range");
         QTest::addColumn<QString>("phrase");  // empty: nothing clips
         QTest::addColumn<int>("codes");       // the format's codes (the Levels cell's tooltip)
+        QTest::addColumn<int>("group");       // INT's group size; 0: per tensor
         const int minmax = static_cast<int>(RangeMethod::MinMax);
-        QTest::newRow("MXFP4") << static_cast<int>(Format::MXFP4) << 4 << minmax << "power of two" << 16;
-        QTest::newRow("Q4_0") << static_cast<int>(Format::Q4_0) << 4 << minmax << "stop at +7" << 16;
-        QTest::newRow("Q5_0") << static_cast<int>(Format::Q5_0) << 5 << minmax << "stop at +15" << 32;
-        QTest::newRow("Q4_K") << static_cast<int>(Format::Q4_K) << 4 << minmax << "6 bits" << 16;
-        QTest::newRow("Q2_K") << static_cast<int>(Format::Q2_K) << 2 << minmax << "4 or 6 bits" << 4;
-        QTest::newRow("Q3_K") << static_cast<int>(Format::Q3_K) << 3 << minmax << "stops at +3" << 8;
-        QTest::newRow("Q5_K") << static_cast<int>(Format::Q5_K) << 5 << minmax << "Q4_K and Q5_K" << 32;
-        QTest::newRow("IQ4_XS") << static_cast<int>(Format::IQ4_XS) << 4 << minmax << "rounding to 6 bits" << 16;
+        QTest::newRow("MXFP4") << static_cast<int>(Format::MXFP4) << 4 << minmax << "power of two" << 16 << 0;
+        QTest::newRow("Q4_0") << static_cast<int>(Format::Q4_0) << 4 << minmax << "stop at +7" << 16 << 0;
+        QTest::newRow("Q5_0") << static_cast<int>(Format::Q5_0) << 5 << minmax << "stop at +15" << 32 << 0;
+        QTest::newRow("Q4_K") << static_cast<int>(Format::Q4_K) << 4 << minmax << "6 bits" << 16 << 0;
+        QTest::newRow("Q2_K") << static_cast<int>(Format::Q2_K) << 2 << minmax << "4 or 6 bits" << 4 << 0;
+        QTest::newRow("Q3_K") << static_cast<int>(Format::Q3_K) << 3 << minmax << "stops at +3" << 8 << 0;
+        QTest::newRow("Q5_K") << static_cast<int>(Format::Q5_K) << 5 << minmax << "Q4_K and Q5_K" << 32 << 0;
+        QTest::newRow("IQ4_XS") << static_cast<int>(Format::IQ4_XS) << 4 << minmax << "rounding to 6 bits" << 16 << 0;
         QTest::newRow("INT4 percentile") << static_cast<int>(Format::Int) << 4 << static_cast<int>(RangeMethod::Percentile)
-                                         << "percentile 99" << 16;
-        QTest::newRow("INT8 min-max") << static_cast<int>(Format::Int) << 8 << minmax << "" << 256;
-        QTest::newRow("NF4") << static_cast<int>(Format::NF4) << 4 << minmax << "" << 16;
+                                         << "percentile 99" << 16 << 0;
+        QTest::newRow("INT8 min-max") << static_cast<int>(Format::Int) << 8 << minmax << "" << 256 << 0;
+        QTest::newRow("NF4") << static_cast<int>(Format::NF4) << 4 << minmax << "" << 16 << 0;
+        // fp16 scales per group and a whole-code zero point: an end value can round past the end code
+        QTest::newRow("INT8 asym min-max g8") << static_cast<int>(Format::Int) << 8 << minmax << "fp16" << 256 << 8;
     }
     void clippedTooltipSaysWhy() {
         QFETCH(int, format);
@@ -590,6 +593,7 @@ private slots:
         QFETCH(int, range);
         QFETCH(QString, phrase);
         QFETCH(int, codes);
+        QFETCH(int, group);
         GeneratorSpec g;
         g.shape = {64, 256};
         g.std = 1.0;
@@ -599,6 +603,11 @@ private slots:
         c.bits = bits;
         c.range = static_cast<RangeMethod>(range);
         c.percentile = 99.0;
+        if (group > 0) {
+            c.scheme = Scheme::Asymmetric;
+            c.granularity = Granularity::PerGroup;
+            c.group_size = group;
+        }
         AnalysisRequest req;
         req.tensor = std::make_shared<const Tensor>(generate(g));
         req.configs = {c};
