@@ -1,11 +1,5 @@
 // Calibration layers: seeded generation, loading from tensors/.npy with checked shapes, and the
 // output-error objective shared by every method.
-// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_*(), which -Wmaybe-uninitialized
-// flags where Eigen's matrix products inline them (-march=native on an AVX-512 machine).
-#if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include "core/calibration/calib_layer.h"
 
 #include <algorithm>
